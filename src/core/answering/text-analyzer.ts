@@ -1,0 +1,76 @@
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import naturalStopwords from 'natural/lib/natural/util/stopwords.js';
+import { defaultPhrases, defaultSynonyms } from './synonyms.js';
+
+/** Words that say nothing about the topic in a support chat (beyond English stopwords). */
+const CHAT_FILLER = [
+  'hi', 'hello', 'hey', 'hiya', 'morning', 'thanks', 'thank', 'cheers', 'please', 'help', 'need',
+  'want', 'wanna', 'gonna', 'trying', 'try', 'tried', 'im', 'ive', 'id', 'cant', 'cannot', 'dont',
+  'doesnt', 'didnt', 'wont', 'isnt', 'anyone', 'someone', 'guys', 'team', 'quick', 'question',
+  'just', 'get', 'got', 'getting', 'keep', 'keeps', 'still', 'really', 'also', 'like', 'know',
+  'anything', 'something', 'thing', 'stuff', 'able', 'since', 'today', 'now', 'again', 'ok',
+  'okay', 'u', 'ur', 'pls', 'plz', 'thx', 'ty', 'lol', 'ugh', 'hmm', 'asap', 'urgent', 'work',
+  'working', 'use', 'using', 'way', 'possible', 'go', 'going', 'make', 'does', 'do', 'did',
+];
+
+/** Splits, normalises, removes stopwords, expands jargon and stems: the one text pipeline for index and queries. */
+export class TextAnalyzer {
+  private readonly stopwords: Set<string>;
+  private readonly stemCache = new Map<string, string>();
+
+  constructor(
+    private readonly synonyms: Record<string, string> = defaultSynonyms,
+    private readonly phrases: Array<[RegExp, string]> = defaultPhrases,
+  ) {
+    this.stopwords = new Set([...naturalStopwords.words, ...CHAT_FILLER]);
+  }
+
+  /** Lowercase, strip accents and apostrophes, join known phrases. */
+  normalise(text: string): string {
+    let out = text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/['’`]/g, '')
+      // Links and inline code carry no topic words worth matching.
+      .replace(/https?:\/\/\S+/g, ' ');
+    for (const [pattern, replacement] of this.phrases) out = out.replace(pattern, replacement);
+    return out;
+  }
+
+  /** Raw word tokens of normalised text. */
+  tokenize(text: string): string[] {
+    return this.normalise(text).match(/[a-z0-9]+/g) ?? [];
+  }
+
+  /** One raw token to zero or more index terms. */
+  terms(token: string): string[] {
+    const expanded = this.synonyms[token];
+    const words = expanded === undefined ? [token] : expanded.split(' ').filter(Boolean);
+    const out: string[] = [];
+    for (const word of words) {
+      if (this.stopwords.has(word) || word.length < 2) continue;
+      out.push(this.stem(word));
+    }
+    return out;
+  }
+
+  /** The distinct terms of a text, in order of first appearance. */
+  analyze(text: string): string[] {
+    const seen = new Set<string>();
+    for (const token of this.tokenize(text)) {
+      for (const term of this.terms(token)) seen.add(term);
+    }
+    return [...seen];
+  }
+
+  private stem(word: string): string {
+    let stemmed = this.stemCache.get(word);
+    if (stemmed === undefined) {
+      // Codes such as "4357", "s3" or "o365" stay as they are.
+      stemmed = /\d/.test(word) ? word : PorterStemmer.stem(word);
+      if (this.stemCache.size < 100_000) this.stemCache.set(word, stemmed);
+    }
+    return stemmed;
+  }
+}

@@ -1,0 +1,106 @@
+import { parseDocument } from 'yaml';
+import { articleFrontMatterSchema, type Article, type ArticleProblem } from './article.js';
+
+export type ParseArticleResult =
+  | { ok: true; article: Article }
+  | { ok: false; problems: ArticleProblem[] };
+
+const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+const MAX_ARTICLE_BYTES = 512 * 1024;
+
+/**
+ * Parses one markdown article. YAML is read with the `yaml` package's core schema, which
+ * builds plain data only (no custom tags, no code), so a hostile file cannot run anything.
+ */
+export function parseArticle(source: string, file: string): ParseArticleResult {
+  const problem = (field: string, message: string, line?: number): ParseArticleResult => ({
+    ok: false,
+    problems: [{ file, field, message, ...(line === undefined ? {} : { line }) }],
+  });
+
+  if (Buffer.byteLength(source) > MAX_ARTICLE_BYTES) {
+    return problem('file', `article is larger than ${MAX_ARTICLE_BYTES / 1024} KiB`);
+  }
+  const match = FRONT_MATTER.exec(source);
+  if (!match) {
+    return problem('front matter', 'the file must start with YAML front matter between two "---" lines', 1);
+  }
+  const yamlText = match[1] ?? '';
+  const doc = parseDocument(yamlText, { schema: 'core', uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((error) => ({
+        file,
+        field: 'front matter',
+        message: `invalid YAML: ${error.message.split('\n')[0]}`,
+        // +1: the opening "---" line precedes the YAML.
+        line: (error.linePos?.[0]?.line ?? 0) + 1,
+      })),
+    };
+  }
+  const data: unknown = doc.toJS();
+  const parsed = articleFrontMatterSchema.safeParse(data ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const field = issue.path.length > 0 ? issue.path.join('.') : 'front matter';
+        const message =
+          issue.code === 'unrecognized_keys'
+            ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+            : issue.message;
+        const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0];
+        const line = typeof key === 'string' ? lineOfKey(yamlText, key) : undefined;
+        return { file, field: issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? field) : field, message, ...(line ? { line } : {}) };
+      }),
+    };
+  }
+  const fm = parsed.data;
+  const body = source.slice(match[0].length).trim();
+  const answer = answerSection(body);
+  if (!answer) {
+    return problem('body', 'no answer: add a "## Answer" section (or a first paragraph) with what the bot should say');
+  }
+  return {
+    ok: true,
+    article: {
+      id: fm.id,
+      title: fm.title,
+      questions: fm.questions,
+      tags: fm.tags,
+      category: fm.category,
+      owner: fm.owner,
+      updated: fm.updated,
+      ...(fm.audience ? { audience: fm.audience } : {}),
+      ...(fm.script ? { script: fm.script } : {}),
+      ...(fm.escalate_to ? { escalateTo: fm.escalate_to } : {}),
+      ...(fm.review_by ? { reviewBy: fm.review_by } : {}),
+      ...(fm.threshold !== undefined ? { threshold: fm.threshold } : {}),
+      answer,
+      body,
+      path: file,
+    },
+  };
+}
+
+/** The text under "## Answer", or else the text before the first "## " heading (minus the title). */
+export function answerSection(body: string): string {
+  const lines = body.split(/\r?\n/);
+  const start = lines.findIndex((line) => /^##\s+answer\s*$/i.test(line.trim()));
+  if (start >= 0) {
+    const rest = lines.slice(start + 1);
+    const end = rest.findIndex((line) => /^#{1,2}\s/.test(line));
+    return (end >= 0 ? rest.slice(0, end) : rest).join('\n').trim();
+  }
+  const end = lines.findIndex((line) => /^##\s/.test(line));
+  return (end >= 0 ? lines.slice(0, end) : lines)
+    .filter((line) => !/^#\s/.test(line))
+    .join('\n')
+    .trim();
+}
+
+function lineOfKey(yamlText: string, key: string): number | undefined {
+  const index = yamlText.split(/\r?\n/).findIndex((line) => line.startsWith(`${key}:`));
+  return index >= 0 ? index + 2 : undefined;
+}
