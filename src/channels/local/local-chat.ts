@@ -1,0 +1,191 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { ConversationService } from '../../core/conversation/conversation-service.js';
+import type { Choice } from '../../core/conversation/turn.js';
+import { isCoreError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { TicketService } from '../../core/tickets/ticket-service.js';
+import { tiers, type Actor, type Ticket, type Tier } from '../../core/tickets/ticket.js';
+import { renderReplies } from './text-renderer.js';
+
+export interface LocalChatOptions {
+  conversations: ConversationService;
+  tickets: TicketService;
+  input: Readable;
+  output: Writable;
+  /** A person at a terminal (prompt, banner) rather than piped lines. */
+  interactive: boolean;
+  userName: string;
+  logger: Logger;
+}
+
+const HELP = `Type a question as an employee would. Type the number of a choice to press it.
+Commands:
+  /as engineer [name]          act as an engineer     /as employee [name]   back to employee
+  /mine                        your tickets           /show KEY             a ticket and its history
+  /queue                       open tickets (engineer)
+  /claim KEY                   claim a ticket         /escalate KEY [L3|L4] [reason]
+  /wait KEY note               wait for requester     /resolve KEY how it was fixed
+  /close KEY [reason]          close                  /reopen KEY reason
+  /help                        this help              /quit                 leave`;
+
+/**
+ * The terminal channel: employees chat with the bot, and the same terminal can act as an
+ * engineer, so the whole flow can be tried without Slack or Teams. Converts lines to turns
+ * and renders replies as text; decisions stay in the core.
+ */
+export class LocalChat {
+  private choices: Choice[] = [];
+  private actor: Actor;
+
+  constructor(private readonly options: LocalChatOptions) {
+    this.actor = { id: options.userName, name: options.userName, role: 'employee' };
+  }
+
+  print(text: string): void {
+    this.options.output.write(`${text}\n`);
+  }
+
+  /** Reads lines until end of input (or /quit), handling each before reading the next. */
+  async run(): Promise<void> {
+    const { interactive } = this.options;
+    const lines = createInterface({ input: this.options.input, terminal: false, crlfDelay: Infinity });
+    if (interactive) {
+      this.print(`IT help bot, local chat. You are ${this.actor.name} (employee). Type /help for commands, /quit to leave.\n`);
+      this.prompt();
+    }
+    for await (const line of lines) {
+      const keepGoing = await this.handleLine(line);
+      if (!keepGoing) break;
+      if (interactive) this.prompt();
+    }
+    lines.close();
+  }
+
+  /** Handles one line; false means the user asked to quit. */
+  async handleLine(raw: string): Promise<boolean> {
+    const line = raw.trim();
+    if (!line) return true;
+    try {
+      if (line.startsWith('/')) return await this.command(line);
+      const number = /^\d{1,2}$/.test(line) ? Number(line) : NaN;
+      const choice = this.choices[number - 1];
+      const turn = {
+        conversationKey: `local:${this.actor.id}`,
+        channel: 'local',
+        user: { id: this.actor.id, ...(this.actor.name ? { name: this.actor.name } : {}) },
+        ...(choice ? { action: choice.action } : { text: line }),
+      };
+      const rendered = renderReplies(await this.options.conversations.handle(turn));
+      this.choices = rendered.choices;
+      this.print(rendered.text);
+    } catch (error) {
+      const expected = isCoreError(error) || error instanceof UsageError;
+      this.print(expected ? (error as Error).message : 'Sorry, something went wrong on my side. Please try again.');
+      if (!expected) this.options.logger.error({ err: error }, 'local chat line failed');
+    }
+    return true;
+  }
+
+  private prompt(): void {
+    this.options.output.write(`${this.actor.role === 'engineer' ? 'engineer' : 'you'}> `);
+  }
+
+  private async command(line: string): Promise<boolean> {
+    const [command = '', ...args] = line.split(/\s+/);
+    const tickets = this.options.tickets;
+    const key = args[0] ?? '';
+    const rest = args.slice(1).join(' ');
+    const needKey = () => {
+      if (!key) throw new UsageError(`Usage: ${command} KEY (for example ${command} HD-1001)`);
+    };
+    switch (command.toLowerCase()) {
+      case '/quit':
+      case '/exit':
+        return false;
+      case '/help':
+        this.print(HELP);
+        return true;
+      case '/as': {
+        const role = args[0] === 'engineer' ? 'engineer' : args[0] === 'employee' ? 'employee' : undefined;
+        if (!role) throw new UsageError('Usage: /as engineer [name] or /as employee [name]');
+        const name = args[1] ?? (role === 'engineer' ? 'engineer' : this.options.userName);
+        this.actor = { id: name, name, role };
+        this.choices = [];
+        this.print(`You are now ${name} (${role}).`);
+        return true;
+      }
+      case '/queue': {
+        const open = await tickets.queue();
+        this.print(open.length === 0 ? 'The queue is empty.' : open.map(ticketLine).join('\n'));
+        return true;
+      }
+      case '/mine': {
+        const mine = await tickets.ticketsOf(this.actor.id);
+        this.print(mine.length === 0 ? 'You have no tickets.' : mine.map(ticketLine).join('\n'));
+        return true;
+      }
+      case '/show': {
+        needKey();
+        const ticket = await tickets.get(key);
+        const events = await tickets.history(ticket);
+        this.print(
+          [
+            ticketLine(ticket),
+            ticket.description,
+            ...events.map((e) => `  ${e.createdAt.toISOString()} ${e.actorName ?? e.actorId}: ${e.type}${e.toStatus ? ` -> ${e.toStatus}` : ''}${describe(e.detail)}`),
+          ].join('\n'),
+        );
+        return true;
+      }
+      case '/claim':
+        needKey();
+        this.done(await tickets.claim(key, this.actor));
+        return true;
+      case '/escalate': {
+        needKey();
+        const tier = tiers.includes(args[1] as Tier) ? (args[1] as Tier) : undefined;
+        const reason = (tier ? args.slice(2) : args.slice(1)).join(' ');
+        this.done(await tickets.escalate(key, this.actor, { ...(tier ? { tier } : {}), ...(reason ? { reason } : {}) }));
+        return true;
+      }
+      case '/wait':
+        needKey();
+        this.done(await tickets.wait(key, this.actor, rest || 'Waiting for your reply.'));
+        return true;
+      case '/resolve':
+        needKey();
+        this.done(await tickets.resolve(key, this.actor, rest));
+        return true;
+      case '/close':
+        needKey();
+        this.done(await tickets.close(key, this.actor, rest || undefined));
+        return true;
+      case '/reopen':
+        needKey();
+        this.done(await tickets.reopen(key, this.actor, rest || 'The problem is back.'));
+        return true;
+      default:
+        this.print(`Unknown command ${command}. Type /help for the list.`);
+        return true;
+    }
+  }
+
+  private done(ticket: Ticket): void {
+    this.print(`OK: ${ticketLine(ticket)}`);
+  }
+}
+
+class UsageError extends Error {}
+
+function ticketLine(t: Ticket): string {
+  const who = t.assigneeName ?? t.assigneeId;
+  return `${t.key} [${t.status}] ${t.priority} ${t.tier} ${t.category}: ${t.subject}${who ? ` (${who})` : ''}`;
+}
+
+function describe(detail: Record<string, unknown>): string {
+  const parts = Object.entries(detail)
+    .filter(([k, v]) => k !== 'command' && v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}

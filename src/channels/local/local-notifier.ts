@@ -1,0 +1,20 @@
+import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
+
+/**
+ * In the local chat, the triage channel and the requester's thread are the same terminal:
+ * notifications are printed with a prefix saying where they would go.
+ */
+export class LocalNotifier implements TicketNotifier {
+  constructor(private readonly print: (line: string) => void) {}
+
+  async notify(n: TicketNotification): Promise<void> {
+    const t = n.ticket;
+    if (n.type === 'opened') {
+      this.print(`[triage ${t.tier}] New ticket ${t.key} (${t.priority}, ${t.category}) from ${t.requesterName ?? t.requesterId}: ${t.subject}`);
+      return;
+    }
+    const note = n.note ? `: ${n.note}` : '';
+    this.print(`[to ${t.requesterName ?? t.requesterId}] ${n.summary}${note}`);
+    if (n.type === 'escalated') this.print(`[triage ${t.tier}] ${t.key} escalated to ${t.tier} and waits to be claimed`);
+  }
+}

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import type { AnswerEngine } from '../answering/answer-engine.js';
+import type { QuestionLog } from '../analytics/question-log.js';
+import { CoreError, isCoreError } from '../errors.js';
+import type { Article } from '../knowledge/article.js';
+import type { Logger } from '../logger.js';
+import { openStatuses } from '../tickets/ticket-state-machine.js';
+import type { TicketService } from '../tickets/ticket-service.js';
+import type { Ticket, Tier } from '../tickets/ticket.js';
+import type { ConversationState, ConversationStore, StoredMessage } from './conversation-store.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { actions, type ArticleRef, type Choice, type Reply, type TicketCard, type Turn } from './turn.js';
+
+export interface ConversationOptions {
+  /** Base URL for links to whole articles; without it the link is the article's path in the repository. */
+  kbBaseUrl?: string;
+  /** Longer messages are politely refused. */
+  maxTextChars?: number;
+}
+
+export interface ConversationDeps {
+  /** A function, so a reloaded knowledge base takes effect on the next turn. */
+  engine: () => AnswerEngine;
+  store: ConversationStore;
+  questions: QuestionLog;
+  tickets: TicketService;
+  logger: Logger;
+  options?: ConversationOptions;
+}
+
+const RECENT_QUESTIONS = 20;
+const TRANSCRIPT_FOR_TICKET = 50;
+const GREETING = /^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|morning)[!. ]*$/i;
+const THANKS = /^(thanks|thank you|thx|ty|cheers|great|perfect|ok thanks)[!. ]*$/i;
+const HUMAN = /^(talk to (a )?(human|person|someone|engineer)|human|agent|(open|create|raise|log) (a )?ticket)[!. ]*$/i;
+
+const INTRO =
+  "Hi! I'm the IT help bot. Ask me an IT question in your own words, for example *how do I reset my password* or *vpn won't connect*. If I can't help, I'll open a ticket for a person.";
+
+/** The single entry point of the bot: a normalised turn in, replies as plain data out. */
+export class ConversationService {
+  private readonly queue = new KeyedQueue();
+  private readonly maxTextChars: number;
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.maxTextChars = deps.options?.maxTextChars ?? 4000;
+  }
+
+  /** Handles one turn. Never throws: unexpected failures become a polite reply and a log line. */
+  handle(turn: Turn): Promise<Reply[]> {
+    return this.queue.run(turn.conversationKey, async () => {
+      try {
+        return await this.handleInOrder(turn);
+      } catch (error) {
+        if (isCoreError(error)) return [{ kind: 'text', markdown: error.message }];
+        const ref = randomUUID().slice(0, 8);
+        this.deps.logger.error({ err: error, ref, conversation: turn.conversationKey, action: turn.action?.id }, 'turn failed');
+        return [
+          {
+            kind: 'text',
+            markdown: `Sorry, something went wrong on my side and I could not handle that (reference ${ref}). Please try again in a minute.`,
+          },
+        ];
+      }
+    });
+  }
+
+  private async handleInOrder(turn: Turn): Promise<Reply[]> {
+    if (!turn.conversationKey || !turn.user?.id) throw new CoreError('INVALID_INPUT', 'A turn needs a conversation and a user.');
+    const state = (await this.deps.store.load(turn.conversationKey)) ?? {};
+    const transcript: StoredMessage[] = [];
+    const now = new Date();
+    if (turn.text !== undefined) transcript.push({ author: 'user', authorId: turn.user.id, text: turn.text.slice(0, this.maxTextChars), at: now });
+    else if (turn.action) transcript.push({ author: 'user', authorId: turn.user.id, text: `[pressed ${turn.action.id}]`, at: now });
+
+    const replies = turn.action
+      ? await this.onAction(turn, state, transcript)
+      : await this.onText(turn, turn.text ?? '', state, transcript);
+
+    for (const reply of replies) transcript.push({ author: 'bot', text: reply.markdown, at: new Date() });
+    await this.deps.store.save(turn.conversationKey, { channel: turn.channel, userId: turn.user.id }, state, transcript);
+    return replies;
+  }
+
+  private async onText(turn: Turn, raw: string, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
+    const text = raw.trim();
+    if (!text) return [{ kind: 'text', markdown: INTRO }];
+    if (text.length > this.maxTextChars) {
+      return [
+        {
+          kind: 'text',
+          markdown: `That message is too long for me (${text.length} characters; I read up to ${this.maxTextChars}). Please ask in a sentence or two.`,
+        },
+      ];
+    }
+    if (GREETING.test(text)) return [{ kind: 'text', markdown: INTRO }];
+    if (THANKS.test(text)) return [{ kind: 'text', markdown: "You're welcome! Ask me anytime." }];
+    if (HUMAN.test(text)) return this.openTicket(turn, state, transcript);
+
+    const result = this.deps.engine().ask(text);
+    const questionId = randomUUID();
+    const best = result.outcome === 'answered' ? result.article : undefined;
+    const top = best ?? (result.outcome === 'suggested' ? result.candidates[0] : undefined);
+    await this.deps.questions.record({
+      id: questionId,
+      conversationKey: turn.conversationKey,
+      channel: turn.channel,
+      userId: turn.user.id,
+      text,
+      outcome: result.outcome,
+      articleId: top?.id ?? null,
+      confidence: result.confidence,
+      explanation: result.explanation,
+    });
+    state.lastQuestion = {
+      id: questionId,
+      text,
+      articleId: best?.id ?? null,
+      category: top?.category ?? null,
+      ...(top?.escalateTo ? { escalateTo: top.escalateTo } : {}),
+    };
+    state.recentQuestionIds = [...(state.recentQuestionIds ?? []), questionId].slice(-RECENT_QUESTIONS);
+    delete state.offered;
+
+    if (result.outcome === 'answered') return [this.answerReply(result.article, result.confidence, questionId)];
+    if (result.outcome === 'suggested') {
+      state.offered = result.candidates.map((a) => a.id);
+      return [
+        {
+          kind: 'suggestions',
+          markdown: "I'm not sure I understood. Did you mean one of these?",
+          articles: result.candidates.map((a) => this.ref(a)),
+          choices: [
+            ...result.candidates.map((a) => ({ label: a.title, action: { id: actions.showArticle, value: a.id } })),
+            { label: 'None of these', action: { id: actions.noneOfThese } },
+          ],
+        },
+      ];
+    }
+    return [
+      {
+        kind: 'text',
+        markdown: "I don't have an answer for that. Would you like me to open a ticket so a person can help?",
+        choices: [{ label: 'Talk to a human', action: { id: actions.talkToHuman }, style: 'primary' }],
+      },
+    ];
+  }
+
+  private async onAction(turn: Turn, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
+    const action = turn.action!;
+    switch (action.id) {
+      case actions.helpful:
+      case actions.notHelpful: {
+        const questionId = action.value ?? '';
+        // Never trust the value in a button: it must name a question asked in this conversation.
+        if (!state.recentQuestionIds?.includes(questionId)) return [staleButton()];
+        const helpful = action.id === actions.helpful;
+        await this.deps.questions.feedback(questionId, turn.user.id, helpful);
+        if (helpful) return [{ kind: 'text', markdown: 'Great, glad that helped! Thanks for letting me know.' }];
+        return [
+          {
+            kind: 'text',
+            markdown: 'Sorry that did not help. You can rephrase your question, or I can open a ticket for a person.',
+            choices: [{ label: 'Talk to a human', action: { id: actions.talkToHuman }, style: 'primary' }],
+          },
+        ];
+      }
+      case actions.showArticle: {
+        const article = action.value ? this.deps.engine().article(action.value) : undefined;
+        if (!article || !state.offered?.includes(article.id) || !state.lastQuestion) return [staleButton()];
+        await this.deps.questions.choose(state.lastQuestion.id, article.id);
+        state.lastQuestion = { ...state.lastQuestion, articleId: article.id, category: article.category };
+        delete state.offered;
+        return [this.answerReply(article, null, state.lastQuestion.id)];
+      }
+      case actions.noneOfThese:
+        delete state.offered;
+        return [
+          {
+            kind: 'text',
+            markdown: 'OK. Try asking in other words, or I can open a ticket for a person.',
+            choices: [{ label: 'Talk to a human', action: { id: actions.talkToHuman }, style: 'primary' }],
+          },
+        ];
+      case actions.talkToHuman:
+        return this.openTicket(turn, state, transcript);
+      default:
+        this.deps.logger.warn({ action: action.id, conversation: turn.conversationKey }, 'unknown action');
+        return [{ kind: 'text', markdown: "Sorry, I don't know that button. It may belong to an older message; please ask me again." }];
+    }
+  }
+
+  private async openTicket(turn: Turn, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
+    if (state.ticketKey) {
+      const existing = await this.deps.tickets.get(state.ticketKey).catch(() => null);
+      if (existing && openStatuses.includes(existing.status)) {
+        return [{ kind: 'ticket', markdown: `Your ticket ${existing.key} is already open (${existing.status}). You'll see updates here.`, ticket: ticketCard(existing) }];
+      }
+    }
+    const question = state.lastQuestion;
+    const earlier = await this.deps.store.transcript(turn.conversationKey, TRANSCRIPT_FOR_TICKET);
+    const lines = [...earlier, ...transcript].slice(-TRANSCRIPT_FOR_TICKET);
+    const tried = question?.articleId ? this.deps.engine().article(question.articleId) : undefined;
+    const ticket = await this.deps.tickets.open({
+      requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
+      channel: turn.channel,
+      conversationKey: turn.conversationKey,
+      subject: question?.text ?? 'Help requested in chat',
+      description: [
+        question ? `Question: ${question.text}` : 'The employee asked to talk to a person.',
+        tried ? `The bot suggested "${tried.title}" (${tried.path}); it did not solve the problem.` : 'The bot had no article that fits.',
+      ].join('\n'),
+      question: question?.text ?? null,
+      transcript: lines.map((line) => ({ author: line.author, text: line.text, at: line.at.toISOString() })),
+      collected: { questionId: question?.id ?? null, articleTried: tried?.id ?? null },
+      category: question?.category ?? 'general',
+      ...(question?.escalateTo ? { tier: question.escalateTo as Tier } : {}),
+    });
+    state.ticketKey = ticket.key;
+    return [
+      {
+        kind: 'ticket',
+        markdown: `I've opened ticket ${ticket.key} for you. An engineer will pick it up, and you'll see every update here.`,
+        ticket: ticketCard(ticket),
+      },
+    ];
+  }
+
+  private answerReply(article: Article, confidence: number | null, questionId: string): Reply {
+    const ref = this.ref(article);
+    return {
+      kind: 'answer',
+      markdown: `**${article.title}**\n\n${article.answer}\n\nFull article: ${ref.url}`,
+      article: ref,
+      confidence: confidence ?? 1,
+      questionId,
+      choices: [
+        { label: 'Helpful', action: { id: actions.helpful, value: questionId } },
+        { label: 'Not helpful', action: { id: actions.notHelpful, value: questionId } },
+        { label: 'Talk to a human', action: { id: actions.talkToHuman } },
+      ],
+    };
+  }
+
+  private ref(article: Article): ArticleRef {
+    const base = this.deps.options?.kbBaseUrl;
+    const url = base ? `${base.replace(/\/+$/, '')}/${article.path}` : `knowledge-base/${article.path}`;
+    return { id: article.id, title: article.title, url };
+  }
+}
+
+function staleButton(): Reply {
+  return { kind: 'text', markdown: 'That button has expired or belongs to another conversation. Please ask your question again.' };
+}
+
+/** The short view of a ticket that channels put on cards. */
+export function ticketCard(ticket: Ticket): TicketCard {
+  return {
+    key: ticket.key,
+    subject: ticket.subject,
+    status: ticket.status,
+    priority: ticket.priority,
+    tier: ticket.tier,
+    category: ticket.category,
+    assignee: ticket.assigneeName ?? ticket.assigneeId,
+  };
+}
+
+export type { Choice };

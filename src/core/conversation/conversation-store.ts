@@ -1,0 +1,27 @@
+/** A transcript line as stored. */
+export interface StoredMessage {
+  author: 'user' | 'bot' | 'agent';
+  authorId?: string | null;
+  text: string;
+  at: Date;
+}
+
+/** What the core remembers about a conversation between turns. */
+export interface ConversationState {
+  /** The last question asked, for feedback and "talk to a human". */
+  lastQuestion?: { id: string; text: string; articleId: string | null; category: string | null; escalateTo?: string };
+  /** Question ids asked in this conversation recently: feedback buttons must name one of them. */
+  recentQuestionIds?: string[];
+  /** Article ids offered as "did you mean" choices: a choice must name one of them. */
+  offered?: string[];
+  /** Key of the ticket opened from this conversation, if any. */
+  ticketKey?: string;
+}
+
+/** Conversation state and transcript. Implementations: PrismaConversationStore. */
+export interface ConversationStore {
+  load(key: string): Promise<ConversationState | null>;
+  /** Saves the state and appends transcript lines in one transaction. */
+  save(key: string, meta: { channel: string; userId: string }, state: ConversationState, messages: StoredMessage[]): Promise<void>;
+  transcript(key: string, limit: number): Promise<StoredMessage[]>;
+}

@@ -1,0 +1,69 @@
+/** Who sent a turn, as the channel verified it. */
+export interface TurnUser {
+  id: string;
+  name?: string;
+}
+
+/** A button press. `id` names the action; `value` is only a reference that the core re-checks. */
+export interface TurnAction {
+  id: string;
+  value?: string;
+}
+
+/** One inbound message or button press, normalised by a channel. */
+export interface Turn {
+  /** Stable key such as "slack:T1:C1:1700.0001" or "local:alice". */
+  conversationKey: string;
+  channel: string;
+  user: TurnUser;
+  text?: string;
+  action?: TurnAction;
+}
+
+/** A button the channel renders; pressing it sends `action` back as a turn. */
+export interface Choice {
+  label: string;
+  action: TurnAction;
+  style?: 'primary' | 'danger';
+}
+
+/** A reference to a knowledge-base article. */
+export interface ArticleRef {
+  id: string;
+  title: string;
+  url: string;
+}
+
+/** A short view of a ticket for cards. */
+export interface TicketCard {
+  key: string;
+  subject: string;
+  status: string;
+  priority: string;
+  tier: string;
+  category: string;
+  assignee: string | null;
+}
+
+/** What the bot says, as plain data; each channel renders it its own way. */
+export type Reply =
+  | { kind: 'text'; markdown: string; choices?: Choice[] }
+  | {
+      kind: 'answer';
+      markdown: string;
+      article: ArticleRef;
+      confidence: number;
+      questionId: string;
+      choices: Choice[];
+    }
+  | { kind: 'suggestions'; markdown: string; articles: ArticleRef[]; choices: Choice[] }
+  | { kind: 'ticket'; markdown: string; ticket: TicketCard; choices?: Choice[] };
+
+/** Action ids the core understands. */
+export const actions = {
+  helpful: 'feedback.helpful',
+  notHelpful: 'feedback.not_helpful',
+  showArticle: 'article.show',
+  talkToHuman: 'ticket.open',
+  noneOfThese: 'suggestions.none',
+} as const;

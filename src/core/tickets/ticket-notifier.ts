@@ -1,0 +1,19 @@
+import type { Actor, Ticket } from './ticket.js';
+
+/** A change worth telling people about. */
+export interface TicketNotification {
+  type: 'opened' | 'claimed' | 'escalated' | 'waiting' | 'resumed' | 'resolved' | 'closed' | 'reopened' | 'comment';
+  ticket: Ticket;
+  actor: Actor;
+  /** A human sentence describing the change, e.g. "Claimed by Alice". */
+  summary: string;
+  note?: string;
+}
+
+/**
+ * The one port through which the core posts to other places: triage channels and the
+ * requester's own conversation. Channels implement it; failures are logged, never fatal.
+ */
+export interface TicketNotifier {
+  notify(notification: TicketNotification): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import type { Priority, Ticket, TicketEvent, TicketStatus, Tier, TranscriptLine } from './ticket.js';
+
+/** A ticket about to be created (the repository assigns the version and timestamps). */
+export interface NewTicket {
+  id: string;
+  key: string;
+  subject: string;
+  description: string;
+  question: string | null;
+  transcript: TranscriptLine[];
+  collected: Record<string, unknown>;
+  priority: Priority;
+  tier: Tier;
+  category: string;
+  status: TicketStatus;
+  channel: string;
+  conversationKey: string | null;
+  requesterId: string;
+  requesterName: string | null;
+}
+
+/** Fields a change may set. */
+export type TicketPatch = Partial<
+  Pick<
+    Ticket,
+    'status' | 'tier' | 'priority' | 'category' | 'assigneeId' | 'assigneeName' | 'firstResponseAt' | 'resolvedAt' | 'closedAt'
+  >
+>;
+
+export type NewTicketEvent = Omit<TicketEvent, 'id' | 'ticketId' | 'createdAt'>;
+
+export interface TicketFilter {
+  statuses?: readonly TicketStatus[];
+  requesterId?: string;
+  assigneeId?: string;
+  limit?: number;
+}
+
+/** Where tickets live. Implementations: PrismaTicketRepository. */
+export interface TicketRepository {
+  /** The next ticket number, unique even when several processes ask at once. */
+  nextNumber(): Promise<number>;
+  create(ticket: NewTicket, event: NewTicketEvent): Promise<Ticket>;
+  findByKey(key: string): Promise<Ticket | null>;
+  findById(id: string): Promise<Ticket | null>;
+  /**
+   * Applies a change and records its event atomically, only if the ticket is still at
+   * `expectedVersion`; returns null when someone else changed it first.
+   */
+  update(id: string, expectedVersion: number, patch: TicketPatch, event: NewTicketEvent): Promise<Ticket | null>;
+  list(filter: TicketFilter): Promise<Ticket[]>;
+  events(ticketId: string): Promise<TicketEvent[]>;
+}

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { CoreError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { TicketNotification, TicketNotifier } from './ticket-notifier.js';
+import type { NewTicketEvent, TicketPatch, TicketRepository } from './ticket-repository.js';
+import { openStatuses, transition, type TicketCommand } from './ticket-state-machine.js';
+import {
+  tiers,
+  type Actor,
+  type Priority,
+  type Ticket,
+  type TicketEvent,
+  type TicketStatus,
+  type Tier,
+  type TranscriptLine,
+} from './ticket.js';
+
+/** What a conversation hands over when it opens a ticket. */
+export interface OpenTicketInput {
+  requester: Actor;
+  channel: string;
+  conversationKey: string | null;
+  subject: string;
+  description: string;
+  question?: string | null;
+  transcript?: TranscriptLine[];
+  collected?: Record<string, unknown>;
+  priority?: Priority;
+  tier?: Tier;
+  category?: string;
+}
+
+export interface TicketServiceOptions {
+  keyPrefix: string;
+  defaultTier: Tier;
+  /** Ticket numbers start above this (HD-1001 is the first with the default 1000). */
+  numberOffset?: number;
+}
+
+const MAX_SUBJECT = 120;
+const MAX_DESCRIPTION = 8_000;
+
+/** Opens tickets and moves them through their lifecycle, recording every change and telling people. */
+export class TicketService {
+  constructor(
+    private readonly repository: TicketRepository,
+    private readonly notifier: TicketNotifier,
+    private readonly logger: Logger,
+    private readonly options: TicketServiceOptions,
+  ) {}
+
+  async open(input: OpenTicketInput): Promise<Ticket> {
+    const subject = oneLine(input.subject).slice(0, MAX_SUBJECT) || 'Help requested';
+    const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
+    const ticket = await this.repository.create(
+      {
+        id: randomUUID(),
+        key: `${this.options.keyPrefix}-${number}`,
+        subject,
+        description: input.description.slice(0, MAX_DESCRIPTION),
+        question: input.question ?? null,
+        transcript: input.transcript ?? [],
+        collected: input.collected ?? {},
+        priority: input.priority ?? 'P3',
+        tier: input.tier ?? this.options.defaultTier,
+        category: input.category ?? 'general',
+        status: 'new',
+        channel: input.channel,
+        conversationKey: input.conversationKey,
+        requesterId: input.requester.id,
+        requesterName: input.requester.name ?? null,
+      },
+      event(input.requester, 'created', null, 'new', { priority: input.priority ?? 'P3' }),
+    );
+    await this.tell({ type: 'opened', ticket, actor: input.requester, summary: `Opened ${ticket.key}: ${ticket.subject}` });
+    return ticket;
+  }
+
+  async get(key: string): Promise<Ticket> {
+    const ticket = await this.repository.findByKey(normaliseKey(key));
+    if (!ticket) throw new CoreError('NOT_FOUND', `There is no ticket ${normaliseKey(key)}.`);
+    return ticket;
+  }
+
+  history(ticket: Ticket): Promise<TicketEvent[]> {
+    return this.repository.events(ticket.id);
+  }
+
+  /** Tickets that need engineers: every open one, oldest first. */
+  queue(limit = 50): Promise<Ticket[]> {
+    return this.repository.list({ statuses: openStatuses, limit });
+  }
+
+  ticketsOf(requesterId: string, limit = 20): Promise<Ticket[]> {
+    return this.repository.list({ requesterId, limit });
+  }
+
+  async claim(key: string, actor: Actor): Promise<Ticket> {
+    requireEngineer(actor, 'claim tickets');
+    return this.change(key, actor, 'claim', (ticket) => {
+      if (ticket.status === 'claimed' && ticket.assigneeId) {
+        const who = ticket.assigneeId === actor.id ? 'you' : (ticket.assigneeName ?? ticket.assigneeId);
+        throw new CoreError('CONFLICT', `${ticket.key} is already claimed by ${who}.`);
+      }
+      return {
+        patch: { assigneeId: actor.id, assigneeName: actor.name ?? null, firstResponseAt: ticket.firstResponseAt ?? new Date() },
+        detail: {},
+        notification: { type: 'claimed', summary: `${ticket.key} was claimed by ${nameOf(actor)}` },
+      };
+    });
+  }
+
+  async escalate(key: string, actor: Actor, options: { tier?: Tier; reason?: string } = {}): Promise<Ticket> {
+    requireEngineer(actor, 'escalate tickets');
+    return this.change(key, actor, 'escalate', (ticket) => {
+      const current = tiers.indexOf(ticket.tier);
+      const target = options.tier ?? tiers[current + 1];
+      if (!target) throw new CoreError('ILLEGAL_TRANSITION', `Cannot escalate ${ticket.key}: it is already at the vendor tier (L4).`);
+      if (tiers.indexOf(target) <= current) {
+        throw new CoreError('ILLEGAL_TRANSITION', `Cannot escalate ${ticket.key} to ${target}: it is already at ${ticket.tier}.`);
+      }
+      return {
+        // An escalated ticket waits for someone at the new tier to claim it.
+        patch: { tier: target, assigneeId: null, assigneeName: null },
+        detail: { fromTier: ticket.tier, toTier: target, reason: options.reason ?? null },
+        notification: {
+          type: 'escalated',
+          summary: `${ticket.key} was escalated to ${target} by ${nameOf(actor)}`,
+          ...(options.reason ? { note: options.reason } : {}),
+        },
+      };
+    });
+  }
+
+  async wait(key: string, actor: Actor, note: string): Promise<Ticket> {
+    requireEngineer(actor, 'put tickets on hold');
+    return this.change(key, actor, 'wait', (ticket) => ({
+      patch: {},
+      detail: { note },
+      notification: { type: 'waiting', summary: `${ticket.key} is waiting for your reply`, note },
+    }));
+  }
+
+  /** The requester answered a ticket that was waiting for them. */
+  async resume(key: string, actor: Actor, reply: string): Promise<Ticket> {
+    return this.change(key, actor, 'resume', (ticket) => {
+      if (actor.role !== 'engineer' && actor.id !== ticket.requesterId) {
+        throw new CoreError('FORBIDDEN', 'Only the requester or an engineer can resume this ticket.');
+      }
+      return { patch: {}, detail: { reply }, notification: { type: 'resumed', summary: `${ticket.key}: the requester replied`, note: reply } };
+    });
+  }
+
+  async resolve(key: string, actor: Actor, resolution: string): Promise<Ticket> {
+    requireEngineer(actor, 'resolve tickets');
+    if (!resolution.trim()) throw new CoreError('INVALID_INPUT', 'Say how it was resolved: the requester sees it.');
+    return this.change(key, actor, 'resolve', (ticket) => ({
+      patch: { resolvedAt: new Date(), firstResponseAt: ticket.firstResponseAt ?? new Date() },
+      detail: { resolution },
+      notification: { type: 'resolved', summary: `${ticket.key} was resolved by ${nameOf(actor)}`, note: resolution },
+    }));
+  }
+
+  async close(key: string, actor: Actor, reason?: string): Promise<Ticket> {
+    return this.change(key, actor, 'close', (ticket) => {
+      requireRequesterOrEngineer(ticket, actor, 'close');
+      return {
+        patch: { closedAt: new Date() },
+        detail: { reason: reason ?? null },
+        notification: { type: 'closed', summary: `${ticket.key} was closed by ${nameOf(actor)}`, ...(reason ? { note: reason } : {}) },
+      };
+    });
+  }
+
+  async reopen(key: string, actor: Actor, reason: string): Promise<Ticket> {
+    return this.change(key, actor, 'reopen', (ticket) => {
+      requireRequesterOrEngineer(ticket, actor, 'reopen');
+      return {
+        patch: { resolvedAt: null, assigneeId: null, assigneeName: null },
+        detail: { reason },
+        notification: { type: 'reopened', summary: `${ticket.key} was reopened by ${nameOf(actor)}`, note: reason },
+      };
+    });
+  }
+
+  /** Hands a claimed ticket to another engineer (no status change). */
+  async reassign(key: string, actor: Actor, to: Actor): Promise<Ticket> {
+    requireEngineer(actor, 'reassign tickets');
+    if (to.role !== 'engineer') throw new CoreError('INVALID_INPUT', `${nameOf(to)} is not an engineer.`);
+    const ticket = await this.get(key);
+    if (ticket.status !== 'claimed') {
+      throw new CoreError('ILLEGAL_TRANSITION', `Cannot reassign ${ticket.key}: it is ${ticket.status}; claim it instead.`);
+    }
+    const updated = await this.repository.update(
+      ticket.id,
+      ticket.version,
+      { assigneeId: to.id, assigneeName: to.name ?? null },
+      event(actor, 'assigned', ticket.status, ticket.status, { from: ticket.assigneeId, to: to.id }),
+    );
+    if (!updated) throw await this.conflict(ticket.key);
+    await this.tell({ type: 'claimed', ticket: updated, actor, summary: `${ticket.key} was reassigned to ${nameOf(to)}` });
+    return updated;
+  }
+
+  private async change(
+    key: string,
+    actor: Actor,
+    command: TicketCommand,
+    decide: (ticket: Ticket) => {
+      patch: TicketPatch;
+      detail: Record<string, unknown>;
+      notification: Pick<TicketNotification, 'type' | 'summary' | 'note'>;
+    },
+  ): Promise<Ticket> {
+    const ticket = await this.get(key);
+    const decision = decide(ticket);
+    const result = transition(ticket.key, ticket.status, command);
+    if (!result.ok) throw new CoreError('ILLEGAL_TRANSITION', result.reason);
+    const updated = await this.repository.update(
+      ticket.id,
+      ticket.version,
+      { ...decision.patch, status: result.to },
+      event(actor, 'status', ticket.status, result.to, { command, ...decision.detail }),
+    );
+    // Someone else changed the ticket between our read and our write: the database decided.
+    if (!updated) throw await this.conflict(ticket.key);
+    await this.tell({ ...decision.notification, ticket: updated, actor });
+    return updated;
+  }
+
+  private async conflict(key: string): Promise<CoreError> {
+    const now = await this.repository.findByKey(key);
+    const who = now?.assigneeName ?? now?.assigneeId;
+    const state = now ? `it is now ${now.status}${who ? ` (${who})` : ''}` : 'it was changed';
+    return new CoreError('CONFLICT', `Someone else changed ${key} at the same moment: ${state}.`);
+  }
+
+  private async tell(notification: TicketNotification): Promise<void> {
+    try {
+      await this.notifier.notify(notification);
+    } catch (error) {
+      this.logger.error({ err: error, ticket: notification.ticket.key, type: notification.type }, 'ticket notification failed');
+    }
+  }
+}
+
+function event(
+  actor: Actor,
+  type: TicketEvent['type'],
+  fromStatus: TicketStatus | null,
+  toStatus: TicketStatus | null,
+  detail: Record<string, unknown>,
+): NewTicketEvent {
+  return { actorId: actor.id, actorName: actor.name ?? null, type, fromStatus, toStatus, detail };
+}
+
+function requireEngineer(actor: Actor, what: string): void {
+  if (actor.role !== 'engineer' && actor.role !== 'system') {
+    throw new CoreError('FORBIDDEN', `Only engineers can ${what}.`);
+  }
+}
+
+function requireRequesterOrEngineer(ticket: Ticket, actor: Actor, verb: string): void {
+  if (actor.role === 'employee' && actor.id !== ticket.requesterId) {
+    throw new CoreError('FORBIDDEN', `Only the requester or an engineer can ${verb} ${ticket.key}.`);
+  }
+}
+
+function nameOf(actor: Actor): string {
+  return actor.name ?? actor.id;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Accepts "hd-1042" and " HD-1042 " alike. */
+export function normaliseKey(key: string): string {
+  return key.trim().toUpperCase();
+}

@@ -1,0 +1,62 @@
+export const ticketStatuses = ['new', 'claimed', 'escalated', 'waiting', 'resolved', 'closed', 'reopened'] as const;
+export const priorities = ['P1', 'P2', 'P3', 'P4'] as const;
+export const tiers = ['L1', 'L2', 'L3', 'L4'] as const;
+
+export type TicketStatus = (typeof ticketStatuses)[number];
+export type Priority = (typeof priorities)[number];
+export type Tier = (typeof tiers)[number];
+
+/** Who acts on a ticket. The role comes from a trusted source (the channel's roster), never from a button. */
+export interface Actor {
+  id: string;
+  name?: string;
+  role: 'employee' | 'engineer' | 'system';
+}
+
+/** One line of a conversation transcript. */
+export interface TranscriptLine {
+  author: 'user' | 'bot' | 'agent';
+  text: string;
+  at: string;
+}
+
+/** A support ticket as the core sees it. */
+export interface Ticket {
+  id: string;
+  key: string;
+  subject: string;
+  description: string;
+  question: string | null;
+  transcript: TranscriptLine[];
+  collected: Record<string, unknown>;
+  priority: Priority;
+  tier: Tier;
+  category: string;
+  status: TicketStatus;
+  channel: string;
+  conversationKey: string | null;
+  requesterId: string;
+  requesterName: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  /** Bumped by every change; a change based on a stale version is refused. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  firstResponseAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+}
+
+/** An audit record: who changed what, when. */
+export interface TicketEvent {
+  id: number;
+  ticketId: string;
+  actorId: string;
+  actorName: string | null;
+  type: 'created' | 'status' | 'assigned' | 'comment';
+  fromStatus: TicketStatus | null;
+  toStatus: TicketStatus | null;
+  detail: Record<string, unknown>;
+  createdAt: Date;
+}

@@ -1,0 +1,66 @@
+import os from 'node:os';
+import { LocalChat } from './channels/local/local-chat.js';
+import { LocalNotifier } from './channels/local/local-notifier.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createApp } from './app.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nFix the variable(s) above and start again.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  // The local chat owns the terminal: only warnings and errors interrupt it unless asked for more.
+  const logger = createLogger(config.logLevel ?? 'warn');
+  if (config.slackConfigured || config.teamsConfigured) {
+    logger.warn(
+      { slack: config.slackConfigured, teams: config.teamsConfigured },
+      'Slack/Teams credentials found, but those channels are not built yet: starting the local chat',
+    );
+  }
+  const interactive = Boolean(process.stdin.isTTY);
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const app = await createApp(config, logger, new LocalNotifier(print));
+  const chat = new LocalChat({
+    conversations: app.conversations,
+    tickets: app.tickets,
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    userName: config.localUser ?? safeUserName(),
+    logger,
+  });
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await chat.run();
+  await app.close();
+  return 0;
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username.replace(/[^\w.@-]/g, '') || 'employee';
+  } catch {
+    return 'employee';
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

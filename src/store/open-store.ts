@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { QuestionLog } from '../core/analytics/question-log.js';
+import type { ConversationStore } from '../core/conversation/conversation-store.js';
+import type { TicketRepository } from '../core/tickets/ticket-repository.js';
+import { migrateSqlite } from './sqlite-migrator.js';
+import { openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
+import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
+import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
+import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
+
+/** Everything the core needs from persistence. */
+export interface Store {
+  conversations: ConversationStore;
+  questions: QuestionLog;
+  tickets: TicketRepository;
+  /** What was migrated at open (for the start-up log). */
+  migrated: string[];
+  location: string;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+/** Where the migrations live, relative to this file (works from src/ and from a checkout). */
+export const defaultMigrationsDir = path.resolve(import.meta.dirname, '../../prisma/migrations');
+
+/** Opens (creating and migrating as needed) the SQLite database file. */
+export async function openSqliteStore(file: string, migrationsDir = defaultMigrationsDir): Promise<Store> {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const migrated = await migrateSqlite(file, migrationsDir);
+  const prisma = openSqlitePrisma(file);
+  await prisma.$connect();
+  return {
+    conversations: new PrismaConversationStore(prisma),
+    questions: new PrismaQuestionLog(prisma),
+    tickets: new PrismaTicketRepository(prisma),
+    migrated,
+    location: file,
+    prisma,
+    close: () => prisma.$disconnect(),
+  };
+}

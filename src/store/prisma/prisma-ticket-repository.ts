@@ -1,0 +1,101 @@
+import type { NewTicket, NewTicketEvent, TicketFilter, TicketPatch, TicketRepository } from '../../core/tickets/ticket-repository.js';
+import type { Priority, Ticket, TicketEvent, TicketStatus, Tier, TranscriptLine } from '../../core/tickets/ticket.js';
+import type { PrismaClient } from './open-prisma.js';
+import type { Ticket as TicketRow, TicketEvent as TicketEventRow } from './generated/client.js';
+import { parseJson } from './json-column.js';
+
+const TICKET_COUNTER = 'ticket';
+
+/** Tickets and their audit events in the database. */
+export class PrismaTicketRepository implements TicketRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async nextNumber(): Promise<number> {
+    // An upsert with an atomic increment: concurrent callers each get their own number.
+    const counter = await this.prisma.counter.upsert({
+      where: { name: TICKET_COUNTER },
+      create: { name: TICKET_COUNTER, value: 1 },
+      update: { value: { increment: 1 } },
+    });
+    return counter.value;
+  }
+
+  async create(ticket: NewTicket, event: NewTicketEvent): Promise<Ticket> {
+    const row = await this.prisma.ticket.create({
+      data: {
+        ...ticket,
+        transcript: JSON.stringify(ticket.transcript),
+        collected: JSON.stringify(ticket.collected),
+        events: { create: eventData(event) },
+      },
+    });
+    return toTicket(row);
+  }
+
+  async findByKey(key: string): Promise<Ticket | null> {
+    const row = await this.prisma.ticket.findUnique({ where: { key } });
+    return row ? toTicket(row) : null;
+  }
+
+  async findById(id: string): Promise<Ticket | null> {
+    const row = await this.prisma.ticket.findUnique({ where: { id } });
+    return row ? toTicket(row) : null;
+  }
+
+  async update(id: string, expectedVersion: number, patch: TicketPatch, event: NewTicketEvent): Promise<Ticket | null> {
+    return this.prisma.$transaction(async (tx) => {
+      // Compare-and-set on the version: of two engineers clicking at once, exactly one matches.
+      const { count } = await tx.ticket.updateMany({
+        where: { id, version: expectedVersion },
+        data: { ...patch, version: { increment: 1 } },
+      });
+      if (count === 0) return null;
+      await tx.ticketEvent.create({ data: { ticketId: id, ...eventData(event) } });
+      const row = await tx.ticket.findUniqueOrThrow({ where: { id } });
+      return toTicket(row);
+    });
+  }
+
+  async list(filter: TicketFilter): Promise<Ticket[]> {
+    const rows = await this.prisma.ticket.findMany({
+      where: {
+        ...(filter.statuses ? { status: { in: [...filter.statuses] } } : {}),
+        ...(filter.requesterId ? { requesterId: filter.requesterId } : {}),
+        ...(filter.assigneeId ? { assigneeId: filter.assigneeId } : {}),
+      },
+      orderBy: { createdAt: filter.requesterId ? 'desc' : 'asc' },
+      take: filter.limit ?? 50,
+    });
+    return rows.map(toTicket);
+  }
+
+  async events(ticketId: string): Promise<TicketEvent[]> {
+    const rows = await this.prisma.ticketEvent.findMany({ where: { ticketId }, orderBy: { id: 'asc' } });
+    return rows.map(toEvent);
+  }
+}
+
+function eventData(event: NewTicketEvent) {
+  return { ...event, detail: JSON.stringify(event.detail) };
+}
+
+function toTicket(row: TicketRow): Ticket {
+  return {
+    ...row,
+    priority: row.priority as Priority,
+    tier: row.tier as Tier,
+    status: row.status as TicketStatus,
+    transcript: parseJson<TranscriptLine[]>(row.transcript, []),
+    collected: parseJson<Record<string, unknown>>(row.collected, {}),
+  };
+}
+
+function toEvent(row: TicketEventRow): TicketEvent {
+  return {
+    ...row,
+    type: row.type as TicketEvent['type'],
+    fromStatus: row.fromStatus as TicketStatus | null,
+    toStatus: row.toStatus as TicketStatus | null,
+    detail: parseJson<Record<string, unknown>>(row.detail, {}),
+  };
+}

@@ -1,0 +1,87 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/** A migration folder from prisma/migrations. */
+export interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Reads prisma/migrations/<timestamp>_<name>/migration.sql in name order. */
+export async function readMigrations(dir: string): Promise<MigrationFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return Promise.all(
+    folders.map(async (name) => {
+      const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    }),
+  );
+}
+
+/**
+ * Applies pending migrations to a SQLite file, each once, in order, each in its own
+ * transaction, and records them in Prisma's own `_prisma_migrations` table, so a database
+ * created by the app can later be managed with `prisma migrate` by users who have its engine.
+ * An applied migration whose file has since changed stops start-up: that is a mistake to fix,
+ * not to paper over.
+ */
+export async function migrateSqlite(file: string, migrationsDir: string): Promise<string[]> {
+  const migrations = await readMigrations(migrationsDir);
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" TEXT PRIMARY KEY NOT NULL,
+      "checksum" TEXT NOT NULL,
+      "finished_at" DATETIME,
+      "migration_name" TEXT NOT NULL,
+      "logs" TEXT,
+      "rolled_back_at" DATETIME,
+      "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+      "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
+    )`);
+    const applied = new Map(
+      (
+        db
+          .prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+          .all() as Array<{ migration_name: string; checksum: string }>
+      ).map((row) => [row.migration_name, row.checksum]),
+    );
+    const done: string[] = [];
+    for (const migration of migrations) {
+      const checksum = applied.get(migration.name);
+      if (checksum !== undefined) {
+        if (checksum !== migration.checksum) {
+          throw new MigrationError(
+            `Migration ${migration.name} was changed after it was applied to ${file}. Restore the original file and add a new migration instead.`,
+          );
+        }
+        continue;
+      }
+      const apply = db.transaction(() => {
+        db.exec(migration.sql);
+        db.prepare(
+          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, 1)',
+        ).run(randomUUID(), migration.checksum, new Date().toISOString(), migration.name);
+      });
+      try {
+        apply();
+      } catch (error) {
+        throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+      }
+      done.push(migration.name);
+    }
+    return done;
+  } finally {
+    db.close();
+  }
+}
