@@ -27,10 +27,12 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
   }
   const yamlText = match[1] ?? '';
   const doc = parseDocument(yamlText, { schema: 'core', uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
+  // Warnings include unknown tags such as !!js/function: refuse them rather than guess.
+  const yamlProblems = [...doc.errors, ...doc.warnings];
+  if (yamlProblems.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) => ({
+      problems: yamlProblems.map((error) => ({
         file,
         field: 'front matter',
         message: `invalid YAML: ${error.message.split('\n')[0]}`,

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { AnswerEngine, AnswerResult } from '../core/answering/answer-engine.js';
+
+const lineSchema = z.object({ text: z.string().min(1), expected: z.string().nullable() });
+
+/** One labelled question: the article that should answer it, or null for "should not answer". */
+export type LabelledQuestion = z.infer<typeof lineSchema>;
+
+/** Reads a JSON-lines question file; a bad line is an error naming its line number. */
+export function readQuestions(file: string): LabelledQuestion[] {
+  return readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter(({ line }) => line.length > 0)
+    .map(({ line, number }) => {
+      const parsed = lineSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${file}:${number}: ${parsed.error.issues[0]?.message ?? 'invalid line'}`);
+      return parsed.data;
+    });
+}
+
+/** What the engine did with one question. */
+export interface QuestionOutcome {
+  question: LabelledQuestion;
+  result: AnswerResult;
+  ms: number;
+  /** Best-ranked article, whatever the outcome. */
+  top: string | null;
+}
+
+export interface EvaluationReport {
+  inScope: number;
+  outOfScope: number;
+  /** In-scope questions answered outright with the expected article. */
+  answeredCorrect: number;
+  /** In-scope questions where the expected article was offered as a "did you mean" choice. */
+  suggestedCorrect: number;
+  /** Questions answered outright with the wrong article, or answered when they should not be (bluffs). */
+  confidentWrong: number;
+  /** Out-of-scope questions that got "I don't have an answer". */
+  outOfScopeDeclined: number;
+  /** Expected article ranked first. */
+  top1: number;
+  /** Expected article among the first three. */
+  top3: number;
+  medianMs: number;
+  p99Ms: number;
+  outcomes: QuestionOutcome[];
+}
+
+export function evaluate(engine: AnswerEngine, questions: LabelledQuestion[]): EvaluationReport {
+  const outcomes: QuestionOutcome[] = questions.map((question) => {
+    const start = process.hrtime.bigint();
+    const result = engine.ask(question.text);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    return { question, result, ms, top: result.explanation.candidates[0]?.articleId ?? null };
+  });
+  const report: EvaluationReport = {
+    inScope: 0,
+    outOfScope: 0,
+    answeredCorrect: 0,
+    suggestedCorrect: 0,
+    confidentWrong: 0,
+    outOfScopeDeclined: 0,
+    top1: 0,
+    top3: 0,
+    medianMs: 0,
+    p99Ms: 0,
+    outcomes,
+  };
+  for (const { question, result, top } of outcomes) {
+    const expected = question.expected;
+    if (expected === null) {
+      report.outOfScope++;
+      if (result.outcome === 'no_answer') report.outOfScopeDeclined++;
+      if (result.outcome === 'answered') report.confidentWrong++;
+      continue;
+    }
+    report.inScope++;
+    if (top === expected) report.top1++;
+    if (result.explanation.candidates.slice(0, 3).some((c) => c.articleId === expected)) report.top3++;
+    if (result.outcome === 'answered') {
+      if (result.article.id === expected) report.answeredCorrect++;
+      else report.confidentWrong++;
+    } else if (result.outcome === 'suggested' && result.candidates.some((a) => a.id === expected)) {
+      report.suggestedCorrect++;
+    }
+  }
+  const times = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  report.medianMs = percentile(times, 0.5);
+  report.p99Ms = percentile(times, 0.99);
+  return report;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+}

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AnswerEngine } from '../../src/core/answering/answer-engine.js';
+import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
+import { evaluate, readQuestions, type EvaluationReport } from '../../src/evaluation/evaluate-questions.js';
+
+const questionsFile = path.resolve(import.meta.dirname, '../fixtures/kb-questions.jsonl');
+
+describe('answer quality on the bundled knowledge base', () => {
+  let report: EvaluationReport;
+  let articleIds: Set<string>;
+
+  beforeAll(async () => {
+    const kb = await loadKnowledgeBase(path.resolve(import.meta.dirname, '../../knowledge-base'));
+    articleIds = new Set(kb.articles.map((a) => a.id));
+    report = evaluate(new AnswerEngine(kb.articles), readQuestions(questionsFile));
+  });
+
+  it('the question file is big enough and names only real articles', () => {
+    expect(report.inScope + report.outOfScope).toBeGreaterThanOrEqual(150);
+    expect(report.outOfScope).toBeGreaterThanOrEqual(30);
+    const unknown = report.outcomes.map((o) => o.question.expected).filter((id) => id !== null && !articleIds.has(id));
+    expect(unknown).toEqual([]);
+  });
+
+  // Gates: measured values at the time of writing are in the comments; the gates sit a little
+  // below, so that a change that makes answers worse fails here.
+  it('ranks the right article first for at least 90% of in-scope questions', () => {
+    expect(report.top1 / report.inScope).toBeGreaterThanOrEqual(0.9); // measured 0.931
+  });
+
+  it('answers or offers the right article for at least 78% of in-scope questions', () => {
+    expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.78); // measured 0.81
+  });
+
+  it('never bluffs: at most 4% of all questions get a confident wrong answer', () => {
+    const wrong = report.outcomes
+      .filter((o) => o.result.outcome === 'answered' && o.result.article.id !== o.question.expected)
+      .map((o) => `${o.question.text} -> ${o.result.outcome === 'answered' ? o.result.article.id : ''}`);
+    expect(report.confidentWrong / (report.inScope + report.outOfScope), wrong.join('\n')).toBeLessThanOrEqual(0.04); // measured 0.008 (2 of 247)
+  });
+
+  it('says "I don\'t have an answer" to at least 80% of out-of-scope questions', () => {
+    expect(report.outOfScopeDeclined / report.outOfScope).toBeGreaterThanOrEqual(0.8); // measured 0.84
+  });
+});

@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { TicketNotification, TicketNotifier } from '../../src/core/tickets/ticket-notifier.js';
+
+/** Collects notifications instead of posting them anywhere. */
+export class RecordingNotifier implements TicketNotifier {
+  readonly sent: TicketNotification[] = [];
+  async notify(notification: TicketNotification): Promise<void> {
+    this.sent.push(notification);
+  }
+}
+
+export function tempDir(prefix = 'helpdesk-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The real app on a fresh SQLite file in a temp folder, with the bundled knowledge base. */
+export async function startTestApp(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ app: App; notifier: RecordingNotifier }> {
+  const notifier = new RecordingNotifier();
+  const config = loadConfig({ DATA_DIR: dataDir, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), ...env });
+  const app = await createApp(config, silentLogger, notifier);
+  return { app, notifier };
+}
