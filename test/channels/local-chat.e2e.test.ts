@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/test-app.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+/** Runs the README's command, `npm start --silent`, with piped input, as a user would. */
+function start(input: string, env: Record<string, string> = {}) {
+  const result = spawnSync('npm', ['start', '--silent'], {
+    cwd: root,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, DATA_DIR: dir, LOCAL_USER: 'ann', LOG_LEVEL: 'warn', ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('local chat, piped (npm start)', () => {
+  it("prints the password article's answer and exits at end of input", () => {
+    const { code, stdout } = start('how do I reset my password\n');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Reset a forgotten password');
+    expect(stdout).toContain('https://myaccount.example.com');
+    expect(stdout).toContain('1) Helpful');
+  });
+
+  it('runs the whole flow: ticket, engineer claims, escalates, resolves; the requester sees each change', () => {
+    const { code, stdout } = start(
+      [
+        'my second monitor flickers and goes black every few minutes',
+        'talk to a human',
+        '/as engineer bob',
+        '/queue',
+        '/claim HD-1001',
+        '/escalate HD-1001 L3 needs a hardware check',
+        '/as engineer carol',
+        '/claim HD-1001',
+        '/resolve HD-1001 replaced the USB-C cable',
+        '/show HD-1001',
+        '/as employee ann',
+        '/mine',
+        '/claim HD-1001',
+        '/bogus',
+      ].join('\n'),
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("I've opened ticket HD-1001");
+    expect(stdout).toMatch(/\[triage L2\] New ticket HD-1001/);
+    expect(stdout).toContain('[to ann] HD-1001 was claimed by bob');
+    expect(stdout).toContain('[to ann] HD-1001 was escalated to L3 by bob: needs a hardware check');
+    expect(stdout).toContain('[to ann] HD-1001 was resolved by carol: replaced the USB-C cable');
+    expect(stdout).toMatch(/HD-1001 \[resolved\] P3 L3/);
+    expect(stdout).toContain('Only engineers can claim tickets.');
+    expect(stdout).toContain('Unknown command /bogus');
+  });
+
+  it('keeps conversations and tickets across runs (restart)', () => {
+    start('my second monitor flickers\ntalk to a human\n');
+    const { stdout } = start('/mine\ntalk to a human\n');
+    expect(stdout).toMatch(/HD-1001 \[new\]/);
+    expect(stdout).toContain('HD-1001 is already open');
+  });
+
+  it('stops at start-up with the variable named when the configuration is bad', () => {
+    const { code, stderr, stdout } = start('hello\n', { ANSWER_THRESHOLD: 'very' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('ANSWER_THRESHOLD: ');
+    expect(stdout).toBe('');
+  });
+
+  it('starts with broken articles reported and the rest serving', () => {
+    const { code, stdout, stderr } = start('how do I reset my password\n', { KB_DIR: path.join(root, 'test/fixtures/kb-with-broken') });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/article skipped: broken\.md:\d+: updated: expected a date/);
+    expect(stdout).toContain('Reset a forgotten password');
+  });
+});

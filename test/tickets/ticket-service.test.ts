@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { isCoreError } from '../../src/core/errors.js';
+import type { Actor } from '../../src/core/tickets/ticket.js';
+import { startTestApp, tempDir, type RecordingNotifier } from '../support/test-app.js';
+
+const requester: Actor = { id: 'U-ann', name: 'Ann', role: 'employee' };
+const bob: Actor = { id: 'U-bob', name: 'Bob', role: 'engineer' };
+const carol: Actor = { id: 'U-carol', name: 'Carol', role: 'engineer' };
+
+let app: App;
+let notifier: RecordingNotifier;
+let cleanup: () => void;
+
+beforeEach(async () => {
+  const tmp = tempDir();
+  cleanup = tmp.cleanup;
+  ({ app, notifier } = await startTestApp(tmp.dir));
+});
+afterEach(async () => {
+  await app.close();
+  cleanup();
+});
+
+const open = (subject = 'VPN broken') =>
+  app.tickets.open({ requester, channel: 'local', conversationKey: 'local:U-ann', subject, description: 'It fails', priority: 'P2', category: 'network' });
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (isCoreError(error)) return error.code;
+    throw error;
+  }
+}
+
+describe('TicketService on SQLite', () => {
+  it('opens tickets with sequential human-readable keys and a creation event', async () => {
+    const first = await open();
+    const second = await open('Printer');
+    expect([first.key, second.key]).toEqual(['HD-1001', 'HD-1002']);
+    expect(first).toMatchObject({ status: 'new', priority: 'P2', tier: 'L2', category: 'network', requesterName: 'Ann' });
+    const events = await app.tickets.history(first);
+    expect(events).toMatchObject([{ type: 'created', toStatus: 'new', actorId: 'U-ann' }]);
+    expect(notifier.sent.map((n) => n.type)).toEqual(['opened', 'opened']);
+  });
+
+  it('walks claim, escalate, claim, resolve, reopen and close, recording who did what', async () => {
+    const { key } = await open();
+    await app.tickets.claim(key, bob);
+    const escalated = await app.tickets.escalate(key, bob, { reason: 'needs firewall change' });
+    expect(escalated).toMatchObject({ status: 'escalated', tier: 'L3', assigneeId: null });
+    await app.tickets.claim(key, carol);
+    const resolved = await app.tickets.resolve(key, carol, 'Opened port 443');
+    expect(resolved.resolvedAt).toBeInstanceOf(Date);
+    await app.tickets.reopen(key, requester, 'Broken again');
+    const closed = await app.tickets.close(key, requester);
+    expect(closed.status).toBe('closed');
+
+    const events = await app.tickets.history(closed);
+    expect(events.map((e) => [e.actorName, e.fromStatus, e.toStatus])).toEqual([
+      ['Ann', null, 'new'],
+      ['Bob', 'new', 'claimed'],
+      ['Bob', 'claimed', 'escalated'],
+      ['Carol', 'escalated', 'claimed'],
+      ['Carol', 'claimed', 'resolved'],
+      ['Ann', 'resolved', 'reopened'],
+      ['Ann', 'reopened', 'closed'],
+    ]);
+    expect(events[2]!.detail).toMatchObject({ fromTier: 'L2', toTier: 'L3', reason: 'needs firewall change' });
+    expect(notifier.sent.map((n) => n.summary)).toContain('HD-1001 was escalated to L3 by Bob');
+  });
+
+  it('refuses illegal transitions with a clear reason and changes nothing', async () => {
+    const { key } = await open();
+    await app.tickets.claim(key, bob);
+    await app.tickets.resolve(key, bob, 'done');
+    await app.tickets.close(key, bob);
+    await expect(app.tickets.reopen(key, requester, 'again')).rejects.toThrow(
+      'Cannot reopen HD-1001: it is closed. Closed tickets are final: open a new ticket and mention this one.',
+    );
+    expect((await app.tickets.get(key)).status).toBe('closed');
+    expect(await app.tickets.history(await app.tickets.get(key))).toHaveLength(4);
+  });
+
+  it('lets only engineers claim, escalate and resolve, and only the requester or engineers close', async () => {
+    const { key } = await open();
+    const stranger: Actor = { id: 'U-eve', name: 'Eve', role: 'employee' };
+    expect(await codeOf(app.tickets.claim(key, requester))).toBe('FORBIDDEN');
+    expect(await codeOf(app.tickets.escalate(key, requester))).toBe('FORBIDDEN');
+    expect(await codeOf(app.tickets.resolve(key, requester, 'x'))).toBe('FORBIDDEN');
+    expect(await codeOf(app.tickets.close(key, stranger))).toBe('FORBIDDEN');
+    expect(await codeOf(app.tickets.close(key, requester))).toBe('ok');
+  });
+
+  it('of two engineers claiming at once, exactly one wins and the other is told who has it', async () => {
+    const { key } = await open();
+    const results = await Promise.allSettled([app.tickets.claim(key, bob), app.tickets.claim(key, carol)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const ticket = await app.tickets.get(key);
+    expect(lost[0]!.reason.message).toContain(ticket.assigneeName!);
+    expect((await app.tickets.history(ticket)).filter((e) => e.toStatus === 'claimed')).toHaveLength(1);
+  });
+
+  it('escalates one tier at a time up to the vendor (L4) and no further', async () => {
+    const { key } = await open();
+    await app.tickets.escalate(key, bob);
+    await app.tickets.escalate(key, bob, { tier: 'L4' });
+    await expect(app.tickets.escalate(key, bob)).rejects.toThrow('already at the vendor tier (L4)');
+    const other = await open('other');
+    await expect(app.tickets.escalate(other.key, bob, { tier: 'L2' })).rejects.toThrow('already at L2');
+  });
+
+  it('a failing notifier never loses the change', async () => {
+    const { key } = await open();
+    notifier.notify = async () => {
+      throw new Error('Slack is down');
+    };
+    await app.tickets.claim(key, bob);
+    expect((await app.tickets.get(key)).status).toBe('claimed');
+  });
+
+  it('answers an unknown key with NOT_FOUND, whatever its case', async () => {
+    await open();
+    expect((await app.tickets.get(' hd-1001 ')).key).toBe('HD-1001');
+    expect(await codeOf(app.tickets.get('HD-999999'))).toBe('NOT_FOUND');
+  });
+});
