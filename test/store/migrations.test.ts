@@ -49,7 +49,9 @@ describe('migrations', () => {
   it('a freshly migrated database matches schema.prisma: every model, field, type, nullability and unique index', async () => {
     const file = path.join(dir, 'c.db');
     await migrateSqlite(file, defaultMigrationsDir);
-    const dmmf = await getDMMF({ datamodel: readFileSync(schemaFile, 'utf8') });
+    const result = await getDMMF({ datamodel: readFileSync(schemaFile, 'utf8') });
+    if (!('datamodel' in result)) throw new Error(`schema.prisma does not parse: ${JSON.stringify(result)}`);
+    const dmmf = result;
     const db = new Database(file, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables.sort()).toEqual(dmmf.datamodel.models.map((m) => m.name).sort());
