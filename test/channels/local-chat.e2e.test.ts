@@ -23,8 +23,9 @@ function start(input: string, env: Record<string, string> = {}) {
 
 describe('local chat, piped (npm start)', () => {
   it("prints the password article's answer and exits at end of input", () => {
-    const { code, stdout } = start('how do I reset my password\n');
+    const { code, stdout } = start('how do I reset my password\n9\n');
     expect(code).toBe(0);
+    expect(stdout).toContain('There is no choice 9: type a number from 1 to 3');
     expect(stdout).toContain('Reset a forgotten password');
     expect(stdout).toContain('https://myaccount.example.com');
     expect(stdout).toContain('1) Helpful');

@@ -70,6 +70,10 @@ export class LocalChat {
       if (line.startsWith('/')) return await this.command(line);
       const number = /^\d{1,2}$/.test(line) ? Number(line) : NaN;
       const choice = this.choices[number - 1];
+      if (!Number.isNaN(number) && !choice && this.choices.length > 0) {
+        this.print(`There is no choice ${number}: type a number from 1 to ${this.choices.length}, or ask a question.`);
+        return true;
+      }
       const turn = {
         conversationKey: `local:${this.actor.id}`,
         channel: 'local',
