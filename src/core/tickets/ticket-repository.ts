@@ -1,23 +1,24 @@
-import type { Priority, Ticket, TicketEvent, TicketStatus, Tier, TranscriptLine } from './ticket.js';
+import type { Ticket, TicketEvent, TicketStatus } from './ticket.js';
 
 /** A ticket about to be created (the repository assigns the version and timestamps). */
-export interface NewTicket {
-  id: string;
-  key: string;
-  subject: string;
-  description: string;
-  question: string | null;
-  transcript: TranscriptLine[];
-  collected: Record<string, unknown>;
-  priority: Priority;
-  tier: Tier;
-  category: string;
-  status: TicketStatus;
-  channel: string;
-  conversationKey: string | null;
-  requesterId: string;
-  requesterName: string | null;
-}
+export type NewTicket = Pick<
+  Ticket,
+  | 'id'
+  | 'key'
+  | 'subject'
+  | 'description'
+  | 'question'
+  | 'transcript'
+  | 'collected'
+  | 'priority'
+  | 'tier'
+  | 'category'
+  | 'status'
+  | 'channel'
+  | 'conversationKey'
+  | 'requesterId'
+  | 'requesterName'
+>;
 
 /** Fields a change may set. */
 export type TicketPatch = Partial<
