@@ -1,8 +1,7 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getDMMF } from '@prisma/get-dmmf';
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsDir, openSqliteStore } from '../../src/store/open-store.js';
 import { migrateSqlite } from '../../src/store/sqlite-migrator.js';

@@ -9,7 +9,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import type { Ticket, Tier } from '../tickets/ticket.js';
 import type { ConversationState, ConversationStore, StoredMessage } from './conversation-store.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { actions, type ArticleRef, type Choice, type Reply, type TicketCard, type Turn } from './turn.js';
+import { actions, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
 
 export interface ConversationOptions {
   /** Base URL for links to whole articles; without it the link is the article's path in the repository. */
@@ -266,4 +266,3 @@ export function ticketCard(ticket: Ticket): TicketCard {
   };
 }
 
-export type { Choice };
