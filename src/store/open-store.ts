@@ -3,17 +3,21 @@ import path from 'node:path';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
+import type { DeliveryLog, TicketThreadStore } from '../core/tickets/ticket-threads.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
+import { PrismaDeliveryLog, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
 
 /** Everything the core needs from persistence. */
 export interface Store {
   conversations: ConversationStore;
   questions: QuestionLog;
   tickets: TicketRepository;
+  ticketThreads: TicketThreadStore;
+  deliveries: DeliveryLog;
   /** What was migrated at open (for the start-up log). */
   migrated: string[];
   location: string;
@@ -34,6 +38,8 @@ export async function openSqliteStore(file: string, migrationsDir = defaultMigra
     conversations: new PrismaConversationStore(prisma),
     questions: new PrismaQuestionLog(prisma),
     tickets: new PrismaTicketRepository(prisma),
+    ticketThreads: new PrismaTicketThreadStore(prisma),
+    deliveries: new PrismaDeliveryLog(prisma),
     migrated,
     location: file,
     prisma,

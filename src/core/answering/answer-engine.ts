@@ -100,6 +100,11 @@ export class AnswerEngine {
     return this.articles.get(id);
   }
 
+  /** The categories the articles use, sorted. */
+  categories(): string[] {
+    return [...new Set([...this.articles.values()].map((article) => article.category))].sort();
+  }
+
   /** Finds the best article(s) for a question and decides between answering, suggesting and not answering. */
   ask(question: string): AnswerResult {
     const text = question.slice(0, MAX_QUERY_CHARS);

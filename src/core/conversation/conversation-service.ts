@@ -4,6 +4,7 @@ import type { QuestionLog } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import type { Logger } from '../logger.js';
+import { validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import type { Ticket, Tier } from '../tickets/ticket.js';
@@ -67,15 +68,20 @@ export class ConversationService {
 
   private async handleInOrder(turn: Turn): Promise<Reply[]> {
     if (!turn.conversationKey || !turn.user?.id) throw new CoreError('INVALID_INPUT', 'A turn needs a conversation and a user.');
-    const state = (await this.deps.store.load(turn.conversationKey)) ?? {};
+    const stored = await this.deps.store.load(turn.conversationKey);
+    // Un-addressed messages (thread chatter) are ignored unless they continue this user's own conversation.
+    if (turn.addressed === false && (!stored || stored.ownerId !== turn.user.id)) return [];
+    const state: ConversationState = stored ?? { ownerId: turn.user.id };
     const transcript: StoredMessage[] = [];
     const now = new Date();
     if (turn.text !== undefined) transcript.push({ author: 'user', authorId: turn.user.id, text: turn.text.slice(0, this.maxTextChars), at: now });
     else if (turn.action) transcript.push({ author: 'user', authorId: turn.user.id, text: `[pressed ${turn.action.id}]`, at: now });
 
-    const replies = turn.action
-      ? await this.onAction(turn, state, transcript)
-      : await this.onText(turn, turn.text ?? '', state, transcript);
+    const replies = turn.form
+      ? await this.onForm(turn, turn.form, state, transcript)
+      : turn.action
+        ? await this.onAction(turn, state, transcript)
+        : await this.onText(turn, turn.text ?? '', state, transcript);
 
     for (const reply of replies) transcript.push({ author: 'bot', text: reply.markdown, at: new Date() });
     await this.deps.store.save(turn.conversationKey, { channel: turn.channel, userId: turn.user.id }, state, transcript);
@@ -93,9 +99,11 @@ export class ConversationService {
         },
       ];
     }
+    if (HUMAN.test(text)) return this.openTicket(turn, state, transcript);
+    const relayed = await this.relayToOpenTicket(turn, text, state);
+    if (relayed) return [relayed];
     if (GREETING.test(text)) return [{ kind: 'text', markdown: INTRO }];
     if (THANKS.test(text)) return [{ kind: 'text', markdown: "You're welcome! Ask me anytime." }];
-    if (HUMAN.test(text)) return this.openTicket(turn, state, transcript);
 
     const result = this.deps.engine().ask(text);
     const questionId = randomUUID();
@@ -188,6 +196,51 @@ export class ConversationService {
         this.deps.logger.warn({ action: action.id, conversation: turn.conversationKey }, 'unknown action');
         return [{ kind: 'text', markdown: "Sorry, I don't know that button. It may belong to an older message; please ask me again." }];
     }
+  }
+
+  /** While this conversation's ticket is open, the requester's messages go to the engineers. */
+  private async relayToOpenTicket(turn: Turn, text: string, state: ConversationState): Promise<Reply | null> {
+    if (!state.ticketKey) return null;
+    const ticket = await this.deps.tickets.get(state.ticketKey).catch(() => null);
+    if (!ticket || !openStatuses.includes(ticket.status) || ticket.requesterId !== turn.user.id) return null;
+    await this.deps.tickets.comment(ticket.key, { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' }, text);
+    return { kind: 'relayed', markdown: `Passed on to the engineers working on ${ticket.key}.`, ticketKey: ticket.key };
+  }
+
+  /** A submitted ticket form: field errors go back to the form; a valid one opens the ticket here. */
+  private async onForm(turn: Turn, form: NonNullable<Turn['form']>, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
+    const checked = validateTicketForm(form.fields, this.categories());
+    if (!checked.ok) {
+      return [{ kind: 'form_errors', markdown: 'Please fix the highlighted fields.', errors: checked.errors as Record<string, string> }];
+    }
+    const { subject, description, priority, category } = checked.value;
+    const context = form.context ?? {};
+    const ticket = await this.deps.tickets.open({
+      requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
+      channel: turn.channel,
+      conversationKey: turn.conversationKey,
+      subject,
+      description,
+      question: subject,
+      transcript: transcript.map((line) => ({ author: line.author, text: line.text, at: line.at.toISOString() })),
+      collected: { source: 'form', ...context },
+      priority,
+      category,
+    });
+    state.ticketKey = ticket.key;
+    state.ownerId ??= turn.user.id;
+    return [
+      {
+        kind: 'ticket',
+        markdown: `I've opened ticket ${ticket.key} for you. An engineer will pick it up, and you'll see every update in this thread; reply here to add details.`,
+        ticket: ticketCard(ticket),
+      },
+    ];
+  }
+
+  /** Categories an employee can choose: the knowledge base's, plus "general". */
+  categories(): string[] {
+    return [...new Set([...this.deps.engine().categories(), 'general'])].sort();
   }
 
   private async openTicket(turn: Turn, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {

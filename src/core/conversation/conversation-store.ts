@@ -8,6 +8,8 @@ export interface StoredMessage {
 
 /** What the core remembers about a conversation between turns. */
 export interface ConversationState {
+  /** The user who started the conversation: un-addressed follow-ups are taken only from them. */
+  ownerId?: string;
   /** The last question asked, for feedback and "talk to a human". */
   lastQuestion?: { id: string; text: string; articleId: string | null; category: string | null; escalateTo?: string };
   /** Question ids asked in this conversation recently: feedback buttons must name one of them. */

@@ -18,6 +18,13 @@ export interface Turn {
   user: TurnUser;
   text?: string;
   action?: TurnAction;
+  /**
+   * False for a message the user did not address to the bot (a reply in a channel thread
+   * without a mention): the bot only takes it up in a conversation that user started.
+   */
+  addressed?: boolean;
+  /** A submitted "open a ticket" form, with where it came from (e.g. a message link) for the engineers. */
+  form?: { fields: Record<string, string | undefined>; context?: Record<string, string> };
 }
 
 /** A button the channel renders; pressing it sends `action` back as a turn. */
@@ -57,7 +64,11 @@ export type Reply =
       choices: Choice[];
     }
   | { kind: 'suggestions'; markdown: string; articles: ArticleRef[]; choices: Choice[] }
-  | { kind: 'ticket'; markdown: string; ticket: TicketCard; choices?: Choice[] };
+  | { kind: 'ticket'; markdown: string; ticket: TicketCard; choices?: Choice[] }
+  /** The message went to the engineers on a ticket; channels acknowledge it quietly (e.g. a reaction). */
+  | { kind: 'relayed'; markdown: string; ticketKey: string; choices?: Choice[] }
+  /** Field errors of a submitted form, for the channel to show in place. */
+  | { kind: 'form_errors'; markdown: string; errors: Record<string, string>; choices?: Choice[] };
 
 /** Action ids the core understands. */
 export const actions = {
@@ -66,4 +77,5 @@ export const actions = {
   showArticle: 'article.show',
   talkToHuman: 'ticket.open',
   noneOfThese: 'suggestions.none',
+  submitTicketForm: 'ticket.form',
 } as const;

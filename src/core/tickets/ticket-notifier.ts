@@ -2,12 +2,16 @@ import type { Actor, Ticket } from './ticket.js';
 
 /** A change worth telling people about. */
 export interface TicketNotification {
-  type: 'opened' | 'claimed' | 'escalated' | 'waiting' | 'resumed' | 'resolved' | 'closed' | 'reopened' | 'comment';
+  type: 'opened' | 'claimed' | 'escalated' | 'waiting' | 'resumed' | 'resolved' | 'closed' | 'reopened' | 'comment' | 'rated';
   ticket: Ticket;
   actor: Actor;
   /** A human sentence describing the change, e.g. "Claimed by Alice". */
   summary: string;
   note?: string;
+  /** For comments: who wrote it, so the channel carries it to the other side. */
+  from?: 'requester' | 'engineer';
+  /** For escalations: the tier the ticket left. */
+  fromTier?: Ticket['tier'];
 }
 
 /**

@@ -18,13 +18,24 @@ export type NewTicket = Pick<
   | 'conversationKey'
   | 'requesterId'
   | 'requesterName'
+  | 'responseDueAt'
+  | 'resolveDueAt'
 >;
 
 /** Fields a change may set. */
 export type TicketPatch = Partial<
   Pick<
     Ticket,
-    'status' | 'tier' | 'priority' | 'category' | 'assigneeId' | 'assigneeName' | 'firstResponseAt' | 'resolvedAt' | 'closedAt'
+    | 'status'
+    | 'tier'
+    | 'priority'
+    | 'category'
+    | 'assigneeId'
+    | 'assigneeName'
+    | 'firstResponseAt'
+    | 'resolvedAt'
+    | 'closedAt'
+    | 'satisfaction'
   >
 >;
 

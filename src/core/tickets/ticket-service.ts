@@ -3,6 +3,7 @@ import { CoreError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TicketNotification, TicketNotifier } from './ticket-notifier.js';
 import type { NewTicketEvent, TicketPatch, TicketRepository } from './ticket-repository.js';
+import { SlaPolicy } from './sla-policy.js';
 import { openStatuses, transition, type TicketCommand } from './ticket-state-machine.js';
 import {
   tiers,
@@ -35,23 +36,32 @@ export interface TicketServiceOptions {
   defaultTier: Tier;
   /** Ticket numbers start above this (HD-1001 is the first with the default 1000). */
   numberOffset?: number;
+  sla?: SlaPolicy;
 }
 
 const MAX_SUBJECT = 120;
 const MAX_DESCRIPTION = 8_000;
+const MAX_COMMENT = 3_000;
+/** Engineers' notes starting with this stay in the triage thread. */
+const INTERNAL_NOTE = /^\s*\(internal\)/i;
 
 /** Opens tickets and moves them through their lifecycle, recording every change and telling people. */
 export class TicketService {
+  readonly sla: SlaPolicy;
+
   constructor(
     private readonly repository: TicketRepository,
     private readonly notifier: TicketNotifier,
     private readonly logger: Logger,
     private readonly options: TicketServiceOptions,
-  ) {}
+  ) {
+    this.sla = options.sla ?? new SlaPolicy();
+  }
 
   async open(input: OpenTicketInput): Promise<Ticket> {
     const subject = oneLine(input.subject).slice(0, MAX_SUBJECT) || 'Help requested';
     const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
+    const priority = input.priority ?? 'P3';
     const ticket = await this.repository.create(
       {
         id: randomUUID(),
@@ -61,7 +71,8 @@ export class TicketService {
         question: input.question ?? null,
         transcript: input.transcript ?? [],
         collected: input.collected ?? {},
-        priority: input.priority ?? 'P3',
+        priority,
+        ...this.sla.dueTimes(priority, new Date()),
         tier: input.tier ?? this.options.defaultTier,
         category: input.category ?? 'general',
         status: 'new',
@@ -70,7 +81,7 @@ export class TicketService {
         requesterId: input.requester.id,
         requesterName: input.requester.name ?? null,
       },
-      event(input.requester, 'created', null, 'new', { priority: input.priority ?? 'P3' }),
+      event(input.requester, 'created', null, 'new', { priority }),
     );
     await this.tell({ type: 'opened', ticket, actor: input.requester, summary: `Opened ${ticket.key}: ${ticket.subject}` });
     return ticket;
@@ -126,6 +137,7 @@ export class TicketService {
         notification: {
           type: 'escalated',
           summary: `${ticket.key} was escalated to ${target} by ${nameOf(actor)}`,
+          fromTier: ticket.tier,
           ...(options.reason ? { note: options.reason } : {}),
         },
       };
@@ -183,6 +195,69 @@ export class TicketService {
     });
   }
 
+  /**
+   * A message on a ticket: from the requester it goes to the engineers, from an engineer to the
+   * requester. An engineer's note starting with "(internal)" is recorded and goes nowhere. A
+   * requester's reply to a ticket waiting for them puts it back with the engineers.
+   */
+  async comment(key: string, actor: Actor, text: string): Promise<{ ticket: Ticket; relayed: boolean }> {
+    const body = text.trim().slice(0, MAX_COMMENT);
+    if (!body) throw new CoreError('INVALID_INPUT', 'A comment needs some text.');
+    for (let attempt = 0; ; attempt++) {
+      const ticket = await this.get(key);
+      const fromRequester = actor.id === ticket.requesterId && actor.role !== 'system';
+      if (!fromRequester && actor.role !== 'engineer') {
+        throw new CoreError('FORBIDDEN', `Only the requester or an engineer can comment on ${ticket.key}.`);
+      }
+      if (!openStatuses.includes(ticket.status)) {
+        throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}; reopen it to add a comment.`);
+      }
+      const internal = !fromRequester && INTERNAL_NOTE.test(body);
+      const resumes = fromRequester && ticket.status === 'waiting';
+      const updated = await this.repository.update(
+        ticket.id,
+        ticket.version,
+        resumes ? { status: 'claimed' } : {},
+        event(actor, 'comment', ticket.status, resumes ? 'claimed' : ticket.status, { text: body, internal, from: fromRequester ? 'requester' : 'engineer' }),
+      );
+      if (!updated) {
+        // A comment does not depend on the ticket's state: try again on the fresh version.
+        if (attempt < 3) continue;
+        throw await this.conflict(ticket.key);
+      }
+      if (!internal) {
+        await this.tell({
+          type: 'comment',
+          ticket: updated,
+          actor,
+          from: fromRequester ? 'requester' : 'engineer',
+          summary: `${nameOf(actor)} commented on ${ticket.key}`,
+          note: body,
+        });
+      }
+      return { ticket: updated, relayed: !internal };
+    }
+  }
+
+  /** The requester's satisfaction rating (1-5) on a resolved or closed ticket; a new rating replaces the old. */
+  async rate(key: string, actor: Actor, score: number): Promise<Ticket> {
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw new CoreError('INVALID_INPUT', 'A rating is a whole number from 1 to 5.');
+    const ticket = await this.get(key);
+    if (actor.id !== ticket.requesterId) throw new CoreError('FORBIDDEN', `Only the requester can rate ${ticket.key}.`);
+    if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
+      throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}: it can be rated once it is resolved.`);
+    }
+    const updated = await this.repository.update(
+      ticket.id,
+      ticket.version,
+      { satisfaction: score },
+      event(actor, 'rating', ticket.status, ticket.status, { score, previous: ticket.satisfaction }),
+    );
+    if (!updated) throw await this.conflict(ticket.key);
+    await this.tell({ type: 'rated', ticket: updated, actor, summary: `${nameOf(actor)} rated ${ticket.key} ${score}/5` });
+    return updated;
+  }
+
   /** Hands a claimed ticket to another engineer (no status change). */
   async reassign(key: string, actor: Actor, to: Actor): Promise<Ticket> {
     requireEngineer(actor, 'reassign tickets');
@@ -209,7 +284,7 @@ export class TicketService {
     decide: (ticket: Ticket) => {
       patch: TicketPatch;
       detail: Record<string, unknown>;
-      notification: Pick<TicketNotification, 'type' | 'summary' | 'note'>;
+      notification: Pick<TicketNotification, 'type' | 'summary' | 'note' | 'fromTier'>;
     },
   ): Promise<Ticket> {
     const ticket = await this.get(key);

@@ -46,6 +46,11 @@ export interface Ticket {
   firstResponseAt: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
+  /** SLA due times, fixed when the ticket is opened. */
+  responseDueAt: Date | null;
+  resolveDueAt: Date | null;
+  /** The requester's rating after resolve, 1-5. */
+  satisfaction: number | null;
 }
 
 /** An audit record: who changed what, when. */
@@ -54,7 +59,7 @@ export interface TicketEvent {
   ticketId: string;
   actorId: string;
   actorName: string | null;
-  type: 'created' | 'status' | 'assigned' | 'comment';
+  type: 'created' | 'status' | 'assigned' | 'comment' | 'rating';
   fromStatus: TicketStatus | null;
   toStatus: TicketStatus | null;
   detail: Record<string, unknown>;

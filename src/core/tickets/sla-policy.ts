@@ -1,0 +1,59 @@
+import type { Priority, Ticket } from './ticket.js';
+
+/** Minutes to first response and to resolution for one priority. */
+export interface SlaTarget {
+  responseMinutes: number;
+  resolveMinutes: number;
+}
+
+export type SlaTargets = Record<Priority, SlaTarget>;
+
+/**
+ * Wall-clock targets. Business hours, holidays and per-tier targets are not modelled yet:
+ * a P3 opened on Friday evening is due on Saturday.
+ */
+export const defaultSlaTargets: SlaTargets = {
+  P1: { responseMinutes: 15, resolveMinutes: 4 * 60 },
+  P2: { responseMinutes: 60, resolveMinutes: 8 * 60 },
+  P3: { responseMinutes: 4 * 60, resolveMinutes: 3 * 24 * 60 },
+  P4: { responseMinutes: 24 * 60, resolveMinutes: 10 * 24 * 60 },
+};
+
+/** How a ticket stands against its SLA at a moment. */
+export type SlaState = 'met' | 'ok' | 'soon' | 'breached' | 'none';
+
+/** Due times and the "breaching soon" window, from configured targets. */
+export class SlaPolicy {
+  constructor(
+    private readonly targets: SlaTargets = defaultSlaTargets,
+    /** A due time closer than this counts as "breaching soon". */
+    readonly soonMinutes = 60,
+  ) {}
+
+  dueTimes(priority: Priority, openedAt: Date): { responseDueAt: Date; resolveDueAt: Date } {
+    const target = this.targets[priority];
+    return {
+      responseDueAt: new Date(openedAt.getTime() + target.responseMinutes * 60_000),
+      resolveDueAt: new Date(openedAt.getTime() + target.resolveMinutes * 60_000),
+    };
+  }
+
+  /** The next deadline that still matters: first response until someone responded, then resolution. */
+  nextDue(ticket: Ticket): { kind: 'response' | 'resolution'; at: Date } | null {
+    if (ticket.resolvedAt || ticket.closedAt) return null;
+    if (!ticket.firstResponseAt && ticket.responseDueAt) return { kind: 'response', at: ticket.responseDueAt };
+    return ticket.resolveDueAt ? { kind: 'resolution', at: ticket.resolveDueAt } : null;
+  }
+
+  state(ticket: Ticket, now = new Date()): SlaState {
+    if (ticket.resolvedAt || ticket.closedAt) {
+      if (!ticket.resolveDueAt) return 'none';
+      return (ticket.resolvedAt ?? ticket.closedAt)! <= ticket.resolveDueAt ? 'met' : 'breached';
+    }
+    const due = this.nextDue(ticket);
+    if (!due) return 'none';
+    const left = due.at.getTime() - now.getTime();
+    if (left < 0) return 'breached';
+    return left <= this.soonMinutes * 60_000 ? 'soon' : 'ok';
+  }
+}

@@ -1,0 +1,99 @@
+import { CoreError } from '../errors.js';
+import { parseRating, ticketActions } from './triage-card.js';
+import type { TicketService } from './ticket-service.js';
+import { normaliseKey } from './ticket-service.js';
+import { tiers, type Actor, type Ticket, type Tier } from './ticket.js';
+
+/** What a channel collected before the action (see ActionInput). */
+export interface TicketActionInput {
+  tier?: string;
+  reason?: string;
+  resolution?: string;
+  text?: string;
+  /** Already resolved by the channel to an actor, with the role from the roster. */
+  assignee?: Actor;
+}
+
+export interface TicketActionRequest {
+  actionId: string;
+  /** The button's value: only a reference to a ticket; the service re-reads and re-checks it. */
+  value: string | undefined;
+  actor: Actor;
+  input?: TicketActionInput;
+}
+
+/** The outcome, with a sentence for the person who pressed the button. */
+export interface TicketActionResult {
+  ticket: Ticket;
+  message: string;
+}
+
+/**
+ * Turns ticket buttons from any channel into ticket-service calls. Who may do what is decided
+ * by the service from the actor's role and the stored ticket; failures are CoreErrors with a
+ * sentence to show the person.
+ */
+export class TicketDesk {
+  constructor(private readonly tickets: TicketService) {}
+
+  isTicketAction(actionId: string): boolean {
+    return (Object.values(ticketActions) as string[]).includes(actionId);
+  }
+
+  async perform(request: TicketActionRequest): Promise<TicketActionResult> {
+    const { actionId, actor } = request;
+    const input = request.input ?? {};
+    if (actionId === ticketActions.rate) {
+      const rating = parseRating(request.value);
+      if (!rating) throw new CoreError('INVALID_INPUT', 'That rating button is not valid any more.');
+      const ticket = await this.tickets.rate(rating.key, actor, rating.score);
+      return { ticket, message: `Thanks for rating ${ticket.key} ${rating.score}/5.` };
+    }
+    const key = ticketKey(request.value);
+    switch (actionId) {
+      case ticketActions.claim: {
+        const ticket = await this.tickets.claim(key, actor);
+        return { ticket, message: `You claimed ${ticket.key}.` };
+      }
+      case ticketActions.escalate: {
+        const tier = input.tier ? parseTier(input.tier) : undefined;
+        const reason = input.reason?.trim();
+        if (!reason) throw new CoreError('INVALID_INPUT', 'Say why it needs escalating: the next tier reads it first.');
+        const ticket = await this.tickets.escalate(key, actor, { ...(tier ? { tier } : {}), reason });
+        return { ticket, message: `${ticket.key} is escalated to ${ticket.tier}.` };
+      }
+      case ticketActions.resolve: {
+        const ticket = await this.tickets.resolve(key, actor, input.resolution ?? '');
+        return { ticket, message: `${ticket.key} is resolved; the requester has been told and asked to rate it.` };
+      }
+      case ticketActions.reassign: {
+        if (!input.assignee) throw new CoreError('INVALID_INPUT', 'Choose the engineer to hand it to.');
+        const ticket = await this.tickets.reassign(key, actor, input.assignee);
+        return { ticket, message: `${ticket.key} now belongs to ${input.assignee.name ?? input.assignee.id}.` };
+      }
+      case ticketActions.reopen: {
+        const reason = input.reason?.trim() || 'Reopened from chat.';
+        const ticket = await this.tickets.reopen(key, actor, reason);
+        return { ticket, message: `${ticket.key} is reopened; the engineers have been told.` };
+      }
+      case ticketActions.comment: {
+        const { ticket, relayed } = await this.tickets.comment(key, actor, input.text ?? '');
+        return { ticket, message: relayed ? `Your comment was added to ${ticket.key}.` : `Internal note added to ${ticket.key}.` };
+      }
+      default:
+        throw new CoreError('INVALID_INPUT', "Sorry, I don't know that button. It may belong to an older message.");
+    }
+  }
+}
+
+function ticketKey(value: string | undefined): string {
+  const key = normaliseKey(value ?? '');
+  if (!/^[A-Z][A-Z0-9]{0,9}-\d{1,9}$/.test(key)) throw new CoreError('INVALID_INPUT', 'That button does not name a ticket.');
+  return key;
+}
+
+function parseTier(value: string): Tier {
+  const tier = tiers.find((t) => t === value.trim().toUpperCase());
+  if (!tier) throw new CoreError('INVALID_INPUT', `Choose a tier: ${tiers.join(', ')}.`);
+  return tier;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { priorities, type Priority } from './ticket.js';
+
+/** The fields of the "open a ticket" form, as every channel names them. */
+export const ticketFormFields = ['subject', 'description', 'priority', 'category'] as const;
+export type TicketFormField = (typeof ticketFormFields)[number];
+
+export const priorityLabels: Record<Priority, string> = {
+  P1: 'P1 - Critical: many people cannot work',
+  P2: 'P2 - High: I cannot work',
+  P3: 'P3 - Normal: it slows me down',
+  P4: 'P4 - Low: a request or a question',
+};
+
+export interface TicketFormInput {
+  subject: string;
+  description: string;
+  priority: Priority;
+  category: string;
+}
+
+const LIMITS = { subject: 120, description: 3_000 } as const;
+
+/** Checks a submitted form; errors are per field, worded for the person who filled it in. */
+export function validateTicketForm(
+  values: Partial<Record<TicketFormField, string | undefined>>,
+  categories: readonly string[],
+): { ok: true; value: TicketFormInput } | { ok: false; errors: Partial<Record<TicketFormField, string>> } {
+  const schema = z.object({
+    subject: z
+      .string({ message: 'Give the ticket a short subject.' })
+      .trim()
+      .min(5, 'Give a few more words (at least 5 characters), e.g. "VPN drops every 10 minutes".')
+      .max(LIMITS.subject, `Keep the subject under ${LIMITS.subject} characters; put the rest in the description.`),
+    description: z
+      .string({ message: 'Describe the problem.' })
+      .trim()
+      .min(10, 'Describe the problem in a sentence or two: what you tried, what you saw.')
+      .max(LIMITS.description, `Keep the description under ${LIMITS.description} characters.`),
+    priority: z.enum(priorities, { message: 'Choose a priority.' }),
+    category: z
+      .string({ message: 'Choose a category.' })
+      .refine((category) => categories.includes(category), { message: 'Choose one of the listed categories.' }),
+  });
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const errors: Partial<Record<TicketFormField, string>> = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0] as TicketFormField;
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}

@@ -1,0 +1,97 @@
+import type { Choice } from '../conversation/turn.js';
+import type { SlaPolicy, SlaState } from './sla-policy.js';
+import { allowedCommands } from './ticket-state-machine.js';
+import type { Ticket } from './ticket.js';
+
+/** Action ids for ticket buttons, in triage cards, requester threads and home views. */
+export const ticketActions = {
+  claim: 'ticket.claim',
+  escalate: 'ticket.escalate',
+  resolve: 'ticket.resolve',
+  reassign: 'ticket.reassign',
+  reopen: 'ticket.reopen',
+  comment: 'ticket.comment',
+  rate: 'ticket.rate',
+} as const;
+
+/**
+ * What a channel must ask for before an action can run: a tier and a reason to escalate, a
+ * resolution to resolve, an engineer to reassign to, a text to comment, a reason to reopen.
+ */
+export type ActionInput = 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason';
+
+/** A ticket button; `input` says which form the channel shows before acting. */
+export interface TicketChoice extends Choice {
+  input?: ActionInput;
+}
+
+/** Everything a triage card shows, as data: each channel lays it out its own way. */
+export interface TriageCard {
+  key: string;
+  subject: string;
+  status: Ticket['status'];
+  priority: Ticket['priority'];
+  tier: Ticket['tier'];
+  category: string;
+  requester: { id: string; name: string | null };
+  assignee: { id: string; name: string | null } | null;
+  /** The ticket's description: the question and what the bot already tried. */
+  summary: string;
+  /** The next SLA deadline and how it stands. */
+  due: { kind: 'response' | 'resolution'; at: Date } | null;
+  sla: SlaState;
+  satisfaction: number | null;
+  choices: TicketChoice[];
+}
+
+const CARD_SUMMARY = 1_200;
+
+/** The triage card of a ticket, with only the buttons that can work in its status. */
+export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): TriageCard {
+  const allowed = new Set(allowedCommands(ticket.status));
+  const value = ticket.key;
+  const choices: TicketChoice[] = [];
+  if (allowed.has('claim')) choices.push({ label: 'Claim', action: { id: ticketActions.claim, value }, style: 'primary' });
+  if (allowed.has('escalate') && ticket.tier !== 'L4') {
+    choices.push({ label: 'Escalate', action: { id: ticketActions.escalate, value }, input: 'escalation' });
+  }
+  if (allowed.has('resolve')) choices.push({ label: 'Resolve', action: { id: ticketActions.resolve, value }, input: 'resolution', style: 'danger' });
+  if (ticket.status === 'claimed') choices.push({ label: 'Reassign', action: { id: ticketActions.reassign, value }, input: 'assignee' });
+  if (allowed.has('reopen')) choices.push({ label: 'Reopen', action: { id: ticketActions.reopen, value }, input: 'reason' });
+  const summary = ticket.description.length > CARD_SUMMARY ? `${ticket.description.slice(0, CARD_SUMMARY)}…` : ticket.description;
+  return {
+    key: ticket.key,
+    subject: ticket.subject,
+    status: ticket.status,
+    priority: ticket.priority,
+    tier: ticket.tier,
+    category: ticket.category,
+    requester: { id: ticket.requesterId, name: ticket.requesterName },
+    assignee: ticket.assigneeId ? { id: ticket.assigneeId, name: ticket.assigneeName } : null,
+    summary,
+    due: sla.nextDue(ticket),
+    sla: sla.state(ticket, now),
+    satisfaction: ticket.satisfaction,
+    choices,
+  };
+}
+
+/** The buttons a requester gets under a status update in their own thread. */
+export function requesterChoices(ticket: Ticket): TicketChoice[] {
+  if (ticket.status === 'resolved') {
+    return [
+      ...[1, 2, 3, 4, 5].map((score) => ({
+        label: ['😞 1', '🙁 2', '😐 3', '🙂 4', '😀 5'][score - 1]!,
+        action: { id: ticketActions.rate, value: `${ticket.key}:${score}` },
+      })),
+      { label: 'Still broken: reopen', action: { id: ticketActions.reopen, value: ticket.key }, input: 'reason' },
+    ];
+  }
+  return [];
+}
+
+/** Splits a rating button's value ("HD-1001:4"); the ticket is re-read and checked by the service. */
+export function parseRating(value: string | undefined): { key: string; score: number } | null {
+  const match = /^([A-Z][A-Z0-9]{0,9}-\d{1,9}):([1-5])$/.exec(value ?? '');
+  return match ? { key: match[1]!, score: Number(match[2]) } : null;
+}

@@ -1,0 +1,66 @@
+import type { DeliveryLog, TicketThread, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { Tier } from '../../core/tickets/ticket.js';
+import type { PrismaClient } from './open-prisma.js';
+
+/** Where tickets were posted in chats. */
+export class PrismaTicketThreadStore implements TicketThreadStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async add(thread: TicketThread): Promise<void> {
+    const { channel, address, threadId } = thread;
+    await this.prisma.ticketThread.upsert({
+      where: { channel_address_threadId: { channel, address, threadId } },
+      create: thread,
+      update: {},
+    });
+  }
+
+  async ofTicket(ticketKey: string): Promise<TicketThread[]> {
+    const rows = await this.prisma.ticketThread.findMany({ where: { ticketKey }, orderBy: { id: 'asc' } });
+    return rows.map(toThread);
+  }
+
+  async find(channel: string, address: string, threadId: string): Promise<TicketThread | null> {
+    const row = await this.prisma.ticketThread.findUnique({ where: { channel_address_threadId: { channel, address, threadId } } });
+    return row ? toThread(row) : null;
+  }
+}
+
+function toThread(row: { ticketKey: string; channel: string; role: string; address: string; threadId: string; tier: string | null }): TicketThread {
+  return {
+    ticketKey: row.ticketKey,
+    channel: row.channel,
+    role: row.role as TicketThread['role'],
+    address: row.address,
+    threadId: row.threadId,
+    tier: row.tier as Tier | null,
+  };
+}
+
+const KEEP_DELIVERIES_MS = 24 * 60 * 60_000;
+
+/** Delivery ids in a table with the id as primary key: the database decides who was first. */
+export class PrismaDeliveryLog implements DeliveryLog {
+  private lastPrune = 0;
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async firstDelivery(id: string): Promise<boolean> {
+    await this.prune();
+    try {
+      await this.prisma.delivery.create({ data: { id } });
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return false;
+      throw error;
+    }
+  }
+
+  /** Retries come within minutes; a day of ids is plenty, and keeps the table small. */
+  private async prune(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastPrune < 60 * 60_000) return;
+    this.lastPrune = now;
+    await this.prisma.delivery.deleteMany({ where: { createdAt: { lt: new Date(now - KEEP_DELIVERIES_MS) } } });
+  }
+}
