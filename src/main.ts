@@ -4,6 +4,7 @@ import { LocalNotifier } from './channels/local/local-notifier.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+import { startBot } from './server.js';
 
 async function main(): Promise<number> {
   let config;
@@ -16,13 +17,11 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  if (config.slack) return runService(config);
   // The local chat owns the terminal: only warnings and errors interrupt it unless asked for more.
   const logger = createLogger(config.logLevel ?? 'warn');
-  if (config.slackConfigured || config.teamsConfigured) {
-    logger.warn(
-      { slack: config.slackConfigured, teams: config.teamsConfigured },
-      'Slack/Teams credentials found, but those channels are not built yet: starting the local chat',
-    );
+  if (config.teamsConfigured) {
+    logger.warn({ teams: true }, 'Teams credentials found, but the Teams channel is not built yet: starting the local chat');
   }
   const interactive = Boolean(process.stdin.isTTY);
   const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -44,6 +43,20 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => void stop());
   await chat.run();
   await app.close();
+  return 0;
+}
+
+/** With chat credentials, the bot runs as a service until it is stopped. */
+async function runService(config: ReturnType<typeof loadConfig>): Promise<number> {
+  const logger = createLogger(config.logLevel ?? 'info');
+  const bot = await startBot(config, logger);
+  process.stderr.write(`Helpdesk bot running: Slack (${bot.slack?.mode === 'socket' ? 'Socket Mode' : `HTTP, POST /slack/events`}), health on http://localhost:${bot.port}/healthz\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await bot.close();
   return 0;
 }
 

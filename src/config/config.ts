@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { defaultThresholds } from '../core/answering/answer-engine.js';
 import { tiers } from '../core/tickets/ticket.js';
+import type { TriageRule } from '../core/tickets/triage-router.js';
+
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
+const idList = (pattern: RegExp, example: string) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => pattern.test(id)), { message: `expected a comma-separated list of ids like ${example}` });
 
 const threshold = (fallback: number) => z.coerce.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(fallback);
 
@@ -27,16 +35,45 @@ const envSchema = z
     TICKET_DEFAULT_TIER: z.enum(tiers).default('L2'),
     MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(40_000).default(4000),
     LOCAL_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces').optional(),
-    // Read here so start-up can say what it found; the channels come in later versions.
-    SLACK_BOT_TOKEN: z.string().optional(),
-    SLACK_SIGNING_SECRET: z.string().optional(),
-    SLACK_APP_TOKEN: z.string().optional(),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(8, 'expected the signing secret from Basic Information > App Credentials').optional(),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens)').optional(),
+    SLACK_API_URL: z.url({ message: 'expected the base URL of the Slack Web API, like https://slack.com/api/' }).optional(),
+    SLACK_TRIAGE_L2: slackChannelId.optional(),
+    SLACK_TRIAGE_L3: slackChannelId.optional(),
+    SLACK_TRIAGE_VENDOR: slackChannelId.optional(),
+    SLACK_TRIAGE_ROUTES: z
+      .string()
+      .transform((value, ctx) => {
+        const rules: TriageRule[] = [];
+        for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+          const match = /^([\w-]+)(?:\/(L[1-4]))?=([CG][A-Z0-9]{6,})$/.exec(part);
+          if (!match) {
+            ctx.addIssue({ code: 'custom', message: `expected category[/tier]=CHANNEL_ID pairs separated by commas, like printing=C0PRINT01,access/L3=C0ACCESS1 (bad part: "${part}")` });
+            return z.NEVER;
+          }
+          rules.push({
+            category: match[1]!,
+            ...(match[2] ? { tier: match[2] as (typeof tiers)[number] } : {}),
+            destination: { channel: 'slack', address: match[3]! },
+          });
+        }
+        return rules;
+      })
+      .optional(),
+    SLACK_ENGINEER_GROUPS: idList(/^S[A-Z0-9]{6,}$/, 'S0123ABCD (user group ids)').optional(),
+    SLACK_ENGINEERS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
     MICROSOFT_APP_ID: z.string().optional(),
     MICROSOFT_APP_PASSWORD: z.string().optional(),
   })
   .refine((env) => env.SUGGEST_THRESHOLD <= env.ANSWER_THRESHOLD, {
     path: ['SUGGEST_THRESHOLD'],
     message: 'must not be above ANSWER_THRESHOLD',
+  })
+  .refine((env) => Boolean(env.SLACK_BOT_TOKEN) === Boolean(env.SLACK_SIGNING_SECRET), {
+    path: ['SLACK_BOT_TOKEN'],
+    message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (set both, or neither for the local chat)',
   });
 
 /** The validated configuration; everything else receives values from here. */
@@ -51,8 +88,23 @@ export interface Config {
   ticketDefaultTier: (typeof tiers)[number];
   maxMessageChars: number;
   localUser: string | undefined;
+  port: number;
+  /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are. */
+  slack: SlackConfig | undefined;
   slackConfigured: boolean;
   teamsConfigured: boolean;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** With it, Socket Mode; without, HTTP on PORT. */
+  appToken: string | undefined;
+  apiUrl: string | undefined;
+  triage: { L2?: string; L3?: string; L4?: string };
+  routes: TriageRule[];
+  engineerGroups: string[];
+  engineers: string[];
 }
 
 /** A configuration error that names each bad variable and what it expects. */
@@ -89,6 +141,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketDefaultTier: e.TICKET_DEFAULT_TIER,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     localUser: e.LOCAL_USER,
+    port: e.PORT,
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            appToken: e.SLACK_APP_TOKEN,
+            apiUrl: e.SLACK_API_URL,
+            triage: {
+              ...(e.SLACK_TRIAGE_L2 ? { L2: e.SLACK_TRIAGE_L2 } : {}),
+              ...(e.SLACK_TRIAGE_L3 ? { L3: e.SLACK_TRIAGE_L3 } : {}),
+              ...(e.SLACK_TRIAGE_VENDOR ? { L4: e.SLACK_TRIAGE_VENDOR } : {}),
+            },
+            routes: e.SLACK_TRIAGE_ROUTES ?? [],
+            engineerGroups: e.SLACK_ENGINEER_GROUPS ?? [],
+            engineers: e.SLACK_ENGINEERS ?? [],
+          }
+        : undefined,
     slackConfigured: Boolean(e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET),
     teamsConfigured: Boolean(e.MICROSOFT_APP_ID),
   };

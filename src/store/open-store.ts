@@ -22,6 +22,8 @@ export interface Store {
   migrated: string[];
   location: string;
   prisma: PrismaClient;
+  /** Throws when the database does not answer (for health checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export async function openSqliteStore(file: string, migrationsDir = defaultMigra
     migrated,
     location: file,
     prisma,
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
     close: () => prisma.$disconnect(),
   };
 }

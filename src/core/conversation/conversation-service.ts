@@ -192,6 +192,8 @@ export class ConversationService {
         ];
       case actions.talkToHuman:
         return this.openTicket(turn, state, transcript);
+      case actions.ticketFromMessage:
+        return this.openTicketFromMessage(turn, state);
       default:
         this.deps.logger.warn({ action: action.id, conversation: turn.conversationKey }, 'unknown action');
         return [{ kind: 'text', markdown: "Sorry, I don't know that button. It may belong to an older message; please ask me again." }];
@@ -214,7 +216,7 @@ export class ConversationService {
       return [{ kind: 'form_errors', markdown: 'Please fix the highlighted fields.', errors: checked.errors as Record<string, string> }];
     }
     const { subject, description, priority, category } = checked.value;
-    const context = form.context ?? {};
+    const context = turn.context ?? {};
     const ticket = await this.deps.tickets.open({
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
@@ -233,6 +235,37 @@ export class ConversationService {
       {
         kind: 'ticket',
         markdown: `I've opened ticket ${ticket.key} for you. An engineer will pick it up, and you'll see every update in this thread; reply here to add details.`,
+        ticket: ticketCard(ticket),
+      },
+    ];
+  }
+
+  /** A chat message turned into a ticket by someone's reaction: its text is the problem, its author the requester. */
+  private async openTicketFromMessage(turn: Turn, state: ConversationState): Promise<Reply[]> {
+    const text = (turn.text ?? '').trim().slice(0, this.maxTextChars);
+    if (!text) return [{ kind: 'text', markdown: 'That message has no text I can put in a ticket.' }];
+    const existing = state.ticketKey ? await this.deps.tickets.get(state.ticketKey).catch(() => null) : null;
+    if (existing && openStatuses.includes(existing.status)) {
+      return [{ kind: 'ticket', markdown: `This thread already has ticket ${existing.key} (${existing.status}).`, ticket: ticketCard(existing) }];
+    }
+    const guess = this.deps.engine().ask(text);
+    const article = guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
+    const ticket = await this.deps.tickets.open({
+      requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
+      channel: turn.channel,
+      conversationKey: turn.conversationKey,
+      subject: text.split('\n')[0]!,
+      description: text,
+      question: text,
+      collected: { source: 'message', ...(turn.context ?? {}) },
+      category: article?.category ?? 'general',
+      ...(article?.escalateTo ? { tier: article.escalateTo as Tier } : {}),
+    });
+    state.ticketKey = ticket.key;
+    return [
+      {
+        kind: 'ticket',
+        markdown: `I've opened ticket ${ticket.key} from this message. An engineer will pick it up; updates will appear in this thread.`,
         ticket: ticketCard(ticket),
       },
     ];

@@ -23,8 +23,10 @@ export interface Turn {
    * without a mention): the bot only takes it up in a conversation that user started.
    */
   addressed?: boolean;
-  /** A submitted "open a ticket" form, with where it came from (e.g. a message link) for the engineers. */
-  form?: { fields: Record<string, string | undefined>; context?: Record<string, string> };
+  /** A submitted "open a ticket" form. */
+  form?: { fields: Record<string, string | undefined> };
+  /** Where the turn came from, kept on a ticket it opens (a message link, who reported it). */
+  context?: Record<string, string>;
 }
 
 /** A button the channel renders; pressing it sends `action` back as a turn. */
@@ -78,4 +80,6 @@ export const actions = {
   talkToHuman: 'ticket.open',
   noneOfThese: 'suggestions.none',
   submitTicketForm: 'ticket.form',
+  /** Open a ticket from a chat message (a reaction, a shortcut): the turn's text is the problem. */
+  ticketFromMessage: 'ticket.from_message',
 } as const;

@@ -21,3 +21,26 @@ export interface TicketNotification {
 export interface TicketNotifier {
   notify(notification: TicketNotification): Promise<void>;
 }
+
+/** Tells every channel's notifier, each on its own: one failing does not stop the others. */
+export class FanOutNotifier implements TicketNotifier {
+  private readonly notifiers: TicketNotifier[] = [];
+
+  constructor(private readonly onError: (error: unknown, notification: TicketNotification) => void) {}
+
+  add(notifier: TicketNotifier): void {
+    this.notifiers.push(notifier);
+  }
+
+  async notify(notification: TicketNotification): Promise<void> {
+    await Promise.all(
+      this.notifiers.map(async (notifier) => {
+        try {
+          await notifier.notify(notification);
+        } catch (error) {
+          this.onError(error, notification);
+        }
+      }),
+    );
+  }
+}

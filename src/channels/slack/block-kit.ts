@@ -1,0 +1,307 @@
+import type { types } from '@slack/bolt';
+import type { Choice, Reply } from '../../core/conversation/turn.js';
+import { priorityLabels } from '../../core/tickets/ticket-form.js';
+import type { QueueView } from '../../core/tickets/queue-view.js';
+import type { Ticket } from '../../core/tickets/ticket.js';
+import type { TicketChoice, TriageCard } from '../../core/tickets/triage-card.js';
+import { clip, escapeInline, escapeMrkdwn, markdownToMrkdwn, mention } from './mrkdwn.js';
+
+type Block = types.KnownBlock;
+type Button = types.Button;
+
+/** A chat message: blocks plus the plain-text fallback Slack uses for notifications. */
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+// Slack's limits: section text 3,000, button label 75, button value 2,000, 25 elements per actions block.
+const SECTION_MAX = 2_900;
+
+/** Separates our suffix from the core's action id; action ids must be unique within a block. */
+export const ACTION_SUFFIX = '#';
+
+/** The core's action id from a Block Kit action id such as "article.show#2". */
+export function coreActionId(actionId: string): string {
+  const at = actionId.indexOf(ACTION_SUFFIX);
+  return at === -1 ? actionId : actionId.slice(0, at);
+}
+
+function button(choice: Choice | TicketChoice, index: number): Button {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: clip(choice.label, 75), emoji: true },
+    action_id: `${choice.action.id}${ACTION_SUFFIX}${index}`,
+    ...(choice.action.value !== undefined ? { value: choice.action.value.slice(0, 2000) } : {}),
+    ...(choice.style ? { style: choice.style } : {}),
+  };
+}
+
+function actionsBlock(choices: readonly (Choice | TicketChoice)[], blockId?: string): Block[] {
+  if (choices.length === 0) return [];
+  return [{ type: 'actions', ...(blockId ? { block_id: blockId } : {}), elements: choices.slice(0, 25).map(button) }];
+}
+
+function section(mrkdwn: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(mrkdwn, SECTION_MAX) } };
+}
+
+function context(mrkdwn: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn, SECTION_MAX) }] };
+}
+
+/** One core reply as a Slack message. */
+export function renderReply(reply: Reply): SlackMessage {
+  const text = clip(markdownToMrkdwn(reply.markdown), SECTION_MAX);
+  switch (reply.kind) {
+    case 'answer':
+      return {
+        text: clip(reply.markdown, 300),
+        blocks: [
+          section(text),
+          context(`Source: <${reply.article.url}|${escapeMrkdwn(reply.article.title).replace(/\|/g, '/')}>`),
+          ...actionsBlock(reply.choices),
+        ],
+      };
+    case 'suggestions':
+      return { text: clip(reply.markdown, 300), blocks: [section(text), ...actionsBlock(reply.choices)] };
+    case 'ticket': {
+      const t = reply.ticket;
+      return {
+        text: clip(reply.markdown, 300),
+        blocks: [
+          section(text),
+          context(
+            `*${t.key}* · ${escapeInline(t.subject)} · status *${t.status}* · ${t.priority} · ${t.tier} · ${escapeMrkdwn(t.category)}${
+              t.assignee ? ` · with ${escapeInline(t.assignee)}` : ''
+            }`,
+          ),
+          ...actionsBlock(reply.choices ?? []),
+        ],
+      };
+    }
+    default:
+      return { text: clip(reply.markdown, 300), blocks: [section(text), ...actionsBlock(reply.choices ?? [])] };
+  }
+}
+
+const STATUS_EMOJI: Record<Ticket['status'], string> = {
+  new: ':new:',
+  claimed: ':raising_hand:',
+  escalated: ':arrow_double_up:',
+  waiting: ':hourglass_flowing_sand:',
+  resolved: ':white_check_mark:',
+  closed: ':lock:',
+  reopened: ':leftwards_arrow_with_hook:',
+};
+
+const SLA_LABEL: Record<TriageCard['sla'], string> = {
+  ok: 'on track',
+  soon: ':warning: breaching soon',
+  breached: ':rotating_light: breached',
+  met: 'met',
+  none: '',
+};
+
+/** Slack's own date formatting shows each reader the time in their time zone. */
+function slackDate(at: Date): string {
+  const seconds = Math.floor(at.getTime() / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${at.toISOString()}>`;
+}
+
+/** The triage card for engineers, with the buttons its status allows. */
+export function triageCardMessage(card: TriageCard): SlackMessage {
+  const requester = `${mention(card.requester.id)}${card.requester.name ? ` (${escapeInline(card.requester.name)})` : ''}`;
+  const assignee = card.assignee ? `${mention(card.assignee.id)}` : '_unclaimed_';
+  const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${slackDate(card.due.at)} ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] ? `SLA ${SLA_LABEL[card.sla]}` : '';
+  const fields: types.MrkdwnElement[] = [
+    { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[card.status]} ${card.status}` },
+    { type: 'mrkdwn', text: `*Priority*\n${card.priority}` },
+    { type: 'mrkdwn', text: `*Requester*\n${requester}` },
+    { type: 'mrkdwn', text: `*Assignee*\n${assignee}` },
+    { type: 'mrkdwn', text: `*Tier · category*\n${card.tier} · ${escapeMrkdwn(card.category)}` },
+    { type: 'mrkdwn', text: `*SLA*\n${due || 'none'}` },
+  ];
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(`${card.key} · ${card.subject}`, 150), emoji: false } },
+    { type: 'section', fields },
+    section(`*What we know*\n${escapeMrkdwn(card.summary)}`),
+  ];
+  if (card.satisfaction) blocks.push(context(`Requester's rating: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`));
+  blocks.push(...actionsBlock(card.choices, `ticket:${card.key}`));
+  blocks.push(context('Reply in this thread to write to the requester; start a reply with *(internal)* to keep it among engineers.'));
+  return { text: `${card.key} (${card.priority}, ${card.status}): ${clip(card.subject, 150)}`, blocks };
+}
+
+/** A status line in the requester's thread, with rating buttons on resolve. */
+export function requesterUpdateMessage(text: string, choices: TicketChoice[]): SlackMessage {
+  return { text: clip(text, 300), blocks: [section(text), ...actionsBlock(choices)] };
+}
+
+function ticketLine(ticket: Ticket): string {
+  return `*${ticket.key}* ${STATUS_EMOJI[ticket.status]} ${ticket.status} · ${ticket.priority} · ${ticket.tier} · ${escapeInline(clip(ticket.subject, 80))}`;
+}
+
+function ticketRows(tickets: Ticket[], empty: string, buttons: (ticket: Ticket) => Choice[]): Block[] {
+  if (tickets.length === 0) return [context(empty)];
+  return tickets.slice(0, 15).flatMap((ticket) => {
+    const choices = buttons(ticket);
+    const first = choices[0];
+    const row: Block = first
+      ? { type: 'section', text: { type: 'mrkdwn', text: ticketLine(ticket) }, accessory: button(first, 0) }
+      : section(ticketLine(ticket));
+    return [row, ...actionsBlock(choices.slice(1))];
+  });
+}
+
+/** App Home: "My tickets" for everyone, and the queue for engineers. */
+export function homeView(input: { mine: Ticket[]; queue: QueueView | null; newTicketAction: string }): types.HomeView {
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'IT help' } },
+    section('Ask me anything in the *Messages* tab, mention me in a channel, or use `/helpdesk`.'),
+    { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open a ticket' }, action_id: input.newTicketAction, style: 'primary' }] },
+    { type: 'header', text: { type: 'plain_text', text: 'My tickets' } },
+    ...ticketRows(input.mine, 'You have no tickets.', (ticket) => {
+      const open = !['resolved', 'closed'].includes(ticket.status);
+      return [
+        ...(open ? [{ label: 'Comment', action: { id: 'ticket.comment', value: ticket.key } }] : []),
+        ...(ticket.status === 'resolved' ? [{ label: 'Reopen', action: { id: 'ticket.reopen', value: ticket.key } }] : []),
+      ];
+    }),
+  ];
+  if (input.queue) {
+    const q = input.queue;
+    const claimButton = (ticket: Ticket): Choice[] => (ticket.assigneeId ? [] : [{ label: 'Claim', action: { id: 'ticket.claim', value: ticket.key }, style: 'primary' }]);
+    blocks.push(
+      { type: 'divider' },
+      { type: 'header', text: { type: 'plain_text', text: `Queue: breaching soon (${q.breachingSoon.length})` } },
+      ...ticketRows(q.breachingSoon, 'Nothing is close to its SLA.', claimButton),
+      { type: 'header', text: { type: 'plain_text', text: `Queue: unclaimed (${q.unclaimed.length})` } },
+      ...ticketRows(q.unclaimed, 'Every open ticket has an owner.', claimButton),
+      { type: 'header', text: { type: 'plain_text', text: `Queue: mine (${q.mine.length})` } },
+      ...ticketRows(q.mine, 'You have no claimed tickets.', () => []),
+    );
+  }
+  // A home view holds at most 100 blocks.
+  return { type: 'home', blocks: blocks.slice(0, 100) };
+}
+
+/** What a modal carries through Slack and back; set by us, returned in the signed submission. */
+export interface ModalMetadata {
+  /** ticket.form, or a ticket action id. */
+  kind: string;
+  ticketKey?: string;
+  /** The thread a ticket form's ticket belongs to (message shortcut), if any. */
+  thread?: { channel: string; threadTs: string };
+  /** The requester when not the submitter (a ticket from someone else's message). */
+  requester?: string;
+  /** Where to answer the person afterwards. */
+  reply?: { channel: string; threadTs?: string };
+  context?: Record<string, string>;
+}
+
+function plainInput(blockId: string, label: string, options: { multiline?: boolean; initial?: string; max?: number; placeholder?: string; optional?: boolean }): Block {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: { type: 'plain_text', text: label },
+    ...(options.optional ? { optional: true } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      ...(options.multiline ? { multiline: true } : {}),
+      ...(options.initial ? { initial_value: clip(options.initial, options.max ?? 3000) } : {}),
+      ...(options.max ? { max_length: options.max } : {}),
+      ...(options.placeholder ? { placeholder: { type: 'plain_text', text: options.placeholder } } : {}),
+    },
+  };
+}
+
+function selectInput(blockId: string, label: string, options: Array<{ value: string; text: string }>, initial?: string): Block {
+  const opts = options.slice(0, 100).map((o) => ({ text: { type: 'plain_text' as const, text: clip(o.text, 75) }, value: o.value }));
+  const initialOption = opts.find((o) => o.value === initial);
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: { type: 'plain_text', text: label },
+    element: { type: 'static_select', action_id: 'value', options: opts, ...(initialOption ? { initial_option: initialOption } : {}) },
+  };
+}
+
+export const TICKET_FORM_CALLBACK = 'ticket_form';
+export const TICKET_ACTION_CALLBACK = 'ticket_action';
+
+/** The "open a ticket" modal; field block ids are the core's field names, so errors land in place. */
+export function ticketFormModal(input: { categories: string[]; subject?: string; description?: string; category?: string; metadata: ModalMetadata }): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: TICKET_FORM_CALLBACK,
+    private_metadata: JSON.stringify(input.metadata),
+    title: { type: 'plain_text', text: 'Open a ticket' },
+    submit: { type: 'plain_text', text: 'Open ticket' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      plainInput('subject', 'Subject', { initial: input.subject ?? '', max: 120, placeholder: 'e.g. VPN drops every 10 minutes' }),
+      plainInput('description', 'What happened?', { multiline: true, initial: input.description ?? '', max: 3000, placeholder: 'What you tried, what you saw, error messages' }),
+      selectInput('priority', 'Priority', Object.entries(priorityLabels).map(([value, text]) => ({ value, text })), 'P3'),
+      selectInput('category', 'Category', input.categories.map((c) => ({ value: c, text: c })), input.category ?? 'general'),
+    ],
+  };
+}
+
+/** The modal an engineer or requester fills in before a ticket action runs. */
+export function ticketActionModal(input: { kind: 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason'; ticket: Ticket; metadata: ModalMetadata }): types.ModalView {
+  const t = input.ticket;
+  const base = { type: 'modal' as const, callback_id: TICKET_ACTION_CALLBACK, private_metadata: JSON.stringify(input.metadata), close: { type: 'plain_text' as const, text: 'Cancel' } };
+  const heading = section(`*${t.key}* · ${escapeInline(clip(t.subject, 200))}\nStatus *${t.status}* · ${t.priority} · ${t.tier}`);
+  switch (input.kind) {
+    case 'escalation': {
+      const higher = (['L2', 'L3', 'L4'] as const).filter((tier) => tier > t.tier);
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Escalate ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Escalate' },
+        blocks: [
+          heading,
+          selectInput('tier', 'To tier', higher.map((tier) => ({ value: tier, text: tier === 'L4' ? 'L4 - vendor' : tier })), higher[0]),
+          plainInput('reason', 'Why? The next tier reads this first', { multiline: true, max: 2000 }),
+        ],
+      };
+    }
+    case 'resolution':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Resolve ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Resolve' },
+        blocks: [
+          heading,
+          section('The requester is told and asked to rate the help. They can reopen it if the problem is back.'),
+          plainInput('resolution', 'How was it resolved?', { multiline: true, max: 2000 }),
+        ],
+      };
+    case 'assignee':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Reassign ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Reassign' },
+        blocks: [
+          heading,
+          { type: 'input', block_id: 'assignee', label: { type: 'plain_text', text: 'Hand it to' }, element: { type: 'users_select', action_id: 'value' } },
+        ],
+      };
+    case 'comment':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Comment on ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Send' },
+        blocks: [heading, plainInput('text', 'Your comment', { multiline: true, max: 3000 })],
+      };
+    case 'reason':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Reopen ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Reopen' },
+        blocks: [heading, plainInput('reason', 'What is still wrong?', { multiline: true, max: 2000 })],
+      };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Slack's mrkdwn treats <...> as links, mentions (<@U1>) and broadcasts (<!channel>): escaping
+ * &, < and > is what Slack documents for untrusted text, and it also defuses fake links.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** User text shown inside bold or italics: also keep it from closing our own formatting. */
+export function escapeInline(text: string): string {
+  return escapeMrkdwn(text).replace(/[*_~`]/g, (c) => `\u200b${c}\u200b`);
+}
+
+/**
+ * The core writes CommonMark-ish markdown (knowledge-base articles, bot sentences); Slack wants
+ * mrkdwn. Text is escaped first, then the few constructs we use are converted.
+ */
+export function markdownToMrkdwn(markdown: string): string {
+  return escapeMrkdwn(markdown)
+    .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => `<${url}|${label.replace(/\|/g, '/')}>`)
+    .replace(/\*\*(.+?)\*\*/g, '*$1*')
+    .replace(/^#{1,6}\s+(.+)$/gm, '*$1*')
+    .replace(/^(\s*)[-*]\s+/gm, '$1• ');
+}
+
+/** Cuts text to a Slack limit, on a word boundary when there is one near. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max * 0.8 ? cut.slice(0, space) : cut}…`;
+}
+
+/** A user mention, from an id Slack gave us (never from user text). */
+export function mention(userId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}

@@ -1,0 +1,589 @@
+import bolt, { type webApi } from '@slack/bolt';
+import type { Application } from 'express';
+import type { ConversationService } from '../../core/conversation/conversation-service.js';
+import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
+import { isCoreError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { queueView } from '../../core/tickets/queue-view.js';
+import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
+import { validateTicketForm } from '../../core/tickets/ticket-form.js';
+import { normaliseKey, type TicketService } from '../../core/tickets/ticket-service.js';
+import type { DeliveryLog, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
+import type { TriageRouter } from '../../core/tickets/triage-router.js';
+import type { SlackConfig } from '../../config/config.js';
+import {
+  coreActionId,
+  homeView,
+  renderReply,
+  TICKET_ACTION_CALLBACK,
+  TICKET_FORM_CALLBACK,
+  ticketActionModal,
+  ticketFormModal,
+  type ModalMetadata,
+} from './block-kit.js';
+import { slackConversationKey } from './conversation-key.js';
+import { clip, escapeMrkdwn } from './mrkdwn.js';
+import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
+import { SlackPeople } from './slack-people.js';
+import { slackTextToPlain } from './slack-text.js';
+
+const { App, ExpressReceiver, SocketModeReceiver, LogLevel } = bolt;
+
+export const SLASH_COMMAND = '/helpdesk';
+export const MESSAGE_SHORTCUT = 'create_ticket_from_message';
+export const HOME_NEW_TICKET = 'home.new_ticket';
+export const TICKET_REACTION = 'ticket';
+/** Action ids the app answers; anything else gets a polite "unknown button". */
+const KNOWN_ACTIONS = /^(feedback|article|suggestions|ticket|home)\./;
+
+/** What inputs each ticket action needs before it can run. */
+const ACTION_INPUTS: Record<string, ActionInput | undefined> = {
+  [ticketActions.escalate]: 'escalation',
+  [ticketActions.resolve]: 'resolution',
+  [ticketActions.reassign]: 'assignee',
+  [ticketActions.reopen]: 'reason',
+  [ticketActions.comment]: 'comment',
+};
+/** Buttons that only make sense on the ticket's own triage card. */
+const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign]);
+const ENGINEER_ACTIONS = CARD_ACTIONS;
+
+export interface SlackChannelDeps {
+  config: SlackConfig;
+  conversations: ConversationService;
+  tickets: TicketService;
+  threads: TicketThreadStore;
+  deliveries: DeliveryLog;
+  router: TriageRouter;
+  logger: Logger;
+  /** The shared HTTP app; the Slack endpoint is mounted on it in HTTP mode. */
+  http: Application;
+  /** Retry policy for Slack's Web API (429s are waited out; 5xx and network errors retried). */
+  retry?: webApi.RetryOptions;
+}
+
+/** The Slack channel: verifies and converts Slack's requests, asks the core, renders the answers. */
+export interface SlackChannel {
+  notifier: SlackNotifier;
+  mode: 'http' | 'socket';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Where {
+  team: string;
+  channel: string;
+  threadTs: string;
+}
+
+/** Bolt wants @slack/logger's interface; ours is pino-shaped. */
+function boltLogger(logger: Logger): bolt.Logger {
+  const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg) => logger.debug({ source: 'bolt' }, join(msg)),
+    info: (...msg) => logger.debug({ source: 'bolt' }, join(msg)),
+    warn: (...msg) => logger.warn({ source: 'bolt' }, join(msg)),
+    error: (...msg) => logger.error({ source: 'bolt' }, join(msg)),
+    setLevel: () => {},
+    getLevel: () => LogLevel.DEBUG,
+    setName: () => {},
+  };
+}
+
+export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
+  const { config, conversations, tickets, threads, deliveries, logger } = deps;
+  const log = boltLogger(logger);
+  const socket = Boolean(config.appToken);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
+    retryConfig: deps.retry ?? { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 15_000 },
+    timeout: 15_000,
+    logger: log,
+  };
+  const client = new bolt.webApi.WebClient(config.botToken, clientOptions);
+  let app: InstanceType<typeof App> | undefined;
+  const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
+  const desk = new TicketDesk(tickets);
+  const notifier = new SlackNotifier({ client, threads, router: deps.router, sla: tickets.sla, logger });
+  let botUserId: string | undefined;
+
+  // --- Rendering -----------------------------------------------------------------------------
+
+  /** Runs a turn through the core and posts the replies in the thread; `replace` turns a placeholder into the first reply. */
+  async function converse(turn: Turn, where: Where, options: { userMessageTs?: string; replace?: string } = {}): Promise<Reply[]> {
+    const replies = await conversations.handle(turn);
+    let replace = options.replace;
+    for (const reply of replies) {
+      if (reply.kind === 'relayed') {
+        if (options.userMessageTs) {
+          await client.reactions.add({ channel: where.channel, timestamp: options.userMessageTs, name: 'outbox_tray' }).catch((error: unknown) => {
+            logger.warn({ err: error }, 'could not add the "passed on" reaction');
+          });
+        }
+        continue;
+      }
+      const message = renderReply(reply);
+      if (replace) {
+        await client.chat.update({ channel: where.channel, ts: replace, ...message });
+        replace = undefined;
+      } else {
+        await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...message, ...NO_UNFURL });
+      }
+    }
+    return replies;
+  }
+
+  /** A private note to one person: ephemeral where there is a channel, a DM otherwise. */
+  async function tell(user: string, text: string, where?: { channel: string; threadTs?: string }): Promise<void> {
+    try {
+      if (where) {
+        await client.chat.postEphemeral({ channel: where.channel, user, text, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+      } else {
+        await client.chat.postMessage({ channel: user, text, ...NO_UNFURL });
+      }
+    } catch (error) {
+      logger.warn({ err: error, user }, 'could not tell the user');
+    }
+  }
+
+  async function turnUser(userId: string): Promise<Turn['user']> {
+    const name = await people.name(userId);
+    return { id: userId, ...(name ? { name } : {}) };
+  }
+
+  async function publishHome(userId: string): Promise<void> {
+    const actor = await people.actor(userId);
+    const mine = await tickets.ticketsOf(userId, 15);
+    const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), userId, tickets.sla) : null;
+    await client.views.publish({ user_id: userId, view: homeView({ mine, queue, newTicketAction: HOME_NEW_TICKET }) });
+  }
+
+  /** Registers every listener; called once the bot's identity is known. */
+  function register(app: InstanceType<typeof App>): void {
+    // --- Middleware ----------------------------------------------------------------------------
+
+    // Slack retries an event it thinks we missed; the database remembers which event ids ran.
+    app.use(async ({ body, next }) => {
+      const eventId = (body as { event_id?: unknown }).event_id;
+      if (typeof eventId === 'string') {
+        let first = true;
+        try {
+          first = await deliveries.firstDelivery(`slack:${eventId}`);
+        } catch (error) {
+          // Better a rare duplicate than a lost message when the database cannot say.
+          logger.error({ err: error, eventId }, 'cannot check for a repeated Slack event; processing it');
+        }
+        if (!first) {
+          logger.info({ eventId }, 'repeated Slack event ignored');
+          return;
+        }
+      }
+      await next();
+    });
+
+    app.error(async (error) => {
+      logger.error({ err: error }, 'Slack listener failed');
+    });
+
+    // --- Employees: messages, mentions, the slash command --------------------------------------
+
+    app.event('message', async ({ event, body }) => {
+      const message = event as unknown as {
+        subtype?: string;
+        bot_id?: string;
+        user?: string;
+        text?: string;
+        ts: string;
+        thread_ts?: string;
+        channel: string;
+        channel_type?: string;
+      };
+      // Edits, joins, deletions and bots (ourselves included) are not questions.
+      if ((message.subtype && message.subtype !== 'file_share' && message.subtype !== 'thread_broadcast') || message.bot_id || !message.user) return;
+      const team = (body as { team_id?: string }).team_id ?? 'T';
+      const raw = message.text ?? '';
+      if (message.channel_type === 'im') {
+        const where = { team, channel: message.channel, threadTs: message.thread_ts ?? message.ts };
+        await converse(
+          { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(message.user), text: slackTextToPlain(raw, botUserId) },
+          where,
+          { userMessageTs: message.ts },
+        );
+        return;
+      }
+      // In channels, a mention is handled by app_mention; here only thread replies matter.
+      if (!message.thread_ts || (botUserId && raw.includes(`<@${botUserId}>`))) return;
+      const card = await threads.find('slack', message.channel, message.thread_ts);
+      if (card?.role === 'triage') {
+        await engineerReply(card.ticketKey, message.user, slackTextToPlain(raw, botUserId), { channel: message.channel, threadTs: message.thread_ts, ts: message.ts });
+        return;
+      }
+      const where = { team, channel: message.channel, threadTs: message.thread_ts };
+      await converse(
+        {
+          conversationKey: slackConversationKey(where),
+          channel: 'slack',
+          user: await turnUser(message.user),
+          text: slackTextToPlain(raw, botUserId),
+          addressed: false,
+        },
+        where,
+        { userMessageTs: message.ts },
+      );
+    });
+
+    /** An engineer's reply under a triage card goes to the requester. */
+    async function engineerReply(ticketKey: string, userId: string, text: string, at: { channel: string; threadTs: string; ts: string }): Promise<void> {
+      if (!text) return;
+      const actor = await people.actor(userId);
+      if (actor.role !== 'engineer') {
+        await tell(userId, "Only engineers' replies in a ticket thread are passed on to the requester.", at);
+        return;
+      }
+      try {
+        const { message } = await desk.perform({ actionId: ticketActions.comment, value: ticketKey, actor, input: { text } });
+        const internal = message.startsWith('Internal');
+        await client.reactions.add({ channel: at.channel, timestamp: at.ts, name: internal ? 'lock' : 'outbox_tray' }).catch(() => {});
+      } catch (error) {
+        if (!isCoreError(error)) throw error;
+        await tell(userId, error.message, at);
+      }
+    }
+
+    app.event('app_mention', async ({ event, body }) => {
+      const mentionEvent = event as unknown as { user?: string; text: string; ts: string; thread_ts?: string; channel: string; bot_id?: string };
+      if (!mentionEvent.user || mentionEvent.bot_id) return;
+      const team = (body as { team_id?: string }).team_id ?? 'T';
+      const where = { team, channel: mentionEvent.channel, threadTs: mentionEvent.thread_ts ?? mentionEvent.ts };
+      await converse(
+        { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(mentionEvent.user), text: slackTextToPlain(mentionEvent.text, botUserId) },
+        where,
+        { userMessageTs: mentionEvent.ts },
+      );
+    });
+
+    app.command(SLASH_COMMAND, async ({ command, ack }) => {
+      const text = command.text.trim();
+      if (!text || /^(ticket|new|new ticket)$/i.test(text)) {
+        await ack();
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }),
+        });
+        return;
+      }
+      if (/^(help|\?)$/i.test(text)) {
+        await ack({
+          response_type: 'ephemeral',
+          text: `*${SLASH_COMMAND} <your question>*: I answer in our direct messages.\n*${SLASH_COMMAND}* or *${SLASH_COMMAND} ticket*: open a ticket with a form.\n*${SLASH_COMMAND} mine*: your tickets.\nYou can also DM me, mention me in a channel, or react with :ticket: to a message to open a ticket from it.`,
+        });
+        return;
+      }
+      if (/^(mine|my tickets|status)$/i.test(text)) {
+        const mine = await tickets.ticketsOf(command.user_id, 10);
+        await ack({
+          response_type: 'ephemeral',
+          text: mine.length ? mine.map((t) => `*${t.key}* ${t.status} · ${t.priority} · ${escapeMrkdwn(clip(t.subject, 80))}`).join('\n') : 'You have no tickets.',
+        });
+        return;
+      }
+      await ack({ response_type: 'ephemeral', text: "I'll answer in our direct messages." });
+      const root = await client.chat.postMessage({ channel: command.user_id, text: `You asked: ${escapeMrkdwn(clip(text, 2000))}`, ...NO_UNFURL });
+      if (!root.channel || !root.ts) return;
+      const where = { team: command.team_id, channel: root.channel, threadTs: root.ts };
+      await converse({ conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(command.user_id), text }, where);
+    });
+
+    // --- Tickets from messages: the shortcut and the :ticket: reaction --------------------------
+
+    app.shortcut(MESSAGE_SHORTCUT, async ({ shortcut, ack }) => {
+      await ack();
+      if (shortcut.type !== 'message_action') return;
+      const message = shortcut.message as { text?: string; user?: string; ts: string; thread_ts?: string };
+      const text = slackTextToPlain(message.text ?? '', botUserId);
+      const guess = text ? conversations.categories() : [];
+      await client.views.open({
+        trigger_id: shortcut.trigger_id,
+        view: ticketFormModal({
+          categories: guess,
+          subject: clip(text.split('\n')[0] ?? '', 120),
+          description: text,
+          metadata: {
+            kind: actions.submitTicketForm,
+            thread: { channel: shortcut.channel.id, threadTs: message.thread_ts ?? message.ts },
+            ...(message.user ? { requester: message.user } : {}),
+            context: { reportedBy: shortcut.user.id, messageTs: message.ts, channel: shortcut.channel.id },
+          },
+        }),
+      });
+    });
+
+    app.event('reaction_added', async ({ event, body }) => {
+      if (event.reaction !== TICKET_REACTION || event.item.type !== 'message') return;
+      const { channel, ts } = event.item;
+      const message = await fetchMessage(client, channel, ts);
+      if (!message?.user || message.bot_id) {
+        await tell(event.user, 'I can only open tickets from messages people wrote.', { channel });
+        return;
+      }
+      const team = (body as { team_id?: string }).team_id ?? 'T';
+      const where = { team, channel, threadTs: message.thread_ts ?? message.ts };
+      const permalink = await client.chat
+        .getPermalink({ channel, message_ts: ts })
+        .then((r) => r.permalink)
+        .catch(() => undefined);
+      await converse(
+        {
+          conversationKey: slackConversationKey(where),
+          channel: 'slack',
+          user: await turnUser(message.user),
+          text: slackTextToPlain(message.text ?? '', botUserId),
+          action: { id: actions.ticketFromMessage },
+          context: { reportedBy: event.user, messageTs: ts, channel, ...(permalink ? { permalink } : {}) },
+        },
+        where,
+      );
+    });
+
+    // --- Buttons -------------------------------------------------------------------------------
+
+    app.action(KNOWN_ACTIONS, async ({ ack, body, action }) => {
+      await ack();
+      if (body.type !== 'block_actions') return;
+      const element = action as { action_id: string; value?: unknown };
+      const id = coreActionId(element.action_id);
+      const value = typeof element.value === 'string' ? element.value : undefined;
+      const userId = body.user.id;
+      const channel = body.channel?.id;
+      const message = body.message as { ts: string; thread_ts?: string } | undefined;
+      const where = channel && message ? { channel, threadTs: message.thread_ts ?? message.ts } : undefined;
+
+      if (id === HOME_NEW_TICKET) {
+        await client.views.open({ trigger_id: body.trigger_id, view: ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }) });
+        return;
+      }
+      if (desk.isTicketAction(id)) {
+        await ticketButton(id, value, { userId, triggerId: body.trigger_id, channel, messageTs: message?.ts, where, fromHome: body.container?.type === 'view' });
+        return;
+      }
+      if (!where) {
+        await tell(userId, "Sorry, I don't know that button. Please ask me again.");
+        return;
+      }
+      const team = body.team?.id ?? body.user.team_id ?? 'T';
+      const full = { team, ...where };
+      await converse(
+        { conversationKey: slackConversationKey(full), channel: 'slack', user: await turnUser(userId), action: { id, ...(value !== undefined ? { value } : {}) } },
+        full,
+      );
+    });
+
+    // Buttons from other apps' or older versions' messages: acknowledge and say so.
+    app.action(/^(?!(feedback|article|suggestions|ticket|home)\.)/, async ({ ack, body }) => {
+      await ack();
+      const channel = 'channel' in body ? body.channel?.id : undefined;
+      await tell(body.user.id, "Sorry, I don't know that button. It may belong to an older message; please ask me again.", channel ? { channel } : undefined);
+    });
+
+    async function ticketButton(
+      id: string,
+      value: string | undefined,
+      at: { userId: string; triggerId: string; channel: string | undefined; messageTs: string | undefined; where: { channel: string; threadTs: string } | undefined; fromHome: boolean },
+    ): Promise<void> {
+      const actor = await people.actor(at.userId);
+      const replyTo = at.where ?? (at.channel ? { channel: at.channel } : undefined);
+      try {
+        // Never trust a value in a button: card buttons must sit on that ticket's own card.
+        if (CARD_ACTIONS.has(id) && !at.fromHome) {
+          const card = at.channel && at.messageTs ? await threads.find('slack', at.channel, at.messageTs) : null;
+          if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? '')) {
+            await tell(at.userId, 'That button does not belong to this ticket card.', replyTo);
+            return;
+          }
+        }
+        if (ENGINEER_ACTIONS.has(id) && actor.role !== 'engineer') {
+          await tell(at.userId, `Only engineers can ${id.split('.')[1]} tickets. Ask in the IT channel if you think you should be on the engineer roster.`, replyTo);
+          return;
+        }
+        const input = ACTION_INPUTS[id];
+        if (input) {
+          const ticket = await tickets.get(value ?? '');
+          const metadata: ModalMetadata = { kind: id, ticketKey: ticket.key, ...(replyTo ? { reply: replyTo } : {}) };
+          await client.views.open({ trigger_id: at.triggerId, view: ticketActionModal({ kind: input, ticket, metadata }) });
+          return;
+        }
+        const result = await desk.perform({ actionId: id, value, actor });
+        if (id === ticketActions.rate) await tell(at.userId, result.message, replyTo);
+        if (at.fromHome) await publishHome(at.userId);
+      } catch (error) {
+        if (!isCoreError(error)) throw error;
+        await tell(at.userId, error.message, replyTo);
+      }
+    }
+
+    // --- Modals --------------------------------------------------------------------------------
+
+    app.view(TICKET_FORM_CALLBACK, async ({ ack, body, view }) => {
+      const values = view.state.values;
+      const fields = {
+        subject: values.subject?.value?.value ?? undefined,
+        description: values.description?.value?.value ?? undefined,
+        priority: values.priority?.value?.selected_option?.value ?? undefined,
+        category: values.category?.value?.selected_option?.value ?? undefined,
+      };
+      const checked = validateTicketForm(fields, conversations.categories());
+      if (!checked.ok) {
+        await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+        return;
+      }
+      await ack();
+      const meta = parseMetadata(view.private_metadata);
+      const userId = body.user.id;
+      const requester = meta?.requester ?? userId;
+      const team = body.team?.id ?? body.user.team_id ?? 'T';
+      let where: Where | undefined;
+      let placeholder: string | undefined;
+      if (meta?.thread) {
+        // The ticket lives in the message's thread, where its author sees the updates.
+        const posted = await client.chat
+          .postMessage({ channel: meta.thread.channel, thread_ts: meta.thread.threadTs, text: `Opening a ticket for <@${requester}>…`, ...NO_UNFURL })
+          .catch((error: unknown) => {
+            logger.warn({ err: error, channel: meta.thread?.channel }, 'cannot post in the message thread; using a DM instead');
+            return null;
+          });
+        if (posted?.ts) {
+          where = { team, ...meta.thread };
+          placeholder = posted.ts;
+        }
+      }
+      if (!where) {
+        const root = await client.chat.postMessage({ channel: requester, text: `:ticket: Opening a ticket: ${escapeMrkdwn(checked.value.subject)}`, ...NO_UNFURL });
+        if (!root.channel || !root.ts) return;
+        where = { team, channel: root.channel, threadTs: root.ts };
+      }
+      await converse(
+        {
+          conversationKey: slackConversationKey(where),
+          channel: 'slack',
+          user: await turnUser(requester),
+          form: { fields },
+          ...(meta?.context || requester !== userId ? { context: { ...(meta?.context ?? {}), ...(requester !== userId ? { reportedBy: userId } : {}) } } : {}),
+        },
+        where,
+        placeholder ? { replace: placeholder } : {},
+      );
+    });
+
+    app.view(TICKET_ACTION_CALLBACK, async ({ ack, body, view }) => {
+      const meta = parseMetadata(view.private_metadata);
+      const values = view.state.values;
+      const text = (block: string) => values[block]?.value?.value ?? undefined;
+      if (!meta?.ticketKey || !desk.isTicketAction(meta.kind)) {
+        await ack({ response_action: 'errors', errors: { [Object.keys(values)[0] ?? 'reason']: 'This form is out of date; close it and press the button again.' } });
+        return;
+      }
+      const actor = await people.actor(body.user.id);
+      const input: TicketActionInput = {};
+      const reason = text('reason');
+      const resolution = text('resolution');
+      const comment = text('text');
+      const tier = values.tier?.value?.selected_option?.value;
+      const assigneeId = values.assignee?.value?.selected_user;
+      if (reason) input.reason = reason;
+      if (resolution) input.resolution = resolution;
+      if (comment) input.text = comment;
+      if (tier) input.tier = tier;
+      if (assigneeId) {
+        const assignee = await people.actor(assigneeId);
+        if (assignee.role !== 'engineer') {
+          await ack({ response_action: 'errors', errors: { assignee: 'Choose someone on the engineer roster.' } });
+          return;
+        }
+        input.assignee = assignee;
+      }
+      // The change is made before the form closes, so a refusal shows in the form itself.
+      try {
+        const result = await desk.perform({ actionId: meta.kind, value: meta.ticketKey, actor, input });
+        await ack();
+        if (meta.kind === ticketActions.comment || meta.kind === ticketActions.reopen) await tell(body.user.id, result.message, meta.reply);
+        if (!meta.reply) await publishHome(body.user.id).catch((error: unknown) => logger.warn({ err: error }, 'could not refresh App Home'));
+      } catch (error) {
+        if (!isCoreError(error)) throw error;
+        const block = Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason';
+        await ack({ response_action: 'errors', errors: { [block]: error.message } });
+      }
+    });
+
+    // --- App Home ------------------------------------------------------------------------------
+
+    app.event('app_home_opened', async ({ event }) => {
+      if (event.tab !== 'home') return;
+      await publishHome(event.user);
+    });
+
+  }
+
+  return {
+    notifier,
+    mode: socket ? 'socket' : 'http',
+    async start() {
+      // Fail fast with a clear message on a bad token, rather than on the first event.
+      const auth = await client.auth.test().catch((error: { data?: { error?: string }; message?: string }) => {
+        const reason = error.data?.error ?? error.message ?? String(error);
+        throw new Error(
+          reason === 'invalid_auth' || reason === 'not_authed' || reason === 'account_inactive' || reason === 'token_revoked'
+            ? `Slack refused SLACK_BOT_TOKEN (${reason}): copy the Bot User OAuth Token from your app's OAuth & Permissions page.`
+            : `Cannot reach Slack's Web API to check SLACK_BOT_TOKEN: ${reason}`,
+        );
+      });
+      botUserId = auth.user_id;
+      // Known ids spare Bolt its own auth.test call, whose failure it would not report to us.
+      const receiver = config.appToken
+        ? new SocketModeReceiver({ appToken: config.appToken, logger: log })
+        : new ExpressReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', app: deps.http, logger: log });
+      app = new App({
+        token: config.botToken,
+        receiver,
+        logger: log,
+        ignoreSelf: true,
+        clientOptions,
+        ...(auth.user_id ? { botUserId: auth.user_id } : {}),
+        ...(auth.bot_id ? { botId: auth.bot_id } : {}),
+      });
+      register(app);
+      if (!people.hasRoster) {
+        logger.warn({}, 'no engineers configured (SLACK_ENGINEER_GROUPS / SLACK_ENGINEERS): nobody can claim tickets in Slack');
+      }
+      if (socket) await app.start();
+      logger.info({ mode: socket ? 'socket' : 'http', bot: auth.user_id, team: auth.team }, 'Slack connected');
+    },
+    async stop() {
+      if (socket && app) await app.stop();
+      await notifier.drain();
+    },
+  };
+}
+
+/** Reads a message by channel and ts: a top-level message from the history, a reply from its thread. */
+async function fetchMessage(
+  client: webApi.WebClient,
+  channel: string,
+  ts: string,
+): Promise<{ user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string } | null> {
+  const history = await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
+  const top = history.messages?.find((m) => m.ts === ts);
+  if (top) return top as { user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string };
+  const replies = await client.conversations.replies({ channel, ts, limit: 1 }).catch(() => null);
+  const reply = replies?.messages?.find((m) => m.ts === ts);
+  return (reply as { user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string } | undefined) ?? null;
+}
+
+function parseMetadata(raw: string | undefined): ModalMetadata | null {
+  try {
+    const value = JSON.parse(raw ?? '') as ModalMetadata;
+    return typeof value?.kind === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,146 @@
+import type { webApi } from '@slack/bolt';
+import { KeyedQueue } from '../../core/conversation/keyed-queue.js';
+import type { Logger } from '../../core/logger.js';
+import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
+import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
+import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import { requesterChoices, triageCard } from '../../core/tickets/triage-card.js';
+import type { TriageRouter } from '../../core/tickets/triage-router.js';
+import { requesterUpdateMessage, triageCardMessage } from './block-kit.js';
+import { parseSlackConversationKey } from './conversation-key.js';
+import { escapeInline, escapeMrkdwn, mention } from './mrkdwn.js';
+
+export interface SlackNotifierDeps {
+  client: webApi.WebClient;
+  threads: TicketThreadStore;
+  router: TriageRouter;
+  sla: SlaPolicy;
+  logger: Logger;
+}
+
+/** Echoed user text must not unfurl into previews of whatever it links to. */
+export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
+
+/**
+ * Carries ticket changes into Slack: posts and updates triage cards, writes a line in each
+ * card's thread, and tells the requester in their own thread. Work runs in the background,
+ * in order per ticket, so a button's acknowledgement never waits for Slack's Web API.
+ */
+export class SlackNotifier implements TicketNotifier {
+  private readonly queue = new KeyedQueue();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly warnedTiers = new Set<string>();
+
+  constructor(private readonly deps: SlackNotifierDeps) {}
+
+  notify(notification: TicketNotification): Promise<void> {
+    const work = this.queue
+      .run(notification.ticket.key, () => this.deliver(notification))
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error, ticket: notification.ticket.key, type: notification.type }, 'Slack notification failed');
+      });
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+    return Promise.resolve();
+  }
+
+  /** Waits for every notification in flight (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private async deliver(n: TicketNotification): Promise<void> {
+    await this.toTriage(n);
+    await this.toRequester(n);
+  }
+
+  private async toTriage(n: TicketNotification): Promise<void> {
+    const { client, threads, router, sla } = this.deps;
+    const ticket = n.ticket;
+    const card = triageCardMessage(triageCard(ticket, sla));
+    const existing = (await threads.ofTicket(ticket.key)).filter((t) => t.channel === 'slack' && t.role === 'triage');
+
+    if (n.type === 'opened' || n.type === 'escalated' || n.type === 'reopened') {
+      const destinations = router.routeIn('slack', ticket);
+      if (destinations.length === 0 && !this.warnedTiers.has(ticket.tier)) {
+        this.warnedTiers.add(ticket.tier);
+        this.deps.logger.warn({ tier: ticket.tier, ticket: ticket.key }, `no Slack triage channel for ${ticket.tier}: set SLACK_TRIAGE_${ticket.tier === 'L4' ? 'VENDOR' : ticket.tier}`);
+      }
+      for (const destination of destinations) {
+        if (existing.some((t) => t.address === destination.address && t.tier === ticket.tier)) continue;
+        const posted = await client.chat.postMessage({ channel: destination.address, ...card, ...NO_UNFURL });
+        if (!posted.channel || !posted.ts) continue;
+        await threads.add({ ticketKey: ticket.key, channel: 'slack', role: 'triage', address: posted.channel, threadId: posted.ts, tier: ticket.tier });
+      }
+    }
+    const line = triageLine(n);
+    for (const thread of existing) {
+      await client.chat.update({ channel: thread.address, ts: thread.threadId, ...card });
+    }
+    // Requesters' messages go to the newest card (the tier working on it); status lines to every card.
+    const lineTargets = n.type === 'comment' ? existing.slice(-1) : existing;
+    if (line) {
+      for (const thread of lineTargets) {
+        await client.chat.postMessage({ channel: thread.address, thread_ts: thread.threadId, text: line, ...NO_UNFURL });
+      }
+    }
+  }
+
+  private async toRequester(n: TicketNotification): Promise<void> {
+    const ticket = n.ticket;
+    const where = ticket.channel === 'slack' ? parseSlackConversationKey(ticket.conversationKey) : null;
+    if (!where) return;
+    const text = requesterLine(n);
+    if (!text) return;
+    const message = requesterUpdateMessage(text, n.type === 'resolved' ? requesterChoices(ticket) : []);
+    await this.deps.client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...message, ...NO_UNFURL });
+  }
+}
+
+function who(n: TicketNotification): string {
+  return n.actor.role === 'system' ? 'the bot' : mention(n.actor.id);
+}
+
+/** The line written in a triage card's thread. */
+function triageLine(n: TicketNotification): string | null {
+  const note = n.note ? `\n>${escapeMrkdwn(n.note).replace(/\n/g, '\n>')}` : '';
+  switch (n.type) {
+    case 'opened':
+      return null;
+    case 'comment':
+      return n.from === 'requester' ? `:speech_balloon: ${who(n)} (requester) wrote:${note}` : null;
+    case 'claimed':
+      return `:raising_hand: ${escapeInline(n.summary)} (${who(n)})`;
+    case 'escalated':
+      return `:arrow_double_up: ${who(n)} escalated it from ${n.fromTier ?? '?'} to ${n.ticket.tier}.${note}`;
+    case 'resolved':
+      return `:white_check_mark: ${who(n)} resolved it.${note}`;
+    case 'rated':
+      return `:star: The requester rated it ${n.ticket.satisfaction ?? '?'}/5.`;
+    default:
+      return `${escapeInline(n.summary)}.${note}`;
+  }
+}
+
+/** The line written in the requester's thread, or null when they need not hear of it. */
+function requesterLine(n: TicketNotification): string | null {
+  const t = n.ticket;
+  switch (n.type) {
+    case 'claimed':
+      return `:raising_hand: ${t.assigneeId ? mention(t.assigneeId) : 'An engineer'} is now working on *${t.key}*.`;
+    case 'escalated':
+      return `:arrow_double_up: *${t.key}* was escalated to ${t.tier === 'L4' ? 'our vendor (L4)' : `the ${t.tier} team`}. They will pick it up from here; everything you told us goes with it.`;
+    case 'waiting':
+      return `:hourglass_flowing_sand: ${who(n)} needs something from you on *${t.key}*: ${escapeMrkdwn(n.note ?? '')}\nReply in this thread.`;
+    case 'comment':
+      return n.from === 'engineer' ? `:speech_balloon: ${who(n)} (IT) wrote on *${t.key}*:\n>${escapeMrkdwn(n.note ?? '').replace(/\n/g, '\n>')}` : null;
+    case 'resolved':
+      return `:white_check_mark: *${t.key}* is resolved: ${escapeMrkdwn(n.note ?? '')}\nHow did we do? Rate the help below, or reopen it if the problem is back.`;
+    case 'closed':
+      return `:lock: *${t.key}* is closed.`;
+    case 'reopened':
+      return n.actor.id === t.requesterId ? `:leftwards_arrow_with_hook: *${t.key}* is reopened; the engineers have been told.` : `:leftwards_arrow_with_hook: ${who(n)} reopened *${t.key}*.`;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Application } from 'express';
+import type { Logger } from '../core/logger.js';
+
+/** One HTTP server on PORT for every channel's webhook and for health checks. */
+export interface HttpServer {
+  app: Application;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Health: the process is up and each named check passes (e.g. the database answers). */
+export type HealthCheck = () => Promise<void>;
+
+export function createHttpServer(logger: Logger, checks: Record<string, HealthCheck>): HttpServer {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', async (_req, res) => {
+    const results: Record<string, string> = {};
+    let healthy = true;
+    for (const [name, check] of Object.entries(checks)) {
+      try {
+        await check();
+        results[name] = 'ok';
+      } catch (error) {
+        healthy = false;
+        results[name] = 'failing';
+        logger.error({ err: error, check: name }, 'health check failed');
+      }
+    }
+    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'failing', checks: results });
+  });
+  let server: Server | undefined;
+  return {
+    app,
+    listen(port, host) {
+      // Routes added by channels after creation must come before the 404 handler.
+      app.use((_req, res) => {
+        res.status(404).json({ error: 'not found' });
+      });
+      return new Promise((resolve, reject) => {
+        server = createServer(app);
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server!.address() as AddressInfo).port));
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.js';
+import type { Config } from './config/config.js';
+import type { Logger } from './core/logger.js';
+import { FanOutNotifier } from './core/tickets/ticket-notifier.js';
+import type { Tier } from './core/tickets/ticket.js';
+import { TriageRouter, type TriageDestination } from './core/tickets/triage-router.js';
+import { createApp, type App } from './app.js';
+import { createHttpServer } from './http/http-server.js';
+
+/** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
+export interface RunningBot {
+  app: App;
+  port: number;
+  slack: SlackChannel | undefined;
+  /** Waits for notifications still on their way to the chats. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  host?: string;
+  /** Slack Web API retry policy (tests shorten it). */
+  slackRetry?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
+}
+
+/** Where triage cards go, from configuration. */
+export function triageRouter(config: Config): TriageRouter {
+  const tiers: Partial<Record<Tier, TriageDestination[]>> = {};
+  for (const [tier, address] of Object.entries(config.slack?.triage ?? {})) {
+    if (address) (tiers[tier as Tier] ??= []).push({ channel: 'slack', address });
+  }
+  return new TriageRouter({ tiers, rules: config.slack?.routes ?? [] });
+}
+
+export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
+  const notifier = new FanOutNotifier((error, n) => logger.error({ err: error, ticket: n.ticket.key }, 'a channel failed to take a notification'));
+  const app = await createApp(config, logger, notifier);
+  const http = createHttpServer(logger, { database: () => app.store.ping() });
+  let slack: SlackChannel | undefined;
+  try {
+    if (config.slack) {
+      slack = createSlackChannel({
+        config: config.slack,
+        conversations: app.conversations,
+        tickets: app.tickets,
+        threads: app.store.ticketThreads,
+        deliveries: app.store.deliveries,
+        router: triageRouter(config),
+        logger,
+        http: http.app,
+        ...(options.slackRetry ? { retry: options.slackRetry } : {}),
+      });
+      notifier.add(slack.notifier);
+      await slack.start();
+    }
+    const port = await http.listen(config.port, options.host);
+    logger.info({ port, slack: slack?.mode ?? 'off' }, `listening on port ${port}`);
+    return {
+      app,
+      port,
+      slack,
+      drain: async () => {
+        await slack?.notifier.drain();
+      },
+      close: async () => {
+        await http.close();
+        await slack?.stop();
+        await app.close();
+      },
+    };
+  } catch (error) {
+    await http.close();
+    await app.close();
+    throw error;
+  }
+}
