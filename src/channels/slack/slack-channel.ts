@@ -1,4 +1,5 @@
-import bolt, { type webApi } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
 import type { Application } from 'express';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
@@ -28,7 +29,6 @@ import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
 import { SlackPeople } from './slack-people.js';
 import { slackTextToPlain } from './slack-text.js';
 
-const { App, ExpressReceiver, SocketModeReceiver, LogLevel } = bolt;
 
 export const SLASH_COMMAND = '/helpdesk';
 export const MESSAGE_SHORTCUT = 'create_ticket_from_message';
@@ -60,7 +60,7 @@ export interface SlackChannelDeps {
   /** The shared HTTP app; the Slack endpoint is mounted on it in HTTP mode. */
   http: Application;
   /** Retry policy for Slack's Web API (429s are waited out; 5xx and network errors retried). */
-  retry?: webApi.RetryOptions;
+  retry?: RetryOptions;
 }
 
 /** The Slack channel: verifies and converts Slack's requests, asks the core, renders the answers. */
@@ -78,7 +78,7 @@ interface Where {
 }
 
 /** Bolt wants @slack/logger's interface; ours is pino-shaped. */
-function boltLogger(logger: Logger): bolt.Logger {
+function boltLogger(logger: Logger): BoltLogger {
   const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
   return {
     debug: (...msg) => logger.debug({ source: 'bolt' }, join(msg)),
@@ -95,13 +95,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const { config, conversations, tickets, threads, deliveries, logger } = deps;
   const log = boltLogger(logger);
   const socket = Boolean(config.appToken);
-  const clientOptions: webApi.WebClientOptions = {
+  const clientOptions: WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
     retryConfig: deps.retry ?? { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 15_000 },
     timeout: 15_000,
     logger: log,
   };
-  const client = new bolt.webApi.WebClient(config.botToken, clientOptions);
+  const client = new WebClient(config.botToken, clientOptions);
   let app: InstanceType<typeof App> | undefined;
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
   const desk = new TicketDesk(tickets);
@@ -567,7 +567,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
 
 /** Reads a message by channel and ts: a top-level message from the history, a reply from its thread. */
 async function fetchMessage(
-  client: webApi.WebClient,
+  client: WebClient,
   channel: string,
   ts: string,
 ): Promise<{ user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string } | null> {

@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { KeyedQueue } from '../../core/conversation/keyed-queue.js';
 import type { Logger } from '../../core/logger.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
@@ -11,7 +11,7 @@ import { parseSlackConversationKey } from './conversation-key.js';
 import { escapeInline, escapeMrkdwn, mention } from './mrkdwn.js';
 
 export interface SlackNotifierDeps {
-  client: webApi.WebClient;
+  client: WebClient;
   threads: TicketThreadStore;
   router: TriageRouter;
   sla: SlaPolicy;

@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/logger.js';
 import type { Actor } from '../../core/tickets/ticket.js';
 
@@ -15,7 +15,7 @@ export class SlackPeople {
   private readonly names = new Map<string, { at: number; name: string | undefined }>();
 
   constructor(
-    private readonly client: webApi.WebClient,
+    private readonly client: WebClient,
     private readonly groups: readonly string[],
     private readonly users: readonly string[],
     private readonly logger: Logger,

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DM, EMPLOYEE, eventually, FakeSlackApi, startSlackHarness, type SlackHarness } from '../../support/slack.js';
+
+let h: SlackHarness;
+beforeEach(async () => {
+  h = await startSlackHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const dm = (text: string, ts = '1700000500.000100') => ({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts });
+
+describe('Slack transport and safety', () => {
+  it('serves /healthz on the same port and answers the URL verification challenge', async () => {
+    const health = await fetch(`${h.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    const challenge = await h.post(JSON.stringify({ token: 't', challenge: 'abc123', type: 'url_verification' }));
+    expect(challenge.status).toBe(200);
+    expect(await challenge.text()).toContain('abc123');
+  });
+
+  it('refuses a bad signature and a stale timestamp, and does nothing with them', async () => {
+    const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'EvFORGED', event: dm('how do I reset my password') });
+    expect((await h.post(body, { secret: 'not-the-secret' })).status).toBe(401);
+    expect((await h.post(body, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 })).status).toBe(401);
+    await h.settle();
+    expect(h.api.of('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('processes a retried event (same event_id) once', async () => {
+    expect((await h.event(dm('how do I reset my password'), { eventId: 'EvRETRY0001' })).status).toBe(200);
+    await h.settle();
+    expect((await h.event(dm('how do I reset my password'), { eventId: 'EvRETRY0001', retryNum: 1 })).status).toBe(200);
+    await h.settle();
+    expect(h.api.of('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('answers a malformed payload with 400 and stays up', async () => {
+    expect((await h.post('{"type": "event_callback", "event": ')).status).toBe(400);
+    expect((await h.post('payload=%7Bnot-json', { contentType: 'application/x-www-form-urlencoded' })).status).toBeGreaterThanOrEqual(400);
+    await h.event(dm('how do I reset my password'));
+    await h.settle();
+    expect(h.api.of('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('escapes user text and never unfurls what it echoes', async () => {
+    await h.command('<!channel> <@U0BOSS0001> see <https://evil.example|totally safe>');
+    await h.settle();
+    const echo = h.api.of('chat.postMessage')[0]!;
+    expect(echo.args.unfurl_links).toBe('false');
+    expect(echo.args.unfurl_media).toBe('false');
+    expect(String(echo.args.text)).not.toMatch(/<!channel>|<@U0BOSS0001>|<https:\/\/evil/);
+    expect(String(echo.args.text)).toContain('&lt;');
+  });
+
+  it('waits out a 429 from the Web API and still posts the answer', async () => {
+    h.api.fail('chat.postMessage', 429, { headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    await h.event(dm('how do I reset my password'));
+    await eventually(() => h.api.of('chat.postMessage').length === 1, 8_000);
+    expect(h.api.calls.map((c) => c.method)).toContain('chat.postMessage!429');
+    expect(FakeSlackApi.textOf(h.api.of('chat.postMessage')[0])).toMatch(/password/i);
+  });
+
+  it('retries a 500 from the Web API without losing the message', async () => {
+    h.api.fail('chat.postMessage', 500, { times: 2 });
+    await h.event(dm('how do I reset my password'));
+    await eventually(() => h.api.of('chat.postMessage').length === 1, 8_000);
+    expect(h.api.calls.filter((c) => c.method === 'chat.postMessage!500')).toHaveLength(2);
+  });
+
+  it('answers an unknown button politely', async () => {
+    await h.interaction({
+      type: 'block_actions',
+      user: { id: EMPLOYEE, team_id: 'T0TEAM001' },
+      team: { id: 'T0TEAM001' },
+      trigger_id: '1.2.3',
+      container: { type: 'message', channel_id: DM, message_ts: '1700000000.000100' },
+      channel: { id: DM },
+      message: { ts: '1700000000.000100', text: 'old' },
+      actions: [{ action_id: 'legacy.frobnicate', block_id: 'x', type: 'button', value: 'x', action_ts: '1' }],
+    });
+    await h.settle();
+    const reply = h.api.of('chat.postEphemeral')[0];
+    expect(reply?.args.text).toMatch(/don't know that button/);
+  });
+});

@@ -1,0 +1,350 @@
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import nock from 'nock';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { startBot, type RunningBot } from '../../src/server.js';
+import { tempDir } from './test-app.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const API = 'https://slack.test';
+export const TEAM = 'T0TEAM001';
+export const BOT_USER = 'U0HELPBOT';
+export const ENGINEER = 'U0ENGINEER1';
+export const ENGINEER_2 = 'U0ENGINEER2';
+export const EMPLOYEE = 'U0EMPLOYEE1';
+export const TRIAGE_L2 = 'C0TRIAGE2';
+export const TRIAGE_L3 = 'C0TRIAGE3';
+export const TRIAGE_VENDOR = 'C0VENDOR1';
+export const DM = 'D0EMPLOYEE1';
+
+/** One call the bot made to Slack's Web API, with its arguments decoded. */
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+}
+
+type Scripted = { status: number; body?: unknown; headers?: Record<string, string> };
+
+/**
+ * Slack's Web API at the network edge: nock intercepts every call to API, records it and
+ * answers like Slack does (ok: true, plus channel/ts for posts). Failures can be scripted.
+ */
+export class FakeSlackApi {
+  readonly calls: ApiCall[] = [];
+  private readonly scripted = new Map<string, Scripted[]>();
+  private ts = 1_700_000_000;
+  private readonly users = new Map<string, string>([
+    [ENGINEER, 'Erin Engineer'],
+    [ENGINEER_2, 'Eli Engineer'],
+    [EMPLOYEE, 'Emma Employee'],
+  ]);
+
+  constructor() {
+    nock(API)
+      .persist()
+      .post(/\/api\/.+/)
+      .reply((uri, body) => {
+        const method = uri.replace(/^\/api\//, '').split('?')[0]!;
+        const args = decode(body);
+        const failure = this.scripted.get(method)?.shift();
+        if (failure) {
+          this.calls.push({ method: `${method}!${failure.status}`, args });
+          return [failure.status, failure.body ?? { ok: false, error: 'scripted' }, failure.headers ?? {}];
+        }
+        this.calls.push({ method, args });
+        return [200, this.answer(method, args)];
+      });
+  }
+
+  /** The next `times` calls to a method fail with this HTTP status. */
+  fail(method: string, status: number, options: { times?: number; headers?: Record<string, string>; body?: unknown } = {}): void {
+    const list = this.scripted.get(method) ?? [];
+    for (let i = 0; i < (options.times ?? 1); i++) list.push({ status, ...(options.headers ? { headers: options.headers } : {}), ...(options.body ? { body: options.body } : {}) });
+    this.scripted.set(method, list);
+  }
+
+  /** Calls of one method, oldest first. */
+  of(method: string): ApiCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** The text of every block and fallback of a call, for assertions on what people see. */
+  static textOf(call: ApiCall | undefined): string {
+    if (!call) return '';
+    return JSON.stringify([call.args.text ?? '', call.args.blocks ?? [], call.args.view ?? {}]);
+  }
+
+  nextTs(): string {
+    this.ts += 1;
+    return `${this.ts}.000100`;
+  }
+
+  private answer(method: string, args: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: BOT_USER, bot_id: 'B0HELPBOT', team_id: TEAM, team: 'Example Corp', url: 'https://example.slack.com/' };
+      case 'chat.postMessage': {
+        const channel = String(args.channel);
+        // Posting to a user id posts in the app's DM with them.
+        return { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: this.nextTs(), message: { text: args.text } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.getPermalink':
+        return { ok: true, permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` };
+      case 'users.info': {
+        const id = String(args.user);
+        return { ok: true, user: { id, name: id.toLowerCase(), real_name: this.users.get(id) ?? id, profile: { display_name: this.users.get(id) ?? '' } } };
+      }
+      case 'usergroups.users.list':
+        return { ok: true, users: [ENGINEER_2] };
+      case 'conversations.history':
+        return { ok: true, messages: this.history.get(`${String(args.channel)}:${String(args.latest)}`) ?? [] };
+      case 'conversations.replies':
+        return { ok: true, messages: [] };
+      default:
+        return { ok: true };
+    }
+  }
+
+  /** Messages that conversations.history returns, by channel and ts. */
+  readonly history = new Map<string, unknown[]>();
+}
+
+function decode(body: unknown): Record<string, unknown> {
+  if (typeof body === 'object' && body !== null) return body as Record<string, unknown>;
+  const text = String(body ?? '');
+  if (text.startsWith('{')) return JSON.parse(text) as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    // The Web API client sends nested arguments (blocks, views) as JSON strings.
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The real bot (HTTP receiver on loopback, SQLite in a temp folder) and a fake Slack Web API. */
+export interface SlackHarness {
+  bot: RunningBot;
+  api: FakeSlackApi;
+  url: string;
+  /** Posts a signed request body to /slack/events. */
+  post(body: string, options?: { contentType?: string; timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
+  event(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<Response>;
+  interaction(payload: Record<string, unknown>): Promise<Response>;
+  command(text: string, user?: string): Promise<Response>;
+  /** Waits until the bot has finished its work (listeners and notifications). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let eventCounter = 0;
+
+export async function startSlackHarness(env: Record<string, string> = {}): Promise<SlackHarness> {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  const api = new FakeSlackApi();
+  const { dir, cleanup } = tempDir('helpdesk-slack-');
+  const config = loadConfig({
+    DATA_DIR: dir,
+    KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
+    PORT: '0',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: `${API}/api/`,
+    SLACK_TRIAGE_L2: TRIAGE_L2,
+    SLACK_TRIAGE_L3: TRIAGE_L3,
+    SLACK_TRIAGE_VENDOR: TRIAGE_VENDOR,
+    SLACK_ENGINEERS: ENGINEER,
+    SLACK_ENGINEER_GROUPS: 'S0ENGINEERS',
+    ...env,
+  });
+  const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 } });
+  const url = `http://127.0.0.1:${bot.port}`;
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function post(body: string, options: { contentType?: string; timestamp?: number; secret?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const request = fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': options.contentType ?? 'application/json',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature,
+        ...options.headers,
+      },
+      body,
+    });
+    inFlight.add(request);
+    try {
+      return await request;
+    } finally {
+      inFlight.delete(request);
+    }
+  }
+
+  return {
+    bot,
+    api,
+    url,
+    post,
+    event(event, options = {}) {
+      const eventId = options.eventId ?? `Ev${String(++eventCounter).padStart(8, '0')}`;
+      const body = JSON.stringify({
+        token: 'legacy-verification-token',
+        team_id: TEAM,
+        api_app_id: 'A0HELPDESK',
+        event: { event_ts: event.ts ?? '1700000000.000001', ...event },
+        type: 'event_callback',
+        event_id: eventId,
+        event_time: 1_700_000_000,
+        authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false }],
+        is_ext_shared_channel: false,
+      });
+      return post(body, options.retryNum ? { headers: { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } } : {});
+    },
+    interaction(payload) {
+      return post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, { contentType: 'application/x-www-form-urlencoded' });
+    },
+    command(text, user = EMPLOYEE) {
+      const form = new URLSearchParams({
+        token: 'legacy-verification-token',
+        team_id: TEAM,
+        team_domain: 'example',
+        channel_id: 'C0GENERAL1',
+        channel_name: 'general',
+        user_id: user,
+        user_name: 'emma',
+        command: '/helpdesk',
+        text,
+        api_app_id: 'A0HELPDESK',
+        response_url: 'https://hooks.slack.test/commands/T0TEAM001/1/abc',
+        trigger_id: '1337.42.abcdef',
+      });
+      return post(form.toString(), { contentType: 'application/x-www-form-urlencoded' });
+    },
+    async settle() {
+      // Acks come before the work: wait for requests, then for the listeners' and notifier's queues to go quiet.
+      let last = -1;
+      for (let i = 0; i < 200; i++) {
+        await Promise.allSettled([...inFlight]);
+        await bot.drain();
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        if (api.calls.length === last && inFlight.size === 0) return;
+        last = api.calls.length;
+      }
+    },
+    async close() {
+      await bot.close();
+      nock.cleanAll();
+      nock.enableNetConnect();
+      cleanup();
+    },
+  };
+}
+
+/** Waits until a condition holds (the bot acknowledges before it works). */
+export async function eventually<T>(check: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A block_actions payload as Slack sends it for a button in a message. */
+export function buttonPress(input: {
+  user: string;
+  actionId: string;
+  value?: string;
+  channel: string;
+  messageTs: string;
+  threadTs?: string;
+  blockId?: string;
+}): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: input.user, username: input.user.toLowerCase(), name: input.user.toLowerCase(), team_id: TEAM },
+    api_app_id: 'A0HELPDESK',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel, is_ephemeral: false, ...(input.threadTs ? { thread_ts: input.threadTs } : {}) },
+    trigger_id: '1337.42.trigger',
+    team: { id: TEAM, domain: 'example' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: input.channel, name: 'some-channel' },
+    message: {
+      type: 'message',
+      user: BOT_USER,
+      bot_id: 'B0HELPBOT',
+      ts: input.messageTs,
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+      text: 'bot message',
+    },
+    state: { values: {} },
+    response_url: 'https://hooks.slack.test/actions/T0TEAM001/1/xyz',
+    actions: [
+      {
+        action_id: input.actionId,
+        block_id: input.blockId ?? 'b1',
+        text: { type: 'plain_text', text: 'Button', emoji: true },
+        ...(input.value !== undefined ? { value: input.value } : {}),
+        type: 'button',
+        action_ts: '1700000100.000200',
+      },
+    ],
+  };
+}
+
+/** A view_submission payload for a modal, with input values keyed by block id. */
+export function viewSubmission(input: {
+  user: string;
+  callbackId: string;
+  privateMetadata: string;
+  values: Record<string, Record<string, unknown>>;
+}): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: { id: TEAM, domain: 'example' },
+    user: { id: input.user, username: input.user.toLowerCase(), name: input.user.toLowerCase(), team_id: TEAM },
+    api_app_id: 'A0HELPDESK',
+    token: 'legacy-verification-token',
+    trigger_id: '1337.42.view',
+    view: {
+      id: 'V0MODAL01',
+      team_id: TEAM,
+      type: 'modal',
+      callback_id: input.callbackId,
+      private_metadata: input.privateMetadata,
+      state: { values: Object.fromEntries(Object.entries(input.values).map(([block, value]) => [block, { value }])) },
+      hash: '1700000000.abc',
+      title: { type: 'plain_text', text: 'Form' },
+      blocks: [],
+      app_id: 'A0HELPDESK',
+      bot_id: 'B0HELPBOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}
+
+/** Text of a block_kit action id by the core's action id (buttons carry a "#n" suffix). */
+export function buttonsOf(call: ApiCall | undefined): Array<{ action_id: string; value?: string; text: string }> {
+  const blocks = (call?.args.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id: string; value?: string; text: { text: string } }> }>;
+  return blocks.flatMap((block) => (block.type === 'actions' ? (block.elements ?? []).map((e) => ({ action_id: e.action_id, ...(e.value !== undefined ? { value: e.value } : {}), text: e.text.text })) : []));
+}
