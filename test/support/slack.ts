@@ -23,6 +23,8 @@ export const DM = 'D0EMPLOYEE1';
 export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
+  /** What the fake answered (e.g. the ts of a posted message). */
+  response?: Record<string, unknown>;
 }
 
 type Scripted = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -53,8 +55,9 @@ export class FakeSlackApi {
           this.calls.push({ method: `${method}!${failure.status}`, args });
           return [failure.status, failure.body ?? { ok: false, error: 'scripted' }, failure.headers ?? {}];
         }
-        this.calls.push({ method, args });
-        return [200, this.answer(method, args)];
+        const response = this.answer(method, args) as Record<string, unknown>;
+        this.calls.push({ method, args, response });
+        return [200, response];
       });
   }
 
