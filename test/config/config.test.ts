@@ -53,4 +53,34 @@ describe('configuration', () => {
     })();
     expect(error?.message).not.toMatch(/xoxb-secret|s3cret/);
   });
+
+  it('reads Slack settings: both secrets or neither, channel ids, routes and engineers', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+      SLACK_SIGNING_SECRET: 'abcdef123456',
+      SLACK_TRIAGE_L2: 'C0TRIAGE2',
+      SLACK_TRIAGE_VENDOR: 'C0VENDOR1',
+      SLACK_TRIAGE_ROUTES: 'printing=C0PRINT01, access/L3=G0ACCESS1',
+      SLACK_ENGINEER_GROUPS: 'S0ENGINEERS',
+      SLACK_ENGINEERS: 'U0ALICE01,U0BOB0001',
+      PORT: '8080',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.slack).toMatchObject({
+      appToken: undefined,
+      triage: { L2: 'C0TRIAGE2', L4: 'C0VENDOR1' },
+      routes: [
+        { category: 'printing', destination: { channel: 'slack', address: 'C0PRINT01' } },
+        { category: 'access', tier: 'L3', destination: { channel: 'slack', address: 'G0ACCESS1' } },
+      ],
+      engineerGroups: ['S0ENGINEERS'],
+      engineers: ['U0ALICE01', 'U0BOB0001'],
+    });
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0]).toMatch(/SLACK_BOT_TOKEN: Slack needs both/);
+    const bad = problemsOf({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 'abcdef123456', SLACK_TRIAGE_L2: '#it-help', SLACK_TRIAGE_ROUTES: 'printing:C1' });
+    expect(bad.join('\n')).toMatch(/SLACK_BOT_TOKEN: expected a bot token starting with xoxb-/);
+    expect(bad.join('\n')).not.toContain('xoxp-user-token');
+    expect(bad.join('\n')).toMatch(/SLACK_TRIAGE_L2: expected a Slack channel id/);
+    expect(bad.join('\n')).toMatch(/SLACK_TRIAGE_ROUTES: expected category\[\/tier\]=CHANNEL_ID/);
+  });
 });

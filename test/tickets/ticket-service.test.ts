@@ -129,4 +129,40 @@ describe('TicketService on SQLite', () => {
     expect((await app.tickets.get(' hd-1001 ')).key).toBe('HD-1001');
     expect(await codeOf(app.tickets.get('HD-999999'))).toBe('NOT_FOUND');
   });
+
+  it('sets SLA due times from the priority at open', async () => {
+    const ticket = await open();
+    expect(ticket.responseDueAt!.getTime() - ticket.createdAt.getTime()).toBeGreaterThanOrEqual(60 * 60_000 - 1000);
+    expect(ticket.responseDueAt!.getTime() - ticket.createdAt.getTime()).toBeLessThanOrEqual(60 * 60_000 + 1000);
+    expect(app.tickets.sla.state(ticket)).toBe('ok');
+    expect(app.tickets.sla.state(ticket, new Date(ticket.responseDueAt!.getTime() - 10 * 60_000))).toBe('soon');
+    expect(app.tickets.sla.state(ticket, new Date(ticket.responseDueAt!.getTime() + 1))).toBe('breached');
+  });
+
+  it('carries comments between requester and engineers, keeps internal notes, and resumes a waiting ticket', async () => {
+    const ticket = await open();
+    await app.tickets.claim(ticket.key, bob);
+    await app.tickets.wait(ticket.key, bob, 'Which laptop?');
+    const fromRequester = await app.tickets.comment(ticket.key, requester, 'The ThinkPad');
+    expect(fromRequester.ticket.status).toBe('claimed');
+    expect(notifier.sent.at(-1)).toMatchObject({ type: 'comment', from: 'requester', note: 'The ThinkPad' });
+    const sent = notifier.sent.length;
+    expect((await app.tickets.comment(ticket.key, bob, '(internal) firmware bug')).relayed).toBe(false);
+    expect(notifier.sent).toHaveLength(sent);
+    await app.tickets.comment(ticket.key, bob, 'Try the other port');
+    expect(notifier.sent.at(-1)).toMatchObject({ type: 'comment', from: 'engineer' });
+    expect(await codeOf(app.tickets.comment(ticket.key, { id: 'U-eve', role: 'employee' }, 'me too'))).toBe('FORBIDDEN');
+    const comments = (await app.tickets.history(ticket)).filter((e) => e.type === 'comment');
+    expect(comments.map((e) => e.detail.internal)).toEqual([false, true, false]);
+  });
+
+  it('takes a 1-5 rating from the requester once the ticket is resolved', async () => {
+    const ticket = await open();
+    expect(await codeOf(app.tickets.rate(ticket.key, requester, 5))).toBe('ILLEGAL_TRANSITION');
+    await app.tickets.resolve(ticket.key, bob, 'Reset the profile');
+    expect(await codeOf(app.tickets.rate(ticket.key, bob, 5))).toBe('FORBIDDEN');
+    expect(await codeOf(app.tickets.rate(ticket.key, requester, 6))).toBe('INVALID_INPUT');
+    expect((await app.tickets.rate(ticket.key, requester, 4)).satisfaction).toBe(4);
+    expect(notifier.sent.at(-1)).toMatchObject({ type: 'rated' });
+  });
 });

@@ -26,7 +26,7 @@ export type SlaState = 'met' | 'ok' | 'soon' | 'breached' | 'none';
 export class SlaPolicy {
   constructor(
     private readonly targets: SlaTargets = defaultSlaTargets,
-    /** A due time closer than this counts as "breaching soon". */
+    /** A due time closer than this (or than a quarter of the target, if shorter) counts as "breaching soon". */
     readonly soonMinutes = 60,
   ) {}
 
@@ -54,6 +54,8 @@ export class SlaPolicy {
     if (!due) return 'none';
     const left = due.at.getTime() - now.getTime();
     if (left < 0) return 'breached';
-    return left <= this.soonMinutes * 60_000 ? 'soon' : 'ok';
+    // A 15-minute P1 target is not "breaching soon" the moment it opens.
+    const window = Math.min(this.soonMinutes * 60_000, (due.at.getTime() - ticket.createdAt.getTime()) / 4);
+    return left <= window ? 'soon' : 'ok';
   }
 }
