@@ -540,7 +540,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       botUserId = auth.user_id;
       // Known ids spare Bolt its own auth.test call, whose failure it would not report to us.
       const receiver = config.appToken
-        ? new SocketModeReceiver({ appToken: config.appToken, logger: log })
+        ? new SocketModeReceiver({
+            appToken: config.appToken,
+            logger: log,
+            // Bolt hands these to the Socket Mode client, so apps.connections.open honours SLACK_API_URL too.
+            installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: clientOptions.slackApiUrl! } : {} },
+          })
         : new ExpressReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', app: deps.http, logger: log });
       app = new App({
         token: config.botToken,
