@@ -86,6 +86,8 @@ export class FakeSlackApi {
 
   private answer(method: string, args: Record<string, unknown>): unknown {
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'no_socket_server' };
       case 'auth.test':
         return { ok: true, user_id: BOT_USER, bot_id: 'B0HELPBOT', team_id: TEAM, team: 'Example Corp', url: 'https://example.slack.com/' };
       case 'chat.postMessage': {
@@ -113,6 +115,9 @@ export class FakeSlackApi {
         return { ok: true };
     }
   }
+
+  /** Where apps.connections.open sends the Socket Mode client. */
+  socketUrl: string | undefined;
 
   /** Messages that conversations.history returns, by channel and ts. */
   readonly history = new Map<string, unknown[]>();
@@ -155,10 +160,11 @@ export interface SlackHarness {
 
 let eventCounter = 0;
 
-export async function startSlackHarness(env: Record<string, string> = {}): Promise<SlackHarness> {
+export async function startSlackHarness(env: Record<string, string> = {}, options: { socketUrl?: string } = {}): Promise<SlackHarness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const api = new FakeSlackApi();
+  api.socketUrl = options.socketUrl;
   const { dir, cleanup } = tempDir('helpdesk-slack-');
   const config = loadConfig({
     DATA_DIR: dir,
