@@ -14,6 +14,10 @@ export class LocalNotifier implements TicketNotifier {
       return;
     }
     const note = n.note ? `: ${n.note}` : '';
+    if ((n.type === 'comment' && n.from === 'requester') || n.type === 'rated') {
+      this.print(`[triage ${t.tier}] ${n.summary}${note}`);
+      return;
+    }
     this.print(`[to ${t.requesterName ?? t.requesterId}] ${n.summary}${note}`);
     if (n.type === 'escalated') this.print(`[triage ${t.tier}] ${t.key} escalated to ${t.tier} and waits to be claimed`);
   }

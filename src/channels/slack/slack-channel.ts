@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
 import type { Application } from 'express';
@@ -97,7 +98,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const socket = Boolean(config.appToken);
   const clientOptions: WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
-    retryConfig: deps.retry ?? { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 15_000 },
+    retryConfig: deps.retry ?? { retries: 8, factor: 2, minTimeout: 500, maxTimeout: 30_000 },
     timeout: 15_000,
     logger: log,
   };
@@ -145,6 +146,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     } catch (error) {
       logger.warn({ err: error, user }, 'could not tell the user');
     }
+  }
+
+  /** A sentence for the person when something unexpected failed (a broken database, Slack down); the log has the rest. */
+  function failure(error: unknown, what: string): string {
+    const ref = randomUUID().slice(0, 8);
+    logger.error({ err: error, ref }, `${what} failed`);
+    return `Sorry, something went wrong on my side and I could not do that (reference ${ref}). Please try again in a minute.`;
   }
 
   async function turnUser(userId: string): Promise<Turn['user']> {
@@ -246,8 +254,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         const internal = message.startsWith('Internal');
         await client.reactions.add({ channel: at.channel, timestamp: at.ts, name: internal ? 'lock' : 'outbox_tray' }).catch(() => {});
       } catch (error) {
-        if (!isCoreError(error)) throw error;
-        await tell(userId, error.message, at);
+        await tell(userId, isCoreError(error) ? error.message : failure(error, 'engineer reply'), at);
       }
     }
 
@@ -417,8 +424,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         if (id === ticketActions.rate) await tell(at.userId, result.message, replyTo);
         if (at.fromHome) await publishHome(at.userId);
       } catch (error) {
-        if (!isCoreError(error)) throw error;
-        await tell(at.userId, error.message, replyTo);
+        await tell(at.userId, isCoreError(error) ? error.message : failure(error, `ticket button ${id}`), replyTo);
       }
     }
 
@@ -509,9 +515,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         if (meta.kind === ticketActions.comment || meta.kind === ticketActions.reopen) await tell(body.user.id, result.message, meta.reply);
         if (!meta.reply) await publishHome(body.user.id).catch((error: unknown) => logger.warn({ err: error }, 'could not refresh App Home'));
       } catch (error) {
-        if (!isCoreError(error)) throw error;
         const block = Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason';
-        await ack({ response_action: 'errors', errors: { [block]: error.message } });
+        await ack({ response_action: 'errors', errors: { [block]: isCoreError(error) ? error.message : failure(error, `ticket form ${meta.kind}`) } });
       }
     });
 

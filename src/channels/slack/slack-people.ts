@@ -4,6 +4,7 @@ import type { Actor } from '../../core/tickets/ticket.js';
 
 const TTL_MS = 60_000;
 const NAME_TTL_MS = 10 * 60_000;
+const NAME_WAIT_MS = 1_500;
 
 /**
  * Who is who in Slack: engineers are the members of the configured user groups plus the listed
@@ -39,7 +40,11 @@ export class SlackPeople {
     const cached = this.names.get(userId);
     if (cached && Date.now() - cached.at < NAME_TTL_MS) return cached.name;
     try {
-      const result = await this.client.users.info({ user: userId });
+      // Names go on messages acknowledged within Slack's 3 seconds: do not wait long for one.
+      const result = await Promise.race([
+        this.client.users.info({ user: userId }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('users.info took too long')), NAME_WAIT_MS).unref()),
+      ]);
       const user = result.user;
       const name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
       this.names.set(userId, { at: Date.now(), name });

@@ -198,4 +198,49 @@ describe('Slack: employees', () => {
     expect(text).toContain('HD-1001');
     expect(text).not.toContain('Queue');
   });
+
+  it('App Home lets an employee comment on an open ticket and reopen a resolved one', async () => {
+    await h.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: 'talk to a human', ts: '1700001300.000100' });
+    await h.settle();
+    const key = (await h.bot.app.store.prisma.ticket.findFirstOrThrow()).key;
+    const homeButton = (label: string) => {
+      const view = h.api.of('views.publish').at(-1)!.args.view as { blocks: Array<{ accessory?: { action_id: string; value?: string; text: { text: string } } }> };
+      const found = view.blocks.map((b) => b.accessory).find((a) => a?.text.text === label);
+      if (!found) throw new Error(`no ${label} button in App Home`);
+      return found;
+    };
+    const pressHome = async (label: string, user = EMPLOYEE) => {
+      const b = homeButton(label);
+      await h.interaction({
+        type: 'block_actions',
+        user: { id: user, team_id: 'T0TEAM001' },
+        team: { id: 'T0TEAM001' },
+        trigger_id: '1.2.home',
+        container: { type: 'view', view_id: 'V0HOME0001' },
+        view: { id: 'V0HOME0001', type: 'home', callback_id: '' },
+        actions: [{ action_id: b.action_id, block_id: 'h', type: 'button', value: b.value, action_ts: '1' }],
+      });
+      await h.settle();
+      return h.api.of('views.open').at(-1)!.args.view as { callback_id: string; private_metadata: string };
+    };
+    await h.event({ type: 'app_home_opened', user: EMPLOYEE, channel: DM, tab: 'home', event_ts: '1700001301.000100' });
+    await h.settle();
+    const commentForm = await pressHome('Comment');
+    await h.interaction(viewSubmission({ user: EMPLOYEE, callbackId: commentForm.callback_id, privateMetadata: commentForm.private_metadata, values: { text: { type: 'plain_text_input', value: 'It also happens on the guest Wi-Fi' } } }));
+    await h.settle();
+    const card = h.api.of('chat.postMessage').find((c) => c.args.channel === TRIAGE_L2)!;
+    const relayed = h.api.of('chat.postMessage').find((c) => c.args.channel === TRIAGE_L2 && c.args.thread_ts === card.response!.ts);
+    expect(FakeSlackApi.textOf(relayed)).toContain('It also happens on the guest Wi-Fi');
+
+    await h.bot.app.tickets.resolve(key, { id: 'U0ENGINEER1', role: 'engineer' }, 'Fixed the access point');
+    await h.settle();
+    await h.event({ type: 'app_home_opened', user: EMPLOYEE, channel: DM, tab: 'home', event_ts: '1700001302.000100' });
+    await h.settle();
+    const reopenForm = await pressHome('Reopen');
+    await h.interaction(viewSubmission({ user: EMPLOYEE, callbackId: reopenForm.callback_id, privateMetadata: reopenForm.private_metadata, values: { reason: { type: 'plain_text_input', value: 'Dropped again this morning' } } }));
+    await h.settle();
+    expect((await h.bot.app.tickets.get(key)).status).toBe('reopened');
+    // The home view is refreshed after the change.
+    expect(FakeSlackApi.textOf(h.api.of('views.publish').at(-1))).toContain('reopened');
+  });
 });

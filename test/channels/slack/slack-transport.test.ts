@@ -85,4 +85,25 @@ describe('Slack transport and safety', () => {
     const reply = h.api.of('chat.postEphemeral')[0];
     expect(reply?.args.text).toMatch(/don't know that button/);
   });
+
+  it('answers politely with a reference when the database breaks, and keeps serving', async () => {
+    await h.bot.app.store.prisma.$executeRawUnsafe('DROP TABLE "Message"');
+    await h.event(dm('how do I reset my password'));
+    await h.settle();
+    expect(FakeSlackApi.textOf(h.api.of('chat.postMessage')[0])).toMatch(/something went wrong on my side.*reference [0-9a-f]{8}/);
+    await h.bot.app.store.prisma.$executeRawUnsafe('DROP TABLE "TicketThread"');
+    await h.interaction({
+      type: 'block_actions',
+      user: { id: EMPLOYEE, team_id: 'T0TEAM001' },
+      team: { id: 'T0TEAM001' },
+      trigger_id: '1.2.3',
+      container: { type: 'message', channel_id: 'C0TRIAGE2', message_ts: '1700000000.000100' },
+      channel: { id: 'C0TRIAGE2' },
+      message: { ts: '1700000000.000100', text: 'card' },
+      actions: [{ action_id: 'ticket.claim#0', block_id: 'x', type: 'button', value: 'HD-1001', action_ts: '1' }],
+    });
+    await h.settle();
+    expect(String(h.api.of('chat.postEphemeral').at(-1)?.args.text)).toMatch(/something went wrong on my side.*reference/);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
 });
