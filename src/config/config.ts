@@ -40,6 +40,7 @@ const envSchema = z
     SLACK_SIGNING_SECRET: z.string().min(8, 'expected the signing secret from Basic Information > App Credentials').optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens)').optional(),
     SLACK_API_URL: z.url({ message: 'expected the base URL of the Slack Web API, like https://slack.com/api/' }).optional(),
+    SLACK_TRIAGE_L1: slackChannelId.optional(),
     SLACK_TRIAGE_L2: slackChannelId.optional(),
     SLACK_TRIAGE_L3: slackChannelId.optional(),
     SLACK_TRIAGE_VENDOR: slackChannelId.optional(),
@@ -101,7 +102,7 @@ export interface SlackConfig {
   /** With it, Socket Mode; without, HTTP on PORT. */
   appToken: string | undefined;
   apiUrl: string | undefined;
-  triage: { L2?: string; L3?: string; L4?: string };
+  triage: { L1?: string; L2?: string; L3?: string; L4?: string };
   routes: TriageRule[];
   engineerGroups: string[];
   engineers: string[];
@@ -150,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             appToken: e.SLACK_APP_TOKEN,
             apiUrl: e.SLACK_API_URL,
             triage: {
+              ...(e.SLACK_TRIAGE_L1 ? { L1: e.SLACK_TRIAGE_L1 } : {}),
               ...(e.SLACK_TRIAGE_L2 ? { L2: e.SLACK_TRIAGE_L2 } : {}),
               ...(e.SLACK_TRIAGE_L3 ? { L3: e.SLACK_TRIAGE_L3 } : {}),
               ...(e.SLACK_TRIAGE_VENDOR ? { L4: e.SLACK_TRIAGE_VENDOR } : {}),

@@ -139,6 +139,14 @@ describe('TicketService on SQLite', () => {
     expect(app.tickets.sla.state(ticket, new Date(ticket.responseDueAt!.getTime() + 1))).toBe('breached');
   });
 
+  it('counts an engineer\'s comment as the first response', async () => {
+    const ticket = await open();
+    await app.tickets.comment(ticket.key, bob, '(internal) looking');
+    expect((await app.tickets.get(ticket.key)).firstResponseAt).toBeNull();
+    await app.tickets.comment(ticket.key, bob, 'Which laptop is it?');
+    expect((await app.tickets.get(ticket.key)).firstResponseAt).toBeInstanceOf(Date);
+  });
+
   it('carries comments between requester and engineers, keeps internal notes, and resumes a waiting ticket', async () => {
     const ticket = await open();
     await app.tickets.claim(ticket.key, bob);
@@ -150,6 +158,7 @@ describe('TicketService on SQLite', () => {
     expect((await app.tickets.comment(ticket.key, bob, '(internal) firmware bug')).relayed).toBe(false);
     expect(notifier.sent).toHaveLength(sent);
     await app.tickets.comment(ticket.key, bob, 'Try the other port');
+    expect((await app.tickets.get(ticket.key)).firstResponseAt).not.toBeNull();
     expect(notifier.sent.at(-1)).toMatchObject({ type: 'comment', from: 'engineer' });
     expect(await codeOf(app.tickets.comment(ticket.key, { id: 'U-eve', role: 'employee' }, 'me too'))).toBe('FORBIDDEN');
     const comments = (await app.tickets.history(ticket)).filter((e) => e.type === 'comment');

@@ -261,6 +261,16 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     app.event('app_mention', async ({ event, body }) => {
       const mentionEvent = event as unknown as { user?: string; text: string; ts: string; thread_ts?: string; channel: string; bot_id?: string };
       if (!mentionEvent.user || mentionEvent.bot_id) return;
+      // Mentioning the bot under a triage card is still a reply to the requester.
+      const card = mentionEvent.thread_ts ? await threads.find('slack', mentionEvent.channel, mentionEvent.thread_ts) : null;
+      if (card?.role === 'triage') {
+        await engineerReply(card.ticketKey, mentionEvent.user, slackTextToPlain(mentionEvent.text, botUserId), {
+          channel: mentionEvent.channel,
+          threadTs: mentionEvent.thread_ts!,
+          ts: mentionEvent.ts,
+        });
+        return;
+      }
       const team = (body as { team_id?: string }).team_id ?? 'T';
       const where = { team, channel: mentionEvent.channel, threadTs: mentionEvent.thread_ts ?? mentionEvent.ts };
       await converse(
@@ -309,11 +319,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (shortcut.type !== 'message_action') return;
       const message = shortcut.message as { text?: string; user?: string; ts: string; thread_ts?: string };
       const text = slackTextToPlain(message.text ?? '', botUserId);
-      const guess = text ? conversations.categories() : [];
       await client.views.open({
         trigger_id: shortcut.trigger_id,
         view: ticketFormModal({
-          categories: guess,
+          categories: conversations.categories(),
           subject: clip(text.split('\n')[0] ?? '', 120),
           description: text,
           metadata: {

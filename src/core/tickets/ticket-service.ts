@@ -217,7 +217,11 @@ export class TicketService {
       const updated = await this.repository.update(
         ticket.id,
         ticket.version,
-        resumes ? { status: 'claimed' } : {},
+        {
+          ...(resumes ? { status: 'claimed' as const } : {}),
+          // An engineer's answer to the requester is a first response for the SLA.
+          ...(!fromRequester && !internal && !ticket.firstResponseAt ? { firstResponseAt: new Date() } : {}),
+        },
         event(actor, 'comment', ticket.status, resumes ? 'claimed' : ticket.status, { text: body, internal, from: fromRequester ? 'requester' : 'engineer' }),
       );
       if (!updated) {

@@ -102,6 +102,12 @@ describe('Slack: triage', () => {
     expect(FakeSlackApi.textOf(relayed)).not.toContain('<@U0BOSS0001>');
     expect(h.api.of('reactions.add').at(-1)!.args).toMatchObject({ channel: DM, timestamp: '1700002101.000100' });
 
+    // Mentioning the bot in the card thread is still a reply to the requester, not a question.
+    await h.event({ type: 'app_mention', channel: TRIAGE_L2, user: ENGINEER, text: '<@U0HELPBOT> is it the USB-C port?', ts: '1700002104.000100', thread_ts: cardTs });
+    await h.settle();
+    expect(FakeSlackApi.textOf(toRequester().at(-1))).toContain('is it the USB-C port?');
+    expect(h.api.of('chat.postMessage').some((c) => c.args.channel === TRIAGE_L2 && c.args.thread_ts === cardTs && FakeSlackApi.textOf(c).includes('Helpful'))).toBe(false);
+
     const before = toRequester().length;
     await h.event({ type: 'message', channel: TRIAGE_L2, channel_type: 'channel', user: ENGINEER, text: '(internal) known WD19 firmware bug', ts: '1700002102.000100', thread_ts: cardTs });
     await h.settle();
