@@ -17,12 +17,9 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  if (config.slack) return runService(config);
+  if (config.slack || config.teams) return runService(config);
   // The local chat owns the terminal: only warnings and errors interrupt it unless asked for more.
   const logger = createLogger(config.logLevel ?? 'warn');
-  if (config.teamsConfigured) {
-    logger.warn({ teams: true }, 'Teams credentials found, but the Teams channel is not built yet: starting the local chat');
-  }
   const interactive = Boolean(process.stdin.isTTY);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const app = await createApp(config, logger, new LocalNotifier(print));
@@ -50,7 +47,11 @@ async function main(): Promise<number> {
 async function runService(config: ReturnType<typeof loadConfig>): Promise<number> {
   const logger = createLogger(config.logLevel ?? 'info');
   const bot = await startBot(config, logger);
-  process.stderr.write(`Helpdesk bot running: Slack (${bot.slack?.mode === 'socket' ? 'Socket Mode' : `HTTP, POST /slack/events`}), health on http://localhost:${bot.port}/healthz\n`);
+  const channels = [
+    ...(bot.slack ? [`Slack (${bot.slack.mode === 'socket' ? 'Socket Mode' : 'POST /slack/events'})`] : []),
+    ...(bot.teams ? ['Teams (POST /api/messages)'] : []),
+  ];
+  process.stderr.write(`Helpdesk bot running: ${channels.join(', ')}; health on http://localhost:${bot.port}/healthz\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -1,4 +1,5 @@
 import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.js';
+import { createTeamsChannel, type TeamsChannel } from './channels/teams/teams-channel.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './core/logger.js';
 import { FanOutNotifier } from './core/tickets/ticket-notifier.js';
@@ -12,6 +13,7 @@ export interface RunningBot {
   app: App;
   port: number;
   slack: SlackChannel | undefined;
+  teams: TeamsChannel | undefined;
   /** Waits for notifications still on their way to the chats. */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -26,10 +28,12 @@ export interface StartOptions {
 /** Where triage cards go, from configuration. */
 export function triageRouter(config: Config): TriageRouter {
   const tiers: Partial<Record<Tier, TriageDestination[]>> = {};
-  for (const [tier, address] of Object.entries(config.slack?.triage ?? {})) {
-    if (address) (tiers[tier as Tier] ??= []).push({ channel: 'slack', address });
+  for (const [chat, triage] of [['slack', config.slack?.triage], ['teams', config.teams?.triage]] as const) {
+    for (const [tier, address] of Object.entries(triage ?? {})) {
+      if (address) (tiers[tier as Tier] ??= []).push({ channel: chat, address });
+    }
   }
-  return new TriageRouter({ tiers, rules: config.slack?.routes ?? [] });
+  return new TriageRouter({ tiers, rules: [...(config.slack?.routes ?? []), ...(config.teams?.routes ?? [])] });
 }
 
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
@@ -37,6 +41,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const app = await createApp(config, logger, notifier);
   const http = createHttpServer(logger, { database: () => app.store.ping() });
   let slack: SlackChannel | undefined;
+  let teams: TeamsChannel | undefined;
+  const router = triageRouter(config);
   try {
     if (config.slack) {
       slack = createSlackChannel({
@@ -45,7 +51,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         tickets: app.tickets,
         threads: app.store.ticketThreads,
         deliveries: app.store.deliveries,
-        router: triageRouter(config),
+        router,
         logger,
         http: http.app,
         ...(options.slackRetry ? { retry: options.slackRetry } : {}),
@@ -53,18 +59,37 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       notifier.add(slack.notifier);
       await slack.start();
     }
+    if (config.teams) {
+      teams = createTeamsChannel({
+        config: config.teams,
+        conversations: app.conversations,
+        tickets: app.tickets,
+        threads: app.store.ticketThreads,
+        addresses: app.store.addresses,
+        deliveries: app.store.deliveries,
+        router,
+        logger,
+        http: http.app,
+      });
+      notifier.add(teams.notifier);
+      if (!config.teams.appId) logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');
+      if (config.teams.engineers.length === 0) logger.warn({}, 'no Teams engineers configured (TEAMS_ENGINEERS): nobody can claim tickets in Teams');
+    }
     const port = await http.listen(config.port, options.host);
-    logger.info({ port, slack: slack?.mode ?? 'off' }, `listening on port ${port}`);
+    logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
     return {
       app,
       port,
       slack,
+      teams,
       drain: async () => {
         await slack?.notifier.drain();
+        await teams?.notifier.drain();
       },
       close: async () => {
         await http.close();
         await slack?.stop();
+        await teams?.stop();
         await app.close();
       },
     };

@@ -3,7 +3,26 @@ import { defaultThresholds } from '../core/answering/answer-engine.js';
 import { tiers } from '../core/tickets/ticket.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
 
-const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
+const TEAMS_CHANNEL = /^19:[\w.-]+@thread\.(tacv2|skype)$/;
+const slackChannelId = z.string().regex(SLACK_CHANNEL, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
+const teamsChannelId = z.string().regex(TEAMS_CHANNEL, 'expected a Teams channel id like 19:abc123@thread.tacv2 (channel > Get link to channel, the part after /channel/, URL-decoded)');
+
+/** "category[/tier]=CHANNEL,..." into routing rules for one chat. */
+const routes = (chat: string, channel: RegExp, example: string) =>
+  z.string().transform((value, ctx) => {
+    const rules: TriageRule[] = [];
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const match = /^([\w-]+)(?:\/(L[1-4]))?=(.+)$/.exec(part);
+      if (!match || !channel.test(match[3]!)) {
+        ctx.addIssue({ code: 'custom', message: `expected category[/tier]=CHANNEL_ID pairs separated by commas, like printing=${example} (bad part: "${part}")` });
+        return z.NEVER;
+      }
+      rules.push({ category: match[1]!, ...(match[2] ? { tier: match[2] as (typeof tiers)[number] } : {}), destination: { channel: chat, address: match[3]! } });
+    }
+    return rules;
+  });
 const idList = (pattern: RegExp, example: string) =>
   z
     .string()
@@ -44,38 +63,46 @@ const envSchema = z
     SLACK_TRIAGE_L2: slackChannelId.optional(),
     SLACK_TRIAGE_L3: slackChannelId.optional(),
     SLACK_TRIAGE_VENDOR: slackChannelId.optional(),
-    SLACK_TRIAGE_ROUTES: z
-      .string()
-      .transform((value, ctx) => {
-        const rules: TriageRule[] = [];
-        for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-          const match = /^([\w-]+)(?:\/(L[1-4]))?=([CG][A-Z0-9]{6,})$/.exec(part);
-          if (!match) {
-            ctx.addIssue({ code: 'custom', message: `expected category[/tier]=CHANNEL_ID pairs separated by commas, like printing=C0PRINT01,access/L3=C0ACCESS1 (bad part: "${part}")` });
-            return z.NEVER;
-          }
-          rules.push({
-            category: match[1]!,
-            ...(match[2] ? { tier: match[2] as (typeof tiers)[number] } : {}),
-            destination: { channel: 'slack', address: match[3]! },
-          });
-        }
-        return rules;
-      })
-      .optional(),
+    SLACK_TRIAGE_ROUTES: routes('slack', SLACK_CHANNEL, 'C0PRINT01').optional(),
     SLACK_ENGINEER_GROUPS: idList(/^S[A-Z0-9]{6,}$/, 'S0123ABCD (user group ids)').optional(),
     SLACK_ENGINEERS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
-    MICROSOFT_APP_ID: z.string().optional(),
+    MICROSOFT_APP_ID: z.string().regex(GUID, 'expected the bot\'s Microsoft App ID, a GUID (Azure Bot > Configuration)').optional(),
     MICROSOFT_APP_PASSWORD: z.string().optional(),
+    MICROSOFT_APP_TENANT_ID: z.string().regex(GUID, 'expected your Microsoft Entra tenant id, a GUID').optional(),
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
+    TEAMS_ENABLED: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).optional(),
+    TEAMS_SERVICE_URL: z.url({ message: 'expected the Bot Connector service URL, like https://smba.trafficmanager.net/teams/' }).optional(),
+    TEAMS_TRIAGE_L1: teamsChannelId.optional(),
+    TEAMS_TRIAGE_L2: teamsChannelId.optional(),
+    TEAMS_TRIAGE_L3: teamsChannelId.optional(),
+    TEAMS_TRIAGE_VENDOR: teamsChannelId.optional(),
+    TEAMS_TRIAGE_ROUTES: routes('teams', TEAMS_CHANNEL, '19:print@thread.tacv2').optional(),
+    TEAMS_ENGINEERS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
   })
   .refine((env) => env.SUGGEST_THRESHOLD <= env.ANSWER_THRESHOLD, {
     path: ['SUGGEST_THRESHOLD'],
     message: 'must not be above ANSWER_THRESHOLD',
   })
+  .refine((env) => !(env.NODE_ENV === 'production' && isOn(env.TEAMS_ENABLED) && !env.MICROSOFT_APP_ID), {
+    path: ['TEAMS_ENABLED'],
+    message: 'Teams without MICROSOFT_APP_ID accepts unauthenticated requests and is for local testing only; it is refused when NODE_ENV=production',
+  })
+  .refine((env) => !env.MICROSOFT_APP_ID || env.MICROSOFT_APP_TYPE === 'UserAssignedMSI' || Boolean(env.MICROSOFT_APP_PASSWORD), {
+    path: ['MICROSOFT_APP_PASSWORD'],
+    message: 'needed with MICROSOFT_APP_ID (the client secret of the bot\'s app registration)',
+  })
+  .refine((env) => env.MICROSOFT_APP_TYPE !== 'SingleTenant' || Boolean(env.MICROSOFT_APP_TENANT_ID), {
+    path: ['MICROSOFT_APP_TENANT_ID'],
+    message: 'needed when MICROSOFT_APP_TYPE is SingleTenant',
+  })
   .refine((env) => Boolean(env.SLACK_BOT_TOKEN) === Boolean(env.SLACK_SIGNING_SECRET), {
     path: ['SLACK_BOT_TOKEN'],
     message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (set both, or neither for the local chat)',
   });
+
+function isOn(flag: string | undefined): boolean {
+  return flag === '1' || flag === 'true';
+}
 
 /** The validated configuration; everything else receives values from here. */
 export interface Config {
@@ -93,7 +120,21 @@ export interface Config {
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are. */
   slack: SlackConfig | undefined;
   slackConfigured: boolean;
+  /** Set when MICROSOFT_APP_ID is, or TEAMS_ENABLED=1 for local testing. */
+  teams: TeamsConfig | undefined;
   teamsConfigured: boolean;
+}
+
+export interface TeamsConfig {
+  /** Empty when TEAMS_ENABLED=1 without an app id: requests are not authenticated (local testing only). */
+  appId: string;
+  appPassword: string | undefined;
+  tenantId: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  serviceUrl: string;
+  triage: { L1?: string; L2?: string; L3?: string; L4?: string };
+  routes: TriageRule[];
+  engineers: string[];
 }
 
 export interface SlackConfig {
@@ -162,6 +203,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     slackConfigured: Boolean(e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET),
-    teamsConfigured: Boolean(e.MICROSOFT_APP_ID),
+    teams:
+      e.MICROSOFT_APP_ID || isOn(e.TEAMS_ENABLED)
+        ? {
+            appId: e.MICROSOFT_APP_ID ?? '',
+            appPassword: e.MICROSOFT_APP_PASSWORD,
+            tenantId: e.MICROSOFT_APP_TENANT_ID,
+            appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+            serviceUrl: e.TEAMS_SERVICE_URL ?? 'https://smba.trafficmanager.net/teams/',
+            triage: {
+              ...(e.TEAMS_TRIAGE_L1 ? { L1: e.TEAMS_TRIAGE_L1 } : {}),
+              ...(e.TEAMS_TRIAGE_L2 ? { L2: e.TEAMS_TRIAGE_L2 } : {}),
+              ...(e.TEAMS_TRIAGE_L3 ? { L3: e.TEAMS_TRIAGE_L3 } : {}),
+              ...(e.TEAMS_TRIAGE_VENDOR ? { L4: e.TEAMS_TRIAGE_VENDOR } : {}),
+            },
+            routes: e.TEAMS_TRIAGE_ROUTES ?? [],
+            engineers: e.TEAMS_ENGINEERS ?? [],
+          }
+        : undefined,
+    teamsConfigured: Boolean(e.MICROSOFT_APP_ID) || isOn(e.TEAMS_ENABLED),
   };
 }

@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
-import type { DeliveryLog, TicketThreadStore } from '../core/tickets/ticket-threads.js';
+import type { AddressBook, DeliveryLog, TicketThreadStore } from '../core/tickets/ticket-threads.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
-import { PrismaDeliveryLog, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
+import { PrismaAddressBook, PrismaDeliveryLog, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
 
 /** Everything the core needs from persistence. */
 export interface Store {
@@ -18,6 +18,7 @@ export interface Store {
   tickets: TicketRepository;
   ticketThreads: TicketThreadStore;
   deliveries: DeliveryLog;
+  addresses: AddressBook;
   /** What was migrated at open (for the start-up log). */
   migrated: string[];
   location: string;
@@ -42,6 +43,7 @@ export async function openSqliteStore(file: string, migrationsDir = defaultMigra
     tickets: new PrismaTicketRepository(prisma),
     ticketThreads: new PrismaTicketThreadStore(prisma),
     deliveries: new PrismaDeliveryLog(prisma),
+    addresses: new PrismaAddressBook(prisma),
     migrated,
     location: file,
     prisma,

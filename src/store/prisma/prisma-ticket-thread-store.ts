@@ -1,4 +1,5 @@
-import type { DeliveryLog, TicketThread, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { AddressBook, DeliveryLog, TicketThread, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import { parseJson } from './json-column.js';
 import type { Tier } from '../../core/tickets/ticket.js';
 import type { PrismaClient } from './open-prisma.js';
 
@@ -62,5 +63,20 @@ export class PrismaDeliveryLog implements DeliveryLog {
     if (now - this.lastPrune < 60 * 60_000) return;
     this.lastPrune = now;
     await this.prisma.delivery.deleteMany({ where: { createdAt: { lt: new Date(now - KEEP_DELIVERIES_MS) } } });
+  }
+}
+
+/** Conversation references as JSON, by key. */
+export class PrismaAddressBook implements AddressBook {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async put(key: string, channel: string, reference: Record<string, unknown>): Promise<void> {
+    const json = JSON.stringify(reference);
+    await this.prisma.channelAddress.upsert({ where: { key }, create: { key, channel, reference: json }, update: { reference: json } });
+  }
+
+  async get(key: string): Promise<Record<string, unknown> | null> {
+    const row = await this.prisma.channelAddress.findUnique({ where: { key } });
+    return row ? parseJson<Record<string, unknown> | null>(row.reference, null) : null;
   }
 }

@@ -1,0 +1,198 @@
+import type { Choice, Reply } from '../../core/conversation/turn.js';
+import type { QueueView } from '../../core/tickets/queue-view.js';
+import { priorityLabels, type TicketFormField } from '../../core/tickets/ticket-form.js';
+import type { Ticket } from '../../core/tickets/ticket.js';
+import type { TicketChoice, TriageCard } from '../../core/tickets/triage-card.js';
+import { clipText, escapeCardText } from './card-text.js';
+
+/** An Adaptive Card as JSON (schema 1.4, what Teams renders everywhere, with Action.Execute). */
+export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard' };
+
+/** What every button of ours carries back: the core's action id and its reference value. */
+export interface ButtonData {
+  helpdesk: { action: string; value?: string };
+}
+
+const CARD = { type: 'AdaptiveCard' as const, $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4' };
+
+/** The core writes markdown with **bold**; Adaptive Cards want the same, so only headings are converted. */
+function cardMarkdown(markdown: string): string {
+  return markdown.replace(/^#{1,6}\s+(.+)$/gm, '**$1**');
+}
+
+function text(value: string, options: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'TextBlock', text: value, wrap: true, ...options };
+}
+
+function submit(choice: Choice): Record<string, unknown> {
+  const data: ButtonData = { helpdesk: { action: choice.action.id, ...(choice.action.value !== undefined ? { value: choice.action.value } : {}) } };
+  return { type: 'Action.Submit', title: clipText(choice.label, 40), data, ...(choice.style === 'primary' ? { style: 'positive' } : choice.style === 'danger' ? { style: 'destructive' } : {}) };
+}
+
+/** One core reply as an Adaptive Card (buttons as Action.Submit: they work in every Teams client). */
+export function replyCard(reply: Reply): AdaptiveCard {
+  const body: Array<Record<string, unknown>> = [text(cardMarkdown(reply.markdown))];
+  if (reply.kind === 'answer') body.push(text(`Source: [${escapeCardText(reply.article.title)}](${reply.article.url})`, { isSubtle: true, size: 'Small' }));
+  if (reply.kind === 'ticket') {
+    const t = reply.ticket;
+    body.push({
+      type: 'FactSet',
+      facts: [
+        { title: 'Ticket', value: t.key },
+        { title: 'Subject', value: escapeCardText(t.subject) },
+        { title: 'Status', value: t.status },
+        { title: 'Priority', value: t.priority },
+        ...(t.assignee ? [{ title: 'With', value: escapeCardText(t.assignee) }] : []),
+      ],
+    });
+  }
+  const choices = reply.choices ?? [];
+  return { ...CARD, body, ...(choices.length ? { actions: choices.slice(0, 6).map(submit) } : {}) };
+}
+
+const SLA_LABEL: Record<TriageCard['sla'], string> = { ok: 'on track', soon: '⚠️ breaching soon', breached: '🚨 breached', met: 'met', none: '' };
+
+function execute(choice: TicketChoice, extraData: Record<string, unknown> = {}, title = choice.label): Record<string, unknown> {
+  const data = { ...extraData, helpdesk: { action: choice.action.id, value: choice.action.value } };
+  return {
+    type: 'Action.Execute',
+    title,
+    verb: choice.action.id,
+    data,
+    ...(choice.style === 'primary' ? { style: 'positive' } : {}),
+    // Clients without Universal Actions send the same data as a message.
+    fallback: { type: 'Action.Submit', title, data },
+  };
+}
+
+/** The triage card: facts, what the bot tried, and the buttons the status allows; inputs ride in show-cards. */
+export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; name: string }>): AdaptiveCard {
+  const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] || 'none';
+  const actions = card.choices.map((choice) => {
+    switch (choice.input) {
+      case 'escalation': {
+        const higher = (['L2', 'L3', 'L4'] as const).filter((tier) => tier > card.tier);
+        return {
+          type: 'Action.ShowCard',
+          title: choice.label,
+          card: {
+            ...CARD,
+            body: [
+              { type: 'Input.ChoiceSet', id: 'tier', label: 'To tier', value: higher[0], choices: higher.map((tier) => ({ title: tier === 'L4' ? 'L4 - vendor' : tier, value: tier })) },
+              { type: 'Input.Text', id: 'reason', label: 'Why? The next tier reads this first', isMultiline: true, isRequired: true, errorMessage: 'Say why it needs escalating.', maxLength: 2000 },
+            ],
+            actions: [execute(choice, {}, 'Escalate')],
+          },
+        };
+      }
+      case 'resolution':
+        return {
+          type: 'Action.ShowCard',
+          title: choice.label,
+          card: {
+            ...CARD,
+            body: [
+              text('The requester is told and asked to rate the help.', { isSubtle: true }),
+              { type: 'Input.Text', id: 'resolution', label: 'How was it resolved?', isMultiline: true, isRequired: true, errorMessage: 'Say how it was resolved.', maxLength: 2000 },
+            ],
+            actions: [execute(choice, {}, 'Resolve')],
+          },
+        };
+      case 'assignee':
+        return {
+          type: 'Action.ShowCard',
+          title: choice.label,
+          card: {
+            ...CARD,
+            body: [{ type: 'Input.ChoiceSet', id: 'assignee', label: 'Hand it to', isRequired: true, errorMessage: 'Choose an engineer.', choices: engineers.map((e) => ({ title: e.name, value: e.id })) }],
+            actions: [execute(choice, {}, 'Reassign')],
+          },
+        };
+      case 'reason':
+        return {
+          type: 'Action.ShowCard',
+          title: choice.label,
+          card: { ...CARD, body: [{ type: 'Input.Text', id: 'reason', label: 'Why reopen?', isMultiline: true }], actions: [execute(choice, {}, 'Reopen')] },
+        };
+      default:
+        return execute(choice);
+    }
+  });
+  return {
+    ...CARD,
+    body: [
+      text(`${card.key} · ${escapeCardText(clipText(card.subject, 150))}`, { weight: 'Bolder', size: 'Medium' }),
+      {
+        type: 'FactSet',
+        facts: [
+          { title: 'Status', value: card.status },
+          { title: 'Priority', value: card.priority },
+          { title: 'Requester', value: escapeCardText(card.requester.name ?? card.requester.id) },
+          { title: 'Assignee', value: card.assignee ? escapeCardText(card.assignee.name ?? card.assignee.id) : 'unclaimed' },
+          { title: 'Tier · category', value: `${card.tier} · ${escapeCardText(card.category)}` },
+          { title: 'SLA', value: due },
+          ...(card.satisfaction ? [{ title: 'Rating', value: `${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)` }] : []),
+        ],
+      },
+      text('**What we know**'),
+      text(escapeCardText(card.summary)),
+      text('Reply in this thread (mention the bot) to write to the requester; start with (internal) to keep it among engineers.', { isSubtle: true, size: 'Small' }),
+    ],
+    actions,
+  };
+}
+
+/** A status line for the requester, with buttons (rating, reopen) when there are some. */
+export function requesterUpdateCard(markdown: string, choices: TicketChoice[]): AdaptiveCard {
+  const actions = choices.map((choice) =>
+    choice.input === 'reason'
+      ? {
+          type: 'Action.ShowCard',
+          title: choice.label,
+          card: { ...CARD, body: [{ type: 'Input.Text', id: 'reason', label: 'What is still wrong?', isMultiline: true }], actions: [submit({ ...choice, label: 'Reopen' })] },
+        }
+      : submit(choice),
+  );
+  return { ...CARD, body: [text(markdown)], ...(actions.length ? { actions } : {}) };
+}
+
+/** The "open a ticket" form; errors from the core appear under their fields. */
+export function ticketFormCard(input: { categories: string[]; values?: Partial<Record<TicketFormField, string>>; errors?: Partial<Record<TicketFormField, string>> }): AdaptiveCard {
+  const values = input.values ?? {};
+  const errors = input.errors ?? {};
+  const error = (field: TicketFormField) => (errors[field] ? [text(`⚠️ ${escapeCardText(errors[field]!)}`, { color: 'Attention', size: 'Small', spacing: 'None' })] : []);
+  return {
+    ...CARD,
+    body: [
+      text('**Open a ticket**'),
+      { type: 'Input.Text', id: 'subject', label: 'Subject', isRequired: true, errorMessage: 'Give the ticket a subject.', maxLength: 120, value: values.subject ?? '' },
+      ...error('subject'),
+      { type: 'Input.Text', id: 'description', label: 'What happened?', isMultiline: true, isRequired: true, errorMessage: 'Describe the problem.', maxLength: 3000, value: values.description ?? '' },
+      ...error('description'),
+      { type: 'Input.ChoiceSet', id: 'priority', label: 'Priority', value: values.priority ?? 'P3', choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })) },
+      ...error('priority'),
+      { type: 'Input.ChoiceSet', id: 'category', label: 'Category', value: values.category ?? 'general', choices: input.categories.map((c) => ({ title: c, value: c })) },
+      ...error('category'),
+    ],
+    actions: [submit({ label: 'Open ticket', action: { id: 'ticket.form' }, style: 'primary' })],
+  };
+}
+
+/** "mine" in Teams: the requester's tickets, and for engineers their queue. */
+export function ticketListCard(mine: Ticket[], queue: QueueView | null): AdaptiveCard {
+  const line = (t: Ticket) => `**${t.key}** ${t.status} · ${t.priority} · ${t.tier} · ${escapeCardText(clipText(t.subject, 80))}`;
+  const section = (title: string, tickets: Ticket[], empty: string) => [text(`**${title}**`), ...(tickets.length ? tickets.slice(0, 15).map((t) => text(line(t))) : [text(empty, { isSubtle: true })])];
+  return {
+    ...CARD,
+    body: [
+      ...section('My tickets', mine, 'You have no tickets.'),
+      ...(queue
+        ? [
+            ...section(`Queue: breaching soon (${queue.breachingSoon.length})`, queue.breachingSoon, 'Nothing is close to its SLA.'),
+            ...section(`Queue: unclaimed (${queue.unclaimed.length})`, queue.unclaimed, 'Every open ticket has an owner.'),
+            ...section(`Queue: mine (${queue.mine.length})`, queue.mine, 'You have no claimed tickets.'),
+          ]
+        : []),
+    ],
+  };
+}

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
+import type { Application, Request, Response } from 'express';
+import express from 'express';
+import { z } from 'zod';
+import type { ConversationService } from '../../core/conversation/conversation-service.js';
+import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
+import { isCoreError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { queueView } from '../../core/tickets/queue-view.js';
+import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
+import { normaliseKey, type TicketService } from '../../core/tickets/ticket-service.js';
+import type { AddressBook, DeliveryLog, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { Actor } from '../../core/tickets/ticket.js';
+import { ticketActions } from '../../core/tickets/triage-card.js';
+import type { TriageRouter } from '../../core/tickets/triage-router.js';
+import type { TeamsConfig } from '../../config/config.js';
+import { replyCard, ticketFormCard, ticketListCard, type ButtonData } from './adaptive-cards.js';
+import { teamsTextToPlain } from './card-text.js';
+import { splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
+
+export interface TeamsChannelDeps {
+  config: TeamsConfig;
+  conversations: ConversationService;
+  tickets: TicketService;
+  threads: TicketThreadStore;
+  addresses: AddressBook;
+  deliveries: DeliveryLog;
+  router: TriageRouter;
+  logger: Logger;
+  http: Application;
+}
+
+/** The Teams channel: Bot Framework activities in, core turns and ticket actions, Adaptive Cards out. */
+export interface TeamsChannel {
+  notifier: TeamsNotifier;
+  stop(): Promise<void>;
+}
+
+const SERVICE_URL_KEY = 'teams:service-url';
+/** Buttons that only make sense on the ticket's own triage card. */
+const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign]);
+
+/** The least an activity must have before botbuilder sees it; anything else is a 400, not a crash. */
+const activityShape = z.looseObject({
+  type: z.string().min(1),
+  serviceUrl: z.string().url().optional(),
+  channelId: z.string().optional(),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+  from: z.looseObject({ id: z.string().min(1) }).optional(),
+});
+
+const buttonData = z.looseObject({ helpdesk: z.object({ action: z.string().min(1).max(100), value: z.string().max(2000).optional() }) });
+
+export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
+  const { config, conversations, tickets, threads, addresses, deliveries, logger } = deps;
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.appId,
+    MicrosoftAppPassword: config.appPassword ?? '',
+    MicrosoftAppType: config.appType,
+    MicrosoftAppTenantId: config.tenantId ?? '',
+  });
+  const adapter = new CloudAdapter(auth);
+  const desk = new TicketDesk(tickets);
+  const names = new Map<string, string>();
+  const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
+
+  const notifier = new TeamsNotifier({
+    adapter,
+    appId: config.appId,
+    tenantId: config.tenantId,
+    threads,
+    addresses,
+    router: deps.router,
+    sla: tickets.sla,
+    logger,
+    serviceUrl: async () => {
+      const stored = await addresses.get(SERVICE_URL_KEY).catch(() => null);
+      return typeof stored?.serviceUrl === 'string' ? stored.serviceUrl : config.serviceUrl;
+    },
+    engineers: () => config.engineers.map((id) => ({ id, name: names.get(id.toLowerCase()) ?? id })),
+  });
+
+  adapter.onTurnError = async (context, error) => {
+    const ref = randomUUID().slice(0, 8);
+    logger.error({ err: error, ref, activity: context.activity.type }, 'Teams turn failed');
+    if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity(`Sorry, something went wrong on my side (reference ${ref}). Please try again in a minute.`).catch(() => {});
+    }
+  };
+
+  /** Who sent the activity, with the role from the configured roster (never from the activity's own claims). */
+  function actorOf(activity: Activity): Actor {
+    const id = activity.from.aadObjectId ?? activity.from.id;
+    if (activity.from.name) names.set(id.toLowerCase(), activity.from.name);
+    const engineer = engineers.has(id.toLowerCase()) || engineers.has(activity.from.id.toLowerCase());
+    return { id, ...(activity.from.name ? { name: activity.from.name } : {}), role: engineer ? 'engineer' : 'employee' };
+  }
+
+  function isAddressed(activity: Activity): boolean {
+    if (activity.conversation.conversationType === 'personal' || !activity.conversation.conversationType) return true;
+    return (activity.entities ?? []).some((e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === activity.recipient.id);
+  }
+
+  async function send(context: TurnContext, replies: Reply[]): Promise<void> {
+    for (const reply of replies) {
+      if (reply.kind === 'relayed') {
+        await context.sendActivity({ type: 'message', text: `📤 ${reply.markdown}` });
+        continue;
+      }
+      await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(replyCard(reply))] });
+    }
+  }
+
+  async function onMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const actor = actorOf(activity);
+    const key = teamsConversationKey(activity.conversation.id);
+    const user = { id: actor.id, ...(actor.name ? { name: actor.name } : {}) };
+    const data = buttonData.safeParse(activity.value);
+    if (data.success) {
+      await onButton(context, data.data.helpdesk.action, data.data.helpdesk.value, activity.value as Record<string, unknown>, actor, key);
+      return;
+    }
+    const text = teamsTextToPlain(TurnContext.removeRecipientMention(activity) ?? activity.text);
+    // A reply under a triage card goes to the requester.
+    const thread = splitThreadId(activity.conversation.id);
+    const card = thread ? await threads.find('teams', thread.channel, thread.messageId) : null;
+    if (card?.role === 'triage') {
+      if (actor.role !== 'engineer') {
+        await context.sendActivity("Only engineers' replies in a ticket thread are passed on to the requester.");
+        return;
+      }
+      try {
+        const { message } = await desk.perform({ actionId: ticketActions.comment, value: card.ticketKey, actor, input: { text } });
+        await context.sendActivity(message.startsWith('Internal') ? '🔒 Kept among engineers.' : '📤 Sent to the requester.');
+      } catch (error) {
+        await context.sendActivity(isCoreError(error) ? error.message : failure(error, 'engineer reply'));
+      }
+      return;
+    }
+    if (/^(help|\?)$/i.test(text)) {
+      await context.sendActivity('Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets; mention me in a channel to ask there.');
+      return;
+    }
+    if (/^(ticket|new ticket)$/i.test(text)) {
+      await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories() }))] });
+      return;
+    }
+    if (/^(mine|my tickets|status)$/i.test(text)) {
+      const mine = await tickets.ticketsOf(actor.id, 15);
+      const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), actor.id, tickets.sla) : null;
+      await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue))] });
+      return;
+    }
+    const turn: Turn = { conversationKey: key, channel: 'teams', user, text, addressed: isAddressed(activity) };
+    await send(context, await conversations.handle(turn));
+  }
+
+  /** An Action.Submit: a conversation button, a ticket button (fallback of Action.Execute), or the ticket form. */
+  async function onButton(context: TurnContext, action: string, value: string | undefined, inputs: Record<string, unknown>, actor: Actor, key: string): Promise<void> {
+    const user = { id: actor.id, ...(actor.name ? { name: actor.name } : {}) };
+    if (action === actions.submitTicketForm) {
+      const fields = { subject: str(inputs.subject), description: str(inputs.description), priority: str(inputs.priority), category: str(inputs.category) };
+      const replies = await conversations.handle({ conversationKey: key, channel: 'teams', user, form: { fields } });
+      const errors = replies.find((r) => r.kind === 'form_errors');
+      if (errors && errors.kind === 'form_errors') {
+        const card = CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories(), values: fields, errors: errors.errors }));
+        // Show the errors in the form itself where Teams lets us replace it.
+        if (context.activity.replyToId) await context.updateActivity({ type: 'message', id: context.activity.replyToId, attachments: [card] });
+        else await context.sendActivity({ type: 'message', attachments: [card] });
+        return;
+      }
+      await send(context, replies);
+      return;
+    }
+    if (desk.isTicketAction(action)) {
+      const result = await ticketAction(context.activity, action, value, inputs, actor);
+      await context.sendActivity(result.message);
+      return;
+    }
+    await send(context, await conversations.handle({ conversationKey: key, channel: 'teams', user, action: { id: action, ...(value !== undefined ? { value } : {}) } }));
+  }
+
+  /** A ticket button from a card; returns the sentence for the person and, on success, the changed ticket. */
+  async function ticketAction(
+    activity: Activity,
+    action: string,
+    value: string | undefined,
+    inputs: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<{ ok: boolean; message: string; ticketKey?: string }> {
+    try {
+      // Never trust a value in a button: card buttons must sit on that ticket's own card.
+      if (CARD_ACTIONS.has(action)) {
+        const thread = splitThreadId(activity.conversation.id);
+        const card = thread ? await threads.find('teams', thread.channel, thread.messageId) : null;
+        if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? '')) {
+          return { ok: false, message: 'That button does not belong to this ticket card.' };
+        }
+      }
+      const input: TicketActionInput = {};
+      if (str(inputs.reason)) input.reason = str(inputs.reason)!;
+      if (str(inputs.resolution)) input.resolution = str(inputs.resolution)!;
+      if (str(inputs.tier)) input.tier = str(inputs.tier)!;
+      if (str(inputs.text)) input.text = str(inputs.text)!;
+      const assigneeId = str(inputs.assignee);
+      if (assigneeId) {
+        if (!engineers.has(assigneeId.toLowerCase())) return { ok: false, message: 'Choose someone on the engineer roster.' };
+        input.assignee = { id: assigneeId, ...(names.get(assigneeId.toLowerCase()) ? { name: names.get(assigneeId.toLowerCase())! } : {}), role: 'engineer' };
+      }
+      const result = await desk.perform({ actionId: action, value, actor, input });
+      return { ok: true, message: result.message, ticketKey: result.ticket.key };
+    } catch (error) {
+      return { ok: false, message: isCoreError(error) ? error.message : failure(error, `ticket button ${action}`) };
+    }
+  }
+
+  /** Action.Execute: act, then answer with the card as it now is (for the presser) or a message. */
+  async function onExecute(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const invoke = z
+      .looseObject({ action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string(), data: z.record(z.string(), z.unknown()).optional() }) })
+      .safeParse(activity.value);
+    const respond = (body: unknown) => context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+    if (!invoke.success) {
+      await respond({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Not an Action.Execute payload.' } });
+      return;
+    }
+    const data = invoke.data.action.data ?? {};
+    const button = buttonData.safeParse(data);
+    const actionId = button.success ? button.data.helpdesk.action : invoke.data.action.verb;
+    const value = button.success ? button.data.helpdesk.value : undefined;
+    if (!desk.isTicketAction(actionId)) {
+      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: "Sorry, I don't know that button. It may belong to an older card." });
+      return;
+    }
+    const result = await ticketAction(activity, actionId, value, data, actorOf(activity));
+    if (!result.ok || !result.ticketKey) {
+      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message });
+      return;
+    }
+    const ticket = await tickets.get(result.ticketKey);
+    await respond({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: notifier.card({ ticket }) });
+  }
+
+  function failure(error: unknown, what: string): string {
+    const ref = randomUUID().slice(0, 8);
+    logger.error({ err: error, ref }, `${what} failed`);
+    return `Sorry, something went wrong on my side and I could not do that (reference ${ref}). Please try again in a minute.`;
+  }
+
+  async function onTurn(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    // Remember how to reach this conversation (and the region's service URL) for proactive posts.
+    const reference = TurnContext.getConversationReference(activity) as ConversationReference;
+    await addresses.put(teamsConversationKey(activity.conversation.id), 'teams', reference as unknown as Record<string, unknown>);
+    if (activity.serviceUrl) await addresses.put(SERVICE_URL_KEY, 'teams', { serviceUrl: activity.serviceUrl });
+    if (activity.type === ActivityTypes.Message) {
+      // The Bot Connector can deliver an activity twice; handle each id once.
+      if (activity.id && !(await deliveries.firstDelivery(`teams:${activity.conversation.id}:${activity.id}`).catch(() => true))) return;
+      await onMessage(context);
+      return;
+    }
+    if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') {
+      await onExecute(context);
+      return;
+    }
+    // conversationUpdate, installationUpdate and the rest: the reference above is all we need.
+  }
+
+  const router = express.Router();
+  router.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response) => {
+    const shape = activityShape.safeParse(req.body);
+    if (!shape.success) {
+      res.status(400).json({ error: 'not a Bot Framework activity', issues: shape.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) });
+      return;
+    }
+    try {
+      await adapter.process(req, res, (context) => onTurn(context));
+    } catch (error) {
+      logger.error({ err: error }, 'Teams request failed');
+      if (!res.headersSent) res.status(400).json({ error: 'the activity could not be processed' });
+    }
+  });
+  // express.json answers malformed JSON with its own error: make it a plain 400.
+  router.use('/api/messages', (error: Error, _req: Request, res: Response, next: (error?: unknown) => void) => {
+    if (res.headersSent) return next(error);
+    res.status(400).json({ error: 'malformed JSON' });
+  });
+  deps.http.use(router);
+
+  return {
+    notifier,
+    async stop() {
+      await notifier.drain();
+    },
+  };
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value : undefined;
+}
