@@ -23,7 +23,7 @@ import type { Actor } from '../../core/tickets/ticket.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import type { TeamsConfig } from '../../config/config.js';
-import { replyCard, ticketFormCard, ticketListCard, type ButtonData } from './adaptive-cards.js';
+import { replyCard, ticketFormCard, ticketListCard } from './adaptive-cards.js';
 import { teamsTextToPlain } from './card-text.js';
 import { splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
 
