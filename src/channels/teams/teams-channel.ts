@@ -8,6 +8,7 @@ import {
   type Activity,
   type ConversationReference,
 } from 'botbuilder';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Application, Request, Response } from 'express';
 import express from 'express';
 import { z } from 'zod';
@@ -60,9 +61,24 @@ const activityShape = z.looseObject({
 
 const buttonData = z.looseObject({ helpdesk: z.object({ action: z.string().min(1).max(100), value: z.string().max(2000).optional() }) });
 
+/**
+ * botbuilder answers a token with a bad signature, a wrong key or a wrong audience with a 500
+ * (the JWT library's error is not its AuthenticationError); every failed check is a 401 here.
+ */
+class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
+      throw new AuthenticationError(`Unauthorized: ${error instanceof Error ? error.message : String(error)}`, 401);
+    }
+  }
+}
+
 export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   const { config, conversations, tickets, threads, addresses, deliveries, logger } = deps;
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const auth = new StrictAuthentication({
     MicrosoftAppId: config.appId,
     MicrosoftAppPassword: config.appPassword ?? '',
     MicrosoftAppType: config.appType,
