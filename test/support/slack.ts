@@ -149,7 +149,7 @@ export interface SlackHarness {
   api: FakeSlackApi;
   url: string;
   /** Posts a signed request body to /slack/events. */
-  post(body: string, options?: { contentType?: string; timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
+  post(body: string, options?: SignOptions): Promise<Response>;
   event(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<Response>;
   interaction(payload: Record<string, unknown>): Promise<Response>;
   command(text: string, user?: string): Promise<Response>;
@@ -159,6 +159,34 @@ export interface SlackHarness {
 }
 
 let eventCounter = 0;
+
+export interface SignOptions {
+  contentType?: string;
+  timestamp?: number;
+  secret?: string;
+  headers?: Record<string, string>;
+}
+
+/** POSTs a body to /slack/events signed with the signing secret, as Slack does. */
+export function signedSlackPost(baseUrl: string, body: string, options: SignOptions = {}): Promise<Response> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': options.contentType ?? 'application/json',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+      ...options.headers,
+    },
+    body,
+  });
+}
+
+/** A block_actions or view payload, form-encoded as Slack sends interactions. */
+export function interactionBody(payload: Record<string, unknown>): string {
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
 
 export async function startSlackHarness(env: Record<string, string> = {}, options: { socketUrl?: string } = {}): Promise<SlackHarness> {
   nock.disableNetConnect();
@@ -184,19 +212,8 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new Set<Promise<unknown>>();
 
-  async function post(body: string, options: { contentType?: string; timestamp?: number; secret?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-    const request = fetch(`${url}/slack/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': options.contentType ?? 'application/json',
-        'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': signature,
-        ...options.headers,
-      },
-      body,
-    });
+  async function post(body: string, options: SignOptions = {}): Promise<Response> {
+    const request = signedSlackPost(url, body, options);
     inFlight.add(request);
     try {
       return await request;
@@ -226,7 +243,7 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
       return post(body, options.retryNum ? { headers: { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } } : {});
     },
     interaction(payload) {
-      return post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, { contentType: 'application/x-www-form-urlencoded' });
+      return post(interactionBody(payload), { contentType: 'application/x-www-form-urlencoded' });
     },
     command(text, user = EMPLOYEE) {
       const form = new URLSearchParams({

@@ -111,8 +111,9 @@ function slackDate(at: Date): string {
 
 /** The triage card for engineers, with the buttons its status allows. */
 export function triageCardMessage(card: TriageCard): SlackMessage {
-  const requester = `${mention(card.requester.id)}${card.requester.name ? ` (${escapeInline(card.requester.name)})` : ''}`;
-  const assignee = card.assignee ? `${mention(card.assignee.id)}` : '_unclaimed_';
+  const slackRequester = mention(card.requester.id).startsWith('<@');
+  const requester = `${mention(card.requester.id, card.requester.name)}${slackRequester && card.requester.name ? ` (${escapeInline(card.requester.name)})` : ''}`;
+  const assignee = card.assignee ? mention(card.assignee.id, card.assignee.name) : '_unclaimed_';
   const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${slackDate(card.due.at)} ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] ? `SLA ${SLA_LABEL[card.sla]}` : '';
   const fields: types.MrkdwnElement[] = [
     { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[card.status]} ${card.status}` },

@@ -31,7 +31,11 @@ export function clip(text: string, max: number): string {
   return `${space > max * 0.8 ? cut.slice(0, space) : cut}…`;
 }
 
-/** A user mention, from an id Slack gave us (never from user text). */
-export function mention(userId: string): string {
-  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+/**
+ * A person: a mention for a Slack member id (never built from user text), otherwise their
+ * name, as for a requester or engineer who came from Teams.
+ */
+export function mention(userId: string, name?: string | null): string {
+  if (/^[UW][A-Z0-9]+$/.test(userId)) return `<@${userId}>`;
+  return escapeInline(name ?? userId);
 }

@@ -98,7 +98,7 @@ export class SlackNotifier implements TicketNotifier {
 }
 
 function who(n: TicketNotification): string {
-  return n.actor.role === 'system' ? 'the bot' : mention(n.actor.id);
+  return n.actor.role === 'system' ? 'the bot' : mention(n.actor.id, n.actor.name);
 }
 
 /** The line written in a triage card's thread. */
@@ -127,7 +127,7 @@ function requesterLine(n: TicketNotification): string | null {
   const t = n.ticket;
   switch (n.type) {
     case 'claimed':
-      return `:raising_hand: ${t.assigneeId ? mention(t.assigneeId) : 'An engineer'} is now working on *${t.key}*.`;
+      return `:raising_hand: ${t.assigneeId ? mention(t.assigneeId, t.assigneeName) : 'An engineer'} is now working on *${t.key}*.`;
     case 'escalated':
       return `:arrow_double_up: *${t.key}* was escalated to ${t.tier === 'L4' ? 'our vendor (L4)' : `the ${t.tier} team`}. They will pick it up from here; everything you told us goes with it.`;
     case 'waiting':
