@@ -119,10 +119,8 @@ export interface Config {
   port: number;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are. */
   slack: SlackConfig | undefined;
-  slackConfigured: boolean;
   /** Set when MICROSOFT_APP_ID is, or TEAMS_ENABLED=1 for local testing. */
   teams: TeamsConfig | undefined;
-  teamsConfigured: boolean;
 }
 
 export interface TeamsConfig {
@@ -202,7 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             engineers: e.SLACK_ENGINEERS ?? [],
           }
         : undefined,
-    slackConfigured: Boolean(e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET),
     teams:
       e.MICROSOFT_APP_ID || isOn(e.TEAMS_ENABLED)
         ? {
@@ -221,6 +218,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             engineers: e.TEAMS_ENGINEERS ?? [],
           }
         : undefined,
-    teamsConfigured: Boolean(e.MICROSOFT_APP_ID) || isOn(e.TEAMS_ENABLED),
   };
 }

@@ -18,8 +18,8 @@ describe('configuration', () => {
       kbDir: './knowledge-base',
       thresholds: { answer: 0.5, suggest: 0.25 },
       ticketKeyPrefix: 'HD',
-      slackConfigured: false,
-      teamsConfigured: false,
+      slack: undefined,
+      teams: undefined,
     });
   });
 
@@ -82,5 +82,29 @@ describe('configuration', () => {
     expect(bad.join('\n')).not.toContain('xoxp-user-token');
     expect(bad.join('\n')).toMatch(/SLACK_TRIAGE_L2: expected a Slack channel id/);
     expect(bad.join('\n')).toMatch(/SLACK_TRIAGE_ROUTES: expected category\[\/tier\]=CHANNEL_ID/);
+  });
+
+  it('reads Teams settings, and refuses unauthenticated Teams in production', () => {
+    const config = loadConfig({
+      MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11',
+      MICROSOFT_APP_PASSWORD: 'secret-value',
+      TEAMS_TRIAGE_L2: '19:triage2@thread.tacv2',
+      TEAMS_TRIAGE_ROUTES: 'printing=19:print@thread.tacv2',
+      TEAMS_ENGINEERS: '22222222-2222-4222-8222-222222222222',
+    });
+    expect(config.teams).toMatchObject({
+      appId: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11',
+      appType: 'MultiTenant',
+      serviceUrl: 'https://smba.trafficmanager.net/teams/',
+      triage: { L2: '19:triage2@thread.tacv2' },
+      routes: [{ category: 'printing', destination: { channel: 'teams', address: '19:print@thread.tacv2' } }],
+      engineers: ['22222222-2222-4222-8222-222222222222'],
+    });
+    expect(loadConfig({ TEAMS_ENABLED: '1' }).teams).toMatchObject({ appId: '' });
+    expect(problemsOf({ TEAMS_ENABLED: '1', NODE_ENV: 'production' })[0]).toMatch(/TEAMS_ENABLED: .*refused when NODE_ENV=production/);
+    expect(problemsOf({ MICROSOFT_APP_ID: 'not-a-guid' })[0]).toMatch(/MICROSOFT_APP_ID: expected the bot's Microsoft App ID, a GUID/);
+    expect(problemsOf({ MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11' })[0]).toMatch(/MICROSOFT_APP_PASSWORD: needed with MICROSOFT_APP_ID/);
+    expect(problemsOf({ MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TYPE: 'SingleTenant' })[0]).toMatch(/MICROSOFT_APP_TENANT_ID: needed/);
+    expect(problemsOf({ TEAMS_TRIAGE_L2: 'General' })[0]).toMatch(/TEAMS_TRIAGE_L2: expected a Teams channel id/);
   });
 });

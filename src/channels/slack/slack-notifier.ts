@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { KeyedQueue } from '../../core/conversation/keyed-queue.js';
 import type { Logger } from '../../core/logger.js';
+import { BackgroundQueue } from '../background-queue.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
@@ -27,26 +27,21 @@ export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
  * in order per ticket, so a button's acknowledgement never waits for Slack's Web API.
  */
 export class SlackNotifier implements TicketNotifier {
-  private readonly queue = new KeyedQueue();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly background: BackgroundQueue;
   private readonly warnedTiers = new Set<string>();
 
-  constructor(private readonly deps: SlackNotifierDeps) {}
+  constructor(private readonly deps: SlackNotifierDeps) {
+    this.background = new BackgroundQueue((error, ticket) => deps.logger.error({ err: error, ticket }, 'Slack notification failed'));
+  }
 
   notify(notification: TicketNotification): Promise<void> {
-    const work = this.queue
-      .run(notification.ticket.key, () => this.deliver(notification))
-      .catch((error: unknown) => {
-        this.deps.logger.error({ err: error, ticket: notification.ticket.key, type: notification.type }, 'Slack notification failed');
-      });
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    this.background.push(notification.ticket.key, () => this.deliver(notification));
     return Promise.resolve();
   }
 
   /** Waits for every notification in flight (tests, shutdown). */
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  drain(): Promise<void> {
+    return this.background.drain();
   }
 
   private async deliver(n: TicketNotification): Promise<void> {

@@ -1,6 +1,6 @@
 import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
-import { KeyedQueue } from '../../core/conversation/keyed-queue.js';
 import type { Logger } from '../../core/logger.js';
+import { BackgroundQueue } from '../background-queue.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
@@ -40,24 +40,20 @@ export function splitThreadId(conversationId: string): { channel: string; messag
  * in their own chat. In the background, in order per ticket, like the Slack notifier.
  */
 export class TeamsNotifier implements TicketNotifier {
-  private readonly queue = new KeyedQueue();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly background: BackgroundQueue;
 
-  constructor(private readonly deps: TeamsNotifierDeps) {}
+  constructor(private readonly deps: TeamsNotifierDeps) {
+    this.background = new BackgroundQueue((error, ticket) => deps.logger.error({ err: error, ticket }, 'Teams notification failed'));
+  }
 
   notify(notification: TicketNotification): Promise<void> {
-    const work = this.queue
-      .run(notification.ticket.key, () => this.deliver(notification))
-      .catch((error: unknown) => {
-        this.deps.logger.error({ err: error, ticket: notification.ticket.key, type: notification.type }, 'Teams notification failed');
-      });
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    this.background.push(notification.ticket.key, () => this.deliver(notification));
     return Promise.resolve();
   }
 
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  /** Waits for every notification in flight (tests, shutdown). */
+  drain(): Promise<void> {
+    return this.background.drain();
   }
 
   /** The card as it should look now, for the invoke response of the person who pressed a button. */
