@@ -75,6 +75,12 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       if (!config.teams.appId) logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');
       if (config.teams.engineers.length === 0) logger.warn({}, 'no Teams engineers configured (TEAMS_ENGINEERS): nobody can claim tickets in Teams');
     }
+    if (slack || teams) {
+      const untriaged = (['L1', 'L2', 'L3', 'L4'] as const).filter((tier) => router.route({ tier, category: '' }).length === 0);
+      if (untriaged.includes(config.ticketDefaultTier) || untriaged.some((tier) => tier !== 'L1')) {
+        logger.warn({ tiers: untriaged }, `no triage channel for ${untriaged.join(', ')}: tickets at those tiers get no card (set SLACK_TRIAGE_* or TEAMS_TRIAGE_*)`);
+      }
+    }
     const port = await http.listen(config.port, options.host);
     logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
     return {

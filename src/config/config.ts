@@ -206,7 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             appId: e.MICROSOFT_APP_ID ?? '',
             appPassword: e.MICROSOFT_APP_PASSWORD,
             tenantId: e.MICROSOFT_APP_TENANT_ID,
-            appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+            // New Azure bots are single-tenant; a tenant id alone says which kind this is.
+            appType: e.MICROSOFT_APP_TYPE ?? (e.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant'),
             serviceUrl: e.TEAMS_SERVICE_URL ?? 'https://smba.trafficmanager.net/teams/',
             triage: {
               ...(e.TEAMS_TRIAGE_L1 ? { L1: e.TEAMS_TRIAGE_L1 } : {}),

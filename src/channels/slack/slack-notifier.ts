@@ -57,7 +57,8 @@ export class SlackNotifier implements TicketNotifier {
 
     if (n.type === 'opened' || n.type === 'escalated' || n.type === 'reopened') {
       const destinations = router.routeIn('slack', ticket);
-      if (destinations.length === 0 && !this.warnedTiers.has(ticket.tier)) {
+      // Silent when another chat triages this tier; start-up warns about tiers nobody triages.
+      if (destinations.length === 0 && router.route(ticket).length === 0 && !this.warnedTiers.has(ticket.tier)) {
         this.warnedTiers.add(ticket.tier);
         this.deps.logger.warn({ tier: ticket.tier, ticket: ticket.key }, `no Slack triage channel for ${ticket.tier}: set SLACK_TRIAGE_${ticket.tier === 'L4' ? 'VENDOR' : ticket.tier}`);
       }

@@ -150,9 +150,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     // A reply under a triage card goes to the requester.
     const thread = splitThreadId(activity.conversation.id);
     const card = thread ? await threads.find('teams', thread.channel, thread.messageId) : null;
+    const addressed = isAddressed(activity);
     if (card?.role === 'triage') {
       if (actor.role !== 'engineer') {
-        await context.sendActivity("Only engineers' replies in a ticket thread are passed on to the requester.");
+        // Said only to someone who asked the bot; thread chatter is left alone.
+        if (addressed) await context.sendActivity("Only engineers' replies in a ticket thread are passed on to the requester.");
         return;
       }
       try {
@@ -163,21 +165,22 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       }
       return;
     }
-    if (/^(help|\?)$/i.test(text)) {
+    // Commands only when said to the bot: in a channel, "mine" would show someone's tickets to everyone.
+    if (addressed && /^(help|\?)$/i.test(text)) {
       await context.sendActivity('Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets; mention me in a channel to ask there.');
       return;
     }
-    if (/^(ticket|new ticket)$/i.test(text)) {
+    if (addressed && /^(ticket|new ticket)$/i.test(text)) {
       await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories() }))] });
       return;
     }
-    if (/^(mine|my tickets|status)$/i.test(text)) {
+    if (addressed && /^(mine|my tickets|status)$/i.test(text)) {
       const mine = await tickets.ticketsOf(actor.id, 15);
       const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), actor.id, tickets.sla) : null;
       await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue))] });
       return;
     }
-    const turn: Turn = { conversationKey: key, channel: 'teams', user, text, addressed: isAddressed(activity) };
+    const turn: Turn = { conversationKey: key, channel: 'teams', user, text, addressed };
     await send(context, await conversations.handle(turn));
   }
 

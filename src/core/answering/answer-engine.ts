@@ -1,5 +1,6 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article } from '../knowledge/article.js';
+import { IntentModel } from './intent-model.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
 /** How sure the engine must be before it answers or suggests (0-1). */
@@ -18,6 +19,10 @@ export interface Candidate {
   title: string;
   score: number;
   confidence: number;
+  /** The intent model's probability for this article (0-1). */
+  probability: number;
+  /** The keyword search's part: BM25 score relative to the best, times term coverage (0-1). */
+  keyword: number;
 }
 
 /** Why the engine decided what it did, kept with every question for debugging and analytics. */
@@ -48,9 +53,29 @@ interface IndexedArticle {
 }
 
 const FIELD_BOOST = { questions: 3, title: 2.5, tags: 1.5, body: 1 };
+const keywordOnly: EngineSettings = { probabilityWeight: 0, confidenceProbabilityWeight: 0, familiarityExponent: 0, probabilityMargin: 0, ambiguityFloor: 1 };
+
 /** Queries are cut to this many characters: nobody's question is longer, and the cost stays bounded. */
 export const MAX_QUERY_CHARS = 500;
 const MAX_QUERY_TERMS = 32;
+const KEYWORD_POOL = 20;
+const MODEL_POOL = 10;
+
+/** How the intent model and the keyword search are combined. */
+export interface EngineSettings {
+  /** Weight of the model's probability in the ranking score (the keyword part has the rest). */
+  probabilityWeight: number;
+  /** Weight of the model's probability in the confidence (the keyword calibration has the rest). */
+  confidenceProbabilityWeight: number;
+  /** The probability's part of the confidence is scaled by (share of the question's words the articles use) ^ this. */
+  familiarityExponent: number;
+  /** The model's part of the confidence is p(best) - this x p(runner-up). */
+  probabilityMargin: number;
+  /** The confidence is scaled from this (another article matches the words as well) to 1 (none comes close). */
+  ambiguityFloor: number;
+}
+
+export const defaultEngineSettings: EngineSettings = { probabilityWeight: 0.7, confidenceProbabilityWeight: 0.6, familiarityExponent: 0.5, probabilityMargin: 0.5, ambiguityFloor: 0.5 };
 
 /**
  * Answers questions from the knowledge base: a MiniSearch (BM25) index over each article's
@@ -62,11 +87,15 @@ export class AnswerEngine {
   private readonly articles = new Map<string, Article>();
   /** Document frequency of each analysed term, for IDF-weighted coverage. */
   private readonly documentFrequency = new Map<string, number>();
+  private readonly model: IntentModel;
+  private readonly order: string[] = [];
+  private readonly index2 = new Map<string, number>();
 
   constructor(
     articles: readonly Article[],
     private readonly thresholds: AnswerThresholds = defaultThresholds,
     private readonly analyzer: TextAnalyzer = new TextAnalyzer(),
+    private readonly settings: EngineSettings = defaultEngineSettings,
   ) {
     const analyzerRef = this.analyzer;
     this.index = new MiniSearch<IndexedArticle>({
@@ -86,10 +115,29 @@ export class AnswerEngine {
       };
     });
     this.index.addAll(docs);
+    const examples: Array<{ text: string; label: number }> = [];
+    articles.forEach((article, label) => {
+      this.order.push(article.id);
+      this.index2.set(article.id, label);
+      for (const text of [article.title, ...article.questions]) examples.push({ text, label });
+    });
+    this.model = new IntentModel(examples, articles.length, this.analyzer);
     for (const doc of docs) {
       const terms = new Set(this.analyzer.analyze(`${doc.title}\n${doc.questions}\n${doc.body}\n${doc.tags}`));
       for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
     }
+  }
+
+  /** The same index with other thresholds (the index is shared, not rebuilt). */
+  withThresholds(thresholds: AnswerThresholds): AnswerEngine {
+    const copy = Object.create(AnswerEngine.prototype) as AnswerEngine;
+    return Object.assign(copy, this, { thresholds });
+  }
+
+  /** The same index with other settings (for tuning). */
+  withSettings(settings: EngineSettings): AnswerEngine {
+    const copy = Object.create(AnswerEngine.prototype) as AnswerEngine;
+    return Object.assign(copy, this, { settings });
   }
 
   get size(): number {
@@ -123,40 +171,74 @@ export class AnswerEngine {
             weights: { fuzzy: 0.6, prefix: 0.4 },
           });
 
+    // Keyword part: BM25 relative to the best result, times the share of the query it covers.
     const best = results[0];
-    const coverage = best ? this.coverage(queryTerms, best) : 0;
-    const margin = best ? marginOf(results) : 0;
-    const confidenceOf = (result: SearchResult, rank: number): number => {
-      const cov = rank === 0 ? coverage : this.coverage(queryTerms, result);
-      const rel = best ? result.score / best.score : 0;
-      const base = calibrate(cov, rank === 0 ? margin : 0);
-      return round(rank === 0 ? base : base * rel);
+    const keyword = new Map<string, { result: SearchResult; value: number; coverage: number }>();
+    for (const result of results.slice(0, KEYWORD_POOL)) {
+      const cov = this.coverage(queryTerms, result);
+      keyword.set(String(result.id), { result, value: best ? (result.score / best.score) * cov : 0, coverage: cov });
+    }
+    // Intent part: the model's probability of each article.
+    const vector = this.model.vector(text);
+    const probabilities = this.model.probabilities(vector);
+    const familiarity = vector.known ** this.settings.familiarityExponent;
+    const pool = new Set(keyword.keys());
+    for (const k of topIndices(probabilities, MODEL_POOL)) if (probabilities[k]! > 0) pool.add(this.order[k]!);
+    // Without a model (a knowledge base too large for it), the keyword search decides alone.
+    const s = this.model.trained ? this.settings : keywordOnly;
+    const ranked = [...pool]
+      .map((id) => {
+        const p = probabilities[this.index2.get(id)!] ?? 0;
+        const kw = keyword.get(id);
+        return { id, p, kw, score: s.probabilityWeight * p + (1 - s.probabilityWeight) * (kw?.value ?? 0) };
+      })
+      .sort((a, b) => b.score - a.score);
+    const first = ranked[0];
+    const second = ranked[1];
+    const coverage = first?.kw?.coverage ?? 0;
+    const margin = first ? (second ? (first.score - second.score) / first.score : 1) : 0;
+    const keywordConfidence = calibrate(coverage, margin);
+    // Ambiguity: another article matches the words about as well as the best one ("printer" alone).
+    let runnerUpKeyword = 0;
+    for (const entry of ranked.slice(1)) runnerUpKeyword = Math.max(runnerUpKeyword, entry.kw?.value ?? 0);
+    const firstKeyword = first?.kw?.value ?? 0;
+    const keywordMargin = firstKeyword > 0 ? Math.max(0, (firstKeyword - runnerUpKeyword) / firstKeyword) : 1;
+    const distinct = s.ambiguityFloor + (1 - s.ambiguityFloor) * keywordMargin;
+    const confidenceOf = (entry: (typeof ranked)[number], rank: number): number => {
+      // The model's part: how far the article's probability stands above the next best one's.
+      const next = rank === 0 ? (ranked[1]?.p ?? 0) : first!.p;
+      const sure = Math.max(0, entry.p - s.probabilityMargin * Math.min(next, entry.p));
+      const mixed = s.confidenceProbabilityWeight * sure * familiarity + (1 - s.confidenceProbabilityWeight) * (rank === 0 ? keywordConfidence : calibrate(entry.kw?.coverage ?? 0, 0) * (entry.score / first!.score));
+      return round(Math.min(1, rank === 0 ? mixed * distinct : mixed));
     };
-    const candidates: Candidate[] = results.slice(0, 5).map((result, rank) => ({
-      articleId: String(result.id),
-      title: this.articles.get(String(result.id))?.title ?? String(result.id),
-      score: round(result.score),
-      confidence: confidenceOf(result, rank),
+    const candidates: Candidate[] = ranked.slice(0, 5).map((entry, rank) => ({
+      articleId: entry.id,
+      title: this.articles.get(entry.id)?.title ?? entry.id,
+      score: round(entry.score),
+      confidence: confidenceOf(entry, rank),
+      probability: round(entry.p),
+      keyword: round(entry.kw?.value ?? 0),
     }));
     const confidence = candidates[0]?.confidence ?? 0;
-    const matched = best ? (best.match as Record<string, string[]>) : {};
+    const firstResult = first?.kw?.result;
+    const matched = firstResult ? (firstResult.match as Record<string, string[]>) : {};
     const explanation: AnswerExplanation = {
       queryTerms,
       matched,
-      unmatchedTerms: queryTerms.filter((term) => !best?.queryTerms.includes(term)),
+      unmatchedTerms: queryTerms.filter((term) => !firstResult?.queryTerms.includes(term)),
       coverage: round(coverage),
       margin: round(margin),
       threshold: this.thresholds,
       candidates,
     };
 
-    const top = best ? this.articles.get(String(best.id)) : undefined;
+    const top = first ? this.articles.get(first.id) : undefined;
     if (top && confidence >= (top.threshold ?? this.thresholds.answer)) {
       return { outcome: 'answered', article: top, confidence, explanation };
     }
     if (top && confidence >= this.thresholds.suggest) {
       const shortlist = candidates
-        .filter((c, rank) => rank === 0 || (best && c.score >= best.score * 0.3))
+        .filter((c, rank) => rank === 0 || c.score >= candidates[0]!.score * 0.3)
         .slice(0, 3)
         .map((c) => this.articles.get(c.articleId))
         .filter((a): a is Article => a !== undefined);
@@ -202,11 +284,17 @@ function calibrate(coverage: number, margin: number): number {
   return Math.min(1, 1.5 * coverage * coverage * (0.2 + 0.8 * margin));
 }
 
-function marginOf(results: SearchResult[]): number {
-  const [first, second] = results;
-  if (!first) return 0;
-  if (!second) return 1;
-  return (first.score - second.score) / first.score;
+/** Indices of the `n` largest values, largest first. */
+function topIndices(values: Float64Array, n: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (top.length === n && values[i]! <= values[top[n - 1]!]!) continue;
+    let at = top.length === n ? n - 1 : top.length;
+    while (at > 0 && values[top[at - 1]!]! < values[i]!) at--;
+    top.splice(at, 0, i);
+    if (top.length > n) top.pop();
+  }
+  return top;
 }
 
 function round(value: number): number {

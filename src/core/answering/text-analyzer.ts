@@ -55,6 +55,32 @@ export class TextAnalyzer {
     return out;
   }
 
+  /**
+   * Features for the intent model: every word (stopwords kept: "how old are you" is not "how are
+   * you"), synonyms expanded and stemmed, as "w:" unigrams and "b:" pairs of neighbours, and
+   * the character n-grams of 3 to 5 letters of each word with its boundaries ("<pass", "word>"),
+   * which carry typos, compounds and inflections the stemmer misses. Repeats are kept (counts).
+   */
+  features(text: string): string[] {
+    const tokens = this.tokenize(text.slice(0, 2000));
+    const words: string[] = [];
+    const out: string[] = [];
+    for (const token of tokens) {
+      const expanded = this.synonyms[token];
+      const parts = expanded === undefined ? [token] : expanded.split(' ').filter(Boolean);
+      for (const part of parts) words.push(this.stem(part));
+      const bounded = `<${token}>`;
+      for (let n = 3; n <= 5; n++) {
+        for (let i = 0; i + n <= bounded.length; i++) out.push(`c:${bounded.slice(i, i + n)}`);
+      }
+    }
+    for (let i = 0; i < words.length; i++) {
+      out.push(`w:${words[i]}`);
+      if (i + 1 < words.length) out.push(`b:${words[i]} ${words[i + 1]}`);
+    }
+    return out;
+  }
+
   /** The distinct terms of a text, in order of first appearance. */
   analyze(text: string): string[] {
     const seen = new Set<string>();

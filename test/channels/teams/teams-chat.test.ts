@@ -36,6 +36,7 @@ describe('Teams: employees', () => {
     expect(h.connector.postsTo(CHANNEL_THREAD)).toHaveLength(1);
     expect(FakeConnector.textOf(h.connector.postsTo(CHANNEL_THREAD)[0])).toMatch(/password/i);
     await h.send(teamsMessage({ text: 'same here', from: { aad: '44444444-4444-4444-8444-444444444444', name: 'Bystander' }, conversation: { id: CHANNEL_THREAD, conversationType: 'channel' } }));
+    await h.send(teamsMessage({ text: 'mine', conversation: { id: '19:general@thread.tacv2;messageid=1700000000002', conversationType: 'channel' } }));
     await h.settle();
     expect(h.connector.postsTo(CHANNEL_THREAD)).toHaveLength(1);
   });

@@ -1,0 +1,116 @@
+// CLINC150 benchmark (Larson et al., EMNLP 2019) of the bot's own answer engine, in the
+// paper's "oos-threshold" setting: the knowledge base is made from the training utterances
+// (one article per intent), no out-of-scope data is learnt from (oos_train is never read),
+// the answer threshold is chosen on val + oos_val, and the chosen split is evaluated.
+//
+//   npm run bench:clinc -- --data FILE [--split val|test] [--shots N]
+//
+// The last line printed is JSON.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { AnswerEngine, defaultThresholds } from '../core/answering/answer-engine.js';
+import { askAll, chooseThreshold, METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, type ScopeMetrics } from '../evaluation/scope-metrics.js';
+import { clincArticles, clincQuestions, readClinc, type ClincSplit } from './clinc-data.js';
+
+export interface ClincBenchOptions {
+  data: string;
+  split?: ClincSplit;
+  shots?: number;
+}
+
+export interface ClincBenchResult extends ScopeMetrics {
+  split: ClincSplit;
+  shots: number | null;
+  articles: number;
+  questionsIndexed: number;
+  threshold: number;
+  /** What the threshold gave on val + oos_val when it was chosen. */
+  chosenOn: { inScopeAccuracy: number; oosRecall: number };
+  indexMs: number;
+  rssMB: number;
+}
+
+export function runClincBench(options: ClincBenchOptions): ClincBenchResult {
+  const split = options.split ?? 'val';
+  const data = readClinc(path.resolve(options.data));
+  const articles = clincArticles(data.train, options.shots);
+  const evaluated = clincQuestions(data, split); // fails early when the split is missing
+  const validation = clincQuestions(data, 'val');
+
+  const start = performance.now();
+  const engine = new AnswerEngine(articles, defaultThresholds);
+  const indexMs = performance.now() - start;
+
+  // Choose the answer threshold on val + oos_val from the engine's own confidences...
+  const chosen = chooseThreshold(askAll(engine, validation));
+  // ...and evaluate the split with the engine deciding at that threshold, as the bot would.
+  const tuned = engine.withThresholds({ answer: chosen.threshold, suggest: Math.min(chosen.threshold, defaultThresholds.suggest) });
+  const metrics = scopeMetrics(askAll(tuned, evaluated));
+  return {
+    ...metrics,
+    split,
+    shots: options.shots ?? null,
+    articles: articles.length,
+    questionsIndexed: articles.reduce((n, a) => n + a.questions.length, 0),
+    threshold: chosen.threshold,
+    chosenOn: { inScopeAccuracy: chosen.inScopeAccuracy, oosRecall: chosen.oosRecall },
+    indexMs,
+    rssMB: process.memoryUsage().rss / 2 ** 20,
+  };
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      split: { type: 'string', default: 'val' },
+      shots: { type: 'string' },
+    },
+  });
+  if (!values.data) throw new Error('usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N]');
+  if (values.split !== 'val' && values.split !== 'test') throw new Error(`--split must be val or test, not "${values.split}"`);
+  const shots = values.shots === undefined ? undefined : Number(values.shots);
+  if (shots !== undefined && !(Number.isInteger(shots) && shots > 0)) throw new Error(`--shots must be a positive whole number, not "${values.shots}"`);
+
+  const result = runClincBench({ data: values.data, split: values.split, ...(shots === undefined ? {} : { shots }) });
+  console.log(
+    `CLINC150-format file ${values.data}: ${result.articles} articles from ${result.questionsIndexed} training utterances` +
+      `${shots === undefined ? '' : ` (${shots} per intent)`}, index built in ${result.indexMs.toFixed(0)} ms; oos_train not used.`,
+  );
+  console.log(
+    `Answer threshold ${result.threshold} chosen on val + oos_val (maximising in-scope accuracy + out-of-scope recall): ` +
+      `${(100 * result.chosenOn.inScopeAccuracy).toFixed(2)}% / ${(100 * result.chosenOn.oosRecall).toFixed(2)}% there.`,
+  );
+  for (const line of METRIC_DEFINITIONS) console.log(line);
+  console.log(`Split evaluated: ${result.split} + oos_${result.split}`);
+  console.table([...metricsTable(result), { metric: 'memory (RSS MB)', value: result.rssMB.toFixed(0) }]);
+  const rounded = roundedMetrics(result);
+  console.log(
+    JSON.stringify({
+      split: result.split,
+      shots: result.shots,
+      articles: result.articles,
+      questionsIndexed: result.questionsIndexed,
+      threshold: result.threshold,
+      inScopeAccuracy: rounded.inScopeAccuracy,
+      oosRecall: rounded.oosRecall,
+      oosPrecision: rounded.oosPrecision,
+      top3Recall: rounded.top3Recall,
+      mrr: rounded.mrr,
+      medianMs: rounded.medianMs,
+      p99Ms: rounded.p99Ms,
+      indexMs: Math.round(result.indexMs),
+      rssMB: Math.round(result.rssMB),
+    }),
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    main();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,168 @@
+import type { TextAnalyzer } from './text-analyzer.js';
+
+/** A sparse, L2-normalised TF-IDF vector: feature ids and their weights. */
+export interface SparseVector {
+  idx: Int32Array;
+  val: Float32Array;
+  /** Share (0-1) of the text's TF-IDF weight (squared) in features the articles use: low for a text about something else. */
+  known: number;
+}
+
+export interface IntentModelSettings {
+  /** Passes of stochastic gradient descent over the examples. */
+  epochs: number;
+  /** Learning rate of the first pass; pass e uses rate / (1 + e). */
+  learningRate: number;
+  /** Above this many weights (features x articles) the model is not trained; see `trained`. */
+  maxWeights: number;
+}
+
+export const defaultIntentModelSettings: IntentModelSettings = { epochs: 30, learningRate: 4, maxWeights: 16_000_000 };
+
+/**
+ * A multinomial logistic regression (softmax) over the articles, trained when the index is
+ * built on the ways each article is asked (its questions and title): one class per article,
+ * TF-IDF features of words, word pairs and character n-grams (TextAnalyzer.features). It learns
+ * which words tell articles apart, including words a stopword list would drop ("how old are
+ * you" against "how are you"), and gives a probability per article, the basis of the answer's
+ * confidence.
+ *
+ * Weights are a dense features x articles matrix. A knowledge base too large for it
+ * (`maxWeights`, 64 MB) gets no model (`trained` is false): the engine then ranks and
+ * calibrates with the keyword search alone, as it did before the model existed.
+ */
+export class IntentModel {
+  private readonly vocabulary = new Map<string, number>();
+  private idf: Float32Array = new Float32Array(0);
+  private unknownIdf = 1;
+  /** Weights, feature-major: weights[feature * classes + class]. */
+  private weights: Float32Array = new Float32Array(0);
+  private bias: Float32Array;
+  readonly trained: boolean;
+
+  constructor(
+    examples: ReadonlyArray<{ text: string; label: number }>,
+    readonly classes: number,
+    private readonly analyzer: TextAnalyzer,
+    settings: IntentModelSettings = defaultIntentModelSettings,
+  ) {
+    this.bias = new Float32Array(classes);
+    const featureLists: string[][] = [];
+    const df = new Map<string, number>();
+    let fits = classes > 1;
+    for (const example of examples) {
+      if (!fits) break;
+      const features = analyzer.features(example.text);
+      featureLists.push(features);
+      for (const key of new Set(features)) df.set(key, (df.get(key) ?? 0) + 1);
+      // Stop as soon as the weight matrix would be too large: no time or memory is spent on a model that cannot be trained.
+      fits = df.size * classes <= settings.maxWeights;
+    }
+    this.trained = fits;
+    if (!fits) return;
+    for (const key of df.keys()) this.vocabulary.set(key, this.vocabulary.size);
+    const n = examples.length;
+    this.idf = new Float32Array(this.vocabulary.size);
+    for (const [key, id] of this.vocabulary) this.idf[id] = Math.log((n + 1) / ((df.get(key) ?? 0) + 1)) + 1;
+    this.unknownIdf = Math.log(n + 1) + 1;
+    const vectors = featureLists.map((features) => this.vectorOf(features));
+    this.train(vectors, Int32Array.from(examples.map((e) => e.label)), settings);
+  }
+
+  /** The TF-IDF vector of a text; unknown features count in the norm (they make the text less like any article) but carry no weight. */
+  vector(text: string): SparseVector {
+    return this.vectorOf(this.analyzer.features(text));
+  }
+
+  /** Probability of each article for a text (sums to 1), or all zeros when the text has no known feature or the model is not trained. */
+  probabilities(vector: SparseVector): Float64Array {
+    const scores = new Float64Array(this.classes);
+    if (!this.trained || vector.idx.length === 0) return scores;
+    const c = this.classes;
+    for (let k = 0; k < c; k++) scores[k] = this.bias[k]!;
+    for (let j = 0; j < vector.idx.length; j++) {
+      const offset = vector.idx[j]! * c;
+      const x = vector.val[j]!;
+      for (let k = 0; k < c; k++) scores[k]! += x * this.weights[offset + k]!;
+    }
+    return softmaxInPlace(scores);
+  }
+
+  private vectorOf(features: string[]): SparseVector {
+    const counts = new Map<string, number>();
+    for (const key of features) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const idx: number[] = [];
+    const val: number[] = [];
+    let norm = 0;
+    for (const [key, tf] of counts) {
+      const id = this.vocabulary.get(key);
+      const weight = (1 + Math.log(tf)) * (id === undefined ? this.unknownIdf : this.idf[id]!);
+      norm += weight * weight;
+      if (id === undefined) continue;
+      idx.push(id);
+      val.push(weight);
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    let known = 0;
+    for (const v of val) known += v * v;
+    return { idx: Int32Array.from(idx), val: Float32Array.from(val, (v) => v * scale), known: norm > 0 ? known / norm : 0 };
+  }
+
+  /** Stochastic gradient descent on the softmax cross-entropy, in a fixed pseudo-random order (same data, same model). */
+  private train(vectors: SparseVector[], labels: Int32Array, settings: IntentModelSettings): void {
+    const c = this.classes;
+    this.weights = new Float32Array(this.vocabulary.size * c);
+    const order = Int32Array.from(vectors.keys());
+    const scores = new Float64Array(c);
+    const active = new Int32Array(c);
+    let seed = 12345;
+    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let epoch = 0; epoch < settings.epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
+      }
+      const rate = settings.learningRate / (1 + epoch);
+      for (const example of order) {
+        const v = vectors[example]!;
+        for (let k = 0; k < c; k++) scores[k] = this.bias[k]!;
+        for (let j = 0; j < v.idx.length; j++) {
+          const offset = v.idx[j]! * c;
+          const x = v.val[j]!;
+          for (let k = 0; k < c; k++) scores[k]! += x * this.weights[offset + k]!;
+        }
+        softmaxInPlace(scores);
+        scores[labels[example]!]! -= 1;
+        // Only classes with a gradient worth applying are updated: after a few passes that is a handful.
+        let n = 0;
+        for (let k = 0; k < c; k++) if (scores[k]! > 1e-4 || scores[k]! < -1e-4) active[n++] = k;
+        for (let a = 0; a < n; a++) {
+          const k = active[a]!;
+          this.bias[k]! -= rate * scores[k]!;
+        }
+        for (let j = 0; j < v.idx.length; j++) {
+          const offset = v.idx[j]! * c;
+          const x = rate * v.val[j]!;
+          for (let a = 0; a < n; a++) {
+            const k = active[a]!;
+            this.weights[offset + k]! -= x * scores[k]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+function softmaxInPlace(scores: Float64Array): Float64Array {
+  let max = -Infinity;
+  for (const s of scores) if (s > max) max = s;
+  let sum = 0;
+  for (let k = 0; k < scores.length; k++) {
+    scores[k] = Math.exp(scores[k]! - max);
+    sum += scores[k]!;
+  }
+  for (let k = 0; k < scores.length; k++) scores[k]! /= sum;
+  return scores;
+}

@@ -1,0 +1,94 @@
+// Answer quality of a knowledge base on labelled questions, with the bot's own engine.
+//
+//   npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25]
+//
+// FILE.jsonl: one {"text": ..., "expected": articleId | null} per line (null: should not answer).
+// Prints a table, then one JSON line with every figure.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { AnswerEngine, defaultThresholds, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import { evaluate, readQuestions } from './evaluate-questions.js';
+import { METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, scoreQuestion, type ScopeMetrics } from './scope-metrics.js';
+
+export interface KbEvalResult extends ScopeMetrics {
+  articles: number;
+  thresholds: AnswerThresholds;
+  /** In-scope questions whose expected article was answered or offered as a "did you mean" choice. */
+  answeredOrOffered: number;
+  /** Questions answered outright with a wrong article, or answered when they should not be. */
+  confidentWrong: number;
+  /** Out-of-scope questions that got "I don't have an answer" (not even a "did you mean"). */
+  oosDeclined: number;
+  indexMs: number;
+}
+
+export async function runKbEval(options: { kb: string; queries: string; thresholds?: AnswerThresholds }): Promise<{ result: KbEvalResult; problems: string[] }> {
+  const kb = await loadKnowledgeBase(path.resolve(options.kb));
+  const questions = readQuestions(path.resolve(options.queries));
+  const known = new Set(kb.articles.map((a) => a.id));
+  const unknown = [...new Set(questions.map((q) => q.expected).filter((id): id is string => id !== null && !known.has(id)))];
+  if (unknown.length > 0) throw new Error(`${options.queries}: expected articles not in the knowledge base: ${unknown.join(', ')}`);
+  const thresholds = options.thresholds ?? defaultThresholds;
+  const start = performance.now();
+  const engine = new AnswerEngine(kb.articles, thresholds);
+  const indexMs = performance.now() - start;
+  const report = evaluate(engine, questions);
+  const metrics = scopeMetrics(report.outcomes.map((o) => scoreQuestion(o.question.expected, o.result, o.ms)));
+  return {
+    result: {
+      ...metrics,
+      articles: kb.articles.length,
+      thresholds,
+      answeredOrOffered: report.inScope === 0 ? 0 : (report.answeredCorrect + report.suggestedCorrect) / report.inScope,
+      confidentWrong: report.confidentWrong,
+      oosDeclined: report.outOfScope === 0 ? 0 : report.outOfScopeDeclined / report.outOfScope,
+      indexMs,
+    },
+    problems: kb.problems.map(formatProblem),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      kb: { type: 'string', default: 'knowledge-base' },
+      queries: { type: 'string' },
+      answer: { type: 'string' },
+      suggest: { type: 'string' },
+    },
+  });
+  if (!values.queries) throw new Error('usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25]');
+  const thresholds = {
+    answer: values.answer === undefined ? defaultThresholds.answer : Number(values.answer),
+    suggest: values.suggest === undefined ? defaultThresholds.suggest : Number(values.suggest),
+  };
+  const { result, problems } = await runKbEval({ kb: values.kb, queries: values.queries, thresholds });
+  for (const problem of problems) console.log(`article skipped: ${problem}`);
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  console.log(`knowledge base ${values.kb}: ${result.articles} articles, index built in ${result.indexMs.toFixed(0)} ms; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`);
+  for (const line of METRIC_DEFINITIONS) console.log(line);
+  console.table([
+    ...metricsTable(result),
+    { metric: 'answered or offered (in scope, bot)', value: pct(result.answeredOrOffered) },
+    { metric: 'confident wrong answers (bot)', value: String(result.confidentWrong) },
+    { metric: '"no answer" to out-of-scope (bot)', value: pct(result.oosDeclined) },
+  ]);
+  const rounded = roundedMetrics(result);
+  console.log(
+    JSON.stringify({
+      ...rounded,
+      answeredOrOffered: Number(result.answeredOrOffered.toFixed(4)),
+      oosDeclined: Number(result.oosDeclined.toFixed(4)),
+      indexMs: Math.round(result.indexMs),
+    }),
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: Error) => {
+    console.error(error.message);
+    process.exitCode = 1;
+  });
+}
