@@ -139,6 +139,29 @@ export function chooseThreshold(scored: readonly ScoredQuestion[]): { threshold:
   return best;
 }
 
+/**
+ * The trade-off curve: the best in-scope accuracy any threshold reaches while rejecting at least
+ * `minRecall` of the out-of-scope questions, and that threshold.
+ */
+export function bestAccuracyAtRecall(scored: readonly ScoredQuestion[], minRecall: number): { threshold: number; inScopeAccuracy: number; oosRecall: number } {
+  const inScope = scored.filter((q) => q.expected !== null).length;
+  const outOfScope = scored.length - inScope;
+  const sorted = [...scored].sort((a, b) => b.confidence - a.confidence);
+  let correct = 0;
+  let oosAnswered = 0;
+  let best = { threshold: (sorted[0]?.confidence ?? 0) + 0.001, inScopeAccuracy: 0, oosRecall: outOfScope === 0 ? 0 : 1 };
+  for (let i = 0; i < sorted.length; i++) {
+    const q = sorted[i]!;
+    if (q.expected === null) oosAnswered++;
+    else if (q.ranked[0] === q.expected) correct++;
+    if (i + 1 < sorted.length && sorted[i + 1]!.confidence === q.confidence) continue;
+    const recall = outOfScope === 0 ? 0 : 1 - oosAnswered / outOfScope;
+    const acc = ratio(correct, inScope);
+    if (recall >= minRecall && acc > best.inScopeAccuracy) best = { threshold: q.confidence, inScopeAccuracy: acc, oosRecall: recall };
+  }
+  return best;
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;

@@ -209,13 +209,15 @@ export class AnswerEngine {
       const next = rank === 0 ? (ranked[1]?.p ?? 0) : first!.p;
       const sure = Math.max(0, entry.p - s.probabilityMargin * Math.min(next, entry.p));
       const mixed = s.confidenceProbabilityWeight * sure * familiarity + (1 - s.confidenceProbabilityWeight) * (rank === 0 ? keywordConfidence : calibrate(entry.kw?.coverage ?? 0, 0) * (entry.score / first!.score));
-      return round(Math.min(1, rank === 0 ? mixed * distinct : mixed));
+      return round(Math.min(1, mixed * distinct));
     };
+    const topConfidence = first ? confidenceOf(first, 0) : 0;
     const candidates: Candidate[] = ranked.slice(0, 5).map((entry, rank) => ({
       articleId: entry.id,
       title: this.articles.get(entry.id)?.title ?? entry.id,
       score: round(entry.score),
-      confidence: confidenceOf(entry, rank),
+      // A runner-up is never more certain than the best article.
+      confidence: rank === 0 ? topConfidence : Math.min(topConfidence, confidenceOf(entry, rank)),
       probability: round(entry.p),
       keyword: round(entry.kw?.value ?? 0),
     }));
