@@ -53,6 +53,7 @@ const envSchema = z
       .default('HD'),
     TICKET_DEFAULT_TIER: z.enum(tiers).default('L2'),
     MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(40_000).default(4000),
+    SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     LOCAL_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces').optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
@@ -115,6 +116,10 @@ export interface Config {
   ticketKeyPrefix: string;
   ticketDefaultTier: (typeof tiers)[number];
   maxMessageChars: number;
+  /** A guided script silent for longer than this ends politely. */
+  scriptTimeoutMinutes: number;
+  /** CHECK_* variables: targets for guided scripts' automatic checks. */
+  checkVariables: Record<string, string>;
   localUser: string | undefined;
   port: number;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are. */
@@ -180,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketKeyPrefix: e.TICKET_KEY_PREFIX,
     ticketDefaultTier: e.TICKET_DEFAULT_TIER,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,
+    checkVariables: Object.fromEntries(Object.entries(present).filter(([name]) => /^CHECK_[A-Z0-9_]+$/.test(name))) as Record<string, string>,
     localUser: e.LOCAL_USER,
     port: e.PORT,
     slack:

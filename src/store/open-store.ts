@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
+import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
 import type { AddressBook, DeliveryLog, TicketThreadStore } from '../core/tickets/ticket-threads.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
+import { PrismaScriptRunLog } from './prisma/prisma-script-run-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
 import { PrismaAddressBook, PrismaDeliveryLog, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
 
@@ -19,6 +21,7 @@ export interface Store {
   ticketThreads: TicketThreadStore;
   deliveries: DeliveryLog;
   addresses: AddressBook;
+  scriptRuns: ScriptRunLog;
   /** What was migrated at open (for the start-up log). */
   migrated: string[];
   location: string;
@@ -44,6 +47,7 @@ export async function openSqliteStore(file: string, migrationsDir = defaultMigra
     ticketThreads: new PrismaTicketThreadStore(prisma),
     deliveries: new PrismaDeliveryLog(prisma),
     addresses: new PrismaAddressBook(prisma),
+    scriptRuns: new PrismaScriptRunLog(prisma),
     migrated,
     location: file,
     prisma,

@@ -36,7 +36,7 @@ export const MESSAGE_SHORTCUT = 'create_ticket_from_message';
 export const HOME_NEW_TICKET = 'home.new_ticket';
 export const TICKET_REACTION = 'ticket';
 /** Action ids the app answers; anything else gets a polite "unknown button". */
-const KNOWN_ACTIONS = /^(feedback|article|suggestions|ticket|home)\./;
+const KNOWN_ACTIONS = /^(feedback|article|suggestions|ticket|home|script)\./;
 
 /** What inputs each ticket action needs before it can run. */
 const ACTION_INPUTS: Record<string, ActionInput | undefined> = {
@@ -396,7 +396,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     });
 
     // Buttons from other apps' or older versions' messages: acknowledge and say so.
-    app.action(/^(?!(feedback|article|suggestions|ticket|home)\.)/, async ({ ack, body }) => {
+    app.action(/^(?!(feedback|article|suggestions|ticket|home|script)\.)/, async ({ ack, body }) => {
       await ack();
       const channel = 'channel' in body ? body.channel?.id : undefined;
       await tell(body.user.id, "Sorry, I don't know that button. It may belong to an older message; please ask me again.", channel ? { channel } : undefined);

@@ -4,10 +4,11 @@ import type { QuestionLog } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import type { Logger } from '../logger.js';
+import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
 import { validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import type { Ticket, Tier } from '../tickets/ticket.js';
+import type { Priority, Ticket, Tier } from '../tickets/ticket.js';
 import type { ConversationState, ConversationStore, StoredMessage } from './conversation-store.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { actions, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
@@ -26,6 +27,8 @@ export interface ConversationDeps {
   questions: QuestionLog;
   tickets: TicketService;
   logger: Logger;
+  /** Guided scripts; without them the bot answers and opens tickets only. */
+  scripts?: ScriptDialogue;
   options?: ConversationOptions;
 }
 
@@ -102,8 +105,26 @@ export class ConversationService {
     if (HUMAN.test(text)) return this.openTicket(turn, state, transcript);
     const relayed = await this.relayToOpenTicket(turn, text, state);
     if (relayed) return [relayed];
-    if (GREETING.test(text)) return [{ kind: 'text', markdown: INTRO }];
-    if (THANKS.test(text)) return [{ kind: 'text', markdown: "You're welcome! Ask me anytime." }];
+    const scripts = this.deps.scripts;
+    const notices: Reply[] = [];
+    const expired = await scripts?.expire(state.script, turn.conversationKey);
+    if (expired) {
+      delete state.script;
+      notices.push({ kind: 'text', markdown: expired });
+    }
+    if (scripts && state.script) {
+      const scripted = await scripts.onText(state.script, text, turn.conversationKey);
+      if (scripted) return this.applyScript(turn, state, transcript, scripted);
+    }
+    if (GREETING.test(text)) return [...notices, { kind: 'text', markdown: INTRO }];
+    if (THANKS.test(text)) return [...notices, { kind: 'text', markdown: "You're welcome! Ask me anytime." }];
+    const replies = await this.answerQuestion(turn, text, state, transcript);
+    // A question asked in the middle of a walkthrough is answered; the walkthrough waits.
+    if (scripts && state.script) replies.push(scripts.pausedNote(state.script));
+    return [...notices, ...replies];
+  }
+
+  private async answerQuestion(turn: Turn, text: string, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
 
     const result = this.deps.engine().ask(text);
     const questionId = randomUUID();
@@ -130,8 +151,18 @@ export class ConversationService {
     state.recentQuestionIds = [...(state.recentQuestionIds ?? []), questionId].slice(-RECENT_QUESTIONS);
     delete state.offered;
 
-    if (result.outcome === 'answered') return [this.answerReply(result.article, result.confidence, questionId)];
+    if (result.outcome === 'answered') {
+      const reply = this.answerReply(result.article, result.confidence, questionId);
+      const script = !state.script && this.deps.scripts ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey) : {};
+      if (script.start) return this.applyScript(turn, state, transcript, script.start);
+      if (script.offer && reply.kind === 'answer') reply.choices.unshift(script.offer);
+      return [reply];
+    }
     if (result.outcome === 'suggested') {
+      // Unsure between articles, but the words are a script's own trigger: walk them through it.
+      const first = result.candidates[0];
+      const script = first && !state.script && this.deps.scripts ? await this.deps.scripts.forAnswer(first, text, turn.conversationKey) : {};
+      if (script.start) return this.applyScript(turn, state, transcript, script.start);
       state.offered = result.candidates.map((a) => a.id);
       return [
         {
@@ -179,7 +210,10 @@ export class ConversationService {
         await this.deps.questions.choose(state.lastQuestion.id, article.id);
         state.lastQuestion = { ...state.lastQuestion, articleId: article.id, category: article.category };
         delete state.offered;
-        return [this.answerReply(article, null, state.lastQuestion.id)];
+        const reply = this.answerReply(article, null, state.lastQuestion.id);
+        const offer = this.deps.scripts?.offerFor(article);
+        if (offer && reply.kind === 'answer') reply.choices.unshift(offer);
+        return [reply];
       }
       case actions.noneOfThese:
         delete state.offered;
@@ -192,6 +226,20 @@ export class ConversationService {
         ];
       case actions.talkToHuman:
         return this.openTicket(turn, state, transcript);
+      case scriptActions.start:
+      case scriptActions.choice:
+      case scriptActions.restart:
+      case scriptActions.resume:
+      case scriptActions.stop:
+      case scriptActions.rate: {
+        const scripts = this.deps.scripts;
+        if (!scripts) return [staleButton()];
+        const expired = await scripts.expire(state.script, turn.conversationKey);
+        if (expired) delete state.script;
+        const result = await scripts.onAction(action.id, action.value, state.script, turn.conversationKey);
+        if (result === 'stale') return [...(expired ? [{ kind: 'text' as const, markdown: expired }] : []), staleButton()];
+        return this.applyScript(turn, state, transcript, result);
+      }
       case actions.ticketFromMessage:
         return this.openTicketFromMessage(turn, state);
       default:
@@ -276,7 +324,34 @@ export class ConversationService {
     return [...new Set([...this.deps.engine().categories(), 'general'])].sort();
   }
 
-  private async openTicket(turn: Turn, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
+  /** Keeps the script session and, when the script escalates, opens the ticket with everything it collected. */
+  private async applyScript(turn: Turn, state: ConversationState, transcript: StoredMessage[], result: ScriptTurn): Promise<Reply[]> {
+    if (result.session) state.script = result.session;
+    else delete state.script;
+    if (!result.escalate) return result.replies;
+    const e = result.escalate;
+    const ticketReplies = await this.openTicket(turn, state, transcript, {
+      subject: e.script.title,
+      detail: e.summary,
+      collected: e.collected,
+      tier: e.tier,
+      priority: e.priority,
+      category: e.script.category,
+    });
+    const ticketKey = state.ticketKey ?? null;
+    await this.deps.scripts!.finish(e.session, turn.conversationKey, 'escalated', ticketKey);
+    return [...result.replies, ...ticketReplies];
+  }
+
+  private async openTicket(
+    turn: Turn,
+    state: ConversationState,
+    transcript: StoredMessage[],
+    from?: { subject: string; detail: string; collected: Record<string, unknown>; tier: Tier; priority: Priority; category: string },
+  ): Promise<Reply[]> {
+    // "Talk to a human" in the middle of a walkthrough: the engineers get its answers too.
+    const session = !from && state.script && this.deps.scripts ? state.script : undefined;
+    const viaScript = from ?? (session ? { subject: this.deps.scripts!.script(session.scriptId)?.title ?? session.scriptId, detail: this.deps.scripts!.summary(session), collected: { script: session.scriptId, answers: session.answers, checks: session.checks, path: session.path } } : undefined);
     if (state.ticketKey) {
       const existing = await this.deps.tickets.get(state.ticketKey).catch(() => null);
       if (existing && openStatuses.includes(existing.status)) {
@@ -291,18 +366,23 @@ export class ConversationService {
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
-      subject: question?.text ?? 'Help requested in chat',
+      subject: question?.text ?? viaScript?.subject ?? 'Help requested in chat',
       description: [
         question ? `Question: ${question.text}` : 'The employee asked to talk to a person.',
         tried ? `The bot suggested "${tried.title}" (${tried.path}); it did not solve the problem.` : 'The bot had no article that fits.',
+        ...(viaScript ? ['', viaScript.detail] : []),
       ].join('\n'),
       question: question?.text ?? null,
       transcript: lines.map((line) => ({ author: line.author, text: line.text, at: line.at.toISOString() })),
-      collected: { questionId: question?.id ?? null, articleTried: tried?.id ?? null },
-      category: question?.category ?? 'general',
-      ...(question?.escalateTo ? { tier: question.escalateTo as Tier } : {}),
+      collected: { questionId: question?.id ?? null, articleTried: tried?.id ?? null, ...(viaScript ? viaScript.collected : {}) },
+      category: from?.category ?? question?.category ?? 'general',
+      ...(from ? { tier: from.tier, priority: from.priority } : question?.escalateTo ? { tier: question.escalateTo as Tier } : {}),
     });
     state.ticketKey = ticket.key;
+    if (session) {
+      await this.deps.scripts!.finish(session, turn.conversationKey, 'human', ticket.key);
+      delete state.script;
+    }
     return [
       {
         kind: 'ticket',

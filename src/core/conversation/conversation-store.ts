@@ -1,3 +1,5 @@
+import type { ScriptSession } from '../scripts/script-runner.js';
+
 /** A transcript line as stored. */
 export interface StoredMessage {
   author: 'user' | 'bot' | 'agent';
@@ -18,6 +20,8 @@ export interface ConversationState {
   offered?: string[];
   /** Key of the ticket opened from this conversation, if any. */
   ticketKey?: string;
+  /** The guided script in progress, if any. */
+  script?: ScriptSession;
 }
 
 /** Conversation state and transcript. Implementations: PrismaConversationStore. */

@@ -1,0 +1,54 @@
+import { lookup } from 'node:dns/promises';
+import { connect } from 'node:net';
+import type { Check } from '../core/scripts/script.js';
+import type { CheckResult, CheckRunner } from '../core/scripts/script-runner.js';
+
+/** Runs guided scripts' automatic checks over the network; every check ends within its timeout. */
+export class NetworkCheckRunner implements CheckRunner {
+  async run(check: Check): Promise<CheckResult> {
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    try {
+      switch (check.type) {
+        case 'http': {
+          const response = await fetch(check.url, { method: 'GET', redirect: 'follow', signal: AbortSignal.timeout(check.timeout_ms) });
+          await response.body?.cancel();
+          const ok = check.expect_status ? check.expect_status.includes(response.status) : response.status >= 200 && response.status < 400;
+          return { ok, detail: `HTTP ${response.status} in ${ms()} ms`, ms: ms() };
+        }
+        case 'dns': {
+          const address = await withTimeout(lookup(check.host), check.timeout_ms);
+          return { ok: true, detail: `${check.host} resolves to ${address.address} (${ms()} ms)`, ms: ms() };
+        }
+        case 'tcp':
+          await withTimeout(tcpConnect(check.host, check.port), check.timeout_ms);
+          return { ok: true, detail: `${check.host}:${check.port} accepts connections (${ms()} ms)`, ms: ms() };
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.name === 'TimeoutError' ? 'timed out' : error.message) : String(error);
+      return { ok: false, detail: `${reason === 'timed out' ? `timed out after ${check.timeout_ms} ms` : reason}`, ms: ms() };
+    }
+  }
+}
+
+function tcpConnect(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

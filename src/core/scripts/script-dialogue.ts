@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { AnswerEngine } from '../answering/answer-engine.js';
+import type { Article } from '../knowledge/article.js';
+import type { Choice, Reply } from '../conversation/turn.js';
+import type { Priority, Tier } from '../tickets/ticket.js';
+import type { Script } from './script.js';
+import type { ScriptRunLog, ScriptRunRecord } from './script-run-log.js';
+import type { ScriptOutput, ScriptProgress, ScriptRunner, ScriptSession } from './script-runner.js';
+
+/** Action ids of script buttons. */
+export const scriptActions = {
+  start: 'script.start',
+  choice: 'script.choice',
+  restart: 'script.restart',
+  resume: 'script.resume',
+  stop: 'script.stop',
+  rate: 'script.rate',
+} as const;
+
+/** What the conversation must do after a script turn. */
+export interface ScriptTurn {
+  replies: Reply[];
+  session: ScriptSession | null;
+  /** An escalate step was reached: open a ticket with this. */
+  escalate?: { tier: Tier; priority: Priority; summary: string; collected: Record<string, unknown>; script: Script; session: ScriptSession };
+}
+
+export interface ScriptDialogueDeps {
+  runner: ScriptRunner;
+  scripts: () => ReadonlyMap<string, Script>;
+  /** An engine over the scripts' triggers, to start a script straight from a question. */
+  triggerEngine: () => AnswerEngine | null;
+  runs: ScriptRunLog;
+  /** A session silent for longer than this is ended politely. */
+  timeoutMinutes: number;
+  now?: () => Date;
+}
+
+const STOP = /^(stop|cancel|quit|exit|end)( (it|this|the walkthrough))?[!. ]*$/i;
+const CONTINUE = /^(continue|resume|go on)[!. ]*$/i;
+const TALK_TO_HUMAN_ACTION = 'ticket.open';
+
+/** Guided scripts inside a conversation: starting, answering, pausing, timing out, ending. */
+export class ScriptDialogue {
+  constructor(private readonly deps: ScriptDialogueDeps) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  script(id: string): Script | undefined {
+    return this.deps.scripts().get(id);
+  }
+
+  /** Ends a session that has been silent too long; returns the notice to show, if it did. */
+  expire(session: ScriptSession | undefined, conversationKey: string): Promise<string | null> {
+    if (!session) return Promise.resolve(null);
+    const idle = this.now().getTime() - new Date(session.updatedAt).getTime();
+    if (idle <= this.deps.timeoutMinutes * 60_000) return Promise.resolve(null);
+    const title = this.script(session.scriptId)?.title ?? 'walkthrough';
+    return this.finish(session, conversationKey, 'abandoned', null).then(
+      () => `Your walkthrough *${title}* timed out after ${this.deps.timeoutMinutes} minutes without an answer, so I closed it. You can start it again any time.`,
+    );
+  }
+
+  /**
+   * A question answered by an article: start its script right away when the question matches
+   * the script's own triggers, otherwise offer it with a "Walk me through it" button.
+   */
+  async forAnswer(article: Article, question: string, conversationKey: string): Promise<{ start?: ScriptTurn; offer?: Choice }> {
+    const script = article.script ? this.script(article.script) : undefined;
+    if (!script) return {};
+    const triggered = this.deps.triggerEngine()?.ask(question);
+    if (triggered?.outcome === 'answered' && triggered.article.id === script.id) {
+      const started = await this.start(script.id, conversationKey);
+      return { start: { ...started, replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies] } };
+    }
+    const offer = this.offerFor(article);
+    return offer ? { offer } : {};
+  }
+
+  /** The "Walk me through it" button for an article that links a working script. */
+  offerFor(article: Article): Choice | undefined {
+    const script = article.script ? this.script(article.script) : undefined;
+    return script ? { label: 'Walk me through it', action: { id: scriptActions.start, value: script.id }, style: 'primary' } : undefined;
+  }
+
+  async start(scriptId: string, conversationKey: string): Promise<ScriptTurn> {
+    return this.turn(await this.deps.runner.start(scriptId), conversationKey);
+  }
+
+  /**
+   * Text while a script waits: the answer to a question, a choice typed out, "stop" or
+   * "continue". Anything else returns null, and the conversation treats it as a new question
+   * (the session stays, paused, with a way back).
+   */
+  async onText(session: ScriptSession, text: string, conversationKey: string): Promise<ScriptTurn | null> {
+    if (STOP.test(text)) {
+      await this.finish(session, conversationKey, 'abandoned', null);
+      return { session: null, replies: [{ kind: 'text', markdown: 'OK, I stopped the walkthrough. Ask me anything, or say *talk to a human*.' }] };
+    }
+    if (CONTINUE.test(text)) return this.reprompt(session);
+    if (this.deps.runner.isWaitingForText(session)) {
+      const progress = await this.deps.runner.answer(session, text);
+      return progress ? this.turn(progress, conversationKey) : null;
+    }
+    const index = this.deps.runner.matchChoice(session, text);
+    if (index === null) return null;
+    const progress = await this.deps.runner.choose(session, session.step, index);
+    return progress ? this.turn(progress, conversationKey) : null;
+  }
+
+  /** The note under an answer given while a script is paused. */
+  pausedNote(session: ScriptSession): Reply {
+    const title = this.script(session.scriptId)?.title ?? 'walkthrough';
+    return {
+      kind: 'text',
+      markdown: `Your walkthrough *${title}* is paused. Continue where you left off?`,
+      choices: [
+        { label: 'Continue', action: { id: scriptActions.resume, value: session.scriptId }, style: 'primary' },
+        { label: 'Stop the walkthrough', action: { id: scriptActions.stop, value: session.scriptId } },
+      ],
+    };
+  }
+
+  /** A script button. Values are references only: they must match the live session. */
+  async onAction(actionId: string, value: string | undefined, session: ScriptSession | undefined, conversationKey: string): Promise<ScriptTurn | 'stale'> {
+    switch (actionId) {
+      case scriptActions.start: {
+        if (!value || !this.script(value)) return 'stale';
+        if (session) await this.finish(session, conversationKey, 'abandoned', null);
+        return this.start(value, conversationKey);
+      }
+      case scriptActions.choice: {
+        const match = /^([a-z0-9-]+):([a-z0-9_-]+):(\d+)$/.exec(value ?? '');
+        if (!session || !match || match[1] !== session.scriptId) return 'stale';
+        const progress = await this.deps.runner.choose(session, match[2]!, Number(match[3]));
+        return progress ? this.turn(progress, conversationKey) : 'stale';
+      }
+      case scriptActions.restart: {
+        if (!session || value !== session.scriptId) return 'stale';
+        await this.finish(session, conversationKey, 'abandoned', null);
+        const started = await this.start(session.scriptId, conversationKey);
+        return { ...started, replies: [{ kind: 'text', markdown: 'Starting over.' }, ...started.replies] };
+      }
+      case scriptActions.resume:
+        return session && value === session.scriptId ? this.reprompt(session) : 'stale';
+      case scriptActions.stop:
+        if (!session || value !== session.scriptId) return 'stale';
+        await this.finish(session, conversationKey, 'abandoned', null);
+        return { session: null, replies: [{ kind: 'text', markdown: 'OK, I stopped the walkthrough.' }] };
+      case scriptActions.rate: {
+        const match = /^([0-9a-f-]{36}):([1-5])$/.exec(value ?? '');
+        if (!match || !(await this.deps.runs.rate(match[1]!, Number(match[2])))) return 'stale';
+        return { session: session ?? null, replies: [{ kind: 'text', markdown: 'Thanks for the rating!' }] };
+      }
+      default:
+        return 'stale';
+    }
+  }
+
+  /** Records how a session ended. */
+  async finish(session: ScriptSession, conversationKey: string, outcome: ScriptRunRecord['outcome'], ticketKey: string | null): Promise<string> {
+    const id = randomUUID();
+    await this.deps.runs.record({
+      id,
+      conversationKey,
+      scriptId: session.scriptId,
+      outcome,
+      path: session.path,
+      collected: collected(session),
+      ticketKey,
+      startedAt: new Date(session.startedAt),
+    });
+    return id;
+  }
+
+  /** A readable account of a session, for a ticket's description. */
+  summary(session: ScriptSession): string {
+    const script = this.script(session.scriptId);
+    const lines = [`Guided script: ${script?.title ?? session.scriptId} (${session.scriptId})`];
+    for (const [name, value] of Object.entries(session.answers)) lines.push(`- ${name}: ${value}`);
+    for (const [name, check] of Object.entries(session.checks)) lines.push(`- check ${name} (${check.target}): ${check.ok ? 'ok' : 'FAILED'}, ${check.detail}`);
+    lines.push(`Steps: ${session.path.join(' > ')}`);
+    return lines.join('\n');
+  }
+
+  private reprompt(session: ScriptSession): ScriptTurn {
+    const prompt = this.deps.runner.prompt(session);
+    const refreshed = { ...session, updatedAt: this.now().toISOString() };
+    return { session: refreshed, replies: prompt ? [this.toReply(prompt, session)] : [] };
+  }
+
+  private async turn(progress: ScriptProgress, conversationKey: string): Promise<ScriptTurn> {
+    const replies: Reply[] = [];
+    let escalate: ScriptTurn['escalate'];
+    const session = progress.session;
+    for (const output of progress.outputs) {
+      if (output.kind === 'resolved') {
+        const runId = await this.finish(session, conversationKey, 'resolved', null);
+        replies.push({
+          kind: 'text',
+          markdown: `${output.markdown}\n\nHow helpful was this walkthrough?`,
+          choices: [1, 2, 3, 4, 5].map((score) => ({ label: ['😞 1', '🙁 2', '😐 3', '🙂 4', '😀 5'][score - 1]!, action: { id: scriptActions.rate, value: `${runId}:${score}` } })),
+        });
+      } else if (output.kind === 'escalate') {
+        const script = this.script(session.scriptId)!;
+        replies.push({ kind: 'text', markdown: output.markdown });
+        escalate = { tier: output.tier, priority: output.priority, summary: this.summary(session), collected: collected(session), script, session };
+      } else {
+        replies.push(this.toReply(output, session));
+      }
+    }
+    return { replies, session: progress.ended ? null : session, ...(escalate ? { escalate } : {}) };
+  }
+
+  private toReply(output: ScriptOutput, session: ScriptSession): Reply {
+    if (output.kind !== 'ask') return { kind: 'text', markdown: output.markdown };
+    const choices: Choice[] = output.choices.map((label, i) => ({ label, action: { id: scriptActions.choice, value: `${session.scriptId}:${output.step}:${i}` } }));
+    choices.push({ label: 'Start over', action: { id: scriptActions.restart, value: session.scriptId } });
+    choices.push({ label: 'Talk to a human', action: { id: TALK_TO_HUMAN_ACTION } });
+    const question = output.choices.length === 0 ? '\n\n_Type your answer._' : '';
+    return { kind: 'text', markdown: `${output.error ? `⚠️ ${output.error}\n\n` : ''}${output.markdown}${question}`, choices };
+  }
+}
+
+function collected(session: ScriptSession): Record<string, unknown> {
+  return { script: session.scriptId, answers: session.answers, checks: session.checks, path: session.path };
+}
