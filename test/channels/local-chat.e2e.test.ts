@@ -81,4 +81,13 @@ describe('local chat, piped (npm start)', () => {
     expect(stderr).toMatch(/article skipped: broken\.md:\d+: updated: expected a date/);
     expect(stdout).toContain('Reset a forgotten password');
   });
+
+  it('walks through a guided script with numbered choices and escalates with the answers', () => {
+    const { code, stdout } = start(['cannot connect to the vpn', '2', '2'].join('\n') + '\n');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/step by step/);
+    expect(stdout).toMatch(/1\) Yes, websites open\s+2\) No, nothing loads\s+3\) Start over\s+4\) Talk to a human/);
+    expect(stdout).toMatch(/accept the Wi-Fi login page/);
+    expect(stdout).toMatch(/opened ticket HD-1001/);
+  });
 });

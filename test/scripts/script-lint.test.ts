@@ -55,7 +55,7 @@ describe('npm run kb:lint', () => {
   it('prints file:line problems, exits 1, and the other scripts stay loadable', () => {
     const { dir, cleanup } = tempDir('helpdesk-kb-');
     try {
-      cpSync(path.join(root, 'knowledge-base/network'), path.join(dir, 'network'), { recursive: true });
+      cpSync(path.join(root, 'knowledge-base/general'), path.join(dir, 'general'), { recursive: true });
       mkdirSync(path.join(dir, 'scripts'));
       writeFileSync(path.join(dir, 'scripts/broken.yaml'), `${header.replace('test-script', 'broken')}  a: { kind: message, text: Hi, next: gone }\n`);
       writeFileSync(path.join(dir, 'scripts/fine.yaml'), `${header.replace('test-script', 'fine')}  a: { kind: resolve, text: Done }\n`);

@@ -118,9 +118,10 @@ export class ConversationService {
     }
     if (GREETING.test(text)) return [...notices, { kind: 'text', markdown: INTRO }];
     if (THANKS.test(text)) return [...notices, { kind: 'text', markdown: "You're welcome! Ask me anytime." }];
+    const paused = state.script;
     const replies = await this.answerQuestion(turn, text, state, transcript);
     // A question asked in the middle of a walkthrough is answered; the walkthrough waits.
-    if (scripts && state.script) replies.push(scripts.pausedNote(state.script));
+    if (scripts && paused && state.script === paused) replies.push(scripts.pausedNote(paused));
     return [...notices, ...replies];
   }
 
@@ -160,8 +161,10 @@ export class ConversationService {
     }
     if (result.outcome === 'suggested') {
       // Unsure between articles, but the words are a script's own trigger: walk them through it.
+      // A word or two ("wifi") is too little to start a walkthrough on: offer the articles instead.
       const first = result.candidates[0];
-      const script = first && !state.script && this.deps.scripts ? await this.deps.scripts.forAnswer(first, text, turn.conversationKey) : {};
+      const enough = text.split(/\s+/).filter(Boolean).length >= 3;
+      const script = first && enough && !state.script && this.deps.scripts ? await this.deps.scripts.forAnswer(first, text, turn.conversationKey) : {};
       if (script.start) return this.applyScript(turn, state, transcript, script.start);
       state.offered = result.candidates.map((a) => a.id);
       return [

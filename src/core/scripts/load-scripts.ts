@@ -17,7 +17,8 @@ export function parseScript(source: string, file: string): { ok: true; script: S
   const fail = (field: string, message: string, line?: number) => ({ ok: false as const, problems: [{ file, field, message, severity: 'error' as const, ...(line ? { line } : {}) }] });
   if (Buffer.byteLength(source) > MAX_SCRIPT_BYTES) return fail('file', `script is larger than ${MAX_SCRIPT_BYTES / 1024} KiB`);
   const lines = new LineCounter();
-  const doc = parseDocument(source, { schema: 'core', uniqueKeys: true, prettyErrors: false, lineCounter: lines });
+  // prettyErrors fills in linePos, so a YAML mistake is reported on its own line.
+  const doc = parseDocument(source, { schema: 'core', uniqueKeys: true, prettyErrors: true, lineCounter: lines });
   const yamlProblems = [...doc.errors, ...doc.warnings];
   if (yamlProblems.length > 0) {
     return { ok: false, problems: yamlProblems.map((e) => ({ file, field: 'yaml', message: `invalid YAML: ${e.message.split('\n')[0]}`, severity: 'error' as const, line: e.linePos?.[0]?.line ?? 1 })) };

@@ -35,7 +35,7 @@ describe('Slack: employees', () => {
   });
 
   it('continues a channel conversation in its thread without a new mention, and ignores others in that thread', async () => {
-    await h.event({ type: 'app_mention', channel: CHANNEL, user: EMPLOYEE, text: '<@U0HELPBOT> vpn will not connect', ts: '1700000700.000100' });
+    await h.event({ type: 'app_mention', channel: CHANNEL, user: EMPLOYEE, text: '<@U0HELPBOT> how do I reset my password', ts: '1700000700.000100' });
     await h.settle();
     expect(h.api.of('chat.postMessage')[0]!.args.thread_ts).toBe('1700000700.000100');
     await h.event({ type: 'message', channel: CHANNEL, channel_type: 'channel', user: EMPLOYEE, text: 'how do I set up the printer', ts: '1700000701.000100', thread_ts: '1700000700.000100' });
@@ -242,5 +242,20 @@ describe('Slack: employees', () => {
     expect((await h.bot.app.tickets.get(key)).status).toBe('reopened');
     // The home view is refreshed after the change.
     expect(FakeSlackApi.textOf(h.api.of('views.publish').at(-1))).toContain('reopened');
+  });
+
+  it('runs a guided script in the thread with Block Kit buttons for its choices', async () => {
+    await h.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: 'cannot connect to the vpn', ts: '1700001400.000100' });
+    await h.settle();
+    const prompt = h.api.of('chat.postMessage').at(-1)!;
+    expect(prompt.args.thread_ts).toBe('1700001400.000100');
+    expect(buttonsOf(prompt).map((b) => b.text)).toEqual(['Yes, websites open', 'No, nothing loads', 'Start over', 'Talk to a human']);
+    const no = buttonsOf(prompt).find((b) => b.text === 'No, nothing loads')!;
+    expect(no.action_id).toMatch(/^script\.choice#/);
+    await h.interaction(buttonPress({ user: EMPLOYEE, actionId: no.action_id, value: no.value!, channel: DM, messageTs: String(prompt.response!.ts), threadTs: '1700001400.000100' }));
+    await h.settle();
+    const next = h.api.of('chat.postMessage').at(-1)!;
+    expect(next.args.thread_ts).toBe('1700001400.000100');
+    expect(FakeSlackApi.textOf(next)).toMatch(/accept the Wi-Fi login page/);
   });
 });

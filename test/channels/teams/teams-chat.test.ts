@@ -94,4 +94,16 @@ describe('Teams: employees', () => {
     await h.settle();
     expect(h.connector.postsTo(PERSONAL)).toHaveLength(1);
   });
+
+  it('runs a guided script with Adaptive Card choices', async () => {
+    h = await startTeamsHarness();
+    await h.send(teamsMessage({ text: 'cannot connect to the vpn' }));
+    await h.settle();
+    const prompt = cardOf(h.connector.postsTo(PERSONAL).at(-1))!;
+    const titles = (prompt.actions as Array<{ title: string }>).map((a) => a.title);
+    expect(titles).toEqual(['Yes, websites open', 'No, nothing loads', 'Start over', 'Talk to a human']);
+    await h.send(teamsMessage({ value: cardAction(prompt, 'No, nothing loads').data as Record<string, unknown> }));
+    await h.settle();
+    expect(FakeConnector.textOf(h.connector.postsTo(PERSONAL).at(-1))).toMatch(/accept the Wi-Fi login page/);
+  });
 });
