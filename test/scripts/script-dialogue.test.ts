@@ -134,4 +134,12 @@ describe('guided scripts in a conversation', () => {
     await pressChoice(choice(fixed, '😀 5'));
     expect(await app.store.prisma.scriptRun.findFirstOrThrow()).toMatchObject({ outcome: 'resolved', rating: 5 });
   });
+
+  it('starts every shipped script from its first trigger', async () => {
+    for (const script of app.scripts.scripts) {
+      const key = `local:trigger-${script.id}`;
+      const replies = await app.conversations.handle({ conversationKey: key, channel: 'local', user: { id: 'sam' }, text: script.triggers[0]! });
+      expect(text(replies), `${script.id} from "${script.triggers[0]}"`).toMatch(/step by step/);
+    }
+  });
 });
