@@ -4,6 +4,7 @@ import { LocalNotifier } from './channels/local/local-notifier.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+import { watchKnowledge } from './knowledge-watch.js';
 import { startBot } from './server.js';
 
 async function main(): Promise<number> {
@@ -23,6 +24,8 @@ async function main(): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const app = await createApp(config, logger, new LocalNotifier(print));
+  // In a terminal session editors see problems in the log; piped runs are too short to watch.
+  const stopWatching = interactive && config.kbWatch ? watchKnowledge(app, logger) : () => {};
   const chat = new LocalChat({
     conversations: app.conversations,
     tickets: app.tickets,
@@ -39,6 +42,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await chat.run();
+  stopWatching();
   await app.close();
   return 0;
 }

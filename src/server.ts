@@ -7,6 +7,7 @@ import type { Tier } from './core/tickets/ticket.js';
 import { TriageRouter, type TriageDestination } from './core/tickets/triage-router.js';
 import { createApp, type App } from './app.js';
 import { createHttpServer } from './http/http-server.js';
+import { watchKnowledge } from './knowledge-watch.js';
 
 /** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
 export interface RunningBot {
@@ -81,6 +82,14 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         logger.warn({ tiers: untriaged }, `no triage channel for ${untriaged.join(', ')}: tickets at those tiers get no card (set SLACK_TRIAGE_* or TEAMS_TRIAGE_*)`);
       }
     }
+    // Editors hear about broken edits where they asked to; the log always has them.
+    const tellEditors = async (markdown: string) => {
+      await Promise.all([
+        config.editors.slack && slack ? slack.say(config.editors.slack, markdown) : undefined,
+        config.editors.teams && teams ? teams.say(config.editors.teams, markdown) : undefined,
+      ]).catch((error: unknown) => logger.error({ err: error }, 'could not post to the editors\' channel'));
+    };
+    const stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
     const port = await http.listen(config.port, options.host);
     logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
     return {
@@ -93,6 +102,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         await teams?.notifier.drain();
       },
       close: async () => {
+        stopWatching();
         await http.close();
         await slack?.stop();
         await teams?.stop();

@@ -53,6 +53,9 @@ const envSchema = z
       .default('HD'),
     TICKET_DEFAULT_TIER: z.enum(tiers).default('L2'),
     MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(40_000).default(4000),
+    KB_WATCH: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).default('1'),
+    EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
+    EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
     SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     LOCAL_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces').optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -116,6 +119,10 @@ export interface Config {
   ticketKeyPrefix: string;
   ticketDefaultTier: (typeof tiers)[number];
   maxMessageChars: number;
+  /** Reload the knowledge base when its files change. */
+  kbWatch: boolean;
+  /** Where editors hear about broken edits and content gaps. */
+  editors: { slack: string | undefined; teams: string | undefined };
   /** A guided script silent for longer than this ends politely. */
   scriptTimeoutMinutes: number;
   /** CHECK_* variables: targets for guided scripts' automatic checks. */
@@ -185,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketKeyPrefix: e.TICKET_KEY_PREFIX,
     ticketDefaultTier: e.TICKET_DEFAULT_TIER,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    kbWatch: isOn(e.KB_WATCH),
+    editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,
     checkVariables: Object.fromEntries(Object.entries(present).filter(([name]) => /^CHECK_[A-Z0-9_]+$/.test(name))) as Record<string, string>,
     localUser: e.LOCAL_USER,

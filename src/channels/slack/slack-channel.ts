@@ -25,7 +25,7 @@ import {
   type ModalMetadata,
 } from './block-kit.js';
 import { slackConversationKey } from './conversation-key.js';
-import { clip, escapeMrkdwn } from './mrkdwn.js';
+import { clip, escapeMrkdwn, markdownToMrkdwn } from './mrkdwn.js';
 import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
 import { SlackPeople } from './slack-people.js';
 import { slackTextToPlain } from './slack-text.js';
@@ -68,6 +68,8 @@ export interface SlackChannelDeps {
 export interface SlackChannel {
   notifier: SlackNotifier;
   mode: 'http' | 'socket';
+  /** Posts a plain message to a channel (editors' notices). */
+  say(channel: string, markdown: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -541,6 +543,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   return {
     notifier,
     mode: socket ? 'socket' : 'http',
+    async say(channel, markdown) {
+      await client.chat.postMessage({ channel, text: clip(markdownToMrkdwn(markdown), 3000), ...NO_UNFURL });
+    },
     async start() {
       // Fail fast with a clear message on a bad token, rather than on the first event.
       const auth = await client.auth.test().catch((error: { data?: { error?: string }; message?: string }) => {

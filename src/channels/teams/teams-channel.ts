@@ -43,6 +43,8 @@ export interface TeamsChannelDeps {
 /** The Teams channel: Bot Framework activities in, core turns and ticket actions, Adaptive Cards out. */
 export interface TeamsChannel {
   notifier: TeamsNotifier;
+  /** Starts a new thread with a plain message in a channel (editors' notices). */
+  say(channelId: string, markdown: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,12 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
 
+  /** The Bot Connector URL last seen on an activity, or the configured one. */
+  const serviceUrl = async (): Promise<string> => {
+    const stored = await addresses.get(SERVICE_URL_KEY).catch(() => null);
+    return typeof stored?.serviceUrl === 'string' ? stored.serviceUrl : config.serviceUrl;
+  };
+
   const notifier = new TeamsNotifier({
     adapter,
     appId: config.appId,
@@ -98,10 +106,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     router: deps.router,
     sla: tickets.sla,
     logger,
-    serviceUrl: async () => {
-      const stored = await addresses.get(SERVICE_URL_KEY).catch(() => null);
-      return typeof stored?.serviceUrl === 'string' ? stored.serviceUrl : config.serviceUrl;
-    },
+    serviceUrl,
     engineers: () => config.engineers.map((id) => ({ id, name: names.get(id.toLowerCase()) ?? id })),
   });
 
@@ -319,6 +324,16 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
 
   return {
     notifier,
+    async say(channelId, markdown) {
+      await adapter.createConversationAsync(
+        config.appId,
+        'msteams',
+        await serviceUrl(),
+        '',
+        { isGroup: true, channelData: { channel: { id: channelId } }, activity: { type: 'message', text: markdown, textFormat: 'markdown' } as never, bot: { id: config.appId, name: 'IT Help' }, members: [], ...(config.tenantId ? { tenantId: config.tenantId } : {}) },
+        async () => {},
+      );
+    },
     async stop() {
       await notifier.drain();
     },

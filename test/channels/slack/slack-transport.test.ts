@@ -1,4 +1,7 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../support/test-app.js';
 import { DM, EMPLOYEE, eventually, FakeSlackApi, startSlackHarness, type SlackHarness } from '../../support/slack.js';
 
 let h: SlackHarness;
@@ -105,5 +108,23 @@ describe('Slack transport and safety', () => {
     await h.settle();
     expect(String(h.api.of('chat.postEphemeral').at(-1)?.args.text)).toMatch(/something went wrong on my side.*reference/);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
+  it('tells the editors\' channel about a broken knowledge-base edit while the bot runs', async () => {
+    await h.close();
+    const kb = tempDir('helpdesk-kb-');
+    try {
+      cpSync(path.resolve(import.meta.dirname, '../../../knowledge-base'), kb.dir, { recursive: true });
+      h = await startSlackHarness({ KB_DIR: kb.dir, EDITORS_SLACK_CHANNEL: 'C0EDITORS1' });
+      const file = path.join(kb.dir, 'network/vpn-setup.md');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('category: network', 'category: [broken'));
+      await eventually(() => h.api.of('chat.postMessage').some((c) => c.args.channel === 'C0EDITORS1'), 5_000);
+      const notice = h.api.of('chat.postMessage').find((c) => c.args.channel === 'C0EDITORS1')!;
+      expect(String(notice.args.text)).toMatch(/network\/vpn-setup\.md:\d+: front matter: invalid YAML/);
+    } finally {
+      await h.close();
+      h = await startSlackHarness();
+      kb.cleanup();
+    }
   });
 });

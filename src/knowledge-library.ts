@@ -1,0 +1,146 @@
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { AnswerEngine, type AnswerThresholds } from './core/answering/answer-engine.js';
+import type { Article } from './core/knowledge/article.js';
+import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
+import type { Logger } from './core/logger.js';
+import { loadScripts, type ScriptLibrary } from './core/scripts/load-scripts.js';
+import { formatProblem as formatScriptProblem } from './core/scripts/script-problems.js';
+import type { Script } from './core/scripts/script.js';
+
+/** Everything built from the knowledge-base folder at one moment. */
+export interface KnowledgeSnapshot {
+  knowledgeBase: KnowledgeBase;
+  scripts: ScriptLibrary;
+  scriptsById: ReadonlyMap<string, Script>;
+  engine: AnswerEngine;
+  /** An engine over the scripts' triggers, to start a script straight from a question. */
+  triggerEngine: AnswerEngine | null;
+}
+
+/** What a reload found: the problems (as file:line lines) and what now serves. */
+export interface ReloadReport {
+  problems: string[];
+  /** Broken files whose last good version keeps serving. */
+  keptLastGood: string[];
+  articles: number;
+  scripts: number;
+  ms: number;
+}
+
+const DEBOUNCE_MS = 150;
+
+/**
+ * The knowledge base and scripts as the bot serves them. A reload builds a new snapshot and
+ * swaps it in at once; a file that no longer parses keeps its last good version, so one bad
+ * edit never takes an answer away.
+ */
+export class KnowledgeLibrary {
+  private constructor(
+    private readonly dir: string,
+    private readonly thresholds: AnswerThresholds,
+    private current: KnowledgeSnapshot,
+  ) {}
+
+  static async load(dir: string, thresholds: AnswerThresholds): Promise<KnowledgeLibrary> {
+    const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot);
+    library.current = (await library.build(null)).snapshot;
+    return library;
+  }
+
+  get snapshot(): KnowledgeSnapshot {
+    return this.current;
+  }
+
+  /** Reads the folder again and swaps in the result. */
+  async reload(): Promise<ReloadReport> {
+    const started = performance.now();
+    const { snapshot, problems, keptLastGood } = await this.build(this.current);
+    this.current = snapshot;
+    return { problems, keptLastGood, articles: snapshot.knowledgeBase.articles.length, scripts: snapshot.scripts.scripts.length, ms: Math.round(performance.now() - started) };
+  }
+
+  /** Reloads on every change under the folder (debounced); returns a function that stops watching. */
+  watch(logger: Logger, onReload: (report: ReloadReport) => void): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> = Promise.resolve();
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(async () => {
+          try {
+            onReload(await this.reload());
+          } catch (error) {
+            logger.error({ err: error, dir: this.dir }, 'knowledge base reload failed; the previous version keeps serving');
+          }
+        });
+      }, DEBOUNCE_MS);
+    };
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(this.current.knowledgeBase.dir, { recursive: true }, schedule);
+      watcher.on('error', (error) => logger.error({ err: error }, 'watching the knowledge base failed; restart to pick up changes'));
+    } catch (error) {
+      logger.error({ err: error }, 'cannot watch the knowledge base; changes need a restart');
+    }
+    return () => {
+      clearTimeout(timer);
+      watcher?.close();
+    };
+  }
+
+  private async build(previous: KnowledgeSnapshot | null): Promise<{ snapshot: KnowledgeSnapshot; problems: string[]; keptLastGood: string[] }> {
+    const kb = await loadKnowledgeBase(this.dir);
+    const keptLastGood: string[] = [];
+    // A broken file keeps serving its last good version (same path, id not taken by another file).
+    if (previous) {
+      const ids = new Set(kb.articles.map((a) => a.id));
+      for (const file of new Set(kb.problems.map((p) => p.file))) {
+        const old = previous.knowledgeBase.articles.find((a) => a.path === file);
+        if (old && !ids.has(old.id)) {
+          kb.articles.push(old);
+          ids.add(old.id);
+          keptLastGood.push(file);
+        }
+      }
+    }
+    const articleIds = new Set(kb.articles.map((a) => a.id));
+    const scripts = await loadScripts(path.join(kb.dir, 'scripts'), articleIds, kb.dir);
+    if (previous) {
+      const ids = new Set(scripts.scripts.map((s) => s.id));
+      for (const file of new Set(scripts.problems.filter((p) => p.severity === 'error').map((p) => p.file))) {
+        const old = previous.scripts.scripts.find((s) => s.path === file);
+        if (old && !ids.has(old.id)) {
+          scripts.scripts.push(old);
+          ids.add(old.id);
+          keptLastGood.push(file);
+        }
+      }
+    }
+    const problems = [...kb.problems.map(formatProblem), ...scripts.problems.map((p) => `${formatScriptProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`)];
+    const snapshot: KnowledgeSnapshot = {
+      knowledgeBase: kb,
+      scripts,
+      scriptsById: new Map(scripts.scripts.map((s) => [s.id, s])),
+      engine: new AnswerEngine(kb.articles, this.thresholds),
+      triggerEngine: scripts.scripts.length > 0 ? new AnswerEngine(scripts.scripts.map(triggerArticle), this.thresholds) : null,
+    };
+    return { snapshot, problems, keptLastGood };
+  }
+}
+
+/** A script seen as an article whose questions are its triggers, so the same engine can match it. */
+function triggerArticle(script: Script): Article {
+  return {
+    id: script.id,
+    title: script.title,
+    questions: script.triggers,
+    tags: [],
+    category: script.category,
+    owner: 'scripts',
+    updated: '',
+    answer: script.description ?? script.title,
+    body: script.description ?? '',
+    path: script.path,
+  };
+}

@@ -1,0 +1,69 @@
+import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createApp } from '../../src/app.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { watchKnowledge } from '../../src/knowledge-watch.js';
+import { RecordingNotifier, tempDir } from '../support/test-app.js';
+import { eventually } from '../support/slack.js';
+
+const bundled = path.resolve(import.meta.dirname, '../../knowledge-base');
+let dir: string;
+let cleanup: () => void;
+let app: App;
+let stop: () => void;
+const told: string[] = [];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = tempDir('helpdesk-reload-'));
+  cpSync(bundled, path.join(dir, 'kb'), { recursive: true });
+  app = await createApp(loadConfig({ DATA_DIR: dir, KB_DIR: path.join(dir, 'kb') }), silentLogger, new RecordingNotifier());
+  told.length = 0;
+  stop = watchKnowledge(app, silentLogger, async (markdown) => {
+    told.push(markdown);
+  });
+});
+afterEach(async () => {
+  stop();
+  await app.close();
+  cleanup();
+});
+
+const ask = (text: string) => app.engine.ask(text);
+const article = (name: string) => path.join(dir, 'kb', name);
+
+describe('live reload', () => {
+  it('a new article answers within a second, without a restart', async () => {
+    expect(ask('how do I book the parking garage').outcome).not.toBe('answered');
+    writeFileSync(
+      article('general/parking.md'),
+      `---\nid: parking-garage\ntitle: Book a space in the parking garage\nquestions:\n  - how do I book the parking garage\n  - reserve a parking space\n  - parking permit for the garage\ntags: [parking, garage]\ncategory: general\nowner: facilities\nupdated: 2026-11-01\n---\n\n# Book a space in the parking garage\n\n## Answer\n\nBook at **parking.example.com** with your badge number.\n`,
+    );
+    await eventually(() => {
+      const result = ask('how do I book the parking garage');
+      return result.outcome === 'answered' && result.article.id === 'parking-garage';
+    }, 3000);
+  });
+
+  it('an edit changes the answer, a rename keeps it, a delete removes it', async () => {
+    const file = article('accounts/password-reset.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('myaccount.example.com', 'reset.example.com'));
+    await eventually(() => app.engine.article('password-reset')?.answer.includes('reset.example.com'), 3000);
+    renameSync(file, article('accounts/forgot-password.md'));
+    await eventually(() => app.engine.article('password-reset')?.path === 'accounts/forgot-password.md', 3000);
+    rmSync(article('accounts/forgot-password.md'));
+    await eventually(() => app.engine.article('password-reset') === undefined, 3000);
+  });
+
+  it('a broken edit is reported to the editors and the last good version keeps serving', async () => {
+    const file = article('network/vpn-setup.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('category: network', 'category: [broken'));
+    await eventually(() => told.length > 0, 3000);
+    expect(told[0]).toMatch(/network\/vpn-setup\.md:\d+: front matter: invalid YAML/);
+    expect(told[0]).toMatch(/last good version keeps serving for: network\/vpn-setup\.md/);
+    expect(app.engine.article('vpn-setup')).toBeDefined();
+    expect(ask('how do I install globalprotect').outcome).toBe('answered');
+  });
+});
