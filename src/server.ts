@@ -8,6 +8,7 @@ import { TriageRouter, type TriageDestination } from './core/tickets/triage-rout
 import { createApp, type App } from './app.js';
 import { createHttpServer } from './http/http-server.js';
 import { watchKnowledge } from './knowledge-watch.js';
+import { FileDraftWriter } from './store/file-draft-writer.js';
 
 /** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
 export interface RunningBot {
@@ -44,6 +45,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   let slack: SlackChannel | undefined;
   let teams: TeamsChannel | undefined;
   const router = triageRouter(config);
+  const drafts = new FileDraftWriter(app.knowledgeBase.dir);
   try {
     if (config.slack) {
       slack = createSlackChannel({
@@ -55,6 +57,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         router,
         logger,
         http: http.app,
+        drafts,
         ...(options.slackRetry ? { retry: options.slackRetry } : {}),
       });
       notifier.add(slack.notifier);
@@ -71,6 +74,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         router,
         logger,
         http: http.app,
+        drafts,
       });
       notifier.add(teams.notifier);
       if (!config.teams.appId) logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');

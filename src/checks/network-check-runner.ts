@@ -25,8 +25,7 @@ export class NetworkCheckRunner implements CheckRunner {
           return { ok: true, detail: `${check.host}:${check.port} accepts connections (${ms()} ms)`, ms: ms() };
       }
     } catch (error) {
-      const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.name === 'TimeoutError' ? 'timed out' : error.message) : String(error);
-      return { ok: false, detail: `${reason === 'timed out' ? `timed out after ${check.timeout_ms} ms` : reason}`, ms: ms() };
+      return { ok: false, detail: describeFailure(error, check.timeout_ms), ms: ms() };
     }
   }
 }
@@ -51,4 +50,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Why a check failed, for the ticket: "timed out after 3000 ms", "ECONNREFUSED", "ENOTFOUND"... */
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  // fetch wraps the network error: its cause says what happened.
+  const cause = (error as { cause?: unknown }).cause;
+  const code = (error as NodeJS.ErrnoException).code ?? (cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined);
+  const message = cause instanceof Error ? cause.message : error.message;
+  return code ? `${code}: ${message}` : message;
 }

@@ -3,6 +3,7 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as Bolt
 import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
 import type { Application } from 'express';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
+import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -60,6 +61,8 @@ export interface SlackChannelDeps {
   logger: Logger;
   /** The shared HTTP app; the Slack endpoint is mounted on it in HTTP mode. */
   http: Application;
+  /** Where "Draft KB article" writes; without it the button says it is not set up. */
+  drafts?: DraftWriter;
   /** Retry policy for Slack's Web API (429s are waited out; 5xx and network errors retried). */
   retry?: RetryOptions;
 }
@@ -107,7 +110,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const client = new WebClient(config.botToken, clientOptions);
   let app: InstanceType<typeof App> | undefined;
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
-  const desk = new TicketDesk(tickets);
+  const desk = new TicketDesk(tickets, deps.drafts);
   const notifier = new SlackNotifier({ client, threads, router: deps.router, sla: tickets.sla, logger });
   let botUserId: string | undefined;
 
@@ -432,7 +435,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           return;
         }
         const result = await desk.perform({ actionId: id, value, actor });
-        if (id === ticketActions.rate) await tell(at.userId, result.message, replyTo);
+        if (id === ticketActions.rate || id === ticketActions.promote) await tell(at.userId, result.message, replyTo);
         if (at.fromHome) await publishHome(at.userId);
       } catch (error) {
         await tell(at.userId, isCoreError(error) ? error.message : failure(error, `ticket button ${id}`), replyTo);

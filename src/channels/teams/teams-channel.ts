@@ -13,6 +13,7 @@ import type { Application, Request, Response } from 'express';
 import express from 'express';
 import { z } from 'zod';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
+import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -38,6 +39,8 @@ export interface TeamsChannelDeps {
   router: TriageRouter;
   logger: Logger;
   http: Application;
+  /** Where "Draft KB article" writes. */
+  drafts?: DraftWriter;
 }
 
 /** The Teams channel: Bot Framework activities in, core turns and ticket actions, Adaptive Cards out. */
@@ -87,7 +90,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  const desk = new TicketDesk(tickets);
+  const desk = new TicketDesk(tickets, deps.drafts);
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
 
@@ -268,7 +271,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return;
     }
     const result = await ticketAction(activity, actionId, value, data, actorOf(activity));
-    if (!result.ok || !result.ticketKey) {
+    // A draft changes no card: say where it went.
+    if (!result.ok || !result.ticketKey || actionId === ticketActions.promote) {
       await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message });
       return;
     }

@@ -162,10 +162,9 @@ export class ConversationService {
     if (result.outcome === 'suggested') {
       // Unsure between articles, but the words are a script's own trigger: walk them through it.
       // A word or two ("wifi") is too little to start a walkthrough on: offer the articles instead.
-      const first = result.candidates[0];
       const enough = text.split(/\s+/).filter(Boolean).length >= 3;
-      const script = first && enough && !state.script && this.deps.scripts ? await this.deps.scripts.forAnswer(first, text, turn.conversationKey) : {};
-      if (script.start) return this.applyScript(turn, state, transcript, script.start);
+      const started = enough && !state.script && this.deps.scripts ? await this.deps.scripts.forUnsureQuestion(text, turn.conversationKey) : null;
+      if (started) return this.applyScript(turn, state, transcript, started);
       state.offered = result.candidates.map((a) => a.id);
       return [
         {
@@ -354,7 +353,18 @@ export class ConversationService {
   ): Promise<Reply[]> {
     // "Talk to a human" in the middle of a walkthrough: the engineers get its answers too.
     const session = !from && state.script && this.deps.scripts ? state.script : undefined;
-    const viaScript = from ?? (session ? { subject: this.deps.scripts!.script(session.scriptId)?.title ?? session.scriptId, detail: this.deps.scripts!.summary(session), collected: { script: session.scriptId, answers: session.answers, checks: session.checks, path: session.path } } : undefined);
+    const sessionScript = session ? this.deps.scripts!.script(session.scriptId) : undefined;
+    const viaScript =
+      from ??
+      (session
+        ? {
+            subject: sessionScript?.title ?? session.scriptId,
+            detail: this.deps.scripts!.summary(session),
+            collected: { script: session.scriptId, answers: session.answers, checks: session.checks, path: session.path },
+            // The script says where its problems go; the article the question matched may not.
+            ...(sessionScript ? { tier: sessionScript.escalate.tier, priority: sessionScript.escalate.priority, category: sessionScript.category } : {}),
+          }
+        : undefined);
     if (state.ticketKey) {
       const existing = await this.deps.tickets.get(state.ticketKey).catch(() => null);
       if (existing && openStatuses.includes(existing.status)) {
@@ -378,8 +388,8 @@ export class ConversationService {
       question: question?.text ?? null,
       transcript: lines.map((line) => ({ author: line.author, text: line.text, at: line.at.toISOString() })),
       collected: { questionId: question?.id ?? null, articleTried: tried?.id ?? null, ...(viaScript ? viaScript.collected : {}) },
-      category: from?.category ?? question?.category ?? 'general',
-      ...(from ? { tier: from.tier, priority: from.priority } : question?.escalateTo ? { tier: question.escalateTo as Tier } : {}),
+      category: viaScript?.category ?? question?.category ?? 'general',
+      ...(viaScript?.tier ? { tier: viaScript.tier, priority: viaScript.priority } : question?.escalateTo ? { tier: question.escalateTo as Tier } : {}),
     });
     state.ticketKey = ticket.key;
     if (session) {

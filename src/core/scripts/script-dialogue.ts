@@ -85,6 +85,15 @@ export class ScriptDialogue {
     return script ? { label: 'Walk me through it', action: { id: scriptActions.start, value: script.id }, style: 'primary' } : undefined;
   }
 
+  /** No article answers for sure, but the question is one of a script's triggers: start that script. */
+  async forUnsureQuestion(question: string, conversationKey: string): Promise<ScriptTurn | null> {
+    const triggered = this.deps.triggerEngine()?.ask(question);
+    if (triggered?.outcome !== 'answered' || !this.script(triggered.article.id)) return null;
+    const script = this.script(triggered.article.id)!;
+    const started = await this.start(script.id, conversationKey);
+    return { ...started, replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies] };
+  }
+
   async start(scriptId: string, conversationKey: string): Promise<ScriptTurn> {
     return this.turn(await this.deps.runner.start(scriptId), conversationKey);
   }

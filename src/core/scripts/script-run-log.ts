@@ -13,6 +13,6 @@ export interface ScriptRunRecord {
 /** Finished script runs. Implementations: PrismaScriptRunLog. */
 export interface ScriptRunLog {
   record(run: ScriptRunRecord): Promise<void>;
-  /** The employee's 1-5 rating of a resolved run; false when there is no such run. */
+  /** The employee's 1-5 rating of a resolved run; false when there is no such resolved run. */
   rate(id: string, score: number): Promise<boolean>;
 }

@@ -68,7 +68,10 @@ export const scriptSchema = z.strictObject({
   title: z.string().trim().min(3).max(120),
   description: text.optional(),
   category: z.string().regex(/^[a-z0-9-]+$/),
-  /** Questions that start this script directly, without an article first. */
+  /**
+   * How employees ask for this script. A question matching them starts it directly when the
+   * article answering it links this script, or when no article answers for sure.
+   */
   triggers: z.array(z.string().trim().min(3)).default([]),
   /** Tier and priority of tickets from escalate steps that do not say. */
   escalate: z.strictObject({ tier: z.enum(tiers).default('L2'), priority: z.enum(priorities).default('P3') }).default({ tier: 'L2', priority: 'P3' }),

@@ -1,4 +1,5 @@
 import { CoreError } from '../errors.js';
+import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
 import { parseRating, ticketActions } from './triage-card.js';
 import type { TicketService } from './ticket-service.js';
 import { normaliseKey } from './ticket-service.js';
@@ -34,7 +35,10 @@ export interface TicketActionResult {
  * sentence to show the person.
  */
 export class TicketDesk {
-  constructor(private readonly tickets: TicketService) {}
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly drafts?: DraftWriter,
+  ) {}
 
   isTicketAction(actionId: string): boolean {
     return (Object.values(ticketActions) as string[]).includes(actionId);
@@ -75,6 +79,20 @@ export class TicketDesk {
         const reason = input.reason?.trim() || 'Reopened from chat.';
         const ticket = await this.tickets.reopen(key, actor, reason);
         return { ticket, message: `${ticket.key} is reopened; the engineers have been told.` };
+      }
+      case ticketActions.promote: {
+        if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', 'Only engineers can draft articles from tickets.');
+        if (!this.drafts) throw new CoreError('INVALID_INPUT', 'Drafting articles is not set up here.');
+        const ticket = await this.tickets.get(key);
+        const draft = draftFromTicket(ticket, await this.tickets.history(ticket), new Date());
+        if (!draft) throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} has no resolution yet to turn into an article.`);
+        const created = await this.drafts.create(draft.path, draft.markdown);
+        return {
+          ticket,
+          message: created
+            ? `Draft article written to knowledge-base/${draft.path}. Review it, then move it out of drafts/ to publish.`
+            : `A draft from ${ticket.key} already exists at knowledge-base/${draft.path}.`,
+        };
       }
       case ticketActions.comment: {
         const { ticket, relayed } = await this.tickets.comment(key, actor, input.text ?? '');

@@ -12,6 +12,8 @@ export const ticketActions = {
   reopen: 'ticket.reopen',
   comment: 'ticket.comment',
   rate: 'ticket.rate',
+  /** Turn a resolved ticket into a draft knowledge-base article. */
+  promote: 'ticket.promote',
 } as const;
 
 /**
@@ -58,6 +60,7 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
   if (allowed.has('resolve')) choices.push({ label: 'Resolve', action: { id: ticketActions.resolve, value }, input: 'resolution', style: 'danger' });
   if (ticket.status === 'claimed') choices.push({ label: 'Reassign', action: { id: ticketActions.reassign, value }, input: 'assignee' });
   if (allowed.has('reopen')) choices.push({ label: 'Reopen', action: { id: ticketActions.reopen, value }, input: 'reason' });
+  if (ticket.status === 'resolved' || ticket.status === 'closed') choices.push({ label: 'Draft KB article', action: { id: ticketActions.promote, value } });
   const summary = ticket.description.length > CARD_SUMMARY ? `${ticket.description.slice(0, CARD_SUMMARY)}…` : ticket.description;
   return {
     key: ticket.key,

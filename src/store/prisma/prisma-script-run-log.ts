@@ -10,7 +10,8 @@ export class PrismaScriptRunLog implements ScriptRunLog {
   }
 
   async rate(id: string, score: number): Promise<boolean> {
-    const { count } = await this.prisma.scriptRun.updateMany({ where: { id }, data: { rating: score } });
+    // Only a walkthrough that ended "resolved" asks for a rating; a new rating replaces the old.
+    const { count } = await this.prisma.scriptRun.updateMany({ where: { id, outcome: 'resolved' }, data: { rating: score } });
     return count > 0;
   }
 }
