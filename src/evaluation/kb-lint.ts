@@ -1,30 +1,54 @@
 /**
- * `npm run kb:lint [-- --kb DIR]`: checks the knowledge base the way the bot loads it and
- * prints one "file:line: field: message" per problem, so editors can run it in their own CI.
- * Exit code 1 when there are errors, 0 otherwise (warnings alone do not fail).
+ * `npm run kb:lint [-- --kb DIR] [--strict] [--today YYYY-MM-DD]`: checks the knowledge base the
+ * way the bot loads it and prints one "file:line: field: message" per problem, sorted by file
+ * and line, so editors can run it in their own CI. Warnings end in " (warning)".
+ *
+ * Errors: front matter, duplicate ids, script errors, articles naming a script that does not
+ * work, the same question claimed by two articles.
+ * Warnings: near-duplicate articles (they steal each other's matches), links to articles that do
+ * not exist, `review_by` passed, `updated` in the future, script warnings.
+ *
+ * Exit code 1 when there are errors (or warnings, with --strict), 0 otherwise, 2 when the lint
+ * itself fails.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatProblem as formatArticleProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import { TextAnalyzer } from '../core/answering/text-analyzer.js';
+import { localDate } from '../core/knowledge/kb-lint-dates.js';
+import { lintKnowledgeBase, lintReport } from '../core/knowledge/kb-lint-report.js';
+import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { loadScripts } from '../core/scripts/load-scripts.js';
-import { formatProblem as formatScriptProblem } from '../core/scripts/script-problems.js';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { kb: { type: 'string', default: './knowledge-base' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    options: {
+      kb: { type: 'string', default: './knowledge-base' },
+      strict: { type: 'boolean', default: false },
+      today: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  const today = values.today ?? localDate(new Date());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new Error(`--today must be a date like 2026-10-15, got "${today}"`);
   const kb = await loadKnowledgeBase(values.kb!);
   const scripts = await loadScripts(path.join(kb.dir, 'scripts'), new Set(kb.articles.map((a) => a.id)), kb.dir);
-  const lines: string[] = [];
-  for (const problem of kb.problems) lines.push(`knowledge-base/${formatArticleProblem(problem)}`);
-  for (const problem of scripts.problems) lines.push(`knowledge-base/${formatScriptProblem(problem)}${problem.severity === 'warning' ? ' (warning)' : ''}`);
-  // An article naming a script that is missing or disabled offers nothing to walk through.
-  const working = new Set(scripts.scripts.map((s) => s.id));
-  for (const article of kb.articles) {
-    if (article.script && !working.has(article.script)) lines.push(`knowledge-base/${article.path}: script: "${article.script}" is not a working script`);
-  }
-  for (const line of lines) process.stdout.write(`${line}\n`);
-  const errors = kb.problems.length + scripts.problems.filter((p) => p.severity === 'error').length + kb.articles.filter((a) => a.script && !working.has(a.script)).length;
-  process.stderr.write(`${kb.articles.length} articles, ${scripts.scripts.length} scripts: ${errors === 0 ? 'no errors' : `${errors} error(s)`}\n`);
-  return errors === 0 ? 0 : 1;
+  const articles = await Promise.all(kb.articles.map(async (article) => ({ article, source: await readFile(path.join(kb.dir, article.path), 'utf8') })));
+  const unplaced = [...new Set(kb.problems.filter((p) => !p.line && p.file.endsWith('.md')).map((p) => p.file))];
+  const problemSources = new Map(await Promise.all(unplaced.map(async (file) => [file, await readFile(path.join(kb.dir, file), 'utf8').catch(() => '')] as const)));
+  const findings = lintKnowledgeBase({
+    articles,
+    articleProblems: kb.problems,
+    problemSources,
+    scriptProblems: scripts.problems,
+    workingScripts: new Set(scripts.scripts.map((s) => s.id)),
+    analyzer: new TextAnalyzer(),
+    today,
+  });
+  const report = lintReport(findings, { articles: kb.articles.length, scripts: scripts.scripts.length }, values.strict);
+  if (report.lines.length > 0) process.stdout.write(`${report.lines.join('\n')}\n`);
+  process.stderr.write(`${report.summary}\n`);
+  return report.exitCode;
 }
 
 main().then(
