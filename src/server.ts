@@ -8,6 +8,7 @@ import { TriageRouter, type TriageDestination } from './core/tickets/triage-rout
 import { createApp, type App } from './app.js';
 import { createHttpServer } from './http/http-server.js';
 import { watchKnowledge } from './knowledge-watch.js';
+import { scheduleWeeklyGaps } from './weekly-gaps.js';
 import { FileDraftWriter } from './store/file-draft-writer.js';
 
 /** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
@@ -94,6 +95,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       ]).catch((error: unknown) => logger.error({ err: error }, 'could not post to the editors\' channel'));
     };
     const stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
+    const editorsConfigured = Boolean((config.editors.slack && slack) || (config.editors.teams && teams));
+    const stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, tellEditors) : () => {};
     const port = await http.listen(config.port, options.host);
     logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
     return {
@@ -107,6 +110,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       },
       close: async () => {
         stopWatching();
+        stopGaps();
         await http.close();
         await slack?.stop();
         await teams?.stop();

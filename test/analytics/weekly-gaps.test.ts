@@ -1,0 +1,35 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { postWeeklyGapsIfDue } from '../../src/weekly-gaps.js';
+import { startTestApp, tempDir } from '../support/test-app.js';
+
+let app: App;
+let cleanup: () => void;
+beforeEach(async () => {
+  const tmp = tempDir();
+  cleanup = tmp.cleanup;
+  ({ app } = await startTestApp(tmp.dir));
+});
+afterEach(async () => {
+  await app.close();
+  cleanup();
+});
+
+describe('weekly content-gap post', () => {
+  it("posts once a week, remembers the last post in the database, and lists the week's gaps", async () => {
+    for (const text of ['how do I order a standing desk', 'where do I order a standing desk', 'standing desk request']) {
+      await app.conversations.handle({ conversationKey: `local:${text}`, channel: 'local', user: { id: 'ann' }, text });
+    }
+    const posts: string[] = [];
+    const tell = async (markdown: string) => {
+      posts.push(markdown);
+    };
+    const monday = new Date();
+    expect(await postWeeklyGapsIfDue(app.store, tell, monday)).toBe(true);
+    expect(posts[0]).toMatch(/did not answer, last 7 days/);
+    expect(posts[0]).toMatch(/standing desk/i);
+    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(monday.getTime() + 3 * 24 * 3600_000))).toBe(false);
+    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(monday.getTime() + 7 * 24 * 3600_000 + 1000))).toBe(true);
+    expect(posts).toHaveLength(2);
+  });
+});
