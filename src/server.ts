@@ -9,6 +9,8 @@ import { createApp, type App } from './app.js';
 import { createHttpServer } from './http/http-server.js';
 import { watchKnowledge } from './knowledge-watch.js';
 import { scheduleWeeklyGaps } from './weekly-gaps.js';
+import { createReportsRouter } from './reports/reports-router.js';
+import { PrismaMetricsSource } from './store/prisma/prisma-metrics-source.js';
 import { FileDraftWriter } from './store/file-draft-writer.js';
 
 /** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
@@ -97,6 +99,12 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     const stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
     const editorsConfigured = Boolean((config.editors.slack && slack) || (config.editors.teams && teams));
     const stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, tellEditors) : () => {};
+    // Reports: behind REPORTS_TOKEN when set; without one only outside production.
+    if (config.reportsToken || config.nodeEnv !== 'production') {
+      http.app.use(createReportsRouter({ source: new PrismaMetricsSource(app.store.prisma), token: config.reportsToken, windowDays: config.deflectionWindowDays, logger }));
+    } else {
+      logger.warn({}, 'reports are off: set REPORTS_TOKEN to serve /reports/metrics in production');
+    }
     const port = await http.listen(config.port, options.host);
     logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
     return {

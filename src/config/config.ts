@@ -53,6 +53,8 @@ const envSchema = z
       .default('HD'),
     TICKET_DEFAULT_TIER: z.enum(tiers).default('L2'),
     MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(40_000).default(4000),
+    REPORTS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
+    DEFLECTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     KB_WATCH: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).default('1'),
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
@@ -119,6 +121,10 @@ export interface Config {
   ticketKeyPrefix: string;
   ticketDefaultTier: (typeof tiers)[number];
   maxMessageChars: number;
+  /** Bearer token for /reports/*; without it reports are served only outside production. */
+  reportsToken: string | undefined;
+  /** A question counts as deflected when no ticket or re-ask follows within this many days. */
+  deflectionWindowDays: number;
   /** Reload the knowledge base when its files change. */
   kbWatch: boolean;
   /** Where editors hear about broken edits and content gaps. */
@@ -192,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketKeyPrefix: e.TICKET_KEY_PREFIX,
     ticketDefaultTier: e.TICKET_DEFAULT_TIER,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    reportsToken: e.REPORTS_TOKEN,
+    deflectionWindowDays: e.DEFLECTION_WINDOW_DAYS,
     kbWatch: isOn(e.KB_WATCH),
     editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,

@@ -19,6 +19,9 @@ describe('Slack transport and safety', () => {
     const health = await fetch(`${h.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    const report = await fetch(`${h.url}/reports/metrics.json`);
+    expect(report.status).toBe(200);
+    expect(await report.json()).toHaveProperty('deflection');
     const challenge = await h.post(JSON.stringify({ token: 't', challenge: 'abc123', type: 'url_verification' }));
     expect(challenge.status).toBe(200);
     expect(await challenge.text()).toContain('abc123');

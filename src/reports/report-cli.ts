@@ -1,0 +1,110 @@
+/**
+ * `npm run report [-- --from 2026-03-01 --to 2026-04-01 --window 7 --json]`: support-lead metrics
+ * from the bot's database (DATABASE_URL, or DATA_DIR/helpdesk.db, as the bot resolves it).
+ * Prints a table, or JSON with --json; progress goes to stderr. Exit code 2 for bad arguments.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { computeMetrics, type LoadProgress } from '../core/analytics/metrics.js';
+import { loadConfig } from '../config/config.js';
+import { openSqlitePrisma } from '../store/prisma/open-prisma.js';
+import { PrismaMetricsSource } from '../store/prisma/prisma-metrics-source.js';
+import { renderText } from './render-text.js';
+import { parseReportQuery, windowDaysFromEnv } from './report-query.js';
+
+const USAGE = `Usage: npm run report -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--window DAYS] [--json] [--quiet]
+
+  --from      start of the period, inclusive (ISO date or date-time; default: 30 days before --to)
+  --to        end of the period, exclusive (default: now)
+  --window    days after a question in which a ticket or re-ask means it was not deflected
+              (default: DEFLECTION_WINDOW_DAYS, else 7)
+  --json      print JSON instead of tables
+  --quiet     no progress on stderr
+  --page-size rows read per query (default 1000)
+
+The database is the bot's: DATABASE_URL=file:..., or DATA_DIR/helpdesk.db.`;
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        window: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        'page-size': { type: 'string', default: '1000' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let defaultWindow: number;
+  try {
+    defaultWindow = windowDaysFromEnv(process.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const now = new Date();
+  const parsed = parseReportQuery({ from: values.from, to: values.to, window: values.window }, now, defaultWindow);
+  if (!parsed.ok) throw new UsageError(parsed.error.replace(/^(from|to|window):/, '--$1:'));
+  const pageSize = Number(values['page-size']);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000) throw new UsageError(`--page-size: expected a whole number from 1 to 100000 (got "${values['page-size']}")`);
+
+  const file = loadConfig(process.env).databaseFile;
+  // Open the file as it is: a report must not create an empty database (or migrate one) on a typo.
+  if (!existsSync(file)) throw new Error(`there is no database at ${file} (set DATA_DIR or DATABASE_URL as for the bot)`);
+  const prisma = openSqlitePrisma(file);
+  try {
+    const progress = values.quiet ? undefined : progressPrinter();
+    const input = await new PrismaMetricsSource(prisma, pageSize).load(parsed.query, progress?.update);
+    progress?.done();
+    const report = computeMetrics(input, parsed.query, now);
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+    return 0;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/** "loading tickets 2000/10000" on stderr: rewritten in place on a terminal, one line per page otherwise. */
+function progressPrinter(): { update: (p: LoadProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let pending = false;
+  return {
+    update(p) {
+      const line = `loading ${p.stage} ${p.loaded}/${p.total}`;
+      if (tty) {
+        process.stderr.write(`\r\u001b[2K${line}`);
+        pending = true;
+      } else process.stderr.write(`${line}\n`);
+    },
+    done() {
+      if (tty && pending) process.stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`report: ${error.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`report failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
