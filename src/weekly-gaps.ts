@@ -9,23 +9,25 @@ const CHECK_EVERY_MS = 60 * 60_000;
 const LAST_POST = 'weekly-gaps-posted-at';
 
 /**
- * Posts the week's content gaps to the editors when a week has passed since the last post.
- * The time of the last post is kept in the database, so restarts neither skip nor repeat a
- * week. Returns true when it posted.
+ * Posts the week's content gaps to the editors when a week has passed since the last one
+ * (the first start begins the first week; a week without gaps posts nothing). The time is kept
+ * in the database, so restarts neither skip nor repeat a week. Returns true when it posted.
  */
 export async function postWeeklyGapsIfDue(store: Store, tell: (markdown: string) => Promise<void>, now = new Date()): Promise<boolean> {
-  const last = await store.prisma.counter.findUnique({ where: { name: LAST_POST } });
-  if (last && now.getTime() - last.value * 1000 < WEEK_MS) return false;
-  const report = await contentGapReport(new PrismaGapSource(store.prisma), lastDays(7, now));
   const seconds = Math.floor(now.getTime() / 1000);
+  const last = await store.prisma.counter.findUnique({ where: { name: LAST_POST } });
+  if (!last) {
+    // The first start begins the first week; there is nothing to report yet.
+    await store.prisma.counter.create({ data: { name: LAST_POST, value: seconds } }).catch(() => undefined);
+    return false;
+  }
+  if (now.getTime() - last.value * 1000 < WEEK_MS) return false;
   // Claim the week first (compare-and-set on the old value), so two processes never both post.
-  const claimed = last
-    ? (await store.prisma.counter.updateMany({ where: { name: LAST_POST, value: last.value }, data: { value: seconds } })).count === 1
-    : await store.prisma.counter
-        .create({ data: { name: LAST_POST, value: seconds } })
-        .then(() => true)
-        .catch(() => false);
+  const claimed = (await store.prisma.counter.updateMany({ where: { name: LAST_POST, value: last.value }, data: { value: seconds } })).count === 1;
   if (!claimed) return false;
+  const report = await contentGapReport(new PrismaGapSource(store.prisma), lastDays(7, now));
+  // A week with no gaps is good news, not a message.
+  if (report.clusters.length === 0) return false;
   await tell(`**What employees asked that the knowledge base did not answer, last 7 days**\n\n${formatGapReport(report, { limit: 5, moreHint: 'Run `npm run report:gaps` for the full list.' })}`);
   return true;
 }

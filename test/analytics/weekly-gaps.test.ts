@@ -24,12 +24,15 @@ describe('weekly content-gap post', () => {
     const tell = async (markdown: string) => {
       posts.push(markdown);
     };
-    const monday = new Date();
-    expect(await postWeeklyGapsIfDue(app.store, tell, monday)).toBe(true);
+    const day = 24 * 3600_000;
+    const start = new Date(Date.now() - day);
+    expect(await postWeeklyGapsIfDue(app.store, tell, start)).toBe(false); // the first start begins the first week
+    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 3 * day))).toBe(false);
+    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 7 * day + 1000))).toBe(true);
     expect(posts[0]).toMatch(/did not answer, last 7 days/);
     expect(posts[0]).toMatch(/standing desk/i);
-    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(monday.getTime() + 3 * 24 * 3600_000))).toBe(false);
-    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(monday.getTime() + 7 * 24 * 3600_000 + 1000))).toBe(true);
-    expect(posts).toHaveLength(2);
+    // Nothing new the following week: no message.
+    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 14 * day + 2000))).toBe(false);
+    expect(posts).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startBot, type RunningBot } from '../../src/server.js';
+import { InFlight } from './in-flight.js';
 import { tempDir } from './test-app.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123';
@@ -210,17 +211,8 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
   });
   const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 } });
   const url = `http://127.0.0.1:${bot.port}`;
-  const inFlight = new Set<Promise<unknown>>();
-
-  async function post(body: string, options: SignOptions = {}): Promise<Response> {
-    const request = signedSlackPost(url, body, options);
-    inFlight.add(request);
-    try {
-      return await request;
-    } finally {
-      inFlight.delete(request);
-    }
-  }
+  const inFlight = new InFlight();
+  const post = (body: string, options: SignOptions = {}) => inFlight.track(signedSlackPost(url, body, options));
 
   return {
     bot,
@@ -262,17 +254,7 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
       });
       return post(form.toString(), { contentType: 'application/x-www-form-urlencoded' });
     },
-    async settle() {
-      // Acks come before the work: wait for requests, then for the listeners' and notifier's queues to go quiet.
-      let last = -1;
-      for (let i = 0; i < 200; i++) {
-        await Promise.allSettled([...inFlight]);
-        await bot.drain();
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        if (api.calls.length === last && inFlight.size === 0) return;
-        last = api.calls.length;
-      }
-    },
+    settle: () => inFlight.settle(() => bot.drain(), () => api.calls.length),
     async close() {
       await bot.close();
       nock.cleanAll();

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startBot, type RunningBot } from '../../src/server.js';
+import { InFlight } from './in-flight.js';
 import { tempDir } from './test-app.js';
 
 export const SERVICE = 'https://smba.test';
@@ -96,30 +97,14 @@ export async function startTeamsHarness(env: Record<string, string> = {}): Promi
   });
   const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 100 } });
   const url = `http://127.0.0.1:${bot.port}`;
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new InFlight();
   return {
     bot,
     connector,
     url,
-    async send(activity, headers = {}) {
-      const request = fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
-      inFlight.add(request);
-      try {
-        return await request;
-      } finally {
-        inFlight.delete(request);
-      }
-    },
-    async settle() {
-      let last = -1;
-      for (let i = 0; i < 200; i++) {
-        await Promise.allSettled([...inFlight]);
-        await bot.drain();
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        if (connector.calls.length === last && inFlight.size === 0) return;
-        last = connector.calls.length;
-      }
-    },
+    send: (activity, headers = {}) =>
+      inFlight.track(fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) })),
+    settle: () => inFlight.settle(() => bot.drain(), () => connector.calls.length),
     async close() {
       await bot.close();
       nock.cleanAll();

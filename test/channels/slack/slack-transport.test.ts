@@ -121,8 +121,9 @@ describe('Slack transport and safety', () => {
       h = await startSlackHarness({ KB_DIR: kb.dir, EDITORS_SLACK_CHANNEL: 'C0EDITORS1' });
       const file = path.join(kb.dir, 'network/vpn-setup.md');
       writeFileSync(file, readFileSync(file, 'utf8').replace('category: network', 'category: [broken'));
-      await eventually(() => h.api.of('chat.postMessage').some((c) => c.args.channel === 'C0EDITORS1'), 5_000);
-      const notice = h.api.of('chat.postMessage').find((c) => c.args.channel === 'C0EDITORS1')!;
+      const isNotice = (c: { args: Record<string, unknown> }) => c.args.channel === 'C0EDITORS1' && /vpn-setup/.test(String(c.args.text));
+      await eventually(() => h.api.of('chat.postMessage').some(isNotice), 5_000);
+      const notice = h.api.of('chat.postMessage').find(isNotice)!;
       expect(String(notice.args.text)).toMatch(/network\/vpn-setup\.md:\d+: front matter: invalid YAML/);
     } finally {
       await h.close();
