@@ -181,22 +181,28 @@ export class AnswerEngine {
     // Intent part: the model's probability of each article.
     const vector = this.model.vector(text);
     const probabilities = this.model.probabilities(vector);
+    // The ranking model orders the articles; the softmax's probabilities make the confidence.
+    const rankingProbabilities = this.model.rankingProbabilities(vector, probabilities);
     const familiarity = vector.known ** this.settings.familiarityExponent;
     const pool = new Set(keyword.keys());
     for (const k of topIndices(probabilities, MODEL_POOL)) if (probabilities[k]! > 0) pool.add(this.order[k]!);
+    if (rankingProbabilities !== probabilities) for (const k of topIndices(rankingProbabilities, MODEL_POOL)) if (rankingProbabilities[k]! > 0) pool.add(this.order[k]!);
     // Without a model (a knowledge base too large for it), the keyword search decides alone.
     const s = this.model.trained ? this.settings : keywordOnly;
     const ranked = [...pool]
       .map((id) => {
-        const p = probabilities[this.index2.get(id)!] ?? 0;
+        const label = this.index2.get(id)!;
+        const p = probabilities[label] ?? 0;
         const kw = keyword.get(id);
-        return { id, p, kw, score: s.probabilityWeight * p + (1 - s.probabilityWeight) * (kw?.value ?? 0) };
+        const keywordPart = (1 - s.probabilityWeight) * (kw?.value ?? 0);
+        // `score` orders; `weight` (the same blend with the softmax's probability) measures how close the others come, for the confidence and the shortlist.
+        return { id, p, kw, score: s.probabilityWeight * (rankingProbabilities[label] ?? 0) + keywordPart, weight: s.probabilityWeight * p + keywordPart };
       })
       .sort((a, b) => b.score - a.score);
     const first = ranked[0];
     const second = ranked[1];
     const coverage = first?.kw?.coverage ?? 0;
-    const margin = first ? (second ? (first.score - second.score) / first.score : 1) : 0;
+    const margin = first ? (second && first.weight > 0 ? Math.max(0, first.weight - second.weight) / first.weight : 1) : 0;
     const keywordConfidence = calibrate(coverage, margin);
     // Ambiguity: another article matches the words about as well as the best one ("printer" alone).
     let runnerUpKeyword = 0;
@@ -208,7 +214,7 @@ export class AnswerEngine {
       // The model's part: how far the article's probability stands above the next best one's.
       const next = rank === 0 ? (ranked[1]?.p ?? 0) : first!.p;
       const sure = Math.max(0, entry.p - s.probabilityMargin * Math.min(next, entry.p));
-      const mixed = s.confidenceProbabilityWeight * sure * familiarity + (1 - s.confidenceProbabilityWeight) * (rank === 0 ? keywordConfidence : calibrate(entry.kw?.coverage ?? 0, 0) * (entry.score / first!.score));
+      const mixed = s.confidenceProbabilityWeight * sure * familiarity + (1 - s.confidenceProbabilityWeight) * (rank === 0 ? keywordConfidence : calibrate(entry.kw?.coverage ?? 0, 0) * (first!.weight > 0 ? Math.min(1, entry.weight / first!.weight) : 0));
       return round(Math.min(1, mixed * distinct));
     };
     const topConfidence = first ? confidenceOf(first, 0) : 0;
@@ -240,7 +246,7 @@ export class AnswerEngine {
     }
     if (top && confidence >= this.thresholds.suggest) {
       const shortlist = candidates
-        .filter((c, rank) => rank === 0 || c.score >= candidates[0]!.score * 0.3)
+        .filter((_, rank) => rank === 0 || ranked[rank]!.weight >= first!.weight * 0.3)
         .slice(0, 3)
         .map((c) => this.articles.get(c.articleId))
         .filter((a): a is Article => a !== undefined);
