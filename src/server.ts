@@ -90,15 +90,17 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       }
     }
     // Editors hear about broken edits where they asked to; the log always has them.
-    const tellEditors = async (markdown: string) => {
+    const postToEditors = async (markdown: string) => {
       await Promise.all([
         config.editors.slack && slack ? slack.say(config.editors.slack, markdown) : undefined,
         config.editors.teams && teams ? teams.say(config.editors.teams, markdown) : undefined,
-      ]).catch((error: unknown) => logger.error({ err: error }, 'could not post to the editors\' channel'));
+      ]);
     };
+    const tellEditors = (markdown: string) => postToEditors(markdown).catch((error: unknown) => logger.error({ err: error }, "could not post to the editors' channel"));
     const stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
     const editorsConfigured = Boolean((config.editors.slack && slack) || (config.editors.teams && teams));
-    const stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, tellEditors) : () => {};
+    // The weekly post must see a failure, so the week is retried rather than skipped.
+    const stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, postToEditors) : () => {};
     // Reports: behind REPORTS_TOKEN when set; without one only outside production.
     if (config.reportsToken || config.nodeEnv !== 'production') {
       http.app.use(createReportsRouter({ source: new PrismaMetricsSource(app.store.prisma), token: config.reportsToken, windowDays: config.deflectionWindowDays, logger }));

@@ -28,7 +28,13 @@ export async function postWeeklyGapsIfDue(store: Store, tell: (markdown: string)
   const report = await contentGapReport(new PrismaGapSource(store.prisma), lastDays(7, now));
   // A week with no gaps is good news, not a message.
   if (report.clusters.length === 0) return false;
-  await tell(`**What employees asked that the knowledge base did not answer, last 7 days**\n\n${formatGapReport(report, { limit: 5, moreHint: 'Run `npm run report:gaps` for the full list.' })}`);
+  try {
+    await tell(`**What employees asked that the knowledge base did not answer, last 7 days**\n\n${formatGapReport(report, { limit: 5, moreHint: 'Run `npm run report:gaps` for the full list.' })}`);
+  } catch (error) {
+    // Give the week back, so the next hourly check tries again instead of skipping it.
+    await store.prisma.counter.updateMany({ where: { name: LAST_POST, value: seconds }, data: { value: last.value } });
+    throw error;
+  }
   return true;
 }
 

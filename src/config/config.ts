@@ -54,7 +54,8 @@ const envSchema = z
     TICKET_DEFAULT_TIER: z.enum(tiers).default('L2'),
     MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(40_000).default(4000),
     REPORTS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
-    DEFLECTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    // The same range the report's --window and ?window= accept.
+    DEFLECTION_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(7),
     KB_WATCH: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).default('1'),
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),

@@ -79,6 +79,8 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     const result = await report(req, res);
     if (!result) return;
     const query = new URLSearchParams({ from: result.period.from, to: result.period.to, window: String(result.windowDays) });
+    // A page opened with ?token= keeps working links (a header-authenticated one needs none).
+    if (typeof req.query.token === 'string' && req.query.token) query.set('token', req.query.token);
     res.set('Content-Security-Policy', REPORT_CSP);
     res.set('Referrer-Policy', 'no-referrer');
     res.type('html').send(renderHtml(result, `metrics.json?${query.toString()}`));

@@ -28,6 +28,8 @@ describe('weekly content-gap post', () => {
     const start = new Date(Date.now() - day);
     expect(await postWeeklyGapsIfDue(app.store, tell, start)).toBe(false); // the first start begins the first week
     expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 3 * day))).toBe(false);
+    // A post that fails (the bot is not in the channel) is tried again at the next check.
+    await expect(postWeeklyGapsIfDue(app.store, async () => Promise.reject(new Error('not_in_channel')), new Date(start.getTime() + 7 * day))).rejects.toThrow('not_in_channel');
     expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 7 * day + 1000))).toBe(true);
     expect(posts[0]).toMatch(/did not answer, last 7 days/);
     expect(posts[0]).toMatch(/standing desk/i);
