@@ -68,52 +68,42 @@ function execute(choice: TicketChoice, extraData: Record<string, unknown> = {}, 
 /** The triage card: facts, what the bot tried, and the buttons the status allows; inputs ride in show-cards. */
 export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; name: string }>): AdaptiveCard {
   const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] || 'none';
+  // Actions that need input show it in a show-card whose button runs the action with the inputs.
+  const showCard = (choice: TicketChoice, body: Array<Record<string, unknown>>, submit: string) => ({
+    type: 'Action.ShowCard',
+    title: choice.label,
+    card: { ...CARD, body, actions: [execute(choice, {}, submit)] },
+  });
   const actions = card.choices.map((choice) => {
     switch (choice.input) {
       case 'escalation': {
         const higher = (['L2', 'L3', 'L4'] as const).filter((tier) => tier > card.tier);
-        return {
-          type: 'Action.ShowCard',
-          title: choice.label,
-          card: {
-            ...CARD,
-            body: [
-              { type: 'Input.ChoiceSet', id: 'tier', label: 'To tier', value: higher[0], choices: higher.map((tier) => ({ title: tier === 'L4' ? 'L4 - vendor' : tier, value: tier })) },
-              { type: 'Input.Text', id: 'reason', label: 'Why? The next tier reads this first', isMultiline: true, isRequired: true, errorMessage: 'Say why it needs escalating.', maxLength: 2000 },
-            ],
-            actions: [execute(choice, {}, 'Escalate')],
-          },
-        };
+        return showCard(
+          choice,
+          [
+            { type: 'Input.ChoiceSet', id: 'tier', label: 'To tier', value: higher[0], choices: higher.map((tier) => ({ title: tier === 'L4' ? 'L4 - vendor' : tier, value: tier })) },
+            { type: 'Input.Text', id: 'reason', label: 'Why? The next tier reads this first', isMultiline: true, isRequired: true, errorMessage: 'Say why it needs escalating.', maxLength: 2000 },
+          ],
+          'Escalate',
+        );
       }
       case 'resolution':
-        return {
-          type: 'Action.ShowCard',
-          title: choice.label,
-          card: {
-            ...CARD,
-            body: [
-              text('The requester is told and asked to rate the help.', { isSubtle: true }),
-              { type: 'Input.Text', id: 'resolution', label: 'How was it resolved?', isMultiline: true, isRequired: true, errorMessage: 'Say how it was resolved.', maxLength: 2000 },
-            ],
-            actions: [execute(choice, {}, 'Resolve')],
-          },
-        };
+        return showCard(
+          choice,
+          [
+            text('The requester is told and asked to rate the help.', { isSubtle: true }),
+            { type: 'Input.Text', id: 'resolution', label: 'How was it resolved?', isMultiline: true, isRequired: true, errorMessage: 'Say how it was resolved.', maxLength: 2000 },
+          ],
+          'Resolve',
+        );
       case 'assignee':
-        return {
-          type: 'Action.ShowCard',
-          title: choice.label,
-          card: {
-            ...CARD,
-            body: [{ type: 'Input.ChoiceSet', id: 'assignee', label: 'Hand it to', isRequired: true, errorMessage: 'Choose an engineer.', choices: engineers.map((e) => ({ title: e.name, value: e.id })) }],
-            actions: [execute(choice, {}, 'Reassign')],
-          },
-        };
+        return showCard(
+          choice,
+          [{ type: 'Input.ChoiceSet', id: 'assignee', label: 'Hand it to', isRequired: true, errorMessage: 'Choose an engineer.', choices: engineers.map((e) => ({ title: e.name, value: e.id })) }],
+          'Reassign',
+        );
       case 'reason':
-        return {
-          type: 'Action.ShowCard',
-          title: choice.label,
-          card: { ...CARD, body: [{ type: 'Input.Text', id: 'reason', label: 'Why reopen?', isMultiline: true }], actions: [execute(choice, {}, 'Reopen')] },
-        };
+        return showCard(choice, [{ type: 'Input.Text', id: 'reason', label: 'Why reopen?', isMultiline: true }], 'Reopen');
       default:
         return execute(choice);
     }
