@@ -8,8 +8,10 @@ import { ScriptDialogue } from './core/scripts/script-dialogue.js';
 import { ScriptRunner } from './core/scripts/script-runner.js';
 import type { TicketNotifier } from './core/tickets/ticket-notifier.js';
 import { TicketService } from './core/tickets/ticket-service.js';
+import { SlaPolicy } from './core/tickets/sla-policy.js';
 import { NetworkCheckRunner } from './checks/network-check-runner.js';
 import type { Config } from './config/config.js';
+import { loadSlaFile } from './config/sla-file.js';
 import { KnowledgeLibrary } from './knowledge-library.js';
 import { openSqliteStore, type Store } from './store/open-store.js';
 
@@ -42,12 +44,16 @@ export async function createApp(config: Config, logger: Logger, notifier: Ticket
   for (const problem of scripts.problems) logger.warn({ problem }, `script ${problem.severity === 'error' ? 'disabled' : 'warning'}: ${formatScriptProblem(problem)}`);
   if (knowledgeBase.articles.length === 0) logger.warn({ dir: knowledgeBase.dir }, 'the knowledge base has no articles: every question will be offered a ticket');
 
+  // Read before the database opens, so a bad SLA file fails fast and leaves nothing open.
+  const sla = config.slaFile ? await loadSlaFile(config.slaFile) : new SlaPolicy();
+  if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
   const store = await openSqliteStore(config.databaseFile);
   if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
 
   const tickets = new TicketService(store.tickets, notifier, logger, {
     keyPrefix: config.ticketKeyPrefix,
     defaultTier: config.ticketDefaultTier,
+    sla,
   });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.
   const dialogue = new ScriptDialogue({

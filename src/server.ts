@@ -3,6 +3,7 @@ import { createTeamsChannel, type TeamsChannel } from './channels/teams/teams-ch
 import type { Config } from './config/config.js';
 import type { Logger } from './core/logger.js';
 import { FanOutNotifier } from './core/tickets/ticket-notifier.js';
+import type { RouteInput } from './core/tickets/routing-rules.js';
 import type { Tier } from './core/tickets/ticket.js';
 import { TriageRouter, type TriageDestination } from './core/tickets/triage-router.js';
 import { createApp, type App } from './app.js';
@@ -30,15 +31,28 @@ export interface StartOptions {
   slackRetry?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
 }
 
-/** Where triage cards go, from configuration. */
-export function triageRouter(config: Config): TriageRouter {
+/**
+ * Where triage cards go, from configuration: ROUTING_FILE's routes, then SLACK_/TEAMS_TRIAGE_ROUTES,
+ * then the file's tier channels and default, then SLACK_/TEAMS_TRIAGE_<tier>.
+ * `articleTags` gives a knowledge-base article's tags, for routes on `tags`.
+ */
+export function triageRouter(config: Config, articleTags?: (articleId: string) => readonly string[] | undefined): TriageRouter {
   const tiers: Partial<Record<Tier, TriageDestination[]>> = {};
   for (const [chat, triage] of [['slack', config.slack?.triage], ['teams', config.teams?.triage]] as const) {
     for (const [tier, address] of Object.entries(triage ?? {})) {
       if (address) (tiers[tier as Tier] ??= []).push({ channel: chat, address });
     }
   }
-  return new TriageRouter({ tiers, rules: [...(config.slack?.routes ?? []), ...(config.teams?.routes ?? [])] });
+  // Tickets carry no tags: they come from the article the bot suggested before the ticket was opened.
+  const tagsOf = (ticket: RouteInput) => {
+    const articleId = ticket.collected?.articleTried;
+    return typeof articleId === 'string' && articleTags ? articleTags(articleId) : undefined;
+  };
+  return new TriageRouter({
+    tiers,
+    rules: [...(config.slack?.routes ?? []), ...(config.teams?.routes ?? [])],
+    ...(config.routing ? { file: config.routing.withTags(tagsOf) } : {}),
+  });
 }
 
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
@@ -47,7 +61,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const http = createHttpServer(logger, { database: () => app.store.ping() });
   let slack: SlackChannel | undefined;
   let teams: TeamsChannel | undefined;
-  const router = triageRouter(config);
+  const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
   const drafts = new FileDraftWriter(app.knowledgeBase.dir);
   try {
     if (config.slack) {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defaultThresholds } from '../core/answering/answer-engine.js';
 import { tiers } from '../core/tickets/ticket.js';
+import type { RoutingRules } from '../core/tickets/routing-rules.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
+import { readRoutingFile } from './routing-file.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
@@ -52,6 +54,7 @@ const envSchema = z
       .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'expected 1-10 capital letters or digits starting with a letter, like HD')
       .default('HD'),
     TICKET_DEFAULT_TIER: z.enum(tiers).default('L2'),
+    SLA_FILE: z.string().optional(),
     MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(40_000).default(4000),
     REPORTS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
     // The same range the report's --window and ?window= accept.
@@ -84,6 +87,7 @@ const envSchema = z
     TEAMS_TRIAGE_L3: teamsChannelId.optional(),
     TEAMS_TRIAGE_VENDOR: teamsChannelId.optional(),
     TEAMS_TRIAGE_ROUTES: routes('teams', TEAMS_CHANNEL, '19:print@thread.tacv2').optional(),
+    ROUTING_FILE: z.string().optional(),
     TEAMS_ENGINEERS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
   })
   .refine((env) => env.SUGGEST_THRESHOLD <= env.ANSWER_THRESHOLD, {
@@ -121,6 +125,8 @@ export interface Config {
   thresholds: { answer: number; suggest: number };
   ticketKeyPrefix: string;
   ticketDefaultTier: (typeof tiers)[number];
+  /** YAML with business hours, holidays and SLA targets (config/sla.example.yaml); without it, wall-clock defaults. */
+  slaFile: string | undefined;
   maxMessageChars: number;
   /** Bearer token for /reports/*; without it reports are served only outside production. */
   reportsToken: string | undefined;
@@ -140,6 +146,8 @@ export interface Config {
   slack: SlackConfig | undefined;
   /** Set when MICROSOFT_APP_ID is, or TEAMS_ENABLED=1 for local testing. */
   teams: TeamsConfig | undefined;
+  /** Triage routing rules from ROUTING_FILE (validated at start-up), combined with the *_TRIAGE_* variables. */
+  routing: RoutingRules | undefined;
 }
 
 export interface TeamsConfig {
@@ -189,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const routing = e.ROUTING_FILE ? readRoutingFile(e.ROUTING_FILE) : undefined;
+  if (routing && !routing.ok) throw new ConfigError(routing.problems);
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -198,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     thresholds: { answer: e.ANSWER_THRESHOLD, suggest: e.SUGGEST_THRESHOLD },
     ticketKeyPrefix: e.TICKET_KEY_PREFIX,
     ticketDefaultTier: e.TICKET_DEFAULT_TIER,
+    slaFile: e.SLA_FILE,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     reportsToken: e.REPORTS_TOKEN,
     deflectionWindowDays: e.DEFLECTION_WINDOW_DAYS,
@@ -244,5 +255,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             engineers: e.TEAMS_ENGINEERS ?? [],
           }
         : undefined,
+    routing: routing?.rules,
   };
 }

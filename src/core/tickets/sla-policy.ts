@@ -1,16 +1,28 @@
-import type { Priority, Ticket } from './ticket.js';
+import type { BusinessCalendar } from './business-calendar.js';
+import type { Priority, Ticket, Tier } from './ticket.js';
 
 /** Minutes to first response and to resolution for one priority. */
 export interface SlaTarget {
   responseMinutes: number;
   resolveMinutes: number;
+  /** Count plain minutes even when the policy has a business calendar (a 24x7 P1). */
+  aroundTheClock?: boolean;
 }
 
 export type SlaTargets = Record<Priority, SlaTarget>;
 
+/** Per-tier replacements for some priorities' targets. */
+export type TierSlaTargets = Partial<Record<Tier, Partial<Record<Priority, SlaTarget>>>>;
+
+export interface SlaPolicyOptions {
+  /** Without one, targets are wall-clock minutes. With one, business minutes (unless aroundTheClock). */
+  calendar?: BusinessCalendar;
+  tiers?: TierSlaTargets;
+}
+
 /**
- * Wall-clock targets. Business hours, holidays and per-tier targets are not modelled yet:
- * a P3 opened on Friday evening is due on Saturday.
+ * Wall-clock targets, used when no SLA file is configured: a P3 opened on Friday evening is due
+ * on Saturday. An SLA file (config/sla-file.ts) adds business hours, holidays and per-tier targets.
  */
 export const defaultSlaTargets: SlaTargets = {
   P1: { responseMinutes: 15, resolveMinutes: 4 * 60 },
@@ -28,14 +40,24 @@ export class SlaPolicy {
     private readonly targets: SlaTargets = defaultSlaTargets,
     /** A due time closer than this (or than a quarter of the target, if shorter) counts as "breaching soon". */
     readonly soonMinutes = 60,
+    private readonly options: SlaPolicyOptions = {},
   ) {}
 
-  dueTimes(priority: Priority, openedAt: Date): { responseDueAt: Date; resolveDueAt: Date } {
-    const target = this.targets[priority];
-    return {
-      responseDueAt: new Date(openedAt.getTime() + target.responseMinutes * 60_000),
-      resolveDueAt: new Date(openedAt.getTime() + target.resolveMinutes * 60_000),
-    };
+  /** The business calendar due times count in, if any. */
+  get calendar(): BusinessCalendar | undefined {
+    return this.options.calendar;
+  }
+
+  /** The target for a priority, with the tier's override when there is one. */
+  target(priority: Priority, tier?: Tier): SlaTarget {
+    return (tier && this.options.tiers?.[tier]?.[priority]) || this.targets[priority];
+  }
+
+  dueTimes(priority: Priority, openedAt: Date, tier?: Tier): { responseDueAt: Date; resolveDueAt: Date } {
+    const target = this.target(priority, tier);
+    const calendar = target.aroundTheClock ? undefined : this.options.calendar;
+    const add = (minutes: number) => (calendar ? calendar.add(openedAt, minutes) : new Date(openedAt.getTime() + minutes * 60_000));
+    return { responseDueAt: add(target.responseMinutes), resolveDueAt: add(target.resolveMinutes) };
   }
 
   /** The next deadline that still matters: first response until someone responded, then resolution. */

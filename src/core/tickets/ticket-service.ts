@@ -72,7 +72,7 @@ export class TicketService {
         transcript: input.transcript ?? [],
         collected: input.collected ?? {},
         priority,
-        ...this.sla.dueTimes(priority, new Date()),
+        ...this.sla.dueTimes(priority, new Date(), input.tier ?? this.options.defaultTier),
         tier: input.tier ?? this.options.defaultTier,
         category: input.category ?? 'general',
         status: 'new',

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { priorities, tiers, type Ticket, type Tier } from './ticket.js';
+import type { TriageDestination } from './triage-router.js';
+
+// The same checks config.ts applies to SLACK_TRIAGE_* / TEAMS_TRIAGE_* (the core may not import config).
+const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
+const TEAMS_CHANNEL = /^19:[\w.-]+@thread\.(tacv2|skype)$/;
+const MEMBER_ID = /^([UW][A-Z0-9]{6,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|29:[\w-]+)$/i;
+
+const slack = z.string().regex(SLACK_CHANNEL, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
+const teams = z.string().regex(TEAMS_CHANNEL, 'expected a Teams channel id like 19:abc123@thread.tacv2');
+const anyOf = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'expected at least one value (leave the condition out to match anything)');
+const word = z.string().trim().min(1, 'expected a non-empty value');
+const tierSchema = z.enum(tiers, { message: `expected one of ${tiers.join(', ')}` });
+
+const destinations = {
+  slack: slack.optional(),
+  teams: teams.optional(),
+};
+const hasDestination = (place: { slack?: string | undefined; teams?: string | undefined }) => Boolean(place.slack || place.teams);
+const NO_DESTINATION = 'expected at least one destination: slack and/or teams';
+
+const conditionsSchema = z.strictObject({
+  category: anyOf(word).optional(),
+  tags: anyOf(word).optional(),
+  keywords: anyOf(word).optional(),
+  priority: anyOf(z.enum(priorities, { message: `expected one of ${priorities.join(', ')}` })).optional(),
+  tier: anyOf(tierSchema).optional(),
+  requester_group: anyOf(word).optional(),
+});
+
+const routeSchema = z
+  .strictObject({
+    name: word,
+    when: conditionsSchema,
+    tier: tierSchema.optional(),
+    ...destinations,
+  })
+  .refine(hasDestination, { message: NO_DESTINATION })
+  .refine((route) => Object.values(route.when).some((value) => value !== undefined), {
+    path: ['when'],
+    message: 'expected at least one condition (category, tags, keywords, priority, tier, requester_group); use "default" for a catch-all',
+  });
+
+/** The routing file as written: routes, a default, tier channels and requester groups. */
+export const routingFileSchema = z
+  .strictObject({
+    routes: z.array(routeSchema).default([]),
+    default: z.strictObject({ tier: tierSchema.optional(), ...destinations }).refine(hasDestination, { message: NO_DESTINATION }).optional(),
+    tiers: z.partialRecord(tierSchema, z.strictObject(destinations).refine(hasDestination, { message: NO_DESTINATION })).default({}),
+    groups: z.record(word, z.array(z.string().regex(MEMBER_ID, 'expected a Slack member id (U0123ABCD) or a Teams Entra object id (a GUID)'))).default({}),
+  })
+  .superRefine((file, ctx) => {
+    file.routes.forEach((route, i) => {
+      route.when.requester_group?.forEach((group, j) => {
+        if (!(group in file.groups)) {
+          ctx.addIssue({ code: 'custom', path: ['routes', i, 'when', 'requester_group', j], message: `unknown group "${group}" (define it under "groups")` });
+        }
+      });
+    });
+  });
+
+export type RoutingFile = z.output<typeof routingFileSchema>;
+export type Route = RoutingFile['routes'][number];
+
+/** What routing looks at. Only tier and category are required; a condition on a missing field does not match. */
+export type RouteInput = Pick<Ticket, 'tier' | 'category'> & Partial<Pick<Ticket, 'priority' | 'requesterId' | 'subject' | 'question' | 'collected'>>;
+
+/** The tags of a ticket (e.g. its knowledge-base article's), for `when.tags`. */
+export type TagsOf = (ticket: RouteInput) => readonly string[] | undefined;
+
+const chats = ['slack', 'teams'] as const;
+
+function destinationsOf(place: { slack?: string | undefined; teams?: string | undefined } | undefined): TriageDestination[] {
+  return chats.flatMap((chat) => (place?.[chat] ? [{ channel: chat, address: place[chat] }] : []));
+}
+
+function phrasePattern(phrase: string): RegExp {
+  const escaped = phrase.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'iu');
+}
+
+/** Routing rules from a routing file, ready to match tickets. Pure: no I/O. */
+export class RoutingRules {
+  private readonly keywordPatterns: RegExp[][];
+
+  constructor(
+    readonly file: RoutingFile,
+    private readonly tagsOf: TagsOf = () => undefined,
+  ) {
+    this.keywordPatterns = file.routes.map((route) => (route.when.keywords ?? []).map(phrasePattern));
+  }
+
+  /** The same rules with a way to find tickets' tags. */
+  withTags(tagsOf: TagsOf): RoutingRules {
+    return new RoutingRules(this.file, tagsOf);
+  }
+
+  /** The routes whose conditions all hold for the ticket, in file order. */
+  matching(ticket: RouteInput): Route[] {
+    return this.file.routes.filter((route, i) => this.matches(route, i, ticket));
+  }
+
+  /** The first matching route, or undefined when only the default applies. */
+  firstMatch(ticket: RouteInput): Route | undefined {
+    return this.file.routes.find((route, i) => this.matches(route, i, ticket));
+  }
+
+  /** Per chat, the first matching route's destination in that chat. */
+  routeDestinations(ticket: RouteInput): TriageDestination[] {
+    const byChat = new Map<string, TriageDestination>();
+    for (const route of this.matching(ticket)) {
+      for (const destination of destinationsOf(route)) if (!byChat.has(destination.channel)) byChat.set(destination.channel, destination);
+    }
+    return [...byChat.values()];
+  }
+
+  tierDestinations(tier: Tier): TriageDestination[] {
+    return destinationsOf(this.file.tiers[tier]);
+  }
+
+  defaultDestinations(): TriageDestination[] {
+    return destinationsOf(this.file.default);
+  }
+
+  /**
+   * The tier the file would give a new ticket: the first matching route's, else the default's.
+   * Not applied yet: tickets keep the tier their article or script gives them.
+   */
+  tierFor(ticket: RouteInput): Tier | undefined {
+    return this.firstMatch(ticket)?.tier ?? this.file.default?.tier;
+  }
+
+  private matches(route: Route, index: number, ticket: RouteInput): boolean {
+    const { when } = route;
+    const lower = (values: readonly string[]) => values.map((value) => value.toLowerCase());
+    if (when.category && !lower(when.category).includes(ticket.category.toLowerCase())) return false;
+    if (when.priority && !(ticket.priority && when.priority.includes(ticket.priority))) return false;
+    if (when.tier && !when.tier.includes(ticket.tier)) return false;
+    if (when.requester_group) {
+      const id = ticket.requesterId?.toLowerCase();
+      if (!id || !when.requester_group.some((group) => lower(this.file.groups[group] ?? []).includes(id))) return false;
+    }
+    if (when.tags) {
+      const tags = lower(this.tagsOf(ticket) ?? []);
+      if (!lower(when.tags).some((tag) => tags.includes(tag))) return false;
+    }
+    if (when.keywords) {
+      const text = [ticket.subject ?? '', ticket.question ?? ''].join('\n');
+      if (!this.keywordPatterns[index]!.some((pattern) => pattern.test(text))) return false;
+    }
+    return true;
+  }
+}
