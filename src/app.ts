@@ -50,10 +50,16 @@ export async function createApp(config: Config, logger: Logger, notifier: Ticket
   const store = await openSqliteStore(config.databaseFile);
   if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
 
+  // Routing rules may set a new ticket's tier; tags come from the article the bot tried.
+  const rules = config.routing?.withTags((ticket) => {
+    const articleId = ticket.collected?.articleTried;
+    return typeof articleId === 'string' ? library.snapshot.engine.article(articleId)?.tags : undefined;
+  });
   const tickets = new TicketService(store.tickets, notifier, logger, {
     keyPrefix: config.ticketKeyPrefix,
     defaultTier: config.ticketDefaultTier,
     sla,
+    ...(rules ? { routeTier: (ticket, hasOwnTier) => rules.firstMatch(ticket)?.tier ?? (hasOwnTier ? undefined : rules.tierFor(ticket)) } : {}),
   });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.
   const dialogue = new ScriptDialogue({

@@ -123,10 +123,7 @@ export class RoutingRules {
     return destinationsOf(this.file.default);
   }
 
-  /**
-   * The tier the file would give a new ticket: the first matching route's, else the default's.
-   * Not applied yet: tickets keep the tier their article or script gives them.
-   */
+  /** The tier the file gives a new ticket: the first matching route's, else the default's. */
   tierFor(ticket: RouteInput): Tier | undefined {
     return this.firstMatch(ticket)?.tier ?? this.file.default?.tier;
   }

@@ -3,6 +3,7 @@ import { CoreError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TicketNotification, TicketNotifier } from './ticket-notifier.js';
 import type { NewTicketEvent, TicketPatch, TicketRepository } from './ticket-repository.js';
+import type { RouteInput } from './routing-rules.js';
 import { SlaPolicy } from './sla-policy.js';
 import { openStatuses, transition, type TicketCommand } from './ticket-state-machine.js';
 import {
@@ -37,6 +38,11 @@ export interface TicketServiceOptions {
   /** Ticket numbers start above this (HD-1001 is the first with the default 1000). */
   numberOffset?: number;
   sla?: SlaPolicy;
+  /**
+   * The tier routing gives a new ticket, if any; `hasOwnTier` says whether its article or script
+   * already chose one (a matching route still wins; a default route only fills the gap).
+   */
+  routeTier?: (ticket: RouteInput, hasOwnTier: boolean) => Tier | undefined;
 }
 
 const MAX_SUBJECT = 120;
@@ -62,6 +68,13 @@ export class TicketService {
     const subject = oneLine(input.subject).slice(0, MAX_SUBJECT) || 'Help requested';
     const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
     const priority = input.priority ?? 'P3';
+    const category = input.category ?? 'general';
+    const ownTier = input.tier ?? this.options.defaultTier;
+    const routed = this.options.routeTier?.(
+      { tier: ownTier, category, priority, requesterId: input.requester.id, subject, question: input.question ?? null, collected: input.collected ?? {} },
+      input.tier !== undefined,
+    );
+    const tier = routed ?? ownTier;
     const ticket = await this.repository.create(
       {
         id: randomUUID(),
@@ -72,9 +85,9 @@ export class TicketService {
         transcript: input.transcript ?? [],
         collected: input.collected ?? {},
         priority,
-        ...this.sla.dueTimes(priority, new Date(), input.tier ?? this.options.defaultTier),
-        tier: input.tier ?? this.options.defaultTier,
-        category: input.category ?? 'general',
+        ...this.sla.dueTimes(priority, new Date(), tier),
+        tier,
+        category,
         status: 'new',
         channel: input.channel,
         conversationKey: input.conversationKey,
