@@ -1,7 +1,6 @@
 import type { AnswerEngine } from './core/answering/answer-engine.js';
 import { ConversationService } from './core/conversation/conversation-service.js';
 import { formatProblem, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
-import { formatProblem as formatScriptProblem } from './core/scripts/script-problems.js';
 import type { Logger } from './core/logger.js';
 import type { ScriptLibrary } from './core/scripts/load-scripts.js';
 import { ScriptDialogue } from './core/scripts/script-dialogue.js';
@@ -41,7 +40,7 @@ export async function createApp(config: Config, logger: Logger, notifier: Ticket
   });
   const { knowledgeBase, scripts } = library.snapshot;
   for (const problem of knowledgeBase.problems) logger.warn({ problem }, `article skipped: ${formatProblem(problem)}`);
-  for (const problem of scripts.problems) logger.warn({ problem }, `script ${problem.severity === 'error' ? 'disabled' : 'warning'}: ${formatScriptProblem(problem)}`);
+  for (const problem of scripts.problems) logger.warn({ problem }, `script ${problem.severity === 'error' ? 'disabled' : 'warning'}: ${formatProblem(problem)}`);
   if (knowledgeBase.articles.length === 0) logger.warn({ dir: knowledgeBase.dir }, 'the knowledge base has no articles: every question will be offered a ticket');
 
   // Read before the database opens, so a bad SLA file fails fast and leaves nothing open.

@@ -5,7 +5,6 @@ import type { Article } from './core/knowledge/article.js';
 import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
 import type { Logger } from './core/logger.js';
 import { loadScripts, type ScriptLibrary } from './core/scripts/load-scripts.js';
-import { formatProblem as formatScriptProblem } from './core/scripts/script-problems.js';
 import type { Script } from './core/scripts/script.js';
 
 /** Everything built from the knowledge-base folder at one moment. */
@@ -117,7 +116,7 @@ export class KnowledgeLibrary {
         }
       }
     }
-    const problems = [...kb.problems.map(formatProblem), ...scripts.problems.map((p) => `${formatScriptProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`)];
+    const problems = [...kb.problems.map(formatProblem), ...scripts.problems.map((p) => `${formatProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`)];
     const snapshot: KnowledgeSnapshot = {
       knowledgeBase: kb,
       scripts,
