@@ -20,6 +20,7 @@ export type NewTicket = Pick<
   | 'requesterName'
   | 'responseDueAt'
   | 'resolveDueAt'
+  | 'statusChangedAt'
 >;
 
 /** Fields a change may set. */
@@ -36,6 +37,12 @@ export type TicketPatch = Partial<
     | 'resolvedAt'
     | 'closedAt'
     | 'satisfaction'
+    | 'statusChangedAt'
+    | 'responseDueAt'
+    | 'resolveDueAt'
+    | 'vendorName'
+    | 'vendorCaseRef'
+    | 'vendorContact'
   >
 >;
 

@@ -89,6 +89,7 @@ export class TicketService {
         tier,
         category,
         status: 'new',
+        statusChangedAt: new Date(),
         channel: input.channel,
         conversationKey: input.conversationKey,
         requesterId: input.requester.id,

@@ -46,11 +46,17 @@ export interface Ticket {
   firstResponseAt: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
-  /** SLA due times, fixed when the ticket is opened. */
+  /** SLA due times: set when the ticket is opened, renewed for the new tier on escalation. */
   responseDueAt: Date | null;
   resolveDueAt: Date | null;
   /** The requester's rating after resolve, 1-5. */
   satisfaction: number | null;
+  /** When the status (or, on escalation, the tier) last changed; null on tickets from before it was kept. */
+  statusChangedAt: Date | null;
+  /** The outside vendor working an L4 ticket. */
+  vendorName: string | null;
+  vendorCaseRef: string | null;
+  vendorContact: string | null;
 }
 
 /** An audit record: who changed what, when. */
