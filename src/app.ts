@@ -12,6 +12,8 @@ import { NetworkCheckRunner } from './checks/network-check-runner.js';
 import type { Config } from './config/config.js';
 import { loadSlaFile } from './config/sla-file.js';
 import { KnowledgeLibrary } from './knowledge-library.js';
+import { SlaTimers } from './core/escalation/sla-timers.js';
+import { PrismaTimerClaims } from './store/prisma/prisma-timer-claims.js';
 import { openSqliteStore, type Store } from './store/open-store.js';
 
 /** The composed bot: core services on a store, ready for channels. */
@@ -25,6 +27,8 @@ export interface App {
   readonly engine: AnswerEngine;
   conversations: ConversationService;
   tickets: TicketService;
+  /** Fires SLA reminders, automatic escalations, re-announcements and waiting-ticket nudges; see scheduleSlaTimers. */
+  timers: SlaTimers;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,7 @@ export async function createApp(config: Config, logger: Logger, notifier: Ticket
     sla,
     ...(rules ? { routeTier: (ticket, hasOwnTier) => rules.firstMatch(ticket)?.tier ?? (hasOwnTier ? undefined : rules.tierFor(ticket)) } : {}),
   });
+  const timers = new SlaTimers({ repository: store.tickets, tickets, notifier, claims: new PrismaTimerClaims(store.prisma), sla, settings: sla.timers, logger });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.
   const dialogue = new ScriptDialogue({
     runner: new ScriptRunner((id) => library.snapshot.scriptsById.get(id), (id) => library.snapshot.engine.article(id), new NetworkCheckRunner(), config.checkVariables),
@@ -93,6 +98,7 @@ export async function createApp(config: Config, logger: Logger, notifier: Ticket
     },
     conversations,
     tickets,
+    timers,
     close: () => store.close(),
   };
 }

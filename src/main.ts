@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { watchKnowledge } from './knowledge-watch.js';
 import { startBot } from './server.js';
+import { scheduleSlaTimers } from './sla-timer-schedule.js';
 
 async function main(): Promise<number> {
   let config;
@@ -26,6 +27,8 @@ async function main(): Promise<number> {
   const app = await createApp(config, logger, new LocalNotifier(print));
   // In a terminal session editors see problems in the log; piped runs are too short to watch.
   const stopWatching = interactive && config.kbWatch ? watchKnowledge(app, logger) : () => {};
+  // Piped runs are over before any SLA matters; an interactive session sees reminders and escalations.
+  const stopTimers = interactive ? scheduleSlaTimers(app, logger, config.slaSweepSeconds) : async () => {};
   const chat = new LocalChat({
     conversations: app.conversations,
     tickets: app.tickets,
@@ -36,6 +39,7 @@ async function main(): Promise<number> {
     logger,
   });
   const stop = async () => {
+    await stopTimers();
     await app.close();
     process.exit(0);
   };
@@ -43,6 +47,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => void stop());
   await chat.run();
   stopWatching();
+  await stopTimers();
   await app.close();
   return 0;
 }

@@ -10,6 +10,7 @@ import { createApp, type App } from './app.js';
 import { createHttpServer } from './http/http-server.js';
 import { watchKnowledge } from './knowledge-watch.js';
 import { scheduleWeeklyGaps } from './weekly-gaps.js';
+import { scheduleSlaTimers } from './sla-timer-schedule.js';
 import { createReportsRouter } from './reports/reports-router.js';
 import { PrismaMetricsSource } from './store/prisma/prisma-metrics-source.js';
 import { FileDraftWriter } from './store/file-draft-writer.js';
@@ -121,7 +122,11 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     } else {
       logger.warn({}, 'reports are off: set REPORTS_TOKEN to serve /reports/metrics in production');
     }
-    const port = await http.listen(config.port, options.host);
+    const stopTimers = scheduleSlaTimers(app, logger, config.slaSweepSeconds);
+    const port = await http.listen(config.port, options.host).catch(async (error: unknown) => {
+      await stopTimers();
+      throw error;
+    });
     logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
     return {
       app,
@@ -135,6 +140,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       close: async () => {
         stopWatching();
         stopGaps();
+        await stopTimers();
         await http.close();
         await slack?.stop();
         await teams?.stop();

@@ -63,6 +63,7 @@ const envSchema = z
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
     SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    SLA_SWEEP_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).int('expected whole seconds').min(0, 'expected 0 (timers off) or 5-3600 seconds').max(3600, 'expected 0 (timers off) or 5-3600 seconds').refine((n) => n === 0 || n >= 5, 'expected 0 (timers off) or 5-3600 seconds').default(30),
     LOCAL_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces').optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
@@ -120,6 +121,8 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: string | undefined;
   databaseFile: string;
+  /** How often the SLA timers look for due work (0: never, in this process). */
+  slaSweepSeconds: number;
   kbDir: string;
   kbBaseUrl: string | undefined;
   thresholds: { answer: number; suggest: number };
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kbWatch: isOn(e.KB_WATCH),
     editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,
+    slaSweepSeconds: e.SLA_SWEEP_SECONDS,
     checkVariables: Object.fromEntries(Object.entries(present).filter(([name]) => /^CHECK_[A-Z0-9_]+$/.test(name))) as Record<string, string>,
     localUser: e.LOCAL_USER,
     port: e.PORT,

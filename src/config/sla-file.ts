@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BusinessCalendar, isTimeZone, weekdays, type OpenInterval, type Weekday } from '../core/tickets/business-calendar.js';
 import { SlaPolicy, type SlaTarget, type SlaTargets, type TierSlaTargets } from '../core/tickets/sla-policy.js';
 import { priorities, tiers, type Priority } from '../core/tickets/ticket.js';
+import type { TimerSettings } from '../core/escalation/timer-settings.js';
 
 /** One problem in an SLA file, with the line it is on. */
 export interface SlaFileProblem {
@@ -70,6 +71,12 @@ const minutes = z
   .int('expected a whole number of minutes')
   .min(1, 'expected a whole number of minutes, 1 or more');
 
+/** Timer periods: 0 turns a timer off. */
+const wallMinutes = z
+  .number({ error: 'expected a whole number of minutes (0 turns it off)' })
+  .int('expected a whole number of minutes (0 turns it off)')
+  .min(0, 'expected a whole number of minutes (0 turns it off)');
+
 const targetSchema = z.strictObject({ response: minutes, resolution: minutes, around_the_clock: z.boolean({ error: 'expected true or false' }).optional() });
 const overrideSchema = targetSchema.partial();
 
@@ -87,6 +94,15 @@ const fileSchema = z.strictObject({
   }),
   targets: byPriority(targetSchema),
   tiers: z.strictObject({ L1: tierOverrides.optional(), L2: tierOverrides.optional(), L3: tierOverrides.optional(), L4: tierOverrides.optional() }).optional(),
+  timers: z
+    .strictObject({
+      remind_before: wallMinutes.optional(),
+      auto_escalate: z.boolean({ error: 'expected true or false' }).optional(),
+      reannounce_every: wallMinutes.optional(),
+      nudge_waiting_after: wallMinutes.optional(),
+      close_waiting_after: wallMinutes.optional(),
+    })
+    .optional(),
 });
 
 type Keys = Array<string | number>;
@@ -136,10 +152,21 @@ export function parseSlaFile(source: string, file: string): SlaPolicy {
       (tierTargets[tier] ??= {})[p] = merged;
     }
   }
+  const t = data.timers;
+  if (t?.nudge_waiting_after && t.close_waiting_after && t.close_waiting_after <= t.nudge_waiting_after) {
+    problems.push(problem(['timers', 'close_waiting_after'], `closes before the nudge (${t.nudge_waiting_after}) is sent; make it longer or set nudge_waiting_after to 0`));
+  }
   if (problems.length > 0) fail(problems);
+  const timers: Partial<TimerSettings> = {
+    ...(t?.remind_before !== undefined ? { remindBeforeMinutes: t.remind_before } : {}),
+    ...(t?.auto_escalate !== undefined ? { autoEscalate: t.auto_escalate } : {}),
+    ...(t?.reannounce_every !== undefined ? { reannounceMinutes: t.reannounce_every } : {}),
+    ...(t?.nudge_waiting_after !== undefined ? { nudgeWaitingMinutes: t.nudge_waiting_after } : {}),
+    ...(t?.close_waiting_after !== undefined ? { closeWaitingMinutes: t.close_waiting_after } : {}),
+  };
 
   const calendar = new BusinessCalendar({ timeZone: data.calendar.time_zone, hours: data.calendar.hours, holidays: data.calendar.holidays });
-  return new SlaPolicy(targets, undefined, { calendar, tiers: tierTargets });
+  return new SlaPolicy(targets, undefined, { calendar, tiers: tierTargets, timers });
 }
 
 /** Reads SLA_FILE. */
@@ -160,7 +187,8 @@ function toTarget(target: { response: number; resolution: number; around_the_clo
 
 function unknownKey(parent: Keys, key: string): string {
   const [section, sub] = parent;
-  if (parent.length === 0) return 'unknown section; expected calendar, targets or tiers';
+  if (parent.length === 0) return 'unknown section; expected calendar, targets, tiers or timers';
+  if (section === 'timers') return 'unknown field; expected remind_before, auto_escalate, reannounce_every, nudge_waiting_after or close_waiting_after';
   if (section === 'calendar' && parent.length === 1) return 'unknown field; expected time_zone, hours or holidays';
   if (section === 'calendar' && sub === 'hours') return `unknown day "${key}"; expected ${weekdays.slice(1).join(', ')} or sun`;
   if (section === 'targets' && parent.length === 1) return `unknown priority "${key}"; expected ${priorities.join(', ')}`;

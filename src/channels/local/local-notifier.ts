@@ -14,7 +14,8 @@ export class LocalNotifier implements TicketNotifier {
       return;
     }
     const note = n.note ? `: ${n.note}` : '';
-    if ((n.type === 'comment' && n.from === 'requester') || n.type === 'rated') {
+    const triageOnly = n.type === 'rated' || n.type === 'reminder' || n.type === 'unclaimed' || n.type === 'vendor';
+    if ((n.type === 'comment' && n.from === 'requester') || triageOnly) {
       this.print(`[triage ${t.tier}] ${n.summary}${note}`);
       return;
     }

@@ -3,7 +3,7 @@ import type { Choice, Reply } from '../../core/conversation/turn.js';
 import { priorityLabels } from '../../core/tickets/ticket-form.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
-import type { TicketChoice, TriageCard } from '../../core/tickets/triage-card.js';
+import { vendorLine, type ActionInput, type TicketChoice, type TriageCard } from '../../core/tickets/triage-card.js';
 import { clip, escapeInline, escapeMrkdwn, markdownToMrkdwn, mention } from './mrkdwn.js';
 
 type Block = types.KnownBlock;
@@ -104,7 +104,7 @@ const SLA_LABEL: Record<TriageCard['sla'], string> = {
 };
 
 /** Slack's own date formatting shows each reader the time in their time zone. */
-function slackDate(at: Date): string {
+export function slackDate(at: Date): string {
   const seconds = Math.floor(at.getTime() / 1000);
   return `<!date^${seconds}^{date_short_pretty} {time}|${at.toISOString()}>`;
 }
@@ -128,6 +128,7 @@ export function triageCardMessage(card: TriageCard): SlackMessage {
     { type: 'section', fields },
     section(`*What we know*\n${escapeMrkdwn(card.summary)}`),
   ];
+  if (card.vendor) blocks.push(section(`*Vendor (L4)*\n${escapeMrkdwn(vendorLine(card.vendor))}`));
   if (card.satisfaction) blocks.push(context(`Requester's rating: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`));
   blocks.push(...actionsBlock(card.choices, `ticket:${card.key}`));
   blocks.push(context('Reply in this thread to write to the requester; start a reply with *(internal)* to keep it among engineers.'));
@@ -250,8 +251,19 @@ export function ticketFormModal(input: { categories: string[]; subject?: string;
   };
 }
 
+/** Block ids the view submission reads back (see slack-channel.ts). */
+export const VENDOR_BLOCKS = { name: 'vendor_name', caseRef: 'vendor_case', contact: 'vendor_contact' } as const;
+
+function vendorInputs(t: Ticket, options: { nameRequired?: boolean } = {}): Block[] {
+  return [
+    plainInput(VENDOR_BLOCKS.name, 'Vendor', { initial: t.vendorName ?? '', max: 200, placeholder: 'e.g. Acme Networks', optional: !options.nameRequired }),
+    plainInput(VENDOR_BLOCKS.caseRef, 'Their case reference', { initial: t.vendorCaseRef ?? '', max: 200, optional: true }),
+    plainInput(VENDOR_BLOCKS.contact, 'Contact', { initial: t.vendorContact ?? '', max: 200, placeholder: 'e.g. support@acme.example, +44 20 7946 0000', optional: true }),
+  ];
+}
+
 /** The modal an engineer or requester fills in before a ticket action runs. */
-export function ticketActionModal(input: { kind: 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason'; ticket: Ticket; metadata: ModalMetadata }): types.ModalView {
+export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; metadata: ModalMetadata }): types.ModalView {
   const t = input.ticket;
   const base = { type: 'modal' as const, callback_id: TICKET_ACTION_CALLBACK, private_metadata: JSON.stringify(input.metadata), close: { type: 'plain_text' as const, text: 'Cancel' } };
   const heading = section(`*${t.key}* · ${escapeInline(clip(t.subject, 200))}\nStatus *${t.status}* · ${t.priority} · ${t.tier}`);
@@ -266,9 +278,18 @@ export function ticketActionModal(input: { kind: 'escalation' | 'resolution' | '
           heading,
           selectInput('tier', 'To tier', higher.map((tier) => ({ value: tier, text: tier === 'L4' ? 'L4 - vendor' : tier })), higher[0]),
           plainInput('reason', 'Why? The next tier reads this first', { multiline: true, max: 2000 }),
+          context('For L4 only, if already known (they can be added later with *Vendor details*):'),
+          ...vendorInputs(t),
         ],
       };
     }
+    case 'vendor':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Vendor for ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Save' },
+        blocks: [heading, ...vendorInputs(t, { nameRequired: true })],
+      };
     case 'resolution':
       return {
         ...base,

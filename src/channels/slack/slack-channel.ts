@@ -21,6 +21,7 @@ import {
   renderReply,
   TICKET_ACTION_CALLBACK,
   TICKET_FORM_CALLBACK,
+  VENDOR_BLOCKS,
   ticketActionModal,
   ticketFormModal,
   type ModalMetadata,
@@ -46,9 +47,10 @@ const ACTION_INPUTS: Record<string, ActionInput | undefined> = {
   [ticketActions.reassign]: 'assignee',
   [ticketActions.reopen]: 'reason',
   [ticketActions.comment]: 'comment',
+  [ticketActions.vendor]: 'vendor',
 };
 /** Buttons that only make sense on the ticket's own triage card. */
-const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign]);
+const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign, ticketActions.vendor]);
 const ENGINEER_ACTIONS = CARD_ACTIONS;
 
 export interface SlackChannelDeps {
@@ -424,7 +426,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           }
         }
         if (ENGINEER_ACTIONS.has(id) && actor.role !== 'engineer') {
-          await tell(at.userId, `Only engineers can ${id.split('.')[1]} tickets. Ask in the IT channel if you think you should be on the engineer roster.`, replyTo);
+          await tell(at.userId, `Only engineers can ${id === ticketActions.vendor ? 'record vendor details on' : id.split('.')[1]} tickets. Ask in the IT channel if you think you should be on the engineer roster.`, replyTo);
           return;
         }
         const input = ACTION_INPUTS[id];
@@ -514,6 +516,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (resolution) input.resolution = resolution;
       if (comment) input.text = comment;
       if (tier) input.tier = tier;
+      const vendorName = text(VENDOR_BLOCKS.name);
+      const vendorCaseRef = text(VENDOR_BLOCKS.caseRef);
+      const vendorContact = text(VENDOR_BLOCKS.contact);
+      if (vendorName) input.vendorName = vendorName;
+      if (vendorCaseRef) input.vendorCaseRef = vendorCaseRef;
+      if (vendorContact) input.vendorContact = vendorContact;
       if (assigneeId) {
         const assignee = await people.actor(assigneeId);
         if (assignee.role !== 'engineer') {

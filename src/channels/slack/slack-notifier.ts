@@ -4,9 +4,9 @@ import { BackgroundQueue } from '../background-queue.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
-import { requesterChoices, triageCard } from '../../core/tickets/triage-card.js';
+import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
-import { requesterUpdateMessage, triageCardMessage } from './block-kit.js';
+import { requesterUpdateMessage, slackDate, triageCardMessage } from './block-kit.js';
 import { parseSlackConversationKey } from './conversation-key.js';
 import { escapeInline, escapeMrkdwn, mention } from './mrkdwn.js';
 
@@ -73,11 +73,14 @@ export class SlackNotifier implements TicketNotifier {
     for (const thread of existing) {
       await client.chat.update({ channel: thread.address, ts: thread.threadId, ...card });
     }
-    // Requesters' messages go to the newest card (the tier working on it); status lines to every card.
-    const lineTargets = n.type === 'comment' ? existing.slice(-1) : existing;
+    // Requesters' messages and timers go to the newest card (the tier working on it); status lines to every card.
+    const newestOnly = n.type === 'comment' || n.type === 'reminder' || n.type === 'unclaimed';
+    const lineTargets = newestOnly ? existing.slice(-1) : existing;
+    // Timers must be seen, not buried in a thread: their line is also shown in the channel.
+    const broadcast = n.type === 'reminder' || n.type === 'unclaimed' ? { reply_broadcast: true } : {};
     if (line) {
       for (const thread of lineTargets) {
-        await client.chat.postMessage({ channel: thread.address, thread_ts: thread.threadId, text: line, ...NO_UNFURL });
+        await client.chat.postMessage({ channel: thread.address, thread_ts: thread.threadId, text: line, ...broadcast, ...NO_UNFURL });
       }
     }
   }
@@ -113,6 +116,17 @@ function triageLine(n: TicketNotification): string | null {
       return `:white_check_mark: ${who(n)} resolved it.${note}`;
     case 'rated':
       return `:star: The requester rated it ${n.ticket.satisfaction ?? '?'}/5.`;
+    case 'vendor':
+      return `:office: ${who(n)} recorded the vendor: ${escapeMrkdwn(vendorLine({ name: n.ticket.vendorName, caseRef: n.ticket.vendorCaseRef, contact: n.ticket.vendorContact }))}`;
+    case 'reminder': {
+      const owner = n.ticket.assigneeId ? mention(n.ticket.assigneeId, n.ticket.assigneeName) : `Unclaimed at ${n.ticket.tier}`;
+      const when = n.due ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${slackDate(n.due.at)}.` : '';
+      return `:alarm_clock: ${owner}: *${n.ticket.key}* ${escapeInline(n.ticket.subject)}.${when}${note}`;
+    }
+    case 'unclaimed':
+      return `:rotating_light: ${escapeInline(n.summary)}: *${n.ticket.key}* (${n.ticket.priority}) ${escapeInline(n.ticket.subject)}. Press *Claim* on the card above.`;
+    case 'nudged':
+      return `:wave: The requester was reminded that it waits on their reply.`;
     default:
       return `${escapeInline(n.summary)}.${note}`;
   }
@@ -133,7 +147,11 @@ function requesterLine(n: TicketNotification): string | null {
     case 'resolved':
       return `:white_check_mark: *${t.key}* is resolved: ${escapeMrkdwn(n.note ?? '')}\nHow did we do? Rate the help below, or reopen it if the problem is back.`;
     case 'closed':
-      return `:lock: *${t.key}* is closed.`;
+      return `:lock: *${t.key}* is closed.${n.note ? ` ${escapeMrkdwn(n.note)}` : ''}`;
+    case 'vendor':
+      return `:office: *${t.key}* is with our vendor ${escapeMrkdwn(t.vendorName ?? '')}${t.vendorCaseRef ? ` (their case ${escapeMrkdwn(t.vendorCaseRef)})` : ''}. We will keep you posted here.`;
+    case 'nudged':
+      return `:wave: *${t.key}* is still waiting for your reply: just answer in this thread.${n.due ? ` Without an answer it will be closed ${slackDate(n.due.at)} (you can reopen it).` : ''}`;
     case 'reopened':
       return n.actor.id === t.requesterId ? `:leftwards_arrow_with_hook: *${t.key}* is reopened; the engineers have been told.` : `:leftwards_arrow_with_hook: ${who(n)} reopened *${t.key}*.`;
     default:

@@ -2,7 +2,7 @@ import type { Choice, Reply } from '../../core/conversation/turn.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import { priorityLabels, type TicketFormField } from '../../core/tickets/ticket-form.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
-import type { TicketChoice, TriageCard } from '../../core/tickets/triage-card.js';
+import { vendorLine, type TicketChoice, type TriageCard } from '../../core/tickets/triage-card.js';
 import { clipText, escapeCardText } from './card-text.js';
 
 /** An Adaptive Card as JSON (schema 1.4, what Teams renders everywhere, with Action.Execute). */
@@ -65,6 +65,15 @@ function execute(choice: TicketChoice, extraData: Record<string, unknown> = {}, 
   };
 }
 
+function vendorInputs(card: TriageCard, nameRequired: boolean): Array<Record<string, unknown>> {
+  const v = card.vendor;
+  return [
+    { type: 'Input.Text', id: 'vendorName', label: 'Vendor', maxLength: 200, value: v?.name ?? '', ...(nameRequired ? { isRequired: true, errorMessage: "Give the vendor's name." } : {}) },
+    { type: 'Input.Text', id: 'vendorCaseRef', label: 'Their case reference', maxLength: 200, value: v?.caseRef ?? '' },
+    { type: 'Input.Text', id: 'vendorContact', label: 'Contact', maxLength: 200, value: v?.contact ?? '' },
+  ];
+}
+
 /** The triage card: facts, what the bot tried, and the buttons the status allows; inputs ride in show-cards. */
 export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; name: string }>): AdaptiveCard {
   const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] || 'none';
@@ -83,10 +92,13 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
           [
             { type: 'Input.ChoiceSet', id: 'tier', label: 'To tier', value: higher[0], choices: higher.map((tier) => ({ title: tier === 'L4' ? 'L4 - vendor' : tier, value: tier })) },
             { type: 'Input.Text', id: 'reason', label: 'Why? The next tier reads this first', isMultiline: true, isRequired: true, errorMessage: 'Say why it needs escalating.', maxLength: 2000 },
+            ...(higher.includes('L4') ? [text('For L4 only, if already known (they can be added later with Vendor details):', { isSubtle: true, size: 'Small' }), ...vendorInputs(card, false)] : []),
           ],
           'Escalate',
         );
       }
+      case 'vendor':
+        return showCard(choice, vendorInputs(card, true), 'Save');
       case 'resolution':
         return showCard(
           choice,
@@ -121,6 +133,7 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
           { title: 'Assignee', value: card.assignee ? escapeCardText(card.assignee.name ?? card.assignee.id) : 'unclaimed' },
           { title: 'Tier · category', value: `${card.tier} · ${escapeCardText(card.category)}` },
           { title: 'SLA', value: due },
+          ...(card.vendor ? [{ title: 'Vendor (L4)', value: escapeCardText(vendorLine(card.vendor)) }] : []),
           ...(card.satisfaction ? [{ title: 'Rating', value: `${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)` }] : []),
         ],
       },

@@ -53,7 +53,7 @@ export interface TeamsChannel {
 
 const SERVICE_URL_KEY = 'teams:service-url';
 /** Buttons that only make sense on the ticket's own triage card. */
-const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign]);
+const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign, ticketActions.vendor]);
 
 /** The least an activity must have before botbuilder sees it; anything else is a 400, not a crash. */
 const activityShape = z.looseObject({
@@ -239,6 +239,9 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       if (str(inputs.resolution)) input.resolution = str(inputs.resolution)!;
       if (str(inputs.tier)) input.tier = str(inputs.tier)!;
       if (str(inputs.text)) input.text = str(inputs.text)!;
+      if (str(inputs.vendorName)) input.vendorName = str(inputs.vendorName)!;
+      if (str(inputs.vendorCaseRef)) input.vendorCaseRef = str(inputs.vendorCaseRef)!;
+      if (str(inputs.vendorContact)) input.vendorContact = str(inputs.vendorContact)!;
       const assigneeId = str(inputs.assignee);
       if (assigneeId) {
         if (!engineers.has(assigneeId.toLowerCase())) return { ok: false, message: 'Choose someone on the engineer roster.' };

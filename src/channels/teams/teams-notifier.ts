@@ -4,7 +4,7 @@ import { BackgroundQueue } from '../background-queue.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
-import { requesterChoices, triageCard } from '../../core/tickets/triage-card.js';
+import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import { requesterUpdateCard, triageCardJson, type AdaptiveCard } from './adaptive-cards.js';
 import { escapeCardText } from './card-text.js';
@@ -110,7 +110,8 @@ export class TeamsNotifier implements TicketNotifier {
       }
     }
     const line = triageLine(n);
-    const targets = n.type === 'comment' ? existing.slice(-1) : existing;
+    const newestOnly = n.type === 'comment' || n.type === 'reminder' || n.type === 'unclaimed';
+    const targets = newestOnly ? existing.slice(-1) : existing;
     for (const thread of existing) {
       const conversationId = `${thread.address};messageid=${thread.threadId}`;
       await adapter.continueConversationAsync(appId, await this.threadReference(conversationId), async (context) => {
@@ -141,6 +142,10 @@ function who(n: TicketNotification): string {
   return n.actor.role === 'system' ? 'The bot' : escapeCardText(n.actor.name ?? n.actor.id);
 }
 
+function utc(at: Date): string {
+  return `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+}
+
 function quote(note: string | undefined): string {
   return escapeCardText(note ?? '');
 }
@@ -157,6 +162,17 @@ function triageLine(n: TicketNotification): string | null {
       return `✅ ${who(n)} resolved it: ${quote(n.note)}`;
     case 'rated':
       return `⭐ The requester rated it ${n.ticket.satisfaction ?? '?'}/5.`;
+    case 'vendor':
+      return `🏢 ${who(n)} recorded the vendor: ${escapeCardText(vendorLine({ name: n.ticket.vendorName, caseRef: n.ticket.vendorCaseRef, contact: n.ticket.vendorContact }))}`;
+    case 'reminder': {
+      const owner = n.ticket.assigneeName ?? n.ticket.assigneeId ?? `Unclaimed at ${n.ticket.tier}`;
+      const when = n.due ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${utc(n.due.at)}.` : '';
+      return `⏰ ${escapeCardText(owner)}: **${n.ticket.key}** ${escapeCardText(n.ticket.subject)}.${when}${n.note ? ` ${quote(n.note)}` : ''}`;
+    }
+    case 'unclaimed':
+      return `🚨 ${escapeCardText(n.summary)}: **${n.ticket.key}** (${n.ticket.priority}) ${escapeCardText(n.ticket.subject)}. Press Claim on the card.`;
+    case 'nudged':
+      return '👋 The requester was reminded that it waits on their reply.';
     default:
       return `${escapeCardText(n.summary)}.${n.note ? ` ${quote(n.note)}` : ''}`;
   }
@@ -176,7 +192,11 @@ function requesterLine(n: TicketNotification): string | null {
     case 'resolved':
       return `✅ **${t.key}** is resolved: ${quote(n.note)}\n\nHow did we do? Rate the help below, or reopen it if the problem is back.`;
     case 'closed':
-      return `🔒 **${t.key}** is closed.`;
+      return `🔒 **${t.key}** is closed.${n.note ? ` ${quote(n.note)}` : ''}`;
+    case 'vendor':
+      return `🏢 **${t.key}** is with our vendor ${escapeCardText(t.vendorName ?? '')}${t.vendorCaseRef ? ` (their case ${escapeCardText(t.vendorCaseRef)})` : ''}. We will keep you posted here.`;
+    case 'nudged':
+      return `👋 **${t.key}** is still waiting for your reply: just answer here.${n.due ? ` Without an answer it will be closed ${utc(n.due.at)} (you can reopen it).` : ''}`;
     case 'reopened':
       return n.actor.id === t.requesterId ? `↩️ **${t.key}** is reopened; the engineers have been told.` : `↩️ ${who(n)} reopened **${t.key}**.`;
     default:

@@ -1,3 +1,4 @@
+import { defaultTimerSettings, type TimerSettings } from '../escalation/timer-settings.js';
 import type { BusinessCalendar } from './business-calendar.js';
 import type { Priority, Ticket, Tier } from './ticket.js';
 
@@ -18,6 +19,8 @@ export interface SlaPolicyOptions {
   /** Without one, targets are wall-clock minutes. With one, business minutes (unless aroundTheClock). */
   calendar?: BusinessCalendar;
   tiers?: TierSlaTargets;
+  /** Reminders, automatic escalation, re-announcing and waiting tickets (defaults: defaultTimerSettings). */
+  timers?: Partial<TimerSettings>;
 }
 
 /**
@@ -42,6 +45,11 @@ export class SlaPolicy {
     readonly soonMinutes = 60,
     private readonly options: SlaPolicyOptions = {},
   ) {}
+
+  /** How the SLA timers act around these targets. */
+  get timers(): TimerSettings {
+    return { ...defaultTimerSettings, ...this.options.timers };
+  }
 
   /** The business calendar due times count in, if any. */
   get calendar(): BusinessCalendar | undefined {

@@ -1,7 +1,7 @@
 import { CoreError } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
 import { parseRating, ticketActions } from './triage-card.js';
-import type { TicketService } from './ticket-service.js';
+import type { TicketService, VendorDetails } from './ticket-service.js';
 import { normaliseKey } from './ticket-service.js';
 import { tiers, type Actor, type Ticket, type Tier } from './ticket.js';
 
@@ -13,6 +13,10 @@ export interface TicketActionInput {
   text?: string;
   /** Already resolved by the channel to an actor, with the role from the roster. */
   assignee?: Actor;
+  /** The vendor of an L4 ticket (on escalation to L4, or on its own). */
+  vendorName?: string;
+  vendorCaseRef?: string;
+  vendorContact?: string;
 }
 
 export interface TicketActionRequest {
@@ -63,8 +67,13 @@ export class TicketDesk {
         const tier = input.tier ? parseTier(input.tier) : undefined;
         const reason = input.reason?.trim();
         if (!reason) throw new CoreError('INVALID_INPUT', 'Say why it needs escalating: the next tier reads it first.');
-        const ticket = await this.tickets.escalate(key, actor, { ...(tier ? { tier } : {}), reason });
+        const vendor = vendorOf(input);
+        const ticket = await this.tickets.escalate(key, actor, { ...(tier ? { tier } : {}), reason, ...(vendor ? { vendor } : {}) });
         return { ticket, message: `${ticket.key} is escalated to ${ticket.tier}.` };
+      }
+      case ticketActions.vendor: {
+        const ticket = await this.tickets.setVendor(key, actor, vendorOf(input) ?? {});
+        return { ticket, message: `${ticket.key}: vendor details saved.` };
       }
       case ticketActions.resolve: {
         const ticket = await this.tickets.resolve(key, actor, input.resolution ?? '');
@@ -102,6 +111,14 @@ export class TicketDesk {
         throw new CoreError('INVALID_INPUT', "Sorry, I don't know that button. It may belong to an older message.");
     }
   }
+}
+
+function vendorOf(input: TicketActionInput): VendorDetails | undefined {
+  const name = input.vendorName?.trim();
+  const caseRef = input.vendorCaseRef?.trim();
+  const contact = input.vendorContact?.trim();
+  if (!name && !caseRef && !contact) return undefined;
+  return { name: name || null, caseRef: caseRef || null, contact: contact || null };
 }
 
 function ticketKey(value: string | undefined): string {

@@ -2,7 +2,24 @@ import type { Actor, Ticket } from './ticket.js';
 
 /** A change worth telling people about. */
 export interface TicketNotification {
-  type: 'opened' | 'claimed' | 'escalated' | 'waiting' | 'resumed' | 'resolved' | 'closed' | 'reopened' | 'comment' | 'rated';
+  type:
+    | 'opened'
+    | 'claimed'
+    | 'escalated'
+    | 'waiting'
+    | 'resumed'
+    | 'resolved'
+    | 'closed'
+    | 'reopened'
+    | 'comment'
+    | 'rated'
+    | 'vendor'
+    /** An SLA deadline is near (to the assignee, or the triage channel when nobody has it). */
+    | 'reminder'
+    /** Nobody has claimed it for a while: shown again in the triage channel. */
+    | 'unclaimed'
+    /** It has waited on the requester for a while: they are reminded. */
+    | 'nudged';
   ticket: Ticket;
   actor: Actor;
   /** A human sentence describing the change, e.g. "Claimed by Alice". */
@@ -12,6 +29,8 @@ export interface TicketNotification {
   from?: 'requester' | 'engineer';
   /** For escalations: the tier the ticket left. */
   fromTier?: Ticket['tier'];
+  /** For reminders: the deadline that is near. For nudges: when the ticket will be closed. */
+  due?: { kind: 'response' | 'resolution' | 'close'; at: Date };
 }
 
 /**

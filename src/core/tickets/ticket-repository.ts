@@ -69,4 +69,9 @@ export interface TicketRepository {
   update(id: string, expectedVersion: number, patch: TicketPatch, event: NewTicketEvent): Promise<Ticket | null>;
   list(filter: TicketFilter): Promise<Ticket[]>;
   events(ticketId: string): Promise<TicketEvent[]>;
+  /**
+   * Open tickets on which a timer may be due: a due time before `dueBefore`, or a status
+   * unchanged since before `changedBefore` (or never recorded). Oldest first, a page at a time.
+   */
+  timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]>;
 }

@@ -135,8 +135,9 @@ export class TicketService {
     });
   }
 
-  async escalate(key: string, actor: Actor, options: { tier?: Tier; reason?: string } = {}): Promise<Ticket> {
+  async escalate(key: string, actor: Actor, options: { tier?: Tier; reason?: string; vendor?: VendorDetails } = {}): Promise<Ticket> {
     requireEngineer(actor, 'escalate tickets');
+    const vendor = options.vendor ? cleanVendor(options.vendor) : undefined;
     return this.change(key, actor, 'escalate', (ticket) => {
       const current = tiers.indexOf(ticket.tier);
       const target = options.tier ?? tiers[current + 1];
@@ -144,10 +145,12 @@ export class TicketService {
       if (tiers.indexOf(target) <= current) {
         throw new CoreError('ILLEGAL_TRANSITION', `Cannot escalate ${ticket.key} to ${target}: it is already at ${ticket.tier}.`);
       }
+      if (vendor && target !== 'L4') throw new CoreError('INVALID_INPUT', 'Vendor details belong to the vendor tier (L4).');
       return {
-        // An escalated ticket waits for someone at the new tier to claim it.
-        patch: { tier: target, assigneeId: null, assigneeName: null },
-        detail: { fromTier: ticket.tier, toTier: target, reason: options.reason ?? null },
+        // An escalated ticket waits for someone at the new tier to claim it, on that tier's clock:
+        // keeping the old due times would breach again at once and cascade up every tier.
+        patch: { tier: target, assigneeId: null, assigneeName: null, statusChangedAt: new Date(), ...this.sla.dueTimes(ticket.priority, new Date(), target), ...vendor },
+        detail: { fromTier: ticket.tier, toTier: target, reason: options.reason ?? null, ...(vendor ? { vendor } : {}) },
         notification: {
           type: 'escalated',
           summary: `${ticket.key} was escalated to ${target} by ${nameOf(actor)}`,
@@ -156,6 +159,26 @@ export class TicketService {
         },
       };
     });
+  }
+
+  /** Records (or corrects) the outside vendor working an L4 ticket: who, their case reference, a contact. */
+  async setVendor(key: string, actor: Actor, details: VendorDetails): Promise<Ticket> {
+    requireEngineer(actor, 'record vendor details');
+    const vendor = cleanVendor(details);
+    if (!vendor.vendorName) throw new CoreError('INVALID_INPUT', "Give the vendor's name.");
+    const ticket = await this.get(key);
+    if (ticket.tier !== 'L4') throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is at ${ticket.tier}; escalate it to the vendor tier (L4) first.`);
+    if (!openStatuses.includes(ticket.status)) throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}; reopen it to change the vendor details.`);
+    const updated = await this.repository.update(
+      ticket.id,
+      ticket.version,
+      vendor,
+      event(actor, 'vendor', ticket.status, ticket.status, { vendor, previous: { vendorName: ticket.vendorName, vendorCaseRef: ticket.vendorCaseRef, vendorContact: ticket.vendorContact } }),
+    );
+    if (!updated) throw await this.conflict(ticket.key);
+    const caseRef = vendor.vendorCaseRef ? ` (case ${vendor.vendorCaseRef})` : '';
+    await this.tell({ type: 'vendor', ticket: updated, actor, summary: `${ticket.key} is with ${vendor.vendorName}${caseRef}` });
+    return updated;
   }
 
   async wait(key: string, actor: Actor, note: string): Promise<Ticket> {
@@ -173,7 +196,7 @@ export class TicketService {
       if (actor.role !== 'engineer' && actor.id !== ticket.requesterId) {
         throw new CoreError('FORBIDDEN', 'Only the requester or an engineer can resume this ticket.');
       }
-      return { patch: {}, detail: { reply }, notification: { type: 'resumed', summary: `${ticket.key}: the requester replied`, note: reply } };
+      return { patch: pausedClock(ticket, new Date()), detail: { reply }, notification: { type: 'resumed', summary: `${ticket.key}: the requester replied`, note: reply } };
     });
   }
 
@@ -202,7 +225,8 @@ export class TicketService {
     return this.change(key, actor, 'reopen', (ticket) => {
       requireRequesterOrEngineer(ticket, actor, 'reopen');
       return {
-        patch: { resolvedAt: null, assigneeId: null, assigneeName: null },
+        // The reopened problem gets a fresh SLA clock; the first one is kept in the metrics by the events.
+        patch: { resolvedAt: null, assigneeId: null, assigneeName: null, ...this.sla.dueTimes(ticket.priority, new Date(), ticket.tier) },
         detail: { reason },
         notification: { type: 'reopened', summary: `${ticket.key} was reopened by ${nameOf(actor)}`, note: reason },
       };
@@ -232,7 +256,7 @@ export class TicketService {
         ticket.id,
         ticket.version,
         {
-          ...(resumes ? { status: 'claimed' as const } : {}),
+          ...(resumes ? { status: 'claimed' as const, statusChangedAt: new Date(), ...pausedClock(ticket, new Date()) } : {}),
           // An engineer's answer to the requester is a first response for the SLA.
           ...(!fromRequester && !internal && !ticket.firstResponseAt ? { firstResponseAt: new Date() } : {}),
         },
@@ -312,7 +336,7 @@ export class TicketService {
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
-      { ...decision.patch, status: result.to },
+      { ...(result.to !== ticket.status ? { statusChangedAt: new Date() } : {}), ...decision.patch, status: result.to },
       event(actor, 'status', ticket.status, result.to, { command, ...decision.detail }),
     );
     // Someone else changed the ticket between our read and our write: the database decided.
@@ -345,6 +369,30 @@ function event(
   detail: Record<string, unknown>,
 ): NewTicketEvent {
   return { actorId: actor.id, actorName: actor.name ?? null, type, fromStatus, toStatus, detail };
+}
+
+/** Who works an L4 ticket outside the company. */
+export interface VendorDetails {
+  name?: string | null;
+  caseRef?: string | null;
+  contact?: string | null;
+}
+
+const MAX_VENDOR_FIELD = 200;
+
+function cleanVendor(details: VendorDetails): { vendorName: string | null; vendorCaseRef: string | null; vendorContact: string | null } {
+  const clean = (value: string | null | undefined) => (value ? oneLine(value).slice(0, MAX_VENDOR_FIELD) || null : null);
+  return { vendorName: clean(details.name), vendorCaseRef: clean(details.caseRef), vendorContact: clean(details.contact) };
+}
+
+/**
+ * The resolution clock does not run while a ticket waits on the requester: when they answer,
+ * the resolution due time moves on by the time spent waiting.
+ */
+function pausedClock(ticket: Ticket, now: Date): { resolveDueAt?: Date } {
+  if (ticket.status !== 'waiting' || !ticket.resolveDueAt || !ticket.statusChangedAt) return {};
+  const waited = Math.max(0, now.getTime() - ticket.statusChangedAt.getTime());
+  return { resolveDueAt: new Date(ticket.resolveDueAt.getTime() + waited) };
 }
 
 function requireEngineer(actor: Actor, what: string): void {

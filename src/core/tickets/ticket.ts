@@ -65,7 +65,7 @@ export interface TicketEvent {
   ticketId: string;
   actorId: string;
   actorName: string | null;
-  type: 'created' | 'status' | 'assigned' | 'comment' | 'rating';
+  type: 'created' | 'status' | 'assigned' | 'comment' | 'rating' | 'vendor';
   fromStatus: TicketStatus | null;
   toStatus: TicketStatus | null;
   detail: Record<string, unknown>;

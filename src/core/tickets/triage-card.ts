@@ -14,13 +14,16 @@ export const ticketActions = {
   rate: 'ticket.rate',
   /** Turn a resolved ticket into a draft knowledge-base article. */
   promote: 'ticket.promote',
+  /** Record the vendor, case reference and contact of an L4 ticket. */
+  vendor: 'ticket.vendor',
 } as const;
 
 /**
  * What a channel must ask for before an action can run: a tier and a reason to escalate, a
- * resolution to resolve, an engineer to reassign to, a text to comment, a reason to reopen.
+ * resolution to resolve, an engineer to reassign to, a text to comment, a reason to reopen,
+ * the vendor's name, case reference and contact (escalating to L4 may carry them too).
  */
-export type ActionInput = 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason';
+export type ActionInput = 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason' | 'vendor';
 
 /** A ticket button; `input` says which form the channel shows before acting. */
 export interface TicketChoice extends Choice {
@@ -43,6 +46,8 @@ export interface TriageCard {
   due: { kind: 'response' | 'resolution'; at: Date } | null;
   sla: SlaState;
   satisfaction: number | null;
+  /** At the vendor tier: who has the case (fields not yet known are null). */
+  vendor: { name: string | null; caseRef: string | null; contact: string | null } | null;
   choices: TicketChoice[];
 }
 
@@ -58,6 +63,7 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
     choices.push({ label: 'Escalate', action: { id: ticketActions.escalate, value }, input: 'escalation' });
   }
   if (allowed.has('resolve')) choices.push({ label: 'Resolve', action: { id: ticketActions.resolve, value }, input: 'resolution', style: 'danger' });
+  if (ticket.tier === 'L4' && allowed.has('resolve')) choices.push({ label: 'Vendor details', action: { id: ticketActions.vendor, value }, input: 'vendor' });
   if (ticket.status === 'claimed') choices.push({ label: 'Reassign', action: { id: ticketActions.reassign, value }, input: 'assignee' });
   if (allowed.has('reopen')) choices.push({ label: 'Reopen', action: { id: ticketActions.reopen, value }, input: 'reason' });
   if (ticket.status === 'resolved' || ticket.status === 'closed') choices.push({ label: 'Draft KB article', action: { id: ticketActions.promote, value } });
@@ -75,6 +81,7 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
     due: sla.nextDue(ticket),
     sla: sla.state(ticket, now),
     satisfaction: ticket.satisfaction,
+    vendor: ticket.tier === 'L4' ? { name: ticket.vendorName, caseRef: ticket.vendorCaseRef, contact: ticket.vendorContact } : null,
     choices,
   };
 }
@@ -97,4 +104,10 @@ export function requesterChoices(ticket: Ticket): TicketChoice[] {
 export function parseRating(value: string | undefined): { key: string; score: number } | null {
   const match = /^([A-Z][A-Z0-9]{0,9}-\d{1,9}):([1-5])$/.exec(value ?? '');
   return match ? { key: match[1]!, score: Number(match[2]) } : null;
+}
+
+/** "Acme Corp · case 4471 · support@acme.example", or what of it is known. */
+export function vendorLine(vendor: NonNullable<TriageCard['vendor']>): string {
+  const parts = [vendor.name ?? 'vendor not recorded yet', vendor.caseRef ? `case ${vendor.caseRef}` : null, vendor.contact].filter(Boolean);
+  return parts.join(' · ');
 }

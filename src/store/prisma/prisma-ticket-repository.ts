@@ -1,4 +1,5 @@
 import type { NewTicket, NewTicketEvent, TicketFilter, TicketPatch, TicketRepository } from '../../core/tickets/ticket-repository.js';
+import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { Priority, Ticket, TicketEvent, TicketStatus, Tier, TranscriptLine } from '../../core/tickets/ticket.js';
 import type { PrismaClient } from './open-prisma.js';
 import type { Ticket as TicketRow, TicketEvent as TicketEventRow } from './generated/client.js';
@@ -65,6 +66,25 @@ export class PrismaTicketRepository implements TicketRepository {
       },
       orderBy: { createdAt: filter.requesterId ? 'desc' : 'asc' },
       take: filter.limit ?? 50,
+    });
+    return rows.map(toTicket);
+  }
+
+  async timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]> {
+    const rows = await this.prisma.ticket.findMany({
+      where: {
+        status: { in: [...openStatuses] },
+        OR: [
+          { responseDueAt: { lte: query.dueBefore } },
+          { resolveDueAt: { lte: query.dueBefore } },
+          { statusChangedAt: { lte: query.changedBefore } },
+          { statusChangedAt: null },
+        ],
+      },
+      // A stable order, so paging does not skip or repeat tickets.
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      skip: query.offset,
+      take: query.limit,
     });
     return rows.map(toTicket);
   }

@@ -10,6 +10,7 @@ import {
   startSlackHarness,
   TRIAGE_L2,
   TRIAGE_L3,
+  TRIAGE_VENDOR,
   viewSubmission,
   type ApiCall,
   type SlackHarness,
@@ -211,5 +212,77 @@ describe('Slack: triage', () => {
     expect(home).toContain('Queue: mine (0)');
     expect(home).toContain('Queue: breaching soon (0)');
     expect(home).toContain(key);
+  });
+});
+
+describe('Slack: SLA timers and the vendor tier', () => {
+  it('reminds in the card thread (shown in the channel), then escalates automatically to a new L3 card with the reason', async () => {
+    h = await startSlackHarness();
+    const { key, card } = await openTicket();
+    const ticket = await h.bot.app.tickets.get(key);
+    const due = ticket.responseDueAt!.getTime();
+    await h.bot.app.timers.sweep(new Date(due - 5 * 60_000));
+    await h.settle();
+    const reminder = h.api.of('chat.postMessage').find((c) => c.args.thread_ts === card.response!.ts && String(c.args.text).startsWith(':alarm_clock:'));
+    // Web API arguments travel form-encoded.
+    expect(reminder?.args).toMatchObject({ channel: TRIAGE_L2, reply_broadcast: 'true' });
+    expect(String(reminder!.args.text)).toMatch(new RegExp(`Unclaimed at L2: \\*${key}\\*.*First response is due <!date\\^${Math.floor(due / 1000)}`));
+
+    await h.bot.app.timers.sweep(new Date(due + 60_000));
+    await h.settle();
+    expect(await h.bot.app.tickets.get(key)).toMatchObject({ tier: 'L3', status: 'escalated' });
+    const l3Card = h.api.of('chat.postMessage').find((c) => c.args.channel === TRIAGE_L3);
+    expect(FakeSlackApi.textOf(l3Card)).toContain(key);
+    const line = h.api.of('chat.postMessage').find((c) => c.args.thread_ts === card.response!.ts && String(c.args.text).startsWith(':arrow_double_up:'));
+    expect(String(line!.args.text)).toMatch(/the bot escalated it from L2 to L3\.\n>Escalated automatically: Nobody at L2 claimed it within the P3 response target/);
+    expect(FakeSlackApi.textOf(toRequester().at(-1))).toMatch(/escalated to the L3 team/);
+  });
+
+  it('escalates to the vendor with its name and case, shows them on the L4 card, and records the contact later', async () => {
+    h = await startSlackHarness();
+    const { key, card } = await openTicket();
+    await press(ENGINEER, card, 'Escalate');
+    await h.settle();
+    const modal = h.api.of('views.open').at(-1)!.args.view as { callback_id: string; private_metadata: string };
+    await h.interaction(
+      viewSubmission({
+        user: ENGINEER,
+        callbackId: modal.callback_id,
+        privateMetadata: modal.private_metadata,
+        values: {
+          tier: { type: 'static_select', selected_option: { value: 'L4' } },
+          reason: { type: 'plain_text_input', value: 'Monitor firmware bug; vendor case opened' },
+          vendor_name: { type: 'plain_text_input', value: 'Acme Displays' },
+          vendor_case: { type: 'plain_text_input', value: 'CS-4471' },
+        },
+      }),
+    );
+    await h.settle();
+    const vendorCard = h.api.of('chat.postMessage').find((c) => c.args.channel === TRIAGE_VENDOR);
+    expect(FakeSlackApi.textOf(vendorCard)).toContain('*Vendor (L4)*\\nAcme Displays · case CS-4471');
+    expect(buttonsOf(vendorCard!).map((b) => b.text)).toContain('Vendor details');
+    expect(FakeSlackApi.textOf(toRequester().at(-1))).toMatch(/escalated to our vendor \(L4\)/);
+
+    await press(ENGINEER, vendorCard!, 'Vendor details', TRIAGE_VENDOR);
+    await h.settle();
+    const form = h.api.of('views.open').at(-1)!.args.view as { callback_id: string; private_metadata: string; blocks: Array<{ block_id?: string; element?: { initial_value?: string } }> };
+    expect(form.blocks.find((b) => b.block_id === 'vendor_case')?.element?.initial_value).toBe('CS-4471');
+    await h.interaction(
+      viewSubmission({
+        user: ENGINEER,
+        callbackId: form.callback_id,
+        privateMetadata: form.private_metadata,
+        values: {
+          vendor_name: { type: 'plain_text_input', value: 'Acme Displays' },
+          vendor_case: { type: 'plain_text_input', value: 'CS-4471' },
+          vendor_contact: { type: 'plain_text_input', value: 'support@acme.example' },
+        },
+      }),
+    );
+    await h.settle();
+    expect(await h.bot.app.tickets.get(key)).toMatchObject({ tier: 'L4', vendorName: 'Acme Displays', vendorCaseRef: 'CS-4471', vendorContact: 'support@acme.example' });
+    const updated = h.api.of('chat.update').filter((c) => c.args.channel === TRIAGE_VENDOR).at(-1);
+    expect(FakeSlackApi.textOf(updated)).toContain('Acme Displays · case CS-4471 · support@acme.example');
+    expect(FakeSlackApi.textOf(toRequester().at(-1))).toMatch(/is with our vendor Acme Displays \(their case CS-4471\)/);
   });
 });

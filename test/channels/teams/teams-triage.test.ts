@@ -118,6 +118,22 @@ describe('Teams: triage', () => {
     expect(FakeConnector.textOf(toRequester().at(-1))).toMatch(/escalated to the L3 team/);
   });
 
+  it('escalates to the vendor with its name and case from the card, shows them, and saves the contact from "Vendor details"', async () => {
+    h = await startTeamsHarness();
+    const { key, card, thread, cardId } = await openTicket();
+    const result = await execute(engineer, card, 'Escalate', { tier: 'L4', reason: 'Firmware bug', vendorName: 'Acme Displays', vendorCaseRef: 'CS-4471' }, thread, cardId);
+    expect(result.type).toBe('application/vnd.microsoft.card.adaptive');
+    const refreshed = result.value as Record<string, unknown>;
+    // Card text is markdown-escaped (CS\\-4471).
+    expect(JSON.stringify(refreshed)).toContain('{"title":"Vendor (L4)","value":"Acme Displays · case CS\\\\-4471"}');
+    await execute(engineer, refreshed, 'Save', { vendorName: 'Acme Displays', vendorCaseRef: 'CS-4471', vendorContact: 'support@acme.example' }, thread, cardId);
+    await h.settle();
+    expect(await h.bot.app.tickets.get(key)).toMatchObject({ tier: 'L4', vendorName: 'Acme Displays', vendorContact: 'support@acme.example' });
+    expect(FakeConnector.textOf(toRequester().at(-1))).toMatch(/is with our vendor Acme Displays \(their case CS\\*-4471\)/);
+    const refused = await execute(requester, refreshed, 'Save', { vendorName: 'Evil Corp' }, thread, cardId);
+    expect(JSON.stringify(refused)).toMatch(/Only engineers/);
+  });
+
   it('resolves from the card, asks the requester to rate, and records the rating', async () => {
     h = await startTeamsHarness();
     const { key, card, thread, cardId } = await openTicket();
