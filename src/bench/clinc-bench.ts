@@ -106,6 +106,7 @@ function main(): void {
       inScopeAccuracy: rounded.inScopeAccuracy,
       oosRecall: rounded.oosRecall,
       oosPrecision: rounded.oosPrecision,
+      top1: rounded.top1,
       top3Recall: rounded.top3Recall,
       mrr: rounded.mrr,
       medianMs: rounded.medianMs,

@@ -62,3 +62,47 @@ describe('AnswerEngine', () => {
     expect(perArticle.ask('vpn client install').outcome).not.toBe('no_answer');
   });
 });
+
+describe('AnswerEngine with many phrasings per article', () => {
+  // Past 50 phrasings per article the hinge model ranks, and the same blend makes the confidence.
+  const places = ['paris', 'berlin', 'madrid', 'rome', 'lisbon', 'vienna', 'prague', 'dublin', 'oslo', 'athens'];
+  const phrasings: Record<string, string[]> = {
+    weather: ['what is the weather in X', 'will it rain in X tomorrow', 'how hot is it in X', 'is it sunny in X today', 'tell me the forecast for X', 'do i need an umbrella in X'],
+    flights: ['book a flight to X', 'find me a plane ticket to X', 'i want to fly to X next week', 'are there cheap flights to X', 'get me on a plane to X', 'reserve a seat on a flight to X'],
+    hotels: ['book a hotel in X', 'find me a room in X', 'i need somewhere to stay in X', 'are there cheap hotels in X', 'reserve a hotel room in X for two nights', 'where can i sleep in X'],
+    time: ['what time is it in X', 'tell me the local time in X', 'what is the time zone of X', 'how many hours ahead is X', 'is it night in X right now', 'what hour is it in X'],
+  };
+  const kb: Article[] = Object.entries(phrasings).map(([id, templates]) => ({
+    id,
+    title: templates[0]!.replace('X', 'a city'),
+    questions: templates.flatMap((t) => places.map((p) => t.replace('X', p))),
+    tags: [],
+    category: 'travel',
+    owner: 'test',
+    updated: '2024-01-01',
+    answer: '',
+    body: '',
+    path: `travel/${id}.md`,
+  }));
+  const many = new AnswerEngine(kb);
+
+  it.each([
+    ['is it going to rain in toronto', 'weather'],
+    ['cheap flight to toronto please', 'flights'],
+    ['a hotel room in toronto for tonight', 'hotels'],
+    ['what is the local time in toronto', 'time'],
+  ])('ranks "%s" first as %s, and its probability is the highest of the candidates', (question, expected) => {
+    const { candidates } = many.ask(question).explanation;
+    expect(candidates[0]?.articleId).toBe(expected);
+    // The confidence is about the article ranked first, not about another model's favourite.
+    expect(candidates[0]!.probability).toBe(Math.max(...candidates.map((c) => c.probability)));
+  });
+
+  it('is more confident on every travel question than on any question about something else', () => {
+    const inScope = ['is it going to rain in toronto', 'cheap flight to toronto please', 'a hotel room in toronto for tonight', 'what is the local time in toronto'];
+    const outOfScope = ['how do i reset my password', 'what is for lunch in the canteen', 'tell me a joke', 'my printer is jammed'];
+    const lowest = Math.min(...inScope.map((q) => many.ask(q).confidence));
+    const highest = Math.max(...outOfScope.map((q) => many.ask(q).confidence));
+    expect(lowest).toBeGreaterThan(highest);
+  });
+});
