@@ -197,6 +197,21 @@ describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution
     expect((await app.tickets.get(alive.key)).tier).toBe('L2');
   });
 
+  it('forgets fired timers after 30 days, so the claims table does not only grow', async () => {
+    const { app } = await start();
+    await open(app);
+    at(minutes(61));
+    await app.timers.sweep();
+    const fired = await app.store.prisma.timerFiring.count();
+    expect(fired).toBeGreaterThan(0);
+    // A fresh process (no memory of its last prune) 31 days on: the month-old rows are gone.
+    const later = await start();
+    at(minutes(31 * 24 * 60));
+    await later.app.timers.sweep();
+    const left = await later.app.store.prisma.timerFiring.findMany();
+    expect(left.every((row) => row.claimedAt.getTime() > minutes(61).getTime())).toBe(true);
+  });
+
   it('honours auto_escalate: false by announcing the breach instead', async () => {
     const { app, notifier } = await start({ SLA_FILE: slaFile({ timers: 'timers:\n  auto_escalate: false\n  reannounce_every: 0\n' }) });
     const ticket = await open(app, 'P2');

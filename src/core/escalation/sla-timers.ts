@@ -30,13 +30,17 @@ export interface DueTimer {
  */
 export interface TimerClaims {
   /**
-   * 'mine' when this owner may fire the timer now: nobody claimed it, or a claim that was never
-   * finished is older than `leaseMs` (its process died) and this owner took it over. 'done' when
-   * it has fired; 'busy' when another process is firing it.
+   * 'mine' when this owner may fire the timer now because nobody claimed it; 'taken-over' when a
+   * claim that was never finished is older than `leaseMs` (its process died) and this owner took
+   * it over; 'done' when it has fired; 'busy' when another process is firing it.
    */
-  claim(timer: { key: string; ticketId: string; kind: TimerKind }, owner: string, now: Date, leaseMs: number): Promise<'mine' | 'done' | 'busy'>;
+  claim(timer: { key: string; ticketId: string; kind: TimerKind }, owner: string, now: Date, leaseMs: number): Promise<'mine' | 'taken-over' | 'done' | 'busy'>;
   /** Marks a fired timer done, so it is never taken over. */
   done(key: string, owner: string, now: Date): Promise<void>;
+  /** Forgets timers finished before `doneBefore` (the table would otherwise only grow). */
+  prune(doneBefore: Date): Promise<number>;
+  /** Claims not finished since before `claimedBefore`: their process died mid-firing. */
+  stale(claimedBefore: Date, limit: number): Promise<Array<{ key: string; ticketId: string; kind: TimerKind }>>;
 }
 
 /** Statuses in which nobody at the ticket's tier has picked it up. */
@@ -112,6 +116,12 @@ const TIMER_ACTOR: Actor = { id: 'sla-timer', name: 'SLA timer', role: 'system' 
 const PAGE = 200;
 const MAX_PER_SWEEP = 10_000;
 const MAX_REMEMBERED = 50_000;
+/**
+ * Finished timers are kept this long. A deadline still due after that (an L4 ticket nobody has
+ * touched for a month) is announced once more, which is a fair reminder rather than a fault.
+ */
+const KEEP_FIRED_MS = 30 * 24 * 60 * 60_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
 const changesTicket: ReadonlySet<TimerKind> = new Set(['response-breach', 'resolution-breach', 'close-waiting']);
 
 /**
@@ -123,6 +133,7 @@ export class SlaTimers {
   readonly owner: string;
   private readonly leaseMs: number;
   private readonly finished = new Set<string>();
+  private lastPrune = 0;
 
   constructor(private readonly deps: SlaTimersDeps) {
     this.owner = deps.owner ?? `timers-${randomUUID().slice(0, 8)}`;
@@ -154,6 +165,21 @@ export class SlaTimers {
       }
       if (page.length < PAGE) break;
     }
+    // A process that died between claiming and finishing may have left a ticket that is no longer
+    // a candidate (its escalation went through): finish those claims too, so none is left open.
+    for (const stale of await this.deps.claims.stale(new Date(now.getTime() - this.leaseMs), PAGE)) {
+      const ticket = await this.deps.repository.findById(stale.ticketId);
+      try {
+        if (ticket && (await this.fire(ticket, { key: stale.key, kind: stale.kind, at: now }, now)) === 'acted') result.fired.push({ ticket: ticket.key, kind: stale.kind });
+      } catch (error) {
+        result.failed++;
+        this.deps.logger.error({ err: error, timer: stale.key }, 'SLA timer take-over failed; it is retried after its lease');
+      }
+    }
+    if (now.getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now.getTime();
+      await this.deps.claims.prune(new Date(now.getTime() - KEEP_FIRED_MS));
+    }
     if (result.fired.length > 0) this.deps.logger.info({ fired: result.fired, owner: this.owner }, 'SLA timers fired');
     return result;
   }
@@ -163,11 +189,14 @@ export class SlaTimers {
     const { claims } = this.deps;
     const claim = await claims.claim({ key: timer.key, ticketId: ticket.id, kind: timer.kind }, this.owner, now, this.leaseMs);
     if (claim === 'done') this.remember(timer.key);
-    if (claim !== 'mine') return 'skipped';
+    if (claim !== 'mine' && claim !== 'taken-over') return 'skipped';
     // Re-read after the claim: a take-over after a crash finds the ticket as the dead process left it.
     const fresh = await this.deps.repository.findById(ticket.id);
     const still = fresh ? dueTimers(fresh, now, this.deps.sla, this.deps.settings).find((t) => t.key === timer.key) : undefined;
     const acted = fresh && still ? await this.act(fresh, still) : false;
+    if (claim === 'taken-over' && !still) {
+      this.deps.logger.warn({ timer: timer.key, ticket: fresh?.key }, 'took over an SLA timer from a process that stopped mid-firing: its change is in place, its chat message may not have gone out');
+    }
     await claims.done(timer.key, this.owner, now);
     this.remember(timer.key);
     return acted ? 'acted' : 'skipped';

@@ -8,7 +8,7 @@ import type { PrismaClient } from './open-prisma.js';
 export class PrismaTimerClaims implements TimerClaims {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async claim(timer: { key: string; ticketId: string; kind: TimerKind }, owner: string, now: Date, leaseMs: number): Promise<'mine' | 'done' | 'busy'> {
+  async claim(timer: { key: string; ticketId: string; kind: TimerKind }, owner: string, now: Date, leaseMs: number): Promise<'mine' | 'taken-over' | 'done' | 'busy'> {
     try {
       await this.prisma.timerFiring.create({ data: { key: timer.key, ticketId: timer.ticketId, kind: timer.kind, claimedBy: owner, claimedAt: now } });
       return 'mine';
@@ -24,7 +24,17 @@ export class PrismaTimerClaims implements TimerClaims {
       where: { key: timer.key, claimedBy: existing.claimedBy, claimedAt: existing.claimedAt, doneAt: null },
       data: { claimedBy: owner, claimedAt: now },
     });
-    return count === 1 ? 'mine' : 'busy';
+    return count === 1 ? 'taken-over' : 'busy';
+  }
+
+  async prune(doneBefore: Date): Promise<number> {
+    const { count } = await this.prisma.timerFiring.deleteMany({ where: { doneAt: { lt: doneBefore } } });
+    return count;
+  }
+
+  async stale(claimedBefore: Date, limit: number): Promise<Array<{ key: string; ticketId: string; kind: TimerKind }>> {
+    const rows = await this.prisma.timerFiring.findMany({ where: { doneAt: null, claimedAt: { lt: claimedBefore } }, orderBy: { claimedAt: 'asc' }, take: limit });
+    return rows.map((row) => ({ key: row.key, ticketId: row.ticketId, kind: row.kind as TimerKind }));
   }
 
   async done(key: string, owner: string, now: Date): Promise<void> {
