@@ -1,10 +1,55 @@
-import { defineConfig } from 'vitest/config';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const postgresUrl = process.env.TEST_POSTGRES_URL?.trim() || undefined;
+
+/** Tests about PostgreSQL itself (migrations, replicas): they run once, in the postgres project. */
+const postgresOnly = ['test/store/postgres-*.test.ts', 'test/replicas/**/*.test.ts'];
+
+/**
+ * The files that run a second time on PostgreSQL: every test file that builds the app or a store
+ * through test/support (startTestApp, startSlackHarness, startTeamsHarness, openTestStore), found
+ * by reading them so a new test file is included without anyone remembering to list it. Left out:
+ * files that also hand their data folder (DATA_DIR) to a child process, which finds its database
+ * by the folder alone.
+ */
+function appTestFiles(): string[] {
+  const files = readdirSync('test', { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => path.posix.join('test', file.split(path.sep).join('/')));
+  return files.filter((file) => {
+    const source = readFileSync(file, 'utf8');
+    return /\b(startTestApp|startSlackHarness|startTeamsHarness|openTestStore)\(/.test(source) && !/\bDATA_DIR\b/.test(source);
+  });
+}
+
+const sqlite: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'sqlite',
+    include: ['test/**/*.test.ts'],
+    // Without a server the PostgreSQL-only files still load and show as skipped.
+    ...(postgresUrl ? { exclude: postgresOnly } : { globalSetup: ['test/support/postgres-skipped-notice.ts'] }),
+  },
+};
+
+const postgres: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'postgres',
+    include: [...appTestFiles(), ...postgresOnly],
+    env: { HELPDESK_TEST_DATABASE: 'postgres' },
+    globalSetup: ['test/support/postgres-global-setup.ts'],
+    setupFiles: ['test/support/postgres-setup-file.ts'],
+  },
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Tests open real SQLite files and spawn the real app; give the shared 2-core machines room.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: postgresUrl ? [sqlite, postgres] : [sqlite],
   },
 });

@@ -14,7 +14,7 @@ import { loadSlaFile } from './config/sla-file.js';
 import { KnowledgeLibrary } from './knowledge-library.js';
 import { SlaTimers } from './core/escalation/sla-timers.js';
 import { PrismaTimerClaims } from './store/prisma/prisma-timer-claims.js';
-import { openSqliteStore, type Store } from './store/open-store.js';
+import { openStore, type Store } from './store/open-store.js';
 
 /** The composed bot: core services on a store, ready for channels. */
 export interface App {
@@ -50,7 +50,7 @@ export async function createApp(config: Config, logger: Logger, notifier: Ticket
   // Read before the database opens, so a bad SLA file fails fast and leaves nothing open.
   const sla = config.slaFile ? await loadSlaFile(config.slaFile) : new SlaPolicy();
   if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
-  const store = await openSqliteStore(config.databaseFile);
+  const store = await openStore(config.database);
   if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
 
   // Routing rules may set a new ticket's tier; tags come from the article the bot tried.

@@ -39,11 +39,15 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     DATABASE_URL: z
       .string()
-      .optional()
-      .refine((url) => url === undefined || url.startsWith('file:'), {
-        message:
-          'expected a SQLite URL like file:./data/helpdesk.db (PostgreSQL support is not built yet), or leave it unset for ./data/helpdesk.db',
-      }),
+      .transform((url, ctx) => {
+        const database = parseDatabaseUrl(url);
+        if (typeof database === 'string') {
+          ctx.addIssue({ code: 'custom', message: database });
+          return z.NEVER;
+        }
+        return database;
+      })
+      .optional(),
     DATA_DIR: z.string().default('./data'),
     KB_DIR: z.string().default('./knowledge-base'),
     KB_BASE_URL: z.url({ message: 'expected an http(s) URL such as https://git.example.com/it/kb/-/blob/main/knowledge-base' }).optional(),
@@ -112,6 +116,55 @@ const envSchema = z
     message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (set both, or neither for the local chat)',
   });
 
+/** Where the bot keeps its data: a SQLite file, or a PostgreSQL database (and schema in it). */
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | {
+      kind: 'postgres';
+      /** The connection URL as given, less its `schema` parameter (pg does not know it). */
+      url: string;
+      /** From `?schema=`, as Prisma spells it; unset means PostgreSQL's `public`. */
+      schema: string | undefined;
+    };
+
+const DATABASE_URL_HELP =
+  'expected file:./path/to/helpdesk.db (SQLite) or postgres://user:password@host:5432/database (PostgreSQL, optionally ?schema=name), or leave it unset for $DATA_DIR/helpdesk.db';
+// PostgreSQL's identifier limit is 63 bytes; the letters keep quoting trivial.
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** DATABASE_URL into a database, or what is wrong with it. */
+function parseDatabaseUrl(value: string): DatabaseConfig | string {
+  if (value.startsWith('file:')) {
+    const file = value.slice('file:'.length);
+    return file ? { kind: 'sqlite', file } : DATABASE_URL_HELP;
+  }
+  if (!/^postgres(ql)?:\/\//i.test(value)) return DATABASE_URL_HELP;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${DATABASE_URL_HELP}; this one is not a valid URL (special characters in the password must be percent-encoded)`;
+  }
+  const schemas = url.searchParams.getAll('schema');
+  if (schemas.length > 1) return 'expected at most one ?schema= parameter';
+  const schema = schemas[0];
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) return `expected ?schema= to name a schema with letters, digits and _ (got "${schema}")`;
+  url.searchParams.delete('schema');
+  return { kind: 'postgres', url: url.toString(), schema };
+}
+
+/** A URL fit for logs and error messages: its password replaced by ***. */
+export function redactPassword(url: string): string {
+  // Greedy up to the last @ before the path, so a password with an unencoded @ is hidden whole.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#:@]*:)[^/?#]*@/i, '$1***@');
+}
+
+/** What a log line or error message may say about where the data is. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === 'sqlite') return database.file;
+  return `${redactPassword(database.url)}${database.schema ? ` (schema ${database.schema})` : ''}`;
+}
+
 function isOn(flag: string | undefined): boolean {
   return flag === '1' || flag === 'true';
 }
@@ -120,7 +173,7 @@ function isOn(flag: string | undefined): boolean {
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: string | undefined;
-  databaseFile: string;
+  database: DatabaseConfig;
   /** How often the SLA timers look for due work (0: never, in this process). */
   slaSweepSeconds: number;
   kbDir: string;
@@ -195,7 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         const name = String(issue.path[0] ?? 'environment');
         const got = present[name];
         const secret = /TOKEN|SECRET|PASSWORD/.test(name);
-        return `${name}: ${issue.message}${got !== undefined && !secret ? ` (got "${got}")` : ''}`;
+        const shown = got !== undefined && name === 'DATABASE_URL' ? redactPassword(got) : got;
+        return `${name}: ${issue.message}${shown !== undefined && !secret ? ` (got "${shown}")` : ''}`;
       }),
     );
   }
@@ -205,7 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    databaseFile: e.DATABASE_URL ? e.DATABASE_URL.slice('file:'.length) : `${e.DATA_DIR.replace(/\/+$/, '')}/helpdesk.db`,
+    database: e.DATABASE_URL ?? { kind: 'sqlite', file: `${e.DATA_DIR.replace(/\/+$/, '')}/helpdesk.db` },
     kbDir: e.KB_DIR,
     kbBaseUrl: e.KB_BASE_URL,
     thresholds: { answer: e.ANSWER_THRESHOLD, suggest: e.SUGGEST_THRESHOLD },

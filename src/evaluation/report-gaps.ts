@@ -5,11 +5,10 @@
  * DATABASE_URL, as the bot does). Dates are UTC; a date-only --to includes that whole day.
  * Default period: the last 7 days. Exit code 0, or 2 when it cannot run.
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
 import { contentGapReport, DEFAULT_GAP_THRESHOLD, gapReasons, type GapCluster, type GapPeriod, type GapReport } from '../core/analytics/content-gaps.js';
-import { openSqliteStore } from '../store/open-store.js';
+import { openStore } from '../store/open-store.js';
 import { PrismaGapSource } from '../store/prisma/prisma-gap-source.js';
 
 const USAGE = 'usage: npm run report:gaps -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--threshold 0-1] [--json]';
@@ -93,10 +92,8 @@ async function main(): Promise<number> {
   const limit = positiveInt('--limit', values.limit, 10);
   const threshold = fraction('--threshold', values.threshold, DEFAULT_GAP_THRESHOLD);
   const config = loadConfig();
-  if (!existsSync(config.databaseFile)) {
-    throw new Error(`no database at ${config.databaseFile}; set DATA_DIR or DATABASE_URL to the bot's`);
-  }
-  const store = await openSqliteStore(config.databaseFile);
+  // The bot's database, brought up to date as the bot would; never a new one on a typo.
+  const store = await openStore(config.database, { create: false });
   try {
     const report = await contentGapReport(new PrismaGapSource(store.prisma), period, { threshold });
     if (values.json) {

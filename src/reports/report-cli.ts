@@ -3,11 +3,10 @@
  * from the bot's database (DATABASE_URL, or DATA_DIR/helpdesk.db, as the bot resolves it).
  * Prints a table, or JSON with --json; progress goes to stderr. Exit code 2 for bad arguments.
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { computeMetrics, type LoadProgress } from '../core/analytics/metrics.js';
 import { loadConfig } from '../config/config.js';
-import { openSqlitePrisma } from '../store/prisma/open-prisma.js';
+import { openStore } from '../store/open-store.js';
 import { PrismaMetricsSource } from '../store/prisma/prisma-metrics-source.js';
 import { renderText } from './render-text.js';
 import { parseReportQuery, windowDaysFromEnv } from './report-query.js';
@@ -22,7 +21,7 @@ const USAGE = `Usage: npm run report -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [-
   --quiet     no progress on stderr
   --page-size rows read per query (default 1000)
 
-The database is the bot's: DATABASE_URL=file:..., or DATA_DIR/helpdesk.db.`;
+The database is the bot's: DATABASE_URL (file:... or postgres://...), or DATA_DIR/helpdesk.db.`;
 
 class UsageError extends Error {}
 
@@ -60,19 +59,17 @@ async function main(): Promise<number> {
   const pageSize = Number(values['page-size']);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000) throw new UsageError(`--page-size: expected a whole number from 1 to 100000 (got "${values['page-size']}")`);
 
-  const file = loadConfig(process.env).databaseFile;
-  // Open the file as it is: a report must not create an empty database (or migrate one) on a typo.
-  if (!existsSync(file)) throw new Error(`there is no database at ${file} (set DATA_DIR or DATABASE_URL as for the bot)`);
-  const prisma = openSqlitePrisma(file);
+  // Open the database as it is: a report must not create an empty database (or migrate one) on a typo.
+  const store = await openStore(loadConfig(process.env).database, { create: false, migrate: false });
   try {
     const progress = values.quiet ? undefined : progressPrinter();
-    const input = await new PrismaMetricsSource(prisma, pageSize).load(parsed.query, progress?.update);
+    const input = await new PrismaMetricsSource(store.prisma, pageSize).load(parsed.query, progress?.update);
     progress?.done();
     const report = computeMetrics(input, parsed.query, now);
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
     return 0;
   } finally {
-    await prisma.$disconnect();
+    await store.close();
   }
 }
 

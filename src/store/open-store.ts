@@ -1,12 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { describeDatabase, type DatabaseConfig } from '../config/config.js';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
 import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
 import type { AddressBook, DeliveryLog, TicketThreadStore } from '../core/tickets/ticket-threads.js';
+import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
-import { openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
+import { openPostgresPrisma, openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
 import { PrismaScriptRunLog } from './prisma/prisma-script-run-log.js';
@@ -24,6 +26,7 @@ export interface Store {
   scriptRuns: ScriptRunLog;
   /** What was migrated at open (for the start-up log). */
   migrated: string[];
+  /** The file, or the PostgreSQL URL without its password, for logs. */
   location: string;
   prisma: PrismaClient;
   /** Throws when the database does not answer (for health checks). */
@@ -33,12 +36,56 @@ export interface Store {
 
 /** Where the migrations live, relative to this file (works from src/ and from a checkout). */
 export const defaultMigrationsDir = path.resolve(import.meta.dirname, '../../prisma/migrations');
+/** PostgreSQL's own migrations: the same schema in its dialect, from prisma/postgres. */
+export const defaultPostgresMigrationsDir = path.resolve(import.meta.dirname, '../../prisma/postgres/migrations');
+
+/** There is no database where the configuration points, and the caller asked not to create one. */
+export class StoreNotFoundError extends Error {
+  override readonly name = 'StoreNotFoundError';
+}
+
+export interface OpenStoreOptions {
+  /** Create the database (SQLite file, PostgreSQL schema) when there is none. Default true. */
+  create?: boolean;
+  /** Apply pending migrations. Default true; tools that only read leave the schema alone. */
+  migrate?: boolean;
+}
+
+/** Opens the configured database, SQLite or PostgreSQL, creating and migrating it as needed. */
+export async function openStore(database: DatabaseConfig, options: OpenStoreOptions = {}): Promise<Store> {
+  const { create = true, migrate = true } = options;
+  if (database.kind === 'sqlite') {
+    // A tool run on a typo must not leave an empty database behind.
+    if (!create && !existsSync(database.file)) throw new StoreNotFoundError(`there is no database at ${database.file} (set DATA_DIR or DATABASE_URL as for the bot)`);
+    return openSqliteStore(database.file, defaultMigrationsDir, { migrate });
+  }
+  const target = { url: database.url, schema: database.schema ?? 'public' };
+  if (!create && !(await hasPostgresTables(target))) {
+    throw new StoreNotFoundError(
+      `there is no database at ${describeDatabase(database)}: schema ${target.schema} has no helpdesk tables (start the bot on it once, or set DATABASE_URL as for the bot)`,
+    );
+  }
+  return openPostgresStore(target, defaultPostgresMigrationsDir, { migrate, location: describeDatabase(database) });
+}
 
 /** Opens (creating and migrating as needed) the SQLite database file. */
-export async function openSqliteStore(file: string, migrationsDir = defaultMigrationsDir): Promise<Store> {
+export async function openSqliteStore(file: string, migrationsDir = defaultMigrationsDir, options: { migrate?: boolean } = {}): Promise<Store> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const migrated = await migrateSqlite(file, migrationsDir);
-  const prisma = openSqlitePrisma(file);
+  const migrated = options.migrate === false ? [] : await migrateSqlite(file, migrationsDir);
+  return storeOn(openSqlitePrisma(file), migrated, file);
+}
+
+/** Opens (creating the schema and migrating as needed) a PostgreSQL schema. */
+export async function openPostgresStore(
+  target: { url: string; schema: string },
+  migrationsDir = defaultPostgresMigrationsDir,
+  options: { migrate?: boolean; location?: string } = {},
+): Promise<Store> {
+  const migrated = options.migrate === false ? [] : await migratePostgres(target, migrationsDir);
+  return storeOn(openPostgresPrisma(target.url, target.schema), migrated, options.location ?? target.schema);
+}
+
+async function storeOn(prisma: PrismaClient, migrated: string[], location: string): Promise<Store> {
   await prisma.$connect();
   return {
     conversations: new PrismaConversationStore(prisma),
@@ -49,7 +96,7 @@ export async function openSqliteStore(file: string, migrationsDir = defaultMigra
     addresses: new PrismaAddressBook(prisma),
     scriptRuns: new PrismaScriptRunLog(prisma),
     migrated,
-    location: file,
+    location,
     prisma,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;

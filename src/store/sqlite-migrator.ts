@@ -1,30 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-
-/** A migration folder from prisma/migrations. */
-export interface MigrationFile {
-  name: string;
-  sql: string;
-  checksum: string;
-}
-
-export class MigrationError extends Error {
-  override readonly name = 'MigrationError';
-}
-
-/** Reads prisma/migrations/<timestamp>_<name>/migration.sql in name order. */
-export async function readMigrations(dir: string): Promise<MigrationFile[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  return Promise.all(
-    folders.map(async (name) => {
-      const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-    }),
-  );
-}
+import { MigrationError, readMigrations } from './migration-files.js';
 
 /**
  * Applies pending migrations to a SQLite file, each once, in order, each in its own

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { ConfigError, describeDatabase, loadConfig } from '../../src/config/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -14,7 +14,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('configuration', () => {
   it('has working defaults with nothing set', () => {
     expect(loadConfig({})).toMatchObject({
-      databaseFile: './data/helpdesk.db',
+      database: { kind: 'sqlite', file: './data/helpdesk.db' },
       kbDir: './knowledge-base',
       thresholds: { answer: 0.5, suggest: 0.25 },
       ticketKeyPrefix: 'HD',
@@ -31,7 +31,8 @@ describe('configuration', () => {
     [{ ANSWER_THRESHOLD: 'high' }, /^ANSWER_THRESHOLD: .*\(got "high"\)/],
     [{ ANSWER_THRESHOLD: '1.5' }, /^ANSWER_THRESHOLD: expected a number between 0 and 1/],
     [{ ANSWER_THRESHOLD: '0.3', SUGGEST_THRESHOLD: '0.4' }, /^SUGGEST_THRESHOLD: must not be above ANSWER_THRESHOLD/],
-    [{ DATABASE_URL: 'postgres://db/helpdesk' }, /^DATABASE_URL: expected a SQLite URL/],
+    [{ DATABASE_URL: 'mysql://db/helpdesk' }, /^DATABASE_URL: expected file:.* \(SQLite\) or postgres:\/\/.* \(PostgreSQL/],
+    [{ DATABASE_URL: './data/helpdesk.db' }, /^DATABASE_URL: expected file:/],
     [{ TICKET_KEY_PREFIX: 'hd-' }, /^TICKET_KEY_PREFIX: expected 1-10 capital letters/],
     [{ KB_BASE_URL: 'not a url' }, /^KB_BASE_URL: expected an http\(s\) URL/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
@@ -43,7 +44,8 @@ describe('configuration', () => {
   });
 
   it('reads a file: DATABASE_URL and never echoes secrets', () => {
-    expect(loadConfig({ DATABASE_URL: 'file:/tmp/x.db' }).databaseFile).toBe('/tmp/x.db');
+    expect(loadConfig({ DATABASE_URL: 'file:/tmp/x.db' }).database).toEqual({ kind: 'sqlite', file: '/tmp/x.db' });
+    expect(loadConfig({ DATA_DIR: '/var/lib/helpdesk/' }).database).toEqual({ kind: 'sqlite', file: '/var/lib/helpdesk/helpdesk.db' });
     const error = (() => {
       try {
         loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret', SLACK_SIGNING_SECRET: 's3cret', ANSWER_THRESHOLD: 'x' });
@@ -52,6 +54,33 @@ describe('configuration', () => {
       }
     })();
     expect(error?.message).not.toMatch(/xoxb-secret|s3cret/);
+  });
+
+  it('reads a PostgreSQL DATABASE_URL, with ?schema= taken out of the URL for the driver', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://helpdesk:s3cret@db.internal:5432/helpdesk' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://helpdesk:s3cret@db.internal:5432/helpdesk',
+      schema: undefined,
+    });
+    const withSchema = loadConfig({ DATABASE_URL: 'postgresql://helpdesk@db/helpdesk?sslmode=require&schema=bot_1' }).database;
+    expect(withSchema).toEqual({ kind: 'postgres', url: 'postgresql://helpdesk@db/helpdesk?sslmode=require', schema: 'bot_1' });
+    expect(describeDatabase(withSchema)).toBe('postgresql://helpdesk@db/helpdesk?sslmode=require (schema bot_1)');
+    expect(describeDatabase(loadConfig({ DATABASE_URL: 'postgres://helpdesk:s3cret@db/helpdesk' }).database)).toBe('postgres://helpdesk:***@db/helpdesk');
+  });
+
+  it('refuses a bad PostgreSQL URL without printing its password', () => {
+    const problems = [
+      ...problemsOf({ DATABASE_URL: 'postgres://helpdesk:s3cret@db/helpdesk?schema=bad-name' }),
+      ...problemsOf({ DATABASE_URL: 'postgres://helpdesk:s3cret@db/helpdesk?schema=a&schema=b' }),
+      ...problemsOf({ DATABASE_URL: 'postgres://helpdesk:s3cr@t@[db/helpdesk' }),
+      ...problemsOf({ DATABASE_URL: 'mysql://helpdesk:s3cret@db/helpdesk' }),
+    ];
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/^DATABASE_URL: expected \?schema= to name a schema with letters, digits and _ \(got "bad-name"\)/);
+    expect(problems[1]).toMatch(/^DATABASE_URL: expected at most one \?schema= parameter/);
+    expect(problems[2]).toMatch(/not a valid URL/);
+    expect(problems.join('\n')).not.toMatch(/s3cr/);
+    expect(problems[3]).toContain('(got "mysql://helpdesk:***@db/helpdesk")');
   });
 
   it('reads Slack settings: both secrets or neither, channel ids, routes and engineers', () => {

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startBot, type RunningBot } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
+import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123';
@@ -37,14 +38,16 @@ type Scripted = { status: number; body?: unknown; headers?: Record<string, strin
 export class FakeSlackApi {
   readonly calls: ApiCall[] = [];
   private readonly scripted = new Map<string, Scripted[]>();
-  private ts = 1_700_000_000;
+  private ts: number;
   private readonly users = new Map<string, string>([
     [ENGINEER, 'Erin Engineer'],
     [ENGINEER_2, 'Eli Engineer'],
     [EMPLOYEE, 'Emma Employee'],
   ]);
 
-  constructor() {
+  /** `firstTs`: where this fake's message timestamps start; fakes in two processes need their own ranges. */
+  constructor(options: { firstTs?: number } = {}) {
+    this.ts = options.firstTs ?? 1_700_000_000;
     nock(API)
       .persist()
       .post(/\/api\/.+/)
@@ -144,7 +147,7 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** The real bot (HTTP receiver on loopback, SQLite in a temp folder) and a fake Slack Web API. */
+/** The real bot (HTTP receiver on loopback, its data in a temp folder: test-database.ts) and a fake Slack Web API. */
 export interface SlackHarness {
   bot: RunningBot;
   api: FakeSlackApi;
@@ -189,14 +192,25 @@ export function interactionBody(payload: Record<string, unknown>): string {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-export async function startSlackHarness(env: Record<string, string> = {}, options: { socketUrl?: string } = {}): Promise<SlackHarness> {
+export interface SlackHarnessOptions {
+  socketUrl?: string;
+  /**
+   * One fake Slack for several bots (replicas, each given the same DATABASE_URL in env): every
+   * bot's calls land in it. The harness that made it cleans nock up; the others leave it.
+   */
+  api?: FakeSlackApi;
+}
+
+export async function startSlackHarness(env: Record<string, string> = {}, options: SlackHarnessOptions = {}): Promise<SlackHarness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  const api = new FakeSlackApi();
-  api.socketUrl = options.socketUrl;
+  const ownApi = !options.api;
+  const api = options.api ?? new FakeSlackApi();
+  if (options.socketUrl !== undefined) api.socketUrl = options.socketUrl;
   const { dir, cleanup } = tempDir('helpdesk-slack-');
   const config = loadConfig({
     DATA_DIR: dir,
+    ...databaseEnvFor(dir),
     KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
     PORT: '0',
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -212,6 +226,7 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
   const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 } });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();
+  inFlight.watchApp(bot.app);
   const post = (body: string, options: SignOptions = {}) => inFlight.track(signedSlackPost(url, body, options));
 
   return {
@@ -257,8 +272,10 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
     settle: () => inFlight.settle(() => bot.drain(), () => api.calls.length),
     async close() {
       await bot.close();
-      nock.cleanAll();
-      nock.enableNetConnect();
+      if (ownApi) {
+        nock.cleanAll();
+        nock.enableNetConnect();
+      }
       cleanup();
     },
   };

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startBot, type RunningBot } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
+import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
 
 export const SERVICE = 'https://smba.test';
@@ -78,7 +79,7 @@ export interface TeamsHarness {
 
 let counter = 0;
 
-/** Teams on the real HTTP server (and Slack too when its variables are given), SQLite in a temp folder. */
+/** Teams on the real HTTP server (and Slack too when its variables are given), its data in a temp folder (test-database.ts). */
 export async function startTeamsHarness(env: Record<string, string> = {}): Promise<TeamsHarness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
@@ -86,6 +87,7 @@ export async function startTeamsHarness(env: Record<string, string> = {}): Promi
   const { dir, cleanup } = tempDir('helpdesk-teams-');
   const config = loadConfig({
     DATA_DIR: dir,
+    ...databaseEnvFor(dir),
     KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
     PORT: '0',
     TEAMS_ENABLED: '1',
@@ -98,6 +100,7 @@ export async function startTeamsHarness(env: Record<string, string> = {}): Promi
   const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 100 } });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();
+  inFlight.watchApp(bot.app);
   return {
     bot,
     connector,

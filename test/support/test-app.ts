@@ -5,6 +5,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { TicketNotification, TicketNotifier } from '../../src/core/tickets/ticket-notifier.js';
+import { databaseEnvFor } from './test-database.js';
 
 /** Collects notifications instead of posting them anywhere. */
 export class RecordingNotifier implements TicketNotifier {
@@ -19,13 +20,16 @@ export function tempDir(prefix = 'helpdesk-test-'): { dir: string; cleanup: () =
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** The real app on a fresh SQLite file in a temp folder, with the bundled knowledge base. */
+/**
+ * The real app with the bundled knowledge base, its data in a temp folder: a fresh SQLite file
+ * there, or in the postgres project a fresh PostgreSQL schema of its own (test-database.ts).
+ */
 export async function startTestApp(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<{ app: App; notifier: RecordingNotifier }> {
   const notifier = new RecordingNotifier();
-  const config = loadConfig({ DATA_DIR: dataDir, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), ...databaseEnvFor(dataDir), ...env });
   const app = await createApp(config, silentLogger, notifier);
   return { app, notifier };
 }

@@ -64,7 +64,9 @@ export class PrismaTicketRepository implements TicketRepository {
         ...(filter.requesterId ? { requesterId: filter.requesterId } : {}),
         ...(filter.assigneeId ? { assigneeId: filter.assigneeId } : {}),
       },
-      orderBy: { createdAt: filter.requesterId ? 'desc' : 'asc' },
+      // Tickets opened in the same millisecond come back in key order: PostgreSQL, unlike SQLite's
+      // rowid order, gives ties in no particular order from one query to the next.
+      orderBy: filter.requesterId ? [{ createdAt: 'desc' }, { key: 'desc' }] : [{ createdAt: 'asc' }, { key: 'asc' }],
       take: filter.limit ?? 50,
     });
     return rows.map(toTicket);

@@ -43,10 +43,28 @@ const KEEP_DELIVERIES_MS = 24 * 60 * 60_000;
 /** Delivery ids in a table with the id as primary key: the database decides who was first. */
 export class PrismaDeliveryLog implements DeliveryLog {
   private lastPrune = 0;
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly prisma: PrismaClient) {}
 
-  async firstDelivery(id: string): Promise<boolean> {
+  /**
+   * Answers in the order the calls were made. The channels acknowledge an event and then ask
+   * here first, so this order is the order in which a conversation's messages reach the core.
+   * On SQLite the queries complete without yielding and the order held by itself; on PostgreSQL
+   * two inserts on two pooled connections finish in either order (and the first call after an
+   * hour also prunes), so a quick second message would overtake the first.
+   */
+  firstDelivery(id: string): Promise<boolean> {
+    const result = this.record(id);
+    const inOrder = this.previous.then(
+      () => result,
+      () => result,
+    );
+    this.previous = inOrder.catch(() => undefined);
+    return inOrder;
+  }
+
+  private async record(id: string): Promise<boolean> {
     await this.prune();
     try {
       await this.prisma.delivery.create({ data: { id } });
