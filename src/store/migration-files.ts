@@ -25,3 +25,19 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
     }),
   );
 }
+
+/**
+ * The migrations still to apply, in order, given the checksums of those already applied. An
+ * applied migration whose file has since changed stops start-up: that is a mistake to fix, not
+ * to paper over. `where` names the database in that message.
+ */
+export function pendingMigrations(migrations: MigrationFile[], applied: ReadonlyMap<string, string>, where: string): MigrationFile[] {
+  return migrations.filter((migration) => {
+    const checksum = applied.get(migration.name);
+    if (checksum === undefined) return true;
+    if (checksum !== migration.checksum) {
+      throw new MigrationError(`Migration ${migration.name} was changed after it was applied to ${where}. Restore the original file and add a new migration instead.`);
+    }
+    return false;
+  });
+}

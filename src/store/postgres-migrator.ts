@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { redactPassword } from '../config/config.js';
-import { MigrationError, readMigrations } from './migration-files.js';
+import { MigrationError, pendingMigrations, readMigrations } from './migration-files.js';
 
 /** A PostgreSQL database and the schema in it that holds the bot's tables. */
 export interface PostgresTarget {
@@ -61,16 +61,7 @@ export async function migratePostgres(target: PostgresTarget, migrationsDir: str
       );
       const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
       const done: string[] = [];
-      for (const migration of migrations) {
-        const checksum = applied.get(migration.name);
-        if (checksum !== undefined) {
-          if (checksum !== migration.checksum) {
-            throw new MigrationError(
-              `Migration ${migration.name} was changed after it was applied to schema ${target.schema} of ${redactPassword(target.url)}. Restore the original file and add a new migration instead.`,
-            );
-          }
-          continue;
-        }
+      for (const migration of pendingMigrations(migrations, applied, `schema ${target.schema} of ${redactPassword(target.url)}`)) {
         const startedAt = new Date();
         try {
           // PostgreSQL's DDL is transactional: a failing migration leaves nothing behind.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { MigrationError, readMigrations } from './migration-files.js';
+import { MigrationError, pendingMigrations, readMigrations } from './migration-files.js';
 
 /**
  * Applies pending migrations to a SQLite file, each once, in order, each in its own
@@ -33,16 +33,7 @@ export async function migrateSqlite(file: string, migrationsDir: string): Promis
       ).map((row) => [row.migration_name, row.checksum]),
     );
     const done: string[] = [];
-    for (const migration of migrations) {
-      const checksum = applied.get(migration.name);
-      if (checksum !== undefined) {
-        if (checksum !== migration.checksum) {
-          throw new MigrationError(
-            `Migration ${migration.name} was changed after it was applied to ${file}. Restore the original file and add a new migration instead.`,
-          );
-        }
-        continue;
-      }
+    for (const migration of pendingMigrations(migrations, applied, file)) {
       const apply = db.transaction(() => {
         db.exec(migration.sql);
         db.prepare(

@@ -10,28 +10,14 @@ import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startBot } from '../../src/server.js';
-import { API, BOT_TOKEN, ENGINEER, FakeSlackApi, SIGNING_SECRET, TRIAGE_L2, TRIAGE_L3, TRIAGE_VENDOR, type ApiCall } from './slack.js';
+import { FakeSlackApi, slackBotEnv, type ApiCall } from './slack.js';
 
 /** Messages from the replica process. */
 export type ReplicaMessage = { port: number } | { call: ApiCall } | { error: string };
 
 /** The variables of a replica like startSlackHarness's, on the given database. */
 export function replicaEnv(databaseUrl: string): Record<string, string> {
-  return {
-    DATABASE_URL: databaseUrl,
-    KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
-    PORT: '0',
-    KB_WATCH: '0',
-    LOG_LEVEL: 'silent',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: `${API}/api/`,
-    SLACK_TRIAGE_L2: TRIAGE_L2,
-    SLACK_TRIAGE_L3: TRIAGE_L3,
-    SLACK_TRIAGE_VENDOR: TRIAGE_VENDOR,
-    SLACK_ENGINEERS: ENGINEER,
-    SLACK_ENGINEER_GROUPS: 'S0ENGINEERS',
-  };
+  return { DATABASE_URL: databaseUrl, KB_WATCH: '0', LOG_LEVEL: 'silent', ...slackBotEnv() };
 }
 
 /** A replica process: its URL, the Slack calls it has made so far, and the process to kill. */

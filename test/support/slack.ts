@@ -201,16 +201,9 @@ export interface SlackHarnessOptions {
   api?: FakeSlackApi;
 }
 
-export async function startSlackHarness(env: Record<string, string> = {}, options: SlackHarnessOptions = {}): Promise<SlackHarness> {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  const ownApi = !options.api;
-  const api = options.api ?? new FakeSlackApi();
-  if (options.socketUrl !== undefined) api.socketUrl = options.socketUrl;
-  const { dir, cleanup } = tempDir('helpdesk-slack-');
-  const config = loadConfig({
-    DATA_DIR: dir,
-    ...databaseEnvFor(dir),
+/** The bundled knowledge base and the Slack set-up every Slack test bot shares (the fake Web API, triage channels, roster). */
+export function slackBotEnv(): Record<string, string> {
+  return {
     KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
     PORT: '0',
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -221,6 +214,20 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
     SLACK_TRIAGE_VENDOR: TRIAGE_VENDOR,
     SLACK_ENGINEERS: ENGINEER,
     SLACK_ENGINEER_GROUPS: 'S0ENGINEERS',
+  };
+}
+
+export async function startSlackHarness(env: Record<string, string> = {}, options: SlackHarnessOptions = {}): Promise<SlackHarness> {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  const ownApi = !options.api;
+  const api = options.api ?? new FakeSlackApi();
+  if (options.socketUrl !== undefined) api.socketUrl = options.socketUrl;
+  const { dir, cleanup } = tempDir('helpdesk-slack-');
+  const config = loadConfig({
+    DATA_DIR: dir,
+    ...databaseEnvFor(dir),
+    ...slackBotEnv(),
     ...env,
   });
   const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 } });

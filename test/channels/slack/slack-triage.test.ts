@@ -40,6 +40,15 @@ function press(user: string, card: ApiCall, label: string, channel = TRIAGE_L2) 
   return h.interaction(buttonPress({ user, actionId: button.action_id, value: button.value!, channel, messageTs: String(card.response!.ts) }));
 }
 
+/** An engineer presses Escalate on the card and submits the modal with these values. */
+async function escalateByModal(card: ApiCall, values: Record<string, Record<string, unknown>>): Promise<void> {
+  await press(ENGINEER, card, 'Escalate');
+  await h.settle();
+  const modal = h.api.of('views.open').at(-1)!.args.view as { callback_id: string; private_metadata: string };
+  await h.interaction(viewSubmission({ user: ENGINEER, callbackId: modal.callback_id, privateMetadata: modal.private_metadata, values }));
+  await h.settle();
+}
+
 function toRequester(): ApiCall[] {
   return h.api.of('chat.postMessage').filter((c) => c.args.channel === DM && c.args.thread_ts === THREAD);
 }
@@ -123,18 +132,7 @@ describe('Slack: triage', () => {
   it('escalates through a modal: a new card in the L3 channel, the old card updated, the requester told', async () => {
     h = await startSlackHarness();
     const { key, card } = await openTicket();
-    await press(ENGINEER, card, 'Escalate');
-    await h.settle();
-    const modal = h.api.of('views.open').at(-1)!.args.view as { callback_id: string; private_metadata: string };
-    await h.interaction(
-      viewSubmission({
-        user: ENGINEER,
-        callbackId: modal.callback_id,
-        privateMetadata: modal.private_metadata,
-        values: { tier: { type: 'static_select', selected_option: { value: 'L3' } }, reason: { type: 'plain_text_input', value: 'Needs a driver rollout' } },
-      }),
-    );
-    await h.settle();
+    await escalateByModal(card, { tier: { type: 'static_select', selected_option: { value: 'L3' } }, reason: { type: 'plain_text_input', value: 'Needs a driver rollout' } });
     const ticket = await h.bot.app.tickets.get(key);
     expect(ticket).toMatchObject({ tier: 'L3', status: 'escalated' });
     const l3Card = h.api.of('chat.postMessage').find((c) => c.args.channel === TRIAGE_L3);
@@ -241,23 +239,12 @@ describe('Slack: SLA timers and the vendor tier', () => {
   it('escalates to the vendor with its name and case, shows them on the L4 card, and records the contact later', async () => {
     h = await startSlackHarness();
     const { key, card } = await openTicket();
-    await press(ENGINEER, card, 'Escalate');
-    await h.settle();
-    const modal = h.api.of('views.open').at(-1)!.args.view as { callback_id: string; private_metadata: string };
-    await h.interaction(
-      viewSubmission({
-        user: ENGINEER,
-        callbackId: modal.callback_id,
-        privateMetadata: modal.private_metadata,
-        values: {
-          tier: { type: 'static_select', selected_option: { value: 'L4' } },
-          reason: { type: 'plain_text_input', value: 'Monitor firmware bug; vendor case opened' },
-          vendor_name: { type: 'plain_text_input', value: 'Acme Displays' },
-          vendor_case: { type: 'plain_text_input', value: 'CS-4471' },
-        },
-      }),
-    );
-    await h.settle();
+    await escalateByModal(card, {
+      tier: { type: 'static_select', selected_option: { value: 'L4' } },
+      reason: { type: 'plain_text_input', value: 'Monitor firmware bug; vendor case opened' },
+      vendor_name: { type: 'plain_text_input', value: 'Acme Displays' },
+      vendor_case: { type: 'plain_text_input', value: 'CS-4471' },
+    });
     const vendorCard = h.api.of('chat.postMessage').find((c) => c.args.channel === TRIAGE_VENDOR);
     expect(FakeSlackApi.textOf(vendorCard)).toContain('*Vendor (L4)*\\nAcme Displays · case CS-4471');
     expect(buttonsOf(vendorCard!).map((b) => b.text)).toContain('Vendor details');
