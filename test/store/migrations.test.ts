@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsDir, openSqliteStore } from '../../src/store/open-store.js';
 import { migrateSqlite } from '../../src/store/sqlite-migrator.js';
 import { tempDir } from '../support/test-app.js';
+import { roundTripEveryModel } from '../support/store-round-trip.js';
 
 const schemaFile = path.resolve(import.meta.dirname, '../../prisma/schema.prisma');
 let dir: string;
@@ -86,25 +87,8 @@ describe('migrations', () => {
     const store = await openSqliteStore(path.join(dir, 'd.db'));
     const p = store.prisma;
     const at = new Date('2026-11-23T10:00:00.000Z');
-    await p.conversation.create({ data: { key: 'k', channel: 'local', userId: 'u', state: '{}', messages: { create: { author: 'user', authorId: 'u', text: 'hi', createdAt: at } } } });
-    await p.question.create({ data: { id: 'q', conversationKey: 'k', channel: 'local', userId: 'u', text: 't', outcome: 'answered', articleId: 'a', confidence: 0.75, explanation: '{}', createdAt: at, feedback: { create: { userId: 'u', helpful: true, createdAt: at } } } });
-    await p.ticket.create({
-      data: {
-        id: 't', key: 'HD-1', subject: 's', description: 'd', question: 'q', transcript: '[]', collected: '{}', priority: 'P1', tier: 'L2', category: 'c', status: 'new', channel: 'local',
-        conversationKey: 'k', requesterId: 'u', requesterName: 'U', assigneeId: 'e', assigneeName: 'E', version: 3, createdAt: at, firstResponseAt: at, resolvedAt: at, closedAt: at,
-        events: { create: { actorId: 'u', actorName: 'U', type: 'created', fromStatus: null, toStatus: 'new', detail: '{}', createdAt: at } },
-      },
-    });
-    await p.counter.create({ data: { name: 'n', value: 7 } });
-    const conversation = await p.conversation.findUniqueOrThrow({ where: { key: 'k' }, include: { messages: true } });
-    expect(conversation.messages[0]).toMatchObject({ author: 'user', text: 'hi', createdAt: at });
-    expect(conversation.createdAt).toBeInstanceOf(Date);
-    const question = await p.question.findUniqueOrThrow({ where: { id: 'q' }, include: { feedback: true } });
-    expect(question).toMatchObject({ confidence: 0.75, feedback: [{ helpful: true }] });
-    const ticket = await p.ticket.findUniqueOrThrow({ where: { key: 'HD-1' }, include: { events: true } });
-    expect(ticket).toMatchObject({ version: 3, closedAt: at, assigneeName: 'E', events: [{ toStatus: 'new', fromStatus: null }] });
-    expect(await p.counter.findUniqueOrThrow({ where: { name: 'n' } })).toEqual({ name: 'n', value: 7 });
-    await expect(p.ticket.create({ data: { ...ticket, id: 't2', events: undefined } as never })).rejects.toThrow();
+    const ticket = await roundTripEveryModel(store, at);
+    await expect(p.ticket.create({ data: { ...ticket, id: 't2', events: undefined, threads: undefined } as never })).rejects.toThrow();
     await p.conversation.delete({ where: { key: 'k' } });
     expect(await p.message.count()).toBe(0);
     await store.close();

@@ -7,6 +7,7 @@ import { defaultPostgresMigrationsDir, openStore, StoreNotFoundError } from '../
 import { migratePostgres } from '../../src/store/postgres-migrator.js';
 import { newTestSchema, testPostgresUrl } from '../support/test-database.js';
 import { tempDir } from '../support/test-app.js';
+import { roundTripEveryModel } from '../support/store-round-trip.js';
 
 const schemaFile = path.resolve(import.meta.dirname, '../../prisma/schema.prisma');
 
@@ -195,26 +196,7 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
     const store = await openStore({ kind: 'postgres', url: testPostgresUrl!, schema: newTestSchema() });
     const p = store.prisma;
     const at = new Date('2026-11-23T10:00:00.123Z');
-    await p.conversation.create({ data: { key: 'k', channel: 'local', userId: 'u', state: '{}', messages: { create: { author: 'user', authorId: 'u', text: 'hi', createdAt: at } } } });
-    await p.question.create({ data: { id: 'q', conversationKey: 'k', channel: 'local', userId: 'u', text: 't', outcome: 'answered', articleId: 'a', confidence: 0.75, explanation: '{}', createdAt: at, feedback: { create: { userId: 'u', helpful: true, createdAt: at } } } });
-    await p.ticket.create({
-      data: {
-        id: 't', key: 'HD-1', subject: 's', description: 'd', question: 'q', transcript: '[]', collected: '{}', priority: 'P1', tier: 'L2', category: 'c', status: 'new', channel: 'local',
-        conversationKey: 'k', requesterId: 'u', requesterName: 'U', assigneeId: 'e', assigneeName: 'E', version: 3, createdAt: at, firstResponseAt: at, resolvedAt: at, closedAt: at,
-        events: { create: { actorId: 'u', actorName: 'U', type: 'created', fromStatus: null, toStatus: 'new', detail: '{}', createdAt: at } },
-        threads: { create: { channel: 'slack', role: 'triage', address: 'C1', threadId: '1.2', tier: 'L2' } },
-      },
-    });
-    await p.counter.create({ data: { name: 'n', value: 7 } });
-    const conversation = await p.conversation.findUniqueOrThrow({ where: { key: 'k' }, include: { messages: true } });
-    // TIMESTAMP(3) keeps milliseconds, as SQLite does.
-    expect(conversation.messages[0]).toMatchObject({ author: 'user', text: 'hi', createdAt: at });
-    expect(conversation.createdAt).toBeInstanceOf(Date);
-    const question = await p.question.findUniqueOrThrow({ where: { id: 'q' }, include: { feedback: true } });
-    expect(question).toMatchObject({ confidence: 0.75, feedback: [{ helpful: true }] });
-    const ticket = await p.ticket.findUniqueOrThrow({ where: { key: 'HD-1' }, include: { events: true, threads: true } });
-    expect(ticket).toMatchObject({ version: 3, closedAt: at, assigneeName: 'E', events: [{ toStatus: 'new', fromStatus: null }], threads: [{ address: 'C1', tier: 'L2' }] });
-    expect(await p.counter.findUniqueOrThrow({ where: { name: 'n' } })).toEqual({ name: 'n', value: 7 });
+    const ticket = await roundTripEveryModel(store, at);
     await expect(p.ticket.create({ data: { ...ticket, id: 't2', events: undefined, threads: undefined } as never })).rejects.toMatchObject({ code: 'P2002' });
     // Raw SQL finds the tables too (search_path is the schema), and ping works.
     expect(await p.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM "Ticket"')).toEqual([{ n: 1 }]);
