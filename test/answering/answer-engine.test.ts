@@ -98,6 +98,14 @@ describe('AnswerEngine with many phrasings per article', () => {
     expect(candidates[0]!.probability).toBe(Math.max(...candidates.map((c) => c.probability)));
   });
 
+  it('learns the same from the same articles: a second index gives the same ranking and confidences', () => {
+    // The models (softmax, hinge, and the word network with many phrasings) train in a fixed pseudo-random order.
+    const again = new AnswerEngine(kb);
+    for (const question of ['is it going to rain in toronto', 'a hotel room in toronto for tonight', 'tell me a joke']) {
+      expect(again.ask(question).explanation.candidates).toEqual(many.ask(question).explanation.candidates);
+    }
+  });
+
   it('is more confident on every travel question than on any question about something else', () => {
     const inScope = ['is it going to rain in toronto', 'cheap flight to toronto please', 'a hotel room in toronto for tonight', 'what is the local time in toronto'];
     const outOfScope = ['how do i reset my password', 'what is for lunch in the canteen', 'tell me a joke', 'my printer is jammed'];

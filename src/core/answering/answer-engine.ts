@@ -19,7 +19,7 @@ export interface Candidate {
   title: string;
   score: number;
   confidence: number;
-  /** The intent model's probability for this article (0-1), from the blend that ranks (see IntentModel.rankingProbabilities). */
+  /** The intent model's probability for this article (0-1), from the blend that ranks (see IntentModel.assess). */
   probability: number;
   /** The keyword search's part: BM25 score relative to the best, times term coverage (0-1). */
   keyword: number;
@@ -180,13 +180,12 @@ export class AnswerEngine {
     }
     // Intent part: the model's probability of each article.
     const vector = this.model.vector(text);
-    const probabilities = this.model.probabilities(vector);
-    // The ranking model orders the articles and makes the confidence too: with many phrasings per
-    // article, the softmax's own favourite is often not the article ranked first, and a confidence
-    // that speaks of another article separates in-scope from out-of-scope questions worse (CLINC150
-    // val, best in-scope accuracy at 50% out-of-scope recall: 93.10% against 92.97%, same ranking). With few
-    // phrasings (the bundled knowledge base) both are the softmax's probabilities.
-    const rankingProbabilities = this.model.rankingProbabilities(vector, probabilities);
+    // The ranking model orders the articles; the confidence comes from the same models (see
+    // IntentModel.assess): a confidence that speaks of another article than the one ranked first
+    // separates in-scope from out-of-scope questions worse (CLINC150 val, best in-scope accuracy
+    // at 50% out-of-scope recall: 93.10% against 92.97% when it came from the softmax alone). With
+    // few phrasings (the bundled knowledge base) all are the softmax's probabilities.
+    const { probabilities, ranking: rankingProbabilities, confidence: confidenceProbabilities } = this.model.assess(vector);
     const familiarity = vector.known ** this.settings.familiarityExponent;
     const pool = new Set(keyword.keys());
     for (const k of topIndices(probabilities, MODEL_POOL)) if (probabilities[k]! > 0) pool.add(this.order[k]!);
@@ -197,10 +196,11 @@ export class AnswerEngine {
       .map((id) => {
         const label = this.index2.get(id)!;
         const p = rankingProbabilities[label] ?? 0;
+        const c = confidenceProbabilities[label] ?? 0;
         const kw = keyword.get(id);
         const score = s.probabilityWeight * p + (1 - s.probabilityWeight) * (kw?.value ?? 0);
         // `score` orders the articles and measures how close the others come, for the confidence and the shortlist.
-        return { id, p, kw, score };
+        return { id, p, c, kw, score };
       })
       .sort((a, b) => b.score - a.score);
     const first = ranked[0];
@@ -216,8 +216,8 @@ export class AnswerEngine {
     const distinct = s.ambiguityFloor + (1 - s.ambiguityFloor) * keywordMargin;
     const confidenceOf = (entry: (typeof ranked)[number], rank: number): number => {
       // The model's part: how far the article's probability stands above the next best one's.
-      const next = rank === 0 ? (ranked[1]?.p ?? 0) : first!.p;
-      const sure = Math.max(0, entry.p - s.probabilityMargin * Math.min(next, entry.p));
+      const next = rank === 0 ? (ranked[1]?.c ?? 0) : first!.c;
+      const sure = Math.max(0, entry.c - s.probabilityMargin * Math.min(next, entry.c));
       const mixed = s.confidenceProbabilityWeight * sure * familiarity + (1 - s.confidenceProbabilityWeight) * (rank === 0 ? keywordConfidence : calibrate(entry.kw?.coverage ?? 0, 0) * (first!.score > 0 ? Math.min(1, entry.score / first!.score) : 0));
       return round(Math.min(1, mixed * distinct));
     };
