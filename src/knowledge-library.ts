@@ -121,8 +121,9 @@ export class KnowledgeLibrary {
       knowledgeBase: kb,
       scripts,
       scriptsById: new Map(scripts.scripts.map((s) => [s.id, s])),
-      engine: new AnswerEngine(kb.articles, this.thresholds),
-      triggerEngine: scripts.scripts.length > 0 ? new AnswerEngine(scripts.scripts.map(triggerArticle), this.thresholds) : null,
+      // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
+      engine: await AnswerEngine.build(kb.articles, this.thresholds),
+      triggerEngine: scripts.scripts.length > 0 ? await AnswerEngine.build(scripts.scripts.map(triggerArticle), this.thresholds) : null,
     };
     return { snapshot, problems, keptLastGood };
   }

@@ -106,6 +106,18 @@ describe('AnswerEngine with many phrasings per article', () => {
     }
   });
 
+  it('builds the same index in slices (AnswerEngine.build), letting other work run meanwhile', async () => {
+    // A knowledge-base reload builds this way, so the bot keeps answering while the models train.
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const built = await AnswerEngine.build(kb);
+    clearInterval(timer);
+    expect(turns).toBeGreaterThan(0);
+    for (const question of ['is it going to rain in toronto', 'what is the local time in toronto', 'tell me a joke']) {
+      expect(built.ask(question).explanation.candidates).toEqual(many.ask(question).explanation.candidates);
+    }
+  });
+
   it('is more confident on every travel question than on any question about something else', () => {
     const inScope = ['is it going to rain in toronto', 'cheap flight to toronto please', 'a hotel room in toronto for tonight', 'what is the local time in toronto'];
     const outOfScope = ['how do i reset my password', 'what is for lunch in the canteen', 'tell me a joke', 'my printer is jammed'];

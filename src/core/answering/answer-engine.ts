@@ -1,6 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article } from '../knowledge/article.js';
 import { IntentModel } from './intent-model.js';
+import { runSteps, runStepsPaced, type Steps } from './steps.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
 /** How sure the engine must be before it answers or suggests (0-1). */
@@ -84,48 +85,41 @@ export const defaultEngineSettings: EngineSettings = { probabilityWeight: 0.7, c
  */
 export class AnswerEngine {
   private readonly index: MiniSearch<IndexedArticle>;
-  private readonly articles = new Map<string, Article>();
+  private readonly articles: Map<string, Article>;
   /** Document frequency of each analysed term, for IDF-weighted coverage. */
-  private readonly documentFrequency = new Map<string, number>();
+  private readonly documentFrequency: Map<string, number>;
   private readonly model: IntentModel;
-  private readonly order: string[] = [];
-  private readonly index2 = new Map<string, number>();
+  private readonly order: string[];
+  private readonly index2: Map<string, number>;
 
+  /** Builds the index at once, blocking until done; see `build` for a knowledge base that takes a while. */
   constructor(
     articles: readonly Article[],
     private readonly thresholds: AnswerThresholds = defaultThresholds,
     private readonly analyzer: TextAnalyzer = new TextAnalyzer(),
     private readonly settings: EngineSettings = defaultEngineSettings,
+    prepared: PreparedIndex = runSteps(prepareIndex(articles, analyzer)),
   ) {
-    const analyzerRef = this.analyzer;
-    this.index = new MiniSearch<IndexedArticle>({
-      fields: ['title', 'questions', 'body', 'tags'],
-      storeFields: [],
-      tokenize: (text) => analyzerRef.tokenize(text),
-      processTerm: (term) => analyzerRef.terms(term),
-    });
-    const docs = articles.map((article) => {
-      this.articles.set(article.id, article);
-      return {
-        id: article.id,
-        title: article.title,
-        questions: article.questions.join('\n'),
-        body: plainText(article.body),
-        tags: [...article.tags, article.category].join(' '),
-      };
-    });
-    this.index.addAll(docs);
-    const examples: Array<{ text: string; label: number }> = [];
-    articles.forEach((article, label) => {
-      this.order.push(article.id);
-      this.index2.set(article.id, label);
-      for (const text of [article.title, ...article.questions]) examples.push({ text, label });
-    });
-    this.model = new IntentModel(examples, articles.length, this.analyzer);
-    for (const doc of docs) {
-      const terms = new Set(this.analyzer.analyze(`${doc.title}\n${doc.questions}\n${doc.body}\n${doc.tags}`));
-      for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-    }
+    this.index = prepared.index;
+    this.articles = prepared.articles;
+    this.documentFrequency = prepared.documentFrequency;
+    this.model = prepared.model;
+    this.order = prepared.order;
+    this.index2 = prepared.index2;
+  }
+
+  /**
+   * Builds the index giving the event loop a turn every few milliseconds: a bot reloading a
+   * knowledge base with many phrasings (a minute of training for 15,000) keeps answering meanwhile.
+   */
+  static async build(
+    articles: readonly Article[],
+    thresholds: AnswerThresholds = defaultThresholds,
+    analyzer: TextAnalyzer = new TextAnalyzer(),
+    settings: EngineSettings = defaultEngineSettings,
+  ): Promise<AnswerEngine> {
+    const prepared = await runStepsPaced(prepareIndex(articles, analyzer));
+    return new AnswerEngine(articles, thresholds, analyzer, settings, prepared);
   }
 
   /** The same index with other thresholds (the index is shared, not rebuilt). */
@@ -284,6 +278,57 @@ export class AnswerEngine {
     const df = this.documentFrequency.get(term) ?? 0;
     return Math.log(1 + this.articles.size / (df + 0.5));
   }
+}
+
+interface PreparedIndex {
+  index: MiniSearch<IndexedArticle>;
+  articles: Map<string, Article>;
+  documentFrequency: Map<string, number>;
+  model: IntentModel;
+  order: string[];
+  index2: Map<string, number>;
+}
+
+/** The keyword index, the intent model and the term statistics of a set of articles; yields now and then (see steps.ts). */
+function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer): Steps<PreparedIndex> {
+  const index = new MiniSearch<IndexedArticle>({
+    fields: ['title', 'questions', 'body', 'tags'],
+    storeFields: [],
+    tokenize: (text) => analyzer.tokenize(text),
+    processTerm: (term) => analyzer.terms(term),
+  });
+  const byId = new Map<string, Article>();
+  const docs = articles.map((article) => {
+    byId.set(article.id, article);
+    return {
+      id: article.id,
+      title: article.title,
+      questions: article.questions.join('\n'),
+      body: plainText(article.body),
+      tags: [...article.tags, article.category].join(' '),
+    };
+  });
+  for (let i = 0; i < docs.length; i++) {
+    index.add(docs[i]!);
+    if (i % 100 === 99) yield;
+  }
+  const order: string[] = [];
+  const index2 = new Map<string, number>();
+  const examples: Array<{ text: string; label: number }> = [];
+  articles.forEach((article, label) => {
+    order.push(article.id);
+    index2.set(article.id, label);
+    for (const text of [article.title, ...article.questions]) examples.push({ text, label });
+  });
+  const model = yield* IntentModel.learn(examples, articles.length, analyzer);
+  const documentFrequency = new Map<string, number>();
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]!;
+    const terms = new Set(analyzer.analyze(`${doc.title}\n${doc.questions}\n${doc.body}\n${doc.tags}`));
+    for (const term of terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    if (i % 100 === 99) yield;
+  }
+  return { index, articles: byId, documentFrequency, model, order, index2 };
 }
 
 /**
