@@ -42,6 +42,8 @@ export interface IntentModelSettings {
   networkInit: number;
   /** The network's share of the ranking model (the hinge model has the rest). */
   networkShare: number;
+  /** The network is trained only when the ranking model's share (rankingShare) is at least this: below, it would cost index time for next to no say. */
+  networkFrom: number;
   /** Above this many weights (features x articles) the model is not trained; see `trained`. */
   maxWeights: number;
 }
@@ -61,6 +63,7 @@ export const defaultIntentModelSettings: IntentModelSettings = {
   networkDropout: 0.3,
   networkInit: 0.05,
   networkShare: 0.45,
+  networkFrom: 0.5,
   maxWeights: 16_000_000,
 };
 
@@ -159,7 +162,7 @@ export class IntentModel {
     if (model.rankingShare < 1) yield* model.trainSoftmax(vectors, labels, settings);
     if (model.rankingShare > 0) {
       yield* model.trainHinge(vectors, labels, settings);
-      if (settings.networkHidden > 0 && settings.networkShare > 0) {
+      if (settings.networkHidden > 0 && settings.networkShare > 0 && model.rankingShare >= settings.networkFrom) {
         const network = new WordNetwork(model.vocabulary, classes, settings);
         if (network.size <= settings.maxWeights) {
           yield* network.train(vectors, labels, settings);
@@ -251,16 +254,10 @@ export class IntentModel {
     const order = Int32Array.from(vectors.keys());
     const scores = new Float64Array(c);
     const active = new Int32Array(c);
-    let seed = 12345;
-    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const random = seededRandom(12345);
     let seen = 0;
     for (let epoch = 0; epoch < settings.epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
+      shuffle(order, random);
       const rate = settings.learningRate / (1 + epoch);
       for (const example of order) {
         if (++seen % EXAMPLES_PER_STEP === 0) yield;
@@ -273,9 +270,7 @@ export class IntentModel {
         }
         softmaxInPlace(scores);
         scores[labels[example]!]! -= 1;
-        // Only classes with a gradient worth applying are updated: after a few passes that is a handful.
-        let n = 0;
-        for (let k = 0; k < c; k++) if (scores[k]! > 1e-4 || scores[k]! < -1e-4) active[n++] = k;
+        const n = classesToUpdate(scores, active);
         for (let a = 0; a < n; a++) {
           const k = active[a]!;
           this.bias[k]! -= rate * scores[k]!;
@@ -306,16 +301,10 @@ export class IntentModel {
     const order = Int32Array.from(vectors.keys());
     const scores = new Float64Array(c);
     let scale = 1;
-    let seed = 12345;
-    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const random = seededRandom(12345);
     let seen = 0;
     for (let epoch = 0; epoch < settings.rankingEpochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
+      shuffle(order, random);
       const rate = settings.rankingLearningRate / (1 + epoch);
       for (const example of order) {
         if (++seen % EXAMPLES_PER_STEP === 0) yield;
@@ -493,9 +482,7 @@ class WordNetwork {
         this.forward(x, h, scores, mask);
         softmaxInPlace(scores);
         scores[labels[example]!]! -= 1;
-        // Only classes with a gradient worth applying: after a few passes, a handful.
-        let n = 0;
-        for (let k = 0; k < c; k++) if (scores[k]! > 1e-4 || scores[k]! < -1e-4) active[n++] = k;
+        const n = classesToUpdate(scores, active);
         // Back through the second layer (updated on the way), then into the first.
         for (let u = 0; u < units; u++) {
           const value = h[u]!;
@@ -520,6 +507,16 @@ class WordNetwork {
       }
     }
   }
+}
+
+/**
+ * The classes whose gradient (probability minus target) is worth applying, into `active`; returns
+ * how many. After a few passes that is a handful of the articles, so updates stay cheap.
+ */
+function classesToUpdate(gradient: Float64Array, active: Int32Array): number {
+  let n = 0;
+  for (let k = 0; k < gradient.length; k++) if (gradient[k]! > 1e-4 || gradient[k]! < -1e-4) active[n++] = k;
+  return n;
 }
 
 /** A small linear congruential generator: the same sequence for the same seed, so the same data makes the same model. */
