@@ -217,12 +217,7 @@ export class IntentModel {
     const scores = new Float64Array(this.classes);
     if (!this.trained || vector.idx.length === 0) return scores;
     const c = this.classes;
-    for (let k = 0; k < c; k++) scores[k] = bias[k]!;
-    for (let j = 0; j < vector.idx.length; j++) {
-      const offset = vector.idx[j]! * c;
-      const x = vector.val[j]!;
-      for (let k = 0; k < c; k++) scores[k]! += x * weights[offset + k]!;
-    }
+    linearScores(vector, weights, bias, scores);
     if (scale !== 1) for (let k = 0; k < c; k++) scores[k]! *= scale;
     return softmaxInPlace(scores);
   }
@@ -262,12 +257,7 @@ export class IntentModel {
       for (const example of order) {
         if (++seen % EXAMPLES_PER_STEP === 0) yield;
         const v = vectors[example]!;
-        for (let k = 0; k < c; k++) scores[k] = this.bias[k]!;
-        for (let j = 0; j < v.idx.length; j++) {
-          const offset = v.idx[j]! * c;
-          const x = v.val[j]!;
-          for (let k = 0; k < c; k++) scores[k]! += x * this.weights[offset + k]!;
-        }
+        linearScores(v, this.weights, this.bias, scores);
         softmaxInPlace(scores);
         scores[labels[example]!]! -= 1;
         const n = classesToUpdate(scores, active);
@@ -309,12 +299,7 @@ export class IntentModel {
       for (const example of order) {
         if (++seen % EXAMPLES_PER_STEP === 0) yield;
         const v = vectors[example]!;
-        for (let k = 0; k < c; k++) scores[k] = bias[k]!;
-        for (let j = 0; j < v.idx.length; j++) {
-          const offset = v.idx[j]! * c;
-          const x = v.val[j]!;
-          for (let k = 0; k < c; k++) scores[k]! += x * weights[offset + k]!;
-        }
+        linearScores(v, weights, bias, scores);
         const right = labels[example]!;
         let wrong = -1;
         let wrongScore = -Infinity;
@@ -506,6 +491,17 @@ class WordNetwork {
         }
       }
     }
+  }
+}
+
+/** Bias plus weights x vector for every class, into `scores` (weights feature-major: weights[feature * classes + class]). */
+function linearScores(vector: SparseVector, weights: Float32Array, bias: Float32Array, scores: Float64Array): void {
+  const c = bias.length;
+  for (let k = 0; k < c; k++) scores[k] = bias[k]!;
+  for (let j = 0; j < vector.idx.length; j++) {
+    const offset = vector.idx[j]! * c;
+    const x = vector.val[j]!;
+    for (let k = 0; k < c; k++) scores[k]! += x * weights[offset + k]!;
   }
 }
 
