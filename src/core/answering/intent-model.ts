@@ -163,8 +163,8 @@ export class IntentModel {
     if (model.rankingShare > 0) {
       yield* model.trainHinge(vectors, labels, settings);
       if (settings.networkHidden > 0 && settings.networkShare > 0 && model.rankingShare >= settings.networkFrom) {
-        const network = new WordNetwork(model.vocabulary, classes, settings);
-        if (network.size <= settings.maxWeights) {
+        const network = WordNetwork.create(model.vocabulary, classes, settings);
+        if (network) {
           yield* network.train(vectors, labels, settings);
           model.network = network;
         }
@@ -353,42 +353,35 @@ function softmaxInPlace(scores: Float64Array): Float64Array {
  * Deterministic: one seeded pseudo-random sequence for initial weights, order and dropout.
  */
 class WordNetwork {
-  /** For each of the model's features, its row in `input`, or -1 when it is not a word or word pair. */
-  private readonly row: Int32Array;
-  private readonly inputs: number;
   /** First layer, input-major: input[row * hidden + unit]. */
   private readonly input: Float32Array;
   private readonly inputBias: Float32Array;
   /** Second layer, unit-major: output[unit * classes + class]. */
   private readonly output: Float32Array;
   private readonly outputBias: Float32Array;
-  private readonly hidden: number;
-  private readonly random: () => number;
+  private readonly random = seededRandom(42);
 
-  constructor(
-    vocabulary: ReadonlyMap<string, number>,
-    private readonly classes: number,
-    settings: IntentModelSettings,
-  ) {
-    this.hidden = settings.networkHidden;
-    this.row = new Int32Array(vocabulary.size).fill(-1);
+  /** A network over the model's words and word pairs, or null when its larger layer would exceed `maxWeights`. */
+  static create(vocabulary: ReadonlyMap<string, number>, classes: number, settings: IntentModelSettings): WordNetwork | null {
+    const row = new Int32Array(vocabulary.size).fill(-1);
     let inputs = 0;
-    for (const [key, id] of vocabulary) if (key.startsWith('w:') || key.startsWith('b:')) this.row[id] = inputs++;
-    this.inputs = inputs;
-    this.input = new Float32Array(0);
-    this.inputBias = new Float32Array(this.hidden);
-    this.output = new Float32Array(0);
-    this.outputBias = new Float32Array(classes);
-    this.random = seededRandom(42);
-    if (this.size > settings.maxWeights) return;
-    // Zeros for now: `train` draws the starting weights.
-    this.input = new Float32Array(inputs * this.hidden);
-    this.output = new Float32Array(this.hidden * classes);
+    for (const [key, id] of vocabulary) if (key.startsWith('w:') || key.startsWith('b:')) row[id] = inputs++;
+    if (Math.max(inputs, classes) * settings.networkHidden > settings.maxWeights) return null;
+    return new WordNetwork(row, inputs, classes, settings.networkHidden);
   }
 
-  /** Weights of the larger layer: what decides whether the network is worth its memory. */
-  get size(): number {
-    return Math.max(this.inputs, this.classes) * this.hidden;
+  private constructor(
+    /** For each of the model's features, its row in `input`, or -1 when it is not a word or word pair. */
+    private readonly row: Int32Array,
+    inputs: number,
+    private readonly classes: number,
+    private readonly hidden: number,
+  ) {
+    // Zeros for now: `train` draws the starting weights.
+    this.input = new Float32Array(inputs * hidden);
+    this.inputBias = new Float32Array(hidden);
+    this.output = new Float32Array(hidden * classes);
+    this.outputBias = new Float32Array(classes);
   }
 
   probabilities(vector: SparseVector): Float64Array {
@@ -397,8 +390,8 @@ class WordNetwork {
     return softmaxInPlace(scores);
   }
 
-  /** The vector's words and word pairs, as rows of `input`, normalised among themselves. */
-  private words(vector: SparseVector): { rows: Int32Array; values: Float32Array } {
+  /** The vector's words and word pairs, as rows of `input` (idx), normalised among themselves. */
+  private words(vector: SparseVector): LinearInput {
     const rows: number[] = [];
     const values: number[] = [];
     let norm = 0;
@@ -410,19 +403,14 @@ class WordNetwork {
       norm += vector.val[j]! * vector.val[j]!;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    return { rows: Int32Array.from(rows), values: Float32Array.from(values, (v) => v * scale) };
+    return { idx: Int32Array.from(rows), val: Float32Array.from(values, (v) => v * scale) };
   }
 
   /** Hidden layer (rectified) into `h`, raw class scores into `scores`; `mask` (training) switches units off and scales the rest. */
-  private forward(x: { rows: Int32Array; values: Float32Array }, h: Float64Array, scores: Float64Array, mask?: Float64Array): void {
+  private forward(x: LinearInput, h: Float64Array, scores: Float64Array, mask?: Float64Array): void {
     const units = this.hidden;
     const c = this.classes;
-    for (let u = 0; u < units; u++) h[u] = this.inputBias[u]!;
-    for (let j = 0; j < x.rows.length; j++) {
-      const offset = x.rows[j]! * units;
-      const value = x.values[j]!;
-      for (let u = 0; u < units; u++) h[u]! += value * this.input[offset + u]!;
-    }
+    linearScores(x, this.input, this.inputBias, h);
     for (let u = 0; u < units; u++) h[u] = h[u]! > 0 ? h[u]! * (mask ? mask[u]! : 1) : 0;
     for (let k = 0; k < c; k++) scores[k] = this.outputBias[k]!;
     for (let u = 0; u < units; u++) {
@@ -444,7 +432,7 @@ class WordNetwork {
     }
     const outputScale = Math.sqrt(2 / units);
     for (let q = 0; q < this.output.length; q++) this.output[q] = gaussian() * outputScale;
-    const inputs: Array<{ rows: Int32Array; values: Float32Array }> = [];
+    const inputs: LinearInput[] = [];
     for (const v of vectors) {
       inputs.push(this.words(v));
       if (inputs.length % 1024 === 0) yield;
@@ -484,9 +472,9 @@ class WordNetwork {
         }
         for (let k = 0; k < c; k++) this.outputBias[k]! -= rate * scores[k]!;
         for (let u = 0; u < units; u++) this.inputBias[u]! -= rate * gradient[u]!;
-        for (let j = 0; j < x.rows.length; j++) {
-          const offset = x.rows[j]! * units;
-          const step = rate * x.values[j]!;
+        for (let j = 0; j < x.idx.length; j++) {
+          const offset = x.idx[j]! * units;
+          const step = rate * x.val[j]!;
           for (let u = 0; u < units; u++) this.input[offset + u]! -= step * gradient[u]!;
         }
       }
@@ -494,8 +482,14 @@ class WordNetwork {
   }
 }
 
-/** Bias plus weights x vector for every class, into `scores` (weights feature-major: weights[feature * classes + class]). */
-function linearScores(vector: SparseVector, weights: Float32Array, bias: Float32Array, scores: Float64Array): void {
+/** A sparse input: indices and values. */
+type LinearInput = Pick<SparseVector, 'idx' | 'val'>;
+
+/**
+ * Bias plus weights x vector for every output, into `scores` (weights input-major:
+ * weights[input * outputs + output]): the linear models' class scores, the network's hidden layer.
+ */
+function linearScores(vector: LinearInput, weights: Float32Array, bias: Float32Array, scores: Float64Array): void {
   const c = bias.length;
   for (let k = 0; k < c; k++) scores[k] = bias[k]!;
   for (let j = 0; j < vector.idx.length; j++) {
