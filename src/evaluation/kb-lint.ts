@@ -8,16 +8,20 @@
  * Warnings: near-duplicate articles (they steal each other's matches), links to articles that do
  * not exist, `review_by` passed, `updated` in the future, script warnings.
  *
+ * Files the bot would skip (a folder, FIFO or device with an article's or script's name, a file
+ * too large, YAML too deep or an alias bomb) are errors like any other, with their file.
+ *
  * Exit code 1 when there are errors (or warnings, with --strict), 0 otherwise, 2 when the lint
  * itself fails.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TextAnalyzer } from '../core/answering/text-analyzer.js';
 import { localDate } from '../core/knowledge/kb-lint-dates.js';
 import { lintKnowledgeBase, lintReport } from '../core/knowledge/kb-lint-report.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import { MAX_ARTICLE_BYTES } from '../core/knowledge/parse-article.js';
+import { readKbFile } from '../core/knowledge/read-kb-file.js';
 import { loadScripts } from '../core/scripts/load-scripts.js';
 
 async function main(): Promise<number> {
@@ -33,9 +37,14 @@ async function main(): Promise<number> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new Error(`--today must be a date like 2026-10-15, got "${today}"`);
   const kb = await loadKnowledgeBase(values.kb!);
   const scripts = await loadScripts(path.join(kb.dir, 'scripts'), new Set(kb.articles.map((a) => a.id)), kb.dir);
-  const articles = await Promise.all(kb.articles.map(async (article) => ({ article, source: await readFile(path.join(kb.dir, article.path), 'utf8') })));
+  // Read again for line numbers, as carefully as the loader: the file may have become a FIFO since.
+  const source = async (file: string) => {
+    const read = await readKbFile(path.join(kb.dir, file), kb.dir, MAX_ARTICLE_BYTES);
+    return read.ok ? read.text : '';
+  };
+  const articles = await Promise.all(kb.articles.map(async (article) => ({ article, source: await source(article.path) })));
   const unplaced = [...new Set(kb.problems.filter((p) => !p.line && p.file.endsWith('.md')).map((p) => p.file))];
-  const problemSources = new Map(await Promise.all(unplaced.map(async (file) => [file, await readFile(path.join(kb.dir, file), 'utf8').catch(() => '')] as const)));
+  const problemSources = new Map(await Promise.all(unplaced.map(async (file) => [file, await source(file)] as const)));
   const findings = lintKnowledgeBase({
     articles,
     articleProblems: kb.problems,

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Article } from './article.js';
+import { yamlTooDeep } from './parse-kb-yaml.js';
 
 /** One thing `kb:lint` reports, at a file (relative to the knowledge base) and, where known, a line. */
 export interface LintFinding {
@@ -37,8 +38,16 @@ export function sourceMap(source: string): SourceMap {
   if (!match) return { keyLine: () => undefined, questionLines: [], bodyStartLine: 1, lines };
   const yamlText = match[1] ?? '';
   const bodyStartLine = match[0].split(/\r?\n/).length - (match[0].endsWith('\n') ? 0 : 1);
+  const none: SourceMap = { keyLine: () => undefined, questionLines: [], bodyStartLine, lines };
+  // The text may be a file the loader refused (too deep to parse safely, say): then no lines.
+  if (yamlTooDeep(yamlText)) return none;
   const counter = new LineCounter();
-  const doc = parseDocument(yamlText, { schema: 'core', lineCounter: counter });
+  let doc;
+  try {
+    doc = parseDocument(yamlText, { schema: 'core', lineCounter: counter });
+  } catch {
+    return none;
+  }
   // +1: the opening "---" line precedes the YAML.
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : counter.linePos(offset).line + 1);
   const keys = new Map<string, number>();

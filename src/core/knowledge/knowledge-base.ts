@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Article, ArticleProblem } from './article.js';
-import { parseArticle } from './parse-article.js';
+import { MAX_ARTICLE_BYTES, parseArticle } from './parse-article.js';
+import { readKbFile } from './read-kb-file.js';
 
 /** The articles that loaded, and what was wrong with the ones that did not. */
 export interface KnowledgeBase {
@@ -17,23 +18,26 @@ const SKIPPED_FILES = new Set(['readme.md']);
 /**
  * Loads every article under `dir`. A broken file is reported and skipped; so is an article
  * whose id repeats one already loaded (files are read in path order, the first one wins).
+ * Only regular files are read (see readKbFile for symlinks); a folder, FIFO, socket or device
+ * with an article's name, an unreadable folder and a file that cannot be parsed at all are
+ * problems of their own, never a reason for the rest not to load. Names starting with "." are
+ * skipped, like editors' lock files (emacs's ".#x.md" is a dangling symlink).
  */
 export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
   const root = path.resolve(dir);
-  const files = (await listMarkdown(root)).sort();
-  const articles: Article[] = [];
   const problems: ArticleProblem[] = [];
+  const relativeTo = (file: string) => path.relative(root, file).split(path.sep).join('/');
+  const files = (await listMarkdown(root, true, (file, message) => problems.push({ file: relativeTo(file), field: 'file', message }))).sort();
+  const articles: Article[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
-    const relative = path.relative(root, file).split(path.sep).join('/');
-    let source: string;
-    try {
-      source = await readFile(file, 'utf8');
-    } catch (error) {
-      problems.push({ file: relative, field: 'file', message: `cannot read: ${(error as Error).message}` });
+    const relative = relativeTo(file);
+    const read = await readKbFile(file, root, MAX_ARTICLE_BYTES);
+    if (!read.ok) {
+      problems.push({ file: relative, field: 'file', message: read.message });
       continue;
     }
-    const result = parseArticle(source, relative);
+    const result = parseSafely(read.text, relative);
     if (!result.ok) {
       problems.push(...result.problems);
       continue;
@@ -49,16 +53,39 @@ export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
   return { dir: root, articles, problems };
 }
 
-async function listMarkdown(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** parseArticle is not meant to throw; if it ever does, that file is the problem, not the load. */
+function parseSafely(source: string, file: string): ReturnType<typeof parseArticle> {
+  try {
+    return parseArticle(source, file);
+  } catch (error) {
+    return { ok: false, problems: [{ file, field: 'file', message: `cannot be read as an article: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+}
+
+/** Article paths under `dir`; what is skipped with a reason goes to `skip`. Only `dir` itself must be readable. */
+async function listMarkdown(dir: string, isRoot: boolean, skip: (file: string, message: string) => void): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isRoot) throw error;
+    skip(dir, `folder cannot be read, its articles are skipped: ${(error as Error).message}`);
+    return [];
+  }
   const nested = await Promise.all(
     entries.map(async (entry) => {
       const full = path.join(dir, entry.name);
+      if (entry.name.startsWith('.')) return [];
+      const named = entry.name.endsWith('.md') && !SKIPPED_FILES.has(entry.name.toLowerCase());
       if (entry.isDirectory()) {
-        return SKIPPED_DIRS.has(entry.name) || entry.name.startsWith('.') ? [] : listMarkdown(full);
+        if (named) {
+          skip(full, 'is a folder with an article\'s name (.md): skipped');
+          return [];
+        }
+        return SKIPPED_DIRS.has(entry.name) ? [] : listMarkdown(full, false, skip);
       }
-      const isArticle = entry.isFile() && entry.name.endsWith('.md') && !SKIPPED_FILES.has(entry.name.toLowerCase());
-      return isArticle ? [full] : [];
+      // Symlinks, FIFOs and the like are listed too: readKbFile decides, and says why not.
+      return named ? [full] : [];
     }),
   );
   return nested.flat();

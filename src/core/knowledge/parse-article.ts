@@ -1,16 +1,17 @@
-import { parseDocument } from 'yaml';
 import { articleFrontMatterSchema, type Article, type ArticleProblem } from './article.js';
+import { parseKbYaml } from './parse-kb-yaml.js';
 
 export type ParseArticleResult =
   | { ok: true; article: Article }
   | { ok: false; problems: ArticleProblem[] };
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-const MAX_ARTICLE_BYTES = 512 * 1024;
+/** Larger files are refused unread (knowledge-base.ts) or unparsed (here). */
+export const MAX_ARTICLE_BYTES = 512 * 1024;
 
 /**
- * Parses one markdown article. YAML is read with the `yaml` package's core schema, which
- * builds plain data only (no custom tags, no code), so a hostile file cannot run anything.
+ * Parses one markdown article. The front matter is read by parseKbYaml: plain data only, so a
+ * hostile file cannot run anything, and bounded, so it cannot exhaust the bot either.
  */
 export function parseArticle(source: string, file: string): ParseArticleResult {
   const problem = (field: string, message: string, line?: number): ParseArticleResult => ({
@@ -26,22 +27,15 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
     return problem('front matter', 'the file must start with YAML front matter between two "---" lines', 1);
   }
   const yamlText = match[1] ?? '';
-  const doc = parseDocument(yamlText, { schema: 'core', uniqueKeys: true, prettyErrors: false });
-  // Warnings include unknown tags such as !!js/function: refuse them rather than guess.
-  const yamlProblems = [...doc.errors, ...doc.warnings];
-  if (yamlProblems.length > 0) {
+  const yaml = parseKbYaml(yamlText);
+  if (!yaml.ok) {
     return {
       ok: false,
-      problems: yamlProblems.map((error) => ({
-        file,
-        field: 'front matter',
-        message: `invalid YAML: ${error.message.split('\n')[0]}`,
-        // +1: the opening "---" line precedes the YAML.
-        line: (error.linePos?.[0]?.line ?? 0) + 1,
-      })),
+      // +1: the opening "---" line precedes the YAML.
+      problems: yaml.problems.map(({ message, line }) => ({ file, field: 'front matter', message, line: line + 1 })),
     };
   }
-  const data: unknown = doc.toJS();
+  const data = yaml.data;
   const parsed = articleFrontMatterSchema.safeParse(data ?? {});
   if (!parsed.success) {
     return {

@@ -1,6 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, type Document } from 'yaml';
+import { parseKbYaml } from '../knowledge/parse-kb-yaml.js';
+import { readKbFile } from '../knowledge/read-kb-file.js';
 import { lintScript, type ScriptProblem } from './lint-script.js';
 import { scriptSchema, type Script } from './script.js';
 
@@ -10,25 +12,25 @@ export interface ScriptLibrary {
   problems: ScriptProblem[];
 }
 
-const MAX_SCRIPT_BYTES = 256 * 1024;
+/** Larger files are refused unread (loadScripts) or unparsed (parseScript). */
+export const MAX_SCRIPT_BYTES = 256 * 1024;
 
 /** Parses one YAML script; problems carry file:line where the YAML says where. */
 export function parseScript(source: string, file: string): { ok: true; script: Script; lineOf: (step: string) => number | undefined } | { ok: false; problems: ScriptProblem[] } {
   const fail = (field: string, message: string, line?: number) => ({ ok: false as const, problems: [{ file, field, message, severity: 'error' as const, ...(line ? { line } : {}) }] });
   if (Buffer.byteLength(source) > MAX_SCRIPT_BYTES) return fail('file', `script is larger than ${MAX_SCRIPT_BYTES / 1024} KiB`);
   const lines = new LineCounter();
-  // prettyErrors fills in linePos, so a YAML mistake is reported on its own line.
-  const doc = parseDocument(source, { schema: 'core', uniqueKeys: true, prettyErrors: true, lineCounter: lines });
-  const yamlProblems = [...doc.errors, ...doc.warnings];
-  if (yamlProblems.length > 0) {
-    return { ok: false, problems: yamlProblems.map((e) => ({ file, field: 'yaml', message: `invalid YAML: ${e.message.split('\n')[0]}`, severity: 'error' as const, line: e.linePos?.[0]?.line ?? 1 })) };
+  const yaml = parseKbYaml(source, lines);
+  if (!yaml.ok) {
+    return { ok: false, problems: yaml.problems.map(({ message, line }) => ({ file, field: 'yaml', message, severity: 'error' as const, line })) };
   }
+  const doc = yaml.doc;
   const lineAt = (keys: Array<string | number>) => {
     const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
     const offset = node?.range?.[0];
     return offset === undefined ? undefined : lines.linePos(offset).line;
   };
-  const parsed = scriptSchema.safeParse(doc.toJS());
+  const parsed = scriptSchema.safeParse(yaml.data);
   if (!parsed.success) {
     return {
       ok: false,
@@ -55,36 +57,56 @@ function keyLine(doc: Document, lines: LineCounter, keys: Array<string | number>
 
 /**
  * Loads knowledge-base/scripts/*.yaml. A script with errors is reported and left out; the
- * others keep working. A missing folder means no scripts.
+ * others keep working. A missing folder means no scripts. Only regular files are read (see
+ * readKbFile for symlinks): a folder, FIFO, socket or device with a script's name is reported
+ * and skipped, and so are names starting with "." (editors' lock and backup files).
  */
 export async function loadScripts(dir: string, articleIds: ReadonlySet<string>, relativeTo = path.dirname(dir)): Promise<ScriptLibrary> {
+  const relative = (name: string) => path.relative(relativeTo, path.join(dir, name)).split(path.sep).join('/');
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.')).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { scripts: [], problems: [] };
-    throw error;
+    // A file named "scripts", or a folder the bot may not read: the articles still load.
+    return { scripts: [], problems: [{ file: relative(''), field: 'file', message: `scripts folder cannot be read, no scripts loaded: ${(error as Error).message}`, severity: 'error' }] };
   }
   const scripts: Script[] = [];
   const problems: ScriptProblem[] = [];
   const seen = new Map<string, string>();
   for (const name of names) {
-    const file = path.relative(relativeTo, path.join(dir, name)).split(path.sep).join('/');
-    const result = parseScript(await readFile(path.join(dir, name), 'utf8'), file);
+    const file = relative(name);
+    const read = await readKbFile(path.join(dir, name), relativeTo, MAX_SCRIPT_BYTES);
+    if (!read.ok) {
+      problems.push({ file, field: 'file', message: read.message, severity: 'error' });
+      continue;
+    }
+    const result = checkSafely(read.text, file, articleIds);
     if (!result.ok) {
       problems.push(...result.problems);
       continue;
     }
-    const lint = lintScript(result.script, articleIds, result.lineOf);
+    const { script, lint } = result;
     problems.push(...lint);
     if (lint.some((p) => p.severity === 'error')) continue;
-    const first = seen.get(result.script.id);
+    const first = seen.get(script.id);
     if (first) {
-      problems.push({ file, field: 'id', message: `id "${result.script.id}" is already used by ${first}`, severity: 'error' });
+      problems.push({ file, field: 'id', message: `id "${script.id}" is already used by ${first}`, severity: 'error' });
       continue;
     }
-    seen.set(result.script.id, file);
-    scripts.push(result.script);
+    seen.set(script.id, file);
+    scripts.push(script);
   }
   return { scripts, problems };
+}
+
+/** Parse and lint are not meant to throw; if they ever do, that file is the problem, not the load. */
+function checkSafely(source: string, file: string, articleIds: ReadonlySet<string>): { ok: true; script: Script; lint: ScriptProblem[] } | { ok: false; problems: ScriptProblem[] } {
+  try {
+    const result = parseScript(source, file);
+    if (!result.ok) return result;
+    return { ok: true, script: result.script, lint: lintScript(result.script, articleIds, result.lineOf) };
+  } catch (error) {
+    return { ok: false, problems: [{ file, field: 'file', message: `cannot be read as a script: ${error instanceof Error ? error.message : String(error)}`, severity: 'error' }] };
+  }
 }

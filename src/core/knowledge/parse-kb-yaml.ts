@@ -1,0 +1,138 @@
+import { isAlias, isCollection, isPair, LineCounter, parseDocument, Parser, type CST, type Document } from 'yaml';
+
+/**
+ * Deeper YAML is refused before the `yaml` package sees it: its composer and toJS recurse, and
+ * near the stack limit V8 can abort the whole process (a fatal "RegExpCompiler allocation
+ * failed", not a catchable error) on a 20 KB file of "[". Articles and scripts nest a few levels.
+ */
+export const MAX_YAML_DEPTH = 64;
+/** Per anchor: uses x nested aliases, the `yaml` package's own check (its default, set here on purpose). */
+export const MAX_ALIAS_COUNT = 100;
+/**
+ * Nodes that aliases may add, all aliases together, counted as if expanded. The alias count
+ * alone still lets one anchor of a 100,000-item list be used 100 times: ten million nodes for
+ * zod to copy. Hand-written front matter and scripts reuse a few small blocks at most.
+ */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
+/** Something wrong with a YAML text, at a 1-based line of that text. */
+export interface KbYamlProblem {
+  message: string;
+  line: number;
+}
+
+export type KbYamlResult = { ok: true; doc: Document.Parsed; data: unknown } | { ok: false; problems: KbYamlProblem[] };
+
+/**
+ * Parses YAML written by knowledge-base editors into plain data, or says why not, without ever
+ * throwing: the core schema (no custom tags, no code), unique keys, warnings such as unknown
+ * tags refused, nesting and alias expansion bounded. `lines` is filled for the caller's own
+ * line look-ups.
+ */
+export function parseKbYaml(text: string, lines: LineCounter = new LineCounter()): KbYamlResult {
+  const deep = yamlTooDeep(text);
+  if (deep) return { ok: false, problems: [deep] };
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: true, lineCounter: lines });
+  } catch (error) {
+    return { ok: false, problems: [{ message: `invalid YAML: ${firstLine(error)}`, line: 1 }] };
+  }
+  const yamlProblems = [...doc.errors, ...doc.warnings];
+  if (yamlProblems.length > 0) {
+    return { ok: false, problems: yamlProblems.map((e) => ({ message: `invalid YAML: ${firstLine(e)}`, line: e.linePos?.[0]?.line ?? 1 })) };
+  }
+  const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
+  const expansion = aliasExpansion(doc);
+  if (expansion.over) {
+    return { ok: false, problems: [{ message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?): refused`, line: lineAt(expansion.over) }] };
+  }
+  try {
+    return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    const alias = firstAliasOffset(doc);
+    const message = /alias/i.test(firstLine(error))
+      ? `an anchor is used more than ${MAX_ALIAS_COUNT} times, counting nested aliases (an alias bomb?): refused`
+      : `invalid YAML: ${firstLine(error)}`;
+    return { ok: false, problems: [{ message, line: lineAt(alias) }] };
+  }
+}
+
+/** A problem when `text` nests collections deeper than MAX_YAML_DEPTH; found without recursion. */
+export function yamlTooDeep(text: string): KbYamlProblem | undefined {
+  // The `yaml` package's lexer and parser keep their own stacks; only composing recurses.
+  const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = [];
+  for (const token of new Parser().parse(text)) {
+    if (token.type === 'document') stack.push({ token: token.value, depth: 0 });
+  }
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')) continue;
+    if (depth >= MAX_YAML_DEPTH) {
+      return { message: `nested more than ${MAX_YAML_DEPTH} levels deep: refused`, line: lineOfOffset(text, token.offset) };
+    }
+    for (const item of token.items) {
+      if ('key' in item) stack.push({ token: item.key, depth: depth + 1 });
+      stack.push({ token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * How many values the aliases would add if every one were expanded, stopping at the first alias
+ * that takes the total past MAX_ALIAS_EXPANSION (`over`: its offset). An alias means the last
+ * anchor of its name before it, in document order, as in YAML; one inside its own anchor counts 1.
+ */
+function aliasExpansion(doc: Document.Parsed): { total: number; over?: number } {
+  const anchors = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  let total = 0;
+  let over: number | undefined;
+  // Recursion is safe here: yamlTooDeep has bounded the depth.
+  const size = (node: unknown): number => {
+    if (over !== undefined || node === null || typeof node !== 'object') return 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      const added = target === undefined ? 1 : (sizes.get(target) ?? 1);
+      total += added;
+      if (total > MAX_ALIAS_EXPANSION) over = node.range?.[0] ?? 0;
+      return added;
+    }
+    if (isPair(node)) return size(node.key) + size(node.value);
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.set(anchor, node);
+    let own = 1;
+    if (isCollection(node)) for (const item of node.items) own += size(item);
+    sizes.set(node, own);
+    return own;
+  };
+  size(doc.contents);
+  return { total, ...(over === undefined ? {} : { over }) };
+}
+
+function firstAliasOffset(doc: Document.Parsed): number | undefined {
+  const find = (node: unknown): number | undefined => {
+    if (node === null || typeof node !== 'object') return undefined;
+    if (isAlias(node)) return node.range?.[0];
+    if (isPair(node)) return find(node.key) ?? find(node.value);
+    if (isCollection(node)) {
+      for (const item of node.items) {
+        const found = find(item);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  return find(doc.contents);
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line += 1;
+  return line;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
