@@ -1,0 +1,111 @@
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { watchKnowledge } from '../../src/knowledge-watch.js';
+import { eventually } from '../support/slack.js';
+import { aliasBomb, article, canMakeFifo, expectSoundFilesServed, kbLint, loadLibrary, mkfifo, problemsOf, soundKb } from './hostile-kb.js';
+
+let kb: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ kb, cleanup } = soundKb());
+});
+afterEach(() => cleanup());
+
+const frontMatter = `id: bomb\ntitle: Bomb\nquestions: [a question]\ntags: [x]\ncategory: general\nowner: me\nupdated: 2026-10-01`;
+const bombArticle = article(`${frontMatter}\n${aliasBomb('laughs')}`);
+// The lines holding aliases: the problem points at the one where expansion went over the limit.
+const bombLines = bombArticle.split('\n').flatMap((line, index) => (line.includes('*l') ? [index + 1] : []));
+const bombAt = `network/bomb.md:(${bombLines.join('|')}): front matter: `;
+
+/** Start-up with one hostile article: everything else serves, the file is reported, and kb:lint says so. */
+async function expectReportedAndSkipped(file: string, message: RegExp): Promise<void> {
+  const library = await loadLibrary(kb);
+  expectSoundFilesServed(library);
+  expect(library.snapshot.knowledgeBase.articles.map((a) => a.id).sort()).toEqual(['printer-jam', 'vpn-setup']);
+  const problems = problemsOf(library);
+  expect(problems.some((p) => p.startsWith(`${file}`) && message.test(p)), problems.join('\n')).toBe(true);
+  const lint = kbLint(kb);
+  expect(lint.stdout.split('\n').some((line) => line.startsWith(`knowledge-base/${file}`) && message.test(line)), lint.stdout + lint.stderr).toBe(true);
+  expect(lint.stderr).toMatch(/^2 articles, 1 scripts: 1 error, /);
+  expect(lint.status).toBe(1);
+}
+
+describe('a hostile article is reported and skipped, the rest loads', () => {
+  it('a YAML alias bomb in the front matter, reported at the alias that goes over the limit', async () => {
+    writeFileSync(path.join(kb, 'network/bomb.md'), bombArticle);
+    await expectReportedAndSkipped('network/bomb.md:', new RegExp(`^(knowledge-base/)?${bombAt}.*alias bomb`));
+  });
+
+  it('front matter nested too deep for the YAML parser to survive', async () => {
+    // 10,000 levels in 20 KB: composing that reaches the stack limit, where V8 may abort the process.
+    writeFileSync(path.join(kb, 'network/deep.md'), article(`${frontMatter}\nx: ${'['.repeat(10_000)}${']'.repeat(10_000)}`));
+    await expectReportedAndSkipped('network/deep.md:9: front matter:', /nested more than 64 levels/);
+  });
+
+  it('a folder named like an article', async () => {
+    mkdirSync(path.join(kb, 'network/folder.md'));
+    writeFileSync(path.join(kb, 'network/folder.md/inside.md'), article(frontMatter.replace('id: bomb', 'id: inside')));
+    await expectReportedAndSkipped('network/folder.md: file:', /is a folder with an article's name/);
+  });
+
+  it.skipIf(!canMakeFifo)('a FIFO named like an article is never opened', async () => {
+    mkfifo(path.join(kb, 'network/pipe.md'));
+    await expectReportedAndSkipped('network/pipe.md: file:', /is a FIFO/);
+  });
+
+  it.skipIf(!canMakeFifo)('a symlink to a FIFO', async () => {
+    mkfifo(path.join(kb, 'network/.pipe'));
+    symlinkSync('.pipe', path.join(kb, 'network/link.md'));
+    await expectReportedAndSkipped('network/link.md: file:', /is a FIFO/);
+  });
+
+  it('an article over the size limit', async () => {
+    writeFileSync(path.join(kb, 'network/huge.md'), article(`${frontMatter}\n# ${'x'.repeat(1024 * 1024)}`));
+    await expectReportedAndSkipped('network/huge.md: file:', /is larger than 512 KiB/);
+  });
+});
+
+describe('live reload with a hostile file', () => {
+  let library: KnowledgeLibrary;
+  let stop: () => void;
+  const told: string[] = [];
+  beforeEach(async () => {
+    library = await loadLibrary(kb);
+    told.length = 0;
+    // watchKnowledge needs only the library of the app.
+    stop = watchKnowledge({ library } as unknown as App, silentLogger, async (markdown) => {
+      told.push(markdown);
+    });
+  });
+  afterEach(() => stop());
+
+  it('keeps serving and reloading while bad files are there, and recovers when they go', async () => {
+    const bomb = path.join(kb, 'network/bomb.md');
+    const folder = path.join(kb, 'scripts/folder.yaml');
+    const pipe = path.join(kb, 'scripts/pipe.yaml');
+    writeFileSync(bomb, bombArticle);
+    mkdirSync(folder);
+    if (canMakeFifo) mkfifo(pipe);
+    await eventually(() => told.some((m) => m.includes('network/bomb.md')) && told.some((m) => m.includes('scripts/folder.yaml')), 10_000);
+    const all = told.join('\n');
+    expect(all).toMatch(new RegExp(`${bombAt}.*alias bomb`));
+    expect(all).toMatch(/scripts\/folder\.yaml: file: is a folder/);
+    if (canMakeFifo) await eventually(() => problemsOf(library).some((p) => p.startsWith('scripts/pipe.yaml: file: is a FIFO')), 10_000);
+    expectSoundFilesServed(library);
+
+    // Later edits still reload: the bug was that every reload after a bad file stopped.
+    writeFileSync(path.join(kb, 'printing/toner.md'), article(frontMatter.replace('id: bomb', 'id: toner-low').replace('questions: [a question]', 'questions: [the printer says toner is low]')));
+    await eventually(() => library.snapshot.knowledgeBase.articles.some((a) => a.id === 'toner-low'), 10_000);
+
+    rmSync(bomb);
+    rmSync(folder, { recursive: true });
+    rmSync(pipe, { force: true });
+    await eventually(() => problemsOf(library).length === 0, 10_000);
+    expectSoundFilesServed(library);
+    expect(library.snapshot.knowledgeBase.articles.map((a) => a.id).sort()).toEqual(['printer-jam', 'toner-low', 'vpn-setup']);
+  });
+});
