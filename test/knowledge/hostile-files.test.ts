@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { parseKbYaml } from '../../src/core/knowledge/parse-kb-yaml.js';
 import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
 import { watchKnowledge } from '../../src/knowledge-watch.js';
 import { eventually } from '../support/slack.js';
@@ -66,6 +67,32 @@ describe('a hostile article is reported and skipped, the rest loads', () => {
   it('an article over the size limit', async () => {
     writeFileSync(path.join(kb, 'network/huge.md'), article(`${frontMatter}\n# ${'x'.repeat(1024 * 1024)}`));
     await expectReportedAndSkipped('network/huge.md: file:', /is larger than 512 KiB/);
+  });
+});
+
+describe('parseKbYaml, attacked', () => {
+  const problem = (text: string) => {
+    const result = parseKbYaml(text);
+    return result.ok ? 'ok' : result.problems.map((p) => `${p.line}: ${p.message}`).join(' | ');
+  };
+
+  it.each([
+    ['an alias inside its own anchor (data containing itself)', 'a: 1\nb: &x [1, *x]', /^2: alias \*x is inside its own anchor/],
+    ['a map that contains itself', 'b: &x\n  c: *x', /^2: alias \*x is inside its own anchor/],
+    ['an alias with no anchor', 'a: 1\nb: *nope', /^2: alias \*nope has no anchor/],
+    ['an alias bomb as a map key', `${aliasBomb('l')}\n? *l9\n: x`, /alias bomb/],
+    ['a merge key repeating a bomb', `${aliasBomb('l', 3)}\nc: { <<: [${Array(20).fill('*l3').join(', ')}] }`, /alias bomb/],
+    ['400 KB of "["', `a: ${'['.repeat(400 * 1024)}`, /^1: more than 1000 unclosed brackets/],
+    ['flow maps 100 deep', `${'{a: '.repeat(100)}1${'}'.repeat(100)}`, /^1: nested more than 64 levels deep/],
+    ['block maps 100 deep', Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x', /^65: nested more than 64 levels deep/],
+    ['a custom tag', 'a: !!js/function "function () {}"', /^1: invalid YAML: Unresolved tag/],
+  ])('refuses %s, with its line', (_name, text, expected) => {
+    expect(problem(text)).toMatch(expected);
+  });
+
+  it('keeps ordinary aliases and merge keys (as a plain "<<" key: the core schema does not merge)', () => {
+    const result = parseKbYaml('base: &b { x: 1 }\nc:\n  <<: *b\n  y: 2\nd: [*b, *b]\n');
+    expect(result.ok && result.data).toEqual({ base: { x: 1 }, c: { '<<': { x: 1 }, y: 2 }, d: [{ x: 1 }, { x: 1 }] });
   });
 });
 

@@ -6,6 +6,7 @@ import { isAlias, isCollection, isPair, LineCounter, parseDocument, Parser, type
  * failed", not a catchable error) on a 20 KB file of "[". Articles and scripts nest a few levels.
  */
 export const MAX_YAML_DEPTH = 64;
+const MAX_UNCLOSED_BRACKETS = 1000;
 /** Per anchor: uses x nested aliases, the `yaml` package's own check (its default, set here on purpose). */
 export const MAX_ALIAS_COUNT = 100;
 /**
@@ -43,23 +44,28 @@ export function parseKbYaml(text: string, lines: LineCounter = new LineCounter()
     return { ok: false, problems: yamlProblems.map((e) => ({ message: `invalid YAML: ${firstLine(e)}`, line: e.linePos?.[0]?.line ?? 1 })) };
   }
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
-  const expansion = aliasExpansion(doc);
-  if (expansion.over) {
-    return { ok: false, problems: [{ message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?): refused`, line: lineAt(expansion.over) }] };
-  }
+  const aliases = checkAliases(doc);
+  if (aliases) return { ok: false, problems: [{ message: aliases.message, line: lineAt(aliases.offset) }] };
   try {
     return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
-    const alias = firstAliasOffset(doc);
-    const message = /alias/i.test(firstLine(error))
-      ? `an anchor is used more than ${MAX_ALIAS_COUNT} times, counting nested aliases (an alias bomb?): refused`
-      : `invalid YAML: ${firstLine(error)}`;
-    return { ok: false, problems: [{ message, line: lineAt(alias) }] };
+    const excessive = /excessive alias count/i.test(firstLine(error));
+    const message = excessive ? `an anchor is used more than ${MAX_ALIAS_COUNT} times, counting nested aliases (an alias bomb?): refused` : `invalid YAML: ${firstLine(error)}`;
+    return { ok: false, problems: [{ message, line: lineAt(firstAliasOffset(doc)) }] };
   }
 }
 
 /** A problem when `text` nests collections deeper than MAX_YAML_DEPTH; found without recursion. */
 export function yamlTooDeep(text: string): KbYamlProblem | undefined {
+  // The parser takes seconds on a few hundred KB of "[": count brackets first, quotes and all.
+  // Only a hostile file has this many unclosed, and a legitimate one cannot nest deeper anyway.
+  let open = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) open += 1;
+    else if ((c === 0x5d || c === 0x7d) && open > 0) open -= 1;
+    if (open > MAX_UNCLOSED_BRACKETS) return { message: `more than ${MAX_UNCLOSED_BRACKETS} unclosed brackets ("[" or "{"): refused`, line: lineOfOffset(text, i) };
+  }
   // The `yaml` package's lexer and parser keep their own stacks; only composing recurses.
   const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = [];
   for (const token of new Parser().parse(text)) {
@@ -80,24 +86,27 @@ export function yamlTooDeep(text: string): KbYamlProblem | undefined {
 }
 
 /**
- * How many values the aliases would add if every one were expanded, stopping at the first alias
- * that takes the total past MAX_ALIAS_EXPANSION (`over`: its offset). An alias means the last
- * anchor of its name before it, in document order, as in YAML; one inside its own anchor counts 1.
+ * The first alias that is unsafe to expand: one with no anchor before it, one inside its own
+ * anchor (a loop: the data would refer to itself, and zod, JSON or a log line would follow it
+ * for ever), or the one that takes the values all aliases add, counted as if expanded, past
+ * MAX_ALIAS_EXPANSION. An alias means the last anchor of its name before it, as in YAML.
  */
-function aliasExpansion(doc: Document.Parsed): { total: number; over?: number } {
+function checkAliases(doc: Document.Parsed): { message: string; offset: number | undefined } | undefined {
   const anchors = new Map<string, unknown>();
   const sizes = new Map<unknown, number>();
-  let total = 0;
-  let over: number | undefined;
+  let added = 0;
+  let found: { message: string; offset: number | undefined } | undefined;
   // Recursion is safe here: yamlTooDeep has bounded the depth.
   const size = (node: unknown): number => {
-    if (over !== undefined || node === null || typeof node !== 'object') return 0;
+    if (found || node === null || typeof node !== 'object') return 0;
     if (isAlias(node)) {
       const target = anchors.get(node.source);
-      const added = target === undefined ? 1 : (sizes.get(target) ?? 1);
-      total += added;
-      if (total > MAX_ALIAS_EXPANSION) over = node.range?.[0] ?? 0;
-      return added;
+      const targetSize = sizes.get(target);
+      const offset = node.range?.[0];
+      if (target === undefined) found = { message: `alias *${node.source} has no anchor &${node.source} before it`, offset };
+      else if (targetSize === undefined) found = { message: `alias *${node.source} is inside its own anchor (data that contains itself): refused`, offset };
+      else if ((added += targetSize) > MAX_ALIAS_EXPANSION) found = { message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?): refused`, offset };
+      return targetSize ?? 0;
     }
     if (isPair(node)) return size(node.key) + size(node.value);
     const anchor = (node as { anchor?: string }).anchor;
@@ -108,7 +117,7 @@ function aliasExpansion(doc: Document.Parsed): { total: number; over?: number } 
     return own;
   };
   size(doc.contents);
-  return { total, ...(over === undefined ? {} : { over }) };
+  return found;
 }
 
 function firstAliasOffset(doc: Document.Parsed): number | undefined {
