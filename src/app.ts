@@ -32,8 +32,11 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Wires the core to the store and a notifier. The one place where the parts meet. */
-export async function createApp(config: Config, logger: Logger, notifier: TicketNotifier): Promise<App> {
+/**
+ * Wires the core to the store and a notifier. The one place where the parts meet. The notifier
+ * may be made from the store (the durable outbox lives in it).
+ */
+export async function createApp(config: Config, logger: Logger, notifierOrFactory: TicketNotifier | ((store: Store) => TicketNotifier)): Promise<App> {
   const library = await KnowledgeLibrary.load(config.kbDir, config.thresholds).catch((error: NodeJS.ErrnoException) => {
     throw new Error(
       error.code === 'ENOENT'
@@ -52,6 +55,7 @@ export async function createApp(config: Config, logger: Logger, notifier: Ticket
   if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
   const store = await openStore(config.database);
   if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
+  const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
 
   // Routing rules may set a new ticket's tier; tags come from the article the bot tried.
   const rules = config.routing?.withTags((ticket) => {

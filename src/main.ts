@@ -55,6 +55,11 @@ async function main(): Promise<number> {
 /** With chat credentials, the bot runs as a service until it is stopped. */
 async function runService(config: ReturnType<typeof loadConfig>): Promise<number> {
   const logger = createLogger(config.logLevel ?? 'info');
+  // A promise nobody waited on must not end a service that others rely on: what it was doing is
+  // in the durable queue or will be retried by the chat; log it loudly and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection (a bug): logged, and the bot keeps serving');
+  });
   const bot = await startBot(config, logger);
   const channels = [
     ...(bot.slack ? [`Slack (${bot.slack.mode === 'socket' ? 'Socket Mode' : 'POST /slack/events'})`] : []),

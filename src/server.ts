@@ -2,11 +2,14 @@ import { createSlackChannel, type SlackChannel } from './channels/slack/slack-ch
 import { createTeamsChannel, type TeamsChannel } from './channels/teams/teams-channel.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './core/logger.js';
-import { FanOutNotifier } from './core/tickets/ticket-notifier.js';
+import { OutboxNotifier } from './core/delivery/outbox-notifier.js';
+import { WorkQueue } from './core/delivery/work-queue.js';
 import type { RouteInput } from './core/tickets/routing-rules.js';
 import type { Tier } from './core/tickets/ticket.js';
 import { TriageRouter, type TriageDestination } from './core/tickets/triage-router.js';
 import { createApp, type App } from './app.js';
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { createHttpServer } from './http/http-server.js';
 import { watchKnowledge } from './knowledge-watch.js';
 import { scheduleWeeklyGaps } from './weekly-gaps.js';
@@ -21,7 +24,9 @@ export interface RunningBot {
   port: number;
   slack: SlackChannel | undefined;
   teams: TeamsChannel | undefined;
-  /** Waits for notifications still on their way to the chats. */
+  /** The durable inbox and outbox of this process. */
+  queue: WorkQueue;
+  /** Waits until the queued work this process can do now is done (deliveries and notifications). */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,6 +35,8 @@ export interface StartOptions {
   host?: string;
   /** Slack Web API retry policy (tests shorten it). */
   slackRetry?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
+  /** Work queue timings (tests shorten the lease and the backoff). */
+  queue?: { leaseMs?: number; pollMs?: number; backoffMs?: number; maxBackoffMs?: number; concurrency?: number; giveUpAfterMs?: number };
 }
 
 /**
@@ -57,9 +64,20 @@ export function triageRouter(config: Config, articleTags?: (articleId: string) =
 }
 
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
-  const notifier = new FanOutNotifier((error, n) => logger.error({ err: error, ticket: n.ticket.key }, 'a channel failed to take a notification'));
-  const app = await createApp(config, logger, notifier);
-  const http = createHttpServer(logger, { database: () => app.store.ping() });
+  let queue: WorkQueue | undefined;
+  let notifier: OutboxNotifier | undefined;
+  const app = await createApp(config, logger, (store) => {
+    queue = new WorkQueue({ store: store.queue, logger, workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, ...options.queue });
+    notifier = new OutboxNotifier(queue, logger);
+    return notifier;
+  });
+  if (!queue || !notifier) throw new Error('the app did not make its notifier');
+  const work = queue;
+  const outbox = notifier;
+  const http = createHttpServer(logger, {
+    // A database that answers reads but cannot write (a full disk) is not healthy: deliveries could not be kept.
+    database: () => app.store.pingWrite(),
+  });
   let slack: SlackChannel | undefined;
   let teams: TeamsChannel | undefined;
   const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
@@ -71,14 +89,14 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         conversations: app.conversations,
         tickets: app.tickets,
         threads: app.store.ticketThreads,
-        deliveries: app.store.deliveries,
+        queue: work,
         router,
         logger,
         http: http.app,
         drafts,
         ...(options.slackRetry ? { retry: options.slackRetry } : {}),
       });
-      notifier.add(slack.notifier);
+      outbox.add('slack', slack.notifier);
       await slack.start();
     }
     if (config.teams) {
@@ -94,7 +112,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         http: http.app,
         drafts,
       });
-      notifier.add(teams.notifier);
+      outbox.add('teams', teams.notifier);
       if (!config.teams.appId) logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');
       if (config.teams.engineers.length === 0) logger.warn({}, 'no Teams engineers configured (TEAMS_ENGINEERS): nobody can claim tickets in Teams');
     }
@@ -123,8 +141,11 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       logger.warn({}, 'reports are off: set REPORTS_TOKEN to serve /reports/metrics in production');
     }
     const stopTimers = scheduleSlaTimers(app, logger, config.slaSweepSeconds);
+    // Work left by a process that died (or by this one before a restart) is taken up from here on.
+    work.start();
     const port = await http.listen(config.port, options.host).catch(async (error: unknown) => {
       await stopTimers();
+      await work.stop();
       throw error;
     });
     logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
@@ -133,15 +154,15 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       port,
       slack,
       teams,
-      drain: async () => {
-        await slack?.notifier.drain();
-        await teams?.notifier.drain();
-      },
+      queue: work,
+      drain: () => work.drain(),
       close: async () => {
         stopWatching();
         stopGaps();
         await stopTimers();
         await http.close();
+        await work.stop();
+        outbox.stop();
         await slack?.stop();
         await teams?.stop();
         await app.close();
@@ -149,6 +170,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     };
   } catch (error) {
     await http.close();
+    await work.stop();
+    outbox.stop();
     await app.close();
     throw error;
   }

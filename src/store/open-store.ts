@@ -4,6 +4,7 @@ import { describeDatabase, type DatabaseConfig } from '../config/config.js';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
 import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
+import type { WorkQueueStore } from '../core/delivery/work-queue.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
 import type { AddressBook, DeliveryLog, TicketThreadStore } from '../core/tickets/ticket-threads.js';
 import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
@@ -13,6 +14,7 @@ import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
 import { PrismaScriptRunLog } from './prisma/prisma-script-run-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
+import { PrismaWorkQueueStore } from './prisma/prisma-work-queue-store.js';
 import { PrismaAddressBook, PrismaDeliveryLog, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
 
 /** Everything the core needs from persistence. */
@@ -24,6 +26,8 @@ export interface Store {
   deliveries: DeliveryLog;
   addresses: AddressBook;
   scriptRuns: ScriptRunLog;
+  /** The durable inbox and outbox. */
+  queue: WorkQueueStore;
   /** What was migrated at open (for the start-up log). */
   migrated: string[];
   /** The file, or the PostgreSQL URL without its password, for logs. */
@@ -31,6 +35,8 @@ export interface Store {
   prisma: PrismaClient;
   /** Throws when the database does not answer (for health checks). */
   ping(): Promise<void>;
+  /** Throws when the database cannot take a write (down, read-only, disk full). */
+  pingWrite(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,11 +101,18 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     deliveries: new PrismaDeliveryLog(prisma),
     addresses: new PrismaAddressBook(prisma),
     scriptRuns: new PrismaScriptRunLog(prisma),
+    queue: new PrismaWorkQueueStore(prisma),
     migrated,
     location,
     prisma,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
+    },
+    pingWrite: async () => {
+      // A real insert, rolled back by deleting it: an update in place would pass on a full disk.
+      const key = `health:${process.pid}:${Date.now()}:${Math.random()}`;
+      await prisma.queueItem.create({ data: { key, kind: 'health', orderKey: key, payload: '"probe"'.padEnd(4096, ' '), status: 'done', runAfter: new Date(), doneAt: new Date(0) } });
+      await prisma.queueItem.delete({ where: { key } });
     },
     close: () => prisma.$disconnect(),
   };

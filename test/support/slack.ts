@@ -3,7 +3,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { startBot, type RunningBot } from '../../src/server.js';
+import { startBot, type RunningBot, type StartOptions } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
@@ -199,6 +199,8 @@ export interface SlackHarnessOptions {
    * bot's calls land in it. The harness that made it cleans nock up; the others leave it.
    */
   api?: FakeSlackApi;
+  /** Work queue timings and limits (see StartOptions.queue). */
+  queue?: StartOptions['queue'];
 }
 
 /** The bundled knowledge base and the Slack set-up every Slack test bot shares (the fake Web API, triage channels, roster). */
@@ -230,7 +232,12 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
     ...slackBotEnv(),
     ...env,
   });
-  const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 } });
+  const bot = await startBot(config, silentLogger, {
+    host: '127.0.0.1',
+    slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 },
+    // Retries and take-overs in test time; the order and the outcome are what the tests check.
+    queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400, leaseMs: 5_000, ...options.queue },
+  });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();
   inFlight.watchApp(bot.app);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type ReceiverEvent } from '@slack/bolt';
 import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
 import type { Application } from 'express';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
@@ -11,7 +11,8 @@ import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
 import { validateTicketForm } from '../../core/tickets/ticket-form.js';
 import { normaliseKey, type TicketService } from '../../core/tickets/ticket-service.js';
-import type { DeliveryLog, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import { PermanentFailure, type QueuedItem, type WorkQueue } from '../../core/delivery/work-queue.js';
 import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import type { SlackConfig } from '../../config/config.js';
@@ -28,7 +29,7 @@ import {
 } from './block-kit.js';
 import { slackConversationKey } from './conversation-key.js';
 import { clip, escapeMrkdwn, markdownToMrkdwn } from './mrkdwn.js';
-import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
+import { NO_UNFURL, SlackNotifier, slackRefusal } from './slack-notifier.js';
 import { SlackPeople } from './slack-people.js';
 import { slackTextToPlain } from './slack-text.js';
 
@@ -58,7 +59,8 @@ export interface SlackChannelDeps {
   conversations: ConversationService;
   tickets: TicketService;
   threads: TicketThreadStore;
-  deliveries: DeliveryLog;
+  /** The durable inbox: events and button presses are written to it before Slack is answered. */
+  queue: WorkQueue;
   router: TriageRouter;
   logger: Logger;
   /** The shared HTTP app; the Slack endpoint is mounted on it in HTTP mode. */
@@ -100,7 +102,7 @@ function boltLogger(logger: Logger): BoltLogger {
 }
 
 export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
-  const { config, conversations, tickets, threads, deliveries, logger } = deps;
+  const { config, conversations, tickets, threads, queue, logger } = deps;
   const log = boltLogger(logger);
   const socket = Boolean(config.appToken);
   const clientOptions: WebClientOptions = {
@@ -119,8 +121,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   // --- Rendering -----------------------------------------------------------------------------
 
   /** Runs a turn through the core and posts the replies in the thread; `replace` turns a placeholder into the first reply. */
-  async function converse(turn: Turn, where: Where, options: { userMessageTs?: string; replace?: string } = {}): Promise<Reply[]> {
-    const replies = await conversations.handle(turn);
+  async function converse(turn: Turn, where: Where, options: { userMessageTs?: string; replace?: string; deliveryId?: unknown } = {}): Promise<Reply[]> {
+    // From the inbox: a failure is thrown, so the delivery is tried again instead of answered with an apology.
+    const deliveryId = typeof options.deliveryId === 'string' ? options.deliveryId : undefined;
+    const replies = await conversations.handle(deliveryId ? { ...turn, deliveryId } : turn, { retryable: true });
     let replace = options.replace;
     for (const reply of replies) {
       if (reply.kind === 'relayed') {
@@ -174,36 +178,69 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     await client.views.publish({ user_id: userId, view: homeView({ mine, queue, newTicketAction: HOME_NEW_TICKET }) });
   }
 
+  /** Keeps a request in the durable inbox, for the queued pass of its listener to do the work. */
+  async function defer(body: unknown, orderKey: string, what: string): Promise<void> {
+    await queue.enqueue({ key: `slack:${what}:${randomUUID()}`, kind: INBOUND, orderKey, payload: JSON.stringify(body) });
+  }
+
+  /**
+   * Between the receiver and Bolt. Events and button presses are written to the inbox before
+   * Slack is answered (if the database cannot take them, Slack gets a 500 and retries); a
+   * repeated event id is answered and dropped. Everything else (commands, forms, shortcuts) goes
+   * to the listeners at once, which answer Slack themselves and defer what must not be lost.
+   */
+  async function receive(event: ReceiverEvent): Promise<void> {
+    const inbound = inboundOf(event.body);
+    if (!inbound) {
+      await app!.processEvent(event);
+      return;
+    }
+    const added = await queue.enqueue({ ...inbound, kind: INBOUND, payload: JSON.stringify(event.body) });
+    if (!added) logger.info({ key: inbound.key }, 'repeated Slack event ignored');
+    await event.ack();
+  }
+
+  /** The inbox's worker: the stored request goes through Bolt again, marked as queued, with a no-op ack. */
+  queue.handle(
+    INBOUND,
+    async (payload, item) => {
+      if (!app) throw new Error('Slack is not connected yet');
+      try {
+        await app.processEvent({ body: payload as Record<string, unknown>, ack: async () => {}, customProperties: { queued: true, deliveryId: item.key } });
+      } catch (error) {
+        const reason = slackRefusal(error);
+        if (reason) throw new PermanentFailure(`Slack refused: ${reason}`, { cause: error });
+        throw error;
+      }
+    },
+    (payload, item) => apologise(payload, item),
+  );
+
+  /** Work given up on (an hour of failures, or Slack refusing it): the person hears of it instead of nothing. */
+  async function apologise(payload: unknown, item: QueuedItem): Promise<void> {
+    const who = personOf(payload);
+    if (!who) return;
+    const text = `Sorry, I could not handle your ${who.what} because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference ${item.key}).`;
+    if (who.threadTs && who.channel) {
+      await client.chat.postMessage({ channel: who.channel, thread_ts: who.threadTs, text, ...NO_UNFURL });
+      return;
+    }
+    await tell(who.user, text, who.channel ? { channel: who.channel } : undefined);
+  }
+
   /** Registers every listener; called once the bot's identity is known. */
   function register(app: InstanceType<typeof App>): void {
     // --- Middleware ----------------------------------------------------------------------------
 
-    // Slack retries an event it thinks we missed; the database remembers which event ids ran.
-    app.use(async ({ body, next }) => {
-      const eventId = (body as { event_id?: unknown }).event_id;
-      if (typeof eventId === 'string') {
-        let first = true;
-        try {
-          first = await deliveries.firstDelivery(`slack:${eventId}`);
-        } catch (error) {
-          // Better a rare duplicate than a lost message when the database cannot say.
-          logger.error({ err: error, eventId }, 'cannot check for a repeated Slack event; processing it');
-        }
-        if (!first) {
-          logger.info({ eventId }, 'repeated Slack event ignored');
-          return;
-        }
-      }
-      await next();
-    });
-
+    // Thrown on, so that work from the inbox is tried again (and a request not yet answered gets a 500).
     app.error(async (error) => {
       logger.error({ err: error }, 'Slack listener failed');
+      throw error;
     });
 
     // --- Employees: messages, mentions, the slash command --------------------------------------
 
-    app.event('message', async ({ event, body }) => {
+    app.event('message', async ({ event, body, context }) => {
       const message = event as unknown as {
         subtype?: string;
         bot_id?: string;
@@ -223,7 +260,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await converse(
           { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(message.user), text: slackTextToPlain(raw, botUserId) },
           where,
-          { userMessageTs: message.ts },
+          { userMessageTs: message.ts, deliveryId: context.deliveryId },
         );
         return;
       }
@@ -244,7 +281,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           addressed: false,
         },
         where,
-        { userMessageTs: message.ts },
+        { userMessageTs: message.ts, deliveryId: context.deliveryId },
       );
     });
 
@@ -261,11 +298,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         const internal = message.startsWith('Internal');
         await client.reactions.add({ channel: at.channel, timestamp: at.ts, name: internal ? 'lock' : 'outbox_tray' }).catch(() => {});
       } catch (error) {
-        await tell(userId, isCoreError(error) ? error.message : failure(error, 'engineer reply'), at);
+        // Unexpected failures are thrown: the inbox tries the reply again later.
+        if (!isCoreError(error)) throw error;
+        await tell(userId, error.message, at);
       }
     }
 
-    app.event('app_mention', async ({ event, body }) => {
+    app.event('app_mention', async ({ event, body, context }) => {
       const mentionEvent = event as unknown as { user?: string; text: string; ts: string; thread_ts?: string; channel: string; bot_id?: string };
       if (!mentionEvent.user || mentionEvent.bot_id) return;
       // Mentioning the bot under a triage card is still a reply to the requester.
@@ -283,11 +322,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       await converse(
         { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(mentionEvent.user), text: slackTextToPlain(mentionEvent.text, botUserId) },
         where,
-        { userMessageTs: mentionEvent.ts },
+        { userMessageTs: mentionEvent.ts, deliveryId: context.deliveryId },
       );
     });
 
-    app.command(SLASH_COMMAND, async ({ command, ack }) => {
+    app.command(SLASH_COMMAND, async ({ command, ack, body, context }) => {
       const text = command.text.trim();
       if (!text || /^(ticket|new|new ticket)$/i.test(text)) {
         await ack();
@@ -312,11 +351,16 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         });
         return;
       }
-      await ack({ response_type: 'ephemeral', text: "I'll answer in our direct messages." });
+      if (!context.queued) {
+        // Kept in the inbox before Slack is answered; the queued pass below does the work.
+        await defer(body, `slack:${command.team_id}:${command.user_id}`, 'command');
+        await ack({ response_type: 'ephemeral', text: "I'll answer in our direct messages." });
+        return;
+      }
       const root = await client.chat.postMessage({ channel: command.user_id, text: `You asked: ${escapeMrkdwn(clip(text, 2000))}`, ...NO_UNFURL });
       if (!root.channel || !root.ts) return;
       const where = { team: command.team_id, channel: root.channel, threadTs: root.ts };
-      await converse({ conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(command.user_id), text }, where);
+      await converse({ conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(command.user_id), text }, where, { deliveryId: context.deliveryId });
     });
 
     // --- Tickets from messages: the shortcut and the :ticket: reaction --------------------------
@@ -342,7 +386,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       });
     });
 
-    app.event('reaction_added', async ({ event, body }) => {
+    app.event('reaction_added', async ({ event, body, context }) => {
       if (event.reaction !== TICKET_REACTION || event.item.type !== 'message') return;
       const { channel, ts } = event.item;
       const message = await fetchMessage(client, channel, ts);
@@ -366,12 +410,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           context: { reportedBy: event.user, messageTs: ts, channel, ...(permalink ? { permalink } : {}) },
         },
         where,
+        { deliveryId: context.deliveryId },
       );
     });
 
     // --- Buttons -------------------------------------------------------------------------------
 
-    app.action(KNOWN_ACTIONS, async ({ ack, body, action }) => {
+    app.action(KNOWN_ACTIONS, async ({ ack, body, action, context }) => {
       await ack();
       if (body.type !== 'block_actions') return;
       const element = action as { action_id: string; value?: unknown };
@@ -399,6 +444,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       await converse(
         { conversationKey: slackConversationKey(full), channel: 'slack', user: await turnUser(userId), action: { id, ...(value !== undefined ? { value } : {}) } },
         full,
+        { deliveryId: context.deliveryId },
       );
     });
 
@@ -440,13 +486,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         if (id === ticketActions.rate || id === ticketActions.promote) await tell(at.userId, result.message, replyTo);
         if (at.fromHome) await publishHome(at.userId);
       } catch (error) {
-        await tell(at.userId, isCoreError(error) ? error.message : failure(error, `ticket button ${id}`), replyTo);
+        if (!isCoreError(error)) throw error;
+        await tell(at.userId, error.message, replyTo);
       }
     }
 
     // --- Modals --------------------------------------------------------------------------------
 
-    app.view(TICKET_FORM_CALLBACK, async ({ ack, body, view }) => {
+    app.view(TICKET_FORM_CALLBACK, async ({ ack, body, view, context }) => {
       const values = view.state.values;
       const fields = {
         subject: values.subject?.value?.value ?? undefined,
@@ -454,12 +501,19 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         priority: values.priority?.value?.selected_option?.value ?? undefined,
         category: values.category?.value?.selected_option?.value ?? undefined,
       };
-      const checked = validateTicketForm(fields, conversations.categories());
-      if (!checked.ok) {
-        await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+      if (!context.queued) {
+        // Errors are shown in the form itself, so they are found before Slack is answered; a valid
+        // form is kept in the inbox first, and the queued pass below opens the ticket.
+        const checked = validateTicketForm(fields, conversations.categories());
+        if (!checked.ok) {
+          await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+          return;
+        }
+        await defer(body, `slack:${body.team?.id ?? body.user.team_id ?? 'T'}:${body.user.id}`, 'view');
+        await ack();
         return;
       }
-      await ack();
+      const subject = (fields.subject ?? '').trim() || 'Help requested';
       const meta = parseMetadata(view.private_metadata);
       const userId = body.user.id;
       const requester = meta?.requester ?? userId;
@@ -480,7 +534,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         }
       }
       if (!where) {
-        const root = await client.chat.postMessage({ channel: requester, text: `:ticket: Opening a ticket: ${escapeMrkdwn(checked.value.subject)}`, ...NO_UNFURL });
+        const root = await client.chat.postMessage({ channel: requester, text: `:ticket: Opening a ticket: ${escapeMrkdwn(clip(subject, 120))}`, ...NO_UNFURL });
         if (!root.channel || !root.ts) return;
         where = { team, channel: root.channel, threadTs: root.ts };
       }
@@ -493,7 +547,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           ...(meta?.context || requester !== userId ? { context: { ...(meta?.context ?? {}), ...(requester !== userId ? { reportedBy: userId } : {}) } } : {}),
         },
         where,
-        placeholder ? { replace: placeholder } : {},
+        { deliveryId: context.deliveryId, ...(placeholder ? { replace: placeholder } : {}) },
       );
     });
 
@@ -587,6 +641,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         ...(auth.bot_id ? { botId: auth.bot_id } : {}),
       });
       register(app);
+      receiver.init({ processEvent: receive } as unknown as InstanceType<typeof App>);
       if (!people.hasRoster) {
         logger.warn({}, 'no engineers configured (SLACK_ENGINEER_GROUPS / SLACK_ENGINEERS): nobody can claim tickets in Slack');
       }
@@ -595,7 +650,6 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     },
     async stop() {
       if (socket && app) await app.stop();
-      await notifier.drain();
     },
   };
 }
@@ -621,4 +675,44 @@ function parseMetadata(raw: string | undefined): ModalMetadata | null {
   } catch {
     return null;
   }
+}
+
+/** The work queue's kind for Slack requests kept in the inbox. */
+const INBOUND = 'slack.inbound';
+
+/**
+ * Which requests are kept in the inbox before they are answered, under which key and order:
+ * events by Slack's event id (a retry of one is recognised), button presses by a new id (Slack
+ * does not retry them). A conversation's items run in order: they share the channel's order key.
+ */
+export function inboundOf(body: unknown): { key: string; orderKey: string } | null {
+  const b = body as { type?: unknown; event_id?: unknown; team_id?: unknown; event?: Record<string, unknown>; channel?: { id?: unknown }; user?: { id?: unknown; team_id?: unknown }; team?: { id?: unknown } };
+  if (typeof b !== 'object' || b === null) return null;
+  if (b.type === 'event_callback' && typeof b.event_id === 'string') {
+    const event = b.event ?? {};
+    const item = event.item as { channel?: unknown } | undefined;
+    const where = [event.channel, item?.channel, event.user].find((v) => typeof v === 'string') ?? 'none';
+    return { key: `slack:${b.event_id}`, orderKey: `slack:${String(b.team_id ?? 'T')}:${String(where)}` };
+  }
+  if (b.type === 'block_actions') {
+    const where = [b.channel?.id, b.user?.id].find((v) => typeof v === 'string') ?? 'none';
+    return { key: `slack:action:${randomUUID()}`, orderKey: `slack:${String(b.team?.id ?? b.user?.team_id ?? 'T')}:${String(where)}` };
+  }
+  return null;
+}
+
+/** Who to tell about a request given up on, and where. */
+function personOf(payload: unknown): { user: string; channel?: string; threadTs?: string; what: string } | null {
+  const b = payload as { type?: string; event?: Record<string, unknown>; user?: { id?: unknown }; user_id?: unknown; channel?: { id?: unknown } };
+  if (typeof b !== 'object' || b === null) return null;
+  if (b.type === 'event_callback' && b.event) {
+    const e = b.event as { user?: unknown; channel?: unknown; ts?: unknown; thread_ts?: unknown; type?: unknown };
+    if (typeof e.user !== 'string') return null;
+    const threadTs = typeof e.thread_ts === 'string' ? e.thread_ts : typeof e.ts === 'string' ? e.ts : undefined;
+    return { user: e.user, ...(typeof e.channel === 'string' ? { channel: e.channel } : {}), ...(threadTs && e.type !== 'reaction_added' ? { threadTs } : {}), what: e.type === 'reaction_added' ? 'reaction' : 'message' };
+  }
+  const user = typeof b.user?.id === 'string' ? b.user.id : typeof b.user_id === 'string' ? b.user_id : undefined;
+  if (!user) return null;
+  const channel = typeof b.channel?.id === 'string' ? b.channel.id : undefined;
+  return { user, ...(channel ? { channel } : {}), what: b.type === 'view_submission' ? 'form' : b.type === 'block_actions' ? 'button press' : 'request' };
 }

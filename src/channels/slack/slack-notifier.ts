@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/logger.js';
-import { BackgroundQueue } from '../background-queue.js';
+import { PermanentFailure } from '../../core/delivery/work-queue.js';
+import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
@@ -21,32 +22,41 @@ export interface SlackNotifierDeps {
 /** Echoed user text must not unfurl into previews of whatever it links to. */
 export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
 
+/** Slack errors that a later attempt may get past; any other refusal (a missing channel, a revoked token) is for good. */
+const TRANSIENT_SLACK_ERRORS = new Set(['internal_error', 'fatal_error', 'ratelimited', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+
+/** Slack's reason when it refused a call for good; undefined for failures that may pass later (and for anything not from Slack). */
+export function slackRefusal(error: unknown): string | undefined {
+  // Bolt wraps a listener's error; the Web API's own error is its `original`.
+  const e = (error as { original?: unknown }).original ?? error;
+  const code = (e as { code?: string }).code;
+  const reason = (e as { data?: { error?: string } }).data?.error;
+  return code === 'slack_webapi_platform_error' && reason && !TRANSIENT_SLACK_ERRORS.has(reason) ? reason : undefined;
+}
+
 /**
  * Carries ticket changes into Slack: posts and updates triage cards, writes a line in each
- * card's thread, and tells the requester in their own thread. Work runs in the background,
- * in order per ticket, so a button's acknowledgement never waits for Slack's Web API.
+ * card's thread, and tells the requester in their own thread. The durable outbox calls it, in
+ * order per ticket, and retries it when it throws; a button's acknowledgement never waits for it.
  */
-export class SlackNotifier implements TicketNotifier {
-  private readonly background: BackgroundQueue;
+export class SlackNotifier implements TicketNotifier, NotificationDelivery {
   private readonly warnedTiers = new Set<string>();
 
-  constructor(private readonly deps: SlackNotifierDeps) {
-    this.background = new BackgroundQueue((error, ticket) => deps.logger.error({ err: error, ticket }, 'Slack notification failed'));
-  }
+  constructor(private readonly deps: SlackNotifierDeps) {}
 
   notify(notification: TicketNotification): Promise<void> {
-    this.background.push(notification.ticket.key, () => this.deliver(notification));
-    return Promise.resolve();
+    return this.deliver(notification);
   }
 
-  /** Waits for every notification in flight (tests, shutdown). */
-  drain(): Promise<void> {
-    return this.background.drain();
-  }
-
-  private async deliver(n: TicketNotification): Promise<void> {
-    await this.toTriage(n);
-    await this.toRequester(n);
+  async deliver(n: TicketNotification): Promise<void> {
+    try {
+      await this.toTriage(n);
+      await this.toRequester(n);
+    } catch (error) {
+      const reason = slackRefusal(error);
+      if (reason) throw new PermanentFailure(`Slack refused the notification: ${reason}`, { cause: error });
+      throw error;
+    }
   }
 
   private async toTriage(n: TicketNotification): Promise<void> {

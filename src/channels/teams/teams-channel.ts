@@ -341,9 +341,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
         async () => {},
       );
     },
-    async stop() {
-      await notifier.drain();
-    },
+    async stop() {},
   };
 }
 

@@ -1,6 +1,6 @@
 import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { Logger } from '../../core/logger.js';
-import { BackgroundQueue } from '../background-queue.js';
+import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
@@ -37,23 +37,13 @@ export function splitThreadId(conversationId: string): { channel: string; messag
 /**
  * Carries ticket changes into Teams: a new thread with the triage card in each routed channel,
  * the card updated for everyone on every change, a line in its thread, and the requester told
- * in their own chat. In the background, in order per ticket, like the Slack notifier.
+ * in their own chat. The durable outbox calls it, in order per ticket, and retries it when it throws.
  */
-export class TeamsNotifier implements TicketNotifier {
-  private readonly background: BackgroundQueue;
-
-  constructor(private readonly deps: TeamsNotifierDeps) {
-    this.background = new BackgroundQueue((error, ticket) => deps.logger.error({ err: error, ticket }, 'Teams notification failed'));
-  }
+export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
+  constructor(private readonly deps: TeamsNotifierDeps) {}
 
   notify(notification: TicketNotification): Promise<void> {
-    this.background.push(notification.ticket.key, () => this.deliver(notification));
-    return Promise.resolve();
-  }
-
-  /** Waits for every notification in flight (tests, shutdown). */
-  drain(): Promise<void> {
-    return this.background.drain();
+    return this.deliver(notification);
   }
 
   /** The card as it should look now, for the invoke response of the person who pressed a button. */
@@ -61,7 +51,7 @@ export class TeamsNotifier implements TicketNotifier {
     return triageCardJson(triageCard(notification.ticket, this.deps.sla), this.deps.engineers());
   }
 
-  private async deliver(n: TicketNotification): Promise<void> {
+  async deliver(n: TicketNotification): Promise<void> {
     await this.toTriage(n);
     await this.toRequester(n);
   }

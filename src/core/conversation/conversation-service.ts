@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AnswerEngine } from '../answering/answer-engine.js';
 import type { QuestionLog } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
@@ -33,6 +33,8 @@ export interface ConversationDeps {
 }
 
 const RECENT_QUESTIONS = 20;
+/** Deliveries remembered per conversation: a redelivery comes within minutes, behind a handful of others at most. */
+const REMEMBERED_DELIVERIES = 8;
 const TRANSCRIPT_FOR_TICKET = 50;
 const GREETING = /^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|morning)[!. ]*$/i;
 const THANKS = /^(thanks|thank you|thx|ty|cheers|great|perfect|ok thanks)[!. ]*$/i;
@@ -50,13 +52,18 @@ export class ConversationService {
     this.maxTextChars = deps.options?.maxTextChars ?? 4000;
   }
 
-  /** Handles one turn. Never throws: unexpected failures become a polite reply and a log line. */
-  handle(turn: Turn): Promise<Reply[]> {
+  /**
+   * Handles one turn. Unexpected failures become a polite reply and a log line; with `retryable`
+   * (work from the durable inbox, which tries again later) they are thrown instead, so a database
+   * outage delays the answer rather than replacing it with an apology.
+   */
+  handle(turn: Turn, options: { retryable?: boolean } = {}): Promise<Reply[]> {
     return this.queue.run(turn.conversationKey, async () => {
       try {
         return await this.handleInOrder(turn);
       } catch (error) {
         if (isCoreError(error)) return [{ kind: 'text', markdown: error.message }];
+        if (options.retryable) throw error;
         const ref = randomUUID().slice(0, 8);
         this.deps.logger.error({ err: error, ref, conversation: turn.conversationKey, action: turn.action?.id }, 'turn failed');
         return [
@@ -72,6 +79,8 @@ export class ConversationService {
   private async handleInOrder(turn: Turn): Promise<Reply[]> {
     if (!turn.conversationKey || !turn.user?.id) throw new CoreError('INVALID_INPUT', 'A turn needs a conversation and a user.');
     const stored = await this.deps.store.load(turn.conversationKey);
+    const seen = turn.deliveryId ? stored?.delivered?.find((d) => d.id === turn.deliveryId) : undefined;
+    if (seen) return seen.replies as Reply[];
     // Un-addressed messages (thread chatter) are ignored unless they continue this user's own conversation.
     if (turn.addressed === false && (!stored || stored.ownerId !== turn.user.id)) return [];
     const state: ConversationState = stored ?? { ownerId: turn.user.id };
@@ -87,6 +96,7 @@ export class ConversationService {
         : await this.onText(turn, turn.text ?? '', state, transcript);
 
     for (const reply of replies) transcript.push({ author: 'bot', text: reply.markdown, at: new Date() });
+    if (turn.deliveryId) state.delivered = [...(state.delivered ?? []), { id: turn.deliveryId, replies }].slice(-REMEMBERED_DELIVERIES);
     await this.deps.store.save(turn.conversationKey, { channel: turn.channel, userId: turn.user.id }, state, transcript);
     return replies;
   }
@@ -128,7 +138,8 @@ export class ConversationService {
   private async answerQuestion(turn: Turn, text: string, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
 
     const result = this.deps.engine().ask(text);
-    const questionId = randomUUID();
+    // From the delivery when there is one: handled again after a crash, it is the same question.
+    const questionId = turn.deliveryId ? idFor(`question:${turn.deliveryId}`) : randomUUID();
     const best = result.outcome === 'answered' ? result.article : undefined;
     const top = best ?? (result.outcome === 'suggested' ? result.candidates[0] : undefined);
     await this.deps.questions.record({
@@ -268,6 +279,7 @@ export class ConversationService {
     const { subject, description, priority, category } = checked.value;
     const context = turn.context ?? {};
     const ticket = await this.deps.tickets.open({
+      ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -301,6 +313,7 @@ export class ConversationService {
     const guess = this.deps.engine().ask(text);
     const article = guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
     const ticket = await this.deps.tickets.open({
+      ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -376,6 +389,7 @@ export class ConversationService {
     const lines = [...earlier, ...transcript].slice(-TRANSCRIPT_FOR_TICKET);
     const tried = question?.articleId ? this.deps.engine().article(question.articleId) : undefined;
     const ticket = await this.deps.tickets.open({
+      ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -445,3 +459,8 @@ export function ticketCard(ticket: Ticket): TicketCard {
   };
 }
 
+/** A UUID-shaped id derived from a key: the same key always gives the same id. */
+function idFor(key: string): string {
+  const hex = createHash('sha256').update(key).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -22,6 +22,8 @@ export interface ConversationState {
   ticketKey?: string;
   /** The guided script in progress, if any. */
   script?: ScriptSession;
+  /** The last deliveries handled here and what was replied, so a repeated delivery is answered the same, once. */
+  delivered?: Array<{ id: string; replies: unknown[] }>;
 }
 
 /** Conversation state and transcript. Implementations: PrismaConversationStore. */

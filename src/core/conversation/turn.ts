@@ -27,6 +27,12 @@ export interface Turn {
   form?: { fields: Record<string, string | undefined> };
   /** Where the turn came from, kept on a ticket it opens (a message link, who reported it). */
   context?: Record<string, string>;
+  /**
+   * The chat's id of the delivery this turn came in (e.g. slack:Ev123). A turn handled again with
+   * the same id (after a crash, from the durable inbox) gives the replies of the first time and
+   * changes nothing twice.
+   */
+  deliveryId?: string;
 }
 
 /** A button the channel renders; pressing it sends `action` back as a turn. */

@@ -21,7 +21,10 @@ export type NewTicket = Pick<
   | 'responseDueAt'
   | 'resolveDueAt'
   | 'statusChangedAt'
->;
+> & {
+  /** The delivery that opened it, if any: unique, so the same delivery cannot open two tickets. */
+  origin?: string | null;
+};
 
 /** Fields a change may set. */
 export type TicketPatch = Partial<
@@ -62,6 +65,8 @@ export interface TicketRepository {
   create(ticket: NewTicket, event: NewTicketEvent): Promise<Ticket>;
   findByKey(key: string): Promise<Ticket | null>;
   findById(id: string): Promise<Ticket | null>;
+  /** The ticket a delivery opened, if it opened one. */
+  findByOrigin(origin: string): Promise<Ticket | null>;
   /**
    * Applies a change and records its event atomically, only if the ticket is still at
    * `expectedVersion`; returns null when someone else changed it first.

@@ -30,6 +30,8 @@ export interface OpenTicketInput {
   priority?: Priority;
   tier?: Tier;
   category?: string;
+  /** The delivery asking for it (e.g. slack:Ev123): asked again, the ticket it opened is returned. */
+  origin?: string;
 }
 
 export interface TicketServiceOptions {
@@ -65,6 +67,14 @@ export class TicketService {
   }
 
   async open(input: OpenTicketInput): Promise<Ticket> {
+    if (input.origin) {
+      const existing = await this.repository.findByOrigin(input.origin);
+      if (existing) {
+        // Handled again after a crash: the announcement may not have gone out; the notifier drops a repeat.
+        await this.tell({ type: 'opened', ticket: existing, actor: input.requester, summary: `Opened ${existing.key}: ${existing.subject}` });
+        return existing;
+      }
+    }
     const subject = oneLine(input.subject).slice(0, MAX_SUBJECT) || 'Help requested';
     const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
     const priority = input.priority ?? 'P3';
@@ -94,6 +104,7 @@ export class TicketService {
         conversationKey: input.conversationKey,
         requesterId: input.requester.id,
         requesterName: input.requester.name ?? null,
+        ...(input.origin ? { origin: input.origin } : {}),
       },
       event(input.requester, 'created', null, 'new', { priority }),
     );

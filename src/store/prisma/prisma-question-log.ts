@@ -7,7 +7,12 @@ export class PrismaQuestionLog implements QuestionLog {
   constructor(private readonly prisma: PrismaClient) {}
 
   async record(question: QuestionRecord): Promise<void> {
-    await this.prisma.question.create({ data: { ...question, explanation: JSON.stringify(question.explanation) } });
+    try {
+      await this.prisma.question.create({ data: { ...question, explanation: JSON.stringify(question.explanation) } });
+    } catch (error) {
+      // The same question recorded again (a delivery handled a second time after a crash).
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+    }
   }
 
   async find(id: string): Promise<QuestionRecord | null> {

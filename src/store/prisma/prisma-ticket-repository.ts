@@ -22,19 +22,31 @@ export class PrismaTicketRepository implements TicketRepository {
   }
 
   async create(ticket: NewTicket, event: NewTicketEvent): Promise<Ticket> {
-    const row = await this.prisma.ticket.create({
-      data: {
-        ...ticket,
-        transcript: JSON.stringify(ticket.transcript),
-        collected: JSON.stringify(ticket.collected),
-        events: { create: eventData(event) },
-      },
-    });
-    return toTicket(row);
+    try {
+      const row = await this.prisma.ticket.create({
+        data: {
+          ...ticket,
+          transcript: JSON.stringify(ticket.transcript),
+          collected: JSON.stringify(ticket.collected),
+          events: { create: eventData(event) },
+        },
+      });
+      return toTicket(row);
+    } catch (error) {
+      // Two processes handling the same delivery at once: the first one's ticket is the ticket.
+      const existing = ticket.origin && (error as { code?: string }).code === 'P2002' ? await this.findByOrigin(ticket.origin) : null;
+      if (existing) return existing;
+      throw error;
+    }
   }
 
   async findByKey(key: string): Promise<Ticket | null> {
     const row = await this.prisma.ticket.findUnique({ where: { key } });
+    return row ? toTicket(row) : null;
+  }
+
+  async findByOrigin(origin: string): Promise<Ticket | null> {
+    const row = await this.prisma.ticket.findUnique({ where: { origin } });
     return row ? toTicket(row) : null;
   }
 

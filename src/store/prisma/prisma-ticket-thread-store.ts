@@ -56,6 +56,9 @@ export class PrismaDeliveryLog implements DeliveryLog {
    */
   firstDelivery(id: string): Promise<boolean> {
     const result = this.record(id);
+    // Handled here at once: a failure that comes before the earlier calls finish would otherwise
+    // be an unhandled rejection (it ended the process during a database outage).
+    result.catch(() => undefined);
     const inOrder = this.previous.then(
       () => result,
       () => result,

@@ -92,12 +92,13 @@ describe('Slack transport and safety', () => {
     expect(reply?.args.text).toMatch(/don't know that button/);
   });
 
-  it('answers politely with a reference when the database breaks, and keeps serving', async () => {
-    await h.bot.app.store.prisma.$executeRawUnsafe('DROP TABLE "Message"');
+  it('a database that breaks after the acknowledgement delays the answer instead of replacing it with an apology', async () => {
+    const prisma = h.bot.app.store.prisma;
+    await prisma.$executeRawUnsafe('ALTER TABLE "Message" RENAME TO "MessageAway"');
     await h.event(dm('how do I reset my password'));
     await h.settle();
-    expect(FakeSlackApi.textOf(h.api.of('chat.postMessage')[0])).toMatch(/something went wrong on my side.*reference [0-9a-f]{8}/);
-    await h.bot.app.store.prisma.$executeRawUnsafe('DROP TABLE "TicketThread"');
+    expect(h.api.of('chat.postMessage')).toHaveLength(0);
+    await prisma.$executeRawUnsafe('ALTER TABLE "TicketThread" RENAME TO "TicketThreadAway"');
     await h.interaction({
       type: 'block_actions',
       user: { id: EMPLOYEE, team_id: 'T0TEAM001' },
@@ -109,8 +110,19 @@ describe('Slack transport and safety', () => {
       actions: [{ action_id: 'ticket.claim#0', block_id: 'x', type: 'button', value: 'HD-1001', action_ts: '1' }],
     });
     await h.settle();
-    expect(String(h.api.of('chat.postEphemeral').at(-1)?.args.text)).toMatch(/something went wrong on my side.*reference/);
+    expect(h.api.of('chat.postEphemeral')).toHaveLength(0);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+
+    // Back: both are done, once, by the retries.
+    await prisma.$executeRawUnsafe('ALTER TABLE "MessageAway" RENAME TO "Message"');
+    await prisma.$executeRawUnsafe('ALTER TABLE "TicketThreadAway" RENAME TO "TicketThread"');
+    await eventually(() => h.api.of('chat.postMessage').length > 0 && h.api.of('chat.postEphemeral').length > 0, 10_000);
+    await h.settle();
+    expect(h.api.of('chat.postMessage')).toHaveLength(1);
+    expect(FakeSlackApi.textOf(h.api.of('chat.postMessage')[0])).toMatch(/password/i);
+    expect(FakeSlackApi.textOf(h.api.of('chat.postMessage')[0])).not.toMatch(/something went wrong/);
+    expect(String(h.api.of('chat.postEphemeral')[0]?.args.text)).toMatch(/does not belong to this ticket card/);
+    expect(await prisma.question.count()).toBe(1);
   });
 
   it('tells the editors\' channel about a broken knowledge-base edit while the bot runs', async () => {

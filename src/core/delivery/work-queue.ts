@@ -1,0 +1,292 @@
+import type { Logger } from '../logger.js';
+
+/** A unit of durable work as stored: an inbound delivery or an outbound notification. */
+export interface QueuedItem {
+  seq: number;
+  key: string;
+  kind: string;
+  orderKey: string;
+  payload: string;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** What to queue: `key` is the delivery's own id, so a repeat of it is recognised. */
+export interface NewQueueItem {
+  key: string;
+  kind: string;
+  orderKey: string;
+  payload: string;
+}
+
+/**
+ * The durable inbox and outbox. Implementations: PrismaWorkQueueStore (and MemoryWorkQueueStore
+ * for tests of the worker). Every method throws when the database cannot answer.
+ */
+export interface WorkQueueStore {
+  /** Stores an item; false when an item with this key is already stored (a repeated delivery). */
+  enqueue(item: NewQueueItem): Promise<boolean>;
+  /**
+   * Claims up to `limit` items of these kinds (the ones this process can do: a Teams-only replica
+   * leaves Slack's work alone) that are due and not leased by a live claim, oldest first, for
+   * `worker` until `leaseUntil`. Of items sharing an order key only the oldest unfinished one
+   * can be claimed, so they run one at a time and in order, across processes.
+   */
+  claim(worker: string, kinds: string[], limit: number, now: Date, leaseUntil: Date): Promise<QueuedItem[]>;
+  /** Extends the lease of items this worker still holds. */
+  extend(worker: string, seqs: number[], leaseUntil: Date): Promise<void>;
+  /** Marks an item done; false when the claim was lost (another worker took it over). */
+  complete(seq: number, worker: string, now: Date): Promise<boolean>;
+  /** Gives a claimed item back, to be tried again from `runAfter`. */
+  release(seq: number, worker: string, error: string, runAfter: Date): Promise<void>;
+  /** Marks an item failed for good. */
+  fail(seq: number, worker: string, error: string, now: Date): Promise<void>;
+  /** Forgets items finished before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+  /** Items not yet done (pending, whether leased or waiting for a retry). */
+  pending(): Promise<number>;
+}
+
+/** A handler's way to say "trying again will not help" (a channel that does not exist, a malformed payload). */
+export class PermanentFailure extends Error {
+  override readonly name = 'PermanentFailure';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Does one kind of item. Throwing means "try again later", unless it throws a PermanentFailure. */
+export type WorkHandler = (payload: unknown, item: QueuedItem) => Promise<void>;
+
+/** Told when an item is given up on, so the person waiting on it can be told. */
+export type GiveUpHandler = (payload: unknown, item: QueuedItem, error: unknown) => Promise<void>;
+
+export interface WorkQueueOptions {
+  store: WorkQueueStore;
+  logger: Logger;
+  /** This process's name in claims. */
+  workerId: string;
+  /** Items done at once by this process. Default 4: enough to overlap chat API calls, well under the database pool. */
+  concurrency?: number;
+  /** How long a claim holds before another process may take the item over. Default 60 s; renewed while the item runs. */
+  leaseMs?: number;
+  /** How often to look for work queued by other processes or due for a retry. Default 1 s. */
+  pollMs?: number;
+  /** Retries stop this long after the item was queued. Default 1 hour (about as long as Slack retries a delivery). */
+  giveUpAfterMs?: number;
+  /** First retry delay, doubled each attempt up to maxBackoffMs. Defaults 1 s and 60 s. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => Date;
+}
+
+const KEEP_DONE_MS = 24 * 60 * 60_000;
+
+/**
+ * Runs durable work: items written to the store before they were acknowledged (or when the change
+ * they tell of was made) are claimed with a lease, handed to the handler of their kind, and marked
+ * done. A handler that fails is retried with backoff; a process that dies leaves its claims to
+ * run out, and then another process (or this one, restarted) takes them over.
+ */
+export class WorkQueue {
+  private readonly handlers = new Map<string, { run: WorkHandler; giveUp?: GiveUpHandler }>();
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly giveUpAfterMs: number;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly now: () => Date;
+  private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  private running = false;
+  private lastPrune = 0;
+  private storeDownSince: number | undefined;
+
+  constructor(private readonly options: WorkQueueOptions) {
+    this.concurrency = options.concurrency ?? 4;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 60 * 60_000;
+    this.backoffMs = options.backoffMs ?? 1_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Registers the handler for one kind of item. */
+  handle(kind: string, run: WorkHandler, giveUp?: GiveUpHandler): void {
+    this.handlers.set(kind, { run, ...(giveUp ? { giveUp } : {}) });
+  }
+
+  /**
+   * Stores an item and wakes the worker. Resolves once the item is durable; false for a repeated
+   * key. Rejects when the store cannot take it: the caller must not acknowledge then.
+   */
+  async enqueue(item: NewQueueItem): Promise<boolean> {
+    const added = await this.options.store.enqueue(item);
+    if (added) this.wake();
+    return added;
+  }
+
+  /** Starts working: at once, then on every wake and every poll. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer.unref();
+    // Long work keeps its claim: the lease is renewed well before it runs out.
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref();
+    this.wake();
+  }
+
+  /** Stops claiming new work and waits for the work in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    clearInterval(this.heartbeat);
+    await this.pumping;
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Looks for work now (after an enqueue, a finished item, or a poll). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump().finally(() => {
+      this.pumping = undefined;
+      if (this.again && this.running) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /**
+   * Waits until nothing is in flight and nothing is claimable now (tests, shutdown). Items waiting
+   * for a retry later, or leased by another live process, are not waited for.
+   */
+  async drain(): Promise<void> {
+    for (let round = 0; round < 10_000; round++) {
+      await this.pumping;
+      if (this.inFlight.size > 0) {
+        await Promise.race([...this.inFlight.values()]);
+        continue;
+      }
+      this.again = false;
+      const claimed = await this.pumpOnce();
+      if (claimed === 0 && this.inFlight.size === 0) return;
+    }
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.again = false;
+      await this.pumpOnce();
+    } while (this.again && this.running);
+  }
+
+  /** One claim round: fills the free slots. Returns how many items it started. */
+  private async pumpOnce(): Promise<number> {
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0) return 0;
+    const now = this.now();
+    let items: QueuedItem[];
+    try {
+      await this.prune(now);
+      items = await this.options.store.claim(this.options.workerId, [...this.handlers.keys()], free, now, new Date(now.getTime() + this.leaseMs));
+      if (this.storeDownSince !== undefined) {
+        this.options.logger.info({ downForMs: now.getTime() - this.storeDownSince }, 'the database answers again: queued work resumes');
+        this.storeDownSince = undefined;
+      }
+    } catch (error) {
+      // Logged once per outage, not once per poll; the next poll tries again.
+      if (this.storeDownSince === undefined) {
+        this.storeDownSince = now.getTime();
+        this.options.logger.error({ err: error }, 'cannot read the work queue (database unavailable?); retrying every poll');
+      }
+      return 0;
+    }
+    for (const item of items) {
+      const run = this.run(item).finally(() => {
+        this.inFlight.delete(item.seq);
+        this.wake();
+      });
+      this.inFlight.set(item.seq, run);
+    }
+    return items.length;
+  }
+
+  private async run(item: QueuedItem): Promise<void> {
+    const { store, logger, workerId } = this.options;
+    const handler = this.handlers.get(item.kind);
+    let payload: unknown;
+    try {
+      if (!handler) throw new PermanentFailure(`no handler for work of kind ${item.kind}`);
+      try {
+        payload = JSON.parse(item.payload) as unknown;
+      } catch (error) {
+        throw new PermanentFailure('the stored payload is not JSON', { cause: error });
+      }
+      await handler.run(payload, item);
+    } catch (error) {
+      await this.failed(item, payload, error).catch((storeError: unknown) => {
+        // The claim runs out and the item is tried again: nothing is lost.
+        logger.error({ err: storeError, key: item.key }, 'cannot record a failed attempt; the item will be retried after its lease');
+      });
+      return;
+    }
+    try {
+      const stillMine = await store.complete(item.seq, workerId, this.now());
+      if (!stillMine) logger.warn({ key: item.key, kind: item.kind }, 'finished work whose claim had been taken over by another process');
+    } catch (error) {
+      // Done but not marked: it runs again after its lease, and the handlers are idempotent by key.
+      logger.error({ err: error, key: item.key }, 'cannot mark work done; it will be retried after its lease');
+    }
+  }
+
+  private async failed(item: QueuedItem, payload: unknown, error: unknown): Promise<void> {
+    const { store, logger, workerId } = this.options;
+    const now = this.now();
+    const message = describe(error);
+    const expired = now.getTime() - item.createdAt.getTime() >= this.giveUpAfterMs;
+    if (error instanceof PermanentFailure || expired) {
+      logger.error({ err: error, key: item.key, kind: item.kind, attempts: item.attempts }, `giving up on queued work: ${message}`);
+      await store.fail(item.seq, workerId, message, now);
+      const giveUp = this.handlers.get(item.kind)?.giveUp;
+      if (giveUp && payload !== undefined) {
+        await giveUp(payload, item, error).catch((tellError: unknown) => logger.error({ err: tellError, key: item.key }, 'could not tell anyone about the given-up work'));
+      }
+      return;
+    }
+    const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** Math.max(0, item.attempts - 1));
+    logger.warn({ err: error, key: item.key, kind: item.kind, attempts: item.attempts, retryInMs: delay }, `queued work failed; retrying: ${message}`);
+    await store.release(item.seq, workerId, message, new Date(now.getTime() + delay));
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await this.options.store.extend(this.options.workerId, [...this.inFlight.keys()], new Date(this.now().getTime() + this.leaseMs));
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'cannot renew work leases');
+    }
+  }
+
+  private async prune(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPrune < 60 * 60_000) return;
+    this.lastPrune = now.getTime();
+    await this.options.store.prune(new Date(now.getTime() - KEEP_DONE_MS));
+  }
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}

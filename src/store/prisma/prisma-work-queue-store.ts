@@ -1,0 +1,85 @@
+import type { NewQueueItem, QueuedItem, WorkQueueStore } from '../../core/delivery/work-queue.js';
+import type { PrismaClient } from './open-prisma.js';
+
+/** How many of the oldest unfinished items one claim looks at. */
+const SCAN = 200;
+
+/** The durable inbox and outbox in the QueueItem table. */
+export class PrismaWorkQueueStore implements WorkQueueStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async enqueue(item: NewQueueItem): Promise<boolean> {
+    try {
+      await this.prisma.queueItem.create({ data: { ...item, status: 'pending', runAfter: new Date() } });
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return false;
+      throw error;
+    }
+  }
+
+  async claim(worker: string, kinds: string[], limit: number, now: Date, leaseUntil: Date): Promise<QueuedItem[]> {
+    if (kinds.length === 0) return [];
+    const rows = await this.prisma.queueItem.findMany({
+      where: { status: 'pending', kind: { in: kinds } },
+      orderBy: { seq: 'asc' },
+      take: SCAN,
+      select: { seq: true, orderKey: true, runAfter: true, leaseUntil: true },
+    });
+    // Only the oldest unfinished item of each order key may run, whatever its state: a later one
+    // waits while an earlier one is leased or backing off, so a conversation keeps its order.
+    const blocked = new Set<string>();
+    const candidates: number[] = [];
+    for (const row of rows) {
+      if (blocked.has(row.orderKey)) continue;
+      blocked.add(row.orderKey);
+      const leased = row.leaseUntil !== null && row.leaseUntil > now;
+      if (!leased && row.runAfter <= now) candidates.push(row.seq);
+    }
+    const claimed: number[] = [];
+    for (const seq of candidates) {
+      if (claimed.length >= limit) break;
+      // Compare-and-set: of several processes reading the same row, one takes it.
+      const { count } = await this.prisma.queueItem.updateMany({
+        where: { seq, status: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }] },
+        data: { claimedBy: worker, leaseUntil, attempts: { increment: 1 } },
+      });
+      if (count === 1) claimed.push(seq);
+    }
+    if (claimed.length === 0) return [];
+    const items = await this.prisma.queueItem.findMany({ where: { seq: { in: claimed } }, orderBy: { seq: 'asc' } });
+    return items.map((row) => ({ seq: row.seq, key: row.key, kind: row.kind, orderKey: row.orderKey, payload: row.payload, attempts: row.attempts, createdAt: row.createdAt }));
+  }
+
+  async extend(worker: string, seqs: number[], leaseUntil: Date): Promise<void> {
+    await this.prisma.queueItem.updateMany({ where: { seq: { in: seqs }, claimedBy: worker, status: 'pending' }, data: { leaseUntil } });
+  }
+
+  async complete(seq: number, worker: string, now: Date): Promise<boolean> {
+    const { count } = await this.prisma.queueItem.updateMany({
+      where: { seq, claimedBy: worker, status: 'pending' },
+      data: { status: 'done', doneAt: now, leaseUntil: null },
+    });
+    return count === 1;
+  }
+
+  async release(seq: number, worker: string, error: string, runAfter: Date): Promise<void> {
+    await this.prisma.queueItem.updateMany({ where: { seq, claimedBy: worker, status: 'pending' }, data: { leaseUntil: null, runAfter, lastError: error } });
+  }
+
+  async fail(seq: number, worker: string, error: string, now: Date): Promise<void> {
+    await this.prisma.queueItem.updateMany({ where: { seq, claimedBy: worker, status: 'pending' }, data: { status: 'failed', doneAt: now, leaseUntil: null, lastError: error } });
+  }
+
+  async prune(before: Date): Promise<number> {
+    // Failed items stay a week longer, for an operator to look into.
+    const failedBefore = new Date(before.getTime() - 7 * 24 * 60 * 60_000);
+    const done = await this.prisma.queueItem.deleteMany({ where: { status: 'done', doneAt: { lt: before } } });
+    const failed = await this.prisma.queueItem.deleteMany({ where: { status: 'failed', doneAt: { lt: failedBefore } } });
+    return done.count + failed.count;
+  }
+
+  pending(): Promise<number> {
+    return this.prisma.queueItem.count({ where: { status: 'pending' } });
+  }
+}
