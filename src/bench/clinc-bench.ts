@@ -3,25 +3,30 @@
 // (one article per intent), no out-of-scope data is learnt from (oos_train is never read),
 // the answer threshold is chosen on val + oos_val, and the chosen split is evaluated.
 //
-//   npm run bench:clinc -- --data FILE [--split val|test] [--shots N]
+//   npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]]
+//
+// --shots N draws N training utterances per intent at random (the draw is fixed by --seed).
 //
 // The last line printed is JSON.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AnswerEngine, defaultThresholds } from '../core/answering/answer-engine.js';
-import { askAll, bestAccuracyAtRecall, chooseThreshold, METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, type ScopeMetrics } from '../evaluation/scope-metrics.js';
-import { clincArticles, clincQuestions, readClinc, type ClincSplit } from './clinc-data.js';
+import { askAll, bestAccuracyAtRecall, chooseThreshold, METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, type ScopeMetrics, type ScoredQuestion } from '../evaluation/scope-metrics.js';
+import { clincArticles, clincQuestions, DEFAULT_SHOT_SEED, readClinc, type ClincSplit } from './clinc-data.js';
 
 export interface ClincBenchOptions {
   data: string;
   split?: ClincSplit;
   shots?: number;
+  /** Which random draw of `shots` utterances per intent. */
+  seed?: number;
 }
 
 export interface ClincBenchResult extends ScopeMetrics {
   split: ClincSplit;
   shots: number | null;
+  seed: number | null;
   articles: number;
   questionsIndexed: number;
   threshold: number;
@@ -29,6 +34,8 @@ export interface ClincBenchResult extends ScopeMetrics {
   chosenOn: { inScopeAccuracy: number; oosRecall: number };
   /** On val + oos_val: the best in-scope accuracy of any threshold that rejects at least half the out-of-scope questions. */
   atOosRecall50: { threshold: number; inScopeAccuracy: number; oosRecall: number };
+  /** On the evaluated split, deciding at `atOosRecall50.threshold` (the paper's protocol: the threshold comes from val). */
+  atValThreshold50: { inScopeAccuracy: number; oosRecall: number };
   indexMs: number;
   rssMB: number;
 }
@@ -36,7 +43,8 @@ export interface ClincBenchResult extends ScopeMetrics {
 export function runClincBench(options: ClincBenchOptions): ClincBenchResult {
   const split = options.split ?? 'val';
   const data = readClinc(path.resolve(options.data));
-  const articles = clincArticles(data.train, options.shots);
+  const seed = options.seed ?? DEFAULT_SHOT_SEED;
+  const articles = clincArticles(data.train, options.shots, seed);
   const evaluated = clincQuestions(data, split); // fails early when the split is missing
   const validation = clincQuestions(data, 'val');
 
@@ -50,19 +58,31 @@ export function runClincBench(options: ClincBenchOptions): ClincBenchResult {
   const atOosRecall50 = bestAccuracyAtRecall(validationScores, 0.5);
   // ...and evaluate the split with the engine deciding at that threshold, as the bot would.
   const tuned = engine.withThresholds({ answer: chosen.threshold, suggest: Math.min(chosen.threshold, defaultThresholds.suggest) });
-  const metrics = scopeMetrics(askAll(tuned, evaluated));
+  const evaluatedScores = askAll(tuned, evaluated);
+  const metrics = scopeMetrics(evaluatedScores);
   return {
     ...metrics,
     split,
     shots: options.shots ?? null,
+    seed: options.shots === undefined ? null : seed,
     articles: articles.length,
     questionsIndexed: articles.reduce((n, a) => n + a.questions.length, 0),
     threshold: chosen.threshold,
     chosenOn: { inScopeAccuracy: chosen.inScopeAccuracy, oosRecall: chosen.oosRecall },
     atOosRecall50,
+    atValThreshold50: decidedAt(evaluatedScores, atOosRecall50.threshold),
     indexMs,
     rssMB: process.memoryUsage().rss / 2 ** 20,
   };
+}
+
+/** In-scope accuracy and out-of-scope recall when every question whose confidence reaches `threshold` is answered with its best candidate. */
+export function decidedAt(scored: readonly ScoredQuestion[], threshold: number): { inScopeAccuracy: number; oosRecall: number } {
+  const inScope = scored.filter((q) => q.expected !== null);
+  const outOfScope = scored.filter((q) => q.expected === null);
+  const right = inScope.filter((q) => q.confidence >= threshold && q.ranked[0] === q.expected).length;
+  const rejected = outOfScope.filter((q) => q.confidence < threshold).length;
+  return { inScopeAccuracy: inScope.length === 0 ? 0 : right / inScope.length, oosRecall: outOfScope.length === 0 ? 0 : rejected / outOfScope.length };
 }
 
 function main(): void {
@@ -71,17 +91,21 @@ function main(): void {
       data: { type: 'string' },
       split: { type: 'string', default: 'val' },
       shots: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
-  if (!values.data) throw new Error('usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N]');
+  if (!values.data) throw new Error('usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]]');
   if (values.split !== 'val' && values.split !== 'test') throw new Error(`--split must be val or test, not "${values.split}"`);
   const shots = values.shots === undefined ? undefined : Number(values.shots);
   if (shots !== undefined && !(Number.isInteger(shots) && shots > 0)) throw new Error(`--shots must be a positive whole number, not "${values.shots}"`);
 
-  const result = runClincBench({ data: values.data, split: values.split, ...(shots === undefined ? {} : { shots }) });
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be a whole number, not "${values.seed}"`);
+
+  const result = runClincBench({ data: values.data, split: values.split, ...(shots === undefined ? {} : { shots }), ...(seed === undefined ? {} : { seed }) });
   console.log(
     `CLINC150-format file ${values.data}: ${result.articles} articles from ${result.questionsIndexed} training utterances` +
-      `${shots === undefined ? '' : ` (${shots} per intent)`}, index built in ${result.indexMs.toFixed(0)} ms; oos_train not used.`,
+      `${result.shots === null ? '' : ` (${result.shots} per intent drawn at random, seed ${result.seed})`}, index built in ${result.indexMs.toFixed(0)} ms; oos_train not used.`,
   );
   console.log(
     `Answer threshold ${result.threshold} chosen on val + oos_val (maximising in-scope accuracy + out-of-scope recall): ` +
@@ -93,16 +117,23 @@ function main(): void {
   );
   for (const line of METRIC_DEFINITIONS) console.log(line);
   console.log(`Split evaluated: ${result.split} + oos_${result.split}`);
+  console.log(
+    `At the threshold that rejected half of oos_val on val (${result.atOosRecall50.threshold}), ${result.split}: ` +
+      `in-scope accuracy ${(100 * result.atValThreshold50.inScopeAccuracy).toFixed(2)}%, out-of-scope recall ${(100 * result.atValThreshold50.oosRecall).toFixed(2)}%.`,
+  );
   console.table([...metricsTable(result), { metric: 'memory (RSS MB)', value: result.rssMB.toFixed(0) }]);
   const rounded = roundedMetrics(result);
   console.log(
     JSON.stringify({
       split: result.split,
       shots: result.shots,
+      seed: result.seed,
       articles: result.articles,
       questionsIndexed: result.questionsIndexed,
       threshold: result.threshold,
       valAccuracyAtOosRecall50: Number(result.atOosRecall50.inScopeAccuracy.toFixed(4)),
+      inScopeAccuracyAtValThreshold50: Number(result.atValThreshold50.inScopeAccuracy.toFixed(4)),
+      oosRecallAtValThreshold50: Number(result.atValThreshold50.oosRecall.toFixed(4)),
       inScopeAccuracy: rounded.inScopeAccuracy,
       oosRecall: rounded.oosRecall,
       oosPrecision: rounded.oosPrecision,

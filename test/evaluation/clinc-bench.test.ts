@@ -16,11 +16,26 @@ describe('CLINC150-format data', () => {
     expect(articles.map((a) => a.id)).toEqual(['translate', 'balance', 'weather']);
     expect(articles.every((a) => a.questions.length === 6 && a.body === '' && a.tags.length === 0)).toBe(true);
     expect(articles.flatMap((a) => a.questions)).not.toContain('this must never be read');
-    expect(clincArticles(data.train, 2).map((a) => a.questions)).toEqual([
-      ['how do you say hello in french', 'translate good morning into spanish'],
-      ['what is my bank balance', 'how much money is in my checking account'],
-      ['what is the weather today', 'will it rain tomorrow'],
-    ]);
+  });
+
+  it('draws --shots utterances per intent at random, the same for the same seed', () => {
+    const data = readClinc(tiny);
+    const all = new Map(clincArticles(data.train).map((a) => [a.id, a.questions]));
+    const draws = [1, 2, 3, 4, 5].map((seed) => clincArticles(data.train, 2, seed));
+    for (const articles of draws) {
+      for (const article of articles) {
+        expect(article.questions).toHaveLength(2);
+        expect(new Set(article.questions).size).toBe(2);
+        for (const q of article.questions) expect(all.get(article.id)).toContain(q);
+        expect(article.title).toBe(article.questions[0]);
+      }
+    }
+    expect(clincArticles(data.train, 2, 3)).toEqual(draws[2]);
+    expect(clincArticles(data.train, 2)).toEqual(draws[0]); // seed 1 by default
+    // Not the first two in file order every time, and not one draw for every seed.
+    const firstTwo = [...all.values()].map((q) => q.slice(0, 2));
+    expect(draws.some((articles) => JSON.stringify(articles.map((a) => a.questions)) !== JSON.stringify(firstTwo))).toBe(true);
+    expect(new Set(draws.map((articles) => JSON.stringify(articles.map((a) => a.questions)))).size).toBeGreaterThan(1);
   });
 
   it('labels a split: in-scope rows expect their article, out-of-scope rows expect no answer', () => {
@@ -35,7 +50,9 @@ describe('CLINC150-format data', () => {
 describe('bench:clinc', () => {
   it('chooses the threshold on val and evaluates val with the bot engine', () => {
     const result = runClincBench({ data: tiny });
-    expect(result).toMatchObject({ split: 'val', shots: null, articles: 3, questionsIndexed: 18, inScope: 6, outOfScope: 2 });
+    expect(result).toMatchObject({ split: 'val', shots: null, seed: null, articles: 3, questionsIndexed: 18, inScope: 6, outOfScope: 2 });
+    // Evaluating val itself, the split's figures at the val threshold are the trade-off's.
+    expect(result.atValThreshold50).toEqual({ inScopeAccuracy: result.atOosRecall50.inScopeAccuracy, oosRecall: result.atOosRecall50.oosRecall });
     expect(result.inScopeAccuracy).toBeGreaterThanOrEqual(5 / 6);
     expect(result.oosRecall).toBe(1);
     expect(result.threshold).toBeGreaterThan(0);
@@ -43,7 +60,8 @@ describe('bench:clinc', () => {
 
   it('evaluates the test split of a file that has one, with --shots', () => {
     const result = runClincBench({ data: withTest, split: 'test', shots: 3 });
-    expect(result).toMatchObject({ split: 'test', shots: 3, articles: 3, questionsIndexed: 9, inScope: 4, outOfScope: 2 });
+    expect(result).toMatchObject({ split: 'test', shots: 3, seed: 1, articles: 3, questionsIndexed: 9, inScope: 4, outOfScope: 2 });
+    expect(result.atValThreshold50.oosRecall).toBeGreaterThanOrEqual(0);
     expect(result.top1).toBeGreaterThanOrEqual(0.75);
   });
 
@@ -54,14 +72,15 @@ describe('bench:clinc', () => {
   it('runs from the command line and ends with one JSON line', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/clinc-bench.ts', '--data', withTest, '--split', 'test', '--shots', '4'],
+      ['--import', 'tsx', 'src/bench/clinc-bench.ts', '--data', withTest, '--split', 'test', '--shots', '4', '--seed', '7'],
       { cwd: root },
     );
     expect(stdout).toContain('Larson et al. 2019');
     const last = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(Object.keys(last)).toEqual(
-      expect.arrayContaining(['inScopeAccuracy', 'oosRecall', 'oosPrecision', 'medianMs', 'p99Ms', 'indexMs', 'rssMB']),
+      expect.arrayContaining(['inScopeAccuracy', 'oosRecall', 'oosPrecision', 'inScopeAccuracyAtValThreshold50', 'oosRecallAtValThreshold50', 'medianMs', 'p99Ms', 'indexMs', 'rssMB']),
     );
-    expect(last).toMatchObject({ split: 'test', shots: 4, articles: 3, questionsIndexed: 12 });
+    expect(stdout).toMatch(/At the threshold that rejected half of oos_val on val \([\d.]+\), test: in-scope accuracy [\d.]+%, out-of-scope recall [\d.]+%/);
+    expect(last).toMatchObject({ split: 'test', shots: 4, seed: 7, articles: 3, questionsIndexed: 12 });
   });
 });
