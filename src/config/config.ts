@@ -4,6 +4,7 @@ import { tiers } from '../core/tickets/ticket.js';
 import type { RoutingRules } from '../core/tickets/routing-rules.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
 import { readRoutingFile } from './routing-file.js';
+import { encoderChoices, type EncoderChoice } from '../encoders/encoder-registry.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
@@ -64,6 +65,9 @@ const envSchema = z
     // The same range the report's --window and ?window= accept.
     DEFLECTION_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(7),
     KB_WATCH: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).default('1'),
+    // Off unless chosen while the conversation still asks the engine synchronously (AnswerEngine.ask,
+    // not answer): an encoder would cost start-up time and memory without changing an answer.
+    ENCODER: z.enum(encoderChoices, { message: `expected one of ${encoderChoices.join(', ')} (none: answer from the articles' words alone)` }).default('none'),
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
     SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
@@ -190,6 +194,10 @@ export interface Config {
   deflectionWindowDays: number;
   /** Reload the knowledge base when its files change. */
   kbWatch: boolean;
+  /** The sentence encoder that helps the engine understand questions worded unlike the articles; none: lexical only. */
+  encoder: EncoderChoice;
+  /** Where the articles' sentence embeddings are cached between starts. */
+  encoderCacheDir: string;
   /** Where editors hear about broken edits and content gaps. */
   editors: { slack: string | undefined; teams: string | undefined };
   /** A guided script silent for longer than this ends politely. */
@@ -270,6 +278,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportsToken: e.REPORTS_TOKEN,
     deflectionWindowDays: e.DEFLECTION_WINDOW_DAYS,
     kbWatch: isOn(e.KB_WATCH),
+    encoder: e.ENCODER,
+    encoderCacheDir: `${e.DATA_DIR.replace(/\/+$/, '')}/encoder-cache`,
     editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,
     slaSweepSeconds: e.SLA_SWEEP_SECONDS,

@@ -136,4 +136,11 @@ describe('configuration', () => {
     expect(problemsOf({ MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TYPE: 'SingleTenant' })[0]).toMatch(/MICROSOFT_APP_TENANT_ID: needed/);
     expect(problemsOf({ TEAMS_TRIAGE_L2: 'General' })[0]).toMatch(/TEAMS_TRIAGE_L2: expected a Teams channel id/);
   });
+
+  it('reads ENCODER: the sentence encoder by name, none for the lexical engine, anything else refused naming the choices', () => {
+    expect(loadConfig({})).toMatchObject({ encoder: 'none', encoderCacheDir: './data/encoder-cache' });
+    expect(loadConfig({ ENCODER: 'use-lite', DATA_DIR: '/var/lib/helpdesk/' })).toMatchObject({ encoder: 'use-lite', encoderCacheDir: '/var/lib/helpdesk/encoder-cache' });
+    expect(loadConfig({ ENCODER: 'none' }).encoder).toBe('none');
+    expect(problemsOf({ ENCODER: 'bert' })).toEqual([expect.stringMatching(/^ENCODER: expected one of none, use-lite \(none: .*\) \(got "bert"\)$/)]);
+  });
 });
