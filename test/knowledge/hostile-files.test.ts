@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { parseArticle } from '../../src/core/knowledge/parse-article.js';
 import { parseKbYaml } from '../../src/core/knowledge/parse-kb-yaml.js';
 import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
 import { watchKnowledge } from '../../src/knowledge-watch.js';
@@ -43,8 +44,8 @@ describe('a hostile article is reported and skipped, the rest loads', () => {
 
   it('front matter nested too deep for the YAML parser to survive', async () => {
     // 10,000 levels in 20 KB: composing that reaches the stack limit, where V8 may abort the process.
-    writeFileSync(path.join(kb, 'network/deep.md'), article(`${frontMatter}\nx: ${'['.repeat(10_000)}${']'.repeat(10_000)}`));
-    await expectReportedAndSkipped('network/deep.md:9: front matter:', /nested more than 64 levels/);
+    writeFileSync(path.join(kb, 'network/deep.md'), article(`${frontMatter}\nx:\n  ${'- '.repeat(10_000)}x`));
+    await expectReportedAndSkipped('network/deep.md:10: front matter:', /nested more than 64 levels/);
   });
 
   it('a folder named like an article', async () => {
@@ -90,9 +91,30 @@ describe('parseKbYaml, attacked', () => {
     expect(problem(text)).toMatch(expected);
   });
 
+  it('reports a repeated key at its line, also when the same key repeats 10,000 times (once quadratic), 20 lines at most', () => {
+    expect(problem('a: 1\nb: 2\na: 3\n')).toBe('3: invalid YAML: Map keys must be unique');
+    const result = parseKbYaml(Array(10_000).fill('a: 1').join('\n'));
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([...Array(20).fill('invalid YAML: Map keys must be unique'), 'and 9979 more problem(s) in this file']);
+  });
+
   it('keeps ordinary aliases and merge keys (as a plain "<<" key: the core schema does not merge)', () => {
     const result = parseKbYaml('base: &b { x: 1 }\nc:\n  <<: *b\n  y: 2\nd: [*b, *b]\n');
     expect(result.ok && result.data).toEqual({ base: { x: 1 }, c: { '<<': { x: 1 }, y: 2 }, d: [{ x: 1 }, { x: 1 }] });
+  });
+});
+
+describe('parseArticle, attacked', () => {
+  it('refuses front matter over 64 KiB before parsing it', () => {
+    const result = parseArticle(article(`${frontMatter}\ntags2: [${Array(30_000).fill('x').join(', ')}]`), 'big.md');
+    expect(result.ok ? [] : result.problems).toEqual([{ file: 'big.md', field: 'front matter', message: 'is larger than 64 KiB', line: 1 }]);
+  });
+
+  it('reports 20 of 5,000 empty questions and how many more', () => {
+    const result = parseArticle(article(frontMatter.replace('questions: [a question]', `questions: [${Array(5_000).fill('""').join(', ')}]`)), 'empty.md');
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toHaveLength(21);
+    expect(problems[0]).toMatchObject({ field: 'questions.0', line: 4 });
+    expect(problems[20]).toEqual({ file: 'empty.md', field: 'front matter', message: 'and 4980 more problem(s) in this file' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseScript } from '../../src/core/scripts/load-scripts.js';
 import { aliasBomb, canMakeFifo, expectSoundFilesServed, kbLint, loadLibrary, mkfifo, problemsOf, soundKb } from '../knowledge/hostile-kb.js';
 
 let kb: string;
@@ -40,6 +41,12 @@ describe('a hostile script is reported and skipped, the rest loads', () => {
   it('a script nested deeper than the parser can take', async () => {
     writeFileSync(path.join(scripts(), 'deep.yaml'), `id: deep\nsteps:\n  a:\n    ${'- '.repeat(10_000)}x\n`);
     await expectReportedAndSkipped(/^scripts\/deep\.yaml:4: yaml: nested more than 64 levels deep/);
+  });
+
+  it('a script with more steps than its checks can walk in good time', () => {
+    const steps = Array.from({ length: 201 }, (_, i) => `  s${i}: { kind: message, text: Step, next: s${i + 1} }`).join('\n');
+    const result = parseScript(`id: long\ntitle: A long script\ncategory: general\nstart: s0\nsteps:\n${steps}\n`, 'scripts/long.yaml');
+    expect(result.ok ? [] : result.problems).toEqual([{ file: 'scripts/long.yaml', field: 'steps', message: 'more than 200 steps: split the script into shorter ones', severity: 'error', line: 5 }]);
   });
 
   it('a folder named like a script', async () => {

@@ -1,5 +1,5 @@
 import { articleFrontMatterSchema, type Article, type ArticleProblem } from './article.js';
-import { parseKbYaml } from './parse-kb-yaml.js';
+import { firstProblems, parseKbYaml } from './parse-kb-yaml.js';
 
 export type ParseArticleResult =
   | { ok: true; article: Article }
@@ -8,6 +8,11 @@ export type ParseArticleResult =
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 /** Larger files are refused unread (knowledge-base.ts) or unparsed (here). */
 export const MAX_ARTICLE_BYTES = 512 * 1024;
+/**
+ * The `yaml` package reads about 250 KB a second, on the event loop the bot answers from; real
+ * front matter is under 1 KB, a long list of phrasings a few KB.
+ */
+export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
 
 /**
  * Parses one markdown article. The front matter is read by parseKbYaml: plain data only, so a
@@ -27,6 +32,9 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
     return problem('front matter', 'the file must start with YAML front matter between two "---" lines', 1);
   }
   const yamlText = match[1] ?? '';
+  if (Buffer.byteLength(yamlText) > MAX_FRONT_MATTER_BYTES) {
+    return problem('front matter', `is larger than ${MAX_FRONT_MATTER_BYTES / 1024} KiB`, 1);
+  }
   const yaml = parseKbYaml(yamlText);
   if (!yaml.ok) {
     return {
@@ -38,18 +46,23 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
   const data = yaml.data;
   const parsed = articleFrontMatterSchema.safeParse(data ?? {});
   if (!parsed.success) {
+    const keyLines = topLevelKeyLines(yamlText);
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const field = issue.path.length > 0 ? issue.path.join('.') : 'front matter';
-        const message =
-          issue.code === 'unrecognized_keys'
-            ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-            : issue.message;
-        const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0];
-        const line = typeof key === 'string' ? lineOfKey(yamlText, key) : undefined;
-        return { file, field: issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? field) : field, message, ...(line ? { line } : {}) };
-      }),
+      problems: firstProblems(
+        parsed.error.issues,
+        (issue): ArticleProblem => {
+          const field = issue.path.length > 0 ? issue.path.join('.') : 'front matter';
+          const message =
+            issue.code === 'unrecognized_keys'
+              ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+              : issue.message;
+          const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0];
+          const line = typeof key === 'string' ? keyLines.get(key) : undefined;
+          return { file, field: issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? field) : field, message, ...(line ? { line } : {}) };
+        },
+        (message) => ({ file, field: 'front matter', message }),
+      ),
     };
   }
   const fm = parsed.data;
@@ -96,7 +109,13 @@ export function answerSection(body: string): string {
     .trim();
 }
 
-function lineOfKey(yamlText: string, key: string): number | undefined {
-  const index = yamlText.split(/\r?\n/).findIndex((line) => line.startsWith(`${key}:`));
-  return index >= 0 ? index + 2 : undefined;
+/** Line of each top-level "key:" in the front matter, read once (a line per problem was quadratic). */
+function topLevelKeyLines(yamlText: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  yamlText.split(/\r?\n/).forEach((line, index) => {
+    const key = /^([^\s:#][^:]*):/.exec(line)?.[1];
+    // +2: the opening "---" line precedes the YAML, and lines count from 1.
+    if (key !== undefined && !lines.has(key)) lines.set(key, index + 2);
+  });
+  return lines;
 }

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isPair, LineCounter, parseDocument, Parser, type CST, type Document } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, Parser, type CST, type Document } from 'yaml';
 
 /**
  * Deeper YAML is refused before the `yaml` package sees it: its composer and toJS recurse, and
@@ -15,6 +15,18 @@ export const MAX_ALIAS_COUNT = 100;
  * zod to copy. Hand-written front matter and scripts reuse a few small blocks at most.
  */
 export const MAX_ALIAS_EXPANSION = 10_000;
+/**
+ * Problems reported per file, the rest summed up in one line: a file of 20,000 mistakes would
+ * otherwise cost seconds of line look-ups and post 20,000 lines to the editors.
+ */
+export const MAX_PROBLEMS_PER_FILE = 20;
+
+/** The first MAX_PROBLEMS_PER_FILE `items` as problems, and one more saying how many were left out. */
+export function firstProblems<T, P>(items: readonly T[], problem: (item: T) => P, more: (message: string) => P): P[] {
+  const shown = items.slice(0, MAX_PROBLEMS_PER_FILE).map(problem);
+  const left = items.length - shown.length;
+  return left > 0 ? [...shown, more(`and ${left} more problem(s) in this file`)] : shown;
+}
 
 /** Something wrong with a YAML text, at a 1-based line of that text. */
 export interface KbYamlProblem {
@@ -35,15 +47,20 @@ export function parseKbYaml(text: string, lines: LineCounter = new LineCounter()
   if (deep) return { ok: false, problems: [deep] };
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: true, lineCounter: lines });
+    // uniqueKeys off: the package compares each key with every earlier one (50,000 keys took
+    // minutes); duplicateKeys below does it with a set.
+    doc = parseDocument(text, { schema: 'core', uniqueKeys: false, prettyErrors: true, lineCounter: lines });
   } catch (error) {
     return { ok: false, problems: [{ message: `invalid YAML: ${firstLine(error)}`, line: 1 }] };
   }
-  const yamlProblems = [...doc.errors, ...doc.warnings];
-  if (yamlProblems.length > 0) {
-    return { ok: false, problems: yamlProblems.map((e) => ({ message: `invalid YAML: ${firstLine(e)}`, line: e.linePos?.[0]?.line ?? 1 })) };
-  }
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
+  const yamlProblems = [
+    ...[...doc.errors, ...doc.warnings].map((e) => ({ message: `invalid YAML: ${firstLine(e)}`, line: e.linePos?.[0]?.line ?? 1 })),
+    ...duplicateKeys(doc).map((offset) => ({ message: 'invalid YAML: Map keys must be unique', line: lineAt(offset) })),
+  ];
+  if (yamlProblems.length > 0) {
+    return { ok: false, problems: firstProblems(yamlProblems, (p) => p, (message) => ({ message, line: yamlProblems[MAX_PROBLEMS_PER_FILE]?.line ?? 1 })) };
+  }
   const aliases = checkAliases(doc);
   if (aliases) return { ok: false, problems: [{ message: aliases.message, line: lineAt(aliases.offset) }] };
   try {
@@ -117,6 +134,29 @@ function checkAliases(doc: Document.Parsed): { message: string; offset: number |
     return own;
   };
   size(doc.contents);
+  return found;
+}
+
+/** Offsets of keys that repeat an earlier scalar key of the same map (collection keys are never equal, as in the package). */
+function duplicateKeys(doc: Document.Parsed): Array<number | undefined> {
+  const found: Array<number | undefined> = [];
+  const walk = (node: unknown): void => {
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+      return;
+    }
+    if (!isCollection(node)) return;
+    const seen = new Set<unknown>();
+    for (const item of node.items) {
+      if (isMap(node) && isPair(item) && isScalar(item.key)) {
+        if (seen.has(item.key.value)) found.push(item.key.range?.[0]);
+        seen.add(item.key.value);
+      }
+      walk(item);
+    }
+  };
+  walk(doc.contents);
   return found;
 }
 

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, type Document } from 'yaml';
-import { parseKbYaml } from '../knowledge/parse-kb-yaml.js';
+import { firstProblems, parseKbYaml } from '../knowledge/parse-kb-yaml.js';
 import { readKbFile } from '../knowledge/read-kb-file.js';
 import { lintScript, type ScriptProblem } from './lint-script.js';
 import { scriptSchema, type Script } from './script.js';
@@ -14,6 +14,11 @@ export interface ScriptLibrary {
 
 /** Larger files are refused unread (loadScripts) or unparsed (parseScript). */
 export const MAX_SCRIPT_BYTES = 256 * 1024;
+/**
+ * lintScript's path checks grow with the square of the steps, on the event loop the bot answers
+ * from: 5,000 steps took 30 s. The longest shipped script has 16.
+ */
+export const MAX_SCRIPT_STEPS = 200;
 
 /** Parses one YAML script; problems carry file:line where the YAML says where. */
 export function parseScript(source: string, file: string): { ok: true; script: Script; lineOf: (step: string) => number | undefined } | { ok: false; problems: ScriptProblem[] } {
@@ -30,17 +35,25 @@ export function parseScript(source: string, file: string): { ok: true; script: S
     const offset = node?.range?.[0];
     return offset === undefined ? undefined : lines.linePos(offset).line;
   };
+  const steps = (yaml.data as { steps?: unknown } | null)?.steps;
+  if (steps && typeof steps === 'object' && Object.keys(steps).length > MAX_SCRIPT_STEPS) {
+    return fail('steps', `more than ${MAX_SCRIPT_STEPS} steps: split the script into shorter ones`, keyLine(doc, lines, ['steps']));
+  }
   const parsed = scriptSchema.safeParse(yaml.data);
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const keys = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
-        const field = keys.length ? keys.join('.') : 'script';
-        const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-        const line = lineAt(keys) ?? lineAt(keys.slice(0, -1)) ?? keyLine(doc, lines, keys);
-        return { file, field, message, severity: 'error' as const, ...(line ? { line } : {}) };
-      }),
+      problems: firstProblems(
+        parsed.error.issues,
+        (issue): ScriptProblem => {
+          const keys = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
+          const field = keys.length ? keys.join('.') : 'script';
+          const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+          const line = lineAt(keys) ?? lineAt(keys.slice(0, -1)) ?? keyLine(doc, lines, keys);
+          return { file, field, message, severity: 'error', ...(line ? { line } : {}) };
+        },
+        (message) => ({ file, field: 'script', message, severity: 'error' }),
+      ),
     };
   }
   return { ok: true, script: { ...parsed.data, path: file }, lineOf: (step) => keyLine(doc, lines, ['steps', step]) };
