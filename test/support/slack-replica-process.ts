@@ -15,9 +15,9 @@ import { FakeSlackApi, slackBotEnv, type ApiCall } from './slack.js';
 /** Messages from the replica process. */
 export type ReplicaMessage = { port: number } | { call: ApiCall } | { error: string };
 
-/** The variables of a replica like startSlackHarness's, on the given database. */
-export function replicaEnv(databaseUrl: string): Record<string, string> {
-  return { DATABASE_URL: databaseUrl, KB_WATCH: '0', LOG_LEVEL: 'silent', ...slackBotEnv() };
+/** The variables of a replica like startSlackHarness's, on the given database (a URL, or the variables that name it). */
+export function replicaEnv(database: string | Record<string, string>): Record<string, string> {
+  return { ...(typeof database === 'string' ? { DATABASE_URL: database } : database), KB_WATCH: '0', LOG_LEVEL: 'silent', ...slackBotEnv() };
 }
 
 /** A replica process: its URL, the Slack calls it has made so far, and the process to kill. */
@@ -29,10 +29,10 @@ export interface ReplicaProcess {
   exited: Promise<void>;
 }
 
-export async function startSlackReplicaProcess(databaseUrl: string, firstTs: number): Promise<ReplicaProcess> {
+export async function startSlackReplicaProcess(database: string | Record<string, string>, firstTs: number): Promise<ReplicaProcess> {
   const child = fork(import.meta.filename, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...replicaEnv(databaseUrl), REPLICA_FIRST_TS: String(firstTs) },
+    env: { ...process.env, ...replicaEnv(database), REPLICA_FIRST_TS: String(firstTs) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const calls: ApiCall[] = [];
@@ -57,7 +57,12 @@ async function main(): Promise<void> {
     for (const call of calls) process.send?.({ call } satisfies ReplicaMessage);
     return record(...calls);
   };
-  const bot = await startBot(loadConfig(process.env), silentLogger, { host: '127.0.0.1', slackRetry: { retries: 1, minTimeout: 50, maxTimeout: 100 } });
+  const bot = await startBot(loadConfig(process.env), silentLogger, {
+    host: '127.0.0.1',
+    slackRetry: { retries: 1, minTimeout: 50, maxTimeout: 100 },
+    // A short lease: what this replica holds when it is killed is taken over within seconds.
+    queue: { leaseMs: 3_000, pollMs: 100, backoffMs: 50, maxBackoffMs: 400 },
+  });
   process.send?.({ port: bot.port } satisfies ReplicaMessage);
 }
 

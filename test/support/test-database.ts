@@ -89,3 +89,11 @@ declare module 'vitest' {
     postgresRunId: string;
   }
 }
+
+/**
+ * The variables that put any app, in this process or a child, on the same database as the data
+ * folder: the folder (whose SQLite file it is) and, on PostgreSQL, the folder's schema.
+ */
+export function sharedDatabaseEnv(dataDir: string): Record<string, string> {
+  return { DATA_DIR: dataDir, ...databaseEnvFor(dataDir) };
+}
