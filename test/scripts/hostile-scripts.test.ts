@@ -59,14 +59,19 @@ describe('a hostile script is reported and skipped, the rest loads', () => {
     await expectReportedAndSkipped(/^scripts\/pipe\.yaml: file: is a FIFO/);
   });
 
-  it('a symlink to a script inside the knowledge base is followed; one leading outside is refused', async () => {
+  it('a symlink to a script inside the knowledge base is followed; one leading outside, nowhere or to itself is refused', async () => {
     writeFileSync(path.join(kb, '../outside.yaml'), 'id: outside\n');
     symlinkSync(path.join(kb, 'scripts/vpn-help.yaml'), path.join(scripts(), 'again.yaml'));
     symlinkSync(path.join(kb, '../outside.yaml'), path.join(scripts(), 'outside.yaml'));
+    symlinkSync('nowhere.yaml', path.join(scripts(), 'dangling.yaml'));
+    symlinkSync('self.yaml', path.join(scripts(), 'self.yaml'));
     const problems = problemsOf(await loadLibrary(kb));
     // Followed: the link and its target are the same script, so the second in path order is a duplicate.
+    // No message carries the server's absolute paths: editors read them.
     expect(problems).toEqual([
+      'scripts/dangling.yaml: file: cannot read: not found (removed while loading, or a symlink to nothing)',
       'scripts/outside.yaml: file: is a symlink to a file outside the knowledge base',
+      'scripts/self.yaml: file: cannot read: a symlink loop',
       'scripts/vpn-help.yaml: id: id "vpn-help" is already used by scripts/again.yaml',
     ]);
   });

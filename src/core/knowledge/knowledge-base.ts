@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Article, ArticleProblem } from './article.js';
 import { MAX_ARTICLE_BYTES, parseArticle } from './parse-article.js';
-import { readKbFile } from './read-kb-file.js';
+import { fileErrorText, readKbFile } from './read-kb-file.js';
 
 /** The articles that loaded, and what was wrong with the ones that did not. */
 export interface KnowledgeBase {
@@ -69,7 +69,7 @@ async function listMarkdown(dir: string, isRoot: boolean, skip: (file: string, m
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     if (isRoot) throw error;
-    skip(dir, `folder cannot be read, its articles are skipped: ${(error as Error).message}`);
+    skip(dir, `folder cannot be read, its articles are skipped: ${fileErrorText(error)}`);
     return [];
   }
   const nested = await Promise.all(

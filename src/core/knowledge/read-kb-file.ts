@@ -34,7 +34,7 @@ export async function readKbFile(file: string, root: string, maxBytes: number): 
       follow = true;
     }
   } catch (error) {
-    return refuse(`cannot read: ${errorText(error)}`);
+    return refuse(`cannot read: ${fileErrorText(error)}`);
   }
   const kind = notARegularFile(entry);
   if (kind) return refuse(kind);
@@ -45,7 +45,7 @@ export async function readKbFile(file: string, root: string, maxBytes: number): 
     handle = await open(file, OPEN_FLAGS | (follow ? 0 : NO_FOLLOW));
   } catch (error) {
     // ELOOP: it was a plain file when listed and is a symlink now; the next reload looks again.
-    return refuse((error as NodeJS.ErrnoException).code === 'ELOOP' ? 'changed while being read (now a symlink)' : `cannot read: ${errorText(error)}`);
+    return refuse((error as NodeJS.ErrnoException).code === 'ELOOP' ? 'changed while being read (now a symlink)' : `cannot read: ${fileErrorText(error)}`);
   }
   try {
     const opened = await handle.stat();
@@ -65,7 +65,7 @@ export async function readKbFile(file: string, root: string, maxBytes: number): 
     }
     return { ok: true, text: Buffer.concat(chunks, length).toString('utf8') };
   } catch (error) {
-    return refuse(`cannot read: ${errorText(error)}`);
+    return refuse(`cannot read: ${fileErrorText(error)}`);
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -89,6 +89,11 @@ function refuse(message: string): KbFileRead {
   return { ok: false, message };
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Why a file could not be read, without the server's absolute path (editors read these). */
+export function fileErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'not found (removed while loading, or a symlink to nothing)';
+  if (code === 'ELOOP') return 'a symlink loop';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? (error instanceof Error ? error.message : String(error));
 }

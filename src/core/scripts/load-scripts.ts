@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, type Document } from 'yaml';
 import { firstProblems, parseKbYaml } from '../knowledge/parse-kb-yaml.js';
-import { readKbFile } from '../knowledge/read-kb-file.js';
+import { fileErrorText, readKbFile } from '../knowledge/read-kb-file.js';
 import { lintScript, type ScriptProblem } from './lint-script.js';
 import { scriptSchema, type Script } from './script.js';
 
@@ -82,7 +82,7 @@ export async function loadScripts(dir: string, articleIds: ReadonlySet<string>, 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { scripts: [], problems: [] };
     // A file named "scripts", or a folder the bot may not read: the articles still load.
-    return { scripts: [], problems: [{ file: relative(''), field: 'file', message: `scripts folder cannot be read, no scripts loaded: ${(error as Error).message}`, severity: 'error' }] };
+    return { scripts: [], problems: [{ file: relative(''), field: 'file', message: `scripts folder cannot be read, no scripts loaded: ${fileErrorText(error)}`, severity: 'error' }] };
   }
   const scripts: Script[] = [];
   const problems: ScriptProblem[] = [];
