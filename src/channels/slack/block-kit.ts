@@ -50,13 +50,22 @@ function context(mrkdwn: string): Block {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn, SECTION_MAX) }] };
 }
 
+/**
+ * The fallback text Slack shows in notifications and where blocks cannot be shown. It is parsed
+ * as mrkdwn like the blocks, so it is escaped like them: a broadcast or a disguised link there
+ * notifies or leads people just the same.
+ */
+function fallback(mrkdwn: string): string {
+  return clip(mrkdwn, 300);
+}
+
 /** One core reply as a Slack message. */
 export function renderReply(reply: Reply): SlackMessage {
   const text = clip(markdownToMrkdwn(reply.markdown), SECTION_MAX);
   switch (reply.kind) {
     case 'answer':
       return {
-        text: clip(reply.markdown, 300),
+        text: fallback(text),
         blocks: [
           section(text),
           context(`Source: <${reply.article.url}|${escapeMrkdwn(reply.article.title).replace(/\|/g, '/')}>`),
@@ -64,11 +73,11 @@ export function renderReply(reply: Reply): SlackMessage {
         ],
       };
     case 'suggestions':
-      return { text: clip(reply.markdown, 300), blocks: [section(text), ...actionsBlock(reply.choices)] };
+      return { text: fallback(text), blocks: [section(text), ...actionsBlock(reply.choices)] };
     case 'ticket': {
       const t = reply.ticket;
       return {
-        text: clip(reply.markdown, 300),
+        text: fallback(text),
         blocks: [
           section(text),
           context(
@@ -81,7 +90,7 @@ export function renderReply(reply: Reply): SlackMessage {
       };
     }
     default:
-      return { text: clip(reply.markdown, 300), blocks: [section(text), ...actionsBlock(reply.choices ?? [])] };
+      return { text: fallback(text), blocks: [section(text), ...actionsBlock(reply.choices ?? [])] };
   }
 }
 
@@ -132,12 +141,12 @@ export function triageCardMessage(card: TriageCard): SlackMessage {
   if (card.satisfaction) blocks.push(context(`Requester's rating: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`));
   blocks.push(...actionsBlock(card.choices, `ticket:${card.key}`));
   blocks.push(context('Reply in this thread to write to the requester; start a reply with *(internal)* to keep it among engineers.'));
-  return { text: `${card.key} (${card.priority}, ${card.status}): ${clip(card.subject, 150)}`, blocks };
+  return { text: fallback(`${card.key} (${card.priority}, ${card.status}): ${escapeMrkdwn(clip(card.subject, 150))}`), blocks };
 }
 
 /** A status line in the requester's thread, with rating buttons on resolve. */
 export function requesterUpdateMessage(text: string, choices: TicketChoice[]): SlackMessage {
-  return { text: clip(text, 300), blocks: [section(text), ...actionsBlock(choices)] };
+  return { text: fallback(text), blocks: [section(text), ...actionsBlock(choices)] };
 }
 
 function ticketLine(ticket: Ticket): string {

@@ -1,9 +1,17 @@
+import { cutText } from '../../core/conversation/user-text.js';
+
 /**
  * Slack's mrkdwn treats <...> as links, mentions (<@U1>) and broadcasts (<!channel>): escaping
- * &, < and > is what Slack documents for untrusted text, and it also defuses fake links.
+ * &, < and > is what Slack documents for untrusted text, and it also defuses fake links. A bare
+ * @channel, @here or @everyone also broadcasts where Slack parses text automatically (mrkdwn
+ * blocks are "verbatim: false" by default): a word joiner after the @ keeps it as it looks.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@(channel|here|everyone)\b/gi, '@\u2060$1');
 }
 
 /** User text shown inside bold or italics: also keep it from closing our own formatting. */
@@ -23,10 +31,16 @@ export function markdownToMrkdwn(markdown: string): string {
     .replace(/^(\s*)[-*]\s+/gm, '$1• ');
 }
 
-/** Cuts text to a Slack limit, on a word boundary when there is one near. */
+/**
+ * Cuts text to a Slack limit, on a word boundary when there is one near, never inside a
+ * character (see cutText), an entity such as &amp; or one of Slack's <…> links, mentions and
+ * dates: half of one shows as garbage, or swallows what follows.
+ */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  const cut = cutText(text, max - 1)
+    .replace(/&[a-z]{0,5}$/, '')
+    .replace(/<(?:[@#!]|https?:|mailto:)[^<>]{0,500}$/, '');
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.8 ? cut.slice(0, space) : cut}…`;
 }

@@ -1,9 +1,11 @@
+import { cleanUserText } from '../../core/conversation/user-text.js';
+
 /**
  * Slack sends message text in its own markup: &amp;-escaped, mentions as <@U123>, links as
  * <url|label>. The core wants what the person typed.
  */
 export function slackTextToPlain(text: string, botUserId?: string): string {
-  return text
+  const plain = text
     .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, (_m, id: string, label?: string) => (id === botUserId ? '' : label ? `@${label.slice(1)}` : `@${id}`))
     .replace(/<!(channel|here|everyone)[^>]*>/g, '@$1')
     .replace(/<#C[A-Z0-9]+\|([^>]*)>/g, '#$1')
@@ -15,4 +17,5 @@ export function slackTextToPlain(text: string, botUserId?: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+  return cleanUserText(plain).trim();
 }

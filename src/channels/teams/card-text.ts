@@ -1,3 +1,5 @@
+import { cleanUserText, cutText } from '../../core/conversation/user-text.js';
+
 /**
  * Adaptive Card TextBlocks render a markdown subset: user text is escaped so it cannot make
  * links or formatting of its own. (Mentions need entities in Teams, so text cannot forge one.)
@@ -8,7 +10,7 @@ export function escapeCardText(text: string): string {
 
 /** What Teams sends as message text: HTML-ish, with <at>Bot</at> for mentions. */
 export function teamsTextToPlain(text: string | undefined, botName?: string): string {
-  return (text ?? '')
+  const plain = (text ?? '')
     .replace(/<at>([^<]*)<\/at>/gi, (_m, name: string) => (botName && name.trim() === botName ? '' : `@${name}`))
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<[^>]+>/g, '')
@@ -20,9 +22,10 @@ export function teamsTextToPlain(text: string | undefined, botName?: string): st
     .replace(/&amp;/g, '&')
     .replace(/[ \t]+/g, ' ')
     .trim();
+  return cleanUserText(plain).trim();
 }
 
-/** Cuts text for a card field. */
+/** Cuts text for a card field, between characters (see cutText). */
 export function clipText(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${cutText(text, max - 1)}…`;
 }

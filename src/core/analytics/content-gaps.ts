@@ -16,6 +16,7 @@
  * term: 10k questions take under a second.
  */
 import { TextAnalyzer } from '../answering/text-analyzer.js';
+import { cutText } from '../conversation/user-text.js';
 
 /** Why a question counts as a gap. */
 export type GapReason = 'no_answer' | 'not_helpful' | 'suggestion_not_picked';
@@ -507,7 +508,7 @@ export function formatGapReport(report: GapReport, options: FormatOptions = {}):
 /** User text made safe for chat markdown: one line, no formatting characters, clipped, quoted. */
 function quote(text: string, maxChars: number): string {
   let safe = oneLine(text.replace(/[*`~_|<>]/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')'));
-  if (safe.length > maxChars) safe = `${safe.slice(0, maxChars - 1).trimEnd()}…`;
+  if (safe.length > maxChars) safe = `${cutText(safe, maxChars - 1).trimEnd()}…`;
   return `"${safe}"`;
 }
 

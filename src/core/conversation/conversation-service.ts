@@ -11,6 +11,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import type { Priority, Ticket, Tier } from '../tickets/ticket.js';
 import type { ConversationState, ConversationStore, StoredMessage } from './conversation-store.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { cleanTurn, cutText } from './user-text.js';
 import { actions, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
 
 export interface ConversationOptions {
@@ -60,7 +61,7 @@ export class ConversationService {
   handle(turn: Turn, options: { retryable?: boolean } = {}): Promise<Reply[]> {
     return this.queue.run(turn.conversationKey, async () => {
       try {
-        return await this.handleInOrder(turn);
+        return await this.handleInOrder(cleanTurn(turn));
       } catch (error) {
         if (isCoreError(error)) return [{ kind: 'text', markdown: error.message }];
         if (options.retryable) throw error;
@@ -86,7 +87,7 @@ export class ConversationService {
     const state: ConversationState = stored ?? { ownerId: turn.user.id };
     const transcript: StoredMessage[] = [];
     const now = new Date();
-    if (turn.text !== undefined) transcript.push({ author: 'user', authorId: turn.user.id, text: turn.text.slice(0, this.maxTextChars), at: now });
+    if (turn.text !== undefined) transcript.push({ author: 'user', authorId: turn.user.id, text: cutText(turn.text, this.maxTextChars), at: now });
     else if (turn.action) transcript.push({ author: 'user', authorId: turn.user.id, text: `[pressed ${turn.action.id}]`, at: now });
 
     const replies = turn.form
@@ -304,7 +305,7 @@ export class ConversationService {
 
   /** A chat message turned into a ticket by someone's reaction: its text is the problem, its author the requester. */
   private async openTicketFromMessage(turn: Turn, state: ConversationState): Promise<Reply[]> {
-    const text = (turn.text ?? '').trim().slice(0, this.maxTextChars);
+    const text = cutText((turn.text ?? '').trim(), this.maxTextChars);
     if (!text) return [{ kind: 'text', markdown: 'That message has no text I can put in a ticket.' }];
     const existing = state.ticketKey ? await this.deps.tickets.get(state.ticketKey).catch(() => null) : null;
     if (existing && openStatuses.includes(existing.status)) {

@@ -1,3 +1,4 @@
+import { cleanStrings } from '../conversation/user-text.js';
 import { CoreError } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
 import { parseRating, ticketActions } from './triage-card.js';
@@ -49,8 +50,10 @@ export class TicketDesk {
   }
 
   async perform(request: TicketActionRequest): Promise<TicketActionResult> {
-    const { actionId, actor } = request;
-    const input = request.input ?? {};
+    const { actionId } = request;
+    // Everything typed into a ticket's forms is shown to other people: cleaned where it enters.
+    const actor = cleanStrings(request.actor);
+    const input = cleanStrings(request.input ?? {});
     if (actionId === ticketActions.rate) {
       const rating = parseRating(request.value);
       if (!rating) throw new CoreError('INVALID_INPUT', 'That rating button is not valid any more.');

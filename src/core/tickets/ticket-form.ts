@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanStrings } from '../conversation/user-text.js';
 import { priorities, type Priority } from './ticket.js';
 
 /** The fields of the "open a ticket" form, as every channel names them. */
@@ -42,7 +43,8 @@ export function validateTicketForm(
       .string({ message: 'Choose a category.' })
       .refine((category) => categories.includes(category), { message: 'Choose one of the listed categories.' }),
   });
-  const parsed = schema.safeParse(values);
+  // Cleaned before the length checks, so a subject of invisible characters is too short.
+  const parsed = schema.safeParse(cleanStrings(values));
   if (parsed.success) return { ok: true, value: parsed.data };
   const errors: Partial<Record<TicketFormField, string>> = {};
   for (const issue of parsed.error.issues) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { cutText } from '../conversation/user-text.js';
 import { CoreError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TicketNotification, TicketNotifier } from './ticket-notifier.js';
@@ -75,7 +76,7 @@ export class TicketService {
         return existing;
       }
     }
-    const subject = oneLine(input.subject).slice(0, MAX_SUBJECT) || 'Help requested';
+    const subject = cutText(oneLine(input.subject), MAX_SUBJECT) || 'Help requested';
     const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
     const priority = input.priority ?? 'P3';
     const category = input.category ?? 'general';
@@ -90,7 +91,7 @@ export class TicketService {
         id: randomUUID(),
         key: `${this.options.keyPrefix}-${number}`,
         subject,
-        description: input.description.slice(0, MAX_DESCRIPTION),
+        description: cutText(input.description, MAX_DESCRIPTION),
         question: input.question ?? null,
         transcript: input.transcript ?? [],
         collected: input.collected ?? {},
@@ -250,7 +251,7 @@ export class TicketService {
    * requester's reply to a ticket waiting for them puts it back with the engineers.
    */
   async comment(key: string, actor: Actor, text: string): Promise<{ ticket: Ticket; relayed: boolean }> {
-    const body = text.trim().slice(0, MAX_COMMENT);
+    const body = cutText(text.trim(), MAX_COMMENT);
     if (!body) throw new CoreError('INVALID_INPUT', 'A comment needs some text.');
     for (let attempt = 0; ; attempt++) {
       const ticket = await this.get(key);
@@ -392,7 +393,7 @@ export interface VendorDetails {
 const MAX_VENDOR_FIELD = 200;
 
 function cleanVendor(details: VendorDetails): { vendorName: string | null; vendorCaseRef: string | null; vendorContact: string | null } {
-  const clean = (value: string | null | undefined) => (value ? oneLine(value).slice(0, MAX_VENDOR_FIELD) || null : null);
+  const clean = (value: string | null | undefined) => (value ? cutText(oneLine(value), MAX_VENDOR_FIELD) || null : null);
   return { vendorName: clean(details.name), vendorCaseRef: clean(details.caseRef), vendorContact: clean(details.contact) };
 }
 

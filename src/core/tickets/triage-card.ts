@@ -1,4 +1,5 @@
 import type { Choice } from '../conversation/turn.js';
+import { cutText } from '../conversation/user-text.js';
 import type { SlaPolicy, SlaState } from './sla-policy.js';
 import { allowedCommands } from './ticket-state-machine.js';
 import type { Ticket } from './ticket.js';
@@ -67,7 +68,7 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
   if (ticket.status === 'claimed') choices.push({ label: 'Reassign', action: { id: ticketActions.reassign, value }, input: 'assignee' });
   if (allowed.has('reopen')) choices.push({ label: 'Reopen', action: { id: ticketActions.reopen, value }, input: 'reason' });
   if (ticket.status === 'resolved' || ticket.status === 'closed') choices.push({ label: 'Draft KB article', action: { id: ticketActions.promote, value } });
-  const summary = ticket.description.length > CARD_SUMMARY ? `${ticket.description.slice(0, CARD_SUMMARY)}…` : ticket.description;
+  const summary = ticket.description.length > CARD_SUMMARY ? `${cutText(ticket.description, CARD_SUMMARY)}…` : ticket.description;
   return {
     key: ticket.key,
     subject: ticket.subject,
