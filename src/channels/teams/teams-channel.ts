@@ -322,10 +322,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       if (!res.headersSent) res.status(400).json({ error: 'the activity could not be processed' });
     }
   });
-  // express.json answers malformed JSON with its own error: make it a plain 400.
-  router.use('/api/messages', (error: Error, _req: Request, res: Response, next: (error?: unknown) => void) => {
+  // express.json's errors as plain answers: 413 for a body over its limit, 400 for the rest.
+  router.use('/api/messages', (error: Error & { type?: string }, _req: Request, res: Response, next: (error?: unknown) => void) => {
     if (res.headersSent) return next(error);
-    res.status(400).json({ error: 'malformed JSON' });
+    if (error.type === 'entity.too.large') res.status(413).json({ error: 'body too large' });
+    else res.status(400).json({ error: 'malformed JSON' });
   });
   deps.http.use(router);
 
