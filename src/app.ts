@@ -12,6 +12,7 @@ import { NetworkCheckRunner } from './checks/network-check-runner.js';
 import type { Config } from './config/config.js';
 import { loadSlaFile } from './config/sla-file.js';
 import { KnowledgeLibrary } from './knowledge-library.js';
+import { loadEncoder } from './encoders/encoder-registry.js';
 import { SlaTimers } from './core/escalation/sla-timers.js';
 import { PrismaTimerClaims } from './store/prisma/prisma-timer-claims.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -37,7 +38,8 @@ export interface App {
  * may be made from the store (the durable outbox lives in it).
  */
 export async function createApp(config: Config, logger: Logger, notifierOrFactory: TicketNotifier | ((store: Store) => TicketNotifier)): Promise<App> {
-  const library = await KnowledgeLibrary.load(config.kbDir, config.thresholds).catch((error: NodeJS.ErrnoException) => {
+  const encoder = await loadEncoder(config.encoder);
+  const library = await KnowledgeLibrary.load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }).catch((error: NodeJS.ErrnoException) => {
     throw new Error(
       error.code === 'ENOENT'
         ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`

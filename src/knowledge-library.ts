@@ -1,6 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine, type AnswerThresholds } from './core/answering/answer-engine.js';
+import { AnswerEngine, embedArticles, phrasingsOf, type AnswerThresholds } from './core/answering/answer-engine.js';
+import type { SentenceEncoder } from './core/answering/sentence-encoder.js';
+import { CachedSentenceEncoder } from './encoders/embedding-cache.js';
 import type { Article } from './core/knowledge/article.js';
 import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
 import type { Logger } from './core/logger.js';
@@ -39,10 +41,13 @@ export class KnowledgeLibrary {
     private readonly dir: string,
     private readonly thresholds: AnswerThresholds,
     private current: KnowledgeSnapshot,
+    /** The sentence encoder for questions and its disk cache for the articles' phrasings; null: lexical only. */
+    private readonly encoding: { encoder: SentenceEncoder; cache: CachedSentenceEncoder } | null,
   ) {}
 
-  static async load(dir: string, thresholds: AnswerThresholds): Promise<KnowledgeLibrary> {
-    const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot);
+  static async load(dir: string, thresholds: AnswerThresholds, encoder?: { encoder: SentenceEncoder; cacheDir: string } | null): Promise<KnowledgeLibrary> {
+    const encoding = encoder ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) } : null;
+    const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding);
     library.current = (await library.build(null)).snapshot;
     return library;
   }
@@ -116,13 +121,16 @@ export class KnowledgeLibrary {
         }
       }
     }
+    // Only phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
+    const embeddings = this.encoding ? await embedArticles(kb.articles, this.encoding.cache, this.encoding.encoder) : undefined;
+    if (this.encoding) await this.encoding.cache.retainOnly(kb.articles.flatMap(phrasingsOf));
     const problems = [...kb.problems.map(formatProblem), ...scripts.problems.map((p) => `${formatProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`)];
     const snapshot: KnowledgeSnapshot = {
       knowledgeBase: kb,
       scripts,
       scriptsById: new Map(scripts.scripts.map((s) => [s.id, s])),
       // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
-      engine: await AnswerEngine.build(kb.articles, this.thresholds),
+      engine: await AnswerEngine.build(kb.articles, this.thresholds, undefined, undefined, embeddings),
       triggerEngine: scripts.scripts.length > 0 ? await AnswerEngine.build(scripts.scripts.map(triggerArticle), this.thresholds) : null,
     };
     return { snapshot, problems, keptLastGood };

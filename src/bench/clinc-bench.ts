@@ -3,16 +3,22 @@
 // (one article per intent), no out-of-scope data is learnt from (oos_train is never read),
 // the answer threshold is chosen on val + oos_val, and the chosen split is evaluated.
 //
-//   npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]]
+//   npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]] [--encoder none|use-lite] [--cache DIR]
 //
 // --shots N draws N training utterances per intent at random (the draw is fixed by --seed).
+// --encoder: the sentence encoder, as ENCODER for the bot (default the bot's); the utterances'
+// embeddings are cached in --cache (default data/bench-encoder-cache), questions are embedded each time.
 //
 // The last line printed is JSON.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AnswerEngine, defaultThresholds } from '../core/answering/answer-engine.js';
-import { askAll, bestAccuracyAtRecall, chooseThreshold, METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, type ScopeMetrics, type ScoredQuestion } from '../evaluation/scope-metrics.js';
+import { AnswerEngine, defaultThresholds, embedArticles, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
+import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
+import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
+import { defaultEncoder, encoderChoices, loadEncoder, type EncoderChoice } from '../encoders/encoder-registry.js';
+import { answerAll } from '../evaluation/evaluate-questions.js';
+import { bestAccuracyAtRecall, chooseThreshold, METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, type ScopeMetrics, type ScoredQuestion } from '../evaluation/scope-metrics.js';
 import { clincArticles, clincQuestions, DEFAULT_SHOT_SEED, readClinc, type ClincSplit } from './clinc-data.js';
 
 export interface ClincBenchOptions {
@@ -21,6 +27,10 @@ export interface ClincBenchOptions {
   shots?: number;
   /** Which random draw of `shots` utterances per intent. */
   seed?: number;
+  /** Embeds the questions; none: the lexical engine alone. */
+  encoder?: SentenceEncoder | null;
+  /** Embeds the training utterances (a cached `encoder`); `encoder` when not given. */
+  phrasingEncoder?: SentenceEncoder;
 }
 
 export interface ClincBenchResult extends ScopeMetrics {
@@ -37,10 +47,15 @@ export interface ClincBenchResult extends ScopeMetrics {
   /** On the evaluated split, deciding at `atOosRecall50.threshold` (the paper's protocol: the threshold comes from val). */
   atValThreshold50: { inScopeAccuracy: number; oosRecall: number };
   indexMs: number;
+  /** Embedding the training utterances (included in indexMs; fast when cached). */
+  embedMs: number;
+  encoder: string | null;
+  /** Share of the evaluated questions for which the encoder was asked (the others were answered lexically). */
+  encodedShare: number;
   rssMB: number;
 }
 
-export function runClincBench(options: ClincBenchOptions): ClincBenchResult {
+export async function runClincBench(options: ClincBenchOptions): Promise<ClincBenchResult> {
   const split = options.split ?? 'val';
   const data = readClinc(path.resolve(options.data));
   const seed = options.seed ?? DEFAULT_SHOT_SEED;
@@ -49,16 +64,19 @@ export function runClincBench(options: ClincBenchOptions): ClincBenchResult {
   const validation = clincQuestions(data, 'val');
 
   const start = performance.now();
-  const engine = new AnswerEngine(articles, defaultThresholds);
+  let embeddings: ArticleEmbeddings | undefined;
+  if (options.encoder) embeddings = await embedArticles(articles, options.phrasingEncoder ?? options.encoder, options.encoder);
+  const embedMs = performance.now() - start;
+  const engine = await AnswerEngine.build(articles, defaultThresholds, undefined, undefined, embeddings);
   const indexMs = performance.now() - start;
 
   // Choose the answer threshold on val + oos_val from the engine's own confidences...
-  const validationScores = askAll(engine, validation);
+  const { scored: validationScores } = await answerAll(engine, validation);
   const chosen = chooseThreshold(validationScores);
   const atOosRecall50 = bestAccuracyAtRecall(validationScores, 0.5);
   // ...and evaluate the split with the engine deciding at that threshold, as the bot would.
   const tuned = engine.withThresholds({ answer: chosen.threshold, suggest: Math.min(chosen.threshold, defaultThresholds.suggest) });
-  const evaluatedScores = askAll(tuned, evaluated);
+  const { scored: evaluatedScores, encoded } = await answerAll(tuned, evaluated);
   const metrics = scopeMetrics(evaluatedScores);
   return {
     ...metrics,
@@ -72,6 +90,9 @@ export function runClincBench(options: ClincBenchOptions): ClincBenchResult {
     atOosRecall50,
     atValThreshold50: decidedAt(evaluatedScores, atOosRecall50.threshold),
     indexMs,
+    embedMs,
+    encoder: options.encoder?.name ?? null,
+    encodedShare: evaluated.length === 0 ? 0 : encoded / evaluated.length,
     rssMB: process.memoryUsage().rss / 2 ** 20,
   };
 }
@@ -85,16 +106,21 @@ export function decidedAt(scored: readonly ScoredQuestion[], threshold: number):
   return { inScopeAccuracy: inScope.length === 0 ? 0 : right / inScope.length, oosRecall: outOfScope.length === 0 ? 0 : rejected / outOfScope.length };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
       split: { type: 'string', default: 'val' },
       shots: { type: 'string' },
       seed: { type: 'string' },
+      encoder: { type: 'string', default: defaultEncoder },
+      cache: { type: 'string', default: 'data/bench-encoder-cache' },
     },
   });
-  if (!values.data) throw new Error('usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]]');
+  if (!values.data) throw new Error('usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]] [--encoder none|use-lite] [--cache DIR]');
+  if (!(encoderChoices as readonly string[]).includes(values.encoder)) throw new Error(`--encoder must be one of ${encoderChoices.join(', ')}, not "${values.encoder}"`);
+  const encoder = await loadEncoder(values.encoder as EncoderChoice);
+  const phrasingEncoder = encoder ? await CachedSentenceEncoder.open(encoder, path.resolve(values.cache)) : undefined;
   if (values.split !== 'val' && values.split !== 'test') throw new Error(`--split must be val or test, not "${values.split}"`);
   const shots = values.shots === undefined ? undefined : Number(values.shots);
   if (shots !== undefined && !(Number.isInteger(shots) && shots > 0)) throw new Error(`--shots must be a positive whole number, not "${values.shots}"`);
@@ -102,10 +128,22 @@ function main(): void {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be a whole number, not "${values.seed}"`);
 
-  const result = runClincBench({ data: values.data, split: values.split, ...(shots === undefined ? {} : { shots }), ...(seed === undefined ? {} : { seed }) });
+  const result = await runClincBench({
+    data: values.data,
+    split: values.split,
+    ...(shots === undefined ? {} : { shots }),
+    ...(seed === undefined ? {} : { seed }),
+    encoder,
+    ...(phrasingEncoder ? { phrasingEncoder } : {}),
+  });
   console.log(
     `CLINC150-format file ${values.data}: ${result.articles} articles from ${result.questionsIndexed} training utterances` +
       `${result.shots === null ? '' : ` (${result.shots} per intent drawn at random, seed ${result.seed})`}, index built in ${result.indexMs.toFixed(0)} ms; oos_train not used.`,
+  );
+  console.log(
+    result.encoder === null
+      ? 'Sentence encoder: none (lexical engine).'
+      : `Sentence encoder: ${result.encoder} (utterances embedded in ${result.embedMs.toFixed(0)} ms, ${phrasingEncoder?.misses ?? 0} not cached); asked for ${(100 * result.encodedShare).toFixed(1)}% of the ${result.split} questions.`,
   );
   console.log(
     `Answer threshold ${result.threshold} chosen on val + oos_val (maximising in-scope accuracy + out-of-scope recall): ` +
@@ -143,16 +181,17 @@ function main(): void {
       medianMs: rounded.medianMs,
       p99Ms: rounded.p99Ms,
       indexMs: Math.round(result.indexMs),
+      embedMs: Math.round(result.embedMs),
+      encoder: result.encoder,
+      encodedShare: Number(result.encodedShare.toFixed(4)),
       rssMB: Math.round(result.rssMB),
     }),
   );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  try {
-    main();
-  } catch (error) {
-    console.error((error as Error).message);
+  main().catch((error: Error) => {
+    console.error(error.message);
     process.exitCode = 1;
-  }
+  });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AnswerEngine, AnswerResult } from '../core/answering/answer-engine.js';
+import { scoreQuestion, type ScoredQuestion } from './scope-metrics.js';
 
 const lineSchema = z.object({ text: z.string().min(1), expected: z.string().nullable() });
 
@@ -49,13 +50,33 @@ export interface EvaluationReport {
   outcomes: QuestionOutcome[];
 }
 
-export function evaluate(engine: AnswerEngine, questions: LabelledQuestion[]): EvaluationReport {
-  const outcomes: QuestionOutcome[] = questions.map((question) => {
+/** Asks the engine every question as the bot does (`answer`: with the sentence encoder when it pays), one at a time, timing each. */
+export async function answerEach(engine: AnswerEngine, questions: ReadonlyArray<{ text: string }>): Promise<Array<{ result: AnswerResult; ms: number }>> {
+  const out: Array<{ result: AnswerResult; ms: number }> = [];
+  for (const { text } of questions) {
     const start = process.hrtime.bigint();
-    const result = engine.ask(question.text);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    return { question, result, ms, top: result.explanation.candidates[0]?.articleId ?? null };
-  });
+    const result = await engine.answer(text);
+    out.push({ result, ms: Number(process.hrtime.bigint() - start) / 1e6 });
+  }
+  return out;
+}
+
+/** `answerEach` scored for the scope metrics, with how many questions the encoder was asked for. */
+export async function answerAll(engine: AnswerEngine, questions: ReadonlyArray<{ text: string; expected: string | null }>): Promise<{ scored: ScoredQuestion[]; encoded: number }> {
+  const answered = await answerEach(engine, questions);
+  return {
+    scored: answered.map(({ result, ms }, i) => scoreQuestion(questions[i]!.expected, result, ms)),
+    encoded: answered.filter(({ result }) => result.explanation.encoded === true).length,
+  };
+}
+
+export async function evaluate(engine: AnswerEngine, questions: LabelledQuestion[]): Promise<EvaluationReport> {
+  const outcomes: QuestionOutcome[] = (await answerEach(engine, questions)).map(({ result, ms }, i) => ({
+    question: questions[i]!,
+    result,
+    ms,
+    top: result.explanation.candidates[0]?.articleId ?? null,
+  }));
   const report: EvaluationReport = {
     inScope: 0,
     outOfScope: 0,

@@ -1,14 +1,17 @@
 // Answer quality of a knowledge base on labelled questions, with the bot's own engine.
 //
-//   npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25]
+//   npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25] [--encoder none|use-lite] [--cache DIR]
 //
 // FILE.jsonl: one {"text": ..., "expected": articleId | null} per line (null: should not answer).
 // Prints a table, then one JSON line with every figure.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AnswerEngine, defaultThresholds, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import { AnswerEngine, defaultThresholds, embedArticles, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
+import { defaultEncoder, encoderChoices, loadEncoder, type EncoderChoice } from '../encoders/encoder-registry.js';
 import { evaluate, readQuestions } from './evaluate-questions.js';
 import { METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, scoreQuestion, type ScopeMetrics } from './scope-metrics.js';
 
@@ -22,9 +25,19 @@ export interface KbEvalResult extends ScopeMetrics {
   /** Out-of-scope questions that got "I don't have an answer" (not even a "did you mean"). */
   oosDeclined: number;
   indexMs: number;
+  encoder: string | null;
+  /** Share of the questions for which the encoder was asked. */
+  encodedShare: number;
 }
 
-export async function runKbEval(options: { kb: string; queries: string; thresholds?: AnswerThresholds }): Promise<{ result: KbEvalResult; problems: string[] }> {
+export async function runKbEval(options: {
+  kb: string;
+  queries: string;
+  thresholds?: AnswerThresholds;
+  /** Embeds the questions (and the phrasings, unless `phrasingEncoder` is given); none: the lexical engine. */
+  encoder?: SentenceEncoder | null;
+  phrasingEncoder?: SentenceEncoder;
+}): Promise<{ result: KbEvalResult; problems: string[] }> {
   const kb = await loadKnowledgeBase(path.resolve(options.kb));
   const questions = readQuestions(path.resolve(options.queries));
   const known = new Set(kb.articles.map((a) => a.id));
@@ -32,9 +45,10 @@ export async function runKbEval(options: { kb: string; queries: string; threshol
   if (unknown.length > 0) throw new Error(`${options.queries}: expected articles not in the knowledge base: ${unknown.join(', ')}`);
   const thresholds = options.thresholds ?? defaultThresholds;
   const start = performance.now();
-  const engine = new AnswerEngine(kb.articles, thresholds);
+  const embeddings = options.encoder ? await embedArticles(kb.articles, options.phrasingEncoder ?? options.encoder, options.encoder) : undefined;
+  const engine = await AnswerEngine.build(kb.articles, thresholds, undefined, undefined, embeddings);
   const indexMs = performance.now() - start;
-  const report = evaluate(engine, questions);
+  const report = await evaluate(engine, questions);
   const metrics = scopeMetrics(report.outcomes.map((o) => scoreQuestion(o.question.expected, o.result, o.ms)));
   return {
     result: {
@@ -45,6 +59,8 @@ export async function runKbEval(options: { kb: string; queries: string; threshol
       confidentWrong: report.confidentWrong,
       oosDeclined: report.outOfScope === 0 ? 0 : report.outOfScopeDeclined / report.outOfScope,
       indexMs,
+      encoder: options.encoder?.name ?? null,
+      encodedShare: questions.length === 0 ? 0 : report.outcomes.filter((o) => o.result.explanation.encoded === true).length / questions.length,
     },
     problems: kb.problems.map(formatProblem),
   };
@@ -57,6 +73,8 @@ async function main(): Promise<void> {
       queries: { type: 'string' },
       answer: { type: 'string' },
       suggest: { type: 'string' },
+      encoder: { type: 'string', default: defaultEncoder },
+      cache: { type: 'string', default: 'data/bench-encoder-cache' },
     },
   });
   if (!values.queries) throw new Error('usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25]');
@@ -64,10 +82,13 @@ async function main(): Promise<void> {
     answer: values.answer === undefined ? defaultThresholds.answer : Number(values.answer),
     suggest: values.suggest === undefined ? defaultThresholds.suggest : Number(values.suggest),
   };
-  const { result, problems } = await runKbEval({ kb: values.kb, queries: values.queries, thresholds });
+  if (!(encoderChoices as readonly string[]).includes(values.encoder)) throw new Error(`--encoder must be one of ${encoderChoices.join(', ')}, not "${values.encoder}"`);
+  const encoder = await loadEncoder(values.encoder as EncoderChoice);
+  const phrasingEncoder = encoder ? await CachedSentenceEncoder.open(encoder, path.resolve(values.cache)) : undefined;
+  const { result, problems } = await runKbEval({ kb: values.kb, queries: values.queries, thresholds, encoder, ...(phrasingEncoder ? { phrasingEncoder } : {}) });
   for (const problem of problems) console.log(`article skipped: ${problem}`);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  console.log(`knowledge base ${values.kb}: ${result.articles} articles, index built in ${result.indexMs.toFixed(0)} ms; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`);
+  console.log(`knowledge base ${values.kb}: ${result.articles} articles, index built in ${result.indexMs.toFixed(0)} ms; sentence encoder ${result.encoder ?? 'none'}${result.encoder ? ` (asked for ${(100 * result.encodedShare).toFixed(1)}% of the questions)` : ''}; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`);
   for (const line of METRIC_DEFINITIONS) console.log(line);
   console.table([
     ...metricsTable(result),
@@ -82,6 +103,8 @@ async function main(): Promise<void> {
       answeredOrOffered: Number(result.answeredOrOffered.toFixed(4)),
       oosDeclined: Number(result.oosDeclined.toFixed(4)),
       indexMs: Math.round(result.indexMs),
+      encoder: result.encoder,
+      encodedShare: Number(result.encodedShare.toFixed(4)),
     }),
   );
 }

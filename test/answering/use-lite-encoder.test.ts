@@ -19,9 +19,9 @@ describe('the Universal Sentence Encoder lite, from the installed package alone'
     });
     for (const [name, module] of [['http', http], ['https', https]] as const) {
       const request = module.request.bind(module);
-      vi.spyOn(module, 'request').mockImplementation(((...args: Parameters<typeof request>) => {
+      vi.spyOn(module, 'request').mockImplementation(((...args: unknown[]) => {
         attempts.push(`${name}.request`);
-        return request(...args);
+        return (request as (...a: unknown[]) => http.ClientRequest)(...args);
       }) as typeof module.request);
     }
     const connect = net.Socket.prototype.connect;

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { clincArticles, clincQuestions, readClinc } from '../../src/bench/clinc-data.js';
 import { runClincBench } from '../../src/bench/clinc-bench.js';
+import { HashingSentenceEncoder } from '../../src/core/answering/hashing-sentence-encoder.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tiny = path.join(root, 'test/fixtures/clinc-tiny.json');
@@ -48,8 +49,8 @@ describe('CLINC150-format data', () => {
 });
 
 describe('bench:clinc', () => {
-  it('chooses the threshold on val and evaluates val with the bot engine', () => {
-    const result = runClincBench({ data: tiny });
+  it('chooses the threshold on val and evaluates val with the bot engine', async () => {
+    const result = await runClincBench({ data: tiny });
     expect(result).toMatchObject({ split: 'val', shots: null, seed: null, articles: 3, questionsIndexed: 18, inScope: 6, outOfScope: 2 });
     // Evaluating val itself, the split's figures at the val threshold are the trade-off's.
     expect(result.atValThreshold50).toEqual({ inScopeAccuracy: result.atOosRecall50.inScopeAccuracy, oosRecall: result.atOosRecall50.oosRecall });
@@ -58,21 +59,31 @@ describe('bench:clinc', () => {
     expect(result.threshold).toBeGreaterThan(0);
   });
 
-  it('evaluates the test split of a file that has one, with --shots', () => {
-    const result = runClincBench({ data: withTest, split: 'test', shots: 3 });
+  it('evaluates the test split of a file that has one, with --shots', async () => {
+    const result = await runClincBench({ data: withTest, split: 'test', shots: 3 });
     expect(result).toMatchObject({ split: 'test', shots: 3, seed: 1, articles: 3, questionsIndexed: 9, inScope: 4, outOfScope: 2 });
     expect(result.atValThreshold50.oosRecall).toBeGreaterThanOrEqual(0);
     expect(result.top1).toBeGreaterThanOrEqual(0.75);
   });
 
-  it('refuses --split test on a file without test/oos_test', () => {
-    expect(() => runClincBench({ data: tiny, split: 'test' })).toThrow(/no "test" and "oos_test"/);
+  it('refuses --split test on a file without test/oos_test', async () => {
+    await expect(runClincBench({ data: tiny, split: 'test' })).rejects.toThrow(/no "test" and "oos_test"/);
+  });
+
+  it('asks a sentence encoder for the questions the lexical engine is unsure of', async () => {
+    const encoder = new HashingSentenceEncoder();
+    const result = await runClincBench({ data: tiny, encoder });
+    expect(result).toMatchObject({ encoder: encoder.name, inScope: 6, outOfScope: 2 });
+    expect(result.encodedShare).toBeGreaterThan(0);
+    // Each article's title and 6 utterances once, then only the questions the lexical engine was not sure of (val twice: choosing, then evaluating).
+    expect(encoder.embedded).toBe(3 * 7 + 2 * result.encodedShare * 8);
+    expect(result.top1).toBeGreaterThanOrEqual(5 / 6);
   });
 
   it('runs from the command line and ends with one JSON line', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/clinc-bench.ts', '--data', withTest, '--split', 'test', '--shots', '4', '--seed', '7'],
+      ['--import', 'tsx', 'src/bench/clinc-bench.ts', '--data', withTest, '--split', 'test', '--shots', '4', '--seed', '7', '--encoder', 'none'],
       { cwd: root },
     );
     expect(stdout).toContain('Larson et al. 2019');

@@ -1,6 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article } from '../knowledge/article.js';
 import { IntentModel } from './intent-model.js';
+import { dot, normalize, type SentenceEncoder } from './sentence-encoder.js';
 import { runSteps, runStepsPaced, type Steps } from './steps.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
@@ -24,6 +25,8 @@ export interface Candidate {
   probability: number;
   /** The keyword search's part: BM25 score relative to the best, times term coverage (0-1). */
   keyword: number;
+  /** Cosine similarity of the question's and the article's sentence embeddings, when the encoder was asked. */
+  semantic?: number;
 }
 
 /** Why the engine decided what it did, kept with every question for debugging and analytics. */
@@ -38,6 +41,8 @@ export interface AnswerExplanation {
   margin: number;
   threshold: AnswerThresholds;
   candidates: Candidate[];
+  /** Whether the sentence encoder was asked (see AnswerEngine.answer). */
+  encoded?: boolean;
 }
 
 export type AnswerResult =
@@ -54,13 +59,43 @@ interface IndexedArticle {
 }
 
 const FIELD_BOOST = { questions: 3, title: 2.5, tags: 1.5, body: 1 };
-const keywordOnly: EngineSettings = { probabilityWeight: 0, confidenceProbabilityWeight: 0, familiarityExponent: 0, probabilityMargin: 0, ambiguityFloor: 1 };
+const keywordOnly = { probabilityWeight: 0, confidenceProbabilityWeight: 0, familiarityExponent: 0, probabilityMargin: 0, ambiguityFloor: 1 };
 
 /** Queries are cut to this many characters: nobody's question is longer, and the cost stays bounded. */
 export const MAX_QUERY_CHARS = 500;
 const MAX_QUERY_TERMS = 32;
 const KEYWORD_POOL = 20;
 const MODEL_POOL = 10;
+const SEMANTIC_POOL = 10;
+
+/**
+ * Sentence embeddings of each article's phrasings (title first, then its questions), by article
+ * id, and the encoder that made them: questions must be embedded by the same model. Computed
+ * outside the engine (the encoder is asynchronous, and the knowledge library caches them).
+ */
+export interface ArticleEmbeddings {
+  encoder: SentenceEncoder;
+  phrasings: ReadonlyMap<string, readonly Float32Array[]>;
+}
+
+/** The texts whose embeddings ArticleEmbeddings holds for an article, in order. */
+export function phrasingsOf(article: Article): string[] {
+  return [article.title, ...article.questions];
+}
+
+/** Embeds every article's phrasings with `encoder` (e.g. a cached one), for an engine that embeds questions with `questionEncoder`. */
+export async function embedArticles(articles: readonly Article[], encoder: SentenceEncoder, questionEncoder: SentenceEncoder = encoder): Promise<ArticleEmbeddings> {
+  const texts = articles.flatMap(phrasingsOf);
+  const vectors = await encoder.embed(texts);
+  const phrasings = new Map<string, Float32Array[]>();
+  let at = 0;
+  for (const article of articles) {
+    const n = phrasingsOf(article).length;
+    phrasings.set(article.id, vectors.slice(at, at + n));
+    at += n;
+  }
+  return { encoder: questionEncoder, phrasings };
+}
 
 /** How the intent model and the keyword search are combined. */
 export interface EngineSettings {
@@ -74,9 +109,29 @@ export interface EngineSettings {
   probabilityMargin: number;
   /** The confidence is scaled from this (another article matches the words as well) to 1 (none comes close). */
   ambiguityFloor: number;
+  /** With sentence embeddings: weight of the cosine to the article's phrasings in the ranking score (the rest is the score above). */
+  semanticWeight: number;
+  /** With sentence embeddings: weight of the cosine to the best article, scaled by `semanticFloor` and `semanticCeiling`, in the confidence. */
+  semanticConfidenceWeight: number;
+  /** Cosine similarities from `semanticFloor` (unrelated) to `semanticCeiling` (a paraphrase) map to a semantic confidence of 0 to 1. */
+  semanticFloor: number;
+  semanticCeiling: number;
+  /** `answer` asks the encoder only when the lexical confidence is below this: a confident lexical answer costs no embedding. */
+  encoderBelow: number;
 }
 
-export const defaultEngineSettings: EngineSettings = { probabilityWeight: 0.7, confidenceProbabilityWeight: 0.6, familiarityExponent: 0.5, probabilityMargin: 0.5, ambiguityFloor: 0.5 };
+export const defaultEngineSettings: EngineSettings = {
+  probabilityWeight: 0.7,
+  confidenceProbabilityWeight: 0.6,
+  familiarityExponent: 0.5,
+  probabilityMargin: 0.5,
+  ambiguityFloor: 0.5,
+  semanticWeight: 0.7,
+  semanticConfidenceWeight: 0.3,
+  semanticFloor: 0.3,
+  semanticCeiling: 0.8,
+  encoderBelow: 0.4,
+};
 
 /**
  * Answers questions from the knowledge base: a MiniSearch (BM25) index over each article's
@@ -91,6 +146,7 @@ export class AnswerEngine {
   private readonly model: IntentModel;
   private readonly order: string[];
   private readonly index2: Map<string, number>;
+  private readonly semantic: SemanticIndex | null;
 
   /** Builds the index at once, blocking until done; see `build` for a knowledge base that takes a while. */
   constructor(
@@ -99,6 +155,7 @@ export class AnswerEngine {
     private readonly analyzer: TextAnalyzer = new TextAnalyzer(),
     private readonly settings: EngineSettings = defaultEngineSettings,
     prepared: PreparedIndex = runSteps(prepareIndex(articles, analyzer)),
+    embeddings?: ArticleEmbeddings,
   ) {
     this.index = prepared.index;
     this.articles = prepared.articles;
@@ -106,6 +163,7 @@ export class AnswerEngine {
     this.model = prepared.model;
     this.order = prepared.order;
     this.index2 = prepared.index2;
+    this.semantic = embeddings ? semanticIndex(embeddings, prepared.order) : null;
   }
 
   /**
@@ -117,9 +175,27 @@ export class AnswerEngine {
     thresholds: AnswerThresholds = defaultThresholds,
     analyzer: TextAnalyzer = new TextAnalyzer(),
     settings: EngineSettings = defaultEngineSettings,
+    embeddings?: ArticleEmbeddings,
   ): Promise<AnswerEngine> {
     const prepared = await runStepsPaced(prepareIndex(articles, analyzer));
-    return new AnswerEngine(articles, thresholds, analyzer, settings, prepared);
+    return new AnswerEngine(articles, thresholds, analyzer, settings, prepared, embeddings);
+  }
+
+  /** Whether `answer` can ask a sentence encoder. */
+  get encoder(): SentenceEncoder | null {
+    return this.semantic?.encoder ?? null;
+  }
+
+  /**
+   * `ask`, with the sentence encoder's view when it pays (a cascade): a question the lexical
+   * engine answers with confidence at or above `encoderBelow` is answered at once; any other is
+   * embedded (about 8 ms) and asked again with its embedding. Without embeddings, `ask`.
+   */
+  async answer(question: string): Promise<AnswerResult> {
+    const lexical = this.ask(question);
+    if (!this.semantic || lexical.confidence >= this.settings.encoderBelow) return lexical;
+    const [vector] = await this.semantic.encoder.embed([question.slice(0, MAX_QUERY_CHARS)]);
+    return vector ? this.ask(question, vector) : lexical;
   }
 
   /** The same index with other thresholds (the index is shared, not rebuilt). */
@@ -147,8 +223,12 @@ export class AnswerEngine {
     return [...new Set([...this.articles.values()].map((article) => article.category))].sort();
   }
 
-  /** Finds the best article(s) for a question and decides between answering, suggesting and not answering. */
-  ask(question: string): AnswerResult {
+  /**
+   * Finds the best article(s) for a question and decides between answering, suggesting and not
+   * answering; with the question's sentence embedding (from this engine's encoder), its
+   * similarity to each article's phrasings takes part in both the ranking and the confidence.
+   */
+  ask(question: string, embedding?: Float32Array): AnswerResult {
     const text = question.slice(0, MAX_QUERY_CHARS);
     const queryTerms = this.analyzer.analyze(text).slice(0, MAX_QUERY_TERMS);
     const results =
@@ -184,17 +264,22 @@ export class AnswerEngine {
     const pool = new Set(keyword.keys());
     for (const k of topIndices(probabilities, MODEL_POOL)) if (probabilities[k]! > 0) pool.add(this.order[k]!);
     if (rankingProbabilities !== probabilities) for (const k of topIndices(rankingProbabilities, MODEL_POOL)) if (rankingProbabilities[k]! > 0) pool.add(this.order[k]!);
-    // Without a model (a knowledge base too large for it), the keyword search decides alone.
-    const s = this.model.trained ? this.settings : keywordOnly;
+    const similarity = embedding && this.semantic ? this.semantic.similarities(embedding) : null;
+    if (similarity) for (const k of topIndices(similarity, SEMANTIC_POOL)) pool.add(this.order[k]!);
+    // Without a model (a knowledge base too large for it), the keyword search decides alone (with the encoder, if any).
+    const s = this.model.trained ? this.settings : { ...this.settings, ...keywordOnly };
+    const semanticWeight = similarity ? s.semanticWeight : 0;
     const ranked = [...pool]
       .map((id) => {
         const label = this.index2.get(id)!;
         const p = rankingProbabilities[label] ?? 0;
         const c = confidenceProbabilities[label] ?? 0;
         const kw = keyword.get(id);
-        const score = s.probabilityWeight * p + (1 - s.probabilityWeight) * (kw?.value ?? 0);
+        const cos = similarity ? similarity[label]! : 0;
+        const lexical = s.probabilityWeight * p + (1 - s.probabilityWeight) * (kw?.value ?? 0);
+        const score = (1 - semanticWeight) * lexical + semanticWeight * Math.max(0, cos);
         // `score` orders the articles and measures how close the others come, for the confidence and the shortlist.
-        return { id, p, c, kw, score };
+        return { id, p, c, kw, cos, score };
       })
       .sort((a, b) => b.score - a.score);
     const first = ranked[0];
@@ -213,7 +298,12 @@ export class AnswerEngine {
       const next = rank === 0 ? (ranked[1]?.c ?? 0) : first!.c;
       const sure = Math.max(0, entry.c - s.probabilityMargin * Math.min(next, entry.c));
       const mixed = s.confidenceProbabilityWeight * sure * familiarity + (1 - s.confidenceProbabilityWeight) * (rank === 0 ? keywordConfidence : calibrate(entry.kw?.coverage ?? 0, 0) * (first!.score > 0 ? Math.min(1, entry.score / first!.score) : 0));
-      return round(Math.min(1, mixed * distinct));
+      const lexical = Math.min(1, mixed * distinct);
+      if (!similarity) return round(lexical);
+      // The encoder's part: how much the question reads like the article's phrasings. Words alone
+      // cannot tell a question no article answers from one worded unlike the articles.
+      const semantic = Math.min(1, Math.max(0, (entry.cos - s.semanticFloor) / (s.semanticCeiling - s.semanticFloor)));
+      return round((1 - s.semanticConfidenceWeight) * lexical + s.semanticConfidenceWeight * semantic);
     };
     const topConfidence = first ? confidenceOf(first, 0) : 0;
     const candidates: Candidate[] = ranked.slice(0, 5).map((entry, rank) => ({
@@ -224,6 +314,7 @@ export class AnswerEngine {
       confidence: rank === 0 ? topConfidence : Math.min(topConfidence, confidenceOf(entry, rank)),
       probability: round(entry.p),
       keyword: round(entry.kw?.value ?? 0),
+      ...(similarity ? { semantic: round(entry.cos) } : {}),
     }));
     const confidence = candidates[0]?.confidence ?? 0;
     const firstResult = first?.kw?.result;
@@ -236,6 +327,7 @@ export class AnswerEngine {
       margin: round(margin),
       threshold: this.thresholds,
       candidates,
+      ...(similarity ? { encoded: true } : {}),
     };
 
     const top = first ? this.articles.get(first.id) : undefined;
@@ -278,6 +370,38 @@ export class AnswerEngine {
     const df = this.documentFrequency.get(term) ?? 0;
     return Math.log(1 + this.articles.size / (df + 0.5));
   }
+}
+
+/** Each article's sentence embeddings reduced to what a question is compared with. */
+interface SemanticIndex {
+  encoder: SentenceEncoder;
+  /** Cosine similarity of a question's embedding to each article, by label. */
+  similarities(question: Float32Array): Float64Array;
+}
+
+/**
+ * An article is represented by the centroid of its phrasings' embeddings (their normalised mean),
+ * so a question costs one dot product per article however many phrasings there are. An article
+ * without embeddings has similarity 0: embeddings are made for every article (embedArticles).
+ */
+function semanticIndex(embeddings: ArticleEmbeddings, order: readonly string[]): SemanticIndex {
+  const centroids = order.map((id) => {
+    const vectors = embeddings.phrasings.get(id) ?? [];
+    if (vectors.length === 0) return null;
+    const sum = new Float32Array(vectors[0]!.length);
+    for (const vector of vectors) for (let i = 0; i < sum.length; i++) sum[i]! += vector[i]!;
+    return normalize(sum);
+  });
+  return {
+    encoder: embeddings.encoder,
+    similarities(question) {
+      const out = new Float64Array(order.length);
+      centroids.forEach((centroid, label) => {
+        if (centroid && centroid.length === question.length) out[label] = dot(centroid, question);
+      });
+      return out;
+    },
+  };
 }
 
 interface PreparedIndex {
