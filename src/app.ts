@@ -55,7 +55,7 @@ export async function createApp(config: Config, logger: Logger, notifierOrFactor
   // Read before the database opens, so a bad SLA file fails fast and leaves nothing open.
   const sla = config.slaFile ? await loadSlaFile(config.slaFile) : new SlaPolicy();
   if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
-  const store = await openStore(config.database);
+  const store = await openStore(config.database, { poolSize: config.databasePoolSize });
   if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
 

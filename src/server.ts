@@ -67,7 +67,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   let queue: WorkQueue | undefined;
   let notifier: OutboxNotifier | undefined;
   const app = await createApp(config, logger, (store) => {
-    queue = new WorkQueue({ store: store.queue, logger, workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, ...options.queue });
+    queue = new WorkQueue({ store: store.queue, logger, workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, concurrency: config.workConcurrency, ...options.queue });
     notifier = new OutboxNotifier(queue, logger);
     return notifier;
   });

@@ -71,6 +71,8 @@ const envSchema = z
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
     SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    DATABASE_POOL_SIZE: z.coerce.number({ error: 'expected a number of connections' }).int('expected a whole number').min(2, 'expected 2-100 connections').max(100, 'expected 2-100 connections').default(10),
+    WORK_CONCURRENCY: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1, 'expected 1-64').max(64, 'expected 1-64').default(4),
     SLA_SWEEP_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).int('expected whole seconds').min(0, 'expected 0 (timers off) or 5-3600 seconds').max(3600, 'expected 0 (timers off) or 5-3600 seconds').refine((n) => n === 0 || n >= 5, 'expected 0 (timers off) or 5-3600 seconds').default(30),
     LOCAL_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces').optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -180,6 +182,10 @@ export interface Config {
   database: DatabaseConfig;
   /** How often the SLA timers look for due work (0: never, in this process). */
   slaSweepSeconds: number;
+  /** PostgreSQL connections per process (SQLite has one writer connection per process). */
+  databasePoolSize: number;
+  /** Queued deliveries and notifications one process works on at once. */
+  workConcurrency: number;
   kbDir: string;
   kbBaseUrl: string | undefined;
   thresholds: { answer: number; suggest: number };
@@ -283,6 +289,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,
     slaSweepSeconds: e.SLA_SWEEP_SECONDS,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    workConcurrency: e.WORK_CONCURRENCY,
     checkVariables: Object.fromEntries(Object.entries(present).filter(([name]) => /^CHECK_[A-Z0-9_]+$/.test(name))) as Record<string, string>,
     localUser: e.LOCAL_USER,
     port: e.PORT,

@@ -55,11 +55,13 @@ export interface OpenStoreOptions {
   create?: boolean;
   /** Apply pending migrations. Default true; tools that only read leave the schema alone. */
   migrate?: boolean;
+  /** PostgreSQL connections in the pool (DATABASE_POOL_SIZE). Default 10. */
+  poolSize?: number;
 }
 
 /** Opens the configured database, SQLite or PostgreSQL, creating and migrating it as needed. */
 export async function openStore(database: DatabaseConfig, options: OpenStoreOptions = {}): Promise<Store> {
-  const { create = true, migrate = true } = options;
+  const { create = true, migrate = true, poolSize } = options;
   if (database.kind === 'sqlite') {
     // A tool run on a typo must not leave an empty database behind.
     if (!create && !existsSync(database.file)) throw new StoreNotFoundError(`there is no database at ${database.file} (set DATA_DIR or DATABASE_URL as for the bot)`);
@@ -71,7 +73,7 @@ export async function openStore(database: DatabaseConfig, options: OpenStoreOpti
       `there is no database at ${describeDatabase(database)}: schema ${target.schema} has no helpdesk tables (start the bot on it once, or set DATABASE_URL as for the bot)`,
     );
   }
-  return openPostgresStore(target, defaultPostgresMigrationsDir, { migrate, location: describeDatabase(database) });
+  return openPostgresStore(target, defaultPostgresMigrationsDir, { migrate, location: describeDatabase(database), ...(poolSize ? { poolSize } : {}) });
 }
 
 /** Opens (creating and migrating as needed) the SQLite database file. */
@@ -85,10 +87,10 @@ export async function openSqliteStore(file: string, migrationsDir = defaultMigra
 export async function openPostgresStore(
   target: { url: string; schema: string },
   migrationsDir = defaultPostgresMigrationsDir,
-  options: { migrate?: boolean; location?: string } = {},
+  options: { migrate?: boolean; location?: string; poolSize?: number } = {},
 ): Promise<Store> {
   const migrated = options.migrate === false ? [] : await migratePostgres(target, migrationsDir);
-  return storeOn(openPostgresPrisma(target.url, target.schema), migrated, options.location ?? target.schema);
+  return storeOn(openPostgresPrisma(target.url, target.schema, options.poolSize), migrated, options.location ?? target.schema);
 }
 
 async function storeOn(prisma: PrismaClient, migrated: string[], location: string): Promise<Store> {

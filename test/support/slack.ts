@@ -351,11 +351,15 @@ export function buttonPress(input: {
 }
 
 /** A view_submission payload for a modal, with input values keyed by block id. */
+let viewCounter = 0;
+
+/** `viewId`: the opened modal's id (Slack keeps it across submissions of one modal); a new one otherwise. */
 export function viewSubmission(input: {
   user: string;
   callbackId: string;
   privateMetadata: string;
   values: Record<string, Record<string, unknown>>;
+  viewId?: string;
 }): Record<string, unknown> {
   return {
     type: 'view_submission',
@@ -365,7 +369,7 @@ export function viewSubmission(input: {
     token: 'legacy-verification-token',
     trigger_id: '1337.42.view',
     view: {
-      id: 'V0MODAL01',
+      id: input.viewId ?? `V0MODAL${String(++viewCounter).padStart(4, '0')}`,
       team_id: TEAM,
       type: 'modal',
       callback_id: input.callbackId,

@@ -30,7 +30,9 @@ import {
 import { slackConversationKey } from './conversation-key.js';
 import { clip, escapeMrkdwn, markdownToMrkdwn } from './mrkdwn.js';
 import { NO_UNFURL, SlackNotifier, slackRefusal } from './slack-notifier.js';
+import { openMetadata, sealMetadata } from './modal-seal.js';
 import { SlackPeople } from './slack-people.js';
+import { slackRequestGuard } from './slack-request-guard.js';
 import { slackTextToPlain } from './slack-text.js';
 
 
@@ -176,6 +178,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     const mine = await tickets.ticketsOf(userId, 15);
     const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), userId, tickets.sla) : null;
     await client.views.publish({ user_id: userId, view: homeView({ mine, queue, newTicketAction: HOME_NEW_TICKET }) });
+  }
+
+  /** A modal whose metadata is signed and bound to the person it is opened for (see modal-seal.ts). */
+  function sealed<V extends { private_metadata?: string }>(view: V, opener: string): V {
+    const metadata = JSON.parse(view.private_metadata ?? '{}') as ModalMetadata;
+    return { ...view, private_metadata: sealMetadata(config.signingSecret, metadata, opener) };
   }
 
   /** Keeps a request in the durable inbox, for the queued pass of its listener to do the work. */
@@ -332,7 +340,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await ack();
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }),
+          view: sealed(ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }), command.user_id),
         });
         return;
       }
@@ -372,17 +380,20 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const text = slackTextToPlain(message.text ?? '', botUserId);
       await client.views.open({
         trigger_id: shortcut.trigger_id,
-        view: ticketFormModal({
-          categories: conversations.categories(),
-          subject: clip(text.split('\n')[0] ?? '', 120),
-          description: text,
-          metadata: {
-            kind: actions.submitTicketForm,
-            thread: { channel: shortcut.channel.id, threadTs: message.thread_ts ?? message.ts },
-            ...(message.user ? { requester: message.user } : {}),
-            context: { reportedBy: shortcut.user.id, messageTs: message.ts, channel: shortcut.channel.id },
-          },
-        }),
+        view: sealed(
+          ticketFormModal({
+            categories: conversations.categories(),
+            subject: clip(text.split('\n')[0] ?? '', 120),
+            description: text,
+            metadata: {
+              kind: actions.submitTicketForm,
+              thread: { channel: shortcut.channel.id, threadTs: message.thread_ts ?? message.ts },
+              ...(message.user ? { requester: message.user } : {}),
+              context: { reportedBy: shortcut.user.id, messageTs: message.ts, channel: shortcut.channel.id },
+            },
+          }),
+          shortcut.user.id,
+        ),
       });
     });
 
@@ -428,7 +439,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const where = channel && message ? { channel, threadTs: message.thread_ts ?? message.ts } : undefined;
 
       if (id === HOME_NEW_TICKET) {
-        await client.views.open({ trigger_id: body.trigger_id, view: ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }) });
+        await client.views.open({ trigger_id: body.trigger_id, view: sealed(ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }), userId) });
         return;
       }
       if (desk.isTicketAction(id)) {
@@ -477,9 +488,18 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         }
         const input = ACTION_INPUTS[id];
         if (input) {
-          const ticket = await tickets.get(value ?? '');
+          // The form shows the ticket's subject: only its requester and engineers may see it, and
+          // someone else learns nothing, not even whether the key exists.
+          const ticket = await tickets.get(value ?? '').catch((error: unknown) => {
+            if (actor.role !== 'engineer' && isCoreError(error) && error.code === 'NOT_FOUND') return null;
+            throw error;
+          });
+          if (!ticket || (actor.role !== 'engineer' && ticket.requesterId !== at.userId)) {
+            await tell(at.userId, 'You can only do that on your own tickets.', replyTo);
+            return;
+          }
           const metadata: ModalMetadata = { kind: id, ticketKey: ticket.key, ...(replyTo ? { reply: replyTo } : {}) };
-          await client.views.open({ trigger_id: at.triggerId, view: ticketActionModal({ kind: input, ticket, metadata }) });
+          await client.views.open({ trigger_id: at.triggerId, view: sealed(ticketActionModal({ kind: input, ticket, metadata }), at.userId) });
           return;
         }
         const result = await desk.perform({ actionId: id, value, actor });
@@ -501,6 +521,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         priority: values.priority?.value?.selected_option?.value ?? undefined,
         category: values.category?.value?.selected_option?.value ?? undefined,
       };
+      const meta = openMetadata(config.signingSecret, view.private_metadata, body.user.id);
+      if (!meta || meta.kind !== actions.submitTicketForm) {
+        await ack({ response_action: 'errors', errors: { subject: 'This form is out of date or was opened by someone else; close it and open a new one.' } });
+        return;
+      }
       if (!context.queued) {
         // Errors are shown in the form itself, so they are found before Slack is answered; a valid
         // form is kept in the inbox first, and the queued pass below opens the ticket.
@@ -509,12 +534,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
           return;
         }
-        await defer(body, `slack:${body.team?.id ?? body.user.team_id ?? 'T'}:${body.user.id}`, 'view');
+        // Keyed by the modal: the same submission sent twice opens one ticket.
+        const kept = await queue.enqueue({ key: `slack:view:${view.id}`, kind: INBOUND, orderKey: `slack:${body.team?.id ?? body.user.team_id ?? 'T'}:${body.user.id}`, payload: JSON.stringify(body) });
+        if (!kept) logger.info({ view: view.id }, 'repeated form submission ignored');
         await ack();
         return;
       }
       const subject = (fields.subject ?? '').trim() || 'Help requested';
-      const meta = parseMetadata(view.private_metadata);
       const userId = body.user.id;
       const requester = meta?.requester ?? userId;
       const team = body.team?.id ?? body.user.team_id ?? 'T';
@@ -552,7 +578,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     });
 
     app.view(TICKET_ACTION_CALLBACK, async ({ ack, body, view }) => {
-      const meta = parseMetadata(view.private_metadata);
+      const meta = openMetadata(config.signingSecret, view.private_metadata, body.user.id);
       const values = view.state.values;
       const text = (block: string) => values[block]?.value?.value ?? undefined;
       if (!meta?.ticketKey || !desk.isTicketAction(meta.kind)) {
@@ -622,6 +648,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         );
       });
       botUserId = auth.user_id;
+      if (!config.appToken) deps.http.use('/slack/events', slackRequestGuard({ logger }));
       // Known ids spare Bolt its own auth.test call, whose failure it would not report to us.
       const receiver = config.appToken
         ? new SocketModeReceiver({
@@ -668,14 +695,6 @@ async function fetchMessage(
   return (reply as { user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string } | undefined) ?? null;
 }
 
-function parseMetadata(raw: string | undefined): ModalMetadata | null {
-  try {
-    const value = JSON.parse(raw ?? '') as ModalMetadata;
-    return typeof value?.kind === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The work queue's kind for Slack requests kept in the inbox. */
 const INBOUND = 'slack.inbound';

@@ -8,11 +8,18 @@ export type { PrismaClient };
 /** A Prisma client on a SQLite file through the better-sqlite3 driver adapter. */
 export function openSqlitePrisma(file: string): PrismaClient {
   const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter, transactionOptions: TRANSACTIONS });
 }
 
 /**
- * A Prisma client on PostgreSQL through the pg driver adapter (a pg.Pool of pg's default size),
+ * A transaction waits for a connection up to maxWait (Prisma's default, 2 s, turned a burst into
+ * "Unable to start a transaction in the given time"); the work queue bounds how many run at once,
+ * so waiting longer is safe, and a transaction that fails is retried by the queue anyway.
+ */
+const TRANSACTIONS = { maxWait: 15_000, timeout: 15_000 };
+
+/**
+ * A Prisma client on PostgreSQL through the pg driver adapter (a pg.Pool of `poolSize` connections),
  * its queries qualified with `schema`.
  *
  * The cast: both clients are generated from the same models (scripts/generate-prisma-client.mjs
@@ -21,9 +28,9 @@ export function openSqlitePrisma(file: string): PrismaClient {
  * levels `$transaction` accepts (SQLite has Serializable alone) and PostgreSQL's extra filter
  * options; the repositories use neither, and run unchanged on both databases in the tests.
  */
-export function openPostgresPrisma(url: string, schema: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: withSearchPath(url, schema) }, { schema });
-  return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+export function openPostgresPrisma(url: string, schema: string, poolSize = 10): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: withSearchPath(url, schema), max: poolSize }, { schema });
+  return new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTIONS }) as unknown as PrismaClient;
 }
 
 /**

@@ -131,3 +131,26 @@ describe('Slack deliveries are kept before they are acknowledged', () => {
     expect(h.api.calls.filter((c) => /something went wrong/.test(FakeSlackApi.textOf(c)))).toHaveLength(0);
   });
 });
+
+describe('a burst', () => {
+  it('of 500 messages is acknowledged, queued and answered, every one, with no apology', async () => {
+    h = await startSlackHarness();
+    const statuses: number[] = [];
+    // Fifty at a time, as Slack's deliveries overlap; each a new conversation.
+    for (let batch = 0; batch < 10; batch++) {
+      const sent = Array.from({ length: 50 }, (_, i) => {
+        const n = batch * 50 + i;
+        return h!.event(dm(n % 2 ? 'how do I reset my password' : 'vpn keeps dropping', `1700001000.${String(n).padStart(6, '0')}`), { eventId: `EvBURST${String(n).padStart(5, '0')}` });
+      });
+      statuses.push(...(await Promise.all(sent)).map((response) => response.status));
+    }
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const prisma = h.bot.app.store.prisma;
+    await eventually(async () => (await prisma.question.count()) === 500, 120_000);
+    await h.settle();
+    const answers = h.api.of('chat.postMessage');
+    expect(new Set(answers.map((c) => c.args.thread_ts)).size).toBe(500);
+    expect(answers.filter((c) => /something went wrong|could not handle/i.test(FakeSlackApi.textOf(c)))).toEqual([]);
+    expect(await prisma.queueItem.count({ where: { status: { not: 'done' }, kind: 'slack.inbound' } })).toBe(0);
+  }, 180_000);
+});
