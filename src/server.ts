@@ -106,7 +106,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         tickets: app.tickets,
         threads: app.store.ticketThreads,
         addresses: app.store.addresses,
-        deliveries: app.store.deliveries,
+        queue: work,
         router,
         logger,
         http: http.app,

@@ -97,7 +97,11 @@ export async function startTeamsHarness(env: Record<string, string> = {}): Promi
     TEAMS_ENGINEERS: `${ENGINEER_AAD},${ENGINEER_2_AAD}`,
     ...env,
   });
-  const bot = await startBot(config, silentLogger, { host: '127.0.0.1', slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 100 } });
+  const bot = await startBot(config, silentLogger, {
+    host: '127.0.0.1',
+    slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 100 },
+    queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400, leaseMs: 5_000 },
+  });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();
   inFlight.watchApp(bot.app);

@@ -20,14 +20,15 @@ import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
 import { normaliseKey, type TicketService } from '../../core/tickets/ticket-service.js';
-import type { AddressBook, DeliveryLog, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { WorkQueue } from '../../core/delivery/work-queue.js';
 import type { Actor } from '../../core/tickets/ticket.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import type { TeamsConfig } from '../../config/config.js';
 import { replyCard, ticketFormCard, ticketListCard } from './adaptive-cards.js';
 import { teamsTextToPlain } from './card-text.js';
-import { splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
+import { proactively, splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
 
 export interface TeamsChannelDeps {
   config: TeamsConfig;
@@ -35,7 +36,8 @@ export interface TeamsChannelDeps {
   tickets: TicketService;
   threads: TicketThreadStore;
   addresses: AddressBook;
-  deliveries: DeliveryLog;
+  /** The durable inbox: messages are written to it before the Bot Connector is answered. */
+  queue: WorkQueue;
   router: TriageRouter;
   logger: Logger;
   http: Application;
@@ -52,6 +54,8 @@ export interface TeamsChannel {
 }
 
 const SERVICE_URL_KEY = 'teams:service-url';
+/** The work queue's kind for Teams messages kept in the inbox. */
+const INBOUND = 'teams.inbound';
 /** Buttons that only make sense on the ticket's own triage card. */
 const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign, ticketActions.vendor]);
 
@@ -82,7 +86,7 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
 }
 
 export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
-  const { config, conversations, tickets, threads, addresses, deliveries, logger } = deps;
+  const { config, conversations, tickets, threads, addresses, queue, logger } = deps;
   const auth = new StrictAuthentication({
     MicrosoftAppId: config.appId,
     MicrosoftAppPassword: config.appPassword ?? '',
@@ -144,14 +148,29 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     }
   }
 
-  async function onMessage(context: TurnContext): Promise<void> {
+  /**
+   * The inbox's worker: the stored activity is handled in a turn of its own, opened as a proactive
+   * one (the request it came in is long answered) and carrying the activity, so replies thread
+   * under it as before.
+   */
+  queue.handle(INBOUND, async (payload, item) => {
+    const activity = payload as Activity;
+    const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
+    await proactively(adapter, config.appId, reference, async (proactive) => {
+      const context = new TurnContext(adapter, activity);
+      for (const [key, value] of proactive.turnState) context.turnState.set(key, value);
+      await onMessage(context, item.key);
+    });
+  });
+
+  async function onMessage(context: TurnContext, deliveryId: string): Promise<void> {
     const activity = context.activity;
     const actor = actorOf(activity);
     const key = teamsConversationKey(activity.conversation.id);
     const user = { id: actor.id, ...(actor.name ? { name: actor.name } : {}) };
     const data = buttonData.safeParse(activity.value);
     if (data.success) {
-      await onButton(context, data.data.helpdesk.action, data.data.helpdesk.value, activity.value as Record<string, unknown>, actor, key);
+      await onButton(context, data.data.helpdesk.action, data.data.helpdesk.value, activity.value as Record<string, unknown>, actor, key, deliveryId);
       return;
     }
     const text = teamsTextToPlain(TurnContext.removeRecipientMention(activity) ?? activity.text);
@@ -169,7 +188,9 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
         const { message } = await desk.perform({ actionId: ticketActions.comment, value: card.ticketKey, actor, input: { text } });
         await context.sendActivity(message.startsWith('Internal') ? '🔒 Kept among engineers.' : '📤 Sent to the requester.');
       } catch (error) {
-        await context.sendActivity(isCoreError(error) ? error.message : failure(error, 'engineer reply'));
+        // Unexpected failures are thrown: the inbox tries the reply again later.
+        if (!isCoreError(error)) throw error;
+        await context.sendActivity(error.message);
       }
       return;
     }
@@ -188,16 +209,16 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue))] });
       return;
     }
-    const turn: Turn = { conversationKey: key, channel: 'teams', user, text, addressed };
-    await send(context, await conversations.handle(turn));
+    const turn: Turn = { conversationKey: key, channel: 'teams', user, text, addressed, deliveryId };
+    await send(context, await conversations.handle(turn, { retryable: true }));
   }
 
   /** An Action.Submit: a conversation button, a ticket button (fallback of Action.Execute), or the ticket form. */
-  async function onButton(context: TurnContext, action: string, value: string | undefined, inputs: Record<string, unknown>, actor: Actor, key: string): Promise<void> {
+  async function onButton(context: TurnContext, action: string, value: string | undefined, inputs: Record<string, unknown>, actor: Actor, key: string, deliveryId: string): Promise<void> {
     const user = { id: actor.id, ...(actor.name ? { name: actor.name } : {}) };
     if (action === actions.submitTicketForm) {
       const fields = { subject: str(inputs.subject), description: str(inputs.description), priority: str(inputs.priority), category: str(inputs.category) };
-      const replies = await conversations.handle({ conversationKey: key, channel: 'teams', user, form: { fields } });
+      const replies = await conversations.handle({ conversationKey: key, channel: 'teams', user, form: { fields }, deliveryId }, { retryable: true });
       const errors = replies.find((r) => r.kind === 'form_errors');
       if (errors && errors.kind === 'form_errors') {
         const card = CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories(), values: fields, errors: errors.errors }));
@@ -210,11 +231,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return;
     }
     if (desk.isTicketAction(action)) {
-      const result = await ticketAction(context.activity, action, value, inputs, actor);
+      const result = await ticketAction(context.activity, action, value, inputs, actor, { retryable: true });
       await context.sendActivity(result.message);
       return;
     }
-    await send(context, await conversations.handle({ conversationKey: key, channel: 'teams', user, action: { id: action, ...(value !== undefined ? { value } : {}) } }));
+    await send(context, await conversations.handle({ conversationKey: key, channel: 'teams', user, action: { id: action, ...(value !== undefined ? { value } : {}) }, deliveryId }, { retryable: true }));
   }
 
   /** A ticket button from a card; returns the sentence for the person and, on success, the changed ticket. */
@@ -224,6 +245,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     value: string | undefined,
     inputs: Record<string, unknown>,
     actor: Actor,
+    options: { retryable?: boolean } = {},
   ): Promise<{ ok: boolean; message: string; ticketKey?: string }> {
     try {
       // Never trust a value in a button: card buttons must sit on that ticket's own card.
@@ -250,6 +272,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       const result = await desk.perform({ actionId: action, value, actor, input });
       return { ok: true, message: result.message, ticketKey: result.ticket.key };
     } catch (error) {
+      // From the inbox, an unexpected failure is tried again later rather than apologised for.
+      if (options.retryable && !isCoreError(error)) throw error;
       return { ok: false, message: isCoreError(error) ? error.message : failure(error, `ticket button ${action}`) };
     }
   }
@@ -296,9 +320,12 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     await addresses.put(teamsConversationKey(activity.conversation.id), 'teams', reference as unknown as Record<string, unknown>);
     if (activity.serviceUrl) await addresses.put(SERVICE_URL_KEY, 'teams', { serviceUrl: activity.serviceUrl });
     if (activity.type === ActivityTypes.Message) {
-      // The Bot Connector can deliver an activity twice; handle each id once.
-      if (activity.id && !(await deliveries.firstDelivery(`teams:${activity.conversation.id}:${activity.id}`).catch(() => true))) return;
-      await onMessage(context);
+      // Kept before the Bot Connector is answered, worked on by the inbox's worker (below). The
+      // Connector can deliver an activity twice: its id is the key, so a repeat is dropped. If the
+      // database cannot keep it, the error reaches onTurnError and the person is asked to resend.
+      const key = activity.id ? `teams:${activity.conversation.id}:${activity.id}` : `teams:new:${randomUUID()}`;
+      const added = await queue.enqueue({ key, kind: INBOUND, orderKey: `teams:${activity.conversation.id}`, payload: JSON.stringify(activity) });
+      if (!added) logger.info({ key }, 'repeated Teams activity ignored');
       return;
     }
     if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') {

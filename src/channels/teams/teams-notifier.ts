@@ -23,6 +23,23 @@ export interface TeamsNotifierDeps {
   engineers: () => Array<{ id: string; name: string }>;
 }
 
+/**
+ * Proactive work whose failure reaches the caller. The adapter hands an error thrown in the
+ * logic to onTurnError, which logs it and returns: the outbox would count a failed post as
+ * delivered and never retry it.
+ */
+export async function proactively(adapter: CloudAdapter, appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  let failed: { error: unknown } | undefined;
+  await adapter.continueConversationAsync(appId, reference, async (context) => {
+    try {
+      await logic(context);
+    } catch (error) {
+      failed = { error };
+    }
+  });
+  if (failed) throw failed.error;
+}
+
 /** The key under which a Teams conversation's reference is stored. */
 export function teamsConversationKey(conversationId: string): string {
   return `teams:${conversationId}`;
@@ -104,7 +121,7 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
     const targets = newestOnly ? existing.slice(-1) : existing;
     for (const thread of existing) {
       const conversationId = `${thread.address};messageid=${thread.threadId}`;
-      await adapter.continueConversationAsync(appId, await this.threadReference(conversationId), async (context) => {
+      await proactively(adapter, appId, await this.threadReference(conversationId), async (context) => {
         await context.updateActivity({ type: 'message', id: thread.threadId, attachments: [attachment] });
         if (line && targets.includes(thread)) await context.sendActivity({ type: 'message', text: line, textFormat: 'markdown' });
       });
@@ -122,7 +139,7 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
       return;
     }
     const card = requesterUpdateCard(text, n.type === 'resolved' ? requesterChoices(ticket) : []);
-    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference as Partial<ConversationReference>, async (context) => {
+    await proactively(this.deps.adapter, this.deps.appId, reference as Partial<ConversationReference>, async (context) => {
       await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
     });
   }
