@@ -16,7 +16,12 @@ export const encoderChoices = ['none', ...(Object.keys(loaders) as EncoderName[]
 export type EncoderChoice = (typeof encoderChoices)[number];
 export const defaultEncoder: EncoderChoice = 'use-lite';
 
-/** Loads the chosen encoder, or null for `none`. */
+/** Loads the chosen encoder, or null for `none`; a model that cannot be loaded is an error saying how to go on without it. */
 export async function loadEncoder(choice: EncoderChoice): Promise<SentenceEncoder | null> {
-  return choice === 'none' ? null : loaders[choice]();
+  if (choice === 'none') return null;
+  try {
+    return await loaders[choice]();
+  } catch (error) {
+    throw new Error(`Cannot load the sentence encoder ENCODER=${choice}: ${(error as Error).message}. Reinstall the packages (npm ci), or set ENCODER=none to answer without it.`, { cause: error });
+  }
 }
