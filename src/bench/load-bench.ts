@@ -6,6 +6,11 @@
 //
 //   npm run bench:load -- [--conversations 200] [--concurrency 20] [--replicas 1|2]
 //                         [--db sqlite|postgres] [--postgres-url postgres://...] [--duplicates 0.1]
+//                         [--kill-after N]
+//
+// --kill-after N SIGKILLs the first replica once N messages were sent (needs --replicas 2 or
+// more). Like Slack, the benchmark sends a request that was not acknowledged again, to another
+// replica; "lost" counts acknowledged messages whose reply never came.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     duplicates: { type: 'string', default: '0.1' },
     'ticket-every': { type: 'string', default: '4' },
     'timeout-ms': { type: 'string', default: '30000' },
+    'kill-after': { type: 'string' },
   },
 });
 
@@ -40,6 +46,8 @@ const timeoutMs = positiveInt('timeout-ms', values['timeout-ms']);
 const duplicates = Number(values.duplicates);
 if (!(duplicates >= 0 && duplicates <= 1)) usage('--duplicates is a fraction from 0 to 1');
 if (values.db !== 'sqlite' && values.db !== 'postgres') usage('--db is sqlite or postgres');
+const killAfter = values['kill-after'] === undefined ? undefined : positiveInt('kill-after', values['kill-after']);
+if (killAfter !== undefined && replicas < 2) usage('--kill-after needs --replicas 2 or more (a survivor)');
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'load-bench-signing-secret';
@@ -58,7 +66,7 @@ function positiveInt(name: string, value: string | undefined): number {
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run bench:load -- [--conversations N] [--concurrency C] [--replicas 1|2] [--db sqlite|postgres] [--postgres-url URL] [--duplicates 0.1]\n`);
+  process.stderr.write(`${problem}\nusage: npm run bench:load -- [--conversations N] [--concurrency C] [--replicas 1|2] [--db sqlite|postgres] [--postgres-url URL] [--duplicates 0.1] [--kill-after N]\n`);
   process.exit(2);
 }
 
@@ -178,6 +186,8 @@ interface Tally {
   acks: number[];
   sent: number;
   errors: number;
+  /** First attempts not acknowledged (the replica was dead, or refused it), sent again as Slack does. */
+  refused: number;
   lost: number;
   duplicatesSent: number;
   ticketsAsked: number;
@@ -210,26 +220,34 @@ async function main(): Promise<void> {
   const nodes = [first, ...rest];
   process.stderr.write(`${replicas} replica(s) up on ${values.db} in ${Date.now() - started} ms; ${conversations} conversations, ${concurrency} at a time\n`);
 
-  const tally: Tally = { latencies: [], acks: [], sent: 0, errors: 0, lost: 0, duplicatesSent: 0, ticketsAsked: 0 };
+  const tally: Tally = { latencies: [], acks: [], sent: 0, errors: 0, refused: 0, lost: 0, duplicatesSent: 0, ticketsAsked: 0 };
+  const dead = new Set<number>();
   let next = 0;
   let eventSeq = 0;
-  const post = async (node: number, event: Record<string, unknown>, eventId: string, retry?: number): Promise<boolean> => {
-    const body = JSON.stringify({ token: 'x', team_id: TEAM, api_app_id: 'A0BENCH', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+  const attempt = async (node: number, body: string, retry: number): Promise<boolean> => {
     const t0 = performance.now();
     try {
       const response = await fetch(`${nodes[node % nodes.length]!.url}/slack/events`, {
         method: 'POST',
-        headers: { ...sign(body), ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } : {}) },
+        headers: { ...sign(body), ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' } : {}) },
         body,
       });
       await response.arrayBuffer();
-      tally.acks.push(performance.now() - t0);
-      if (response.status !== 200) tally.errors++;
+      if (response.status === 200) tally.acks.push(performance.now() - t0);
       return response.status === 200;
     } catch {
-      tally.errors++;
       return false;
     }
+  };
+  /** Delivers an event as Slack does: a request not acknowledged is sent again (3 retries), to whichever replica the balancer picks. */
+  const post = async (node: number, event: Record<string, unknown>, eventId: string, retry = 0): Promise<boolean> => {
+    const body = JSON.stringify({ token: 'x', team_id: TEAM, api_app_id: 'A0BENCH', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+    for (let n = retry; n <= retry + 3; n++) {
+      if (await attempt(node + n, body, n)) return true;
+      if (n === retry) tally.refused++;
+    }
+    tally.errors++;
+    return false;
   };
   /** Sends one message and waits for the bot's reply in its thread. */
   const say = async (conversation: number, text: string, ts: string, threadTs: string, expectedPosts: number): Promise<void> => {
@@ -239,6 +257,11 @@ async function main(): Promise<void> {
     const eventId = `Ev${String(++eventSeq).padStart(10, '0')}`;
     const t0 = performance.now();
     tally.sent++;
+    if (killAfter !== undefined && tally.sent === killAfter && !dead.has(0)) {
+      dead.add(0);
+      nodes[0]!.child.kill('SIGKILL');
+      process.stderr.write(`replica 1 killed (SIGKILL) after ${killAfter} messages\n`);
+    }
     const reply = slack.waitFor(`${channel}:${threadTs}`, expectedPosts);
     const ok = await post(conversation, event, eventId);
     // Slack retries a delivery it thinks failed; a retry may land on another replica.
@@ -278,6 +301,7 @@ async function main(): Promise<void> {
   ]);
   await store.close();
   await Promise.all(nodes.map(({ child }) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   })));
@@ -300,6 +324,8 @@ async function main(): Promise<void> {
     ackP50Ms: round(percentile(acks, 0.5), 1),
     ackP99Ms: round(percentile(acks, 0.99), 1),
     errors: tally.errors,
+    refusedThenRetried: tally.refused,
+    killedAfter: killAfter ?? null,
     lost: tally.lost,
     duplicateDeliveries: tally.duplicatesSent,
     // A delivery processed twice leaves the same question twice in one conversation, or two tickets.
@@ -315,7 +341,8 @@ async function main(): Promise<void> {
       `  throughput   ${result.messagesPerSecond} messages/s over ${result.seconds} s`,
       `  reply        p50 ${result.replyP50Ms} ms, p99 ${result.replyP99Ms} ms (request sent -> the bot's reply posted to Slack)`,
       `  ack          p50 ${result.ackP50Ms} ms, p99 ${result.ackP99Ms} ms`,
-      `  errors ${result.errors}, lost ${result.lost}, duplicate deliveries sent ${result.duplicateDeliveries}`,
+      `  errors ${result.errors} (not acknowledged after Slack's retries), first attempts refused ${result.refusedThenRetried}, lost ${result.lost} (acknowledged, never answered), duplicate deliveries sent ${result.duplicateDeliveries}`,
+      ...(killAfter !== undefined ? [`  replica 1 was SIGKILLed after ${killAfter} messages`] : []),
       `  processed twice: ${result.questionsProcessedTwice} of ${result.questionsRecorded} questions, ${result.ticketsOpenedTwice} of ${result.ticketsOpened} tickets (${result.ticketsExpected} asked for)`,
       JSON.stringify(result),
     ].join('\n') + '\n',

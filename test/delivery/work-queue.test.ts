@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { PermanentFailure, WorkQueue, type WorkQueueOptions } from '../../src/core/delivery/work-queue.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { MemoryWorkQueueStore } from '../../src/store/memory/memory-work-queue-store.js';
+
+function queueOn(store: MemoryWorkQueueStore, options: Partial<WorkQueueOptions> = {}): WorkQueue {
+  return new WorkQueue({ store, logger: silentLogger, workerId: 'w1', pollMs: 20, backoffMs: 5, maxBackoffMs: 20, leaseMs: 1_000, ...options });
+}
+
+const item = (key: string, orderKey = key, payload: unknown = { key }) => ({ key, kind: 'job', orderKey, payload: JSON.stringify(payload) });
+
+describe('WorkQueue', () => {
+  it('runs items of one order key one at a time, oldest first, and others beside them', async () => {
+    const store = new MemoryWorkQueueStore();
+    const queue = queueOn(store, { concurrency: 4 });
+    const log: string[] = [];
+    let running = 0;
+    let most = 0;
+    queue.handle('job', async (payload) => {
+      const { key } = payload as { key: string };
+      running++;
+      most = Math.max(most, running);
+      log.push(`start ${key}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push(`end ${key}`);
+      running--;
+    });
+    for (const key of ['a1', 'a2', 'a3']) await queue.enqueue(item(key, 'a'));
+    for (const key of ['b1', 'b2']) await queue.enqueue(item(key, 'b'));
+    queue.start();
+    await queue.drain();
+    await queue.stop();
+    const a = log.filter((line) => line.includes(' a'));
+    expect(a).toEqual(['start a1', 'end a1', 'start a2', 'end a2', 'start a3', 'end a3']);
+    expect(log.indexOf('end b1')).toBeLessThan(log.indexOf('start b2'));
+    expect(most).toBe(2);
+    expect(store.rows.every((row) => row.status === 'done')).toBe(true);
+  });
+
+  it('queues a repeated key once', async () => {
+    const store = new MemoryWorkQueueStore();
+    const queue = queueOn(store);
+    expect(await queue.enqueue(item('x'))).toBe(true);
+    expect(await queue.enqueue(item('x'))).toBe(false);
+    expect(store.rows).toHaveLength(1);
+  });
+
+  it('retries a failing item with backoff, keeping later items of its key waiting, until it succeeds', async () => {
+    const store = new MemoryWorkQueueStore();
+    const queue = queueOn(store);
+    const seen: string[] = [];
+    let failures = 3;
+    queue.handle('job', async (payload) => {
+      const { key } = payload as { key: string };
+      if (key === 'first' && failures-- > 0) throw new Error('database unavailable');
+      seen.push(key);
+    });
+    await queue.enqueue(item('first', 'k'));
+    await queue.enqueue(item('second', 'k'));
+    queue.start();
+    for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await queue.stop();
+    expect(seen).toEqual(['first', 'second']);
+    expect(store.rows[0]).toMatchObject({ status: 'done', attempts: 4, lastError: 'database unavailable' });
+  });
+
+  it('gives up at once on a permanent failure, and after its time on others, telling the give-up handler', async () => {
+    const store = new MemoryWorkQueueStore();
+    const told: string[] = [];
+    const queue = queueOn(store, { giveUpAfterMs: 0 });
+    queue.handle(
+      'job',
+      async (payload) => {
+        const { key } = payload as { key: string };
+        throw key === 'gone' ? new PermanentFailure('channel_not_found') : new Error('still down');
+      },
+      async (payload, _item, error) => {
+        told.push(`${(payload as { key: string }).key}: ${(error as Error).message}`);
+      },
+    );
+    await queue.enqueue(item('gone'));
+    await queue.enqueue(item('slow'));
+    queue.start();
+    await queue.drain();
+    await queue.stop();
+    expect(told.sort()).toEqual(['gone: channel_not_found', 'slow: still down']);
+    expect(store.rows.map((row) => row.status)).toEqual(['failed', 'failed']);
+  });
+
+  it('takes over an item whose claim ran out (its process died), and leaves a live claim alone', async () => {
+    const store = new MemoryWorkQueueStore();
+    await store.enqueue(item('orphan', 'o'));
+    await store.enqueue(item('held', 'h'));
+    Object.assign(store.rows[0]!, { claimedBy: 'dead', leaseUntil: new Date(Date.now() - 1), attempts: 1 });
+    Object.assign(store.rows[1]!, { claimedBy: 'alive', leaseUntil: new Date(Date.now() + 60_000), attempts: 1 });
+    const queue = queueOn(store);
+    const done: string[] = [];
+    queue.handle('job', async (payload) => void done.push((payload as { key: string }).key));
+    queue.start();
+    await queue.drain();
+    await queue.stop();
+    expect(done).toEqual(['orphan']);
+    expect(store.rows.find((row) => row.key === 'held')).toMatchObject({ status: 'pending', claimedBy: 'alive' });
+  });
+
+  it('claims only the kinds it has handlers for', async () => {
+    const store = new MemoryWorkQueueStore();
+    await store.enqueue({ ...item('s'), kind: 'slack.inbound' });
+    await store.enqueue({ ...item('t'), kind: 'teams.inbound' });
+    const queue = queueOn(store);
+    queue.handle('teams.inbound', async () => {});
+    queue.start();
+    await queue.drain();
+    await queue.stop();
+    expect(store.rows.map((row) => `${row.kind}:${row.status}`)).toEqual(['slack.inbound:pending', 'teams.inbound:done']);
+  });
+
+  it('survives the store going away and resumes by itself when it returns', async () => {
+    const store = new MemoryWorkQueueStore();
+    await store.enqueue(item('x'));
+    store.down = true;
+    const queue = queueOn(store);
+    const done: string[] = [];
+    queue.handle('job', async () => void done.push('x'));
+    queue.start();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(done).toEqual([]);
+    store.down = false;
+    for (let i = 0; i < 100 && done.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await queue.stop();
+    expect(done).toEqual(['x']);
+  });
+
+  it('yields to waiting acknowledgements, but never for long: steady traffic cannot starve the work', async () => {
+    const store = new MemoryWorkQueueStore();
+    await store.enqueue(item('x'));
+    const queue = queueOn(store, { yieldTo: () => true });
+    const done: string[] = [];
+    queue.handle('job', async () => void done.push('x'));
+    queue.start();
+    for (let i = 0; i < 300 && done.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await queue.stop();
+    expect(done).toEqual(['x']);
+  });
+});
