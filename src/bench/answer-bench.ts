@@ -12,8 +12,7 @@ import { parseArgs } from 'node:util';
 import { AnswerEngine, embedArticles, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
 import type { Article } from '../core/knowledge/article.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
-import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
-import { defaultEncoder, encoderChoices, loadEncoder, type EncoderChoice } from '../encoders/encoder-registry.js';
+import { encoderCliOptions, encoderFromCli } from '../encoders/encoder-options.js';
 import { evaluate, percentile, readQuestions } from '../evaluation/evaluate-questions.js';
 
 const { values } = parseArgs({
@@ -22,8 +21,7 @@ const { values } = parseArgs({
     questions: { type: 'string', default: 'test/fixtures/kb-questions.jsonl' },
     articles: { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '20' },
-    encoder: { type: 'string', default: defaultEncoder },
-    cache: { type: 'string', default: 'data/bench-encoder-cache' },
+    ...encoderCliOptions,
   },
 });
 
@@ -102,10 +100,9 @@ const labelled = readQuestions(path.resolve(values.questions));
 const questions = labelled.map((q) => q.text);
 const rounds = Number(values.rounds);
 
-if (!(encoderChoices as readonly string[]).includes(values.encoder)) throw new Error(`--encoder must be one of ${encoderChoices.join(', ')}, not "${values.encoder}"`);
-const encoder = await loadEncoder(values.encoder as EncoderChoice);
+const { encoder, phrasingEncoder } = await encoderFromCli(values);
 const embedStart = performance.now();
-const embeddings = encoder ? await embedArticles(kb.articles, await CachedSentenceEncoder.open(encoder, path.resolve(values.cache)), encoder) : undefined;
+const embeddings = encoder ? await embedArticles(kb.articles, phrasingEncoder ?? encoder, encoder) : undefined;
 const embedMs = performance.now() - embedStart;
 if (encoder) console.log(`${encoder.name}: the bundled knowledge base's phrasings embedded (or read from the cache) in ${embedMs.toFixed(0)} ms`);
 

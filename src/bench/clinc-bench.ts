@@ -15,8 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AnswerEngine, defaultThresholds, embedArticles, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
-import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
-import { defaultEncoder, encoderChoices, loadEncoder, type EncoderChoice } from '../encoders/encoder-registry.js';
+import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { answerAll } from '../evaluation/evaluate-questions.js';
 import { bestAccuracyAtRecall, chooseThreshold, METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, type ScopeMetrics, type ScoredQuestion } from '../evaluation/scope-metrics.js';
 import { clincArticles, clincQuestions, DEFAULT_SHOT_SEED, readClinc, type ClincSplit } from './clinc-data.js';
@@ -113,14 +112,11 @@ async function main(): Promise<void> {
       split: { type: 'string', default: 'val' },
       shots: { type: 'string' },
       seed: { type: 'string' },
-      encoder: { type: 'string', default: defaultEncoder },
-      cache: { type: 'string', default: 'data/bench-encoder-cache' },
+      ...encoderCliOptions,
     },
   });
-  if (!values.data) throw new Error('usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]] [--encoder none|use-lite] [--cache DIR]');
-  if (!(encoderChoices as readonly string[]).includes(values.encoder)) throw new Error(`--encoder must be one of ${encoderChoices.join(', ')}, not "${values.encoder}"`);
-  const encoder = await loadEncoder(values.encoder as EncoderChoice);
-  const phrasingEncoder = encoder ? await CachedSentenceEncoder.open(encoder, path.resolve(values.cache)) : undefined;
+  if (!values.data) throw new Error(`usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]] ${encoderCliUsage}`);
+  const { encoder, phrasingEncoder } = await encoderFromCli(values);
   if (values.split !== 'val' && values.split !== 'test') throw new Error(`--split must be val or test, not "${values.split}"`);
   const shots = values.shots === undefined ? undefined : Number(values.shots);
   if (shots !== undefined && !(Number.isInteger(shots) && shots > 0)) throw new Error(`--shots must be a positive whole number, not "${values.shots}"`);

@@ -10,8 +10,7 @@ import { parseArgs } from 'node:util';
 import { AnswerEngine, defaultThresholds, embedArticles, type AnswerThresholds } from '../core/answering/answer-engine.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
-import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
-import { defaultEncoder, encoderChoices, loadEncoder, type EncoderChoice } from '../encoders/encoder-registry.js';
+import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { evaluate, readQuestions } from './evaluate-questions.js';
 import { METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, scoreQuestion, type ScopeMetrics } from './scope-metrics.js';
 
@@ -73,18 +72,15 @@ async function main(): Promise<void> {
       queries: { type: 'string' },
       answer: { type: 'string' },
       suggest: { type: 'string' },
-      encoder: { type: 'string', default: defaultEncoder },
-      cache: { type: 'string', default: 'data/bench-encoder-cache' },
+      ...encoderCliOptions,
     },
   });
-  if (!values.queries) throw new Error('usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25]');
+  if (!values.queries) throw new Error(`usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25] ${encoderCliUsage}`);
   const thresholds = {
     answer: values.answer === undefined ? defaultThresholds.answer : Number(values.answer),
     suggest: values.suggest === undefined ? defaultThresholds.suggest : Number(values.suggest),
   };
-  if (!(encoderChoices as readonly string[]).includes(values.encoder)) throw new Error(`--encoder must be one of ${encoderChoices.join(', ')}, not "${values.encoder}"`);
-  const encoder = await loadEncoder(values.encoder as EncoderChoice);
-  const phrasingEncoder = encoder ? await CachedSentenceEncoder.open(encoder, path.resolve(values.cache)) : undefined;
+  const { encoder, phrasingEncoder } = await encoderFromCli(values);
   const { result, problems } = await runKbEval({ kb: values.kb, queries: values.queries, thresholds, encoder, ...(phrasingEncoder ? { phrasingEncoder } : {}) });
   for (const problem of problems) console.log(`article skipped: ${problem}`);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
