@@ -138,7 +138,7 @@ export class ConversationService {
 
   private async answerQuestion(turn: Turn, text: string, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
 
-    const result = this.deps.engine().ask(text);
+    const result = await this.deps.engine().answer(text);
     // From the delivery when there is one: handled again after a crash, it is the same question.
     const questionId = turn.deliveryId ? idFor(`question:${turn.deliveryId}`) : randomUUID();
     const best = result.outcome === 'answered' ? result.article : undefined;
@@ -311,7 +311,7 @@ export class ConversationService {
     if (existing && openStatuses.includes(existing.status)) {
       return [{ kind: 'ticket', markdown: `This thread already has ticket ${existing.key} (${existing.status}).`, ticket: ticketCard(existing) }];
     }
-    const guess = this.deps.engine().ask(text);
+    const guess = await this.deps.engine().answer(text);
     const article = guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
