@@ -10,6 +10,7 @@ import {
   buttonPress,
   buttonsOf,
   DM,
+  eventCallbackBody,
   eventually,
   EMPLOYEE,
   ENGINEER,
@@ -172,7 +173,7 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
           }),
         );
       } else {
-        const body = eventBody(dm('talk to a human', ts), eventId);
+        const body = eventCallbackBody(dm('talk to a human', ts), eventId);
         deliveries.push(
           signedSlackPost(doomed.url, body)
             .then((response) => response.status === 200)
@@ -244,18 +245,3 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
     expect((await survivor.bot.app.tickets.get(keyOnCard(card)!)).status).toBe('claimed');
   }, 120_000);
 });
-
-/** An event_callback body as startSlackHarness's event() builds it, to send to any replica. */
-function eventBody(event: Record<string, unknown>, eventId: string): string {
-  return JSON.stringify({
-    token: 'legacy-verification-token',
-    team_id: TEAM,
-    api_app_id: 'A0HELPDESK',
-    event: { event_ts: event.ts, ...event },
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1_700_000_000,
-    authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0HELPBOT', is_bot: true, is_enterprise_install: false }],
-    is_ext_shared_channel: false,
-  });
-}

@@ -306,6 +306,35 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
   }
 }
 
+/** An event_callback body as Slack sends it (and as startSlackHarness's event() builds it), to send to any replica. */
+export function eventCallbackBody(event: Record<string, unknown>, eventId: string): string {
+  return JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: TEAM,
+    api_app_id: 'A0HELPDESK',
+    event: { event_ts: event.ts, ...event },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1_700_000_000,
+    authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+}
+
+/** A block_actions payload as Slack sends it for a button in App Home. */
+export function homeButtonPress(input: { user: string; actionId: string; value?: string; viewId?: string }): Record<string, unknown> {
+  const viewId = input.viewId ?? 'V0HOME0001';
+  return {
+    type: 'block_actions',
+    user: { id: input.user, team_id: TEAM },
+    team: { id: TEAM },
+    trigger_id: '1.2.home',
+    container: { type: 'view', view_id: viewId },
+    view: { id: viewId, type: 'home', callback_id: '' },
+    actions: [{ action_id: input.actionId, block_id: 'h', type: 'button', ...(input.value !== undefined ? { value: input.value } : {}), action_ts: '1' }],
+  };
+}
+
 /** A block_actions payload as Slack sends it for a button in a message. */
 export function buttonPress(input: {
   user: string;

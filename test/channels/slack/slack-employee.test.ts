@@ -5,6 +5,7 @@ import {
   DM,
   EMPLOYEE,
   FakeSlackApi,
+  homeButtonPress,
   startSlackHarness,
   TRIAGE_L2,
   viewSubmission,
@@ -211,15 +212,7 @@ describe('Slack: employees', () => {
     };
     const pressHome = async (label: string, user = EMPLOYEE) => {
       const b = homeButton(label);
-      await h.interaction({
-        type: 'block_actions',
-        user: { id: user, team_id: 'T0TEAM001' },
-        team: { id: 'T0TEAM001' },
-        trigger_id: '1.2.home',
-        container: { type: 'view', view_id: 'V0HOME0001' },
-        view: { id: 'V0HOME0001', type: 'home', callback_id: '' },
-        actions: [{ action_id: b.action_id, block_id: 'h', type: 'button', value: b.value, action_ts: '1' }],
-      });
+      await h.interaction(homeButtonPress({ user, actionId: b.action_id, ...(b.value !== undefined ? { value: b.value } : {}) }));
       await h.settle();
       return h.api.of('views.open').at(-1)!.args.view as { callback_id: string; private_metadata: string };
     };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EMPLOYEE, ENGINEER, FakeSlackApi, startSlackHarness, viewSubmission, type SlackHarness } from '../../support/slack.js';
+import { EMPLOYEE, ENGINEER, FakeSlackApi, homeButtonPress, startSlackHarness, viewSubmission, type SlackHarness } from '../../support/slack.js';
 
 let h: SlackHarness;
 beforeEach(async () => {
@@ -62,15 +62,7 @@ describe('forms and buttons that someone else could send', () => {
     await h.settle();
     const before = h.api.calls.length;
     for (const value of ['HD-1001', 'HD-9999']) {
-      await h.interaction({
-        type: 'block_actions',
-        user: { id: EMPLOYEE, team_id: 'T0TEAM001' },
-        team: { id: 'T0TEAM001' },
-        trigger_id: '1.2.home',
-        container: { type: 'view', view_id: 'V0HOME0001' },
-        view: { id: 'V0HOME0001', type: 'home', callback_id: '' },
-        actions: [{ action_id: 'ticket.comment#0', block_id: 'h', type: 'button', value, action_ts: '1' }],
-      });
+      await h.interaction(homeButtonPress({ user: EMPLOYEE, actionId: 'ticket.comment#0', value }));
       await h.settle();
     }
     const calls = h.api.calls.slice(before);
@@ -80,15 +72,7 @@ describe('forms and buttons that someone else could send', () => {
     // The same words for a ticket that exists and one that does not.
     expect(told).toEqual(['You can only do that on your own tickets.', 'You can only do that on your own tickets.']);
     // An engineer still gets the form.
-    await h.interaction({
-      type: 'block_actions',
-      user: { id: ENGINEER, team_id: 'T0TEAM001' },
-      team: { id: 'T0TEAM001' },
-      trigger_id: '1.2.home',
-      container: { type: 'view', view_id: 'V0HOME0002' },
-      view: { id: 'V0HOME0002', type: 'home', callback_id: '' },
-      actions: [{ action_id: 'ticket.comment#0', block_id: 'h', type: 'button', value: 'HD-1001', action_ts: '1' }],
-    });
+    await h.interaction(homeButtonPress({ user: ENGINEER, actionId: 'ticket.comment#0', value: 'HD-1001', viewId: 'V0HOME0002' }));
     await h.settle();
     expect(h.api.of('views.open')).toHaveLength(1);
   });

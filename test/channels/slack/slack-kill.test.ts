@@ -4,7 +4,7 @@
  * database, and every person gets their answer or their ticket's confirmation.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DM, EMPLOYEE, eventually, FakeSlackApi, signedSlackPost, startSlackHarness, TEAM, TRIAGE_L2, type ApiCall, type SlackHarness } from '../../support/slack.js';
+import { DM, EMPLOYEE, eventCallbackBody, eventually, FakeSlackApi, signedSlackPost, startSlackHarness, TEAM, TRIAGE_L2, type ApiCall, type SlackHarness } from '../../support/slack.js';
 import { startSlackReplicaProcess, type ReplicaProcess } from '../../support/slack-replica-process.js';
 import { tempDir } from '../../support/test-app.js';
 import { sharedDatabaseEnv } from '../../support/test-database.js';
@@ -23,18 +23,6 @@ afterEach(async () => {
 const conversationOf = (ts: string) => `slack:${TEAM}:${DM}:${ts}`;
 const postsInThread = (calls: ApiCall[], ts: string) => calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === DM && c.args.thread_ts === ts);
 const cards = (calls: ApiCall[]) => calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === TRIAGE_L2);
-
-function eventBody(ts: string, text: string, eventId: string): string {
-  return JSON.stringify({
-    token: 'legacy-verification-token',
-    team_id: TEAM,
-    api_app_id: 'A0HELPDESK',
-    event: { type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts, event_ts: ts },
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1_700_000_000,
-  });
-}
 
 describe('a replica killed mid-burst', () => {
   it('loses nothing it acknowledged and does nothing twice: every ticket and question once, every person answered', async () => {
@@ -58,7 +46,7 @@ describe('a replica killed mid-burst', () => {
         doomed.child.kill('SIGKILL');
         killed = true;
       }
-      const body = eventBody(ts, textOf(i), `EvKILL${String(i).padStart(5, '0')}`);
+      const body = eventCallbackBody({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: textOf(i), ts }, `EvKILL${String(i).padStart(5, '0')}`);
       if (i % 2 === 1) {
         sends.push(
           survivor.post(body).then((response) => {
