@@ -155,7 +155,9 @@ process.once('exit', () => {
 });
 
 async function startReplica(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/bench/load-replica.ts')], {
+  // BENCH_REPLICA_NODE_ARGS: extra node flags for the replicas, such as --cpu-prof to see where their time goes.
+  const extra = process.env.BENCH_REPLICA_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', path.join(ROOT, 'src/bench/load-replica.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
