@@ -6,7 +6,7 @@ import type { ConversationStore } from '../core/conversation/conversation-store.
 import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
 import type { WorkQueueStore } from '../core/delivery/work-queue.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
-import type { AddressBook, DeliveryLog, TicketThreadStore } from '../core/tickets/ticket-threads.js';
+import type { AddressBook, TicketThreadStore } from '../core/tickets/ticket-threads.js';
 import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openPostgresPrisma, openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
@@ -15,7 +15,7 @@ import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
 import { PrismaScriptRunLog } from './prisma/prisma-script-run-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
 import { PrismaWorkQueueStore } from './prisma/prisma-work-queue-store.js';
-import { PrismaAddressBook, PrismaDeliveryLog, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
+import { PrismaAddressBook, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
 
 /** Everything the core needs from persistence. */
 export interface Store {
@@ -23,7 +23,6 @@ export interface Store {
   questions: QuestionLog;
   tickets: TicketRepository;
   ticketThreads: TicketThreadStore;
-  deliveries: DeliveryLog;
   addresses: AddressBook;
   scriptRuns: ScriptRunLog;
   /** The durable inbox and outbox. */
@@ -100,7 +99,6 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     questions: new PrismaQuestionLog(prisma),
     tickets: new PrismaTicketRepository(prisma),
     ticketThreads: new PrismaTicketThreadStore(prisma),
-    deliveries: new PrismaDeliveryLog(prisma),
     addresses: new PrismaAddressBook(prisma),
     scriptRuns: new PrismaScriptRunLog(prisma),
     queue: new PrismaWorkQueueStore(prisma),

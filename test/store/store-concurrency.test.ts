@@ -51,12 +51,16 @@ describe(`the store under concurrent use${onPostgres ? ' by two processes' : ''}
     expect(await stores[1]!.tickets.events('t1')).toHaveLength(1);
   });
 
-  it('says "first" for a delivery id exactly once, and in the order the calls were made', async () => {
-    const firsts = await fromBoth(10, (store) => store.deliveries.firstDelivery('slack:Ev0001'));
-    expect(firsts.filter(Boolean)).toHaveLength(1);
-    // One process's answers come back in call order, whatever order the inserts finish in.
-    const order: number[] = [];
-    await Promise.all(Array.from({ length: 10 }, (_, i) => stores[0]!.deliveries.firstDelivery(`slack:Ev1${i}`).then(() => order.push(i))));
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+  it('queues a delivery key exactly once, and gives each item to exactly one claimer, in order per key', async () => {
+    const added = await fromBoth(10, (store) => store.queue.enqueue({ key: 'slack:Ev0001', kind: 'slack.inbound', orderKey: 'slack:T:D1', payload: '{}' }));
+    expect(added.filter(Boolean)).toHaveLength(1);
+    for (let i = 2; i <= 6; i++) await stores[0]!.queue.enqueue({ key: `slack:Ev000${i}`, kind: 'slack.inbound', orderKey: i % 2 ? 'slack:T:D1' : 'slack:T:D2', payload: '{}' });
+    const now = new Date();
+    const lease = new Date(now.getTime() + 60_000);
+    const claims = await fromBoth(8, (store, i) => store.queue.claim(`w${i}`, ['slack.inbound'], 10, now, lease));
+    const claimed = claims.flat().map((item) => item.key).sort();
+    // One item per order key at a time (the oldest of each), and none twice.
+    expect(claimed).toEqual(['slack:Ev0001', 'slack:Ev0002']);
+    expect(await stores[1]!.queue.claim('late', ['slack.inbound'], 10, now, lease)).toEqual([]);
   });
 });

@@ -260,7 +260,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         channel_type?: string;
       };
       // Edits, joins, deletions and bots (ourselves included) are not questions.
-      if ((message.subtype && message.subtype !== 'file_share' && message.subtype !== 'thread_broadcast') || message.bot_id || !message.user) return;
+      if (!fromPerson(message) || !message.user) return;
       const team = (body as { team_id?: string }).team_id ?? 'T';
       const raw = message.text ?? '';
       if (message.channel_type === 'im') {
@@ -696,6 +696,11 @@ async function fetchMessage(
 }
 
 
+/** A message a person wrote: not a bot's (ours included), nor an edit, join or deletion. */
+function fromPerson(message: { subtype?: unknown; bot_id?: unknown }): boolean {
+  return !message.bot_id && (message.subtype === undefined || message.subtype === 'file_share' || message.subtype === 'thread_broadcast');
+}
+
 /** The work queue's kind for Slack requests kept in the inbox. */
 const INBOUND = 'slack.inbound';
 
@@ -709,6 +714,9 @@ export function inboundOf(body: unknown): { key: string; orderKey: string } | nu
   if (typeof b !== 'object' || b === null) return null;
   if (b.type === 'event_callback' && typeof b.event_id === 'string') {
     const event = b.event ?? {};
+    // Bots' messages (ours included) and edits, joins and deletions are ignored by the listeners:
+    // not worth a write each, and nothing to lose.
+    if (event.type === 'message' && !fromPerson(event)) return null;
     const item = event.item as { channel?: unknown } | undefined;
     const where = [event.channel, item?.channel, event.user].find((v) => typeof v === 'string') ?? 'none';
     return { key: `slack:${b.event_id}`, orderKey: `slack:${String(b.team_id ?? 'T')}:${String(where)}` };

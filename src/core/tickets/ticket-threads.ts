@@ -22,12 +22,6 @@ export interface TicketThreadStore {
   find(channel: string, address: string, threadId: string): Promise<TicketThread | null>;
 }
 
-/** Inbound deliveries already handled. Implementations: PrismaDeliveryLog. */
-export interface DeliveryLog {
-  /** True the first time an id is seen, false for every repeat (across processes sharing the database). */
-  firstDelivery(id: string): Promise<boolean>;
-}
-
 /** How to reach a conversation later (proactive messages). Implementations: PrismaAddressBook. */
 export interface AddressBook {
   put(key: string, channel: string, reference: Record<string, unknown>): Promise<void>;

@@ -31,3 +31,6 @@ CREATE INDEX "QueueItem_status_seq_idx" ON "QueueItem"("status", "seq");
 
 -- CreateIndex
 CREATE INDEX "QueueItem_doneAt_idx" ON "QueueItem"("doneAt");
+
+-- DropTable: delivery ids are the QueueItem keys now
+DROP TABLE "Delivery";
