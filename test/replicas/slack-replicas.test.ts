@@ -48,8 +48,13 @@ async function startReplicas(count: number): Promise<{ replicas: SlackHarness[];
 }
 
 const settleAll = async (replicas: SlackHarness[]) => {
-  // Twice: one replica's work can make another's (a card update after a claim elsewhere).
-  for (let i = 0; i < 2; i++) await Promise.all(replicas.map((r) => r.settle()));
+  // The replicas share one inbox and outbox: one replica is idle while another still works on
+  // items of the same conversation, so "settled" is the shared queue empty, then each replica quiet.
+  const prisma = replicas[0]!.bot.app.store.prisma;
+  for (let i = 0; i < 2; i++) {
+    await eventually(async () => (await prisma.queueItem.count({ where: { status: 'pending' } })) === 0, 60_000);
+    await Promise.all(replicas.map((r) => r.settle()));
+  }
 };
 
 function dm(text: string, ts: string): Record<string, unknown> {
