@@ -4,6 +4,7 @@ import { AnswerEngine, embedArticles, phrasingsOf, type AnswerThresholds } from 
 import type { SentenceEncoder } from './core/answering/sentence-encoder.js';
 import { CachedSentenceEncoder } from './encoders/embedding-cache.js';
 import type { Article } from './core/knowledge/article.js';
+import { withLearnedPhrasings, type LearnedPhrasing, type LearnedPhrasings } from './core/knowledge/learned-phrasings.js';
 import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
 import type { Logger } from './core/logger.js';
 import { loadScripts, type ScriptLibrary } from './core/scripts/load-scripts.js';
@@ -45,6 +46,13 @@ export class KnowledgeLibrary {
     private readonly encoding: { encoder: SentenceEncoder; cache: CachedSentenceEncoder } | null,
   ) {}
 
+  /** Where learned phrasings come from, and how many askers make one usable; null until learnFrom. */
+  private learned: { store: LearnedPhrasings; minAskers: number } | null = null;
+  /** The learned phrasings of the last build, kept when the database cannot be read on a reload. */
+  private lastLearned: LearnedPhrasing[] = [];
+  /** Reloads run one at a time: the watcher and the learner both ask for them. */
+  private reloading: Promise<unknown> = Promise.resolve();
+
   static async load(dir: string, thresholds: AnswerThresholds, encoder?: { encoder: SentenceEncoder; cacheDir: string } | null): Promise<KnowledgeLibrary> {
     const encoding = encoder ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) } : null;
     const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding);
@@ -56,8 +64,23 @@ export class KnowledgeLibrary {
     return this.current;
   }
 
-  /** Reads the folder again and swaps in the result. */
-  async reload(): Promise<ReloadReport> {
+  /**
+   * Adds the learned phrasings that enough askers confirmed to their articles, now and on every
+   * reload. Rebuilds at once only when some are usable, so a start with nothing learnt builds once.
+   */
+  async learnFrom(store: LearnedPhrasings, minAskers: number): Promise<void> {
+    this.learned = { store, minAskers };
+    if ((await store.candidates(minAskers)).length > 0) await this.reload();
+  }
+
+  /** Reads the folder (and the learned phrasings) again and swaps in the result. */
+  reload(): Promise<ReloadReport> {
+    const run = this.reloading.then(() => this.reloadNow());
+    this.reloading = run.catch(() => {});
+    return run;
+  }
+
+  private async reloadNow(): Promise<ReloadReport> {
     const started = performance.now();
     const { snapshot, problems, keptLastGood } = await this.build(this.current);
     this.current = snapshot;
@@ -121,19 +144,31 @@ export class KnowledgeLibrary {
         }
       }
     }
+    // The engine learns the files' questions and the learned phrasings; the snapshot's knowledge
+    // base stays what the files say, so a kept last good version never carries learned ones.
+    const served = this.learned ? withLearnedPhrasings(kb.articles, await this.learnedPhrasings(this.learned), this.learned.minAskers) : kb.articles;
     // Only phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
-    const embeddings = this.encoding ? await embedArticles(kb.articles, this.encoding.cache, this.encoding.encoder) : undefined;
-    if (this.encoding) await this.encoding.cache.retainOnly(kb.articles.flatMap(phrasingsOf));
+    const embeddings = this.encoding ? await embedArticles(served, this.encoding.cache, this.encoding.encoder) : undefined;
+    if (this.encoding) await this.encoding.cache.retainOnly(served.flatMap(phrasingsOf));
     const problems = [...kb.problems.map(formatProblem), ...scripts.problems.map((p) => `${formatProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`)];
     const snapshot: KnowledgeSnapshot = {
       knowledgeBase: kb,
       scripts,
       scriptsById: new Map(scripts.scripts.map((s) => [s.id, s])),
       // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
-      engine: await AnswerEngine.build(kb.articles, this.thresholds, undefined, undefined, embeddings),
+      engine: await AnswerEngine.build(served, this.thresholds, undefined, undefined, embeddings),
       triggerEngine: scripts.scripts.length > 0 ? await AnswerEngine.build(scripts.scripts.map(triggerArticle), this.thresholds) : null,
     };
     return { snapshot, problems, keptLastGood };
+  }
+
+  private async learnedPhrasings(learned: { store: LearnedPhrasings; minAskers: number }): Promise<LearnedPhrasing[]> {
+    try {
+      this.lastLearned = await learned.store.candidates(learned.minAskers);
+    } catch {
+      // The database is away: an edit to the files still takes effect, with what was learnt before.
+    }
+    return this.lastLearned;
   }
 }
 
