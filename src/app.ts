@@ -12,6 +12,7 @@ import { NetworkCheckRunner } from './checks/network-check-runner.js';
 import type { Config } from './config/config.js';
 import { loadSlaFile } from './config/sla-file.js';
 import { KnowledgeLibrary } from './knowledge-library.js';
+import { PhrasingLearner } from './core/knowledge/learned-phrasings.js';
 import { loadEncoder } from './encoders/encoder-registry.js';
 import { SlaTimers } from './core/escalation/sla-timers.js';
 import { PrismaTimerClaims } from './store/prisma/prisma-timer-claims.js';
@@ -58,6 +59,20 @@ export async function createApp(config: Config, logger: Logger, notifierOrFactor
   const store = await openStore(config.database, { poolSize: config.databasePoolSize });
   if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
+  await library.learnFrom(store.learned, config.learnMinAskers);
+  // A phrasing that enough askers confirmed (or that "not helpful" votes took back) changes the
+  // engine: rebuild it now in this process; other processes pick it up on their next reload.
+  const learning = new PhrasingLearner({
+    store: store.learned,
+    minAskers: config.learnMinAskers,
+    ownQuestions: (id) => library.snapshot.knowledgeBase.articles.find((a) => a.id === id)?.questions,
+    onUsableChanged: () => {
+      library.reload().then(
+        (report) => logger.info({ articles: report.articles, ms: report.ms }, 'knowledge base rebuilt: a learned phrasing was confirmed or taken back'),
+        (error: unknown) => logger.error({ err: error }, 'rebuilding with learned phrasings failed; the previous version keeps serving'),
+      );
+    },
+  });
 
   // Routing rules may set a new ticket's tier; tags come from the article the bot tried.
   const rules = config.routing?.withTags((ticket) => {
@@ -81,6 +96,7 @@ export async function createApp(config: Config, logger: Logger, notifierOrFactor
   });
   const conversations = new ConversationService({
     scripts: dialogue,
+    learning,
     engine: () => library.snapshot.engine,
     store: store.conversations,
     questions: store.questions,

@@ -71,6 +71,7 @@ const envSchema = z
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
     SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    LEARN_MIN_ASKERS: z.coerce.number({ error: 'expected a number of people' }).int('expected a whole number').min(1, 'expected 1-1000 people').max(1000, 'expected 1-1000 people').default(3),
     DATABASE_POOL_SIZE: z.coerce.number({ error: 'expected a number of connections' }).int('expected a whole number').min(2, 'expected 2-100 connections').max(100, 'expected 2-100 connections').default(10),
     WORK_CONCURRENCY: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1, 'expected 1-64').max(64, 'expected 1-64').default(4),
     SLA_SWEEP_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).int('expected whole seconds').min(0, 'expected 0 (timers off) or 5-3600 seconds').max(3600, 'expected 0 (timers off) or 5-3600 seconds').refine((n) => n === 0 || n >= 5, 'expected 0 (timers off) or 5-3600 seconds').default(30),
@@ -208,6 +209,8 @@ export interface Config {
   editors: { slack: string | undefined; teams: string | undefined };
   /** A guided script silent for longer than this ends politely. */
   scriptTimeoutMinutes: number;
+  /** Distinct askers who must confirm a phrasing (less those who found it not helpful) before the engine uses it. */
+  learnMinAskers: number;
   /** CHECK_* variables: targets for guided scripts' automatic checks. */
   checkVariables: Record<string, string>;
   localUser: string | undefined;
@@ -288,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encoderCacheDir: `${e.DATA_DIR.replace(/\/+$/, '')}/encoder-cache`,
     editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,
+    learnMinAskers: e.LEARN_MIN_ASKERS,
     slaSweepSeconds: e.SLA_SWEEP_SECONDS,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     workConcurrency: e.WORK_CONCURRENCY,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describeDatabase, type DatabaseConfig } from '../config/config.js';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
+import type { LearnedPhrasings } from '../core/knowledge/learned-phrasings.js';
 import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
 import type { WorkQueueStore } from '../core/delivery/work-queue.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
@@ -11,6 +12,7 @@ import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openPostgresPrisma, openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
+import { PrismaLearnedPhrasings } from './prisma/prisma-learned-phrasings.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
 import { PrismaScriptRunLog } from './prisma/prisma-script-run-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
@@ -25,6 +27,8 @@ export interface Store {
   ticketThreads: TicketThreadStore;
   addresses: AddressBook;
   scriptRuns: ScriptRunLog;
+  /** Questions askers confirmed, as phrasings the engine may learn. */
+  learned: LearnedPhrasings;
   /** The durable inbox and outbox. */
   queue: WorkQueueStore;
   /** What was migrated at open (for the start-up log). */
@@ -101,6 +105,7 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     ticketThreads: new PrismaTicketThreadStore(prisma),
     addresses: new PrismaAddressBook(prisma),
     scriptRuns: new PrismaScriptRunLog(prisma),
+    learned: new PrismaLearnedPhrasings(prisma),
     queue: new PrismaWorkQueueStore(prisma),
     migrated,
     location,

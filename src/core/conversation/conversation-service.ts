@@ -3,6 +3,7 @@ import type { AnswerEngine } from '../answering/answer-engine.js';
 import type { QuestionLog } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
+import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
 import type { Logger } from '../logger.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
 import { validateTicketForm } from '../tickets/ticket-form.js';
@@ -30,6 +31,8 @@ export interface ConversationDeps {
   logger: Logger;
   /** Guided scripts; without them the bot answers and opens tickets only. */
   scripts?: ScriptDialogue;
+  /** Learns the questions askers confirm as phrasings of their articles; without it nothing is learnt. */
+  learning?: PhrasingLearner;
   options?: ConversationOptions;
 }
 
@@ -209,6 +212,7 @@ export class ConversationService {
         if (!state.recentQuestionIds?.includes(questionId)) return [staleButton()];
         const helpful = action.id === actions.helpful;
         await this.deps.questions.feedback(questionId, turn.user.id, helpful);
+        await this.learn(questionId, turn.user.id, helpful);
         if (helpful) return [{ kind: 'text', markdown: 'Great, glad that helped! Thanks for letting me know.' }];
         return [
           {
@@ -222,6 +226,7 @@ export class ConversationService {
         const article = action.value ? this.deps.engine().article(action.value) : undefined;
         if (!article || !state.offered?.includes(article.id) || !state.lastQuestion) return [staleButton()];
         await this.deps.questions.choose(state.lastQuestion.id, article.id);
+        await this.learn(state.lastQuestion.id, turn.user.id, true);
         state.lastQuestion = { ...state.lastQuestion, articleId: article.id, category: article.category };
         delete state.offered;
         const reply = this.answerReply(article, null, state.lastQuestion.id);
@@ -344,6 +349,11 @@ export class ConversationService {
   private async applyScript(turn: Turn, state: ConversationState, transcript: StoredMessage[], result: ScriptTurn): Promise<Reply[]> {
     if (result.session) state.script = result.session;
     else delete state.script;
+    // A walkthrough that fixed it confirms the question answered by the article that offers it.
+    const asked = state.lastQuestion;
+    if (result.resolved && asked?.articleId && this.deps.engine().article(asked.articleId)?.script === result.resolved) {
+      await this.learn(asked.id, turn.user.id, true);
+    }
     if (!result.escalate) return result.replies;
     const e = result.escalate;
     const ticketReplies = await this.openTicket(turn, state, transcript, {
@@ -418,6 +428,19 @@ export class ConversationService {
         ticket: ticketCard(ticket),
       },
     ];
+  }
+
+  /**
+   * A vote on the article a question was answered with, counted towards learning the question
+   * as a phrasing of it. Only the person who asked teaches: another's press says nothing about
+   * what the asker meant.
+   */
+  private async learn(questionId: string, userId: string, helpful: boolean): Promise<void> {
+    if (!this.deps.learning) return;
+    const question = await this.deps.questions.find(questionId);
+    if (!question?.articleId || question.userId !== userId || (question.outcome !== 'answered' && question.outcome !== 'chosen')) return;
+    if (helpful) await this.deps.learning.confirm(question.articleId, question.text, userId);
+    else await this.deps.learning.notHelpful(question.articleId, question.text, userId);
   }
 
   private answerReply(article: Article, confidence: number | null, questionId: string): Reply {

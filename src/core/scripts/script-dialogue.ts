@@ -23,6 +23,8 @@ export interface ScriptTurn {
   session: ScriptSession | null;
   /** An escalate step was reached: open a ticket with this. */
   escalate?: { tier: Tier; priority: Priority; summary: string; collected: Record<string, unknown>; script: Script; session: ScriptSession };
+  /** The id of the script that ended resolved in this turn: the employee confirmed it fixed their problem. */
+  resolved?: string;
 }
 
 export interface ScriptDialogueDeps {
@@ -203,10 +205,12 @@ export class ScriptDialogue {
   private async turn(progress: ScriptProgress, conversationKey: string): Promise<ScriptTurn> {
     const replies: Reply[] = [];
     let escalate: ScriptTurn['escalate'];
+    let resolved: string | undefined;
     const session = progress.session;
     for (const output of progress.outputs) {
       if (output.kind === 'resolved') {
         const runId = await this.finish(session, conversationKey, 'resolved', null);
+        resolved = session.scriptId;
         replies.push({
           kind: 'text',
           markdown: `${output.markdown}\n\nHow helpful was this walkthrough?`,
@@ -220,7 +224,7 @@ export class ScriptDialogue {
         replies.push(this.toReply(output, session));
       }
     }
-    return { replies, session: progress.ended ? null : session, ...(escalate ? { escalate } : {}) };
+    return { replies, session: progress.ended ? null : session, ...(escalate ? { escalate } : {}), ...(resolved ? { resolved } : {}) };
   }
 
   private toReply(output: ScriptOutput, session: ScriptSession): Reply {
