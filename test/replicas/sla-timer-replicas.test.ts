@@ -59,8 +59,8 @@ describe.skipIf(!testPostgresUrl)('SLA timers on several replicas (PostgreSQL)',
     for (const ticket of opened) expect(await escalationsOf(nodes[0]!.app, ticket)).toBe(1);
     const told = nodes.flatMap(({ notifier }) => notifier.sent).filter((n) => n.type === 'escalated');
     expect(told).toHaveLength(30);
-    // Each replica did part of the work (the claims spread it), and a second round does nothing.
-    expect(results.filter((r) => r.fired.length > 0).length).toBeGreaterThan(1);
+    // A second round does nothing. (Which replica fired which timer is left to the scheduler: on a
+    // loaded machine one replica's sweep can claim all 30 before the others' first query returns.)
     const again = await Promise.all(nodes.map(({ app }) => app.timers.sweep()));
     expect(again.flatMap((r) => r.fired).filter((f) => f.kind === 'response-breach')).toEqual([]);
   });
