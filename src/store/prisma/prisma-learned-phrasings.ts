@@ -20,12 +20,15 @@ export class PrismaLearnedPhrasings implements LearnedPhrasings {
   private voteOnce(vote: PhrasingVote): Promise<{ before: LearnedTally; after: LearnedTally }> {
     const { articleId, text, textKey, askerHash, helpful, at } = vote;
     return this.prisma.$transaction(async (tx) => {
-      // Writing the phrasing's row first locks it, so concurrent votes on it are counted one after another.
-      const row = await tx.learnedPhrasing.upsert({
-        where: { articleId_textKey: { articleId, textKey } },
-        create: { articleId, text, textKey, confirmations: helpful ? 1 : 0, firstSeen: at, lastSeen: at },
-        update: { lastSeen: at, ...(helpful ? { confirmations: { increment: 1 } } : {}) },
-      });
+      // Writing the phrasing's row first locks it, so concurrent votes on it are counted one after
+      // another. Update, else create, rather than an upsert: an upsert takes an id from the sequence
+      // even when it updates, and editors type these ids.
+      const where = { articleId_textKey: { articleId, textKey } };
+      const updated = await tx.learnedPhrasing.updateMany({ where: { articleId, textKey }, data: { lastSeen: at, ...(helpful ? { confirmations: { increment: 1 } } : {}) } });
+      const row =
+        updated.count > 0
+          ? await tx.learnedPhrasing.findUniqueOrThrow({ where })
+          : await tx.learnedPhrasing.create({ data: { articleId, text, textKey, confirmations: helpful ? 1 : 0, firstSeen: at, lastSeen: at } });
       await tx.learnedPhrasingVote.upsert({
         where: { phrasingId_askerHash: { phrasingId: row.id, askerHash } },
         create: { phrasingId: row.id, askerHash, helpful, at },
