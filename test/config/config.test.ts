@@ -143,4 +143,12 @@ describe('configuration', () => {
     expect(loadConfig({ ENCODER: 'none' }).encoder).toBe('none');
     expect(problemsOf({ ENCODER: 'bert' })).toEqual([expect.stringMatching(/^ENCODER: expected one of none, use-lite \(none: .*\) \(got "bert"\)$/)]);
   });
+
+  it('reads LEARN_MIN_ASKERS: 3 people by default, a whole number from 1 to 1000', () => {
+    expect(loadConfig({}).learnMinAskers).toBe(3);
+    expect(loadConfig({ LEARN_MIN_ASKERS: '5' }).learnMinAskers).toBe(5);
+    expect(problemsOf({ LEARN_MIN_ASKERS: '0' })).toEqual([expect.stringMatching(/^LEARN_MIN_ASKERS: expected 1-1000 people/)]);
+    expect(problemsOf({ LEARN_MIN_ASKERS: '2.5' })).toEqual([expect.stringMatching(/^LEARN_MIN_ASKERS: expected a whole number/)]);
+    expect(problemsOf({ LEARN_MIN_ASKERS: 'three' })).toEqual([expect.stringMatching(/^LEARN_MIN_ASKERS: expected a number of people/)]);
+  });
 });
