@@ -101,7 +101,8 @@ async function main(): Promise<number> {
       process.stdout.write(`Accepted ${accept}: added "${phrasing.text}" to the questions of ${shown}. Commit it; a running bot that watches the folder picks it up.\n`);
       return 0;
     }
-    const phrasings = (await store.learned.list()).filter((p) => values.all || p.status !== 'rejected');
+    // Rejected ones, and questions only ever voted not helpful, are noise to an editor unless asked for.
+    const phrasings = (await store.learned.list()).filter((p) => values.all || (p.status !== 'rejected' && p.askers > 0));
     const kb = await loadKnowledgeBase(kbDir).catch(() => null);
     const articles = new Map((kb?.articles ?? []).map((a) => [a.id, a.title]));
     if (values.json) {

@@ -44,6 +44,7 @@ beforeEach(async () => {
   await confirm('vpn-troubleshooting', 'vpn is being weird', ['ann', 'bob', 'cat', 'dan']);
   await confirm('vpn-troubleshooting', 'vpn is being weird', ['eve', 'fay'], false);
   await confirm('deleted-article', 'about something gone', ['ann', 'bob', 'cat']);
+  await confirm('mfa-setup', 'mfa is rubbish', ['gus'], false);
 });
 afterEach(async () => {
   await store.close();
@@ -84,7 +85,10 @@ describe('npm run kb:learned (CLI)', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/Rejected 1: "zorblax keeps asking me for a code" will not be used for mfa-setup/);
     expect((await kbLearned()).stdout).not.toMatch(/zorblax/);
-    expect((await kbLearned('--all')).stdout).toMatch(/1 +rejected +3 +0 +no +mfa-setup/);
+    const all = (await kbLearned('--all')).stdout;
+    expect(all).toMatch(/1 +rejected +3 +0 +no +mfa-setup/);
+    // Only ever voted not helpful: nothing for an editor to accept, listed with --all alone.
+    expect(all).toMatch(/4 +pending +0 +1 +no +mfa-setup +"mfa is rubbish"/);
     expect(await store.learned.candidates(3)).not.toContainEqual(expect.objectContaining({ id: 1 }));
   });
 
