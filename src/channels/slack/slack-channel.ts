@@ -707,23 +707,34 @@ const INBOUND = 'slack.inbound';
 /**
  * Which requests are kept in the inbox before they are answered, under which key and order:
  * events by Slack's event id (a retry of one is recognised), button presses by a new id (Slack
- * does not retry them). A conversation's items run in order: they share the channel's order key.
+ * does not retry them). A conversation's items run in order: they share its thread as order key
+ * (the thread root's ts, as in its conversation key); other threads run beside them.
  */
 export function inboundOf(body: unknown): { key: string; orderKey: string } | null {
-  const b = body as { type?: unknown; event_id?: unknown; team_id?: unknown; event?: Record<string, unknown>; channel?: { id?: unknown }; user?: { id?: unknown; team_id?: unknown }; team?: { id?: unknown } };
+  const b = body as {
+    type?: unknown;
+    event_id?: unknown;
+    team_id?: unknown;
+    event?: Record<string, unknown>;
+    channel?: { id?: unknown };
+    user?: { id?: unknown; team_id?: unknown };
+    team?: { id?: unknown };
+    message?: { ts?: unknown; thread_ts?: unknown };
+  };
   if (typeof b !== 'object' || b === null) return null;
+  const text = (...values: unknown[]) => values.find((v): v is string => typeof v === 'string') ?? 'none';
   if (b.type === 'event_callback' && typeof b.event_id === 'string') {
     const event = b.event ?? {};
     // Bots' messages (ours included) and edits, joins and deletions are ignored by the listeners:
     // not worth a write each, and nothing to lose.
     if (event.type === 'message' && !fromPerson(event)) return null;
-    const item = event.item as { channel?: unknown } | undefined;
-    const where = [event.channel, item?.channel, event.user].find((v) => typeof v === 'string') ?? 'none';
-    return { key: `slack:${b.event_id}`, orderKey: `slack:${String(b.team_id ?? 'T')}:${String(where)}` };
+    const item = event.item as { channel?: unknown; ts?: unknown } | undefined;
+    const where = item ? `${text(item.channel)}:${text(item.ts)}` : `${text(event.channel, event.user)}:${text(event.thread_ts, event.ts)}`;
+    return { key: `slack:${b.event_id}`, orderKey: `slack:${text(b.team_id)}:${where}` };
   }
   if (b.type === 'block_actions') {
-    const where = [b.channel?.id, b.user?.id].find((v) => typeof v === 'string') ?? 'none';
-    return { key: `slack:action:${randomUUID()}`, orderKey: `slack:${String(b.team?.id ?? b.user?.team_id ?? 'T')}:${String(where)}` };
+    const where = b.channel && b.message ? `${text(b.channel.id)}:${text(b.message.thread_ts, b.message.ts)}` : text(b.user?.id);
+    return { key: `slack:action:${randomUUID()}`, orderKey: `slack:${text(b.team?.id, b.user?.team_id)}:${where}` };
   }
   return null;
 }
