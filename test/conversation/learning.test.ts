@@ -100,4 +100,17 @@ describe('learning from use, through the conversation', () => {
     await pressAll(refresh, 'Yes, connected');
     expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ articleId: 'vpn-troubleshooting', text: 'globalprotect keeps saying authentication failed', askers: 1 }]);
   });
+
+  it('counts a script that the words started (the bot unsure) and the asker resolved, for the "did you mean" article that offers it', async () => {
+    const all = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []);
+    const pressLabel = async (replies: Reply[], label: string) => app.conversations.handle(turn('sam', { action: all(replies).find((c) => c.label === label)!.action }));
+    const started = await app.conversations.handle(turn('sam', { text: 'laptop has become really sluggish today' }));
+    expect(started.map((r) => r.markdown).join('\n')).toMatch(/step by step/);
+    expect(await app.store.prisma.question.findFirstOrThrow()).toMatchObject({ outcome: 'suggested', articleId: 'laptop-slow' });
+    const what = await app.conversations.handle(turn('sam', { text: 'always' }));
+    const restart = await pressLabel(what, 'Everything');
+    await pressLabel(restart, "Yes, it's fine now");
+    expect(await app.store.prisma.scriptRun.findFirstOrThrow()).toMatchObject({ outcome: 'resolved' });
+    expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ articleId: 'laptop-slow', text: 'laptop has become really sluggish today', askers: 1 }]);
+  });
 });

@@ -349,11 +349,7 @@ export class ConversationService {
   private async applyScript(turn: Turn, state: ConversationState, transcript: StoredMessage[], result: ScriptTurn): Promise<Reply[]> {
     if (result.session) state.script = result.session;
     else delete state.script;
-    // A walkthrough that fixed it confirms the question answered by the article that offers it.
-    const asked = state.lastQuestion;
-    if (result.resolved && asked?.articleId && this.deps.engine().article(asked.articleId)?.script === result.resolved) {
-      await this.learn(asked.id, turn.user.id, true);
-    }
+    if (result.resolved && state.lastQuestion) await this.learn(state.lastQuestion.id, turn.user.id, true, result.resolved);
     if (!result.escalate) return result.replies;
     const e = result.escalate;
     const ticketReplies = await this.openTicket(turn, state, transcript, {
@@ -433,12 +429,19 @@ export class ConversationService {
   /**
    * A vote on the article a question was answered with, counted towards learning the question
    * as a phrasing of it. Only the person who asked teaches: another's press says nothing about
-   * what the asker meant.
+   * what the asker meant. With `resolvedScript`, a walkthrough fixed it: that confirms the article
+   * that offers the script, answered or (when the words left the bot unsure and the script's
+   * triggers started it) the first "did you mean" candidate.
    */
-  private async learn(questionId: string, userId: string, helpful: boolean): Promise<void> {
+  private async learn(questionId: string, userId: string, helpful: boolean, resolvedScript?: string): Promise<void> {
     if (!this.deps.learning) return;
     const question = await this.deps.questions.find(questionId);
-    if (!question?.articleId || question.userId !== userId || (question.outcome !== 'answered' && question.outcome !== 'chosen')) return;
+    if (!question?.articleId || question.userId !== userId) return;
+    if (resolvedScript) {
+      if (this.deps.engine().article(question.articleId)?.script !== resolvedScript) return;
+    } else if (question.outcome !== 'answered' && question.outcome !== 'chosen') {
+      return;
+    }
     if (helpful) await this.deps.learning.confirm(question.articleId, question.text, userId);
     else await this.deps.learning.notHelpful(question.articleId, question.text, userId);
   }
