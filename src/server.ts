@@ -35,8 +35,6 @@ export interface StartOptions {
   host?: string;
   /** Slack Web API retry policy (tests shorten it). */
   slackRetry?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
-  /** False: the workers do not yield to requests waiting for their acknowledgement (for benchmarking the difference). */
-  ackFirst?: boolean;
   /** Work queue timings (tests shorten the lease and the backoff). */
   queue?: { leaseMs?: number; pollMs?: number; backoffMs?: number; maxBackoffMs?: number; concurrency?: number; giveUpAfterMs?: number };
 }
@@ -68,15 +66,12 @@ export function triageRouter(config: Config, articleTags?: (articleId: string) =
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
   let queue: WorkQueue | undefined;
   let notifier: OutboxNotifier | undefined;
-  // Chat requests waiting for their acknowledgement: the workers yield to them (see WorkQueueOptions.yieldTo).
-  let awaitingAck = 0;
   const app = await createApp(config, logger, (store) => {
     queue = new WorkQueue({
       store: store.queue,
       logger,
       workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       concurrency: config.workConcurrency,
-      ...(options.ackFirst === false ? {} : { yieldTo: () => awaitingAck > 0 }),
       ...options.queue,
     });
     notifier = new OutboxNotifier(queue, logger);
@@ -88,11 +83,6 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const http = createHttpServer(logger, {
     // A database that answers reads but cannot write (a full disk) is not healthy: deliveries could not be kept.
     database: () => app.store.pingWrite(),
-  });
-  http.app.use(['/slack/events', '/api/messages'], (_req, res, next) => {
-    awaitingAck++;
-    res.once('close', () => awaitingAck--);
-    next();
   });
   let slack: SlackChannel | undefined;
   let teams: TeamsChannel | undefined;

@@ -78,17 +78,7 @@ export interface WorkQueueOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   now?: () => Date;
-  /**
-   * True while requests wait for their acknowledgement: the worker then claims nothing new, so a
-   * burst is acknowledged first (the work is kept, it can wait; the chat cannot).
-   */
-  yieldTo?: () => boolean;
 }
-
-/** How soon to look again after yielding to acknowledgements. */
-const YIELD_MS = 10;
-/** The longest the worker yields in a row: steady traffic always has a request in flight, and must not starve the work. */
-const MAX_YIELD_MS = 250;
 
 const KEEP_DONE_MS = 24 * 60 * 60_000;
 
@@ -115,7 +105,6 @@ export class WorkQueue {
   private running = false;
   private lastPrune = 0;
   private storeDownSince: number | undefined;
-  private yieldingSince: number | undefined;
 
   constructor(private readonly options: WorkQueueOptions) {
     this.concurrency = options.concurrency ?? 4;
@@ -191,10 +180,6 @@ export class WorkQueue {
         continue;
       }
       this.again = false;
-      if (this.shouldYield()) {
-        await new Promise((resolve) => setTimeout(resolve, YIELD_MS));
-        continue;
-      }
       const claimed = await this.pumpOnce();
       if (claimed === 0 && this.inFlight.size === 0) return;
     }
@@ -211,10 +196,6 @@ export class WorkQueue {
   private async pumpOnce(): Promise<number> {
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
-    if (this.shouldYield() && this.running) {
-      setTimeout(() => this.wake(), YIELD_MS).unref();
-      return 0;
-    }
     const now = this.now();
     let items: QueuedItem[];
     try {
@@ -287,19 +268,6 @@ export class WorkQueue {
     const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** Math.max(0, item.attempts - 1));
     logger.warn({ err: error, key: item.key, kind: item.kind, attempts: item.attempts, retryInMs: delay }, `queued work failed; retrying: ${message}`);
     await store.release(item.seq, workerId, message, new Date(now.getTime() + delay));
-  }
-
-  /** Whether to leave the event loop to acknowledgements now: yes while they wait, for MAX_YIELD_MS at most in a row. */
-  private shouldYield(): boolean {
-    if (!this.options.yieldTo?.()) {
-      this.yieldingSince = undefined;
-      return false;
-    }
-    const now = Date.now();
-    this.yieldingSince ??= now;
-    if (now - this.yieldingSince < MAX_YIELD_MS) return true;
-    this.yieldingSince = undefined;
-    return false;
   }
 
   private async renewLeases(): Promise<void> {
