@@ -12,6 +12,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import type { Priority, Ticket, Tier } from '../tickets/ticket.js';
 import type { ConversationState, ConversationStore, StoredMessage } from './conversation-store.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { smallTalk } from './small-talk.js';
 import { cleanTurn, cutText } from './user-text.js';
 import { actions, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
 
@@ -40,9 +41,6 @@ const RECENT_QUESTIONS = 20;
 /** Deliveries remembered per conversation: a redelivery comes within minutes, behind a handful of others at most. */
 const REMEMBERED_DELIVERIES = 8;
 const TRANSCRIPT_FOR_TICKET = 50;
-const GREETING = /^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|morning)[!. ]*$/i;
-const THANKS = /^(thanks|thank you|thx|ty|cheers|great|perfect|ok thanks)[!. ]*$/i;
-const HUMAN = /^(talk to (a )?(human|person|someone|engineer)|human|agent|(open|create|raise|log) (a )?ticket)[!. ]*$/i;
 
 const INTRO =
   "Hi! I'm the IT help bot. Ask me an IT question in your own words, for example *how do I reset my password* or *vpn won't connect*. If I can't help, I'll open a ticket for a person.";
@@ -116,7 +114,8 @@ export class ConversationService {
         },
       ];
     }
-    if (HUMAN.test(text)) return this.openTicket(turn, state, transcript);
+    const talk = smallTalk(text);
+    if (talk === 'human') return this.openTicket(turn, state, transcript);
     const relayed = await this.relayToOpenTicket(turn, text, state);
     if (relayed) return [relayed];
     const scripts = this.deps.scripts;
@@ -130,8 +129,8 @@ export class ConversationService {
       const scripted = await scripts.onText(state.script, text, turn.conversationKey);
       if (scripted) return this.applyScript(turn, state, transcript, scripted);
     }
-    if (GREETING.test(text)) return [...notices, { kind: 'text', markdown: INTRO }];
-    if (THANKS.test(text)) return [...notices, { kind: 'text', markdown: "You're welcome! Ask me anytime." }];
+    if (talk === 'greeting' || talk === 'help') return [...notices, { kind: 'text', markdown: INTRO }];
+    if (talk === 'thanks') return [...notices, { kind: 'text', markdown: "You're welcome! Ask me anytime." }];
     const paused = state.script;
     const replies = await this.answerQuestion(turn, text, state, transcript);
     // A question asked in the middle of a walkthrough is answered; the walkthrough waits.
