@@ -14,10 +14,10 @@ import { appendQuestion } from '../core/knowledge/append-question.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { isUsable, phrasingKey, type LearnedPhrasing } from '../core/knowledge/learned-phrasings.js';
 import { openStore } from '../store/open-store.js';
+import { runCli, UsageError } from './run-cli.js';
 
 const USAGE = 'usage: npm run kb:learned -- [--all] [--json] [--kb DIR] | --accept ID | --reject ID';
 
-class UsageError extends Error {}
 /** What was asked cannot be done (an unknown id, a file that cannot be written): said plainly, exit 2. */
 class CannotError extends Error {}
 
@@ -122,14 +122,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const usage = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`kb:learned failed: ${message}${usage ? `\n${USAGE}` : ''}\n`);
-    process.exitCode = 2;
-  },
-);
+runCli('kb:learned', USAGE, main);

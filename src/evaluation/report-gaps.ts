@@ -10,11 +10,11 @@ import { loadConfig } from '../config/config.js';
 import { contentGapReport, DEFAULT_GAP_THRESHOLD, gapReasons, type GapCluster, type GapPeriod, type GapReport } from '../core/analytics/content-gaps.js';
 import { openStore } from '../store/open-store.js';
 import { PrismaGapSource } from '../store/prisma/prisma-gap-source.js';
+import { runCli, UsageError } from './run-cli.js';
 
 const USAGE = 'usage: npm run report:gaps -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--threshold 0-1] [--json]';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-class UsageError extends Error {}
 
 /** The period from the flags: a date-only --to is inclusive (up to the next midnight UTC). */
 function parsePeriod(from: string | undefined, to: string | undefined, now: Date = new Date()): GapPeriod {
@@ -108,14 +108,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const usage = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`report:gaps failed: ${message}${usage ? `\n${USAGE}` : ''}\n`);
-    process.exitCode = 2;
-  },
-);
+runCli('report:gaps', USAGE, main);
