@@ -43,8 +43,6 @@ export interface WorkQueueStore {
   fail(seq: number, worker: string, error: string, now: Date): Promise<void>;
   /** Forgets items finished before `before`; returns how many. */
   prune(before: Date): Promise<number>;
-  /** Items not yet done (pending, whether leased or waiting for a retry). */
-  pending(): Promise<number>;
 }
 
 /** A handler's way to say "trying again will not help" (a channel that does not exist, a malformed payload). */

@@ -72,10 +72,6 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
     return pruned;
   }
 
-  async pending(): Promise<number> {
-    this.check();
-    return this.rows.filter((row) => row.status === 'pending').length;
-  }
 
   private mine(worker: string): Row[] {
     return this.rows.filter((row) => row.status === 'pending' && row.claimedBy === worker);

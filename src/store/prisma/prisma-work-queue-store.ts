@@ -79,7 +79,4 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     return done.count + failed.count;
   }
 
-  pending(): Promise<number> {
-    return this.prisma.queueItem.count({ where: { status: 'pending' } });
-  }
 }
