@@ -198,9 +198,9 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
     const at = new Date('2026-11-23T10:00:00.123Z');
     const ticket = await roundTripEveryModel(store, at);
     await expect(p.ticket.create({ data: { ...ticket, id: 't2', events: undefined, threads: undefined } as never })).rejects.toMatchObject({ code: 'P2002' });
-    // Raw SQL finds the tables too (search_path is the schema), and ping works.
+    // Raw SQL finds the tables too (search_path is the schema), and the health check's write works.
     expect(await p.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM "Ticket"')).toEqual([{ n: 1 }]);
-    await store.ping();
+    await store.pingWrite();
     await p.ticket.delete({ where: { id: 't' } });
     expect(await p.ticketThread.count()).toBe(0);
     await p.conversation.delete({ where: { key: 'k' } });

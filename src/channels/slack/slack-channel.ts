@@ -186,9 +186,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     return { ...view, private_metadata: sealMetadata(config.signingSecret, metadata, opener) };
   }
 
-  /** Keeps a request in the durable inbox, for the queued pass of its listener to do the work. */
-  async function defer(body: unknown, orderKey: string, what: string): Promise<void> {
-    await queue.enqueue({ key: `slack:${what}:${randomUUID()}`, kind: INBOUND, orderKey, payload: JSON.stringify(body) });
+  /**
+   * Keeps a request in the durable inbox, for the queued pass of its listener to do the work.
+   * False (and logged) when a request with this key is there already: a repeat.
+   */
+  async function keep(key: string, orderKey: string, body: unknown): Promise<boolean> {
+    const added = await queue.enqueue({ key, kind: INBOUND, orderKey, payload: JSON.stringify(body) });
+    if (!added) logger.info({ key }, 'repeated Slack request ignored');
+    return added;
   }
 
   /**
@@ -203,8 +208,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       await app!.processEvent(event);
       return;
     }
-    const added = await queue.enqueue({ ...inbound, kind: INBOUND, payload: JSON.stringify(event.body) });
-    if (!added) logger.info({ key: inbound.key }, 'repeated Slack event ignored');
+    await keep(inbound.key, inbound.orderKey, event.body);
     await event.ack();
   }
 
@@ -361,7 +365,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       }
       if (!context.queued) {
         // Kept in the inbox before Slack is answered; the queued pass below does the work.
-        await defer(body, `slack:${command.team_id}:${command.user_id}`, 'command');
+        await keep(`slack:command:${randomUUID()}`, `slack:${command.team_id}:${command.user_id}`, body);
         await ack({ response_type: 'ephemeral', text: "I'll answer in our direct messages." });
         return;
       }
@@ -535,18 +539,17 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           return;
         }
         // Keyed by the modal: the same submission sent twice opens one ticket.
-        const kept = await queue.enqueue({ key: `slack:view:${view.id}`, kind: INBOUND, orderKey: `slack:${body.team?.id ?? body.user.team_id ?? 'T'}:${body.user.id}`, payload: JSON.stringify(body) });
-        if (!kept) logger.info({ view: view.id }, 'repeated form submission ignored');
+        await keep(`slack:view:${view.id}`, `slack:${body.team?.id ?? body.user.team_id ?? 'T'}:${body.user.id}`, body);
         await ack();
         return;
       }
       const subject = (fields.subject ?? '').trim() || 'Help requested';
       const userId = body.user.id;
-      const requester = meta?.requester ?? userId;
+      const requester = meta.requester ?? userId;
       const team = body.team?.id ?? body.user.team_id ?? 'T';
       let where: Where | undefined;
       let placeholder: string | undefined;
-      if (meta?.thread) {
+      if (meta.thread) {
         // The ticket lives in the message's thread, where its author sees the updates.
         const posted = await client.chat
           .postMessage({ channel: meta.thread.channel, thread_ts: meta.thread.threadTs, text: `Opening a ticket for <@${requester}>…`, ...NO_UNFURL })
@@ -570,7 +573,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           channel: 'slack',
           user: await turnUser(requester),
           form: { fields },
-          ...(meta?.context || requester !== userId ? { context: { ...(meta?.context ?? {}), ...(requester !== userId ? { reportedBy: userId } : {}) } } : {}),
+          ...(meta.context || requester !== userId ? { context: { ...(meta.context ?? {}), ...(requester !== userId ? { reportedBy: userId } : {}) } } : {}),
         },
         where,
         { deliveryId: context.deliveryId, ...(placeholder ? { replace: placeholder } : {}) },
