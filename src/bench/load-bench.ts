@@ -11,18 +11,27 @@
 // --kill-after N SIGKILLs the first replica once N messages were sent (needs --replicas 2 or
 // more). Like Slack, the benchmark sends a request that was not acknowledged again, to another
 // replica; "lost" counts acknowledged messages whose reply never came.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import { percentile } from '../evaluation/evaluate-questions.js';
+import {
+  SlackStandIn,
+  benchQuestions,
+  directMessageEvent,
+  dropSchema,
+  eventCallbackBody,
+  replicaEnv,
+  round,
+  signSlackRequest,
+  startBenchChild,
+  stopBenchChild,
+  withSchema,
+} from './slack-bench-kit.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,15 +58,7 @@ if (values.db !== 'sqlite' && values.db !== 'postgres') usage('--db is sqlite or
 const killAfter = values['kill-after'] === undefined ? undefined : positiveInt('kill-after', values['kill-after']);
 if (killAfter !== undefined && replicas < 2) usage('--kill-after needs --replicas 2 or more (a survivor)');
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SECRET = 'load-bench-signing-secret';
-const TEAM = 'T0BENCH';
-const BOT_USER = 'U0HELPBOT';
-const TRIAGE = 'C0TRIAGE2';
-const questions = readFileSync(path.join(ROOT, 'test/fixtures/kb-questions.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => (JSON.parse(line) as { text: string }).text);
+const questions = benchQuestions();
 
 function positiveInt(name: string, value: string | undefined): number {
   const n = Number(value);
@@ -70,117 +71,8 @@ function usage(problem: string): never {
   process.exit(2);
 }
 
-/** Slack's Web API on loopback: answers like Slack and tells waiters when a thread gets a post. */
-class SlackStandIn {
-  private server: Server | undefined;
-  private ts = 1_800_000_000;
-  readonly posts = new Map<string, number>();
-  private readonly waiters = new Map<string, Array<{ count: number; resolve: () => void }>>();
-  calls = 0;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void this.handle(req).then((body) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address() as { port: number };
-    return `http://127.0.0.1:${address.port}/api/`;
-  }
-
-  /** Resolves when the thread has had `count` posts in all. */
-  waitFor(thread: string, count: number): Promise<void> {
-    if ((this.posts.get(thread) ?? 0) >= count) return Promise.resolve();
-    return new Promise((resolve) => {
-      const list = this.waiters.get(thread) ?? [];
-      list.push({ count, resolve });
-      this.waiters.set(thread, list);
-    });
-  }
-
-  private async handle(req: IncomingMessage): Promise<Record<string, unknown>> {
-    let raw = '';
-    for await (const chunk of req) raw += String(chunk);
-    this.calls++;
-    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
-    const args = raw.startsWith('{') ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
-    switch (method) {
-      case 'auth.test':
-        return { ok: true, user_id: BOT_USER, bot_id: 'B0HELPBOT', team_id: TEAM, team: 'Bench Corp', url: 'https://bench.slack.com/' };
-      case 'chat.postMessage': {
-        const channel = String(args.channel);
-        const ts = `${++this.ts}.000100`;
-        if (args.thread_ts) this.posted(`${channel}:${String(args.thread_ts)}`);
-        this.posted(`channel:${channel}`);
-        return { ok: true, channel, ts, message: { text: args.text } };
-      }
-      case 'chat.update':
-        return { ok: true, channel: args.channel, ts: args.ts };
-      case 'users.info': {
-        const id = String(args.user);
-        return { ok: true, user: { id, name: id.toLowerCase(), real_name: `Employee ${id}`, profile: { display_name: '' } } };
-      }
-      case 'usergroups.users.list':
-        return { ok: true, users: [] };
-      default:
-        return { ok: true };
-    }
-  }
-
-  private posted(key: string): void {
-    const count = (this.posts.get(key) ?? 0) + 1;
-    this.posts.set(key, count);
-    const list = this.waiters.get(key);
-    if (!list) return;
-    const still = list.filter((w) => {
-      if (count < w.count) return true;
-      w.resolve();
-      return false;
-    });
-    if (still.length) this.waiters.set(key, still);
-    else this.waiters.delete(key);
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
-/** Every replica started, so none outlives the benchmark, whatever happens to it. */
-const children: ChildProcess[] = [];
-process.once('exit', () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-async function startReplica(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  // BENCH_REPLICA_NODE_ARGS: extra node flags for the replicas, such as --cpu-prof to see where their time goes.
-  const extra = process.env.BENCH_REPLICA_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', path.join(ROOT, 'src/bench/load-replica.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`a replica exited during start-up (code ${code})`)));
-    lines.on('line', (line) => {
-      const match = /^\{"port":(\d+)\}$/.exec(line.trim());
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-function sign(body: string): Record<string, string> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/json',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`,
-  };
+function startReplica(env: Record<string, string>) {
+  return startBenchChild('src/bench/load-replica.ts', env);
 }
 
 interface Tally {
@@ -201,20 +93,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'helpdesk-load-'));
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = values.db === 'postgres' ? withSchema(values['postgres-url']!, schema) : `file:${path.join(dataDir, 'helpdesk.db')}`;
-  const env = {
-    DATABASE_URL: databaseUrl,
-    KB_DIR: path.join(ROOT, 'knowledge-base'),
-    KB_WATCH: '0',
-    SLACK_BOT_TOKEN: 'xoxb-load-bench',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: apiUrl,
-    SLACK_TRIAGE_L2: TRIAGE,
-    SLACK_TRIAGE_L3: 'C0TRIAGE3',
-    SLACK_TRIAGE_VENDOR: 'C0VENDOR1',
-    PORT: '0',
-    LOG_LEVEL: 'error',
-    NODE_ENV: 'production',
-  };
+  const env = replicaEnv(apiUrl, databaseUrl);
   const started = Date.now();
   // The first replica migrates the empty database; the others start on it at once.
   const first = await startReplica(env);
@@ -231,7 +110,7 @@ async function main(): Promise<void> {
     try {
       const response = await fetch(`${nodes[node % nodes.length]!.url}/slack/events`, {
         method: 'POST',
-        headers: { ...sign(body), ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' } : {}) },
+        headers: { ...signSlackRequest(body), ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' } : {}) },
         body,
       });
       await response.arrayBuffer();
@@ -243,7 +122,7 @@ async function main(): Promise<void> {
   };
   /** Delivers an event as Slack does: a request not acknowledged is sent again (3 retries), to whichever replica the balancer picks. */
   const post = async (node: number, event: Record<string, unknown>, eventId: string, retry = 0): Promise<boolean> => {
-    const body = JSON.stringify({ token: 'x', team_id: TEAM, api_app_id: 'A0BENCH', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+    const body = eventCallbackBody(event, eventId);
     for (let n = retry; n <= retry + 3; n++) {
       if (await attempt(node + n, body, n)) return true;
       if (n === retry) tally.refused++;
@@ -253,9 +132,8 @@ async function main(): Promise<void> {
   };
   /** Sends one message and waits for the bot's reply in its thread. */
   const say = async (conversation: number, text: string, ts: string, threadTs: string, expectedPosts: number): Promise<void> => {
-    const user = `U${String(conversation).padStart(8, '0')}`;
-    const channel = `D${String(conversation).padStart(8, '0')}`;
-    const event = { type: 'message', channel, channel_type: 'im', user, text, ts, ...(threadTs !== ts ? { thread_ts: threadTs } : {}), event_ts: ts };
+    const event = directMessageEvent(conversation, text, ts, threadTs);
+    const channel = String(event.channel);
     const eventId = `Ev${String(++eventSeq).padStart(10, '0')}`;
     const t0 = performance.now();
     tally.sent++;
@@ -302,11 +180,7 @@ async function main(): Promise<void> {
     store.prisma.ticket.groupBy({ by: ['conversationKey'] }).then((groups) => groups.length),
   ]);
   await store.close();
-  await Promise.all(nodes.map(({ child }) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(nodes.map(({ child }) => stopBenchChild(child)));
   await slack.close();
   if (values.db === 'postgres') await dropSchema(values['postgres-url']!, schema);
   rmSync(dataDir, { recursive: true, force: true });
@@ -349,27 +223,6 @@ async function main(): Promise<void> {
       JSON.stringify(result),
     ].join('\n') + '\n',
   );
-}
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-function withSchema(url: string, schema: string): string {
-  const u = new URL(url);
-  u.searchParams.set('schema', schema);
-  return u.toString();
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 
 await main().catch((error: unknown) => {
