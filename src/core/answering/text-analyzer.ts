@@ -1,5 +1,5 @@
-import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
-import naturalStopwords from 'natural/lib/natural/util/stopwords.js';
+import { stemmer } from 'stemmer';
+import { englishStopwords } from './stopwords.js';
 import { defaultPhrases, defaultSynonyms } from './synonyms.js';
 
 /** Words that say nothing about the topic in a support chat (beyond English stopwords). */
@@ -22,7 +22,7 @@ export class TextAnalyzer {
     private readonly synonyms: Record<string, string> = defaultSynonyms,
     private readonly phrases: Array<[RegExp, string]> = defaultPhrases,
   ) {
-    this.stopwords = new Set([...naturalStopwords.words, ...CHAT_FILLER]);
+    this.stopwords = new Set([...englishStopwords, ...CHAT_FILLER]);
   }
 
   /** Lowercase, strip accents and apostrophes, join known phrases. */
@@ -94,7 +94,7 @@ export class TextAnalyzer {
     let stemmed = this.stemCache.get(word);
     if (stemmed === undefined) {
       // Codes such as "4357", "s3" or "o365" stay as they are.
-      stemmed = /\d/.test(word) ? word : PorterStemmer.stem(word);
+      stemmed = /\d/.test(word) ? word : stemmer(word);
       if (this.stemCache.size < 100_000) this.stemCache.set(word, stemmed);
     }
     return stemmed;
