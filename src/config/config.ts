@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultThresholds } from '../core/answering/answer-engine.js';
+import { defaultThresholds, thresholdsFor } from '../core/answering/answer-engine.js';
 import { tiers } from '../core/tickets/ticket.js';
 import type { RoutingRules } from '../core/tickets/routing-rules.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
@@ -32,7 +32,13 @@ const idList = (pattern: RegExp, example: string) =>
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
     .refine((ids) => ids.every((id) => pattern.test(id)), { message: `expected a comma-separated list of ids like ${example}` });
 
-const threshold = (fallback: number) => z.coerce.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(fallback);
+const threshold = z.coerce.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').optional();
+
+/** ANSWER_THRESHOLD and SUGGEST_THRESHOLD, each defaulting to the pair fitted for the ENCODER. */
+function answerThresholds(env: { ENCODER: string; ANSWER_THRESHOLD?: number | undefined; SUGGEST_THRESHOLD?: number | undefined }): { answer: number; suggest: number } {
+  const fitted = thresholdsFor(env.ENCODER);
+  return { answer: env.ANSWER_THRESHOLD ?? fitted.answer, suggest: env.SUGGEST_THRESHOLD ?? fitted.suggest };
+}
 
 const envSchema = z
   .object({
@@ -52,8 +58,9 @@ const envSchema = z
     DATA_DIR: z.string().default('./data'),
     KB_DIR: z.string().default('./knowledge-base'),
     KB_BASE_URL: z.url({ message: 'expected an http(s) URL such as https://git.example.com/it/kb/-/blob/main/knowledge-base' }).optional(),
-    ANSWER_THRESHOLD: threshold(defaultThresholds.answer),
-    SUGGEST_THRESHOLD: threshold(defaultThresholds.suggest),
+    // Unset: the pair fitted for the chosen ENCODER (see thresholdsFor).
+    ANSWER_THRESHOLD: threshold,
+    SUGGEST_THRESHOLD: threshold,
     TICKET_KEY_PREFIX: z
       .string()
       .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'expected 1-10 capital letters or digits starting with a letter, like HD')
@@ -102,9 +109,9 @@ const envSchema = z
     ROUTING_FILE: z.string().optional(),
     TEAMS_ENGINEERS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
   })
-  .refine((env) => env.SUGGEST_THRESHOLD <= env.ANSWER_THRESHOLD, {
+  .refine((env) => answerThresholds(env).suggest <= answerThresholds(env).answer, {
     path: ['SUGGEST_THRESHOLD'],
-    message: 'must not be above ANSWER_THRESHOLD',
+    message: `must not be above ANSWER_THRESHOLD (an unset one is the pair fitted for the ENCODER: ${defaultThresholds.answer} and ${defaultThresholds.suggest} without one)`,
   })
   .refine((env) => !(env.NODE_ENV === 'production' && isOn(env.TEAMS_ENABLED) && !env.MICROSOFT_APP_ID), {
     path: ['TEAMS_ENABLED'],
@@ -279,7 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: e.DATABASE_URL ?? { kind: 'sqlite', file: `${e.DATA_DIR.replace(/\/+$/, '')}/helpdesk.db` },
     kbDir: e.KB_DIR,
     kbBaseUrl: e.KB_BASE_URL,
-    thresholds: { answer: e.ANSWER_THRESHOLD, suggest: e.SUGGEST_THRESHOLD },
+    thresholds: answerThresholds(e),
     ticketKeyPrefix: e.TICKET_KEY_PREFIX,
     ticketDefaultTier: e.TICKET_DEFAULT_TIER,
     slaFile: e.SLA_FILE,

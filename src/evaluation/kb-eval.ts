@@ -1,13 +1,13 @@
 // Answer quality of a knowledge base on labelled questions, with the bot's own engine.
 //
-//   npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25] [--encoder none|use-lite] [--cache DIR]
+//   npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer A --suggest S (default: fitted for the encoder)] [--encoder none|use-lite] [--cache DIR]
 //
 // FILE.jsonl: one {"text": ..., "expected": articleId | null} per line (null: should not answer).
 // Prints a table, then one JSON line with every figure.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AnswerEngine, defaultThresholds, embedArticles, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import { AnswerEngine, embedArticles, thresholdsFor, type AnswerThresholds } from '../core/answering/answer-engine.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
@@ -42,7 +42,7 @@ export async function runKbEval(options: {
   const known = new Set(kb.articles.map((a) => a.id));
   const unknown = [...new Set(questions.map((q) => q.expected).filter((id): id is string => id !== null && !known.has(id)))];
   if (unknown.length > 0) throw new Error(`${options.queries}: expected articles not in the knowledge base: ${unknown.join(', ')}`);
-  const thresholds = options.thresholds ?? defaultThresholds;
+  const thresholds = options.thresholds ?? thresholdsFor(options.encoder?.name ?? 'none');
   const start = performance.now();
   const embeddings = options.encoder ? await embedArticles(kb.articles, options.phrasingEncoder ?? options.encoder, options.encoder) : undefined;
   const engine = await AnswerEngine.build(kb.articles, thresholds, undefined, undefined, embeddings);
@@ -75,12 +75,13 @@ async function main(): Promise<void> {
       ...encoderCliOptions,
     },
   });
-  if (!values.queries) throw new Error(`usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer 0.5 --suggest 0.25] ${encoderCliUsage}`);
-  const thresholds = {
-    answer: values.answer === undefined ? defaultThresholds.answer : Number(values.answer),
-    suggest: values.suggest === undefined ? defaultThresholds.suggest : Number(values.suggest),
-  };
+  if (!values.queries) throw new Error(`usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer A --suggest S (default: fitted for the encoder)] ${encoderCliUsage}`);
   const { encoder, phrasingEncoder } = await encoderFromCli(values);
+  const fitted = thresholdsFor(encoder?.name ?? 'none');
+  const thresholds = {
+    answer: values.answer === undefined ? fitted.answer : Number(values.answer),
+    suggest: values.suggest === undefined ? fitted.suggest : Number(values.suggest),
+  };
   const { result, problems } = await runKbEval({ kb: values.kb, queries: values.queries, thresholds, encoder, ...(phrasingEncoder ? { phrasingEncoder } : {}) });
   for (const problem of problems) console.log(`article skipped: ${problem}`);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

@@ -43,6 +43,17 @@ describe('AnswerEngine', () => {
     expect(result.candidates.every((a) => a.category === 'printing')).toBe(true);
   });
 
+  it('offers, never answers, one word that several articles have in their title, phrasings or tags', () => {
+    for (const word of ['vpn', 'wifi', 'password', 'Printer']) {
+      const result = engine.ask(word);
+      expect(result.outcome, word).toBe('suggested');
+      expect(result.explanation.ambiguous, word).toBe(true);
+    }
+    // One word only one article is about is answered; two words are not "one word".
+    expect(engine.ask('outlook').outcome).toBe('answered');
+    expect(engine.ask('vpn setup').explanation.ambiguous).toBeUndefined();
+  });
+
   it('declines when nothing fits, including empty and junk input', () => {
     for (const text of ['what is for lunch in the canteen', '', '!!!???', 'the and of']) {
       expect(engine.ask(text).outcome, text).toBe('no_answer');

@@ -16,7 +16,7 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({
       database: { kind: 'sqlite', file: './data/helpdesk.db' },
       kbDir: './knowledge-base',
-      thresholds: { answer: 0.5, suggest: 0.25 },
+      thresholds: { answer: 0.42, suggest: 0.16 },
       ticketKeyPrefix: 'HD',
       slack: undefined,
       teams: undefined,
@@ -24,7 +24,15 @@ describe('configuration', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(loadConfig({ ANSWER_THRESHOLD: '', DATABASE_URL: '  ' }).thresholds.answer).toBe(0.5);
+    expect(loadConfig({ ANSWER_THRESHOLD: '', DATABASE_URL: '  ' }).thresholds.answer).toBe(0.42);
+  });
+
+  it('takes the thresholds fitted for the chosen encoder unless ANSWER_THRESHOLD or SUGGEST_THRESHOLD says otherwise', () => {
+    expect(loadConfig({ ENCODER: 'use-lite' }).thresholds).toEqual({ answer: 0.42, suggest: 0.26 });
+    expect(loadConfig({ ENCODER: 'use-lite', SUGGEST_THRESHOLD: '0.3' }).thresholds).toEqual({ answer: 0.42, suggest: 0.3 });
+    expect(loadConfig({ ANSWER_THRESHOLD: '0.6' }).thresholds).toEqual({ answer: 0.6, suggest: 0.16 });
+    // The check compares what will be used, a default included.
+    expect(() => loadConfig({ ANSWER_THRESHOLD: '0.1' })).toThrow(/SUGGEST_THRESHOLD: must not be above ANSWER_THRESHOLD \(an unset one is the pair fitted/);
   });
 
   it.each([

@@ -31,7 +31,7 @@ const settled = () => app.library.reload();
 
 describe('learning from use, through the conversation', () => {
   it('answers outright a question that three askers confirmed by picking a "did you mean" choice', async () => {
-    const question = 'my screen is all wobbly';
+    const question = 'my screen is all wobbly and flickers';
     const first = await say('ann', question);
     expect(first.kind).toBe('suggestions');
     for (const user of ['ann', 'bob', 'cat']) {
@@ -104,13 +104,13 @@ describe('learning from use, through the conversation', () => {
   it('counts a script that the words started (the bot unsure) and the asker resolved, for the "did you mean" article that offers it', async () => {
     const all = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []);
     const pressLabel = async (replies: Reply[], label: string) => app.conversations.handle(turn('sam', { action: all(replies).find((c) => c.label === label)!.action }));
-    const started = await app.conversations.handle(turn('sam', { text: 'laptop has become really sluggish today' }));
+    const started = await app.conversations.handle(turn('sam', { text: 'computer has become sluggish' }));
     expect(started.map((r) => r.markdown).join('\n')).toMatch(/step by step/);
     expect(await app.store.prisma.question.findFirstOrThrow()).toMatchObject({ outcome: 'suggested', articleId: 'laptop-slow' });
     const what = await app.conversations.handle(turn('sam', { text: 'always' }));
     const restart = await pressLabel(what, 'Everything');
     await pressLabel(restart, "Yes, it's fine now");
     expect(await app.store.prisma.scriptRun.findFirstOrThrow()).toMatchObject({ outcome: 'resolved' });
-    expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ articleId: 'laptop-slow', text: 'laptop has become really sluggish today', askers: 1 }]);
+    expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ articleId: 'laptop-slow', text: 'computer has become sluggish', askers: 1 }]);
   });
 });
