@@ -26,7 +26,7 @@ afterEach(async () => {
 describe('promote a resolved ticket to a draft article', () => {
   it('writes a valid draft under drafts/ with the requester\'s question first and the resolution as the answer, once', async () => {
     const kb = path.join(dir, 'kb');
-    const desk = new TicketDesk(app.tickets, new FileDraftWriter(kb));
+    const desk = new TicketDesk(app.tickets, app.store.ticketThreads, new FileDraftWriter(kb));
     const ticket = await app.tickets.open({
       requester: ann,
       channel: 'local',

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
 import type { Choice } from '../../core/conversation/turn.js';
+import { apologise } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { TicketService } from '../../core/tickets/ticket-service.js';
@@ -85,8 +86,7 @@ export class LocalChat {
       this.print(rendered.text);
     } catch (error) {
       const expected = isCoreError(error) || error instanceof UsageError;
-      this.print(expected ? (error as Error).message : 'Sorry, something went wrong on my side. Please try again.');
-      if (!expected) this.options.logger.error({ err: error }, 'local chat line failed');
+      this.print(expected ? (error as Error).message : apologise(this.options.logger, error, 'local chat line'));
     }
     return true;
   }

@@ -5,12 +5,13 @@ import type { Application } from 'express';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
 import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
+import { apologise, givenUpApology } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
 import { validateTicketForm } from '../../core/tickets/ticket-form.js';
-import { normaliseKey, type TicketService } from '../../core/tickets/ticket-service.js';
+import type { TicketService } from '../../core/tickets/ticket-service.js';
 import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
 import { PermanentFailure, type QueuedItem, type WorkQueue } from '../../core/delivery/work-queue.js';
 import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
@@ -52,9 +53,6 @@ const ACTION_INPUTS: Record<string, ActionInput | undefined> = {
   [ticketActions.comment]: 'comment',
   [ticketActions.vendor]: 'vendor',
 };
-/** Buttons that only make sense on the ticket's own triage card. */
-const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign, ticketActions.vendor]);
-const ENGINEER_ACTIONS = CARD_ACTIONS;
 
 export interface SlackChannelDeps {
   config: SlackConfig;
@@ -116,7 +114,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const client = new WebClient(config.botToken, clientOptions);
   let app: InstanceType<typeof App> | undefined;
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
-  const desk = new TicketDesk(tickets, deps.drafts);
+  const desk = new TicketDesk(tickets, threads, deps.drafts);
   const notifier = new SlackNotifier({ client, threads, router: deps.router, sla: tickets.sla, logger });
   let botUserId: string | undefined;
 
@@ -163,9 +161,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
 
   /** A sentence for the person when something unexpected failed (a broken database, Slack down); the log has the rest. */
   function failure(error: unknown, what: string): string {
-    const ref = randomUUID().slice(0, 8);
-    logger.error({ err: error, ref }, `${what} failed`);
-    return `Sorry, something went wrong on my side and I could not do that (reference ${ref}). Please try again in a minute.`;
+    return apologise(logger, error, what);
   }
 
   async function turnUser(userId: string): Promise<Turn['user']> {
@@ -225,14 +221,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         throw error;
       }
     },
-    (payload, item) => apologise(payload, item),
+    (payload, item) => tellGivenUp(payload, item),
   );
 
   /** Work given up on (an hour of failures, or Slack refusing it): the person hears of it instead of nothing. */
-  async function apologise(payload: unknown, item: QueuedItem): Promise<void> {
+  async function tellGivenUp(payload: unknown, item: QueuedItem): Promise<void> {
     const who = personOf(payload);
     if (!who) return;
-    const text = `Sorry, I could not handle your ${who.what} because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference ${item.key}).`;
+    const text = givenUpApology(who.what, item.key);
     if (who.threadTs && who.channel) {
       await client.chat.postMessage({ channel: who.channel, thread_ts: who.threadTs, text, ...NO_UNFURL });
       return;
@@ -478,16 +474,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const actor = await people.actor(at.userId);
       const replyTo = at.where ?? (at.channel ? { channel: at.channel } : undefined);
       try {
-        // Never trust a value in a button: card buttons must sit on that ticket's own card.
-        if (CARD_ACTIONS.has(id) && !at.fromHome) {
-          const card = at.channel && at.messageTs ? await threads.find('slack', at.channel, at.messageTs) : null;
-          if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? '')) {
-            await tell(at.userId, 'That button does not belong to this ticket card.', replyTo);
-            return;
-          }
-        }
-        if (ENGINEER_ACTIONS.has(id) && actor.role !== 'engineer') {
-          await tell(at.userId, `Only engineers can ${id === ticketActions.vendor ? 'record vendor details on' : id.split('.')[1]} tickets. Ask in the IT channel if you think you should be on the engineer roster.`, replyTo);
+        const refused = await desk.refuseButton(id, value, actor, at.fromHome ? 'home' : { chat: 'slack', address: at.channel, messageId: at.messageTs });
+        if (refused) {
+          await tell(at.userId, refused, replyTo);
           return;
         }
         const input = ACTION_INPUTS[id];

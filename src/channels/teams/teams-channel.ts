@@ -15,11 +15,12 @@ import { z } from 'zod';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
 import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
+import { apologise } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
-import { normaliseKey, type TicketService } from '../../core/tickets/ticket-service.js';
+import type { TicketService } from '../../core/tickets/ticket-service.js';
 import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
 import type { WorkQueue } from '../../core/delivery/work-queue.js';
 import type { Actor } from '../../core/tickets/ticket.js';
@@ -56,8 +57,6 @@ export interface TeamsChannel {
 const SERVICE_URL_KEY = 'teams:service-url';
 /** The work queue's kind for Teams messages kept in the inbox. */
 const INBOUND = 'teams.inbound';
-/** Buttons that only make sense on the ticket's own triage card. */
-const CARD_ACTIONS = new Set<string>([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign, ticketActions.vendor]);
 
 /** The least an activity must have before botbuilder sees it; anything else is a 400, not a crash. */
 const activityShape = z.looseObject({
@@ -94,7 +93,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  const desk = new TicketDesk(tickets, deps.drafts);
+  const desk = new TicketDesk(tickets, threads, deps.drafts);
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
 
@@ -118,11 +117,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   });
 
   adapter.onTurnError = async (context, error) => {
-    const ref = randomUUID().slice(0, 8);
-    logger.error({ err: error, ref, activity: context.activity.type }, 'Teams turn failed');
-    if (context.activity.type === ActivityTypes.Message) {
-      await context.sendActivity(`Sorry, something went wrong on my side (reference ${ref}). Please try again in a minute.`).catch(() => {});
-    }
+    const text = apologise(logger, error, 'Teams turn', { activity: context.activity.type });
+    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(text).catch(() => {});
   };
 
   /** Who sent the activity, with the role from the configured roster (never from the activity's own claims). */
@@ -248,14 +244,9 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     options: { retryable?: boolean } = {},
   ): Promise<{ ok: boolean; message: string; ticketKey?: string }> {
     try {
-      // Never trust a value in a button: card buttons must sit on that ticket's own card.
-      if (CARD_ACTIONS.has(action)) {
-        const thread = splitThreadId(activity.conversation.id);
-        const card = thread ? await threads.find('teams', thread.channel, thread.messageId) : null;
-        if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? '')) {
-          return { ok: false, message: 'That button does not belong to this ticket card.' };
-        }
-      }
+      const thread = splitThreadId(activity.conversation.id);
+      const refused = await desk.refuseButton(action, value, actor, { chat: 'teams', address: thread?.channel, messageId: thread?.messageId });
+      if (refused) return { ok: false, message: refused };
       const input: TicketActionInput = {};
       if (str(inputs.reason)) input.reason = str(inputs.reason)!;
       if (str(inputs.resolution)) input.resolution = str(inputs.resolution)!;
@@ -308,9 +299,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   }
 
   function failure(error: unknown, what: string): string {
-    const ref = randomUUID().slice(0, 8);
-    logger.error({ err: error, ref }, `${what} failed`);
-    return `Sorry, something went wrong on my side and I could not do that (reference ${ref}). Please try again in a minute.`;
+    return apologise(logger, error, what);
   }
 
   async function onTurn(context: TurnContext): Promise<void> {

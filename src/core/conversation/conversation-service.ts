@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AnswerEngine } from '../answering/answer-engine.js';
+import { apologise } from '../apology.js';
 import type { QuestionLog } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
@@ -66,14 +67,7 @@ export class ConversationService {
       } catch (error) {
         if (isCoreError(error)) return [{ kind: 'text', markdown: error.message }];
         if (options.retryable) throw error;
-        const ref = randomUUID().slice(0, 8);
-        this.deps.logger.error({ err: error, ref, conversation: turn.conversationKey, action: turn.action?.id }, 'turn failed');
-        return [
-          {
-            kind: 'text',
-            markdown: `Sorry, something went wrong on my side and I could not handle that (reference ${ref}). Please try again in a minute.`,
-          },
-        ];
+        return [{ kind: 'text', markdown: apologise(this.deps.logger, error, 'turn', { conversation: turn.conversationKey, action: turn.action?.id }) }];
       }
     });
   }

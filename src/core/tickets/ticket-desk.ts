@@ -3,6 +3,7 @@ import { CoreError } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
 import { parseRating, ticketActions } from './triage-card.js';
 import type { TicketService, VendorDetails } from './ticket-service.js';
+import type { TicketThreadStore } from './ticket-threads.js';
 import { normaliseKey } from './ticket-service.js';
 import { tiers, type Actor, type Ticket, type Tier } from './ticket.js';
 
@@ -28,6 +29,15 @@ export interface TicketActionRequest {
   input?: TicketActionInput;
 }
 
+/**
+ * Where a ticket button was pressed: on a message in a chat (the chat, its conversation's
+ * address, the message's id), or in the person's own view of their queue (Slack's App Home).
+ */
+export type ButtonPlace = { chat: string; address: string | undefined; messageId: string | undefined } | 'home';
+
+/** The buttons of a triage card: for engineers, and only on that ticket's own card (or the queue view). */
+export const cardActions: ReadonlySet<string> = new Set([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign, ticketActions.vendor]);
+
 /** The outcome, with a sentence for the person who pressed the button. */
 export interface TicketActionResult {
   ticket: Ticket;
@@ -42,8 +52,28 @@ export interface TicketActionResult {
 export class TicketDesk {
   constructor(
     private readonly tickets: TicketService,
+    private readonly threads: Pick<TicketThreadStore, 'find'>,
     private readonly drafts?: DraftWriter,
   ) {}
+
+  /**
+   * What a ticket button must pass before anything is shown for it (a form, the ticket's subject):
+   * a triage card's button works only on that ticket's own card, or in the queue view, since a
+   * button's value can be forged or copied; and only for engineers. The sentence to show when
+   * refused, or null. The service checks again when the action runs.
+   */
+  async refuseButton(actionId: string, value: string | undefined, actor: Actor, place: ButtonPlace): Promise<string | null> {
+    if (!cardActions.has(actionId)) return null;
+    if (place !== 'home') {
+      const card = place.address && place.messageId ? await this.threads.find(place.chat, place.address, place.messageId) : null;
+      if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? '')) return 'That button does not belong to this ticket card.';
+    }
+    if (actor.role !== 'engineer') {
+      const what = actionId === ticketActions.vendor ? 'record vendor details on' : actionId.split('.')[1];
+      return `Only engineers can ${what} tickets. Ask in the IT channel if you think you should be on the engineer roster.`;
+    }
+    return null;
+  }
 
   isTicketAction(actionId: string): boolean {
     return (Object.values(ticketActions) as string[]).includes(actionId);

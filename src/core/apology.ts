@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from './logger.js';
+
+/**
+ * What a person is told when something unexpected failed on our side (a database down, the chat
+ * refusing a call, a bug), in every channel. The person never sees the details: they get a short
+ * reference, and the log line with the error carries the same reference.
+ */
+export function apology(reference: string): string {
+  return `Sorry, something went wrong on my side and I could not do that (reference ${reference}). Please try again in a minute.`;
+}
+
+/** What a person is told when work of theirs that was kept (a message, a button press) was given up on after retrying. */
+export function givenUpApology(what: string, reference: string): string {
+  return `Sorry, I could not handle your ${what} because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference ${reference}).`;
+}
+
+/** Logs an unexpected failure under a new reference and returns the apology to show for it. */
+export function apologise(logger: Logger, error: unknown, what: string, context: Record<string, unknown> = {}): string {
+  const ref = randomUUID().slice(0, 8);
+  logger.error({ ...context, err: error, ref }, `${what} failed`);
+  return apology(ref);
+}
