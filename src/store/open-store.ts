@@ -1,13 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describeDatabase, type DatabaseConfig } from '../config/config.js';
-import type { QuestionLog } from '../core/analytics/question-log.js';
-import type { ConversationStore } from '../core/conversation/conversation-store.js';
-import type { LearnedPhrasings } from '../core/knowledge/learned-phrasings.js';
-import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
-import type { WorkQueueStore } from '../core/delivery/work-queue.js';
-import type { TicketRepository } from '../core/tickets/ticket-repository.js';
-import type { AddressBook, TicketThreadStore } from '../core/tickets/ticket-threads.js';
+import type { CoreStore } from './core-ports.js';
 import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openPostgresPrisma, openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
@@ -18,27 +12,15 @@ import { PrismaScriptRunLog } from './prisma/prisma-script-run-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
 import { PrismaWorkQueueStore } from './prisma/prisma-work-queue-store.js';
 import { PrismaAddressBook, PrismaTicketThreadStore } from './prisma/prisma-ticket-thread-store.js';
+import { PrismaTimerClaims } from './prisma/prisma-timer-claims.js';
 
-/** Everything the core needs from persistence. */
-export interface Store {
-  conversations: ConversationStore;
-  questions: QuestionLog;
-  tickets: TicketRepository;
-  ticketThreads: TicketThreadStore;
-  addresses: AddressBook;
-  scriptRuns: ScriptRunLog;
-  /** Questions askers confirmed, as phrasings the engine may learn. */
-  learned: LearnedPhrasings;
-  /** The durable inbox and outbox. */
-  queue: WorkQueueStore;
+/** Everything the core needs from persistence (CorePorts), on a database. */
+export interface Store extends CoreStore {
   /** What was migrated at open (for the start-up log). */
   migrated: string[];
-  /** The file, or the PostgreSQL URL without its password, for logs. */
-  location: string;
   prisma: PrismaClient;
   /** Throws when the database cannot take a write (down, read-only, disk full). */
   pingWrite(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** Where the migrations live, relative to this file (works from src/ and from a checkout). */
@@ -105,6 +87,7 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     scriptRuns: new PrismaScriptRunLog(prisma),
     learned: new PrismaLearnedPhrasings(prisma),
     queue: new PrismaWorkQueueStore(prisma),
+    timerClaims: new PrismaTimerClaims(prisma),
     migrated,
     location,
     prisma,

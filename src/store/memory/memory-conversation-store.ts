@@ -1,0 +1,52 @@
+import type { ConversationState, ConversationStore, StoredMessage } from '../../core/conversation/conversation-store.js';
+import { Outage, throughJson } from './outage.js';
+
+interface MessageRow extends StoredMessage {
+  id: number;
+  conversationKey: string;
+}
+
+/** Conversation state and transcripts in memory, as PrismaConversationStore keeps them: for core tests. */
+export class MemoryConversationStore implements ConversationStore {
+  private readonly conversations = new Map<string, { channel: string; userId: string; state: string }>();
+  private readonly messages: MessageRow[] = [];
+
+  constructor(private readonly outage = new Outage()) {}
+
+  async load(key: string): Promise<ConversationState | null> {
+    this.outage.check();
+    const row = this.conversations.get(key);
+    return row ? (JSON.parse(row.state) as ConversationState) : null;
+  }
+
+  async save(key: string, meta: { channel: string; userId: string }, state: ConversationState, messages: StoredMessage[]): Promise<void> {
+    this.outage.check();
+    // Both or neither, as the transaction: the state is serialised before anything changes.
+    const json = JSON.stringify(state);
+    const lines = messages.map((m) => ({ conversationKey: key, author: m.author, authorId: m.authorId ?? null, text: m.text, at: new Date(m.at) }));
+    const existing = this.conversations.get(key);
+    this.conversations.set(key, existing ? { ...existing, state: json } : { channel: meta.channel, userId: meta.userId, state: json });
+    for (const line of lines) this.messages.push({ id: this.messages.length + 1, ...line });
+  }
+
+  async transcript(key: string, limit: number): Promise<StoredMessage[]> {
+    this.outage.check();
+    if (limit <= 0) return [];
+    return this.messages
+      .filter((m) => m.conversationKey === key)
+      .slice(-limit)
+      .map((m) => ({ author: m.author, authorId: m.authorId ?? null, text: m.text, at: new Date(m.at) }));
+  }
+
+  /** Every transcript line stored, oldest first (what a test would count in the Message table). */
+  allMessages(): Array<StoredMessage & { conversationKey: string }> {
+    return this.messages.map((m) => throughJson({ ...m, at: m.at.toISOString() })).map((m) => ({ ...m, at: new Date(m.at) }));
+  }
+
+  /** The stored state of a conversation, as a test would write it over (a stale or damaged row). */
+  overwrite(key: string, state: ConversationState): void {
+    const row = this.conversations.get(key);
+    if (!row) throw new Error(`no conversation ${key}`);
+    row.state = JSON.stringify(state);
+  }
+}

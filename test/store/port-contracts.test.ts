@@ -1,0 +1,374 @@
+/**
+ * The core's ports, one contract each, run on the Prisma stores (SQLite; PostgreSQL in the postgres
+ * project) and on their in-memory twins (src/store/memory), so the twins the core tests use cannot
+ * drift from the database: the guarantees the core relies on (unique origins, a counter, the
+ * compare-and-set on a ticket's version, idempotent records, orders) hold on both.
+ * LearnedPhrasings has its own in learned-phrasings-store.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketThread } from '../../src/core/tickets/ticket-threads.js';
+import type { NewTicket, NewTicketEvent } from '../../src/core/tickets/ticket-repository.js';
+import type { CorePorts } from '../../src/store/core-ports.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { onPostgres, openTestStore } from '../support/test-database.js';
+import { tempDir } from '../support/test-app.js';
+
+/** A store under test, and what a test reads beside the ports (tables the core only writes). */
+interface Subject {
+  ports: CorePorts;
+  votes(): Promise<Array<{ questionId: string; userId: string; helpful: boolean }>>;
+  rating(runId: string): Promise<number | null | undefined>;
+  close(): Promise<void>;
+}
+
+async function prismaSubject(): Promise<Subject> {
+  const tmp = tempDir();
+  const store = await openTestStore(tmp.dir);
+  return {
+    ports: store,
+    votes: async () => (await store.prisma.feedback.findMany({ orderBy: { id: 'asc' } })).map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
+    rating: async (id) => (await store.prisma.scriptRun.findUnique({ where: { id } }))?.rating,
+    close: async () => {
+      await store.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+async function memorySubject(): Promise<Subject> {
+  const store = new MemoryStore();
+  return {
+    ports: store,
+    votes: async () => store.questions.votes().map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
+    rating: async (id) => store.scriptRuns.all().find((r) => r.id === id)?.rating,
+    close: () => store.close(),
+  };
+}
+
+// The twins need no database: on the postgres project they would only run a second time.
+const subjects: Array<[string, () => Promise<Subject>]> = onPostgres
+  ? [['Prisma', prismaSubject]]
+  : [['Prisma', prismaSubject], ['Memory', memorySubject]];
+
+let unique = 0;
+const uid = (prefix: string) => `${prefix}-${++unique}-${Math.random().toString(36).slice(2, 8)}`;
+const at = (iso: string) => new Date(iso);
+
+const newTicket = (extra: Partial<NewTicket> = {}): NewTicket => {
+  const id = uid('t');
+  return {
+    id,
+    key: `HD-${id}`,
+    subject: 'VPN broken',
+    description: 'It fails',
+    question: 'vpn?',
+    transcript: [{ author: 'user', text: 'vpn?', at: '2026-12-01T10:00:00.000Z' }],
+    collected: { articleTried: 'vpn', nested: { ok: true } },
+    priority: 'P2',
+    tier: 'L1',
+    category: 'network',
+    status: 'new',
+    channel: 'local',
+    conversationKey: 'local:ann',
+    requesterId: 'ann',
+    requesterName: 'Ann',
+    responseDueAt: at('2026-12-01T11:00:00Z'),
+    resolveDueAt: at('2026-12-02T10:00:00Z'),
+    statusChangedAt: at('2026-12-01T10:00:00Z'),
+    ...extra,
+  };
+};
+const created: NewTicketEvent = { actorId: 'ann', actorName: 'Ann', type: 'created', fromStatus: null, toStatus: 'new', detail: { via: 'test' } };
+const claimed: NewTicketEvent = { actorId: 'bob', actorName: 'Bob', type: 'assigned', fromStatus: 'new', toStatus: 'claimed', detail: {} };
+
+describe.each(subjects)('%s ports', (_name, open) => {
+  let subject: Subject;
+  let ports: CorePorts;
+  beforeAll(async () => {
+    subject = await open();
+    ports = subject.ports;
+  });
+  afterAll(async () => {
+    await subject?.close();
+  });
+
+  describe('ConversationStore', () => {
+    it('saves state and transcript lines and loads them back, a copy each time', async () => {
+      const key = uid('local');
+      expect(await ports.conversations.load(key)).toBeNull();
+      const state = { ownerId: 'ann', recentQuestionIds: ['q1'], offered: ['a', 'b'] };
+      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, state, [
+        { author: 'user', authorId: 'ann', text: 'hello', at: at('2026-12-01T10:00:00.123Z') },
+        { author: 'bot', text: 'hi', at: at('2026-12-01T10:00:01Z') },
+      ]);
+      state.offered.push('changed after saving');
+      const loaded = await ports.conversations.load(key);
+      expect(loaded).toEqual({ ownerId: 'ann', recentQuestionIds: ['q1'], offered: ['a', 'b'] });
+      loaded!.offered!.push('changed after loading');
+      expect((await ports.conversations.load(key))?.offered).toEqual(['a', 'b']);
+      expect(await ports.conversations.transcript(key, 10)).toEqual([
+        { author: 'user', authorId: 'ann', text: 'hello', at: at('2026-12-01T10:00:00.123Z') },
+        { author: 'bot', authorId: null, text: 'hi', at: at('2026-12-01T10:00:01Z') },
+      ]);
+    });
+
+    it('replaces the state on the next save, appends lines, and gives the last lines oldest first', async () => {
+      const key = uid('local');
+      const other = uid('local');
+      const line = (text: string, second: number) => ({ author: 'user' as const, authorId: 'ann', text, at: at(`2026-12-01T10:00:0${second}Z`) });
+      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ownerId: 'ann' }, [line('one', 1), line('two', 2)]);
+      await ports.conversations.save(other, { channel: 'local', userId: 'bob' }, {}, [line('elsewhere', 3)]);
+      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ticketKey: 'HD-1' }, []);
+      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ticketKey: 'HD-2' }, [line('three', 4)]);
+      expect(await ports.conversations.load(key)).toEqual({ ticketKey: 'HD-2' });
+      expect((await ports.conversations.transcript(key, 2)).map((m) => m.text)).toEqual(['two', 'three']);
+      expect((await ports.conversations.transcript(key, 50)).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+      expect((await ports.conversations.transcript(uid('none'), 5))).toEqual([]);
+    });
+  });
+
+  describe('QuestionLog', () => {
+    const question = (id: string) => ({
+      id,
+      conversationKey: 'local:ann',
+      channel: 'local',
+      userId: 'ann',
+      text: 'how do I reset my password',
+      outcome: 'answered' as const,
+      articleId: 'password-reset',
+      confidence: 0.75,
+      explanation: { matched: ['reset', 'password'], candidates: [{ id: 'password-reset', score: 0.75 }] },
+    });
+
+    it('records a question once, finds it, and takes a choice', async () => {
+      const id = uid('q');
+      expect(await ports.questions.find(id)).toBeNull();
+      await ports.questions.record(question(id));
+      // A delivery handled again records the same question again: the first one stays.
+      await ports.questions.record({ ...question(id), text: 'recorded twice' });
+      const found = await ports.questions.find(id);
+      expect(found).toMatchObject(question(id));
+      expect(found?.explanation).toEqual(question(id).explanation);
+      await ports.questions.choose(id, 'mfa-setup');
+      expect(await ports.questions.find(id)).toMatchObject({ outcome: 'chosen', articleId: 'mfa-setup', text: 'how do I reset my password' });
+    });
+
+    it('keeps one vote per user and question, the last one', async () => {
+      const id = uid('q');
+      await ports.questions.record(question(id));
+      await ports.questions.feedback(id, 'ann', false);
+      await ports.questions.feedback(id, 'bob', true);
+      await ports.questions.feedback(id, 'ann', true);
+      expect((await subject.votes()).filter((v) => v.questionId === id)).toEqual([
+        { questionId: id, userId: 'ann', helpful: true },
+        { questionId: id, userId: 'bob', helpful: true },
+      ]);
+    });
+
+    it('refuses a vote on a question it never recorded', async () => {
+      await expect(ports.questions.feedback(uid('q'), 'ann', true)).rejects.toThrow();
+    });
+  });
+
+  describe('TicketRepository', () => {
+    it('gives each caller its own next number, even at once', async () => {
+      const first = await ports.tickets.nextNumber();
+      const more = await Promise.all([1, 2, 3, 4, 5].map(() => ports.tickets.nextNumber()));
+      expect([...more].sort((a, b) => a - b)).toEqual([first + 1, first + 2, first + 3, first + 4, first + 5]);
+    });
+
+    it('creates a ticket at version 0 with its creation event, found by key, id and origin', async () => {
+      const origin = uid('slack:Ev');
+      const ticket = await ports.tickets.create(newTicket({ origin }), created);
+      expect(ticket).toMatchObject({
+        ...newTicket({ id: ticket.id, key: ticket.key }),
+        version: 0,
+        assigneeId: null,
+        assigneeName: null,
+        firstResponseAt: null,
+        resolvedAt: null,
+        closedAt: null,
+        satisfaction: null,
+        vendorName: null,
+        vendorCaseRef: null,
+        vendorContact: null,
+      });
+      expect(ticket.createdAt).toBeInstanceOf(Date);
+      expect(ticket.updatedAt).toBeInstanceOf(Date);
+      expect(await ports.tickets.findByKey(ticket.key)).toEqual(ticket);
+      expect(await ports.tickets.findById(ticket.id)).toEqual(ticket);
+      expect(await ports.tickets.findByOrigin(origin)).toEqual(ticket);
+      expect(await ports.tickets.findByKey(uid('HD'))).toBeNull();
+      expect(await ports.tickets.findByOrigin(uid('slack:Ev'))).toBeNull();
+      const events = await ports.tickets.events(ticket.id);
+      expect(events).toMatchObject([{ ticketId: ticket.id, actorId: 'ann', actorName: 'Ann', type: 'created', fromStatus: null, toStatus: 'new', detail: { via: 'test' } }]);
+      expect(typeof events[0]!.id).toBe('number');
+      expect(events[0]!.createdAt).toBeInstanceOf(Date);
+    });
+
+    it('opens one ticket per delivery: a second create with the same origin returns the first', async () => {
+      const origin = uid('slack:Ev');
+      const first = await ports.tickets.create(newTicket({ origin }), created);
+      const second = await ports.tickets.create(newTicket({ origin, subject: 'the same delivery again' }), created);
+      expect(second).toEqual(first);
+      expect(await ports.tickets.events(first.id)).toHaveLength(1);
+    });
+
+    it('refuses a second ticket with a key already taken', async () => {
+      const first = await ports.tickets.create(newTicket(), created);
+      await expect(ports.tickets.create(newTicket({ key: first.key }), created)).rejects.toMatchObject({ code: 'P2002' });
+      expect(await ports.tickets.findByKey(first.key)).toEqual(first);
+    });
+
+    it('applies a change only at the expected version, with its event, and refuses a stale one', async () => {
+      const ticket = await ports.tickets.create(newTicket(), created);
+      const firstResponseAt = at('2026-12-01T10:05:00Z');
+      const changed = await ports.tickets.update(ticket.id, 0, { status: 'claimed', assigneeId: 'bob', assigneeName: 'Bob', firstResponseAt, tier: undefined }, claimed);
+      expect(changed).toMatchObject({ id: ticket.id, version: 1, status: 'claimed', assigneeId: 'bob', assigneeName: 'Bob', firstResponseAt, tier: 'L1', subject: 'VPN broken' });
+      // Someone else's change based on version 0 lost the race.
+      expect(await ports.tickets.update(ticket.id, 0, { status: 'resolved' }, { ...claimed, toStatus: 'resolved' })).toBeNull();
+      expect(await ports.tickets.update(uid('none'), 0, { status: 'resolved' }, claimed)).toBeNull();
+      expect(await ports.tickets.update(ticket.id, 1, { status: 'resolved', resolvedAt: at('2026-12-01T12:00:00Z') }, { ...claimed, fromStatus: 'claimed', toStatus: 'resolved' })).toMatchObject({ version: 2, status: 'resolved' });
+      expect(await ports.tickets.findById(ticket.id)).toMatchObject({ version: 2, status: 'resolved', assigneeId: 'bob' });
+      expect((await ports.tickets.events(ticket.id)).map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
+        ['created', null, 'new'],
+        ['assigned', 'new', 'claimed'],
+        ['assigned', 'claimed', 'resolved'],
+      ]);
+    });
+
+    it('lists by status, requester and assignee: oldest first, a requester\'s newest first, up to the limit', async () => {
+      const requesterId = uid('req');
+      const made = [];
+      for (const n of [1, 2, 3]) made.push(await ports.tickets.create(newTicket({ key: `${requesterId}-${n}`, requesterId }), created));
+      await ports.tickets.update(made[1]!.id, 0, { status: 'claimed', assigneeId: requesterId }, claimed);
+      const keys = (tickets: Array<{ key: string }>) => tickets.map((t) => t.key);
+      expect(keys(await ports.tickets.list({ requesterId }))).toEqual([made[2]!.key, made[1]!.key, made[0]!.key]);
+      expect(keys(await ports.tickets.list({ requesterId, statuses: ['new'] }))).toEqual([made[2]!.key, made[0]!.key]);
+      expect(keys(await ports.tickets.list({ requesterId, limit: 1 }))).toEqual([made[2]!.key]);
+      expect(keys(await ports.tickets.list({ assigneeId: requesterId }))).toEqual([made[1]!.key]);
+      const all = keys(await ports.tickets.list({ statuses: ['new'], limit: 1000 })).filter((key) => key.startsWith(requesterId));
+      expect(all).toEqual([made[0]!.key, made[2]!.key]);
+    });
+
+    it('pages open tickets on which a timer may be due, oldest first', async () => {
+      // Its own store: the candidates are every open ticket in it.
+      const own = await open();
+      try {
+        const repo = own.ports.tickets;
+        const now = at('2026-12-01T12:00:00Z');
+        const make = async (key: string, extra: Partial<NewTicket>) => {
+          const ticket = await repo.create(newTicket({ key, responseDueAt: null, resolveDueAt: null, statusChangedAt: at('2026-12-01T11:59:00Z'), ...extra }), created);
+          await new Promise((resolve) => setImmediate(resolve));
+          return ticket;
+        };
+        const due = await make('A-due', { responseDueAt: at('2026-12-01T11:00:00Z') });
+        await make('B-quiet', {});
+        const resolveDue = await make('C-resolve', { resolveDueAt: now });
+        const neverChanged = await make('D-never', { statusChangedAt: null });
+        const idle = await make('E-idle', { statusChangedAt: at('2026-12-01T08:00:00Z') });
+        const closed = await make('F-closed', { responseDueAt: at('2026-12-01T09:00:00Z') });
+        await repo.update(closed.id, 0, { status: 'closed' }, { ...claimed, toStatus: 'closed' });
+        const query = { dueBefore: now, changedBefore: at('2026-12-01T10:00:00Z') };
+        const all = await repo.timerCandidates({ ...query, offset: 0, limit: 10 });
+        expect(all.map((t) => t.key).sort()).toEqual([due.key, resolveDue.key, neverChanged.key, idle.key].sort());
+        const pages = [...(await repo.timerCandidates({ ...query, offset: 0, limit: 2 })), ...(await repo.timerCandidates({ ...query, offset: 2, limit: 2 }))];
+        expect(pages.map((t) => t.id)).toEqual(all.map((t) => t.id));
+        expect(await repo.timerCandidates({ ...query, offset: 4, limit: 2 })).toEqual([]);
+      } finally {
+        await own.close();
+      }
+    });
+  });
+
+  describe('TicketThreadStore and AddressBook', () => {
+    it('records each place once and finds it, a ticket\'s places oldest first', async () => {
+      const ticket = await ports.tickets.create(newTicket(), created);
+      const triage: TicketThread = { ticketKey: ticket.key, channel: 'slack', role: 'triage', address: 'C-TRIAGE', threadId: uid('ts'), tier: 'L1' };
+      const requester: TicketThread = { ticketKey: ticket.key, channel: 'slack', role: 'requester', address: 'D-ANN', threadId: uid('ts'), tier: null };
+      await ports.ticketThreads.add(triage);
+      await ports.ticketThreads.add(requester);
+      await ports.ticketThreads.add({ ...triage, tier: 'L2' });
+      expect(await ports.ticketThreads.ofTicket(ticket.key)).toEqual([triage, requester]);
+      expect(await ports.ticketThreads.find('slack', 'D-ANN', requester.threadId)).toEqual(requester);
+      expect(await ports.ticketThreads.find('teams', 'D-ANN', requester.threadId)).toBeNull();
+      expect(await ports.ticketThreads.ofTicket(uid('HD'))).toEqual([]);
+    });
+
+    it('keeps the last reference of a conversation', async () => {
+      const key = uid('teams');
+      expect(await ports.addresses.get(key)).toBeNull();
+      await ports.addresses.put(key, 'teams', { serviceUrl: 'https://one.example', conversation: { id: 'a' } });
+      await ports.addresses.put(key, 'teams', { serviceUrl: 'https://two.example' });
+      expect(await ports.addresses.get(key)).toEqual({ serviceUrl: 'https://two.example' });
+    });
+  });
+
+  describe('ScriptRunLog', () => {
+    const run = (id: string, outcome: 'resolved' | 'escalated') => ({
+      id,
+      conversationKey: 'local:ann',
+      scriptId: 'vpn',
+      outcome,
+      path: ['start', 'check'],
+      collected: { portal: 'ok' },
+      ticketKey: null,
+      startedAt: at('2026-12-01T10:00:00Z'),
+    });
+
+    it('rates resolved runs only, a new rating replacing the old', async () => {
+      const resolved = uid('run');
+      const escalated = uid('run');
+      await ports.scriptRuns.record(run(resolved, 'resolved'));
+      await ports.scriptRuns.record(run(escalated, 'escalated'));
+      expect(await subject.rating(resolved)).toBeNull();
+      expect(await ports.scriptRuns.rate(resolved, 4)).toBe(true);
+      expect(await ports.scriptRuns.rate(resolved, 5)).toBe(true);
+      expect(await subject.rating(resolved)).toBe(5);
+      expect(await ports.scriptRuns.rate(escalated, 5)).toBe(false);
+      expect(await subject.rating(escalated)).toBeNull();
+      expect(await ports.scriptRuns.rate(uid('run'), 5)).toBe(false);
+    });
+  });
+
+  describe('TimerClaims', () => {
+    const minutes = (n: number) => new Date(Date.UTC(2026, 11, 1, 10, n));
+    const lease = 5 * 60_000;
+
+    it('lets one owner fire a timer, another take over a claim past its lease, and none after it is done', async () => {
+      const timer = { key: uid('timer'), ticketId: 't1', kind: 'reminder' as const };
+      expect(await ports.timerClaims.claim(timer, 'one', minutes(0), lease)).toBe('mine');
+      expect(await ports.timerClaims.claim(timer, 'two', minutes(4), lease)).toBe('busy');
+      expect(await ports.timerClaims.claim(timer, 'two', minutes(6), lease)).toBe('taken-over');
+      expect(await ports.timerClaims.claim(timer, 'three', minutes(8), lease)).toBe('busy');
+      // The first owner's late "done" is not its to give any more.
+      await ports.timerClaims.done(timer.key, 'one', minutes(9));
+      expect(await ports.timerClaims.claim(timer, 'three', minutes(20), lease)).toBe('taken-over');
+      await ports.timerClaims.done(timer.key, 'three', minutes(21));
+      expect(await ports.timerClaims.claim(timer, 'four', minutes(40), lease)).toBe('done');
+    });
+
+    it('lists unfinished claims oldest first and prunes finished ones', async () => {
+      const own = await open();
+      try {
+        const claims = own.ports.timerClaims;
+        const timer = (key: string) => ({ key, ticketId: 't', kind: 'nudge' as const });
+        await claims.claim(timer('late'), 'a', minutes(3), lease);
+        await claims.claim(timer('early'), 'a', minutes(1), lease);
+        await claims.claim(timer('fresh'), 'a', minutes(30), lease);
+        await claims.claim(timer('finished'), 'a', minutes(2), lease);
+        await claims.done('finished', 'a', minutes(2));
+        expect(await claims.stale(minutes(10), 10)).toEqual([
+          { key: 'early', ticketId: 't', kind: 'nudge' },
+          { key: 'late', ticketId: 't', kind: 'nudge' },
+        ]);
+        expect(await claims.stale(minutes(10), 1)).toEqual([{ key: 'early', ticketId: 't', kind: 'nudge' }]);
+        expect(await claims.prune(minutes(2))).toBe(0);
+        expect(await claims.prune(minutes(3))).toBe(1);
+        expect(await claims.claim(timer('finished'), 'b', minutes(40), lease)).toBe('mine');
+      } finally {
+        await own.close();
+      }
+    });
+  });
+});
