@@ -1,4 +1,5 @@
 import type { AnswerEngine } from './core/answering/answer-engine.js';
+import { STARTING_MESSAGE } from './core/apology.js';
 import { ConversationService } from './core/conversation/conversation-service.js';
 import { formatProblem, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
 import type { Logger } from './core/logger.js';
@@ -22,8 +23,8 @@ import { openStore, type Store } from './store/open-store.js';
 export interface App {
   config: Config;
   store: Store;
-  /** The knowledge base and scripts as served now (they change on reload). */
-  library: KnowledgeLibrary;
+  /** The knowledge base and scripts as served now (they change on reload); throws a StartingError until ready. */
+  readonly library: KnowledgeLibrary;
   readonly knowledgeBase: KnowledgeBase;
   readonly scripts: ScriptLibrary;
   readonly engine: AnswerEngine;
@@ -31,43 +32,95 @@ export interface App {
   tickets: TicketService;
   /** Fires SLA reminders, automatic escalations, re-announcements and waiting-ticket nudges; see scheduleSlaTimers. */
   timers: SlaTimers;
+  /**
+   * Resolves once the knowledge base (and the encoder) is loaded and the bot can answer; rejects
+   * when it cannot be loaded. Until then the store, tickets and the inbox work, answers do not.
+   */
+  ready: Promise<void>;
+  readonly isReady: boolean;
   close(): Promise<void>;
 }
 
-/**
- * Wires the core to the store and a notifier. The one place where the parts meet. The notifier
- * may be made from the store (the durable outbox lives in it).
- */
-export async function createApp(config: Config, logger: Logger, notifierOrFactory: TicketNotifier | ((store: Store) => TicketNotifier)): Promise<App> {
-  const encoder = await loadEncoder(config.encoder);
-  const library = await KnowledgeLibrary.load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(
-      error.code === 'ENOENT'
-        ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`
-        : `Cannot read the knowledge base in ${config.kbDir}: ${error.message}`,
-      { cause: error },
-    );
-  });
-  const { knowledgeBase, scripts } = library.snapshot;
-  for (const problem of knowledgeBase.problems) logger.warn({ problem }, `article skipped: ${formatProblem(problem)}`);
-  for (const problem of scripts.problems) logger.warn({ problem }, `script ${problem.severity === 'error' ? 'disabled' : 'warning'}: ${formatProblem(problem)}`);
-  if (knowledgeBase.articles.length === 0) logger.warn({ dir: knowledgeBase.dir }, 'the knowledge base has no articles: every question will be offered a ticket');
+/** Something that needs the knowledge base was asked for before it was loaded (channels check isReady first). */
+export class StartingError extends Error {
+  override readonly name = 'StartingError';
+  constructor() {
+    super(STARTING_MESSAGE);
+  }
+}
 
+export interface AppOptions {
+  /** Loads the knowledge library (tests slow it down or hold it, to see the bot while it starts). */
+  loadLibrary?: typeof KnowledgeLibrary.load;
+}
+
+/**
+ * Wires the core to the store and a notifier, and waits until it is ready (the knowledge base is
+ * loaded). The one place where the parts meet. The notifier may be made from the store (the
+ * durable outbox lives in it).
+ */
+export async function createApp(config: Config, logger: Logger, notifierOrFactory: TicketNotifier | ((store: Store) => TicketNotifier), options: AppOptions = {}): Promise<App> {
+  const app = await openApp(config, logger, notifierOrFactory, options);
+  try {
+    await app.ready;
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
+}
+
+/**
+ * Like createApp, but returns as soon as the store is open (migrations run) and the services are
+ * wired; the knowledge base and the encoder load behind `ready`. A service listens meanwhile, so
+ * deliveries are kept in the inbox during a long start instead of refused.
+ */
+export async function openApp(config: Config, logger: Logger, notifierOrFactory: TicketNotifier | ((store: Store) => TicketNotifier), options: AppOptions = {}): Promise<App> {
   // Read before the database opens, so a bad SLA file fails fast and leaves nothing open.
   const sla = config.slaFile ? await loadSlaFile(config.slaFile) : new SlaPolicy();
   if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
   const store = await openStore(config.database, { poolSize: config.databasePoolSize });
   if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
-  await library.learnFrom(store.learned, config.learnMinAskers);
+  let loaded: KnowledgeLibrary | undefined;
+  let closed = false;
+  /** The library once loaded; until then whatever needs it is refused with a StartingError. */
+  const library = (): KnowledgeLibrary => {
+    if (!loaded) throw new StartingError();
+    return loaded;
+  };
+  const load = options.loadLibrary ?? ((...args: Parameters<typeof KnowledgeLibrary.load>) => KnowledgeLibrary.load(...args));
+
+  const ready = (async () => {
+    const encoder = await loadEncoder(config.encoder);
+    const built = await load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(
+        error.code === 'ENOENT'
+          ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`
+          : `Cannot read the knowledge base in ${config.kbDir}: ${error.message}`,
+        { cause: error },
+      );
+    });
+    const { knowledgeBase, scripts } = built.snapshot;
+    for (const problem of knowledgeBase.problems) logger.warn({ problem }, `article skipped: ${formatProblem(problem)}`);
+    for (const problem of scripts.problems) logger.warn({ problem }, `script ${problem.severity === 'error' ? 'disabled' : 'warning'}: ${formatProblem(problem)}`);
+    if (knowledgeBase.articles.length === 0) logger.warn({ dir: knowledgeBase.dir }, 'the knowledge base has no articles: every question will be offered a ticket');
+    if (closed) throw new Error('closed while starting');
+    await built.learnFrom(store.learned, config.learnMinAskers);
+    loaded = built;
+    logger.info({ articles: knowledgeBase.articles.length, scripts: scripts.scripts.length, problems: knowledgeBase.problems.length, database: store.location }, 'bot ready');
+  })();
+  // Whoever starts the app awaits `ready`; this keeps a failure seen only there from also being "unhandled".
+  ready.catch(() => {});
+
   // A phrasing that enough askers confirmed (or that "not helpful" votes took back) changes the
   // engine: rebuild it now in this process; other processes pick it up on their next reload.
   const learning = new PhrasingLearner({
     store: store.learned,
     minAskers: config.learnMinAskers,
-    ownQuestions: (id) => library.snapshot.knowledgeBase.articles.find((a) => a.id === id)?.questions,
+    ownQuestions: (id) => library().snapshot.knowledgeBase.articles.find((a) => a.id === id)?.questions,
     onUsableChanged: () => {
-      library.reload().then(
+      library().reload().then(
         (report) => logger.info({ articles: report.articles, ms: report.ms }, 'knowledge base rebuilt: a learned phrasing was confirmed or taken back'),
         (error: unknown) => logger.error({ err: error }, 'rebuilding with learned phrasings failed; the previous version keeps serving'),
       );
@@ -77,7 +130,7 @@ export async function createApp(config: Config, logger: Logger, notifierOrFactor
   // Routing rules may set a new ticket's tier; tags come from the article the bot tried.
   const rules = config.routing?.withTags((ticket) => {
     const articleId = ticket.collected?.articleTried;
-    return typeof articleId === 'string' ? library.snapshot.engine.article(articleId)?.tags : undefined;
+    return typeof articleId === 'string' ? library().snapshot.engine.article(articleId)?.tags : undefined;
   });
   const tickets = new TicketService(store.tickets, notifier, logger, {
     keyPrefix: config.ticketKeyPrefix,
@@ -88,39 +141,48 @@ export async function createApp(config: Config, logger: Logger, notifierOrFactor
   const timers = new SlaTimers({ repository: store.tickets, tickets, notifier, claims: new PrismaTimerClaims(store.prisma), sla, settings: sla.timers, logger });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.
   const dialogue = new ScriptDialogue({
-    runner: new ScriptRunner((id) => library.snapshot.scriptsById.get(id), (id) => library.snapshot.engine.article(id), new NetworkCheckRunner(), config.checkVariables),
-    scripts: () => library.snapshot.scriptsById,
-    triggerEngine: () => library.snapshot.triggerEngine,
+    runner: new ScriptRunner((id) => library().snapshot.scriptsById.get(id), (id) => library().snapshot.engine.article(id), new NetworkCheckRunner(), config.checkVariables),
+    scripts: () => library().snapshot.scriptsById,
+    triggerEngine: () => library().snapshot.triggerEngine,
     runs: store.scriptRuns,
     timeoutMinutes: config.scriptTimeoutMinutes,
   });
   const conversations = new ConversationService({
     scripts: dialogue,
     learning,
-    engine: () => library.snapshot.engine,
+    engine: () => library().snapshot.engine,
     store: store.conversations,
     questions: store.questions,
     tickets,
     logger,
     options: { ...(config.kbBaseUrl ? { kbBaseUrl: config.kbBaseUrl } : {}), maxTextChars: config.maxMessageChars },
   });
-  logger.info({ articles: knowledgeBase.articles.length, scripts: scripts.scripts.length, problems: knowledgeBase.problems.length, database: store.location }, 'bot ready');
   return {
     config,
     store,
-    library,
+    get library() {
+      return library();
+    },
     get knowledgeBase() {
-      return library.snapshot.knowledgeBase;
+      return library().snapshot.knowledgeBase;
     },
     get scripts() {
-      return library.snapshot.scripts;
+      return library().snapshot.scripts;
     },
     get engine() {
-      return library.snapshot.engine;
+      return library().snapshot.engine;
     },
     conversations,
     tickets,
     timers,
-    close: () => store.close(),
+    ready,
+    get isReady() {
+      return loaded !== undefined;
+    },
+    close: async () => {
+      closed = true;
+      // A load still running finishes on its own; only the store closes.
+      await store.close();
+    },
   };
 }

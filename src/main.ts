@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { watchKnowledge } from './knowledge-watch.js';
-import { startBot } from './server.js';
+import { launchBot } from './server.js';
 import { scheduleSlaTimers } from './sla-timer-schedule.js';
 
 async function main(): Promise<number> {
@@ -60,18 +60,27 @@ async function runService(config: ReturnType<typeof loadConfig>): Promise<number
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection (a bug): logged, and the bot keeps serving');
   });
-  const bot = await startBot(config, logger);
+  // Listens before the knowledge base is loaded: what arrives meanwhile waits in the inbox.
+  const bot = await launchBot(config, logger);
   const channels = [
     ...(bot.slack ? [`Slack (${bot.slack.mode === 'socket' ? 'Socket Mode' : 'POST /slack/events'})`] : []),
     ...(bot.teams ? ['Teams (POST /api/messages)'] : []),
   ];
   process.stderr.write(`Helpdesk bot running: ${channels.join(', ')}; health on http://localhost:${bot.port}/healthz\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  const stopped = new Promise<'stopped'>((resolve) => {
+    const stop = () => resolve('stopped');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await bot.close();
+  try {
+    // A knowledge base that cannot load ends the start (exit 1), as before it listened.
+    if ((await Promise.race([bot.ready.then(() => 'ready' as const), stopped])) === 'ready') {
+      process.stderr.write('Knowledge base loaded: answering.\n');
+      await stopped;
+    }
+  } finally {
+    await bot.close();
+  }
   return 0;
 }
 

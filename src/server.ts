@@ -1,5 +1,6 @@
-import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.js';
-import { createTeamsChannel, type TeamsChannel } from './channels/teams/teams-channel.js';
+// The chat SDKs load only with their channel (below): botbuilder alone costs 2 s of CPU at each start.
+import type { SlackChannel } from './channels/slack/slack-channel.js';
+import type { TeamsChannel } from './channels/teams/teams-channel.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './core/logger.js';
 import { OutboxNotifier } from './core/delivery/outbox-notifier.js';
@@ -7,8 +8,9 @@ import { WorkQueue } from './core/delivery/work-queue.js';
 import type { RouteInput } from './core/tickets/routing-rules.js';
 import type { Tier } from './core/tickets/ticket.js';
 import { TriageRouter, type TriageDestination } from './core/tickets/triage-router.js';
-import { createApp, type App } from './app.js';
+import { openApp, type App, type AppOptions } from './app.js';
 import os from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createHttpServer } from './http/http-server.js';
 import { watchKnowledge } from './knowledge-watch.js';
@@ -26,7 +28,12 @@ export interface RunningBot {
   teams: TeamsChannel | undefined;
   /** The durable inbox and outbox of this process. */
   queue: WorkQueue;
-  /** Waits until the queued work this process can do now is done (deliveries and notifications). */
+  /**
+   * Resolves when the bot answers: the knowledge base is loaded and the inbox's worker has started
+   * (what arrived while it started is taken up then). Rejects when the knowledge base cannot load.
+   */
+  ready: Promise<void>;
+  /** Waits until the queued work this process can do now is done (deliveries and notifications); none before ready. */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +44,8 @@ export interface StartOptions {
   slackRetry?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
   /** Work queue timings (tests shorten the lease and the backoff). */
   queue?: { leaseMs?: number; pollMs?: number; backoffMs?: number; maxBackoffMs?: number; concurrency?: number; giveUpAfterMs?: number };
+  /** How the knowledge library loads (tests hold it, to see the bot while it starts). */
+  loadLibrary?: AppOptions['loadLibrary'];
 }
 
 /**
@@ -63,33 +72,62 @@ export function triageRouter(config: Config, articleTags?: (articleId: string) =
   });
 }
 
+/** Starts the bot and waits until it answers (tests; see launchBot for the service's start). */
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
+  const bot = await launchBot(config, logger, options);
+  try {
+    await bot.ready;
+  } catch (error) {
+    await bot.close();
+    throw error;
+  }
+  return bot;
+}
+
+/**
+ * Starts the bot and returns once it listens: the store is open (migrations run), the channels'
+ * receivers are mounted and /healthz answers "starting". Deliveries that arrive meanwhile are
+ * kept in the durable inbox and acknowledged as usual; the inbox's worker, the SLA timers, the
+ * weekly post and the knowledge-base watcher start once the knowledge base is loaded (`ready`).
+ */
+export async function launchBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
   let queue: WorkQueue | undefined;
   let notifier: OutboxNotifier | undefined;
-  const app = await createApp(config, logger, (store) => {
-    queue = new WorkQueue({
-      store: store.queue,
-      logger,
-      workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      concurrency: config.workConcurrency,
-      ...options.queue,
-    });
-    notifier = new OutboxNotifier(queue, logger);
-    return notifier;
-  });
+  const app = await openApp(
+    config,
+    logger,
+    (store) => {
+      queue = new WorkQueue({
+        store: store.queue,
+        logger,
+        workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        concurrency: config.workConcurrency,
+        ...options.queue,
+      });
+      notifier = new OutboxNotifier(queue, logger);
+      return notifier;
+    },
+    options.loadLibrary ? { loadLibrary: options.loadLibrary } : {},
+  );
   if (!queue || !notifier) throw new Error('the app did not make its notifier');
   const work = queue;
   const outbox = notifier;
-  const http = createHttpServer(logger, {
-    // A database that answers reads but cannot write (a full disk) is not healthy: deliveries could not be kept.
-    database: () => app.store.pingWrite(),
-  });
+  const isReady = () => app.isReady;
+  const http = createHttpServer(
+    logger,
+    {
+      // A database that answers reads but cannot write (a full disk) is not healthy: deliveries could not be kept.
+      database: () => app.store.pingWrite(),
+    },
+    { ready: isReady },
+  );
   let slack: SlackChannel | undefined;
   let teams: TeamsChannel | undefined;
   const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
-  const drafts = new FileDraftWriter(app.knowledgeBase.dir);
+  const drafts = new FileDraftWriter(path.resolve(config.kbDir));
   try {
     if (config.slack) {
+      const { createSlackChannel } = await import('./channels/slack/slack-channel.js');
       slack = createSlackChannel({
         config: config.slack,
         conversations: app.conversations,
@@ -100,12 +138,14 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         logger,
         http: http.app,
         drafts,
+        isReady,
         ...(options.slackRetry ? { retry: options.slackRetry } : {}),
       });
       outbox.add('slack', slack.notifier);
       await slack.start();
     }
     if (config.teams) {
+      const { createTeamsChannel } = await import('./channels/teams/teams-channel.js');
       teams = createTeamsChannel({
         config: config.teams,
         conversations: app.conversations,
@@ -117,6 +157,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
         logger,
         http: http.app,
         drafts,
+        isReady,
       });
       outbox.add('teams', teams.notifier);
       if (!config.teams.appId) logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');
@@ -136,33 +177,44 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       ]);
     };
     const tellEditors = (markdown: string) => postToEditors(markdown).catch((error: unknown) => logger.error({ err: error }, "could not post to the editors' channel"));
-    const stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
-    const editorsConfigured = Boolean((config.editors.slack && slack) || (config.editors.teams && teams));
-    // The weekly post must see a failure, so the week is retried rather than skipped.
-    const stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, postToEditors) : () => {};
     // Reports: behind REPORTS_TOKEN when set; without one only outside production.
     if (config.reportsToken || config.nodeEnv !== 'production') {
       http.app.use(createReportsRouter({ source: new PrismaMetricsSource(app.store.prisma), token: config.reportsToken, windowDays: config.deflectionWindowDays, logger }));
     } else {
       logger.warn({}, 'reports are off: set REPORTS_TOKEN to serve /reports/metrics in production');
     }
-    const stopTimers = scheduleSlaTimers(app, logger, config.slaSweepSeconds);
-    // Work left by a process that died (or by this one before a restart) is taken up from here on.
-    work.start();
-    const port = await http.listen(config.port, options.host).catch(async (error: unknown) => {
-      await stopTimers();
-      await work.stop();
-      throw error;
+    const port = await http.listen(config.port, options.host);
+    logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}; loading the knowledge base`);
+    // Once the knowledge base is loaded: the inbox's worker (work kept while starting, or left by a
+    // process that died, is taken up from here on), the SLA timers, the weekly post and the watcher.
+    let closed = false;
+    let started = false;
+    let stopWatching = () => {};
+    let stopGaps = () => {};
+    let stopTimers = async () => {};
+    const editorsConfigured = Boolean((config.editors.slack && slack) || (config.editors.teams && teams));
+    const ready = app.ready.then(() => {
+      if (closed) throw new Error('the bot was stopped while it started');
+      stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
+      // The weekly post must see a failure, so the week is retried rather than skipped.
+      stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, postToEditors) : () => {};
+      stopTimers = scheduleSlaTimers(app, logger, config.slaSweepSeconds);
+      work.start();
+      started = true;
+      logger.info({ port }, 'ready: answering');
     });
-    logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}`);
+    // The starter awaits `ready`; this keeps a failure seen there from also being "unhandled".
+    ready.catch(() => {});
     return {
       app,
       port,
       slack,
       teams,
       queue: work,
-      drain: () => work.drain(),
+      ready,
+      drain: () => (started ? work.drain() : Promise.resolve()),
       close: async () => {
+        closed = true;
         stopWatching();
         stopGaps();
         await stopTimers();

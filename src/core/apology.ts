@@ -15,6 +15,9 @@ export function givenUpApology(what: string, reference: string): string {
   return `Sorry, I could not handle your ${what} because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference ${reference}).`;
 }
 
+/** What a person is told when a request that is answered at once (a form, a card button) comes while the bot starts. */
+export const STARTING_MESSAGE = 'The helpdesk is just starting up: please try again in a moment.';
+
 /** Logs an unexpected failure under a new reference and returns the apology to show for it. */
 export function apologise(logger: Logger, error: unknown, what: string, context: Record<string, unknown> = {}): string {
   const ref = randomUUID().slice(0, 8);

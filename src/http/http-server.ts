@@ -13,7 +13,12 @@ export interface HttpServer {
 /** Health: the process is up and each named check passes (e.g. the database answers). */
 export type HealthCheck = () => Promise<void>;
 
-export function createHttpServer(logger: Logger, checks: Record<string, HealthCheck>): HttpServer {
+/**
+ * /healthz answers 200 {"status":"ok"} when every check passes and the bot is ready; 503
+ * {"status":"starting"} while it starts (it listens and keeps deliveries, but does not answer yet);
+ * 503 {"status":"failing"} when a check fails, starting or not.
+ */
+export function createHttpServer(logger: Logger, checks: Record<string, HealthCheck>, options: { ready?: () => boolean } = {}): HttpServer {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', async (_req, res) => {
@@ -29,7 +34,8 @@ export function createHttpServer(logger: Logger, checks: Record<string, HealthCh
         logger.error({ err: error, check: name }, 'health check failed');
       }
     }
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'failing', checks: results });
+    const status = !healthy ? 'failing' : options.ready && !options.ready() ? 'starting' : 'ok';
+    res.status(status === 'ok' ? 200 : 503).json({ status, checks: results });
   });
   let server: Server | undefined;
   return {

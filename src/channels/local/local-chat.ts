@@ -189,7 +189,7 @@ function ticketLine(t: Ticket): string {
 
 function describe(detail: Record<string, unknown>): string {
   const parts = Object.entries(detail)
-    .filter(([k, v]) => k !== 'command' && v !== null && v !== undefined && v !== '')
+    .filter(([k, v]) => k !== 'command' && k !== 'origin' && k !== 'told' && v !== null && v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

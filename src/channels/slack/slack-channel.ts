@@ -5,7 +5,7 @@ import type { Application } from 'express';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
 import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
-import { apologise, givenUpApology } from '../../core/apology.js';
+import { apologise, givenUpApology, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
@@ -69,6 +69,8 @@ export interface SlackChannelDeps {
   drafts?: DraftWriter;
   /** Retry policy for Slack's Web API (429s are waited out; 5xx and network errors retried). */
   retry?: RetryOptions;
+  /** False while the bot starts (its knowledge base loads): what must be answered at once is asked to try again. */
+  isReady?: () => boolean;
 }
 
 /** The Slack channel: verifies and converts Slack's requests, asks the core, renders the answers. */
@@ -104,6 +106,7 @@ function boltLogger(logger: Logger): BoltLogger {
 export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const { config, conversations, tickets, threads, queue, logger } = deps;
   const log = boltLogger(logger);
+  const isReady = deps.isReady ?? (() => true);
   const socket = Boolean(config.appToken);
   const clientOptions: WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
@@ -302,7 +305,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         return;
       }
       try {
-        const { message } = await desk.perform({ actionId: ticketActions.comment, value: ticketKey, actor, input: { text } });
+        // The message's own id names the comment: handled again (after a crash), it is not added twice.
+        const { message } = await desk.perform({ actionId: ticketActions.comment, value: ticketKey, actor, input: { text }, origin: `slack:message:${at.channel}:${at.ts}` });
         const internal = message.startsWith('Internal');
         await client.reactions.add({ channel: at.channel, timestamp: at.ts, name: internal ? 'lock' : 'outbox_tray' }).catch(() => {});
       } catch (error) {
@@ -337,6 +341,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     app.command(SLASH_COMMAND, async ({ command, ack, body, context }) => {
       const text = command.text.trim();
       if (!text || /^(ticket|new|new ticket)$/i.test(text)) {
+        // The form lists the knowledge base's categories: not loaded yet while the bot starts.
+        if (!isReady()) {
+          await ack({ response_type: 'ephemeral', text: STARTING_MESSAGE });
+          return;
+        }
         await ack();
         await client.views.open({
           trigger_id: command.trigger_id,
@@ -376,6 +385,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     app.shortcut(MESSAGE_SHORTCUT, async ({ shortcut, ack }) => {
       await ack();
       if (shortcut.type !== 'message_action') return;
+      if (!isReady()) {
+        await tell(shortcut.user.id, STARTING_MESSAGE, { channel: shortcut.channel.id });
+        return;
+      }
       const message = shortcut.message as { text?: string; user?: string; ts: string; thread_ts?: string };
       const text = slackTextToPlain(message.text ?? '', botUserId);
       await client.views.open({
@@ -443,7 +456,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         return;
       }
       if (desk.isTicketAction(id)) {
-        await ticketButton(id, value, { userId, triggerId: body.trigger_id, channel, messageTs: message?.ts, where, fromHome: body.container?.type === 'view' });
+        const origin = typeof context.deliveryId === 'string' ? context.deliveryId : undefined;
+        await ticketButton(id, value, { userId, triggerId: body.trigger_id, channel, messageTs: message?.ts, where, fromHome: body.container?.type === 'view', origin });
         return;
       }
       if (!where) {
@@ -469,7 +483,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     async function ticketButton(
       id: string,
       value: string | undefined,
-      at: { userId: string; triggerId: string; channel: string | undefined; messageTs: string | undefined; where: { channel: string; threadTs: string } | undefined; fromHome: boolean },
+      at: { userId: string; triggerId: string; channel: string | undefined; messageTs: string | undefined; where: { channel: string; threadTs: string } | undefined; fromHome: boolean; origin: string | undefined },
     ): Promise<void> {
       const actor = await people.actor(at.userId);
       const replyTo = at.where ?? (at.channel ? { channel: at.channel } : undefined);
@@ -495,7 +509,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           await client.views.open({ trigger_id: at.triggerId, view: sealed(ticketActionModal({ kind: input, ticket, metadata }), at.userId) });
           return;
         }
-        const result = await desk.perform({ actionId: id, value, actor });
+        const result = await desk.perform({ actionId: id, value, actor, origin: at.origin });
         if (id === ticketActions.rate || id === ticketActions.promote) await tell(at.userId, result.message, replyTo);
         if (at.fromHome) await publishHome(at.userId);
       } catch (error) {
@@ -520,6 +534,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         return;
       }
       if (!context.queued) {
+        // While the bot starts the form stays open with a note, so nothing typed is lost.
+        if (!isReady()) {
+          await ack({ response_action: 'errors', errors: { subject: STARTING_MESSAGE } });
+          return;
+        }
         // Errors are shown in the form itself, so they are found before Slack is answered; a valid
         // form is kept in the inbox first, and the queued pass below opens the ticket.
         const checked = validateTicketForm(fields, conversations.categories());
@@ -575,6 +594,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const text = (block: string) => values[block]?.value?.value ?? undefined;
       if (!meta?.ticketKey || !desk.isTicketAction(meta.kind)) {
         await ack({ response_action: 'errors', errors: { [Object.keys(values)[0] ?? 'reason']: 'This form is out of date; close it and press the button again.' } });
+        return;
+      }
+      if (!isReady()) {
+        await ack({ response_action: 'errors', errors: { [Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason']: STARTING_MESSAGE } });
         return;
       }
       const actor = await people.actor(body.user.id);

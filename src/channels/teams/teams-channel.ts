@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
 import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
-import { apologise } from '../../core/apology.js';
+import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
@@ -44,6 +44,8 @@ export interface TeamsChannelDeps {
   http: Application;
   /** Where "Draft KB article" writes. */
   drafts?: DraftWriter;
+  /** False while the bot starts (its knowledge base loads): a button answered in the request is asked to try again. */
+  isReady?: () => boolean;
 }
 
 /** The Teams channel: Bot Framework activities in, core turns and ticket actions, Adaptive Cards out. */
@@ -96,6 +98,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   const desk = new TicketDesk(tickets, threads, deps.drafts);
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
+  const isReady = deps.isReady ?? (() => true);
 
   /** The Bot Connector URL last seen on an activity, or the configured one. */
   const serviceUrl = async (): Promise<string> => {
@@ -181,7 +184,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
         return;
       }
       try {
-        const { message } = await desk.perform({ actionId: ticketActions.comment, value: card.ticketKey, actor, input: { text } });
+        // The kept activity names the comment: handled again (after a crash), it is not added twice.
+        const { message } = await desk.perform({ actionId: ticketActions.comment, value: card.ticketKey, actor, input: { text }, origin: deliveryId });
         await context.sendActivity(message.startsWith('Internal') ? '🔒 Kept among engineers.' : '📤 Sent to the requester.');
       } catch (error) {
         // Unexpected failures are thrown: the inbox tries the reply again later.
@@ -227,7 +231,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return;
     }
     if (desk.isTicketAction(action)) {
-      const result = await ticketAction(context.activity, action, value, inputs, actor, { retryable: true });
+      const result = await ticketAction(context.activity, action, value, inputs, actor, { retryable: true, origin: deliveryId });
       await context.sendActivity(result.message);
       return;
     }
@@ -241,7 +245,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     value: string | undefined,
     inputs: Record<string, unknown>,
     actor: Actor,
-    options: { retryable?: boolean } = {},
+    options: { retryable?: boolean; origin?: string | undefined } = {},
   ): Promise<{ ok: boolean; message: string; ticketKey?: string }> {
     try {
       const thread = splitThreadId(activity.conversation.id);
@@ -260,7 +264,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
         if (!engineers.has(assigneeId.toLowerCase())) return { ok: false, message: 'Choose someone on the engineer roster.' };
         input.assignee = { id: assigneeId, ...(names.get(assigneeId.toLowerCase()) ? { name: names.get(assigneeId.toLowerCase())! } : {}), role: 'engineer' };
       }
-      const result = await desk.perform({ actionId: action, value, actor, input });
+      const result = await desk.perform({ actionId: action, value, actor, input, origin: options.origin });
       return { ok: true, message: result.message, ticketKey: result.ticket.key };
     } catch (error) {
       // From the inbox, an unexpected failure is tried again later rather than apologised for.
@@ -278,6 +282,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const respond = (body: unknown) => context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
     if (!invoke.success) {
       await respond({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Not an Action.Execute payload.' } });
+      return;
+    }
+    // Answered in the request, so it cannot wait in the inbox while the bot starts.
+    if (!isReady()) {
+      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: STARTING_MESSAGE });
       return;
     }
     const data = invoke.data.action.data ?? {};

@@ -27,6 +27,8 @@ export interface TicketActionRequest {
   value: string | undefined;
   actor: Actor;
   input?: TicketActionInput;
+  /** The delivery the press came in (its inbox key), when it was kept: see TicketService.withOrigin. */
+  origin?: string | undefined;
 }
 
 /**
@@ -81,19 +83,21 @@ export class TicketDesk {
 
   async perform(request: TicketActionRequest): Promise<TicketActionResult> {
     const { actionId } = request;
+    // Kept in the inbox and handled again after a crash, a press does not act twice.
+    const tickets = this.tickets.withOrigin(request.origin);
     // Everything typed into a ticket's forms is shown to other people: cleaned where it enters.
     const actor = cleanStrings(request.actor);
     const input = cleanStrings(request.input ?? {});
     if (actionId === ticketActions.rate) {
       const rating = parseRating(request.value);
       if (!rating) throw new CoreError('INVALID_INPUT', 'That rating button is not valid any more.');
-      const ticket = await this.tickets.rate(rating.key, actor, rating.score);
+      const ticket = await tickets.rate(rating.key, actor, rating.score);
       return { ticket, message: `Thanks for rating ${ticket.key} ${rating.score}/5.` };
     }
     const key = ticketKey(request.value);
     switch (actionId) {
       case ticketActions.claim: {
-        const ticket = await this.tickets.claim(key, actor);
+        const ticket = await tickets.claim(key, actor);
         return { ticket, message: `You claimed ${ticket.key}.` };
       }
       case ticketActions.escalate: {
@@ -101,32 +105,32 @@ export class TicketDesk {
         const reason = input.reason?.trim();
         if (!reason) throw new CoreError('INVALID_INPUT', 'Say why it needs escalating: the next tier reads it first.');
         const vendor = vendorOf(input);
-        const ticket = await this.tickets.escalate(key, actor, { ...(tier ? { tier } : {}), reason, ...(vendor ? { vendor } : {}) });
+        const ticket = await tickets.escalate(key, actor, { ...(tier ? { tier } : {}), reason, ...(vendor ? { vendor } : {}) });
         return { ticket, message: `${ticket.key} is escalated to ${ticket.tier}.` };
       }
       case ticketActions.vendor: {
-        const ticket = await this.tickets.setVendor(key, actor, vendorOf(input) ?? {});
+        const ticket = await tickets.setVendor(key, actor, vendorOf(input) ?? {});
         return { ticket, message: `${ticket.key}: vendor details saved.` };
       }
       case ticketActions.resolve: {
-        const ticket = await this.tickets.resolve(key, actor, input.resolution ?? '');
+        const ticket = await tickets.resolve(key, actor, input.resolution ?? '');
         return { ticket, message: `${ticket.key} is resolved; the requester has been told and asked to rate it.` };
       }
       case ticketActions.reassign: {
         if (!input.assignee) throw new CoreError('INVALID_INPUT', 'Choose the engineer to hand it to.');
-        const ticket = await this.tickets.reassign(key, actor, input.assignee);
+        const ticket = await tickets.reassign(key, actor, input.assignee);
         return { ticket, message: `${ticket.key} now belongs to ${input.assignee.name ?? input.assignee.id}.` };
       }
       case ticketActions.reopen: {
         const reason = input.reason?.trim() || 'Reopened from chat.';
-        const ticket = await this.tickets.reopen(key, actor, reason);
+        const ticket = await tickets.reopen(key, actor, reason);
         return { ticket, message: `${ticket.key} is reopened; the engineers have been told.` };
       }
       case ticketActions.promote: {
         if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', 'Only engineers can draft articles from tickets.');
         if (!this.drafts) throw new CoreError('INVALID_INPUT', 'Drafting articles is not set up here.');
-        const ticket = await this.tickets.get(key);
-        const draft = draftFromTicket(ticket, await this.tickets.history(ticket), new Date());
+        const ticket = await tickets.get(key);
+        const draft = draftFromTicket(ticket, await tickets.history(ticket), new Date());
         if (!draft) throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} has no resolution yet to turn into an article.`);
         const created = await this.drafts.create(draft.path, draft.markdown);
         return {
@@ -137,7 +141,7 @@ export class TicketDesk {
         };
       }
       case ticketActions.comment: {
-        const { ticket, relayed } = await this.tickets.comment(key, actor, input.text ?? '');
+        const { ticket, relayed } = await tickets.comment(key, actor, input.text ?? '');
         return { ticket, message: relayed ? `Your comment was added to ${ticket.key}.` : `Internal note added to ${ticket.key}.` };
       }
       default:

@@ -57,6 +57,8 @@ const INTERNAL_NOTE = /^\s*\(internal\)/i;
 /** Opens tickets and moves them through their lifecycle, recording every change and telling people. */
 export class TicketService {
   readonly sla: SlaPolicy;
+  /** The delivery this service acts for (see withOrigin). */
+  private origin: string | undefined;
 
   constructor(
     private readonly repository: TicketRepository,
@@ -111,6 +113,18 @@ export class TicketService {
     );
     await this.tell({ type: 'opened', ticket, actor: input.requester, summary: `Opened ${ticket.key}: ${ticket.subject}` });
     return ticket;
+  }
+
+  /**
+   * The same service acting for one delivery (e.g. slack:Ev123, a button press kept in the
+   * inbox): each change it makes is recorded with the delivery's id, so when the delivery is
+   * handled again after a crash, a change it already made is not made twice (no second comment,
+   * no "already claimed by you") and its notification goes out again, in case the crash came
+   * before it did (the outbox drops a repeat).
+   */
+  withOrigin(origin: string | undefined): TicketService {
+    if (!origin) return this;
+    return Object.assign(Object.create(TicketService.prototype) as TicketService, this, { origin });
   }
 
   async get(key: string): Promise<Ticket> {
@@ -180,16 +194,18 @@ export class TicketService {
     if (!vendor.vendorName) throw new CoreError('INVALID_INPUT', "Give the vendor's name.");
     const ticket = await this.get(key);
     if (ticket.tier !== 'L4') throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is at ${ticket.tier}; escalate it to the vendor tier (L4) first.`);
+    if (await this.replayed(ticket, actor)) return ticket;
     if (!openStatuses.includes(ticket.status)) throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}; reopen it to change the vendor details.`);
+    const caseRef = vendor.vendorCaseRef ? ` (case ${vendor.vendorCaseRef})` : '';
+    const told = { type: 'vendor', summary: `${ticket.key} is with ${vendor.vendorName}${caseRef}` } as const;
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
       vendor,
-      event(actor, 'vendor', ticket.status, ticket.status, { vendor, previous: { vendorName: ticket.vendorName, vendorCaseRef: ticket.vendorCaseRef, vendorContact: ticket.vendorContact } }),
+      this.event(actor, 'vendor', ticket.status, ticket.status, { vendor, previous: { vendorName: ticket.vendorName, vendorCaseRef: ticket.vendorCaseRef, vendorContact: ticket.vendorContact } }, told),
     );
     if (!updated) throw await this.conflict(ticket.key);
-    const caseRef = vendor.vendorCaseRef ? ` (case ${vendor.vendorCaseRef})` : '';
-    await this.tell({ type: 'vendor', ticket: updated, actor, summary: `${ticket.key} is with ${vendor.vendorName}${caseRef}` });
+    await this.tell({ ...told, ticket: updated, actor });
     return updated;
   }
 
@@ -255,6 +271,8 @@ export class TicketService {
     if (!body) throw new CoreError('INVALID_INPUT', 'A comment needs some text.');
     for (let attempt = 0; ; attempt++) {
       const ticket = await this.get(key);
+      const again = await this.replayed(ticket, actor);
+      if (again) return { ticket, relayed: again.detail.internal !== true };
       const fromRequester = actor.id === ticket.requesterId && actor.role !== 'system';
       if (!fromRequester && actor.role !== 'engineer') {
         throw new CoreError('FORBIDDEN', `Only the requester or an engineer can comment on ${ticket.key}.`);
@@ -264,6 +282,9 @@ export class TicketService {
       }
       const internal = !fromRequester && INTERNAL_NOTE.test(body);
       const resumes = fromRequester && ticket.status === 'waiting';
+      const told = internal
+        ? null
+        : ({ type: 'comment', from: fromRequester ? 'requester' : 'engineer', summary: `${nameOf(actor)} commented on ${ticket.key}`, note: body } as const);
       const updated = await this.repository.update(
         ticket.id,
         ticket.version,
@@ -272,23 +293,14 @@ export class TicketService {
           // An engineer's answer to the requester is a first response for the SLA.
           ...(!fromRequester && !internal && !ticket.firstResponseAt ? { firstResponseAt: new Date() } : {}),
         },
-        event(actor, 'comment', ticket.status, resumes ? 'claimed' : ticket.status, { text: body, internal, from: fromRequester ? 'requester' : 'engineer' }),
+        this.event(actor, 'comment', ticket.status, resumes ? 'claimed' : ticket.status, { text: body, internal, from: fromRequester ? 'requester' : 'engineer' }, told),
       );
       if (!updated) {
         // A comment does not depend on the ticket's state: try again on the fresh version.
         if (attempt < 3) continue;
         throw await this.conflict(ticket.key);
       }
-      if (!internal) {
-        await this.tell({
-          type: 'comment',
-          ticket: updated,
-          actor,
-          from: fromRequester ? 'requester' : 'engineer',
-          summary: `${nameOf(actor)} commented on ${ticket.key}`,
-          note: body,
-        });
-      }
+      if (told) await this.tell({ ...told, ticket: updated, actor });
       return { ticket: updated, relayed: !internal };
     }
   }
@@ -298,17 +310,19 @@ export class TicketService {
     if (!Number.isInteger(score) || score < 1 || score > 5) throw new CoreError('INVALID_INPUT', 'A rating is a whole number from 1 to 5.');
     const ticket = await this.get(key);
     if (actor.id !== ticket.requesterId) throw new CoreError('FORBIDDEN', `Only the requester can rate ${ticket.key}.`);
+    if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
       throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}: it can be rated once it is resolved.`);
     }
+    const told = { type: 'rated', summary: `${nameOf(actor)} rated ${ticket.key} ${score}/5` } as const;
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
       { satisfaction: score },
-      event(actor, 'rating', ticket.status, ticket.status, { score, previous: ticket.satisfaction }),
+      this.event(actor, 'rating', ticket.status, ticket.status, { score, previous: ticket.satisfaction }, told),
     );
     if (!updated) throw await this.conflict(ticket.key);
-    await this.tell({ type: 'rated', ticket: updated, actor, summary: `${nameOf(actor)} rated ${ticket.key} ${score}/5` });
+    await this.tell({ ...told, ticket: updated, actor });
     return updated;
   }
 
@@ -317,17 +331,19 @@ export class TicketService {
     requireEngineer(actor, 'reassign tickets');
     if (to.role !== 'engineer') throw new CoreError('INVALID_INPUT', `${nameOf(to)} is not an engineer.`);
     const ticket = await this.get(key);
+    if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.status !== 'claimed') {
       throw new CoreError('ILLEGAL_TRANSITION', `Cannot reassign ${ticket.key}: it is ${ticket.status}; claim it instead.`);
     }
+    const told = { type: 'claimed', summary: `${ticket.key} was reassigned to ${nameOf(to)}` } as const;
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
       { assigneeId: to.id, assigneeName: to.name ?? null },
-      event(actor, 'assigned', ticket.status, ticket.status, { from: ticket.assigneeId, to: to.id }),
+      this.event(actor, 'assigned', ticket.status, ticket.status, { from: ticket.assigneeId, to: to.id }, told),
     );
     if (!updated) throw await this.conflict(ticket.key);
-    await this.tell({ type: 'claimed', ticket: updated, actor, summary: `${ticket.key} was reassigned to ${nameOf(to)}` });
+    await this.tell({ ...told, ticket: updated, actor });
     return updated;
   }
 
@@ -342,6 +358,7 @@ export class TicketService {
     },
   ): Promise<Ticket> {
     const ticket = await this.get(key);
+    if (await this.replayed(ticket, actor)) return ticket;
     const decision = decide(ticket);
     const result = transition(ticket.key, ticket.status, command);
     if (!result.ok) throw new CoreError('ILLEGAL_TRANSITION', result.reason);
@@ -349,12 +366,31 @@ export class TicketService {
       ticket.id,
       ticket.version,
       { ...(result.to !== ticket.status ? { statusChangedAt: new Date() } : {}), ...decision.patch, status: result.to },
-      event(actor, 'status', ticket.status, result.to, { command, ...decision.detail }),
+      this.event(actor, 'status', ticket.status, result.to, { command, ...decision.detail }, decision.notification),
     );
     // Someone else changed the ticket between our read and our write: the database decided.
     if (!updated) throw await this.conflict(ticket.key);
     await this.tell({ ...decision.notification, ticket: updated, actor });
     return updated;
+  }
+
+  /** A change's event, with the delivery it came from and what it told, when this service acts for one (withOrigin). */
+  private event(actor: Actor, type: TicketEvent['type'], fromStatus: TicketStatus | null, toStatus: TicketStatus | null, detail: Record<string, unknown>, told: Told | null): NewTicketEvent {
+    return event(actor, type, fromStatus, toStatus, this.origin ? { ...detail, origin: this.origin, ...(told ? { told } : {}) } : detail);
+  }
+
+  /**
+   * When this service's delivery already changed the ticket (it is handled again after a crash):
+   * that change's event, after telling its notification again. The outbox recognises a repeat
+   * of a notification that did go out, by the ticket's version, as long as nothing changed since.
+   */
+  private async replayed(ticket: Ticket, actor: Actor): Promise<TicketEvent | null> {
+    if (!this.origin) return null;
+    const done = (await this.repository.events(ticket.id)).find((e) => e.detail.origin === this.origin);
+    if (!done) return null;
+    const told = toldOf(done.detail.told);
+    if (told) await this.tell({ ...told, ticket, actor });
+    return done;
   }
 
   private async conflict(key: string): Promise<CoreError> {
@@ -371,6 +407,22 @@ export class TicketService {
       this.logger.error({ err: error, ticket: notification.ticket.key, type: notification.type }, 'ticket notification failed');
     }
   }
+}
+
+/** The part of a notification an event keeps, to tell it again. */
+type Told = Pick<TicketNotification, 'type' | 'summary' | 'note' | 'fromTier' | 'from'>;
+
+function toldOf(value: unknown): Told | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const told = value as Record<string, unknown>;
+  if (typeof told.type !== 'string' || typeof told.summary !== 'string') return null;
+  return {
+    type: told.type as Told['type'],
+    summary: told.summary,
+    ...(typeof told.note === 'string' ? { note: told.note } : {}),
+    ...(typeof told.fromTier === 'string' && (tiers as readonly string[]).includes(told.fromTier) ? { fromTier: told.fromTier as Tier } : {}),
+    ...(told.from === 'requester' || told.from === 'engineer' ? { from: told.from } : {}),
+  };
 }
 
 function event(
