@@ -16,13 +16,13 @@ import { KnowledgeLibrary } from './knowledge-library.js';
 import { PhrasingLearner } from './core/knowledge/learned-phrasings.js';
 import { loadEncoder } from './encoders/encoder-registry.js';
 import { SlaTimers } from './core/escalation/sla-timers.js';
-import { PrismaTimerClaims } from './store/prisma/prisma-timer-claims.js';
+import type { CoreStore } from './store/core-ports.js';
 import { openStore, type Store } from './store/open-store.js';
 
-/** The composed bot: core services on a store, ready for channels. */
-export interface App {
+/** The composed bot: core services on a store (the database's; a MemoryStore in core tests), ready for channels. */
+export interface App<S extends CoreStore = Store> {
   config: Config;
-  store: Store;
+  store: S;
   /** The knowledge base and scripts as served now (they change on reload); throws a StartingError until ready. */
   readonly library: KnowledgeLibrary;
   readonly knowledgeBase: KnowledgeBase;
@@ -49,9 +49,11 @@ export class StartingError extends Error {
   }
 }
 
-export interface AppOptions {
+export interface AppOptions<S extends CoreStore = Store> {
   /** Loads the knowledge library (tests slow it down or hold it, to see the bot while it starts). */
   loadLibrary?: typeof KnowledgeLibrary.load;
+  /** The store to run on instead of opening config.database (core tests pass a MemoryStore). */
+  store?: S;
 }
 
 /**
@@ -59,7 +61,12 @@ export interface AppOptions {
  * loaded). The one place where the parts meet. The notifier may be made from the store (the
  * durable outbox lives in it).
  */
-export async function createApp(config: Config, logger: Logger, notifierOrFactory: TicketNotifier | ((store: Store) => TicketNotifier), options: AppOptions = {}): Promise<App> {
+export async function createApp<S extends CoreStore = Store>(
+  config: Config,
+  logger: Logger,
+  notifierOrFactory: TicketNotifier | ((store: S) => TicketNotifier),
+  options: AppOptions<S> = {},
+): Promise<App<S>> {
   const app = await openApp(config, logger, notifierOrFactory, options);
   try {
     await app.ready;
@@ -75,12 +82,17 @@ export async function createApp(config: Config, logger: Logger, notifierOrFactor
  * wired; the knowledge base and the encoder load behind `ready`. A service listens meanwhile, so
  * deliveries are kept in the inbox during a long start instead of refused.
  */
-export async function openApp(config: Config, logger: Logger, notifierOrFactory: TicketNotifier | ((store: Store) => TicketNotifier), options: AppOptions = {}): Promise<App> {
+export async function openApp<S extends CoreStore = Store>(
+  config: Config,
+  logger: Logger,
+  notifierOrFactory: TicketNotifier | ((store: S) => TicketNotifier),
+  options: AppOptions<S> = {},
+): Promise<App<S>> {
   // Read before the database opens, so a bad SLA file fails fast and leaves nothing open.
   const sla = config.slaFile ? await loadSlaFile(config.slaFile) : new SlaPolicy();
   if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
-  const store = await openStore(config.database, { poolSize: config.databasePoolSize });
-  if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
+  // Without a store given, S is the default, Store: the configured database's.
+  const store = options.store ?? ((await openDatabase(config, logger)) as unknown as S);
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
   let loaded: KnowledgeLibrary | undefined;
   let closed = false;
@@ -138,7 +150,7 @@ export async function openApp(config: Config, logger: Logger, notifierOrFactory:
     sla,
     ...(rules ? { routeTier: (ticket, hasOwnTier) => rules.firstMatch(ticket)?.tier ?? (hasOwnTier ? undefined : rules.tierFor(ticket)) } : {}),
   });
-  const timers = new SlaTimers({ repository: store.tickets, tickets, notifier, claims: new PrismaTimerClaims(store.prisma), sla, settings: sla.timers, logger });
+  const timers = new SlaTimers({ repository: store.tickets, tickets, notifier, claims: store.timerClaims, sla, settings: sla.timers, logger });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.
   const dialogue = new ScriptDialogue({
     runner: new ScriptRunner((id) => library().snapshot.scriptsById.get(id), (id) => library().snapshot.engine.article(id), new NetworkCheckRunner(), config.checkVariables),
@@ -185,4 +197,10 @@ export async function openApp(config: Config, logger: Logger, notifierOrFactory:
       await store.close();
     },
   };
+}
+
+async function openDatabase(config: Config, logger: Logger): Promise<Store> {
+  const store = await openStore(config.database, { poolSize: config.databasePoolSize });
+  if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
+  return store;
 }

@@ -1,19 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Reply, Turn } from '../../src/core/conversation/turn.js';
-import { startTestApp, tempDir } from '../support/test-app.js';
+import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
-let dir: string;
-let cleanup: () => void;
-let app: App;
+// The core on its in-memory ports (the Prisma stores have their own tests), the bundled knowledge
+// base built once for the file: no test here reads or writes a database.
+let library: KnowledgeLibrary;
+let store: MemoryStore;
+let app: MemoryApp;
 
+beforeAll(async () => {
+  library = await loadTestLibrary();
+});
 beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  ({ app } = await startTestApp(dir));
+  ({ app, store } = await startMemoryApp({ library }));
 });
 afterEach(async () => {
   await app.close().catch(() => {});
-  cleanup();
 });
 
 const turn = (extra: Partial<Turn>, key = 'local:ann'): Turn => ({ conversationKey: key, channel: 'local', user: { id: 'ann', name: 'Ann' }, ...extra });
@@ -38,7 +42,7 @@ describe('ConversationService', () => {
 
     expect(only(await press('feedback.not_helpful', reply.questionId)).markdown).toMatch(/did not help/);
     expect(only(await press('feedback.helpful', reply.questionId)).markdown).toMatch(/glad/);
-    const votes = await app.store.prisma.feedback.findMany();
+    const votes = store.questions.votes();
     expect(votes).toMatchObject([{ questionId: reply.questionId, userId: 'ann', helpful: true }]);
   });
 
@@ -50,7 +54,7 @@ describe('ConversationService', () => {
     const answer = only(await press(pick.action.id, pick.action.value));
     expect(answer.kind).toBe('answer');
     expect(answer.kind === 'answer' && answer.article.id).toBe(pick.action.value);
-    const question = await app.store.prisma.question.findFirstOrThrow();
+    const question = store.questions.all()[0];
     expect(question).toMatchObject({ outcome: 'chosen', articleId: pick.action.value });
   });
 
@@ -72,7 +76,7 @@ describe('ConversationService', () => {
     expect(ticket.requesterId).toBe('ann');
     expect(ticket.conversationKey).toBe('local:ann');
     expect(only(await say('talk to a human')).markdown).toMatch(/HD-1001 is already open/);
-    expect(await app.store.prisma.ticket.count()).toBe(1);
+    expect(store.tickets.count()).toBe(1);
   });
 
   it('refuses forged and unknown buttons politely', async () => {
@@ -81,7 +85,7 @@ describe('ConversationService', () => {
     expect(only(await press('feedback.helpful', questionId)).markdown).toMatch(/expired or belongs to another conversation/);
     expect(only(await press('article.show', 'password-reset')).markdown).toMatch(/expired/);
     expect(only(await press('admin.delete_everything', 'x')).markdown).toMatch(/don't know that button/);
-    expect(await app.store.prisma.feedback.count()).toBe(0);
+    expect(store.questions.votes()).toHaveLength(0);
   });
 
   it('handles empty, greeting and oversized messages', async () => {
@@ -94,7 +98,8 @@ describe('ConversationService', () => {
     const reply = only(await say('how do I reset my password'));
     const questionId = reply.kind === 'answer' ? reply.questionId : '';
     await app.close();
-    ({ app } = await startTestApp(dir));
+    // The same store under a new app: what a restart on the same database is.
+    ({ app } = await startMemoryApp({ library, store }));
     expect(only(await press('feedback.helpful', questionId)).markdown).toMatch(/glad/);
     expect(only(await press('ticket.open')).kind).toBe('ticket');
     const ticket = await app.tickets.get('HD-1001');
@@ -103,12 +108,9 @@ describe('ConversationService', () => {
   });
 
   it('answers politely, without throwing, when the database is down', async () => {
-    await app.store.prisma.$disconnect();
-    const broken = await startTestApp(dir);
-    await broken.app.store.prisma.$executeRawUnsafe('DROP TABLE "Message"');
-    const reply = only(await broken.app.conversations.handle(turn({ text: 'how do I reset my password' })));
+    store.down = true;
+    const reply = only(await app.conversations.handle(turn({ text: 'how do I reset my password' })));
     expect(reply.markdown).toMatch(/something went wrong on my side/);
-    await broken.app.close();
   });
 
   it('handles quick successive turns of one conversation in order', async () => {
@@ -116,6 +118,6 @@ describe('ConversationService', () => {
     expect(replies.every((r) => r.length === 1)).toBe(true);
     const state = await app.store.conversations.load('local:ann');
     expect(state?.recentQuestionIds).toHaveLength(3);
-    expect(await app.store.prisma.message.count()).toBe(6);
+    expect(store.conversations.allMessages()).toHaveLength(6);
   });
 });

@@ -1,25 +1,28 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCoreError } from '../../src/core/errors.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
-import { startTestApp, tempDir, type RecordingNotifier } from '../support/test-app.js';
+import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
+import type { RecordingNotifier } from '../support/test-app.js';
 
 const requester: Actor = { id: 'U-ann', name: 'Ann', role: 'employee' };
 const bob: Actor = { id: 'U-bob', name: 'Bob', role: 'engineer' };
 const carol: Actor = { id: 'U-carol', name: 'Carol', role: 'engineer' };
 
-let app: App;
+// The service on in-memory ports (test/store/port-contracts.test.ts holds the Prisma repository
+// to the same compare-and-set), the knowledge base built once for the file.
+let library: KnowledgeLibrary;
+let app: MemoryApp;
 let notifier: RecordingNotifier;
-let cleanup: () => void;
 
+beforeAll(async () => {
+  library = await loadTestLibrary();
+});
 beforeEach(async () => {
-  const tmp = tempDir();
-  cleanup = tmp.cleanup;
-  ({ app, notifier } = await startTestApp(tmp.dir));
+  ({ app, notifier } = await startMemoryApp({ library }));
 });
 afterEach(async () => {
   await app.close();
-  cleanup();
 });
 
 const open = (subject = 'VPN broken') =>
@@ -35,7 +38,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-describe('TicketService on SQLite', () => {
+describe('TicketService', () => {
   it('opens tickets with sequential human-readable keys and a creation event', async () => {
     const first = await open();
     const second = await open('Printer');

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { loadEncoder } from '../../src/encoders/encoder-registry.js';
+import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { RecordingNotifier } from './test-app.js';
+
+/** The app on in-memory ports. */
+export type MemoryApp = App<MemoryStore>;
+
+const bundledKb = path.resolve(import.meta.dirname, '../../knowledge-base');
+
+/** The test configuration: the bundled knowledge base, and no data folder is ever written (the store is in memory). */
+export function memoryConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: path.resolve(import.meta.dirname, '../../.memory-app-unused'), KB_DIR: bundledKb, ...env });
+}
+
+/**
+ * The bundled knowledge base, scripts and engine, built as the app builds them: once per test
+ * file (in beforeAll), then handed to every startMemoryApp of the file.
+ */
+export async function loadTestLibrary(env: Record<string, string> = {}): Promise<KnowledgeLibrary> {
+  const config = memoryConfig(env);
+  const encoder = await loadEncoder(config.encoder);
+  return KnowledgeLibrary.load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir });
+}
+
+/**
+ * The real app, wired as createApp wires it, on a MemoryStore (a new one, or the one given: the
+ * same store under a second app is a restart). Core tests use it; tests of the database itself
+ * keep startTestApp.
+ */
+export async function startMemoryApp(options: { library?: KnowledgeLibrary; store?: MemoryStore; env?: Record<string, string> } = {}): Promise<{ app: MemoryApp; notifier: RecordingNotifier; store: MemoryStore }> {
+  const config = memoryConfig(options.env);
+  const store = options.store ?? new MemoryStore();
+  const notifier = new RecordingNotifier();
+  const library = options.library;
+  const app = await createApp(config, silentLogger, notifier, { store, ...(library ? { loadLibrary: async () => library } : {}) });
+  return { app, notifier, store };
+}
