@@ -3,7 +3,8 @@ import path from 'node:path';
 import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { startBot, type RunningBot, type StartOptions } from '../../src/server.js';
+import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { launchBot, startBot, type RunningBot, type StartOptions } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
@@ -201,6 +202,19 @@ export interface SlackHarnessOptions {
   api?: FakeSlackApi;
   /** Work queue timings and limits (see StartOptions.queue). */
   queue?: StartOptions['queue'];
+  /**
+   * The knowledge base loads only once this settles, and the harness returns as soon as the bot
+   * listens (bot.ready says when it answers): a start-up as slow as the test wants, without sleeps.
+   */
+  holdKnowledge?: Promise<void>;
+}
+
+/** Knowledge loading that waits for `hold` first (see holdKnowledge). */
+export function heldLibraryLoad(hold: Promise<void>): NonNullable<StartOptions['loadLibrary']> {
+  return async (...args) => {
+    await hold;
+    return KnowledgeLibrary.load(...args);
+  };
 }
 
 /** The bundled knowledge base and the Slack set-up every Slack test bot shares (the fake Web API, triage channels, roster). */
@@ -232,11 +246,12 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
     ...slackBotEnv(),
     ...env,
   });
-  const bot = await startBot(config, silentLogger, {
+  const bot = await (options.holdKnowledge ? launchBot : startBot)(config, silentLogger, {
     host: '127.0.0.1',
     slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 },
     // Retries and take-overs in test time; the order and the outcome are what the tests check.
     queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400, leaseMs: 5_000, ...options.queue },
+    ...(options.holdKnowledge ? { loadLibrary: heldLibraryLoad(options.holdKnowledge) } : {}),
   });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();

@@ -2,7 +2,8 @@ import path from 'node:path';
 import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { startBot, type RunningBot } from '../../src/server.js';
+import { launchBot, startBot, type RunningBot } from '../../src/server.js';
+import { heldLibraryLoad } from './slack.js';
 import { InFlight } from './in-flight.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
@@ -80,7 +81,8 @@ export interface TeamsHarness {
 let counter = 0;
 
 /** Teams on the real HTTP server (and Slack too when its variables are given), its data in a temp folder (test-database.ts). */
-export async function startTeamsHarness(env: Record<string, string> = {}): Promise<TeamsHarness> {
+/** `holdKnowledge`: as for startSlackHarness, the knowledge base loads once it settles and the harness returns when the bot listens. */
+export async function startTeamsHarness(env: Record<string, string> = {}, options: { holdKnowledge?: Promise<void> } = {}): Promise<TeamsHarness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const connector = new FakeConnector();
@@ -97,10 +99,11 @@ export async function startTeamsHarness(env: Record<string, string> = {}): Promi
     TEAMS_ENGINEERS: `${ENGINEER_AAD},${ENGINEER_2_AAD}`,
     ...env,
   });
-  const bot = await startBot(config, silentLogger, {
+  const bot = await (options.holdKnowledge ? launchBot : startBot)(config, silentLogger, {
     host: '127.0.0.1',
     slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 100 },
     queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400, leaseMs: 5_000 },
+    ...(options.holdKnowledge ? { loadLibrary: heldLibraryLoad(options.holdKnowledge) } : {}),
   });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();
