@@ -1,21 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Choice, Reply, Turn } from '../../src/core/conversation/turn.js';
-import { startTestApp, tempDir } from '../support/test-app.js';
+import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
-let dir: string;
-let cleanup: () => void;
-let app: App;
+// The core on its in-memory ports, the bundled knowledge base and scripts built once for the file.
+let library: KnowledgeLibrary;
+let store: MemoryStore;
+let app: MemoryApp;
 // A refused port: the VPN portal check fails at once instead of waiting on DNS.
 const env = { CHECK_VPN_PORTAL_URL: 'http://127.0.0.1:9/global-protect/', SCRIPT_TIMEOUT_MINUTES: '30' };
+/** A second app on the same store: a restart (with other settings, if given). */
+const restart = async (withEnv: Record<string, string>) => {
+  await app.close();
+  ({ app } = await startMemoryApp({ library, store, env: withEnv }));
+};
+const firstRun = () => store.scriptRuns.all()[0];
 
+beforeAll(async () => {
+  library = await loadTestLibrary();
+});
 beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  ({ app } = await startTestApp(dir, env));
+  ({ app, store } = await startMemoryApp({ library, env }));
 });
 afterEach(async () => {
   await app.close().catch(() => {});
-  cleanup();
 });
 
 const KEY = 'local:sam';
@@ -62,14 +71,13 @@ describe('guided scripts in a conversation', () => {
     expect(ticket).toMatchObject({ priority: 'P3', tier: 'L2', category: 'network' });
     expect(ticket.collected).toMatchObject({ script: 'vpn-not-connecting', answers: { internet: 'Yes, websites open', portal: 'fail', symptom: 'Something else', error_message: 'Portal does not exist' } });
     expect(ticket.description).toMatch(/check portal \(http:\/\/127\.0\.0\.1:9\/global-protect\/\): FAILED/);
-    const run = await app.store.prisma.scriptRun.findFirstOrThrow();
+    const run = firstRun();
     expect(run).toMatchObject({ scriptId: 'vpn-not-connecting', outcome: 'escalated', ticketKey: ticket.key });
     expect(symptom.length).toBeGreaterThan(0);
   });
 
   it('re-asks a free-text step after bad input, and accepts a typed choice', async () => {
-    await app.close();
-    ({ app } = await startTestApp(dir, { ...env, CHECK_VPN_PORTAL_URL: 'data:text/plain,ok' }));
+    await restart({ ...env, CHECK_VPN_PORTAL_URL: 'data:text/plain,ok' });
     const first = await startVpnScript();
     const typed = await say('yes');
     expect(text(typed)).toMatch(/What does GlobalProtect show/);
@@ -85,8 +93,7 @@ describe('guided scripts in a conversation', () => {
 
   it('resumes after a restart where it was', async () => {
     await startVpnScript();
-    await app.close();
-    ({ app } = await startTestApp(dir, env));
+    await restart(env);
     const next = await say('No, nothing loads');
     expect(text(next)).toMatch(/accept the Wi-Fi login page/);
   });
@@ -100,18 +107,17 @@ describe('guided scripts in a conversation', () => {
     expect(text(resumed)).toMatch(/does the internet work without the VPN/i);
     const stopped = await say('stop');
     expect(text(stopped)).toMatch(/stopped the walkthrough/);
-    expect((await app.store.prisma.scriptRun.findFirstOrThrow()).outcome).toBe('abandoned');
+    expect(firstRun()?.outcome).toBe('abandoned');
   });
 
   it('times out a silent session politely', async () => {
     await startVpnScript();
-    const row = await app.store.prisma.conversation.findUniqueOrThrow({ where: { key: KEY } });
-    const state = JSON.parse(row.state);
-    state.script.updatedAt = new Date(Date.now() - 2 * 60 * 60_000).toISOString();
-    await app.store.prisma.conversation.update({ where: { key: KEY }, data: { state: JSON.stringify(state) } });
+    const state = (await store.conversations.load(KEY))!;
+    state.script!.updatedAt = new Date(Date.now() - 2 * 60 * 60_000).toISOString();
+    store.conversations.overwrite(KEY, state);
     const replies = await say('yes');
     expect(text(replies)).toMatch(/timed out after 30 minutes/);
-    expect((await app.store.prisma.scriptRun.findFirstOrThrow()).outcome).toBe('abandoned');
+    expect(firstRun()?.outcome).toBe('abandoned');
   });
 
   it('"Talk to a human" mid-script opens a ticket carrying the answers so far', async () => {
@@ -121,12 +127,11 @@ describe('guided scripts in a conversation', () => {
     const ticketReply = replies.find((r) => r.kind === 'ticket')!;
     const ticket = await app.tickets.get(ticketReply.kind === 'ticket' ? ticketReply.ticket.key : '');
     expect(ticket.collected).toMatchObject({ script: 'vpn-not-connecting', answers: { internet: 'No, nothing loads' } });
-    expect((await app.store.prisma.scriptRun.findFirstOrThrow()).outcome).toBe('human');
+    expect(firstRun()?.outcome).toBe('human');
   });
 
   it('resolves, then takes a 1-5 rating; a button for another step is refused', async () => {
-    await app.close();
-    ({ app } = await startTestApp(dir, { ...env, CHECK_VPN_PORTAL_URL: 'data:text/plain,ok' }));
+    await restart({ ...env, CHECK_VPN_PORTAL_URL: 'data:text/plain,ok' });
     const first = await startVpnScript();
     const stale = choice(first, 'No, nothing loads');
     const symptom = await pressChoice(choice(first, 'Yes, websites open'));
@@ -135,7 +140,7 @@ describe('guided scripts in a conversation', () => {
     const fixed = await pressChoice(choice(refresh, 'Yes, connected'));
     expect(text(fixed)).toMatch(/you're connected/);
     await pressChoice(choice(fixed, '😀 5'));
-    expect(await app.store.prisma.scriptRun.findFirstOrThrow()).toMatchObject({ outcome: 'resolved', rating: 5 });
+    expect(firstRun()).toMatchObject({ outcome: 'resolved', rating: 5 });
   });
 
   it('starts every shipped script from its triggers, unless an article without the script answers for sure', async () => {
