@@ -1,21 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
 import type { Reply, Turn } from '../../src/core/conversation/turn.js';
-import { startTestApp, tempDir } from '../support/test-app.js';
+import type { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
-let cleanup: () => void;
-let app: App;
+// The core on its in-memory ports. Each test builds its own knowledge base: what one test teaches
+// the engine must not answer in the next.
+let app: MemoryApp;
+let store: MemoryStore;
 
 beforeEach(async () => {
-  let dir: string;
-  ({ dir, cleanup } = tempDir());
-  ({ app } = await startTestApp(dir));
+  ({ app, store } = await startMemoryApp());
 });
 afterEach(async () => {
-  // A rebuild the learner started must finish before the database goes.
+  // A rebuild the learner started must finish before the store goes.
   await app.library.reload().catch(() => {});
   await app.close().catch(() => {});
-  cleanup();
 });
 
 const turn = (user: string, extra: Partial<Turn>): Turn => ({ conversationKey: `local:${user}`, channel: 'local', user: { id: user }, ...extra });
@@ -46,10 +45,10 @@ describe('learning from use, through the conversation', () => {
     await settled();
     const learnt = await say('eve', question);
     expect(learnt.kind === 'answer' && learnt.article.id).toBe('laptop-broken');
-    const rows = await app.store.prisma.learnedPhrasing.findMany();
+    const rows = store.learned.all();
     expect(rows).toMatchObject([{ articleId: 'laptop-broken', text: question, askers: 3, notHelpful: 0, status: 'pending' }]);
     // Who asked is never stored: only hashes salted with the phrasing.
-    const votes = await app.store.prisma.learnedPhrasingVote.findMany();
+    const votes = store.learned.votes();
     expect(votes).toHaveLength(3);
     expect(JSON.stringify(votes)).not.toMatch(/ann|bob|cat/);
   });
@@ -63,11 +62,11 @@ describe('learning from use, through the conversation', () => {
     await press('ann', 'feedback.helpful', answer.questionId);
     // Bob in Ann's conversation (a shared thread): his press is recorded as feedback but is not the asker's.
     await press('bob', 'feedback.helpful', answer.questionId, 'local:ann');
-    expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ articleId: answer.article.id, askers: 1, confirmations: 2, notHelpful: 0 }]);
+    expect(store.learned.all()).toMatchObject([{ articleId: answer.article.id, askers: 1, confirmations: 2, notHelpful: 0 }]);
     const other = await say('bob', question);
     if (other.kind !== 'answer') throw new Error('expected an answer');
     await press('bob', 'feedback.not_helpful', other.questionId);
-    expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ askers: 1, notHelpful: 1 }]);
+    expect(store.learned.all()).toMatchObject([{ askers: 1, notHelpful: 1 }]);
   });
 
   it('does not store a question with personal data in it', async () => {
@@ -77,15 +76,12 @@ describe('learning from use, through the conversation', () => {
     const answer = await press('ann', pick.action.id, pick.action.value);
     if (answer.kind !== 'answer') throw new Error(`expected an answer, got ${answer.kind}`);
     await press('ann', 'feedback.helpful', answer.questionId);
-    expect(await app.store.prisma.learnedPhrasing.count()).toBe(0);
+    expect(store.learned.all().length).toBe(0);
   });
 
   it('counts a guided script the asker resolved as a confirmation of the article that offered it', async () => {
     await app.close();
-    let dir: string;
-    cleanup();
-    ({ dir, cleanup } = tempDir());
-    ({ app } = await startTestApp(dir, { CHECK_VPN_PORTAL_URL: 'data:text/plain,ok' }));
+    ({ app, store } = await startMemoryApp({ env: { CHECK_VPN_PORTAL_URL: 'data:text/plain,ok' } }));
     const all = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []);
     const pressAll = async (replies: Reply[], label: string) => {
       const choice = all(replies).find((c) => c.label === label);
@@ -96,9 +92,9 @@ describe('learning from use, through the conversation', () => {
     const started = await pressAll(answer, 'Walk me through it');
     const symptom = await pressAll(started, 'Yes, websites open');
     const refresh = await pressAll(symptom, 'Stuck on Connecting');
-    expect(await app.store.prisma.learnedPhrasing.count()).toBe(0);
+    expect(store.learned.all().length).toBe(0);
     await pressAll(refresh, 'Yes, connected');
-    expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ articleId: 'vpn-troubleshooting', text: 'globalprotect keeps saying authentication failed', askers: 1 }]);
+    expect(store.learned.all()).toMatchObject([{ articleId: 'vpn-troubleshooting', text: 'globalprotect keeps saying authentication failed', askers: 1 }]);
   });
 
   it('counts a script that the words started (the bot unsure) and the asker resolved, for the "did you mean" article that offers it', async () => {
@@ -106,11 +102,11 @@ describe('learning from use, through the conversation', () => {
     const pressLabel = async (replies: Reply[], label: string) => app.conversations.handle(turn('sam', { action: all(replies).find((c) => c.label === label)!.action }));
     const started = await app.conversations.handle(turn('sam', { text: 'computer has become sluggish' }));
     expect(started.map((r) => r.markdown).join('\n')).toMatch(/step by step/);
-    expect(await app.store.prisma.question.findFirstOrThrow()).toMatchObject({ outcome: 'suggested', articleId: 'laptop-slow' });
+    expect(store.questions.all()[0]).toMatchObject({ outcome: 'suggested', articleId: 'laptop-slow' });
     const what = await app.conversations.handle(turn('sam', { text: 'always' }));
     const restart = await pressLabel(what, 'Everything');
     await pressLabel(restart, "Yes, it's fine now");
-    expect(await app.store.prisma.scriptRun.findFirstOrThrow()).toMatchObject({ outcome: 'resolved' });
-    expect(await app.store.prisma.learnedPhrasing.findMany()).toMatchObject([{ articleId: 'laptop-slow', text: 'computer has become sluggish', askers: 1 }]);
+    expect(store.scriptRuns.all()[0]).toMatchObject({ outcome: 'resolved' });
+    expect(store.learned.all()).toMatchObject([{ articleId: 'laptop-slow', text: 'computer has become sluggish', askers: 1 }]);
   });
 });

@@ -36,6 +36,16 @@ export class MemoryLearnedPhrasings implements LearnedPhrasings {
     const row = this.rows.find((r) => r.id === id);
     if (row) row.status = status;
   }
+
+  /** Every phrasing in the order first seen (what a test would read from the LearnedPhrasing table). */
+  all(): LearnedPhrasing[] {
+    return this.rows.map(view);
+  }
+
+  /** Every vote as stored: the phrasing, the asker's hash, the last vote. */
+  votes(): Array<{ phrasingId: number; askerHash: string; helpful: boolean }> {
+    return this.rows.flatMap((row) => [...row.votes].map(([askerHash, helpful]) => ({ phrasingId: row.id, askerHash, helpful })));
+  }
 }
 
 function tally(row: LearnedPhrasing): LearnedTally {
