@@ -46,6 +46,16 @@ function generate(schema) {
   }
 }
 
+// The prisma CLI is a dev dependency. A production install (npm ci --omit=dev --omit=optional)
+// runs a dist/ compiled where the clients were generated (npm run build, which compiles them
+// with the rest of src/), so it needs neither the CLI nor a generated client under src/.
+try {
+  createRequire(import.meta.url).resolve('prisma/build/index.js');
+} catch {
+  console.log('Prisma clients not generated: the prisma CLI (a dev dependency) is not installed. A production install runs dist/ as built (npm run build) where the dev dependencies are.');
+  process.exit(0);
+}
+
 mkdirSync(path.dirname(postgresSchema), { recursive: true });
 writeFileSync(postgresSchema, postgresSchemaText(readFileSync(sqliteSchema, 'utf8')));
 generate(sqliteSchema);
