@@ -11,7 +11,7 @@
 // Prisma schema), by content and by size and time: `npm start` (scripts/start.mjs) rebuilds when
 // neither matches any more.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -161,23 +161,55 @@ export async function build() {
     });
     await bundleRuntimePackages(esbuild, staging);
     writeFileSync(path.join(staging, 'build-info.json'), `${JSON.stringify({ sourceHash: hash, sourceStamp: stamp, files: files.length, builtAt: new Date().toISOString() }, null, 2)}\n`);
-    if (!distIsCurrent()) {
-      const old = `${distDir}.old-${process.pid}`;
-      if (existsSync(distDir)) {
-        // Other files stay (npm run teams:package puts its zip in dist/); compiled code left by a
-        // source file since deleted does not.
-        for (const entry of readdirSync(distDir, { withFileTypes: true })) {
-          if (entry.isFile() && !/\.(js|map)$/.test(entry.name) && !existsSync(path.join(staging, entry.name))) renameSync(path.join(distDir, entry.name), path.join(staging, entry.name));
-        }
-        renameSync(distDir, old);
-      }
-      renameSync(staging, distDir);
-      rmSync(old, { recursive: true, force: true });
+    const unlock = lockSwap();
+    try {
+      swapIn(staging);
+    } finally {
+      unlock();
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
   return { files: files.length, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Puts the staged build in place of dist/, unless another build of the same sources got there first. */
+function swapIn(staging) {
+  if (distIsCurrent()) return;
+  const old = `${distDir}.old-${process.pid}`;
+  if (existsSync(distDir)) {
+    // Other files stay (npm run teams:package puts its zip in dist/); compiled code left by a
+    // source file since deleted does not.
+    for (const entry of readdirSync(distDir, { withFileTypes: true })) {
+      if (entry.isFile() && !/\.(js|map)$/.test(entry.name) && !existsSync(path.join(staging, entry.name))) renameSync(path.join(distDir, entry.name), path.join(staging, entry.name));
+    }
+    renameSync(distDir, old);
+  }
+  renameSync(staging, distDir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * One build at a time checks and swaps (a folder made atomically is the lock), so two builds
+ * finishing together do not both swap and delete the dist/ the other just put in place. A lock
+ * older than a minute was left by a build that died.
+ */
+function lockSwap() {
+  const lock = `${distDir}.swap-lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // Released meanwhile: try again.
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
