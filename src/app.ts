@@ -54,6 +54,8 @@ export interface AppOptions<S extends CoreStore = Store> {
   loadLibrary?: typeof KnowledgeLibrary.load;
   /** The store to run on instead of opening config.database (core tests pass a MemoryStore). */
   store?: S;
+  /** Loads the sentence encoder config.encoder names (tests make it fail). */
+  loadEncoder?: typeof loadEncoder;
 }
 
 /**
@@ -104,8 +106,14 @@ export async function openApp<S extends CoreStore = Store>(
   const load = options.loadLibrary ?? ((...args: Parameters<typeof KnowledgeLibrary.load>) => KnowledgeLibrary.load(...args));
 
   const ready = (async () => {
-    const encoder = await loadEncoder(config.encoder);
-    const built = await load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }).catch((error: NodeJS.ErrnoException) => {
+    const encoder = await (options.loadEncoder ?? loadEncoder)(config.encoder).catch((error: unknown) => {
+      // ENCODER unset: a model that cannot load (a broken install) must not keep the bot from answering.
+      if (config.encoderChosen) throw error;
+      logger.warn({ err: error }, 'the sentence encoder could not be loaded: answering from the articles\' words alone (set ENCODER=none to silence this)');
+      return null;
+    });
+    const thresholds = encoder || config.encoder === 'none' ? config.thresholds : config.thresholdsWithoutEncoder;
+    const built = await load(config.kbDir, thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }).catch((error: NodeJS.ErrnoException) => {
       throw new Error(
         error.code === 'ENOENT'
           ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`

@@ -4,7 +4,7 @@ import { tiers } from '../core/tickets/ticket.js';
 import type { RoutingRules } from '../core/tickets/routing-rules.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
 import { readRoutingFile } from './routing-file.js';
-import { encoderChoices, type EncoderChoice } from '../encoders/encoder-registry.js';
+import { defaultEncoder, encoderChoices, type EncoderChoice } from '../encoders/encoder-registry.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
@@ -35,8 +35,8 @@ const idList = (pattern: RegExp, example: string) =>
 const threshold = z.coerce.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').optional();
 
 /** ANSWER_THRESHOLD and SUGGEST_THRESHOLD, each defaulting to the pair fitted for the ENCODER. */
-function answerThresholds(env: { ENCODER: string; ANSWER_THRESHOLD?: number | undefined; SUGGEST_THRESHOLD?: number | undefined }): { answer: number; suggest: number } {
-  const fitted = thresholdsFor(env.ENCODER);
+function answerThresholds(env: { ENCODER?: string | undefined; ANSWER_THRESHOLD?: number | undefined; SUGGEST_THRESHOLD?: number | undefined }): { answer: number; suggest: number } {
+  const fitted = thresholdsFor(env.ENCODER ?? defaultEncoder);
   return { answer: env.ANSWER_THRESHOLD ?? fitted.answer, suggest: env.SUGGEST_THRESHOLD ?? fitted.suggest };
 }
 
@@ -72,9 +72,8 @@ const envSchema = z
     // The same range the report's --window and ?window= accept.
     DEFLECTION_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(7),
     KB_WATCH: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).default('1'),
-    // Off unless chosen while the conversation still asks the engine synchronously (AnswerEngine.ask,
-    // not answer): an encoder would cost start-up time and memory without changing an answer.
-    ENCODER: z.enum(encoderChoices, { message: `expected one of ${encoderChoices.join(', ')} (none: answer from the articles' words alone)` }).default('none'),
+    // Unset: use-lite, or the words alone with a warning if its model cannot be loaded.
+    ENCODER: z.enum(encoderChoices, { message: `expected one of ${encoderChoices.join(', ')} (none: answer from the articles' words alone)` }).optional(),
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
     SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
@@ -210,6 +209,10 @@ export interface Config {
   kbWatch: boolean;
   /** The sentence encoder that helps the engine understand questions worded unlike the articles; none: lexical only. */
   encoder: EncoderChoice;
+  /** Whether ENCODER was set: a chosen encoder that cannot load stops start-up; the default falls back to none. */
+  encoderChosen: boolean;
+  /** The thresholds to use if the default encoder cannot load (ANSWER_THRESHOLD and SUGGEST_THRESHOLD still win). */
+  thresholdsWithoutEncoder: { answer: number; suggest: number };
   /** Where the articles' sentence embeddings are cached between starts. */
   encoderCacheDir: string;
   /** Where editors hear about broken edits and content gaps. */
@@ -294,7 +297,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportsToken: e.REPORTS_TOKEN,
     deflectionWindowDays: e.DEFLECTION_WINDOW_DAYS,
     kbWatch: isOn(e.KB_WATCH),
-    encoder: e.ENCODER,
+    encoder: e.ENCODER ?? defaultEncoder,
+    encoderChosen: e.ENCODER !== undefined,
+    thresholdsWithoutEncoder: answerThresholds({ ...e, ENCODER: 'none' }),
     encoderCacheDir: `${e.DATA_DIR.replace(/\/+$/, '')}/encoder-cache`,
     editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lexicalEnv } from '../support/lexical-env.js';
 
 /**
  * The chat SDKs load only when their channel is configured: botbuilder alone costs about 2 s of
@@ -86,7 +87,7 @@ async function packagesLoaded(env: Record<string, string>, drive: (child: Return
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', '--import', path.join(root, 'test/support/module-recorder.mjs'), 'src/main.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, KB_DIR: path.join(root, 'knowledge-base'), DATA_DIR: dir, KB_WATCH: '0', LOADED_OUT: out, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, KB_DIR: path.join(root, 'knowledge-base'), DATA_DIR: dir, KB_WATCH: '0', LOADED_OUT: out, ...lexicalEnv, ...env },
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/test-app.js';
+import { lexicalEnv } from '../support/lexical-env.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -16,12 +17,22 @@ function start(input: string, env: Record<string, string> = {}) {
     input,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, DATA_DIR: dir, LOCAL_USER: 'ann', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, DATA_DIR: dir, LOCAL_USER: 'ann', LOG_LEVEL: 'warn', ...lexicalEnv, ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('local chat, piped (npm start)', () => {
+  it('understands with the default sentence encoder what the words alone leave unsure', () => {
+    // ENCODER unset, as after `npm install && npm start`: the model loads from the installed package.
+    const question = 'vpn super slow\n';
+    const lexical = start(question);
+    expect(lexical.stdout).toContain("I don't have an answer for that.");
+    const { code, stdout, stderr } = start(question, { ENCODER: '' });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain("VPN won't connect, keeps dropping or is slow");
+  });
+
   it("prints the password article's answer and exits at end of input", () => {
     const { code, stdout } = start('how do I reset my password\n9\n');
     expect(code).toBe(0);

@@ -16,7 +16,11 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({
       database: { kind: 'sqlite', file: './data/helpdesk.db' },
       kbDir: './knowledge-base',
-      thresholds: { answer: 0.42, suggest: 0.16 },
+      // The sentence encoder by default, with its fitted thresholds; the lexical ones if it cannot load.
+      encoder: 'use-lite',
+      encoderChosen: false,
+      thresholds: { answer: 0.42, suggest: 0.26 },
+      thresholdsWithoutEncoder: { answer: 0.42, suggest: 0.16 },
       ticketKeyPrefix: 'HD',
       slack: undefined,
       teams: undefined,
@@ -30,9 +34,10 @@ describe('configuration', () => {
   it('takes the thresholds fitted for the chosen encoder unless ANSWER_THRESHOLD or SUGGEST_THRESHOLD says otherwise', () => {
     expect(loadConfig({ ENCODER: 'use-lite' }).thresholds).toEqual({ answer: 0.42, suggest: 0.26 });
     expect(loadConfig({ ENCODER: 'use-lite', SUGGEST_THRESHOLD: '0.3' }).thresholds).toEqual({ answer: 0.42, suggest: 0.3 });
-    expect(loadConfig({ ANSWER_THRESHOLD: '0.6' }).thresholds).toEqual({ answer: 0.6, suggest: 0.16 });
+    expect(loadConfig({ ENCODER: 'none', ANSWER_THRESHOLD: '0.6' }).thresholds).toEqual({ answer: 0.6, suggest: 0.16 });
+    expect(loadConfig({ SUGGEST_THRESHOLD: '0.2' }).thresholdsWithoutEncoder).toEqual({ answer: 0.42, suggest: 0.2 });
     // The check compares what will be used, a default included.
-    expect(() => loadConfig({ ANSWER_THRESHOLD: '0.1' })).toThrow(/SUGGEST_THRESHOLD: must not be above ANSWER_THRESHOLD \(an unset one is the pair fitted/);
+    expect(() => loadConfig({ ENCODER: 'none', ANSWER_THRESHOLD: '0.1' })).toThrow(/SUGGEST_THRESHOLD: must not be above ANSWER_THRESHOLD \(an unset one is the pair fitted/);
   });
 
   it.each([
@@ -146,9 +151,10 @@ describe('configuration', () => {
   });
 
   it('reads ENCODER: the sentence encoder by name, none for the lexical engine, anything else refused naming the choices', () => {
-    expect(loadConfig({})).toMatchObject({ encoder: 'none', encoderCacheDir: './data/encoder-cache' });
+    expect(loadConfig({})).toMatchObject({ encoder: 'use-lite', encoderChosen: false, encoderCacheDir: './data/encoder-cache' });
+    expect(loadConfig({ ENCODER: '' })).toMatchObject({ encoder: 'use-lite', encoderChosen: false });
     expect(loadConfig({ ENCODER: 'use-lite', DATA_DIR: '/var/lib/helpdesk/' })).toMatchObject({ encoder: 'use-lite', encoderCacheDir: '/var/lib/helpdesk/encoder-cache' });
-    expect(loadConfig({ ENCODER: 'none' }).encoder).toBe('none');
+    expect(loadConfig({ ENCODER: 'none' })).toMatchObject({ encoder: 'none', encoderChosen: true });
     expect(problemsOf({ ENCODER: 'bert' })).toEqual([expect.stringMatching(/^ENCODER: expected one of none, use-lite \(none: .*\) \(got "bert"\)$/)]);
   });
 

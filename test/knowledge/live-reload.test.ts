@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { watchKnowledge } from '../../src/knowledge-watch.js';
 import { RecordingNotifier, tempDir } from '../support/test-app.js';
 import { eventually } from '../support/slack.js';
+import { lexicalEnv } from '../support/lexical-env.js';
 
 const bundled = path.resolve(import.meta.dirname, '../../knowledge-base');
 let dir: string;
@@ -19,7 +20,7 @@ const told: string[] = [];
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir('helpdesk-reload-'));
   cpSync(bundled, path.join(dir, 'kb'), { recursive: true });
-  app = await createApp(loadConfig({ DATA_DIR: dir, KB_DIR: path.join(dir, 'kb') }), silentLogger, new RecordingNotifier());
+  app = await createApp(loadConfig({ DATA_DIR: dir, KB_DIR: path.join(dir, 'kb'), ...lexicalEnv }), silentLogger, new RecordingNotifier());
   told.length = 0;
   stop = watchKnowledge(app, silentLogger, async (markdown) => {
     told.push(markdown);

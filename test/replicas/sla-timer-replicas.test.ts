@@ -11,6 +11,7 @@ import type { App } from '../../src/app.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
 import { startTestApp, type RecordingNotifier } from '../support/test-app.js';
 import { newTestSchema, postgresUrlFor, testPostgresUrl } from '../support/test-database.js';
+import { lexicalEnv } from '../support/lexical-env.js';
 
 const ann: Actor = { id: 'U-ann', name: 'Ann', role: 'employee' };
 const T0 = new Date('2026-11-23T09:00:00.000Z');
@@ -82,7 +83,7 @@ describe.skipIf(!testPostgresUrl)('SLA timers on several replicas (PostgreSQL)',
     const sweepAt = Date.now() + 61 * 60_000;
 
     const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../support/timer-sweeper-process.ts')], {
-      env: { ...process.env, ...databaseFreeEnv(), DATABASE_URL: url, SLA_FILE: slaFile, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), SWEEP_AT: String(sweepAt), LOG_LEVEL: 'silent' },
+      env: { ...process.env, ...databaseFreeEnv(), ...lexicalEnv, DATABASE_URL: url, SLA_FILE: slaFile, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), SWEEP_AT: String(sweepAt), LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));

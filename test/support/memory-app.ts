@@ -6,6 +6,7 @@ import { loadEncoder } from '../../src/encoders/encoder-registry.js';
 import { KnowledgeLibrary } from '../../src/knowledge-library.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { RecordingNotifier } from './test-app.js';
+import { lexicalEnv } from './lexical-env.js';
 
 /** The app on in-memory ports. */
 export type MemoryApp = App<MemoryStore>;
@@ -14,7 +15,7 @@ const bundledKb = path.resolve(import.meta.dirname, '../../knowledge-base');
 
 /** The test configuration: the bundled knowledge base, and no data folder is ever written (the store is in memory). */
 export function memoryConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: path.resolve(import.meta.dirname, '../../.memory-app-unused'), KB_DIR: bundledKb, ...env });
+  return loadConfig({ DATA_DIR: path.resolve(import.meta.dirname, '../../.memory-app-unused'), KB_DIR: bundledKb, ...lexicalEnv, ...env });
 }
 
 /**

@@ -11,13 +11,14 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startBot } from '../../src/server.js';
 import { FakeSlackApi, slackBotEnv, type ApiCall } from './slack.js';
+import { lexicalEnv } from './lexical-env.js';
 
 /** Messages from the replica process. */
 export type ReplicaMessage = { port: number } | { call: ApiCall } | { error: string };
 
 /** The variables of a replica like startSlackHarness's, on the given database (a URL, or the variables that name it). */
 export function replicaEnv(database: string | Record<string, string>): Record<string, string> {
-  return { ...(typeof database === 'string' ? { DATABASE_URL: database } : database), KB_WATCH: '0', LOG_LEVEL: 'silent', ...slackBotEnv() };
+  return { ...(typeof database === 'string' ? { DATABASE_URL: database } : database), KB_WATCH: '0', LOG_LEVEL: 'silent', ...lexicalEnv, ...slackBotEnv() };
 }
 
 /** A replica process: its URL, the Slack calls it has made so far, and the process to kill. */

@@ -8,6 +8,7 @@ import { launchBot, startBot, type RunningBot, type StartOptions } from '../../s
 import { InFlight } from './in-flight.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
+import { lexicalEnv } from './lexical-env.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -244,6 +245,7 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
     DATA_DIR: dir,
     ...databaseEnvFor(dir),
     ...slackBotEnv(),
+    ...lexicalEnv,
     ...env,
   });
   const bot = await (options.holdKnowledge ? launchBot : startBot)(config, silentLogger, {

@@ -7,6 +7,7 @@ import { heldLibraryLoad } from './slack.js';
 import { InFlight } from './in-flight.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
+import { lexicalEnv } from './lexical-env.js';
 
 export const SERVICE = 'https://smba.test';
 export const SERVICE_URL = `${SERVICE}/teams/`;
@@ -90,6 +91,7 @@ export async function startTeamsHarness(env: Record<string, string> = {}, option
   const config = loadConfig({
     DATA_DIR: dir,
     ...databaseEnvFor(dir),
+    ...lexicalEnv,
     KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
     PORT: '0',
     TEAMS_ENABLED: '1',

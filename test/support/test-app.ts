@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { TicketNotification, TicketNotifier } from '../../src/core/tickets/ticket-notifier.js';
 import { databaseEnvFor } from './test-database.js';
+import { lexicalEnv } from './lexical-env.js';
 
 /** Collects notifications instead of posting them anywhere. */
 export class RecordingNotifier implements TicketNotifier {
@@ -29,7 +30,7 @@ export async function startTestApp(
   env: Record<string, string> = {},
 ): Promise<{ app: App; notifier: RecordingNotifier }> {
   const notifier = new RecordingNotifier();
-  const config = loadConfig({ DATA_DIR: dataDir, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), ...databaseEnvFor(dataDir), ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), ...databaseEnvFor(dataDir), ...lexicalEnv, ...env });
   const app = await createApp(config, silentLogger, notifier);
   return { app, notifier };
 }
