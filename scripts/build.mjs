@@ -62,15 +62,17 @@ function sourceStamp(files = sourceFiles()) {
 
 /**
  * True when dist/ was built from the sources as they are now: their sizes and times are those
- * recorded, or else (files copied or checked out again) their contents are.
+ * recorded, or else (files copied or checked out again) their contents are. `forProduction`: and
+ * with the big packages compiled in (a build by `npm start` leaves them to node_modules).
  */
-export function distIsCurrent() {
+export function distIsCurrent({ forProduction = false } = {}) {
   let info;
   try {
     info = JSON.parse(readFileSync(buildInfoFile, 'utf8'));
   } catch {
     return false;
   }
+  if (forProduction && !info.packagesBundled) return false;
   const files = sourceFiles();
   const stamp = sourceStamp(files);
   if (info.sourceStamp === stamp) return true;
@@ -135,8 +137,11 @@ async function bundleRuntimePackages(esbuild, staging) {
  * are written to a folder of their own and swapped in whole, so a bot starting from dist/ at the
  * same moment never reads a half-written file; when two builds of the same sources race, the
  * second finds dist/ current and keeps it.
+ *
+ * `forProduction: false` (npm start, where the dev dependencies are installed) leaves TensorFlow.js
+ * and @prisma/client to node_modules: bundling them takes more than half of the build's time.
  */
-export async function build() {
+export async function build({ forProduction = true } = {}) {
   const started = performance.now();
   // esbuild is a dev dependency: a production install (npm ci --omit=dev) runs a dist/ built elsewhere.
   const esbuild = await import('esbuild');
@@ -159,11 +164,12 @@ export async function build() {
       sourcesContent: false,
       logLevel: 'warning',
     });
-    await bundleRuntimePackages(esbuild, staging);
-    writeFileSync(path.join(staging, 'build-info.json'), `${JSON.stringify({ sourceHash: hash, sourceStamp: stamp, files: files.length, builtAt: new Date().toISOString() }, null, 2)}\n`);
+    if (forProduction) await bundleRuntimePackages(esbuild, staging);
+    const info = { sourceHash: hash, sourceStamp: stamp, files: files.length, packagesBundled: forProduction, builtAt: new Date().toISOString() };
+    writeFileSync(path.join(staging, 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
     const unlock = lockSwap();
     try {
-      swapIn(staging);
+      swapIn(staging, forProduction);
     } finally {
       unlock();
     }
@@ -174,8 +180,8 @@ export async function build() {
 }
 
 /** Puts the staged build in place of dist/, unless another build of the same sources got there first. */
-function swapIn(staging) {
-  if (distIsCurrent()) return;
+function swapIn(staging, forProduction) {
+  if (distIsCurrent({ forProduction })) return;
   const old = `${distDir}.old-${process.pid}`;
   if (existsSync(distDir)) {
     // Other files stay (npm run teams:package puts its zip in dist/); compiled code left by a
@@ -214,7 +220,7 @@ function lockSwap() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // --if-stale: leave a current dist/ alone (tests, and anyone who just wants one that is current).
-  if (process.argv.includes('--if-stale') && distIsCurrent()) {
+  if (process.argv.includes('--if-stale') && distIsCurrent({ forProduction: true })) {
     console.log('dist/ is current.');
   } else {
     const { files, seconds } = await build();

@@ -1,5 +1,5 @@
 // `npm start`: the bot from dist/, compiled first when dist/ is missing or older than src/
-// (scripts/build.mjs, a fraction of a second). Runs in this process: no second Node to start.
+// (scripts/build.mjs). Runs in this process: no second Node to start.
 // Only stderr is written here, so piped output stays the bot's alone.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,8 @@ if (existsSync(srcDir) && !distIsCurrent()) {
     esbuildInstalled = false;
   }
   if (esbuildInstalled) {
-    const { files, seconds } = await build();
+    // Where esbuild is, so are TensorFlow.js and @prisma/client: no need to compile them in.
+    const { files, seconds } = await build({ forProduction: false });
     process.stderr.write(`Compiled ${files} files from src/ to dist/ in ${seconds.toFixed(1)} s.\n`);
   } else if (existsSync(main)) {
     process.stderr.write('warning: dist/ was not built from src/ as it is now, and esbuild (a dev dependency) is not installed to rebuild it: running dist/ as it is.\n');
