@@ -62,10 +62,7 @@ async function runService(config: ReturnType<typeof loadConfig>): Promise<number
   });
   // Listens before the knowledge base is loaded: what arrives meanwhile waits in the inbox.
   const bot = await launchBot(config, logger);
-  const channels = [
-    ...(bot.slack ? [`Slack (${bot.slack.mode === 'socket' ? 'Socket Mode' : 'POST /slack/events'})`] : []),
-    ...(bot.teams ? ['Teams (POST /api/messages)'] : []),
-  ];
+  const channels = bot.channels.map((channel) => channel.describe());
   process.stderr.write(`Helpdesk bot running: ${channels.join(', ')}; health on http://localhost:${bot.port}/healthz\n`);
   const stopped = new Promise<'stopped'>((resolve) => {
     const stop = () => resolve('stopped');

@@ -1,6 +1,4 @@
-// The chat SDKs load only with their channel (below): botbuilder alone costs 2 s of CPU at each start.
-import type { SlackChannel } from './channels/slack/slack-channel.js';
-import type { TeamsChannel } from './channels/teams/teams-channel.js';
+import { chats, type ChannelOptions, type ChatChannel, type ChatName } from './channels/chat-channel.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './core/logger.js';
 import { OutboxNotifier } from './core/delivery/outbox-notifier.js';
@@ -24,8 +22,8 @@ import { FileDraftWriter } from './store/file-draft-writer.js';
 export interface RunningBot {
   app: App;
   port: number;
-  slack: SlackChannel | undefined;
-  teams: TeamsChannel | undefined;
+  /** The configured chats, started in the order of `chats`. */
+  channels: ChatChannel[];
   /** The durable inbox and outbox of this process. */
   queue: WorkQueue;
   /**
@@ -38,10 +36,8 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-export interface StartOptions {
+export interface StartOptions extends ChannelOptions {
   host?: string;
-  /** Slack Web API retry policy (tests shorten it). */
-  slackRetry?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
   /** Work queue timings (tests shorten the lease and the backoff). */
   queue?: { leaseMs?: number; pollMs?: number; backoffMs?: number; maxBackoffMs?: number; concurrency?: number; giveUpAfterMs?: number };
   /** How the knowledge library loads (tests hold it, to see the bot while it starts). */
@@ -121,60 +117,38 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     },
     { ready: isReady },
   );
-  let slack: SlackChannel | undefined;
-  let teams: TeamsChannel | undefined;
+  const channels: ChatChannel[] = [];
   const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
-  const drafts = new FileDraftWriter(path.resolve(config.kbDir));
+  const deps = {
+    conversations: app.conversations,
+    tickets: app.tickets,
+    threads: app.store.ticketThreads,
+    addresses: app.store.addresses,
+    queue: work,
+    router,
+    logger,
+    http: http.app,
+    drafts: new FileDraftWriter(path.resolve(config.kbDir)),
+    isReady,
+  };
   try {
-    if (config.slack) {
-      const { createSlackChannel } = await import('./channels/slack/slack-channel.js');
-      slack = createSlackChannel({
-        config: config.slack,
-        conversations: app.conversations,
-        tickets: app.tickets,
-        threads: app.store.ticketThreads,
-        queue: work,
-        router,
-        logger,
-        http: http.app,
-        drafts,
-        isReady,
-        ...(options.slackRetry ? { retry: options.slackRetry } : {}),
-      });
-      outbox.add('slack', slack.notifier);
-      await slack.start();
+    for (const chat of chats) {
+      if (!chat.configured(config)) continue;
+      const channel = await chat.open(config, deps, options);
+      outbox.add(channel.name, channel.notifier);
+      channels.push(channel);
+      await channel.start();
     }
-    if (config.teams) {
-      const { createTeamsChannel } = await import('./channels/teams/teams-channel.js');
-      teams = createTeamsChannel({
-        config: config.teams,
-        conversations: app.conversations,
-        tickets: app.tickets,
-        threads: app.store.ticketThreads,
-        addresses: app.store.addresses,
-        queue: work,
-        router,
-        logger,
-        http: http.app,
-        drafts,
-        isReady,
-      });
-      outbox.add('teams', teams.notifier);
-      if (!config.teams.appId) logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');
-      if (config.teams.engineers.length === 0) logger.warn({}, 'no Teams engineers configured (TEAMS_ENGINEERS): nobody can claim tickets in Teams');
-    }
-    if (slack || teams) {
+    if (channels.length > 0) {
       const untriaged = (['L1', 'L2', 'L3', 'L4'] as const).filter((tier) => router.route({ tier, category: '' }).length === 0);
       if (untriaged.includes(config.ticketDefaultTier) || untriaged.some((tier) => tier !== 'L1')) {
         logger.warn({ tiers: untriaged }, `no triage channel for ${untriaged.join(', ')}: tickets at those tiers get no card (set SLACK_TRIAGE_* or TEAMS_TRIAGE_*)`);
       }
     }
     // Editors hear about broken edits where they asked to; the log always has them.
+    const editorsOf = (name: ChatName) => config.editors[name];
     const postToEditors = async (markdown: string) => {
-      await Promise.all([
-        config.editors.slack && slack ? slack.say(config.editors.slack, markdown) : undefined,
-        config.editors.teams && teams ? teams.say(config.editors.teams, markdown) : undefined,
-      ]);
+      await Promise.all(channels.map((channel) => (editorsOf(channel.name) ? channel.say(editorsOf(channel.name)!, markdown) : undefined)));
     };
     const tellEditors = (markdown: string) => postToEditors(markdown).catch((error: unknown) => logger.error({ err: error }, "could not post to the editors' channel"));
     // Reports: behind REPORTS_TOKEN when set; without one only outside production.
@@ -184,7 +158,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
       logger.warn({}, 'reports are off: set REPORTS_TOKEN to serve /reports/metrics in production');
     }
     const port = await http.listen(config.port, options.host);
-    logger.info({ port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' }, `listening on port ${port}; loading the knowledge base`);
+    logger.info({ port, channels: channels.map((channel) => channel.describe()) }, `listening on port ${port}; loading the knowledge base`);
     // Once the knowledge base is loaded: the inbox's worker (work kept while starting, or left by a
     // process that died, is taken up from here on), the SLA timers, the weekly post and the watcher.
     let closed = false;
@@ -192,7 +166,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     let stopWatching = () => {};
     let stopGaps = () => {};
     let stopTimers = async () => {};
-    const editorsConfigured = Boolean((config.editors.slack && slack) || (config.editors.teams && teams));
+    const editorsConfigured = channels.some((channel) => editorsOf(channel.name));
     const ready = app.ready.then(() => {
       if (closed) throw new Error('the bot was stopped while it started');
       stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
@@ -208,8 +182,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     return {
       app,
       port,
-      slack,
-      teams,
+      channels,
       queue: work,
       ready,
       drain: () => (started ? work.drain() : Promise.resolve()),
@@ -221,8 +194,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
         await http.close();
         await work.stop();
         outbox.stop();
-        await slack?.stop();
-        await teams?.stop();
+        for (const channel of channels) await channel.stop();
         await app.close();
       },
     };

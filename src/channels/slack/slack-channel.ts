@@ -17,6 +17,7 @@ import { PermanentFailure, type QueuedItem, type WorkQueue } from '../../core/de
 import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import type { SlackConfig } from '../../config/config.js';
+import type { ChannelDeps, ChannelOptions, ChatChannel } from '../chat-channel.js';
 import {
   coreActionId,
   homeView,
@@ -74,13 +75,14 @@ export interface SlackChannelDeps {
 }
 
 /** The Slack channel: verifies and converts Slack's requests, asks the core, renders the answers. */
-export interface SlackChannel {
-  notifier: SlackNotifier;
-  mode: 'http' | 'socket';
-  /** Posts a plain message to a channel (editors' notices). */
-  say(channel: string, markdown: string): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+export interface SlackChannel extends ChatChannel {
+  readonly notifier: SlackNotifier;
+  readonly mode: 'http' | 'socket';
+}
+
+/** The Slack channel as the service opens it (see `chats` in ../chat-channel.ts). */
+export function openSlackChannel(config: SlackConfig, deps: ChannelDeps, options: ChannelOptions = {}): SlackChannel {
+  return createSlackChannel({ config, ...deps, ...(options.slackRetry ? { retry: options.slackRetry } : {}) });
 }
 
 interface Where {
@@ -647,8 +649,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   }
 
   return {
+    name: 'slack',
     notifier,
     mode: socket ? 'socket' : 'http',
+    describe: () => `Slack (${socket ? 'Socket Mode' : 'POST /slack/events'})`,
     async say(channel, markdown) {
       await client.chat.postMessage({ channel, text: clip(markdownToMrkdwn(markdown), 3000), ...NO_UNFURL });
     },

@@ -27,6 +27,7 @@ import type { Actor } from '../../core/tickets/ticket.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import type { TeamsConfig } from '../../config/config.js';
+import type { ChannelDeps, ChatChannel } from '../chat-channel.js';
 import { replyCard, ticketFormCard, ticketListCard } from './adaptive-cards.js';
 import { teamsTextToPlain } from './card-text.js';
 import { proactively, splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
@@ -49,11 +50,16 @@ export interface TeamsChannelDeps {
 }
 
 /** The Teams channel: Bot Framework activities in, core turns and ticket actions, Adaptive Cards out. */
-export interface TeamsChannel {
-  notifier: TeamsNotifier;
-  /** Starts a new thread with a plain message in a channel (editors' notices). */
-  say(channelId: string, markdown: string): Promise<void>;
-  stop(): Promise<void>;
+export interface TeamsChannel extends ChatChannel {
+  readonly notifier: TeamsNotifier;
+}
+
+/** The Teams channel as the service opens it (see `chats` in ../chat-channel.ts). */
+export function openTeamsChannel(config: TeamsConfig, deps: ChannelDeps): TeamsChannel {
+  const channel = createTeamsChannel({ config, ...deps });
+  if (!config.appId) deps.logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');
+  if (config.engineers.length === 0) deps.logger.warn({}, 'no Teams engineers configured (TEAMS_ENGINEERS): nobody can claim tickets in Teams');
+  return channel;
 }
 
 const SERVICE_URL_KEY = 'teams:service-url';
@@ -356,7 +362,12 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   deps.http.use(router);
 
   return {
+    name: 'teams',
     notifier,
+    describe: () => 'Teams (POST /api/messages)',
+    // The Bot Connector posts to /api/messages, mounted above: nothing to connect.
+    async start() {},
+    // Starts a new thread with the message in the channel.
     async say(channelId, markdown) {
       await adapter.createConversationAsync(
         config.appId,
