@@ -1,0 +1,80 @@
+/**
+ * The claim rules of the durable queue, on the database (SQLite, and PostgreSQL in the postgres
+ * project) and on the in-memory twin the worker's tests use: both must hand out the same items.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkQueueStore } from '../../src/core/delivery/work-queue.js';
+import { MemoryWorkQueueStore } from '../../src/store/memory/memory-work-queue-store.js';
+import type { Store } from '../../src/store/open-store.js';
+import { openTestStore } from '../support/test-database.js';
+import { tempDir } from '../support/test-app.js';
+
+const KINDS = ['slack.inbound'];
+const LEASE_MS = 60_000;
+
+describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (where) => {
+  let store: Store | undefined;
+  let queue: WorkQueueStore;
+  let cleanup: () => void = () => {};
+  beforeEach(async () => {
+    if (where === 'memory') {
+      queue = new MemoryWorkQueueStore();
+      return;
+    }
+    const tmp = tempDir();
+    cleanup = tmp.cleanup;
+    store = await openTestStore(tmp.dir);
+    queue = store.queue;
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    cleanup();
+  });
+
+  const enqueue = (key: string, orderKey: string, kind = 'slack.inbound') => queue.enqueue({ key, kind, orderKey, payload: JSON.stringify({ key }) });
+  const claim = (worker: string, limit: number, now = new Date()) => queue.claim(worker, KINDS, limit, now, new Date(now.getTime() + LEASE_MS));
+  const keys = (items: { key: string }[]) => items.map((item) => item.key);
+
+  it('looks past a long line of items waiting behind one in flight, however few slots are free', async () => {
+    await enqueue('a0', 'a');
+    expect(keys(await claim('w1', 1))).toEqual(['a0']);
+    // More rows blocked behind a0 than a claim reads at first: it must read on.
+    for (let i = 1; i <= 40; i++) await enqueue(`a${i}`, 'a');
+    await enqueue('b0', 'b');
+    await enqueue('c0', 'c');
+    expect(keys(await claim('w2', 1))).toEqual(['b0']);
+    expect(keys(await claim('w2', 1))).toEqual(['c0']);
+    expect(await claim('w2', 4)).toEqual([]);
+  });
+
+  it('hands out the oldest free head of each order key, oldest first, counting the attempt', async () => {
+    for (const [key, orderKey] of [['x1', 'x'], ['y1', 'y'], ['x2', 'x'], ['z1', 'z'], ['y2', 'y']] as const) await enqueue(key, orderKey);
+    await enqueue('other1', 'o', 'teams.inbound');
+    const first = await claim('w1', 2);
+    expect(keys(first)).toEqual(['x1', 'y1']);
+    expect(first.map((item) => item.attempts)).toEqual([1, 1]);
+    expect(first[0]).toMatchObject({ kind: 'slack.inbound', orderKey: 'x', payload: JSON.stringify({ key: 'x1' }) });
+    // x2 and y2 wait for x1 and y1; an item of a kind not asked for is neither claimed nor in the way.
+    expect(keys(await claim('w2', 4))).toEqual(['z1']);
+    expect(await queue.complete(first[0]!.seq, 'w1', new Date())).toBe(true);
+    expect(keys(await claim('w2', 4))).toEqual(['x2']);
+  });
+
+  it('leaves an item backing off, and the items behind it, until it is due; takes over a lapsed lease', async () => {
+    await enqueue('k1', 'k');
+    await enqueue('k2', 'k');
+    await enqueue('m1', 'm');
+    const now = new Date();
+    const [k1, m1] = await claim('w1', 2, now);
+    expect(keys([k1!, m1!])).toEqual(['k1', 'm1']);
+    await queue.release(k1!.seq, 'w1', 'Slack is down', new Date(now.getTime() + 5_000));
+    expect(await claim('w2', 4, now)).toEqual([]);
+    // Later: k1 is due again, and m1's lease (w1 died) has run out.
+    const later = new Date(now.getTime() + LEASE_MS + 1_000);
+    const retried = await claim('w2', 4, later);
+    expect(keys(retried)).toEqual(['k1', 'm1']);
+    expect(retried.map((item) => item.attempts)).toEqual([2, 2]);
+    expect(await queue.complete(m1!.seq, 'w1', later)).toBe(false);
+  });
+});
