@@ -48,6 +48,14 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
     expect(await claim('w2', 4)).toEqual([]);
   });
 
+  it('finds the other conversations behind a flood in one: more items waiting behind one in flight than a claim looks at', async () => {
+    await enqueue('f0', 'flood');
+    expect(keys(await claim('w1', 1))).toEqual(['f0']);
+    for (let i = 1; i <= 250; i++) await enqueue(`f${i}`, 'flood');
+    await enqueue('q0', 'quiet');
+    expect(keys(await claim('w2', 4))).toEqual(['q0']);
+  });
+
   it('hands out the oldest free head of each order key, oldest first, counting the attempt', async () => {
     for (const [key, orderKey] of [['x1', 'x'], ['y1', 'y'], ['x2', 'x'], ['z1', 'z'], ['y2', 'y']] as const) await enqueue(key, orderKey);
     await enqueue('other1', 'o', 'teams.inbound');

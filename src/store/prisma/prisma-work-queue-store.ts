@@ -1,7 +1,7 @@
 import type { NewQueueItem, QueuedItem, WorkQueueStore } from '../../core/delivery/work-queue.js';
 import type { PrismaClient } from './open-prisma.js';
 
-/** How many of the oldest unfinished items one claim looks at. */
+/** How many order keys (the oldest heads first) one claim looks at. */
 const SCAN = 200;
 
 /** The durable inbox and outbox in the QueueItem table. */
@@ -20,22 +20,25 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
 
   async claim(worker: string, kinds: string[], limit: number, now: Date, leaseUntil: Date): Promise<QueuedItem[]> {
     if (kinds.length === 0) return [];
-    const rows = await this.prisma.queueItem.findMany({
-      where: { status: 'pending', kind: { in: kinds } },
-      orderBy: { seq: 'asc' },
-      take: SCAN,
-      select: { seq: true, orderKey: true, runAfter: true, leaseUntil: true },
-    });
     // Only the oldest unfinished item of each order key may run, whatever its state: a later one
-    // waits while an earlier one is leased or backing off, so a conversation keeps its order.
-    const blocked = new Set<string>();
-    const candidates: number[] = [];
-    for (const row of rows) {
-      if (blocked.has(row.orderKey)) continue;
-      blocked.add(row.orderKey);
-      const leased = row.leaseUntil !== null && row.leaseUntil > now;
-      if (!leased && row.runAfter <= now) candidates.push(row.seq);
-    }
+    // waits while an earlier one is leased or backing off, so a conversation keeps its order. The
+    // heads are found over every pending item, so a long line in one conversation (a flood in one
+    // thread) does not hide the others behind it.
+    const heads = await this.prisma.queueItem.groupBy({
+      by: ['orderKey'],
+      where: { status: 'pending', kind: { in: kinds } },
+      _min: { seq: true },
+      orderBy: { _min: { seq: 'asc' } },
+      take: SCAN,
+    });
+    const headSeqs = heads.map((head) => head._min.seq).filter((seq): seq is number => seq !== null);
+    if (headSeqs.length === 0) return [];
+    const rows = await this.prisma.queueItem.findMany({
+      where: { seq: { in: headSeqs } },
+      orderBy: { seq: 'asc' },
+      select: { seq: true, runAfter: true, leaseUntil: true },
+    });
+    const candidates = rows.filter((row) => !(row.leaseUntil !== null && row.leaseUntil > now) && row.runAfter <= now).map((row) => row.seq);
     const claimed: number[] = [];
     for (const seq of candidates) {
       if (claimed.length >= limit) break;
