@@ -69,14 +69,18 @@ export async function createApp<S extends CoreStore = Store>(
   notifierOrFactory: TicketNotifier | ((store: S) => TicketNotifier),
   options: AppOptions<S> = {},
 ): Promise<App<S>> {
-  const app = await openApp(config, logger, notifierOrFactory, options);
+  return whenReady(await openApp(config, logger, notifierOrFactory, options));
+}
+
+/** Waits until what was started (the app, the bot) is ready; closes it when it cannot become ready. */
+export async function whenReady<T extends { ready: Promise<unknown>; close(): Promise<void> }>(started: T): Promise<T> {
   try {
-    await app.ready;
+    await started.ready;
   } catch (error) {
-    await app.close();
+    await started.close();
     throw error;
   }
-  return app;
+  return started;
 }
 
 /**

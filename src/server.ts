@@ -6,7 +6,7 @@ import { WorkQueue } from './core/delivery/work-queue.js';
 import type { RouteInput } from './core/tickets/routing-rules.js';
 import type { Tier } from './core/tickets/ticket.js';
 import { TriageRouter, type TriageDestination } from './core/tickets/triage-router.js';
-import { openApp, type App, type AppOptions } from './app.js';
+import { openApp, whenReady, type App, type AppOptions } from './app.js';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -70,14 +70,7 @@ export function triageRouter(config: Config, articleTags?: (articleId: string) =
 
 /** Starts the bot and waits until it answers (tests; see launchBot for the service's start). */
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
-  const bot = await launchBot(config, logger, options);
-  try {
-    await bot.ready;
-  } catch (error) {
-    await bot.close();
-    throw error;
-  }
-  return bot;
+  return whenReady(await launchBot(config, logger, options));
 }
 
 /**

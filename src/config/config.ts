@@ -108,7 +108,10 @@ const envSchema = z
     ROUTING_FILE: z.string().optional(),
     TEAMS_ENGINEERS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
   })
-  .refine((env) => answerThresholds(env).suggest <= answerThresholds(env).answer, {
+  .refine((env) => {
+    const { answer, suggest } = answerThresholds(env);
+    return suggest <= answer;
+  }, {
     path: ['SUGGEST_THRESHOLD'],
     message: `must not be above ANSWER_THRESHOLD (an unset one is the pair fitted for the ENCODER: ${defaultThresholds.answer} and ${defaultThresholds.suggest} without one)`,
   })

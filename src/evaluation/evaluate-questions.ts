@@ -70,6 +70,30 @@ export async function answerAll(engine: AnswerEngine, questions: ReadonlyArray<{
   };
 }
 
+/** How the bot's decisions went on labelled questions (see EvaluationReport for each count). */
+export type DecisionCounts = Pick<EvaluationReport, 'inScope' | 'outOfScope' | 'answeredCorrect' | 'suggestedCorrect' | 'confidentWrong' | 'outOfScopeDeclined'>;
+
+/** Counts the decisions, each against the article it should have given (null: none). */
+export function countDecisions(decisions: ReadonlyArray<{ expected: string | null; result: AnswerResult }>): DecisionCounts {
+  const counts: DecisionCounts = { inScope: 0, outOfScope: 0, answeredCorrect: 0, suggestedCorrect: 0, confidentWrong: 0, outOfScopeDeclined: 0 };
+  for (const { expected, result } of decisions) {
+    if (expected === null) {
+      counts.outOfScope++;
+      if (result.outcome === 'no_answer') counts.outOfScopeDeclined++;
+      if (result.outcome === 'answered') counts.confidentWrong++;
+      continue;
+    }
+    counts.inScope++;
+    if (result.outcome === 'answered') {
+      if (result.article.id === expected) counts.answeredCorrect++;
+      else counts.confidentWrong++;
+    } else if (result.outcome === 'suggested' && result.candidates.some((a) => a.id === expected)) {
+      counts.suggestedCorrect++;
+    }
+  }
+  return counts;
+}
+
 export async function evaluate(engine: AnswerEngine, questions: LabelledQuestion[]): Promise<EvaluationReport> {
   const outcomes: QuestionOutcome[] = (await answerEach(engine, questions)).map(({ result, ms }, i) => ({
     question: questions[i]!,
@@ -78,12 +102,7 @@ export async function evaluate(engine: AnswerEngine, questions: LabelledQuestion
     top: result.explanation.candidates[0]?.articleId ?? null,
   }));
   const report: EvaluationReport = {
-    inScope: 0,
-    outOfScope: 0,
-    answeredCorrect: 0,
-    suggestedCorrect: 0,
-    confidentWrong: 0,
-    outOfScopeDeclined: 0,
+    ...countDecisions(outcomes.map(({ question, result }) => ({ expected: question.expected, result }))),
     top1: 0,
     top3: 0,
     medianMs: 0,
@@ -92,21 +111,9 @@ export async function evaluate(engine: AnswerEngine, questions: LabelledQuestion
   };
   for (const { question, result, top } of outcomes) {
     const expected = question.expected;
-    if (expected === null) {
-      report.outOfScope++;
-      if (result.outcome === 'no_answer') report.outOfScopeDeclined++;
-      if (result.outcome === 'answered') report.confidentWrong++;
-      continue;
-    }
-    report.inScope++;
+    if (expected === null) continue;
     if (top === expected) report.top1++;
     if (result.explanation.candidates.slice(0, 3).some((c) => c.articleId === expected)) report.top3++;
-    if (result.outcome === 'answered') {
-      if (result.article.id === expected) report.answeredCorrect++;
-      else report.confidentWrong++;
-    } else if (result.outcome === 'suggested' && result.candidates.some((a) => a.id === expected)) {
-      report.suggestedCorrect++;
-    }
   }
   const times = outcomes.map((o) => o.ms).sort((a, b) => a - b);
   report.medianMs = percentile(times, 0.5);

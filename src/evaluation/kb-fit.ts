@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { AnswerEngine, embedArticles, thresholdsFor, type AnswerResult, type AnswerThresholds } from '../core/answering/answer-engine.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
-import { answerEach, readQuestions, type LabelledQuestion } from './evaluate-questions.js';
+import { answerEach, countDecisions, readQuestions, type LabelledQuestion } from './evaluate-questions.js';
 import { runCli, UsageError } from './run-cli.js';
 
 /** What one pair of thresholds does to a question file. */
@@ -42,33 +42,14 @@ export interface GateConstraints {
 
 /** The figures of one decision per question. */
 export function gateFigures(thresholds: AnswerThresholds, questions: readonly LabelledQuestion[], results: readonly AnswerResult[]): GateFigures {
-  let inScope = 0;
-  let right = 0;
-  let offered = 0;
-  let wrong = 0;
-  let outOfScope = 0;
-  let declined = 0;
-  questions.forEach(({ expected }, i) => {
-    const result = results[i]!;
-    if (expected === null) {
-      outOfScope++;
-      if (result.outcome === 'no_answer') declined++;
-      if (result.outcome === 'answered') wrong++;
-      return;
-    }
-    inScope++;
-    if (result.outcome === 'answered') {
-      if (result.article.id === expected) right++;
-      else wrong++;
-    } else if (result.outcome === 'suggested' && result.candidates.some((a) => a.id === expected)) offered++;
-  });
+  const counts = countDecisions(questions.map(({ expected }, i) => ({ expected, result: results[i]! })));
   const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
   return {
     thresholds,
-    answeredRight: share(right, inScope),
-    answeredOrOffered: share(right + offered, inScope),
-    confidentWrong: share(wrong, questions.length),
-    declined: share(declined, outOfScope),
+    answeredRight: share(counts.answeredCorrect, counts.inScope),
+    answeredOrOffered: share(counts.answeredCorrect + counts.suggestedCorrect, counts.inScope),
+    confidentWrong: share(counts.confidentWrong, questions.length),
+    declined: share(counts.outOfScopeDeclined, counts.outOfScope),
   };
 }
 
@@ -111,7 +92,8 @@ async function main(): Promise<number> {
   const kb = await loadKnowledgeBase(path.resolve(values.kb));
   const questions = readQuestions(path.resolve(values.queries));
   const embeddings = encoder ? await embedArticles(kb.articles, phrasingEncoder ?? encoder, encoder) : undefined;
-  const engine = await AnswerEngine.build(kb.articles, thresholdsFor(encoder?.name ?? 'none'), undefined, undefined, embeddings);
+  const shipped = thresholdsFor(encoder?.name ?? 'none');
+  const engine = await AnswerEngine.build(kb.articles, shipped, undefined, undefined, embeddings);
   const results = (await answerEach(engine, questions)).map(({ result }) => result);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const row = (label: string, f: GateFigures) => ({
@@ -123,8 +105,8 @@ async function main(): Promise<number> {
     'confident wrong': pct(f.confidentWrong),
     'out of scope declined': pct(f.declined),
   });
-  const current = engine.withThresholds(thresholdsFor(encoder?.name ?? 'none'));
-  const now = gateFigures(thresholdsFor(encoder?.name ?? 'none'), questions, results.map((r) => current.decide(r.explanation)));
+  // The engine decided at the shipped pair already.
+  const now = gateFigures(shipped, questions, results);
   const best = fitThresholds(engine, questions, results, constraints);
   console.log(`${questions.length} questions (${questions.filter((q) => q.expected !== null).length} in scope) on ${kb.articles.length} articles; sentence encoder ${encoder?.name ?? 'none'}; constraints: confident wrong <= ${pct(constraints.maxWrong)}, out of scope declined >= ${pct(constraints.minDeclined)}`);
   console.table([row('default', now), ...(best ? [row('fitted', best)] : [])]);

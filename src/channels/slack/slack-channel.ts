@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type ReceiverEvent } from '@slack/bolt';
 import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
-import type { Application } from 'express';
-import type { ConversationService } from '../../core/conversation/conversation-service.js';
-import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { apologise, givenUpApology, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
@@ -11,11 +8,8 @@ import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
 import { validateTicketForm } from '../../core/tickets/ticket-form.js';
-import type { TicketService } from '../../core/tickets/ticket-service.js';
-import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
-import { PermanentFailure, type QueuedItem, type WorkQueue } from '../../core/delivery/work-queue.js';
+import { PermanentFailure, type QueuedItem } from '../../core/delivery/work-queue.js';
 import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
-import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import type { SlackConfig } from '../../config/config.js';
 import type { ChannelDeps, ChannelOptions, ChatChannel } from '../chat-channel.js';
 import {
@@ -55,23 +49,11 @@ const ACTION_INPUTS: Record<string, ActionInput | undefined> = {
   [ticketActions.vendor]: 'vendor',
 };
 
-export interface SlackChannelDeps {
+/** What the service gives every chat (the Slack endpoint is mounted on its HTTP app in HTTP mode), and Slack's own settings. */
+export interface SlackChannelDeps extends ChannelDeps {
   config: SlackConfig;
-  conversations: ConversationService;
-  tickets: TicketService;
-  threads: TicketThreadStore;
-  /** The durable inbox: events and button presses are written to it before Slack is answered. */
-  queue: WorkQueue;
-  router: TriageRouter;
-  logger: Logger;
-  /** The shared HTTP app; the Slack endpoint is mounted on it in HTTP mode. */
-  http: Application;
-  /** Where "Draft KB article" writes; without it the button says it is not set up. */
-  drafts?: DraftWriter;
   /** Retry policy for Slack's Web API (429s are waited out; 5xx and network errors retried). */
   retry?: RetryOptions;
-  /** False while the bot starts (its knowledge base loads): what must be answered at once is asked to try again. */
-  isReady?: () => boolean;
 }
 
 /** The Slack channel: verifies and converts Slack's requests, asks the core, renders the answers. */
@@ -108,7 +90,7 @@ function boltLogger(logger: Logger): BoltLogger {
 export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const { config, conversations, tickets, threads, queue, logger } = deps;
   const log = boltLogger(logger);
-  const isReady = deps.isReady ?? (() => true);
+  const { isReady } = deps;
   const socket = Boolean(config.appToken);
   const clientOptions: WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),

@@ -9,44 +9,25 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
-import type { Application, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import express from 'express';
 import { z } from 'zod';
-import type { ConversationService } from '../../core/conversation/conversation-service.js';
-import type { DraftWriter } from '../../core/knowledge/article-draft.js';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
-import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
-import type { TicketService } from '../../core/tickets/ticket-service.js';
-import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
-import type { WorkQueue } from '../../core/delivery/work-queue.js';
 import type { Actor } from '../../core/tickets/ticket.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
-import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import type { TeamsConfig } from '../../config/config.js';
 import type { ChannelDeps, ChatChannel } from '../chat-channel.js';
 import { replyCard, ticketFormCard, ticketListCard } from './adaptive-cards.js';
 import { teamsTextToPlain } from './card-text.js';
 import { proactively, splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
 
-export interface TeamsChannelDeps {
+/** What the service gives every chat, and Teams' own settings. */
+export interface TeamsChannelDeps extends ChannelDeps {
   config: TeamsConfig;
-  conversations: ConversationService;
-  tickets: TicketService;
-  threads: TicketThreadStore;
-  addresses: AddressBook;
-  /** The durable inbox: messages are written to it before the Bot Connector is answered. */
-  queue: WorkQueue;
-  router: TriageRouter;
-  logger: Logger;
-  http: Application;
-  /** Where "Draft KB article" writes. */
-  drafts?: DraftWriter;
-  /** False while the bot starts (its knowledge base loads): a button answered in the request is asked to try again. */
-  isReady?: () => boolean;
 }
 
 /** The Teams channel: Bot Framework activities in, core turns and ticket actions, Adaptive Cards out. */
@@ -104,7 +85,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   const desk = new TicketDesk(tickets, threads, deps.drafts);
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
-  const isReady = deps.isReady ?? (() => true);
+  const { isReady } = deps;
 
   /** The Bot Connector URL last seen on an activity, or the configured one. */
   const serviceUrl = async (): Promise<string> => {
