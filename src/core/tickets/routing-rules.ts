@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priorities, tiers, type Ticket, type Tier } from './ticket.js';
+import { priorities, tiers, type Priority, type Ticket, type Tier } from './ticket.js';
 import type { TriageDestination } from './triage-router.js';
 
 // The same checks config.ts applies to SLACK_TRIAGE_* / TEAMS_TRIAGE_* (the core may not import config).
@@ -42,26 +42,48 @@ const routeSchema = z
     message: 'expected at least one condition (category, tags, keywords, priority, tier, requester_group); use "default" for a catch-all',
   });
 
-/** The routing file as written: routes, a default, tier channels and requester groups. */
+const prioritySchema = z.enum(priorities, { message: `expected one of ${priorities.join(', ')}` });
+
+/** A rule that makes new tickets more urgent, e.g. for a group of people (VIPs, executives, a department). */
+const priorityRuleSchema = z
+  .strictObject({
+    name: word,
+    when: conditionsSchema,
+    /** Steps more urgent: 1 makes a P3 a P2. */
+    raise: z.number().int('expected a whole number of steps').min(1, 'expected 1 to 3 steps').max(3, 'expected 1 to 3 steps').optional(),
+    /** At least this urgent: P2 makes a P3 or P4 a P2 and leaves a P1 alone. */
+    at_least: prioritySchema.optional(),
+  })
+  .refine((rule) => rule.raise !== undefined || rule.at_least !== undefined, { message: 'expected "raise" (steps) and/or "at_least" (a priority)' })
+  .refine((rule) => Object.values(rule.when).some((value) => value !== undefined), {
+    path: ['when'],
+    message: 'expected at least one condition (requester_group, category, keywords...): a rule for every ticket would make every ticket urgent',
+  });
+
+/** The routing file as written: routes, a default, tier channels, requester groups and priority rules. */
 export const routingFileSchema = z
   .strictObject({
     routes: z.array(routeSchema).default([]),
+    priority_rules: z.array(priorityRuleSchema).default([]),
     default: z.strictObject({ tier: tierSchema.optional(), ...destinations }).refine(hasDestination, { message: NO_DESTINATION }).optional(),
     tiers: z.partialRecord(tierSchema, z.strictObject(destinations).refine(hasDestination, { message: NO_DESTINATION })).default({}),
     groups: z.record(word, z.array(z.string().regex(MEMBER_ID, 'expected a Slack member id (U0123ABCD) or a Teams Entra object id (a GUID)'))).default({}),
   })
   .superRefine((file, ctx) => {
-    file.routes.forEach((route, i) => {
-      route.when.requester_group?.forEach((group, j) => {
-        if (!(group in file.groups)) {
-          ctx.addIssue({ code: 'custom', path: ['routes', i, 'when', 'requester_group', j], message: `unknown group "${group}" (define it under "groups")` });
-        }
+    for (const list of ['routes', 'priority_rules'] as const) {
+      file[list].forEach((rule, i) => {
+        rule.when.requester_group?.forEach((group, j) => {
+          if (!(group in file.groups)) {
+            ctx.addIssue({ code: 'custom', path: [list, i, 'when', 'requester_group', j], message: `unknown group "${group}" (define it under "groups")` });
+          }
+        });
       });
-    });
+    }
   });
 
 export type RoutingFile = z.output<typeof routingFileSchema>;
 export type Route = RoutingFile['routes'][number];
+export type PriorityRule = RoutingFile['priority_rules'][number];
 
 /** What routing looks at. Only tier and category are required; a condition on a missing field does not match. */
 export type RouteInput = Pick<Ticket, 'tier' | 'category'> & Partial<Pick<Ticket, 'priority' | 'requesterId' | 'subject' | 'question' | 'collected'>>;
@@ -83,12 +105,14 @@ function phrasePattern(phrase: string): RegExp {
 /** Routing rules from a routing file, ready to match tickets. Pure: no I/O. */
 export class RoutingRules {
   private readonly keywordPatterns: RegExp[][];
+  private readonly priorityKeywordPatterns: RegExp[][];
 
   constructor(
     readonly file: RoutingFile,
     private readonly tagsOf: TagsOf = () => undefined,
   ) {
     this.keywordPatterns = file.routes.map((route) => (route.when.keywords ?? []).map(phrasePattern));
+    this.priorityKeywordPatterns = file.priority_rules.map((rule) => (rule.when.keywords ?? []).map(phrasePattern));
   }
 
   /** The same rules with a way to find tickets' tags. */
@@ -98,12 +122,12 @@ export class RoutingRules {
 
   /** The routes whose conditions all hold for the ticket, in file order. */
   matching(ticket: RouteInput): Route[] {
-    return this.file.routes.filter((route, i) => this.matches(route, i, ticket));
+    return this.file.routes.filter((route, i) => this.matches(route.when, this.keywordPatterns[i]!, ticket));
   }
 
   /** The first matching route, or undefined when only the default applies. */
   firstMatch(ticket: RouteInput): Route | undefined {
-    return this.file.routes.find((route, i) => this.matches(route, i, ticket));
+    return this.file.routes.find((route, i) => this.matches(route.when, this.keywordPatterns[i]!, ticket));
   }
 
   /** Per chat, the first matching route's destination in that chat. */
@@ -128,8 +152,26 @@ export class RoutingRules {
     return this.firstMatch(ticket)?.tier ?? this.file.default?.tier;
   }
 
-  private matches(route: Route, index: number, ticket: RouteInput): boolean {
-    const { when } = route;
+  /**
+   * The priority the file's priority rules give a new ticket at `priority`: the most urgent that
+   * any matching rule gives (rules do not add up), and the names of the rules that raised it.
+   * Undefined when no rule makes it more urgent.
+   */
+  raisedPriority(ticket: RouteInput, priority: Priority): { priority: Priority; rules: string[] } | undefined {
+    let raised = priority;
+    const rules: string[] = [];
+    this.file.priority_rules.forEach((rule, i) => {
+      if (!this.matches(rule.when, this.priorityKeywordPatterns[i]!, { ...ticket, priority })) return;
+      const stepped = rule.raise ? priorities[Math.max(0, priorities.indexOf(priority) - rule.raise)]! : priority;
+      const floor = rule.at_least && priorities.indexOf(rule.at_least) < priorities.indexOf(stepped) ? rule.at_least : stepped;
+      if (priorities.indexOf(floor) >= priorities.indexOf(priority)) return;
+      rules.push(rule.name);
+      if (priorities.indexOf(floor) < priorities.indexOf(raised)) raised = floor;
+    });
+    return rules.length > 0 ? { priority: raised, rules } : undefined;
+  }
+
+  private matches(when: Route['when'], keywordPatterns: readonly RegExp[], ticket: RouteInput): boolean {
     const lower = (values: readonly string[]) => values.map((value) => value.toLowerCase());
     if (when.category && !lower(when.category).includes(ticket.category.toLowerCase())) return false;
     if (when.priority && !(ticket.priority && when.priority.includes(ticket.priority))) return false;
@@ -144,7 +186,7 @@ export class RoutingRules {
     }
     if (when.keywords) {
       const text = [ticket.subject ?? '', ticket.question ?? ''].join('\n');
-      if (!this.keywordPatterns[index]!.some((pattern) => pattern.test(text))) return false;
+      if (!keywordPatterns.some((pattern) => pattern.test(text))) return false;
     }
     return true;
   }
