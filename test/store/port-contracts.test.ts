@@ -251,6 +251,31 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(all).toEqual([made[0]!.key, made[2]!.key]);
     });
 
+    it('gives settled (resolved and closed) tickets for triage to learn from, the most recently changed first, up to the limit', async () => {
+      // Its own store: settled tickets are every resolved or closed one in it.
+      const own = await open();
+      try {
+        const repo = own.ports.tickets;
+        const make = async (key: string, status: 'new' | 'resolved' | 'closed', category: string) => {
+          const ticket = await repo.create(newTicket({ key }), created);
+          if (status === 'new') return ticket;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return (await repo.update(ticket.id, 0, { status, category, priority: 'P1', tier: 'L2' }, { ...claimed, toStatus: status }))!;
+        };
+        await make('HD-S1', 'resolved', 'network');
+        await make('HD-S2', 'new', 'email');
+        await make('HD-S3', 'closed', 'security');
+        expect(await repo.settled(10)).toMatchObject([
+          { key: 'HD-S3', status: 'closed', category: 'security', priority: 'P1', tier: 'L2' },
+          { key: 'HD-S1', status: 'resolved', category: 'network' },
+        ]);
+        expect((await repo.settled(1)).map((t) => t.key)).toEqual(['HD-S3']);
+        expect(await repo.settled(0)).toEqual([]);
+      } finally {
+        await own.close();
+      }
+    });
+
     it('pages open tickets on which a timer may be due, oldest first', async () => {
       // Its own store: the candidates are every open ticket in it.
       const own = await open();

@@ -73,6 +73,11 @@ export interface TicketRepository {
    */
   update(id: string, expectedVersion: number, patch: TicketPatch, event: NewTicketEvent): Promise<Ticket | null>;
   list(filter: TicketFilter): Promise<Ticket[]>;
+  /**
+   * Resolved and closed tickets, the most recently changed first, up to `limit`: what triage
+   * learns from (their category, priority and tier are the engineers' final word).
+   */
+  settled(limit: number): Promise<Ticket[]>;
   events(ticketId: string): Promise<TicketEvent[]>;
   /**
    * Open tickets on which a timer may be due: a due time before `dueBefore`, or a status

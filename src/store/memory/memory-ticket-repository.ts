@@ -114,6 +114,15 @@ export class MemoryTicketRepository implements TicketRepository {
       .map(copy);
   }
 
+  async settled(limit: number): Promise<Ticket[]> {
+    this.outage.check();
+    return this.tickets
+      .filter((t) => t.status === 'resolved' || t.status === 'closed')
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || compare(b.key, a.key))
+      .slice(0, limit)
+      .map(copy);
+  }
+
   async events(ticketId: string): Promise<TicketEvent[]> {
     this.outage.check();
     return this.eventRows.filter((e) => e.ticketId === ticketId).map(copyEvent);
@@ -128,6 +137,11 @@ export class MemoryTicketRepository implements TicketRepository {
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id))
       .slice(query.offset, query.offset + query.limit)
       .map(copy);
+  }
+
+  /** Every ticket and event, oldest first (what a report reads from the tables). */
+  all(): { tickets: Ticket[]; events: TicketEvent[] } {
+    return { tickets: this.tickets.map(copy), events: this.eventRows.map(copyEvent) };
   }
 
   /** How many tickets there are (a test's count of the Ticket table). */

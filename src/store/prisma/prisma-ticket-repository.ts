@@ -84,6 +84,15 @@ export class PrismaTicketRepository implements TicketRepository {
     return rows.map(toTicket);
   }
 
+  async settled(limit: number): Promise<Ticket[]> {
+    const rows = await this.prisma.ticket.findMany({
+      where: { status: { in: ['resolved', 'closed'] } },
+      orderBy: [{ updatedAt: 'desc' }, { key: 'desc' }],
+      take: limit,
+    });
+    return rows.map(toTicket);
+  }
+
   async timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]> {
     const rows = await this.prisma.ticket.findMany({
       where: {
