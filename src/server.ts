@@ -10,13 +10,19 @@ import { openApp, whenReady, type App, type AppOptions } from './app.js';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createHttpServer } from './http/http-server.js';
+import { createHttpServer, type HttpServer } from './http/http-server.js';
 import { watchKnowledge } from './knowledge-watch.js';
 import { scheduleWeeklyGaps } from './weekly-gaps.js';
 import { scheduleSlaTimers } from './sla-timer-schedule.js';
 import { createReportsRouter } from './reports/reports-router.js';
 import { PrismaMetricsSource } from './store/prisma/prisma-metrics-source.js';
 import { FileDraftWriter } from './store/file-draft-writer.js';
+import { alertIntakeRouter, ALERT_KIND } from './channels/alerts/alert-intake.js';
+import { AlertDesk } from './core/alerts/alert-desk.js';
+import type { AlertNotice } from './core/alerts/alert.js';
+import { CoreError } from './core/errors.js';
+import { PermanentFailure } from './core/delivery/work-queue.js';
+import { NetworkCheckRunner } from './checks/network-check-runner.js';
 
 /** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
 export interface RunningBot {
@@ -40,6 +46,8 @@ export interface StartOptions extends ChannelOptions {
   host?: string;
   /** Work queue timings (tests shorten the lease and the backoff). */
   queue?: { leaseMs?: number; pollMs?: number; backoffMs?: number; maxBackoffMs?: number; concurrency?: number; giveUpAfterMs?: number };
+  /** The alert intake's clock for its per-minute limit (tests). */
+  alertsNow?: () => number;
   /** How the knowledge library loads (tests hold it, to see the bot while it starts). */
   loadLibrary?: AppOptions['loadLibrary'];
 }
@@ -144,6 +152,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
       await Promise.all(channels.map((channel) => (editorsOf(channel.name) ? channel.say(editorsOf(channel.name)!, markdown) : undefined)));
     };
     const tellEditors = (markdown: string) => postToEditors(markdown).catch((error: unknown) => logger.error({ err: error }, "could not post to the editors' channel"));
+    mountAlerts(config, app, work, http.app, logger, options.alertsNow);
     // Reports: behind REPORTS_TOKEN when set; without one only outside production.
     if (config.reportsToken || config.nodeEnv !== 'production') {
       http.app.use(createReportsRouter({ source: new PrismaMetricsSource(app.store.prisma), token: config.reportsToken, windowDays: config.deflectionWindowDays, logger }));
@@ -198,4 +207,38 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     await app.close();
     throw error;
   }
+}
+
+/**
+ * Monitoring alerts: POST /api/alerts keeps each notice in the inbox, and the worker hands it to
+ * the AlertDesk, which opens or updates the group's ticket as the source's system actor.
+ */
+function mountAlerts(config: Config, app: App, work: WorkQueue, http: HttpServer['app'], logger: Logger, now?: () => number): void {
+  const production = config.nodeEnv === 'production';
+  if (!config.alerts.token && !config.alerts.hmacSecret) {
+    logger.warn({}, production ? 'alert intake is off: set ALERTS_TOKEN or ALERTS_HMAC_SECRET to take POST /api/alerts' : 'POST /api/alerts takes alerts without authentication (set ALERTS_TOKEN or ALERTS_HMAC_SECRET; refused in production)');
+  }
+  http.use(alertIntakeRouter({ queue: work, logger, production, token: config.alerts.token, hmacSecret: config.alerts.hmacSecret, ratePerMinute: config.alerts.ratePerMinute, ...(now ? { now } : {}) }));
+  const desk = new AlertDesk({
+    groups: app.store.alertGroups,
+    tickets: app.tickets,
+    rules: () => config.alerts.rules,
+    // Diagnostics reach only the allow-list's hosts: a redirect is not followed elsewhere.
+    checks: new NetworkCheckRunner({ followRedirects: false }),
+    logger,
+  });
+  work.handle(ALERT_KIND, async (payload, item) => {
+    const notice = payload as AlertNotice;
+    if (typeof notice !== 'object' || notice === null || typeof notice.groupKey !== 'string' || !Array.isArray(notice.alerts)) {
+      throw new PermanentFailure('not an alert notice');
+    }
+    try {
+      const outcome = await desk.handle(notice, item.key);
+      logger.info({ source: notice.source, ...outcome }, `alert notice: ${outcome.action}`);
+    } catch (error) {
+      // The ticket refused the change (closed meanwhile, a rule): trying again will not help.
+      if (error instanceof CoreError) throw new PermanentFailure(error.message, { cause: error });
+      throw error;
+    }
+  });
 }

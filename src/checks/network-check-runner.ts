@@ -5,13 +5,20 @@ import type { CheckResult, CheckRunner } from '../core/scripts/script-runner.js'
 
 /** Runs guided scripts' automatic checks over the network; every check ends within its timeout. */
 export class NetworkCheckRunner implements CheckRunner {
+  /**
+   * `followRedirects: false` for targets that must stay on an allow-list (alert diagnostics): a
+   * redirect is reported as its status, never followed to a host nobody allowed.
+   */
+  constructor(private readonly options: { followRedirects?: boolean } = {}) {}
+
   async run(check: Check): Promise<CheckResult> {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     try {
       switch (check.type) {
         case 'http': {
-          const response = await fetch(check.url, { method: 'GET', redirect: 'follow', signal: AbortSignal.timeout(check.timeout_ms) });
+          const redirect = this.options.followRedirects === false ? 'manual' : 'follow';
+          const response = await fetch(check.url, { method: 'GET', redirect, signal: AbortSignal.timeout(check.timeout_ms) });
           await response.body?.cancel();
           const ok = check.expect_status ? check.expect_status.includes(response.status) : response.status >= 200 && response.status < 400;
           return { ok, detail: `HTTP ${response.status} in ${ms()} ms`, ms: ms() };

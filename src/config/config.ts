@@ -4,6 +4,8 @@ import { tiers } from '../core/tickets/ticket.js';
 import type { RoutingRules } from '../core/tickets/routing-rules.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
 import { readRoutingFile } from './routing-file.js';
+import { readAlertsFile } from './alerts-file.js';
+import { AlertRules } from '../core/alerts/alert-rules.js';
 import { defaultEncoder, encoderChoices, type EncoderChoice } from '../encoders/encoder-registry.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -106,6 +108,10 @@ const envSchema = z
     TEAMS_TRIAGE_VENDOR: teamsChannelId.optional(),
     TEAMS_TRIAGE_ROUTES: routes('teams', TEAMS_CHANNEL, '19:print@thread.tacv2').optional(),
     ROUTING_FILE: z.string().optional(),
+    ALERTS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
+    ALERTS_HMAC_SECRET: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
+    ALERTS_FILE: z.string().optional(),
+    ALERTS_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     TEAMS_ENGINEERS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
   })
   .refine((env) => {
@@ -204,6 +210,11 @@ export interface Config {
   /** YAML with business hours, holidays and SLA targets (config/sla.example.yaml); without it, wall-clock defaults. */
   slaFile: string | undefined;
   maxMessageChars: number;
+  /**
+   * POST /api/alerts: its credentials (a bearer token and/or an HMAC secret; without either the
+   * intake is refused in production), the rules from ALERTS_FILE, and how many notices a minute it takes.
+   */
+  alerts: { token: string | undefined; hmacSecret: string | undefined; rules: AlertRules; ratePerMinute: number };
   /** Bearer token for /reports/*; without it reports are served only outside production. */
   reportsToken: string | undefined;
   /** A question counts as deflected when no ticket or re-ask follows within this many days. */
@@ -286,6 +297,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const routing = e.ROUTING_FILE ? readRoutingFile(e.ROUTING_FILE) : undefined;
   if (routing && !routing.ok) throw new ConfigError(routing.problems);
+  const alertsFile = e.ALERTS_FILE ? readAlertsFile(e.ALERTS_FILE) : undefined;
+  if (alertsFile && !alertsFile.ok) throw new ConfigError(alertsFile.problems);
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -298,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaFile: e.SLA_FILE,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     reportsToken: e.REPORTS_TOKEN,
+    alerts: { token: e.ALERTS_TOKEN, hmacSecret: e.ALERTS_HMAC_SECRET, rules: alertsFile?.rules ?? new AlertRules(), ratePerMinute: e.ALERTS_RATE_PER_MINUTE },
     deflectionWindowDays: e.DEFLECTION_WINDOW_DAYS,
     kbWatch: isOn(e.KB_WATCH),
     encoder: e.ENCODER ?? defaultEncoder,

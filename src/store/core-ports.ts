@@ -1,3 +1,4 @@
+import type { AlertGroupStore } from '../core/alerts/alert.js';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
 import type { WorkQueueStore } from '../core/delivery/work-queue.js';
@@ -25,6 +26,8 @@ export interface CorePorts {
   queue: WorkQueueStore;
   /** Who fires each SLA timer, shared by every process on the database. */
   timerClaims: TimerClaims;
+  /** Monitoring alert groups and the tickets they opened. */
+  alertGroups: AlertGroupStore;
 }
 
 /** The ports and what the app's wiring needs besides: a name for logs and a close. */

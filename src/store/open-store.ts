@@ -5,6 +5,7 @@ import type { CoreStore } from './core-ports.js';
 import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openPostgresPrisma, openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
+import { PrismaAlertGroups } from './prisma/prisma-alert-groups.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaLearnedPhrasings } from './prisma/prisma-learned-phrasings.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
@@ -88,6 +89,7 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     learned: new PrismaLearnedPhrasings(prisma),
     queue: new PrismaWorkQueueStore(prisma),
     timerClaims: new PrismaTimerClaims(prisma),
+    alertGroups: new PrismaAlertGroups(prisma),
     migrated,
     location,
     prisma,

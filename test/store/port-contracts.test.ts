@@ -396,4 +396,27 @@ describe.each(subjects)('%s ports', (_name, open) => {
       }
     });
   });
+
+  describe('AlertGroupStore', () => {
+    it('finds nothing for an unknown group, and gives back what was saved, replaced whole on the next save', async () => {
+      const key = uid('alertmanager');
+      expect(await ports.alertGroups.find(key)).toBeNull();
+      const first = {
+        key,
+        source: 'alertmanager',
+        groupKey: '{}:{alertname="DiskFull"}',
+        ticketKey: 'HD-1001',
+        status: 'firing' as const,
+        firing: ['a1', 'b2'],
+        repeats: 0,
+        openedAt: new Date(Date.UTC(2026, 11, 4, 9, 0)),
+        updatedAt: new Date(Date.UTC(2026, 11, 4, 9, 0)),
+      };
+      await ports.alertGroups.save(first);
+      expect(await ports.alertGroups.find(key)).toEqual(first);
+      const second = { ...first, status: 'resolved' as const, firing: [], repeats: 3, updatedAt: new Date(Date.UTC(2026, 11, 4, 9, 30)) };
+      await ports.alertGroups.save(second);
+      expect(await ports.alertGroups.find(key)).toEqual(second);
+    });
+  });
 });

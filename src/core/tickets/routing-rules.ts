@@ -27,6 +27,8 @@ const conditionsSchema = z.strictObject({
   priority: anyOf(z.enum(priorities, { message: `expected one of ${priorities.join(', ')}` })).optional(),
   tier: anyOf(tierSchema).optional(),
   requester_group: anyOf(word).optional(),
+  /** A monitoring alert's labels (each label one of the values): tickets opened by POST /api/alerts. */
+  labels: z.record(word, z.union([word, anyOf(word)])).optional(),
 });
 
 const routeSchema = z
@@ -39,7 +41,7 @@ const routeSchema = z
   .refine(hasDestination, { message: NO_DESTINATION })
   .refine((route) => Object.values(route.when).some((value) => value !== undefined), {
     path: ['when'],
-    message: 'expected at least one condition (category, tags, keywords, priority, tier, requester_group); use "default" for a catch-all',
+    message: 'expected at least one condition (category, tags, keywords, priority, tier, requester_group, labels); use "default" for a catch-all',
   });
 
 const prioritySchema = z.enum(priorities, { message: `expected one of ${priorities.join(', ')}` });
@@ -184,10 +186,26 @@ export class RoutingRules {
       const tags = lower(this.tagsOf(ticket) ?? []);
       if (!lower(when.tags).some((tag) => tags.includes(tag))) return false;
     }
+    if (when.labels) {
+      const labels = alertLabels(ticket);
+      const holds = Object.entries(when.labels).every(([name, wanted]) => {
+        const value = labels[name]?.toLowerCase();
+        return value !== undefined && (Array.isArray(wanted) ? lower(wanted) : [wanted.toLowerCase()]).includes(value);
+      });
+      if (!holds) return false;
+    }
     if (when.keywords) {
       const text = [ticket.subject ?? '', ticket.question ?? ''].join('\n');
       if (!keywordPatterns.some((pattern) => pattern.test(text))) return false;
     }
     return true;
   }
+}
+
+/** The labels of the alert that opened a ticket (collected.alert.labels), or none. */
+function alertLabels(ticket: RouteInput): Record<string, string> {
+  const alert = ticket.collected?.alert;
+  const labels = typeof alert === 'object' && alert !== null ? (alert as { labels?: unknown }).labels : undefined;
+  if (typeof labels !== 'object' || labels === null) return {};
+  return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

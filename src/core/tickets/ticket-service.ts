@@ -273,7 +273,8 @@ export class TicketService {
       const ticket = await this.get(key);
       const again = await this.replayed(ticket, actor);
       if (again) return { ticket, relayed: again.detail.internal !== true };
-      const fromRequester = actor.id === ticket.requesterId && actor.role !== 'system';
+      // A system actor comments as the requester only on its own tickets (a monitoring source's alert tickets).
+      const fromRequester = actor.id === ticket.requesterId;
       if (!fromRequester && actor.role !== 'engineer') {
         throw new CoreError('FORBIDDEN', `Only the requester or an engineer can comment on ${ticket.key}.`);
       }

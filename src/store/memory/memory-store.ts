@@ -1,4 +1,5 @@
 import type { CoreStore } from '../core-ports.js';
+import { MemoryAlertGroups } from './memory-alert-groups.js';
 import { MemoryConversationStore } from './memory-conversation-store.js';
 import { MemoryLearnedPhrasings } from './memory-learned-phrasings.js';
 import { MemoryQuestionLog } from './memory-question-log.js';
@@ -26,6 +27,7 @@ export class MemoryStore implements CoreStore {
   readonly learned = new MemoryLearnedPhrasings();
   readonly queue = new MemoryWorkQueueStore();
   readonly timerClaims: MemoryTimerClaims;
+  readonly alertGroups: MemoryAlertGroups;
 
   /** `now` stamps what the database would stamp with now() (a question's, a ticket's creation). */
   constructor(options: { now?: Clock } = {}) {
@@ -37,6 +39,7 @@ export class MemoryStore implements CoreStore {
     this.addresses = new MemoryAddressBook(this.outage);
     this.scriptRuns = new MemoryScriptRunLog(this.outage);
     this.timerClaims = new MemoryTimerClaims(this.outage);
+    this.alertGroups = new MemoryAlertGroups(this.outage);
   }
 
   /** While down, every port fails as on a database that is away (the queue has its own switch). */
