@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertNotice } from '../../src/core/alerts/alert.js';
 import { AlertRules, alertsFileSchema, MAX_CHECKS_PER_NOTICE } from '../../src/core/alerts/alert-rules.js';
-import { parseAlertsFile } from '../../src/config/alerts-file.js';
+import path from 'node:path';
+import { parseAlertsFile, readAlertsFile } from '../../src/config/alerts-file.js';
 
 const rules = (file: Record<string, unknown>) => new AlertRules(alertsFileSchema.parse(file));
 const notice = (labels: Record<string, string>[], common: Record<string, string> = {}): AlertNotice => ({
@@ -71,5 +72,7 @@ describe('alert rules', () => {
     );
     expect(parseAlertsFile('', 'alerts.yaml')).toEqual({ ok: false, problems: ['alerts.yaml:1: file: the alerts file is empty (expected category, severity, allow, diagnostics...)'] });
     expect(parseAlertsFile('category: infra\nallow: [10.0.0.0/8]\n', 'alerts.yaml').ok).toBe(true);
+    const example = readAlertsFile(path.resolve(import.meta.dirname, '../../config/alerts.example.yaml'));
+    expect(example.ok ? example.rules.file.diagnostics.map((d) => d.name) : example.problems).toEqual(['postgres reachable', 'web health']);
   });
 });

@@ -14,6 +14,17 @@ describe('routing rules: conditions', () => {
     expect(names(r, ticket({ category: 'network' }))).toEqual([]);
   });
 
+  it("labels match a monitoring alert's labels (each one of its values, any case); tickets without an alert do not match", () => {
+    const r = rules({ routes: [{ name: 'data alerts', when: { labels: { team: 'data', severity: ['critical', 'high'] } }, slack: 'C0DATAOPS1' }] });
+    const alert = (labels: Record<string, unknown>) => ticket({ collected: { alert: { source: 'alertmanager', labels } } });
+    expect(names(r, alert({ team: 'Data', severity: 'CRITICAL', job: 'postgres' }))).toEqual(['data alerts']);
+    expect(names(r, alert({ team: 'data', severity: 'warning' }))).toEqual([]);
+    expect(names(r, alert({ severity: 'critical' }))).toEqual([]);
+    expect(names(r, alert({ team: ['data'], severity: 'critical' }))).toEqual([]);
+    expect(names(r, ticket())).toEqual([]);
+    expect(names(r, ticket({ collected: { alert: 'not an object' } }))).toEqual([]);
+  });
+
   it('priority and tier match exactly; a missing priority does not match', () => {
     const r = rules({ routes: [{ name: 'urgent', when: { priority: ['P1', 'P2'], tier: ['L2'] }, slack: 'C0URGENT1' }] });
     expect(names(r, ticket({ priority: 'P1' }))).toEqual(['urgent']);
