@@ -37,6 +37,46 @@ describe('WorkQueue', () => {
     expect(store.rows.every((row) => row.status === 'done')).toBe(true);
   });
 
+  it('never runs more than its concurrency when a drain and a poll ask for work at the same moment', async () => {
+    // A store whose claims wait until the test lets them answer, so the two claim rounds overlap.
+    let open: () => void = () => {};
+    let gate: Promise<void> | undefined;
+    class HeldStore extends MemoryWorkQueueStore {
+      override async claim(...args: Parameters<MemoryWorkQueueStore['claim']>) {
+        if (gate) await gate;
+        return super.claim(...args);
+      }
+    }
+    const store = new HeldStore();
+    const queue = queueOn(store, { concurrency: 2, pollMs: 60_000 });
+    let running = 0;
+    let most = 0;
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    queue.handle('job', async () => {
+      running++;
+      most = Math.max(most, running);
+      await finished;
+      running--;
+    });
+    queue.start();
+    await queue.drain();
+    gate = new Promise<void>((resolve) => (open = resolve));
+    for (let i = 0; i < 10; i++) await store.enqueue(item(`k${i}`));
+    const drained = queue.drain();
+    queue.wake();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gate = undefined;
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(most).toBe(2);
+    finish();
+    await drained;
+    await queue.stop();
+    expect(most).toBe(2);
+    expect(store.rows.filter((row) => row.status === 'done')).toHaveLength(10);
+  });
+
   it('queues a repeated key once', async () => {
     const store = new MemoryWorkQueueStore();
     const queue = queueOn(store);

@@ -103,6 +103,7 @@ export class WorkQueue {
   private running = false;
   private lastPrune = 0;
   private storeDownSince: number | undefined;
+  private claiming: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: WorkQueueOptions) {
     this.concurrency = options.concurrency ?? 4;
@@ -190,8 +191,18 @@ export class WorkQueue {
     } while (this.again && this.running);
   }
 
-  /** One claim round: fills the free slots. Returns how many items it started. */
-  private async pumpOnce(): Promise<number> {
+  /**
+   * One claim round: fills the free slots. Returns how many items it started. Rounds run one at a
+   * time (drain's and the pump's may be asked for at once): two rounds side by side would both see
+   * the same free slots and claim past the concurrency.
+   */
+  private pumpOnce(): Promise<number> {
+    const round = this.claiming.then(() => this.claimRound());
+    this.claiming = round.catch(() => undefined);
+    return round;
+  }
+
+  private async claimRound(): Promise<number> {
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const now = this.now();
