@@ -275,22 +275,25 @@ function deflection(questions: MetricsQuestion[], input: MetricsInput, windowDay
 }
 
 /** Times of events, indexed by conversation and by user+channel, to find the first one after a moment. */
-class FollowUps {
+export class FollowUps {
   private readonly byKey = new Map<string, number[]>();
   private sorted = true;
 
-  add(at: Date, conversationKey: string | null, userId: string, channel: string): void {
+  /** `userId` null: the event is indexed by its conversation only (a script run knows no user). */
+  add(at: Date, conversationKey: string | null, userId: string | null, channel: string): void {
     if (conversationKey) this.push(`c\u0000${conversationKey}`, at.getTime());
-    this.push(`u\u0000${userId}\u0000${channel}`, at.getTime());
+    if (userId !== null) this.push(`u\u0000${userId}\u0000${channel}`, at.getTime());
   }
 
-  followsWithin(at: Date, windowMs: number, conversationKey: string, userId: string, channel: string): boolean {
+  /** Whether an event came strictly after `at` and at most `windowMs` later, in the conversation or (userId given) from the user on the channel. */
+  followsWithin(at: Date, windowMs: number, conversationKey: string, userId: string | null, channel: string): boolean {
     if (!this.sorted) {
       for (const times of this.byKey.values()) times.sort((a, b) => a - b);
       this.sorted = true;
     }
     const start = at.getTime();
-    return [`c\u0000${conversationKey}`, `u\u0000${userId}\u0000${channel}`].some((key) => {
+    const keys = userId === null ? [`c\u0000${conversationKey}`] : [`c\u0000${conversationKey}`, `u\u0000${userId}\u0000${channel}`];
+    return keys.some((key) => {
       const times = this.byKey.get(key);
       if (!times) return false;
       const next = times[firstAbove(times, start)];
