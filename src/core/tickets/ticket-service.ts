@@ -8,6 +8,7 @@ import type { RouteInput } from './routing-rules.js';
 import { SlaPolicy } from './sla-policy.js';
 import { openStatuses, transition, type TicketCommand } from './ticket-state-machine.js';
 import {
+  priorities,
   tiers,
   type Actor,
   type Priority,
@@ -51,6 +52,8 @@ export interface TicketServiceOptions {
 const MAX_SUBJECT = 120;
 const MAX_DESCRIPTION = 8_000;
 const MAX_COMMENT = 3_000;
+const MAX_REASON = 1_000;
+const MAX_CATEGORY = 60;
 /** Engineers' notes starting with this stay in the triage thread. */
 const INTERNAL_NOTE = /^\s*\(internal\)/i;
 
@@ -348,6 +351,84 @@ export class TicketService {
     return updated;
   }
 
+  /**
+   * Hands an unclaimed ticket (new, escalated, reopened) to an engineer: a claim made on their
+   * behalf, so the ticket is claimed (by them) and the event records who assigned it. A ticket
+   * someone has already claimed is reassigned instead (see reassign).
+   */
+  async assign(key: string, actor: Actor, to: Actor): Promise<Ticket> {
+    requireEngineer(actor, 'assign tickets');
+    if (to.role !== 'engineer') throw new CoreError('INVALID_INPUT', `${nameOf(to)} is not an engineer.`);
+    return this.change(key, actor, 'assign', (ticket) => {
+      if (ticket.status === 'claimed' && ticket.assigneeId) {
+        throw new CoreError('CONFLICT', `${ticket.key} is already claimed by ${ticket.assigneeName ?? ticket.assigneeId}; reassign it instead.`);
+      }
+      return {
+        patch: { assigneeId: to.id, assigneeName: to.name ?? null, firstResponseAt: ticket.firstResponseAt ?? new Date() },
+        detail: { assignee: to.id, assigneeName: to.name ?? null },
+        notification: { type: 'claimed', summary: to.id === actor.id ? `${ticket.key} was claimed by ${nameOf(to)}` : `${ticket.key} was assigned to ${nameOf(to)}` },
+      };
+    });
+  }
+
+  /**
+   * Corrects a ticket's priority, in any status (a closed ticket's final priority is what the
+   * reports and the triage model learn from). Running SLA clocks move to the new priority's
+   * targets (SlaPolicy.rescheduled); the SLA timers read the new due times on their next sweep,
+   * and a timer is keyed by its due time, so a moved deadline gets its own reminder.
+   */
+  async setPriority(key: string, actor: Actor, priority: Priority, reason?: string): Promise<Ticket> {
+    requireEngineer(actor, 'change the priority of tickets');
+    if (!(priorities as readonly string[]).includes(priority)) throw new CoreError('INVALID_INPUT', `Choose a priority: ${priorities.join(', ')}.`);
+    const note = cleanReason(reason);
+    const ticket = await this.get(key);
+    if (await this.replayed(ticket, actor)) return ticket;
+    if (ticket.priority === priority) throw new CoreError('INVALID_INPUT', `${ticket.key} is already ${priority}.`);
+    const due = this.sla.rescheduled(ticket, priority, clockStart(ticket, await this.repository.events(ticket.id)), new Date());
+    const told = { type: 'priority', summary: `${ticket.key} is now ${priority} (was ${ticket.priority})`, previous: ticket.priority, ...(note ? { note } : {}) } as const;
+    const updated = await this.repository.update(
+      ticket.id,
+      ticket.version,
+      { priority, ...due },
+      this.event(actor, 'priority', ticket.status, ticket.status, {
+        from: ticket.priority,
+        to: priority,
+        reason: note ?? null,
+        responseDueAt: { from: iso(ticket.responseDueAt), to: iso(due.responseDueAt) },
+        resolveDueAt: { from: iso(ticket.resolveDueAt), to: iso(due.resolveDueAt) },
+      }, told),
+    );
+    if (!updated) throw await this.conflict(ticket.key);
+    await this.tell({ ...told, ticket: updated, actor });
+    return updated;
+  }
+
+  /**
+   * Corrects a ticket's category, in any status. Routing follows the category: the notifiers post
+   * the card where the new category routes (if it is still open and has no card there). Which
+   * categories may be chosen is the desk's to check (the knowledge base's, routed ones, general).
+   */
+  async setCategory(key: string, actor: Actor, category: string, reason?: string): Promise<Ticket> {
+    requireEngineer(actor, 'change the category of tickets');
+    const name = oneLine(category);
+    if (!name) throw new CoreError('INVALID_INPUT', 'Choose a category.');
+    if (name.length > MAX_CATEGORY) throw new CoreError('INVALID_INPUT', `A category is a short name (at most ${MAX_CATEGORY} characters).`);
+    const note = cleanReason(reason);
+    const ticket = await this.get(key);
+    if (await this.replayed(ticket, actor)) return ticket;
+    if (ticket.category === name) throw new CoreError('INVALID_INPUT', `${ticket.key} is already in ${name}.`);
+    const told = { type: 'category', summary: `${ticket.key} moved to ${name} (was ${ticket.category})`, previous: ticket.category, ...(note ? { note } : {}) } as const;
+    const updated = await this.repository.update(
+      ticket.id,
+      ticket.version,
+      { category: name },
+      this.event(actor, 'category', ticket.status, ticket.status, { from: ticket.category, to: name, reason: note ?? null }, told),
+    );
+    if (!updated) throw await this.conflict(ticket.key);
+    await this.tell({ ...told, ticket: updated, actor });
+    return updated;
+  }
+
   private async change(
     key: string,
     actor: Actor,
@@ -411,7 +492,7 @@ export class TicketService {
 }
 
 /** The part of a notification an event keeps, to tell it again. */
-type Told = Pick<TicketNotification, 'type' | 'summary' | 'note' | 'fromTier' | 'from'>;
+type Told = Pick<TicketNotification, 'type' | 'summary' | 'note' | 'fromTier' | 'from' | 'previous'>;
 
 function toldOf(value: unknown): Told | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -423,6 +504,7 @@ function toldOf(value: unknown): Told | null {
     ...(typeof told.note === 'string' ? { note: told.note } : {}),
     ...(typeof told.fromTier === 'string' && (tiers as readonly string[]).includes(told.fromTier) ? { fromTier: told.fromTier as Tier } : {}),
     ...(told.from === 'requester' || told.from === 'engineer' ? { from: told.from } : {}),
+    ...(typeof told.previous === 'string' ? { previous: told.previous } : {}),
   };
 }
 
@@ -434,6 +516,25 @@ function event(
   detail: Record<string, unknown>,
 ): NewTicketEvent {
   return { actorId: actor.id, actorName: actor.name ?? null, type, fromStatus, toStatus, detail };
+}
+
+/**
+ * When the ticket's current SLA clock started: its last escalation or reopening (each starts a
+ * new clock, see escalate and reopen), else its opening.
+ */
+function clockStart(ticket: Ticket, events: readonly TicketEvent[]): Date {
+  const restart = [...events].reverse().find((e) => e.type === 'status' && (e.detail.command === 'escalate' || e.detail.command === 'reopen'));
+  return restart?.createdAt ?? ticket.createdAt;
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+/** An optional reason for a change, kept short, or nothing. */
+function cleanReason(reason: string | undefined): string | undefined {
+  const text = reason ? cutText(reason.trim(), MAX_REASON) : '';
+  return text || undefined;
 }
 
 /** Who works an L4 ticket outside the company. */
