@@ -131,6 +131,7 @@ export async function openApp<S extends CoreStore = Store>(
     if (knowledgeBase.articles.length === 0) logger.warn({ dir: knowledgeBase.dir }, 'the knowledge base has no articles: every question will be offered a ticket');
     if (closed) throw new Error('closed while starting');
     await built.learnFrom(store.learned, config.learnMinAskers);
+    await built.triageFrom(store.tickets);
     loaded = built;
     logger.info({ articles: knowledgeBase.articles.length, scripts: scripts.scripts.length, problems: knowledgeBase.problems.length, database: store.location }, 'bot ready');
   })();
@@ -161,6 +162,9 @@ export async function openApp<S extends CoreStore = Store>(
     defaultTier: config.ticketDefaultTier,
     sla,
     ...(rules ? { routeTier: (ticket, hasOwnTier) => rules.firstMatch(ticket)?.tier ?? (hasOwnTier ? undefined : rules.tierFor(ticket)) } : {}),
+    ...(rules ? { raisePriority: (ticket, priority) => rules.raisedPriority(ticket, priority) } : {}),
+    // The current snapshot's model: a reload retrains it. Before the knowledge base loads, tickets open with their defaults.
+    triage: { predict: (text) => loaded?.snapshot.triage.predict(text) ?? null },
   });
   const timers = new SlaTimers({ repository: store.tickets, tickets, notifier, claims: store.timerClaims, sla, settings: sla.timers, logger });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.

@@ -9,6 +9,8 @@ import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/kno
 import type { Logger } from './core/logger.js';
 import { loadScripts, type ScriptLibrary } from './core/scripts/load-scripts.js';
 import type { Script } from './core/scripts/script.js';
+import type { TicketRepository } from './core/tickets/ticket-repository.js';
+import { TriageModel, type SettledTicket } from './core/triage/triage-model.js';
 
 /** Everything built from the knowledge-base folder at one moment. */
 export interface KnowledgeSnapshot {
@@ -18,7 +20,12 @@ export interface KnowledgeSnapshot {
   engine: AnswerEngine;
   /** An engine over the scripts' triggers, to start a script straight from a question. */
   triggerEngine: AnswerEngine | null;
+  /** Predicts new tickets' category, priority and tier (from the articles and, after triageFrom, settled tickets). */
+  triage: TriageModel;
 }
+
+/** Settled tickets triage learns from at most: the most recent ones, so that it follows how engineers triage now. */
+const SETTLED_FOR_TRIAGE = 2_000;
 
 /** What a reload found: the problems (as file:line lines) and what now serves. */
 export interface ReloadReport {
@@ -50,6 +57,10 @@ export class KnowledgeLibrary {
   private learned: { store: LearnedPhrasings; minAskers: number } | null = null;
   /** The learned phrasings of the last build, kept when the database cannot be read on a reload. */
   private lastLearned: LearnedPhrasing[] = [];
+  /** Where settled tickets come from; null until triageFrom. */
+  private settledSource: Pick<TicketRepository, 'settled'> | null = null;
+  /** The settled tickets of the last build, kept when the database cannot be read on a reload. */
+  private lastSettled: SettledTicket[] = [];
   /** Reloads run one at a time: the watcher and the learner both ask for them. */
   private reloading: Promise<unknown> = Promise.resolve();
 
@@ -71,6 +82,20 @@ export class KnowledgeLibrary {
   async learnFrom(store: LearnedPhrasings, minAskers: number): Promise<void> {
     this.learned = { store, minAskers };
     if ((await store.candidates(minAskers)).length > 0) await this.reload();
+  }
+
+  /**
+   * Lets triage learn from settled tickets, now and on every reload (the category, priority and
+   * tier engineers left them in). Retrains only the triage model now, not the answer engine.
+   */
+  async triageFrom(source: Pick<TicketRepository, 'settled'>): Promise<void> {
+    this.settledSource = source;
+    const run = this.reloading.then(async () => {
+      const settled = await this.settledTickets();
+      if (settled.length > 0) this.current = { ...this.current, triage: await TriageModel.build(this.current.knowledgeBase.articles, settled) };
+    });
+    this.reloading = run.catch(() => {});
+    return run;
   }
 
   /** Reads the folder (and the learned phrasings) again and swaps in the result. */
@@ -158,8 +183,20 @@ export class KnowledgeLibrary {
       // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
       engine: await AnswerEngine.build(served, this.thresholds, undefined, undefined, embeddings),
       triggerEngine: scripts.scripts.length > 0 ? await AnswerEngine.build(scripts.scripts.map(triggerArticle), this.thresholds) : null,
+      // From the files' articles (not learned phrasings: askers' words say nothing of a ticket's urgency or tier).
+      triage: await TriageModel.build(kb.articles, await this.settledTickets()),
     };
     return { snapshot, problems, keptLastGood };
+  }
+
+  private async settledTickets(): Promise<SettledTicket[]> {
+    if (!this.settledSource) return this.lastSettled;
+    try {
+      this.lastSettled = (await this.settledSource.settled(SETTLED_FOR_TRIAGE)).map(({ key, subject, description, question, category, priority, tier }) => ({ key, subject, description, question, category, priority, tier }));
+    } catch {
+      // The database is away: the model learns from the tickets it read last time.
+    }
+    return this.lastSettled;
   }
 
   private async learnedPhrasings(learned: { store: LearnedPhrasings; minAskers: number }): Promise<LearnedPhrasing[]> {

@@ -320,8 +320,10 @@ export class ConversationService {
       description: text,
       question: text,
       collected: { source: 'message', ...(turn.context ?? {}) },
-      category: article?.category ?? 'general',
+      // The engine's guess from the message; triage replaces it when it is surer.
+      ...(article ? { category: article.category } : {}),
       ...(article?.escalateTo ? { tier: article.escalateTo as Tier } : {}),
+      guessed: ['category', 'tier'],
     });
     state.ticketKey = ticket.key;
     return [
@@ -402,8 +404,11 @@ export class ConversationService {
       question: question?.text ?? null,
       transcript: lines.map((line) => ({ author: line.author, text: line.text, at: line.at.toISOString() })),
       collected: { questionId: question?.id ?? null, articleTried: tried?.id ?? null, ...(viaScript ? viaScript.collected : {}) },
-      category: viaScript?.category ?? question?.category ?? 'general',
+      // A script's category, tier and priority are its author's choice; the article the question
+      // matched is only a guess, which triage replaces when it is surer.
+      ...(viaScript?.category ? { category: viaScript.category } : question?.category ? { category: question.category } : {}),
       ...(viaScript?.tier ? { tier: viaScript.tier, priority: viaScript.priority } : question?.escalateTo ? { tier: question.escalateTo as Tier } : {}),
+      ...(viaScript?.tier ? {} : { guessed: ['category', 'tier'] as const }),
     });
     state.ticketKey = ticket.key;
     if (session) {

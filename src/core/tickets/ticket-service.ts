@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { TicketNotification, TicketNotifier } from './ticket-notifier.js';
 import type { NewTicketEvent, TicketPatch, TicketRepository } from './ticket-repository.js';
 import type { RouteInput } from './routing-rules.js';
+import { rank, settleTriage, type TicketTriage, type TriageField, type TriageRecord } from '../triage/ticket-triage.js';
 import { SlaPolicy } from './sla-policy.js';
 import { openStatuses, transition, type TicketCommand } from './ticket-state-machine.js';
 import {
@@ -29,9 +30,12 @@ export interface OpenTicketInput {
   question?: string | null;
   transcript?: TranscriptLine[];
   collected?: Record<string, unknown>;
+  /** Given values are the opener's choice, which triage keeps, unless listed in `guessed`; missing ones are predicted. */
   priority?: Priority;
   tier?: Tier;
   category?: string;
+  /** Given values that are only the opener's guess (e.g. the category of the article the bot tried): a confident prediction replaces them. */
+  guessed?: readonly TriageField[];
   /** The delivery asking for it (e.g. slack:Ev123): asked again, the ticket it opened is returned. */
   origin?: string;
 }
@@ -47,6 +51,10 @@ export interface TicketServiceOptions {
    * already chose one (a matching route still wins; a default route only fills the gap).
    */
   routeTier?: (ticket: RouteInput, hasOwnTier: boolean) => Tier | undefined;
+  /** Predicts a new ticket's category, priority and tier from its text (see settleTriage for what wins). */
+  triage?: TicketTriage;
+  /** A more urgent priority for a new ticket (the routing file's priority rules, e.g. a VIP group), and the rules that gave it. */
+  raisePriority?: (ticket: RouteInput, priority: Priority) => { priority: Priority; rules: string[] } | undefined;
 }
 
 const MAX_SUBJECT = 120;
@@ -83,14 +91,18 @@ export class TicketService {
     }
     const subject = cutText(oneLine(input.subject), MAX_SUBJECT) || 'Help requested';
     const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
-    const priority = input.priority ?? 'P3';
-    const category = input.category ?? 'general';
-    const ownTier = input.tier ?? this.options.defaultTier;
-    const routed = this.options.routeTier?.(
-      { tier: ownTier, category, priority, requesterId: input.requester.id, subject, question: input.question ?? null, collected: input.collected ?? {} },
-      input.tier !== undefined,
+    const triaged = settleTriage(
+      { ...(input.category !== undefined ? { category: input.category } : {}), ...(input.priority ? { priority: input.priority } : {}), ...(input.tier ? { tier: input.tier } : {}), ...(input.guessed ? { guessed: input.guessed } : {}) },
+      this.predict(subject, input),
     );
+    const { category } = triaged;
+    const ownTier = triaged.tier ?? this.options.defaultTier;
+    const routeInput = { tier: ownTier, category, requesterId: input.requester.id, subject, question: input.question ?? null, collected: input.collected ?? {} };
+    const raised = this.options.raisePriority?.({ ...routeInput, priority: triaged.priority }, triaged.priority);
+    const priority = raised && rank(raised.priority) < rank(triaged.priority) ? raised.priority : triaged.priority;
+    const routed = this.options.routeTier?.({ ...routeInput, priority }, triaged.tier !== undefined);
     const tier = routed ?? ownTier;
+    const triage = triaged.record ? { ...triaged.record, ...(raised ? { raisedBy: raised.rules, raisedFrom: triaged.priority } : {}) } : raised ? { raisedBy: raised.rules, raisedFrom: triaged.priority } : null;
     const ticket = await this.repository.create(
       {
         id: randomUUID(),
@@ -99,7 +111,7 @@ export class TicketService {
         description: cutText(input.description, MAX_DESCRIPTION),
         question: input.question ?? null,
         transcript: input.transcript ?? [],
-        collected: input.collected ?? {},
+        collected: { ...(input.collected ?? {}), ...(triaged.record ? { triage: triageSummary(triaged.record) } : {}) },
         priority,
         ...this.sla.dueTimes(priority, new Date(), tier),
         tier,
@@ -112,10 +124,21 @@ export class TicketService {
         requesterName: input.requester.name ?? null,
         ...(input.origin ? { origin: input.origin } : {}),
       },
-      event(input.requester, 'created', null, 'new', { priority }),
+      event(input.requester, 'created', null, 'new', { priority, ...(triage ? { triage } : {}) }),
     );
     await this.tell({ type: 'opened', ticket, actor: input.requester, summary: `Opened ${ticket.key}: ${ticket.subject}` });
     return ticket;
+  }
+
+  /** Triage's prediction for a new ticket; a failing model never keeps a ticket from opening. */
+  private predict(subject: string, input: OpenTicketInput): ReturnType<TicketTriage['predict']> {
+    if (!this.options.triage) return null;
+    try {
+      return this.options.triage.predict({ subject, description: input.description, question: input.question ?? null });
+    } catch (error) {
+      this.logger.error({ err: error }, 'triage failed; the ticket opens with its defaults');
+      return null;
+    }
   }
 
   /**
@@ -535,6 +558,16 @@ function iso(date: Date | null): string | null {
 function cleanReason(reason: string | undefined): string | undefined {
   const text = reason ? cutText(reason.trim(), MAX_REASON) : '';
   return text || undefined;
+}
+
+/** What the triage card shows of a prediction (kept in `collected.triage`; the 'created' event has it all). */
+function triageSummary(record: TriageRecord): Record<string, unknown> {
+  return {
+    predicted: record.predicted,
+    confidence: record.confidence,
+    applied: record.applied,
+    why: record.reasons.slice(0, 3),
+  };
 }
 
 /** Who works an L4 ticket outside the company. */

@@ -65,8 +65,7 @@ export interface TicketEvent {
   ticketId: string;
   actorId: string;
   actorName: string | null;
-  /** 'priority' and 'category': a correction of that field (detail: from, to, reason; for priority the due times). */
-  type: 'created' | 'status' | 'assigned' | 'comment' | 'rating' | 'vendor' | 'priority' | 'category';
+  type: 'created' | 'status' | 'assigned' | 'comment' | 'rating' | 'vendor';
   fromStatus: TicketStatus | null;
   toStatus: TicketStatus | null;
   detail: Record<string, unknown>;

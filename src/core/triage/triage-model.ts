@@ -1,0 +1,278 @@
+import { IntentModel, defaultIntentModelSettings, type SparseVector } from '../answering/intent-model.js';
+import { runStepsPaced } from '../answering/steps.js';
+import { TextAnalyzer } from '../answering/text-analyzer.js';
+import type { Article } from '../knowledge/article.js';
+import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
+import { defaultTriagePolicy, SeverityMatcher, type TriagePolicy } from './triage-policy.js';
+
+/** What triage reads of a new ticket. */
+export interface TriageText {
+  subject: string;
+  description: string;
+  question?: string | null;
+}
+
+/** A resolved or closed ticket as triage learns from it: its text and the category, priority and tier it ended with (after engineers' corrections). */
+export interface SettledTicket {
+  key: string;
+  subject: string;
+  description: string;
+  question: string | null;
+  category: string;
+  priority: Priority;
+  tier: Tier;
+}
+
+/** One predicted field: its value, how sure (0-1), and why, in words an engineer reads on the card. */
+export interface FieldGuess<T> {
+  value: T;
+  confidence: number;
+  reasons: string[];
+  /** At or above the policy's threshold for the field: the prediction may be used. */
+  sure: boolean;
+}
+
+type Guess<T> = Omit<FieldGuess<T>, 'sure'>;
+
+/** What triage predicts for a new ticket. */
+export interface TriagePrediction {
+  category: FieldGuess<string>;
+  priority: FieldGuess<Priority> & {
+    /** The severity signal that decided it may raise the requester's own choice (see SeveritySignal.overridesChoice). */
+    overridesChoice: boolean;
+  };
+  /** Null when nothing points at a tier: the ticket keeps its default. */
+  tier: FieldGuess<Tier> | null;
+}
+
+/** The category when nothing fits: the form's catch-all and today's default. */
+export const FALLBACK_CATEGORY = 'general';
+/** Only the start of a long description is read: the problem is stated there, and the cost stays bounded. */
+const MAX_TEXT = 4_000;
+/** Settled tickets a prediction looks at for tier and priority. */
+const NEIGHBOURS = 5;
+/** A settled ticket counts as a neighbour from this similarity (cosine of TF-IDF vectors) up. */
+const NEIGHBOUR_SIMILARITY = 0.3;
+/** An article's `escalate_to` is taken when the ticket reads like it at least this much. */
+const ARTICLE_SIMILARITY = 0.2;
+/** Copies of each settled ticket in the training set: an engineer's final say on a real ticket outweighs one phrasing of an article. */
+const TICKET_WEIGHT = 2;
+/** The category model is the answer engine's softmax alone (no ranking model or network): categories have many examples each, but few enough to train in well under a second. */
+const MODEL_SETTINGS = { ...defaultIntentModelSettings, rankingFrom: Number.MAX_SAFE_INTEGER, rankingFull: Number.MAX_SAFE_INTEGER };
+
+interface Example {
+  /** 'article' phrasings or a settled ticket. */
+  source: { kind: 'article'; article: Article } | { kind: 'ticket'; ticket: SettledTicket };
+  vector: SparseVector;
+}
+
+/**
+ * Predicts a new ticket's category, priority and tier from its text. The category comes from a
+ * classifier (the answer engine's IntentModel, over the same TextAnalyzer features) trained on
+ * the knowledge base's articles, each labelled with its folder's category, and on settled
+ * tickets with the category engineers left them in; the tier from the nearest article's
+ * `escalate_to` and the tiers similar settled tickets ended at; the priority from the policy's
+ * severity signals and, when there are any, the priorities of similar settled tickets.
+ */
+export class TriageModel {
+  private constructor(
+    private readonly analyzer: TextAnalyzer,
+    private readonly model: IntentModel,
+    private readonly categories: readonly string[],
+    private readonly examples: readonly Example[],
+    /** Per category, how often each analysed term appears in its examples (for the reasons). */
+    private readonly termCounts: ReadonlyMap<string, ReadonlyMap<string, number>>,
+    private readonly matcher: SeverityMatcher,
+    /** How many settled tickets it learnt from. */
+    readonly ticketsLearnt: number,
+  ) {}
+
+  get policy(): TriagePolicy {
+    return this.matcher.policy;
+  }
+
+  /** Trains on the articles and settled tickets, giving the event loop turns (a reload keeps serving meanwhile). */
+  static async build(
+    articles: readonly Article[],
+    settled: readonly SettledTicket[] = [],
+    policy: TriagePolicy = defaultTriagePolicy,
+    analyzer: TextAnalyzer = new TextAnalyzer(),
+  ): Promise<TriageModel> {
+    const categories = [...new Set([...articles.map((a) => a.category), ...settled.map((t) => t.category), FALLBACK_CATEGORY])].sort();
+    const label = new Map(categories.map((c, i) => [c, i]));
+    const training: Array<{ text: string; label: number }> = [];
+    for (const article of articles) {
+      const l = label.get(article.category)!;
+      for (const text of [article.title, ...article.questions, article.tags.join(' ')]) training.push({ text, label: l });
+    }
+    for (const ticket of settled) {
+      for (let i = 0; i < TICKET_WEIGHT; i++) training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
+    }
+    const model = await runStepsPaced(IntentModel.learn(training, categories.length, analyzer, MODEL_SETTINGS));
+    const examples: Example[] = [
+      ...articles.map((article) => ({ source: { kind: 'article' as const, article }, vector: model.vector([article.title, ...article.questions].join('\n')) })),
+      ...settled.map((ticket) => ({ source: { kind: 'ticket' as const, ticket }, vector: model.vector(ticketText(ticket)) })),
+    ];
+    const termCounts = new Map<string, Map<string, number>>();
+    for (const example of training) {
+      const category = categories[example.label]!;
+      const counts = termCounts.get(category) ?? new Map<string, number>();
+      termCounts.set(category, counts);
+      for (const term of analyzer.analyze(example.text.slice(0, MAX_TEXT))) counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    return new TriageModel(analyzer, model, categories, examples, termCounts, new SeverityMatcher(policy, analyzer), settled.length);
+  }
+
+  predict(input: TriageText): TriagePrediction {
+    const text = triageText(input);
+    const vector = this.model.vector(text);
+    const category = this.predictCategory(text, vector);
+    const neighbours = this.neighbours(vector);
+    const priority = this.predictPriority(text, neighbours);
+    const tier = this.predictTier(vector, category.value, neighbours);
+    const { thresholds } = this.matcher.policy;
+    return {
+      category: { ...category, sure: category.confidence >= thresholds.category },
+      priority: { ...priority, sure: priority.confidence >= thresholds.priority },
+      tier: tier && { ...tier, sure: tier.confidence >= thresholds.tier },
+    };
+  }
+
+  private predictCategory(text: string, vector: SparseVector): Guess<string> {
+    const probabilities = this.model.trained && vector.idx.length > 0 ? this.model.assess(vector).probabilities : null;
+    if (!probabilities) return { value: FALLBACK_CATEGORY, confidence: 0, reasons: ['no words the knowledge base or past tickets use'] };
+    let best = 0;
+    for (let k = 1; k < probabilities.length; k++) if (probabilities[k]! > probabilities[best]!) best = k;
+    const value = this.categories[best]!;
+    const reasons: string[] = [];
+    const words = this.telling(text, value);
+    if (words.length > 0) reasons.push(`words: ${words.join(', ')}`);
+    const nearest = this.nearest(vector, (example) => categoryOf(example) === value);
+    if (nearest) reasons.push(describe(nearest.example, nearest.similarity));
+    return { value, confidence: round(probabilities[best]!), reasons };
+  }
+
+  private predictPriority(text: string, neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Priority> & { overridesChoice: boolean } {
+    const matches = this.matcher.match(text);
+    const signal = matches[0];
+    const learnt = vote(neighbours.map((n) => ({ value: n.ticket.priority, weight: n.similarity })));
+    const fromSignal = signal ? { value: signal.signal.priority, reasons: [`${signal.signal.name}: "${signal.phrases.join('" + "')}"`] } : null;
+    // Similar settled tickets (at least two, mostly agreeing) decide over no signal or a weak one
+    // (P3, P4: engineers' corrections teach it); a strong one (P1, P2) stands unless they were more urgent.
+    const strong = fromSignal !== null && priorities.indexOf(fromSignal.value) <= 1;
+    if (learnt && learnt.count >= 2 && learnt.share >= 0.6 && (!strong || priorities.indexOf(learnt.value) < priorities.indexOf(fromSignal.value))) {
+      return {
+        value: learnt.value,
+        confidence: round(learnt.share * 0.9),
+        reasons: [`${learnt.count} similar past tickets were ${learnt.value}`, ...(fromSignal?.reasons ?? [])],
+        overridesChoice: false,
+      };
+    }
+    if (!fromSignal) return { value: 'P3', confidence: 0, reasons: ['no sign of urgency or of a simple request'], overridesChoice: false };
+    // P1 and P2 signals are about impact and are seldom wrong; P3 and P4 ones are weaker hints.
+    const confidence = priorities.indexOf(fromSignal.value) <= 1 ? 0.9 : 0.6;
+    return { value: fromSignal.value, confidence, reasons: fromSignal.reasons, overridesChoice: signal!.signal.overridesChoice === true };
+  }
+
+  private predictTier(vector: SparseVector, category: string, neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Tier> | null {
+    const learnt = vote(neighbours.map((n) => ({ value: n.ticket.tier, weight: n.similarity })));
+    if (learnt && learnt.count >= 2 && learnt.share >= 0.6) {
+      return { value: learnt.value, confidence: round(learnt.share * 0.9), reasons: [`${learnt.count} similar past tickets ended at ${learnt.value}`] };
+    }
+    const nearest = this.nearest(vector, (example) => example.source.kind === 'article' && example.source.article.category === category);
+    const article = nearest?.example.source.kind === 'article' ? nearest.example.source.article : undefined;
+    if (!article?.escalateTo || nearest!.similarity < ARTICLE_SIMILARITY) return null;
+    const tier = article.escalateTo as Tier;
+    if (!tiers.includes(tier)) return null;
+    return { value: tier, confidence: round(Math.min(1, nearest!.similarity * 2)), reasons: [`"${article.title}" goes to ${tier} (escalate_to)`] };
+  }
+
+  /** The terms of the text that say most for the category: frequent in its examples, rare in the others'. */
+  private telling(text: string, category: string): string[] {
+    const own = this.termCounts.get(category);
+    if (!own) return [];
+    const scored: Array<[string, number]> = [];
+    for (const term of this.analyzer.analyze(text)) {
+      const inCategory = own.get(term) ?? 0;
+      if (inCategory === 0) continue;
+      let elsewhere = 0;
+      for (const [other, counts] of this.termCounts) if (other !== category) elsewhere += counts.get(term) ?? 0;
+      scored.push([term, Math.log((inCategory + 0.5) / (elsewhere + 0.5))]);
+    }
+    return scored.filter(([, score]) => score > 0).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([term]) => term);
+  }
+
+  private nearest(vector: SparseVector, accept: (example: Example) => boolean): { example: Example; similarity: number } | null {
+    let best: { example: Example; similarity: number } | null = null;
+    for (const example of this.examples) {
+      if (!accept(example)) continue;
+      const similarity = cosine(vector, example.vector);
+      if (similarity > 0 && (!best || similarity > best.similarity)) best = { example, similarity };
+    }
+    return best;
+  }
+
+  private neighbours(vector: SparseVector): Array<{ ticket: SettledTicket; similarity: number }> {
+    const found: Array<{ ticket: SettledTicket; similarity: number }> = [];
+    for (const example of this.examples) {
+      if (example.source.kind !== 'ticket') continue;
+      const similarity = cosine(vector, example.vector);
+      if (similarity >= NEIGHBOUR_SIMILARITY) found.push({ ticket: example.source.ticket, similarity });
+    }
+    return found.sort((a, b) => b.similarity - a.similarity).slice(0, NEIGHBOURS);
+  }
+}
+
+/** The text triage reads: subject, the question when it says more, and the start of the description. */
+export function triageText(input: TriageText): string {
+  const parts = [input.subject, input.question && input.question !== input.subject ? input.question : '', input.description];
+  return parts.filter(Boolean).join('\n').slice(0, MAX_TEXT);
+}
+
+function ticketText(ticket: SettledTicket): string {
+  return triageText(ticket);
+}
+
+function categoryOf(example: Example): string {
+  return example.source.kind === 'article' ? example.source.article.category : example.source.ticket.category;
+}
+
+function describe(example: Example, similarity: number): string {
+  const how = similarity.toFixed(2);
+  return example.source.kind === 'article'
+    ? `reads like the article "${example.source.article.title}" (${how})`
+    : `reads like ${example.source.ticket.key} (${how})`;
+}
+
+/** The weighted majority of the values, its share of the weight and how many voted for it. */
+function vote<T extends string>(votes: ReadonlyArray<{ value: T; weight: number }>): { value: T; share: number; count: number } | null {
+  if (votes.length === 0) return null;
+  const weights = new Map<T, { weight: number; count: number }>();
+  let total = 0;
+  for (const { value, weight } of votes) {
+    const entry = weights.get(value) ?? { weight: 0, count: 0 };
+    entry.weight += weight;
+    entry.count += 1;
+    weights.set(value, entry);
+    total += weight;
+  }
+  const [value, best] = [...weights].sort((a, b) => b[1].weight - a[1].weight)[0]!;
+  return { value, share: total > 0 ? best.weight / total : 0, count: best.count };
+}
+
+/** Dot product of two L2-normalised sparse vectors (IntentModel's indices come in no particular order). */
+function cosine(a: SparseVector, b: SparseVector): number {
+  const [small, large] = a.idx.length <= b.idx.length ? [a, b] : [b, a];
+  const weights = new Map<number, number>();
+  for (let i = 0; i < small.idx.length; i++) weights.set(small.idx[i]!, small.val[i]!);
+  let sum = 0;
+  for (let j = 0; j < large.idx.length; j++) {
+    const w = weights.get(large.idx[j]!);
+    if (w !== undefined) sum += w * large.val[j]!;
+  }
+  return sum;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
