@@ -5,7 +5,9 @@ import type { Choice } from '../../core/conversation/turn.js';
 import { apologise } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
 import type { TicketService } from '../../core/tickets/ticket-service.js';
+import { ticketActions } from '../../core/tickets/triage-card.js';
 import { tiers, type Actor, type Ticket, type Tier } from '../../core/tickets/ticket.js';
 import { renderReplies } from './text-renderer.js';
 
@@ -26,6 +28,9 @@ Commands:
   /mine                        your tickets           /show KEY             a ticket and its history
   /queue                       open tickets (engineer)
   /claim KEY                   claim a ticket         /escalate KEY [L3|L4] [reason]
+  /assign KEY name             give an unclaimed ticket to an engineer
+  /priority KEY P1-P4 [reason] change the priority (the SLA due times follow)
+  /category KEY name [reason]  change the category (/category KEY lists them)
   /wait KEY note               wait for requester     /resolve KEY how it was fixed
   /close KEY [reason]          close                  /reopen KEY reason
   /help                        this help              /quit                 leave`;
@@ -38,9 +43,12 @@ Commands:
 export class LocalChat {
   private choices: Choice[] = [];
   private actor: Actor;
+  private readonly desk: TicketDesk;
 
   constructor(private readonly options: LocalChatOptions) {
     this.actor = { id: options.userName, name: options.userName, role: 'employee' };
+    // The terminal posts no cards, so no button press is ever checked against one.
+    this.desk = new TicketDesk(options.tickets, { find: async () => null }, undefined, () => options.conversations.categories());
   }
 
   print(text: string): void {
@@ -153,6 +161,27 @@ export class LocalChat {
         this.done(await tickets.escalate(key, this.actor, { ...(tier ? { tier } : {}), ...(reason ? { reason } : {}) }));
         return true;
       }
+      case '/assign': {
+        needKey();
+        // The terminal has no roster: any name typed here acts as an engineer, as /as engineer does.
+        const name = args[1];
+        if (!name) throw new UsageError('Usage: /assign KEY name (for example /assign HD-1001 bob)');
+        await this.perform(ticketActions.assign, key, { assignee: { id: name, name, role: 'engineer' } });
+        return true;
+      }
+      case '/priority':
+        needKey();
+        if (!args[1]) throw new UsageError('Usage: /priority KEY P1|P2|P3|P4 [reason]');
+        await this.perform(ticketActions.priority, key, { priority: args[1], ...(args[2] ? { reason: args.slice(2).join(' ') } : {}) });
+        return true;
+      case '/category':
+        needKey();
+        if (!args[1]) {
+          this.print(`Usage: /category KEY name [reason]. Categories: ${this.desk.categories().join(', ')}`);
+          return true;
+        }
+        await this.perform(ticketActions.category, key, { category: args[1], ...(args[2] ? { reason: args.slice(2).join(' ') } : {}) });
+        return true;
       case '/wait':
         needKey();
         this.done(await tickets.wait(key, this.actor, rest || 'Waiting for your reply.'));
@@ -173,6 +202,12 @@ export class LocalChat {
         this.print(`Unknown command ${command}. Type /help for the list.`);
         return true;
     }
+  }
+
+  /** A ticket action through the desk, as the chats' buttons go: its checks and its words. */
+  private async perform(actionId: string, key: string, input: TicketActionInput): Promise<void> {
+    const { ticket, message } = await this.desk.perform({ actionId, value: key, actor: this.actor, input });
+    this.print(`OK: ${message}\n${ticketLine(ticket)}`);
   }
 
   private done(ticket: Ticket): void {

@@ -14,6 +14,12 @@ export class LocalNotifier implements TicketNotifier {
       return;
     }
     const note = n.note ? `: ${n.note}` : '';
+    if (n.type === 'priority' || n.type === 'category') {
+      // The reason stays among engineers; the requester hears of a new priority only.
+      this.print(`[triage ${t.tier}] ${n.summary} (${n.actor.name ?? n.actor.id})${note}`);
+      if (n.type === 'priority') this.print(`[to ${t.requesterName ?? t.requesterId}] IT set the priority of ${t.key} to ${t.priority}.`);
+      return;
+    }
     const triageOnly = n.type === 'rated' || n.type === 'reminder' || n.type === 'unclaimed' || n.type === 'vendor';
     if ((n.type === 'comment' && n.from === 'requester') || triageOnly) {
       this.print(`[triage ${t.tier}] ${n.summary}${note}`);

@@ -272,7 +272,7 @@ function vendorInputs(t: Ticket, options: { nameRequired?: boolean } = {}): Bloc
 }
 
 /** The modal an engineer or requester fills in before a ticket action runs. */
-export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; metadata: ModalMetadata }): types.ModalView {
+export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; metadata: ModalMetadata; categories?: readonly string[] }): types.ModalView {
   const t = input.ticket;
   const base = { type: 'modal' as const, callback_id: TICKET_ACTION_CALLBACK, private_metadata: JSON.stringify(input.metadata), close: { type: 'plain_text' as const, text: 'Cancel' } };
   const heading = section(`*${t.key}* · ${escapeInline(clip(t.subject, 200))}\nStatus *${t.status}* · ${t.priority} · ${t.tier}`);
@@ -318,6 +318,41 @@ export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; me
         blocks: [
           heading,
           { type: 'input', block_id: 'assignee', label: { type: 'plain_text', text: 'Hand it to' }, element: { type: 'users_select', action_id: 'value' } },
+        ],
+      };
+    case 'assign':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Assign ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Assign' },
+        blocks: [
+          heading,
+          section('It is claimed on their behalf; they and the requester are told.'),
+          { type: 'input', block_id: 'assignee', label: { type: 'plain_text', text: 'Give it to' }, element: { type: 'users_select', action_id: 'value' } },
+        ],
+      };
+    case 'priority':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Priority of ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Change' },
+        blocks: [
+          heading,
+          selectInput('priority', 'Priority', Object.entries(priorityLabels).map(([value, text]) => ({ value, text })), t.priority),
+          context('The SLA due times still running move to the new priority\'s targets.'),
+          plainInput('reason', 'Why? (kept in the ticket\'s history)', { multiline: true, max: 1000, optional: true }),
+        ],
+      };
+    case 'category':
+      return {
+        ...base,
+        title: { type: 'plain_text', text: clip(`Category of ${t.key}`, 24) },
+        submit: { type: 'plain_text', text: 'Change' },
+        blocks: [
+          heading,
+          selectInput('category', 'Category', (input.categories ?? [t.category]).map((c) => ({ value: c, text: c })), t.category),
+          context('If the new category is routed elsewhere, the card is posted there too.'),
+          plainInput('reason', 'Why? (kept in the ticket\'s history)', { multiline: true, max: 1000, optional: true }),
         ],
       };
     case 'comment':

@@ -47,6 +47,9 @@ const ACTION_INPUTS: Record<string, ActionInput | undefined> = {
   [ticketActions.reopen]: 'reason',
   [ticketActions.comment]: 'comment',
   [ticketActions.vendor]: 'vendor',
+  [ticketActions.assign]: 'assign',
+  [ticketActions.priority]: 'priority',
+  [ticketActions.category]: 'category',
 };
 
 /** What the service gives every chat (the Slack endpoint is mounted on its HTTP app in HTTP mode), and Slack's own settings. */
@@ -101,7 +104,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const client = new WebClient(config.botToken, clientOptions);
   let app: InstanceType<typeof App> | undefined;
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
-  const desk = new TicketDesk(tickets, threads, deps.drafts);
+  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [...conversations.categories(), ...deps.router.categories()]);
   const notifier = new SlackNotifier({ client, threads, router: deps.router, sla: tickets.sla, logger });
   let botUserId: string | undefined;
 
@@ -490,7 +493,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
             return;
           }
           const metadata: ModalMetadata = { kind: id, ticketKey: ticket.key, ...(replyTo ? { reply: replyTo } : {}) };
-          await client.views.open({ trigger_id: at.triggerId, view: sealed(ticketActionModal({ kind: input, ticket, metadata }), at.userId) });
+          const categories = input === 'category' ? { categories: desk.categories() } : {};
+          await client.views.open({ trigger_id: at.triggerId, view: sealed(ticketActionModal({ kind: input, ticket, metadata, ...categories }), at.userId) });
           return;
         }
         const result = await desk.perform({ actionId: id, value, actor, origin: at.origin });
@@ -590,8 +594,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const resolution = text('resolution');
       const comment = text('text');
       const tier = values.tier?.value?.selected_option?.value;
+      const priority = values.priority?.value?.selected_option?.value;
+      const category = values.category?.value?.selected_option?.value;
       const assigneeId = values.assignee?.value?.selected_user;
       if (reason) input.reason = reason;
+      if (priority) input.priority = priority;
+      if (category) input.category = category;
       if (resolution) input.resolution = resolution;
       if (comment) input.text = comment;
       if (tier) input.tier = tier;
@@ -611,7 +619,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       }
       // The change is made before the form closes, so a refusal shows in the form itself.
       try {
-        const result = await desk.perform({ actionId: meta.kind, value: meta.ticketKey, actor, input });
+        // The modal names the change: submitted again (Slack keeps a modal's id), it is not made twice.
+        const result = await desk.perform({ actionId: meta.kind, value: meta.ticketKey, actor, input, origin: `slack:view:${view.id}` });
         await ack();
         if (meta.kind === ticketActions.comment || meta.kind === ticketActions.reopen) await tell(body.user.id, result.message, meta.reply);
         if (!meta.reply) await publishHome(body.user.id).catch((error: unknown) => logger.warn({ err: error }, 'could not refresh App Home'));

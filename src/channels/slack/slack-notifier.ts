@@ -3,10 +3,12 @@ import type { Logger } from '../../core/logger.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
-import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
+import { postsNewCards, type TicketNotification, type TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
+import { priorityLabels } from '../../core/tickets/ticket-form.js';
 import { requesterUpdateMessage, slackDate, triageCardMessage } from './block-kit.js';
 import { parseSlackConversationKey } from './conversation-key.js';
 import { escapeInline, escapeMrkdwn, mention } from './mrkdwn.js';
@@ -65,7 +67,7 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
     const card = triageCardMessage(triageCard(ticket, sla));
     const existing = (await threads.ofTicket(ticket.key)).filter((t) => t.channel === 'slack' && t.role === 'triage');
 
-    if (n.type === 'opened' || n.type === 'escalated' || n.type === 'reopened') {
+    if (postsNewCards(n)) {
       const destinations = router.routeIn('slack', ticket);
       // Silent when another chat triages this tier; start-up warns about tiers nobody triages.
       if (destinations.length === 0 && router.route(ticket).length === 0 && !this.warnedTiers.has(ticket.tier)) {
@@ -137,6 +139,10 @@ function triageLine(n: TicketNotification): string | null {
       return `:rotating_light: ${escapeInline(n.summary)}: *${n.ticket.key}* (${n.ticket.priority}) ${escapeInline(n.ticket.subject)}. Press *Claim* on the card above.`;
     case 'nudged':
       return `:wave: The requester was reminded that it waits on their reply.`;
+    case 'priority':
+      return `:label: ${who(n)} changed the priority from ${n.previous ?? '?'} to *${n.ticket.priority}*; SLA due times follow it.${note}`;
+    case 'category':
+      return `:card_index_dividers: ${who(n)} moved it from ${escapeInline(n.previous ?? '?')} to *${escapeInline(n.ticket.category)}*.${note}`;
     default:
       return `${escapeInline(n.summary)}.${note}`;
   }
@@ -164,6 +170,9 @@ function requesterLine(n: TicketNotification): string | null {
       return `:wave: *${t.key}* is still waiting for your reply: just answer in this thread.${n.due ? ` Without an answer it will be closed ${slackDate(n.due.at)} (you can reopen it).` : ''}`;
     case 'reopened':
       return n.actor.id === t.requesterId ? `:leftwards_arrow_with_hook: *${t.key}* is reopened; the engineers have been told.` : `:leftwards_arrow_with_hook: ${who(n)} reopened *${t.key}*.`;
+    // The reason is the engineers' own (it may name other people): the requester hears the new priority only.
+    case 'priority':
+      return openStatuses.includes(t.status) ? `:label: IT set the priority of *${t.key}* to ${priorityLabels[t.priority]}.` : null;
     default:
       return null;
   }

@@ -75,7 +75,7 @@ function vendorInputs(card: TriageCard, nameRequired: boolean): Array<Record<str
 }
 
 /** The triage card: facts, what the bot tried, and the buttons the status allows; inputs ride in show-cards. */
-export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; name: string }>): AdaptiveCard {
+export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; name: string }>, categories: readonly string[] = [card.category]): AdaptiveCard {
   const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] || 'none';
   // Actions that need input show it in a show-card whose button runs the action with the inputs.
   const showCard = (choice: TicketChoice, body: Array<Record<string, unknown>>, submit: string) => ({
@@ -116,6 +116,37 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
         );
       case 'reason':
         return showCard(choice, [{ type: 'Input.Text', id: 'reason', label: 'Why reopen?', isMultiline: true }], 'Reopen');
+      // The roster, not a people picker: only engineers on it can be given a ticket.
+      case 'assign':
+        return showCard(
+          choice,
+          [
+            text('It is claimed on their behalf; they and the requester are told.', { isSubtle: true }),
+            { type: 'Input.ChoiceSet', id: 'assignee', label: 'Give it to', isRequired: true, errorMessage: 'Choose an engineer.', choices: engineers.map((e) => ({ title: e.name, value: e.id })) },
+          ],
+          'Assign',
+        );
+      // Reason ids differ per show-card: inputs of every show-card share the card's id space.
+      case 'priority':
+        return showCard(
+          choice,
+          [
+            { type: 'Input.ChoiceSet', id: 'priority', label: 'Priority', value: card.priority, isRequired: true, choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })) },
+            text("The SLA due times still running move to the new priority's targets.", { isSubtle: true, size: 'Small' }),
+            { type: 'Input.Text', id: 'priorityReason', label: "Why? (kept in the ticket's history)", isMultiline: true, maxLength: 1000 },
+          ],
+          'Change priority',
+        );
+      case 'category':
+        return showCard(
+          choice,
+          [
+            { type: 'Input.ChoiceSet', id: 'category', label: 'Category', value: card.category, isRequired: true, choices: categories.slice(0, 100).map((c) => ({ title: clipText(c, 60), value: c })) },
+            text('If the new category is routed elsewhere, the card is posted there too.', { isSubtle: true, size: 'Small' }),
+            { type: 'Input.Text', id: 'categoryReason', label: "Why? (kept in the ticket's history)", isMultiline: true, maxLength: 1000 },
+          ],
+          'Change category',
+        );
       default:
         return execute(choice);
     }

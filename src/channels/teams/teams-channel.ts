@@ -82,7 +82,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  const desk = new TicketDesk(tickets, threads, deps.drafts);
+  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [...conversations.categories(), ...deps.router.categories()]);
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
   const { isReady } = deps;
@@ -104,6 +104,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     logger,
     serviceUrl,
     engineers: () => config.engineers.map((id) => ({ id, name: names.get(id.toLowerCase()) ?? id })),
+    categories: () => desk.categories(),
   });
 
   adapter.onTurnError = async (context, error) => {
@@ -239,7 +240,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       const refused = await desk.refuseButton(action, value, actor, { chat: 'teams', address: thread?.channel, messageId: thread?.messageId });
       if (refused) return { ok: false, message: refused };
       const input: TicketActionInput = {};
-      if (str(inputs.reason)) input.reason = str(inputs.reason)!;
+      // Each show-card names its reason field its own way (see triageCardJson).
+      const reason = str(action === ticketActions.priority ? inputs.priorityReason : action === ticketActions.category ? inputs.categoryReason : inputs.reason);
+      if (reason) input.reason = reason;
+      if (str(inputs.priority)) input.priority = str(inputs.priority)!;
+      if (str(inputs.category)) input.category = str(inputs.category)!;
       if (str(inputs.resolution)) input.resolution = str(inputs.resolution)!;
       if (str(inputs.tier)) input.tier = str(inputs.tier)!;
       if (str(inputs.text)) input.text = str(inputs.text)!;

@@ -2,7 +2,9 @@ import { CardFactory, type CloudAdapter, type ConversationReference, type TurnCo
 import type { Logger } from '../../core/logger.js';
 import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
-import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
+import { postsNewCards, type TicketNotification, type TicketNotifier } from '../../core/tickets/ticket-notifier.js';
+import { priorityLabels } from '../../core/tickets/ticket-form.js';
+import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
 import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
@@ -21,6 +23,8 @@ export interface TeamsNotifierDeps {
   /** The Bot Connector URL for proactive posts when no conversation has told us one yet. */
   serviceUrl: () => Promise<string>;
   engineers: () => Array<{ id: string; name: string }>;
+  /** The categories engineers can move a ticket to (TicketDesk.categories). */
+  categories: () => readonly string[];
 }
 
 /**
@@ -65,7 +69,16 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
 
   /** The card as it should look now, for the invoke response of the person who pressed a button. */
   card(notification: Pick<TicketNotification, 'ticket'>): AdaptiveCard {
-    return triageCardJson(triageCard(notification.ticket, this.deps.sla), this.deps.engineers());
+    return triageCardJson(triageCard(notification.ticket, this.deps.sla), this.deps.engineers(), this.categories(notification.ticket));
+  }
+
+  /** The categories to offer; while the knowledge base loads, only the ticket's own. */
+  private categories(ticket: TicketNotification['ticket']): readonly string[] {
+    try {
+      return this.deps.categories();
+    } catch {
+      return [ticket.category];
+    }
   }
 
   async deliver(n: TicketNotification): Promise<void> {
@@ -87,7 +100,7 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
     const ticket = n.ticket;
     const attachment = CardFactory.adaptiveCard(this.card(n));
     const existing = (await threads.ofTicket(ticket.key)).filter((t) => t.channel === 'teams' && t.role === 'triage');
-    if (n.type === 'opened' || n.type === 'escalated' || n.type === 'reopened') {
+    if (postsNewCards(n)) {
       for (const destination of router.routeIn('teams', ticket)) {
         if (existing.some((t) => t.address === destination.address && t.tier === ticket.tier)) continue;
         const serviceUrl = await this.deps.serviceUrl();
@@ -180,6 +193,10 @@ function triageLine(n: TicketNotification): string | null {
       return `🚨 ${escapeCardText(n.summary)}: **${n.ticket.key}** (${n.ticket.priority}) ${escapeCardText(n.ticket.subject)}. Press Claim on the card.`;
     case 'nudged':
       return '👋 The requester was reminded that it waits on their reply.';
+    case 'priority':
+      return `🏷️ ${who(n)} changed the priority from ${n.previous ?? '?'} to **${n.ticket.priority}**; SLA due times follow it.${n.note ? ` ${quote(n.note)}` : ''}`;
+    case 'category':
+      return `🗂️ ${who(n)} moved it from ${escapeCardText(n.previous ?? '?')} to **${escapeCardText(n.ticket.category)}**.${n.note ? ` ${quote(n.note)}` : ''}`;
     default:
       return `${escapeCardText(n.summary)}.${n.note ? ` ${quote(n.note)}` : ''}`;
   }
@@ -206,6 +223,9 @@ function requesterLine(n: TicketNotification): string | null {
       return `👋 **${t.key}** is still waiting for your reply: just answer here.${n.due ? ` Without an answer it will be closed ${utc(n.due.at)} (you can reopen it).` : ''}`;
     case 'reopened':
       return n.actor.id === t.requesterId ? `↩️ **${t.key}** is reopened; the engineers have been told.` : `↩️ ${who(n)} reopened **${t.key}**.`;
+    // The reason is the engineers' own: the requester hears the new priority only.
+    case 'priority':
+      return openStatuses.includes(t.status) ? `🏷️ IT set the priority of **${t.key}** to ${priorityLabels[t.priority]}.` : null;
     default:
       return null;
   }

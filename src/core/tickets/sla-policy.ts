@@ -68,6 +68,31 @@ export class SlaPolicy {
     return { responseDueAt: add(target.responseMinutes), resolveDueAt: add(target.resolveMinutes) };
   }
 
+  /**
+   * The due times after the ticket's priority changes to `priority` at `now`. Only clocks still
+   * running move: a first response already given, a resolved ticket and a deadline already
+   * passed keep their due time (a change neither re-judges a met target nor undoes a breach). A
+   * running deadline becomes the new priority's target counted from `clockStart` (when the
+   * current clock started: the opening, the last escalation or reopening), plus whatever time
+   * its old due time had been moved on by (waiting on the requester, or an earlier restart). If
+   * that moment has already gone, the new target counts from `now`, as an escalation's clock
+   * does: a correction does not breach the ticket, nor escalate it, by itself.
+   */
+  rescheduled(ticket: Ticket, priority: Priority, clockStart: Date, now: Date): { responseDueAt: Date | null; resolveDueAt: Date | null } {
+    const before = this.dueTimes(ticket.priority, clockStart, ticket.tier);
+    const after = this.dueTimes(priority, clockStart, ticket.tier);
+    const restarted = this.dueTimes(priority, now, ticket.tier);
+    const move = (kind: 'responseDueAt' | 'resolveDueAt', done: boolean): Date | null => {
+      const due = ticket[kind];
+      if (!due || done || due.getTime() <= now.getTime()) return due;
+      const moved = Math.max(0, due.getTime() - before[kind].getTime());
+      const next = after[kind].getTime() + moved;
+      return next > now.getTime() ? new Date(next) : restarted[kind];
+    };
+    const over = Boolean(ticket.resolvedAt || ticket.closedAt);
+    return { responseDueAt: move('responseDueAt', over || Boolean(ticket.firstResponseAt)), resolveDueAt: move('resolveDueAt', over) };
+  }
+
   /** The next deadline that still matters: first response until someone responded, then resolution. */
   nextDue(ticket: Ticket): { kind: 'response' | 'resolution'; at: Date } | null {
     if (ticket.resolvedAt || ticket.closedAt) return null;

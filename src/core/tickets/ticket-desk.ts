@@ -5,7 +5,7 @@ import { parseRating, ticketActions } from './triage-card.js';
 import type { TicketService, VendorDetails } from './ticket-service.js';
 import type { TicketThreadStore } from './ticket-threads.js';
 import { normaliseKey } from './ticket-service.js';
-import { tiers, type Actor, type Ticket, type Tier } from './ticket.js';
+import { priorities, tiers, type Actor, type Priority, type Ticket, type Tier } from './ticket.js';
 
 /** What a channel collected before the action (see ActionInput). */
 export interface TicketActionInput {
@@ -19,6 +19,9 @@ export interface TicketActionInput {
   vendorName?: string;
   vendorCaseRef?: string;
   vendorContact?: string;
+  /** A new priority (P1-P4) or category, checked here against what may be chosen. */
+  priority?: string;
+  category?: string;
 }
 
 export interface TicketActionRequest {
@@ -38,7 +41,23 @@ export interface TicketActionRequest {
 export type ButtonPlace = { chat: string; address: string | undefined; messageId: string | undefined } | 'home';
 
 /** The buttons of a triage card: for engineers, and only on that ticket's own card (or the queue view). */
-export const cardActions: ReadonlySet<string> = new Set([ticketActions.claim, ticketActions.escalate, ticketActions.resolve, ticketActions.reassign, ticketActions.vendor]);
+export const cardActions: ReadonlySet<string> = new Set([
+  ticketActions.claim,
+  ticketActions.assign,
+  ticketActions.escalate,
+  ticketActions.resolve,
+  ticketActions.reassign,
+  ticketActions.vendor,
+  ticketActions.priority,
+  ticketActions.category,
+]);
+
+/** What "Only engineers can ..." says for each card button. */
+const cardVerbs: Record<string, string> = {
+  [ticketActions.vendor]: 'record vendor details on tickets',
+  [ticketActions.priority]: "change tickets' priority",
+  [ticketActions.category]: "change tickets' category",
+};
 
 /** The outcome, with a sentence for the person who pressed the button. */
 export interface TicketActionResult {
@@ -56,7 +75,19 @@ export class TicketDesk {
     private readonly tickets: TicketService,
     private readonly threads: Pick<TicketThreadStore, 'find'>,
     private readonly drafts?: DraftWriter,
+    /** The categories a ticket may be moved to ('general' is always one): the knowledge base's and the routed ones. */
+    private readonly knownCategories: () => readonly string[] = () => [],
   ) {}
+
+  /** The categories engineers can choose, sorted (for the channels' pickers). */
+  categories(): string[] {
+    const byName = new Map<string, string>();
+    for (const category of [...this.knownCategories(), 'general']) {
+      const name = category.trim();
+      if (name && !byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), name);
+    }
+    return [...byName.values()].sort((a, b) => a.localeCompare(b));
+  }
 
   /**
    * What a ticket button must pass before anything is shown for it (a form, the ticket's subject):
@@ -71,8 +102,8 @@ export class TicketDesk {
       if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? '')) return 'That button does not belong to this ticket card.';
     }
     if (actor.role !== 'engineer') {
-      const what = actionId === ticketActions.vendor ? 'record vendor details on' : actionId.split('.')[1];
-      return `Only engineers can ${what} tickets. Ask in the IT channel if you think you should be on the engineer roster.`;
+      const what = cardVerbs[actionId] ?? `${actionId.split('.')[1]} tickets`;
+      return `Only engineers can ${what}. Ask in the IT channel if you think you should be on the engineer roster.`;
     }
     return null;
   }
@@ -121,6 +152,19 @@ export class TicketDesk {
         const ticket = await tickets.reassign(key, actor, input.assignee);
         return { ticket, message: `${ticket.key} now belongs to ${input.assignee.name ?? input.assignee.id}.` };
       }
+      case ticketActions.assign: {
+        if (!input.assignee) throw new CoreError('INVALID_INPUT', 'Choose the engineer to give it to.');
+        const ticket = await tickets.assign(key, actor, input.assignee);
+        return { ticket, message: `${ticket.key} is now assigned to ${input.assignee.name ?? input.assignee.id}.` };
+      }
+      case ticketActions.priority: {
+        const ticket = await tickets.setPriority(key, actor, parsePriority(input.priority), input.reason);
+        return { ticket, message: `${ticket.key} is now ${ticket.priority}; its SLA due times moved with it.` };
+      }
+      case ticketActions.category: {
+        const ticket = await tickets.setCategory(key, actor, this.category(input.category), input.reason);
+        return { ticket, message: `${ticket.key} is now in ${ticket.category}.` };
+      }
       case ticketActions.reopen: {
         const reason = input.reason?.trim() || 'Reopened from chat.';
         const ticket = await tickets.reopen(key, actor, reason);
@@ -148,6 +192,20 @@ export class TicketDesk {
         throw new CoreError('INVALID_INPUT', "Sorry, I don't know that button. It may belong to an older message.");
     }
   }
+
+  /** The listed category a choice names (any case), never the text itself: a forged value is refused. */
+  private category(value: string | undefined): string {
+    const wanted = value?.trim().toLowerCase();
+    const found = wanted ? this.categories().find((c) => c.toLowerCase() === wanted) : undefined;
+    if (!found) throw new CoreError('INVALID_INPUT', 'Choose one of the listed categories.');
+    return found;
+  }
+}
+
+function parsePriority(value: string | undefined): Priority {
+  const priority = priorities.find((p) => p === value?.trim().toUpperCase());
+  if (!priority) throw new CoreError('INVALID_INPUT', `Choose a priority: ${priorities.join(', ')}.`);
+  return priority;
 }
 
 function vendorOf(input: TicketActionInput): VendorDetails | undefined {

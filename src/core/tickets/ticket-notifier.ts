@@ -1,3 +1,4 @@
+import { openStatuses } from './ticket-state-machine.js';
 import type { Actor, Ticket } from './ticket.js';
 
 /** A change worth telling people about. */
@@ -14,6 +15,9 @@ export interface TicketNotification {
     | 'comment'
     | 'rated'
     | 'vendor'
+    /** An engineer changed the priority (the due times with it) or the category; `previous` is the old value. */
+    | 'priority'
+    | 'category'
     /** An SLA deadline is near (to the assignee, or the triage channel when nobody has it). */
     | 'reminder'
     /** Nobody has claimed it for a while: shown again in the triage channel. */
@@ -27,6 +31,8 @@ export interface TicketNotification {
   note?: string;
   /** For comments: who wrote it, so the channel carries it to the other side. */
   from?: 'requester' | 'engineer';
+  /** For priority and category changes: the value before. */
+  previous?: string;
   /** For escalations: the tier the ticket left. */
   fromTier?: Ticket['tier'];
   /** For reminders: the deadline that is near. For nudges: when the ticket will be closed. */
@@ -62,4 +68,14 @@ export class FanOutNotifier implements TicketNotifier {
       }),
     );
   }
+}
+
+/**
+ * Whether the ticket's card goes to each place routing picks that has none for its tier yet: when
+ * it opens, is escalated or reopened, and when a new category or priority routes it somewhere
+ * new while it is still open (the places that had it keep their card, updated).
+ */
+export function postsNewCards(n: TicketNotification): boolean {
+  if (n.type === 'opened' || n.type === 'escalated' || n.type === 'reopened') return true;
+  return (n.type === 'category' || n.type === 'priority') && openStatuses.includes(n.ticket.status);
 }

@@ -1,16 +1,17 @@
 import type { TicketStatus } from './ticket.js';
 
 /** What can be done to a ticket's status. */
-export type TicketCommand = 'claim' | 'escalate' | 'wait' | 'resume' | 'resolve' | 'close' | 'reopen';
+/** `assign` is a claim made on someone else's behalf: the ticket is claimed, by them. */
+export type TicketCommand = 'claim' | 'assign' | 'escalate' | 'wait' | 'resume' | 'resolve' | 'close' | 'reopen';
 
 const transitions: Record<TicketStatus, Partial<Record<TicketCommand, TicketStatus>>> = {
-  new: { claim: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
+  new: { claim: 'claimed', assign: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
   claimed: { escalate: 'escalated', wait: 'waiting', resolve: 'resolved', close: 'closed' },
-  escalated: { claim: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
+  escalated: { claim: 'claimed', assign: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
   waiting: { resume: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
   resolved: { reopen: 'reopened', close: 'closed' },
   closed: {},
-  reopened: { claim: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
+  reopened: { claim: 'claimed', assign: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
 };
 
 const hints: Partial<Record<TicketStatus, string>> = {
@@ -21,6 +22,7 @@ const hints: Partial<Record<TicketStatus, string>> = {
 
 const verbs: Record<TicketCommand, string> = {
   claim: 'claim',
+  assign: 'assign',
   escalate: 'escalate',
   wait: 'set to waiting',
   resume: 'resume',

@@ -65,7 +65,8 @@ export interface TicketEvent {
   ticketId: string;
   actorId: string;
   actorName: string | null;
-  type: 'created' | 'status' | 'assigned' | 'comment' | 'rating' | 'vendor';
+  /** 'priority' and 'category': a correction of that field (detail: from, to, reason; for priority the due times). */
+  type: 'created' | 'status' | 'assigned' | 'comment' | 'rating' | 'vendor' | 'priority' | 'category';
   fromStatus: TicketStatus | null;
   toStatus: TicketStatus | null;
   detail: Record<string, unknown>;

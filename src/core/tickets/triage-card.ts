@@ -17,14 +17,20 @@ export const ticketActions = {
   promote: 'ticket.promote',
   /** Record the vendor, case reference and contact of an L4 ticket. */
   vendor: 'ticket.vendor',
+  /** Correct the priority (the SLA due times move with it) or the category (routing follows it). */
+  priority: 'ticket.priority',
+  category: 'ticket.category',
+  /** Give an unclaimed ticket to an engineer (claimed on their behalf). */
+  assign: 'ticket.assign',
 } as const;
 
 /**
  * What a channel must ask for before an action can run: a tier and a reason to escalate, a
  * resolution to resolve, an engineer to reassign to, a text to comment, a reason to reopen,
- * the vendor's name, case reference and contact (escalating to L4 may carry them too).
+ * the vendor's name, case reference and contact (escalating to L4 may carry them too), a new
+ * priority or category (with an optional reason), an engineer to assign an unclaimed ticket to.
  */
-export type ActionInput = 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason' | 'vendor';
+export type ActionInput = 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason' | 'vendor' | 'priority' | 'category' | 'assign';
 
 /** A ticket button; `input` says which form the channel shows before acting. */
 export interface TicketChoice extends Choice {
@@ -60,6 +66,7 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
   const value = ticket.key;
   const choices: TicketChoice[] = [];
   if (allowed.has('claim')) choices.push({ label: 'Claim', action: { id: ticketActions.claim, value }, style: 'primary' });
+  if (allowed.has('assign')) choices.push({ label: 'Assign', action: { id: ticketActions.assign, value }, input: 'assign' });
   if (allowed.has('escalate') && ticket.tier !== 'L4') {
     choices.push({ label: 'Escalate', action: { id: ticketActions.escalate, value }, input: 'escalation' });
   }
@@ -68,6 +75,9 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
   if (ticket.status === 'claimed') choices.push({ label: 'Reassign', action: { id: ticketActions.reassign, value }, input: 'assignee' });
   if (allowed.has('reopen')) choices.push({ label: 'Reopen', action: { id: ticketActions.reopen, value }, input: 'reason' });
   if (ticket.status === 'resolved' || ticket.status === 'closed') choices.push({ label: 'Draft KB article', action: { id: ticketActions.promote, value } });
+  // Corrections work in every status: a closed ticket's final priority and category feed the reports.
+  choices.push({ label: 'Priority', action: { id: ticketActions.priority, value }, input: 'priority' });
+  choices.push({ label: 'Category', action: { id: ticketActions.category, value }, input: 'category' });
   const summary = ticket.description.length > CARD_SUMMARY ? `${cutText(ticket.description, CARD_SUMMARY)}…` : ticket.description;
   return {
     key: ticket.key,

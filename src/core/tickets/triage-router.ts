@@ -56,6 +56,12 @@ export class TriageRouter {
     return this.route(ticket).filter((destination) => destination.channel === channel);
   }
 
+  /** The categories routes name (env rules and the file's routes), so engineers can pick them even without an article. */
+  categories(): string[] {
+    const named = [...this.routes.rules.map((rule) => rule.category), ...(this.routes.file?.file.routes.flatMap((route) => route.when.category ?? []) ?? [])];
+    return [...new Set(named.map((category) => category.trim().toLowerCase()).filter(Boolean))];
+  }
+
   /** The name of the file route that decides this ticket's places, for logs and cards. */
   routeName(ticket: RouteInput): string | undefined {
     return this.routes.file?.firstMatch(ticket)?.name;

@@ -63,7 +63,7 @@ describe('Slack: triage', () => {
     expect(text).toContain(`<@${EMPLOYEE}>`);
     expect(text).toMatch(/Question: my second monitor stays black/);
     expect(text).toMatch(/First response due <!date\^\d+/);
-    expect(buttonsOf(card).map((b) => b.text)).toEqual(['Claim', 'Escalate', 'Resolve']);
+    expect(buttonsOf(card).map((b) => b.text)).toEqual(['Claim', 'Assign', 'Escalate', 'Resolve', 'Priority', 'Category']);
   });
 
   it('lets only engineers claim: others get an ephemeral refusal and nothing changes', async () => {
@@ -92,7 +92,7 @@ describe('Slack: triage', () => {
     const update = h.api.of('chat.update').at(-1)!;
     expect(update.args).toMatchObject({ channel: TRIAGE_L2, ts: card.response!.ts });
     expect(FakeSlackApi.textOf(update)).toContain(`<@${ticket.assigneeId}>`);
-    expect(buttonsOf(update).map((b) => b.text)).toEqual(['Escalate', 'Resolve', 'Reassign']);
+    expect(buttonsOf(update).map((b) => b.text)).toEqual(['Escalate', 'Resolve', 'Reassign', 'Priority', 'Category']);
     expect(FakeSlackApi.textOf(toRequester().at(-1))).toMatch(new RegExp(`<@${ticket.assigneeId}> is now working on \\*${key}\\*`));
   });
 

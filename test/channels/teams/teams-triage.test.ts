@@ -61,7 +61,7 @@ describe('Teams: triage', () => {
     expect(text).toMatch(/First response due/);
     const claim = cardAction(card, 'Claim') as { type: string; verb: string; fallback: { type: string } };
     expect(claim).toMatchObject({ type: 'Action.Execute', verb: 'ticket.claim', fallback: { type: 'Action.Submit' } });
-    expect((card.actions as Array<{ title: string }>).map((a) => a.title)).toEqual(['Claim', 'Escalate', 'Resolve']);
+    expect((card.actions as Array<{ title: string }>).map((a) => a.title)).toEqual(['Claim', 'Assign', 'Escalate', 'Resolve', 'Priority', 'Category']);
   });
 
   it('claims through Action.Execute: the presser gets the refreshed card, everyone\'s card is updated, the requester is told; others are refused', async () => {
