@@ -16,11 +16,15 @@ import { parseArgs } from 'node:util';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { strToU8, zipSync } from 'fflate';
+import { URL } from 'node:url';
+import { isExampleHost, publicUrl } from './public-url.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const APP_DIR = path.join(ROOT, 'appPackage');
 const SCHEMA_FILE = path.join(ROOT, 'test/fixtures/schemas/teams-app-manifest.v1.30.schema.json');
 const DEFAULT_OUT = path.join(ROOT, 'dist/teams-app.zip');
+/** Where appPackage/manifest.json's links and valid domain point until PUBLIC_URL replaces them. */
+const TEMPLATE_ORIGIN = 'https://helpdesk.example.com';
 
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -101,8 +105,23 @@ function readIcons(manifest) {
   return files;
 }
 
+/**
+ * The template's https://helpdesk.example.com links (developer pages) and its valid domain become
+ * PUBLIC_URL's; without PUBLIC_URL they stay, with a warning.
+ */
+function withPublicUrl(text) {
+  const target = publicUrl();
+  if (target.error) {
+    console.error(`teams:package: warning: ${target.error.replace(/\.$/, '')}; the package keeps ${TEMPLATE_ORIGIN}.`);
+    return text;
+  }
+  if (isExampleHost(target.host)) console.error(`teams:package: warning: PUBLIC_URL still names ${target.host}, a documentation domain.`);
+  const host = new URL(TEMPLATE_ORIGIN).host;
+  return text.replaceAll(`${TEMPLATE_ORIGIN}`, target.url).replaceAll(JSON.stringify(host), JSON.stringify(target.host));
+}
+
 const { out } = options();
-const manifestText = substitute(readFileSync(path.join(APP_DIR, 'manifest.json'), 'utf8'), process.env);
+const manifestText = withPublicUrl(substitute(readFileSync(path.join(APP_DIR, 'manifest.json'), 'utf8'), process.env));
 const manifest = JSON.parse(manifestText);
 
 const { ajv, validate } = validator();

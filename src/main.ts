@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { LocalChat } from './channels/local/local-chat.js';
 import { LocalNotifier } from './channels/local/local-notifier.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { ConfigError, listenHost, loadConfig } from './config/config.js';
+import { applyEnvFile } from './config/env-file.js';
+import { publicUrlWarnings } from './config/public-url-check.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { watchKnowledge } from './knowledge-watch.js';
@@ -10,7 +12,10 @@ import { scheduleSlaTimers } from './sla-timer-schedule.js';
 
 async function main(): Promise<number> {
   let config;
+  let fromEnvFile: string[] | undefined;
   try {
+    // .env in the working directory, when there is one; variables already set win over it.
+    fromEnvFile = applyEnvFile('.env');
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -19,7 +24,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  if (config.slack || config.teams) return runService(config);
+  if (config.slack || config.teams) return runService(config, fromEnvFile);
   // The local chat owns the terminal: only warnings and errors interrupt it unless asked for more.
   const logger = createLogger(config.logLevel ?? 'warn');
   const interactive = Boolean(process.stdin.isTTY);
@@ -53,17 +58,21 @@ async function main(): Promise<number> {
 }
 
 /** With chat credentials, the bot runs as a service until it is stopped. */
-async function runService(config: ReturnType<typeof loadConfig>): Promise<number> {
+async function runService(config: ReturnType<typeof loadConfig>, fromEnvFile: string[] | undefined): Promise<number> {
   const logger = createLogger(config.logLevel ?? 'info');
+  if (fromEnvFile) logger.info({ variables: fromEnvFile }, `read ${fromEnvFile.length} variable(s) from .env (the environment wins over it)`);
+  for (const warning of publicUrlWarnings(config)) logger.warn({}, warning);
   // A promise nobody waited on must not end a service that others rely on: what it was doing is
   // in the durable queue or will be retried by the chat; log it loudly and keep serving.
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection (a bug): logged, and the bot keeps serving');
   });
   // Listens before the knowledge base is loaded: what arrives meanwhile waits in the inbox.
-  const bot = await launchBot(config, logger);
+  const host = listenHost(config);
+  const bot = await launchBot(config, logger, { host });
   const channels = bot.channels.map((channel) => channel.describe());
-  process.stderr.write(`Helpdesk bot running: ${channels.join(', ')}; health on http://localhost:${bot.port}/healthz\n`);
+  const where = config.host ? `HOST=${host}` : `HOST unset: ${host === '0.0.0.0' ? 'every interface' : 'loopback only, Teams is unauthenticated'}`;
+  process.stderr.write(`Helpdesk bot running: ${channels.join(', ')}; listening on ${host}:${bot.port} (${where}); health on http://localhost:${bot.port}/healthz\n`);
   const stopped = new Promise<'stopped'>((resolve) => {
     const stop = () => resolve('stopped');
     process.once('SIGINT', stop);

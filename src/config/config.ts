@@ -42,7 +42,7 @@ function answerThresholds(env: { ENCODER?: string | undefined; ANSWER_THRESHOLD?
   return { answer: env.ANSWER_THRESHOLD ?? fitted.answer, suggest: env.SUGGEST_THRESHOLD ?? fitted.suggest };
 }
 
-const envSchema = z
+export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -85,6 +85,10 @@ const envSchema = z
     SLA_SWEEP_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).int('expected whole seconds').min(0, 'expected 0 (timers off) or 5-3600 seconds').max(3600, 'expected 0 (timers off) or 5-3600 seconds').refine((n) => n === 0 || n >= 5, 'expected 0 (timers off) or 5-3600 seconds').default(30),
     LOCAL_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces').optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    // Unset: 0.0.0.0 for the service, 127.0.0.1 when it runs Teams unauthenticated (local testing); see listenHost.
+    HOST: z.string().regex(/^([\w.-]{1,253}|\[?[0-9a-fA-F:.]{2,45}\]?)$/, 'expected an address to listen on, like 0.0.0.0 (every interface), 127.0.0.1 or ::').optional(),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the https URL where Slack and Teams reach the bot, like https://helpdesk.example.org' }).optional(),
+    METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
     SLACK_SIGNING_SECRET: z.string().min(8, 'expected the signing secret from Basic Information > App Credentials').optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens)').optional(),
@@ -138,6 +142,9 @@ const envSchema = z
     message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (set both, or neither for the local chat)',
   });
 
+/** The environment variables the schema reads (CHECK_* aside), in its order; src/config/variables.ts documents each. */
+export type EnvVariable = keyof typeof envSchema.shape;
+
 /** Where the bot keeps its data: a SQLite file, or a PostgreSQL database (and schema in it). */
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
@@ -185,6 +192,16 @@ export function redactPassword(url: string): string {
 export function describeDatabase(database: DatabaseConfig): string {
   if (database.kind === 'sqlite') return database.file;
   return `${redactPassword(database.url)}${database.schema ? ` (schema ${database.schema})` : ''}`;
+}
+
+/**
+ * The address the service listens on: HOST, else every interface (0.0.0.0), except when Teams runs
+ * without authentication (TEAMS_ENABLED without MICROSOFT_APP_ID, local testing): loopback only,
+ * so nobody else on the network can post activities as any user. The local chat opens no port.
+ */
+export function listenHost(config: Pick<Config, 'host' | 'teams'>): string {
+  if (config.host) return config.host;
+  return config.teams && !config.teams.appId ? '127.0.0.1' : '0.0.0.0';
 }
 
 function isOn(flag: string | undefined): boolean {
@@ -239,6 +256,12 @@ export interface Config {
   checkVariables: Record<string, string>;
   localUser: string | undefined;
   port: number;
+  /** HOST as set; unset, listenHost picks the default. */
+  host: string | undefined;
+  /** Where Slack and Teams reach the bot (PUBLIC_URL), for the manifests and the start-up check. */
+  publicUrl: string | undefined;
+  /** Bearer token for GET /metrics (REPORTS_TOKEN when unset); with neither, /metrics is served only outside production. */
+  metricsToken: string | undefined;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are. */
   slack: SlackConfig | undefined;
   /** Set when MICROSOFT_APP_ID is, or TEAMS_ENABLED=1 for local testing. */
@@ -327,6 +350,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkVariables: Object.fromEntries(Object.entries(present).filter(([name]) => /^CHECK_[A-Z0-9_]+$/.test(name))) as Record<string, string>,
     localUser: e.LOCAL_USER,
     port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    metricsToken: e.METRICS_TOKEN ?? e.REPORTS_TOKEN,
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
         ? {
