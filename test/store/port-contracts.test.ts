@@ -177,6 +177,21 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect([...more].sort((a, b) => a - b)).toEqual([first + 1, first + 2, first + 3, first + 4, first + 5]);
     });
 
+    it("finds a ticket's event by the delivery it was made for, and nothing for another delivery or ticket", async () => {
+      const ticket = await ports.tickets.create(newTicket(), created);
+      const origin = uid('slack:Ev');
+      const actor = { actorId: 'U0ENG', actorName: 'Erin', type: 'status' as const, fromStatus: 'new' as const, toStatus: 'claimed' as const };
+      const claimed = await ports.tickets.update(ticket.id, 0, { status: 'claimed' }, { ...actor, detail: { command: 'claim', origin } });
+      await ports.tickets.update(ticket.id, 1, {}, { ...actor, type: 'comment', fromStatus: 'claimed', toStatus: 'claimed', detail: { text: 'hi', origin: uid('other') } });
+      const found = await ports.tickets.eventByOrigin(ticket.id, origin);
+      expect(found).toMatchObject({ ticketId: ticket.id, type: 'status', toStatus: 'claimed', detail: { command: 'claim', origin } });
+      expect(found).toEqual((await ports.tickets.events(ticket.id)).find((e) => e.detail.origin === origin));
+      expect(claimed).not.toBeNull();
+      expect(await ports.tickets.eventByOrigin(ticket.id, uid('slack:Ev'))).toBeNull();
+      const other = await ports.tickets.create(newTicket(), created);
+      expect(await ports.tickets.eventByOrigin(other.id, origin)).toBeNull();
+    });
+
     it('creates a ticket at version 0 with its creation event, found by key, id and origin', async () => {
       const origin = uid('slack:Ev');
       const ticket = await ports.tickets.create(newTicket({ origin }), created);

@@ -79,6 +79,8 @@ export interface TicketRepository {
    */
   settled(limit: number): Promise<Ticket[]>;
   events(ticketId: string): Promise<TicketEvent[]>;
+  /** The ticket's event made for this delivery (its detail.origin), if any: one indexed read, whatever the ticket's history. */
+  eventByOrigin(ticketId: string, origin: string): Promise<TicketEvent | null>;
   /**
    * Open tickets on which a timer may be due: a due time before `dueBefore`, or a status
    * unchanged since before `changedBefore` (or never recorded). Oldest first, a page at a time.

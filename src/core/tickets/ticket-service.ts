@@ -491,7 +491,7 @@ export class TicketService {
    */
   private async replayed(ticket: Ticket, actor: Actor): Promise<TicketEvent | null> {
     if (!this.origin) return null;
-    const done = (await this.repository.events(ticket.id)).find((e) => e.detail.origin === this.origin);
+    const done = await this.repository.eventByOrigin(ticket.id, this.origin);
     if (!done) return null;
     const told = toldOf(done.detail.told);
     if (told) await this.tell({ ...told, ticket, actor });

@@ -128,6 +128,12 @@ export class MemoryTicketRepository implements TicketRepository {
     return this.eventRows.filter((e) => e.ticketId === ticketId).map(copyEvent);
   }
 
+  async eventByOrigin(ticketId: string, origin: string): Promise<TicketEvent | null> {
+    this.outage.check();
+    const found = this.eventRows.find((e) => e.ticketId === ticketId && e.detail.origin === origin);
+    return found ? copyEvent(found) : null;
+  }
+
   async timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]> {
     this.outage.check();
     const by = (date: Date | null, limit: Date) => date !== null && date.getTime() <= limit.getTime();

@@ -116,10 +116,16 @@ export class PrismaTicketRepository implements TicketRepository {
     const rows = await this.prisma.ticketEvent.findMany({ where: { ticketId }, orderBy: { id: 'asc' } });
     return rows.map(toEvent);
   }
+
+  async eventByOrigin(ticketId: string, origin: string): Promise<TicketEvent | null> {
+    const row = await this.prisma.ticketEvent.findFirst({ where: { ticketId, origin }, orderBy: { id: 'asc' } });
+    return row ? toEvent(row) : null;
+  }
 }
 
 function eventData(event: NewTicketEvent) {
-  return { ...event, detail: JSON.stringify(event.detail) };
+  const origin = event.detail.origin;
+  return { ...event, detail: JSON.stringify(event.detail), origin: typeof origin === 'string' ? origin : null };
 }
 
 function toTicket(row: TicketRow): Ticket {
@@ -133,7 +139,7 @@ function toTicket(row: TicketRow): Ticket {
   };
 }
 
-function toEvent(row: TicketEventRow): TicketEvent {
+function toEvent({ origin: _origin, ...row }: TicketEventRow): TicketEvent {
   return {
     ...row,
     type: row.type as TicketEvent['type'],
