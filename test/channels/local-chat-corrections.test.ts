@@ -1,0 +1,72 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LocalChat } from '../../src/channels/local/local-chat.js';
+import { LocalNotifier } from '../../src/channels/local/local-notifier.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { createApp } from '../../src/app.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { loadTestLibrary, memoryConfig, type MemoryApp } from '../support/memory-app.js';
+
+let library: KnowledgeLibrary;
+let app: MemoryApp;
+let chat: LocalChat;
+let printed: string[];
+
+beforeAll(async () => {
+  library = await loadTestLibrary();
+});
+beforeEach(async () => {
+  printed = [];
+  const output = new PassThrough();
+  output.on('data', (chunk: Buffer) => printed.push(...chunk.toString().split('\n').filter(Boolean)));
+  // The terminal's own notifier, as main.ts wires it: triage and requester lines in the same output.
+  app = await createApp(memoryConfig(), silentLogger, new LocalNotifier((line) => output.write(`${line}\n`)), { store: new MemoryStore(), loadLibrary: async () => library });
+  chat = new LocalChat({ conversations: app.conversations, tickets: app.tickets, input: new PassThrough(), output, interactive: false, userName: 'ann', logger: silentLogger });
+});
+afterEach(async () => {
+  await app.close();
+});
+
+/** Types lines and returns what was printed for them. */
+async function type(...lines: string[]): Promise<string> {
+  const from = printed.length;
+  for (const line of lines) await chat.handleLine(line);
+  await new Promise((resolve) => setImmediate(resolve));
+  return printed.slice(from).join('\n');
+}
+
+describe('local chat: /priority, /category, /assign', () => {
+  it('changes priority and category and assigns, through the same checks as the chats\' buttons', async () => {
+    await type('my second monitor flickers and goes black every few minutes', 'talk to a human');
+    const key = (await app.tickets.queue())[0]!.key;
+    expect(await type(`/priority ${key} P1`)).toMatch(/Only engineers can change the priority of tickets\./);
+
+    const priority = await type('/as engineer bob', `/priority ${key} p2 the whole team is blocked`);
+    expect(priority).toContain(`OK: ${key} is now P2; its SLA due times moved with it.`);
+    expect(priority).toMatch(new RegExp(`\\[triage L2\\] ${key} is now P2 \\(was P3\\) \\(bob\\): the whole team is blocked`));
+    expect(priority).toContain(`[to ann] IT set the priority of ${key} to P2.`);
+
+    expect(await type(`/category ${key}`)).toMatch(/Categories: .*general.*network.*security/);
+    const category = await type(`/category ${key} network wrong guess`);
+    expect(category).toContain(`OK: ${key} is now in network.`);
+    expect(category).not.toContain('[to ann]');
+
+    const assigned = await type(`/assign ${key} carol`);
+    expect(assigned).toContain(`OK: ${key} is now assigned to carol.`);
+    expect(assigned).toContain(`[to ann] ${key} was assigned to carol`);
+    expect(await app.tickets.get(key)).toMatchObject({ priority: 'P2', category: 'network', status: 'claimed', assigneeId: 'carol' });
+    expect(await type(`/show ${key}`)).toMatch(/bob: priority -> new \(from=P3, to=P2, reason=the whole team is blocked/);
+  });
+
+  it('answers bad input with a sentence', async () => {
+    await type('my second monitor flickers and goes black every few minutes', 'talk to a human', '/as engineer bob');
+    const key = (await app.tickets.queue())[0]!.key;
+    expect(await type(`/priority ${key} P0`)).toContain('Choose a priority: P1, P2, P3, P4.');
+    expect(await type(`/priority ${key}`)).toContain('Usage: /priority KEY P1|P2|P3|P4 [reason]');
+    expect(await type(`/category ${key} ${'x'.repeat(10_000)}`)).toContain('Choose one of the listed categories.');
+    expect(await type(`/assign ${key}`)).toContain('Usage: /assign KEY name');
+    expect(await type('/assign HD-9999 carol')).toContain('There is no ticket HD-9999.');
+    expect(await type(`/claim ${key}`, `/assign ${key} carol`)).toContain(`${key} is already claimed by bob; reassign it instead.`);
+  });
+});
