@@ -93,8 +93,8 @@ function countChart(id: string, title: string, note: string, label: string, coun
   });
 }
 
-/** The whole page. `jsonHref` links to the same report as JSON. */
-export function renderHtml(report: MetricsReport, jsonHref: string): string {
+/** The whole page. `jsonHref` links to the same report as JSON; `sections` (already escaped HTML) go after the figures, before the definitions. */
+export function renderHtml(report: MetricsReport, jsonHref: string, sections: string[] = []): string {
   const d = report.deflection;
   const notAnswered = d.questions - d.answeredByBot;
   const ofQuestions = (n: number) => percent(d.questions === 0 ? null : n / d.questions);
@@ -222,6 +222,7 @@ table.data{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}table.data th
 table.data thead th{background:#f3f5f9}
 dl.definitions dt{font-weight:600;margin-top:.6rem}dl.definitions dd{margin-left:1rem}
 .empty{color:#5b6578;font-style:italic}
+.scroll{overflow-x:auto;max-width:100%}table.data caption{text-align:left;font-weight:600;padding:.2rem 0}
 </style>
 </head>
 <body>
@@ -240,6 +241,7 @@ ${charts.slice(2, 5).join('\n')}
 ${charts.slice(5, 8).join('\n')}
 <h2>Escalation and satisfaction</h2>
 ${charts.slice(8).join('\n')}
+${sections.join('\n')}
 <h2>Definitions</h2>
 <dl class="definitions">${Object.entries(report.definitions).map(([name, text]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(text)}</dd>`).join('')}</dl>
 </main>

@@ -64,3 +64,12 @@ export function windowDaysFromEnv(env: NodeJS.ProcessEnv): number {
   }
   return Number(value);
 }
+
+/** `--compare` / `?compare=`: days before and after an item's first use; default DEFAULT_COMPARE_DAYS. */
+export function parseCompareDays(raw: string | undefined, fallback: number): { ok: true; days: number } | { ok: false; error: string } {
+  if (raw === undefined || raw === '') return { ok: true, days: fallback };
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_WINDOW_DAYS) {
+    return { ok: false, error: `compare: expected a whole number of days from 1 to ${MAX_WINDOW_DAYS} (got "${raw}")` };
+  }
+  return { ok: true, days: Number(raw) };
+}

@@ -1,9 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { computeMetrics, type MetricsReport, type MetricsSource } from '../core/analytics/metrics.js';
+import { automationReport, DEFAULT_COMPARE_DAYS, type AutomationReport, type AutomationSource, type KnowledgeCatalog } from '../core/analytics/automation.js';
+import { computeMetrics, type MetricsQuery, type MetricsReport, type MetricsSource } from '../core/analytics/metrics.js';
 import type { Logger } from '../core/logger.js';
+import { automationSection } from './render-automation.js';
 import { REPORT_CSP, renderHtml } from './render-html.js';
-import { DEFAULT_WINDOW_DAYS, parseReportQuery, type RawReportQuery } from './report-query.js';
+import { DEFAULT_WINDOW_DAYS, parseCompareDays, parseReportQuery, type RawReportQuery } from './report-query.js';
 
 export interface ReportsRouterDeps {
   /** Where the rows come from, e.g. `new PrismaMetricsSource(store.prisma)`. */
@@ -15,11 +17,18 @@ export interface ReportsRouterDeps {
   logger?: Logger;
   /** The clock (for tests). */
   now?: () => Date;
+  /**
+   * What to automate next: /reports/automation.json and a section of the page. `catalog` gives
+   * what is shipped at the moment of the request (the bot's current knowledge snapshot).
+   */
+  automation?: { source: AutomationSource; catalog: () => KnowledgeCatalog; compareDays?: number };
 }
 
 /**
- * GET /reports/metrics.json and GET /reports/metrics (an HTML page with inline SVG charts).
- * Query: ?from=&to= (ISO dates, period [from, to), default the last 30 days), ?window= (days).
+ * GET /reports/metrics.json, GET /reports/automation.json and GET /reports/metrics (an HTML page
+ * with inline SVG charts, and the automation section when configured).
+ * Query: ?from=&to= (ISO dates, period [from, to), default the last 30 days), ?window= (days),
+ * ?compare= (days before and after a shipped item's first use, automation only).
  */
 export function createReportsRouter(deps: ReportsRouterDeps): Router {
   if (deps.token !== undefined && deps.token.trim() === '') throw new Error('the reports token must not be empty (leave it undefined to disable the check)');
@@ -36,7 +45,8 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     return given !== undefined && timingSafeEqual(digest(given), expected);
   };
 
-  const report = async (req: Request, res: Response): Promise<MetricsReport | undefined> => {
+  /** Checks the token and the query; answers the request itself (401, 400) when they fail. */
+  const accept = (req: Request, res: Response, names: readonly string[]): { query: MetricsQuery; compareDays: number; at: Date } | undefined => {
     res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
     if (!authorized(req)) {
@@ -44,15 +54,15 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
       res.status(401).json({ error: 'unauthorized: send Authorization: Bearer <REPORTS_TOKEN> or ?token=' });
       return undefined;
     }
-    const raw: RawReportQuery = {};
-    for (const name of ['from', 'to', 'window'] as const) {
+    const raw: RawReportQuery & { compare?: string } = {};
+    for (const name of names) {
       const value = req.query[name];
       if (value === undefined) continue;
       if (typeof value !== 'string') {
         res.status(400).json({ error: `${name}: give it once, as a single value` });
         return undefined;
       }
-      raw[name] = value;
+      raw[name as keyof typeof raw] = value;
     }
     const at = now();
     const parsed = parseReportQuery(raw, at, deps.windowDays ?? DEFAULT_WINDOW_DAYS);
@@ -60,9 +70,18 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
       res.status(400).json({ error: parsed.error });
       return undefined;
     }
+    const compare = parseCompareDays(raw.compare, deps.automation?.compareDays ?? DEFAULT_COMPARE_DAYS);
+    if (!compare.ok) {
+      res.status(400).json({ error: compare.error });
+      return undefined;
+    }
+    return { query: parsed.query, compareDays: compare.days, at };
+  };
+
+  const metrics = async (res: Response, query: MetricsQuery, at: Date): Promise<MetricsReport | undefined> => {
     try {
-      const input = await deps.source.load(parsed.query);
-      return computeMetrics(input, parsed.query, at);
+      const input = await deps.source.load(query);
+      return computeMetrics(input, query, at);
     } catch (error) {
       deps.logger?.error({ err: error }, 'metrics report failed');
       res.status(500).json({ error: 'the report could not be computed' });
@@ -70,25 +89,64 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     }
   };
 
+  const automation = async (query: MetricsQuery, compareDays: number, at: Date): Promise<AutomationReport> => {
+    const { source, catalog } = deps.automation!;
+    return automationReport(source, catalog(), { ...query, compareDays }, at);
+  };
+
+  const PERIOD = ['from', 'to', 'window'] as const;
+  const WITH_COMPARE = [...PERIOD, 'compare'] as const;
+
   router.get('/reports/metrics.json', async (req, res) => {
-    const result = await report(req, res);
+    const accepted = accept(req, res, PERIOD);
+    if (!accepted) return;
+    const result = await metrics(res, accepted.query, accepted.at);
     if (result) res.json(result);
   });
 
+  router.get('/reports/automation.json', async (req, res) => {
+    const accepted = accept(req, res, WITH_COMPARE);
+    if (!accepted) return;
+    if (!deps.automation) {
+      res.status(404).json({ error: 'the automation report is not configured' });
+      return;
+    }
+    try {
+      res.json(await automation(accepted.query, accepted.compareDays, accepted.at));
+    } catch (error) {
+      deps.logger?.error({ err: error }, 'automation report failed');
+      res.status(500).json({ error: 'the report could not be computed' });
+    }
+  });
+
   router.get('/reports/metrics', async (req, res) => {
-    const result = await report(req, res);
+    const accepted = accept(req, res, deps.automation ? WITH_COMPARE : PERIOD);
+    if (!accepted) return;
+    const result = await metrics(res, accepted.query, accepted.at);
     if (!result) return;
     const query = new URLSearchParams({ from: result.period.from, to: result.period.to, window: String(result.windowDays) });
     // A page opened with ?token= keeps working links (a header-authenticated one needs none).
     if (typeof req.query.token === 'string' && req.query.token) query.set('token', req.query.token);
+    const sections: string[] = [];
+    if (deps.automation) {
+      try {
+        const report = await automation(accepted.query, accepted.compareDays, accepted.at);
+        const automationQuery = new URLSearchParams(query);
+        automationQuery.set('compare', String(report.compareDays));
+        sections.push(automationSection(report, `automation.json?${automationQuery.toString()}`));
+      } catch (error) {
+        // The figures above still stand: say the section is missing rather than fail the page.
+        deps.logger?.error({ err: error }, 'automation report failed');
+        sections.push('<section id="automation"><h2>What to automate next</h2><p class="empty">This section could not be computed; the log says why.</p></section>');
+      }
+    }
     res.set('Content-Security-Policy', REPORT_CSP);
     res.set('Referrer-Policy', 'no-referrer');
-    res.type('html').send(renderHtml(result, `metrics.json?${query.toString()}`));
+    res.type('html').send(renderHtml(result, `metrics.json?${query.toString()}`, sections));
   });
 
   return router;
 }
-
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
