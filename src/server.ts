@@ -16,6 +16,8 @@ import { scheduleWeeklyGaps } from './weekly-gaps.js';
 import { scheduleSlaTimers } from './sla-timer-schedule.js';
 import { createReportsRouter } from './reports/reports-router.js';
 import { PrismaMetricsSource } from './store/prisma/prisma-metrics-source.js';
+import { PrismaAutomationSource } from './store/prisma/prisma-automation-source.js';
+import { catalogOf } from './reports/knowledge-catalog.js';
 import { FileDraftWriter } from './store/file-draft-writer.js';
 import { alertIntakeRouter, ALERT_KIND } from './channels/alerts/alert-intake.js';
 import { AlertDesk } from './core/alerts/alert-desk.js';
@@ -155,7 +157,16 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     mountAlerts(config, app, work, http.app, logger, options.alertsNow);
     // Reports: behind REPORTS_TOKEN when set; without one only outside production.
     if (config.reportsToken || config.nodeEnv !== 'production') {
-      http.app.use(createReportsRouter({ source: new PrismaMetricsSource(app.store.prisma), token: config.reportsToken, windowDays: config.deflectionWindowDays, logger }));
+      http.app.use(
+        createReportsRouter({
+          source: new PrismaMetricsSource(app.store.prisma),
+          token: config.reportsToken,
+          windowDays: config.deflectionWindowDays,
+          logger,
+          // Coverage by what the bot serves now: the library's current snapshot (a reload shows at the next request).
+          automation: { source: new PrismaAutomationSource(app.store.prisma), catalog: () => catalogOf(app.library.snapshot) },
+        }),
+      );
     } else {
       logger.warn({}, 'reports are off: set REPORTS_TOKEN to serve /reports/metrics in production');
     }
