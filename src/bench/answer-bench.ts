@@ -1,125 +1,174 @@
-// Answer-engine benchmark: index build time, memory and answer latency, on the bundled
-// knowledge base and on a generated one of 10,000 articles. Prints figures; asserts nothing
-// (timings on shared machines are noisy: compare runs, do not gate on them).
+// Answer-engine benchmark: index build time, memory and the time per question, at several
+// knowledge-base sizes, each in a process of its own (so its RSS is its own). Prints figures;
+// asserts nothing (timings on shared machines are noisy: compare runs, do not gate on them).
 //
-//   npm run bench [-- --articles 10000 --rounds 20 --encoder none|use-lite --cache DIR]
+//   npm run bench [-- --sizes 51,1000,10000 --rounds 8 --encoder none|use-lite --cache DIR]
+//   npm run bench -- --vs DIR [--pairs 3] [--sizes 10000]
 //
-// The bundled knowledge base is measured with the sentence encoder (the bot's default; its
-// phrasings' embeddings cached in --cache), the generated one without: its 80,000 made-up
-// phrasings would take minutes to embed and mean nothing to the encoder.
+// A size equal to the bundled knowledge base's article count is the bundled knowledge base,
+// measured with --encoder (the bot's default: use-lite; its phrasings' embeddings cached in
+// --cache); any other size is a generated knowledge base (generated-kb.ts) measured without
+// the encoder: its made-up phrasings would take minutes to embed and mean nothing to it.
+// --vs DIR runs each size alternately here and in DIR (another checkout with this bench, e.g.
+// a git worktree of an older commit), A B A B for --pairs pairs, and prints each figure's
+// min / median / max on both sides and of the ratios here/DIR pair by pair.
+// --size N (one size, in this process, a JSON line) is what the parent runs; under
+// node --cpu-prof it profiles one size.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AnswerEngine, embedArticles, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
 import type { Article } from '../core/knowledge/article.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { encoderCliOptions, encoderFromCli } from '../encoders/encoder-options.js';
 import { evaluate, percentile, readQuestions } from '../evaluation/evaluate-questions.js';
+import { generateArticles } from './generated-kb.js';
 
 const { values } = parseArgs({
   options: {
     kb: { type: 'string', default: 'knowledge-base' },
     questions: { type: 'string', default: 'test/fixtures/kb-questions.jsonl' },
-    articles: { type: 'string', default: '10000' },
-    rounds: { type: 'string', default: '20' },
+    sizes: { type: 'string', default: '51,1000,10000' },
+    size: { type: 'string' },
+    rounds: { type: 'string', default: '8' },
+    vs: { type: 'string' },
+    pairs: { type: 'string', default: '3' },
     ...encoderCliOptions,
   },
 });
 
+/** What one size measures; every figure a number, so that runs can be compared field by field. */
+interface SizeRow {
+  articles: number;
+  indexBuildMs: number;
+  indexHeapMB: number;
+  rssMB: number;
+  peakRssMB: number;
+  medianMs: number;
+  p99Ms: number;
+  meanMs: number;
+  /** CPU time per question (this process, all threads): what a busy machine's preemption leaves out of the figures above. */
+  cpuMedianMs: number;
+  cpuP99Ms: number;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc;
+/** The JavaScript heap and the typed arrays' buffers (outside the heap), after a collection. */
 const heapMB = () => {
   gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
+  const usage = process.memoryUsage();
+  return (usage.heapUsed + usage.arrayBuffers) / 2 ** 20;
 };
 
-async function measure(label: string, articles: Article[], questions: string[], rounds: number, embeddings?: ArticleEmbeddings) {
-  const before = heapMB();
-  const builds: number[] = [];
-  let engine!: AnswerEngine;
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    engine = new AnswerEngine(articles, undefined, undefined, undefined, undefined, embeddings);
-    builds.push(performance.now() - start);
+async function measureSize(size: number): Promise<void> {
+  const kb = await loadKnowledgeBase(path.resolve(values.kb));
+  const labelled = readQuestions(path.resolve(values.questions));
+  const questions = labelled.map((q) => q.text);
+  const bundled = size === kb.articles.length;
+  let embeddings: ArticleEmbeddings | undefined;
+  let encoderName = 'none';
+  if (bundled) {
+    const { encoder, phrasingEncoder } = await encoderFromCli(values);
+    if (encoder) {
+      embeddings = await embedArticles(kb.articles, phrasingEncoder ?? encoder, encoder);
+      encoderName = encoder.name;
+    }
   }
-  const indexMB = heapMB() - before;
+  const articles: Article[] = bundled ? kb.articles : generateArticles(kb.articles, size);
+  const before = heapMB();
+  const start = performance.now();
+  const engine = new AnswerEngine(articles, undefined, undefined, undefined, undefined, embeddings);
+  const indexBuildMs = performance.now() - start;
+  const indexHeapMB = heapMB() - before;
   for (const q of questions.slice(0, 50)) await engine.answer(q); // warm-up
   const times: number[] = [];
-  for (let r = 0; r < rounds; r++) {
+  const cpu: number[] = [];
+  for (let r = 0; r < Number(values.rounds); r++) {
     for (const q of questions) {
-      const start = process.hrtime.bigint();
+      const c = process.cpuUsage();
+      const t = process.hrtime.bigint();
       await engine.answer(q);
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      const used = process.cpuUsage(c);
+      cpu.push((used.user + used.system) / 1000);
     }
   }
   times.sort((a, b) => a - b);
-  const row = {
-    kb: label,
-    articles: articles.length,
-    encoder: embeddings?.encoder.name ?? 'none',
-    indexBuildMs: Math.round(Math.min(...builds)),
-    indexHeapMB: Number(indexMB.toFixed(1)),
+  cpu.sort((a, b) => a - b);
+  const row: SizeRow = {
+    articles: size,
+    indexBuildMs: Math.round(indexBuildMs),
+    indexHeapMB: Number(indexHeapMB.toFixed(1)),
     rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
-    questions: times.length,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     medianMs: Number(percentile(times, 0.5).toFixed(3)),
     p99Ms: Number(percentile(times, 0.99).toFixed(3)),
+    meanMs: Number((times.reduce((a, b) => a + b, 0) / times.length).toFixed(3)),
+    cpuMedianMs: Number(percentile(cpu, 0.5).toFixed(3)),
+    cpuP99Ms: Number(percentile(cpu, 0.99).toFixed(3)),
   };
-  return { row, engine };
+  let quality: string | undefined;
+  if (bundled) {
+    const q = await evaluate(engine, labelled);
+    quality =
+      `quality on ${labelled.length} questions (${q.inScope} in scope, ${q.outOfScope} out of scope), encoder ${encoderName}: ` +
+      `top-1 ${pct(q.top1, q.inScope)}, top-3 ${pct(q.top3, q.inScope)}, answered right ${pct(q.answeredCorrect, q.inScope)}, ` +
+      `answered or offered right ${pct(q.answeredCorrect + q.suggestedCorrect, q.inScope)}, confident wrong ${q.confidentWrong}, ` +
+      `out-of-scope declined ${pct(q.outOfScopeDeclined, q.outOfScope)}`;
+  }
+  console.log(JSON.stringify({ row, encoder: encoderName, questions: times.length, quality }));
 }
 
-/** Deterministic pseudo-random numbers, so every run generates the same knowledge base. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
+/** Runs one size in a child process of the bench in `checkout` (this one by default). */
+function runChild(size: number, checkout: string): { row: SizeRow; encoder: string; questions: number; quality?: string } {
+  const script = path.join(checkout, 'src/bench/answer-bench.ts');
+  const args = ['--expose-gc', '--import', 'tsx', script, '--size', String(size), '--kb', path.resolve(values.kb), '--questions', path.resolve(values.questions), '--rounds', values.rounds, '--encoder', values.encoder, '--cache', path.resolve(values.cache)];
+  const out = execFileSync(process.execPath, args, { cwd: checkout, encoding: 'utf8', maxBuffer: 16 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = out.trim().split('\n').at(-1)!;
+  return JSON.parse(line) as ReturnType<typeof runChild>;
 }
 
-/** 10,000 plausible articles: words drawn from the real articles, with invented product names mixed in. */
-function generate(base: Article[], count: number): Article[] {
-  const random = prng(42);
-  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)]!;
-  const words = [...new Set(base.flatMap((a) => `${a.title} ${a.questions.join(' ')} ${a.body}`.toLowerCase().match(/[a-z]{3,}/g) ?? []))];
-  const sentence = (n: number) => Array.from({ length: n }, () => pick(words)).join(' ');
-  return Array.from({ length: count }, (_, i) => {
-    const template = pick(base);
-    const product = `app${i}`;
-    return {
-      ...template,
-      id: `generated-${i}`,
-      title: `${product} ${sentence(4)}`,
-      questions: Array.from({ length: 8 }, () => `${product} ${sentence(6)}`),
-      tags: [product, pick(words), pick(words)],
-      body: Array.from({ length: 12 }, () => sentence(25)).join('.\n'),
-      answer: sentence(60),
-      path: `generated/${i}.md`,
-    };
-  });
+function spread(list: number[]): string {
+  const sorted = [...list].sort((a, b) => a - b);
+  const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+  return `${f(sorted[0]!)} / ${f(percentile(sorted, 0.5))} / ${f(sorted.at(-1)!)}`;
 }
-
-const kb = await loadKnowledgeBase(path.resolve(values.kb));
-const labelled = readQuestions(path.resolve(values.questions));
-const questions = labelled.map((q) => q.text);
-const rounds = Number(values.rounds);
-
-const { encoder, phrasingEncoder } = await encoderFromCli(values);
-const embedStart = performance.now();
-const embeddings = encoder ? await embedArticles(kb.articles, phrasingEncoder ?? encoder, encoder) : undefined;
-const embedMs = performance.now() - embedStart;
-if (encoder) console.log(`${encoder.name}: the bundled knowledge base's phrasings embedded (or read from the cache) in ${embedMs.toFixed(0)} ms`);
-
-const bundled = await measure('bundled', kb.articles, questions, rounds, embeddings);
-const quality = await evaluate(bundled.engine, labelled);
-const generated = await measure('generated', generate(kb.articles, Number(values.articles)), questions, Math.max(1, Math.floor(rounds / 4)));
-
-console.table([bundled.row, generated.row]);
-console.log(
-  `quality on ${labelled.length} questions (${quality.inScope} in scope, ${quality.outOfScope} out of scope): ` +
-    `top-1 ${pct(quality.top1, quality.inScope)}, top-3 ${pct(quality.top3, quality.inScope)}, ` +
-    `answered right ${pct(quality.answeredCorrect, quality.inScope)}, answered or offered right ${pct(quality.answeredCorrect + quality.suggestedCorrect, quality.inScope)}, ` +
-    `confident wrong ${quality.confidentWrong}, out-of-scope declined ${pct(quality.outOfScopeDeclined, quality.outOfScope)}`,
-);
-if (!gc) console.log('(run through `npm run bench` for heap figures after garbage collection)');
-console.log(JSON.stringify({ bundled: bundled.row, generated: generated.row, quality: { ...quality, outcomes: undefined } }));
 
 function pct(n: number, d: number): string {
   return `${((100 * n) / d).toFixed(1)}%`;
+}
+
+const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const sizes = values.sizes.split(',').map(Number);
+
+if (values.size !== undefined) {
+  await measureSize(Number(values.size));
+} else if (values.vs === undefined) {
+  const rows = sizes.map((size) => runChild(size, here));
+  console.table(rows.map((r) => ({ ...r.row, encoder: r.encoder, questions: r.questions })));
+  for (const r of rows) if (r.quality) console.log(r.quality);
+  const [small, ...rest] = rows;
+  if (small) for (const r of rest) console.log(`${r.row.articles} articles against ${small.row.articles}: median x${(r.row.medianMs / small.row.medianMs).toFixed(1)}, p99 x${(r.row.p99Ms / small.row.p99Ms).toFixed(1)}, RSS x${(r.row.rssMB / small.row.rssMB).toFixed(1)}`);
+  console.log(JSON.stringify(rows.map((r) => r.row)));
+} else {
+  const other = path.resolve(values.vs);
+  const figures: Array<keyof SizeRow> = ['medianMs', 'p99Ms', 'meanMs', 'cpuMedianMs', 'cpuP99Ms', 'rssMB', 'peakRssMB', 'indexHeapMB', 'indexBuildMs'];
+  for (const size of sizes) {
+    const a: SizeRow[] = [];
+    const b: SizeRow[] = [];
+    for (let p = 0; p < Number(values.pairs); p++) {
+      a.push(runChild(size, here).row);
+      b.push(runChild(size, other).row);
+    }
+    console.log(`\n${size} articles, ${values.pairs} pairs, A = ${here}, B = ${other} (min / median / max)`);
+    console.table(
+      Object.fromEntries(
+        figures.map((k) => [
+          k,
+          { A: spread(a.map((r) => r[k])), B: spread(b.map((r) => r[k])), 'A/B': spread(a.map((r, i) => r[k] / b[i]![k])) },
+        ]),
+      ),
+    );
+  }
 }

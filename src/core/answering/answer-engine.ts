@@ -1,6 +1,6 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article } from '../knowledge/article.js';
 import { IntentModel } from './intent-model.js';
+import { KeywordIndex, type ExpansionSettings, type KeywordHit } from './keyword-index.js';
 import { dot, normalize, type SentenceEncoder } from './sentence-encoder.js';
 import { runSteps, runStepsPaced, type Steps } from './steps.js';
 import { TextAnalyzer } from './text-analyzer.js';
@@ -77,15 +77,22 @@ export type AnswerResult =
   | { outcome: 'suggested'; candidates: Article[]; confidence: number; explanation: AnswerExplanation }
   | { outcome: 'no_answer'; confidence: number; explanation: AnswerExplanation };
 
-interface IndexedArticle {
-  id: string;
-  title: string;
-  questions: string;
-  body: string;
-  tags: string;
-}
-
-const FIELD_BOOST = { questions: 3, title: 2.5, tags: 1.5, body: 1 };
+/** The keyword index's fields, in order, and their boosts. */
+const FIELDS = ['title', 'questions', 'body', 'tags'];
+const FIELD_BOOSTS = [2.5, 3, 1, 1.5];
+/**
+ * Typo tolerance (one edit from 4 letters, two from 8; codes with digits never) and prefixes
+ * from 4 letters, at most 8 wider terms per query term, found among every indexed word: typos
+ * only for words no article uses, or only among titles, phrasings and tags, declined fewer of the
+ * out-of-scope questions (kb-questions-fit.jsonl 36 -> 34 of 39).
+ */
+const EXPANSION: ExpansionSettings = {
+  fuzzyDistance: (term) => (/\d/.test(term) ? 0 : term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0),
+  prefix: (term) => term.length >= 4,
+  fuzzyWeight: 0.6,
+  prefixWeight: 0.4,
+  maxExpansions: 8,
+};
 const keywordOnly = { probabilityWeight: 0, confidenceProbabilityWeight: 0, familiarityExponent: 0, probabilityMargin: 0, ambiguityFloor: 1 };
 
 /** Queries are cut to this many characters: nobody's question is longer, and the cost stays bounded. */
@@ -161,15 +168,13 @@ export const defaultEngineSettings: EngineSettings = {
 };
 
 /**
- * Answers questions from the knowledge base: a MiniSearch (BM25) index over each article's
+ * Answers questions from the knowledge base: a BM25 keyword index (KeywordIndex) over each article's
  * title, questions, body and tags, with the TextAnalyzer's normalisation, synonyms and
  * stemming, typo tolerance, and a confidence calibrated from term coverage and score margin.
  */
 export class AnswerEngine {
-  private readonly index: MiniSearch<IndexedArticle>;
+  private readonly index: KeywordIndex;
   private readonly articles: Map<string, Article>;
-  /** Document frequency of each analysed term, for IDF-weighted coverage. */
-  private readonly documentFrequency: Map<string, number>;
   private readonly model: IntentModel;
   private readonly order: string[];
   private readonly index2: Map<string, number>;
@@ -186,7 +191,6 @@ export class AnswerEngine {
   ) {
     this.index = prepared.index;
     this.articles = prepared.articles;
-    this.documentFrequency = prepared.documentFrequency;
     this.model = prepared.model;
     this.order = prepared.order;
     this.index2 = prepared.index2;
@@ -258,26 +262,14 @@ export class AnswerEngine {
   ask(question: string, embedding?: Float32Array): AnswerResult {
     const text = question.slice(0, MAX_QUERY_CHARS);
     const queryTerms = this.analyzer.analyze(text).slice(0, MAX_QUERY_TERMS);
-    const results =
-      queryTerms.length === 0
-        ? []
-        : this.index.search(queryTerms.join(' '), {
-            boost: FIELD_BOOST,
-            combineWith: 'OR',
-            // The query is already analysed: split on spaces, and do not run processTerm twice.
-            tokenize: (q) => q.split(' '),
-            processTerm: (term) => term,
-            fuzzy: (term) => (/\d/.test(term) ? false : term.length >= 8 ? 2 : term.length >= 4 ? 1 : false),
-            prefix: (term) => term.length >= 4,
-            weights: { fuzzy: 0.6, prefix: 0.4 },
-          });
+    const results = queryTerms.length === 0 ? [] : this.index.search(queryTerms, FIELD_BOOSTS, EXPANSION, KEYWORD_POOL);
 
     // Keyword part: BM25 relative to the best result, times the share of the query it covers.
     const best = results[0];
-    const keyword = new Map<string, { result: SearchResult; value: number; coverage: number }>();
-    for (const result of results.slice(0, KEYWORD_POOL)) {
+    const keyword = new Map<string, { result: KeywordHit; value: number; coverage: number }>();
+    for (const result of results) {
       const cov = this.coverage(queryTerms, result);
-      keyword.set(String(result.id), { result, value: best ? (result.score / best.score) * cov : 0, coverage: cov });
+      keyword.set(result.id, { result, value: best ? (result.score / best.score) * cov : 0, coverage: cov });
     }
     // Intent part: the model's probability of each article.
     const vector = this.model.vector(text);
@@ -344,7 +336,7 @@ export class AnswerEngine {
       ...(similarity ? { semantic: round(entry.cos) } : {}),
     }));
     const firstResult = first?.kw?.result;
-    const matched = firstResult ? (firstResult.match as Record<string, string[]>) : {};
+    const matched = firstResult ? firstResult.match : {};
     const explanation: AnswerExplanation = {
       queryTerms,
       matched,
@@ -390,11 +382,11 @@ export class AnswerEngine {
    * questions, title or tags counts fully; one found only in the body counts half (bodies mention
    * many things in passing); one matched only by typo tolerance or prefix counts 0.7.
    */
-  private coverage(queryTerms: string[], result: SearchResult): number {
+  private coverage(queryTerms: string[], result: KeywordHit): number {
     let total = 0;
     let hit = 0;
     const matched = new Set(result.queryTerms);
-    const match = result.match as Record<string, string[]>;
+    const match = result.match;
     for (const term of queryTerms) {
       const weight = this.idf(term);
       total += weight;
@@ -407,7 +399,7 @@ export class AnswerEngine {
   }
 
   private idf(term: string): number {
-    const df = this.documentFrequency.get(term) ?? 0;
+    const df = this.index.documentsWith(term);
     return Math.log(1 + this.articles.size / (df + 0.5));
   }
 }
@@ -445,9 +437,8 @@ function semanticIndex(embeddings: ArticleEmbeddings, order: readonly string[]):
 }
 
 interface PreparedIndex {
-  index: MiniSearch<IndexedArticle>;
+  index: KeywordIndex;
   articles: Map<string, Article>;
-  documentFrequency: Map<string, number>;
   model: IntentModel;
   order: string[];
   index2: Map<string, number>;
@@ -455,27 +446,16 @@ interface PreparedIndex {
 
 /** The keyword index, the intent model and the term statistics of a set of articles; yields now and then (see steps.ts). */
 function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer): Steps<PreparedIndex> {
-  const index = new MiniSearch<IndexedArticle>({
-    fields: ['title', 'questions', 'body', 'tags'],
-    storeFields: [],
-    tokenize: (text) => analyzer.tokenize(text),
-    processTerm: (term) => analyzer.terms(term),
-  });
   const byId = new Map<string, Article>();
-  const docs = articles.map((article) => {
-    byId.set(article.id, article);
-    return {
+  for (const article of articles) byId.set(article.id, article);
+  const index = yield* KeywordIndex.build(
+    articles.map((article) => ({
       id: article.id,
-      title: article.title,
-      questions: article.questions.join('\n'),
-      body: plainText(article.body),
-      tags: [...article.tags, article.category].join(' '),
-    };
-  });
-  for (let i = 0; i < docs.length; i++) {
-    index.add(docs[i]!);
-    if (i % 100 === 99) yield;
-  }
+      fields: [article.title, article.questions.join('\n'), plainText(article.body), [...article.tags, article.category].join(' ')],
+    })),
+    FIELDS,
+    analyzer,
+  );
   const order: string[] = [];
   const index2 = new Map<string, number>();
   const examples: Array<{ text: string; label: number }> = [];
@@ -485,14 +465,7 @@ function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer): St
     for (const text of [article.title, ...article.questions]) examples.push({ text, label });
   });
   const model = yield* IntentModel.learn(examples, articles.length, analyzer);
-  const documentFrequency = new Map<string, number>();
-  for (let i = 0; i < docs.length; i++) {
-    const doc = docs[i]!;
-    const terms = new Set(analyzer.analyze(`${doc.title}\n${doc.questions}\n${doc.body}\n${doc.tags}`));
-    for (const term of terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-    if (i % 100 === 99) yield;
-  }
-  return { index, articles: byId, documentFrequency, model, order, index2 };
+  return { index, articles: byId, model, order, index2 };
 }
 
 /**

@@ -1,0 +1,324 @@
+import { FuzzyIndex } from './fuzzy-index.js';
+import type { Steps } from './steps.js';
+import type { TextAnalyzer } from './text-analyzer.js';
+
+/** One document to index: its id and the text of each field, in the index's field order. */
+export interface KeywordDocument {
+  id: string;
+  fields: readonly string[];
+}
+
+/** One document found for a query, scored as MiniSearch scores an OR query (BM25 per field). */
+export interface KeywordHit {
+  id: string;
+  score: number;
+  /** The query's terms that matched it, by themselves or through a typo or prefix expansion. */
+  queryTerms: string[];
+  /** Document term -> the fields it matched in (a query term itself, or what it was expanded to). */
+  match: Record<string, string[]>;
+}
+
+/** How a query term may be widened, and how much the wider terms are worth (as MiniSearch's fuzzy and prefix weights). */
+export interface ExpansionSettings {
+  /** Terms are looked up with typos at this edit distance (0: none), against every indexed term without digits. */
+  fuzzyDistance: (term: string) => number;
+  /** Whether a term is also matched as the beginning of longer terms. */
+  prefix: (term: string) => boolean;
+  fuzzyWeight: number;
+  prefixWeight: number;
+  /** At most this many wider terms per query term: prefixes (shortest first), then typos (nearest first). */
+  maxExpansions: number;
+}
+
+// MiniSearch's BM25 parameters, kept so that the scores (and the thresholds fitted on them) stay as they were.
+const K = 1.2;
+const B = 0.7;
+const D = 0.5;
+
+/**
+ * The keyword search: a BM25 index over an article's fields, scored as MiniSearch scored it
+ * (per field, with field boosts; an OR query adds the terms' scores and multiplies by how many
+ * query terms matched) but stored in typed arrays and searched without a result object per
+ * document. At 10,000 generated articles an average question matches 7,000 of them: MiniSearch
+ * built a result object, a terms array and a match record for each (19 ms median for an exact
+ * search, 28 ms with typos and prefixes, GC a quarter of it); here a question adds numbers into
+ * arrays allocated once, and only the best `limit` documents get their match details.
+ * Typos and prefixes are found in a FuzzyIndex of the vocabulary built with the index (MiniSearch
+ * walked its whole term tree for each query term), and a query term is widened to at most
+ * `maxExpansions` terms.
+ */
+export class KeywordIndex {
+  private readonly termIds = new Map<string, number>();
+  /** (term id x fields + field) -> first posting; one more entry for the end. */
+  private offsets = new Uint32Array(1);
+  private postingDocs = new Uint32Array(0);
+  private postingFreqs = new Uint16Array(0);
+  /** Number of distinct documents using each term, in any field. */
+  private documentFrequency = new Uint32Array(0);
+  /** Distinct raw tokens of each document's field (doc x fields + field), as MiniSearch counts a field's length. */
+  private fieldLengths = new Uint32Array(0);
+  private readonly averageFieldLength: Float64Array;
+  private readonly ids: string[] = [];
+  private expander = new FuzzyIndex([]);
+  // Scratch space of one search, allocated once: a question allocates only what it returns.
+  private termScore = new Float64Array(0);
+  private termMark = new Uint32Array(0);
+  private total = new Float64Array(0);
+  private matchedTerms = new Uint16Array(0);
+  private totalMark = new Uint32Array(0);
+  private touched = new Uint32Array(0);
+  private termTouched = new Uint32Array(0);
+  private epoch = 0;
+
+  private constructor(readonly fields: readonly string[]) {
+    this.averageFieldLength = new Float64Array(fields.length);
+  }
+
+  /** Indexes the documents; a generator that yields now and then (see steps.ts). */
+  static *build(documents: readonly KeywordDocument[], fields: readonly string[], analyzer: TextAnalyzer): Steps<KeywordIndex> {
+    const index = new KeywordIndex(fields);
+    const F = fields.length;
+    const n = documents.length;
+    index.fieldLengths = new Uint32Array(n * F);
+    // Postings in the order they are found (document by document), grouped by term and field below.
+    let keys = new Uint32Array(1 << 16);
+    let docs = new Uint32Array(1 << 16);
+    let freqs = new Uint16Array(1 << 16);
+    let count = 0;
+    const df: number[] = [];
+    const lastDoc: number[] = [];
+    const counts = new Map<number, number>();
+    for (let d = 0; d < n; d++) {
+      const document = documents[d]!;
+      index.ids.push(document.id);
+      for (let f = 0; f < F; f++) {
+        const tokens = analyzer.tokenize(document.fields[f] ?? '');
+        const length = new Set(tokens).size;
+        index.fieldLengths[d * F + f] = length;
+        index.averageFieldLength[f] = (index.averageFieldLength[f]! * d + length) / (d + 1);
+        counts.clear();
+        for (const token of tokens) {
+          for (const term of analyzer.terms(token)) {
+            let id = index.termIds.get(term);
+            if (id === undefined) {
+              id = index.termIds.size;
+              index.termIds.set(term, id);
+              df.push(0);
+              lastDoc.push(-1);
+            }
+            counts.set(id, (counts.get(id) ?? 0) + 1);
+          }
+        }
+        for (const [id, tf] of counts) {
+          if (count === keys.length) {
+            keys = grow(keys);
+            docs = grow(docs);
+            freqs = grow(freqs);
+          }
+          keys[count] = id * F + f;
+          docs[count] = d;
+          freqs[count] = Math.min(tf, 0xffff);
+          count++;
+          if (lastDoc[id] !== d) {
+            lastDoc[id] = d;
+            df[id]!++;
+          }
+        }
+      }
+      if (d % 100 === 99) yield;
+    }
+    // Counting sort by (term, field): stable, so each posting list stays in document order.
+    const slots = index.termIds.size * F;
+    const offsets = new Uint32Array(slots + 1);
+    for (let i = 0; i < count; i++) offsets[keys[i]! + 1]!++;
+    for (let s = 0; s < slots; s++) offsets[s + 1]! += offsets[s]!;
+    const fill = offsets.slice(0, slots);
+    index.postingDocs = new Uint32Array(count);
+    index.postingFreqs = new Uint16Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = fill[keys[i]!]!++;
+      index.postingDocs[at] = docs[i]!;
+      index.postingFreqs[at] = freqs[i]!;
+    }
+    index.offsets = offsets;
+    index.documentFrequency = Uint32Array.from(df);
+    yield;
+    const vocabulary: string[] = [];
+    for (const term of index.termIds.keys()) {
+      // Codes ("o365", "4357", a generated "app42") are matched exactly or not at all.
+      if (!/\d/.test(term)) vocabulary.push(term);
+    }
+    index.expander = new FuzzyIndex(vocabulary);
+    index.termScore = new Float64Array(n);
+    index.termMark = new Uint32Array(n);
+    index.total = new Float64Array(n);
+    index.matchedTerms = new Uint16Array(n);
+    index.totalMark = new Uint32Array(n);
+    index.touched = new Uint32Array(n);
+    index.termTouched = new Uint32Array(n);
+    return index;
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Whether any field of any document uses the (analysed) term. */
+  has(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
+  /** Number of documents using the (analysed) term in any field. */
+  documentsWith(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.documentFrequency[id]!;
+  }
+
+  /** The query term itself (when indexed) and what it is widened to, with each one's weight (as MiniSearch weighs fuzzy and prefix matches). */
+  expand(term: string, settings: ExpansionSettings): Array<{ term: string; weight: number }> {
+    const out: Array<{ term: string; weight: number }> = this.termIds.has(term) ? [{ term, weight: 1 }] : [];
+    const taken = new Set<string>([term]);
+    let room = settings.maxExpansions;
+    if (room > 0 && settings.prefix(term)) {
+      for (const longer of this.expander.withPrefix(term, room)) {
+        taken.add(longer);
+        out.push({ term: longer, weight: (settings.prefixWeight * longer.length) / (longer.length + 0.3 * (longer.length - term.length)) });
+        room--;
+      }
+    }
+    const distance = settings.fuzzyDistance(term);
+    if (room > 0 && distance > 0) {
+      // A term both a prefix and a typo away counts as a prefix, as in MiniSearch.
+      for (const near of this.expander.near(term, distance, room + taken.size)) {
+        if (room === 0) break;
+        if (taken.has(near.term)) continue;
+        out.push({ term: near.term, weight: (settings.fuzzyWeight * near.term.length) / (near.term.length + near.distance) });
+        room--;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The best `limit` documents for the (analysed, distinct) query terms, best first; ties keep
+   * the order in which the documents were first matched, as MiniSearch's stable sort did.
+   * `boosts` are by field, in the index's field order.
+   */
+  search(queryTerms: readonly string[], boosts: readonly number[], settings: ExpansionSettings, limit: number): KeywordHit[] {
+    const F = this.fields.length;
+    const n = this.ids.length;
+    const searchEpoch = this.nextEpoch();
+    let touchedCount = 0;
+    const expansions = queryTerms.map((term) => this.expand(term, settings));
+    for (let q = 0; q < queryTerms.length; q++) {
+      const termEpoch = this.nextEpoch();
+      let termCount = 0;
+      for (const { term, weight } of expansions[q]!) {
+        const id = this.termIds.get(term)!;
+        for (let f = 0; f < F; f++) {
+          const start = this.offsets[id * F + f]!;
+          const end = this.offsets[id * F + f + 1]!;
+          if (start === end) continue;
+          const matching = end - start;
+          const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
+          const average = this.averageFieldLength[f]!;
+          const boost = boosts[f] ?? 1;
+          for (let p = start; p < end; p++) {
+            const d = this.postingDocs[p]!;
+            const tf = this.postingFreqs[p]!;
+            const raw = idf * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * this.fieldLengths[d * F + f]!) / average)));
+            const score = weight * boost * raw;
+            if (this.termMark[d] !== termEpoch) {
+              this.termMark[d] = termEpoch;
+              this.termScore[d] = score;
+              this.termTouched[termCount++] = d;
+            } else {
+              this.termScore[d]! += score;
+            }
+          }
+        }
+      }
+      for (let i = 0; i < termCount; i++) {
+        const d = this.termTouched[i]!;
+        if (this.totalMark[d] !== searchEpoch) {
+          this.totalMark[d] = searchEpoch;
+          this.total[d] = this.termScore[d]!;
+          this.matchedTerms[d] = 1;
+          this.touched[touchedCount++] = d;
+        } else {
+          this.total[d]! += this.termScore[d]!;
+          this.matchedTerms[d]!++;
+        }
+      }
+    }
+    // The best `limit`, by score, earlier-matched first among equals.
+    const best: number[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < touchedCount; i++) {
+      const d = this.touched[i]!;
+      const score = this.total[d]! * this.matchedTerms[d]!;
+      if (best.length === limit && score <= scores[limit - 1]!) continue;
+      let at = best.length === limit ? limit - 1 : best.length;
+      while (at > 0 && scores[at - 1]! < score) at--;
+      best.splice(at, 0, d);
+      scores.splice(at, 0, score);
+      if (best.length > limit) {
+        best.pop();
+        scores.pop();
+      }
+    }
+    return best.map((d, rank) => this.describe(d, scores[rank]!, queryTerms, expansions));
+  }
+
+  private describe(d: number, score: number, queryTerms: readonly string[], expansions: ReadonlyArray<Array<{ term: string }>>): KeywordHit {
+    const F = this.fields.length;
+    const matchedQueryTerms: string[] = [];
+    const match: Record<string, string[]> = {};
+    for (let q = 0; q < queryTerms.length; q++) {
+      const own: Record<string, string[]> = {};
+      let any = false;
+      for (const { term } of expansions[q]!) {
+        const id = this.termIds.get(term)!;
+        for (let f = 0; f < F; f++) {
+          if (!this.contains(id * F + f, d)) continue;
+          (own[term] ??= []).push(this.fields[f]!);
+          any = true;
+        }
+      }
+      if (any) {
+        matchedQueryTerms.push(queryTerms[q]!);
+        Object.assign(match, own);
+      }
+    }
+    return { id: this.ids[d]!, score, queryTerms: matchedQueryTerms, match };
+  }
+
+  /** Whether the posting list `slot` holds document `d` (binary search: the lists are in document order). */
+  private contains(slot: number, d: number): boolean {
+    let lo = this.offsets[slot]!;
+    let hi = this.offsets[slot + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const value = this.postingDocs[mid]!;
+      if (value === d) return true;
+      if (value < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return false;
+  }
+
+  private nextEpoch(): number {
+    if (this.epoch === 0xffffffff) {
+      this.termMark.fill(0);
+      this.totalMark.fill(0);
+      this.epoch = 0;
+    }
+    return ++this.epoch;
+  }
+}
+
+function grow<T extends Uint32Array | Uint16Array>(array: T): T {
+  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
