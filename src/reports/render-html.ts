@@ -215,7 +215,7 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{margin-top:2rem;border-bottom:1px solid
 .meta,.note{color:#5b6578;margin:.2rem 0}
 .summary{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:.75rem;margin:1rem 0}
 .summary div{border:1px solid #d8dde6;border-radius:6px;padding:.6rem .8rem}.summary dt{color:#5b6578;font-size:.85rem}.summary dd{margin:0;font-size:1.4rem;font-weight:600}
-.figure{margin:1.5rem 0;padding:0}
+.figure{margin:1.5rem 0;padding:0;overflow-x:auto}
 svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}
 svg.chart .bar{fill:#3b6fd8}svg.chart .label{fill:#1d2433;font-size:13px}svg.chart .value{fill:#1d2433;font-size:12px}svg.chart .axis{stroke:#9aa3b2;stroke-width:1}
 table.data{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}table.data th,table.data td{border:1px solid #d8dde6;padding:.2rem .6rem;text-align:right}table.data th[scope=row],table.data th[scope=col]:first-child{text-align:left}
