@@ -64,7 +64,7 @@ export async function openStore(database: DatabaseConfig, options: OpenStoreOpti
 export async function openSqliteStore(file: string, migrationsDir = defaultMigrationsDir, options: { migrate?: boolean } = {}): Promise<Store> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const migrated = options.migrate === false ? [] : await migrateSqlite(file, migrationsDir);
-  return storeOn(openSqlitePrisma(file), migrated, file);
+  return storeOn(openSqlitePrisma(file), migrated, file, 'sqlite');
 }
 
 /** Opens (creating the schema and migrating as needed) a PostgreSQL schema. */
@@ -74,10 +74,10 @@ export async function openPostgresStore(
   options: { migrate?: boolean; location?: string; poolSize?: number } = {},
 ): Promise<Store> {
   const migrated = options.migrate === false ? [] : await migratePostgres(target, migrationsDir);
-  return storeOn(openPostgresPrisma(target.url, target.schema, options.poolSize), migrated, options.location ?? target.schema);
+  return storeOn(openPostgresPrisma(target.url, target.schema, options.poolSize), migrated, options.location ?? target.schema, 'postgres');
 }
 
-async function storeOn(prisma: PrismaClient, migrated: string[], location: string): Promise<Store> {
+async function storeOn(prisma: PrismaClient, migrated: string[], location: string, dialect: 'sqlite' | 'postgres'): Promise<Store> {
   await prisma.$connect();
   return {
     conversations: new PrismaConversationStore(prisma),
@@ -87,7 +87,7 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     addresses: new PrismaAddressBook(prisma),
     scriptRuns: new PrismaScriptRunLog(prisma),
     learned: new PrismaLearnedPhrasings(prisma),
-    queue: new PrismaWorkQueueStore(prisma),
+    queue: new PrismaWorkQueueStore(prisma, dialect),
     timerClaims: new PrismaTimerClaims(prisma),
     alertGroups: new PrismaAlertGroups(prisma),
     migrated,

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkQueueStore } from '../../src/core/delivery/work-queue.js';
 import { MemoryWorkQueueStore } from '../../src/store/memory/memory-work-queue-store.js';
 import type { Store } from '../../src/store/open-store.js';
-import { openTestStore } from '../support/test-database.js';
+import pg from 'pg';
+import { onPostgres, openTestStore, testPostgresUrl } from '../support/test-database.js';
 import { tempDir } from '../support/test-app.js';
 
 const KINDS = ['slack.inbound'];
@@ -84,5 +85,50 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
     expect(keys(retried)).toEqual(['k1', 'm1']);
     expect(retried.map((item) => item.attempts)).toEqual([2, 2]);
     expect(await queue.complete(m1!.seq, 'w1', later)).toBe(false);
+  });
+});
+
+describe.skipIf(!onPostgres)('enqueueing on PostgreSQL', () => {
+  let store: Store;
+  let cleanup: () => void = () => {};
+  beforeEach(async () => {
+    const tmp = tempDir();
+    cleanup = tmp.cleanup;
+    store = await openTestStore(tmp.dir);
+  });
+  afterEach(async () => {
+    await store.close();
+    cleanup();
+  });
+
+  it("waits for an enqueue of the same order key that has not committed, so one conversation's items get their seq in commit order", async () => {
+    const orderKey = `conv-${Math.random()}`;
+    const other = new pg.Client({ connectionString: testPostgresUrl });
+    await other.connect();
+    try {
+      // Another connection in the middle of enqueueing for this conversation: it holds the key's lock until it commits.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [orderKey]);
+      let settled = false;
+      const waiting = store.queue.enqueue({ key: `${orderKey}:b`, kind: 'slack.inbound', orderKey, payload: '{}' }).finally(() => (settled = true));
+      // Another conversation is not held up.
+      expect(await store.queue.enqueue({ key: `${orderKey}:other`, kind: 'slack.inbound', orderKey: `${orderKey}-other`, payload: '{}' })).toBe(true);
+      expect(settled).toBe(false);
+      await other.query('COMMIT');
+      expect(await waiting).toBe(true);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('recognises a repeated key without an error, and keeps the time of enqueueing as Prisma reads it', async () => {
+    const key = `k-${Math.random()}`;
+    const before = Date.now();
+    expect(await store.queue.enqueue({ key, kind: 'slack.inbound', orderKey: key, payload: '{"a":1}' })).toBe(true);
+    expect(await store.queue.enqueue({ key, kind: 'slack.inbound', orderKey: key, payload: '{"a":2}' })).toBe(false);
+    const [item] = await store.queue.claim('w', ['slack.inbound'], 10, new Date(), new Date(Date.now() + LEASE_MS));
+    expect(item).toMatchObject({ key, payload: '{"a":1}', attempts: 1 });
+    // The give-up clock runs from createdAt: it must be now, not hours off in another time zone.
+    expect(Math.abs(item!.createdAt.getTime() - before)).toBeLessThan(60_000);
   });
 });

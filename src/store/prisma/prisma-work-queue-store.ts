@@ -6,9 +6,14 @@ const SCAN = 200;
 
 /** The durable inbox and outbox in the QueueItem table. */
 export class PrismaWorkQueueStore implements WorkQueueStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+  ) {}
 
   async enqueue(item: NewQueueItem): Promise<boolean> {
+    if (this.dialect === 'postgres') return this.enqueueOnPostgres(item);
+    // SQLite has one writer at a time: seq is taken in commit order.
     try {
       await this.prisma.queueItem.create({ data: { ...item, status: 'pending', runAfter: new Date() } });
       return true;
@@ -16,6 +21,26 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
       if ((error as { code?: string }).code === 'P2002') return false;
       throw error;
     }
+  }
+
+  /**
+   * On PostgreSQL seq comes from a sequence when the row is inserted, not when it commits: two
+   * items of one conversation enqueued at once on two connections could commit in the other
+   * order, and a claim between the commits would run the later one first. A transaction-level
+   * advisory lock on the order key, taken in the same statement before the row (and its seq) is
+   * made, holds until the statement commits, so items of one key get their seqs in commit order.
+   * ON CONFLICT DO NOTHING recognises a repeat without an error (and without a rollback).
+   */
+  private async enqueueOnPostgres(item: NewQueueItem): Promise<boolean> {
+    // Timestamps as Prisma writes them into TIMESTAMP(3) columns: UTC wall time.
+    const now = new Date().toISOString();
+    const rows = await this.prisma.$queryRaw<Array<{ seq: number }>>`
+      WITH "lock" AS (SELECT pg_advisory_xact_lock(hashtextextended(${item.orderKey}, 0)))
+      INSERT INTO "QueueItem" ("key", "kind", "orderKey", "payload", "status", "runAfter", "createdAt")
+      SELECT ${item.key}, ${item.kind}, ${item.orderKey}, ${item.payload}, 'pending', ${now}::timestamp, ${now}::timestamp FROM "lock"
+      ON CONFLICT ("key") DO NOTHING
+      RETURNING "seq"`;
+    return rows.length === 1;
   }
 
   async claim(worker: string, kinds: string[], limit: number, now: Date, leaseUntil: Date): Promise<QueuedItem[]> {
