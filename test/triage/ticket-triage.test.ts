@@ -5,6 +5,8 @@ import type { Article } from '../../src/core/knowledge/article.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { RoutingRules, routingFileSchema } from '../../src/core/tickets/routing-rules.js';
 import { TicketService } from '../../src/core/tickets/ticket-service.js';
+import { SlaPolicy } from '../../src/core/tickets/sla-policy.js';
+import { triageCard } from '../../src/core/tickets/triage-card.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
 import { settleTriage, type TicketTriage } from '../../src/core/triage/ticket-triage.js';
 import { TriageModel, type SettledTicket, type TriagePrediction } from '../../src/core/triage/triage-model.js';
@@ -163,5 +165,17 @@ describe('TicketService.open with triage', () => {
     expect(opened.collected.triage).toBeUndefined();
     const raised = await service(undefined).open({ requester: vip, channel: 'local', conversationKey: null, subject: 'x', description: 'y' });
     expect(raised.priority).toBe('P2');
+  });
+
+  it('the triage card shows what was predicted and why; a ticket without a prediction, or with a garbled one, shows none', async () => {
+    const tickets = service(triage);
+    const ticket = await tickets.open({ requester, channel: 'local', conversationKey: null, subject: 'vpn keeps dropping', description: 'GlobalProtect disconnects every few minutes' });
+    const card = triageCard(ticket, new SlaPolicy());
+    expect(card.prediction?.summary).toMatch(/^Predicted: network \d+%, P3 \d+%, L2 \d+% \(taken: category, priority, tier\)$/);
+    expect(card.prediction?.why[0]).toMatch(/^words: /);
+    const plain = await service(undefined).open({ requester, channel: 'local', conversationKey: null, subject: 'x', description: 'y' });
+    expect(triageCard(plain, new SlaPolicy()).prediction).toBeNull();
+    const garbled = { ...plain, collected: { triage: { predicted: { category: 42 }, why: 'no' } } };
+    expect(triageCard(garbled, new SlaPolicy()).prediction).toBeNull();
   });
 });

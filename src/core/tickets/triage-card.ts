@@ -56,6 +56,11 @@ export interface TriageCard {
   /** At the vendor tier: who has the case (fields not yet known are null). */
   vendor: { name: string | null; caseRef: string | null; contact: string | null } | null;
   choices: TicketChoice[];
+  /**
+   * What triage predicted when the ticket opened (null when it did not), for a line such as
+   * "Predicted: hardware 93%, P1 90%, L2 66% (taken: category, priority, tier)" and its reasons.
+   */
+  prediction: { summary: string; why: string[] } | null;
 }
 
 const CARD_SUMMARY = 1_200;
@@ -94,7 +99,29 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
     satisfaction: ticket.satisfaction,
     vendor: ticket.tier === 'L4' ? { name: ticket.vendorName, caseRef: ticket.vendorCaseRef, contact: ticket.vendorContact } : null,
     choices,
+    prediction: predictionOf(ticket.collected.triage),
   };
+}
+
+const MAX_WHY = 3;
+const MAX_WHY_CHARS = 160;
+
+/** The card's prediction line from `collected.triage` (JSON from the database: checked, never trusted). */
+function predictionOf(value: unknown): TriageCard['prediction'] {
+  if (typeof value !== 'object' || value === null) return null;
+  const triage = value as { predicted?: unknown; confidence?: unknown; applied?: unknown; why?: unknown };
+  const predicted = triage.predicted as { category?: unknown; priority?: unknown; tier?: unknown } | undefined;
+  const confidence = (triage.confidence ?? {}) as Record<string, unknown>;
+  if (typeof predicted !== 'object' || predicted === null || typeof predicted.category !== 'string' || typeof predicted.priority !== 'string') return null;
+  const part = (field: 'category' | 'priority' | 'tier', label: unknown) => {
+    if (typeof label !== 'string') return null;
+    const sure = confidence[field];
+    return typeof sure === 'number' ? `${cutText(label, 40)} ${Math.round(sure * 100)}%` : cutText(label, 40);
+  };
+  const parts = [part('category', predicted.category), part('priority', predicted.priority), part('tier', predicted.tier)].filter(Boolean);
+  const applied = Array.isArray(triage.applied) ? triage.applied.filter((f): f is string => typeof f === 'string') : [];
+  const why = Array.isArray(triage.why) ? triage.why.filter((r): r is string => typeof r === 'string').slice(0, MAX_WHY).map((r) => cutText(r, MAX_WHY_CHARS)) : [];
+  return { summary: `Predicted: ${parts.join(', ')} (${applied.length > 0 ? `taken: ${applied.join(', ')}` : 'not sure enough: defaults kept'})`, why };
 }
 
 /** The buttons a requester gets under a status update in their own thread. */
