@@ -55,8 +55,8 @@ export class KeywordIndex {
   private postingFreqs = new Uint16Array(0);
   /** Number of distinct documents using each term, in any field. */
   private documentFrequency = new Uint32Array(0);
-  /** Distinct raw tokens of each document's field (doc x fields + field), as MiniSearch counts a field's length. */
-  private fieldLengths = new Uint32Array(0);
+  /** BM25's length normalisation of each document's field, K x (1 - B + B x length / average length), computed once. */
+  private lengthNorms = new Float64Array(0);
   private readonly averageFieldLength: Float64Array;
   private readonly ids: string[] = [];
   private expander = new FuzzyIndex([]);
@@ -79,7 +79,8 @@ export class KeywordIndex {
     const index = new KeywordIndex(fields);
     const F = fields.length;
     const n = documents.length;
-    index.fieldLengths = new Uint32Array(n * F);
+    // Distinct raw tokens of each document's field (doc x fields + field), as MiniSearch counts a field's length.
+    const fieldLengths = new Uint32Array(n * F);
     // Postings in the order they are found (document by document), grouped by term and field below.
     let keys = new Uint32Array(1 << 16);
     let docs = new Uint32Array(1 << 16);
@@ -94,7 +95,7 @@ export class KeywordIndex {
       for (let f = 0; f < F; f++) {
         const tokens = analyzer.tokenize(document.fields[f] ?? '');
         const length = new Set(tokens).size;
-        index.fieldLengths[d * F + f] = length;
+        fieldLengths[d * F + f] = length;
         index.averageFieldLength[f] = (index.averageFieldLength[f]! * d + length) / (d + 1);
         counts.clear();
         for (const token of tokens) {
@@ -149,6 +150,10 @@ export class KeywordIndex {
       if (!/\d/.test(term)) vocabulary.push(term);
     }
     index.expander = new FuzzyIndex(vocabulary);
+    index.lengthNorms = new Float64Array(n * F);
+    for (let d = 0; d < n; d++) {
+      for (let f = 0; f < F; f++) index.lengthNorms[d * F + f] = K * (1 - B + (B * fieldLengths[d * F + f]!) / index.averageFieldLength[f]!);
+    }
     index.termScore = new Float64Array(n);
     index.termMark = new Uint32Array(n);
     index.total = new Float64Array(n);
@@ -221,12 +226,11 @@ export class KeywordIndex {
           if (start === end) continue;
           const matching = end - start;
           const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
-          const average = this.averageFieldLength[f]!;
           const boost = boosts[f] ?? 1;
           for (let p = start; p < end; p++) {
             const d = this.postingDocs[p]!;
             const tf = this.postingFreqs[p]!;
-            const raw = idf * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * this.fieldLengths[d * F + f]!) / average)));
+            const raw = idf * (D + (tf * (K + 1)) / (tf + this.lengthNorms[d * F + f]!));
             const score = weight * boost * raw;
             if (this.termMark[d] !== termEpoch) {
               this.termMark[d] = termEpoch;
