@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { triageCardJson } from '../../../src/channels/teams/adaptive-cards.js';
+import { SlaPolicy } from '../../../src/core/tickets/sla-policy.js';
+import { ticketStatuses, tiers, type Ticket } from '../../../src/core/tickets/ticket.js';
+import { triageCard } from '../../../src/core/tickets/triage-card.js';
 import {
   cardAction,
   ENGINEER_2_AAD,
@@ -124,5 +128,24 @@ describe('Teams: engineers correct a ticket on its card', () => {
     expect(JSON.stringify(unknown.value)).toMatch(/don't know that button/);
     expect(await h.bot.app.tickets.get(opened.key)).toMatchObject({ version, status: 'new' });
     expect(await eventsOf(opened.key, 'priority')).toHaveLength(0);
+  });
+});
+
+describe('Teams: the triage card with the correction buttons', () => {
+  // Teams shows at most six of a card's top-level actions (its host config's maxActions).
+  it('keeps to six actions in every status and tier', () => {
+    const at = new Date('2026-11-23T09:00:00Z');
+    for (const status of ticketStatuses) {
+      for (const tier of tiers) {
+        const ticket = {
+          id: 't', key: 'HD-1001', subject: 's', description: 'd', question: null, transcript: [], collected: {}, priority: 'P3', tier, category: 'network', status,
+          channel: 'teams', conversationKey: null, requesterId: 'r', requesterName: null, assigneeId: status === 'claimed' || status === 'waiting' ? 'e' : null, assigneeName: null,
+          version: 1, createdAt: at, updatedAt: at, firstResponseAt: null, resolvedAt: null, closedAt: null, responseDueAt: at, resolveDueAt: at, satisfaction: null,
+          statusChangedAt: at, vendorName: null, vendorCaseRef: null, vendorContact: null,
+        } satisfies Ticket;
+        const card = triageCardJson(triageCard(ticket, new SlaPolicy()), [{ id: 'e', name: 'Erin' }], ['general', 'network']);
+        expect((card.actions as unknown[]).length, `${status} ${tier}`).toBeLessThanOrEqual(6);
+      }
+    }
   });
 });
