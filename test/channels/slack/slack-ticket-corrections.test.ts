@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buttonPress,
@@ -110,6 +113,23 @@ describe('Slack: engineers correct a ticket on its card', () => {
     await submit((await pressFor(ENGINEER, card, 'Category'))!, { category: select('hardware') });
     await submit((await pressFor(ENGINEER, card, 'Category'))!, { category: select('security') });
     expect(h.api.of('chat.postMessage').filter((c) => c.args.channel === SECURITY && !c.args.thread_ts)).toHaveLength(1);
+  });
+
+  it('posts the card where a route on priority sends the raised ticket (a major-incident channel)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'routing-'));
+    try {
+      const file = path.join(dir, 'routing.yaml');
+      writeFileSync(file, 'routes:\n  - name: major incidents\n    when:\n      priority: [P1]\n    slack: C0MAJOR001\n');
+      h = await startSlackHarness({ ROUTING_FILE: file });
+      const { key, card } = await openTicket();
+      expect(h.api.of('chat.postMessage').some((c) => c.args.channel === 'C0MAJOR001')).toBe(false);
+      await submit((await pressFor(ENGINEER, card, 'Priority'))!, { priority: select('P1') });
+      const major = h.api.of('chat.postMessage').filter((c) => c.args.channel === 'C0MAJOR001' && !c.args.thread_ts);
+      expect(major).toHaveLength(1);
+      expect(FakeSlackApi.textOf(major[0])).toContain(`${key} (P1, new)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('assigns an unclaimed ticket to an engineer picked in the modal (not to an employee)', async () => {
