@@ -15,9 +15,10 @@ beforeAll(async () => {
   gate = evaluateTriage(model, readTickets(fixture('ticket-triage.jsonl')));
 });
 
-// The held-out file (test/fixtures/ticket-triage.md): nothing was tuned on it. Measured when the
-// model was written: category 86.1%, priority exact 73.8%, within one step 96.7%, P1 found 64.7%;
-// the gate sits a little under, so a change that makes triage worse fails here.
+// The held-out file (test/fixtures/ticket-triage.md): nothing was tuned on it. Measured: category
+// 86.1%, priority exact 71.3%, within one step 95.9%, P1 found 64.7% (the first model, before the
+// fitting file's changes, had 86.1%, 73.8%, 96.7%, 64.7%); the gate sits a little under, so a
+// change that makes triage worse fails here.
 describe('triage on the held-out tickets', () => {
   it('has at least 120 tickets covering every category of the bundled knowledge base', async () => {
     const categories = new Set((await loadKnowledgeBase(path.join(root, 'knowledge-base'))).articles.map((a) => a.category));

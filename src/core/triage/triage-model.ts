@@ -1,9 +1,12 @@
+import { plainText } from '../answering/answer-engine.js';
 import { IntentModel, defaultIntentModelSettings, type SparseVector } from '../answering/intent-model.js';
 import { runStepsPaced } from '../answering/steps.js';
 import { TextAnalyzer } from '../answering/text-analyzer.js';
 import type { Article } from '../knowledge/article.js';
 import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
 import { defaultTriagePolicy, SeverityMatcher, type TriagePolicy } from './triage-policy.js';
+
+type SignalMatch = ReturnType<SeverityMatcher['match']>[number];
 
 /** What triage reads of a new ticket. */
 export interface TriageText {
@@ -85,6 +88,8 @@ export class TriageModel {
     private readonly matcher: SeverityMatcher,
     /** How many settled tickets it learnt from. */
     readonly ticketsLearnt: number,
+    /** One more than the largest feature index of any example. */
+    private readonly dimensions: number,
   ) {}
 
   get policy(): TriagePolicy {
@@ -103,7 +108,7 @@ export class TriageModel {
     const training: Array<{ text: string; label: number }> = [];
     for (const article of articles) {
       const l = label.get(article.category)!;
-      for (const text of [article.title, ...article.questions, article.tags.join(' ')]) training.push({ text, label: l });
+      for (const text of [article.title, ...article.questions, article.tags.join(' '), plainText(article.answer)]) training.push({ text, label: l });
     }
     for (const ticket of settled) {
       for (let i = 0; i < TICKET_WEIGHT; i++) training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
@@ -120,16 +125,20 @@ export class TriageModel {
       termCounts.set(category, counts);
       for (const term of analyzer.analyze(example.text.slice(0, MAX_TEXT))) counts.set(term, (counts.get(term) ?? 0) + 1);
     }
-    return new TriageModel(analyzer, model, categories, examples, termCounts, new SeverityMatcher(policy, analyzer), settled.length);
+    let dimensions = 0;
+    for (const { vector } of examples) for (const i of vector.idx) if (i >= dimensions) dimensions = i + 1;
+    return new TriageModel(analyzer, model, categories, examples, termCounts, new SeverityMatcher(policy, analyzer), settled.length, dimensions);
   }
 
   predict(input: TriageText): TriagePrediction {
     const text = triageText(input);
     const vector = this.model.vector(text);
-    const category = this.predictCategory(text, vector);
-    const neighbours = this.neighbours(vector);
-    const priority = this.predictPriority(text, neighbours);
-    const tier = this.predictTier(vector, category.value, neighbours);
+    const query = this.dense(vector);
+    const matches = this.matcher.match(text);
+    const category = this.predictCategory(text, vector, query, matches);
+    const neighbours = this.neighbours(query);
+    const priority = this.predictPriority(matches, neighbours);
+    const tier = this.predictTier(query, category.value, neighbours);
     const { thresholds } = this.matcher.policy;
     return {
       category: { ...category, sure: category.confidence >= thresholds.category },
@@ -138,7 +147,10 @@ export class TriageModel {
     };
   }
 
-  private predictCategory(text: string, vector: SparseVector): Guess<string> {
+  private predictCategory(text: string, vector: SparseVector, query: Float32Array, matches: SignalMatch[]): Guess<string> {
+    // Policy first: a signal that names a category (security incidents) decides it.
+    const policy = matches.find((m) => m.signal.category !== undefined);
+    if (policy) return { value: policy.signal.category!, confidence: 0.9, reasons: [`${policy.signal.name} goes to ${policy.signal.category}: "${policy.phrases.join('" + "')}"`] };
     const probabilities = this.model.trained && vector.idx.length > 0 ? this.model.assess(vector).probabilities : null;
     if (!probabilities) return { value: FALLBACK_CATEGORY, confidence: 0, reasons: ['no words the knowledge base or past tickets use'] };
     let best = 0;
@@ -147,13 +159,12 @@ export class TriageModel {
     const reasons: string[] = [];
     const words = this.telling(text, value);
     if (words.length > 0) reasons.push(`words: ${words.join(', ')}`);
-    const nearest = this.nearest(vector, (example) => categoryOf(example) === value);
+    const nearest = this.nearest(query, (example) => categoryOf(example) === value);
     if (nearest) reasons.push(describe(nearest.example, nearest.similarity));
     return { value, confidence: round(probabilities[best]!), reasons };
   }
 
-  private predictPriority(text: string, neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Priority> & { overridesChoice: boolean } {
-    const matches = this.matcher.match(text);
+  private predictPriority(matches: SignalMatch[], neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Priority> & { overridesChoice: boolean } {
     const signal = matches[0];
     const learnt = vote(neighbours.map((n) => ({ value: n.ticket.priority, weight: n.similarity })));
     const fromSignal = signal ? { value: signal.signal.priority, reasons: [`${signal.signal.name}: "${signal.phrases.join('" + "')}"`] } : null;
@@ -174,17 +185,24 @@ export class TriageModel {
     return { value: fromSignal.value, confidence, reasons: fromSignal.reasons, overridesChoice: signal!.signal.overridesChoice === true };
   }
 
-  private predictTier(vector: SparseVector, category: string, neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Tier> | null {
+  private predictTier(query: Float32Array, category: string, neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Tier> | null {
     const learnt = vote(neighbours.map((n) => ({ value: n.ticket.tier, weight: n.similarity })));
     if (learnt && learnt.count >= 2 && learnt.share >= 0.6) {
       return { value: learnt.value, confidence: round(learnt.share * 0.9), reasons: [`${learnt.count} similar past tickets ended at ${learnt.value}`] };
     }
-    const nearest = this.nearest(vector, (example) => example.source.kind === 'article' && example.source.article.category === category);
+    const nearest = this.nearest(query, (example) => example.source.kind === 'article' && example.source.article.category === category);
     const article = nearest?.example.source.kind === 'article' ? nearest.example.source.article : undefined;
     if (!article?.escalateTo || nearest!.similarity < ARTICLE_SIMILARITY) return null;
     const tier = article.escalateTo as Tier;
     if (!tiers.includes(tier)) return null;
     return { value: tier, confidence: round(Math.min(1, nearest!.similarity * 2)), reasons: [`"${article.title}" goes to ${tier} (escalate_to)`] };
+  }
+
+  /** The text's vector laid out densely, so that its similarity to each example costs one pass over the example. */
+  private dense(vector: SparseVector): Float32Array {
+    const query = new Float32Array(this.dimensions);
+    for (let i = 0; i < vector.idx.length; i++) if (vector.idx[i]! < this.dimensions) query[vector.idx[i]!] = vector.val[i]!;
+    return query;
   }
 
   /** The terms of the text that say most for the category: frequent in its examples, rare in the others'. */
@@ -202,21 +220,21 @@ export class TriageModel {
     return scored.filter(([, score]) => score > 0).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([term]) => term);
   }
 
-  private nearest(vector: SparseVector, accept: (example: Example) => boolean): { example: Example; similarity: number } | null {
+  private nearest(query: Float32Array, accept: (example: Example) => boolean): { example: Example; similarity: number } | null {
     let best: { example: Example; similarity: number } | null = null;
     for (const example of this.examples) {
       if (!accept(example)) continue;
-      const similarity = cosine(vector, example.vector);
+      const similarity = dot(query, example.vector);
       if (similarity > 0 && (!best || similarity > best.similarity)) best = { example, similarity };
     }
     return best;
   }
 
-  private neighbours(vector: SparseVector): Array<{ ticket: SettledTicket; similarity: number }> {
+  private neighbours(query: Float32Array): Array<{ ticket: SettledTicket; similarity: number }> {
     const found: Array<{ ticket: SettledTicket; similarity: number }> = [];
     for (const example of this.examples) {
       if (example.source.kind !== 'ticket') continue;
-      const similarity = cosine(vector, example.vector);
+      const similarity = dot(query, example.vector);
       if (similarity >= NEIGHBOUR_SIMILARITY) found.push({ ticket: example.source.ticket, similarity });
     }
     return found.sort((a, b) => b.similarity - a.similarity).slice(0, NEIGHBOURS);
@@ -260,16 +278,10 @@ function vote<T extends string>(votes: ReadonlyArray<{ value: T; weight: number 
   return { value, share: total > 0 ? best.weight / total : 0, count: best.count };
 }
 
-/** Dot product of two L2-normalised sparse vectors (IntentModel's indices come in no particular order). */
-function cosine(a: SparseVector, b: SparseVector): number {
-  const [small, large] = a.idx.length <= b.idx.length ? [a, b] : [b, a];
-  const weights = new Map<number, number>();
-  for (let i = 0; i < small.idx.length; i++) weights.set(small.idx[i]!, small.val[i]!);
+/** Cosine similarity of a dense and a sparse L2-normalised vector. */
+function dot(query: Float32Array, example: SparseVector): number {
   let sum = 0;
-  for (let j = 0; j < large.idx.length; j++) {
-    const w = weights.get(large.idx[j]!);
-    if (w !== undefined) sum += w * large.val[j]!;
-  }
+  for (let i = 0; i < example.idx.length; i++) sum += (query[example.idx[i]!] ?? 0) * example.val[i]!;
   return sum;
 }
 
