@@ -8,10 +8,11 @@ import {
   type MetricsQuestion,
   type MetricsTicket,
 } from '../../src/core/analytics/metrics.js';
+import { MemoryMetricsSource } from '../../src/store/memory/memory-metrics-source.js';
 import { PrismaMetricsSource } from '../../src/store/prisma/prisma-metrics-source.js';
 import { parseIsoDate, parseReportQuery } from '../../src/reports/report-query.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
-import { expectedFigures, PERIOD, seedMetrics } from './seed.js';
+import { expectedFigures, PERIOD, seedMetrics, seedMetricsMemory } from './seed.js';
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
 const query = { from: day('2026-03-01'), to: day('2026-04-01'), windowDays: 7 };
@@ -58,6 +59,22 @@ describe('metrics on the seeded database', () => {
     expect(paged.escalations).toHaveLength(4);
     expect(progress.filter((p) => p.stage === 'tickets')).toEqual([2, 4, 6, 8].map((loaded) => ({ stage: 'tickets', loaded, total: 8 })));
     expect(progress.filter((p) => p.stage === 'escalations').at(-1)).toEqual({ stage: 'escalations', loaded: 4, total: 4 });
+  });
+
+  it('the in-memory twin reads the same rows, so gives the same figures', async () => {
+    const sorted = (input: MetricsInput) => {
+      const by = <T>(key: (row: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+      return {
+        questions: [...input.questions].sort(by((q) => q.id)),
+        feedback: [...input.feedback].sort(by((f) => `${f.questionId} ${f.userId}`)),
+        tickets: [...input.tickets].sort(by((t) => t.id)),
+        escalations: [...input.escalations].sort(by((e) => `${e.ticketId} ${e.createdAt.toISOString()}`)),
+      };
+    };
+    const memory = await new MemoryMetricsSource(await seedMetricsMemory()).load(query);
+    expect(sorted(memory)).toEqual(sorted(await new PrismaMetricsSource(app.store.prisma).load(query)));
+    const { generatedAt: _g, definitions: _d, ...figures } = computeMetrics(memory, query, now);
+    expect(figures).toEqual(expectedFigures);
   });
 
   it('an empty period gives zeros and nulls, not errors', async () => {

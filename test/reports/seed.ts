@@ -3,6 +3,10 @@
  * window 7 days. Rows just outside the period (before it, and after it but inside the window)
  * check that they are excluded from the figures while still counting as follow-ups.
  */
+import { MemoryQuestionLog } from '../../src/store/memory/memory-question-log.js';
+import { MemoryTicketRepository } from '../../src/store/memory/memory-ticket-repository.js';
+import { Outage } from '../../src/store/memory/outage.js';
+import type { NewTicket, NewTicketEvent, TicketPatch } from '../../src/core/tickets/ticket-repository.js';
 import type { PrismaClient } from '../../src/store/prisma/open-prisma.js';
 
 export const PERIOD = { from: '2026-03-01', to: '2026-04-01', window: '7' };
@@ -137,6 +141,51 @@ export async function seedMetrics(prisma: PrismaClient): Promise<void> {
       },
     });
   }
+}
+
+/** The same rows in the in-memory twins, each stamped by moving their clock. */
+export async function seedMetricsMemory(): Promise<{ tickets: MemoryTicketRepository; questions: MemoryQuestionLog }> {
+  let clock = new Date(0);
+  const now = () => new Date(clock);
+  const ports = { tickets: new MemoryTicketRepository(new Outage(), now), questions: new MemoryQuestionLog(new Outage(), now) };
+  for (const q of questions) {
+    const channel = q.channel ?? 'slack';
+    clock = at(q.at);
+    await ports.questions.record({
+      id: q.id, conversationKey: `${channel}:${q.conv}`, channel, userId: q.user, text: `question ${q.id}`, outcome: q.outcome, articleId: q.article ?? null, confidence: 0.5, explanation: {},
+    });
+    clock = plus(at(q.at), 1);
+    if (q.vote !== undefined) await ports.questions.feedback(q.id, q.user, q.vote);
+  }
+  let number = 1000;
+  for (const t of tickets) {
+    const channel = t.channel ?? 'slack';
+    const opened = at(t.at);
+    const when = (minutes: number | undefined) => (minutes === undefined ? null : plus(opened, minutes));
+    clock = opened;
+    let ticket = await ports.tickets.create(
+      {
+        id: t.id, key: `HD-${++number}`, subject: `ticket ${t.id}`, description: 'seeded', question: null, transcript: [], collected: {}, priority: t.priority, tier: t.tier as NewTicket['tier'],
+        category: t.category, status: t.status as NewTicket['status'], channel, conversationKey: `${channel}:${t.conv}`, requesterId: t.user, requesterName: null,
+        responseDueAt: when(t.due?.[0]), resolveDueAt: when(t.due?.[1]), statusChangedAt: opened,
+      },
+      { actorId: t.user, actorName: null, type: 'created', fromStatus: null, toStatus: 'new', detail: { priority: t.priority } },
+    );
+    const steps: Array<[number, NewTicketEvent, TicketPatch]> = [
+      [1, { actorId: 'eng', actorName: null, type: 'status', fromStatus: 'new', toStatus: 'claimed', detail: { command: 'claim' } }, { firstResponseAt: when(t.firstResponse), resolvedAt: when(t.resolved), closedAt: when(t.closed), satisfaction: t.satisfaction ?? null }],
+      [2, { actorId: 'eng', actorName: null, type: 'comment', fromStatus: null, toStatus: null, detail: { note: '"command":"escalate" please' } }, {}],
+      ...(t.escalations ?? []).map(([minutes, fromTier, toTier]): [number, NewTicketEvent, TicketPatch] => [
+        minutes,
+        { actorId: 'eng', actorName: null, type: 'status', fromStatus: 'claimed', toStatus: 'escalated', detail: { command: 'escalate', fromTier, toTier, reason: null } },
+        {},
+      ]),
+    ];
+    for (const [minutes, event, patch] of steps) {
+      clock = plus(opened, minutes);
+      ticket = (await ports.tickets.update(ticket.id, ticket.version, patch, event))!;
+    }
+  }
+  return ports;
 }
 
 /** Every figure of the report for PERIOD, computed by hand from the rows above (generatedAt and definitions aside). */
