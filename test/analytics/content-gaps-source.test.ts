@@ -4,6 +4,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { contentGapReport } from '../../src/core/analytics/content-gaps.js';
+import type { ConversationState } from '../../src/core/conversation/conversation-store.js';
+import { MemoryConversationStore } from '../../src/store/memory/memory-conversation-store.js';
+import { MemoryGapSource } from '../../src/store/memory/memory-gap-source.js';
+import { MemoryQuestionLog } from '../../src/store/memory/memory-question-log.js';
+import { MemoryScriptRunLog } from '../../src/store/memory/memory-script-run-log.js';
+import { Outage } from '../../src/store/memory/outage.js';
 import { PrismaGapSource } from '../../src/store/prisma/prisma-gap-source.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 
@@ -112,6 +118,41 @@ describe('PrismaGapSource', () => {
     expect(wide.questions.map((q) => q.id)).toEqual(expect.arrayContaining(['old', 'new']));
     const day = await source.questions({ from: new Date('2026-01-06T00:00:00Z'), to: new Date('2026-01-07T00:00:00Z') });
     expect(day).toEqual({ asked: 2, questions: [expect.objectContaining({ id: 'na1' }), expect.objectContaining({ id: 'nh1' })] });
+  });
+});
+
+/** The same rows in the in-memory twins (MemoryGapSource's ports), each question stamped by moving their clock. */
+async function memoryTwin(): Promise<MemoryGapSource> {
+  let clock = new Date(0);
+  const ports = { questions: new MemoryQuestionLog(new Outage(), () => new Date(clock)), scriptRuns: new MemoryScriptRunLog(), conversations: new MemoryConversationStore() };
+  for (const seed of SEEDS) {
+    clock = new Date(seed.at);
+    await ports.questions.record({
+      id: seed.id,
+      conversationKey: seed.conversationKey ?? `local:${seed.userId}:${seed.id}`,
+      channel: 'local',
+      userId: seed.userId,
+      text: seed.text,
+      outcome: seed.outcome,
+      articleId: seed.articleId ?? null,
+      confidence: 0.4,
+      explanation: { candidates: seed.articleId ? [{ articleId: seed.articleId, title: `Title of ${seed.articleId}` }] : [] },
+    });
+    for (const [userId, helpful] of seed.votes ?? []) await ports.questions.feedback(seed.id, userId, helpful);
+  }
+  await ports.scriptRuns.record({ id: 'run1', conversationKey: 'local:judy', scriptId: 'wifi', outcome: 'resolved', path: [], collected: {}, ticketKey: null, startedAt: new Date('2026-01-08T14:00:02Z') });
+  const state = { script: { scriptId: 'slow-laptop', startedAt: '2026-01-10T14:00:01.000Z' } } as unknown as ConversationState;
+  await ports.conversations.save('local:kim', { channel: 'local', userId: 'kim' }, state, []);
+  return new MemoryGapSource(ports);
+}
+
+describe('MemoryGapSource, the in-memory twin', () => {
+  it('gives what PrismaGapSource gives, for the period and for narrower and wider ones', async () => {
+    const twin = await memoryTwin();
+    const prisma = new PrismaGapSource(app.store.prisma);
+    for (const period of [PERIOD, { from: new Date('2026-01-06T00:00:00Z'), to: new Date('2026-01-07T00:00:00Z') }, { from: new Date('2026-01-04T23:59:59Z'), to: new Date('2026-01-12T00:00:01Z') }]) {
+      expect(await twin.questions(period)).toEqual(await prisma.questions(period));
+    }
   });
 });
 
