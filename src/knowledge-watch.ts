@@ -5,9 +5,10 @@ import type { Logger } from './core/logger.js';
  * Reloads the knowledge base when its files change and says what broke: in the log, and to
  * the editors (a chat channel) when `tell` posts somewhere. Returns a function that stops it.
  */
-export function watchKnowledge(app: App, logger: Logger, tell: (markdown: string) => Promise<void> = async () => {}): () => void {
+export function watchKnowledge(app: App, logger: Logger, tell: (markdown: string) => Promise<void> = async () => {}, counted: (failed: boolean) => void = () => {}): () => void {
   let reported = new Set<string>();
   return app.library.watch(logger, (report) => {
+    counted(report.problems.length > 0);
     logger.info({ articles: report.articles, scripts: report.scripts, ms: report.ms, problems: report.problems.length }, 'knowledge base reloaded');
     // Each problem is told once, not again on every later save of another file.
     const fresh = report.problems.filter((problem) => !reported.has(problem));

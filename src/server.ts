@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
+import { currentRequestId, requestIdFrom, withRequestId } from './http/request-context.js';
 import { watchKnowledge } from './knowledge-watch.js';
 import { scheduleWeeklyGaps } from './weekly-gaps.js';
 import { scheduleSlaTimers } from './sla-timer-schedule.js';
@@ -25,6 +26,9 @@ import type { AlertNotice } from './core/alerts/alert.js';
 import { CoreError } from './core/errors.js';
 import { PermanentFailure } from './core/delivery/work-queue.js';
 import { NetworkCheckRunner } from './checks/network-check-runner.js';
+import { OperatorMetrics, type QueueDepthReader } from './metrics/operator-metrics.js';
+import { metricsRouter } from './metrics/metrics-router.js';
+import { prismaQueueDepth } from './store/prisma/prisma-queue-depth.js';
 
 /** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
 export interface RunningBot {
@@ -92,6 +96,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
 export async function launchBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
   let queue: WorkQueue | undefined;
   let notifier: OutboxNotifier | undefined;
+  // Read when /metrics is scraped, which is served only once the app below is open.
+  const metrics: OperatorMetrics = new OperatorMetrics((): ReturnType<QueueDepthReader> => prismaQueueDepth(app.store.prisma)());
   const app = await openApp(
     config,
     logger,
@@ -101,10 +107,11 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
         logger,
         workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
         concurrency: config.workConcurrency,
+        requestIds: { current: currentRequestId, run: (id, run) => withRequestId(requestIdFrom(id), run) },
         ...options.queue,
       });
       notifier = new OutboxNotifier(queue, logger);
-      return notifier;
+      return metrics.countTickets(notifier);
     },
     options.loadLibrary ? { loadLibrary: options.loadLibrary } : {},
   );
@@ -123,7 +130,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
   const channels: ChatChannel[] = [];
   const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
   const deps = {
-    conversations: app.conversations,
+    conversations: metrics.instrument(app.conversations),
     tickets: app.tickets,
     threads: app.store.ticketThreads,
     addresses: app.store.addresses,
@@ -170,6 +177,12 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     } else {
       logger.warn({}, 'reports are off: set REPORTS_TOKEN to serve /reports/metrics in production');
     }
+    // GET /metrics: behind METRICS_TOKEN (else REPORTS_TOKEN); without one only outside production.
+    if (config.metricsToken || config.nodeEnv !== 'production') {
+      http.app.use(metricsRouter({ metrics, token: config.metricsToken, logger }));
+    } else {
+      logger.warn({}, '/metrics is off: set METRICS_TOKEN (or REPORTS_TOKEN) to serve it in production');
+    }
     const port = await http.listen(config.port, options.host);
     logger.info({ port, channels: channels.map((channel) => channel.describe()) }, `listening on port ${port}; loading the knowledge base`);
     // Once the knowledge base is loaded: the inbox's worker (work kept while starting, or left by a
@@ -182,7 +195,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     const editorsConfigured = channels.some((channel) => editorsOf(channel.name));
     const ready = app.ready.then(() => {
       if (closed) throw new Error('the bot was stopped while it started');
-      stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors) : () => {};
+      stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors, (failed) => metrics.countReload(failed)) : () => {};
       // The weekly post must see a failure, so the week is retried rather than skipped.
       stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, postToEditors) : () => {};
       stopTimers = scheduleSlaTimers(app, logger, config.slaSweepSeconds);

@@ -18,9 +18,12 @@ export function givenUpApology(what: string, reference: string): string {
 /** What a person is told when a request that is answered at once (a form, a card button) comes while the bot starts. */
 export const STARTING_MESSAGE = 'The helpdesk is just starting up: please try again in a moment.';
 
-/** Logs an unexpected failure under a new reference and returns the apology to show for it. */
-export function apologise(logger: Logger, error: unknown, what: string, context: Record<string, unknown> = {}): string {
-  const ref = randomUUID().slice(0, 8);
+/**
+ * Logs an unexpected failure and returns the apology to show for it. The reference is the
+ * request's id when there is one (the same id is on every log line of that request), else a new one.
+ */
+export function apologise(logger: Logger, error: unknown, what: string, context: Record<string, unknown> = {}, requestId?: string): string {
+  const ref = requestId ?? randomUUID().slice(0, 8);
   logger.error({ ...context, err: error, ref }, `${what} failed`);
   return apology(ref);
 }

@@ -4,6 +4,13 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** A logger whose lines all carry `bindings` (pino's child); without it the bindings are dropped. */
+  child?(bindings: Record<string, unknown>): Logger;
+}
+
+/** A child of `logger` with `bindings`, or `logger` itself when it makes no children. */
+export function childLogger(logger: Logger, bindings: Record<string, unknown>): Logger {
+  return logger.child ? logger.child(bindings) : logger;
 }
 
 /** A logger that drops everything (tests, benchmarks). */

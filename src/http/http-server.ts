@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Application } from 'express';
 import type { Logger } from '../core/logger.js';
+import { bindToRequest, requestIdFrom, withRequestId } from './request-context.js';
 
 /** One HTTP server on PORT for every channel's webhook and for health checks. */
 export interface HttpServer {
@@ -21,6 +22,17 @@ export type HealthCheck = () => Promise<void>;
 export function createHttpServer(logger: Logger, checks: Record<string, HealthCheck>, options: { ready?: () => boolean } = {}): HttpServer {
   const app = express();
   app.disable('x-powered-by');
+  // Every request gets an id (a sane incoming X-Request-Id, else a new one), returned in the
+  // response and carried by everything done on its behalf: log lines, the turn, queued work.
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.locals.requestId = requestId;
+    res.set('X-Request-Id', requestId);
+    withRequestId(requestId, () => {
+      bindToRequest(req);
+      next();
+    });
+  });
   app.get('/healthz', async (_req, res) => {
     const results: Record<string, string> = {};
     let healthy = true;

@@ -5,7 +5,7 @@ import type { QuestionLog } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
-import type { Logger } from '../logger.js';
+import { childLogger, type Logger } from '../logger.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
 import { validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
@@ -67,7 +67,9 @@ export class ConversationService {
       } catch (error) {
         if (isCoreError(error)) return [{ kind: 'text', markdown: error.message }];
         if (options.retryable) throw error;
-        return [{ kind: 'text', markdown: apologise(this.deps.logger, error, 'turn', { conversation: turn.conversationKey, action: turn.action?.id }) }];
+        // The request's id is the reference: the person can quote it, and every log line of the turn has it.
+        const logger = turn.requestId ? childLogger(this.deps.logger, { requestId: turn.requestId }) : this.deps.logger;
+        return [{ kind: 'text', markdown: apologise(logger, error, 'turn', { conversation: turn.conversationKey, action: turn.action?.id }, turn.requestId) }];
       }
     });
   }

@@ -33,6 +33,11 @@ export interface Turn {
    * changes nothing twice.
    */
   deliveryId?: string;
+  /**
+   * The id of the request this turn came in (or of the queued delivery): the turn's log lines
+   * carry it, and an apology gives it as the reference. Set at the edge; the core only reads it.
+   */
+  requestId?: string;
 }
 
 /** A button the channel renders; pressing it sends `action` back as a turn. */

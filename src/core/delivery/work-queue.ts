@@ -76,7 +76,22 @@ export interface WorkQueueOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   now?: () => Date;
+  /**
+   * Request ids (the service passes its HTTP edge's): the id of the request queuing an item, and a
+   * way to run an item's work under an id, so its log lines and turn carry the id of the request
+   * that queued it (when this process queued it; else the item's key).
+   */
+  requestIds?: RequestIds;
 }
+
+/** The caller's request id, and running work on behalf of one. */
+export interface RequestIds {
+  current(): string | undefined;
+  run<T>(requestId: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Request ids remembered for items this process queued: about a minute of busy traffic. */
+const REMEMBERED_REQUEST_IDS = 10_000;
 
 const KEEP_DONE_MS = 24 * 60 * 60_000;
 
@@ -104,6 +119,8 @@ export class WorkQueue {
   private lastPrune = 0;
   private storeDownSince: number | undefined;
   private claiming: Promise<unknown> = Promise.resolve();
+  /** Item key to the id of the request that queued it (not stored: another process uses the key). */
+  private readonly requestOf = new Map<string, string>();
 
   constructor(private readonly options: WorkQueueOptions) {
     this.concurrency = options.concurrency ?? 4;
@@ -126,6 +143,13 @@ export class WorkQueue {
    */
   async enqueue(item: NewQueueItem): Promise<boolean> {
     const added = await this.options.store.enqueue(item);
+    const requestId = this.options.requestIds?.current();
+    if (added && requestId) {
+      if (this.requestOf.size >= REMEMBERED_REQUEST_IDS) this.requestOf.delete(this.requestOf.keys().next().value!);
+      this.requestOf.set(item.key, requestId);
+      // The link from the request to the item, for an item another process takes.
+      this.options.logger.debug({ key: item.key, kind: item.kind, requestId }, 'queued');
+    }
     if (added) this.wake();
     return added;
   }
@@ -233,6 +257,13 @@ export class WorkQueue {
   }
 
   private async run(item: QueuedItem): Promise<void> {
+    const ids = this.options.requestIds;
+    if (!ids) return this.runItem(item);
+    const requestId = this.requestOf.get(item.key) ?? item.key;
+    return ids.run(requestId, () => this.runItem(item)).finally(() => this.requestOf.delete(item.key));
+  }
+
+  private async runItem(item: QueuedItem): Promise<void> {
     const { store, logger, workerId } = this.options;
     const handler = this.handlers.get(item.kind);
     let payload: unknown;
