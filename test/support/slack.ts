@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { KnowledgeLibrary } from '../../src/knowledge-library.js';
 import { launchBot, startBot, type RunningBot, type StartOptions } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
+import { payload } from './payload-fixtures.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
 import { lexicalEnv } from './lexical-env.js';
@@ -267,17 +268,7 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
     post,
     event(event, options = {}) {
       const eventId = options.eventId ?? `Ev${String(++eventCounter).padStart(8, '0')}`;
-      const body = JSON.stringify({
-        token: 'legacy-verification-token',
-        team_id: TEAM,
-        api_app_id: 'A0HELPDESK',
-        event: { event_ts: event.ts ?? '1700000000.000001', ...event },
-        type: 'event_callback',
-        event_id: eventId,
-        event_time: 1_700_000_000,
-        authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false }],
-        is_ext_shared_channel: false,
-      });
+      const body = JSON.stringify(envelope({ event_ts: event.ts ?? '1700000000.000001', ...event }, eventId));
       return post(body, options.retryNum ? { headers: { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } } : {});
     },
     interaction(payload) {
@@ -325,16 +316,28 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
 
 /** An event_callback body as Slack sends it (and as startSlackHarness's event() builds it), to send to any replica. */
 export function eventCallbackBody(event: Record<string, unknown>, eventId: string): string {
-  return JSON.stringify({
-    token: 'legacy-verification-token',
-    team_id: TEAM,
-    api_app_id: 'A0HELPDESK',
-    event: { event_ts: event.ts, ...event },
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1_700_000_000,
-    authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false }],
-    is_ext_shared_channel: false,
+  return JSON.stringify(envelope({ event_ts: event.ts, ...event }, eventId));
+}
+
+/** The Events API envelope (test/fixtures/payloads/slack/event_callback.json) around an event. */
+function envelope(event: Record<string, unknown>, eventId: string): Record<string, unknown> {
+  return payload('slack/event_callback', { team: TEAM, botUser: BOT_USER, event, eventId });
+}
+
+/**
+ * A person's message event (test/fixtures/payloads/slack/message.json): in a DM ("im") or a
+ * channel, top-level or in a thread, with the rich-text block Slack sends beside the text.
+ */
+export function messageEvent(input: { user: string; channel: string; channelType: 'im' | 'channel'; text: string; ts: string; threadTs?: string }): Record<string, unknown> {
+  return payload('slack/message', {
+    clientMsgId: `0a0b0c0d-0000-4000-8000-${input.ts.replace('.', '').slice(-12).padStart(12, '0')}`,
+    text: input.text,
+    user: input.user,
+    ts: input.ts,
+    threadTs: input.threadTs,
+    team: TEAM,
+    channel: input.channel,
+    channelType: input.channelType,
   });
 }
 
@@ -362,38 +365,18 @@ export function buttonPress(input: {
   threadTs?: string;
   blockId?: string;
 }): Record<string, unknown> {
-  return {
-    type: 'block_actions',
-    user: { id: input.user, username: input.user.toLowerCase(), name: input.user.toLowerCase(), team_id: TEAM },
-    api_app_id: 'A0HELPDESK',
-    token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel, is_ephemeral: false, ...(input.threadTs ? { thread_ts: input.threadTs } : {}) },
-    trigger_id: '1337.42.trigger',
-    team: { id: TEAM, domain: 'example' },
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: input.channel, name: 'some-channel' },
-    message: {
-      type: 'message',
-      user: BOT_USER,
-      bot_id: 'B0HELPBOT',
-      ts: input.messageTs,
-      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
-      text: 'bot message',
-    },
-    state: { values: {} },
-    response_url: 'https://hooks.slack.test/actions/T0TEAM001/1/xyz',
-    actions: [
-      {
-        action_id: input.actionId,
-        block_id: input.blockId ?? 'b1',
-        text: { type: 'plain_text', text: 'Button', emoji: true },
-        ...(input.value !== undefined ? { value: input.value } : {}),
-        type: 'button',
-        action_ts: '1700000100.000200',
-      },
-    ],
-  };
+  return payload('slack/block_actions', {
+    user: input.user,
+    userName: input.user.toLowerCase(),
+    team: TEAM,
+    botUser: BOT_USER,
+    channel: input.channel,
+    messageTs: input.messageTs,
+    threadTs: input.threadTs,
+    actionId: input.actionId,
+    blockId: input.blockId ?? 'b1',
+    value: input.value,
+  });
 }
 
 /** A view_submission payload for a modal, with input values keyed by block id. */
@@ -407,29 +390,15 @@ export function viewSubmission(input: {
   values: Record<string, Record<string, unknown>>;
   viewId?: string;
 }): Record<string, unknown> {
-  return {
-    type: 'view_submission',
-    team: { id: TEAM, domain: 'example' },
-    user: { id: input.user, username: input.user.toLowerCase(), name: input.user.toLowerCase(), team_id: TEAM },
-    api_app_id: 'A0HELPDESK',
-    token: 'legacy-verification-token',
-    trigger_id: '1337.42.view',
-    view: {
-      id: input.viewId ?? `V0MODAL${String(++viewCounter).padStart(4, '0')}`,
-      team_id: TEAM,
-      type: 'modal',
-      callback_id: input.callbackId,
-      private_metadata: input.privateMetadata,
-      state: { values: Object.fromEntries(Object.entries(input.values).map(([block, value]) => [block, { value }])) },
-      hash: '1700000000.abc',
-      title: { type: 'plain_text', text: 'Form' },
-      blocks: [],
-      app_id: 'A0HELPDESK',
-      bot_id: 'B0HELPBOT',
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
+  return payload('slack/view_submission', {
+    team: TEAM,
+    user: input.user,
+    userName: input.user.toLowerCase(),
+    viewId: input.viewId ?? `V0MODAL${String(++viewCounter).padStart(4, '0')}`,
+    callbackId: input.callbackId,
+    privateMetadata: input.privateMetadata,
+    values: Object.fromEntries(Object.entries(input.values).map(([block, value]) => [block, { value }])),
+  });
 }
 
 /** Text of a block_kit action id by the core's action id (buttons carry a "#n" suffix). */

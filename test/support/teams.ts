@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { launchBot, startBot, type RunningBot } from '../../src/server.js';
 import { heldLibraryLoad } from './slack.js';
 import { InFlight } from './in-flight.js';
+import { payload } from './payload-fixtures.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
 import { lexicalEnv } from './lexical-env.js';
@@ -126,7 +127,7 @@ export async function startTeamsHarness(env: Record<string, string> = {}, option
   };
 }
 
-/** A message activity as Teams sends it, in a personal chat unless a conversation is given. */
+/** A message activity as Teams sends it (test/fixtures/payloads/teams/message.json), in a personal chat unless a conversation is given. */
 export function teamsMessage(input: {
   text?: string;
   value?: Record<string, unknown>;
@@ -139,38 +140,54 @@ export function teamsMessage(input: {
   const from = input.from ?? { aad: REQUESTER_AAD, name: 'Riley Requester' };
   const conversation = input.conversation ?? { id: PERSONAL, conversationType: 'personal' };
   const text = input.mention ? `<at>IT Help</at> ${input.text ?? ''}` : input.text;
-  return {
-    type: 'message',
-    id: input.id ?? `1700000${String(++counter).padStart(6, '0')}`,
+  const inChannel = conversation.conversationType === 'channel';
+  return payload('teams/message', {
+    id: input.id ?? nextActivityId(),
     timestamp: new Date().toISOString(),
-    localTimestamp: new Date().toISOString(),
     serviceUrl: SERVICE_URL,
-    channelId: 'msteams',
-    from: { id: `29:1${from.aad.slice(0, 8)}`, name: from.name, aadObjectId: from.aad },
-    conversation: { ...conversation, tenantId: TENANT, ...(conversation.conversationType !== 'personal' ? { isGroup: true } : {}) },
-    recipient: { id: BOT_ID, name: 'IT Help' },
-    textFormat: 'plain',
-    locale: 'en-US',
-    ...(text !== undefined ? { text } : {}),
-    ...(input.value ? { value: input.value } : {}),
-    ...(input.replyToId ? { replyToId: input.replyToId } : {}),
-    entities: [
-      { type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: 'Europe/London' },
-      ...(input.mention ? [{ type: 'mention', text: '<at>IT Help</at>', mentioned: { id: BOT_ID, name: 'IT Help' } }] : []),
-    ],
-    channelData: { tenant: { id: TENANT }, ...(conversation.conversationType === 'channel' ? { channel: { id: conversation.id.split(';')[0] }, team: { id: '19:team@thread.tacv2' } } : {}) },
-  };
+    ...sender(from),
+    conversationType: conversation.conversationType,
+    conversationId: conversation.id,
+    tenant: TENANT,
+    isGroup: conversation.conversationType !== 'personal' ? true : undefined,
+    botId: BOT_ID,
+    text,
+    value: input.value,
+    replyToId: input.replyToId,
+    mention: input.mention ? { type: 'mention', text: '<at>IT Help</at>', mentioned: { id: BOT_ID, name: 'IT Help' } } : undefined,
+    channel: inChannel ? { id: conversation.id.split(';')[0] } : undefined,
+    team: inChannel ? { id: TEAM_ID } : undefined,
+  });
 }
 
-/** An Action.Execute invoke from a card. */
-export function teamsExecute(input: { verb: string; data: Record<string, unknown>; from: { aad: string; name: string }; conversationId: string; replyToId: string }): Record<string, unknown> {
-  return {
-    ...teamsMessage({ from: input.from, conversation: { id: input.conversationId, conversationType: 'channel' } }),
-    type: 'invoke',
-    name: 'adaptiveCard/action',
+const TEAM_ID = '19:team@thread.tacv2';
+
+function nextActivityId(): string {
+  return `1700000${String(++counter).padStart(6, '0')}`;
+}
+
+/** The "from" of an activity: Teams' user id beside the person's Entra (AAD) object id. */
+function sender(from: { aad: string; name: string }): Record<string, string> {
+  return { fromId: `29:1${from.aad.slice(0, 8)}`, fromName: from.name, fromAad: from.aad };
+}
+
+/** An Action.Execute invoke from a card (test/fixtures/payloads/teams/invoke.adaptiveCard-action.json). */
+export function teamsExecute(input: { verb: string; data: Record<string, unknown>; from: { aad: string; name: string }; conversationId: string; replyToId: string; title?: string }): Record<string, unknown> {
+  return payload('teams/invoke.adaptiveCard-action', {
+    id: `f:${nextActivityId()}`,
+    timestamp: new Date().toISOString(),
+    serviceUrl: SERVICE_URL,
+    ...sender(input.from),
+    tenant: TENANT,
+    conversationId: input.conversationId,
+    botId: BOT_ID,
+    channel: input.conversationId.split(';')[0],
+    team: TEAM_ID,
     replyToId: input.replyToId,
-    value: { action: { type: 'Action.Execute', id: 'a1', verb: input.verb, data: input.data }, trigger: 'manual' },
-  };
+    title: input.title,
+    verb: input.verb,
+    data: input.data,
+  });
 }
 
 /** The data of a card's action by its title (searching show-cards too). */
