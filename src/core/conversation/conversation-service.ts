@@ -7,7 +7,7 @@ import type { Article } from '../knowledge/article.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
 import { childLogger, type Logger } from '../logger.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
-import { validateTicketForm } from '../tickets/ticket-form.js';
+import { FORM_DEFAULT_CATEGORY, FORM_DEFAULT_PRIORITY, validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import type { Priority, Ticket, Tier } from '../tickets/ticket.js';
@@ -291,6 +291,9 @@ export class ConversationService {
       collected: { source: 'form', ...context },
       priority,
       category,
+      // P3 and "general" are what the form shows before anyone chooses: a sure prediction replaces
+      // them; any other priority or category is the requester's choice and stays.
+      guessed: [...(priority === FORM_DEFAULT_PRIORITY ? (['priority'] as const) : []), ...(category === FORM_DEFAULT_CATEGORY ? (['category'] as const) : [])],
     });
     state.ticketKey = ticket.key;
     state.ownerId ??= turn.user.id;

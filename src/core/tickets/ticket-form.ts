@@ -13,6 +13,10 @@ export const priorityLabels: Record<Priority, string> = {
   P4: 'P4 - Low: a request or a question',
 };
 
+/** What the form shows selected before the requester chooses (channels pre-select them; triage treats them as unchosen). */
+export const FORM_DEFAULT_PRIORITY: Priority = 'P3';
+export const FORM_DEFAULT_CATEGORY = 'general';
+
 export interface TicketFormInput {
   subject: string;
   description: string;
