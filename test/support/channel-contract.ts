@@ -281,7 +281,7 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
     async pressOnCard(press) {
       await read();
       const at = await thread(press.key);
-      const action = cardAction(await card(press.buttonFrom ?? press.key), press.label) as { verb: string; data: Record<string, unknown>; title: string };
+      const action = cardButton(await card(press.buttonFrom ?? press.key), press.label);
       const from = press.who === 'engineer' ? TEAMS_ENGINEER : { aad: REQUESTER_AAD, name: 'Riley Requester' };
       const response = await h.send(teamsExecute({ verb: action.verb, title: action.title, data: { ...action.data, ...press.form }, from, conversationId: at.conversationId, replyToId: at.activityId }));
       const body = (await response.json()) as { type?: string; value?: unknown };
@@ -301,6 +301,19 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
     },
     close: () => h.close(),
   };
+}
+
+/**
+ * The Action.Execute a card's button runs: the button itself, or for a button that opens a
+ * show-card (Resolve, Priority...) the show-card's own submit button, which carries its inputs.
+ */
+function cardButton(content: Record<string, unknown>, label: string): { verb: string; data: Record<string, unknown>; title: string } {
+  const top = ((content.actions ?? []) as Array<{ type: string; title: string; card?: { actions?: unknown[] } }>).find((a) => a.title === label);
+  if (top?.type === 'Action.ShowCard') {
+    const inner = (top.card?.actions ?? []).find((a) => (a as { type?: string }).type === 'Action.Execute');
+    if (inner) return inner as { verb: string; data: Record<string, unknown>; title: string };
+  }
+  return cardAction(content, label) as { verb: string; data: Record<string, unknown>; title: string };
 }
 
 /** A posted activity as the person reads it: its text, the card's text blocks and facts, and the card's buttons. */
