@@ -6,7 +6,7 @@ import type { Logger } from './core/logger.js';
 import type { ScriptLibrary } from './core/scripts/load-scripts.js';
 import { ScriptDialogue } from './core/scripts/script-dialogue.js';
 import { ScriptRunner } from './core/scripts/script-runner.js';
-import type { TicketNotifier } from './core/tickets/ticket-notifier.js';
+import type { TicketNotification, TicketNotifier } from './core/tickets/ticket-notifier.js';
 import { TicketService } from './core/tickets/ticket-service.js';
 import { SlaPolicy } from './core/tickets/sla-policy.js';
 import { NetworkCheckRunner } from './checks/network-check-runner.js';
@@ -40,6 +40,11 @@ export interface App<S extends CoreStore = Store> {
   readonly isReady: boolean;
   close(): Promise<void>;
 }
+
+/** Changes that settle a ticket's category, priority and tier, for triage to learn. */
+const SETTLING = new Set<TicketNotification['type']>(['resolved', 'closed', 'priority', 'category']);
+/** Settled or corrected tickets between two retrainings of triage (a retraining takes a few seconds with many tickets). */
+const TRIAGE_RETRAIN_EVERY = 25;
 
 /** Something that needs the knowledge base was asked for before it was loaded (channels check isReady first). */
 export class StartingError extends Error {
@@ -157,7 +162,22 @@ export async function openApp<S extends CoreStore = Store>(
     const articleId = ticket.collected?.articleTried;
     return typeof articleId === 'string' ? library().snapshot.engine.article(articleId)?.tags : undefined;
   });
-  const tickets = new TicketService(store.tickets, notifier, logger, {
+  // Triage learns from settled tickets: after every TRIAGE_RETRAIN_EVERY tickets resolved, closed
+  // or corrected through this process, it retrains (each process counts its own; a reload retrains too).
+  let settledSince = 0;
+  const tellingTriage: TicketNotifier = {
+    notify: (notification) => {
+      if (loaded && SETTLING.has(notification.type) && ++settledSince >= TRIAGE_RETRAIN_EVERY) {
+        settledSince = 0;
+        loaded.retrainTriage().then(
+          (count) => logger.info({ settledTickets: count }, 'triage retrained on settled tickets'),
+          (error: unknown) => logger.error({ err: error }, 'retraining triage failed; the previous model keeps serving'),
+        );
+      }
+      return notifier.notify(notification);
+    },
+  };
+  const tickets = new TicketService(store.tickets, tellingTriage, logger, {
     keyPrefix: config.ticketKeyPrefix,
     defaultTier: config.ticketDefaultTier,
     sla,

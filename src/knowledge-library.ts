@@ -90,9 +90,19 @@ export class KnowledgeLibrary {
    */
   async triageFrom(source: Pick<TicketRepository, 'settled'>): Promise<void> {
     this.settledSource = source;
+    await this.retrainTriage();
+  }
+
+  /**
+   * Retrains the triage model on the settled tickets as they are now (after more tickets were
+   * resolved or corrected), keeping the answer engine; one at a time with reloads. Returns how
+   * many tickets it learnt from.
+   */
+  retrainTriage(): Promise<number> {
     const run = this.reloading.then(async () => {
       const settled = await this.settledTickets();
       if (settled.length > 0) this.current = { ...this.current, triage: await TriageModel.build(this.current.knowledgeBase.articles, settled) };
+      return settled.length;
     });
     this.reloading = run.catch(() => {});
     return run;
