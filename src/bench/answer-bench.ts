@@ -4,23 +4,32 @@
 //
 //   npm run bench [-- --sizes 51,1000,10000 --rounds 8 --encoder none|use-lite --cache DIR]
 //   npm run bench -- --vs DIR [--pairs 3] [--sizes 10000]
+//   npm run bench -- --sizes 10000 --stand-in-encoder
 //
 // A size equal to the bundled knowledge base's article count is the bundled knowledge base,
 // measured with --encoder (the bot's default: use-lite; its phrasings' embeddings cached in
 // --cache); any other size is a generated knowledge base (generated-kb.ts) measured without
 // the encoder: its made-up phrasings would take minutes to embed and mean nothing to it.
+// --stand-in-encoder measures a generated knowledge base with a 512-dimension hashing encoder
+// (no model) behind the bot's embedding cache (in a temporary folder): what the encoder's part
+// costs at that size (its vectors' memory, the cosine to every article, the blend), without the
+// model's own time per embedded question (about 9 ms of CPU, whatever the size).
 // --vs DIR runs each size alternately here and in DIR (another checkout with this bench, e.g.
 // a git worktree of an older commit), A B A B for --pairs pairs, and prints each figure's
 // min / median / max on both sides and of the ratios here/DIR pair by pair.
 // --size N (one size, in this process, a JSON line) is what the parent runs; under
 // node --cpu-prof it profiles one size.
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AnswerEngine, embedArticles, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
+import { HashingSentenceEncoder } from '../core/answering/hashing-sentence-encoder.js';
 import type { Article } from '../core/knowledge/article.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
 import { encoderCliOptions, encoderFromCli } from '../encoders/encoder-options.js';
 import { evaluate, percentile, readQuestions } from '../evaluation/evaluate-questions.js';
 import { generateArticles } from './generated-kb.js';
@@ -34,6 +43,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '8' },
     vs: { type: 'string' },
     pairs: { type: 'string', default: '3' },
+    'stand-in-encoder': { type: 'boolean', default: false },
     ...encoderCliOptions,
   },
 });
@@ -76,10 +86,22 @@ async function measureSize(size: number): Promise<void> {
     }
   }
   const articles: Article[] = bundled ? kb.articles : generateArticles(kb.articles, size);
+  let cacheDir: string | undefined;
+  // Held to the end, as the bot's knowledge library holds its cache (and every vector in it).
+  let cache: CachedSentenceEncoder | undefined;
+  // The stand-in's embeddings are not held here: the engine keeps what it needs, as in the bot.
+  const standIn = async (): Promise<ArticleEmbeddings> => {
+    cacheDir = await mkdtemp(path.join(tmpdir(), 'answer-bench-'));
+    const encoder = new HashingSentenceEncoder(512);
+    cache = await CachedSentenceEncoder.open(encoder, cacheDir);
+    encoderName = `${encoder.name} (stand-in)`;
+    return embedArticles(articles, cache, encoder);
+  };
   const before = heapMB();
   const start = performance.now();
-  const engine = new AnswerEngine(articles, undefined, undefined, undefined, undefined, embeddings);
+  const engine = new AnswerEngine(articles, undefined, undefined, undefined, undefined, !bundled && values['stand-in-encoder'] ? await standIn() : embeddings);
   const indexBuildMs = performance.now() - start;
+  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   const indexHeapMB = heapMB() - before;
   for (const q of questions.slice(0, 50)) await engine.answer(q); // warm-up
   const times: number[] = [];
@@ -117,13 +139,14 @@ async function measureSize(size: number): Promise<void> {
       `answered or offered right ${pct(q.answeredCorrect + q.suggestedCorrect, q.inScope)}, confident wrong ${q.confidentWrong}, ` +
       `out-of-scope declined ${pct(q.outOfScopeDeclined, q.outOfScope)}`;
   }
-  console.log(JSON.stringify({ row, encoder: encoderName, questions: times.length, quality }));
+  console.log(JSON.stringify({ row, encoder: encoderName, questions: times.length, quality, ...(cache ? { cachedVectors: cache.size } : {}) }));
 }
 
 /** Runs one size in a child process of the bench in `checkout` (this one by default). */
 function runChild(size: number, checkout: string): { row: SizeRow; encoder: string; questions: number; quality?: string } {
   const script = path.join(checkout, 'src/bench/answer-bench.ts');
   const args = ['--expose-gc', '--import', 'tsx', script, '--size', String(size), '--kb', path.resolve(values.kb), '--questions', path.resolve(values.questions), '--rounds', values.rounds, '--encoder', values.encoder, '--cache', path.resolve(values.cache)];
+  if (values['stand-in-encoder']) args.push('--stand-in-encoder');
   const out = execFileSync(process.execPath, args, { cwd: checkout, encoding: 'utf8', maxBuffer: 16 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = out.trim().split('\n').at(-1)!;
   return JSON.parse(line) as ReturnType<typeof runChild>;

@@ -1,7 +1,7 @@
 import type { Article } from '../knowledge/article.js';
 import { IntentModel } from './intent-model.js';
 import { KeywordIndex, type ExpansionSettings, type KeywordHit } from './keyword-index.js';
-import { dot, normalize, type SentenceEncoder } from './sentence-encoder.js';
+import { normalize, type SentenceEncoder } from './sentence-encoder.js';
 import { runSteps, runStepsPaced, type Steps } from './steps.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
@@ -417,20 +417,31 @@ interface SemanticIndex {
  * without embeddings has similarity 0: embeddings are made for every article (embedArticles).
  */
 function semanticIndex(embeddings: ArticleEmbeddings, order: readonly string[]): SemanticIndex {
-  const centroids = order.map((id) => {
+  const dimensions = embeddings.encoder.dimensions;
+  // One row per article in one array (a row of zeros for an article without embeddings): a
+  // question's pass over 10,000 of them reads memory in order instead of 10,000 separate arrays.
+  const centroids = new Float32Array(order.length * dimensions);
+  const present = new Uint8Array(order.length);
+  order.forEach((id, label) => {
     const vectors = embeddings.phrasings.get(id) ?? [];
-    if (vectors.length === 0) return null;
-    const sum = new Float32Array(vectors[0]!.length);
-    for (const vector of vectors) for (let i = 0; i < sum.length; i++) sum[i]! += vector[i]!;
-    return normalize(sum);
+    if (vectors.length === 0 || vectors[0]!.length !== dimensions) return;
+    const sum = new Float32Array(dimensions);
+    for (const vector of vectors) for (let i = 0; i < dimensions; i++) sum[i]! += vector[i]!;
+    centroids.set(normalize(sum), label * dimensions);
+    present[label] = 1;
   });
   return {
     encoder: embeddings.encoder,
     similarities(question) {
       const out = new Float64Array(order.length);
-      centroids.forEach((centroid, label) => {
-        if (centroid && centroid.length === question.length) out[label] = dot(centroid, question);
-      });
+      if (question.length !== dimensions) return out;
+      for (let label = 0, row = 0; label < order.length; label++, row += dimensions) {
+        if (present[label] === 0) continue;
+        // The same sum in the same order as dot(): the same cosines to the last bit.
+        let sum = 0;
+        for (let i = 0; i < dimensions; i++) sum += centroids[row + i]! * question[i]!;
+        out[label] = sum;
+      }
       return out;
     },
   };
