@@ -148,6 +148,8 @@ describe('AlertDesk: one ticket per alert group', () => {
     expect(ticket.description).toContain('- postgres: http://db1.internal.example.test/metrics: ok, HTTP 200 in 4 ms');
     expect(ticket.description).toContain('attacker.example.com is not on the allow-list');
     expect(ticket.description).toContain('the alert has no labels.missing');
+    // On the card, which shows the description's first 1,200 characters, however many alerts fire.
+    expect(ticket.description.indexOf('Diagnostics:')).toBeLessThan(ticket.description.indexOf('2 firing:'));
     expect(ticket.collected.checks).toMatchObject({ 'postgres: db1.internal.example.test:5432': { ok: false, target: 'db1.internal.example.test:5432' } });
   });
 });

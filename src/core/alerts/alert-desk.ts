@@ -165,18 +165,20 @@ export class AlertDesk {
 
   private describe(notice: AlertNotice, diagnostics: { lines: string[] }, previous: Ticket | null): string {
     const priority = this.options.rules().priorityOf(notice);
+    // Diagnostics before the list of alerts: the triage card shows the description's start.
     const lines = [
       notice.description ? notice.description : notice.title,
       '',
       `Severity: ${notice.severity ?? 'not given'} (${priority})`,
       ...(Object.keys(notice.labels).length > 0 ? [`Labels: ${formatLabels(notice.labels)}`] : []),
-      `${describeCount(notice)}:`,
-      ...listAlerts(notice),
-      ...(notice.url ? [`Source: ${notice.url}`] : []),
       ...(previous ? [`This group's earlier ticket ${previous.key} is closed.`] : []),
       '',
       diagnostics.lines.length > 0 ? 'Diagnostics:' : 'Diagnostics: none configured for this alert.',
       ...diagnostics.lines,
+      '',
+      `${describeCount(notice)}:`,
+      ...listAlerts(notice),
+      ...(notice.url ? [`Source: ${notice.url}`] : []),
     ];
     return lines.join('\n');
   }
