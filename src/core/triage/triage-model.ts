@@ -58,6 +58,12 @@ const NEIGHBOURS = 5;
 const NEIGHBOUR_SIMILARITY = 0.3;
 /** An article's `escalate_to` is taken when the ticket reads like it at least this much. */
 const ARTICLE_SIMILARITY = 0.2;
+/** Similar settled tickets decide a priority or tier when at least this many agree, with this share of the similarity. */
+const AGREEING = { count: 2, share: 0.6 };
+/** How sure a severity signal makes the priority: P1 and P2 signals are about impact and seldom wrong; P3 and P4 ones are weaker hints. */
+const SIGNAL_CONFIDENCE = { strong: 0.9, weak: 0.6 };
+/** How sure a policy's category (a security incident goes to security) is. */
+const POLICY_CATEGORY_CONFIDENCE = 0.9;
 /** Copies of each settled ticket in the training set: an engineer's final say on a real ticket outweighs one phrasing of an article. */
 const TICKET_WEIGHT = 2;
 /** The category model is the answer engine's softmax alone (no ranking model or network): categories have many examples each, but few enough to train in well under a second. */
@@ -150,7 +156,7 @@ export class TriageModel {
   private predictCategory(text: string, vector: SparseVector, query: Float32Array, matches: SignalMatch[]): Guess<string> {
     // Policy first: a signal that names a category (security incidents) decides it.
     const policy = matches.find((m) => m.signal.category !== undefined);
-    if (policy) return { value: policy.signal.category!, confidence: 0.9, reasons: [`${policy.signal.name} goes to ${policy.signal.category}: "${policy.phrases.join('" + "')}"`] };
+    if (policy) return { value: policy.signal.category!, confidence: POLICY_CATEGORY_CONFIDENCE, reasons: [`${policy.signal.name} goes to ${policy.signal.category}: "${policy.phrases.join('" + "')}"`] };
     const probabilities = this.model.trained && vector.idx.length > 0 ? this.model.assess(vector).probabilities : null;
     if (!probabilities) return { value: FALLBACK_CATEGORY, confidence: 0, reasons: ['no words the knowledge base or past tickets use'] };
     let best = 0;
@@ -171,24 +177,23 @@ export class TriageModel {
     // Similar settled tickets (at least two, mostly agreeing) decide over no signal or a weak one
     // (P3, P4: engineers' corrections teach it); a strong one (P1, P2) stands unless they were more urgent.
     const strong = fromSignal !== null && priorities.indexOf(fromSignal.value) <= 1;
-    if (learnt && learnt.count >= 2 && learnt.share >= 0.6 && (!strong || priorities.indexOf(learnt.value) < priorities.indexOf(fromSignal.value))) {
+    if (learnt && learnt.count >= AGREEING.count && learnt.share >= AGREEING.share && (!strong || priorities.indexOf(learnt.value) < priorities.indexOf(fromSignal.value))) {
       return {
         value: learnt.value,
-        confidence: round(learnt.share * 0.9),
+        confidence: round(learnt.share * SIGNAL_CONFIDENCE.strong),
         reasons: [`${learnt.count} similar past tickets were ${learnt.value}`, ...(fromSignal?.reasons ?? [])],
         overridesChoice: false,
       };
     }
     if (!fromSignal) return { value: 'P3', confidence: 0, reasons: ['no sign of urgency or of a simple request'], overridesChoice: false };
-    // P1 and P2 signals are about impact and are seldom wrong; P3 and P4 ones are weaker hints.
-    const confidence = priorities.indexOf(fromSignal.value) <= 1 ? 0.9 : 0.6;
+    const confidence = strong ? SIGNAL_CONFIDENCE.strong : SIGNAL_CONFIDENCE.weak;
     return { value: fromSignal.value, confidence, reasons: fromSignal.reasons, overridesChoice: signal!.signal.overridesChoice === true };
   }
 
   private predictTier(query: Float32Array, category: string, neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Tier> | null {
     const learnt = vote(neighbours.map((n) => ({ value: n.ticket.tier, weight: n.similarity })));
-    if (learnt && learnt.count >= 2 && learnt.share >= 0.6) {
-      return { value: learnt.value, confidence: round(learnt.share * 0.9), reasons: [`${learnt.count} similar past tickets ended at ${learnt.value}`] };
+    if (learnt && learnt.count >= AGREEING.count && learnt.share >= AGREEING.share) {
+      return { value: learnt.value, confidence: round(learnt.share * SIGNAL_CONFIDENCE.strong), reasons: [`${learnt.count} similar past tickets ended at ${learnt.value}`] };
     }
     const nearest = this.nearest(query, (example) => example.source.kind === 'article' && example.source.article.category === category);
     const article = nearest?.example.source.kind === 'article' ? nearest.example.source.article : undefined;
