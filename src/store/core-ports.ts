@@ -7,6 +7,7 @@ import type { LearnedPhrasings } from '../core/knowledge/learned-phrasings.js';
 import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
 import type { AddressBook, TicketThreadStore } from '../core/tickets/ticket-threads.js';
+import type { WebSignInStore } from '../core/web/web-access.js';
 
 /**
  * The core's persistence ports, as one set: on a database (Store, open-store.ts) or in memory
@@ -28,6 +29,8 @@ export interface CorePorts {
   timerClaims: TimerClaims;
   /** Monitoring alert groups and the tickets they opened. */
   alertGroups: AlertGroupStore;
+  /** The web view's one-time sign-in links and sessions. */
+  webSignIns: WebSignInStore;
 }
 
 /** The ports and what the app's wiring needs besides: a name for logs and a close. */

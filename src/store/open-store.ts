@@ -6,6 +6,7 @@ import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import { openPostgresPrisma, openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaAlertGroups } from './prisma/prisma-alert-groups.js';
+import { PrismaWebSignIns } from './prisma/prisma-web-sign-ins.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaLearnedPhrasings } from './prisma/prisma-learned-phrasings.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
@@ -90,6 +91,7 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     queue: new PrismaWorkQueueStore(prisma, dialect),
     timerClaims: new PrismaTimerClaims(prisma),
     alertGroups: new PrismaAlertGroups(prisma),
+    webSignIns: new PrismaWebSignIns(prisma),
     migrated,
     location,
     prisma,

@@ -434,4 +434,41 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(await ports.alertGroups.find(key)).toEqual(second);
     });
   });
+  describe('WebSignInStore', () => {
+    const person = { channel: 'slack', id: 'U0ANN0001', name: 'Ann <script>', role: 'engineer' as const };
+
+    it('uses a link once, before it expires: a second use, an expired or an unknown link give null', async () => {
+      const id = uid('link');
+      await ports.webSignIns.saveLink({ id, person, expiresAt: at('2026-12-04T10:10:00Z') });
+      expect(await ports.webSignIns.useLink(id, at('2026-12-04T10:00:00Z'))).toEqual(person);
+      expect(await ports.webSignIns.useLink(id, at('2026-12-04T10:00:01Z'))).toBeNull();
+      const late = uid('link');
+      await ports.webSignIns.saveLink({ id: late, person, expiresAt: at('2026-12-04T10:10:00Z') });
+      expect(await ports.webSignIns.useLink(late, at('2026-12-04T10:10:00Z'))).toBeNull();
+      expect(await ports.webSignIns.useLink(uid('link'), at('2026-12-04T10:00:00Z'))).toBeNull();
+    });
+
+    it('lets exactly one of several simultaneous uses of a link win', async () => {
+      const id = uid('link');
+      await ports.webSignIns.saveLink({ id, person, expiresAt: at('2026-12-04T10:10:00Z') });
+      const results = await Promise.all(Array.from({ length: 6 }, () => ports.webSignIns.useLink(id, at('2026-12-04T10:01:00Z'))));
+      expect(results.filter((r) => r !== null)).toEqual([person]);
+    });
+
+    it('finds a session until it expires or ends, and prunes what expired', async () => {
+      const id = uid('session');
+      const session = { id, person: { ...person, role: 'employee' as const, name: null }, csrf: 'c'.repeat(32), expiresAt: at('2026-12-04T18:00:00Z') };
+      await ports.webSignIns.saveSession(session);
+      expect(await ports.webSignIns.findSession(id, at('2026-12-04T10:00:00Z'))).toEqual(session);
+      expect(await ports.webSignIns.findSession(id, at('2026-12-04T18:00:00Z'))).toBeNull();
+      expect(await ports.webSignIns.findSession(uid('session'), at('2026-12-04T10:00:00Z'))).toBeNull();
+      const ended = uid('session');
+      await ports.webSignIns.saveSession({ ...session, id: ended });
+      await ports.webSignIns.endSession(ended);
+      expect(await ports.webSignIns.findSession(ended, at('2026-12-04T10:00:00Z'))).toBeNull();
+      expect(await ports.webSignIns.prune(at('2026-12-04T18:00:00Z'))).toBeGreaterThanOrEqual(1);
+      await ports.webSignIns.saveSession({ ...session, id: uid('session'), expiresAt: at('2026-12-04T19:00:00Z') });
+      expect(await ports.webSignIns.findSession(id, at('2026-12-04T09:00:00Z'))).toBeNull();
+    });
+  });
 });

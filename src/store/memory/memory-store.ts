@@ -7,6 +7,7 @@ import { MemoryScriptRunLog } from './memory-script-run-log.js';
 import { MemoryTicketRepository } from './memory-ticket-repository.js';
 import { MemoryAddressBook, MemoryTicketThreadStore } from './memory-ticket-threads.js';
 import { MemoryTimerClaims } from './memory-timer-claims.js';
+import { MemoryWebSignIns } from './memory-web-sign-ins.js';
 import { MemoryWorkQueueStore } from './memory-work-queue-store.js';
 import { Outage, systemClock, type Clock } from './outage.js';
 
@@ -28,6 +29,7 @@ export class MemoryStore implements CoreStore {
   readonly queue = new MemoryWorkQueueStore();
   readonly timerClaims: MemoryTimerClaims;
   readonly alertGroups: MemoryAlertGroups;
+  readonly webSignIns: MemoryWebSignIns;
 
   /** `now` stamps what the database would stamp with now() (a question's, a ticket's creation). */
   constructor(options: { now?: Clock } = {}) {
@@ -40,6 +42,7 @@ export class MemoryStore implements CoreStore {
     this.scriptRuns = new MemoryScriptRunLog(this.outage);
     this.timerClaims = new MemoryTimerClaims(this.outage);
     this.alertGroups = new MemoryAlertGroups(this.outage);
+    this.webSignIns = new MemoryWebSignIns(this.outage);
   }
 
   /** While down, every port fails as on a database that is away (the queue has its own switch). */
