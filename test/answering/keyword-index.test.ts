@@ -96,6 +96,14 @@ describe('KeywordIndex', () => {
     expect(index.search(['vpn', 'slow'], BOOSTS, tolerant, 5)).toEqual(index.search(['vpn', 'slow'], BOOSTS, tolerant, 5));
   });
 
+  it('refuses two documents with one id, as MiniSearch did', () => {
+    const twice = [
+      { id: 'a', fields: ['vpn', '', '', ''] },
+      { id: 'a', fields: ['wifi', '', '', ''] },
+    ];
+    expect(() => runSteps(KeywordIndex.build(twice, FIELDS, analyzer))).toThrow(/"a" is used by two documents/);
+  });
+
   it('indexes an empty knowledge base and documents with empty fields', () => {
     const empty = runSteps(KeywordIndex.build([], FIELDS, analyzer));
     expect(empty.search(['vpn'], BOOSTS, tolerant, 20)).toEqual([]);

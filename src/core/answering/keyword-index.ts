@@ -89,8 +89,12 @@ export class KeywordIndex {
     const df: number[] = [];
     const lastDoc: number[] = [];
     const counts = new Map<number, number>();
+    const seen = new Set<string>();
     for (let d = 0; d < n; d++) {
       const document = documents[d]!;
+      // The engine keys articles by id: a second article under one id would be scored but never shown.
+      if (seen.has(document.id)) throw new Error(`KeywordIndex: the id "${document.id}" is used by two documents`);
+      seen.add(document.id);
       index.ids.push(document.id);
       for (let f = 0; f < F; f++) {
         const tokens = analyzer.tokenize(document.fields[f] ?? '');
