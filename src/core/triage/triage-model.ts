@@ -114,7 +114,7 @@ export class TriageModel {
     const training: Array<{ text: string; label: number }> = [];
     for (const article of articles) {
       const l = label.get(article.category)!;
-      for (const text of [article.title, ...article.questions, article.tags.join(' '), plainText(article.answer)]) training.push({ text, label: l });
+      for (const text of [article.title, ...article.questions, article.tags.join(' '), plainText(article.answer).slice(0, 300)]) training.push({ text, label: l });
     }
     for (const ticket of settled) {
       for (let i = 0; i < TICKET_WEIGHT; i++) training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
