@@ -89,6 +89,7 @@ export const envSchema = z
     HOST: z.string().regex(/^([\w.-]{1,253}|\[?[0-9a-fA-F:.]{2,45}\]?)$/, 'expected an address to listen on, like 0.0.0.0 (every interface), 127.0.0.1 or ::').optional(),
     PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the https URL where Slack and Teams reach the bot, like https://helpdesk.example.org' }).optional(),
     METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
+    WEB_SECRET: z.string().min(32, 'expected at least 32 characters (a long random string, the same on every replica)').optional(),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
     SLACK_SIGNING_SECRET: z.string().min(8, 'expected the signing secret from Basic Information > App Credentials').optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens)').optional(),
@@ -100,6 +101,7 @@ export const envSchema = z
     SLACK_TRIAGE_ROUTES: routes('slack', SLACK_CHANNEL, 'C0PRINT01').optional(),
     SLACK_ENGINEER_GROUPS: idList(/^S[A-Z0-9]{6,}$/, 'S0123ABCD (user group ids)').optional(),
     SLACK_ENGINEERS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
+    SLACK_LEADS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
     MICROSOFT_APP_ID: z.string().regex(GUID, 'expected the bot\'s Microsoft App ID, a GUID (Azure Bot > Configuration)').optional(),
     MICROSOFT_APP_PASSWORD: z.string().optional(),
     MICROSOFT_APP_TENANT_ID: z.string().regex(GUID, 'expected your Microsoft Entra tenant id, a GUID').optional(),
@@ -117,6 +119,7 @@ export const envSchema = z
     ALERTS_FILE: z.string().optional(),
     ALERTS_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     TEAMS_ENGINEERS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
+    TEAMS_LEADS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
   })
   .refine((env) => {
     const { answer, suggest } = answerThresholds(env);
@@ -262,6 +265,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Bearer token for GET /metrics (REPORTS_TOKEN when unset); with neither, /metrics is served only outside production. */
   metricsToken: string | undefined;
+  /** The web view: the HMAC key of its links and cookies (WEB_SECRET) and the support leads by chat (SLACK_LEADS, TEAMS_LEADS). */
+  web: { secret: string | undefined; leads: { slack: string[]; teams: string[] } };
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are. */
   slack: SlackConfig | undefined;
   /** Set when MICROSOFT_APP_ID is, or TEAMS_ENABLED=1 for local testing. */
@@ -353,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     metricsToken: e.METRICS_TOKEN ?? e.REPORTS_TOKEN,
+    web: { secret: e.WEB_SECRET, leads: { slack: e.SLACK_LEADS ?? [], teams: e.TEAMS_LEADS ?? [] } },
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
         ? {
