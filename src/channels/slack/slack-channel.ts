@@ -30,7 +30,23 @@ import { openMetadata, sealMetadata } from './modal-seal.js';
 import { SlackPeople } from './slack-people.js';
 import { slackRequestGuard } from './slack-request-guard.js';
 import { slackTextToPlain } from './slack-text.js';
+import {
+  fromPerson,
+  inboundOf,
+  mentionEvent,
+  messageEvent,
+  modalMetadata,
+  personOf,
+  pressedElement,
+  pressedMessage,
+  slackMessage,
+  storedRequest,
+  teamOf,
+  type SlackMessage,
+} from './slack-payloads.js';
 
+/** Kept here for the callers that import it with the channel (the inbox-key tests). */
+export { inboundOf };
 
 export const SLASH_COMMAND = '/helpdesk';
 export const MESSAGE_SHORTCUT = 'create_ticket_from_message';
@@ -168,7 +184,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
 
   /** A modal whose metadata is signed and bound to the person it is opened for (see modal-seal.ts). */
   function sealed<V extends { private_metadata?: string }>(view: V, opener: string): V {
-    const metadata = JSON.parse(view.private_metadata ?? '{}') as ModalMetadata;
+    // Our own metadata, put there by block-kit.ts a moment ago.
+    const metadata = modalMetadata.parse(JSON.parse(view.private_metadata ?? '{}'));
     return { ...view, private_metadata: sealMetadata(config.signingSecret, metadata, opener) };
   }
 
@@ -204,7 +221,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     async (payload, item) => {
       if (!app) throw new Error('Slack is not connected yet');
       try {
-        await app.processEvent({ body: payload as Record<string, unknown>, ack: async () => {}, customProperties: { queued: true, deliveryId: item.key } });
+        const body = storedRequest.safeParse(payload);
+        if (!body.success) throw new PermanentFailure('a kept Slack request that is not a JSON object');
+        await app.processEvent({ body: body.data, ack: async () => {}, customProperties: { queued: true, deliveryId: item.key } });
       } catch (error) {
         const reason = slackRefusal(error);
         if (reason) throw new PermanentFailure(`Slack refused: ${reason}`, { cause: error });
@@ -226,6 +245,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     await tell(who.user, text, who.channel ? { channel: who.channel } : undefined);
   }
 
+  /** A payload that does not have the shape its listener reads: logged and dropped, never a crash. */
+  function unreadable(what: string, error: unknown): void {
+    logger.warn({ err: error }, `unreadable Slack ${what} ignored`);
+  }
+
   /** Registers every listener; called once the bot's identity is known. */
   function register(app: InstanceType<typeof App>): void {
     // --- Middleware ----------------------------------------------------------------------------
@@ -239,19 +263,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     // --- Employees: messages, mentions, the slash command --------------------------------------
 
     app.event('message', async ({ event, body, context }) => {
-      const message = event as unknown as {
-        subtype?: string;
-        bot_id?: string;
-        user?: string;
-        text?: string;
-        ts: string;
-        thread_ts?: string;
-        channel: string;
-        channel_type?: string;
-      };
+      const parsed = messageEvent.safeParse(event);
+      if (!parsed.success) return unreadable('message event', parsed.error);
+      const message = parsed.data;
       // Edits, joins, deletions and bots (ourselves included) are not questions.
       if (!fromPerson(message) || !message.user) return;
-      const team = (body as { team_id?: string }).team_id ?? 'T';
+      const team = teamOf(body);
       const raw = message.text ?? '';
       if (message.channel_type === 'im') {
         const where = { team, channel: message.channel, threadTs: message.thread_ts ?? message.ts };
@@ -304,24 +321,25 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     }
 
     app.event('app_mention', async ({ event, body, context }) => {
-      const mentionEvent = event as unknown as { user?: string; text: string; ts: string; thread_ts?: string; channel: string; bot_id?: string };
-      if (!mentionEvent.user || mentionEvent.bot_id) return;
+      const parsed = mentionEvent.safeParse(event);
+      if (!parsed.success) return unreadable('app_mention event', parsed.error);
+      const mention = parsed.data;
+      if (!mention.user || mention.bot_id) return;
       // Mentioning the bot under a triage card is still a reply to the requester.
-      const card = mentionEvent.thread_ts ? await threads.find('slack', mentionEvent.channel, mentionEvent.thread_ts) : null;
-      if (card?.role === 'triage') {
-        await engineerReply(card.ticketKey, mentionEvent.user, slackTextToPlain(mentionEvent.text, botUserId), {
-          channel: mentionEvent.channel,
-          threadTs: mentionEvent.thread_ts!,
-          ts: mentionEvent.ts,
+      const card = mention.thread_ts ? await threads.find('slack', mention.channel, mention.thread_ts) : null;
+      if (card?.role === 'triage' && mention.thread_ts) {
+        await engineerReply(card.ticketKey, mention.user, slackTextToPlain(mention.text, botUserId), {
+          channel: mention.channel,
+          threadTs: mention.thread_ts,
+          ts: mention.ts,
         });
         return;
       }
-      const team = (body as { team_id?: string }).team_id ?? 'T';
-      const where = { team, channel: mentionEvent.channel, threadTs: mentionEvent.thread_ts ?? mentionEvent.ts };
+      const where = { team: teamOf(body), channel: mention.channel, threadTs: mention.thread_ts ?? mention.ts };
       await converse(
-        { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(mentionEvent.user), text: slackTextToPlain(mentionEvent.text, botUserId) },
+        { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(mention.user), text: slackTextToPlain(mention.text, botUserId) },
         where,
-        { userMessageTs: mentionEvent.ts, deliveryId: context.deliveryId },
+        { userMessageTs: mention.ts, deliveryId: context.deliveryId },
       );
     });
 
@@ -376,7 +394,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await tell(shortcut.user.id, STARTING_MESSAGE, { channel: shortcut.channel.id });
         return;
       }
-      const message = shortcut.message as { text?: string; user?: string; ts: string; thread_ts?: string };
+      const parsed = slackMessage.safeParse(shortcut.message);
+      if (!parsed.success) {
+        unreadable('shortcut message', parsed.error);
+        await tell(shortcut.user.id, 'I can only open tickets from messages people wrote.', { channel: shortcut.channel.id });
+        return;
+      }
+      const message = parsed.data;
       const text = slackTextToPlain(message.text ?? '', botUserId);
       await client.views.open({
         trigger_id: shortcut.trigger_id,
@@ -405,8 +429,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await tell(event.user, 'I can only open tickets from messages people wrote.', { channel });
         return;
       }
-      const team = (body as { team_id?: string }).team_id ?? 'T';
-      const where = { team, channel, threadTs: message.thread_ts ?? message.ts };
+      const where = { team: teamOf(body), channel, threadTs: message.thread_ts ?? message.ts };
       const permalink = await client.chat
         .getPermalink({ channel, message_ts: ts })
         .then((r) => r.permalink)
@@ -430,12 +453,17 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     app.action(KNOWN_ACTIONS, async ({ ack, body, action, context }) => {
       await ack();
       if (body.type !== 'block_actions') return;
-      const element = action as { action_id: string; value?: unknown };
-      const id = coreActionId(element.action_id);
-      const value = typeof element.value === 'string' ? element.value : undefined;
+      const element = pressedElement.safeParse(action);
+      if (!element.success) {
+        unreadable('button press', element.error);
+        await tell(body.user.id, "Sorry, I don't know that button. Please ask me again.");
+        return;
+      }
+      const id = coreActionId(element.data.action_id);
+      const value = element.data.value;
       const userId = body.user.id;
       const channel = body.channel?.id;
-      const message = body.message as { ts: string; thread_ts?: string } | undefined;
+      const message = pressedMessage.parse(body.message);
       const where = channel && message ? { channel, threadTs: message.thread_ts ?? message.ts } : undefined;
 
       if (id === HOME_NEW_TICKET) {
@@ -451,8 +479,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await tell(userId, "Sorry, I don't know that button. Please ask me again.");
         return;
       }
-      const team = body.team?.id ?? body.user.team_id ?? 'T';
-      const full = { team, ...where };
+      const full = { team: teamOf(body), ...where };
       await converse(
         { conversationKey: slackConversationKey(full), channel: 'slack', user: await turnUser(userId), action: { id, ...(value !== undefined ? { value } : {}) } },
         full,
@@ -535,14 +562,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           return;
         }
         // Keyed by the modal: the same submission sent twice opens one ticket.
-        await keep(`slack:view:${view.id}`, `slack:${body.team?.id ?? body.user.team_id ?? 'T'}:${body.user.id}`, body);
+        await keep(`slack:view:${view.id}`, `slack:${teamOf(body)}:${body.user.id}`, body);
         await ack();
         return;
       }
       const subject = (fields.subject ?? '').trim() || 'Help requested';
       const userId = body.user.id;
       const requester = meta.requester ?? userId;
-      const team = body.team?.id ?? body.user.team_id ?? 'T';
+      const team = teamOf(body);
       let where: Where | undefined;
       let placeholder: string | undefined;
       if (meta.thread) {
@@ -692,75 +719,19 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
 }
 
 /** Reads a message by channel and ts: a top-level message from the history, a reply from its thread. */
-async function fetchMessage(
-  client: WebClient,
-  channel: string,
-  ts: string,
-): Promise<{ user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string } | null> {
+async function fetchMessage(client: WebClient, channel: string, ts: string): Promise<SlackMessage | null> {
   const history = await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
   const top = history.messages?.find((m) => m.ts === ts);
-  if (top) return top as { user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string };
+  if (top) return parsedOrNull(slackMessage, top);
   const replies = await client.conversations.replies({ channel, ts, limit: 1 }).catch(() => null);
   const reply = replies?.messages?.find((m) => m.ts === ts);
-  return (reply as { user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string } | undefined) ?? null;
+  return reply ? parsedOrNull(slackMessage, reply) : null;
 }
 
-
-/** A message a person wrote: not a bot's (ours included), nor an edit, join or deletion. */
-function fromPerson(message: { subtype?: unknown; bot_id?: unknown }): boolean {
-  return !message.bot_id && (message.subtype === undefined || message.subtype === 'file_share' || message.subtype === 'thread_broadcast');
+function parsedOrNull<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T | null {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The work queue's kind for Slack requests kept in the inbox. */
 const INBOUND = 'slack.inbound';
-
-/**
- * Which requests are kept in the inbox before they are answered, under which key and order:
- * events by Slack's event id (a retry of one is recognised), button presses by a new id (Slack
- * does not retry them). A conversation's items run in order: they share its thread as order key
- * (the thread root's ts, as in its conversation key); other threads run beside them.
- */
-export function inboundOf(body: unknown): { key: string; orderKey: string } | null {
-  const b = body as {
-    type?: unknown;
-    event_id?: unknown;
-    team_id?: unknown;
-    event?: Record<string, unknown>;
-    channel?: { id?: unknown };
-    user?: { id?: unknown; team_id?: unknown };
-    team?: { id?: unknown };
-    message?: { ts?: unknown; thread_ts?: unknown };
-  };
-  if (typeof b !== 'object' || b === null) return null;
-  const text = (...values: unknown[]) => values.find((v): v is string => typeof v === 'string') ?? 'none';
-  if (b.type === 'event_callback' && typeof b.event_id === 'string') {
-    const event = b.event ?? {};
-    // Bots' messages (ours included) and edits, joins and deletions are ignored by the listeners:
-    // not worth a write each, and nothing to lose.
-    if (event.type === 'message' && !fromPerson(event)) return null;
-    const item = event.item as { channel?: unknown; ts?: unknown } | undefined;
-    const where = item ? `${text(item.channel)}:${text(item.ts)}` : `${text(event.channel, event.user)}:${text(event.thread_ts, event.ts)}`;
-    return { key: `slack:${b.event_id}`, orderKey: `slack:${text(b.team_id)}:${where}` };
-  }
-  if (b.type === 'block_actions') {
-    const where = b.channel && b.message ? `${text(b.channel.id)}:${text(b.message.thread_ts, b.message.ts)}` : text(b.user?.id);
-    return { key: `slack:action:${randomUUID()}`, orderKey: `slack:${text(b.team?.id, b.user?.team_id)}:${where}` };
-  }
-  return null;
-}
-
-/** Who to tell about a request given up on, and where. */
-function personOf(payload: unknown): { user: string; channel?: string; threadTs?: string; what: string } | null {
-  const b = payload as { type?: string; event?: Record<string, unknown>; user?: { id?: unknown }; user_id?: unknown; channel?: { id?: unknown } };
-  if (typeof b !== 'object' || b === null) return null;
-  if (b.type === 'event_callback' && b.event) {
-    const e = b.event as { user?: unknown; channel?: unknown; ts?: unknown; thread_ts?: unknown; type?: unknown };
-    if (typeof e.user !== 'string') return null;
-    const threadTs = typeof e.thread_ts === 'string' ? e.thread_ts : typeof e.ts === 'string' ? e.ts : undefined;
-    return { user: e.user, ...(typeof e.channel === 'string' ? { channel: e.channel } : {}), ...(threadTs && e.type !== 'reaction_added' ? { threadTs } : {}), what: e.type === 'reaction_added' ? 'reaction' : 'message' };
-  }
-  const user = typeof b.user?.id === 'string' ? b.user.id : typeof b.user_id === 'string' ? b.user_id : undefined;
-  if (!user) return null;
-  const channel = typeof b.channel?.id === 'string' ? b.channel.id : undefined;
-  return { user, ...(channel ? { channel } : {}), what: b.type === 'view_submission' ? 'form' : b.type === 'block_actions' ? 'button press' : 'request' };
-}
