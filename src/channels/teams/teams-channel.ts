@@ -6,15 +6,14 @@ import {
   ConfigurationBotFrameworkAuthentication,
   TurnContext,
   type Activity,
-  type ConversationReference,
 } from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Request, Response } from 'express';
 import express from 'express';
-import { z } from 'zod';
 import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
+import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
 import type { Actor } from '../../core/tickets/ticket.js';
@@ -23,6 +22,7 @@ import type { TeamsConfig } from '../../config/config.js';
 import type { ChannelDeps, ChatChannel } from '../chat-channel.js';
 import { replyCard, ticketFormCard, ticketListCard } from './adaptive-cards.js';
 import { teamsTextToPlain } from './card-text.js';
+import { activityShape, buttonData, executeInvoke, mentions, storedActivity, str } from './teams-payloads.js';
 import { proactively, splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
 
 /** What the service gives every chat, and Teams' own settings. */
@@ -47,16 +47,6 @@ const SERVICE_URL_KEY = 'teams:service-url';
 /** The work queue's kind for Teams messages kept in the inbox. */
 const INBOUND = 'teams.inbound';
 
-/** The least an activity must have before botbuilder sees it; anything else is a 400, not a crash. */
-const activityShape = z.looseObject({
-  type: z.string().min(1),
-  serviceUrl: z.string().url().optional(),
-  channelId: z.string().optional(),
-  conversation: z.looseObject({ id: z.string().min(1) }),
-  from: z.looseObject({ id: z.string().min(1) }).optional(),
-});
-
-const buttonData = z.looseObject({ helpdesk: z.object({ action: z.string().min(1).max(100), value: z.string().max(2000).optional() }) });
 
 /**
  * botbuilder answers a token with a bad signature, a wrong key or a wrong audience with a 500
@@ -122,7 +112,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
 
   function isAddressed(activity: Activity): boolean {
     if (activity.conversation.conversationType === 'personal' || !activity.conversation.conversationType) return true;
-    return (activity.entities ?? []).some((e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === activity.recipient.id);
+    return mentions(activity.entities, activity.recipient.id);
   }
 
   async function send(context: TurnContext, replies: Reply[]): Promise<void> {
@@ -141,8 +131,10 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
    * under it as before.
    */
   queue.handle(INBOUND, async (payload, item) => {
-    const activity = payload as Activity;
-    const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
+    const parsed = storedActivity.safeParse(payload);
+    if (!parsed.success) throw new PermanentFailure('a kept Teams activity that is not an activity');
+    const activity = parsed.data;
+    const reference = TurnContext.getConversationReference(activity);
     await proactively(adapter, config.appId, reference, async (proactive) => {
       const context = new TurnContext(adapter, activity);
       for (const [key, value] of proactive.turnState) context.turnState.set(key, value);
@@ -157,7 +149,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const user = { id: actor.id, ...(actor.name ? { name: actor.name } : {}) };
     const data = buttonData.safeParse(activity.value);
     if (data.success) {
-      await onButton(context, data.data.helpdesk.action, data.data.helpdesk.value, activity.value as Record<string, unknown>, actor, key, deliveryId);
+      await onButton(context, data.data.helpdesk.action, data.data.helpdesk.value, data.data, actor, key, deliveryId);
       return;
     }
     const text = teamsTextToPlain(TurnContext.removeRecipientMention(activity) ?? activity.text);
@@ -268,9 +260,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   /** Action.Execute: act, then answer with the card as it now is (for the presser) or a message. */
   async function onExecute(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    const invoke = z
-      .looseObject({ action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string(), data: z.record(z.string(), z.unknown()).optional() }) })
-      .safeParse(activity.value);
+    const invoke = executeInvoke.safeParse(activity.value);
     const respond = (body: unknown) => context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
     if (!invoke.success) {
       await respond({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Not an Action.Execute payload.' } });
@@ -306,8 +296,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   async function onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     // Remember how to reach this conversation (and the region's service URL) for proactive posts.
-    const reference = TurnContext.getConversationReference(activity) as ConversationReference;
-    await addresses.put(teamsConversationKey(activity.conversation.id), 'teams', reference as unknown as Record<string, unknown>);
+    const reference = TurnContext.getConversationReference(activity);
+    await addresses.put(teamsConversationKey(activity.conversation.id), 'teams', { ...reference });
     if (activity.serviceUrl) await addresses.put(SERVICE_URL_KEY, 'teams', { serviceUrl: activity.serviceUrl });
     if (activity.type === ActivityTypes.Message) {
       // Kept before the Bot Connector is answered, worked on by the inbox's worker (below). The
@@ -366,8 +356,4 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     },
     async stop() {},
   };
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value : undefined;
 }
