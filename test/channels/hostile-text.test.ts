@@ -109,6 +109,19 @@ describe('Slack: user text in everything it renders', () => {
     expect(JSON.stringify(message.blocks[0])).toContain('"type":"plain_text"');
   });
 
+  it("shows triage's prediction on the card, escaped like the rest (its reasons quote the ticket's words)", () => {
+    const triage = { predicted: { category: '<!channel>', priority: 'P1', tier: 'L2' }, confidence: { category: 0.9, priority: 0.8, tier: 0.5 }, applied: ['priority'], why: [HOSTILE_MARKUP, 'nearest article: Printer'] };
+    const card = triageCard(hostileTicket({ collected: { triage } }), sla);
+    const message = triageCardMessage(card);
+    expect(slackHazards(message)).toEqual([]);
+    const shown = JSON.stringify(message.blocks);
+    expect(shown).toContain('Predicted: &lt;!channel&gt; 90%, P1 80%, L2 50% (taken: priority)');
+    expect(shown).toContain('nearest article: Printer');
+    const teams = triageCardJson(card, []);
+    expect(teamsHazards(teams)).toEqual([]);
+    expect(JSON.stringify(teams)).toContain('P1 80%');
+  });
+
   it('escapes replies, App Home, the action modals and the ticket form', () => {
     const ticket = hostileTicket();
     // The core's own markdown may link; the words in it that came from people must not.

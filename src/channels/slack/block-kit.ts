@@ -138,6 +138,7 @@ export function triageCardMessage(card: TriageCard): SlackMessage {
     section(`*What we know*\n${escapeMrkdwn(card.summary)}`),
   ];
   if (card.vendor) blocks.push(section(`*Vendor (L4)*\n${escapeMrkdwn(vendorLine(card.vendor))}`));
+  if (card.prediction) blocks.push(context(escapeMrkdwn([card.prediction.summary, ...card.prediction.why.map((why) => `· ${why}`)].join('\n'))));
   if (card.satisfaction) blocks.push(context(`Requester's rating: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`));
   blocks.push(...actionsBlock(card.choices, `ticket:${card.key}`));
   blocks.push(context('Reply in this thread to write to the requester; start a reply with *(internal)* to keep it among engineers.'));

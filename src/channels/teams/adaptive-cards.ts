@@ -170,6 +170,7 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
       },
       text('**What we know**'),
       text(escapeCardText(card.summary)),
+      ...(card.prediction ? [text(escapeCardText([card.prediction.summary, ...card.prediction.why.map((why) => `· ${why}`)].join('\n')), { isSubtle: true, size: 'Small' })] : []),
       text('Reply in this thread (mention the bot) to write to the requester; start with (internal) to keep it among engineers.', { isSubtle: true, size: 'Small' }),
     ],
     actions,
