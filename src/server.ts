@@ -29,6 +29,7 @@ import { NetworkCheckRunner } from './checks/network-check-runner.js';
 import { OperatorMetrics, type QueueDepthReader } from './metrics/operator-metrics.js';
 import { metricsRouter } from './metrics/metrics-router.js';
 import { prismaQueueDepth } from './store/prisma/prisma-queue-depth.js';
+import { webAccessFor, webViewRouter } from './web/web-view.js';
 
 /** The bot as a service: the core, the HTTP server on PORT and every configured chat channel. */
 export interface RunningBot {
@@ -129,6 +130,9 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
   );
   const channels: ChatChannel[] = [];
   const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
+  // The web view (issue 18): its links name PUBLIC_URL, else this process's port once it listens.
+  let listening = config.port;
+  const web = webAccessFor(config, app.store.webSignIns, logger, () => config.publicUrl ?? `http://localhost:${listening}`);
   const deps = {
     conversations: metrics.instrument(app.conversations),
     tickets: app.tickets,
@@ -140,6 +144,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     http: http.app,
     drafts: new FileDraftWriter(path.resolve(config.kbDir)),
     isReady,
+    ...(web ? { web } : {}),
   };
   try {
     for (const chat of chats) {
@@ -183,7 +188,9 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     } else {
       logger.warn({}, '/metrics is off: set METRICS_TOKEN (or REPORTS_TOKEN) to serve it in production');
     }
+    if (web) http.app.use(webViewRouter(config, web, { tickets: app.tickets, conversations: app.conversations, routedCategories: () => router.categories() }, logger));
     const port = await http.listen(config.port, options.host);
+    listening = port;
     logger.info({ port, channels: channels.map((channel) => channel.describe()) }, `listening on port ${port}; loading the knowledge base`);
     // Once the knowledge base is loaded: the inbox's worker (work kept while starting, or left by a
     // process that died, is taken up from here on), the SLA timers, the weekly post and the watcher.

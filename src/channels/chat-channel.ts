@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { TicketService } from '../core/tickets/ticket-service.js';
 import type { AddressBook, TicketThreadStore } from '../core/tickets/ticket-threads.js';
 import type { TriageRouter } from '../core/tickets/triage-router.js';
+import type { WebAccess } from '../core/web/web-access.js';
 
 /** The names of the chats the bot serves; the editors' channel and the outbox are per chat. */
 export type ChatName = 'slack' | 'teams';
@@ -43,6 +44,8 @@ export interface ChannelDeps {
   drafts?: DraftWriter;
   /** False while the bot starts: what must be answered inside the request is asked to try again. */
   isReady: () => boolean;
+  /** The web view's sign-in links (the chat's web command); absent when the view is off. */
+  web?: WebAccess;
 }
 
 /** Options that only tests set. */

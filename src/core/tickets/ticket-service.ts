@@ -168,6 +168,11 @@ export class TicketService {
     return this.repository.list({ statuses: openStatuses, limit });
   }
 
+  /** Tickets in these statuses, oldest first (the web view's queue and exports filter them further). */
+  withStatuses(statuses: readonly TicketStatus[], limit: number): Promise<Ticket[]> {
+    return this.repository.list({ statuses, limit });
+  }
+
   ticketsOf(requesterId: string, limit = 20): Promise<Ticket[]> {
     return this.repository.list({ requesterId, limit });
   }

@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import { isCoreError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { TicketDesk, type TicketActionInput } from '../core/tickets/ticket-desk.js';
+import type { TicketService } from '../core/tickets/ticket-service.js';
+import { openStatuses } from '../core/tickets/ticket-state-machine.js';
+import { ticketActions } from '../core/tickets/triage-card.js';
+import type { Actor } from '../core/tickets/ticket.js';
+import { filterTickets, parseTicketQuery, QUERY_FIELDS, type TicketQuery } from '../core/web/ticket-filter.js';
+import { actorOf, canSeeQueue, canSeeTicket, type StoredSession, type SignInRefusal, type WebAccess } from '../core/web/web-access.js';
+import { ticketsCsv, ticketsJson } from './ticket-export.js';
+import { messagePage, minePage, queuePage, ticketPage, WEB_CSP } from './web-pages.js';
+
+export interface WebRouterDeps {
+  access: WebAccess;
+  tickets: TicketService;
+  /** The categories a ticket may be moved to (as in chat: the knowledge base's and the routed ones). */
+  categories: () => readonly string[];
+  /** The engineers a ticket from this chat may be assigned to (that chat's roster). */
+  engineers: (channel: string) => Array<{ id: string; name: string }>;
+  /** True when the web view is reached over HTTPS (PUBLIC_URL is https): the cookie is Secure even if a proxy hides it. */
+  https: boolean;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** How many tickets the queue reads before filtering (oldest first); the page says when more matched. */
+const READ_LIMIT = 5000;
+const PAGE_LIMIT = 500;
+
+const refusals: Record<SignInRefusal, string> = {
+  malformed: 'That sign-in link is not complete. Ask for a new one in chat.',
+  forged: 'That sign-in link is not valid. Ask for a new one in chat.',
+  expired: 'That sign-in link has expired (links last 10 minutes). Ask for a new one in chat.',
+  used: 'That sign-in link was already used (each link works once). Ask for a new one in chat.',
+};
+
+/** The web actions and the card buttons they stand for: the same TicketDesk runs them. */
+const webActions: Record<string, string> = {
+  claim: ticketActions.claim,
+  assign: ticketActions.assign,
+  escalate: ticketActions.escalate,
+  resolve: ticketActions.resolve,
+  priority: ticketActions.priority,
+  category: ticketActions.category,
+};
+
+/** What the ticket page says after an action went through. */
+const doneText: Record<string, string> = {
+  claim: 'You claimed this ticket.',
+  assign: 'The ticket is assigned.',
+  escalate: 'The ticket is escalated.',
+  resolve: 'The ticket is resolved; the requester has been told and asked to rate it.',
+  priority: 'The priority is changed; the SLA due times moved with it.',
+  category: 'The category is changed.',
+};
+
+/**
+ * The web view: GET /web/sign-in?t= (a link from chat), /web (the queue, or your tickets),
+ * /web/tickets/:key, POST /web/tickets/:key/actions, /web/export.csv|json, POST /web/sign-out.
+ * Sessions and who sees what come from WebAccess; actions go through TicketDesk and TicketService.
+ */
+export function createWebRouter(deps: WebRouterDeps): Router {
+  const { access, tickets } = deps;
+  const now = deps.now ?? (() => new Date());
+  const desk = new TicketDesk(tickets, { find: async () => null }, undefined, deps.categories);
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
+
+  const secure = (req: Request) => deps.https || req.secure;
+  // __Host- binds the cookie to this host and path / (browsers only keep it when Secure).
+  const cookieName = (req: Request) => (secure(req) ? '__Host-helpdesk_session' : 'helpdesk_session');
+
+  router.use('/web', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Referrer-Policy', 'no-referrer');
+    res.set('X-Frame-Options', 'DENY');
+    res.set('Content-Security-Policy', WEB_CSP);
+    next();
+  });
+
+  const page = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+
+  /** The live session of the request, or a 401 page (nothing else is said). */
+  const sessionOf = async (req: Request, res: Response): Promise<StoredSession | undefined> => {
+    const session = await access.session(cookieOf(req, cookieName(req)));
+    if (!session) page(res, 401, messagePage('Sign in from chat', 'Your session has ended or was never opened. Ask for a link in chat: /helpdesk web in Slack, web in Teams, /web in the local chat.'));
+    return session ?? undefined;
+  };
+
+  /** A POST's session with its CSRF token checked (403 without it). */
+  const postSession = async (req: Request, res: Response): Promise<StoredSession | undefined> => {
+    const session = await sessionOf(req, res);
+    if (!session) return undefined;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!access.csrfMatches(session, body.csrf)) {
+      page(res, 403, messagePage('Refused', 'This form is out of date or did not come from this site. Go back, reload the page and try again.'));
+      return undefined;
+    }
+    return session;
+  };
+
+  const wrap = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    try {
+      await handler(req, res);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'web view request failed');
+      if (!res.headersSent) page(res, 500, messagePage('Something went wrong', 'The page could not be shown; the log says why.'));
+    }
+  };
+
+  router.get(
+    '/web/sign-in',
+    wrap(async (req, res) => {
+      const token = typeof req.query.t === 'string' ? req.query.t : '';
+      const result = await access.redeem(token);
+      if (!result.ok) {
+        deps.logger.info({ reason: result.reason }, 'web sign-in link refused');
+        page(res, result.reason === 'malformed' || result.reason === 'forged' ? 400 : 410, messagePage('Sign-in refused', refusals[result.reason]));
+        return;
+      }
+      // Expired links and sessions go when someone signs in: one indexed delete, no timer of its own.
+      access.prune().catch((error: unknown) => deps.logger.warn({ err: error }, 'could not prune expired web sign-ins'));
+      res.cookie(cookieName(req), result.cookie, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: '/', maxAge: access.sessionTtlMs });
+      deps.logger.info({ channel: result.session.person.channel, role: result.session.person.role }, 'web sign-in');
+      res.redirect(303, '/web');
+    }),
+  );
+
+  router.post(
+    '/web/sign-out',
+    form,
+    wrap(async (req, res) => {
+      if (!(await postSession(req, res))) return;
+      await access.signOut(cookieOf(req, cookieName(req)));
+      res.clearCookie(cookieName(req), { httpOnly: true, sameSite: 'lax', secure: secure(req), path: '/' });
+      page(res, 200, messagePage('Signed out', 'You are signed out. Ask for a new link in chat to come back.'));
+    }),
+  );
+
+  /** The tickets a queue filter selects, or the sentence why the filter was refused. */
+  const select = async (req: Request): Promise<{ query: TicketQuery; matched: ReturnType<typeof filterTickets>; queryString: string } | { error: string }> => {
+    const raw: Partial<Record<(typeof QUERY_FIELDS)[number], string>> = {};
+    for (const name of QUERY_FIELDS) {
+      const value = req.query[name];
+      if (value === undefined) continue;
+      if (typeof value !== 'string') return { error: `${name}: give it once` };
+      raw[name] = value;
+    }
+    const parsed = parseTicketQuery(raw);
+    if (!parsed.ok) return { error: parsed.error };
+    const { query } = parsed;
+    const read = await tickets.withStatuses(query.status ? [query.status] : openStatuses, READ_LIMIT);
+    const queryString = new URLSearchParams(Object.entries(raw).filter(([, v]) => v)).toString();
+    return { query, matched: filterTickets(read, query, tickets.sla, now()), queryString };
+  };
+
+  router.get(
+    '/web',
+    wrap(async (req, res) => {
+      const session = await sessionOf(req, res);
+      if (!session) return;
+      const { person, csrf } = session;
+      if (!canSeeQueue(person)) {
+        const mine = (await tickets.ticketsOf(person.id, 100)).filter((t) => canSeeTicket(person, t));
+        page(res, 200, minePage(person, csrf, mine));
+        return;
+      }
+      const selected = await select(req);
+      const base = { person, csrf, categories: [...desk.categories()], channels: ['slack', 'teams', 'local', 'alerts'], sla: tickets.sla, now: now() };
+      if ('error' in selected) {
+        page(res, 400, queuePage({ ...base, tickets: [], total: 0, query: {}, queryString: '', error: selected.error }));
+        return;
+      }
+      const { matched, query, queryString } = selected;
+      page(res, 200, queuePage({ ...base, tickets: matched.slice(0, PAGE_LIMIT), total: matched.length, query, queryString }));
+    }),
+  );
+
+  for (const format of ['csv', 'json'] as const) {
+    router.get(
+      `/web/export.${format}`,
+      wrap(async (req, res) => {
+        const session = await sessionOf(req, res);
+        if (!session) return;
+        if (!canSeeQueue(session.person)) {
+          page(res, 403, messagePage('Not for you', 'Exports are for engineers and support leads.'));
+          return;
+        }
+        const selected = await select(req);
+        if ('error' in selected) {
+          res.status(400).json({ error: selected.error });
+          return;
+        }
+        const stamp = now().toISOString().slice(0, 10);
+        res.set('Content-Disposition', `attachment; filename="tickets-${stamp}.${format}"`);
+        if (format === 'csv') res.type('text/csv; charset=utf-8').send(ticketsCsv(selected.matched, tickets.sla, now()));
+        else res.json(ticketsJson(selected.matched, tickets.sla, now()));
+      }),
+    );
+  }
+
+  /** The ticket a person may see, or a 404 page: someone else's ticket looks like a missing one. */
+  const visibleTicket = async (session: StoredSession, key: string, res: Response) => {
+    const ticket = /^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$/.test(key) ? await tickets.get(key).catch((error: unknown) => (isCoreError(error) ? null : Promise.reject(error))) : null;
+    if (!ticket || !canSeeTicket(session.person, ticket)) {
+      page(res, 404, messagePage('No such ticket', 'There is no such ticket, or it is not yours to see.'));
+      return undefined;
+    }
+    return ticket;
+  };
+
+  const showTicket = async (res: Response, session: StoredSession, key: string, status: number, notice?: { text: string; error: boolean }) => {
+    const ticket = await visibleTicket(session, key, res);
+    if (!ticket) return;
+    page(
+      res,
+      status,
+      ticketPage({
+        person: session.person,
+        csrf: session.csrf,
+        ticket,
+        events: await tickets.history(ticket),
+        sla: tickets.sla,
+        now: now(),
+        canAct: session.person.role === 'engineer',
+        categories: [...desk.categories()],
+        engineers: deps.engineers(ticket.channel),
+        ...(notice ? { notice } : {}),
+      }),
+    );
+  };
+
+  router.get(
+    '/web/tickets/:key',
+    wrap(async (req, res) => {
+      const session = await sessionOf(req, res);
+      if (!session) return;
+      // Only a known action's fixed sentence: a link cannot make the page say something else.
+      const done = typeof req.query.done === 'string' && Object.hasOwn(doneText, req.query.done) ? doneText[req.query.done] : undefined;
+      await showTicket(res, session, String(req.params.key), 200, done ? { text: done, error: false } : undefined);
+    }),
+  );
+
+  router.post(
+    '/web/tickets/:key/actions',
+    form,
+    wrap(async (req, res) => {
+      const session = await postSession(req, res);
+      if (!session) return;
+      const key = String(req.params.key);
+      const ticket = await visibleTicket(session, key, res);
+      if (!ticket) return;
+      const body = req.body as Record<string, unknown>;
+      const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+      const actionId = webActions[text('action') ?? ''];
+      const actor = actorOf(session.person);
+      if (!actionId) {
+        await showTicket(res, session, ticket.key, 400, { text: 'That action is not known.', error: true });
+        return;
+      }
+      // The same checks as a button in the person's own queue view (Slack's App Home): engineers only.
+      const refused = await desk.refuseButton(actionId, ticket.key, actor, 'home');
+      if (refused) {
+        await showTicket(res, session, ticket.key, 403, { text: refused, error: true });
+        return;
+      }
+      const input: TicketActionInput = {};
+      for (const name of ['tier', 'reason', 'resolution', 'priority', 'category'] as const) {
+        const value = text(name);
+        if (value !== undefined) input[name] = value.slice(0, 2000);
+      }
+      const assigneeId = text('assignee');
+      if (assigneeId) {
+        const engineer = deps.engineers(ticket.channel).find((e) => e.id === assigneeId);
+        if (!engineer) {
+          await showTicket(res, session, ticket.key, 400, { text: 'Choose someone on the engineer roster.', error: true });
+          return;
+        }
+        input.assignee = { id: engineer.id, name: engineer.name, role: 'engineer' } satisfies Actor;
+      }
+      try {
+        // One origin per press: the event says it came from the web.
+        const result = await desk.perform({ actionId, value: ticket.key, actor, input, origin: `web:${randomUUID()}` });
+        deps.logger.info({ ticket: result.ticket.key, action: text('action') }, 'web action');
+        res.redirect(303, `/web/tickets/${encodeURIComponent(result.ticket.key)}?done=${text('action')}`);
+      } catch (error) {
+        if (!isCoreError(error)) throw error;
+        await showTicket(res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, { text: error.message, error: true });
+      }
+    }),
+  );
+
+  return router;
+}
+
+/** One cookie's value from the Cookie header (no cookie library: one name, read as it is). */
+export function cookieOf(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
