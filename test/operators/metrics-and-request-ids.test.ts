@@ -7,11 +7,11 @@ import { withRequestId } from '../../src/http/request-context.js';
 import { createLogger } from '../../src/logger.js';
 import { ticketEvents } from '../../src/metrics/operator-metrics.js';
 import type { TicketNotification } from '../../src/core/tickets/ticket-notifier.js';
-import { startBot, type RunningBot } from '../../src/server.js';
+import { launchBot, startBot, type RunningBot } from '../../src/server.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { lexicalEnv } from '../support/lexical-env.js';
 import { loadTestLibrary, memoryConfig } from '../support/memory-app.js';
-import { DM, EMPLOYEE, FakeSlackApi, eventCallbackBody, eventually, signedSlackPost, slackBotEnv } from '../support/slack.js';
+import { DM, EMPLOYEE, FakeSlackApi, eventCallbackBody, eventually, heldLibraryLoad, signedSlackPost, slackBotEnv } from '../support/slack.js';
 import { RecordingNotifier, tempDir } from '../support/test-app.js';
 import { databaseEnvFor } from '../support/test-database.js';
 
@@ -105,6 +105,43 @@ describe('GET /metrics and request ids in the service', () => {
     }
     const plain = await fetch(`${url}/healthz`);
     expect(plain.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('the inbox depth on /metrics', () => {
+  it('shows deliveries kept while the bot starts, and none once they are answered', async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    new FakeSlackApi();
+    const data = tempDir('helpdesk-metrics-depth-');
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const bot = await launchBot(loadConfig({ DATA_DIR: data.dir, ...databaseEnvFor(data.dir), ...slackBotEnv(), ...lexicalEnv, KB_WATCH: '0' }), capturingLogger().logger, {
+      host: '127.0.0.1',
+      queue: { pollMs: 50 },
+      loadLibrary: heldLibraryLoad(hold),
+    });
+    const url = `http://127.0.0.1:${bot.port}`;
+    const pending = async () => /^helpdesk_queue_pending\{kind="slack\.inbound"\} (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
+    try {
+      for (const [n, id] of [[1, 'EvDEPTH00001'], [2, 'EvDEPTH00002']] as const) {
+        const response = await signedSlackPost(url, eventCallbackBody({ type: 'message', channel_type: 'im', channel: DM, user: EMPLOYEE, text: 'printer jammed', ts: `1700000300.00000${n}` }, id));
+        expect(response.status).toBe(200);
+      }
+      expect(await pending()).toBe('2');
+      release();
+      await bot.ready;
+      await bot.drain();
+      expect(await pending()).toBeUndefined();
+    } finally {
+      release();
+      await bot.close();
+      nock.cleanAll();
+      nock.enableNetConnect();
+      data.cleanup();
+    }
   });
 });
 
