@@ -87,19 +87,22 @@ async function measureSize(size: number): Promise<void> {
   }
   const articles: Article[] = bundled ? kb.articles : generateArticles(kb.articles, size);
   let cacheDir: string | undefined;
-  // Held to the end, as the bot's knowledge library holds its cache (and every vector in it).
+  // Held to the end, as the bot's knowledge library holds its cache.
   let cache: CachedSentenceEncoder | undefined;
-  // The stand-in's embeddings are not held here: the engine keeps what it needs, as in the bot.
-  const standIn = async (): Promise<ArticleEmbeddings> => {
+  // The engine is built inside a function of its own, as the bot builds it: the phrasings'
+  // embeddings must not outlive the build in a frame of this one (an awaited value stays
+  // reachable from a suspended async function's frame).
+  const build = async (): Promise<AnswerEngine> => {
+    if (bundled || !values['stand-in-encoder']) return new AnswerEngine(articles, undefined, undefined, undefined, undefined, embeddings);
     cacheDir = await mkdtemp(path.join(tmpdir(), 'answer-bench-'));
     const encoder = new HashingSentenceEncoder(512);
     cache = await CachedSentenceEncoder.open(encoder, cacheDir);
     encoderName = `${encoder.name} (stand-in)`;
-    return embedArticles(articles, cache, encoder);
+    return new AnswerEngine(articles, undefined, undefined, undefined, undefined, await embedArticles(articles, cache, encoder));
   };
   const before = heapMB();
   const start = performance.now();
-  const engine = new AnswerEngine(articles, undefined, undefined, undefined, undefined, !bundled && values['stand-in-encoder'] ? await standIn() : embeddings);
+  const engine = await build();
   const indexBuildMs = performance.now() - start;
   if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   const indexHeapMB = heapMB() - before;

@@ -71,6 +71,56 @@ describe('CachedSentenceEncoder', () => {
   });
 });
 
+describe('CachedSentenceEncoder on disk (only where each record is, in memory)', () => {
+  it('reads a file that another process appended to or rewrote meanwhile, never misreading a vector', async () => {
+    const dir = await tempDir();
+    const inner = new HashingSentenceEncoder(16);
+    const mine = await CachedSentenceEncoder.open(inner, dir);
+    await mine.embed(['alpha', 'beta']);
+    const other = await CachedSentenceEncoder.open(inner, dir);
+    await other.embed(['gamma']);
+    // What another process appended after this one opened the file is embedded again, as before (and kept twice: harmless).
+    expect(await mine.embed(['gamma'])).toEqual(await inner.embed(['gamma']));
+    expect(mine.misses).toBe(3);
+    // The other rewrites the file with gamma alone (two stale records of three): alpha's place now holds gamma.
+    await other.retainOnly(['gamma']);
+    const vectors = await mine.embed(['alpha', 'beta', 'gamma']);
+    expect(vectors).toEqual(await inner.embed(['alpha', 'beta', 'gamma']));
+    expect(mine.misses).toBe(5); // alpha and beta embedded again; gamma read from its new place
+  });
+
+  it('embeds again a record whose key or length does not match, instead of reading it', async () => {
+    const dir = await tempDir();
+    const inner = new HashingSentenceEncoder(16);
+    const cache = await CachedSentenceEncoder.open(inner, dir);
+    await cache.embed(['one', 'two']);
+    const file = path.join(dir, 'hashing-16-16.bin');
+    const bytes = await readFile(file);
+    bytes[0] = bytes[0]! ^ 0xff; // the first record's key
+    await writeFile(file, bytes);
+    expect(await cache.embed(['one', 'two'])).toEqual(await inner.embed(['one', 'two']));
+    expect(cache.misses).toBe(3);
+  });
+
+  it('reads thousands of records back in runs, as they were written', async () => {
+    const dir = await tempDir();
+    const inner = new HashingSentenceEncoder(8);
+    const texts = Array.from({ length: 5000 }, (_, i) => `phrasing ${i}`);
+    const first = await CachedSentenceEncoder.open(inner, dir);
+    const written = await first.embed(texts);
+    const reopened = await CachedSentenceEncoder.open(inner, dir);
+    expect(reopened.size).toBe(5000);
+    const read = await reopened.embed([...texts].reverse());
+    expect(reopened.misses).toBe(0);
+    expect(read.reverse()).toEqual(written);
+    await reopened.retainOnly(texts.slice(0, 1000));
+    const kept = await CachedSentenceEncoder.open(inner, dir);
+    expect(kept.size).toBe(1000);
+    expect(await kept.embed(texts.slice(0, 1000))).toEqual(written.slice(0, 1000));
+    expect(kept.misses).toBe(0);
+  });
+});
+
 describe('AnswerEngine with a sentence encoder', () => {
   let articles: Article[];
   let embeddings: ArticleEmbeddings;

@@ -103,32 +103,53 @@ const MODEL_POOL = 10;
 const SEMANTIC_POOL = 10;
 
 /**
- * Sentence embeddings of each article's phrasings (title first, then its questions), by article
- * id, and the encoder that made them: questions must be embedded by the same model. Computed
- * outside the engine (the encoder is asynchronous, and the knowledge library caches them).
+ * Each article's phrasings (title first, then its questions) as the sentence encoder sees them,
+ * reduced to what a question is compared with: the normalised mean of their embeddings (the
+ * centroid), by article id; and the encoder that made them: questions must be embedded by the
+ * same model. Computed outside the engine (the encoder is asynchronous, and the knowledge library
+ * caches the phrasings' embeddings).
  */
 export interface ArticleEmbeddings {
   encoder: SentenceEncoder;
-  phrasings: ReadonlyMap<string, readonly Float32Array[]>;
+  centroids: ReadonlyMap<string, Float32Array>;
 }
 
-/** The texts whose embeddings ArticleEmbeddings holds for an article, in order. */
+/** The texts whose embeddings make an article's centroid, in order. */
 export function phrasingsOf(article: Article): string[] {
   return [article.title, ...article.questions];
 }
 
+/** Phrasings embedded at a time: the vectors of one batch are alive at once, never every article's (90,000 at 10,000 articles, 184 MB). */
+const EMBED_BATCH = 1024;
+
 /** Embeds every article's phrasings with `encoder` (e.g. a cached one), for an engine that embeds questions with `questionEncoder`. */
 export async function embedArticles(articles: readonly Article[], encoder: SentenceEncoder, questionEncoder: SentenceEncoder = encoder): Promise<ArticleEmbeddings> {
-  const texts = articles.flatMap(phrasingsOf);
-  const vectors = await encoder.embed(texts);
-  const phrasings = new Map<string, Float32Array[]>();
-  let at = 0;
-  for (const article of articles) {
-    const n = phrasingsOf(article).length;
-    phrasings.set(article.id, vectors.slice(at, at + n));
-    at += n;
+  const centroids = new Map<string, Float32Array>();
+  for (let first = 0; first < articles.length; ) {
+    // Whole articles, about EMBED_BATCH phrasings.
+    let end = first;
+    let count = 0;
+    while (end < articles.length && (count === 0 || count + phrasingsOf(articles[end]!).length <= EMBED_BATCH)) count += phrasingsOf(articles[end++]!).length;
+    const batch = articles.slice(first, end);
+    const vectors = await encoder.embed(batch.flatMap(phrasingsOf));
+    let at = 0;
+    for (const article of batch) {
+      const n = phrasingsOf(article).length;
+      const centroid = centroidOf(vectors.slice(at, at + n));
+      if (centroid) centroids.set(article.id, centroid);
+      at += n;
+    }
+    first = end;
   }
-  return { encoder: questionEncoder, phrasings };
+  return { encoder: questionEncoder, centroids };
+}
+
+/** The normalised mean of the vectors, or null for none. */
+function centroidOf(vectors: readonly Float32Array[]): Float32Array | null {
+  if (vectors.length === 0) return null;
+  const sum = new Float32Array(vectors[0]!.length);
+  for (const vector of vectors) for (let i = 0; i < sum.length; i++) sum[i]! += vector[i]!;
+  return normalize(sum);
 }
 
 /** How the intent model and the keyword search are combined. */
@@ -422,14 +443,14 @@ function semanticIndex(embeddings: ArticleEmbeddings, order: readonly string[]):
   // question's pass over 10,000 of them reads memory in order instead of 10,000 separate arrays.
   const centroids = new Float32Array(order.length * dimensions);
   const present = new Uint8Array(order.length);
-  order.forEach((id, label) => {
-    const vectors = embeddings.phrasings.get(id) ?? [];
-    if (vectors.length === 0 || vectors[0]!.length !== dimensions) return;
-    const sum = new Float32Array(dimensions);
-    for (const vector of vectors) for (let i = 0; i < dimensions; i++) sum[i]! += vector[i]!;
-    centroids.set(normalize(sum), label * dimensions);
+  // A loop, not a callback: a closure reading `embeddings` would keep it (every article's own
+  // centroid, a second copy) alive with `similarities`, which shares the function's context.
+  for (let label = 0; label < order.length; label++) {
+    const centroid = embeddings.centroids.get(order[label]!);
+    if (!centroid || centroid.length !== dimensions) continue;
+    centroids.set(centroid, label * dimensions);
     present[label] = 1;
-  });
+  }
   return {
     encoder: embeddings.encoder,
     similarities(question) {
