@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type ReceiverEvent } from '@slack/bolt';
 import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
-import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
+import { actions, UNKNOWN_BUTTON, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { apologise, givenUpApology, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
-import { validateTicketForm } from '../../core/tickets/ticket-form.js';
 import { PermanentFailure, type QueuedItem } from '../../core/delivery/work-queue.js';
 import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
 import type { SlackConfig } from '../../config/config.js';
@@ -303,15 +302,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     /** An engineer's reply under a triage card goes to the requester. */
     async function engineerReply(ticketKey: string, userId: string, text: string, at: { channel: string; threadTs: string; ts: string }): Promise<void> {
       if (!text) return;
-      const actor = await people.actor(userId);
-      if (actor.role !== 'engineer') {
-        await tell(userId, "Only engineers' replies in a ticket thread are passed on to the requester.", at);
-        return;
-      }
       try {
         // The message's own id names the comment: handled again (after a crash), it is not added twice.
-        const { message } = await desk.perform({ actionId: ticketActions.comment, value: ticketKey, actor, input: { text }, origin: `slack:message:${at.channel}:${at.ts}` });
-        const internal = message.startsWith('Internal');
+        const { internal } = await desk.replyUnderCard(ticketKey, await people.actor(userId), text, `slack:message:${at.channel}:${at.ts}`);
         await client.reactions.add({ channel: at.channel, timestamp: at.ts, name: internal ? 'lock' : 'outbox_tray' }).catch(() => {});
       } catch (error) {
         // Unexpected failures are thrown: the inbox tries the reply again later.
@@ -456,7 +449,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const element = pressedElement.safeParse(action);
       if (!element.success) {
         unreadable('button press', element.error);
-        await tell(body.user.id, "Sorry, I don't know that button. Please ask me again.");
+        await tell(body.user.id, UNKNOWN_BUTTON);
         return;
       }
       const id = coreActionId(element.data.action_id);
@@ -476,7 +469,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         return;
       }
       if (!where) {
-        await tell(userId, "Sorry, I don't know that button. Please ask me again.");
+        await tell(userId, UNKNOWN_BUTTON);
         return;
       }
       const full = { team: teamOf(body), ...where };
@@ -491,7 +484,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     app.action(/^(?!(feedback|article|suggestions|ticket|home|script)\.)/, async ({ ack, body }) => {
       await ack();
       const channel = 'channel' in body ? body.channel?.id : undefined;
-      await tell(body.user.id, "Sorry, I don't know that button. It may belong to an older message; please ask me again.", channel ? { channel } : undefined);
+      await tell(body.user.id, UNKNOWN_BUTTON, channel ? { channel } : undefined);
     });
 
     async function ticketButton(
@@ -556,9 +549,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         }
         // Errors are shown in the form itself, so they are found before Slack is answered; a valid
         // form is kept in the inbox first, and the queued pass below opens the ticket.
-        const checked = validateTicketForm(fields, conversations.categories());
-        if (!checked.ok) {
-          await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+        const errors = conversations.ticketFormErrors(fields);
+        if (errors) {
+          await ack({ response_action: 'errors', errors });
           return;
         }
         // Keyed by the modal: the same submission sent twice opens one ticket.

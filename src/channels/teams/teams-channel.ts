@@ -10,7 +10,7 @@ import {
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Request, Response } from 'express';
 import express from 'express';
-import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
+import { actions, UNKNOWN_BUTTON, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
@@ -158,18 +158,15 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const card = thread ? await threads.find('teams', thread.channel, thread.messageId) : null;
     const addressed = isAddressed(activity);
     if (card?.role === 'triage') {
-      if (actor.role !== 'engineer') {
-        // Said only to someone who asked the bot; thread chatter is left alone.
-        if (addressed) await context.sendActivity("Only engineers' replies in a ticket thread are passed on to the requester.");
-        return;
-      }
       try {
         // The kept activity names the comment: handled again (after a crash), it is not added twice.
-        const { message } = await desk.perform({ actionId: ticketActions.comment, value: card.ticketKey, actor, input: { text }, origin: deliveryId });
-        await context.sendActivity(message.startsWith('Internal') ? '🔒 Kept among engineers.' : '📤 Sent to the requester.');
+        const { internal } = await desk.replyUnderCard(card.ticketKey, actor, text, deliveryId);
+        await context.sendActivity(internal ? '🔒 Kept among engineers.' : '📤 Sent to the requester.');
       } catch (error) {
         // Unexpected failures are thrown: the inbox tries the reply again later.
         if (!isCoreError(error)) throw error;
+        // Someone not on the roster is told only when they asked the bot; thread chatter is left alone.
+        if (error.code === 'FORBIDDEN' && !addressed) return;
         await context.sendActivity(error.message);
       }
       return;
@@ -276,7 +273,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const actionId = button.success ? button.data.helpdesk.action : invoke.data.action.verb;
     const value = button.success ? button.data.helpdesk.value : undefined;
     if (!desk.isTicketAction(actionId)) {
-      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: "Sorry, I don't know that button. It may belong to an older card." });
+      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: UNKNOWN_BUTTON });
       return;
     }
     const result = await ticketAction(activity, actionId, value, data, actorOf(activity));

@@ -15,7 +15,7 @@ import type { ConversationState, ConversationStore, StoredMessage } from './conv
 import { KeyedQueue } from './keyed-queue.js';
 import { smallTalk } from './small-talk.js';
 import { cleanTurn, cutText } from './user-text.js';
-import { actions, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
+import { actions, UNKNOWN_BUTTON, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
 
 export interface ConversationOptions {
   /** Base URL for links to whole articles; without it the link is the article's path in the repository. */
@@ -258,7 +258,7 @@ export class ConversationService {
         return this.openTicketFromMessage(turn, state);
       default:
         this.deps.logger.warn({ action: action.id, conversation: turn.conversationKey }, 'unknown action');
-        return [{ kind: 'text', markdown: "Sorry, I don't know that button. It may belong to an older message; please ask me again." }];
+        return [{ kind: 'text', markdown: UNKNOWN_BUTTON }];
     }
   }
 
@@ -274,9 +274,7 @@ export class ConversationService {
   /** A submitted ticket form: field errors go back to the form; a valid one opens the ticket here. */
   private async onForm(turn: Turn, form: NonNullable<Turn['form']>, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
     const checked = validateTicketForm(form.fields, this.categories());
-    if (!checked.ok) {
-      return [{ kind: 'form_errors', markdown: 'Please fix the highlighted fields.', errors: checked.errors as Record<string, string> }];
-    }
+    if (!checked.ok) return [{ kind: 'form_errors', markdown: 'Please fix the highlighted fields.', errors: { ...checked.errors } }];
     const { subject, description, priority, category } = checked.value;
     const context = turn.context ?? {};
     const ticket = await this.deps.tickets.open({
@@ -338,6 +336,16 @@ export class ConversationService {
         ticket: ticketCard(ticket),
       },
     ];
+  }
+
+  /**
+   * A ticket form's errors per field, worded for the person who filled it in, or null when it
+   * opens a ticket: the same check the form's turn makes, for a chat that must show them in the
+   * form before it answers the request (Slack's modal).
+   */
+  ticketFormErrors(fields: NonNullable<Turn['form']>['fields']): Record<string, string> | null {
+    const checked = validateTicketForm(fields, this.categories());
+    return checked.ok ? null : { ...checked.errors };
   }
 
   /** Categories an employee can choose: the knowledge base's, plus "general". */

@@ -1,3 +1,4 @@
+import { UNKNOWN_BUTTON } from '../conversation/turn.js';
 import { cleanStrings } from '../conversation/user-text.js';
 import { CoreError } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
@@ -63,7 +64,12 @@ const cardVerbs: Record<string, string> = {
 export interface TicketActionResult {
   ticket: Ticket;
   message: string;
+  /** A comment kept among engineers (an internal note) rather than passed on to the requester. */
+  internal?: boolean;
 }
+
+/** What anyone but an engineer is told when they write under a triage card. */
+export const ONLY_ENGINEERS_REPLY = "Only engineers' replies in a ticket thread are passed on to the requester.";
 
 /**
  * Turns ticket buttons from any channel into ticket-service calls. Who may do what is decided
@@ -106,6 +112,17 @@ export class TicketDesk {
       return `Only engineers can ${what}. Ask in the IT channel if you think you should be on the engineer roster.`;
     }
     return null;
+  }
+
+  /**
+   * A message written under a ticket's triage card: an engineer's goes to the ticket as a
+   * comment (to the requester, or kept among engineers as an internal note); anyone else's is
+   * refused (FORBIDDEN), whoever they are in the chat. `origin` names the message, so handled
+   * again after a crash it is not added twice.
+   */
+  async replyUnderCard(ticketKey: string, actor: Actor, text: string, origin?: string): Promise<TicketActionResult> {
+    if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', ONLY_ENGINEERS_REPLY);
+    return this.perform({ actionId: ticketActions.comment, value: ticketKey, actor, input: { text }, origin });
   }
 
   isTicketAction(actionId: string): boolean {
@@ -186,10 +203,10 @@ export class TicketDesk {
       }
       case ticketActions.comment: {
         const { ticket, relayed } = await tickets.comment(key, actor, input.text ?? '');
-        return { ticket, message: relayed ? `Your comment was added to ${ticket.key}.` : `Internal note added to ${ticket.key}.` };
+        return { ticket, internal: !relayed, message: relayed ? `Your comment was added to ${ticket.key}.` : `Internal note added to ${ticket.key}.` };
       }
       default:
-        throw new CoreError('INVALID_INPUT', "Sorry, I don't know that button. It may belong to an older message.");
+        throw new CoreError('INVALID_INPUT', UNKNOWN_BUTTON);
     }
   }
 
