@@ -70,3 +70,20 @@ describe('local chat: /priority, /category, /assign', () => {
     expect(await type(`/claim ${key}`, `/assign ${key} carol`)).toContain(`${key} is already claimed by bob; reassign it instead.`);
   });
 });
+
+describe('local chat: /claim, /escalate, /resolve, /reopen through the desk', () => {
+  it('acts with the desk\'s words and refuses as the chats\' buttons do', async () => {
+    await type('my second monitor flickers and goes black every few minutes', 'talk to a human');
+    const key = (await app.tickets.queue())[0]!.key;
+    expect(await type(`/claim ${key}`)).toContain('Only engineers can claim tickets.');
+    await type('/as engineer bob');
+    expect(await type(`/claim ${key}`)).toContain(`OK: You claimed ${key}.`);
+    // The reason is asked for, as on the cards' Escalate form; nothing changes without it.
+    expect(await type(`/escalate ${key} L3`)).toContain('Say why it needs escalating: the next tier reads it first.');
+    expect((await app.tickets.get(key)).tier).toBe('L2');
+    expect(await type(`/escalate ${key} L3 needs a new cable`)).toContain(`OK: ${key} is escalated to L3.`);
+    expect(await type(`/resolve ${key} swapped the cable`)).toContain(`OK: ${key} is resolved; the requester has been told and asked to rate it.`);
+    expect(await type(`/reopen ${key}`)).toContain(`OK: ${key} is reopened; the engineers have been told.`);
+    expect(await type('/claim HD-9999')).toContain('There is no ticket HD-9999.');
+  });
+});

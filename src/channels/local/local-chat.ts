@@ -8,7 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
 import type { TicketService } from '../../core/tickets/ticket-service.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
-import { tiers, type Actor, type Ticket, type Tier } from '../../core/tickets/ticket.js';
+import { tiers, type Actor, type Ticket } from '../../core/tickets/ticket.js';
 import { renderReplies } from './text-renderer.js';
 
 export interface LocalChatOptions {
@@ -27,7 +27,7 @@ Commands:
   /as engineer [name]          act as an engineer     /as employee [name]   back to employee
   /mine                        your tickets           /show KEY             a ticket and its history
   /queue                       open tickets (engineer)
-  /claim KEY                   claim a ticket         /escalate KEY [L3|L4] [reason]
+  /claim KEY                   claim a ticket         /escalate KEY [L3|L4] reason
   /assign KEY name             give an unclaimed ticket to an engineer
   /priority KEY P1-P4 [reason] change the priority (the SLA due times follow)
   /category KEY name [reason]  change the category (/category KEY lists them)
@@ -152,13 +152,14 @@ export class LocalChat {
       }
       case '/claim':
         needKey();
-        this.done(await tickets.claim(key, this.actor));
+        await this.perform(ticketActions.claim, key, {});
         return true;
       case '/escalate': {
         needKey();
-        const tier = tiers.includes(args[1] as Tier) ? (args[1] as Tier) : undefined;
+        // A tier is optional (the next one); the reason is not, as on the cards' Escalate form.
+        const tier = tiers.find((t) => t === args[1]);
         const reason = (tier ? args.slice(2) : args.slice(1)).join(' ');
-        this.done(await tickets.escalate(key, this.actor, { ...(tier ? { tier } : {}), ...(reason ? { reason } : {}) }));
+        await this.perform(ticketActions.escalate, key, { ...(tier ? { tier } : {}), ...(reason ? { reason } : {}) });
         return true;
       }
       case '/assign': {
@@ -188,7 +189,7 @@ export class LocalChat {
         return true;
       case '/resolve':
         needKey();
-        this.done(await tickets.resolve(key, this.actor, rest));
+        await this.perform(ticketActions.resolve, key, { resolution: rest });
         return true;
       case '/close':
         needKey();
@@ -196,7 +197,7 @@ export class LocalChat {
         return true;
       case '/reopen':
         needKey();
-        this.done(await tickets.reopen(key, this.actor, rest || 'The problem is back.'));
+        await this.perform(ticketActions.reopen, key, { reason: rest || 'The problem is back.' });
         return true;
       default:
         this.print(`Unknown command ${command}. Type /help for the list.`);
