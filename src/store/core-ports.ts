@@ -1,4 +1,5 @@
 import type { AlertGroupStore } from '../core/alerts/alert.js';
+import type { PostLog } from '../core/analytics/post-log.js';
 import type { QuestionLog } from '../core/analytics/question-log.js';
 import type { ConversationStore } from '../core/conversation/conversation-store.js';
 import type { WorkQueueStore } from '../core/delivery/work-queue.js';
@@ -31,6 +32,8 @@ export interface CorePorts {
   alertGroups: AlertGroupStore;
   /** The web view's one-time sign-in links and sessions. */
   webSignIns: WebSignInStore;
+  /** When the periodic posts (the weekly content gaps) last went out. */
+  postLog: PostLog;
 }
 
 /** The ports and what the app's wiring needs besides: a name for logs and a close. */

@@ -9,6 +9,7 @@ import { PrismaAlertGroups } from './prisma/prisma-alert-groups.js';
 import { PrismaWebSignIns } from './prisma/prisma-web-sign-ins.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
 import { PrismaLearnedPhrasings } from './prisma/prisma-learned-phrasings.js';
+import { PrismaPostLog } from './prisma/prisma-post-log.js';
 import { PrismaQuestionLog } from './prisma/prisma-question-log.js';
 import { PrismaScriptRunLog } from './prisma/prisma-script-run-log.js';
 import { PrismaTicketRepository } from './prisma/prisma-ticket-repository.js';
@@ -92,6 +93,7 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     timerClaims: new PrismaTimerClaims(prisma),
     alertGroups: new PrismaAlertGroups(prisma),
     webSignIns: new PrismaWebSignIns(prisma),
+    postLog: new PrismaPostLog(prisma),
     migrated,
     location,
     prisma,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { postWeeklyGapsIfDue } from '../../src/weekly-gaps.js';
+import { postWeeklyGapsIfDue, weeklyGapPorts } from '../../src/weekly-gaps.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 
 let app: App;
@@ -26,15 +26,15 @@ describe('weekly content-gap post', () => {
     };
     const day = 24 * 3600_000;
     const start = new Date(Date.now() - day);
-    expect(await postWeeklyGapsIfDue(app.store, tell, start)).toBe(false); // the first start begins the first week
-    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 3 * day))).toBe(false);
+    expect(await postWeeklyGapsIfDue(weeklyGapPorts(app.store), tell, start)).toBe(false); // the first start begins the first week
+    expect(await postWeeklyGapsIfDue(weeklyGapPorts(app.store), tell, new Date(start.getTime() + 3 * day))).toBe(false);
     // A post that fails (the bot is not in the channel) is tried again at the next check.
-    await expect(postWeeklyGapsIfDue(app.store, async () => Promise.reject(new Error('not_in_channel')), new Date(start.getTime() + 7 * day))).rejects.toThrow('not_in_channel');
-    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 7 * day + 1000))).toBe(true);
+    await expect(postWeeklyGapsIfDue(weeklyGapPorts(app.store), async () => Promise.reject(new Error('not_in_channel')), new Date(start.getTime() + 7 * day))).rejects.toThrow('not_in_channel');
+    expect(await postWeeklyGapsIfDue(weeklyGapPorts(app.store), tell, new Date(start.getTime() + 7 * day + 1000))).toBe(true);
     expect(posts[0]).toMatch(/did not answer, last 7 days/);
     expect(posts[0]).toMatch(/standing desk/i);
     // Nothing new the following week: no message.
-    expect(await postWeeklyGapsIfDue(app.store, tell, new Date(start.getTime() + 14 * day + 2000))).toBe(false);
+    expect(await postWeeklyGapsIfDue(weeklyGapPorts(app.store), tell, new Date(start.getTime() + 14 * day + 2000))).toBe(false);
     expect(posts).toHaveLength(1);
   });
 });

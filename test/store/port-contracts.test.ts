@@ -471,4 +471,31 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(await ports.webSignIns.findSession(id, at('2026-12-04T09:00:00Z'))).toBeNull();
     });
   });
+
+  describe('PostLog', () => {
+    it('begins once, keeps whole seconds, and moves only from the time it holds', async () => {
+      const name = uid('post');
+      expect(await ports.postLog.last(name)).toBeNull();
+      await ports.postLog.begin(name, at('2026-12-01T10:00:00.900Z'));
+      await ports.postLog.begin(name, at('2026-12-02T10:00:00Z')); // a second process's start changes nothing
+      expect(await ports.postLog.last(name)).toEqual(at('2026-12-01T10:00:00Z'));
+      expect(await ports.postLog.last(uid('post'))).toBeNull();
+      expect(await ports.postLog.move(name, at('2026-11-30T10:00:00Z'), at('2026-12-08T10:00:00Z'))).toBe(false);
+      expect(await ports.postLog.move(name, at('2026-12-01T10:00:00Z'), at('2026-12-08T10:00:01.500Z'))).toBe(true);
+      expect(await ports.postLog.last(name)).toEqual(at('2026-12-08T10:00:01Z'));
+      // Given back (the post failed): the old time again.
+      expect(await ports.postLog.move(name, at('2026-12-08T10:00:01Z'), at('2026-12-01T10:00:00Z'))).toBe(true);
+      expect(await ports.postLog.last(name)).toEqual(at('2026-12-01T10:00:00Z'));
+    });
+
+    it('lets exactly one of several simultaneous moves from the same time win, and one of several begins stand', async () => {
+      const name = uid('post');
+      const starts = ['2026-12-01T10:00:00Z', '2026-12-01T10:00:05Z', '2026-12-01T10:00:09Z'].map(at);
+      await Promise.all(starts.map((start) => ports.postLog.begin(name, start)));
+      const begun = await ports.postLog.last(name);
+      expect(starts).toContainEqual(begun);
+      const moves = await Promise.all(Array.from({ length: 6 }, (_, i) => ports.postLog.move(name, begun!, new Date(Date.UTC(2026, 11, 8, 10, 0, i)))));
+      expect(moves.filter(Boolean)).toHaveLength(1);
+    });
+  });
 });

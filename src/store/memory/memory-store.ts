@@ -2,6 +2,7 @@ import type { CoreStore } from '../core-ports.js';
 import { MemoryAlertGroups } from './memory-alert-groups.js';
 import { MemoryConversationStore } from './memory-conversation-store.js';
 import { MemoryLearnedPhrasings } from './memory-learned-phrasings.js';
+import { MemoryPostLog } from './memory-post-log.js';
 import { MemoryQuestionLog } from './memory-question-log.js';
 import { MemoryScriptRunLog } from './memory-script-run-log.js';
 import { MemoryTicketRepository } from './memory-ticket-repository.js';
@@ -30,6 +31,7 @@ export class MemoryStore implements CoreStore {
   readonly timerClaims: MemoryTimerClaims;
   readonly alertGroups: MemoryAlertGroups;
   readonly webSignIns: MemoryWebSignIns;
+  readonly postLog: MemoryPostLog;
 
   /** `now` stamps what the database would stamp with now() (a question's, a ticket's creation). */
   constructor(options: { now?: Clock } = {}) {
@@ -43,6 +45,7 @@ export class MemoryStore implements CoreStore {
     this.timerClaims = new MemoryTimerClaims(this.outage);
     this.alertGroups = new MemoryAlertGroups(this.outage);
     this.webSignIns = new MemoryWebSignIns(this.outage);
+    this.postLog = new MemoryPostLog(this.outage);
   }
 
   /** While down, every port fails as on a database that is away (the queue has its own switch). */
