@@ -9,6 +9,8 @@ import { createLogger } from './logger.js';
 import { watchKnowledge } from './knowledge-watch.js';
 import { launchBot } from './server.js';
 import { scheduleSlaTimers } from './sla-timer-schedule.js';
+import { webSignInReply } from './core/web/web-access.js';
+import { serveWebViewLocally, webAccessFor } from './web/web-view.js';
 
 async function main(): Promise<number> {
   let config;
@@ -34,6 +36,19 @@ async function main(): Promise<number> {
   const stopWatching = interactive && config.kbWatch ? watchKnowledge(app, logger) : () => {};
   // Piped runs are over before any SLA matters; an interactive session sees reminders and escalations.
   const stopTimers = interactive ? scheduleSlaTimers(app, logger, config.slaSweepSeconds) : async () => {};
+  // /web: the view is served from this process on 127.0.0.1, started by the first /web.
+  const web = webAccessFor(config, app.store.webSignIns, logger, () => config.publicUrl ?? `http://localhost:${config.port}`);
+  let stopWeb: Promise<() => Promise<void>> | undefined;
+  const webLink = async (actor: Parameters<typeof webSignInReply>[2]) => {
+    if (web) {
+      stopWeb ??= serveWebViewLocally(config, web, { tickets: app.tickets, conversations: app.conversations }, logger).catch((error: unknown) => {
+        stopWeb = undefined;
+        throw new Error(`the web view could not listen on 127.0.0.1:${config.port} (set PORT): ${(error as Error).message}`, { cause: error });
+      });
+      await stopWeb;
+    }
+    return webSignInReply(web, 'local', actor);
+  };
   const chat = new LocalChat({
     conversations: app.conversations,
     tickets: app.tickets,
@@ -42,9 +57,11 @@ async function main(): Promise<number> {
     interactive,
     userName: config.localUser ?? safeUserName(),
     logger,
+    webLink,
   });
   const stop = async () => {
     await stopTimers();
+    if (stopWeb) await (await stopWeb)();
     await app.close();
     process.exit(0);
   };
@@ -53,6 +70,7 @@ async function main(): Promise<number> {
   await chat.run();
   stopWatching();
   await stopTimers();
+  if (stopWeb) await (await stopWeb)();
   await app.close();
   return 0;
 }

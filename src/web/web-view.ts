@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Router } from 'express';
+import type { Server } from 'node:http';
+import express, { type Router } from 'express';
 import type { Config } from '../config/config.js';
 import type { ConversationService } from '../core/conversation/conversation-service.js';
 import type { Logger } from '../core/logger.js';
@@ -44,5 +45,22 @@ export function webViewRouter(config: Config, access: WebAccess, services: { tic
     engineers: (channel) => (rosters[channel] ?? []).map((id) => ({ id, name: id })),
     https: Boolean(config.publicUrl?.startsWith('https://')),
     logger,
+  });
+}
+
+/**
+ * The local chat's web view: no service runs beside the terminal, so the first /web starts one on
+ * 127.0.0.1 (PORT) serving only /web. Resolves with a stop function.
+ */
+export async function serveWebViewLocally(config: Config, access: WebAccess, services: { tickets: TicketService; conversations: ConversationService }, logger: Logger): Promise<() => Promise<void>> {
+  const web = express();
+  web.use(webViewRouter(config, access, { ...services, routedCategories: () => [] }, logger));
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = web.listen(config.port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+  return () => new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }

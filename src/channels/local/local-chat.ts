@@ -20,13 +20,15 @@ export interface LocalChatOptions {
   interactive: boolean;
   userName: string;
   logger: Logger;
+  /** /web: a sign-in link to the web view for the person at the terminal (absent: the view is off). */
+  webLink?: (actor: Actor) => Promise<{ text: string; url: string | null }>;
 }
 
 const HELP = `Type a question as an employee would. Type the number of a choice to press it.
 Commands:
   /as engineer [name]          act as an engineer     /as employee [name]   back to employee
   /mine                        your tickets           /show KEY             a ticket and its history
-  /queue                       open tickets (engineer)
+  /queue                       open tickets (engineer)  /web                  a sign-in link to the web view
   /claim KEY                   claim a ticket         /escalate KEY [L3|L4] reason
   /assign KEY name             give an unclaimed ticket to an engineer
   /priority KEY P1-P4 [reason] change the priority (the SLA due times follow)
@@ -125,6 +127,11 @@ export class LocalChat {
         this.actor = { id: name, name, role };
         this.choices = [];
         this.print(`You are now ${name} (${role}).`);
+        return true;
+      }
+      case '/web': {
+        const reply = this.options.webLink ? await this.options.webLink(this.actor) : { text: 'The web view is not set up here.', url: null };
+        this.print(reply.url ? `${reply.text}\n${reply.url}` : reply.text);
         return true;
       }
       case '/queue': {

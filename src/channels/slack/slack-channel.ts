@@ -27,6 +27,7 @@ import { clip, escapeMrkdwn, markdownToMrkdwn } from './mrkdwn.js';
 import { NO_UNFURL, SlackNotifier, slackRefusal } from './slack-notifier.js';
 import { openMetadata, sealMetadata } from './modal-seal.js';
 import { SlackPeople } from './slack-people.js';
+import { webSignInReply } from '../../core/web/web-access.js';
 import { slackRequestGuard } from './slack-request-guard.js';
 import { slackTextToPlain } from './slack-text.js';
 import {
@@ -354,8 +355,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (/^(help|\?)$/i.test(text)) {
         await ack({
           response_type: 'ephemeral',
-          text: `*${SLASH_COMMAND} <your question>*: I answer in our direct messages.\n*${SLASH_COMMAND}* or *${SLASH_COMMAND} ticket*: open a ticket with a form.\n*${SLASH_COMMAND} mine*: your tickets.\nYou can also DM me, mention me in a channel, or react with :ticket: to a message to open a ticket from it.`,
+          text: `*${SLASH_COMMAND} <your question>*: I answer in our direct messages.\n*${SLASH_COMMAND}* or *${SLASH_COMMAND} ticket*: open a ticket with a form.\n*${SLASH_COMMAND} mine*: your tickets.\n*${SLASH_COMMAND} web*: a sign-in link to the web view.\nYou can also DM me, mention me in a channel, or react with :ticket: to a message to open a ticket from it.`,
         });
+        return;
+      }
+      if (/^web$/i.test(text)) {
+        // Ephemeral: only the person who asked sees their link.
+        const reply = await webSignInReply(deps.web, 'slack', await people.actor(command.user_id));
+        await ack({ response_type: 'ephemeral', text: reply.url ? `${reply.text}\n<${reply.url}|Open the helpdesk web view>` : reply.text });
         return;
       }
       if (/^(mine|my tickets|status)$/i.test(text)) {

@@ -24,6 +24,7 @@ import { replyCard, ticketFormCard, ticketListCard } from './adaptive-cards.js';
 import { teamsTextToPlain } from './card-text.js';
 import { activityShape, buttonData, executeInvoke, mentions, storedActivity, str } from './teams-payloads.js';
 import { proactively, splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
+import { webSignInReply } from '../../core/web/web-access.js';
 
 /** What the service gives every chat, and Teams' own settings. */
 export interface TeamsChannelDeps extends ChannelDeps {
@@ -173,11 +174,21 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     }
     // Commands only when said to the bot: in a channel, "mine" would show someone's tickets to everyone.
     if (addressed && /^(help|\?)$/i.test(text)) {
-      await context.sendActivity('Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets; mention me in a channel to ask there.');
+      await context.sendActivity('Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets, **web** sends a sign-in link to the web view; mention me in a channel to ask there.');
       return;
     }
     if (addressed && /^(ticket|new ticket)$/i.test(text)) {
       await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories() }))] });
+      return;
+    }
+    if (addressed && /^web$/i.test(text)) {
+      // A link said in a channel would sign in whoever clicks it first: only in the personal chat.
+      if (activity.conversation.conversationType && activity.conversation.conversationType !== 'personal') {
+        await context.sendActivity('Ask me for **web** in our personal chat: a sign-in link must not be posted where others can click it.');
+        return;
+      }
+      const reply = await webSignInReply(deps.web, 'teams', actor);
+      await context.sendActivity(reply.url ? `${reply.text}\n\n[Open the helpdesk web view](${reply.url})` : reply.text);
       return;
     }
     if (addressed && /^(mine|my tickets|status)$/i.test(text)) {

@@ -169,3 +169,15 @@ export function actorOf(person: WebPerson): Actor {
 function hashOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
+
+/**
+ * What a chat's web command answers, to the asker only: a fresh link, or why there is none.
+ * `url` is the link itself (the channel renders it as a link; it holds only URL-safe characters).
+ */
+export async function webSignInReply(web: WebAccess | undefined, channel: string, actor: Actor): Promise<{ text: string; url: string | null }> {
+  if (!web) return { text: 'The web view is not set up here: an operator sets WEB_SECRET to turn it on.', url: null };
+  const { url } = await web.linkFor(channel, actor);
+  const role = web.roleOf(channel, actor);
+  const what = role === 'engineer' ? 'the queue and every ticket' : role === 'lead' ? 'the queue, every ticket and the exports' : 'your tickets';
+  return { text: `Your sign-in link to the helpdesk web view (${what}). It works once, within ${Math.round(web.linkTtlMs / 60_000)} minutes; do not share it.`, url };
+}
