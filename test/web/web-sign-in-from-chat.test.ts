@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { webSignInReply } from '../../src/core/web/web-access.js';
 import { serveWebViewLocally, webAccessFor } from '../../src/web/web-view.js';
 import { EMPLOYEE, ENGINEER, startSlackHarness, type SlackHarness } from '../support/slack.js';
+import { ENGINEER_AAD, FakeConnector, PERSONAL, startTeamsHarness, teamsMessage } from '../support/teams.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { Client } from './web-harness.js';
 
@@ -53,6 +54,34 @@ describe('Slack: /helpdesk web', () => {
     expect(mine).toContain('Laptop fan loud');
     expect(mine).not.toContain('Monitor flickers');
   });
+});
+
+describe('Teams: web', () => {
+  it('sends an engineer a link in the personal chat, and refuses to post one in a channel', async () => {
+    const h = await startTeamsHarness({ WEB_SECRET: 'teams-web-secret-of-at-least-32-characters' });
+    try {
+      await h.bot.app.tickets.open({ requester: { id: '11111111-1111-4111-8111-111111111111', name: 'Riley', role: 'employee' }, channel: 'teams', conversationKey: null, subject: 'Teams call drops', description: 'Every 5 minutes' });
+      await h.send(teamsMessage({ text: 'web', from: { aad: ENGINEER_AAD, name: 'Erin Engineer' } }));
+      await h.settle();
+      const said = FakeConnector.textOf(h.connector.postsTo(PERSONAL).at(-1));
+      const url = /\((http:\/\/localhost:\d+\/web\/sign-in\?t=[\w.-]+)\)/.exec(said)?.[1];
+      expect(url, said).toBeDefined();
+      const client = new Client(url!.slice(0, url!.indexOf('/web/')));
+      expect((await client.signIn(url!)).status).toBe(303);
+      const queue = await (await client.get('/web')).text();
+      expect(queue).toContain('Teams call drops');
+      expect(queue).toContain('engineer · teams');
+
+      const thread = '19:general@thread.tacv2;messageid=1700000000009';
+      await h.send(teamsMessage({ text: 'web', mention: true, from: { aad: ENGINEER_AAD, name: 'Erin Engineer' }, conversation: { id: thread, conversationType: 'channel' } }));
+      await h.settle();
+      const inChannel = FakeConnector.textOf(h.connector.postsTo(thread).at(-1));
+      expect(inChannel).toContain('personal chat');
+      expect(inChannel).not.toContain('/web/sign-in');
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });
 
 describe('local chat: /web', () => {
