@@ -195,7 +195,8 @@ ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolutio
   const events = `<section class="card"><h2>History</h2><table id="events"><thead><tr><th>When</th><th>Who</th><th>What</th><th>From</th></tr></thead><tbody>${input.events
     .map((e) => `<tr><td>${h(when(e.createdAt))}</td><td>${h(e.actorName ?? e.actorId)}</td><td>${h(eventWhat(e))}</td><td>${h(channelOfEvent(e, t))}</td></tr>`)
     .join('')}</tbody></table></section>`;
-  const actions = input.canAct ? actionForms(input) : '';
+  // Settled tickets are reopened from chat by their requester; the forms would only be refused.
+  const actions = input.canAct && t.status !== 'resolved' && t.status !== 'closed' ? actionForms(input) : '';
   return layout(`${t.key}: ${t.subject}`, `<p><a href="/web">← Queue</a></p><h1>${h(t.key)}: ${h(t.subject)}</h1>${notice}${actions}${fields}${clocks}${conversation}${transcript}${collectedHtml}${events}`, input);
 
 
@@ -212,7 +213,7 @@ function actionForms(input: TicketPageInput): string {
       .join('')}</select>`;
   const reason = (required: boolean) => `<input name="reason" maxlength="500" placeholder="reason${required ? '' : ' (optional)'}"${required ? ' required' : ''}>`;
   const forms = [
-    form('claim', 'Claim'),
+    t.assigneeId ? '' : form('claim', 'Claim'),
     input.engineers.length ? form('assign', 'Assign', select('assignee', input.engineers)) : '',
     t.tier === 'L4' ? '' : form('escalate', 'Escalate', `${select('tier', tiers.filter((x) => x > t.tier))}${reason(true)}`),
     form('resolve', 'Resolve', '<textarea name="resolution" maxlength="2000" rows="2" placeholder="how it was fixed" required></textarea>'),

@@ -234,6 +234,8 @@ describe('actions', () => {
     expect(events.at(-1)?.detail.origin).toMatch(/^web:[0-9a-f-]{36}$/);
     const page = await (await client.get(`${path}?done=claim`)).text();
     expect(page).toContain('You claimed this ticket.');
+    expect(page).not.toContain('id="action-claim"');
+    expect(page).toContain('id="action-resolve"');
     expect(page).toMatch(/Eve Engineer<\/td><td>status · new → claimed<\/td><td>web<\/td>/);
     const again = await client.post(`${path}/actions`, { csrf, action: 'claim' });
     expect(again.status).toBe(409);
