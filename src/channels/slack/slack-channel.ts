@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type ReceiverEvent } from '@slack/bolt';
-import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
-import { actions, UNKNOWN_BUTTON, type Reply, type Turn } from '../../core/conversation/turn.js';
-import { apologise, givenUpApology, STARTING_MESSAGE } from '../../core/apology.js';
+import { App } from '@slack/bolt';
+import { WebClient, type RetryOptions } from '@slack/web-api';
+import { actions, UNKNOWN_BUTTON, type Turn } from '../../core/conversation/turn.js';
+import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
-import type { Logger } from '../../core/logger.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
-import { PermanentFailure, type QueuedItem } from '../../core/delivery/work-queue.js';
 import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
 import type { SlackConfig } from '../../config/config.js';
 import type { ChannelDeps, ChannelOptions, ChatChannel } from '../chat-channel.js';
 import {
   coreActionId,
   homeView,
-  renderReply,
   TICKET_ACTION_CALLBACK,
   TICKET_FORM_CALLBACK,
   VENDOR_BLOCKS,
@@ -22,25 +19,24 @@ import {
   ticketFormModal,
   type ModalMetadata,
 } from './block-kit.js';
-import { slackConversationKey } from './conversation-key.js';
+import { slackConversationKey, type SlackThreadRef } from './conversation-key.js';
 import { clip, escapeMrkdwn, markdownToMrkdwn } from './mrkdwn.js';
-import { NO_UNFURL, SlackNotifier, slackRefusal } from './slack-notifier.js';
+import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
 import { openMetadata, sealMetadata } from './modal-seal.js';
 import { SlackPeople } from './slack-people.js';
 import { webSignInReply } from '../../core/web/web-access.js';
-import { slackRequestGuard } from './slack-request-guard.js';
+import { slackReplies } from './slack-replies.js';
 import { slackTextToPlain } from './slack-text.js';
+import { boltLogger, checkBotToken, slackInbox, slackReceiver, webClientOptions } from './slack-transport.js';
 import {
   fromPerson,
   inboundOf,
   mentionEvent,
   messageEvent,
   modalMetadata,
-  personOf,
   pressedElement,
   pressedMessage,
   slackMessage,
-  storedRequest,
   teamOf,
   type SlackMessage,
 } from './slack-payloads.js';
@@ -86,84 +82,21 @@ export function openSlackChannel(config: SlackConfig, deps: ChannelDeps, options
   return createSlackChannel({ config, ...deps, ...(options.slackRetry ? { retry: options.slackRetry } : {}) });
 }
 
-interface Where {
-  team: string;
-  channel: string;
-  threadTs: string;
-}
-
-/** Bolt wants @slack/logger's interface; ours is pino-shaped. */
-function boltLogger(logger: Logger): BoltLogger {
-  const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
-  return {
-    debug: (...msg) => logger.debug({ source: 'bolt' }, join(msg)),
-    info: (...msg) => logger.debug({ source: 'bolt' }, join(msg)),
-    warn: (...msg) => logger.warn({ source: 'bolt' }, join(msg)),
-    error: (...msg) => logger.error({ source: 'bolt' }, join(msg)),
-    setLevel: () => {},
-    getLevel: () => LogLevel.DEBUG,
-    setName: () => {},
-  };
-}
-
 export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const { config, conversations, tickets, threads, queue, logger } = deps;
   const log = boltLogger(logger);
   const { isReady } = deps;
   const socket = Boolean(config.appToken);
-  const clientOptions: WebClientOptions = {
-    ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
-    retryConfig: deps.retry ?? { retries: 8, factor: 2, minTimeout: 500, maxTimeout: 30_000 },
-    timeout: 15_000,
-    logger: log,
-  };
+  const clientOptions = webClientOptions(config, deps.retry, log);
   const client = new WebClient(config.botToken, clientOptions);
-  let app: InstanceType<typeof App> | undefined;
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
   const desk = new TicketDesk(tickets, threads, deps.drafts, () => [...conversations.categories(), ...deps.router.categories()]);
   const notifier = new SlackNotifier({ client, threads, router: deps.router, sla: tickets.sla, logger });
+  const { converse, tell, givenUp } = slackReplies(client, conversations, logger);
+  const inbox = slackInbox(queue, logger, givenUp);
+  const keep = inbox.keep;
+  let app: InstanceType<typeof App> | undefined;
   let botUserId: string | undefined;
-
-  // --- Rendering -----------------------------------------------------------------------------
-
-  /** Runs a turn through the core and posts the replies in the thread; `replace` turns a placeholder into the first reply. */
-  async function converse(turn: Turn, where: Where, options: { userMessageTs?: string; replace?: string; deliveryId?: unknown } = {}): Promise<Reply[]> {
-    // From the inbox: a failure is thrown, so the delivery is tried again instead of answered with an apology.
-    const deliveryId = typeof options.deliveryId === 'string' ? options.deliveryId : undefined;
-    const replies = await conversations.handle(deliveryId ? { ...turn, deliveryId } : turn, { retryable: true });
-    let replace = options.replace;
-    for (const reply of replies) {
-      if (reply.kind === 'relayed') {
-        if (options.userMessageTs) {
-          await client.reactions.add({ channel: where.channel, timestamp: options.userMessageTs, name: 'outbox_tray' }).catch((error: unknown) => {
-            logger.warn({ err: error }, 'could not add the "passed on" reaction');
-          });
-        }
-        continue;
-      }
-      const message = renderReply(reply);
-      if (replace) {
-        await client.chat.update({ channel: where.channel, ts: replace, ...message });
-        replace = undefined;
-      } else {
-        await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...message, ...NO_UNFURL });
-      }
-    }
-    return replies;
-  }
-
-  /** A private note to one person: ephemeral where there is a channel, a DM otherwise. */
-  async function tell(user: string, text: string, where?: { channel: string; threadTs?: string }): Promise<void> {
-    try {
-      if (where) {
-        await client.chat.postEphemeral({ channel: where.channel, user, text, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
-      } else {
-        await client.chat.postMessage({ channel: user, text, ...NO_UNFURL });
-      }
-    } catch (error) {
-      logger.warn({ err: error, user }, 'could not tell the user');
-    }
-  }
 
   /** A sentence for the person when something unexpected failed (a broken database, Slack down); the log has the rest. */
   function failure(error: unknown, what: string): string {
@@ -187,62 +120,6 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     // Our own metadata, put there by block-kit.ts a moment ago.
     const metadata = modalMetadata.parse(JSON.parse(view.private_metadata ?? '{}'));
     return { ...view, private_metadata: sealMetadata(config.signingSecret, metadata, opener) };
-  }
-
-  /**
-   * Keeps a request in the durable inbox, for the queued pass of its listener to do the work.
-   * False (and logged) when a request with this key is there already: a repeat.
-   */
-  async function keep(key: string, orderKey: string, body: unknown): Promise<boolean> {
-    const added = await queue.enqueue({ key, kind: INBOUND, orderKey, payload: JSON.stringify(body) });
-    if (!added) logger.info({ key }, 'repeated Slack request ignored');
-    return added;
-  }
-
-  /**
-   * Between the receiver and Bolt. Events and button presses are written to the inbox before
-   * Slack is answered (if the database cannot take them, Slack gets a 500 and retries); a
-   * repeated event id is answered and dropped. Everything else (commands, forms, shortcuts) goes
-   * to the listeners at once, which answer Slack themselves and defer what must not be lost.
-   */
-  async function receive(event: ReceiverEvent): Promise<void> {
-    const inbound = inboundOf(event.body);
-    if (!inbound) {
-      await app!.processEvent(event);
-      return;
-    }
-    await keep(inbound.key, inbound.orderKey, event.body);
-    await event.ack();
-  }
-
-  /** The inbox's worker: the stored request goes through Bolt again, marked as queued, with a no-op ack. */
-  queue.handle(
-    INBOUND,
-    async (payload, item) => {
-      if (!app) throw new Error('Slack is not connected yet');
-      try {
-        const body = storedRequest.safeParse(payload);
-        if (!body.success) throw new PermanentFailure('a kept Slack request that is not a JSON object');
-        await app.processEvent({ body: body.data, ack: async () => {}, customProperties: { queued: true, deliveryId: item.key } });
-      } catch (error) {
-        const reason = slackRefusal(error);
-        if (reason) throw new PermanentFailure(`Slack refused: ${reason}`, { cause: error });
-        throw error;
-      }
-    },
-    (payload, item) => tellGivenUp(payload, item),
-  );
-
-  /** Work given up on (an hour of failures, or Slack refusing it): the person hears of it instead of nothing. */
-  async function tellGivenUp(payload: unknown, item: QueuedItem): Promise<void> {
-    const who = personOf(payload);
-    if (!who) return;
-    const text = givenUpApology(who.what, item.key);
-    if (who.threadTs && who.channel) {
-      await client.chat.postMessage({ channel: who.channel, thread_ts: who.threadTs, text, ...NO_UNFURL });
-      return;
-    }
-    await tell(who.user, text, who.channel ? { channel: who.channel } : undefined);
   }
 
   /** A payload that does not have the shape its listener reads: logged and dropped, never a crash. */
@@ -570,7 +447,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const userId = body.user.id;
       const requester = meta.requester ?? userId;
       const team = teamOf(body);
-      let where: Where | undefined;
+      let where: SlackThreadRef | undefined;
       let placeholder: string | undefined;
       if (meta.thread) {
         // The ticket lives in the message's thread, where its author sees the updates.
@@ -675,26 +552,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       await client.chat.postMessage({ channel, text: clip(markdownToMrkdwn(markdown), 3000), ...NO_UNFURL });
     },
     async start() {
-      // Fail fast with a clear message on a bad token, rather than on the first event.
-      const auth = await client.auth.test().catch((error: { data?: { error?: string }; message?: string }) => {
-        const reason = error.data?.error ?? error.message ?? String(error);
-        throw new Error(
-          reason === 'invalid_auth' || reason === 'not_authed' || reason === 'account_inactive' || reason === 'token_revoked'
-            ? `Slack refused SLACK_BOT_TOKEN (${reason}): copy the Bot User OAuth Token from your app's OAuth & Permissions page.`
-            : `Cannot reach Slack's Web API to check SLACK_BOT_TOKEN: ${reason}`,
-        );
-      });
+      const auth = await checkBotToken(client);
       botUserId = auth.user_id;
-      if (!config.appToken) deps.http.use('/slack/events', slackRequestGuard({ logger }));
       // Known ids spare Bolt its own auth.test call, whose failure it would not report to us.
-      const receiver = config.appToken
-        ? new SocketModeReceiver({
-            appToken: config.appToken,
-            logger: log,
-            // Bolt hands these to the Socket Mode client, so apps.connections.open honours SLACK_API_URL too.
-            installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: clientOptions.slackApiUrl! } : {} },
-          })
-        : new ExpressReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', app: deps.http, logger: log });
+      const receiver = slackReceiver(config, deps.http, clientOptions, log, logger);
       app = new App({
         token: config.botToken,
         receiver,
@@ -705,7 +566,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         ...(auth.bot_id ? { botId: auth.bot_id } : {}),
       });
       register(app);
-      receiver.init({ processEvent: receive } as unknown as InstanceType<typeof App>);
+      inbox.attach(receiver, app);
       if (!people.hasRoster) {
         logger.warn({}, 'no engineers configured (SLACK_ENGINEER_GROUPS / SLACK_ENGINEERS): nobody can claim tickets in Slack');
       }
@@ -732,6 +593,3 @@ function parsedOrNull<T>(schema: { safeParse(value: unknown): { success: true; d
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
-
-/** The work queue's kind for Slack requests kept in the inbox. */
-const INBOUND = 'slack.inbound';
