@@ -5,10 +5,10 @@ import { ConfigError, listenHost, loadConfig } from './config/config.js';
 import { applyEnvFile } from './config/env-file.js';
 import { publicUrlWarnings } from './config/public-url-check.js';
 import { createApp } from './app.js';
-import { createLogger } from './logger.js';
-import { watchKnowledge } from './knowledge-watch.js';
+import { createLogger } from './service/logger.js';
+import { watchKnowledge } from './service/knowledge-watch.js';
 import { launchBot } from './server.js';
-import { scheduleSlaTimers } from './sla-timer-schedule.js';
+import { scheduleSlaTimers } from './service/sla-timer-schedule.js';
 import { webSignInReply } from './core/web/web-access.js';
 import { serveWebViewLocally, webAccessFor } from './web/web-view.js';
 

@@ -2,7 +2,7 @@
 // configured from the environment the benchmark gives it. Prints {"port": N} once it listens and
 // stops cleanly on SIGTERM (draining what it was sending to Slack first).
 import { loadConfig } from '../config/config.js';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../service/logger.js';
 import { startBot } from '../server.js';
 
 const config = loadConfig(process.env);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { postWeeklyGapsIfDue, weeklyGapPorts } from '../../src/weekly-gaps.js';
+import { postWeeklyGapsIfDue, weeklyGapPorts } from '../../src/service/weekly-gaps.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 
 let app: App;

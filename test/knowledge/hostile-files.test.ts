@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
 import { parseKbYaml } from '../../src/core/knowledge/parse-kb-yaml.js';
 import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
-import { watchKnowledge } from '../../src/knowledge-watch.js';
+import { watchKnowledge } from '../../src/service/knowledge-watch.js';
 import { eventually } from '../support/slack.js';
 import { aliasBomb, article, canMakeFifo, expectSoundFilesServed, kbLint, loadLibrary, mkfifo, problemsOf, soundKb } from './hostile-kb.js';
 

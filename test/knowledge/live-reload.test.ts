@@ -5,7 +5,7 @@ import type { App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/app.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { watchKnowledge } from '../../src/knowledge-watch.js';
+import { watchKnowledge } from '../../src/service/knowledge-watch.js';
 import { RecordingNotifier, tempDir } from '../support/test-app.js';
 import { eventually } from '../support/slack.js';
 import { lexicalEnv } from '../support/lexical-env.js';

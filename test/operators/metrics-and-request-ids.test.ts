@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { withRequestId } from '../../src/http/request-context.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/service/logger.js';
 import { ticketEvents } from '../../src/metrics/operator-metrics.js';
 import type { TicketNotification } from '../../src/core/tickets/ticket-notifier.js';
 import { launchBot, startBot, type RunningBot } from '../../src/server.js';

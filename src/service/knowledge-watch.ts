@@ -1,5 +1,5 @@
-import type { App } from './app.js';
-import type { Logger } from './core/logger.js';
+import type { App } from '../app.js';
+import type { Logger } from '../core/logger.js';
 
 /**
  * Reloads the knowledge base when its files change and says what broke: in the log, and to

@@ -1,8 +1,8 @@
-import { contentGapReport, formatGapReport, lastDays, type GapSource } from './core/analytics/content-gaps.js';
-import type { PostLog } from './core/analytics/post-log.js';
-import type { Logger } from './core/logger.js';
-import type { Store } from './store/open-store.js';
-import { PrismaGapSource } from './store/prisma/prisma-gap-source.js';
+import { contentGapReport, formatGapReport, lastDays, type GapSource } from '../core/analytics/content-gaps.js';
+import type { PostLog } from '../core/analytics/post-log.js';
+import type { Logger } from '../core/logger.js';
+import type { Store } from '../store/open-store.js';
+import { PrismaGapSource } from '../store/prisma/prisma-gap-source.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60_000;
 const CHECK_EVERY_MS = 60 * 60_000;

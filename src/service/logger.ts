@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { currentRequestId } from './http/request-context.js';
+import { currentRequestId } from '../http/request-context.js';
 
 /** Paths whose values never reach the logs. */
 const REDACT = [

@@ -1,5 +1,5 @@
-import type { App } from './app.js';
-import type { Logger } from './core/logger.js';
+import type { App } from '../app.js';
+import type { Logger } from '../core/logger.js';
 
 /**
  * Sweeps the SLA timers every `seconds` (and once at start, to catch up on what fell due while
