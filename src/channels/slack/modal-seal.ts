@@ -1,5 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { ModalMetadata } from './block-kit.js';
+import { modalMetadata } from './slack-payloads.js';
+
+/** The sealed envelope as it comes back in private_metadata. */
+const sealedShape = z.object({ m: z.string(), u: z.string(), s: z.string() });
 
 /**
  * A modal's private_metadata, sealed: what we put in it (the requester, the thread, the ticket)
@@ -15,13 +20,14 @@ export function sealMetadata(secret: string, metadata: ModalMetadata, opener: st
 /** The metadata if it is ours and `submitter` opened the modal; null otherwise. */
 export function openMetadata(secret: string, raw: string | undefined, submitter: string): ModalMetadata | null {
   try {
-    const sealed = JSON.parse(raw ?? '') as { m?: unknown; u?: unknown; s?: unknown };
-    if (typeof sealed?.m !== 'string' || typeof sealed.u !== 'string' || typeof sealed.s !== 'string') return null;
+    const parsed = sealedShape.safeParse(JSON.parse(raw ?? ''));
+    if (!parsed.success) return null;
+    const sealed = parsed.data;
     const expected = Buffer.from(mac(secret, sealed.m, sealed.u), 'hex');
     const given = Buffer.from(sealed.s, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected) || sealed.u !== submitter) return null;
-    const metadata = JSON.parse(sealed.m) as ModalMetadata;
-    return typeof metadata?.kind === 'string' ? metadata : null;
+    const metadata = modalMetadata.safeParse(JSON.parse(sealed.m));
+    return metadata.success ? metadata.data : null;
   } catch {
     return null;
   }
