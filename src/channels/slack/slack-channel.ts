@@ -6,7 +6,7 @@ import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
-import { ticketActions, type ActionInput } from '../../core/tickets/triage-card.js';
+import { actionInputs, ticketActions } from '../../core/tickets/triage-card.js';
 import type { SlackConfig } from '../../config/config.js';
 import type { ChannelDeps, ChannelOptions, ChatChannel } from '../chat-channel.js';
 import {
@@ -50,19 +50,6 @@ export const HOME_NEW_TICKET = 'home.new_ticket';
 export const TICKET_REACTION = 'ticket';
 /** Action ids the app answers; anything else gets a polite "unknown button". */
 const KNOWN_ACTIONS = /^(feedback|article|suggestions|ticket|home|script)\./;
-
-/** What inputs each ticket action needs before it can run. */
-const ACTION_INPUTS: Record<string, ActionInput | undefined> = {
-  [ticketActions.escalate]: 'escalation',
-  [ticketActions.resolve]: 'resolution',
-  [ticketActions.reassign]: 'assignee',
-  [ticketActions.reopen]: 'reason',
-  [ticketActions.comment]: 'comment',
-  [ticketActions.vendor]: 'vendor',
-  [ticketActions.assign]: 'assign',
-  [ticketActions.priority]: 'priority',
-  [ticketActions.category]: 'category',
-};
 
 /** What the service gives every chat (the Slack endpoint is mounted on its HTTP app in HTTP mode), and Slack's own settings. */
 export interface SlackChannelDeps extends ChannelDeps {
@@ -384,7 +371,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           await tell(at.userId, refused, replyTo);
           return;
         }
-        const input = ACTION_INPUTS[id];
+        const input = actionInputs[id];
         if (input) {
           // The form shows the ticket's subject: only its requester and engineers may see it, and
           // someone else learns nothing, not even whether the key exists.

@@ -32,6 +32,25 @@ export const ticketActions = {
  */
 export type ActionInput = 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason' | 'vendor' | 'priority' | 'category' | 'assign';
 
+/** The form each ticket action needs before it can run; an action without one runs on the press. */
+export const actionInputs: Readonly<Record<string, ActionInput | undefined>> = {
+  [ticketActions.escalate]: 'escalation',
+  [ticketActions.resolve]: 'resolution',
+  [ticketActions.reassign]: 'assignee',
+  [ticketActions.reopen]: 'reason',
+  [ticketActions.comment]: 'comment',
+  [ticketActions.vendor]: 'vendor',
+  [ticketActions.assign]: 'assign',
+  [ticketActions.priority]: 'priority',
+  [ticketActions.category]: 'category',
+};
+
+/** A ticket button for `actionId` on `value`, with the form it needs (see actionInputs). */
+function ticketButton(label: string, actionId: string, value: string, style?: TicketChoice['style']): TicketChoice {
+  const input = actionInputs[actionId];
+  return { label, action: { id: actionId, value }, ...(input ? { input } : {}), ...(style ? { style } : {}) };
+}
+
 /** A ticket button; `input` says which form the channel shows before acting. */
 export interface TicketChoice extends Choice {
   input?: ActionInput;
@@ -70,19 +89,17 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
   const allowed = new Set(allowedCommands(ticket.status));
   const value = ticket.key;
   const choices: TicketChoice[] = [];
-  if (allowed.has('claim')) choices.push({ label: 'Claim', action: { id: ticketActions.claim, value }, style: 'primary' });
-  if (allowed.has('assign')) choices.push({ label: 'Assign', action: { id: ticketActions.assign, value }, input: 'assign' });
-  if (allowed.has('escalate') && ticket.tier !== 'L4') {
-    choices.push({ label: 'Escalate', action: { id: ticketActions.escalate, value }, input: 'escalation' });
-  }
-  if (allowed.has('resolve')) choices.push({ label: 'Resolve', action: { id: ticketActions.resolve, value }, input: 'resolution', style: 'danger' });
-  if (ticket.tier === 'L4' && allowed.has('resolve')) choices.push({ label: 'Vendor details', action: { id: ticketActions.vendor, value }, input: 'vendor' });
-  if (ticket.status === 'claimed') choices.push({ label: 'Reassign', action: { id: ticketActions.reassign, value }, input: 'assignee' });
-  if (allowed.has('reopen')) choices.push({ label: 'Reopen', action: { id: ticketActions.reopen, value }, input: 'reason' });
-  if (ticket.status === 'resolved' || ticket.status === 'closed') choices.push({ label: 'Draft KB article', action: { id: ticketActions.promote, value } });
+  if (allowed.has('claim')) choices.push(ticketButton('Claim', ticketActions.claim, value, 'primary'));
+  if (allowed.has('assign')) choices.push(ticketButton('Assign', ticketActions.assign, value));
+  if (allowed.has('escalate') && ticket.tier !== 'L4') choices.push(ticketButton('Escalate', ticketActions.escalate, value));
+  if (allowed.has('resolve')) choices.push(ticketButton('Resolve', ticketActions.resolve, value, 'danger'));
+  if (ticket.tier === 'L4' && allowed.has('resolve')) choices.push(ticketButton('Vendor details', ticketActions.vendor, value));
+  if (ticket.status === 'claimed') choices.push(ticketButton('Reassign', ticketActions.reassign, value));
+  if (allowed.has('reopen')) choices.push(ticketButton('Reopen', ticketActions.reopen, value));
+  if (ticket.status === 'resolved' || ticket.status === 'closed') choices.push(ticketButton('Draft KB article', ticketActions.promote, value));
   // Corrections work in every status: a closed ticket's final priority and category feed the reports.
-  choices.push({ label: 'Priority', action: { id: ticketActions.priority, value }, input: 'priority' });
-  choices.push({ label: 'Category', action: { id: ticketActions.category, value }, input: 'category' });
+  choices.push(ticketButton('Priority', ticketActions.priority, value));
+  choices.push(ticketButton('Category', ticketActions.category, value));
   const summary = ticket.description.length > CARD_SUMMARY ? `${cutText(ticket.description, CARD_SUMMARY)}…` : ticket.description;
   return {
     key: ticket.key,
@@ -132,7 +149,7 @@ export function requesterChoices(ticket: Ticket): TicketChoice[] {
         label: ['😞 1', '🙁 2', '😐 3', '🙂 4', '😀 5'][score - 1]!,
         action: { id: ticketActions.rate, value: `${ticket.key}:${score}` },
       })),
-      { label: 'Still broken: reopen', action: { id: ticketActions.reopen, value: ticket.key }, input: 'reason' },
+      ticketButton('Still broken: reopen', ticketActions.reopen, ticket.key),
     ];
   }
   return [];
