@@ -61,6 +61,8 @@ export interface AppOptions<S extends CoreStore = Store> {
   store?: S;
   /** Loads the sentence encoder config.encoder names (tests make it fail). */
   loadEncoder?: typeof loadEncoder;
+  /** Told each stage of the start as one line (the service writes them to stderr). */
+  progress?: (line: string) => void;
 }
 
 /**
@@ -103,6 +105,8 @@ export async function openApp<S extends CoreStore = Store>(
   const sla = config.slaFile ? await loadSlaFile(config.slaFile) : new SlaPolicy();
   if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
   // Without a store given, S is the default, Store: the configured database's.
+  const progress = options.progress ?? (() => {});
+  if (!options.store) progress('Opening the database (migrating if needed)');
   const store = options.store ?? ((await openDatabase(config, logger)) as unknown as S);
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
   let loaded: KnowledgeLibrary | undefined;
@@ -122,7 +126,8 @@ export async function openApp<S extends CoreStore = Store>(
       return null;
     });
     const thresholds = encoder || config.encoder === 'none' ? config.thresholds : config.thresholdsWithoutEncoder;
-    const built = await load(config.kbDir, thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }).catch((error: NodeJS.ErrnoException) => {
+    progress(`Loading the knowledge base from ${config.kbDir}`);
+    const built = await load(config.kbDir, thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }, { modelCacheDir: config.modelCacheDir, progress }).catch((error: NodeJS.ErrnoException) => {
       throw new Error(
         error.code === 'ENOENT'
           ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`

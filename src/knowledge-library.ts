@@ -1,8 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine, embedArticles, phrasingsOf, type AnswerThresholds } from './core/answering/answer-engine.js';
+import { AnswerEngine, embedArticles, phrasingsOf, type AnswerThresholds, type BuildOptions, type BuildProgress } from './core/answering/answer-engine.js';
+import type { TrainedModelCache } from './core/answering/model-cache.js';
 import type { SentenceEncoder } from './core/answering/sentence-encoder.js';
 import { CachedSentenceEncoder } from './encoders/embedding-cache.js';
+import { FileModelCache } from './store/model-cache.js';
 import type { Article } from './core/knowledge/article.js';
 import { withLearnedPhrasings, type LearnedPhrasing, type LearnedPhrasings } from './core/knowledge/learned-phrasings.js';
 import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
@@ -51,6 +53,8 @@ export class KnowledgeLibrary {
     private current: KnowledgeSnapshot,
     /** The sentence encoder for questions and its disk cache for the articles' phrasings; null: lexical only. */
     private readonly encoding: { encoder: SentenceEncoder; cache: CachedSentenceEncoder } | null,
+    /** Trained answer models by what they were trained on (restarts and reloads with the same articles skip the training), and who hears about each stage. */
+    private readonly options: { modelCache?: TrainedModelCache; progress?: (line: string) => void } = {},
   ) {}
 
   /** Where learned phrasings come from, and how many askers make one usable; null until learnFrom. */
@@ -64,9 +68,23 @@ export class KnowledgeLibrary {
   /** Reloads run one at a time: the watcher and the learner both ask for them. */
   private reloading: Promise<unknown> = Promise.resolve();
 
-  static async load(dir: string, thresholds: AnswerThresholds, encoder?: { encoder: SentenceEncoder; cacheDir: string } | null): Promise<KnowledgeLibrary> {
+  /**
+   * Loads the folder and builds the engine. With `modelCacheDir` (or a `modelCache`) the trained
+   * answer model is kept on disk by what it was trained on; `progress` hears one line per stage,
+   * at the start and at every reload.
+   */
+  static async load(
+    dir: string,
+    thresholds: AnswerThresholds,
+    encoder?: { encoder: SentenceEncoder; cacheDir: string } | null,
+    options: { modelCacheDir?: string; modelCache?: TrainedModelCache; progress?: (line: string) => void } = {},
+  ): Promise<KnowledgeLibrary> {
     const encoding = encoder ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) } : null;
-    const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding);
+    const modelCache = options.modelCache ?? (options.modelCacheDir ? new FileModelCache(options.modelCacheDir) : undefined);
+    const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding, {
+      ...(modelCache ? { modelCache } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
     library.current = (await library.build(null)).snapshot;
     return library;
   }
@@ -101,7 +119,7 @@ export class KnowledgeLibrary {
   retrainTriage(): Promise<number> {
     const run = this.reloading.then(async () => {
       const settled = await this.settledTickets();
-      if (settled.length > 0) this.current = { ...this.current, triage: await TriageModel.build(this.current.knowledgeBase.articles, settled) };
+      if (settled.length > 0) this.current = { ...this.current, triage: await TriageModel.build(this.current.knowledgeBase.articles, settled, undefined, undefined, this.buildOptions('triage')) };
       return settled.length;
     });
     this.reloading = run.catch(() => {});
@@ -182,6 +200,8 @@ export class KnowledgeLibrary {
     // The engine learns the files' questions and the learned phrasings; the snapshot's knowledge
     // base stays what the files say, so a kept last good version never carries learned ones.
     const served = this.learned ? withLearnedPhrasings(kb.articles, await this.learnedPhrasings(this.learned), this.learned.minAskers) : kb.articles;
+    const progress = this.options.progress;
+    progress?.(`Indexing ${served.length} articles (${served.reduce((sum, a) => sum + a.questions.length, 0)} phrasings)${this.encoding ? `, embedding with ${this.encoding.encoder.name}` : ''}`);
     // Only phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
     const embeddings = this.encoding ? await embedArticles(served, this.encoding.cache, this.encoding.encoder) : undefined;
     if (this.encoding) await this.encoding.cache.retainOnly(served.flatMap(phrasingsOf));
@@ -191,12 +211,29 @@ export class KnowledgeLibrary {
       scripts,
       scriptsById: new Map(scripts.scripts.map((s) => [s.id, s])),
       // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
-      engine: await AnswerEngine.build(served, this.thresholds, undefined, undefined, embeddings),
-      triggerEngine: scripts.scripts.length > 0 ? await AnswerEngine.build(scripts.scripts.map(triggerArticle), this.thresholds) : null,
+      engine: await AnswerEngine.build(served, this.thresholds, undefined, undefined, embeddings, this.buildOptions('answer')),
+      triggerEngine: scripts.scripts.length > 0 ? await AnswerEngine.build(scripts.scripts.map(triggerArticle), this.thresholds, undefined, undefined, undefined, this.buildOptions('triggers')) : null,
       // From the files' articles (not learned phrasings: askers' words say nothing of a ticket's urgency or tier).
-      triage: await TriageModel.build(kb.articles, await this.settledTickets()),
+      triage: await TriageModel.build(kb.articles, await this.settledTickets(), undefined, undefined, this.buildOptions('triage')),
     };
     return { snapshot, problems, keptLastGood };
+  }
+
+  /** The model cache for one kind of model (answer, triggers, triage), and a progress line for where it came from. */
+  private buildOptions(kind: string): BuildOptions {
+    const what = { answer: 'answer model', triggers: "scripts' trigger model", triage: 'triage model' }[kind] ?? `${kind} model`;
+    const { modelCache, progress } = this.options;
+    const tell = progress
+      ? (event: BuildProgress) =>
+          progress(
+            event.kind === 'warning'
+              ? `Warning: ${event.message}`
+              : event.source === 'cache'
+                ? `The ${what} read from the cache in ${(event.ms / 1000).toFixed(1)} s`
+                : `The ${what} trained in ${(event.ms / 1000).toFixed(1)} s (cached for the next start)`,
+          )
+      : undefined;
+    return { modelKind: kind, ...(modelCache ? { modelCache } : {}), ...(tell ? { progress: tell } : {}) };
   }
 
   private async settledTickets(): Promise<SettledTicket[]> {

@@ -87,7 +87,7 @@ async function runService(config: ReturnType<typeof loadConfig>, fromEnvFile: st
   });
   // Listens before the knowledge base is loaded: what arrives meanwhile waits in the inbox.
   const host = listenHost(config);
-  const bot = await launchBot(config, logger, { host });
+  const bot = await launchBot(config, logger, { host, progress: (line) => process.stderr.write(`${line}\n`) });
   const channels = bot.channels.map((channel) => channel.describe());
   const where = config.host ? `HOST=${host}` : `HOST unset: ${host === '0.0.0.0' ? 'every interface' : 'loopback only, Teams is unauthenticated'}`;
   process.stderr.write(`Helpdesk bot running: ${channels.join(', ')}; listening on ${host}:${bot.port} (${where}); health on http://localhost:${bot.port}/healthz\n`);
@@ -99,7 +99,7 @@ async function runService(config: ReturnType<typeof loadConfig>, fromEnvFile: st
   try {
     // A knowledge base that cannot load ends the start (exit 1), as before it listened.
     if ((await Promise.race([bot.ready.then(() => 'ready' as const), stopped])) === 'ready') {
-      process.stderr.write('Knowledge base loaded: answering.\n');
+      process.stderr.write(`Knowledge base loaded: answering (ready in ${process.uptime().toFixed(1)} s).\n`);
       await stopped;
     }
   } finally {

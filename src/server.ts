@@ -57,6 +57,8 @@ export interface StartOptions extends ChannelOptions {
   alertsNow?: () => number;
   /** How the knowledge library loads (tests hold it, to see the bot while it starts). */
   loadLibrary?: AppOptions['loadLibrary'];
+  /** Told each stage of the start as one line (main.ts writes them to stderr). */
+  progress?: AppOptions['progress'];
 }
 
 /**
@@ -114,7 +116,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
       notifier = new OutboxNotifier(queue, logger);
       return metrics.countTickets(notifier);
     },
-    options.loadLibrary ? { loadLibrary: options.loadLibrary } : {},
+    { ...(options.loadLibrary ? { loadLibrary: options.loadLibrary } : {}), ...(options.progress ? { progress: options.progress } : {}) },
   );
   if (!queue || !notifier) throw new Error('the app did not make its notifier');
   const work = queue;

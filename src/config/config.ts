@@ -249,6 +249,8 @@ export interface Config {
   thresholdsWithoutEncoder: { answer: number; suggest: number };
   /** Where the articles' sentence embeddings are cached between starts. */
   encoderCacheDir: string;
+  /** Where trained answer models are cached between starts, by what they were trained on. */
+  modelCacheDir: string;
   /** Where editors hear about broken edits and content gaps. */
   editors: { slack: string | undefined; teams: string | undefined };
   /** A guided script silent for longer than this ends politely. */
@@ -346,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encoderChosen: e.ENCODER !== undefined,
     thresholdsWithoutEncoder: answerThresholds({ ...e, ENCODER: 'none' }),
     encoderCacheDir: `${e.DATA_DIR.replace(/\/+$/, '')}/encoder-cache`,
+    modelCacheDir: `${e.DATA_DIR.replace(/\/+$/, '')}/model-cache`,
     editors: { slack: e.EDITORS_SLACK_CHANNEL, teams: e.EDITORS_TEAMS_CHANNEL },
     scriptTimeoutMinutes: e.SCRIPT_TIMEOUT_MINUTES,
     learnMinAskers: e.LEARN_MIN_ASKERS,

@@ -25,7 +25,7 @@ export const variableDocs = {
   HOST: { section: 'Service', meaning: 'Address the service listens on.', unset: '0.0.0.0 (every interface); 127.0.0.1 when Teams runs unauthenticated (TEAMS_ENABLED without MICROSOFT_APP_ID)' },
   PUBLIC_URL: { section: 'Service', meaning: 'Where Slack and Teams reach the bot (https); npm run slack:manifest and teams:package write it into the manifests.', unset: 'unset (a warning in production)', example: 'https://helpdesk.example.org' },
   DATABASE_URL: { section: 'Data and knowledge base', meaning: 'file:/path/to.db (SQLite) or postgres://user:password@host:5432/database[?schema=name].', unset: '$DATA_DIR/helpdesk.db' },
-  DATA_DIR: { section: 'Data and knowledge base', meaning: 'Where the default SQLite database and the encoder cache live.' },
+  DATA_DIR: { section: 'Data and knowledge base', meaning: 'Where the default SQLite database and the encoder and trained model caches live.' },
   KB_DIR: { section: 'Data and knowledge base', meaning: 'The folder of markdown articles (and scripts/).' },
   KB_BASE_URL: { section: 'Data and knowledge base', meaning: 'Base URL for "full article" links, e.g. your git host\'s blob URL of the folder.', unset: 'links are repository paths' },
   KB_WATCH: { section: 'Data and knowledge base', meaning: '0 stops reloading the knowledge base when its files change.' },

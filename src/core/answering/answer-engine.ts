@@ -1,5 +1,6 @@
 import type { Article } from '../knowledge/article.js';
-import { IntentModel } from './intent-model.js';
+import { IntentModel, defaultIntentModelSettings } from './intent-model.js';
+import { cachedIntentModel, keepTrainedModel, type ModelCacheOptions, type ModelProgress } from './model-cache.js';
 import { KeywordIndex, type ExpansionSettings, type KeywordHit } from './keyword-index.js';
 import { normalize, type SentenceEncoder } from './sentence-encoder.js';
 import { runSteps, runStepsPaced, type Steps } from './steps.js';
@@ -228,8 +229,14 @@ export class AnswerEngine {
     analyzer: TextAnalyzer = new TextAnalyzer(),
     settings: EngineSettings = defaultEngineSettings,
     embeddings?: ArticleEmbeddings,
+    options: BuildOptions = {},
   ): Promise<AnswerEngine> {
-    const prepared = await runStepsPaced(prepareIndex(articles, analyzer));
+    const { modelCache } = options;
+    const cached = modelCache
+      ? await cachedIntentModel(articles.map((a) => a.id), trainingExamples(articles), analyzer, defaultIntentModelSettings, { ...options, modelCache })
+      : undefined;
+    const prepared = await runStepsPaced(prepareIndex(articles, analyzer, cached));
+    if (modelCache && prepared.trainedKey) await keepTrainedModel(prepared.trainedKey, prepared.model, prepared.trainMs ?? 0, { ...options, modelCache });
     return new AnswerEngine(articles, thresholds, analyzer, settings, prepared, embeddings);
   }
 
@@ -474,10 +481,26 @@ interface PreparedIndex {
   model: IntentModel;
   order: string[];
   index2: Map<string, number>;
+  /** Set when the model was trained here for a cache that did not have it: its key, and how long the training took. */
+  trainedKey?: string;
+  trainMs?: number;
+}
+
+/** How AnswerEngine.build keeps its trained model between starts (see model-cache.ts). */
+export type BuildOptions = ModelCacheOptions;
+export type BuildProgress = ModelProgress;
+
+/** The intent model's examples: each article's title and questions, labelled by its place. */
+function trainingExamples(articles: readonly Article[]): Array<{ text: string; label: number }> {
+  const examples: Array<{ text: string; label: number }> = [];
+  articles.forEach((article, label) => {
+    for (const text of [article.title, ...article.questions]) examples.push({ text, label });
+  });
+  return examples;
 }
 
 /** The keyword index, the intent model and the term statistics of a set of articles; yields now and then (see steps.ts). */
-function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer): Steps<PreparedIndex> {
+function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer, cached?: { key: string; model?: IntentModel }): Steps<PreparedIndex> {
   const byId = new Map<string, Article>();
   for (const article of articles) byId.set(article.id, article);
   const index = yield* KeywordIndex.build(
@@ -490,14 +513,14 @@ function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer): St
   );
   const order: string[] = [];
   const index2 = new Map<string, number>();
-  const examples: Array<{ text: string; label: number }> = [];
   articles.forEach((article, label) => {
     order.push(article.id);
     index2.set(article.id, label);
-    for (const text of [article.title, ...article.questions]) examples.push({ text, label });
   });
-  const model = yield* IntentModel.learn(examples, articles.length, analyzer);
-  return { index, articles: byId, model, order, index2 };
+  if (cached?.model) return { index, articles: byId, model: cached.model, order, index2 };
+  const started = performance.now();
+  const model = yield* IntentModel.learn(trainingExamples(articles), articles.length, analyzer);
+  return { index, articles: byId, model, order, index2, ...(cached ? { trainedKey: cached.key, trainMs: performance.now() - started } : {}) };
 }
 
 /**

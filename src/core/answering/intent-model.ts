@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EXAMPLES_PER_STEP, type Steps } from './steps.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
@@ -108,15 +109,15 @@ export class IntentModel {
   private constructor(
     readonly classes: number,
     private readonly analyzer: TextAnalyzer,
-    settings: IntentModelSettings,
-    /** Phrasings per article on average: decides which models are trained. */
-    perArticle: number,
+    scale: number,
+    networkShare: number,
+    rankingShare: number,
   ) {
     this.bias = new Float32Array(classes);
     this.rankingBias = new Float32Array(classes);
-    this.scale = settings.scale;
-    this.networkShare = settings.networkShare;
-    this.rankingShare = Math.min(1, Math.max(0, (perArticle - settings.rankingFrom) / Math.max(1e-9, settings.rankingFull - settings.rankingFrom)));
+    this.scale = scale;
+    this.networkShare = networkShare;
+    this.rankingShare = rankingShare;
   }
 
   /** Whether the model was trained: false for fewer than two articles or a knowledge base too large (`maxWeights`). */
@@ -131,7 +132,10 @@ export class IntentModel {
     analyzer: TextAnalyzer,
     settings: IntentModelSettings = defaultIntentModelSettings,
   ): Steps<IntentModel> {
-    const model = new IntentModel(classes, analyzer, settings, classes > 0 ? examples.length / classes : 0);
+    // Phrasings per article on average decide which models are trained.
+    const perArticle = classes > 0 ? examples.length / classes : 0;
+    const rankingShare = Math.min(1, Math.max(0, (perArticle - settings.rankingFrom) / Math.max(1e-9, settings.rankingFull - settings.rankingFrom)));
+    const model = new IntentModel(classes, analyzer, settings.scale, settings.networkShare, rankingShare);
     const featureLists: string[][] = [];
     const df = new Map<string, number>();
     let fits = classes > 1;
@@ -171,6 +175,120 @@ export class IntentModel {
       }
     }
     model.trainedFlag = true;
+    return model;
+  }
+
+  /**
+   * The trained model as bytes, to be read back with `fromBytes` (a cache on disk: a restart with
+   * the same knowledge base skips the training). Layout: "HDIM", the format version, the length
+   * of a JSON header (sizes, settings the model answers with, the vocabulary in id order), the
+   * header, the typed arrays (little-endian, each at a multiple of 4 bytes), and the SHA-256 of
+   * all that: a file cut short or changed is refused, never half read.
+   */
+  toBytes(): Uint8Array {
+    const arrays: Array<[string, Float32Array | Int32Array]> = [
+      ['idf', this.idf],
+      ['weights', this.weights],
+      ['bias', this.bias],
+      ['rankingWeights', this.rankingWeights],
+      ['rankingBias', this.rankingBias],
+      ...(this.network ? Object.entries(this.network.parts()).map(([name, array]) => [`network.${name}`, array] as [string, Float32Array | Int32Array]) : []),
+    ];
+    const header: ModelHeader = {
+      classes: this.classes,
+      scale: this.scale,
+      networkShare: this.networkShare,
+      rankingShare: this.rankingShare,
+      unknownIdf: this.unknownIdf,
+      trained: this.trainedFlag,
+      network: this.network ? { hidden: this.network.hidden } : null,
+      vocabulary: [...this.vocabulary.keys()],
+      arrays: arrays.map(([name, array]) => [name, array instanceof Int32Array ? 'i32' : 'f32', array.length]),
+    };
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const start = align4(HEADER_AT + json.length);
+    const body = arrays.reduce((sum, [, array]) => sum + array.byteLength, 0);
+    const out = new Uint8Array(start + body + CHECKSUM_BYTES);
+    const view = new DataView(out.buffer);
+    out.set(MAGIC, 0);
+    view.setUint32(4, INTENT_MODEL_FORMAT, true);
+    view.setUint32(8, json.length, true);
+    out.set(json, HEADER_AT);
+    let at = start;
+    for (const [, array] of arrays) {
+      out.set(littleEndianBytes(array), at);
+      at += array.byteLength;
+    }
+    out.set(createHash('sha256').update(out.subarray(0, at)).digest(), at);
+    return out;
+  }
+
+  /**
+   * A model read back from `toBytes`, answering with `analyzer` (the one it was trained with:
+   * the cache's key says so). Throws ModelFormatError for bytes that are not a whole model of
+   * this format version (cut short, changed, another version).
+   */
+  static fromBytes(bytes: Uint8Array, analyzer: TextAnalyzer): IntentModel {
+    if (bytes.length < HEADER_AT + CHECKSUM_BYTES || MAGIC.some((b, i) => bytes[i] !== b)) throw new ModelFormatError('not an intent model');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const format = view.getUint32(4, true);
+    if (format !== INTENT_MODEL_FORMAT) throw new ModelFormatError(`format ${format}, not ${INTENT_MODEL_FORMAT}`);
+    const end = bytes.length - CHECKSUM_BYTES;
+    const expected = createHash('sha256').update(bytes.subarray(0, end)).digest();
+    if (!expected.equals(bytes.subarray(end))) throw new ModelFormatError('checksum mismatch (cut short or changed)');
+    const jsonLength = view.getUint32(8, true);
+    if (HEADER_AT + jsonLength > end) throw new ModelFormatError('header past the end');
+    let header: ModelHeader;
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER_AT, HEADER_AT + jsonLength))) as ModelHeader;
+    } catch {
+      throw new ModelFormatError('unreadable header');
+    }
+    if (!Number.isInteger(header.classes) || header.classes < 0 || !Array.isArray(header.vocabulary) || !Array.isArray(header.arrays) || !(header.network === null || Number.isInteger(header.network.hidden))) {
+      throw new ModelFormatError('header of the wrong shape');
+    }
+    const arrays = new Map<string, Float32Array | Int32Array>();
+    let at = align4(HEADER_AT + jsonLength);
+    for (const [name, type, length] of header.arrays) {
+      const byteLength = 4 * length;
+      if (!Number.isInteger(length) || length < 0 || at + byteLength > end) throw new ModelFormatError(`array ${name} past the end`);
+      const array = type === 'i32' ? new Int32Array(length) : new Float32Array(length);
+      new Uint8Array(array.buffer).set(bytes.subarray(at, at + byteLength));
+      if (BIG_ENDIAN) swapBytes(array);
+      arrays.set(name, array);
+      at += byteLength;
+    }
+    if (at !== end) throw new ModelFormatError('length does not match the header');
+    const f32 = (name: string, length: number): Float32Array => {
+      const array = arrays.get(name);
+      if (!(array instanceof Float32Array) || array.length !== length) throw new ModelFormatError(`array ${name} missing or of the wrong size`);
+      return array;
+    };
+    const { classes } = header;
+    const features = header.vocabulary.length;
+    const model = new IntentModel(classes, analyzer, header.scale, header.networkShare, header.rankingShare);
+    header.vocabulary.forEach((key, id) => model.vocabulary.set(key, id));
+    model.unknownIdf = header.unknownIdf;
+    model.trainedFlag = header.trained;
+    model.idf = f32('idf', header.trained ? features : arrays.get('idf')?.length ?? 0);
+    const weights = arrays.get('weights')?.length ?? 0;
+    model.weights = f32('weights', weights === 0 ? 0 : features * classes);
+    model.bias = f32('bias', classes);
+    const rankingWeights = arrays.get('rankingWeights')?.length ?? 0;
+    model.rankingWeights = f32('rankingWeights', rankingWeights === 0 ? 0 : features * classes);
+    model.rankingBias = f32('rankingBias', classes);
+    if (header.network) {
+      const row = arrays.get('network.row');
+      if (!(row instanceof Int32Array) || row.length !== features) throw new ModelFormatError('array network.row missing or of the wrong size');
+      const inputs = row.reduce((most, r) => Math.max(most, r + 1), 0);
+      const hidden = header.network.hidden;
+      model.network = WordNetwork.fromParts(row, classes, hidden, {
+        input: f32('network.input', inputs * hidden),
+        inputBias: f32('network.inputBias', hidden),
+        output: f32('network.output', hidden * classes),
+        outputBias: f32('network.outputBias', classes),
+      });
+    }
     return model;
   }
 
@@ -329,6 +447,54 @@ export class IntentModel {
   }
 }
 
+/**
+ * The byte layout of IntentModel.toBytes. Raise it whenever the layout, or what training does
+ * with the same examples (features, training loops, settings' meaning), changes: cached models of
+ * another version are then retrained, never read.
+ */
+export const INTENT_MODEL_FORMAT = 1;
+
+/** Bytes that are not a whole model of this format (see IntentModel.fromBytes). */
+export class ModelFormatError extends Error {
+  override readonly name = 'ModelFormatError';
+}
+
+interface ModelHeader {
+  classes: number;
+  scale: number;
+  networkShare: number;
+  rankingShare: number;
+  unknownIdf: number;
+  trained: boolean;
+  network: { hidden: number } | null;
+  vocabulary: string[];
+  arrays: Array<[name: string, type: 'f32' | 'i32', length: number]>;
+}
+
+const MAGIC = [0x48, 0x44, 0x49, 0x4d]; // "HDIM"
+const HEADER_AT = 12;
+const CHECKSUM_BYTES = 32;
+const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** The array's bytes, little-endian whatever the machine. */
+function littleEndianBytes(array: Float32Array | Int32Array): Uint8Array {
+  if (!BIG_ENDIAN) return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  const copy = array.slice();
+  swapBytes(copy);
+  return new Uint8Array(copy.buffer);
+}
+
+function swapBytes(array: Float32Array | Int32Array): void {
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  for (let i = 0; i < bytes.length; i += 4) {
+    [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]] = [bytes[i + 3]!, bytes[i + 2]!, bytes[i + 1]!, bytes[i]!];
+  }
+}
+
 function softmaxInPlace(scores: Float64Array): Float64Array {
   let max = -Infinity;
   for (const s of scores) if (s > max) max = s;
@@ -375,13 +541,24 @@ class WordNetwork {
     private readonly row: Int32Array,
     inputs: number,
     private readonly classes: number,
-    private readonly hidden: number,
+    readonly hidden: number,
+    trained?: { input: Float32Array; inputBias: Float32Array; output: Float32Array; outputBias: Float32Array },
   ) {
     // Zeros for now: `train` draws the starting weights.
-    this.input = new Float32Array(inputs * hidden);
-    this.inputBias = new Float32Array(hidden);
-    this.output = new Float32Array(hidden * classes);
-    this.outputBias = new Float32Array(classes);
+    this.input = trained?.input ?? new Float32Array(inputs * hidden);
+    this.inputBias = trained?.inputBias ?? new Float32Array(hidden);
+    this.output = trained?.output ?? new Float32Array(hidden * classes);
+    this.outputBias = trained?.outputBias ?? new Float32Array(classes);
+  }
+
+  /** A trained network from its parts (IntentModel.fromBytes; sizes checked there). */
+  static fromParts(row: Int32Array, classes: number, hidden: number, trained: { input: Float32Array; inputBias: Float32Array; output: Float32Array; outputBias: Float32Array }): WordNetwork {
+    return new WordNetwork(row, trained.inputBias.length === hidden ? trained.input.length / hidden : 0, classes, hidden, trained);
+  }
+
+  /** What answering reads, for IntentModel.toBytes. */
+  parts(): { row: Int32Array; input: Float32Array; inputBias: Float32Array; output: Float32Array; outputBias: Float32Array } {
+    return { row: this.row, input: this.input, inputBias: this.inputBias, output: this.output, outputBias: this.outputBias };
   }
 
   probabilities(vector: SparseVector): Float64Array {

@@ -13,6 +13,9 @@ const CHAT_FILLER = [
   'working', 'use', 'using', 'way', 'possible', 'go', 'going', 'make', 'does', 'do', 'did',
 ];
 
+/** Words whose stems tell one stemmer version from another (see TextAnalyzer.fingerprint). */
+const STEM_PROBES = ['running', 'connection', 'passwords', 'printing', 'generously', 'relational', 'conditional', 'hopefulness', 'formalize', 'electricity', 'adjustable', 'dependent', 'caresses', 'ponies', 'agreed', 'happiness', 'triplicate', 'effective', 'controlling', 'rolling'];
+
 /** Splits, normalises, removes stopwords, expands jargon and stems: the one text pipeline for index and queries. */
 export class TextAnalyzer {
   private readonly stopwords: Set<string>;
@@ -23,6 +26,20 @@ export class TextAnalyzer {
     private readonly phrases: Array<[RegExp, string]> = defaultPhrases,
   ) {
     this.stopwords = new Set([...englishStopwords, ...CHAT_FILLER]);
+  }
+
+  /**
+   * What makes this analyzer's features what they are, as one string: its synonyms, phrases and
+   * stopwords, and the stems of a few probe words (a new stemmer release changes them). Part of
+   * the trained model cache's key; the code of `features` itself is covered by INTENT_MODEL_FORMAT.
+   */
+  fingerprint(): string {
+    return JSON.stringify({
+      synonyms: Object.entries(this.synonyms).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      phrases: this.phrases.map(([pattern, replacement]) => [pattern.source, pattern.flags, replacement]),
+      stopwords: [...this.stopwords].sort(),
+      stems: STEM_PROBES.map((word) => stemmer(word)),
+    });
   }
 
   /** Lowercase, strip accents and apostrophes, join known phrases. */

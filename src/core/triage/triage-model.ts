@@ -1,6 +1,6 @@
 import { plainText } from '../answering/answer-engine.js';
 import { IntentModel, defaultIntentModelSettings, type SparseVector } from '../answering/intent-model.js';
-import { runStepsPaced } from '../answering/steps.js';
+import { learnOrLoad, type ModelCacheOptions } from '../answering/model-cache.js';
 import { TextAnalyzer } from '../answering/text-analyzer.js';
 import type { Article } from '../knowledge/article.js';
 import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
@@ -108,6 +108,8 @@ export class TriageModel {
     settled: readonly SettledTicket[] = [],
     policy: TriagePolicy = defaultTriagePolicy,
     analyzer: TextAnalyzer = new TextAnalyzer(),
+    /** Where its category model is kept between starts (see model-cache.ts): CLINC150's size trains it for about 3 s. */
+    cache: ModelCacheOptions = {},
   ): Promise<TriageModel> {
     const categories = [...new Set([...articles.map((a) => a.category), ...settled.map((t) => t.category), FALLBACK_CATEGORY])].sort();
     const label = new Map(categories.map((c, i) => [c, i]));
@@ -119,7 +121,7 @@ export class TriageModel {
     for (const ticket of settled) {
       for (let i = 0; i < TICKET_WEIGHT; i++) training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
     }
-    const model = await runStepsPaced(IntentModel.learn(training, categories.length, analyzer, MODEL_SETTINGS));
+    const model = await learnOrLoad(categories, training, analyzer, MODEL_SETTINGS, { modelKind: 'triage', ...cache });
     const examples: Example[] = [
       ...articles.map((article) => ({ source: { kind: 'article' as const, article }, vector: model.vector([article.title, ...article.questions].join('\n')) })),
       ...settled.map((ticket) => ({ source: { kind: 'ticket' as const, ticket }, vector: model.vector(ticketText(ticket)) })),
