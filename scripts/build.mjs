@@ -11,7 +11,17 @@
 // Prisma schema), by content and by size and time: `npm start` (scripts/start.mjs) rebuilds when
 // neither matches any more.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -46,7 +56,11 @@ function inputFiles(files = sourceFiles()) {
 /** A hash of the inputs' paths and bytes. */
 export function sourceHash(files = sourceFiles()) {
   const hash = createHash('sha256');
-  for (const file of inputFiles(files)) hash.update(`${path.relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of inputFiles(files))
+    hash
+      .update(`${path.relative(root, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex');
 }
 
@@ -93,14 +107,22 @@ export function distIsCurrent({ forProduction = false } = {}) {
  * dependencies; `npm ci --omit=dev` does not install them.
  */
 async function bundleRuntimePackages(esbuild, staging) {
-  const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', legalComments: 'inline' };
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    legalComments: 'inline',
+  };
   // TensorFlow.js: its CommonJS builds for Node in one file, next to the WebAssembly binaries that
   // its backend looks for beside itself (use-lite-encoder.ts requires this file when it exists).
   const vendor = path.join(staging, 'vendor');
   await esbuild.build({
     ...common,
     stdin: {
-      contents: "module.exports = { core: require('@tensorflow/tfjs-core'), converter: require('@tensorflow/tfjs-converter') };\nrequire('@tensorflow/tfjs-backend-wasm');\n",
+      contents:
+        "module.exports = { core: require('@tensorflow/tfjs-core'), converter: require('@tensorflow/tfjs-converter') };\nrequire('@tensorflow/tfjs-backend-wasm');\n",
       resolveDir: root,
       loader: 'js',
       sourcefile: 'tensorflow-entry.cjs',
@@ -109,12 +131,17 @@ async function bundleRuntimePackages(esbuild, staging) {
     outfile: path.join(vendor, 'tensorflow.cjs'),
   });
   const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-  for (const name of readdirSync(wasmDir)) if (name.endsWith('.wasm')) copyFileSync(path.join(wasmDir, name), path.join(vendor, name));
+  for (const name of readdirSync(wasmDir))
+    if (name.endsWith('.wasm')) copyFileSync(path.join(wasmDir, name), path.join(vendor, name));
   // The Prisma clients, each one file with Prisma's runtime in it (every other package stays an import).
   const prismaInside = {
     name: 'prisma-inside',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => (/^@prisma\/client(-runtime-utils)?(\/|$)/.test(args.path) || args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+      build.onResolve({ filter: /^[^./]/ }, (args) =>
+        /^@prisma\/client(-runtime-utils)?(\/|$)/.test(args.path) || args.kind === 'entry-point'
+          ? undefined
+          : { path: args.path, external: true },
+      );
     },
   };
   for (const client of ['generated', 'generated-pg']) {
@@ -126,7 +153,9 @@ async function bundleRuntimePackages(esbuild, staging) {
       allowOverwrite: true,
       plugins: [prismaInside],
       // Prisma's runtime for Node is CommonJS: its require() calls of Node's modules need one.
-      banner: { js: "import { createRequire as createRequireForPrisma } from 'node:module';\nconst require = createRequireForPrisma(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as createRequireForPrisma } from 'node:module';\nconst require = createRequireForPrisma(import.meta.url);",
+      },
     });
     rmSync(path.join(staging, 'store/prisma', client, 'client.js.map'), { force: true });
   }
@@ -165,7 +194,13 @@ export async function build({ forProduction = true } = {}) {
       logLevel: 'warning',
     });
     if (forProduction) await bundleRuntimePackages(esbuild, staging);
-    const info = { sourceHash: hash, sourceStamp: stamp, files: files.length, packagesBundled: forProduction, builtAt: new Date().toISOString() };
+    const info = {
+      sourceHash: hash,
+      sourceStamp: stamp,
+      files: files.length,
+      packagesBundled: forProduction,
+      builtAt: new Date().toISOString(),
+    };
     writeFileSync(path.join(staging, 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
     const unlock = lockSwap();
     try {
@@ -187,7 +222,8 @@ function swapIn(staging, forProduction) {
     // Other files stay (npm run teams:package puts its zip in dist/); compiled code left by a
     // source file since deleted does not.
     for (const entry of readdirSync(distDir, { withFileTypes: true })) {
-      if (entry.isFile() && !/\.(js|map)$/.test(entry.name) && !existsSync(path.join(staging, entry.name))) renameSync(path.join(distDir, entry.name), path.join(staging, entry.name));
+      if (entry.isFile() && !/\.(js|map)$/.test(entry.name) && !existsSync(path.join(staging, entry.name)))
+        renameSync(path.join(distDir, entry.name), path.join(staging, entry.name));
     }
     renameSync(distDir, old);
   }

@@ -25,11 +25,17 @@ const postgresSchema = path.join(root, 'prisma', 'postgres', 'schema.prisma');
 function postgresSchemaText(sqliteText) {
   const swap = (text, pattern, replacement, what) => {
     const matches = text.match(new RegExp(pattern.source, 'gm')) ?? [];
-    if (matches.length !== 1) throw new Error(`prisma/schema.prisma: expected exactly one ${what}, found ${matches.length}`);
+    if (matches.length !== 1)
+      throw new Error(`prisma/schema.prisma: expected exactly one ${what}, found ${matches.length}`);
     return text.replace(new RegExp(pattern.source, 'm'), replacement);
   };
   let text = swap(sqliteText, /^(\s*provider\s*=\s*)"sqlite"/, '$1"postgresql"', 'provider = "sqlite"');
-  text = swap(text, /^(\s*output\s*=\s*)"\.\.\/src\/store\/prisma\/generated"/, '$1"../../src/store/prisma/generated-pg"', 'output = "../src/store/prisma/generated"');
+  text = swap(
+    text,
+    /^(\s*output\s*=\s*)"\.\.\/src\/store\/prisma\/generated"/,
+    '$1"../../src/store/prisma/generated-pg"',
+    'output = "../src/store/prisma/generated"',
+  );
   return `// GENERATED from prisma/schema.prisma by scripts/generate-prisma-client.mjs (npm install).\n// Edit prisma/schema.prisma instead; this file is rewritten.\n\n${text}`;
 }
 
@@ -39,7 +45,11 @@ function generate(schema) {
   env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
   env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
   const cli = require.resolve('prisma/build/index.js');
-  const result = spawnSync(process.execPath, [cli, 'generate', '--schema', schema], { stdio: 'inherit', env, cwd: root });
+  const result = spawnSync(process.execPath, [cli, 'generate', '--schema', schema], {
+    stdio: 'inherit',
+    env,
+    cwd: root,
+  });
   if (result.status !== 0) {
     console.error(`Generating the Prisma client from ${path.relative(root, schema)} failed (see above).`);
     process.exit(result.status ?? 1);
@@ -52,7 +62,9 @@ function generate(schema) {
 try {
   createRequire(import.meta.url).resolve('prisma/build/index.js');
 } catch {
-  console.log('Prisma clients not generated: the prisma CLI (a dev dependency) is not installed. A production install runs dist/ as built (npm run build) where the dev dependencies are.');
+  console.log(
+    'Prisma clients not generated: the prisma CLI (a dev dependency) is not installed. A production install runs dist/ as built (npm run build) where the dev dependencies are.',
+  );
   process.exit(0);
 }
 

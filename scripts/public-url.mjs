@@ -13,15 +13,23 @@ export function publicUrl(env = process.env) {
     }
   }
   const raw = (env.PUBLIC_URL ?? '').trim();
-  if (!raw) return { error: 'PUBLIC_URL is not set: set it to the https URL where Slack and Teams reach the bot, like https://helpdesk.example.org (in the environment or .env).' };
+  if (!raw)
+    return {
+      error:
+        'PUBLIC_URL is not set: set it to the https URL where Slack and Teams reach the bot, like https://helpdesk.example.org (in the environment or .env).',
+    };
   let url;
   try {
     url = new URL(raw);
   } catch {
     return { error: `PUBLIC_URL is not a URL: ${JSON.stringify(raw)}.` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { error: `PUBLIC_URL must be an https URL, got ${JSON.stringify(raw)}.` };
-  if (url.search || url.hash || url.username || url.password) return { error: `PUBLIC_URL must be a plain URL without query, fragment or credentials, got ${JSON.stringify(raw)}.` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { error: `PUBLIC_URL must be an https URL, got ${JSON.stringify(raw)}.` };
+  if (url.search || url.hash || url.username || url.password)
+    return {
+      error: `PUBLIC_URL must be a plain URL without query, fragment or credentials, got ${JSON.stringify(raw)}.`,
+    };
   const base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   return { url: base, host: url.hostname, https: url.protocol === 'https:' };
 }

@@ -18,7 +18,11 @@ function fail(code, message) {
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { in: { type: 'string' }, out: { type: 'string' } }, strict: true, allowPositionals: false }));
+  ({ values } = parseArgs({
+    options: { in: { type: 'string' }, out: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  }));
 } catch (error) {
   fail(2, `${error.message}\nusage: node scripts/slack-manifest.mjs [--in manifest.json] [--out manifest.json]`);
 }
@@ -27,19 +31,30 @@ const output = path.resolve(values.out ?? input);
 
 const target = publicUrl();
 if (target.error) fail(2, target.error);
-if (!target.https) console.error('slack:manifest: warning: PUBLIC_URL is http; Slack sends requests to https URLs only.');
-if (isExampleHost(target.host)) console.error(`slack:manifest: warning: PUBLIC_URL still names ${target.host}, a documentation domain.`);
+if (!target.https)
+  console.error('slack:manifest: warning: PUBLIC_URL is http; Slack sends requests to https URLs only.');
+if (isExampleHost(target.host))
+  console.error(`slack:manifest: warning: PUBLIC_URL still names ${target.host}, a documentation domain.`);
 const events = `${target.url}/slack/events`;
 
 const text = readFileSync(input, 'utf8');
 // The three keys whose value is the bot's Slack endpoint; JSON.stringify escapes the new value.
 const URL_KEY = /("(?:url|request_url)"\s*:\s*)"[^"]*"/g;
 const count = [...text.matchAll(URL_KEY)].length;
-if (count !== 3) fail(1, `${path.relative(ROOT, input)}: expected 3 request URLs (event subscriptions, interactivity, the slash command), found ${count}.`);
+if (count !== 3)
+  fail(
+    1,
+    `${path.relative(ROOT, input)}: expected 3 request URLs (event subscriptions, interactivity, the slash command), found ${count}.`,
+  );
 const updated = text.replace(URL_KEY, (_match, key) => `${key}${JSON.stringify(events)}`);
 const manifest = JSON.parse(updated);
-const urls = [manifest.settings?.event_subscriptions?.request_url, manifest.settings?.interactivity?.request_url, ...(manifest.features?.slash_commands ?? []).map((c) => c.url)];
-if (urls.length !== 3 || urls.some((u) => u !== events)) fail(1, `${path.relative(ROOT, input)}: the request URLs are not where a Slack manifest keeps them.`);
+const urls = [
+  manifest.settings?.event_subscriptions?.request_url,
+  manifest.settings?.interactivity?.request_url,
+  ...(manifest.features?.slash_commands ?? []).map((c) => c.url),
+];
+if (urls.length !== 3 || urls.some((u) => u !== events))
+  fail(1, `${path.relative(ROOT, input)}: the request URLs are not where a Slack manifest keeps them.`);
 let current;
 try {
   current = readFileSync(output, 'utf8');

@@ -21,9 +21,13 @@ if (existsSync(srcDir) && !distIsCurrent()) {
     const { files, seconds } = await build({ forProduction: false });
     process.stderr.write(`Compiled ${files} files from src/ to dist/ in ${seconds.toFixed(1)} s.\n`);
   } else if (existsSync(main)) {
-    process.stderr.write('warning: dist/ was not built from src/ as it is now, and esbuild (a dev dependency) is not installed to rebuild it: running dist/ as it is.\n');
+    process.stderr.write(
+      'warning: dist/ was not built from src/ as it is now, and esbuild (a dev dependency) is not installed to rebuild it: running dist/ as it is.\n',
+    );
   } else {
-    process.stderr.write('dist/ is missing and esbuild (a dev dependency) is not installed: run `npm ci` and `npm run build`, or copy a dist/ built elsewhere.\n');
+    process.stderr.write(
+      'dist/ is missing and esbuild (a dev dependency) is not installed: run `npm ci` and `npm run build`, or copy a dist/ built elsewhere.\n',
+    );
     process.exit(1);
   }
 }

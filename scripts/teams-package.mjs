@@ -54,11 +54,19 @@ function substitute(text, env) {
   for (const name of names) {
     const value = env[name];
     if (value === undefined || value.trim() === '') {
-      fail(2, `environment variable ${name} is not set (appPackage/manifest.json uses \${{${name}}}).` +
-        (name === 'MICROSOFT_APP_ID' ? ' Set it to the bot\'s Microsoft App ID (a GUID) from its Azure Bot registration.' : ''));
+      fail(
+        2,
+        `environment variable ${name} is not set (appPackage/manifest.json uses \${{${name}}}).` +
+          (name === 'MICROSOFT_APP_ID'
+            ? " Set it to the bot's Microsoft App ID (a GUID) from its Azure Bot registration."
+            : ''),
+      );
     }
     if (name === 'MICROSOFT_APP_ID' && !GUID.test(value.trim())) {
-      fail(2, `MICROSOFT_APP_ID must be a GUID like 00000000-0000-0000-0000-000000000000, got ${JSON.stringify(value)}.`);
+      fail(
+        2,
+        `MICROSOFT_APP_ID must be a GUID like 00000000-0000-0000-0000-000000000000, got ${JSON.stringify(value)}.`,
+      );
     }
   }
   return text.replace(PLACEHOLDER, (_match, name) => JSON.stringify(env[name].trim()).slice(1, -1));
@@ -78,7 +86,11 @@ function validator() {
 
 /** Width, height and colour type from a PNG's IHDR chunk. */
 function pngHeader(buffer, file) {
-  if (buffer.length < 33 || !buffer.subarray(0, 8).equals(PNG_SIGNATURE) || buffer.toString('latin1', 12, 16) !== 'IHDR') {
+  if (
+    buffer.length < 33 ||
+    !buffer.subarray(0, 8).equals(PNG_SIGNATURE) ||
+    buffer.toString('latin1', 12, 16) !== 'IHDR'
+  ) {
     fail(1, `appPackage/${file} is not a PNG file.`);
   }
   return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20), colorType: buffer[25] };
@@ -89,7 +101,8 @@ function readIcons(manifest) {
   for (const [key, size] of Object.entries(ICON_SIZES)) {
     const file = manifest.icons?.[key];
     if (file === undefined) continue;
-    if (file !== path.basename(file)) fail(1, `icons.${key} must name a file at the package root, got ${JSON.stringify(file)}.`);
+    if (file !== path.basename(file))
+      fail(1, `icons.${key} must name a file at the package root, got ${JSON.stringify(file)}.`);
     let png;
     try {
       png = readFileSync(path.join(APP_DIR, file));
@@ -97,9 +110,11 @@ function readIcons(manifest) {
       fail(1, `icons.${key} names appPackage/${file}, which cannot be read.`);
     }
     const { width, height, colorType } = pngHeader(png, file);
-    if (width !== size || height !== size) fail(1, `appPackage/${file} (icons.${key}) must be ${size}x${size} pixels, it is ${width}x${height}.`);
+    if (width !== size || height !== size)
+      fail(1, `appPackage/${file} (icons.${key}) must be ${size}x${size} pixels, it is ${width}x${height}.`);
     // Greyscale+alpha or RGBA: the outline and the 32x32 colour icon need a transparent background.
-    if (key !== 'color' && colorType !== 4 && colorType !== 6) fail(1, `appPackage/${file} (icons.${key}) needs an alpha channel.`);
+    if (key !== 'color' && colorType !== 4 && colorType !== 6)
+      fail(1, `appPackage/${file} (icons.${key}) needs an alpha channel.`);
     files[file] = png;
   }
   return files;
@@ -115,9 +130,12 @@ function withPublicUrl(text) {
     console.error(`teams:package: warning: ${target.error.replace(/\.$/, '')}; the package keeps ${TEMPLATE_ORIGIN}.`);
     return text;
   }
-  if (isExampleHost(target.host)) console.error(`teams:package: warning: PUBLIC_URL still names ${target.host}, a documentation domain.`);
+  if (isExampleHost(target.host))
+    console.error(`teams:package: warning: PUBLIC_URL still names ${target.host}, a documentation domain.`);
   const host = new URL(TEMPLATE_ORIGIN).host;
-  return text.replaceAll(`${TEMPLATE_ORIGIN}`, target.url).replaceAll(JSON.stringify(host), JSON.stringify(target.host));
+  return text
+    .replaceAll(`${TEMPLATE_ORIGIN}`, target.url)
+    .replaceAll(JSON.stringify(host), JSON.stringify(target.host));
 }
 
 const { out } = options();
@@ -126,11 +144,16 @@ const manifest = JSON.parse(manifestText);
 
 const { ajv, validate } = validator();
 if (!validate(manifest)) {
-  fail(1, `appPackage/manifest.json does not match the Teams manifest schema v${manifest.manifestVersion}:\n${ajv.errorsText(validate.errors, { separator: '\n', dataVar: 'manifest' })}`);
+  fail(
+    1,
+    `appPackage/manifest.json does not match the Teams manifest schema v${manifest.manifestVersion}:\n${ajv.errorsText(validate.errors, { separator: '\n', dataVar: 'manifest' })}`,
+  );
 }
 
 const entries = { 'manifest.json': strToU8(manifestText), ...readIcons(manifest) };
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, zipSync(entries, { level: 9, mtime: ZIP_MTIME }));
 const shown = path.relative(process.cwd(), out);
-console.log(`wrote ${shown.startsWith('..') ? out : shown} (${Object.keys(entries).join(', ')}; app id ${manifest.id})`);
+console.log(
+  `wrote ${shown.startsWith('..') ? out : shown} (${Object.keys(entries).join(', ')}; app id ${manifest.id})`,
+);

@@ -93,12 +93,20 @@ async function measureSize(size: number): Promise<void> {
   // embeddings must not outlive the build in a frame of this one (an awaited value stays
   // reachable from a suspended async function's frame).
   const build = async (): Promise<AnswerEngine> => {
-    if (bundled || !values['stand-in-encoder']) return new AnswerEngine(articles, undefined, undefined, undefined, undefined, embeddings);
+    if (bundled || !values['stand-in-encoder'])
+      return new AnswerEngine(articles, undefined, undefined, undefined, undefined, embeddings);
     cacheDir = await mkdtemp(path.join(tmpdir(), 'answer-bench-'));
     const encoder = new HashingSentenceEncoder(512);
     cache = await CachedSentenceEncoder.open(encoder, cacheDir);
     encoderName = `${encoder.name} (stand-in)`;
-    return new AnswerEngine(articles, undefined, undefined, undefined, undefined, await embedArticles(articles, cache, encoder));
+    return new AnswerEngine(
+      articles,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      await embedArticles(articles, cache, encoder),
+    );
   };
   const before = heapMB();
   const start = performance.now();
@@ -142,15 +150,48 @@ async function measureSize(size: number): Promise<void> {
       `answered or offered right ${pct(q.answeredCorrect + q.suggestedCorrect, q.inScope)}, confident wrong ${q.confidentWrong}, ` +
       `out-of-scope declined ${pct(q.outOfScopeDeclined, q.outOfScope)}`;
   }
-  console.log(JSON.stringify({ row, encoder: encoderName, questions: times.length, quality, ...(cache ? { cachedVectors: cache.size } : {}) }));
+  console.log(
+    JSON.stringify({
+      row,
+      encoder: encoderName,
+      questions: times.length,
+      quality,
+      ...(cache ? { cachedVectors: cache.size } : {}),
+    }),
+  );
 }
 
 /** Runs one size in a child process of the bench in `checkout` (this one by default). */
-function runChild(size: number, checkout: string): { row: SizeRow; encoder: string; questions: number; quality?: string } {
+function runChild(
+  size: number,
+  checkout: string,
+): { row: SizeRow; encoder: string; questions: number; quality?: string } {
   const script = path.join(checkout, 'src/bench/answer-bench.ts');
-  const args = ['--expose-gc', '--import', 'tsx', script, '--size', String(size), '--kb', path.resolve(values.kb), '--questions', path.resolve(values.questions), '--rounds', values.rounds, '--encoder', values.encoder, '--cache', path.resolve(values.cache)];
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    script,
+    '--size',
+    String(size),
+    '--kb',
+    path.resolve(values.kb),
+    '--questions',
+    path.resolve(values.questions),
+    '--rounds',
+    values.rounds,
+    '--encoder',
+    values.encoder,
+    '--cache',
+    path.resolve(values.cache),
+  ];
   if (values['stand-in-encoder']) args.push('--stand-in-encoder');
-  const out = execFileSync(process.execPath, args, { cwd: checkout, encoding: 'utf8', maxBuffer: 16 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, args, {
+    cwd: checkout,
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = out.trim().split('\n').at(-1)!;
   return JSON.parse(line) as ReturnType<typeof runChild>;
 }
@@ -175,11 +216,25 @@ if (values.size !== undefined) {
   console.table(rows.map((r) => ({ ...r.row, encoder: r.encoder, questions: r.questions })));
   for (const r of rows) if (r.quality) console.log(r.quality);
   const [small, ...rest] = rows;
-  if (small) for (const r of rest) console.log(`${r.row.articles} articles against ${small.row.articles}: median x${(r.row.medianMs / small.row.medianMs).toFixed(1)}, p99 x${(r.row.p99Ms / small.row.p99Ms).toFixed(1)}, RSS x${(r.row.rssMB / small.row.rssMB).toFixed(1)}`);
+  if (small)
+    for (const r of rest)
+      console.log(
+        `${r.row.articles} articles against ${small.row.articles}: median x${(r.row.medianMs / small.row.medianMs).toFixed(1)}, p99 x${(r.row.p99Ms / small.row.p99Ms).toFixed(1)}, RSS x${(r.row.rssMB / small.row.rssMB).toFixed(1)}`,
+      );
   console.log(JSON.stringify(rows.map((r) => r.row)));
 } else {
   const other = path.resolve(values.vs);
-  const figures: Array<keyof SizeRow> = ['medianMs', 'p99Ms', 'meanMs', 'cpuMedianMs', 'cpuP99Ms', 'rssMB', 'peakRssMB', 'indexHeapMB', 'indexBuildMs'];
+  const figures: Array<keyof SizeRow> = [
+    'medianMs',
+    'p99Ms',
+    'meanMs',
+    'cpuMedianMs',
+    'cpuP99Ms',
+    'rssMB',
+    'peakRssMB',
+    'indexHeapMB',
+    'indexBuildMs',
+  ];
   for (const size of sizes) {
     const a: SizeRow[] = [];
     const b: SizeRow[] = [];
@@ -192,7 +247,11 @@ if (values.size !== undefined) {
       Object.fromEntries(
         figures.map((k) => [
           k,
-          { A: spread(a.map((r) => r[k])), B: spread(b.map((r) => r[k])), 'A/B': spread(a.map((r, i) => r[k] / b[i]![k])) },
+          {
+            A: spread(a.map((r) => r[k])),
+            B: spread(b.map((r) => r[k])),
+            'A/B': spread(a.map((r, i) => r[k] / b[i]![k])),
+          },
         ]),
       ),
     );

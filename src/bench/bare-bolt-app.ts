@@ -14,7 +14,12 @@ if (!signingSecret || !token || !apiUrl) {
 }
 
 const receiver = new ExpressReceiver({ signingSecret, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-const app = new App({ token, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } });
+const app = new App({
+  token,
+  receiver,
+  logLevel: LogLevel.ERROR,
+  clientOptions: { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` },
+});
 
 app.message(async ({ message, say }) => {
   const text = 'text' in message && typeof message.text === 'string' ? message.text : '';

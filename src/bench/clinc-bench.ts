@@ -13,11 +13,25 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AnswerEngine, defaultThresholds, embedArticles, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
+import {
+  AnswerEngine,
+  defaultThresholds,
+  embedArticles,
+  type ArticleEmbeddings,
+} from '../core/answering/answer-engine.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { answerAll } from '../evaluation/evaluate-questions.js';
-import { bestAccuracyAtRecall, chooseThreshold, METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, type ScopeMetrics, type ScoredQuestion } from '../evaluation/scope-metrics.js';
+import {
+  bestAccuracyAtRecall,
+  chooseThreshold,
+  METRIC_DEFINITIONS,
+  metricsTable,
+  roundedMetrics,
+  scopeMetrics,
+  type ScopeMetrics,
+  type ScoredQuestion,
+} from '../evaluation/scope-metrics.js';
 import { clincArticles, clincQuestions, DEFAULT_SHOT_SEED, readClinc, type ClincSplit } from './clinc-data.js';
 
 export interface ClincBenchOptions {
@@ -64,7 +78,8 @@ export async function runClincBench(options: ClincBenchOptions): Promise<ClincBe
 
   const start = performance.now();
   let embeddings: ArticleEmbeddings | undefined;
-  if (options.encoder) embeddings = await embedArticles(articles, options.phrasingEncoder ?? options.encoder, options.encoder);
+  if (options.encoder)
+    embeddings = await embedArticles(articles, options.phrasingEncoder ?? options.encoder, options.encoder);
   const embedMs = performance.now() - start;
   const engine = await AnswerEngine.build(articles, defaultThresholds, undefined, undefined, embeddings);
   const indexMs = performance.now() - start;
@@ -74,7 +89,10 @@ export async function runClincBench(options: ClincBenchOptions): Promise<ClincBe
   const chosen = chooseThreshold(validationScores);
   const atOosRecall50 = bestAccuracyAtRecall(validationScores, 0.5);
   // ...and evaluate the split with the engine deciding at that threshold, as the bot would.
-  const tuned = engine.withThresholds({ answer: chosen.threshold, suggest: Math.min(chosen.threshold, defaultThresholds.suggest) });
+  const tuned = engine.withThresholds({
+    answer: chosen.threshold,
+    suggest: Math.min(chosen.threshold, defaultThresholds.suggest),
+  });
   const { scored: evaluatedScores, encoded } = await answerAll(tuned, evaluated);
   const metrics = scopeMetrics(evaluatedScores);
   return {
@@ -97,12 +115,18 @@ export async function runClincBench(options: ClincBenchOptions): Promise<ClincBe
 }
 
 /** In-scope accuracy and out-of-scope recall when every question whose confidence reaches `threshold` is answered with its best candidate. */
-export function decidedAt(scored: readonly ScoredQuestion[], threshold: number): { inScopeAccuracy: number; oosRecall: number } {
+export function decidedAt(
+  scored: readonly ScoredQuestion[],
+  threshold: number,
+): { inScopeAccuracy: number; oosRecall: number } {
   const inScope = scored.filter((q) => q.expected !== null);
   const outOfScope = scored.filter((q) => q.expected === null);
   const right = inScope.filter((q) => q.confidence >= threshold && q.ranked[0] === q.expected).length;
   const rejected = outOfScope.filter((q) => q.confidence < threshold).length;
-  return { inScopeAccuracy: inScope.length === 0 ? 0 : right / inScope.length, oosRecall: outOfScope.length === 0 ? 0 : rejected / outOfScope.length };
+  return {
+    inScopeAccuracy: inScope.length === 0 ? 0 : right / inScope.length,
+    oosRecall: outOfScope.length === 0 ? 0 : rejected / outOfScope.length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -115,14 +139,20 @@ async function main(): Promise<void> {
       ...encoderCliOptions,
     },
   });
-  if (!values.data) throw new Error(`usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]] ${encoderCliUsage}`);
+  if (!values.data)
+    throw new Error(
+      `usage: npm run bench:clinc -- --data FILE [--split val|test] [--shots N [--seed S]] ${encoderCliUsage}`,
+    );
   const { encoder, phrasingEncoder } = await encoderFromCli(values);
-  if (values.split !== 'val' && values.split !== 'test') throw new Error(`--split must be val or test, not "${values.split}"`);
+  if (values.split !== 'val' && values.split !== 'test')
+    throw new Error(`--split must be val or test, not "${values.split}"`);
   const shots = values.shots === undefined ? undefined : Number(values.shots);
-  if (shots !== undefined && !(Number.isInteger(shots) && shots > 0)) throw new Error(`--shots must be a positive whole number, not "${values.shots}"`);
+  if (shots !== undefined && !(Number.isInteger(shots) && shots > 0))
+    throw new Error(`--shots must be a positive whole number, not "${values.shots}"`);
 
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be a whole number, not "${values.seed}"`);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new Error(`--seed must be a whole number, not "${values.seed}"`);
 
   const result = await runClincBench({
     data: values.data,

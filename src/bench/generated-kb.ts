@@ -15,7 +15,11 @@ function prng(seed: number) {
 export function generateArticles(base: readonly Article[], count: number): Article[] {
   const random = prng(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const words = [...new Set(base.flatMap((a) => `${a.title} ${a.questions.join(' ')} ${a.body}`.toLowerCase().match(/[a-z]{3,}/g) ?? []))];
+  const words = [
+    ...new Set(
+      base.flatMap((a) => `${a.title} ${a.questions.join(' ')} ${a.body}`.toLowerCase().match(/[a-z]{3,}/g) ?? []),
+    ),
+  ];
   const sentence = (n: number) => Array.from({ length: n }, () => pick(words)).join(' ');
   return Array.from({ length: count }, (_, i) => {
     const template = pick(base);

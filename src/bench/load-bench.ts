@@ -39,7 +39,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     replicas: { type: 'string', default: '1' },
     db: { type: 'string', default: 'sqlite' },
-    'postgres-url': { type: 'string', default: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    'postgres-url': {
+      type: 'string',
+      default: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    },
     duplicates: { type: 'string', default: '0.1' },
     'ticket-every': { type: 'string', default: '4' },
     'timeout-ms': { type: 'string', default: '30000' },
@@ -67,7 +70,9 @@ function positiveInt(name: string, value: string | undefined): number {
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run bench:load -- [--conversations N] [--concurrency C] [--replicas 1|2] [--db sqlite|postgres] [--postgres-url URL] [--duplicates 0.1] [--kill-after N]\n`);
+  process.stderr.write(
+    `${problem}\nusage: npm run bench:load -- [--conversations N] [--concurrency C] [--replicas 1|2] [--db sqlite|postgres] [--postgres-url URL] [--duplicates 0.1] [--kill-after N]\n`,
+  );
   process.exit(2);
 }
 
@@ -92,16 +97,30 @@ async function main(): Promise<void> {
   const apiUrl = await slack.start();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'helpdesk-load-'));
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = values.db === 'postgres' ? withSchema(values['postgres-url']!, schema) : `file:${path.join(dataDir, 'helpdesk.db')}`;
+  const databaseUrl =
+    values.db === 'postgres'
+      ? withSchema(values['postgres-url']!, schema)
+      : `file:${path.join(dataDir, 'helpdesk.db')}`;
   const env = replicaEnv(apiUrl, databaseUrl);
   const started = Date.now();
   // The first replica migrates the empty database; the others start on it at once.
   const first = await startReplica(env);
   const rest = await Promise.all(Array.from({ length: replicas - 1 }, () => startReplica(env)));
   const nodes = [first, ...rest];
-  process.stderr.write(`${replicas} replica(s) up on ${values.db} in ${Date.now() - started} ms; ${conversations} conversations, ${concurrency} at a time\n`);
+  process.stderr.write(
+    `${replicas} replica(s) up on ${values.db} in ${Date.now() - started} ms; ${conversations} conversations, ${concurrency} at a time\n`,
+  );
 
-  const tally: Tally = { latencies: [], acks: [], sent: 0, errors: 0, refused: 0, lost: 0, duplicatesSent: 0, ticketsAsked: 0 };
+  const tally: Tally = {
+    latencies: [],
+    acks: [],
+    sent: 0,
+    errors: 0,
+    refused: 0,
+    lost: 0,
+    duplicatesSent: 0,
+    ticketsAsked: 0,
+  };
   const dead = new Set<number>();
   let next = 0;
   let eventSeq = 0;
@@ -110,7 +129,10 @@ async function main(): Promise<void> {
     try {
       const response = await fetch(`${nodes[node % nodes.length]!.url}/slack/events`, {
         method: 'POST',
-        headers: { ...signSlackRequest(body), ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' } : {}) },
+        headers: {
+          ...signSlackRequest(body),
+          ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' } : {}),
+        },
         body,
       });
       await response.arrayBuffer();
@@ -131,7 +153,13 @@ async function main(): Promise<void> {
     return false;
   };
   /** Sends one message and waits for the bot's reply in its thread. */
-  const say = async (conversation: number, text: string, ts: string, threadTs: string, expectedPosts: number): Promise<void> => {
+  const say = async (
+    conversation: number,
+    text: string,
+    ts: string,
+    threadTs: string,
+    expectedPosts: number,
+  ): Promise<void> => {
     const event = directMessageEvent(conversation, text, ts, threadTs);
     const channel = String(event.channel);
     const eventId = `Ev${String(++eventSeq).padStart(10, '0')}`;
@@ -150,7 +178,10 @@ async function main(): Promise<void> {
       await post(conversation + 1, event, eventId, 1);
     }
     if (!ok) return;
-    const arrived = await Promise.race([reply.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]);
+    const arrived = await Promise.race([
+      reply.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+    ]);
     if (arrived) tally.latencies.push(performance.now() - t0);
     else tally.lost++;
   };

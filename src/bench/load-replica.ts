@@ -9,7 +9,11 @@ const config = loadConfig(process.env);
 const logger = createLogger(config.logLevel ?? 'warn');
 // Slack at the far end is the benchmark's own stand-in on loopback: no need to wait out backoffs.
 // A killed replica's claims are taken over after their lease: 5 s here, so --kill-after finishes in benchmark time.
-const bot = await startBot(config, logger, { host: '127.0.0.1', slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 200 }, queue: { leaseMs: 5_000 } });
+const bot = await startBot(config, logger, {
+  host: '127.0.0.1',
+  slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 200 },
+  queue: { leaseMs: 5_000 },
+});
 process.stdout.write(`${JSON.stringify({ port: bot.port })}\n`);
 process.once('SIGTERM', () => {
   void (async () => {

@@ -60,10 +60,19 @@ export class SlackStandIn {
     for await (const chunk of req) raw += String(chunk);
     this.calls++;
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
-    const args = raw.startsWith('{') ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
+    const args = raw.startsWith('{')
+      ? (JSON.parse(raw) as Record<string, unknown>)
+      : Object.fromEntries(new URLSearchParams(raw));
     switch (method) {
       case 'auth.test':
-        return { ok: true, user_id: BENCH_BOT_USER, bot_id: 'B0HELPBOT', team_id: BENCH_TEAM, team: 'Bench Corp', url: 'https://bench.slack.com/' };
+        return {
+          ok: true,
+          user_id: BENCH_BOT_USER,
+          bot_id: 'B0HELPBOT',
+          team_id: BENCH_TEAM,
+          team: 'Bench Corp',
+          url: 'https://bench.slack.com/',
+        };
       case 'chat.postMessage': {
         const channel = String(args.channel);
         const ts = `${++this.ts}.000100`;
@@ -75,7 +84,10 @@ export class SlackStandIn {
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'users.info': {
         const id = String(args.user);
-        return { ok: true, user: { id, name: id.toLowerCase(), real_name: `Employee ${id}`, profile: { display_name: '' } } };
+        return {
+          ok: true,
+          user: { id, name: id.toLowerCase(), real_name: `Employee ${id}`, profile: { display_name: '' } },
+        };
       }
       case 'usergroups.users.list':
         return { ok: true, users: [] };
@@ -114,15 +126,37 @@ export function signSlackRequest(body: string, secret = BENCH_SECRET): Record<st
 }
 
 /** A direct message from employee number `conversation`, as in an Events API `message` event. */
-export function directMessageEvent(conversation: number, text: string, ts: string, threadTs = ts): Record<string, unknown> {
+export function directMessageEvent(
+  conversation: number,
+  text: string,
+  ts: string,
+  threadTs = ts,
+): Record<string, unknown> {
   const user = `U${String(conversation).padStart(8, '0')}`;
   const channel = `D${String(conversation).padStart(8, '0')}`;
-  return { type: 'message', channel, channel_type: 'im', user, text, ts, ...(threadTs !== ts ? { thread_ts: threadTs } : {}), event_ts: ts };
+  return {
+    type: 'message',
+    channel,
+    channel_type: 'im',
+    user,
+    text,
+    ts,
+    ...(threadTs !== ts ? { thread_ts: threadTs } : {}),
+    event_ts: ts,
+  };
 }
 
 /** The body Slack POSTs to the Events API endpoint for one event. */
 export function eventCallbackBody(event: Record<string, unknown>, eventId: string): string {
-  return JSON.stringify({ token: 'x', team_id: BENCH_TEAM, api_app_id: 'A0BENCH', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+  return JSON.stringify({
+    token: 'x',
+    team_id: BENCH_TEAM,
+    api_app_id: 'A0BENCH',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
 }
 
 /** The environment of one replica of the bot (load-replica.ts): Slack over HTTP to the stand-in at `apiUrl`. */
@@ -161,7 +195,11 @@ export function benchNodeArgs(): string[] {
  * Starts `script` (a path under ROOT) in its own Node process with `env` added to ours, and waits
  * for it to print {"port": N}.
  */
-export async function startBenchChild(script: string, env: Record<string, string>, nodeArgs = benchNodeArgs()): Promise<{ url: string; child: ChildProcess }> {
+export async function startBenchChild(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs = benchNodeArgs(),
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },

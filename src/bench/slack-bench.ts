@@ -60,7 +60,10 @@ const USAGE =
 const { values } = parseArgs({
   options: {
     db: { type: 'string', default: 'sqlite' },
-    'postgres-url': { type: 'string', default: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    'postgres-url': {
+      type: 'string',
+      default: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    },
     rounds: { type: 'string', default: '3' },
     burst: { type: 'string', default: '500' },
     sockets: { type: 'string', default: '100' },
@@ -92,7 +95,8 @@ const warmup = wholeNumber('warmup', values.warmup, 0);
 const timeoutMs = wholeNumber('timeout-ms', values['timeout-ms']);
 const pauseMs = wholeNumber('pause-ms', values['pause-ms'], 0);
 const scenarios = new Set(values.scenarios!.split(',').map((s) => s.trim()));
-for (const s of scenarios) if (s !== 'burst' && s !== 'sequential') usage(`--scenarios: unknown scenario "${s}" (burst, sequential)`);
+for (const s of scenarios)
+  if (s !== 'burst' && s !== 'sequential') usage(`--scenarios: unknown scenario "${s}" (burst, sequential)`);
 
 const questions = benchQuestions();
 const CLOCK_TICKS = clockTicks();
@@ -179,7 +183,10 @@ class BackendCpu {
   }
 
   private async sample(baseline: boolean): Promise<void> {
-    const { rows } = await this.client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [this.applicationName]);
+    const { rows } = await this.client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+      [this.applicationName],
+    );
     for (const { pid } of rows) {
       const now = cpuMs(pid);
       if (now === undefined) continue;
@@ -206,10 +213,19 @@ function deliver(side: Side, agent: http.Agent, body: string): Promise<Delivery>
     const madeAt = performance.now();
     let socketAt = madeAt;
     const request = http.request(
-      { host: side.host, port: side.port, path: '/slack/events', method: 'POST', agent, headers: { ...signSlackRequest(body), 'content-length': Buffer.byteLength(body) } },
+      {
+        host: side.host,
+        port: side.port,
+        path: '/slack/events',
+        method: 'POST',
+        agent,
+        headers: { ...signSlackRequest(body), 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         response.resume();
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, madeAt, socketAt, doneAt: performance.now() }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, madeAt, socketAt, doneAt: performance.now() }),
+        );
       },
     );
     request.on('socket', () => {
@@ -230,7 +246,10 @@ function nextMessage(): { body: string; replyKey: string } {
   const ts = `${1_700_000_000 + conversation}.000100`;
   const event = directMessageEvent(conversation, questions[conversation % questions.length]!, ts);
   // Ours replies in the thread, the bare app in the channel: both count under the channel.
-  return { body: eventCallbackBody(event, `Ev${runTag}${String(++eventSeq).padStart(8, '0')}`), replyKey: `channel:${String(event.channel)}` };
+  return {
+    body: eventCallbackBody(event, `Ev${runTag}${String(++eventSeq).padStart(8, '0')}`),
+    replyKey: `channel:${String(event.channel)}`,
+  };
 }
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -279,7 +298,9 @@ async function burstRound(side: Side, slack: SlackStandIn, size: number, backend
   const measuring = await meter(side, slack, backends);
   const t0 = performance.now();
   const replyTimes: number[] = [];
-  const replies = messages.map(({ replyKey }) => slack.waitFor(replyKey, 1).then(() => replyTimes.push(performance.now() - t0)));
+  const replies = messages.map(({ replyKey }) =>
+    slack.waitFor(replyKey, 1).then(() => replyTimes.push(performance.now() - t0)),
+  );
   const deliveries = await Promise.all(messages.map(({ body }) => deliver(side, agent, body)));
   const acked = deliveries.filter((d) => d.status === 200);
   const acks = acked.map((d) => d.doneAt - t0).sort((a, b) => a - b);
@@ -367,10 +388,20 @@ function table(title: string, results: Record<SideName, Figures[]>, rows: Row[])
     const ours = results.ours.map((f) => f[key] ?? Number.NaN);
     // Ratios round by round: each pair ran back to back, under the same load.
     const ratios = ours.map((o, i) => (bare[i]! > 0 ? o / bare[i]! : Number.NaN));
-    lines.push([label, which === 'both' ? triple(stats(bare), digits) : '', triple(stats(ours), digits), which === 'both' ? triple(stats(ratios), 2) : '']);
+    lines.push([
+      label,
+      which === 'both' ? triple(stats(bare), digits) : '',
+      triple(stats(ours), digits),
+      which === 'both' ? triple(stats(ratios), 2) : '',
+    ]);
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
-  return [title, ...lines.map((l) => `  ${l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ')}`)].join('\n');
+  return [
+    title,
+    ...lines.map(
+      (l) => `  ${l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ')}`,
+    ),
+  ].join('\n');
 }
 
 // --- The run ------------------------------------------------------------------------------------
@@ -382,7 +413,10 @@ async function main(): Promise<void> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const applicationName = `slack-bench-${schema}`;
   const postgresUrl = values['postgres-url']!;
-  const databaseUrl = values.db === 'postgres' ? withSchema(postgresUrl, schema, { application_name: applicationName }) : `file:${path.join(dataDir, 'helpdesk.db')}`;
+  const databaseUrl =
+    values.db === 'postgres'
+      ? withSchema(postgresUrl, schema, { application_name: applicationName })
+      : `file:${path.join(dataDir, 'helpdesk.db')}`;
   let monitor: pg.Client | undefined;
   const load0 = os.loadavg();
   const started = Date.now();
@@ -390,7 +424,11 @@ async function main(): Promise<void> {
     const sides = {} as Record<SideName, Side>;
     const children = [];
     for (const [name, script, env] of [
-      ['bare', 'src/bench/bare-bolt-app.ts', { SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_BOT_TOKEN: 'xoxb-load-bench', SLACK_API_URL: apiUrl, PORT: '0' }],
+      [
+        'bare',
+        'src/bench/bare-bolt-app.ts',
+        { SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_BOT_TOKEN: 'xoxb-load-bench', SLACK_API_URL: apiUrl, PORT: '0' },
+      ],
       ['ours', 'src/bench/load-replica.ts', replicaEnv(apiUrl, databaseUrl)],
     ] as const) {
       const { url, child } = await startBenchChild(script, env);
@@ -405,7 +443,9 @@ async function main(): Promise<void> {
       backends = new BackendCpu(monitor, applicationName);
     }
     const flags = benchNodeArgs().join(' ') || 'none';
-    process.stderr.write(`bare Bolt app and our replica (${values.db}) up in ${Date.now() - started} ms; node flags for both: ${flags}\n`);
+    process.stderr.write(
+      `bare Bolt app and our replica (${values.db}) up in ${Date.now() - started} ms; node flags for both: ${flags}\n`,
+    );
 
     // The same warm-up for both: JIT, connections, caches, Bolt's auth.test.
     if (warmup > 0) {
@@ -422,10 +462,18 @@ async function main(): Promise<void> {
       for (let r = 1; r <= rounds; r++) {
         for (const side of [sides.bare, sides.ours]) {
           await sleep(pauseMs);
-          const figures = scenario === 'burst' ? await burstRound(side, slack, burstSize, backends) : await sequentialRound(side, slack, sequentialSize, backends);
+          const figures =
+            scenario === 'burst'
+              ? await burstRound(side, slack, burstSize, backends)
+              : await sequentialRound(side, slack, sequentialSize, backends);
           results[scenario][side.name].push(figures);
-          const brief = scenario === 'burst' ? `ack p99 ${show(figures.ackP99!, 0)} ms, last reply ${show(figures.lastReplyS!, 2)} s` : `reply p50 ${show(figures.replyP50!, 1)} ms`;
-          process.stderr.write(`  ${scenario} round ${r} ${side.name}: ${brief}, cpu ${show(figures.cpuMsPerMessage!, 2)} ms/message (load ${os.loadavg()[0]!.toFixed(2)})\n`);
+          const brief =
+            scenario === 'burst'
+              ? `ack p99 ${show(figures.ackP99!, 0)} ms, last reply ${show(figures.lastReplyS!, 2)} s`
+              : `reply p50 ${show(figures.replyP50!, 1)} ms`;
+          process.stderr.write(
+            `  ${scenario} round ${r} ${side.name}: ${brief}, cpu ${show(figures.cpuMsPerMessage!, 2)} ms/message (load ${os.loadavg()[0]!.toFixed(2)})\n`,
+          );
         }
       }
     }
@@ -453,31 +501,39 @@ async function main(): Promise<void> {
     ];
     if (results.burst) {
       out.push(
-        table(`\n(1) burst: ${burstSize} events at once over ${sockets} sockets; ack ms from the burst's start`, results.burst, [
-          ['ack p50 ms', 'ackP50', 0],
-          ['ack p99 ms', 'ackP99', 0],
-          ['ack max ms', 'ackMax', 0],
-          [`acks over 1 s (of ${burstSize})`, 'acksOver1s', 0],
-          [`acks over 3 s (of ${burstSize})`, 'acksOver3s', 0],
-          ['on the socket p50 ms', 'onSocketP50', 1],
-          ['on the socket p99 ms', 'onSocketP99', 0],
-          ['not acknowledged', 'notAcknowledged', 0],
-          ['reply p50 ms (from the start)', 'replyP50', 0],
-          ['last reply s', 'lastReplyS', 2],
-          ['replies missing', 'repliesMissing', 0],
-        ]),
+        table(
+          `\n(1) burst: ${burstSize} events at once over ${sockets} sockets; ack ms from the burst's start`,
+          results.burst,
+          [
+            ['ack p50 ms', 'ackP50', 0],
+            ['ack p99 ms', 'ackP99', 0],
+            ['ack max ms', 'ackMax', 0],
+            [`acks over 1 s (of ${burstSize})`, 'acksOver1s', 0],
+            [`acks over 3 s (of ${burstSize})`, 'acksOver3s', 0],
+            ['on the socket p50 ms', 'onSocketP50', 1],
+            ['on the socket p99 ms', 'onSocketP99', 0],
+            ['not acknowledged', 'notAcknowledged', 0],
+            ['reply p50 ms (from the start)', 'replyP50', 0],
+            ['last reply s', 'lastReplyS', 2],
+            ['replies missing', 'repliesMissing', 0],
+          ],
+        ),
       );
     }
     if (results.sequential) {
       out.push(
-        table(`\n(2) sequential: ${sequentialSize} messages one at a time; reply = POST -> chat.postMessage at the stand-in`, results.sequential, [
-          ['reply p50 ms', 'replyP50', 1],
-          ['reply p99 ms', 'replyP99', 1],
-          ['reply max ms', 'replyMax', 1],
-          ['ack p50 ms', 'ackP50', 1],
-          ['ack p99 ms', 'ackP99', 1],
-          ['replies missing', 'repliesMissing', 0],
-        ]),
+        table(
+          `\n(2) sequential: ${sequentialSize} messages one at a time; reply = POST -> chat.postMessage at the stand-in`,
+          results.sequential,
+          [
+            ['reply p50 ms', 'replyP50', 1],
+            ['reply p99 ms', 'replyP99', 1],
+            ['reply max ms', 'replyMax', 1],
+            ['ack p50 ms', 'ackP50', 1],
+            ['ack p99 ms', 'ackP99', 1],
+            ['replies missing', 'repliesMissing', 0],
+          ],
+        ),
       );
     }
     const cpuResults = { bare: [] as Figures[], ours: [] as Figures[] };
@@ -492,11 +548,21 @@ async function main(): Promise<void> {
           for (const [key, value] of Object.entries(f)) row[`${scenario}.${key}`] = value;
         });
       }
-      for (const [label, key, digits, which, bareKey] of cpuRows(scenario)) cpuTableRows.push([label, `${scenario}.${key}`, digits, which, bareKey && `${scenario}.${bareKey}`]);
+      for (const [label, key, digits, which, bareKey] of cpuRows(scenario))
+        cpuTableRows.push([label, `${scenario}.${key}`, digits, which, bareKey && `${scenario}.${bareKey}`]);
     }
-    out.push(table(`\n(3) cost: CPU per message (utime+stime from /proc, replies included), peak RSS of the round`, cpuResults, cpuTableRows));
-    if (cpuResults.ours.some((f) => Object.keys(f).some((k) => k.endsWith('peakRssSinceStart')))) out.push('  (peak RSS could not be reset: it is the peak since start)');
-    out.push(`\n${JSON.stringify({ db: values.db, rounds, burst: burstSize, sockets, sequential: sequentialSize, load: { before: load0, after: load1 }, results })}`);
+    out.push(
+      table(
+        `\n(3) cost: CPU per message (utime+stime from /proc, replies included), peak RSS of the round`,
+        cpuResults,
+        cpuTableRows,
+      ),
+    );
+    if (cpuResults.ours.some((f) => Object.keys(f).some((k) => k.endsWith('peakRssSinceStart'))))
+      out.push('  (peak RSS could not be reset: it is the peak since start)');
+    out.push(
+      `\n${JSON.stringify({ db: values.db, rounds, burst: burstSize, sockets, sequential: sequentialSize, load: { before: load0, after: load1 }, results })}`,
+    );
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     await monitor?.end();

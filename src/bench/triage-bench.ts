@@ -49,12 +49,26 @@ for (let round = 0; round < rounds; round++) {
 process.stdout.write(`${articles.length} articles, ${rounds} rounds side by side\n`);
 process.stdout.write(`A knowledge library load (with triage)  ${summary(library)}\n`);
 process.stdout.write(`B triage model alone                    ${summary(triage)}\n`);
-process.stdout.write(`B/A round by round                      ${summary(triage.map((b, i) => b / library[i]!), '', 2)}\n`);
+process.stdout.write(
+  `B/A round by round                      ${summary(
+    triage.map((b, i) => b / library[i]!),
+    '',
+    2,
+  )}\n`,
+);
 
 const count = Math.max(0, Number(values.settled));
 const settled: SettledTicket[] = Array.from({ length: count }, (_, i) => {
   const source = tickets[i % tickets.length]!;
-  return { key: `HD-${i}`, subject: source.subject, description: `${source.description} (${i})`, question: null, category: source.category, priority: priorities[i % 4]!, tier: tiers[i % 3]! };
+  return {
+    key: `HD-${i}`,
+    subject: source.subject,
+    description: `${source.description} (${i})`,
+    question: null,
+    category: source.category,
+    priority: priorities[i % 4]!,
+    tier: tiers[i % 3]!,
+  };
 });
 let withTickets: TriageModel | undefined;
 const built = await time(async () => {
@@ -67,5 +81,7 @@ const perTicket = async (model: TriageModel) => {
   for (const ticket of tickets) ms.push(await time(async () => model.predict(ticket)));
   return ms;
 };
-process.stdout.write(`predict, articles only                  ${summary(await perTicket(await TriageModel.build(articles)), 'ms', 2)}\n`);
+process.stdout.write(
+  `predict, articles only                  ${summary(await perTicket(await TriageModel.build(articles)), 'ms', 2)}\n`,
+);
 process.stdout.write(`predict, with ${count} settled tickets    ${summary(await perTicket(withTickets!), 'ms', 2)}\n`);

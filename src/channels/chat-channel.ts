@@ -59,11 +59,16 @@ export interface ChannelOptions {
  * open it. A chat's module (and its SDK: botbuilder alone costs 2 s of CPU) is imported only when
  * it is configured. Adding a chat is a folder under src/channels and an entry here.
  */
-export const chats: ReadonlyArray<{ name: ChatName; configured(config: Config): boolean; open(config: Config, deps: ChannelDeps, options: ChannelOptions): Promise<ChatChannel> }> = [
+export const chats: ReadonlyArray<{
+  name: ChatName;
+  configured(config: Config): boolean;
+  open(config: Config, deps: ChannelDeps, options: ChannelOptions): Promise<ChatChannel>;
+}> = [
   {
     name: 'slack',
     configured: (config) => config.slack !== undefined,
-    open: async (config, deps, options) => (await import('./slack/slack-channel.js')).openSlackChannel(config.slack!, deps, options),
+    open: async (config, deps, options) =>
+      (await import('./slack/slack-channel.js')).openSlackChannel(config.slack!, deps, options),
   },
   {
     name: 'teams',

@@ -18,9 +18,15 @@ export class NetworkCheckRunner implements CheckRunner {
       switch (check.type) {
         case 'http': {
           const redirect = this.options.followRedirects === false ? 'manual' : 'follow';
-          const response = await fetch(check.url, { method: 'GET', redirect, signal: AbortSignal.timeout(check.timeout_ms) });
+          const response = await fetch(check.url, {
+            method: 'GET',
+            redirect,
+            signal: AbortSignal.timeout(check.timeout_ms),
+          });
           await response.body?.cancel();
-          const ok = check.expect_status ? check.expect_status.includes(response.status) : response.status >= 200 && response.status < 400;
+          const ok = check.expect_status
+            ? check.expect_status.includes(response.status)
+            : response.status >= 200 && response.status < 400;
           return { ok, detail: `HTTP ${response.status} in ${ms()} ms`, ms: ms() };
         }
         case 'dns': {
@@ -65,7 +71,9 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
   // fetch wraps the network error: its cause says what happened.
   const cause = (error as { cause?: unknown }).cause;
-  const code = (error as NodeJS.ErrnoException).code ?? (cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined);
+  const code =
+    (error as NodeJS.ErrnoException).code ??
+    (cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined);
   const message = cause instanceof Error ? cause.message : error.message;
   return code ? `${code}: ${message}` : message;
 }

@@ -10,13 +10,23 @@ export function readAlertsFile(file: string): AlertsFileResult {
   try {
     source = readFileSync(file, 'utf8');
   } catch (error) {
-    return { ok: false, problems: [`${file}: file: cannot read the alerts file (${(error as NodeJS.ErrnoException).code ?? String(error)})`] };
+    return {
+      ok: false,
+      problems: [
+        `${file}: file: cannot read the alerts file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      ],
+    };
   }
   return parseAlertsFile(source, file);
 }
 
 /** Parses an alerts file's text (see parseYamlConfig for the YAML rules). */
 export function parseAlertsFile(source: string, file: string): AlertsFileResult {
-  const parsed = parseYamlConfig(source, file, alertsFileSchema, 'the alerts file is empty (expected category, severity, allow, diagnostics...)');
+  const parsed = parseYamlConfig(
+    source,
+    file,
+    alertsFileSchema,
+    'the alerts file is empty (expected category, severity, allow, diagnostics...)',
+  );
   return parsed.ok ? { ok: true, rules: new AlertRules(parsed.data) } : parsed;
 }

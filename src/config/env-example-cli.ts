@@ -22,5 +22,7 @@ if (process.argv.includes('--check')) {
   process.stdout.write('.env.example is current.\n');
 } else {
   writeFileSync(file, text);
-  process.stdout.write(`wrote .env.example (${text.split('\n').filter((line) => /^#[A-Z]/.test(line)).length} variables)\n`);
+  process.stdout.write(
+    `wrote .env.example (${text.split('\n').filter((line) => /^#[A-Z]/.test(line)).length} variables)\n`,
+  );
 }

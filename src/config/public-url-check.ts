@@ -10,13 +10,20 @@ const EXAMPLE_HOST = /(^|\.)example\.(com|org|net)$/i;
  * domain, or the Slack manifest (manifest.json in `dir`) still pointing at one while Slack runs
  * over HTTP. Outside production, nothing: the local chat and tests need no public URL.
  */
-export function publicUrlWarnings(config: Pick<Config, 'nodeEnv' | 'publicUrl' | 'slack' | 'teams'>, dir = process.cwd()): string[] {
+export function publicUrlWarnings(
+  config: Pick<Config, 'nodeEnv' | 'publicUrl' | 'slack' | 'teams'>,
+  dir = process.cwd(),
+): string[] {
   if (config.nodeEnv !== 'production' || (!config.slack && !config.teams)) return [];
   const warnings: string[] = [];
   if (!config.publicUrl) {
-    warnings.push('PUBLIC_URL is unset: set it to the https URL where Slack and Teams reach the bot, then run npm run slack:manifest and/or teams:package');
+    warnings.push(
+      'PUBLIC_URL is unset: set it to the https URL where Slack and Teams reach the bot, then run npm run slack:manifest and/or teams:package',
+    );
   } else if (EXAMPLE_HOST.test(new URL(config.publicUrl).hostname)) {
-    warnings.push(`PUBLIC_URL still names ${new URL(config.publicUrl).hostname}, a documentation domain: Slack and Teams cannot reach the bot there`);
+    warnings.push(
+      `PUBLIC_URL still names ${new URL(config.publicUrl).hostname}, a documentation domain: Slack and Teams cannot reach the bot there`,
+    );
   }
   if (config.slack && !config.slack.appToken) {
     let manifest: string | undefined;
@@ -26,7 +33,9 @@ export function publicUrlWarnings(config: Pick<Config, 'nodeEnv' | 'publicUrl' |
       manifest = undefined;
     }
     if (manifest && /"(?:url|request_url)"\s*:\s*"https?:\/\/([\w-]+\.)*example\.(com|org|net)[/"]/i.test(manifest)) {
-      warnings.push('manifest.json still sends Slack to an example.com URL: run npm run slack:manifest with PUBLIC_URL set and update the Slack app from it');
+      warnings.push(
+        'manifest.json still sends Slack to an example.com URL: run npm run slack:manifest with PUBLIC_URL set and update the Slack app from it',
+      );
     }
   }
   return warnings;

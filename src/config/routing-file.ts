@@ -10,13 +10,23 @@ export function readRoutingFile(file: string): RoutingFileResult {
   try {
     source = readFileSync(file, 'utf8');
   } catch (error) {
-    return { ok: false, problems: [`${file}: file: cannot read the routing file (${(error as NodeJS.ErrnoException).code ?? String(error)})`] };
+    return {
+      ok: false,
+      problems: [
+        `${file}: file: cannot read the routing file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      ],
+    };
   }
   return parseRoutingFile(source, file);
 }
 
 /** Parses a routing file's text (see parseYamlConfig for the YAML rules). */
 export function parseRoutingFile(source: string, file: string): RoutingFileResult {
-  const parsed = parseYamlConfig(source, file, routingFileSchema, 'the routing file is empty (expected routes, default, tiers and groups)');
+  const parsed = parseYamlConfig(
+    source,
+    file,
+    routingFileSchema,
+    'the routing file is empty (expected routes, default, tiers and groups)',
+  );
   return parsed.ok ? { ok: true, rules: new RoutingRules(parsed.data) } : parsed;
 }

@@ -10,7 +10,12 @@ const MAX_BYTES = 256 * 1024;
  * (plain data only, no custom tags) and duplicate keys are refused, as for knowledge-base
  * articles. Problems read "file:line: field: message"; `empty` says what an empty file lacks.
  */
-export function parseYamlConfig<S extends z.ZodType>(source: string, file: string, schema: S, empty: string): YamlConfigResult<z.output<S>> {
+export function parseYamlConfig<S extends z.ZodType>(
+  source: string,
+  file: string,
+  schema: S,
+  empty: string,
+): YamlConfigResult<z.output<S>> {
   if (Buffer.byteLength(source) > MAX_BYTES) {
     return { ok: false, problems: [`${file}:1: file: larger than ${MAX_BYTES / 1024} KiB`] };
   }
@@ -20,7 +25,9 @@ export function parseYamlConfig<S extends z.ZodType>(source: string, file: strin
   if (yamlProblems.length > 0) {
     return {
       ok: false,
-      problems: yamlProblems.map((error) => `${file}:${lineCounter.linePos(error.pos[0]).line}: yaml: ${error.message.split('\n')[0]}`),
+      problems: yamlProblems.map(
+        (error) => `${file}:${lineCounter.linePos(error.pos[0]).line}: yaml: ${error.message.split('\n')[0]}`,
+      ),
     };
   }
   const data: unknown = doc.toJS();
@@ -40,14 +47,20 @@ function describe(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, fi
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
   const field = fieldName(unknownKey === undefined ? path : [...path, unknownKey]);
-  const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      : issue.message;
   const offset = offsetOf(doc, path, unknownKey);
   return `${file}:${offset === undefined ? 1 : lines.linePos(offset).line}: ${field || 'file'}: ${message}`;
 }
 
 /** routes[0].when.tags */
 function fieldName(path: Array<string | number>): string {
-  return path.reduce<string>((name, segment) => (typeof segment === 'number' ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment), '');
+  return path.reduce<string>(
+    (name, segment) => (typeof segment === 'number' ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment),
+    '',
+  );
 }
 
 /** Where the node at a path starts (or the deepest node that exists, or an unknown key of it). */
@@ -57,7 +70,9 @@ function offsetOf(doc: Document, path: Array<string | number>, key: string | und
   const segments = key === undefined ? path : [...path, key];
   for (const [index, segment] of segments.entries()) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) break;
       // An unknown key points at the key itself; anything else at its value (or its key, for an empty value).
       const atKey = key !== undefined && index === segments.length - 1;

@@ -22,7 +22,13 @@ export const STARTING_MESSAGE = 'The helpdesk is just starting up: please try ag
  * Logs an unexpected failure and returns the apology to show for it. The reference is the
  * request's id when there is one (the same id is on every log line of that request), else a new one.
  */
-export function apologise(logger: Logger, error: unknown, what: string, context: Record<string, unknown> = {}, requestId?: string): string {
+export function apologise(
+  logger: Logger,
+  error: unknown,
+  what: string,
+  context: Record<string, unknown> = {},
+  requestId?: string,
+): string {
   const ref = requestId ?? randomUUID().slice(0, 8);
   logger.error({ ...context, err: error, ref }, `${what} failed`);
   return apology(ref);

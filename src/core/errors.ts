@@ -1,10 +1,5 @@
 /** Stable codes for failures the core expects and callers may act on. */
-export type CoreErrorCode =
-  | 'ILLEGAL_TRANSITION'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'INVALID_INPUT';
+export type CoreErrorCode = 'ILLEGAL_TRANSITION' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'INVALID_INPUT';
 
 /** An expected failure, with a message written for the person who caused it. Bugs throw plain errors. */
 export class CoreError extends Error {

@@ -53,12 +53,17 @@ export class CachedSentenceEncoder implements SentenceEncoder {
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     const keys = texts.map(keyOf);
     const vectors = await this.read(keys.filter((key) => this.offsets.has(key)));
-    const missing = [...new Map(keys.flatMap((key, i) => (vectors.has(key) ? [] : [[key, texts[i]!] as const]))).entries()];
+    const missing = [
+      ...new Map(keys.flatMap((key, i) => (vectors.has(key) ? [] : [[key, texts[i]!] as const]))).entries(),
+    ];
     if (missing.length > 0) {
       const made = await this.inner.embed(missing.map(([, text]) => text));
       this.misses += missing.length;
       missing.forEach(([key], i) => vectors.set(key, made[i]!));
-      await this.append(missing.map(([key]) => key), vectors);
+      await this.append(
+        missing.map(([key]) => key),
+        vectors,
+      );
     }
     return keys.map((key) => vectors.get(key)!);
   }
@@ -68,7 +73,9 @@ export class CachedSentenceEncoder implements SentenceEncoder {
     const live = new Set(texts.map(keyOf));
     const stale = [...this.offsets.keys()].filter((key) => !live.has(key));
     if (stale.length <= live.size) return;
-    const kept = [...this.offsets.keys()].filter((key) => live.has(key)).sort((a, b) => this.offsets.get(a)! - this.offsets.get(b)!);
+    const kept = [...this.offsets.keys()]
+      .filter((key) => live.has(key))
+      .sort((a, b) => this.offsets.get(a)! - this.offsets.get(b)!);
     const temporary = `${this.file}.${process.pid}.tmp`;
     const out = await open(temporary, 'w');
     const offsets = new Map<string, number>();
@@ -97,14 +104,21 @@ export class CachedSentenceEncoder implements SentenceEncoder {
     for (let attempt = 0; attempt < 2 && wanted.length > 0; attempt++) {
       if (attempt === 1) this.offsets = await this.scan();
       const mismatched: string[] = [];
-      const placed = wanted.filter((key) => this.offsets.has(key)).sort((a, b) => this.offsets.get(a)! - this.offsets.get(b)!);
+      const placed = wanted
+        .filter((key) => this.offsets.has(key))
+        .sort((a, b) => this.offsets.get(a)! - this.offsets.get(b)!);
       const handle = await open(this.file, 'r').catch(notFound);
       if (handle === null) break;
       try {
-        for (let i = 0; i < placed.length; ) {
+        for (let i = 0; i < placed.length;) {
           // A run of records that follow one another in the file, read at once.
           let end = i + 1;
-          while (end < placed.length && end - i < RECORDS_PER_READ && this.offsets.get(placed[end]!) === this.offsets.get(placed[end - 1]!)! + this.record) end++;
+          while (
+            end < placed.length &&
+            end - i < RECORDS_PER_READ &&
+            this.offsets.get(placed[end]!) === this.offsets.get(placed[end - 1]!)! + this.record
+          )
+            end++;
           const start = this.offsets.get(placed[i]!)!;
           const bytes = Buffer.alloc((end - i) * this.record);
           const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
@@ -149,10 +163,11 @@ export class CachedSentenceEncoder implements SentenceEncoder {
     if (handle === null) return offsets;
     try {
       const bytes = Buffer.alloc(RECORDS_PER_READ * this.record);
-      for (let position = 0; ; ) {
+      for (let position = 0; ;) {
         const { bytesRead } = await handle.read(bytes, 0, bytes.length, position);
         const whole = Math.floor(bytesRead / this.record);
-        for (let r = 0; r < whole; r++) offsets.set(bytes.toString('hex', r * this.record, r * this.record + KEY_BYTES), position + r * this.record);
+        for (let r = 0; r < whole; r++)
+          offsets.set(bytes.toString('hex', r * this.record, r * this.record + KEY_BYTES), position + r * this.record);
         if (bytesRead < bytes.length) break;
         position += bytesRead;
       }

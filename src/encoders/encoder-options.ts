@@ -16,8 +16,14 @@ export const encoderCliOptions = {
 export const encoderCliUsage = `[--encoder ${encoderChoices.join('|')}] [--cache DIR]`;
 
 /** The encoder --encoder names (null for none) and, for the articles' phrasings, the same encoder cached in --cache. */
-export async function encoderFromCli(values: { encoder: string; cache: string }): Promise<{ encoder: SentenceEncoder | null; phrasingEncoder?: CachedSentenceEncoder }> {
-  if (!(encoderChoices as readonly string[]).includes(values.encoder)) throw new Error(`--encoder must be one of ${encoderChoices.join(', ')}, not "${values.encoder}"`);
+export async function encoderFromCli(values: {
+  encoder: string;
+  cache: string;
+}): Promise<{ encoder: SentenceEncoder | null; phrasingEncoder?: CachedSentenceEncoder }> {
+  if (!(encoderChoices as readonly string[]).includes(values.encoder))
+    throw new Error(`--encoder must be one of ${encoderChoices.join(', ')}, not "${values.encoder}"`);
   const encoder = await loadEncoder(values.encoder as EncoderChoice);
-  return encoder ? { encoder, phrasingEncoder: await CachedSentenceEncoder.open(encoder, path.resolve(values.cache)) } : { encoder };
+  return encoder
+    ? { encoder, phrasingEncoder: await CachedSentenceEncoder.open(encoder, path.resolve(values.cache)) }
+    : { encoder };
 }

@@ -22,6 +22,9 @@ export async function loadEncoder(choice: EncoderChoice): Promise<SentenceEncode
   try {
     return await loaders[choice]();
   } catch (error) {
-    throw new Error(`Cannot load the sentence encoder ENCODER=${choice}: ${(error as Error).message}. Reinstall the packages (npm ci), or set ENCODER=none to answer without it.`, { cause: error });
+    throw new Error(
+      `Cannot load the sentence encoder ENCODER=${choice}: ${(error as Error).message}. Reinstall the packages (npm ci), or set ENCODER=none to answer without it.`,
+      { cause: error },
+    );
   }
 }

@@ -16,10 +16,16 @@ const { tf, loadGraphModel } = loadTensorFlow();
  * From dist/, the one file `npm run build` made of TensorFlow.js (dist/vendor: its packages are
  * dev dependencies, not installed in production); from src/ (tsx, tests), the packages.
  */
-function loadTensorFlow(): { tf: typeof TensorFlow; loadGraphModel: typeof import('@tensorflow/tfjs-converter').loadGraphModel } {
+function loadTensorFlow(): {
+  tf: typeof TensorFlow;
+  loadGraphModel: typeof import('@tensorflow/tfjs-converter').loadGraphModel;
+} {
   const bundled = path.join(import.meta.dirname, '../vendor/tensorflow.cjs');
   if (existsSync(bundled)) {
-    const { core, converter } = require(bundled) as { core: typeof TensorFlow; converter: typeof import('@tensorflow/tfjs-converter') };
+    const { core, converter } = require(bundled) as {
+      core: typeof TensorFlow;
+      converter: typeof import('@tensorflow/tfjs-converter');
+    };
     return { tf: core, loadGraphModel: converter.loadGraphModel };
   }
   const tf = require('@tensorflow/tfjs-core') as typeof TensorFlow;
@@ -61,7 +67,9 @@ export class UseLiteEncoder implements SentenceEncoder {
       readFile(path.join(dir, 'model.json'), 'utf8').then((text) => JSON.parse(text) as ModelJson),
       readFile(path.join(dir, 'vocab.json'), 'utf8').then((text) => JSON.parse(text) as Array<[string, number]>),
     ]);
-    const weights = await readAll(modelJson.weightsManifest.flatMap((group) => group.paths.map((file) => path.join(dir, file))));
+    const weights = await readAll(
+      modelJson.weightsManifest.flatMap((group) => group.paths.map((file) => path.join(dir, file))),
+    );
     // Debug checks off: they re-read every tensor for NaNs.
     tf.env().set('PROD', true);
     await tf.setBackend('wasm');
@@ -79,7 +87,8 @@ export class UseLiteEncoder implements SentenceEncoder {
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += BATCH) out.push(...(await this.embedBatch(texts.slice(start, start + BATCH))));
+    for (let start = 0; start < texts.length; start += BATCH)
+      out.push(...(await this.embedBatch(texts.slice(start, start + BATCH))));
     return out;
   }
 
@@ -123,8 +132,13 @@ async function readAll(files: readonly string[]): Promise<ArrayBuffer> {
   for (const [i, file] of files.entries()) {
     const handle = await open(file);
     try {
-      for (let done = 0; done < sizes[i]!; ) {
-        const { bytesRead } = await handle.read(new Uint8Array(buffer, offset + done, sizes[i]! - done), 0, sizes[i]! - done, done);
+      for (let done = 0; done < sizes[i]!;) {
+        const { bytesRead } = await handle.read(
+          new Uint8Array(buffer, offset + done, sizes[i]! - done),
+          0,
+          sizes[i]! - done,
+          done,
+        );
         if (bytesRead === 0) throw new Error(`${file}: shorter than its size (${done} of ${sizes[i]} bytes read)`);
         done += bytesRead;
       }

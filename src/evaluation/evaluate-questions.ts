@@ -51,7 +51,10 @@ export interface EvaluationReport {
 }
 
 /** Asks the engine every question as the bot does (`answer`: with the sentence encoder when it pays), one at a time, timing each. */
-export async function answerEach(engine: AnswerEngine, questions: ReadonlyArray<{ text: string }>): Promise<Array<{ result: AnswerResult; ms: number }>> {
+export async function answerEach(
+  engine: AnswerEngine,
+  questions: ReadonlyArray<{ text: string }>,
+): Promise<Array<{ result: AnswerResult; ms: number }>> {
   const out: Array<{ result: AnswerResult; ms: number }> = [];
   for (const { text } of questions) {
     const start = process.hrtime.bigint();
@@ -62,7 +65,10 @@ export async function answerEach(engine: AnswerEngine, questions: ReadonlyArray<
 }
 
 /** `answerEach` scored for the scope metrics, with how many questions the encoder was asked for. */
-export async function answerAll(engine: AnswerEngine, questions: ReadonlyArray<{ text: string; expected: string | null }>): Promise<{ scored: ScoredQuestion[]; encoded: number }> {
+export async function answerAll(
+  engine: AnswerEngine,
+  questions: ReadonlyArray<{ text: string; expected: string | null }>,
+): Promise<{ scored: ScoredQuestion[]; encoded: number }> {
   const answered = await answerEach(engine, questions);
   return {
     scored: answered.map(({ result, ms }, i) => scoreQuestion(questions[i]!.expected, result, ms)),
@@ -71,11 +77,23 @@ export async function answerAll(engine: AnswerEngine, questions: ReadonlyArray<{
 }
 
 /** How the bot's decisions went on labelled questions (see EvaluationReport for each count). */
-export type DecisionCounts = Pick<EvaluationReport, 'inScope' | 'outOfScope' | 'answeredCorrect' | 'suggestedCorrect' | 'confidentWrong' | 'outOfScopeDeclined'>;
+export type DecisionCounts = Pick<
+  EvaluationReport,
+  'inScope' | 'outOfScope' | 'answeredCorrect' | 'suggestedCorrect' | 'confidentWrong' | 'outOfScopeDeclined'
+>;
 
 /** Counts the decisions, each against the article it should have given (null: none). */
-export function countDecisions(decisions: ReadonlyArray<{ expected: string | null; result: AnswerResult }>): DecisionCounts {
-  const counts: DecisionCounts = { inScope: 0, outOfScope: 0, answeredCorrect: 0, suggestedCorrect: 0, confidentWrong: 0, outOfScopeDeclined: 0 };
+export function countDecisions(
+  decisions: ReadonlyArray<{ expected: string | null; result: AnswerResult }>,
+): DecisionCounts {
+  const counts: DecisionCounts = {
+    inScope: 0,
+    outOfScope: 0,
+    answeredCorrect: 0,
+    suggestedCorrect: 0,
+    confidentWrong: 0,
+    outOfScopeDeclined: 0,
+  };
   for (const { expected, result } of decisions) {
     if (expected === null) {
       counts.outOfScope++;

@@ -12,7 +12,14 @@ import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { evaluate, readQuestions } from './evaluate-questions.js';
-import { METRIC_DEFINITIONS, metricsTable, roundedMetrics, scopeMetrics, scoreQuestion, type ScopeMetrics } from './scope-metrics.js';
+import {
+  METRIC_DEFINITIONS,
+  metricsTable,
+  roundedMetrics,
+  scopeMetrics,
+  scoreQuestion,
+  type ScopeMetrics,
+} from './scope-metrics.js';
 
 export interface KbEvalResult extends ScopeMetrics {
   articles: number;
@@ -40,11 +47,16 @@ export async function runKbEval(options: {
   const kb = await loadKnowledgeBase(path.resolve(options.kb));
   const questions = readQuestions(path.resolve(options.queries));
   const known = new Set(kb.articles.map((a) => a.id));
-  const unknown = [...new Set(questions.map((q) => q.expected).filter((id): id is string => id !== null && !known.has(id)))];
-  if (unknown.length > 0) throw new Error(`${options.queries}: expected articles not in the knowledge base: ${unknown.join(', ')}`);
+  const unknown = [
+    ...new Set(questions.map((q) => q.expected).filter((id): id is string => id !== null && !known.has(id))),
+  ];
+  if (unknown.length > 0)
+    throw new Error(`${options.queries}: expected articles not in the knowledge base: ${unknown.join(', ')}`);
   const thresholds = options.thresholds ?? thresholdsFor(options.encoder?.name ?? 'none');
   const start = performance.now();
-  const embeddings = options.encoder ? await embedArticles(kb.articles, options.phrasingEncoder ?? options.encoder, options.encoder) : undefined;
+  const embeddings = options.encoder
+    ? await embedArticles(kb.articles, options.phrasingEncoder ?? options.encoder, options.encoder)
+    : undefined;
   const engine = await AnswerEngine.build(kb.articles, thresholds, undefined, undefined, embeddings);
   const indexMs = performance.now() - start;
   const report = await evaluate(engine, questions);
@@ -59,7 +71,10 @@ export async function runKbEval(options: {
       oosDeclined: report.outOfScope === 0 ? 0 : report.outOfScopeDeclined / report.outOfScope,
       indexMs,
       encoder: options.encoder?.name ?? null,
-      encodedShare: questions.length === 0 ? 0 : report.outcomes.filter((o) => o.result.explanation.encoded === true).length / questions.length,
+      encodedShare:
+        questions.length === 0
+          ? 0
+          : report.outcomes.filter((o) => o.result.explanation.encoded === true).length / questions.length,
     },
     problems: kb.problems.map(formatProblem),
   };
@@ -75,17 +90,28 @@ async function main(): Promise<void> {
       ...encoderCliOptions,
     },
   });
-  if (!values.queries) throw new Error(`usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer A --suggest S (default: fitted for the encoder)] ${encoderCliUsage}`);
+  if (!values.queries)
+    throw new Error(
+      `usage: npm run kb:eval -- --kb DIR --queries FILE.jsonl [--answer A --suggest S (default: fitted for the encoder)] ${encoderCliUsage}`,
+    );
   const { encoder, phrasingEncoder } = await encoderFromCli(values);
   const fitted = thresholdsFor(encoder?.name ?? 'none');
   const thresholds = {
     answer: values.answer === undefined ? fitted.answer : Number(values.answer),
     suggest: values.suggest === undefined ? fitted.suggest : Number(values.suggest),
   };
-  const { result, problems } = await runKbEval({ kb: values.kb, queries: values.queries, thresholds, encoder, ...(phrasingEncoder ? { phrasingEncoder } : {}) });
+  const { result, problems } = await runKbEval({
+    kb: values.kb,
+    queries: values.queries,
+    thresholds,
+    encoder,
+    ...(phrasingEncoder ? { phrasingEncoder } : {}),
+  });
   for (const problem of problems) console.log(`article skipped: ${problem}`);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  console.log(`knowledge base ${values.kb}: ${result.articles} articles, index built in ${result.indexMs.toFixed(0)} ms; sentence encoder ${result.encoder ?? 'none'}${result.encoder ? ` (asked for ${(100 * result.encodedShare).toFixed(1)}% of the questions)` : ''}; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`);
+  console.log(
+    `knowledge base ${values.kb}: ${result.articles} articles, index built in ${result.indexMs.toFixed(0)} ms; sentence encoder ${result.encoder ?? 'none'}${result.encoder ? ` (asked for ${(100 * result.encodedShare).toFixed(1)}% of the questions)` : ''}; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`,
+  );
   for (const line of METRIC_DEFINITIONS) console.log(line);
   console.table([
     ...metricsTable(result),

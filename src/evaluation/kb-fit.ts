@@ -16,7 +16,13 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AnswerEngine, embedArticles, thresholdsFor, type AnswerResult, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import {
+  AnswerEngine,
+  embedArticles,
+  thresholdsFor,
+  type AnswerResult,
+  type AnswerThresholds,
+} from '../core/answering/answer-engine.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { answerEach, countDecisions, readQuestions, type LabelledQuestion } from './evaluate-questions.js';
@@ -41,7 +47,11 @@ export interface GateConstraints {
 }
 
 /** The figures of one decision per question. */
-export function gateFigures(thresholds: AnswerThresholds, questions: readonly LabelledQuestion[], results: readonly AnswerResult[]): GateFigures {
+export function gateFigures(
+  thresholds: AnswerThresholds,
+  questions: readonly LabelledQuestion[],
+  results: readonly AnswerResult[],
+): GateFigures {
   const counts = countDecisions(questions.map(({ expected }, i) => ({ expected, result: results[i]! })));
   const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
   return {
@@ -54,16 +64,31 @@ export function gateFigures(thresholds: AnswerThresholds, questions: readonly La
 }
 
 /** The best pair on the grid under the constraints, or null when no pair meets them. */
-export function fitThresholds(engine: AnswerEngine, questions: readonly LabelledQuestion[], results: readonly AnswerResult[], constraints: GateConstraints): GateFigures | null {
+export function fitThresholds(
+  engine: AnswerEngine,
+  questions: readonly LabelledQuestion[],
+  results: readonly AnswerResult[],
+  constraints: GateConstraints,
+): GateFigures | null {
   let best: GateFigures | null = null;
   for (let a = 95; a >= 5; a--) {
     for (let s = a; s >= 5; s--) {
       const thresholds = { answer: a / 100, suggest: s / 100 };
       const gate = engine.withThresholds(thresholds);
-      const figures = gateFigures(thresholds, questions, results.map((r) => gate.decide(r.explanation)));
-      if (figures.confidentWrong > constraints.maxWrong + 1e-9 || figures.declined < constraints.minDeclined - 1e-9) continue;
+      const figures = gateFigures(
+        thresholds,
+        questions,
+        results.map((r) => gate.decide(r.explanation)),
+      );
+      if (figures.confidentWrong > constraints.maxWrong + 1e-9 || figures.declined < constraints.minDeclined - 1e-9)
+        continue;
       // The grid runs from careful to bold: a later pair must be strictly better to replace one.
-      if (!best || figures.answeredRight > best.answeredRight + 1e-9 || (Math.abs(figures.answeredRight - best.answeredRight) <= 1e-9 && figures.answeredOrOffered > best.answeredOrOffered + 1e-9)) {
+      if (
+        !best ||
+        figures.answeredRight > best.answeredRight + 1e-9 ||
+        (Math.abs(figures.answeredRight - best.answeredRight) <= 1e-9 &&
+          figures.answeredOrOffered > best.answeredOrOffered + 1e-9)
+      ) {
         best = figures;
       }
     }
@@ -84,10 +109,14 @@ async function main(): Promise<number> {
   if (!values.queries) throw new UsageError('--queries FILE.jsonl is required');
   const share = (name: string, text: string) => {
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`--${name} must be a number between 0 and 1, not "${text}"`);
+    if (!Number.isFinite(value) || value < 0 || value > 1)
+      throw new UsageError(`--${name} must be a number between 0 and 1, not "${text}"`);
     return value;
   };
-  const constraints = { maxWrong: share('max-wrong', values['max-wrong']), minDeclined: share('min-declined', values['min-declined']) };
+  const constraints = {
+    maxWrong: share('max-wrong', values['max-wrong']),
+    minDeclined: share('min-declined', values['min-declined']),
+  };
   const { encoder, phrasingEncoder } = await encoderFromCli(values);
   const kb = await loadKnowledgeBase(path.resolve(values.kb));
   const questions = readQuestions(path.resolve(values.queries));
@@ -108,10 +137,14 @@ async function main(): Promise<number> {
   // The engine decided at the shipped pair already.
   const now = gateFigures(shipped, questions, results);
   const best = fitThresholds(engine, questions, results, constraints);
-  console.log(`${questions.length} questions (${questions.filter((q) => q.expected !== null).length} in scope) on ${kb.articles.length} articles; sentence encoder ${encoder?.name ?? 'none'}; constraints: confident wrong <= ${pct(constraints.maxWrong)}, out of scope declined >= ${pct(constraints.minDeclined)}`);
+  console.log(
+    `${questions.length} questions (${questions.filter((q) => q.expected !== null).length} in scope) on ${kb.articles.length} articles; sentence encoder ${encoder?.name ?? 'none'}; constraints: confident wrong <= ${pct(constraints.maxWrong)}, out of scope declined >= ${pct(constraints.minDeclined)}`,
+  );
   console.table([row('default', now), ...(best ? [row('fitted', best)] : [])]);
   if (!best) {
-    console.log('no pair of thresholds meets the constraints: loosen them, or add phrasings to the articles that the questions miss');
+    console.log(
+      'no pair of thresholds meets the constraints: loosen them, or add phrasings to the articles that the questions miss',
+    );
     return 1;
   }
   console.log(`ANSWER_THRESHOLD=${best.thresholds.answer} SUGGEST_THRESHOLD=${best.thresholds.suggest}`);
@@ -119,5 +152,9 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runCli('kb:fit', `usage: npm run kb:fit -- --kb DIR --queries FILE.jsonl [--max-wrong 0.01] [--min-declined 0.9] ${encoderCliUsage}`, main);
+  runCli(
+    'kb:fit',
+    `usage: npm run kb:fit -- --kb DIR --queries FILE.jsonl [--max-wrong 0.01] [--min-declined 0.9] ${encoderCliUsage}`,
+    main,
+  );
 }

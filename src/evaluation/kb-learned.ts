@@ -22,7 +22,10 @@ const USAGE = 'usage: npm run kb:learned -- [--all] [--json] [--kb DIR] | --acce
 class CannotError extends Error {}
 
 function phrasingId(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag}: expected a phrasing id (the number in the first column of the list), got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(
+      `${flag}: expected a phrasing id (the number in the first column of the list), got "${value}"`,
+    );
   return Number(value);
 }
 
@@ -38,7 +41,9 @@ function table(phrasings: LearnedPhrasing[], minAskers: number, articles: Readon
   ]);
   const header = ['id', 'status', 'askers', 'not helpful', 'in use', 'article', 'phrasing'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return [header, ...rows]
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 async function main(): Promise<number> {
@@ -57,7 +62,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (values.accept !== undefined && values.reject !== undefined) throw new UsageError('--accept and --reject: one at a time');
+  if (values.accept !== undefined && values.reject !== undefined)
+    throw new UsageError('--accept and --reject: one at a time');
   const accept = values.accept === undefined ? undefined : phrasingId('--accept', values.accept);
   const reject = values.reject === undefined ? undefined : phrasingId('--reject', values.reject);
   const config = loadConfig();
@@ -67,14 +73,16 @@ async function main(): Promise<number> {
   try {
     if (reject !== undefined) {
       const phrasing = await store.learned.find(reject);
-      if (!phrasing) throw new CannotError(`there is no learned phrasing ${reject} (npm run kb:learned -- --all lists them)`);
+      if (!phrasing)
+        throw new CannotError(`there is no learned phrasing ${reject} (npm run kb:learned -- --all lists them)`);
       await store.learned.setStatus(reject, 'rejected');
       process.stdout.write(`Rejected ${reject}: "${phrasing.text}" will not be used for ${phrasing.articleId}.\n`);
       return 0;
     }
     if (accept !== undefined) {
       const phrasing = await store.learned.find(accept);
-      if (!phrasing) throw new CannotError(`there is no learned phrasing ${accept} (npm run kb:learned -- --all lists them)`);
+      if (!phrasing)
+        throw new CannotError(`there is no learned phrasing ${accept} (npm run kb:learned -- --all lists them)`);
       const kb = await loadKnowledgeBase(kbDir);
       const article = kb.articles.find((a) => a.id === phrasing.articleId);
       if (!article) {
@@ -90,23 +98,35 @@ async function main(): Promise<number> {
         return 0;
       }
       const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new CannotError(`cannot read ${shown}: ${error.code === 'ENOENT' ? 'the file is missing' : error.code === 'EACCES' ? 'permission denied' : error.message}`);
+        throw new CannotError(
+          `cannot read ${shown}: ${error.code === 'ENOENT' ? 'the file is missing' : error.code === 'EACCES' ? 'permission denied' : error.message}`,
+        );
       });
       const edited = appendQuestion(source, phrasing.text, shown);
       if (!edited.ok) throw new CannotError(edited.reason);
       await writeFile(file, edited.source).catch((error: NodeJS.ErrnoException) => {
-        throw new CannotError(`cannot write ${shown}: ${error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'EROFS' ? 'permission denied' : error.code === 'ENOENT' ? 'the file is missing' : error.message}`);
+        throw new CannotError(
+          `cannot write ${shown}: ${error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'EROFS' ? 'permission denied' : error.code === 'ENOENT' ? 'the file is missing' : error.message}`,
+        );
       });
       await store.learned.setStatus(accept, 'accepted');
-      process.stdout.write(`Accepted ${accept}: added "${phrasing.text}" to the questions of ${shown}. Commit it; a running bot that watches the folder picks it up.\n`);
+      process.stdout.write(
+        `Accepted ${accept}: added "${phrasing.text}" to the questions of ${shown}. Commit it; a running bot that watches the folder picks it up.\n`,
+      );
       return 0;
     }
     // Rejected ones, and questions only ever voted not helpful, are noise to an editor unless asked for.
-    const phrasings = (await store.learned.list()).filter((p) => values.all || (p.status !== 'rejected' && p.askers > 0));
+    const phrasings = (await store.learned.list()).filter(
+      (p) => values.all || (p.status !== 'rejected' && p.askers > 0),
+    );
     const kb = await loadKnowledgeBase(kbDir).catch(() => null);
     const articles = new Map((kb?.articles ?? []).map((a) => [a.id, a.title]));
     if (values.json) {
-      const rows = phrasings.map((p) => ({ ...p, inUse: articles.has(p.articleId) && isUsable(p, config.learnMinAskers), articleExists: articles.has(p.articleId) }));
+      const rows = phrasings.map((p) => ({
+        ...p,
+        inUse: articles.has(p.articleId) && isUsable(p, config.learnMinAskers),
+        articleExists: articles.has(p.articleId),
+      }));
       process.stdout.write(`${JSON.stringify({ minAskers: config.learnMinAskers, phrasings: rows }, null, 2)}\n`);
     } else if (phrasings.length === 0) {
       process.stdout.write('No learned phrasings yet.\n');

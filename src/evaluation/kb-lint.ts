@@ -34,7 +34,8 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   const today = values.today ?? localDate(new Date());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new Error(`--today must be a date like 2026-10-15, got "${today}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today)))
+    throw new Error(`--today must be a date like 2026-10-15, got "${today}"`);
   const kb = await loadKnowledgeBase(values.kb!);
   const scripts = await loadScripts(path.join(kb.dir, 'scripts'), new Set(kb.articles.map((a) => a.id)), kb.dir);
   // Read again for line numbers, as carefully as the loader: the file may have become a FIFO since.
@@ -42,7 +43,9 @@ async function main(): Promise<number> {
     const read = await readKbFile(path.join(kb.dir, file), kb.dir, MAX_ARTICLE_BYTES);
     return read.ok ? read.text : '';
   };
-  const articles = await Promise.all(kb.articles.map(async (article) => ({ article, source: await source(article.path) })));
+  const articles = await Promise.all(
+    kb.articles.map(async (article) => ({ article, source: await source(article.path) })),
+  );
   const unplaced = [...new Set(kb.problems.filter((p) => !p.line && p.file.endsWith('.md')).map((p) => p.file))];
   const problemSources = new Map(await Promise.all(unplaced.map(async (file) => [file, await source(file)] as const)));
   const findings = lintKnowledgeBase({

@@ -7,40 +7,51 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
-import { contentGapReport, DEFAULT_GAP_THRESHOLD, gapReasons, type GapCluster, type GapPeriod, type GapReport } from '../core/analytics/content-gaps.js';
+import {
+  contentGapReport,
+  DEFAULT_GAP_THRESHOLD,
+  gapReasons,
+  type GapCluster,
+  type GapPeriod,
+  type GapReport,
+} from '../core/analytics/content-gaps.js';
 import { openStore } from '../store/open-store.js';
 import { PrismaGapSource } from '../store/prisma/prisma-gap-source.js';
 import { runCli, UsageError } from './run-cli.js';
 
-const USAGE = 'usage: npm run report:gaps -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--threshold 0-1] [--json]';
+const USAGE =
+  'usage: npm run report:gaps -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--threshold 0-1] [--json]';
 const DAY_MS = 24 * 60 * 60 * 1000;
-
 
 /** The period from the flags: a date-only --to is inclusive (up to the next midnight UTC). */
 function parsePeriod(from: string | undefined, to: string | undefined, now: Date = new Date()): GapPeriod {
   const end = to === undefined ? now : parseDate('--to', to, true);
   const start = from === undefined ? new Date(end.getTime() - 7 * DAY_MS) : parseDate('--from', from, false);
-  if (start.getTime() >= end.getTime()) throw new UsageError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);
+  if (start.getTime() >= end.getTime())
+    throw new UsageError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);
   return { from: start, to: end };
 }
 
 function parseDate(flag: string, value: string, endOfDay: boolean): Date {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`${flag}: expected a date like 2026-01-05 or 2026-01-05T09:00:00Z, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
+    throw new UsageError(`${flag}: expected a date like 2026-01-05 or 2026-01-05T09:00:00Z, got "${value}"`);
   return new Date(dateOnly && endOfDay ? ms + DAY_MS : ms);
 }
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag}: expected a whole number of at least 1, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`${flag}: expected a whole number of at least 1, got "${value}"`);
   return Number(value);
 }
 
 function fraction(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new UsageError(`${flag}: expected a number above 0 and at most 1, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1)
+    throw new UsageError(`${flag}: expected a number above 0 and at most 1, got "${value}"`);
   return n;
 }
 
@@ -58,14 +69,19 @@ function formatText(report: GapReport, limit: number): string {
 }
 
 function clusterLines(cluster: GapCluster, day: (d: Date) => string): string[] {
-  const reasons = gapReasons.filter((r) => cluster.reasons[r] > 0).map((r) => `${cluster.reasons[r]} ${r.replace(/_/g, ' ')}`);
+  const reasons = gapReasons
+    .filter((r) => cluster.reasons[r] > 0)
+    .map((r) => `${cluster.reasons[r]} ${r.replace(/_/g, ' ')}`);
   const lines = [
     `${cluster.rank}. "${cluster.label}": ${cluster.size} question(s), ${cluster.users} user(s); ${reasons.join(', ')}`,
     `   terms: ${cluster.terms.join(', ') || '-'}; seen ${day(cluster.firstSeen)} .. ${day(cluster.lastSeen)}`,
   ];
   for (const example of cluster.examples) lines.push(`   - ${example}`);
   const articles = (label: string, list: GapCluster['notHelpfulArticles']) => {
-    if (list.length > 0) lines.push(`   ${label}: ${list.map((a) => `${a.articleId}${a.title ? ` ("${a.title}")` : ''} x${a.count}`).join(', ')}`);
+    if (list.length > 0)
+      lines.push(
+        `   ${label}: ${list.map((a) => `${a.articleId}${a.title ? ` ("${a.title}")` : ''} x${a.count}`).join(', ')}`,
+      );
   };
   articles('not helpful', cluster.notHelpfulArticles);
   articles('offered, not picked', cluster.offeredArticles);
@@ -98,7 +114,9 @@ async function main(): Promise<number> {
     const report = await contentGapReport(new PrismaGapSource(store.prisma), period, { threshold });
     if (values.json) {
       const { clusters, ...rest } = report;
-      process.stdout.write(`${JSON.stringify({ ...rest, clusterCount: clusters.length, clusters: clusters.slice(0, limit) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...rest, clusterCount: clusters.length, clusters: clusters.slice(0, limit) }, null, 2)}\n`,
+      );
     } else {
       process.stdout.write(`${formatText(report, limit)}\n`);
     }

@@ -11,7 +11,9 @@ export function runCli(name: string, usage: string, main: () => Promise<number>)
       process.exitCode = code;
     },
     (error: unknown) => {
-      const badUsage = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+      const badUsage =
+        error instanceof UsageError ||
+        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(`${name} failed: ${message}${badUsage ? `\n${usage}` : ''}\n`);
       process.exitCode = 2;

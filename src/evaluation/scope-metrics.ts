@@ -59,7 +59,10 @@ export function scoreQuestion(expected: string | null, result: AnswerResult, ms:
 }
 
 /** Asks the engine every question, timing each `ask`. */
-export function askAll(engine: AnswerEngine, questions: ReadonlyArray<{ text: string; expected: string | null }>): ScoredQuestion[] {
+export function askAll(
+  engine: AnswerEngine,
+  questions: ReadonlyArray<{ text: string; expected: string | null }>,
+): ScoredQuestion[] {
   return questions.map(({ text, expected }) => {
     const start = process.hrtime.bigint();
     const result = engine.ask(text);
@@ -113,7 +116,11 @@ export function scopeMetrics(scored: readonly ScoredQuestion[]): ScopeMetrics {
  * confidences: a question is answered with its best candidate when its confidence reaches the
  * threshold. Ties go to the lower threshold (more answers).
  */
-export function chooseThreshold(scored: readonly ScoredQuestion[]): { threshold: number; inScopeAccuracy: number; oosRecall: number } {
+export function chooseThreshold(scored: readonly ScoredQuestion[]): {
+  threshold: number;
+  inScopeAccuracy: number;
+  oosRecall: number;
+} {
   const inScope = scored.filter((q) => q.expected !== null).length;
   const outOfScope = scored.length - inScope;
   // Sorted by confidence, descending: lowering the threshold past a confidence answers that question.
@@ -121,7 +128,11 @@ export function chooseThreshold(scored: readonly ScoredQuestion[]): { threshold:
   let correct = 0;
   let oosAnswered = 0;
   // Threshold above every confidence: nothing is answered.
-  let best = { threshold: (sorted[0]?.confidence ?? 0) + 0.001, inScopeAccuracy: 0, oosRecall: outOfScope === 0 ? 0 : 1 };
+  let best = {
+    threshold: (sorted[0]?.confidence ?? 0) + 0.001,
+    inScopeAccuracy: 0,
+    oosRecall: outOfScope === 0 ? 0 : 1,
+  };
   let bestScore = best.inScopeAccuracy + best.oosRecall;
   for (let i = 0; i < sorted.length; i++) {
     const q = sorted[i]!;
@@ -143,13 +154,20 @@ export function chooseThreshold(scored: readonly ScoredQuestion[]): { threshold:
  * The trade-off curve: the best in-scope accuracy any threshold reaches while rejecting at least
  * `minRecall` of the out-of-scope questions, and that threshold.
  */
-export function bestAccuracyAtRecall(scored: readonly ScoredQuestion[], minRecall: number): { threshold: number; inScopeAccuracy: number; oosRecall: number } {
+export function bestAccuracyAtRecall(
+  scored: readonly ScoredQuestion[],
+  minRecall: number,
+): { threshold: number; inScopeAccuracy: number; oosRecall: number } {
   const inScope = scored.filter((q) => q.expected !== null).length;
   const outOfScope = scored.length - inScope;
   const sorted = [...scored].sort((a, b) => b.confidence - a.confidence);
   let correct = 0;
   let oosAnswered = 0;
-  let best = { threshold: (sorted[0]?.confidence ?? 0) + 0.001, inScopeAccuracy: 0, oosRecall: outOfScope === 0 ? 0 : 1 };
+  let best = {
+    threshold: (sorted[0]?.confidence ?? 0) + 0.001,
+    inScopeAccuracy: 0,
+    oosRecall: outOfScope === 0 ? 0 : 1,
+  };
   for (let i = 0; i < sorted.length; i++) {
     const q = sorted[i]!;
     if (q.expected === null) oosAnswered++;
@@ -157,7 +175,8 @@ export function bestAccuracyAtRecall(scored: readonly ScoredQuestion[], minRecal
     if (i + 1 < sorted.length && sorted[i + 1]!.confidence === q.confidence) continue;
     const recall = outOfScope === 0 ? 0 : 1 - oosAnswered / outOfScope;
     const acc = ratio(correct, inScope);
-    if (recall >= minRecall && acc > best.inScopeAccuracy) best = { threshold: q.confidence, inScopeAccuracy: acc, oosRecall: recall };
+    if (recall >= minRecall && acc > best.inScopeAccuracy)
+      best = { threshold: q.confidence, inScopeAccuracy: acc, oosRecall: recall };
   }
   return best;
 }

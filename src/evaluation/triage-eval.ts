@@ -125,7 +125,9 @@ function confusionTable(table: Record<string, Record<string, number>>): string {
   const labels = [...new Set([...Object.keys(table), ...Object.values(table).flatMap(Object.keys)])].sort();
   const width = Math.max(10, ...labels.map((l) => l.length)) + 1;
   const head = `${'expected \\ got'.padEnd(width + 4)}${labels.map((l) => l.slice(0, 6).padStart(7)).join('')}`;
-  const rows = labels.filter((l) => table[l]).map((l) => `${l.padEnd(width + 4)}${labels.map((g) => String(table[l]?.[g] ?? '.').padStart(7)).join('')}`);
+  const rows = labels
+    .filter((l) => table[l])
+    .map((l) => `${l.padEnd(width + 4)}${labels.map((g) => String(table[l]?.[g] ?? '.').padStart(7)).join('')}`);
   return [head, ...rows].join('\n');
 }
 
@@ -147,7 +149,14 @@ export function formatTriageEval(result: TriageEvalResult, file: string): string
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { file: { type: 'string' }, kb: { type: 'string', default: 'knowledge-base' }, json: { type: 'boolean', default: false }, mistakes: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      file: { type: 'string' },
+      kb: { type: 'string', default: 'knowledge-base' },
+      json: { type: 'boolean', default: false },
+      mistakes: { type: 'boolean', default: false },
+    },
+  });
   if (!values.file) throw new UsageError('give the file of labelled tickets with --file');
   const kb = await loadKnowledgeBase(path.resolve(values.kb));
   for (const problem of kb.problems) process.stderr.write(`article skipped: ${formatProblem(problem)}\n`);
@@ -155,7 +164,9 @@ async function main(): Promise<number> {
   const result = evaluateTriage(model, readTickets(path.resolve(values.file)));
   const { mistakes, ...figures } = result;
   process.stdout.write(`${formatTriageEval(result, values.file)}\n`);
-  if (values.mistakes) for (const m of mistakes) process.stdout.write(`  ${m.expected} -> ${m.got} (${m.confidence}) ${m.subject} | ${m.reasons.join('; ')}\n`);
+  if (values.mistakes)
+    for (const m of mistakes)
+      process.stdout.write(`  ${m.expected} -> ${m.got} (${m.confidence}) ${m.subject} | ${m.reasons.join('; ')}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   return 0;
 }

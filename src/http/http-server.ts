@@ -19,7 +19,11 @@ export type HealthCheck = () => Promise<void>;
  * {"status":"starting"} while it starts (it listens and keeps deliveries, but does not answer yet);
  * 503 {"status":"failing"} when a check fails, starting or not.
  */
-export function createHttpServer(logger: Logger, checks: Record<string, HealthCheck>, options: { ready?: () => boolean } = {}): HttpServer {
+export function createHttpServer(
+  logger: Logger,
+  checks: Record<string, HealthCheck>,
+  options: { ready?: () => boolean } = {},
+): HttpServer {
   const app = express();
   app.disable('x-powered-by');
   // Every request gets an id (a sane incoming X-Request-Id, else a new one), returned in the

@@ -52,10 +52,12 @@ export function bindToRequest(emitter: EventEmitter): void {
   };
   for (const method of ['on', 'addListener', 'once', 'prependListener', 'prependOnceListener'] as const) {
     const original = emitter[method].bind(emitter) as (event: string | symbol, listener: Listener) => EventEmitter;
-    emitter[method] = ((event: string | symbol, listener: Listener) => original(event, wrap(listener))) as EventEmitter[typeof method];
+    emitter[method] = ((event: string | symbol, listener: Listener) =>
+      original(event, wrap(listener))) as EventEmitter[typeof method];
   }
   for (const method of ['removeListener', 'off'] as const) {
     const original = emitter[method].bind(emitter) as (event: string | symbol, listener: Listener) => EventEmitter;
-    emitter[method] = ((event: string | symbol, listener: Listener) => original(event, bound.get(listener) ?? listener)) as EventEmitter[typeof method];
+    emitter[method] = ((event: string | symbol, listener: Listener) =>
+      original(event, bound.get(listener) ?? listener)) as EventEmitter[typeof method];
   }
 }

@@ -6,7 +6,8 @@ import type { TicketNotification, TicketNotifier } from '../core/tickets/ticket-
 import { currentRequestId } from '../http/request-context.js';
 
 /** What a turn came to, from its replies: a small fixed set, so the label stays cheap. */
-export type TurnOutcome = 'answered' | 'suggested' | 'ticket' | 'relayed' | 'form_errors' | 'apology' | 'error' | 'other';
+export type TurnOutcome =
+  'answered' | 'suggested' | 'ticket' | 'relayed' | 'form_errors' | 'apology' | 'error' | 'other';
 
 /** Pending queue items by kind (slack.inbound, notify.teams...), read when Prometheus scrapes. */
 export type QueueDepthReader = () => Promise<Array<{ kind: string; pending: number }>>;
@@ -23,7 +24,12 @@ const DEPTH_TIMEOUT_MS = 1000;
  */
 export class OperatorMetrics {
   readonly registry = new Registry();
-  private readonly turns = new Counter({ name: 'helpdesk_turns_total', help: 'Turns (messages, button presses, forms) handled, by channel and outcome', labelNames: ['channel', 'outcome'] as const, registers: [this.registry] });
+  private readonly turns = new Counter({
+    name: 'helpdesk_turns_total',
+    help: 'Turns (messages, button presses, forms) handled, by channel and outcome',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly turnSeconds = new Histogram({
     name: 'helpdesk_turn_duration_seconds',
     help: 'Time from a turn reaching the core to its replies (the answer latency), by channel and outcome',
@@ -31,9 +37,23 @@ export class OperatorMetrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  private readonly tickets = new Counter({ name: 'helpdesk_ticket_events_total', help: 'Ticket changes written by this process: opened, escalated, breached (an SLA target passed), resolved...', labelNames: ['event'] as const, registers: [this.registry] });
-  private readonly reloads = new Counter({ name: 'helpdesk_knowledge_reloads_total', help: 'Knowledge-base reloads after an edit, by result (failed: the edit had problems, the last good version kept serving)', labelNames: ['result'] as const, registers: [this.registry] });
-  private readonly depthFailures = new Counter({ name: 'helpdesk_queue_depth_read_failures_total', help: 'Scrapes that could not read the queue depth within 1 s (database slow or down)', registers: [this.registry] });
+  private readonly tickets = new Counter({
+    name: 'helpdesk_ticket_events_total',
+    help: 'Ticket changes written by this process: opened, escalated, breached (an SLA target passed), resolved...',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+  private readonly reloads = new Counter({
+    name: 'helpdesk_knowledge_reloads_total',
+    help: 'Knowledge-base reloads after an edit, by result (failed: the edit had problems, the last good version kept serving)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  private readonly depthFailures = new Counter({
+    name: 'helpdesk_queue_depth_read_failures_total',
+    help: 'Scrapes that could not read the queue depth within 1 s (database slow or down)',
+    registers: [this.registry],
+  });
 
   constructor(queueDepth?: QueueDepthReader) {
     collectDefaultMetrics({ register: this.registry });

@@ -17,8 +17,14 @@ export function catalogOf(snapshot: KnowledgeSnapshot): KnowledgeCatalog {
 }
 
 /** Loads a knowledge-base folder without a sentence encoder; broken files are left out, as the bot leaves them. */
-export async function loadCatalog(dir: string, thresholds: AnswerThresholds): Promise<{ catalog: KnowledgeCatalog; problems: number }> {
+export async function loadCatalog(
+  dir: string,
+  thresholds: AnswerThresholds,
+): Promise<{ catalog: KnowledgeCatalog; problems: number }> {
   const library = await KnowledgeLibrary.load(dir, thresholds, null);
   const { knowledgeBase, scripts } = library.snapshot;
-  return { catalog: catalogOf(library.snapshot), problems: knowledgeBase.problems.length + scripts.problems.filter((p) => p.severity === 'error').length };
+  return {
+    catalog: catalogOf(library.snapshot),
+    problems: knowledgeBase.problems.length + scripts.problems.filter((p) => p.severity === 'error').length,
+  };
 }

@@ -6,7 +6,10 @@ export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 /** Escapes text for HTML element content and quoted attribute values (also inside inline SVG). */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 export interface Bar {
@@ -62,7 +65,10 @@ export function barChart(spec: ChartSpec): string {
         `<line class="axis" x1="${LABEL_WIDTH}" y1="0" x2="${LABEL_WIDTH}" y2="${height}"/>` +
         rows.join('') +
         `</svg>`;
-  const more = spec.bars.length > shown.length ? `<p class="note">Chart shows the first ${shown.length} of ${spec.bars.length}; the table lists all.</p>` : '';
+  const more =
+    spec.bars.length > shown.length
+      ? `<p class="note">Chart shows the first ${shown.length} of ${spec.bars.length}; the table lists all.</p>`
+      : '';
   return (
     `<figure class="figure" id="${escapeHtml(spec.id)}">` +
     `<figcaption><h3>${escapeHtml(spec.title)}</h3>${spec.note ? `<p class="note">${escapeHtml(spec.note)}</p>` : ''}</figcaption>` +
@@ -77,19 +83,34 @@ function dataTable(headers: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
   return (
     `<table class="data"><thead><tr>${headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
-    rows.map((r) => `<tr>${r.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`).join('') +
+    rows
+      .map(
+        (r) =>
+          `<tr>${r.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`,
+      )
+      .join('') +
     `</tbody></table>`
   );
 }
 
-function countChart(id: string, title: string, note: string, label: string, counts: Record<string, number>, total: number): string {
+function countChart(
+  id: string,
+  title: string,
+  note: string,
+  label: string,
+  counts: Record<string, number>,
+  total: number,
+): string {
   const entries = Object.entries(counts);
   return barChart({
     id,
     title,
     note,
     bars: entries.map(([k, v]) => ({ label: k, value: v, text: String(v) })),
-    table: { headers: [label, 'Tickets', 'Share'], rows: entries.map(([k, v]) => [k, String(v), percent(total === 0 ? null : v / total)]) },
+    table: {
+      headers: [label, 'Tickets', 'Share'],
+      rows: entries.map(([k, v]) => [k, String(v), percent(total === 0 ? null : v / total)]),
+    },
   });
 }
 
@@ -122,7 +143,14 @@ export function renderHtml(report: MetricsReport, jsonHref: string, sections: st
             ],
       table: {
         headers: ['Measure', 'Minutes', 'Readable'],
-        rows: figure.count === 0 ? [] : [['Median', decimal(figure.medianMinutes), minutes(figure.medianMinutes)], ['90th percentile', decimal(figure.p90Minutes), minutes(figure.p90Minutes)], ['Tickets', String(figure.count), '']],
+        rows:
+          figure.count === 0
+            ? []
+            : [
+                ['Median', decimal(figure.medianMinutes), minutes(figure.medianMinutes)],
+                ['90th percentile', decimal(figure.p90Minutes), minutes(figure.p90Minutes)],
+                ['Tickets', String(figure.count), ''],
+              ],
       },
     });
 
@@ -133,24 +161,68 @@ export function renderHtml(report: MetricsReport, jsonHref: string, sections: st
       note: `${d.questions} questions in the period; what became of them.`,
       max: d.questions,
       bars: deflectionBars.map(([label, n]) => ({ label, value: n, text: `${n} (${ofQuestions(n)})` })),
-      table: { headers: ['Outcome', 'Questions', 'Share of all'], rows: deflectionBars.map(([label, n]) => [label, String(n), ofQuestions(n)]) },
+      table: {
+        headers: ['Outcome', 'Questions', 'Share of all'],
+        rows: deflectionBars.map(([label, n]) => [label, String(n), ofQuestions(n)]),
+      },
     }),
     barChart({
       id: 'chart-articles',
       title: 'Helpful ratio per article',
       note: 'Helpful votes / all votes on the answers given with each article.',
       max: 1,
-      bars: report.articles.map((a) => ({ label: a.articleId, value: a.ratio ?? 0, text: a.ratio === null ? 'no votes' : `${percent(a.ratio)} (${share(a.helpful, a.helpful + a.notHelpful)})` })),
+      bars: report.articles.map((a) => ({
+        label: a.articleId,
+        value: a.ratio ?? 0,
+        text: a.ratio === null ? 'no votes' : `${percent(a.ratio)} (${share(a.helpful, a.helpful + a.notHelpful)})`,
+      })),
       table: {
         headers: ['Article', 'Answers', 'Helpful', 'Not helpful', 'Ratio'],
-        rows: report.articles.map((a) => [a.articleId, String(a.answers), String(a.helpful), String(a.notHelpful), percent(a.ratio)]),
+        rows: report.articles.map((a) => [
+          a.articleId,
+          String(a.answers),
+          String(a.helpful),
+          String(a.notHelpful),
+          percent(a.ratio),
+        ]),
       },
     }),
-    countChart('chart-tier', 'Tickets by tier', 'Tickets opened in the period, by their current tier.', 'Tier', t.byTier, t.opened),
-    countChart('chart-priority', 'Tickets by priority', 'Tickets opened in the period.', 'Priority', t.byPriority, t.opened),
-    countChart('chart-category', 'Tickets by category', 'Tickets opened in the period.', 'Category', t.byCategory, t.opened),
-    durationChart('chart-first-response', 'Time to first response', `${report.timeToFirstResponse.count} tickets with a first response.`, report.timeToFirstResponse),
-    durationChart('chart-resolution', 'Time to resolution', `${report.timeToResolution.count} resolved tickets.`, report.timeToResolution),
+    countChart(
+      'chart-tier',
+      'Tickets by tier',
+      'Tickets opened in the period, by their current tier.',
+      'Tier',
+      t.byTier,
+      t.opened,
+    ),
+    countChart(
+      'chart-priority',
+      'Tickets by priority',
+      'Tickets opened in the period.',
+      'Priority',
+      t.byPriority,
+      t.opened,
+    ),
+    countChart(
+      'chart-category',
+      'Tickets by category',
+      'Tickets opened in the period.',
+      'Category',
+      t.byCategory,
+      t.opened,
+    ),
+    durationChart(
+      'chart-first-response',
+      'Time to first response',
+      `${report.timeToFirstResponse.count} tickets with a first response.`,
+      report.timeToFirstResponse,
+    ),
+    durationChart(
+      'chart-resolution',
+      'Time to resolution',
+      `${report.timeToResolution.count} resolved tickets.`,
+      report.timeToResolution,
+    ),
     barChart({
       id: 'chart-sla',
       title: 'SLA compliance',
@@ -178,17 +250,40 @@ export function renderHtml(report: MetricsReport, jsonHref: string, sections: st
       title: 'Escalation rate per tier',
       note: 'Tickets escalated out of a tier / tickets that were at it.',
       max: 1,
-      bars: Object.entries(report.escalation).map(([tier, e]) => ({ label: tier, value: e.rate ?? 0, text: e.rate === null ? 'no tickets' : `${percent(e.rate)} (${share(e.escalated, e.atTier)})` })),
-      table: { headers: ['Tier', 'Tickets at tier', 'Escalated out', 'Rate'], rows: Object.entries(report.escalation).map(([tier, e]) => [tier, String(e.atTier), String(e.escalated), percent(e.rate)]) },
+      bars: Object.entries(report.escalation).map(([tier, e]) => ({
+        label: tier,
+        value: e.rate ?? 0,
+        text: e.rate === null ? 'no tickets' : `${percent(e.rate)} (${share(e.escalated, e.atTier)})`,
+      })),
+      table: {
+        headers: ['Tier', 'Tickets at tier', 'Escalated out', 'Rate'],
+        rows: Object.entries(report.escalation).map(([tier, e]) => [
+          tier,
+          String(e.atTier),
+          String(e.escalated),
+          percent(e.rate),
+        ]),
+      },
     }),
     barChart({
       id: 'chart-satisfaction',
       title: 'Satisfaction',
       note: `Average ${decimal(s.average)} from ${s.rated} rating(s); ${percent(s.responseRate)} of ${s.eligible} resolved or closed tickets were rated.`,
-      bars: s.rated === 0 ? [] : Object.entries(s.distribution).map(([rating, n]) => ({ label: `${rating} of 5`, value: n, text: String(n) })),
+      bars:
+        s.rated === 0
+          ? []
+          : Object.entries(s.distribution).map(([rating, n]) => ({
+              label: `${rating} of 5`,
+              value: n,
+              text: String(n),
+            })),
       table: {
         headers: ['Rating', 'Tickets'],
-        rows: [...Object.entries(s.distribution).map(([rating, n]) => [`${rating} of 5`, String(n)]), ['Average', decimal(s.average)], ['Response rate', percent(s.responseRate)]],
+        rows: [
+          ...Object.entries(s.distribution).map(([rating, n]) => [`${rating} of 5`, String(n)]),
+          ['Average', decimal(s.average)],
+          ['Response rate', percent(s.responseRate)],
+        ],
       },
     }),
   ];
@@ -243,7 +338,9 @@ ${charts.slice(5, 8).join('\n')}
 ${charts.slice(8).join('\n')}
 ${sections.join('\n')}
 <h2>Definitions</h2>
-<dl class="definitions">${Object.entries(report.definitions).map(([name, text]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(text)}</dd>`).join('')}</dl>
+<dl class="definitions">${Object.entries(report.definitions)
+    .map(([name, text]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(text)}</dd>`)
+    .join('')}</dl>
 </main>
 </body>
 </html>

@@ -9,14 +9,18 @@ export function table(headers: string[], rows: string[][]): string {
       .map((cell, i) => (i > 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].map((l) => `  ${l}`).join('\n');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 /** The report as plain text for a terminal. */
 export function renderText(report: MetricsReport): string {
   const d = report.deflection;
   const out: string[] = [];
-  out.push(`Support metrics for ${report.period.from} to ${report.period.to} (to excluded), window N = ${report.windowDays} days`);
+  out.push(
+    `Support metrics for ${report.period.from} to ${report.period.to} (to excluded), window N = ${report.windowDays} days`,
+  );
   out.push(`Generated ${report.generatedAt}`);
 
   out.push('', 'Deflection');
@@ -39,7 +43,10 @@ export function renderText(report: MetricsReport): string {
       ],
     ),
   );
-  if (d.stillInWindow > 0) out.push(`  (${d.stillInWindow} deflected question(s) are less than ${report.windowDays} days old and may still be followed up)`);
+  if (d.stillInWindow > 0)
+    out.push(
+      `  (${d.stillInWindow} deflected question(s) are less than ${report.windowDays} days old and may still be followed up)`,
+    );
 
   out.push('', 'Helpful ratio per article');
   out.push(
@@ -47,22 +54,48 @@ export function renderText(report: MetricsReport): string {
       ? '  no answers in the period'
       : table(
           ['Article', 'Answers', 'Helpful', 'Not helpful', 'Ratio'],
-          report.articles.map((a) => [a.articleId, String(a.answers), String(a.helpful), String(a.notHelpful), percent(a.ratio)]),
+          report.articles.map((a) => [
+            a.articleId,
+            String(a.answers),
+            String(a.helpful),
+            String(a.notHelpful),
+            percent(a.ratio),
+          ]),
         ),
   );
 
   const t = report.tickets;
   out.push('', `Tickets opened: ${t.opened}`);
-  const counts = (title: string, values: Record<string, number>) => table([title, 'Tickets'], Object.entries(values).map(([k, v]) => [k, String(v)]));
-  out.push(counts('Tier', t.byTier), '', counts('Priority', t.byPriority), '', Object.keys(t.byCategory).length ? counts('Category', t.byCategory) : '  no categories');
+  const counts = (title: string, values: Record<string, number>) =>
+    table(
+      [title, 'Tickets'],
+      Object.entries(values).map(([k, v]) => [k, String(v)]),
+    );
+  out.push(
+    counts('Tier', t.byTier),
+    '',
+    counts('Priority', t.byPriority),
+    '',
+    Object.keys(t.byCategory).length ? counts('Category', t.byCategory) : '  no categories',
+  );
 
   out.push('', 'Time from opening (over tickets that have the timestamp)');
   out.push(
     table(
       ['Measure', 'Tickets', 'Median', 'p90'],
       [
-        ['First response', String(report.timeToFirstResponse.count), minutes(report.timeToFirstResponse.medianMinutes), minutes(report.timeToFirstResponse.p90Minutes)],
-        ['Resolution', String(report.timeToResolution.count), minutes(report.timeToResolution.medianMinutes), minutes(report.timeToResolution.p90Minutes)],
+        [
+          'First response',
+          String(report.timeToFirstResponse.count),
+          minutes(report.timeToFirstResponse.medianMinutes),
+          minutes(report.timeToFirstResponse.p90Minutes),
+        ],
+        [
+          'Resolution',
+          String(report.timeToResolution.count),
+          minutes(report.timeToResolution.medianMinutes),
+          minutes(report.timeToResolution.p90Minutes),
+        ],
       ],
     ),
   );
@@ -73,13 +106,30 @@ export function renderText(report: MetricsReport): string {
       ['Target', 'With due', 'Met', 'Breached', 'Pending', 'Compliance'],
       (['response', 'resolution'] as const).map((kind) => {
         const s = report.sla[kind];
-        return [kind === 'response' ? 'First response' : 'Resolution', String(s.withDueTime), String(s.met), String(s.breached), String(s.pending), percent(s.rate)];
+        return [
+          kind === 'response' ? 'First response' : 'Resolution',
+          String(s.withDueTime),
+          String(s.met),
+          String(s.breached),
+          String(s.pending),
+          percent(s.rate),
+        ];
       }),
     ),
   );
 
   out.push('', 'Escalation rate per tier');
-  out.push(table(['Tier', 'At tier', 'Escalated', 'Rate'], Object.entries(report.escalation).map(([tier, e]) => [tier, String(e.atTier), String(e.escalated), percent(e.rate)])));
+  out.push(
+    table(
+      ['Tier', 'At tier', 'Escalated', 'Rate'],
+      Object.entries(report.escalation).map(([tier, e]) => [
+        tier,
+        String(e.atTier),
+        String(e.escalated),
+        percent(e.rate),
+      ]),
+    ),
+  );
 
   const s = report.satisfaction;
   out.push('', 'Satisfaction');

@@ -71,9 +71,11 @@ async function main(): Promise<number> {
   const parsed = parseReportQuery({ from: values.from, to: values.to, window: values.window }, now, defaultWindow);
   if (!parsed.ok) throw new UsageError(parsed.error.replace(/^(from|to|window):/, '--$1:'));
   const pageSize = Number(values['page-size']);
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000) throw new UsageError(`--page-size: expected a whole number from 1 to 100000 (got "${values['page-size']}")`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000)
+    throw new UsageError(`--page-size: expected a whole number from 1 to 100000 (got "${values['page-size']}")`);
 
-  if (!values.automation && (values.kb !== undefined || values.compare !== undefined)) throw new UsageError('--kb and --compare go with --automation');
+  if (!values.automation && (values.kb !== undefined || values.compare !== undefined))
+    throw new UsageError('--kb and --compare go with --automation');
   const compare = parseCompareDays(values.compare, DEFAULT_COMPARE_DAYS);
   if (!compare.ok) throw new UsageError(`--${compare.error}`);
 
@@ -85,8 +87,17 @@ async function main(): Promise<number> {
     if (values.automation) {
       const kbDir = path.resolve(values.kb ?? config.kbDir);
       const { catalog, problems } = await loadCatalog(kbDir, config.thresholdsWithoutEncoder);
-      if (problems > 0) process.stderr.write(`${problems} knowledge-base file(s) in ${kbDir} do not load and are left out (npm run kb:lint says why)\n`);
-      const report = await automationReport(new PrismaAutomationSource(store.prisma, pageSize), catalog, { ...parsed.query, compareDays: compare.days }, now, progress?.update);
+      if (problems > 0)
+        process.stderr.write(
+          `${problems} knowledge-base file(s) in ${kbDir} do not load and are left out (npm run kb:lint says why)\n`,
+        );
+      const report = await automationReport(
+        new PrismaAutomationSource(store.prisma, pageSize),
+        catalog,
+        { ...parsed.query, compareDays: compare.days },
+        now,
+        progress?.update,
+      );
       progress?.done();
       process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAutomationText(report));
       return 0;
@@ -102,7 +113,10 @@ async function main(): Promise<number> {
 }
 
 /** "loading tickets 2000/10000" on stderr: rewritten in place on a terminal, one line per page otherwise. */
-function progressPrinter(): { update: (p: { stage: string; loaded: number; total: number }) => void; done: () => void } {
+function progressPrinter(): {
+  update: (p: { stage: string; loaded: number; total: number }) => void;
+  done: () => void;
+} {
   const tty = process.stderr.isTTY === true;
   let pending = false;
   return {

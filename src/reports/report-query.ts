@@ -38,17 +38,33 @@ export function parseIsoDate(text: string): Date | null {
  * The period [from, to) and the window. Defaults: to = now, from = to - 30 days, window = `defaultWindowDays`.
  * Errors name the bad value so a 400 or a CLI message can say what to fix.
  */
-export function parseReportQuery(raw: RawReportQuery, now: Date, defaultWindowDays = DEFAULT_WINDOW_DAYS): ParsedReportQuery {
+export function parseReportQuery(
+  raw: RawReportQuery,
+  now: Date,
+  defaultWindowDays = DEFAULT_WINDOW_DAYS,
+): ParsedReportQuery {
   const to = raw.to === undefined || raw.to === '' ? now : parseIsoDate(raw.to);
-  if (!to) return { ok: false, error: `to: expected an ISO date like 2026-03-31 or 2026-03-31T12:00:00Z (got "${raw.to}")` };
-  const from = raw.from === undefined || raw.from === '' ? new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY) : parseIsoDate(raw.from);
-  if (!from) return { ok: false, error: `from: expected an ISO date like 2026-03-01 or 2026-03-01T00:00:00Z (got "${raw.from}")` };
+  if (!to)
+    return { ok: false, error: `to: expected an ISO date like 2026-03-31 or 2026-03-31T12:00:00Z (got "${raw.to}")` };
+  const from =
+    raw.from === undefined || raw.from === ''
+      ? new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY)
+      : parseIsoDate(raw.from);
+  if (!from)
+    return {
+      ok: false,
+      error: `from: expected an ISO date like 2026-03-01 or 2026-03-01T00:00:00Z (got "${raw.from}")`,
+    };
   if (from >= to) return { ok: false, error: `from (${from.toISOString()}) must be before to (${to.toISOString()})` };
-  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY) return { ok: false, error: `the period may not be longer than ${MAX_PERIOD_DAYS} days` };
+  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY)
+    return { ok: false, error: `the period may not be longer than ${MAX_PERIOD_DAYS} days` };
   let windowDays = defaultWindowDays;
   if (raw.window !== undefined && raw.window !== '') {
     if (!/^\d{1,3}$/.test(raw.window) || Number(raw.window) > MAX_WINDOW_DAYS) {
-      return { ok: false, error: `window: expected a whole number of days from 0 to ${MAX_WINDOW_DAYS} (got "${raw.window}")` };
+      return {
+        ok: false,
+        error: `window: expected a whole number of days from 0 to ${MAX_WINDOW_DAYS} (got "${raw.window}")`,
+      };
     }
     windowDays = Number(raw.window);
   }
@@ -60,13 +76,18 @@ export function windowDaysFromEnv(env: NodeJS.ProcessEnv): number {
   const value = env.DEFLECTION_WINDOW_DAYS?.trim();
   if (!value) return DEFAULT_WINDOW_DAYS;
   if (!/^\d{1,3}$/.test(value) || Number(value) > MAX_WINDOW_DAYS) {
-    throw new Error(`DEFLECTION_WINDOW_DAYS: expected a whole number of days from 0 to ${MAX_WINDOW_DAYS} (got "${value}")`);
+    throw new Error(
+      `DEFLECTION_WINDOW_DAYS: expected a whole number of days from 0 to ${MAX_WINDOW_DAYS} (got "${value}")`,
+    );
   }
   return Number(value);
 }
 
 /** `--compare` / `?compare=`: days before and after an item's first use; default DEFAULT_COMPARE_DAYS. */
-export function parseCompareDays(raw: string | undefined, fallback: number): { ok: true; days: number } | { ok: false; error: string } {
+export function parseCompareDays(
+  raw: string | undefined,
+  fallback: number,
+): { ok: true; days: number } | { ok: false; error: string } {
   if (raw === undefined || raw === '') return { ok: true, days: fallback };
   if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_WINDOW_DAYS) {
     return { ok: false, error: `compare: expected a whole number of days from 1 to ${MAX_WINDOW_DAYS} (got "${raw}")` };

@@ -1,7 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { automationReport, DEFAULT_COMPARE_DAYS, type AutomationReport, type AutomationSource, type KnowledgeCatalog } from '../core/analytics/automation.js';
-import { computeMetrics, type MetricsQuery, type MetricsReport, type MetricsSource } from '../core/analytics/metrics.js';
+import {
+  automationReport,
+  DEFAULT_COMPARE_DAYS,
+  type AutomationReport,
+  type AutomationSource,
+  type KnowledgeCatalog,
+} from '../core/analytics/automation.js';
+import {
+  computeMetrics,
+  type MetricsQuery,
+  type MetricsReport,
+  type MetricsSource,
+} from '../core/analytics/metrics.js';
 import type { Logger } from '../core/logger.js';
 import { automationSection } from './render-automation.js';
 import { REPORT_CSP, renderHtml } from './render-html.js';
@@ -31,7 +42,8 @@ export interface ReportsRouterDeps {
  * ?compare= (days before and after a shipped item's first use, automation only).
  */
 export function createReportsRouter(deps: ReportsRouterDeps): Router {
-  if (deps.token !== undefined && deps.token.trim() === '') throw new Error('the reports token must not be empty (leave it undefined to disable the check)');
+  if (deps.token !== undefined && deps.token.trim() === '')
+    throw new Error('the reports token must not be empty (leave it undefined to disable the check)');
   const expected = deps.token === undefined ? undefined : digest(deps.token);
   const now = deps.now ?? (() => new Date());
   const router = Router();
@@ -46,7 +58,11 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
   };
 
   /** Checks the token and the query; answers the request itself (401, 400) when they fail. */
-  const accept = (req: Request, res: Response, names: readonly string[]): { query: MetricsQuery; compareDays: number; at: Date } | undefined => {
+  const accept = (
+    req: Request,
+    res: Response,
+    names: readonly string[],
+  ): { query: MetricsQuery; compareDays: number; at: Date } | undefined => {
     res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
     if (!authorized(req)) {
@@ -124,7 +140,11 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     if (!accepted) return;
     const result = await metrics(res, accepted.query, accepted.at);
     if (!result) return;
-    const query = new URLSearchParams({ from: result.period.from, to: result.period.to, window: String(result.windowDays) });
+    const query = new URLSearchParams({
+      from: result.period.from,
+      to: result.period.to,
+      window: String(result.windowDays),
+    });
     // A page opened with ?token= keeps working links (a header-authenticated one needs none).
     if (typeof req.query.token === 'string' && req.query.token) query.set('token', req.query.token);
     const sections: string[] = [];
@@ -137,7 +157,9 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
       } catch (error) {
         // The figures above still stand: say the section is missing rather than fail the page.
         deps.logger?.error({ err: error }, 'automation report failed');
-        sections.push('<section id="automation"><h2>What to automate next</h2><p class="empty">This section could not be computed; the log says why.</p></section>');
+        sections.push(
+          '<section id="automation"><h2>What to automate next</h2><p class="empty">This section could not be computed; the log says why.</p></section>',
+        );
       }
     }
     res.set('Content-Security-Policy', REPORT_CSP);

@@ -25,7 +25,11 @@ export function weeklyGapPorts(store: Store): WeeklyGapPorts {
  * (the first start begins the first week; a week without gaps posts nothing). The time is kept
  * in the database, so restarts neither skip nor repeat a week. Returns true when it posted.
  */
-export async function postWeeklyGapsIfDue({ posts, gaps }: WeeklyGapPorts, tell: (markdown: string) => Promise<void>, now = new Date()): Promise<boolean> {
+export async function postWeeklyGapsIfDue(
+  { posts, gaps }: WeeklyGapPorts,
+  tell: (markdown: string) => Promise<void>,
+  now = new Date(),
+): Promise<boolean> {
   const last = await posts.last(LAST_POST);
   if (!last) {
     // The first start begins the first week; there is nothing to report yet.
@@ -39,7 +43,9 @@ export async function postWeeklyGapsIfDue({ posts, gaps }: WeeklyGapPorts, tell:
   // A week with no gaps is good news, not a message.
   if (report.clusters.length === 0) return false;
   try {
-    await tell(`**What employees asked that the knowledge base did not answer, last 7 days**\n\n${formatGapReport(report, { limit: 5, moreHint: 'Run `npm run report:gaps` for the full list.' })}`);
+    await tell(
+      `**What employees asked that the knowledge base did not answer, last 7 days**\n\n${formatGapReport(report, { limit: 5, moreHint: 'Run `npm run report:gaps` for the full list.' })}`,
+    );
   } catch (error) {
     // Give the week back, so the next hourly check tries again instead of skipping it.
     await posts.move(LAST_POST, now, last);
@@ -49,7 +55,11 @@ export async function postWeeklyGapsIfDue({ posts, gaps }: WeeklyGapPorts, tell:
 }
 
 /** Checks hourly whether the weekly post is due; returns a function that stops it. */
-export function scheduleWeeklyGaps(store: Store, logger: Logger, tell: (markdown: string) => Promise<void>): () => void {
+export function scheduleWeeklyGaps(
+  store: Store,
+  logger: Logger,
+  tell: (markdown: string) => Promise<void>,
+): () => void {
   const run = () =>
     postWeeklyGapsIfDue(weeklyGapPorts(store), tell).then(
       (posted) => posted && logger.info({}, 'weekly content-gap report posted to the editors'),

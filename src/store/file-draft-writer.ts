@@ -8,7 +8,8 @@ export class FileDraftWriter implements DraftWriter {
 
   async create(relativePath: string, content: string): Promise<boolean> {
     const target = path.resolve(this.kbDir, relativePath);
-    if (!target.startsWith(path.resolve(this.kbDir, 'drafts') + path.sep)) throw new Error(`a draft must go under drafts/: ${relativePath}`);
+    if (!target.startsWith(path.resolve(this.kbDir, 'drafts') + path.sep))
+      throw new Error(`a draft must go under drafts/: ${relativePath}`);
     await mkdir(path.dirname(target), { recursive: true });
     try {
       await writeFile(target, content, { flag: 'wx' });

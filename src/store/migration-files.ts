@@ -17,7 +17,10 @@ export class MigrationError extends Error {
 /** Reads <dir>/<timestamp>_<name>/migration.sql in name order. */
 export async function readMigrations(dir: string): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     folders.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -31,12 +34,18 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
  * applied migration whose file has since changed stops start-up: that is a mistake to fix, not
  * to paper over. `where` names the database in that message.
  */
-export function pendingMigrations(migrations: MigrationFile[], applied: ReadonlyMap<string, string>, where: string): MigrationFile[] {
+export function pendingMigrations(
+  migrations: MigrationFile[],
+  applied: ReadonlyMap<string, string>,
+  where: string,
+): MigrationFile[] {
   return migrations.filter((migration) => {
     const checksum = applied.get(migration.name);
     if (checksum === undefined) return true;
     if (checksum !== migration.checksum) {
-      throw new MigrationError(`Migration ${migration.name} was changed after it was applied to ${where}. Restore the original file and add a new migration instead.`);
+      throw new MigrationError(
+        `Migration ${migration.name} was changed after it was applied to ${where}. Restore the original file and add a new migration instead.`,
+      );
     }
     return false;
   });

@@ -50,7 +50,10 @@ export async function openStore(database: DatabaseConfig, options: OpenStoreOpti
   const { create = true, migrate = true, poolSize } = options;
   if (database.kind === 'sqlite') {
     // A tool run on a typo must not leave an empty database behind.
-    if (!create && !existsSync(database.file)) throw new StoreNotFoundError(`there is no database at ${database.file} (set DATA_DIR or DATABASE_URL as for the bot)`);
+    if (!create && !existsSync(database.file))
+      throw new StoreNotFoundError(
+        `there is no database at ${database.file} (set DATA_DIR or DATABASE_URL as for the bot)`,
+      );
     return openSqliteStore(database.file, defaultMigrationsDir, { migrate });
   }
   const target = { url: database.url, schema: database.schema ?? 'public' };
@@ -59,11 +62,19 @@ export async function openStore(database: DatabaseConfig, options: OpenStoreOpti
       `there is no database at ${describeDatabase(database)}: schema ${target.schema} has no helpdesk tables (start the bot on it once, or set DATABASE_URL as for the bot)`,
     );
   }
-  return openPostgresStore(target, defaultPostgresMigrationsDir, { migrate, location: describeDatabase(database), ...(poolSize ? { poolSize } : {}) });
+  return openPostgresStore(target, defaultPostgresMigrationsDir, {
+    migrate,
+    location: describeDatabase(database),
+    ...(poolSize ? { poolSize } : {}),
+  });
 }
 
 /** Opens (creating and migrating as needed) the SQLite database file. */
-export async function openSqliteStore(file: string, migrationsDir = defaultMigrationsDir, options: { migrate?: boolean } = {}): Promise<Store> {
+export async function openSqliteStore(
+  file: string,
+  migrationsDir = defaultMigrationsDir,
+  options: { migrate?: boolean } = {},
+): Promise<Store> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const migrated = options.migrate === false ? [] : await migrateSqlite(file, migrationsDir);
   return storeOn(openSqlitePrisma(file), migrated, file, 'sqlite');
@@ -76,10 +87,20 @@ export async function openPostgresStore(
   options: { migrate?: boolean; location?: string; poolSize?: number } = {},
 ): Promise<Store> {
   const migrated = options.migrate === false ? [] : await migratePostgres(target, migrationsDir);
-  return storeOn(openPostgresPrisma(target.url, target.schema, options.poolSize), migrated, options.location ?? target.schema, 'postgres');
+  return storeOn(
+    openPostgresPrisma(target.url, target.schema, options.poolSize),
+    migrated,
+    options.location ?? target.schema,
+    'postgres',
+  );
 }
 
-async function storeOn(prisma: PrismaClient, migrated: string[], location: string, dialect: 'sqlite' | 'postgres'): Promise<Store> {
+async function storeOn(
+  prisma: PrismaClient,
+  migrated: string[],
+  location: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<Store> {
   await prisma.$connect();
   return {
     conversations: new PrismaConversationStore(prisma),
@@ -100,7 +121,17 @@ async function storeOn(prisma: PrismaClient, migrated: string[], location: strin
     pingWrite: async () => {
       // A real insert, rolled back by deleting it: an update in place would pass on a full disk.
       const key = `health:${process.pid}:${Date.now()}:${Math.random()}`;
-      await prisma.queueItem.create({ data: { key, kind: 'health', orderKey: key, payload: '"probe"'.padEnd(4096, ' '), status: 'done', runAfter: new Date(), doneAt: new Date(0) } });
+      await prisma.queueItem.create({
+        data: {
+          key,
+          kind: 'health',
+          orderKey: key,
+          payload: '"probe"'.padEnd(4096, ' '),
+          status: 'done',
+          runAfter: new Date(),
+          doneAt: new Date(0),
+        },
+      });
       await prisma.queueItem.delete({ where: { key } });
     },
     close: () => prisma.$disconnect(),

@@ -42,7 +42,10 @@ export async function migratePostgres(target: PostgresTarget, migrationsDir: str
       const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
       if (exists.rowCount === 0) {
         await client.query(`CREATE SCHEMA ${schema}`).catch((error: unknown) => {
-          throw new MigrationError(`Cannot create schema ${target.schema} in the database of DATABASE_URL (${redactPassword(target.url)}): ${reason(error)}`, { cause: error });
+          throw new MigrationError(
+            `Cannot create schema ${target.schema} in the database of DATABASE_URL (${redactPassword(target.url)}): ${reason(error)}`,
+            { cause: error },
+          );
         });
       }
       await client.query(`SET search_path TO ${schema}`);
@@ -61,7 +64,11 @@ export async function migratePostgres(target: PostgresTarget, migrationsDir: str
       );
       const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
       const done: string[] = [];
-      for (const migration of pendingMigrations(migrations, applied, `schema ${target.schema} of ${redactPassword(target.url)}`)) {
+      for (const migration of pendingMigrations(
+        migrations,
+        applied,
+        `schema ${target.schema} of ${redactPassword(target.url)}`,
+      )) {
         const startedAt = new Date();
         try {
           // PostgreSQL's DDL is transactional: a failing migration leaves nothing behind.
@@ -91,7 +98,9 @@ export async function migratePostgres(target: PostgresTarget, migrationsDir: str
 export async function hasPostgresTables(target: PostgresTarget): Promise<boolean> {
   const client = await connectPostgres(target.url);
   try {
-    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [`${quoteIdentifier(target.schema)}."_prisma_migrations"`]);
+    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [
+      `${quoteIdentifier(target.schema)}."_prisma_migrations"`,
+    ]);
     return rows[0]?.found != null;
   } finally {
     await client.end().catch(() => undefined);
@@ -110,7 +119,10 @@ async function connectPostgres(url: string): Promise<pg.Client> {
     return client;
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new DatabaseConnectionError(`Cannot connect to the PostgreSQL database in DATABASE_URL (${redactPassword(url)}): ${reason(error)}`, { cause: error });
+    throw new DatabaseConnectionError(
+      `Cannot connect to the PostgreSQL database in DATABASE_URL (${redactPassword(url)}): ${reason(error)}`,
+      { cause: error },
+    );
   }
 }
 

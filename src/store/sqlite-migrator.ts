@@ -28,7 +28,9 @@ export async function migrateSqlite(file: string, migrationsDir: string): Promis
     const applied = new Map(
       (
         db
-          .prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+          .prepare(
+            'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+          )
           .all() as Array<{ migration_name: string; checksum: string }>
       ).map((row) => [row.migration_name, row.checksum]),
     );

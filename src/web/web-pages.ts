@@ -8,7 +8,8 @@ import { escapeHtml as h } from '../reports/render-html.js';
  * No script at all, no outside resource: styles inline, forms only to this origin. Ticket text is
  * hostile input; everything written into a page goes through escapeHtml.
  */
-export const WEB_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const WEB_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const STYLE = `
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f6f7f9}
@@ -50,7 +51,8 @@ export function when(date: Date | null): string {
 function relative(date: Date, now: Date): string {
   const minutes = Math.round((date.getTime() - now.getTime()) / 60_000);
   const size = Math.abs(minutes);
-  const text = size < 90 ? `${size} min` : size < 48 * 60 ? `${Math.round(size / 60)} h` : `${Math.round(size / 1440)} days`;
+  const text =
+    size < 90 ? `${size} min` : size < 48 * 60 ? `${Math.round(size / 60)} h` : `${Math.round(size / 1440)} days`;
   return minutes >= 0 ? `in ${text}` : `${text} ago`;
 }
 
@@ -62,7 +64,10 @@ function slaCell(ticket: Ticket, sla: SlaPolicy, now: Date): string {
 }
 
 function options(values: readonly string[], selected: string | undefined, any = 'any'): string {
-  return [`<option value="">${h(any)}</option>`, ...values.map((v) => `<option value="${h(v)}"${v === selected ? ' selected' : ''}>${h(v)}</option>`)].join('');
+  return [
+    `<option value="">${h(any)}</option>`,
+    ...values.map((v) => `<option value="${h(v)}"${v === selected ? ' selected' : ''}>${h(v)}</option>`),
+  ].join('');
 }
 
 export interface QueuePageInput {
@@ -96,7 +101,8 @@ export function queuePage(input: QueuePageInput): string {
 <button type="submit">Filter</button></form>`;
   const rows = input.tickets
     .map(
-      (t) => `<tr><td data-label="Key"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></td><td data-label="Subject">${h(t.subject)}</td>` +
+      (t) =>
+        `<tr><td data-label="Key"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></td><td data-label="Subject">${h(t.subject)}</td>` +
         `<td data-label="Status">${h(t.status)}</td><td data-label="Priority">${h(t.priority)}</td><td data-label="Tier">${h(t.tier)}</td><td data-label="Category">${h(t.category)}</td>` +
         `<td data-label="Channel">${h(t.channel)}</td><td data-label="Assignee">${h(t.assigneeName ?? t.assigneeId ?? '—')}</td><td data-label="SLA">${slaCell(t, sla, now)}</td><td data-label="Opened">${h(when(t.createdAt))}</td></tr>`,
     )
@@ -104,16 +110,26 @@ export function queuePage(input: QueuePageInput): string {
   const table = input.tickets.length
     ? `<table class="queue"><thead><tr><th>Key</th><th>Subject</th><th>Status</th><th>Priority</th><th>Tier</th><th>Category</th><th>Channel</th><th>Assignee</th><th>SLA</th><th>Opened</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="empty">No tickets match.</p>';
-  const count = input.total > input.tickets.length ? `${input.tickets.length} of ${input.total} shown` : `${input.total} ticket${input.total === 1 ? '' : 's'}`;
+  const count =
+    input.total > input.tickets.length
+      ? `${input.tickets.length} of ${input.total} shown`
+      : `${input.total} ticket${input.total === 1 ? '' : 's'}`;
   const exports = `<p class="export">Export this filter: <a id="export-csv" href="/web/export.csv?${input.queryString}">CSV</a> · <a id="export-json" href="/web/export.json?${input.queryString}">JSON</a></p>`;
   const error = input.error ? `<p class="notice error" role="alert">${h(input.error)}</p>` : '';
-  return layout('Queue', `<h1>Queue</h1>${error}${filters}<p class="muted" id="count">${h(count)}</p>${table}${exports}`, input);
+  return layout(
+    'Queue',
+    `<h1>Queue</h1>${error}${filters}<p class="muted" id="count">${h(count)}</p>${table}${exports}`,
+    input,
+  );
 }
 
 /** An employee's own tickets. */
 export function minePage(person: WebPerson, csrf: string, tickets: Ticket[]): string {
   const rows = tickets
-    .map((t) => `<tr><td data-label="Key"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></td><td data-label="Subject">${h(t.subject)}</td><td data-label="Status">${h(t.status)}</td><td data-label="Opened">${h(when(t.createdAt))}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td data-label="Key"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></td><td data-label="Subject">${h(t.subject)}</td><td data-label="Status">${h(t.status)}</td><td data-label="Opened">${h(when(t.createdAt))}</td></tr>`,
+    )
     .join('');
   const body = tickets.length
     ? `<table class="queue"><thead><tr><th>Key</th><th>Subject</th><th>Status</th><th>Opened</th></tr></thead><tbody>${rows}</tbody></table>`
@@ -145,11 +161,14 @@ export function channelOfEvent(event: TicketEvent, ticket: Ticket): string {
 
 function eventWhat(event: TicketEvent): string {
   const parts: string[] = [event.type];
-  if (event.fromStatus !== event.toStatus && event.toStatus) parts.push(`${event.fromStatus ?? '—'} → ${event.toStatus}`);
+  if (event.fromStatus !== event.toStatus && event.toStatus)
+    parts.push(`${event.fromStatus ?? '—'} → ${event.toStatus}`);
   const d = event.detail;
-  if (event.type === 'priority' || event.type === 'category') parts.push(`${String(d.from ?? '')} → ${String(d.to ?? '')}`);
+  if (event.type === 'priority' || event.type === 'category')
+    parts.push(`${String(d.from ?? '')} → ${String(d.to ?? '')}`);
   for (const name of ['tier', 'reason', 'resolution', 'assignee', 'assigneeName', 'score']) {
-    if (d[name] !== undefined && d[name] !== null && typeof d[name] !== 'object') parts.push(`${name}: ${String(d[name])}`);
+    if (d[name] !== undefined && d[name] !== null && typeof d[name] !== 'object')
+      parts.push(`${name}: ${String(d[name])}`);
   }
   return parts.join(' · ');
 }
@@ -163,7 +182,9 @@ function valueHtml(value: unknown): string {
 /** A ticket's whole story: fields, SLA clocks, what the bot collected, every event, the conversation and (engineers) the actions. */
 export function ticketPage(input: TicketPageInput): string {
   const { ticket: t, sla, now } = input;
-  const notice = input.notice ? `<p class="notice${input.notice.error ? ' error' : ''}" role="${input.notice.error ? 'alert' : 'status'}" id="notice">${h(input.notice.text)}</p>` : '';
+  const notice = input.notice
+    ? `<p class="notice${input.notice.error ? ' error' : ''}" role="${input.notice.error ? 'alert' : 'status'}" id="notice">${h(input.notice.text)}</p>`
+    : '';
   const fields = `<section class="card"><h2>Fields</h2><dl id="fields">
 <dt>Subject</dt><dd id="subject">${h(t.subject)}</dd><dt>Status</dt><dd id="status">${h(t.status)}</dd><dt>Priority</dt><dd id="priority">${h(t.priority)}</dd>
 <dt>Tier</dt><dd>${h(t.tier)}</dd><dt>Category</dt><dd id="category">${h(t.category)}</dd><dt>Channel</dt><dd>${h(t.channel)}</dd>
@@ -179,27 +200,41 @@ ${t.satisfaction !== null ? `<dt>Rating</dt><dd>${h(t.satisfaction)}/5</dd>` : '
 ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolution', t.resolveDueAt, t.resolvedAt ?? t.closedAt)}</dl></section>`;
   const collected = Object.entries(t.collected);
   const collectedHtml = `<section class="card"><h2>What the bot collected</h2>${
-    collected.length ? `<dl id="collected">${collected.map(([k, v]) => `<dt>${h(k)}</dt><dd>${valueHtml(v)}</dd>`).join('')}</dl>` : '<p class="empty">Nothing.</p>'
+    collected.length
+      ? `<dl id="collected">${collected.map(([k, v]) => `<dt>${h(k)}</dt><dd>${valueHtml(v)}</dd>`).join('')}</dl>`
+      : '<p class="empty">Nothing.</p>'
   }</section>`;
   const transcript = `<section class="card"><h2>Transcript before the ticket</h2>${
-    t.transcript.length ? t.transcript.map((l) => `<p class="line"><b>${h(l.author)}</b><span class="muted">${h(l.at)}</span><br>${h(l.text)}</p>`).join('') : '<p class="empty">No transcript.</p>'
+    t.transcript.length
+      ? t.transcript
+          .map((l) => `<p class="line"><b>${h(l.author)}</b><span class="muted">${h(l.at)}</span><br>${h(l.text)}</p>`)
+          .join('')
+      : '<p class="empty">No transcript.</p>'
   }</section>`;
   const comments = input.events.filter((e) => e.type === 'comment');
   const conversation = `<section class="card"><h2>Conversation with the requester</h2>${
     comments.length
       ? comments
-          .map((e) => `<p class="line"><b>${h(e.actorName ?? e.actorId)}</b><span class="muted">${h(when(e.createdAt))}${e.detail.internal === true ? ' · internal note' : ''}</span><br>${h(String(e.detail.text ?? ''))}</p>`)
+          .map(
+            (e) =>
+              `<p class="line"><b>${h(e.actorName ?? e.actorId)}</b><span class="muted">${h(when(e.createdAt))}${e.detail.internal === true ? ' · internal note' : ''}</span><br>${h(String(e.detail.text ?? ''))}</p>`,
+          )
           .join('')
       : '<p class="empty">No messages since the ticket was opened.</p>'
   }</section>`;
   const events = `<section class="card"><h2>History</h2><table id="events"><thead><tr><th>When</th><th>Who</th><th>What</th><th>From</th></tr></thead><tbody>${input.events
-    .map((e) => `<tr><td>${h(when(e.createdAt))}</td><td>${h(e.actorName ?? e.actorId)}</td><td>${h(eventWhat(e))}</td><td>${h(channelOfEvent(e, t))}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr><td>${h(when(e.createdAt))}</td><td>${h(e.actorName ?? e.actorId)}</td><td>${h(eventWhat(e))}</td><td>${h(channelOfEvent(e, t))}</td></tr>`,
+    )
     .join('')}</tbody></table></section>`;
   // Settled tickets are reopened from chat by their requester; the forms would only be refused.
   const actions = input.canAct && t.status !== 'resolved' && t.status !== 'closed' ? actionForms(input) : '';
-  return layout(`${t.key}: ${t.subject}`, `<p><a href="/web">← Queue</a></p><h1>${h(t.key)}: ${h(t.subject)}</h1>${notice}${actions}${fields}${clocks}${conversation}${transcript}${collectedHtml}${events}`, input);
-
-
+  return layout(
+    `${t.key}: ${t.subject}`,
+    `<p><a href="/web">← Queue</a></p><h1>${h(t.key)}: ${h(t.subject)}</h1>${notice}${actions}${fields}${clocks}${conversation}${transcript}${collectedHtml}${events}`,
+    input,
+  );
 }
 
 function actionForms(input: TicketPageInput): string {
@@ -211,12 +246,26 @@ function actionForms(input: TicketPageInput): string {
       .map((v) => (typeof v === 'string' ? { id: v, name: v } : v))
       .map((v) => `<option value="${h(v.id)}"${v.id === selected ? ' selected' : ''}>${h(v.name)}</option>`)
       .join('')}</select>`;
-  const reason = (required: boolean) => `<input name="reason" maxlength="500" placeholder="reason${required ? '' : ' (optional)'}"${required ? ' required' : ''}>`;
+  const reason = (required: boolean) =>
+    `<input name="reason" maxlength="500" placeholder="reason${required ? '' : ' (optional)'}"${required ? ' required' : ''}>`;
   const forms = [
     t.assigneeId ? '' : form('claim', 'Claim'),
     input.engineers.length ? form('assign', 'Assign', select('assignee', input.engineers)) : '',
-    t.tier === 'L4' ? '' : form('escalate', 'Escalate', `${select('tier', tiers.filter((x) => x > t.tier))}${reason(true)}`),
-    form('resolve', 'Resolve', '<textarea name="resolution" maxlength="2000" rows="2" placeholder="how it was fixed" required></textarea>'),
+    t.tier === 'L4'
+      ? ''
+      : form(
+          'escalate',
+          'Escalate',
+          `${select(
+            'tier',
+            tiers.filter((x) => x > t.tier),
+          )}${reason(true)}`,
+        ),
+    form(
+      'resolve',
+      'Resolve',
+      '<textarea name="resolution" maxlength="2000" rows="2" placeholder="how it was fixed" required></textarea>',
+    ),
     form('priority', 'Change priority', `${select('priority', priorities, t.priority)}${reason(false)}`),
     form('category', 'Change category', `${select('category', input.categories, t.category)}${reason(false)}`),
   ];

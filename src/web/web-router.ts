@@ -8,7 +8,14 @@ import { openStatuses } from '../core/tickets/ticket-state-machine.js';
 import { ticketActions } from '../core/tickets/triage-card.js';
 import type { Actor } from '../core/tickets/ticket.js';
 import { filterTickets, parseTicketQuery, QUERY_FIELDS, type TicketQuery } from '../core/web/ticket-filter.js';
-import { actorOf, canSeeQueue, canSeeTicket, type StoredSession, type SignInRefusal, type WebAccess } from '../core/web/web-access.js';
+import {
+  actorOf,
+  canSeeQueue,
+  canSeeTicket,
+  type StoredSession,
+  type SignInRefusal,
+  type WebAccess,
+} from '../core/web/web-access.js';
 import { ticketsCsv, ticketsJson } from './ticket-export.js';
 import { messagePage, minePage, queuePage, ticketPage, WEB_CSP } from './web-pages.js';
 
@@ -86,7 +93,15 @@ export function createWebRouter(deps: WebRouterDeps): Router {
   /** The live session of the request, or a 401 page (nothing else is said). */
   const sessionOf = async (req: Request, res: Response): Promise<StoredSession | undefined> => {
     const session = await access.session(cookieOf(req, cookieName(req)));
-    if (!session) page(res, 401, messagePage('Sign in from chat', 'Your session has ended or was never opened. Ask for a link in chat: /helpdesk web in Slack, web in Teams, /web in the local chat.'));
+    if (!session)
+      page(
+        res,
+        401,
+        messagePage(
+          'Sign in from chat',
+          'Your session has ended or was never opened. Ask for a link in chat: /helpdesk web in Slack, web in Teams, /web in the local chat.',
+        ),
+      );
     return session ?? undefined;
   };
 
@@ -96,7 +111,14 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     if (!session) return undefined;
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!access.csrfMatches(session, body.csrf)) {
-      page(res, 403, messagePage('Refused', 'This form is out of date or did not come from this site. Go back, reload the page and try again.'));
+      page(
+        res,
+        403,
+        messagePage(
+          'Refused',
+          'This form is out of date or did not come from this site. Go back, reload the page and try again.',
+        ),
+      );
       return undefined;
     }
     return session;
@@ -107,7 +129,8 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       await handler(req, res);
     } catch (error) {
       deps.logger.error({ err: error }, 'web view request failed');
-      if (!res.headersSent) page(res, 500, messagePage('Something went wrong', 'The page could not be shown; the log says why.'));
+      if (!res.headersSent)
+        page(res, 500, messagePage('Something went wrong', 'The page could not be shown; the log says why.'));
     }
   };
 
@@ -118,12 +141,24 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const result = await access.redeem(token);
       if (!result.ok) {
         deps.logger.info({ reason: result.reason }, 'web sign-in link refused');
-        page(res, result.reason === 'malformed' || result.reason === 'forged' ? 400 : 410, messagePage('Sign-in refused', refusals[result.reason]));
+        page(
+          res,
+          result.reason === 'malformed' || result.reason === 'forged' ? 400 : 410,
+          messagePage('Sign-in refused', refusals[result.reason]),
+        );
         return;
       }
       // Expired links and sessions go when someone signs in: one indexed delete, no timer of its own.
-      access.prune().catch((error: unknown) => deps.logger.warn({ err: error }, 'could not prune expired web sign-ins'));
-      res.cookie(cookieName(req), result.cookie, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: '/', maxAge: access.sessionTtlMs });
+      access
+        .prune()
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not prune expired web sign-ins'));
+      res.cookie(cookieName(req), result.cookie, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secure(req),
+        path: '/',
+        maxAge: access.sessionTtlMs,
+      });
       deps.logger.info({ channel: result.session.person.channel, role: result.session.person.role }, 'web sign-in');
       res.redirect(303, '/web');
     }),
@@ -141,7 +176,11 @@ export function createWebRouter(deps: WebRouterDeps): Router {
   );
 
   /** The tickets a queue filter selects, or the sentence why the filter was refused. */
-  const select = async (req: Request): Promise<{ query: TicketQuery; matched: ReturnType<typeof filterTickets>; queryString: string } | { error: string }> => {
+  const select = async (
+    req: Request,
+  ): Promise<
+    { query: TicketQuery; matched: ReturnType<typeof filterTickets>; queryString: string } | { error: string }
+  > => {
     const raw: Partial<Record<(typeof QUERY_FIELDS)[number], string>> = {};
     for (const name of QUERY_FIELDS) {
       const value = req.query[name];
@@ -169,13 +208,28 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         return;
       }
       const selected = await select(req);
-      const base = { person, csrf, categories: [...desk.categories()], channels: ['slack', 'teams', 'local', 'alerts'], sla: tickets.sla, now: now() };
+      const base = {
+        person,
+        csrf,
+        categories: [...desk.categories()],
+        channels: ['slack', 'teams', 'local', 'alerts'],
+        sla: tickets.sla,
+        now: now(),
+      };
       if ('error' in selected) {
-        page(res, 400, queuePage({ ...base, tickets: [], total: 0, query: {}, queryString: '', error: selected.error }));
+        page(
+          res,
+          400,
+          queuePage({ ...base, tickets: [], total: 0, query: {}, queryString: '', error: selected.error }),
+        );
         return;
       }
       const { matched, query, queryString } = selected;
-      page(res, 200, queuePage({ ...base, tickets: matched.slice(0, PAGE_LIMIT), total: matched.length, query, queryString }));
+      page(
+        res,
+        200,
+        queuePage({ ...base, tickets: matched.slice(0, PAGE_LIMIT), total: matched.length, query, queryString }),
+      );
     }),
   );
 
@@ -196,7 +250,8 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         }
         const stamp = now().toISOString().slice(0, 10);
         res.set('Content-Disposition', `attachment; filename="tickets-${stamp}.${format}"`);
-        if (format === 'csv') res.type('text/csv; charset=utf-8').send(ticketsCsv(selected.matched, tickets.sla, now()));
+        if (format === 'csv')
+          res.type('text/csv; charset=utf-8').send(ticketsCsv(selected.matched, tickets.sla, now()));
         else res.json(ticketsJson(selected.matched, tickets.sla, now()));
       }),
     );
@@ -204,7 +259,9 @@ export function createWebRouter(deps: WebRouterDeps): Router {
 
   /** The ticket a person may see, or a 404 page: someone else's ticket looks like a missing one. */
   const visibleTicket = async (session: StoredSession, key: string, res: Response) => {
-    const ticket = /^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$/.test(key) ? await tickets.get(key).catch((error: unknown) => (isCoreError(error) ? null : Promise.reject(error))) : null;
+    const ticket = /^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$/.test(key)
+      ? await tickets.get(key).catch((error: unknown) => (isCoreError(error) ? null : Promise.reject(error)))
+      : null;
     if (!ticket || !canSeeTicket(session.person, ticket)) {
       page(res, 404, messagePage('No such ticket', 'There is no such ticket, or it is not yours to see.'));
       return undefined;
@@ -212,7 +269,13 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     return ticket;
   };
 
-  const showTicket = async (res: Response, session: StoredSession, key: string, status: number, notice?: { text: string; error: boolean }) => {
+  const showTicket = async (
+    res: Response,
+    session: StoredSession,
+    key: string,
+    status: number,
+    notice?: { text: string; error: boolean },
+  ) => {
     const ticket = await visibleTicket(session, key, res);
     if (!ticket) return;
     page(
@@ -239,7 +302,10 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const session = await sessionOf(req, res);
       if (!session) return;
       // Only a known action's fixed sentence: a link cannot make the page say something else.
-      const done = typeof req.query.done === 'string' && Object.hasOwn(doneText, req.query.done) ? doneText[req.query.done] : undefined;
+      const done =
+        typeof req.query.done === 'string' && Object.hasOwn(doneText, req.query.done)
+          ? doneText[req.query.done]
+          : undefined;
       await showTicket(res, session, String(req.params.key), 200, done ? { text: done, error: false } : undefined);
     }),
   );
@@ -276,7 +342,10 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       if (assigneeId) {
         const engineer = deps.engineers(ticket.channel).find((e) => e.id === assigneeId);
         if (!engineer) {
-          await showTicket(res, session, ticket.key, 400, { text: 'Choose someone on the engineer roster.', error: true });
+          await showTicket(res, session, ticket.key, 400, {
+            text: 'Choose someone on the engineer roster.',
+            error: true,
+          });
           return;
         }
         input.assignee = { id: engineer.id, name: engineer.name, role: 'engineer' } satisfies Actor;
@@ -288,7 +357,10 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         res.redirect(303, `/web/tickets/${encodeURIComponent(result.ticket.key)}?done=${text('action')}`);
       } catch (error) {
         if (!isCoreError(error)) throw error;
-        await showTicket(res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, { text: error.message, error: true });
+        await showTicket(res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, {
+          text: error.message,
+          error: true,
+        });
       }
     }),
   );

@@ -13,22 +13,41 @@ import { createWebRouter } from './web-router.js';
  * view is off in production (a warning says so); elsewhere a random key is made for this process,
  * so a link works only on the process that made it (a second replica would refuse it as forged).
  */
-export function webAccessFor(config: Config, store: WebSignInStore, logger: Logger, baseUrl: () => string): WebAccess | undefined {
+export function webAccessFor(
+  config: Config,
+  store: WebSignInStore,
+  logger: Logger,
+  baseUrl: () => string,
+): WebAccess | undefined {
   let secret = config.web.secret;
   if (!secret) {
     if (config.nodeEnv === 'production') {
-      logger.warn({}, 'the web view is off: set WEB_SECRET (32+ random characters, the same on every replica) to serve /web in production');
+      logger.warn(
+        {},
+        'the web view is off: set WEB_SECRET (32+ random characters, the same on every replica) to serve /web in production',
+      );
       return undefined;
     }
     secret = randomBytes(32).toString('base64url');
-    logger.info({}, 'WEB_SECRET is unset: the web view signs with a random key made for this process (set it when several processes serve)');
+    logger.info(
+      {},
+      'WEB_SECRET is unset: the web view signs with a random key made for this process (set it when several processes serve)',
+    );
   }
   return new WebAccess({ store, secret, baseUrl, leads: config.web.leads });
 }
 
 /** The web view's routes on the bot's services; engineers for "assign" come from each chat's roster. */
-export function webViewRouter(config: Config, access: WebAccess, services: { tickets: TicketService; conversations: ConversationService; routedCategories: () => readonly string[] }, logger: Logger): Router {
-  const rosters: Record<string, string[]> = { slack: config.slack?.engineers ?? [], teams: config.teams?.engineers ?? [] };
+export function webViewRouter(
+  config: Config,
+  access: WebAccess,
+  services: { tickets: TicketService; conversations: ConversationService; routedCategories: () => readonly string[] },
+  logger: Logger,
+): Router {
+  const rosters: Record<string, string[]> = {
+    slack: config.slack?.engineers ?? [],
+    teams: config.teams?.engineers ?? [],
+  };
   return createWebRouter({
     access,
     tickets: services.tickets,
@@ -52,15 +71,21 @@ export function webViewRouter(config: Config, access: WebAccess, services: { tic
  * The local chat's web view: no service runs beside the terminal, so the first /web starts one on
  * 127.0.0.1 (PORT) serving only /web. Resolves with a stop function.
  */
-export async function serveWebViewLocally(config: Config, access: WebAccess, services: { tickets: TicketService; conversations: ConversationService }, logger: Logger): Promise<() => Promise<void>> {
+export async function serveWebViewLocally(
+  config: Config,
+  access: WebAccess,
+  services: { tickets: TicketService; conversations: ConversationService },
+  logger: Logger,
+): Promise<() => Promise<void>> {
   const web = express();
   web.use(webViewRouter(config, access, { ...services, routedCategories: () => [] }, logger));
   const server: Server = await new Promise((resolve, reject) => {
     const s = web.listen(config.port, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
-  return () => new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  return () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
 }

@@ -15,11 +15,18 @@ afterEach(async () => {
 describe('alert tickets in Slack', () => {
   it("posts the alert ticket's triage card with its alerts, and a change of the firing alerts as a line in the card's thread", async () => {
     h = await startSlackHarness({ ALERTS_TOKEN: TOKEN });
-    const post = (body: string) => fetch(`${h!.url}/api/alerts`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${h!.url}/api/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body,
+      });
     const body = fixture('alertmanager-v4-firing.json');
     expect((await post(body)).status).toBe(202);
     await h.settle();
-    const cards = h.api.of('chat.postMessage').filter((call) => call.args.channel === TRIAGE_L2 && !call.args.thread_ts);
+    const cards = h.api
+      .of('chat.postMessage')
+      .filter((call) => call.args.channel === TRIAGE_L2 && !call.args.thread_ts);
     expect(cards).toHaveLength(1);
     const card = JSON.stringify(cards[0]!.args);
     expect(card).toContain('Alertmanager: PostgresDown');
@@ -31,8 +38,12 @@ describe('alert tickets in Slack', () => {
     payload.alerts[1]!.status = 'resolved';
     expect((await post(JSON.stringify(payload))).status).toBe(202);
     await h.settle();
-    const lines = h.api.of('chat.postMessage').filter((call) => call.args.channel === TRIAGE_L2 && call.args.thread_ts === cardTs);
-    expect(lines.map((line) => String(line.args.text))).toEqual([expect.stringContaining('1 firing, 1 resolved (1 cleared)')]);
+    const lines = h.api
+      .of('chat.postMessage')
+      .filter((call) => call.args.channel === TRIAGE_L2 && call.args.thread_ts === cardTs);
+    expect(lines.map((line) => String(line.args.text))).toEqual([
+      expect.stringContaining('1 firing, 1 resolved (1 cleared)'),
+    ]);
     expect(h.api.of('chat.postMessage').filter((call) => call.args.channel !== TRIAGE_L2)).toEqual([]);
   });
 });

@@ -12,7 +12,9 @@ import { parseAlertPayload } from '../../src/channels/alerts/alert-payloads.js';
 import { loadTestLibrary, startMemoryApp } from '../support/memory-app.js';
 
 const fixture = (name: string): AlertNotice => {
-  const parsed = parseAlertPayload(JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/alerts', name), 'utf8')));
+  const parsed = parseAlertPayload(
+    JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/alerts', name), 'utf8')),
+  );
   if (!parsed.ok) throw new Error(parsed.problem);
   return parsed.notice;
 };
@@ -21,7 +23,9 @@ class ScriptedChecks implements CheckRunner {
   readonly ran: Check[] = [];
   async run(check: Check): Promise<CheckResult> {
     this.ran.push(check);
-    return check.type === 'tcp' ? { ok: false, detail: 'ECONNREFUSED: connect refused', ms: 3 } : { ok: true, detail: 'HTTP 200 in 4 ms', ms: 4 };
+    return check.type === 'tcp'
+      ? { ok: false, detail: 'ECONNREFUSED: connect refused', ms: 3 }
+      : { ok: true, detail: 'HTTP 200 in 4 ms', ms: 4 };
   }
 }
 
@@ -36,7 +40,13 @@ beforeAll(async () => {
 async function desk(file: Record<string, unknown> = {}) {
   const { app, notifier, store } = await startMemoryApp({ library });
   const checks = new ScriptedChecks();
-  const alertDesk = new AlertDesk({ groups: store.alertGroups, tickets: app.tickets, rules: () => rules(file), checks, logger: silentLogger });
+  const alertDesk = new AlertDesk({
+    groups: store.alertGroups,
+    tickets: app.tickets,
+    rules: () => rules(file),
+    checks,
+    logger: silentLogger,
+  });
   return { app, notifier, store, checks, desk: alertDesk };
 }
 
@@ -47,11 +57,22 @@ describe('AlertDesk: one ticket per alert group', () => {
     const outcome = await alerts.handle(notice, 'alert:1');
     expect(outcome).toMatchObject({ action: 'opened' });
     const ticket = await app.tickets.get((outcome as { ticketKey: string }).ticketKey);
-    expect(ticket).toMatchObject({ priority: 'P1', category: 'monitoring', channel: 'alerts', requesterId: 'alerts:alertmanager', requesterName: 'Alertmanager', subject: 'Alertmanager: PostgresDown' });
+    expect(ticket).toMatchObject({
+      priority: 'P1',
+      category: 'monitoring',
+      channel: 'alerts',
+      requesterId: 'alerts:alertmanager',
+      requesterName: 'Alertmanager',
+      subject: 'Alertmanager: PostgresDown',
+    });
     expect(ticket.description).toContain('2 firing:');
     expect(ticket.description).toContain('instance=db1.internal.example.test:9187');
     expect(ticket.description).toContain('Diagnostics: none configured');
-    expect(ticket.collected.alert).toMatchObject({ source: 'alertmanager', labels: { team: 'data', severity: 'critical' }, firing: ['5e2b8a1f0c9d3e47', '9a0f33c61b7e2d58'] });
+    expect(ticket.collected.alert).toMatchObject({
+      source: 'alertmanager',
+      labels: { team: 'data', severity: 'critical' },
+      firing: ['5e2b8a1f0c9d3e47', '9a0f33c61b7e2d58'],
+    });
   });
 
   it('counts a repeat that changes nothing without a line, and writes one when the firing alerts change', async () => {
@@ -61,7 +82,10 @@ describe('AlertDesk: one ticket per alert group', () => {
     const key = (opened as { ticketKey: string }).ticketKey;
     expect(await alerts.handle(notice, 'alert:2')).toEqual({ action: 'repeat', ticketKey: key });
     expect(await alerts.handle(notice, 'alert:3')).toEqual({ action: 'repeat', ticketKey: key });
-    const oneCleared = { ...notice, alerts: [notice.alerts[0]!, { ...notice.alerts[1]!, status: 'resolved' as const }] };
+    const oneCleared = {
+      ...notice,
+      alerts: [notice.alerts[0]!, { ...notice.alerts[1]!, status: 'resolved' as const }],
+    };
     expect(await alerts.handle(oneCleared, 'alert:4')).toEqual({ action: 'updated', ticketKey: key });
     const ticket = await app.tickets.get(key);
     const comments = (await app.tickets.history(ticket)).filter((event) => event.type === 'comment');
@@ -75,7 +99,11 @@ describe('AlertDesk: one ticket per alert group', () => {
       const { app, desk: alerts } = await desk({ resolve_on_recovery: resolveOnRecovery });
       const notice = fixture('grafana-firing.json');
       const key = ((await alerts.handle(notice, 'alert:1')) as { ticketKey: string }).ticketKey;
-      const resolved = { ...notice, status: 'resolved' as const, alerts: notice.alerts.map((alert) => ({ ...alert, status: 'resolved' as const })) };
+      const resolved = {
+        ...notice,
+        status: 'resolved' as const,
+        alerts: notice.alerts.map((alert) => ({ ...alert, status: 'resolved' as const })),
+      };
       expect(await alerts.handle(resolved, 'alert:2')).toEqual({ action: 'recovered', ticketKey: key });
       // Sent again (Grafana repeats resolved notices): nothing more.
       expect(await alerts.handle(resolved, 'alert:3')).toEqual({ action: 'repeat', ticketKey: key });
@@ -115,11 +143,18 @@ describe('AlertDesk: one ticket per alert group', () => {
     const ticket = await app.tickets.get((first as { ticketKey: string }).ticketKey);
     expect((await app.tickets.history(ticket)).filter((event) => event.type === 'comment')).toHaveLength(1);
     expect(notifier.sent.filter((n) => n.type === 'opened').length).toBeGreaterThanOrEqual(1);
-    expect(await alerts.handle({ ...notice, groupKey: 'never-seen', status: 'resolved' }, 'alert:3')).toEqual({ action: 'ignored', reason: 'resolved notice for a group with no ticket' });
+    expect(await alerts.handle({ ...notice, groupKey: 'never-seen', status: 'resolved' }, 'alert:3')).toEqual({
+      action: 'ignored',
+      reason: 'resolved notice for a group with no ticket',
+    });
   });
 
   it('runs the configured diagnostics on allowed targets and writes their results in the ticket, skipping the rest with a reason', async () => {
-    const { app, desk: alerts, checks } = await desk({
+    const {
+      app,
+      desk: alerts,
+      checks,
+    } = await desk({
       allow: ['*.internal.example.test'],
       diagnostics: [
         {
@@ -136,7 +171,13 @@ describe('AlertDesk: one ticket per alert group', () => {
     });
     const notice = fixture('alertmanager-v4-firing.json');
     // The instance label is host:port: the tcp check takes the rule's port, the URL keeps it.
-    const patched = { ...notice, alerts: notice.alerts.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: alert.labels.instance!.replace(':9187', '') } })) };
+    const patched = {
+      ...notice,
+      alerts: notice.alerts.map((alert) => ({
+        ...alert,
+        labels: { ...alert.labels, instance: alert.labels.instance!.replace(':9187', '') },
+      })),
+    };
     patched.alerts[1]!.labels.instance = 'attacker.example.com';
     const key = ((await alerts.handle(patched, 'alert:1')) as { ticketKey: string }).ticketKey;
     expect(checks.ran).toEqual([
@@ -150,6 +191,8 @@ describe('AlertDesk: one ticket per alert group', () => {
     expect(ticket.description).toContain('the alert has no labels.missing');
     // On the card, which shows the description's first 1,200 characters, however many alerts fire.
     expect(ticket.description.indexOf('Diagnostics:')).toBeLessThan(ticket.description.indexOf('2 firing:'));
-    expect(ticket.collected.checks).toMatchObject({ 'postgres: db1.internal.example.test:5432': { ok: false, target: 'db1.internal.example.test:5432' } });
+    expect(ticket.collected.checks).toMatchObject({
+      'postgres: db1.internal.example.test:5432': { ok: false, target: 'db1.internal.example.test:5432' },
+    });
   });
 });

@@ -47,7 +47,11 @@ async function start(env: Record<string, string> = {}, options: { now?: () => nu
     ...lexicalEnv,
     ...env,
   });
-  const bot: RunningBot = await startBot(config, logger, { host: '127.0.0.1', queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400 }, ...(options.now ? { alertsNow: options.now } : {}) });
+  const bot: RunningBot = await startBot(config, logger, {
+    host: '127.0.0.1',
+    queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400 },
+    ...(options.now ? { alertsNow: options.now } : {}),
+  });
   cleanups.push(cleanup, () => bot.close());
   const url = `http://127.0.0.1:${bot.port}/api/alerts`;
   const post = (body: string | Buffer, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
@@ -55,7 +59,10 @@ async function start(env: Record<string, string> = {}, options: { now?: () => nu
   return { bot, logger, post, dir };
 }
 
-const sign = (body: string, timestamp?: string) => createHmac('sha256', SECRET).update(timestamp ? `${timestamp}:${body}` : body).digest('hex');
+const sign = (body: string, timestamp?: string) =>
+  createHmac('sha256', SECRET)
+    .update(timestamp ? `${timestamp}:${body}` : body)
+    .digest('hex');
 
 describe('POST /api/alerts', () => {
   it('keeps an Alertmanager notice, opens one ticket for its group, and drops a repeat of the same delivery', async () => {
@@ -70,7 +77,12 @@ describe('POST /api/alerts', () => {
     await bot.drain();
     const open = await bot.app.tickets.queue();
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ subject: 'Alertmanager: PostgresDown', priority: 'P1', requesterId: 'alerts:alertmanager', channel: 'alerts' });
+    expect(open[0]).toMatchObject({
+      subject: 'Alertmanager: PostgresDown',
+      priority: 'P1',
+      requesterId: 'alerts:alertmanager',
+      channel: 'alerts',
+    });
   });
 
   it("takes Grafana's notice signed with an HMAC of the timestamp and body, and refuses forged, stale and unsigned ones", async () => {
@@ -81,14 +93,26 @@ describe('POST /api/alerts', () => {
     const forged = body.replace('93% full', '9% full');
     expect((await post(body, {})).status).toBe(401);
     expect((await post(body, { authorization: `Bearer ${TOKEN}` })).status).toBe(401);
-    expect((await post(forged, { 'x-grafana-alerting-signature': sign(body, ts), 'x-grafana-alerting-timestamp': ts })).status).toBe(401);
+    expect(
+      (await post(forged, { 'x-grafana-alerting-signature': sign(body, ts), 'x-grafana-alerting-timestamp': ts }))
+        .status,
+    ).toBe(401);
     const stale = String(Math.floor(now / 1000) - 600);
-    expect((await post(body, { 'x-grafana-alerting-signature': sign(body, stale), 'x-grafana-alerting-timestamp': stale })).status).toBe(401);
+    expect(
+      (await post(body, { 'x-grafana-alerting-signature': sign(body, stale), 'x-grafana-alerting-timestamp': stale }))
+        .status,
+    ).toBe(401);
     expect((await post(body, { 'x-grafana-alerting-signature': 'zz' })).status).toBe(401);
-    expect((await post(body, { 'x-grafana-alerting-signature': sign(body, ts), 'x-grafana-alerting-timestamp': ts })).status).toBe(202);
+    expect(
+      (await post(body, { 'x-grafana-alerting-signature': sign(body, ts), 'x-grafana-alerting-timestamp': ts })).status,
+    ).toBe(202);
     await bot.drain();
     const [ticket] = await bot.app.tickets.queue();
-    expect(ticket).toMatchObject({ subject: 'Grafana: Disk / on files.internal.example.test is 93% full', priority: 'P3', requesterName: 'Grafana' });
+    expect(ticket).toMatchObject({
+      subject: 'Grafana: Disk / on files.internal.example.test is 93% full',
+      priority: 'P3',
+      requesterName: 'Grafana',
+    });
   });
 
   it('takes the generic format with a signature of the body alone', async () => {
@@ -96,12 +120,20 @@ describe('POST /api/alerts', () => {
     const body = fixture('generic-firing.json');
     expect((await post(body, { 'x-helpdesk-signature': `sha256=${sign(body)}` })).status).toBe(202);
     await bot.drain();
-    expect((await bot.app.tickets.queue())[0]).toMatchObject({ subject: 'Nagios: Printer PRN-3F-01 offline', requesterId: 'alerts:nagios' });
+    expect((await bot.app.tickets.queue())[0]).toMatchObject({
+      subject: 'Nagios: Printer PRN-3F-01 offline',
+      requesterId: 'alerts:nagios',
+    });
   });
 
   it('refuses every alert in production without credentials configured, and takes them outside production', async () => {
     const body = fixture('generic-firing.json');
-    const production = await start({ ALERTS_TOKEN: '', ALERTS_HMAC_SECRET: '', NODE_ENV: 'production', REPORTS_TOKEN: 'reports-token-0123456789' });
+    const production = await start({
+      ALERTS_TOKEN: '',
+      ALERTS_HMAC_SECRET: '',
+      NODE_ENV: 'production',
+      REPORTS_TOKEN: 'reports-token-0123456789',
+    });
     const refused = await production.post(body, {});
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({ error: 'the alert intake is off: set ALERTS_TOKEN or ALERTS_HMAC_SECRET' });
@@ -118,8 +150,19 @@ describe('POST /api/alerts', () => {
       ['{"hello":"world"}', 400, /not an Alertmanager \(version 4\), Grafana or generic alert/],
       [JSON.stringify({ ...alertmanager, version: '3' }), 400, /unsupported Alertmanager webhook version "3"/],
       [JSON.stringify({ ...alertmanager, status: 'exploded' }), 400, /status: expected "firing" or "resolved"/],
-      [JSON.stringify({ ...alertmanager, commonLabels: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`l${i}`, 'v'])) }), 400, /at most 64 labels/],
-      [JSON.stringify({ source: 'Bad Name!', key: 'k', status: 'firing', title: 't' }), 400, /source: expected a short lowercase name/],
+      [
+        JSON.stringify({
+          ...alertmanager,
+          commonLabels: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`l${i}`, 'v'])),
+        }),
+        400,
+        /at most 64 labels/,
+      ],
+      [
+        JSON.stringify({ source: 'Bad Name!', key: 'k', status: 'firing', title: 't' }),
+        400,
+        /source: expected a short lowercase name/,
+      ],
       [Buffer.alloc(1_200_000, 'a'), 413, /larger than 1mb/],
     ];
     for (const [body, status, message] of cases) {
@@ -158,7 +201,9 @@ describe('POST /api/alerts', () => {
     await bot.drain();
     const tickets = await bot.app.tickets.queue(100);
     expect(tickets).toHaveLength(5);
-    const rateLines = logger.lines.filter((line) => line.level === 'warn' && (line.obj as { reason?: string }).reason === 'rate');
+    const rateLines = logger.lines.filter(
+      (line) => line.level === 'warn' && (line.obj as { reason?: string }).reason === 'rate',
+    );
     expect(rateLines).toHaveLength(1);
     expect(rateLines[0]!.msg).toContain('ALERTS_RATE_PER_MINUTE=300');
   });
@@ -195,7 +240,14 @@ describe('POST /api/alerts', () => {
       ].join('\n'),
     );
     const { bot, post } = await start({ ALERTS_FILE: file });
-    const body = JSON.stringify({ source: 'uptime', key: 'web', status: 'firing', title: 'Website down', severity: 'critical', labels: { job: 'web', instance: `127.0.0.1:${port}`, other: '10.9.9.9' } });
+    const body = JSON.stringify({
+      source: 'uptime',
+      key: 'web',
+      status: 'firing',
+      title: 'Website down',
+      severity: 'critical',
+      labels: { job: 'web', instance: `127.0.0.1:${port}`, other: '10.9.9.9' },
+    });
     // Acknowledged while the health check's answer is still held: the check runs after, in the worker.
     expect((await post(body)).status).toBe(202);
     const drained = bot.drain();

@@ -107,7 +107,10 @@ const SOFTWARE_AND_TRAVEL: Array<[string, string]> = [
   ['s7', 'how do I change my name in the directory'],
 ];
 
-function pairwise(labelled: Array<[string, string]>, threshold: number): { precision: number; recall: number; f1: number } {
+function pairwise(
+  labelled: Array<[string, string]>,
+  threshold: number,
+): { precision: number; recall: number; f1: number } {
   const questions: GapQuestion[] = labelled.map(([, text], i) => ({
     id: `q${String(i).padStart(3, '0')}`,
     text,
@@ -158,6 +161,12 @@ describe('the default clustering threshold', () => {
       expect(pairwise(set, DEFAULT_GAP_THRESHOLD + 0.1).f1).toBeLessThan(best);
     }
     // Stricter by 0.05 already splits rephrasings on at least one set.
-    expect(Math.min(pairwise(OFFICE, DEFAULT_GAP_THRESHOLD + 0.05).f1 - pairwise(OFFICE, DEFAULT_GAP_THRESHOLD).f1, pairwise(SOFTWARE_AND_TRAVEL, DEFAULT_GAP_THRESHOLD + 0.05).f1 - pairwise(SOFTWARE_AND_TRAVEL, DEFAULT_GAP_THRESHOLD).f1)).toBeLessThan(0);
+    expect(
+      Math.min(
+        pairwise(OFFICE, DEFAULT_GAP_THRESHOLD + 0.05).f1 - pairwise(OFFICE, DEFAULT_GAP_THRESHOLD).f1,
+        pairwise(SOFTWARE_AND_TRAVEL, DEFAULT_GAP_THRESHOLD + 0.05).f1 -
+          pairwise(SOFTWARE_AND_TRAVEL, DEFAULT_GAP_THRESHOLD).f1,
+      ),
+    ).toBeLessThan(0);
   });
 });

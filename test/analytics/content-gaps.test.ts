@@ -13,7 +13,17 @@ const BASE = Date.UTC(2026, 0, 5, 9);
 const HOUR = 3_600_000;
 
 function logged(id: string, text: string, overrides: Partial<LoggedQuestion> = {}): LoggedQuestion {
-  return { id, text, userId: 'u1', channel: 'slack', createdAt: new Date(BASE), outcome: 'no_answer', articleId: null, votes: [], ...overrides };
+  return {
+    id,
+    text,
+    userId: 'u1',
+    channel: 'slack',
+    createdAt: new Date(BASE),
+    outcome: 'no_answer',
+    articleId: null,
+    votes: [],
+    ...overrides,
+  };
 }
 
 /** Five ways to ask about the plotter, three about a badge reader, two about printing, two one-offs. */
@@ -33,23 +43,44 @@ const PHRASINGS: Array<[string, string, string]> = [
 ];
 
 function gaps(): GapQuestion[] {
-  return PHRASINGS.map(([id, userId, text], i) => ({ ...logged(id, text, { userId, createdAt: new Date(BASE + i * HOUR) }), reason: 'no_answer' }));
+  return PHRASINGS.map(([id, userId, text], i) => ({
+    ...logged(id, text, { userId, createdAt: new Date(BASE + i * HOUR) }),
+    reason: 'no_answer',
+  }));
 }
 
 describe('gap questions', () => {
   it('no answer, "not helpful" unless the asker found it helpful, suggestions nobody picked', () => {
     expect(gapReason(logged('a', 'x', { outcome: 'no_answer' }))).toBe('no_answer');
-    expect(gapReason(logged('b', 'x', { outcome: 'answered', articleId: 'vpn', votes: [{ userId: 'u1', helpful: false }] }))).toBe('not_helpful');
-    expect(gapReason(logged('c', 'x', { outcome: 'answered', votes: [{ userId: 'u2', helpful: false }] }))).toBe('not_helpful');
+    expect(
+      gapReason(logged('b', 'x', { outcome: 'answered', articleId: 'vpn', votes: [{ userId: 'u1', helpful: false }] })),
+    ).toBe('not_helpful');
+    expect(gapReason(logged('c', 'x', { outcome: 'answered', votes: [{ userId: 'u2', helpful: false }] }))).toBe(
+      'not_helpful',
+    );
     // The asker's own "helpful" settles it, whatever a bystander in the thread thought.
-    expect(gapReason(logged('d', 'x', { outcome: 'answered', votes: [{ userId: 'u2', helpful: false }, { userId: 'u1', helpful: true }] }))).toBeNull();
+    expect(
+      gapReason(
+        logged('d', 'x', {
+          outcome: 'answered',
+          votes: [
+            { userId: 'u2', helpful: false },
+            { userId: 'u1', helpful: true },
+          ],
+        }),
+      ),
+    ).toBeNull();
     expect(gapReason(logged('e', 'x', { outcome: 'answered', votes: [{ userId: 'u1', helpful: true }] }))).toBeNull();
     expect(gapReason(logged('f', 'x', { outcome: 'answered' }))).toBeNull();
-    expect(gapReason(logged('g', 'x', { outcome: 'chosen', votes: [{ userId: 'u1', helpful: false }] }))).toBe('not_helpful');
+    expect(gapReason(logged('g', 'x', { outcome: 'chosen', votes: [{ userId: 'u1', helpful: false }] }))).toBe(
+      'not_helpful',
+    );
     expect(gapReason(logged('h', 'x', { outcome: 'chosen' }))).toBeNull();
     expect(gapReason(logged('i', 'x', { outcome: 'suggested' }))).toBe('suggestion_not_picked');
     expect(gapReason(logged('j', 'x', { outcome: 'suggested', startedScript: true }))).toBeNull();
-    expect(selectGaps([logged('a', 'x'), logged('f', 'x', { outcome: 'answered' })]).map((q) => [q.id, q.reason])).toEqual([['a', 'no_answer']]);
+    expect(
+      selectGaps([logged('a', 'x'), logged('f', 'x', { outcome: 'answered' })]).map((q) => [q.id, q.reason]),
+    ).toEqual([['a', 'no_answer']]);
   });
 });
 
@@ -68,7 +99,11 @@ describe('clustering gap questions', () => {
     const [plotter, badge, printing] = clusters;
     // Asked twice (once with a capital and a "?"), closest to the centre: the label, shown once.
     expect(plotter!.label).toBe('plotter offline');
-    expect(plotter!.examples).toEqual(['plotter offline', 'the plotter is out of paper', 'can I send a CAD drawing to the plotter']);
+    expect(plotter!.examples).toEqual([
+      'plotter offline',
+      'the plotter is out of paper',
+      'can I send a CAD drawing to the plotter',
+    ]);
     expect(plotter!.terms[0]).toBe('plotter');
     expect(plotter!.firstSeen).toEqual(new Date(BASE));
     expect(plotter!.lastSeen).toEqual(new Date(BASE + 4 * HOUR));
@@ -82,19 +117,43 @@ describe('clustering gap questions', () => {
 
   it('is deterministic whatever the input order', () => {
     const forward = clusterGaps(gaps());
-    const shuffled = [...gaps()].sort((a, b) => (a.text.length * 7919) % 13 - (b.text.length * 7919) % 13 || b.id.localeCompare(a.id));
+    const shuffled = [...gaps()].sort(
+      (a, b) => ((a.text.length * 7919) % 13) - ((b.text.length * 7919) % 13) || b.id.localeCompare(a.id),
+    );
     expect(clusterGaps(shuffled)).toEqual(forward);
     expect(clusterGaps(gaps())).toEqual(forward);
   });
 
   it('counts distinct people for the tie-break and lists the articles shown', () => {
     const questions: GapQuestion[] = [
-      { ...logged('v1', 'vpn drops every 10 minutes', { userId: 'a', createdAt: new Date(BASE) }), outcome: 'answered', articleId: 'vpn-setup', articleTitle: 'Set up the VPN', votes: [{ userId: 'a', helpful: false }], reason: 'not_helpful' },
-      { ...logged('v2', 'VPN keeps disconnecting', { userId: 'b', createdAt: new Date(BASE + HOUR) }), outcome: 'answered', articleId: 'vpn-setup', articleTitle: 'Set up the VPN', votes: [{ userId: 'b', helpful: false }], reason: 'not_helpful' },
-      { ...logged('v3', 'vpn disconnects on hotel wifi', { userId: 'c', createdAt: new Date(BASE + 2 * HOUR) }), outcome: 'suggested', articleId: 'wifi-guest', reason: 'suggestion_not_picked' },
+      {
+        ...logged('v1', 'vpn drops every 10 minutes', { userId: 'a', createdAt: new Date(BASE) }),
+        outcome: 'answered',
+        articleId: 'vpn-setup',
+        articleTitle: 'Set up the VPN',
+        votes: [{ userId: 'a', helpful: false }],
+        reason: 'not_helpful',
+      },
+      {
+        ...logged('v2', 'VPN keeps disconnecting', { userId: 'b', createdAt: new Date(BASE + HOUR) }),
+        outcome: 'answered',
+        articleId: 'vpn-setup',
+        articleTitle: 'Set up the VPN',
+        votes: [{ userId: 'b', helpful: false }],
+        reason: 'not_helpful',
+      },
+      {
+        ...logged('v3', 'vpn disconnects on hotel wifi', { userId: 'c', createdAt: new Date(BASE + 2 * HOUR) }),
+        outcome: 'suggested',
+        articleId: 'wifi-guest',
+        reason: 'suggestion_not_picked',
+      },
       { ...logged('p1', 'plotter offline', { userId: 'a', createdAt: new Date(BASE) }), reason: 'no_answer' },
       { ...logged('p2', 'plotter is offline', { userId: 'a', createdAt: new Date(BASE + HOUR) }), reason: 'no_answer' },
-      { ...logged('p3', 'the plotter is offline again', { userId: 'a', createdAt: new Date(BASE + 3 * HOUR) }), reason: 'no_answer' },
+      {
+        ...logged('p3', 'the plotter is offline again', { userId: 'a', createdAt: new Date(BASE + 3 * HOUR) }),
+        reason: 'no_answer',
+      },
     ];
     const clusters = clusterGaps(questions);
     // Same size; three people beat one person asking three times.
@@ -109,7 +168,10 @@ describe('clustering gap questions', () => {
   });
 
   it('keeps questions without topic words apart, one cluster per wording', () => {
-    const questions: GapQuestion[] = ['help!!', 'Help', 'is there a way to'].map((text, i) => ({ ...logged(`h${i}`, text, { createdAt: new Date(BASE + i) }), reason: 'no_answer' }));
+    const questions: GapQuestion[] = ['help!!', 'Help', 'is there a way to'].map((text, i) => ({
+      ...logged(`h${i}`, text, { createdAt: new Date(BASE + i) }),
+      reason: 'no_answer',
+    }));
     expect(clusterGaps(questions).map((c) => c.questionIds)).toEqual([['h0', 'h1'], ['h2']]);
     expect(clusterGaps([])).toEqual([]);
   });
@@ -118,12 +180,37 @@ describe('clustering gap questions', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const topics = Array.from({ length: 2000 }, (_, i) => `gadget${i.toString(36)}`);
-    const words = ['printer', 'laptop', 'vpn', 'badge', 'screen', 'email', 'password', 'door', 'floor', 'order', 'broken', 'slow', 'install', 'update', 'offline', 'reset', 'monitor', 'phone', 'licence', 'backup'];
+    const words = [
+      'printer',
+      'laptop',
+      'vpn',
+      'badge',
+      'screen',
+      'email',
+      'password',
+      'door',
+      'floor',
+      'order',
+      'broken',
+      'slow',
+      'install',
+      'update',
+      'offline',
+      'reset',
+      'monitor',
+      'phone',
+      'licence',
+      'backup',
+    ];
     const questions: GapQuestion[] = Array.from({ length: 10_000 }, (_, i) => ({
-      ...logged(`q${i}`, `how do I ${words[Math.floor(random() * words.length)]} the ${topics[Math.floor(random() ** 2 * topics.length)]} ${words[Math.floor(random() * words.length)]}`, {
-        userId: `u${i % 700}`,
-        createdAt: new Date(BASE + i * 60_000),
-      }),
+      ...logged(
+        `q${i}`,
+        `how do I ${words[Math.floor(random() * words.length)]} the ${topics[Math.floor(random() ** 2 * topics.length)]} ${words[Math.floor(random() * words.length)]}`,
+        {
+          userId: `u${i % 700}`,
+          createdAt: new Date(BASE + i * 60_000),
+        },
+      ),
       reason: 'no_answer',
     }));
     const start = performance.now();
@@ -140,7 +227,11 @@ describe('gap report', () => {
   it('classifies, keeps the period and counts reasons', () => {
     const questions: LoggedQuestion[] = [
       ...gaps().map(({ reason: _reason, ...q }) => q),
-      logged('ok', 'how do I reset my password', { outcome: 'answered', articleId: 'password-reset', votes: [{ userId: 'u1', helpful: true }] }),
+      logged('ok', 'how do I reset my password', {
+        outcome: 'answered',
+        articleId: 'password-reset',
+        votes: [{ userId: 'u1', helpful: true }],
+      }),
       logged('late', 'plotter offline', { createdAt: period.to }),
     ];
     const report = buildGapReport(period, 40, questions);
@@ -153,7 +244,13 @@ describe('gap report', () => {
   it('formats the top clusters as short markdown for chat', () => {
     const questions: LoggedQuestion[] = [
       ...gaps().map(({ reason: _reason, ...q }) => q),
-      logged('nh', 'badge reader in the lobby is dead', { userId: 'kim', createdAt: new Date(BASE + 20 * HOUR), outcome: 'answered', articleId: 'building-access', votes: [{ userId: 'kim', helpful: false }] }),
+      logged('nh', 'badge reader in the lobby is dead', {
+        userId: 'kim',
+        createdAt: new Date(BASE + 20 * HOUR),
+        outcome: 'answered',
+        articleId: 'building-access',
+        votes: [{ userId: 'kim', helpful: false }],
+      }),
     ];
     const report = buildGapReport(period, 57, questions);
     expect(formatGapReport(report, { limit: 3, moreHint: 'Run `npm run report:gaps` for all.' })).toBe(

@@ -68,7 +68,9 @@ describe('AnswerEngine', () => {
   it('honours the global thresholds and a per-article threshold', () => {
     const strict = new AnswerEngine(articles, { answer: 1.01, suggest: 0.2 });
     expect(strict.ask('how do I reset my password').outcome).toBe('suggested');
-    const perArticle = new AnswerEngine(articles.map((a) => (a.id === 'password-reset' ? { ...a, threshold: 1.01 } : a)));
+    const perArticle = new AnswerEngine(
+      articles.map((a) => (a.id === 'password-reset' ? { ...a, threshold: 1.01 } : a)),
+    );
     expect(perArticle.ask('how do I reset my password').outcome).toBe('suggested');
     expect(perArticle.ask('vpn client install').outcome).not.toBe('no_answer');
   });
@@ -78,10 +80,38 @@ describe('AnswerEngine with many phrasings per article', () => {
   // Past 50 phrasings per article the hinge model ranks, and the same blend makes the confidence.
   const places = ['paris', 'berlin', 'madrid', 'rome', 'lisbon', 'vienna', 'prague', 'dublin', 'oslo', 'athens'];
   const phrasings: Record<string, string[]> = {
-    weather: ['what is the weather in X', 'will it rain in X tomorrow', 'how hot is it in X', 'is it sunny in X today', 'tell me the forecast for X', 'do i need an umbrella in X'],
-    flights: ['book a flight to X', 'find me a plane ticket to X', 'i want to fly to X next week', 'are there cheap flights to X', 'get me on a plane to X', 'reserve a seat on a flight to X'],
-    hotels: ['book a hotel in X', 'find me a room in X', 'i need somewhere to stay in X', 'are there cheap hotels in X', 'reserve a hotel room in X for two nights', 'where can i sleep in X'],
-    time: ['what time is it in X', 'tell me the local time in X', 'what is the time zone of X', 'how many hours ahead is X', 'is it night in X right now', 'what hour is it in X'],
+    weather: [
+      'what is the weather in X',
+      'will it rain in X tomorrow',
+      'how hot is it in X',
+      'is it sunny in X today',
+      'tell me the forecast for X',
+      'do i need an umbrella in X',
+    ],
+    flights: [
+      'book a flight to X',
+      'find me a plane ticket to X',
+      'i want to fly to X next week',
+      'are there cheap flights to X',
+      'get me on a plane to X',
+      'reserve a seat on a flight to X',
+    ],
+    hotels: [
+      'book a hotel in X',
+      'find me a room in X',
+      'i need somewhere to stay in X',
+      'are there cheap hotels in X',
+      'reserve a hotel room in X for two nights',
+      'where can i sleep in X',
+    ],
+    time: [
+      'what time is it in X',
+      'tell me the local time in X',
+      'what is the time zone of X',
+      'how many hours ahead is X',
+      'is it night in X right now',
+      'what hour is it in X',
+    ],
   };
   const kb: Article[] = Object.entries(phrasings).map(([id, templates]) => ({
     id,
@@ -112,7 +142,11 @@ describe('AnswerEngine with many phrasings per article', () => {
   it('learns the same from the same articles: a second index gives the same ranking and confidences', () => {
     // The models (softmax, hinge, and the word network with many phrasings) train in a fixed pseudo-random order.
     const again = new AnswerEngine(kb);
-    for (const question of ['is it going to rain in toronto', 'a hotel room in toronto for tonight', 'tell me a joke']) {
+    for (const question of [
+      'is it going to rain in toronto',
+      'a hotel room in toronto for tonight',
+      'tell me a joke',
+    ]) {
       expect(again.ask(question).explanation.candidates).toEqual(many.ask(question).explanation.candidates);
     }
   });
@@ -130,8 +164,18 @@ describe('AnswerEngine with many phrasings per article', () => {
   });
 
   it('is more confident on every travel question than on any question about something else', () => {
-    const inScope = ['is it going to rain in toronto', 'cheap flight to toronto please', 'a hotel room in toronto for tonight', 'what is the local time in toronto'];
-    const outOfScope = ['how do i reset my password', 'what is for lunch in the canteen', 'tell me a joke', 'my printer is jammed'];
+    const inScope = [
+      'is it going to rain in toronto',
+      'cheap flight to toronto please',
+      'a hotel room in toronto for tonight',
+      'what is the local time in toronto',
+    ];
+    const outOfScope = [
+      'how do i reset my password',
+      'what is for lunch in the canteen',
+      'tell me a joke',
+      'my printer is jammed',
+    ];
     const lowest = Math.min(...inScope.map((q) => many.ask(q).confidence));
     const highest = Math.max(...outOfScope.map((q) => many.ask(q).confidence));
     expect(lowest).toBeGreaterThan(highest);

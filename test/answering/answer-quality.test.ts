@@ -56,7 +56,13 @@ describe('answer quality on the bundled knowledge base with the sentence encoder
   beforeAll(async () => {
     const kb = await loadKnowledgeBase(path.resolve(import.meta.dirname, '../../knowledge-base'));
     const encoder = (await loadEncoder('use-lite'))!;
-    const engine = await AnswerEngine.build(kb.articles, thresholdsFor(encoder.name), undefined, undefined, await embedArticles(kb.articles, encoder));
+    const engine = await AnswerEngine.build(
+      kb.articles,
+      thresholdsFor(encoder.name),
+      undefined,
+      undefined,
+      await embedArticles(kb.articles, encoder),
+    );
     report = await evaluate(engine, readQuestions(questionsFile));
   }, 120_000);
 

@@ -22,9 +22,14 @@ describe('the sentence encoder at start-up', () => {
     const { logger, warnings } = recordingLogger();
     const config = loadConfig({ DATA_DIR: '/nonexistent-unused', KB_DIR: kb });
     expect(config.encoder).toBe('use-lite');
-    const app = await createApp(config, logger, new RecordingNotifier(), { store: new MemoryStore(), loadEncoder: broken });
+    const app = await createApp(config, logger, new RecordingNotifier(), {
+      store: new MemoryStore(),
+      loadEncoder: broken,
+    });
     try {
-      expect(warnings).toContainEqual(expect.stringMatching(/sentence encoder could not be loaded: answering from the articles' words alone/));
+      expect(warnings).toContainEqual(
+        expect.stringMatching(/sentence encoder could not be loaded: answering from the articles' words alone/),
+      );
       const result = await app.library.snapshot.engine.answer('how do I reset my password');
       expect(result.explanation.threshold).toEqual({ answer: 0.42, suggest: 0.16 });
       expect(result.outcome).toBe('answered');
@@ -36,6 +41,8 @@ describe('the sentence encoder at start-up', () => {
   it('chosen with ENCODER, a model that cannot load stops start-up with the reason', async () => {
     const { logger } = recordingLogger();
     const config = loadConfig({ DATA_DIR: '/nonexistent-unused', KB_DIR: kb, ENCODER: 'use-lite' });
-    await expect(createApp(config, logger, new RecordingNotifier(), { store: new MemoryStore(), loadEncoder: broken })).rejects.toThrow(/Cannot load the sentence encoder ENCODER=use-lite/);
+    await expect(
+      createApp(config, logger, new RecordingNotifier(), { store: new MemoryStore(), loadEncoder: broken }),
+    ).rejects.toThrow(/Cannot load the sentence encoder ENCODER=use-lite/);
   });
 });

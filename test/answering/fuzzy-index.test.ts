@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { FuzzyIndex, levenshtein } from '../../src/core/answering/fuzzy-index.js';
 
-const vocabulary = ['password', 'passwords', 'passcode', 'printer', 'printable', 'print', 'outlook', 'vpn', 'wifi', 'reset', 'rest', 'network', 'laptop'];
+const vocabulary = [
+  'password',
+  'passwords',
+  'passcode',
+  'printer',
+  'printable',
+  'print',
+  'outlook',
+  'vpn',
+  'wifi',
+  'reset',
+  'rest',
+  'network',
+  'laptop',
+];
 const index = new FuzzyIndex(vocabulary);
 
 describe('FuzzyIndex', () => {

@@ -11,18 +11,39 @@ import { readQuestions } from '../../src/evaluation/evaluate-questions.js';
 
 const FIELDS = ['title', 'questions', 'body', 'tags'];
 const BOOSTS = [2.5, 3, 1, 1.5];
-const exactOnly: ExpansionSettings = { fuzzyDistance: () => 0, prefix: () => false, fuzzyWeight: 0.6, prefixWeight: 0.4, maxExpansions: 8 };
-const tolerant: ExpansionSettings = { ...exactOnly, fuzzyDistance: (t) => (t.length >= 8 ? 2 : t.length >= 4 ? 1 : 0), prefix: (t) => t.length >= 4 };
+const exactOnly: ExpansionSettings = {
+  fuzzyDistance: () => 0,
+  prefix: () => false,
+  fuzzyWeight: 0.6,
+  prefixWeight: 0.4,
+  maxExpansions: 8,
+};
+const tolerant: ExpansionSettings = {
+  ...exactOnly,
+  fuzzyDistance: (t) => (t.length >= 8 ? 2 : t.length >= 4 ? 1 : 0),
+  prefix: (t) => t.length >= 4,
+};
 
 const analyzer = new TextAnalyzer();
 let articles: Article[];
 let index: KeywordIndex;
 
-const fieldsOf = (a: Article) => [a.title, a.questions.join('\n'), plainText(a.body), [...a.tags, a.category].join(' ')];
+const fieldsOf = (a: Article) => [
+  a.title,
+  a.questions.join('\n'),
+  plainText(a.body),
+  [...a.tags, a.category].join(' '),
+];
 
 beforeAll(async () => {
   articles = (await loadKnowledgeBase(path.resolve(import.meta.dirname, '../../knowledge-base'))).articles;
-  index = runSteps(KeywordIndex.build(articles.map((a) => ({ id: a.id, fields: fieldsOf(a) })), FIELDS, analyzer));
+  index = runSteps(
+    KeywordIndex.build(
+      articles.map((a) => ({ id: a.id, fields: fieldsOf(a) })),
+      FIELDS,
+      analyzer,
+    ),
+  );
 });
 
 describe('KeywordIndex', () => {
@@ -37,20 +58,39 @@ describe('KeywordIndex', () => {
       const [title, questions, body, tags] = fieldsOf(a) as [string, string, string, string];
       mini.add({ id: a.id, title, questions, body, tags });
     }
-    const files = ['kb-questions.jsonl', 'kb-questions-fit.jsonl'].map((f) => path.resolve(import.meta.dirname, '../fixtures', f));
+    const files = ['kb-questions.jsonl', 'kb-questions-fit.jsonl'].map((f) =>
+      path.resolve(import.meta.dirname, '../fixtures', f),
+    );
     const questions = files.flatMap((file) => readQuestions(file).map((q) => q.text));
     let compared = 0;
     for (const question of questions) {
       const terms = analyzer.analyze(question);
       if (terms.length === 0) continue;
       const expected = mini
-        .search(terms.join(' '), { boost: { title: 2.5, questions: 3, body: 1, tags: 1.5 }, combineWith: 'OR', tokenize: (q) => q.split(' '), processTerm: (t) => t })
+        .search(terms.join(' '), {
+          boost: { title: 2.5, questions: 3, body: 1, tags: 1.5 },
+          combineWith: 'OR',
+          tokenize: (q) => q.split(' '),
+          processTerm: (t) => t,
+        })
         .slice(0, 20);
       const actual = index.search(terms, BOOSTS, exactOnly, 20);
-      expect(actual.map((hit) => hit.id), question).toEqual(expected.map((r) => r.id));
-      expect(actual.map((hit) => hit.score), question).toEqual(expected.map((r) => r.score));
-      expect(actual.map((hit) => hit.queryTerms), question).toEqual(expected.map((r) => r.queryTerms));
-      expect(actual.map((hit) => hit.match), question).toEqual(expected.map((r) => r.match));
+      expect(
+        actual.map((hit) => hit.id),
+        question,
+      ).toEqual(expected.map((r) => r.id));
+      expect(
+        actual.map((hit) => hit.score),
+        question,
+      ).toEqual(expected.map((r) => r.score));
+      expect(
+        actual.map((hit) => hit.queryTerms),
+        question,
+      ).toEqual(expected.map((r) => r.queryTerms));
+      expect(
+        actual.map((hit) => hit.match),
+        question,
+      ).toEqual(expected.map((r) => r.match));
       compared++;
     }
     expect(compared).toBeGreaterThan(400);
@@ -88,12 +128,15 @@ describe('KeywordIndex', () => {
     const thousand = Array.from({ length: 1000 }, (_, i) => `word${i.toString(36)}`);
     const hits = index.search(thousand, BOOSTS, tolerant, 20);
     expect(hits.length).toBeLessThanOrEqual(20);
-    for (const term of thousand) expect(index.expand(term, tolerant).length).toBeLessThanOrEqual(1 + tolerant.maxExpansions);
+    for (const term of thousand)
+      expect(index.expand(term, tolerant).length).toBeLessThanOrEqual(1 + tolerant.maxExpansions);
     expect(index.search(['日本語', '🙂', '\u0000', 'ab\uD800'], BOOSTS, tolerant, 20)).toEqual([]);
     expect(index.expand('outlöok', tolerant).map((e) => e.term)).toContain('outlook');
     expect(index.search([], BOOSTS, tolerant, 20)).toEqual([]);
     // The same search again gives the same answer: the scratch arrays are reset between searches.
-    expect(index.search(['vpn', 'slow'], BOOSTS, tolerant, 5)).toEqual(index.search(['vpn', 'slow'], BOOSTS, tolerant, 5));
+    expect(index.search(['vpn', 'slow'], BOOSTS, tolerant, 5)).toEqual(
+      index.search(['vpn', 'slow'], BOOSTS, tolerant, 5),
+    );
   });
 
   it('refuses two documents with one id, as MiniSearch did', () => {
@@ -107,7 +150,16 @@ describe('KeywordIndex', () => {
   it('indexes an empty knowledge base and documents with empty fields', () => {
     const empty = runSteps(KeywordIndex.build([], FIELDS, analyzer));
     expect(empty.search(['vpn'], BOOSTS, tolerant, 20)).toEqual([]);
-    const blank = runSteps(KeywordIndex.build([{ id: 'a', fields: ['', '', '', ''] }, { id: 'b', fields: ['VPN', '', '', ''] }], FIELDS, analyzer));
+    const blank = runSteps(
+      KeywordIndex.build(
+        [
+          { id: 'a', fields: ['', '', '', ''] },
+          { id: 'b', fields: ['VPN', '', '', ''] },
+        ],
+        FIELDS,
+        analyzer,
+      ),
+    );
     expect(blank.search(['vpn'], BOOSTS, tolerant, 20).map((hit) => hit.id)).toEqual(['b']);
   });
 });

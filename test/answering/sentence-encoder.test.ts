@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, stat, truncate, writeFile, cp } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AnswerEngine, defaultEngineSettings, embedArticles, phrasingsOf, type ArticleEmbeddings } from '../../src/core/answering/answer-engine.js';
+import {
+  AnswerEngine,
+  defaultEngineSettings,
+  embedArticles,
+  phrasingsOf,
+  type ArticleEmbeddings,
+} from '../../src/core/answering/answer-engine.js';
 import { HashingSentenceEncoder } from '../../src/core/answering/hashing-sentence-encoder.js';
 import { dot } from '../../src/core/answering/sentence-encoder.js';
 import type { Article } from '../../src/core/knowledge/article.js';
@@ -24,7 +30,12 @@ afterEach(async () => {
 describe('HashingSentenceEncoder (the encoder port without a model)', () => {
   it('gives the same unit vector for the same text, and closer vectors for texts that share words', async () => {
     const encoder = new HashingSentenceEncoder();
-    const [a, b, c, again] = await encoder.embed(['reset my password', 'I forgot my password', 'the printer is offline', 'reset my password']);
+    const [a, b, c, again] = await encoder.embed([
+      'reset my password',
+      'I forgot my password',
+      'the printer is offline',
+      'reset my password',
+    ]);
     expect(a).toHaveLength(256);
     expect(dot(a!, a!)).toBeCloseTo(1, 5);
     expect(again).toEqual(a);
@@ -188,6 +199,9 @@ describe('KnowledgeLibrary with a sentence encoder', () => {
     await library.reload();
     expect(encoder.embedded - before).toBe(1);
     const [vector] = await encoder.embed(['my login word is not accepted any more']);
-    expect(library.snapshot.engine.ask('my login word is not accepted any more', vector).explanation.candidates[0]?.articleId).toBe('password-reset');
+    expect(
+      library.snapshot.engine.ask('my login word is not accepted any more', vector).explanation.candidates[0]
+        ?.articleId,
+    ).toBe('password-reset');
   });
 });

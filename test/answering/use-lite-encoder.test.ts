@@ -17,7 +17,10 @@ describe('the Universal Sentence Encoder lite, from the installed package alone'
       attempts.push(`fetch ${String(input)}`);
       return Promise.reject(new Error('no network in this test'));
     });
-    for (const [name, module] of [['http', http], ['https', https]] as const) {
+    for (const [name, module] of [
+      ['http', http],
+      ['https', https],
+    ] as const) {
       const request = module.request.bind(module);
       vi.spyOn(module, 'request').mockImplementation(((...args: unknown[]) => {
         attempts.push(`${name}.request`);
@@ -38,7 +41,11 @@ describe('the Universal Sentence Encoder lite, from the installed package alone'
   });
 
   it('loads and embeds without touching the network', async () => {
-    const vectors = await encoder.embed(['how do I reset my password', 'I forgot my login password', 'the coffee machine is broken']);
+    const vectors = await encoder.embed([
+      'how do I reset my password',
+      'I forgot my login password',
+      'the coffee machine is broken',
+    ]);
     expect(attempts).toEqual([]);
     expect(encoder).toMatchObject({ name: 'use-lite', dimensions: 512 });
     for (const vector of vectors) expect(dot(vector, vector)).toBeCloseTo(1, 4);

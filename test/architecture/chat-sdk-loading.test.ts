@@ -48,7 +48,9 @@ function packagesReachable(entry: string): Map<string, string[]> {
 }
 
 function offending(packages: Map<string, string[]>, pattern: RegExp): string[] {
-  return [...packages].filter(([name]) => pattern.test(name)).map(([name, trail]) => `${name} via ${trail.join(' -> ')}`);
+  return [...packages]
+    .filter(([name]) => pattern.test(name))
+    .map(([name, trail]) => `${name} via ${trail.join(' -> ')}`);
 }
 
 describe('chat SDKs load only with their channel: the source', () => {
@@ -81,15 +83,31 @@ describe('chat SDKs load only with their channel: the source', () => {
 });
 
 /** Starts src/main.ts with the recorder preloaded; returns the packages it loaded. */
-async function packagesLoaded(env: Record<string, string>, drive: (child: ReturnType<typeof spawn>, stderr: () => string) => Promise<void>): Promise<Set<string>> {
+async function packagesLoaded(
+  env: Record<string, string>,
+  drive: (child: ReturnType<typeof spawn>, stderr: () => string) => Promise<void>,
+): Promise<Set<string>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'helpdesk-sdk-load-'));
   const out = path.join(dir, 'loaded.txt');
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', path.join(root, 'test/support/module-recorder.mjs'), 'src/main.ts'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, KB_DIR: path.join(root, 'knowledge-base'), DATA_DIR: dir, KB_WATCH: '0', LOADED_OUT: out, ...lexicalEnv, ...env },
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', path.join(root, 'test/support/module-recorder.mjs'), 'src/main.ts'],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? dir,
+          KB_DIR: path.join(root, 'knowledge-base'),
+          DATA_DIR: dir,
+          KB_WATCH: '0',
+          LOADED_OUT: out,
+          ...lexicalEnv,
+          ...env,
+        },
+        stdio: ['pipe', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -117,7 +135,13 @@ describe('chat SDKs load only with their channel: real starts', () => {
       req.resume();
       req.on('end', () => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(req.url?.includes('auth.test') ? { ok: true, user_id: 'U0HELPBOT', bot_id: 'B0HELPBOT', team_id: 'T0TEAM001', team: 'Example' } : { ok: true }));
+        res.end(
+          JSON.stringify(
+            req.url?.includes('auth.test')
+              ? { ok: true, user_id: 'U0HELPBOT', bot_id: 'B0HELPBOT', team_id: 'T0TEAM001', team: 'Example' }
+              : { ok: true },
+          ),
+        );
       });
     });
     await new Promise<void>((resolve) => slackApi.listen(0, '127.0.0.1', resolve));

@@ -54,31 +54,70 @@ describe('Slack and Teams at once', () => {
     await h.settle();
     const ticket = await h.bot.app.store.prisma.ticket.findFirstOrThrow();
     expect(ticket.channel).toBe('teams');
-    const teamsCard = (h.connector.created()[0]!.body.activity as { attachments: Array<{ content: Record<string, unknown> }> }).attachments[0]!.content;
+    const teamsCard = (
+      h.connector.created()[0]!.body.activity as { attachments: Array<{ content: Record<string, unknown> }> }
+    ).attachments[0]!.content;
     const thread = await h.bot.app.store.prisma.ticketThread.findFirstOrThrow({ where: { channel: 'teams' } });
     const escalate = cardAction(teamsCard, 'Escalate') as { verb: string; data: Record<string, unknown> };
-    await h.send(teamsExecute({ verb: escalate.verb, data: { ...escalate.data, tier: 'L3', reason: 'Driver problem' }, from: teamsEngineer, conversationId: `${thread.address};messageid=${thread.threadId}`, replyToId: thread.threadId }));
+    await h.send(
+      teamsExecute({
+        verb: escalate.verb,
+        data: { ...escalate.data, tier: 'L3', reason: 'Driver problem' },
+        from: teamsEngineer,
+        conversationId: `${thread.address};messageid=${thread.threadId}`,
+        replyToId: thread.threadId,
+      }),
+    );
     await h.settle();
     const slackCard = slack.of('chat.postMessage').find((c) => c.args.channel === SLACK_TRIAGE_L3)!;
     expect(FakeSlackApi.textOf(slackCard)).toContain(ticket.key);
 
     const claim = buttonsOf(slackCard).find((b) => b.text === 'Claim')!;
-    await signedSlackPost(h.url, interactionBody(buttonPress({ user: SLACK_ENGINEER, actionId: claim.action_id, value: claim.value!, channel: SLACK_TRIAGE_L3, messageTs: String(slackCard.response!.ts) })), {
-      contentType: 'application/x-www-form-urlencoded',
-    });
+    await signedSlackPost(
+      h.url,
+      interactionBody(
+        buttonPress({
+          user: SLACK_ENGINEER,
+          actionId: claim.action_id,
+          value: claim.value!,
+          channel: SLACK_TRIAGE_L3,
+          messageTs: String(slackCard.response!.ts),
+        }),
+      ),
+      {
+        contentType: 'application/x-www-form-urlencoded',
+      },
+    );
     await h.settle();
     expect((await h.bot.app.tickets.get(ticket.key)).assigneeId).toBe(SLACK_ENGINEER);
-    expect(FakeConnector.textOf(h.connector.postsTo(PERSONAL).at(-1))).toMatch(new RegExp(`is now working on \\*\\*${ticket.key}\\*\\*`));
+    expect(FakeConnector.textOf(h.connector.postsTo(PERSONAL).at(-1))).toMatch(
+      new RegExp(`is now working on \\*\\*${ticket.key}\\*\\*`),
+    );
     // The Teams card of L2 shows the change too.
-    expect(JSON.stringify(h.connector.updatesIn(`${thread.address};messageid=${thread.threadId}`).at(-1)!.body)).toContain('claimed');
+    expect(
+      JSON.stringify(h.connector.updatesIn(`${thread.address};messageid=${thread.threadId}`).at(-1)!.body),
+    ).toContain('claimed');
   });
 
-  it('a ticket opened in Slack is triaged in Teams, and the claim reaches the requester\'s Slack thread', async () => {
+  it("a ticket opened in Slack is triaged in Teams, and the claim reaches the requester's Slack thread", async () => {
     const slack = await start();
     const event = (text: string, ts: string, threadTs?: string) =>
       signedSlackPost(
         h.url,
-        JSON.stringify({ type: 'event_callback', team_id: 'T0TEAM001', event_id: `Ev${ts.replace('.', '')}`, event: { type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts, ...(threadTs ? { thread_ts: threadTs } : {}) } }),
+        JSON.stringify({
+          type: 'event_callback',
+          team_id: 'T0TEAM001',
+          event_id: `Ev${ts.replace('.', '')}`,
+          event: {
+            type: 'message',
+            channel: DM,
+            channel_type: 'im',
+            user: EMPLOYEE,
+            text,
+            ts,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          },
+        }),
       );
     await event('my second monitor stays black', '1700004000.000100');
     await event('talk to a human', '1700004001.000100', '1700004000.000100');
@@ -88,11 +127,23 @@ describe('Slack and Teams at once', () => {
     const created = h.connector.created()[0]!;
     expect(created.body).toMatchObject({ channelData: { channel: { id: TEAMS_TRIAGE_L2 } } });
     const thread = await h.bot.app.store.prisma.ticketThread.findFirstOrThrow({ where: { channel: 'teams' } });
-    const card = (created.body.activity as { attachments: Array<{ content: Record<string, unknown> }> }).attachments[0]!.content;
+    const card = (created.body.activity as { attachments: Array<{ content: Record<string, unknown> }> }).attachments[0]!
+      .content;
     const claim = cardAction(card, 'Claim') as { verb: string; data: Record<string, unknown> };
-    await h.send(teamsExecute({ verb: claim.verb, data: claim.data, from: teamsEngineer, conversationId: `${thread.address};messageid=${thread.threadId}`, replyToId: thread.threadId }));
+    await h.send(
+      teamsExecute({
+        verb: claim.verb,
+        data: claim.data,
+        from: teamsEngineer,
+        conversationId: `${thread.address};messageid=${thread.threadId}`,
+        replyToId: thread.threadId,
+      }),
+    );
     await h.settle();
-    const update = slack.of('chat.postMessage').filter((c) => c.args.channel === DM && c.args.thread_ts === '1700004000.000100').at(-1);
+    const update = slack
+      .of('chat.postMessage')
+      .filter((c) => c.args.channel === DM && c.args.thread_ts === '1700004000.000100')
+      .at(-1);
     expect(FakeSlackApi.textOf(update)).toMatch(new RegExp(`Erin Engineer is now working on \\*${ticket.key}\\*`));
   });
 });

@@ -8,7 +8,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDriver, slackDriver, teamsDriver, ticketKeyIn, ticketState, type ChannelDriver, type ContractGap, type SeenMessage } from '../support/channel-contract.js';
+import {
+  localDriver,
+  slackDriver,
+  teamsDriver,
+  ticketKeyIn,
+  ticketState,
+  type ChannelDriver,
+  type ContractGap,
+  type SeenMessage,
+} from '../support/channel-contract.js';
 import { startSlackHarness } from '../support/slack.js';
 import { startTeamsHarness } from '../support/teams.js';
 
@@ -33,7 +42,9 @@ const channels: ContractChannel[] = [
   },
 ];
 
-const articleTitle = /^title: (.+)$/m.exec(readFileSync(path.resolve(import.meta.dirname, '../../knowledge-base/accounts/password-reset.md'), 'utf8'))![1]!;
+const articleTitle = /^title: (.+)$/m.exec(
+  readFileSync(path.resolve(import.meta.dirname, '../../knowledge-base/accounts/password-reset.md'), 'utf8'),
+)![1]!;
 
 const all = (messages: SeenMessage[]) => messages.map((m) => m.text).join('\n');
 const labels = (messages: SeenMessage[]) => messages.flatMap((m) => m.choices.map((c) => c.label));
@@ -44,7 +55,8 @@ const expectPolite = (said: string) => {
 };
 
 /** A test's title, with the reason when the channel cannot take the step. */
-const step = (channel: ContractChannel, gap: ContractGap | undefined, title: string) => (gap && channel.gaps[gap] ? `${title} (skipped: ${channel.gaps[gap]})` : title);
+const step = (channel: ContractChannel, gap: ContractGap | undefined, title: string) =>
+  gap && channel.gaps[gap] ? `${title} (skipped: ${channel.gaps[gap]})` : title;
 const runs = (channel: ContractChannel, gap: ContractGap) => !channel.gaps[gap];
 
 describe.each(channels)('channel contract: $name', (channel) => {
@@ -61,7 +73,7 @@ describe.each(channels)('channel contract: $name', (channel) => {
   });
 
   describe('the conversation', () => {
-    it('answers a question from the knowledge base, with the article\'s title and Helpful / Not helpful / Talk to a human', async () => {
+    it("answers a question from the knowledge base, with the article's title and Helpful / Not helpful / Talk to a human", async () => {
       const replies = await chat.employeeSays('how do I reset my password');
       expect(all(replies)).toContain(articleTitle);
       expect(labels(replies)).toEqual(expect.arrayContaining(['Helpful', 'Not helpful', 'Talk to a human']));
@@ -82,7 +94,9 @@ describe.each(channels)('channel contract: $name', (channel) => {
     it('runs a guided script step: a choice leads to the next step', async () => {
       const prompt = await chat.employeeSays('cannot connect to the vpn');
       expect(all(prompt)).toMatch(/does the internet work without the VPN/i);
-      expect(labels(prompt)).toEqual(expect.arrayContaining(['Yes, websites open', 'No, nothing loads', 'Talk to a human']));
+      expect(labels(prompt)).toEqual(
+        expect.arrayContaining(['Yes, websites open', 'No, nothing loads', 'Talk to a human']),
+      );
       const next = await chat.employeePresses('No, nothing loads');
       expect(all(next)).toMatch(/accept the Wi-Fi login page/);
       expect(labels(next)).toEqual(expect.arrayContaining(['Yes, it works now', 'No']));
@@ -96,7 +110,8 @@ describe.each(channels)('channel contract: $name', (channel) => {
       const ticket = await chat.app.tickets.get(key);
       const card = await chat.cardOf(key);
       expect(card).toMatchObject({ status: 'new', priority: ticket.priority, assignee: null });
-      if (runs(channel, 'cardButtons')) expect(card.buttons).toEqual(expect.arrayContaining(['Claim', 'Escalate', 'Resolve']));
+      if (runs(channel, 'cardButtons'))
+        expect(card.buttons).toEqual(expect.arrayContaining(['Claim', 'Escalate', 'Resolve']));
     });
 
     it('an engineer claims it on the card: the card shows the claim and the requester is told', async () => {
@@ -113,12 +128,15 @@ describe.each(channels)('channel contract: $name', (channel) => {
       expect(told).toContain(chat.engineerShownAs);
     });
 
-    it.skipIf(!runs(channel, 'engineerReply'))(step(channel, 'engineerReply', 'an engineer\'s reply under the card reaches the requester'), async () => {
-      await chat.engineerRepliesInCardThread(key, 'Which dock model do you use?');
-      expect(all(await chat.requesterSees())).toContain('Which dock model do you use?');
-    });
+    it.skipIf(!runs(channel, 'engineerReply'))(
+      step(channel, 'engineerReply', "an engineer's reply under the card reaches the requester"),
+      async () => {
+        await chat.engineerRepliesInCardThread(key, 'Which dock model do you use?');
+        expect(all(await chat.requesterSees())).toContain('Which dock model do you use?');
+      },
+    );
 
-    it('the requester\'s reply reaches the engineers\' thread as a comment on the ticket', async () => {
+    it("the requester's reply reaches the engineers' thread as a comment on the ticket", async () => {
       await chat.employeeSays('A Dell WD19');
       expect((await chat.engineersSee(key)).join('\n')).toContain('A Dell WD19');
       const events = await chat.app.tickets.history(await chat.app.tickets.get(key));
@@ -126,19 +144,27 @@ describe.each(channels)('channel contract: $name', (channel) => {
     });
 
     it('resolving with a resolution tells the requester', async () => {
-      await chat.pressOnCard({ who: 'engineer', key, label: 'Resolve', form: { resolution: 'Updated the dock firmware' } });
+      await chat.pressOnCard({
+        who: 'engineer',
+        key,
+        label: 'Resolve',
+        form: { resolution: 'Updated the dock firmware' },
+      });
       expect((await chat.cardOf(key)).status).toBe('resolved');
       const told = await chat.requesterSees();
       expect(all(told)).toMatch(new RegExp(`${key}.*resolved.*Updated the dock firmware`, 's'));
       if (runs(channel, 'rating')) expect(labels(told)).toEqual(expect.arrayContaining(['😞 1', '😀 5']));
     });
 
-    it.skipIf(!runs(channel, 'rating'))(step(channel, 'rating', 'the requester rates the help: the rating is kept and shown on the card'), async () => {
-      const thanks = await chat.employeePresses('😀 5');
-      expectPolite(all(thanks));
-      expect((await chat.app.tickets.get(key)).satisfaction).toBe(5);
-      expect((await chat.cardOf(key)).text).toContain('(5/5)');
-    });
+    it.skipIf(!runs(channel, 'rating'))(
+      step(channel, 'rating', 'the requester rates the help: the rating is kept and shown on the card'),
+      async () => {
+        const thanks = await chat.employeePresses('😀 5');
+        expectPolite(all(thanks));
+        expect((await chat.app.tickets.get(key)).satisfaction).toBe(5);
+        expect((await chat.cardOf(key)).text).toContain('(5/5)');
+      },
+    );
   });
 
   describe('hostile input: a polite reply, nothing changed, no crash', () => {
@@ -172,19 +198,34 @@ describe.each(channels)('channel contract: $name', (channel) => {
 
     it('a button the bot never sent', async () => {
       await chat.employeeSays('how do I reset my password');
-      await unchanged(async () => all(await chat.employeePressesUnknownButton()), /don't know that button|There is no choice 99/);
+      await unchanged(
+        async () => all(await chat.employeePressesUnknownButton()),
+        /don't know that button|There is no choice 99/,
+      );
     });
 
-    it.skipIf(!runs(channel, 'forgedCardButton'))(step(channel, 'forgedCardButton', 'a button taken from another ticket\'s card'), async () => {
-      await unchanged(async () => (await chat.pressOnCard({ who: 'engineer', key, label: 'Claim', buttonFrom: other })).join('\n'), /does not belong to this ticket card/);
-    });
+    it.skipIf(!runs(channel, 'forgedCardButton'))(
+      step(channel, 'forgedCardButton', "a button taken from another ticket's card"),
+      async () => {
+        await unchanged(
+          async () => (await chat.pressOnCard({ who: 'engineer', key, label: 'Claim', buttonFrom: other })).join('\n'),
+          /does not belong to this ticket card/,
+        );
+      },
+    );
 
-    it('an employee pressing an engineer\'s button', async () => {
-      await unchanged(async () => (await chat.pressOnCard({ who: 'employee', key: other, label: 'Claim' })).join('\n'), /Only engineers can claim/);
+    it("an employee pressing an engineer's button", async () => {
+      await unchanged(
+        async () => (await chat.pressOnCard({ who: 'employee', key: other, label: 'Claim' })).join('\n'),
+        /Only engineers can claim/,
+      );
     });
 
     it('an oversized message (20,000 characters)', async () => {
-      await unchanged(async () => all(await chat.employeeSays(`my laptop is slow ${'very '.repeat(4_000)}`)), /too long for me/);
+      await unchanged(
+        async () => all(await chat.employeeSays(`my laptop is slow ${'very '.repeat(4_000)}`)),
+        /too long for me/,
+      );
     });
   });
 });

@@ -5,12 +5,26 @@ import { SlaPolicy } from '../../src/core/tickets/sla-policy.js';
 import { validateTicketForm } from '../../src/core/tickets/ticket-form.js';
 import type { Ticket } from '../../src/core/tickets/ticket.js';
 import { triageCard } from '../../src/core/tickets/triage-card.js';
-import { homeView, renderReply, ticketActionModal, ticketFormModal, triageCardMessage } from '../../src/channels/slack/block-kit.js';
+import {
+  homeView,
+  renderReply,
+  ticketActionModal,
+  ticketFormModal,
+  triageCardMessage,
+} from '../../src/channels/slack/block-kit.js';
 import { clip, escapeMrkdwn } from '../../src/channels/slack/mrkdwn.js';
 import { slackTextToPlain } from '../../src/channels/slack/slack-text.js';
 import { replyCard, ticketFormCard, ticketListCard, triageCardJson } from '../../src/channels/teams/adaptive-cards.js';
 import { clipText, teamsTextToPlain } from '../../src/channels/teams/card-text.js';
-import { BIDI_OR_CONTROL, HOSTILE_INVISIBLE, HOSTILE_MARKUP, LONE_SURROGATE, renderedStrings, slackHazards, teamsHazards } from '../support/hostile-text.js';
+import {
+  BIDI_OR_CONTROL,
+  HOSTILE_INVISIBLE,
+  HOSTILE_MARKUP,
+  LONE_SURROGATE,
+  renderedStrings,
+  slackHazards,
+  teamsHazards,
+} from '../support/hostile-text.js';
 
 const EMOJI = '😀';
 const FAMILY = '👨‍👩‍👧';
@@ -66,7 +80,7 @@ describe('user text as the core keeps it', () => {
     expect(cleanUserText('half \uD83D and \uDE00')).toBe('half \uFFFD and \uFFFD');
   });
 
-  it('cleans a turn where it enters the core: its text, form fields and the sender\'s name', () => {
+  it("cleans a turn where it enters the core: its text, form fields and the sender's name", () => {
     const turn = cleanTurn({
       conversationKey: 'k',
       channel: 'slack',
@@ -74,8 +88,22 @@ describe('user text as the core keeps it', () => {
       text: 'hi\u0007',
       form: { fields: { subject: 'VPN\u2066 down', description: undefined } },
     });
-    expect(turn).toEqual({ conversationKey: 'k', channel: 'slack', user: { id: 'U1', name: 'Eve' }, text: 'hi', form: { fields: { subject: 'VPN down', description: undefined } } });
-    const form = validateTicketForm({ subject: '\u202E\u202E\u202E\u202E\u202E\u0007', description: 'x'.repeat(20), priority: 'P3', category: 'general' }, ['general']);
+    expect(turn).toEqual({
+      conversationKey: 'k',
+      channel: 'slack',
+      user: { id: 'U1', name: 'Eve' },
+      text: 'hi',
+      form: { fields: { subject: 'VPN down', description: undefined } },
+    });
+    const form = validateTicketForm(
+      {
+        subject: '\u202E\u202E\u202E\u202E\u202E\u0007',
+        description: 'x'.repeat(20),
+        priority: 'P3',
+        category: 'general',
+      },
+      ['general'],
+    );
     expect(form.ok).toBe(false);
     expect(slackTextToPlain('a\u202Eb &lt;!channel&gt;')).toBe('ab <!channel>');
     expect(teamsTextToPlain('a\u2067b &lt;at&gt;x&lt;/at&gt;')).toBe('ab <at>x</at>');
@@ -93,7 +121,8 @@ describe('user text as the core keeps it', () => {
     const zalgo = `${EMOJI}${'\u0301'.repeat(30)}`;
     expect(cutText(zalgo, 10)).toBe(zalgo.slice(0, 10));
     expect(cutText(`${EMOJI.repeat(20)}`, 7)).toBe(EMOJI.repeat(3));
-    for (let max = 1; max < 30; max++) expect(LONE_SURROGATE.test(cutText(`x${FAMILY}${FLAG}${THUMB}${EMOJI}${FAMILY}`, max))).toBe(false);
+    for (let max = 1; max < 30; max++)
+      expect(LONE_SURROGATE.test(cutText(`x${FAMILY}${FLAG}${THUMB}${EMOJI}${FAMILY}`, max))).toBe(false);
   });
 });
 
@@ -110,7 +139,12 @@ describe('Slack: user text in everything it renders', () => {
   });
 
   it("shows triage's prediction on the card, escaped like the rest (its reasons quote the ticket's words)", () => {
-    const triage = { predicted: { category: '<!channel>', priority: 'P1', tier: 'L2' }, confidence: { category: 0.9, priority: 0.8, tier: 0.5 }, applied: ['priority'], why: [HOSTILE_MARKUP, 'nearest article: Printer'] };
+    const triage = {
+      predicted: { category: '<!channel>', priority: 'P1', tier: 'L2' },
+      confidence: { category: 0.9, priority: 0.8, tier: 0.5 },
+      applied: ['priority'],
+      why: [HOSTILE_MARKUP, 'nearest article: Printer'],
+    };
     const card = triageCard(hostileTicket({ collected: { triage } }), sla);
     const message = triageCardMessage(card);
     expect(slackHazards(message)).toEqual([]);
@@ -129,9 +163,20 @@ describe('Slack: user text in everything it renders', () => {
     const payloads: unknown[] = [
       renderReply({ kind: 'text', markdown }),
       renderReply({ kind: 'ticket', markdown, ticket: ticketCard(ticket) }),
-      homeView({ mine: [ticket], queue: { breachingSoon: [ticket], unclaimed: [hostileTicket({ assigneeId: null })], mine: [ticket] }, newTicketAction: 'home.new' }),
-      ...(['escalation', 'vendor', 'resolution', 'assignee', 'comment', 'reason'] as const).map((kind) => ticketActionModal({ kind, ticket, metadata: { kind: 'x' } })),
-      ticketFormModal({ categories: ['general', '<!channel>'], subject: ticket.subject, description: ticket.description, metadata: { kind: 'ticket.form' } }),
+      homeView({
+        mine: [ticket],
+        queue: { breachingSoon: [ticket], unclaimed: [hostileTicket({ assigneeId: null })], mine: [ticket] },
+        newTicketAction: 'home.new',
+      }),
+      ...(['escalation', 'vendor', 'resolution', 'assignee', 'comment', 'reason'] as const).map((kind) =>
+        ticketActionModal({ kind, ticket, metadata: { kind: 'x' } }),
+      ),
+      ticketFormModal({
+        categories: ['general', '<!channel>'],
+        subject: ticket.subject,
+        description: ticket.description,
+        metadata: { kind: 'ticket.form' },
+      }),
     ];
     for (const payload of payloads) expect(slackHazards(payload)).toEqual([]);
     // What the person typed comes back as typed in a field they edit.
@@ -161,11 +206,16 @@ describe('Teams: user text in every card', () => {
       triageCardJson(triageCard(ticket, sla), engineers),
       replyCard({ kind: 'ticket', markdown: 'Your ticket HD-1001 is already open.', ticket: ticketCard(ticket) }),
       ticketListCard([ticket], { breachingSoon: [ticket], unclaimed: [ticket], mine: [ticket] }),
-      ticketFormCard({ categories: ['general'], values: { subject: ticket.subject }, errors: { subject: HOSTILE_MARKUP } }),
+      ticketFormCard({
+        categories: ['general'],
+        values: { subject: ticket.subject },
+        errors: { subject: HOSTILE_MARKUP },
+      }),
     ];
     for (const payload of payloads) expect(teamsHazards(payload)).toEqual([]);
     expect(JSON.stringify(payloads[0])).toContain('\\\\[reset\\\\]\\\\(https://evil.example\\\\)');
-    for (const payload of payloads) expect(renderedStrings(payload).some(({ value }) => BIDI_OR_CONTROL.test(value))).toBe(false);
+    for (const payload of payloads)
+      expect(renderedStrings(payload).some(({ value }) => BIDI_OR_CONTROL.test(value))).toBe(false);
   });
 
   it('cuts card text without breaking an emoji', () => {

@@ -21,8 +21,19 @@ beforeEach(async () => {
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => printed.push(...chunk.toString().split('\n').filter(Boolean)));
   // The terminal's own notifier, as main.ts wires it: triage and requester lines in the same output.
-  app = await createApp(memoryConfig(), silentLogger, new LocalNotifier((line) => output.write(`${line}\n`)), { store: new MemoryStore(), loadLibrary: async () => library });
-  chat = new LocalChat({ conversations: app.conversations, tickets: app.tickets, input: new PassThrough(), output, interactive: false, userName: 'ann', logger: silentLogger });
+  app = await createApp(memoryConfig(), silentLogger, new LocalNotifier((line) => output.write(`${line}\n`)), {
+    store: new MemoryStore(),
+    loadLibrary: async () => library,
+  });
+  chat = new LocalChat({
+    conversations: app.conversations,
+    tickets: app.tickets,
+    input: new PassThrough(),
+    output,
+    interactive: false,
+    userName: 'ann',
+    logger: silentLogger,
+  });
 });
 afterEach(async () => {
   await app.close();
@@ -37,14 +48,16 @@ async function type(...lines: string[]): Promise<string> {
 }
 
 describe('local chat: /priority, /category, /assign', () => {
-  it('changes priority and category and assigns, through the same checks as the chats\' buttons', async () => {
+  it("changes priority and category and assigns, through the same checks as the chats' buttons", async () => {
     await type('my second monitor flickers and goes black every few minutes', 'talk to a human');
     const key = (await app.tickets.queue())[0]!.key;
     expect(await type(`/priority ${key} P1`)).toMatch(/Only engineers can change the priority of tickets\./);
 
     const priority = await type('/as engineer bob', `/priority ${key} p2 the whole team is blocked`);
     expect(priority).toContain(`OK: ${key} is now P2; its SLA due times moved with it.`);
-    expect(priority).toMatch(new RegExp(`\\[triage L2\\] ${key} is now P2 \\(was P3\\) \\(bob\\): the whole team is blocked`));
+    expect(priority).toMatch(
+      new RegExp(`\\[triage L2\\] ${key} is now P2 \\(was P3\\) \\(bob\\): the whole team is blocked`),
+    );
     expect(priority).toContain(`[to ann] IT set the priority of ${key} to P2.`);
 
     expect(await type(`/category ${key}`)).toMatch(/Categories: .*general.*network.*security/);
@@ -55,8 +68,15 @@ describe('local chat: /priority, /category, /assign', () => {
     const assigned = await type(`/assign ${key} carol`);
     expect(assigned).toContain(`OK: ${key} is now assigned to carol.`);
     expect(assigned).toContain(`[to ann] ${key} was assigned to carol`);
-    expect(await app.tickets.get(key)).toMatchObject({ priority: 'P2', category: 'network', status: 'claimed', assigneeId: 'carol' });
-    expect(await type(`/show ${key}`)).toMatch(/bob: priority -> new \(from=P3, to=P2, reason=the whole team is blocked/);
+    expect(await app.tickets.get(key)).toMatchObject({
+      priority: 'P2',
+      category: 'network',
+      status: 'claimed',
+      assigneeId: 'carol',
+    });
+    expect(await type(`/show ${key}`)).toMatch(
+      /bob: priority -> new \(from=P3, to=P2, reason=the whole team is blocked/,
+    );
   });
 
   it('answers bad input with a sentence', async () => {
@@ -67,12 +87,14 @@ describe('local chat: /priority, /category, /assign', () => {
     expect(await type(`/category ${key} ${'x'.repeat(10_000)}`)).toContain('Choose one of the listed categories.');
     expect(await type(`/assign ${key}`)).toContain('Usage: /assign KEY name');
     expect(await type('/assign HD-9999 carol')).toContain('There is no ticket HD-9999.');
-    expect(await type(`/claim ${key}`, `/assign ${key} carol`)).toContain(`${key} is already claimed by bob; reassign it instead.`);
+    expect(await type(`/claim ${key}`, `/assign ${key} carol`)).toContain(
+      `${key} is already claimed by bob; reassign it instead.`,
+    );
   });
 });
 
 describe('local chat: /claim, /escalate, /resolve, /reopen through the desk', () => {
-  it('acts with the desk\'s words and refuses as the chats\' buttons do', async () => {
+  it("acts with the desk's words and refuses as the chats' buttons do", async () => {
     await type('my second monitor flickers and goes black every few minutes', 'talk to a human');
     const key = (await app.tickets.queue())[0]!.key;
     expect(await type(`/claim ${key}`)).toContain('Only engineers can claim tickets.');
@@ -82,7 +104,9 @@ describe('local chat: /claim, /escalate, /resolve, /reopen through the desk', ()
     expect(await type(`/escalate ${key} L3`)).toContain('Say why it needs escalating: the next tier reads it first.');
     expect((await app.tickets.get(key)).tier).toBe('L2');
     expect(await type(`/escalate ${key} L3 needs a new cable`)).toContain(`OK: ${key} is escalated to L3.`);
-    expect(await type(`/resolve ${key} swapped the cable`)).toContain(`OK: ${key} is resolved; the requester has been told and asked to rate it.`);
+    expect(await type(`/resolve ${key} swapped the cable`)).toContain(
+      `OK: ${key} is resolved; the requester has been told and asked to rate it.`,
+    );
     expect(await type(`/reopen ${key}`)).toContain(`OK: ${key} is reopened; the engineers have been told.`);
     expect(await type('/claim HD-9999')).toContain('There is no ticket HD-9999.');
   });

@@ -87,7 +87,9 @@ describe('local chat, piped (npm start)', () => {
   });
 
   it('starts with broken articles reported and the rest serving', () => {
-    const { code, stdout, stderr } = start('how do I reset my password\n', { KB_DIR: path.join(root, 'test/fixtures/kb-with-broken') });
+    const { code, stdout, stderr } = start('how do I reset my password\n', {
+      KB_DIR: path.join(root, 'test/fixtures/kb-with-broken'),
+    });
     expect(code).toBe(0);
     expect(stderr).toMatch(/article skipped: broken\.md:\d+: updated: expected a date/);
     expect(stdout).toContain('Reset a forgotten password');

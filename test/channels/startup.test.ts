@@ -4,8 +4,26 @@ import { actions } from '../../src/core/conversation/turn.js';
 import { ticketActions } from '../../src/core/tickets/triage-card.js';
 import { sealMetadata } from '../../src/channels/slack/modal-seal.js';
 import { TICKET_ACTION_CALLBACK, TICKET_FORM_CALLBACK } from '../../src/channels/slack/block-kit.js';
-import { DM, EMPLOYEE, ENGINEER, FakeSlackApi, SIGNING_SECRET, startSlackHarness, viewSubmission, type SlackHarness } from '../support/slack.js';
-import { cardOf, ENGINEER_AAD, FakeConnector, PERSONAL, startTeamsHarness, teamsExecute, teamsMessage, type TeamsHarness } from '../support/teams.js';
+import {
+  DM,
+  EMPLOYEE,
+  ENGINEER,
+  FakeSlackApi,
+  SIGNING_SECRET,
+  startSlackHarness,
+  viewSubmission,
+  type SlackHarness,
+} from '../support/slack.js';
+import {
+  cardOf,
+  ENGINEER_AAD,
+  FakeConnector,
+  PERSONAL,
+  startTeamsHarness,
+  teamsExecute,
+  teamsMessage,
+  type TeamsHarness,
+} from '../support/teams.js';
 
 /**
  * A bot whose knowledge base takes long to load (held here until the test lets it go: no sleeps)
@@ -38,7 +56,14 @@ describe('start-up: Slack', () => {
     expect(h.bot.app.isReady).toBe(false);
     expect(await health(h.url)).toEqual({ status: 503, body: { status: 'starting', checks: { database: 'ok' } } });
 
-    const ack = await h.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: 'how do I reset my password', ts: '1700009000.000100' });
+    const ack = await h.event({
+      type: 'message',
+      channel: DM,
+      channel_type: 'im',
+      user: EMPLOYEE,
+      text: 'how do I reset my password',
+      ts: '1700009000.000100',
+    });
     expect(ack.status).toBe(200);
     // Kept in the inbox, and nothing answered: the worker has not started.
     const kept = await h.bot.app.store.prisma.queueItem.findMany({ where: { kind: 'slack.inbound' } });
@@ -54,7 +79,11 @@ describe('start-up: Slack', () => {
     expect(answer.args.thread_ts).toBe('1700009000.000100');
     expect(FakeSlackApi.textOf(answer)).toMatch(/password/i);
     expect(await health(h.url)).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'ok' } } });
-    expect((await h.bot.app.store.prisma.queueItem.findMany({ where: { kind: 'slack.inbound' } })).map((item) => item.status)).toEqual(['done']);
+    expect(
+      (await h.bot.app.store.prisma.queueItem.findMany({ where: { kind: 'slack.inbound' } })).map(
+        (item) => item.status,
+      ),
+    ).toEqual(['done']);
   });
 
   it('asks a form, a ticket action and /helpdesk (the form) to try again in a moment while it starts, without an error', async () => {
@@ -66,7 +95,10 @@ describe('start-up: Slack', () => {
         user: EMPLOYEE,
         callbackId: TICKET_FORM_CALLBACK,
         privateMetadata: sealMetadata(SIGNING_SECRET, { kind: actions.submitTicketForm }, EMPLOYEE),
-        values: { subject: { value: { type: 'plain_text_input', value: 'VPN down' } }, description: { value: { type: 'plain_text_input', value: 'since the update' } } },
+        values: {
+          subject: { value: { type: 'plain_text_input', value: 'VPN down' } },
+          description: { value: { type: 'plain_text_input', value: 'since the update' } },
+        },
       }),
     );
     expect(form.status).toBe(200);
@@ -99,10 +131,25 @@ describe('start-up: Slack', () => {
   it('fails its start when the knowledge base cannot load, leaving what it kept in the inbox', async () => {
     gate = held();
     h = await startSlackHarness({ KB_WATCH: '0', KB_DIR: '/nonexistent/helpdesk-kb' }, { holdKnowledge: gate.hold });
-    expect((await h.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: 'vpn', ts: '1700009100.000100' })).status).toBe(200);
+    expect(
+      (
+        await h.event({
+          type: 'message',
+          channel: DM,
+          channel_type: 'im',
+          user: EMPLOYEE,
+          text: 'vpn',
+          ts: '1700009100.000100',
+        })
+      ).status,
+    ).toBe(200);
     gate.release();
     await expect(h.bot.ready).rejects.toThrow(/knowledge base folder .* does not exist/);
-    expect((await h.bot.app.store.prisma.queueItem.findMany({ where: { kind: 'slack.inbound' } })).map((item) => item.status)).toEqual(['pending']);
+    expect(
+      (await h.bot.app.store.prisma.queueItem.findMany({ where: { kind: 'slack.inbound' } })).map(
+        (item) => item.status,
+      ),
+    ).toEqual(['pending']);
   });
 });
 
@@ -123,7 +170,13 @@ describe('start-up: Teams', () => {
     const sent = await h.send(teamsMessage({ text: 'how do I reset my password' }));
     expect(sent.status).toBeLessThan(300);
     const execute = await h.send(
-      teamsExecute({ verb: ticketActions.claim, data: { helpdesk: { action: ticketActions.claim, value: 'IT-1' } }, from: { aad: ENGINEER_AAD, name: 'Erin Engineer' }, conversationId: '19:triage2@thread.tacv2;messageid=1', replyToId: '1' }),
+      teamsExecute({
+        verb: ticketActions.claim,
+        data: { helpdesk: { action: ticketActions.claim, value: 'IT-1' } },
+        from: { aad: ENGINEER_AAD, name: 'Erin Engineer' },
+        conversationId: '19:triage2@thread.tacv2;messageid=1',
+        replyToId: '1',
+      }),
     );
     expect(execute.status).toBe(200);
     expect(JSON.stringify(await execute.json())).toContain(STARTING_MESSAGE);

@@ -32,10 +32,20 @@ async function closedPort(): Promise<number> {
 
 describe('automatic checks', () => {
   it('HTTP: ok on 2xx, failed on 5xx or a refused port, and a hung server times out on time', async () => {
-    expect(await runner.run({ type: 'http', url: `${base}/health`, timeout_ms: 2000 })).toMatchObject({ ok: true, detail: expect.stringMatching(/^HTTP 200/) });
-    expect(await runner.run({ type: 'http', url: `${base}/broken`, timeout_ms: 2000 })).toMatchObject({ ok: false, detail: expect.stringMatching(/^HTTP 500/) });
-    expect(await runner.run({ type: 'http', url: `${base}/broken`, expect_status: [500], timeout_ms: 2000 })).toMatchObject({ ok: true });
-    expect(await runner.run({ type: 'http', url: `http://127.0.0.1:${await closedPort()}/`, timeout_ms: 2000 })).toMatchObject({ ok: false, detail: expect.stringMatching(/^ECONNREFUSED/) });
+    expect(await runner.run({ type: 'http', url: `${base}/health`, timeout_ms: 2000 })).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^HTTP 200/),
+    });
+    expect(await runner.run({ type: 'http', url: `${base}/broken`, timeout_ms: 2000 })).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^HTTP 500/),
+    });
+    expect(
+      await runner.run({ type: 'http', url: `${base}/broken`, expect_status: [500], timeout_ms: 2000 }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await runner.run({ type: 'http', url: `http://127.0.0.1:${await closedPort()}/`, timeout_ms: 2000 }),
+    ).toMatchObject({ ok: false, detail: expect.stringMatching(/^ECONNREFUSED/) });
     const slow = await runner.run({ type: 'http', url: `${base}/slow`, timeout_ms: 300 });
     expect(slow).toMatchObject({ ok: false, detail: 'timed out after 300 ms' });
     expect(slow.ms).toBeLessThan(2000);
@@ -44,8 +54,13 @@ describe('automatic checks', () => {
   it('TCP and DNS: a listening port connects, a closed one and an unknown name fail', async () => {
     const port = Number(new URL(base).port);
     expect((await runner.run({ type: 'tcp', host: '127.0.0.1', port, timeout_ms: 2000 })).ok).toBe(true);
-    expect(await runner.run({ type: 'tcp', host: '127.0.0.1', port: await closedPort(), timeout_ms: 2000 })).toMatchObject({ ok: false, detail: expect.stringMatching(/^ECONNREFUSED/) });
+    expect(
+      await runner.run({ type: 'tcp', host: '127.0.0.1', port: await closedPort(), timeout_ms: 2000 }),
+    ).toMatchObject({ ok: false, detail: expect.stringMatching(/^ECONNREFUSED/) });
     expect((await runner.run({ type: 'dns', host: 'localhost', timeout_ms: 2000 })).ok).toBe(true);
-    expect(await runner.run({ type: 'dns', host: 'no-such-host.invalid', timeout_ms: 2000 })).toMatchObject({ ok: false, detail: expect.not.stringMatching(/timed out/) });
+    expect(await runner.run({ type: 'dns', host: 'no-such-host.invalid', timeout_ms: 2000 })).toMatchObject({
+      ok: false,
+      detail: expect.not.stringMatching(/timed out/),
+    });
   });
 });

@@ -33,18 +33,26 @@ describe('configuration', () => {
 
   it('takes the thresholds fitted for the chosen encoder unless ANSWER_THRESHOLD or SUGGEST_THRESHOLD says otherwise', () => {
     expect(loadConfig({ ENCODER: 'use-lite' }).thresholds).toEqual({ answer: 0.42, suggest: 0.26 });
-    expect(loadConfig({ ENCODER: 'use-lite', SUGGEST_THRESHOLD: '0.3' }).thresholds).toEqual({ answer: 0.42, suggest: 0.3 });
+    expect(loadConfig({ ENCODER: 'use-lite', SUGGEST_THRESHOLD: '0.3' }).thresholds).toEqual({
+      answer: 0.42,
+      suggest: 0.3,
+    });
     expect(loadConfig({ ENCODER: 'none', ANSWER_THRESHOLD: '0.6' }).thresholds).toEqual({ answer: 0.6, suggest: 0.16 });
     expect(loadConfig({ SUGGEST_THRESHOLD: '0.2' }).thresholdsWithoutEncoder).toEqual({ answer: 0.42, suggest: 0.2 });
     // The check compares what will be used, a default included.
-    expect(() => loadConfig({ ENCODER: 'none', ANSWER_THRESHOLD: '0.1' })).toThrow(/SUGGEST_THRESHOLD: must not be above ANSWER_THRESHOLD \(an unset one is the pair fitted/);
+    expect(() => loadConfig({ ENCODER: 'none', ANSWER_THRESHOLD: '0.1' })).toThrow(
+      /SUGGEST_THRESHOLD: must not be above ANSWER_THRESHOLD \(an unset one is the pair fitted/,
+    );
   });
 
   it.each([
     [{ ANSWER_THRESHOLD: 'high' }, /^ANSWER_THRESHOLD: .*\(got "high"\)/],
     [{ ANSWER_THRESHOLD: '1.5' }, /^ANSWER_THRESHOLD: expected a number between 0 and 1/],
     [{ ANSWER_THRESHOLD: '0.3', SUGGEST_THRESHOLD: '0.4' }, /^SUGGEST_THRESHOLD: must not be above ANSWER_THRESHOLD/],
-    [{ DATABASE_URL: 'mysql://db/helpdesk' }, /^DATABASE_URL: expected file:.* \(SQLite\) or postgres:\/\/.* \(PostgreSQL/],
+    [
+      { DATABASE_URL: 'mysql://db/helpdesk' },
+      /^DATABASE_URL: expected file:.* \(SQLite\) or postgres:\/\/.* \(PostgreSQL/,
+    ],
     [{ DATABASE_URL: './data/helpdesk.db' }, /^DATABASE_URL: expected file:/],
     [{ TICKET_KEY_PREFIX: 'hd-' }, /^TICKET_KEY_PREFIX: expected 1-10 capital letters/],
     [{ KB_BASE_URL: 'not a url' }, /^KB_BASE_URL: expected an http\(s\) URL/],
@@ -58,7 +66,10 @@ describe('configuration', () => {
 
   it('reads a file: DATABASE_URL and never echoes secrets', () => {
     expect(loadConfig({ DATABASE_URL: 'file:/tmp/x.db' }).database).toEqual({ kind: 'sqlite', file: '/tmp/x.db' });
-    expect(loadConfig({ DATA_DIR: '/var/lib/helpdesk/' }).database).toEqual({ kind: 'sqlite', file: '/var/lib/helpdesk/helpdesk.db' });
+    expect(loadConfig({ DATA_DIR: '/var/lib/helpdesk/' }).database).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/helpdesk/helpdesk.db',
+    });
     const error = (() => {
       try {
         loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret', SLACK_SIGNING_SECRET: 's3cret', ANSWER_THRESHOLD: 'x' });
@@ -75,10 +86,18 @@ describe('configuration', () => {
       url: 'postgres://helpdesk:s3cret@db.internal:5432/helpdesk',
       schema: undefined,
     });
-    const withSchema = loadConfig({ DATABASE_URL: 'postgresql://helpdesk@db/helpdesk?sslmode=require&schema=bot_1' }).database;
-    expect(withSchema).toEqual({ kind: 'postgres', url: 'postgresql://helpdesk@db/helpdesk?sslmode=require', schema: 'bot_1' });
+    const withSchema = loadConfig({
+      DATABASE_URL: 'postgresql://helpdesk@db/helpdesk?sslmode=require&schema=bot_1',
+    }).database;
+    expect(withSchema).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://helpdesk@db/helpdesk?sslmode=require',
+      schema: 'bot_1',
+    });
     expect(describeDatabase(withSchema)).toBe('postgresql://helpdesk@db/helpdesk?sslmode=require (schema bot_1)');
-    expect(describeDatabase(loadConfig({ DATABASE_URL: 'postgres://helpdesk:s3cret@db/helpdesk' }).database)).toBe('postgres://helpdesk:***@db/helpdesk');
+    expect(describeDatabase(loadConfig({ DATABASE_URL: 'postgres://helpdesk:s3cret@db/helpdesk' }).database)).toBe(
+      'postgres://helpdesk:***@db/helpdesk',
+    );
   });
 
   it('refuses a bad PostgreSQL URL without printing its password', () => {
@@ -89,7 +108,9 @@ describe('configuration', () => {
       ...problemsOf({ DATABASE_URL: 'mysql://helpdesk:s3cret@db/helpdesk' }),
     ];
     expect(problems).toHaveLength(4);
-    expect(problems[0]).toMatch(/^DATABASE_URL: expected \?schema= to name a schema with letters, digits and _ \(got "bad-name"\)/);
+    expect(problems[0]).toMatch(
+      /^DATABASE_URL: expected \?schema= to name a schema with letters, digits and _ \(got "bad-name"\)/,
+    );
     expect(problems[1]).toMatch(/^DATABASE_URL: expected at most one \?schema= parameter/);
     expect(problems[2]).toMatch(/not a valid URL/);
     expect(problems.join('\n')).not.toMatch(/s3cr/);
@@ -119,7 +140,12 @@ describe('configuration', () => {
       engineers: ['U0ALICE01', 'U0BOB0001'],
     });
     expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0]).toMatch(/SLACK_BOT_TOKEN: Slack needs both/);
-    const bad = problemsOf({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 'abcdef123456', SLACK_TRIAGE_L2: '#it-help', SLACK_TRIAGE_ROUTES: 'printing:C1' });
+    const bad = problemsOf({
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      SLACK_SIGNING_SECRET: 'abcdef123456',
+      SLACK_TRIAGE_L2: '#it-help',
+      SLACK_TRIAGE_ROUTES: 'printing:C1',
+    });
     expect(bad.join('\n')).toMatch(/SLACK_BOT_TOKEN: expected a bot token starting with xoxb-/);
     expect(bad.join('\n')).not.toContain('xoxp-user-token');
     expect(bad.join('\n')).toMatch(/SLACK_TRIAGE_L2: expected a Slack channel id/);
@@ -143,26 +169,53 @@ describe('configuration', () => {
       engineers: ['22222222-2222-4222-8222-222222222222'],
     });
     expect(loadConfig({ TEAMS_ENABLED: '1' }).teams).toMatchObject({ appId: '' });
-    expect(problemsOf({ TEAMS_ENABLED: '1', NODE_ENV: 'production' })[0]).toMatch(/TEAMS_ENABLED: .*refused when NODE_ENV=production/);
-    expect(problemsOf({ MICROSOFT_APP_ID: 'not-a-guid' })[0]).toMatch(/MICROSOFT_APP_ID: expected the bot's Microsoft App ID, a GUID/);
-    expect(problemsOf({ MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11' })[0]).toMatch(/MICROSOFT_APP_PASSWORD: needed with MICROSOFT_APP_ID/);
-    expect(problemsOf({ MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TYPE: 'SingleTenant' })[0]).toMatch(/MICROSOFT_APP_TENANT_ID: needed/);
+    expect(problemsOf({ TEAMS_ENABLED: '1', NODE_ENV: 'production' })[0]).toMatch(
+      /TEAMS_ENABLED: .*refused when NODE_ENV=production/,
+    );
+    expect(problemsOf({ MICROSOFT_APP_ID: 'not-a-guid' })[0]).toMatch(
+      /MICROSOFT_APP_ID: expected the bot's Microsoft App ID, a GUID/,
+    );
+    expect(problemsOf({ MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11' })[0]).toMatch(
+      /MICROSOFT_APP_PASSWORD: needed with MICROSOFT_APP_ID/,
+    );
+    expect(
+      problemsOf({
+        MICROSOFT_APP_ID: '0b6e9a3c-5f44-4c6a-9a51-6a0b1f7c2d11',
+        MICROSOFT_APP_PASSWORD: 'x',
+        MICROSOFT_APP_TYPE: 'SingleTenant',
+      })[0],
+    ).toMatch(/MICROSOFT_APP_TENANT_ID: needed/);
     expect(problemsOf({ TEAMS_TRIAGE_L2: 'General' })[0]).toMatch(/TEAMS_TRIAGE_L2: expected a Teams channel id/);
   });
 
   it('reads ENCODER: the sentence encoder by name, none for the lexical engine, anything else refused naming the choices', () => {
-    expect(loadConfig({})).toMatchObject({ encoder: 'use-lite', encoderChosen: false, encoderCacheDir: './data/encoder-cache' });
+    expect(loadConfig({})).toMatchObject({
+      encoder: 'use-lite',
+      encoderChosen: false,
+      encoderCacheDir: './data/encoder-cache',
+    });
     expect(loadConfig({ ENCODER: '' })).toMatchObject({ encoder: 'use-lite', encoderChosen: false });
-    expect(loadConfig({ ENCODER: 'use-lite', DATA_DIR: '/var/lib/helpdesk/' })).toMatchObject({ encoder: 'use-lite', encoderCacheDir: '/var/lib/helpdesk/encoder-cache' });
+    expect(loadConfig({ ENCODER: 'use-lite', DATA_DIR: '/var/lib/helpdesk/' })).toMatchObject({
+      encoder: 'use-lite',
+      encoderCacheDir: '/var/lib/helpdesk/encoder-cache',
+    });
     expect(loadConfig({ ENCODER: 'none' })).toMatchObject({ encoder: 'none', encoderChosen: true });
-    expect(problemsOf({ ENCODER: 'bert' })).toEqual([expect.stringMatching(/^ENCODER: expected one of none, use-lite \(none: .*\) \(got "bert"\)$/)]);
+    expect(problemsOf({ ENCODER: 'bert' })).toEqual([
+      expect.stringMatching(/^ENCODER: expected one of none, use-lite \(none: .*\) \(got "bert"\)$/),
+    ]);
   });
 
   it('reads LEARN_MIN_ASKERS: 3 people by default, a whole number from 1 to 1000', () => {
     expect(loadConfig({}).learnMinAskers).toBe(3);
     expect(loadConfig({ LEARN_MIN_ASKERS: '5' }).learnMinAskers).toBe(5);
-    expect(problemsOf({ LEARN_MIN_ASKERS: '0' })).toEqual([expect.stringMatching(/^LEARN_MIN_ASKERS: expected 1-1000 people/)]);
-    expect(problemsOf({ LEARN_MIN_ASKERS: '2.5' })).toEqual([expect.stringMatching(/^LEARN_MIN_ASKERS: expected a whole number/)]);
-    expect(problemsOf({ LEARN_MIN_ASKERS: 'three' })).toEqual([expect.stringMatching(/^LEARN_MIN_ASKERS: expected a number of people/)]);
+    expect(problemsOf({ LEARN_MIN_ASKERS: '0' })).toEqual([
+      expect.stringMatching(/^LEARN_MIN_ASKERS: expected 1-1000 people/),
+    ]);
+    expect(problemsOf({ LEARN_MIN_ASKERS: '2.5' })).toEqual([
+      expect.stringMatching(/^LEARN_MIN_ASKERS: expected a whole number/),
+    ]);
+    expect(problemsOf({ LEARN_MIN_ASKERS: 'three' })).toEqual([
+      expect.stringMatching(/^LEARN_MIN_ASKERS: expected a number of people/),
+    ]);
   });
 });

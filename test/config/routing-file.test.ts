@@ -14,11 +14,21 @@ const problemsOf = (yaml: string) => {
 describe('routing file validation', () => {
   it('accepts the example file', () => {
     const result = readRoutingFile(path.resolve(import.meta.dirname, '../../config/routing.example.yaml'));
-    expect(result.ok ? result.rules.file.routes.map((r) => r.name) : result.problems).toEqual(['printers to facilities', 'finance gets the finance desk']);
+    expect(result.ok ? result.rules.file.routes.map((r) => r.name) : result.problems).toEqual([
+      'printers to facilities',
+      'finance gets the finance desk',
+    ]);
   });
 
   it('names the line and field of an unknown key', () => {
-    const yaml = ['routes:', '  - name: print', '    when:', '      category: [printing]', '      colour: blue', '    slack: C0PRINT01'].join('\n');
+    const yaml = [
+      'routes:',
+      '  - name: print',
+      '    when:',
+      '      category: [printing]',
+      '      colour: blue',
+      '    slack: C0PRINT01',
+    ].join('\n');
     expect(problemsOf(yaml)).toEqual(['routing.yaml:5: routes[0].when.colour: unknown field(s) "colour"']);
   });
 
@@ -36,14 +46,27 @@ describe('routing file validation', () => {
     const problems = problemsOf(yaml);
     expect(problems).toContainEqual('routing.yaml:3: routes[0].when.priority[0]: expected one of P1, P2, P3, P4');
     expect(problems).toContainEqual('routing.yaml:4: routes[0].tier: expected one of L1, L2, L3, L4');
-    expect(problems).toContainEqual(expect.stringMatching(/^routing\.yaml:5: routes\[0\]\.slack: expected a Slack channel id/));
-    expect(problems).toContainEqual(expect.stringMatching(/^routing\.yaml:6: routes\[0\]\.teams: expected a Teams channel id/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^routing\.yaml:5: routes\[0\]\.slack: expected a Slack channel id/),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^routing\.yaml:6: routes\[0\]\.teams: expected a Teams channel id/),
+    );
     expect(problems.some((p) => p.startsWith('routing.yaml:8: tiers'))).toBe(true);
   });
 
   it('refuses an unknown group', () => {
-    const yaml = ['routes:', '  - name: finance', '    when: { requester_group: [finance, legal] }', '    slack: C0FINDESK1', 'groups:', '  finance: [U0FIN0001]'].join('\n');
-    expect(problemsOf(yaml)).toEqual(['routing.yaml:3: routes[0].when.requester_group[1]: unknown group "legal" (define it under "groups")']);
+    const yaml = [
+      'routes:',
+      '  - name: finance',
+      '    when: { requester_group: [finance, legal] }',
+      '    slack: C0FINDESK1',
+      'groups:',
+      '  finance: [U0FIN0001]',
+    ].join('\n');
+    expect(problemsOf(yaml)).toEqual([
+      'routing.yaml:3: routes[0].when.requester_group[1]: unknown group "legal" (define it under "groups")',
+    ]);
   });
 
   it('refuses a route without conditions or destinations, a missing name and bad group members', () => {
@@ -68,10 +91,16 @@ describe('routing file validation', () => {
   });
 
   it('reports YAML errors, duplicate keys and empty files with lines', () => {
-    expect(problemsOf('default:\n  slack: C0TRIAGE2\n  slack: C0TRIAGE3\n')).toEqual([expect.stringMatching(/^routing\.yaml:3: yaml: /)]);
+    expect(problemsOf('default:\n  slack: C0TRIAGE2\n  slack: C0TRIAGE3\n')).toEqual([
+      expect.stringMatching(/^routing\.yaml:3: yaml: /),
+    ]);
     expect(problemsOf('routes: [\n')).toEqual([expect.stringMatching(/^routing\.yaml:\d+: yaml: /)]);
-    expect(problemsOf('# nothing\n')).toEqual([expect.stringMatching(/^routing\.yaml:1: file: the routing file is empty/)]);
-    expect(problemsOf('default: { teams: "19:x@thread.tacv2", slck: C0X000001 }')).toEqual(['routing.yaml:1: default.slck: unknown field(s) "slck"']);
+    expect(problemsOf('# nothing\n')).toEqual([
+      expect.stringMatching(/^routing\.yaml:1: file: the routing file is empty/),
+    ]);
+    expect(problemsOf('default: { teams: "19:x@thread.tacv2", slck: C0X000001 }')).toEqual([
+      'routing.yaml:1: default.slck: unknown field(s) "slck"',
+    ]);
   });
 
   it('makes start-up fail with a ConfigError naming the file and line', () => {
@@ -81,7 +110,9 @@ describe('routing file validation', () => {
       writeFileSync(file, 'default:\n  slack: not-a-channel\n');
       expect(() => loadConfig({ ROUTING_FILE: file })).toThrow(ConfigError);
       expect(() => loadConfig({ ROUTING_FILE: file })).toThrow(`${file}:2: default.slack: expected a Slack channel id`);
-      expect(() => loadConfig({ ROUTING_FILE: path.join(dir, 'missing.yaml') })).toThrow(/missing\.yaml: file: cannot read the routing file \(ENOENT\)/);
+      expect(() => loadConfig({ ROUTING_FILE: path.join(dir, 'missing.yaml') })).toThrow(
+        /missing\.yaml: file: cannot read the routing file \(ENOENT\)/,
+      );
       expect(loadConfig({}).routing).toBeUndefined();
     } finally {
       cleanup();
@@ -116,10 +147,22 @@ describe('routing file in the running bot', () => {
     );
     h = await startSlackHarness({ ROUTING_FILE: file });
     const bot = h;
-    const cards = () => bot.api.of('chat.postMessage').map((c) => String(c.args.channel)).filter((c) => c.startsWith('C'));
+    const cards = () =>
+      bot.api
+        .of('chat.postMessage')
+        .map((c) => String(c.args.channel))
+        .filter((c) => c.startsWith('C'));
     const ask = async (text: string, ts: number) => {
       await bot.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts: `${ts}.000100` });
-      await bot.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: 'talk to a human', ts: `${ts + 1}.000100`, thread_ts: `${ts}.000100` });
+      await bot.event({
+        type: 'message',
+        channel: DM,
+        channel_type: 'im',
+        user: EMPLOYEE,
+        text: 'talk to a human',
+        ts: `${ts + 1}.000100`,
+        thread_ts: `${ts}.000100`,
+      });
       await bot.settle();
       return bot.bot.app.store.prisma.ticket.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
     };

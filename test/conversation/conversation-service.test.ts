@@ -20,9 +20,15 @@ afterEach(async () => {
   await app.close().catch(() => {});
 });
 
-const turn = (extra: Partial<Turn>, key = 'local:ann'): Turn => ({ conversationKey: key, channel: 'local', user: { id: 'ann', name: 'Ann' }, ...extra });
+const turn = (extra: Partial<Turn>, key = 'local:ann'): Turn => ({
+  conversationKey: key,
+  channel: 'local',
+  user: { id: 'ann', name: 'Ann' },
+  ...extra,
+});
 const say = (text: string, key?: string) => app.conversations.handle(turn({ text }, key));
-const press = (id: string, value?: string, key?: string) => app.conversations.handle(turn({ action: { id, ...(value ? { value } : {}) } }, key));
+const press = (id: string, value?: string, key?: string) =>
+  app.conversations.handle(turn({ action: { id, ...(value ? { value } : {}) } }, key));
 const only = (replies: Reply[]) => {
   expect(replies).toHaveLength(1);
   return replies[0]!;
@@ -33,11 +39,19 @@ describe('ConversationService', () => {
     const reply = only(await say('how do I reset my password'));
     expect(reply.kind).toBe('answer');
     if (reply.kind !== 'answer') return;
-    expect(reply.article).toEqual({ id: 'password-reset', title: 'Reset a forgotten password', url: 'knowledge-base/accounts/password-reset.md' });
+    expect(reply.article).toEqual({
+      id: 'password-reset',
+      title: 'Reset a forgotten password',
+      url: 'knowledge-base/accounts/password-reset.md',
+    });
     expect(reply.markdown).toContain('myaccount.example.com');
     expect(reply.choices.map((c) => c.label)).toEqual(['Helpful', 'Not helpful', 'Talk to a human']);
     const recorded = await app.store.questions.find(reply.questionId);
-    expect(recorded).toMatchObject({ outcome: 'answered', articleId: 'password-reset', text: 'how do I reset my password' });
+    expect(recorded).toMatchObject({
+      outcome: 'answered',
+      articleId: 'password-reset',
+      text: 'how do I reset my password',
+    });
     expect(recorded!.explanation).toHaveProperty('matched');
 
     expect(only(await press('feedback.not_helpful', reply.questionId)).markdown).toMatch(/did not help/);
@@ -82,7 +96,9 @@ describe('ConversationService', () => {
   it('refuses forged and unknown buttons politely', async () => {
     const other = only(await say('how do I reset my password', 'local:bob'));
     const questionId = other.kind === 'answer' ? other.questionId : '';
-    expect(only(await press('feedback.helpful', questionId)).markdown).toMatch(/expired or belongs to another conversation/);
+    expect(only(await press('feedback.helpful', questionId)).markdown).toMatch(
+      /expired or belongs to another conversation/,
+    );
     expect(only(await press('article.show', 'password-reset')).markdown).toMatch(/expired/);
     expect(only(await press('admin.delete_everything', 'x')).markdown).toMatch(/don't know that button/);
     expect(store.questions.votes()).toHaveLength(0);
@@ -114,7 +130,11 @@ describe('ConversationService', () => {
   });
 
   it('handles quick successive turns of one conversation in order', async () => {
-    const replies = await Promise.all([say('how do I reset my password'), say('vpn keeps dropping'), say('how do I share my calendar')]);
+    const replies = await Promise.all([
+      say('how do I reset my password'),
+      say('vpn keeps dropping'),
+      say('how do I share my calendar'),
+    ]);
     expect(replies.every((r) => r.length === 1)).toBe(true);
     const state = await app.store.conversations.load('local:ann');
     expect(state?.recentQuestionIds).toHaveLength(3);

@@ -17,10 +17,20 @@ afterEach(async () => {
   await app.close().catch(() => {});
 });
 
-const turn = (user: string, extra: Partial<Turn>): Turn => ({ conversationKey: `local:${user}`, channel: 'local', user: { id: user }, ...extra });
+const turn = (user: string, extra: Partial<Turn>): Turn => ({
+  conversationKey: `local:${user}`,
+  channel: 'local',
+  user: { id: user },
+  ...extra,
+});
 const say = async (user: string, text: string) => only(await app.conversations.handle(turn(user, { text })));
 const press = async (user: string, id: string, value?: string, key = `local:${user}`) =>
-  only(await app.conversations.handle({ ...turn(user, { action: { id, ...(value ? { value } : {}) } }), conversationKey: key }));
+  only(
+    await app.conversations.handle({
+      ...turn(user, { action: { id, ...(value ? { value } : {}) } }),
+      conversationKey: key,
+    }),
+  );
 const only = (replies: Reply[]) => {
   expect(replies).toHaveLength(1);
   return replies[0]!;
@@ -46,7 +56,9 @@ describe('learning from use, through the conversation', () => {
     const learnt = await say('eve', question);
     expect(learnt.kind === 'answer' && learnt.article.id).toBe('laptop-broken');
     const rows = store.learned.all();
-    expect(rows).toMatchObject([{ articleId: 'laptop-broken', text: question, askers: 3, notHelpful: 0, status: 'pending' }]);
+    expect(rows).toMatchObject([
+      { articleId: 'laptop-broken', text: question, askers: 3, notHelpful: 0, status: 'pending' },
+    ]);
     // Who asked is never stored: only hashes salted with the phrasing.
     const votes = store.learned.votes();
     expect(votes).toHaveLength(3);
@@ -62,7 +74,9 @@ describe('learning from use, through the conversation', () => {
     await press('ann', 'feedback.helpful', answer.questionId);
     // Bob in Ann's conversation (a shared thread): his press is recorded as feedback but is not the asker's.
     await press('bob', 'feedback.helpful', answer.questionId, 'local:ann');
-    expect(store.learned.all()).toMatchObject([{ articleId: answer.article.id, askers: 1, confirmations: 2, notHelpful: 0 }]);
+    expect(store.learned.all()).toMatchObject([
+      { articleId: answer.article.id, askers: 1, confirmations: 2, notHelpful: 0 },
+    ]);
     const other = await say('bob', question);
     if (other.kind !== 'answer') throw new Error('expected an answer');
     await press('bob', 'feedback.not_helpful', other.questionId);
@@ -85,21 +99,31 @@ describe('learning from use, through the conversation', () => {
     const all = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []);
     const pressAll = async (replies: Reply[], label: string) => {
       const choice = all(replies).find((c) => c.label === label);
-      if (!choice) throw new Error(`no "${label}" among ${all(replies).map((c) => c.label).join(', ')}`);
+      if (!choice)
+        throw new Error(
+          `no "${label}" among ${all(replies)
+            .map((c) => c.label)
+            .join(', ')}`,
+        );
       return app.conversations.handle(turn('sam', { action: choice.action }));
     };
-    const answer = await app.conversations.handle(turn('sam', { text: 'globalprotect keeps saying authentication failed' }));
+    const answer = await app.conversations.handle(
+      turn('sam', { text: 'globalprotect keeps saying authentication failed' }),
+    );
     const started = await pressAll(answer, 'Walk me through it');
     const symptom = await pressAll(started, 'Yes, websites open');
     const refresh = await pressAll(symptom, 'Stuck on Connecting');
     expect(store.learned.all().length).toBe(0);
     await pressAll(refresh, 'Yes, connected');
-    expect(store.learned.all()).toMatchObject([{ articleId: 'vpn-troubleshooting', text: 'globalprotect keeps saying authentication failed', askers: 1 }]);
+    expect(store.learned.all()).toMatchObject([
+      { articleId: 'vpn-troubleshooting', text: 'globalprotect keeps saying authentication failed', askers: 1 },
+    ]);
   });
 
   it('counts a script that the words started (the bot unsure) and the asker resolved, for the "did you mean" article that offers it', async () => {
     const all = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []);
-    const pressLabel = async (replies: Reply[], label: string) => app.conversations.handle(turn('sam', { action: all(replies).find((c) => c.label === label)!.action }));
+    const pressLabel = async (replies: Reply[], label: string) =>
+      app.conversations.handle(turn('sam', { action: all(replies).find((c) => c.label === label)!.action }));
     const started = await app.conversations.handle(turn('sam', { text: 'computer has become sluggish' }));
     expect(started.map((r) => r.markdown).join('\n')).toMatch(/step by step/);
     expect(store.questions.all()[0]).toMatchObject({ outcome: 'suggested', articleId: 'laptop-slow' });
@@ -107,6 +131,8 @@ describe('learning from use, through the conversation', () => {
     const restart = await pressLabel(what, 'Everything');
     await pressLabel(restart, "Yes, it's fine now");
     expect(store.scriptRuns.all()[0]).toMatchObject({ outcome: 'resolved' });
-    expect(store.learned.all()).toMatchObject([{ articleId: 'laptop-slow', text: 'computer has become sluggish', askers: 1 }]);
+    expect(store.learned.all()).toMatchObject([
+      { articleId: 'laptop-slow', text: 'computer has become sluggish', askers: 1 },
+    ]);
   });
 });

@@ -48,8 +48,13 @@ describe('small talk', () => {
 
   it('never takes a question that has an article for small talk, but an ask for a person (checked on the gate file, not tuned on it)', () => {
     const file = path.resolve(import.meta.dirname, '../fixtures/kb-questions.jsonl');
-    const questions = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { text: string; expected: string | null });
-    const stolen = questions.filter((q) => q.expected !== null && q.expected !== 'contact-it-support' && smallTalk(q.text) !== null);
+    const questions = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { text: string; expected: string | null });
+    const stolen = questions.filter(
+      (q) => q.expected !== null && q.expected !== 'contact-it-support' && smallTalk(q.text) !== null,
+    );
     expect(stolen).toEqual([]);
   });
 });

@@ -4,10 +4,24 @@ import { silentLogger } from '../../src/core/logger.js';
 import { MemoryWorkQueueStore } from '../../src/store/memory/memory-work-queue-store.js';
 
 function queueOn(store: MemoryWorkQueueStore, options: Partial<WorkQueueOptions> = {}): WorkQueue {
-  return new WorkQueue({ store, logger: silentLogger, workerId: 'w1', pollMs: 20, backoffMs: 5, maxBackoffMs: 20, leaseMs: 1_000, ...options });
+  return new WorkQueue({
+    store,
+    logger: silentLogger,
+    workerId: 'w1',
+    pollMs: 20,
+    backoffMs: 5,
+    maxBackoffMs: 20,
+    leaseMs: 1_000,
+    ...options,
+  });
 }
 
-const item = (key: string, orderKey = key, payload: unknown = { key }) => ({ key, kind: 'job', orderKey, payload: JSON.stringify(payload) });
+const item = (key: string, orderKey = key, payload: unknown = { key }) => ({
+  key,
+  kind: 'job',
+  orderKey,
+  payload: JSON.stringify(payload),
+});
 
 describe('WorkQueue', () => {
   it('runs items of one order key one at a time, oldest first, and others beside them', async () => {
@@ -152,7 +166,10 @@ describe('WorkQueue', () => {
     queue.start();
     await queue.drain();
     await queue.stop();
-    expect(store.rows.map((row) => `${row.kind}:${row.status}`)).toEqual(['slack.inbound:pending', 'teams.inbound:done']);
+    expect(store.rows.map((row) => `${row.kind}:${row.status}`)).toEqual([
+      'slack.inbound:pending',
+      'teams.inbound:done',
+    ]);
   });
 
   it('survives the store going away and resumes by itself when it returns', async () => {

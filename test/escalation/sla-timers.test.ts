@@ -37,10 +37,18 @@ afterEach(async () => {
 });
 
 const open = (app: App, priority: 'P1' | 'P2' | 'P3' = 'P2', subject = 'VPN down for the whole office') =>
-  app.tickets.open({ requester: ann, channel: 'local', conversationKey: 'local:U-ann', subject, description: 'Nobody can connect', priority, category: 'network' });
+  app.tickets.open({
+    requester: ann,
+    channel: 'local',
+    conversationKey: 'local:U-ann',
+    subject,
+    description: 'Nobody can connect',
+    priority,
+    category: 'network',
+  });
 
 describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution 8 h)', () => {
-  it('escalates an unclaimed ticket on a response breach with a note, on the next tier\'s clock, once', async () => {
+  it("escalates an unclaimed ticket on a response breach with a note, on the next tier's clock, once", async () => {
     const { app, notifier } = await start();
     const ticket = await open(app);
     expect(ticket.tier).toBe('L2');
@@ -119,7 +127,9 @@ describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution
   });
 
   it('re-announces an unclaimed ticket each period, only the latest period after an outage', async () => {
-    const { app, notifier } = await start({ SLA_FILE: slaFile({ timers: 'timers:\n  auto_escalate: false\n  reannounce_every: 30\n' }) });
+    const { app, notifier } = await start({
+      SLA_FILE: slaFile({ timers: 'timers:\n  auto_escalate: false\n  reannounce_every: 30\n' }),
+    });
     await open(app, 'P3');
     at(minutes(29));
     await app.timers.sweep();
@@ -127,11 +137,18 @@ describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution
     at(minutes(31));
     await app.timers.sweep();
     await app.timers.sweep();
-    expect(notifier.sent.filter((n) => n.type === 'unclaimed').map((n) => n.summary)).toEqual(['HD-1001 has waited 30 minutes for someone at L2 to claim it']);
+    expect(notifier.sent.filter((n) => n.type === 'unclaimed').map((n) => n.summary)).toEqual([
+      'HD-1001 has waited 30 minutes for someone at L2 to claim it',
+    ]);
     // Down from 0:31 to 3:10: one announcement, not five.
     at(minutes(190));
     await app.timers.sweep();
-    expect(notifier.sent.filter((n) => n.type === 'unclaimed').map((n) => n.summary).at(-1)).toBe('HD-1001 has waited 3 hours for someone at L2 to claim it');
+    expect(
+      notifier.sent
+        .filter((n) => n.type === 'unclaimed')
+        .map((n) => n.summary)
+        .at(-1),
+    ).toBe('HD-1001 has waited 3 hours for someone at L2 to claim it');
     expect(notifier.sent.filter((n) => n.type === 'unclaimed')).toHaveLength(2);
   });
 
@@ -146,7 +163,12 @@ describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution
     const before = (await app.tickets.get(answers.key)).resolveDueAt!;
     at(minutes(24 * 60 + 1));
     await app.timers.sweep();
-    expect(notifier.sent.filter((n) => n.type === 'nudged').map((n) => n.ticket.key).sort()).toEqual([quiet.key, answers.key]);
+    expect(
+      notifier.sent
+        .filter((n) => n.type === 'nudged')
+        .map((n) => n.ticket.key)
+        .sort(),
+    ).toEqual([quiet.key, answers.key]);
     expect(notifier.sent.find((n) => n.type === 'nudged')?.due).toEqual({ kind: 'close', at: minutes(5 * 24 * 60) });
 
     // The requester answers after a day of waiting: the resolution deadline moves on by that day.
@@ -189,10 +211,28 @@ describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution
     const alive = await open(app, 'P2', 'Claimed by a process still working');
     const dueAt = minutes(60).toISOString();
     at(minutes(61));
-    await app.store.prisma.timerFiring.create({ data: { key: `${dead.id}:response-breach:${dueAt}`, ticketId: dead.id, kind: 'response-breach', claimedBy: 'gone', claimedAt: minutes(55) } });
-    await app.store.prisma.timerFiring.create({ data: { key: `${alive.id}:response-breach:${dueAt}`, ticketId: alive.id, kind: 'response-breach', claimedBy: 'busy', claimedAt: minutes(60.5) } });
+    await app.store.prisma.timerFiring.create({
+      data: {
+        key: `${dead.id}:response-breach:${dueAt}`,
+        ticketId: dead.id,
+        kind: 'response-breach',
+        claimedBy: 'gone',
+        claimedAt: minutes(55),
+      },
+    });
+    await app.store.prisma.timerFiring.create({
+      data: {
+        key: `${alive.id}:response-breach:${dueAt}`,
+        ticketId: alive.id,
+        kind: 'response-breach',
+        claimedBy: 'busy',
+        claimedAt: minutes(60.5),
+      },
+    });
     const result = await app.timers.sweep();
-    expect(result.fired.filter((f) => f.kind === 'response-breach')).toEqual([{ ticket: dead.key, kind: 'response-breach' }]);
+    expect(result.fired.filter((f) => f.kind === 'response-breach')).toEqual([
+      { ticket: dead.key, kind: 'response-breach' },
+    ]);
     expect((await app.tickets.get(dead.key)).tier).toBe('L3');
     expect((await app.tickets.get(alive.key)).tier).toBe('L2');
   });
@@ -213,12 +253,16 @@ describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution
   });
 
   it('honours auto_escalate: false by announcing the breach instead', async () => {
-    const { app, notifier } = await start({ SLA_FILE: slaFile({ timers: 'timers:\n  auto_escalate: false\n  reannounce_every: 0\n' }) });
+    const { app, notifier } = await start({
+      SLA_FILE: slaFile({ timers: 'timers:\n  auto_escalate: false\n  reannounce_every: 0\n' }),
+    });
     const ticket = await open(app, 'P2');
     at(minutes(24 * 60));
     await app.timers.sweep();
     expect((await app.tickets.get(ticket.key)).tier).toBe('L2');
-    expect(notifier.sent.filter((n) => n.type === 'reminder').map((n) => n.summary)).toContain(`${ticket.key} breached its response target`);
+    expect(notifier.sent.filter((n) => n.type === 'reminder').map((n) => n.summary)).toContain(
+      `${ticket.key} breached its response target`,
+    );
     expect(notifier.sent.filter((n) => n.type === 'unclaimed')).toEqual([]);
   });
 });
@@ -227,15 +271,37 @@ describe('the vendor tier (L4)', () => {
   it('records the vendor, case reference and contact on escalation and later, refusing them below L4', async () => {
     const { app, notifier } = await start();
     const ticket = await open(app);
-    await expect(app.tickets.escalate(ticket.key, bob, { tier: 'L3', reason: 'x', vendor: { name: 'Acme' } })).rejects.toThrow('Vendor details belong to the vendor tier (L4).');
-    await expect(app.tickets.setVendor(ticket.key, bob, { name: 'Acme' })).rejects.toThrow('escalate it to the vendor tier (L4) first');
-    const escalated = await app.tickets.escalate(ticket.key, bob, { tier: 'L4', reason: 'Firmware bug', vendor: { name: ' Acme   Networks ', caseRef: 'CS-4471' } });
-    expect(escalated).toMatchObject({ tier: 'L4', vendorName: 'Acme Networks', vendorCaseRef: 'CS-4471', vendorContact: null });
+    await expect(
+      app.tickets.escalate(ticket.key, bob, { tier: 'L3', reason: 'x', vendor: { name: 'Acme' } }),
+    ).rejects.toThrow('Vendor details belong to the vendor tier (L4).');
+    await expect(app.tickets.setVendor(ticket.key, bob, { name: 'Acme' })).rejects.toThrow(
+      'escalate it to the vendor tier (L4) first',
+    );
+    const escalated = await app.tickets.escalate(ticket.key, bob, {
+      tier: 'L4',
+      reason: 'Firmware bug',
+      vendor: { name: ' Acme   Networks ', caseRef: 'CS-4471' },
+    });
+    expect(escalated).toMatchObject({
+      tier: 'L4',
+      vendorName: 'Acme Networks',
+      vendorCaseRef: 'CS-4471',
+      vendorContact: null,
+    });
     await expect(app.tickets.setVendor(ticket.key, ann, { name: 'Evil' })).rejects.toThrow('Only engineers');
-    await expect(app.tickets.setVendor(ticket.key, bob, { caseRef: 'only a case' })).rejects.toThrow("Give the vendor's name.");
-    const updated = await app.tickets.setVendor(ticket.key, bob, { name: 'Acme Networks', caseRef: 'CS-4471', contact: 'support@acme.example' });
+    await expect(app.tickets.setVendor(ticket.key, bob, { caseRef: 'only a case' })).rejects.toThrow(
+      "Give the vendor's name.",
+    );
+    const updated = await app.tickets.setVendor(ticket.key, bob, {
+      name: 'Acme Networks',
+      caseRef: 'CS-4471',
+      contact: 'support@acme.example',
+    });
     expect(updated.vendorContact).toBe('support@acme.example');
-    expect(notifier.sent.at(-1)).toMatchObject({ type: 'vendor', summary: `${ticket.key} is with Acme Networks (case CS-4471)` });
+    expect(notifier.sent.at(-1)).toMatchObject({
+      type: 'vendor',
+      summary: `${ticket.key} is with Acme Networks (case CS-4471)`,
+    });
     const events = await app.tickets.history(updated);
     expect(events.at(-1)).toMatchObject({ type: 'vendor', detail: { previous: { vendorContact: null } } });
   });

@@ -35,7 +35,9 @@ describe('CLINC150-format data', () => {
     expect(clincArticles(data.train, 2)).toEqual(draws[0]); // seed 1 by default
     // Not the first two in file order every time, and not one draw for every seed.
     const firstTwo = [...all.values()].map((q) => q.slice(0, 2));
-    expect(draws.some((articles) => JSON.stringify(articles.map((a) => a.questions)) !== JSON.stringify(firstTwo))).toBe(true);
+    expect(
+      draws.some((articles) => JSON.stringify(articles.map((a) => a.questions)) !== JSON.stringify(firstTwo)),
+    ).toBe(true);
     expect(new Set(draws.map((articles) => JSON.stringify(articles.map((a) => a.questions)))).size).toBeGreaterThan(1);
   });
 
@@ -51,9 +53,20 @@ describe('CLINC150-format data', () => {
 describe('bench:clinc', () => {
   it('chooses the threshold on val and evaluates val with the bot engine', async () => {
     const result = await runClincBench({ data: tiny });
-    expect(result).toMatchObject({ split: 'val', shots: null, seed: null, articles: 3, questionsIndexed: 18, inScope: 6, outOfScope: 2 });
+    expect(result).toMatchObject({
+      split: 'val',
+      shots: null,
+      seed: null,
+      articles: 3,
+      questionsIndexed: 18,
+      inScope: 6,
+      outOfScope: 2,
+    });
     // Evaluating val itself, the split's figures at the val threshold are the trade-off's.
-    expect(result.atValThreshold50).toEqual({ inScopeAccuracy: result.atOosRecall50.inScopeAccuracy, oosRecall: result.atOosRecall50.oosRecall });
+    expect(result.atValThreshold50).toEqual({
+      inScopeAccuracy: result.atOosRecall50.inScopeAccuracy,
+      oosRecall: result.atOosRecall50.oosRecall,
+    });
     expect(result.inScopeAccuracy).toBeGreaterThanOrEqual(5 / 6);
     expect(result.oosRecall).toBe(1);
     expect(result.threshold).toBeGreaterThan(0);
@@ -61,7 +74,15 @@ describe('bench:clinc', () => {
 
   it('evaluates the test split of a file that has one, with --shots', async () => {
     const result = await runClincBench({ data: withTest, split: 'test', shots: 3 });
-    expect(result).toMatchObject({ split: 'test', shots: 3, seed: 1, articles: 3, questionsIndexed: 9, inScope: 4, outOfScope: 2 });
+    expect(result).toMatchObject({
+      split: 'test',
+      shots: 3,
+      seed: 1,
+      articles: 3,
+      questionsIndexed: 9,
+      inScope: 4,
+      outOfScope: 2,
+    });
     expect(result.atValThreshold50.oosRecall).toBeGreaterThanOrEqual(0);
     expect(result.top1).toBeGreaterThanOrEqual(0.75);
   });
@@ -83,15 +104,41 @@ describe('bench:clinc', () => {
   it('runs from the command line and ends with one JSON line', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/clinc-bench.ts', '--data', withTest, '--split', 'test', '--shots', '4', '--seed', '7', '--encoder', 'none'],
+      [
+        '--import',
+        'tsx',
+        'src/bench/clinc-bench.ts',
+        '--data',
+        withTest,
+        '--split',
+        'test',
+        '--shots',
+        '4',
+        '--seed',
+        '7',
+        '--encoder',
+        'none',
+      ],
       { cwd: root },
     );
     expect(stdout).toContain('Larson et al. 2019');
     const last = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(Object.keys(last)).toEqual(
-      expect.arrayContaining(['inScopeAccuracy', 'oosRecall', 'oosPrecision', 'inScopeAccuracyAtValThreshold50', 'oosRecallAtValThreshold50', 'medianMs', 'p99Ms', 'indexMs', 'rssMB']),
+      expect.arrayContaining([
+        'inScopeAccuracy',
+        'oosRecall',
+        'oosPrecision',
+        'inScopeAccuracyAtValThreshold50',
+        'oosRecallAtValThreshold50',
+        'medianMs',
+        'p99Ms',
+        'indexMs',
+        'rssMB',
+      ]),
     );
-    expect(stdout).toMatch(/At the threshold that rejected half of oos_val on val \([\d.]+\), test: in-scope accuracy [\d.]+%, out-of-scope recall [\d.]+%/);
+    expect(stdout).toMatch(
+      /At the threshold that rejected half of oos_val on val \([\d.]+\), test: in-scope accuracy [\d.]+%, out-of-scope recall [\d.]+%/,
+    );
     expect(last).toMatchObject({ split: 'test', shots: 4, seed: 7, articles: 3, questionsIndexed: 12 });
   });
 });

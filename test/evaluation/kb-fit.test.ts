@@ -14,7 +14,7 @@ async function asked(questions: LabelledQuestion[]) {
 }
 
 describe('kb:fit', () => {
-  it('re-deciding a ranking at the engine\'s own thresholds gives what ask gave', async () => {
+  it("re-deciding a ranking at the engine's own thresholds gives what ask gave", async () => {
     const questions = readQuestions(path.join(fixtures, 'eval-questions.jsonl'));
     const { engine, results } = await asked(questions);
     for (const result of results) expect(engine.decide(result.explanation)).toEqual(result);
@@ -29,7 +29,13 @@ describe('kb:fit', () => {
     expect(fitted.confidentWrong).toBe(0);
     expect(fitted.declined).toBe(1);
     const gate = engine.withThresholds(fitted.thresholds);
-    expect(gateFigures(fitted.thresholds, questions, results.map((r) => gate.decide(r.explanation)))).toEqual(fitted);
+    expect(
+      gateFigures(
+        fitted.thresholds,
+        questions,
+        results.map((r) => gate.decide(r.explanation)),
+      ),
+    ).toEqual(fitted);
     // 3 of the 4 in-scope questions are asked verbatim; "install" is one word two articles have: offered, never answered.
     expect(fitted.answeredRight).toBe(0.75);
     expect(fitted.answeredOrOffered).toBe(1);

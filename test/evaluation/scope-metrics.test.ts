@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runKbEval } from '../../src/evaluation/kb-eval.js';
-import { bestAccuracyAtRecall, chooseThreshold, scopeMetrics, type ScoredQuestion } from '../../src/evaluation/scope-metrics.js';
+import {
+  bestAccuracyAtRecall,
+  chooseThreshold,
+  scopeMetrics,
+  type ScoredQuestion,
+} from '../../src/evaluation/scope-metrics.js';
 
 const q = (expected: string | null, answered: string | null, ranked: string[], confidence = 0.5): ScoredQuestion => ({
   expected,
@@ -52,7 +57,10 @@ describe('scope metrics (Larson et al. 2019 definitions)', () => {
 describe('kb:eval on a tiny knowledge base', () => {
   it('gives the exact figures', async () => {
     const fixtures = path.resolve(import.meta.dirname, '../fixtures');
-    const { result, problems } = await runKbEval({ kb: path.join(fixtures, 'eval-kb'), queries: path.join(fixtures, 'eval-questions.jsonl') });
+    const { result, problems } = await runKbEval({
+      kb: path.join(fixtures, 'eval-kb'),
+      queries: path.join(fixtures, 'eval-questions.jsonl'),
+    });
     expect(problems).toEqual([]);
     // 3 asked verbatim and answered; "install" (VPN client or printer?) is too ambiguous to answer,
     // a rejection, though the right article ranks first and is offered; both out-of-scope
@@ -78,13 +86,21 @@ describe('kb:eval on a tiny knowledge base', () => {
 
   it('refuses a question file naming an article the knowledge base lacks', async () => {
     const fixtures = path.resolve(import.meta.dirname, '../fixtures');
-    await expect(runKbEval({ kb: path.join(fixtures, 'eval-kb'), queries: path.join(fixtures, 'kb-questions.jsonl') })).rejects.toThrow(/not in the knowledge base/);
+    await expect(
+      runKbEval({ kb: path.join(fixtures, 'eval-kb'), queries: path.join(fixtures, 'kb-questions.jsonl') }),
+    ).rejects.toThrow(/not in the knowledge base/);
   });
 });
 
 describe('trade-off', () => {
   it('finds the best in-scope accuracy while rejecting at least the given share of out-of-scope questions', () => {
-    const scored = [q('a', null, ['a'], 0.9), q(null, null, ['a'], 0.8), q('b', null, ['b'], 0.7), q(null, null, ['b'], 0.6), q('c', null, ['c'], 0.5)];
+    const scored = [
+      q('a', null, ['a'], 0.9),
+      q(null, null, ['a'], 0.8),
+      q('b', null, ['b'], 0.7),
+      q(null, null, ['b'], 0.6),
+      q('c', null, ['c'], 0.5),
+    ];
     expect(bestAccuracyAtRecall(scored, 0.5)).toEqual({ threshold: 0.7, inScopeAccuracy: 2 / 3, oosRecall: 0.5 });
     expect(bestAccuracyAtRecall(scored, 1)).toEqual({ threshold: 0.9, inScopeAccuracy: 1 / 3, oosRecall: 1 });
   });

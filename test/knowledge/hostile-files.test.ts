@@ -8,7 +8,17 @@ import { parseKbYaml } from '../../src/core/knowledge/parse-kb-yaml.js';
 import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
 import { watchKnowledge } from '../../src/service/knowledge-watch.js';
 import { eventually } from '../support/slack.js';
-import { aliasBomb, article, canMakeFifo, expectSoundFilesServed, kbLint, loadLibrary, mkfifo, problemsOf, soundKb } from './hostile-kb.js';
+import {
+  aliasBomb,
+  article,
+  canMakeFifo,
+  expectSoundFilesServed,
+  kbLint,
+  loadLibrary,
+  mkfifo,
+  problemsOf,
+  soundKb,
+} from './hostile-kb.js';
 
 let kb: string;
 let cleanup: () => void;
@@ -29,9 +39,15 @@ async function expectReportedAndSkipped(file: string, message: RegExp): Promise<
   expectSoundFilesServed(library);
   expect(library.snapshot.knowledgeBase.articles.map((a) => a.id).sort()).toEqual(['printer-jam', 'vpn-setup']);
   const problems = problemsOf(library);
-  expect(problems.some((p) => p.startsWith(`${file}`) && message.test(p)), problems.join('\n')).toBe(true);
+  expect(
+    problems.some((p) => p.startsWith(`${file}`) && message.test(p)),
+    problems.join('\n'),
+  ).toBe(true);
   const lint = kbLint(kb);
-  expect(lint.stdout.split('\n').some((line) => line.startsWith(`knowledge-base/${file}`) && message.test(line)), lint.stdout + lint.stderr).toBe(true);
+  expect(
+    lint.stdout.split('\n').some((line) => line.startsWith(`knowledge-base/${file}`) && message.test(line)),
+    lint.stdout + lint.stderr,
+  ).toBe(true);
   expect(lint.stderr).toMatch(/^2 articles, 1 scripts: 1 error, /);
   expect(lint.status).toBe(1);
 }
@@ -78,14 +94,26 @@ describe('parseKbYaml, attacked', () => {
   };
 
   it.each([
-    ['an alias inside its own anchor (data containing itself)', 'a: 1\nb: &x [1, *x]', /^2: alias \*x is inside its own anchor/],
+    [
+      'an alias inside its own anchor (data containing itself)',
+      'a: 1\nb: &x [1, *x]',
+      /^2: alias \*x is inside its own anchor/,
+    ],
     ['a map that contains itself', 'b: &x\n  c: *x', /^2: alias \*x is inside its own anchor/],
     ['an alias with no anchor', 'a: 1\nb: *nope', /^2: alias \*nope has no anchor/],
     ['an alias bomb as a map key', `${aliasBomb('l')}\n? *l9\n: x`, /alias bomb/],
-    ['a merge key repeating a bomb', `${aliasBomb('l', 3)}\nc: { <<: [${Array(20).fill('*l3').join(', ')}] }`, /alias bomb/],
+    [
+      'a merge key repeating a bomb',
+      `${aliasBomb('l', 3)}\nc: { <<: [${Array(20).fill('*l3').join(', ')}] }`,
+      /alias bomb/,
+    ],
     ['400 KB of "["', `a: ${'['.repeat(400 * 1024)}`, /^1: more than 1000 unclosed brackets/],
     ['flow maps 100 deep', `${'{a: '.repeat(100)}1${'}'.repeat(100)}`, /^1: nested more than 64 levels deep/],
-    ['block maps 100 deep', Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x', /^65: nested more than 64 levels deep/],
+    [
+      'block maps 100 deep',
+      Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x',
+      /^65: nested more than 64 levels deep/,
+    ],
     ['a custom tag', 'a: !!js/function "function () {}"', /^1: invalid YAML: Unresolved tag/],
   ])('refuses %s, with its line', (_name, text, expected) => {
     expect(problem(text)).toMatch(expected);
@@ -94,7 +122,10 @@ describe('parseKbYaml, attacked', () => {
   it('reports a repeated key at its line, also when the same key repeats 10,000 times (once quadratic), 20 lines at most', () => {
     expect(problem('a: 1\nb: 2\na: 3\n')).toBe('3: invalid YAML: Map keys must be unique');
     const result = parseKbYaml(Array(10_000).fill('a: 1').join('\n'));
-    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([...Array(20).fill('invalid YAML: Map keys must be unique'), 'and 9979 more problem(s) in this file']);
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+      ...Array(20).fill('invalid YAML: Map keys must be unique'),
+      'and 9979 more problem(s) in this file',
+    ]);
   });
 
   it('keeps ordinary aliases and merge keys (as a plain "<<" key: the core schema does not merge)', () => {
@@ -106,15 +137,24 @@ describe('parseKbYaml, attacked', () => {
 describe('parseArticle, attacked', () => {
   it('refuses front matter over 64 KiB before parsing it', () => {
     const result = parseArticle(article(`${frontMatter}\ntags2: [${Array(30_000).fill('x').join(', ')}]`), 'big.md');
-    expect(result.ok ? [] : result.problems).toEqual([{ file: 'big.md', field: 'front matter', message: 'is larger than 64 KiB', line: 1 }]);
+    expect(result.ok ? [] : result.problems).toEqual([
+      { file: 'big.md', field: 'front matter', message: 'is larger than 64 KiB', line: 1 },
+    ]);
   });
 
   it('reports 20 of 5,000 empty questions and how many more', () => {
-    const result = parseArticle(article(frontMatter.replace('questions: [a question]', `questions: [${Array(5_000).fill('""').join(', ')}]`)), 'empty.md');
+    const result = parseArticle(
+      article(frontMatter.replace('questions: [a question]', `questions: [${Array(5_000).fill('""').join(', ')}]`)),
+      'empty.md',
+    );
     const problems = result.ok ? [] : result.problems;
     expect(problems).toHaveLength(21);
     expect(problems[0]).toMatchObject({ field: 'questions.0', line: 4 });
-    expect(problems[20]).toEqual({ file: 'empty.md', field: 'front matter', message: 'and 4980 more problem(s) in this file' });
+    expect(problems[20]).toEqual({
+      file: 'empty.md',
+      field: 'front matter',
+      message: 'and 4980 more problem(s) in this file',
+    });
   });
 });
 
@@ -139,15 +179,29 @@ describe('live reload with a hostile file', () => {
     writeFileSync(bomb, bombArticle);
     mkdirSync(folder);
     if (canMakeFifo) mkfifo(pipe);
-    await eventually(() => told.some((m) => m.includes('network/bomb.md')) && told.some((m) => m.includes('scripts/folder.yaml')), 10_000);
+    await eventually(
+      () => told.some((m) => m.includes('network/bomb.md')) && told.some((m) => m.includes('scripts/folder.yaml')),
+      10_000,
+    );
     const all = told.join('\n');
     expect(all).toMatch(new RegExp(`${bombAt}.*alias bomb`));
     expect(all).toMatch(/scripts\/folder\.yaml: file: is a folder/);
-    if (canMakeFifo) await eventually(() => problemsOf(library).some((p) => p.startsWith('scripts/pipe.yaml: file: is a FIFO')), 10_000);
+    if (canMakeFifo)
+      await eventually(
+        () => problemsOf(library).some((p) => p.startsWith('scripts/pipe.yaml: file: is a FIFO')),
+        10_000,
+      );
     expectSoundFilesServed(library);
 
     // Later edits still reload: the bug was that every reload after a bad file stopped.
-    writeFileSync(path.join(kb, 'printing/toner.md'), article(frontMatter.replace('id: bomb', 'id: toner-low').replace('questions: [a question]', 'questions: [the printer says toner is low]')));
+    writeFileSync(
+      path.join(kb, 'printing/toner.md'),
+      article(
+        frontMatter
+          .replace('id: bomb', 'id: toner-low')
+          .replace('questions: [a question]', 'questions: [the printer says toner is low]'),
+      ),
+    );
     await eventually(() => library.snapshot.knowledgeBase.articles.some((a) => a.id === 'toner-low'), 10_000);
 
     rmSync(bomb);
@@ -155,6 +209,10 @@ describe('live reload with a hostile file', () => {
     rmSync(pipe, { force: true });
     await eventually(() => problemsOf(library).length === 0, 10_000);
     expectSoundFilesServed(library);
-    expect(library.snapshot.knowledgeBase.articles.map((a) => a.id).sort()).toEqual(['printer-jam', 'toner-low', 'vpn-setup']);
+    expect(library.snapshot.knowledgeBase.articles.map((a) => a.id).sort()).toEqual([
+      'printer-jam',
+      'toner-low',
+      'vpn-setup',
+    ]);
   });
 });

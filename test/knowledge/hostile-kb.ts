@@ -48,11 +48,15 @@ export function expectSoundFilesServed(library: KnowledgeLibrary): void {
  * suite: it is far above any normal run and is not what the tests assert.
  */
 export function kbLint(kb: string): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/evaluation/kb-lint.ts'), '--kb', kb, '--today', '2026-11-01'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'src/evaluation/kb-lint.ts'), '--kb', kb, '--today', '2026-11-01'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
@@ -81,7 +85,12 @@ export function mkfifo(file: string): void {
  */
 export function aliasBomb(key: string, levels = 9): string {
   const lines = [`${key}: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
-  for (let level = 1; level <= levels; level += 1) lines.push(`${key}${level}: &l${level} [${Array(9).fill(`*l${level - 1}`).join(', ')}]`);
+  for (let level = 1; level <= levels; level += 1)
+    lines.push(
+      `${key}${level}: &l${level} [${Array(9)
+        .fill(`*l${level - 1}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n');
 }
 

@@ -17,11 +17,15 @@ let store: Store;
 function kbLearned(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { DATABASE_URL: _url, LEARN_MIN_ASKERS: _min, KB_DIR: _kb, ...inherited } = process.env;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/evaluation/kb-learned.ts'), ...args], {
-      cwd: root,
-      env: { ...inherited, DATA_DIR: dir, KB_DIR: kb, ...databaseEnvFor(dir) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'src/evaluation/kb-learned.ts'), ...args],
+      {
+        cwd: root,
+        env: { ...inherited, DATA_DIR: dir, KB_DIR: kb, ...databaseEnvFor(dir) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -32,7 +36,15 @@ function kbLearned(...args: string[]): Promise<{ code: number | null; stdout: st
 
 async function confirm(articleId: string, text: string, askers: string[], helpful = true): Promise<void> {
   const key = text.toLowerCase();
-  for (const who of askers) await store.learned.vote({ articleId, text, textKey: key, askerHash: askerHash(articleId, key, who), helpful, at: new Date('2026-12-01T10:00:00Z') });
+  for (const who of askers)
+    await store.learned.vote({
+      articleId,
+      text,
+      textKey: key,
+      askerHash: askerHash(articleId, key, who),
+      helpful,
+      at: new Date('2026-12-01T10:00:00Z'),
+    });
 }
 
 beforeEach(async () => {
@@ -55,7 +67,10 @@ describe('npm run kb:learned (CLI)', () => {
   it('lists the phrasings with their askers, not-helpful votes, status and whether the bot uses them, never who asked', async () => {
     const { code, stdout, stderr } = await kbLearned();
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => l.replace(/\s+/g, ' '));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' '));
     expect(lines).toEqual([
       'id status askers not helpful in use article phrasing',
       '2 pending 4 2 no vpn-troubleshooting "vpn is being weird"',
@@ -66,12 +81,14 @@ describe('npm run kb:learned (CLI)', () => {
     expect(stderr).toMatch(/3 phrasing\(s\); in use: .* at least 3 people \(LEARN_MIN_ASKERS\)/);
   });
 
-  it('--accept appends the phrasing to the article\'s questions, leaving the rest of the file as it was, and marks it accepted', async () => {
+  it("--accept appends the phrasing to the article's questions, leaving the rest of the file as it was, and marks it accepted", async () => {
     const file = path.join(kb, 'accounts/mfa-setup.md');
     const before = readFileSync(file, 'utf8');
     const { code, stdout } = await kbLearned('--accept', '1');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Accepted 1: added "zorblax keeps asking me for a code" to the questions of knowledge-base\/accounts\/mfa-setup\.md/);
+    expect(stdout).toMatch(
+      /Accepted 1: added "zorblax keeps asking me for a code" to the questions of knowledge-base\/accounts\/mfa-setup\.md/,
+    );
     const after = readFileSync(file, 'utf8');
     const lastQuestion = /questions:\n(?: {2}- .*\n)*/.exec(before)![0];
     expect(after).toBe(before.replace(lastQuestion, `${lastQuestion}  - zorblax keeps asking me for a code\n`));
@@ -94,18 +111,25 @@ describe('npm run kb:learned (CLI)', () => {
 
   it('exits 2 with a clear message: unknown id, article gone, file missing, file not writable, bad flag', async () => {
     const unknown = await kbLearned('--accept', '99');
-    expect([unknown.code, unknown.stderr]).toEqual([2, 'kb:learned failed: there is no learned phrasing 99 (npm run kb:learned -- --all lists them)\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      'kb:learned failed: there is no learned phrasing 99 (npm run kb:learned -- --all lists them)\n',
+    ]);
     expect((await kbLearned('--reject', '99')).code).toBe(2);
 
     const gone = await kbLearned('--accept', '3');
     expect(gone.code).toBe(2);
-    expect(gone.stderr).toMatch(/article deleted-article is not in .*: it was deleted or renamed, or its file does not load/);
+    expect(gone.stderr).toMatch(
+      /article deleted-article is not in .*: it was deleted or renamed, or its file does not load/,
+    );
 
     chmodSync(path.join(kb, 'accounts/mfa-setup.md'), 0o444);
     const readOnly = await kbLearned('--accept', '1');
     if (process.getuid?.() !== 0) {
       expect(readOnly.code).toBe(2);
-      expect(readOnly.stderr).toBe('kb:learned failed: cannot write knowledge-base/accounts/mfa-setup.md: permission denied\n');
+      expect(readOnly.stderr).toBe(
+        'kb:learned failed: cannot write knowledge-base/accounts/mfa-setup.md: permission denied\n',
+      );
       expect(await store.learned.find(1)).toMatchObject({ status: 'pending' });
     }
 

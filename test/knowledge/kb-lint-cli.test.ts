@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 
 function kbLint(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/evaluation/kb-lint.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/evaluation/kb-lint.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
 }
 
 describe('npm run kb:lint (CLI)', () => {

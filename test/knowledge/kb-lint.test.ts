@@ -2,15 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { TextAnalyzer } from '../../src/core/answering/text-analyzer.js';
 import { localDate, staleArticles } from '../../src/core/knowledge/kb-lint-dates.js';
 import { articleLinks, brokenLinks, resolveArticleLink } from '../../src/core/knowledge/kb-lint-links.js';
-import { duplicateQuestions, nearDuplicates, normalisePhrasing, similarPairs } from '../../src/core/knowledge/kb-lint-questions.js';
+import {
+  duplicateQuestions,
+  nearDuplicates,
+  normalisePhrasing,
+  similarPairs,
+} from '../../src/core/knowledge/kb-lint-questions.js';
 import { lintKnowledgeBase, lintReport } from '../../src/core/knowledge/kb-lint-report.js';
-import { formatFinding, sourceMap, type LintedArticle, type LintFinding } from '../../src/core/knowledge/kb-lint-source.js';
+import {
+  formatFinding,
+  sourceMap,
+  type LintedArticle,
+  type LintFinding,
+} from '../../src/core/knowledge/kb-lint-source.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
 
 const analyzer = new TextAnalyzer();
 
 /** An article file: front matter lines 1-11 (+ extra), questions from line 5. */
-function source(id: string, questions: string[], options: { title?: string; extra?: string; body?: string } = {}): string {
+function source(
+  id: string,
+  questions: string[],
+  options: { title?: string; extra?: string; body?: string } = {},
+): string {
   return [
     '---',
     `id: ${id}`,
@@ -85,16 +99,43 @@ describe('kb-lint: the same question in two articles', () => {
 describe('kb-lint: near-duplicates', () => {
   const vpn = linted(
     'network/vpn-troubleshooting.md',
-    source('vpn-troubleshooting', ['vpn wont connect', 'globalprotect stuck on connecting', 'vpn keeps disconnecting', 'globalprotect says authentication failed'], {
-      title: "VPN won't connect or keeps dropping",
+    source(
+      'vpn-troubleshooting',
+      [
+        'vpn wont connect',
+        'globalprotect stuck on connecting',
+        'vpn keeps disconnecting',
+        'globalprotect says authentication failed',
+      ],
+      {
+        title: "VPN won't connect or keeps dropping",
+      },
+    ),
+  );
+  const printer = linted(
+    'printing/printer-setup.md',
+    source('printer-setup', ['how do I add a printer', 'set up printing on my mac'], {
+      title: 'Add the office printer',
     }),
   );
-  const printer = linted('printing/printer-setup.md', source('printer-setup', ['how do I add a printer', 'set up printing on my mac'], { title: 'Add the office printer' }));
-  const mailbox = linted('email/mailbox-full.md', source('mailbox-full', ['my mailbox is full', 'how much email storage do I get'], { title: 'Mailbox full' }));
-  const password = linted('accounts/password-reset.md', source('password-reset', ['I forgot my password', 'how do I reset my password'], { title: 'Reset a forgotten password' }));
+  const mailbox = linted(
+    'email/mailbox-full.md',
+    source('mailbox-full', ['my mailbox is full', 'how much email storage do I get'], { title: 'Mailbox full' }),
+  );
+  const password = linted(
+    'accounts/password-reset.md',
+    source('password-reset', ['I forgot my password', 'how do I reset my password'], {
+      title: 'Reset a forgotten password',
+    }),
+  );
 
   it('reports a reworded copy of an article in both files, at the closest phrasing, as a warning', () => {
-    const copy = linted('network/gp.md', source('gp', ["globalprotect won't connect", 'my vpn keeps dropping', 'vpn connection failed'], { title: 'GlobalProtect is not connecting' }));
+    const copy = linted(
+      'network/gp.md',
+      source('gp', ["globalprotect won't connect", 'my vpn keeps dropping', 'vpn connection failed'], {
+        title: 'GlobalProtect is not connecting',
+      }),
+    );
     const findings = nearDuplicates([vpn, printer, mailbox, password, copy], analyzer);
     expect(lines(findings)).toEqual([
       "knowledge-base/network/vpn-troubleshooting.md:6: questions: near-duplicate of network/gp.md (similarity 0.81): they will steal each other's matches (warning)",
@@ -103,11 +144,24 @@ describe('kb-lint: near-duplicates', () => {
   });
 
   it('sees text the way the engine does: "pw" is "password", punctuation and filler words do not count', () => {
-    const other = linted('accounts/pw.md', source('pw', ['help, forgot my pw!!', 'change my pw'], { title: 'Passwords' }));
+    const other = linted(
+      'accounts/pw.md',
+      source('pw', ['help, forgot my pw!!', 'change my pw'], { title: 'Passwords' }),
+    );
     const pair = similarPairs([password, other, printer], analyzer)[0]!;
-    expect(pair).toMatchObject({ a: 'accounts/password-reset.md', b: 'accounts/pw.md', similarity: 1, phrasings: 1, bestA: 1, bestB: 1 });
+    expect(pair).toMatchObject({
+      a: 'accounts/password-reset.md',
+      b: 'accounts/pw.md',
+      similarity: 1,
+      phrasings: 1,
+      bestA: 1,
+      bestB: 1,
+    });
     // Titles count too: a title's line is the title's.
-    const titled = linted('accounts/t.md', source('t-t', ['what are the password rules'], { title: 'forgotten password' }));
+    const titled = linted(
+      'accounts/t.md',
+      source('t-t', ['what are the password rules'], { title: 'forgotten password' }),
+    );
     expect(lines(nearDuplicates([password, titled, printer], analyzer))).toEqual([
       "knowledge-base/accounts/password-reset.md:5: questions: near-duplicate of accounts/t.md (similarity 1.00): they will steal each other's matches (warning)",
       "knowledge-base/accounts/t.md:3: questions: near-duplicate of accounts/password-reset.md (similarity 1.00): they will steal each other's matches (warning)",
@@ -116,19 +170,30 @@ describe('kb-lint: near-duplicates', () => {
 
   it('leaves distinct articles alone, and exact shared phrasings to the duplicate-question rule', () => {
     expect(nearDuplicates([vpn, printer, mailbox, password], analyzer)).toEqual([]);
-    const sharing = linted('accounts/change.md', source('change', ['how do I reset my password', 'my password expires soon'], { title: 'Change your password' }));
+    const sharing = linted(
+      'accounts/change.md',
+      source('change', ['how do I reset my password', 'my password expires soon'], { title: 'Change your password' }),
+    );
     const pair = similarPairs([password, sharing], analyzer)[0]!;
     expect(pair.phrasings).toBeLessThan(1);
   });
 
   it('takes the threshold as a parameter', () => {
-    const change = linted('accounts/password-change.md', source('password-change', ['my password expires soon', 'what are the password rules'], { title: 'Change your password' }));
+    const change = linted(
+      'accounts/password-change.md',
+      source('password-change', ['my password expires soon', 'what are the password rules'], {
+        title: 'Change your password',
+      }),
+    );
     const articles = [vpn, printer, mailbox, password, change];
     const [closest, next] = similarPairs(articles, analyzer);
     expect(closest).toMatchObject({ a: 'accounts/password-reset.md', b: 'accounts/password-change.md' });
     expect(closest!.similarity).toBeGreaterThan(next!.similarity);
     expect(closest!.similarity).toBeGreaterThan(0);
-    expect(nearDuplicates(articles, analyzer, closest!.similarity).map((f) => f.file)).toEqual([closest!.a, closest!.b]);
+    expect(nearDuplicates(articles, analyzer, closest!.similarity).map((f) => f.file)).toEqual([
+      closest!.a,
+      closest!.b,
+    ]);
   });
 });
 
@@ -169,11 +234,19 @@ describe('kb-lint: links between articles', () => {
     expect(resolveArticleLink('access/page.md', '../network/vpn.md#x')).toEqual({ path: 'network/vpn.md' });
     expect(resolveArticleLink('access/page.md', '/network/vpn.md')).toEqual({ path: 'network/vpn.md' });
     expect(resolveArticleLink('page.md', '../x.md')).toEqual({ outside: true });
-    for (const target of ['https://example.com/a.md', 'mailto:a@b.c', '#top', 'diagram.png', '//cdn/x.md']) expect(resolveArticleLink('a/b.md', target)).toBeUndefined();
+    for (const target of ['https://example.com/a.md', 'mailto:a@b.c', '#top', 'diagram.png', '//cdn/x.md'])
+      expect(resolveArticleLink('a/b.md', target)).toBeUndefined();
   });
 
   it('reports links that lead to no article, with a hint when the file moved', () => {
-    const files = new Set(['access/page.md', 'access/sibling.md', 'network/vpn.md', 'network/vpn-fix.md', 'network/with space.md', 'printing/printer.md']);
+    const files = new Set([
+      'access/page.md',
+      'access/sibling.md',
+      'network/vpn.md',
+      'network/vpn-fix.md',
+      'network/with space.md',
+      'printing/printer.md',
+    ]);
     expect(lines(brokenLinks([article], files))).toEqual([
       'knowledge-base/access/page.md:15: link: "gone/printer.md" does not lead to an article (no access/gone/printer.md); did you mean ../printing/printer.md? (warning)',
       'knowledge-base/access/page.md:16: link: "../../../README.md" points outside the knowledge base (warning)',
@@ -186,7 +259,10 @@ describe('kb-lint: links between articles', () => {
 describe('kb-lint: review dates', () => {
   const due = linted('a/due.md', source('due', ['q one'], { extra: 'review_by: 2026-04-01' }));
   const today = linted('a/today.md', source('today-x', ['q two'], { extra: 'review_by: 2026-06-01' }));
-  const future = linted('a/future.md', source('future', ['q three']).replace('updated: 2026-05-01', 'updated: 2026-07-01'));
+  const future = linted(
+    'a/future.md',
+    source('future', ['q three']).replace('updated: 2026-05-01', 'updated: 2026-07-01'),
+  );
 
   it('warns when review_by has passed and when updated is in the future', () => {
     expect(lines(staleArticles([due, today, future], '2026-06-01'))).toEqual([
@@ -207,7 +283,13 @@ describe('kb-lint: review dates', () => {
 });
 
 describe('kb-lint: the whole report', () => {
-  const a = linted('b/a.md', source('a-a', ['how do I print', 'scan to email'], { extra: 'script: helper\nreview_by: 2026-01-01', body: 'See [x](../b/nope.md).' }));
+  const a = linted(
+    'b/a.md',
+    source('a-a', ['how do I print', 'scan to email'], {
+      extra: 'script: helper\nreview_by: 2026-01-01',
+      body: 'See [x](../b/nope.md).',
+    }),
+  );
   const b = linted('a/b.md', source('b-b', ['how do I print?', 'new laptop please']));
 
   const findings = lintKnowledgeBase({
@@ -217,7 +299,9 @@ describe('kb-lint: the whole report', () => {
       { file: 'c/dup.md', field: 'id', message: 'id "a-a" is already used by b/a.md' },
     ],
     problemSources: new Map([['c/dup.md', source('a-a', ['x y'])]]),
-    scriptProblems: [{ file: 'scripts/s.yaml', line: 3, field: 'steps.a', message: 'is never reached', severity: 'warning' }],
+    scriptProblems: [
+      { file: 'scripts/s.yaml', line: 3, field: 'steps.a', message: 'is never reached', severity: 'warning' },
+    ],
     workingScripts: new Set(['other']),
     analyzer,
     today: '2026-06-01',
@@ -238,11 +322,27 @@ describe('kb-lint: the whole report', () => {
 
   it('exits 1 on errors, 0 on warnings alone unless strict, and counts both', () => {
     const counts = { articles: 2, scripts: 1 };
-    expect(lintReport(findings, counts)).toMatchObject({ exitCode: 1, summary: '2 articles, 1 scripts: 5 errors, 3 warnings' });
+    expect(lintReport(findings, counts)).toMatchObject({
+      exitCode: 1,
+      summary: '2 articles, 1 scripts: 5 errors, 3 warnings',
+    });
     const warnings = findings.filter((f) => f.severity === 'warning');
-    expect(lintReport(warnings, counts)).toMatchObject({ exitCode: 0, summary: '2 articles, 1 scripts: no errors, 3 warnings' });
-    expect(lintReport(warnings, counts, true)).toMatchObject({ exitCode: 1, summary: '2 articles, 1 scripts: no errors, 3 warnings (--strict: warnings fail)' });
-    expect(lintReport(warnings.slice(0, 1), counts)).toMatchObject({ exitCode: 0, summary: '2 articles, 1 scripts: no errors, 1 warning' });
-    expect(lintReport([], counts, true)).toEqual({ lines: [], exitCode: 0, summary: '2 articles, 1 scripts: no errors, no warnings' });
+    expect(lintReport(warnings, counts)).toMatchObject({
+      exitCode: 0,
+      summary: '2 articles, 1 scripts: no errors, 3 warnings',
+    });
+    expect(lintReport(warnings, counts, true)).toMatchObject({
+      exitCode: 1,
+      summary: '2 articles, 1 scripts: no errors, 3 warnings (--strict: warnings fail)',
+    });
+    expect(lintReport(warnings.slice(0, 1), counts)).toMatchObject({
+      exitCode: 0,
+      summary: '2 articles, 1 scripts: no errors, 1 warning',
+    });
+    expect(lintReport([], counts, true)).toEqual({
+      lines: [],
+      exitCode: 0,
+      summary: '2 articles, 1 scripts: no errors, no warnings',
+    });
   });
 });

@@ -45,7 +45,12 @@ describe('parseArticle', () => {
   });
 
   it.each([
-    ['a missing required field', good('x-y').replace('owner: network-team\n', ''), 'owner', /expected string|required/i],
+    [
+      'a missing required field',
+      good('x-y').replace('owner: network-team\n', ''),
+      'owner',
+      /expected string|required/i,
+    ],
     ['a bad date', good('x-y').replace('2026-10-01', '01/10/2026'), 'updated', /2026-10-15/],
     ['an unknown field (typo)', good('x-y', 'escalate-to: L2\n'), 'escalate-to', /unknown field/],
     ['a bad tier', good('x-y', 'escalate_to: L9\n'), 'escalate_to', /L2/],
@@ -64,7 +69,10 @@ describe('parseArticle', () => {
   });
 
   it('builds data only from YAML: tags that would construct objects are refused', () => {
-    const result = parseArticle(good('x-y').replace('owner: network-team', 'owner: !!js/function "function(){}"'), 'a.md');
+    const result = parseArticle(
+      good('x-y').replace('owner: network-team', 'owner: !!js/function "function(){}"'),
+      'a.md',
+    );
     expect(result.ok).toBe(false);
   });
 });

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../src/core/answering/answer-engine.js';
 import { appendQuestion } from '../../src/core/knowledge/append-question.js';
 import type { Article } from '../../src/core/knowledge/article.js';
-import { learnablePhrasing, looksPersonal, PhrasingLearner, withLearnedPhrasings, type LearnedPhrasing } from '../../src/core/knowledge/learned-phrasings.js';
+import {
+  learnablePhrasing,
+  looksPersonal,
+  PhrasingLearner,
+  withLearnedPhrasings,
+  type LearnedPhrasing,
+} from '../../src/core/knowledge/learned-phrasings.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
 import { KnowledgeLibrary } from '../../src/knowledge-library.js';
 import { MemoryLearnedPhrasings } from '../../src/store/memory/memory-learned-phrasings.js';
@@ -13,12 +19,30 @@ const kbDir = path.resolve(import.meta.dirname, '../../knowledge-base');
 function learner(store = new MemoryLearnedPhrasings(), minAskers = 3) {
   const changes: number[] = [];
   const own: Record<string, string[]> = { 'mfa-setup': ['set up MFA'], 'vpn-setup': ['set up the VPN'] };
-  const learning = new PhrasingLearner({ store, minAskers, ownQuestions: (id) => own[id], onUsableChanged: () => changes.push(changes.length + 1) });
-  return { store, learning, changes, inUse: async () => withLearnedPhrasings(articles(), await store.list(), minAskers).find((a) => a.id === 'mfa-setup')!.questions };
+  const learning = new PhrasingLearner({
+    store,
+    minAskers,
+    ownQuestions: (id) => own[id],
+    onUsableChanged: () => changes.push(changes.length + 1),
+  });
+  return {
+    store,
+    learning,
+    changes,
+    inUse: async () =>
+      withLearnedPhrasings(articles(), await store.list(), minAskers).find((a) => a.id === 'mfa-setup')!.questions,
+  };
 }
 
 function articles(): Article[] {
-  const base = { tags: [], category: 'accounts', owner: 'it', updated: '2026-01-01', answer: 'Do this.', body: 'Do this.' };
+  const base = {
+    tags: [],
+    category: 'accounts',
+    owner: 'it',
+    updated: '2026-01-01',
+    answer: 'Do this.',
+    body: 'Do this.',
+  };
   return [
     { ...base, id: 'mfa-setup', title: 'Set up MFA', questions: ['set up MFA'], path: 'accounts/mfa-setup.md' },
     { ...base, id: 'vpn-setup', title: 'Set up the VPN', questions: ['set up the VPN'], path: 'network/vpn-setup.md' },
@@ -38,14 +62,23 @@ describe('looksPersonal: questions that must not be stored', () => {
     expect(learnablePhrasing(text)).toBeNull();
   });
 
-  it.each(['error 0x80070005 when installing', 'windows 11 23H2 update fails', 'ticket HD-1001 is still open', 'teams on 2 screens', 'my mail is stuck'])('keeps "%s"', (text) => {
+  it.each([
+    'error 0x80070005 when installing',
+    'windows 11 23H2 update fails',
+    'ticket HD-1001 is still open',
+    'teams on 2 screens',
+    'my mail is stuck',
+  ])('keeps "%s"', (text) => {
     expect(looksPersonal(text)).toBe(false);
   });
 });
 
 describe('learnablePhrasing', () => {
   it('cleans the text like all user text, collapses whitespace, and keys it without case or trailing punctuation', () => {
-    expect(learnablePhrasing('  Zorblax\u202E keeps\n\tasking   me?? ')).toEqual({ text: 'Zorblax keeps asking me??', key: 'zorblax keeps asking me' });
+    expect(learnablePhrasing('  Zorblax\u202E keeps\n\tasking   me?? ')).toEqual({
+      text: 'Zorblax keeps asking me??',
+      key: 'zorblax keeps asking me',
+    });
   });
 
   it('refuses empty and over-long questions', () => {
@@ -85,7 +118,7 @@ describe('PhrasingLearner: one person cannot teach the bot', () => {
     expect(changes).toEqual([1, 2, 3]);
   });
 
-  it('learns nothing from personal data, from the article\'s own questions, or for an article that does not exist', async () => {
+  it("learns nothing from personal data, from the article's own questions, or for an article that does not exist", async () => {
     const { learning, store } = learner();
     await learning.confirm('mfa-setup', 'mfa for ann.smith@example.com', 'ann');
     await learning.confirm('mfa-setup', 'Set up MFA!', 'ann');
@@ -95,10 +128,31 @@ describe('PhrasingLearner: one person cannot teach the bot', () => {
 
   it('never uses a rejected or accepted phrasing as an extra, nor one whose article is gone', () => {
     const at = new Date();
-    const phrasing = (id: number, articleId: string, text: string, status: LearnedPhrasing['status']): LearnedPhrasing => ({ id, articleId, text, askers: 5, notHelpful: 0, confirmations: 5, status, firstSeen: at, lastSeen: at });
+    const phrasing = (
+      id: number,
+      articleId: string,
+      text: string,
+      status: LearnedPhrasing['status'],
+    ): LearnedPhrasing => ({
+      id,
+      articleId,
+      text,
+      askers: 5,
+      notHelpful: 0,
+      confirmations: 5,
+      status,
+      firstSeen: at,
+      lastSeen: at,
+    });
     const served = withLearnedPhrasings(
       articles(),
-      [phrasing(1, 'mfa-setup', 'rejected one', 'rejected'), phrasing(2, 'mfa-setup', 'accepted one', 'accepted'), phrasing(3, 'gone', 'about nothing', 'pending'), phrasing(4, 'vpn-setup', 'Set up the VPN?', 'pending'), phrasing(5, 'vpn-setup', 'vpn thingy', 'pending')],
+      [
+        phrasing(1, 'mfa-setup', 'rejected one', 'rejected'),
+        phrasing(2, 'mfa-setup', 'accepted one', 'accepted'),
+        phrasing(3, 'gone', 'about nothing', 'pending'),
+        phrasing(4, 'vpn-setup', 'Set up the VPN?', 'pending'),
+        phrasing(5, 'vpn-setup', 'vpn thingy', 'pending'),
+      ],
       3,
     );
     expect(served.map((a) => a.questions)).toEqual([['set up MFA'], ['set up the VPN', 'vpn thingy']]);
@@ -112,14 +166,24 @@ describe('the engine after a reload', () => {
     const library = await KnowledgeLibrary.load(kbDir, defaultThresholds);
     const ask = (q: string) => library.snapshot.engine.ask(q);
     expect(ask('zorblax keeps asking me for a code').outcome).toBe('no_answer');
-    const { learning } = { learning: new PhrasingLearner({ store, minAskers: 3, ownQuestions: (id) => library.snapshot.knowledgeBase.articles.find((a) => a.id === id)?.questions, onUsableChanged: () => void library.reload() }) };
+    const { learning } = {
+      learning: new PhrasingLearner({
+        store,
+        minAskers: 3,
+        ownQuestions: (id) => library.snapshot.knowledgeBase.articles.find((a) => a.id === id)?.questions,
+        onUsableChanged: () => void library.reload(),
+      }),
+    };
     await library.learnFrom(store, 3);
-    for (const who of ['ann', 'bob', 'cat']) await learning.confirm('mfa-setup', 'zorblax keeps asking me for a code', who);
+    for (const who of ['ann', 'bob', 'cat'])
+      await learning.confirm('mfa-setup', 'zorblax keeps asking me for a code', who);
     await library.reload();
     const answered = ask('zorblax keeps asking me for a code');
     expect(answered.outcome === 'answered' && answered.article.id).toBe('mfa-setup');
     // The file's own article is unchanged: the learned phrasing is the engine's only.
-    expect(library.snapshot.knowledgeBase.articles.find((a) => a.id === 'mfa-setup')!.questions).not.toContain('zorblax keeps asking me for a code');
+    expect(library.snapshot.knowledgeBase.articles.find((a) => a.id === 'mfa-setup')!.questions).not.toContain(
+      'zorblax keeps asking me for a code',
+    );
     await store.setStatus(1, 'rejected');
     await library.reload();
     expect(ask('zorblax keeps asking me for a code').outcome).toBe('no_answer');
@@ -128,14 +192,33 @@ describe('the engine after a reload', () => {
 
 describe('appendQuestion: --accept edits the front matter and nothing else', () => {
   const article = (questions: string, eol = '\n') =>
-    ['---', 'id: vpn-setup', 'title: Set up the VPN', questions, 'tags: [vpn]', 'category: network', 'owner: it', 'updated: 2026-01-01', '---', '', '# Set up the VPN', '', '## Answer', '', 'Install it.', ''].join(eol);
+    [
+      '---',
+      'id: vpn-setup',
+      'title: Set up the VPN',
+      questions,
+      'tags: [vpn]',
+      'category: network',
+      'owner: it',
+      'updated: 2026-01-01',
+      '---',
+      '',
+      '# Set up the VPN',
+      '',
+      '## Answer',
+      '',
+      'Install it.',
+      '',
+    ].join(eol);
 
   it('adds a line after the last item of a block list, in the style of its items', () => {
     const source = article('questions:\n    - set up the VPN   # the usual one\n    - install vpn\n\n    # more later');
     const result = appendQuestion(source, 'vpn: how do I get it?', 'network/vpn-setup.md');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.source).toBe(source.replace('    - install vpn\n', '    - install vpn\n    - "vpn: how do I get it?"\n'));
+    expect(result.source).toBe(
+      source.replace('    - install vpn\n', '    - install vpn\n    - "vpn: how do I get it?"\n'),
+    );
     const parsed = parseArticle(result.source, 'x.md');
     expect(parsed.ok && parsed.article.questions).toEqual(['set up the VPN', 'install vpn', 'vpn: how do I get it?']);
   });
@@ -148,7 +231,13 @@ describe('appendQuestion: --accept edits the front matter and nothing else', () 
 
   it('refuses a list it cannot add to safely', () => {
     const source = article('questions: [set up the VPN,\n  install vpn]');
-    expect(appendQuestion(source, 'vpn thingy', 'network/vpn-setup.md')).toMatchObject({ ok: false, reason: expect.stringMatching(/by hand/) });
-    expect(appendQuestion('no front matter', 'vpn thingy', 'network/vpn-setup.md')).toMatchObject({ ok: false, reason: expect.stringMatching(/does not load/) });
+    expect(appendQuestion(source, 'vpn thingy', 'network/vpn-setup.md')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/by hand/),
+    });
+    expect(appendQuestion('no front matter', 'vpn thingy', 'network/vpn-setup.md')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/does not load/),
+    });
   });
 });

@@ -20,7 +20,11 @@ const told: string[] = [];
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir('helpdesk-reload-'));
   cpSync(bundled, path.join(dir, 'kb'), { recursive: true });
-  app = await createApp(loadConfig({ DATA_DIR: dir, KB_DIR: path.join(dir, 'kb'), ...lexicalEnv }), silentLogger, new RecordingNotifier());
+  app = await createApp(
+    loadConfig({ DATA_DIR: dir, KB_DIR: path.join(dir, 'kb'), ...lexicalEnv }),
+    silentLogger,
+    new RecordingNotifier(),
+  );
   told.length = 0;
   stop = watchKnowledge(app, silentLogger, async (markdown) => {
     told.push(markdown);

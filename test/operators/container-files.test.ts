@@ -27,7 +27,10 @@ for (const line of instructions) {
   }
 }
 const runtime = stages.get('runtime') ?? [];
-const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 
 // Debian's docker-compose package ships the Compose Specification's JSON schema (not copied here).
 const COMPOSE_SCHEMA = '/usr/lib/python3/dist-packages/compose/config/compose_spec.json';
@@ -48,7 +51,10 @@ describe('Dockerfile', () => {
     expect(stages.get('deps')!.join('\n')).toMatch(/npm rebuild better-sqlite3/);
     expect(stages.get('build')!.join('\n')).toMatch(/npm run build/);
     const fromStages = runtime.filter((line) => line.startsWith('COPY --from='));
-    expect(fromStages).toEqual(['COPY --from=deps /app/node_modules ./node_modules', 'COPY --from=build /app/dist ./dist']);
+    expect(fromStages).toEqual([
+      'COPY --from=deps /app/node_modules ./node_modules',
+      'COPY --from=build /app/dist ./dist',
+    ]);
     expect(runtime.some((line) => /^RUN .*npm (ci|install)/.test(line))).toBe(false);
   });
 
@@ -59,11 +65,21 @@ describe('Dockerfile', () => {
   });
 
   it('copies only files that exist in the repository and that .dockerignore lets through', () => {
-    const sources = instructions.filter((line) => /^COPY (?!--from)/.test(line)).flatMap((line) => line.replace(/^COPY (--chown=\S+ )?/, '').split(/\s+/).slice(0, -1));
+    const sources = instructions
+      .filter((line) => /^COPY (?!--from)/.test(line))
+      .flatMap((line) =>
+        line
+          .replace(/^COPY (--chown=\S+ )?/, '')
+          .split(/\s+/)
+          .slice(0, -1),
+      );
     expect(sources.length).toBeGreaterThan(5);
     for (const source of sources) {
       expect(existsSync(path.join(ROOT, source)), source).toBe(true);
-      expect(ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)), source).toBe(false);
+      expect(
+        ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+        source,
+      ).toBe(false);
     }
     for (const kept of ['.env', '.git', 'node_modules', 'data', 'dist']) expect(ignored).toContain(kept);
   });
@@ -87,7 +103,12 @@ describe('Dockerfile', () => {
       const argv = JSON.parse(line.slice(line.indexOf('CMD') + 3).trim()) as string[];
       expect(argv.slice(0, 2)).toEqual(['node', '-e']);
       return new Promise<number | null>((resolve) => {
-        execFile(process.execPath, argv.slice(1), { env: { ...process.env, PORT: String(port) }, timeout: 20_000 }, (error) => resolve(error ? (typeof error.code === 'number' ? error.code : null) : 0));
+        execFile(
+          process.execPath,
+          argv.slice(1),
+          { env: { ...process.env, PORT: String(port) }, timeout: 20_000 },
+          (error) => resolve(error ? (typeof error.code === 'number' ? error.code : null) : 0),
+        );
       });
     };
 
@@ -105,7 +126,18 @@ describe('Dockerfile', () => {
 describe('compose.yaml', () => {
   const text = readFileSync(path.join(ROOT, 'compose.yaml'), 'utf8');
   const compose = parse(text, { merge: true }) as {
-    services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; volumes?: string[]; ports?: string[]; healthcheck?: unknown }>;
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: string;
+        environment?: Record<string, string>;
+        depends_on?: Record<string, { condition: string }>;
+        volumes?: string[];
+        ports?: string[];
+        healthcheck?: unknown;
+      }
+    >;
     volumes: Record<string, unknown>;
   };
 
@@ -117,8 +149,15 @@ describe('compose.yaml', () => {
     for (const name of ['bot-1', 'bot-2']) {
       const bot = compose.services[name]!;
       expect(bot.build).toBe('.');
-      expect(bot.environment).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', KB_DIR: '/kb', DATA_DIR: '/data' });
-      expect(bot.environment!.DATABASE_URL).toMatch(/^postgres:\/\/helpdesk:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db:5432\/helpdesk$/);
+      expect(bot.environment).toMatchObject({
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        KB_DIR: '/kb',
+        DATA_DIR: '/data',
+      });
+      expect(bot.environment!.DATABASE_URL).toMatch(
+        /^postgres:\/\/helpdesk:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db:5432\/helpdesk$/,
+      );
       expect(bot.depends_on).toEqual({ db: { condition: 'service_healthy' } });
       expect(bot.volumes).toEqual(['./knowledge-base:/kb', `${name}-data:/data`]);
       expect(compose.volumes).toHaveProperty(`${name}-data`);
@@ -127,16 +166,21 @@ describe('compose.yaml', () => {
     expect(ports.size).toBe(2);
   });
 
-  it.skipIf(!existsSync(COMPOSE_SCHEMA))(`validates against the Compose Specification schema (${COMPOSE_SCHEMA}, from Debian's docker-compose)`, () => {
-    // Its draft-04 style `id`s (string values; a property named id is an object) are not Ajv's: dropped.
-    const schema = JSON.parse(readFileSync(COMPOSE_SCHEMA, 'utf8'), (key, value: unknown) => (key === 'id' && typeof value === 'string') || key === '$schema' ? undefined : value) as Record<string, unknown>;
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    const validate = ajv.compile(schema);
-    const valid = validate(parse(text, { merge: true }));
-    expect(validate.errors ?? [], ajv.errorsText(validate.errors)).toEqual([]);
-    expect(valid).toBe(true);
-    // The schema has teeth: an unknown key in a service, and a mistyped one, are refused.
-    expect(validate({ services: { bot: { image: 'x', bogus: true } } })).toBe(false);
-    expect(validate({ services: { bot: { image: 'x', ports: { a: 1 } } } })).toBe(false);
-  });
+  it.skipIf(!existsSync(COMPOSE_SCHEMA))(
+    `validates against the Compose Specification schema (${COMPOSE_SCHEMA}, from Debian's docker-compose)`,
+    () => {
+      // Its draft-04 style `id`s (string values; a property named id is an object) are not Ajv's: dropped.
+      const schema = JSON.parse(readFileSync(COMPOSE_SCHEMA, 'utf8'), (key, value: unknown) =>
+        (key === 'id' && typeof value === 'string') || key === '$schema' ? undefined : value,
+      ) as Record<string, unknown>;
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      const validate = ajv.compile(schema);
+      const valid = validate(parse(text, { merge: true }));
+      expect(validate.errors ?? [], ajv.errorsText(validate.errors)).toEqual([]);
+      expect(valid).toBe(true);
+      // The schema has teeth: an unknown key in a service, and a mistyped one, are refused.
+      expect(validate({ services: { bot: { image: 'x', bogus: true } } })).toBe(false);
+      expect(validate({ services: { bot: { image: 'x', ports: { a: 1 } } } })).toBe(false);
+    },
+  );
 });

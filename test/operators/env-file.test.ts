@@ -16,7 +16,10 @@ function envFile(name: string, text: string): string {
 
 describe('.env', () => {
   it('fills variables the environment does not set, and a variable already set wins, even an empty one', () => {
-    const file = envFile('precedence.env', 'PORT=4000\nKB_DIR=/srv/kb\nTICKET_KEY_PREFIX=IT\n# a comment\nLOG_LEVEL="debug"\n');
+    const file = envFile(
+      'precedence.env',
+      'PORT=4000\nKB_DIR=/srv/kb\nTICKET_KEY_PREFIX=IT\n# a comment\nLOG_LEVEL="debug"\n',
+    );
     const env: NodeJS.ProcessEnv = { PORT: '5000', TICKET_KEY_PREFIX: '' };
     expect(applyEnvFile(file, env)).toEqual(['KB_DIR', 'LOG_LEVEL']);
     expect(env).toEqual({ PORT: '5000', TICKET_KEY_PREFIX: '', KB_DIR: '/srv/kb', LOG_LEVEL: 'debug' });
@@ -36,7 +39,10 @@ describe('.env', () => {
   });
 
   it('takes hostile content as text: quotes, = and # in values, multi-line values, no code runs', () => {
-    const file = envFile('hostile.env', 'A="x=1 # not a comment"\nB=$(touch /tmp/pwned)\nM="line one\nline two"\nC=\'single\'\n__proto__=polluted\n');
+    const file = envFile(
+      'hostile.env',
+      'A="x=1 # not a comment"\nB=$(touch /tmp/pwned)\nM="line one\nline two"\nC=\'single\'\n__proto__=polluted\n',
+    );
     const env: NodeJS.ProcessEnv = Object.create(null) as NodeJS.ProcessEnv;
     applyEnvFile(file, env);
     expect(env.A).toBe('x=1 # not a comment');

@@ -36,17 +36,43 @@ describe('PUBLIC_URL', () => {
   });
 
   it('warns in production when unset or a documentation domain, and when manifest.json still says example.com', () => {
-    writeFileSync(path.join(dir, 'manifest.json'), '{"settings":{"event_subscriptions":{"request_url":"https://helpdesk.example.com/slack/events"}}}');
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      '{"settings":{"event_subscriptions":{"request_url":"https://helpdesk.example.com/slack/events"}}}',
+    );
     const unset = publicUrlWarnings(loadConfig({ NODE_ENV: 'production', ...slack }), dir);
-    expect(unset).toEqual([expect.stringMatching(/^PUBLIC_URL is unset/), expect.stringMatching(/^manifest.json still sends Slack/)]);
-    expect(publicUrlWarnings(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://helpdesk.example.org', ...teams }), dir)).toEqual([expect.stringMatching(/helpdesk.example.org, a documentation domain/)]);
-    writeFileSync(path.join(dir, 'manifest.json'), '{"settings":{"event_subscriptions":{"request_url":"https://help.corp.test/slack/events"}}}');
-    expect(publicUrlWarnings(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://help.corp.test', ...slack }), dir)).toEqual([]);
+    expect(unset).toEqual([
+      expect.stringMatching(/^PUBLIC_URL is unset/),
+      expect.stringMatching(/^manifest.json still sends Slack/),
+    ]);
+    expect(
+      publicUrlWarnings(
+        loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://helpdesk.example.org', ...teams }),
+        dir,
+      ),
+    ).toEqual([expect.stringMatching(/helpdesk.example.org, a documentation domain/)]);
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      '{"settings":{"event_subscriptions":{"request_url":"https://help.corp.test/slack/events"}}}',
+    );
+    expect(
+      publicUrlWarnings(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://help.corp.test', ...slack }), dir),
+    ).toEqual([]);
   });
 
   it('does not warn outside production or in Socket Mode about the manifest', () => {
     expect(publicUrlWarnings(loadConfig({ ...slack }), dir)).toEqual([]);
     writeFileSync(path.join(dir, 'manifest.json'), '{"url":"https://helpdesk.example.com/slack/events"}');
-    expect(publicUrlWarnings(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://help.corp.test', SLACK_APP_TOKEN: 'xapp-1', ...slack }), dir)).toEqual([]);
+    expect(
+      publicUrlWarnings(
+        loadConfig({
+          NODE_ENV: 'production',
+          PUBLIC_URL: 'https://help.corp.test',
+          SLACK_APP_TOKEN: 'xapp-1',
+          ...slack,
+        }),
+        dir,
+      ),
+    ).toEqual([]);
   });
 });

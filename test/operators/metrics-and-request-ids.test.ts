@@ -11,7 +11,16 @@ import { launchBot, startBot, type RunningBot } from '../../src/server.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { lexicalEnv } from '../support/lexical-env.js';
 import { loadTestLibrary, memoryConfig } from '../support/memory-app.js';
-import { DM, EMPLOYEE, FakeSlackApi, eventCallbackBody, eventually, heldLibraryLoad, signedSlackPost, slackBotEnv } from '../support/slack.js';
+import {
+  DM,
+  EMPLOYEE,
+  FakeSlackApi,
+  eventCallbackBody,
+  eventually,
+  heldLibraryLoad,
+  signedSlackPost,
+  slackBotEnv,
+} from '../support/slack.js';
 import { RecordingNotifier, tempDir } from '../support/test-app.js';
 import { databaseEnvFor } from '../support/test-database.js';
 
@@ -22,7 +31,8 @@ function capturingLogger() {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -41,8 +51,18 @@ describe('GET /metrics and request ids in the service', () => {
     new FakeSlackApi();
     const data = tempDir('helpdesk-metrics-');
     cleanup = data.cleanup;
-    const config = loadConfig({ DATA_DIR: data.dir, ...databaseEnvFor(data.dir), ...slackBotEnv(), ...lexicalEnv, METRICS_TOKEN: TOKEN, KB_WATCH: '0' });
-    bot = await startBot(config, logger, { host: '127.0.0.1', queue: { pollMs: 50, backoffMs: 50, maxBackoffMs: 200 } });
+    const config = loadConfig({
+      DATA_DIR: data.dir,
+      ...databaseEnvFor(data.dir),
+      ...slackBotEnv(),
+      ...lexicalEnv,
+      METRICS_TOKEN: TOKEN,
+      KB_WATCH: '0',
+    });
+    bot = await startBot(config, logger, {
+      host: '127.0.0.1',
+      queue: { pollMs: 50, backoffMs: 50, maxBackoffMs: 200 },
+    });
     url = `http://127.0.0.1:${bot.port}`;
   });
   afterAll(async () => {
@@ -52,10 +72,15 @@ describe('GET /metrics and request ids in the service', () => {
     cleanup?.();
   });
 
-  const scrape = (token?: string) => fetch(`${url}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const scrape = (token?: string) =>
+    fetch(`${url}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
   it('refuses /metrics without the bearer token, or with a wrong one, or in the query', async () => {
-    for (const response of [await scrape(), await scrape('wrong-token-0123456789'), await fetch(`${url}/metrics?token=${TOKEN}`)]) {
+    for (const response of [
+      await scrape(),
+      await scrape('wrong-token-0123456789'),
+      await fetch(`${url}/metrics?token=${TOKEN}`),
+    ]) {
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
       expect(await response.text()).not.toContain('helpdesk_');
@@ -63,7 +88,20 @@ describe('GET /metrics and request ids in the service', () => {
   });
 
   it("counts a Slack question by channel and outcome, times it, and tells the queue's depth, in Prometheus text format", async () => {
-    const response = await signedSlackPost(url, eventCallbackBody({ type: 'message', channel_type: 'im', channel: DM, user: EMPLOYEE, text: 'how do I reset my password', ts: '1700000100.000100' }, 'EvMETRICS0001'));
+    const response = await signedSlackPost(
+      url,
+      eventCallbackBody(
+        {
+          type: 'message',
+          channel_type: 'im',
+          channel: DM,
+          user: EMPLOYEE,
+          text: 'how do I reset my password',
+          ts: '1700000100.000100',
+        },
+        'EvMETRICS0001',
+      ),
+    );
     expect(response.status).toBe(200);
     await bot.drain();
     const scraped = await scrape(TOKEN);
@@ -72,7 +110,9 @@ describe('GET /metrics and request ids in the service', () => {
     const text = await scraped.text();
     // Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value.
     for (const line of text.split('\n').filter(Boolean)) {
-      expect(line).toMatch(/^(# (HELP|TYPE) [a-zA-Z_:][\w:]* .+|[a-zA-Z_:][\w:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.]+(e[-+]?\d+)?|NaN|[-+]Inf))$/);
+      expect(line).toMatch(
+        /^(# (HELP|TYPE) [a-zA-Z_:][\w:]* .+|[a-zA-Z_:][\w:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.]+(e[-+]?\d+)?|NaN|[-+]Inf))$/,
+      );
     }
     expect(text).toContain('# TYPE helpdesk_turns_total counter');
     expect(text).toContain('helpdesk_turns_total{channel="slack",outcome="answered"} 1');
@@ -83,9 +123,23 @@ describe('GET /metrics and request ids in the service', () => {
   });
 
   it('gives every response an id, honouring a sane X-Request-Id, and the queued turn logs under it', async () => {
-    const response = await signedSlackPost(url, eventCallbackBody({ type: 'message', channel_type: 'im', channel: DM, user: EMPLOYEE, text: 'vpn keeps dropping', ts: '1700000200.000200' }, 'EvMETRICS0002'), {
-      headers: { 'x-request-id': 'edge-7f3a9c' },
-    });
+    const response = await signedSlackPost(
+      url,
+      eventCallbackBody(
+        {
+          type: 'message',
+          channel_type: 'im',
+          channel: DM,
+          user: EMPLOYEE,
+          text: 'vpn keeps dropping',
+          ts: '1700000200.000200',
+        },
+        'EvMETRICS0002',
+      ),
+      {
+        headers: { 'x-request-id': 'edge-7f3a9c' },
+      },
+    );
     expect(response.headers.get('x-request-id')).toBe('edge-7f3a9c');
     await bot.drain();
     // Written while the request was handled (kept in the inbox) and by the worker afterwards.
@@ -118,16 +172,39 @@ describe('the inbox depth on /metrics', () => {
     const hold = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const bot = await launchBot(loadConfig({ DATA_DIR: data.dir, ...databaseEnvFor(data.dir), ...slackBotEnv(), ...lexicalEnv, KB_WATCH: '0' }), capturingLogger().logger, {
-      host: '127.0.0.1',
-      queue: { pollMs: 50 },
-      loadLibrary: heldLibraryLoad(hold),
-    });
+    const bot = await launchBot(
+      loadConfig({ DATA_DIR: data.dir, ...databaseEnvFor(data.dir), ...slackBotEnv(), ...lexicalEnv, KB_WATCH: '0' }),
+      capturingLogger().logger,
+      {
+        host: '127.0.0.1',
+        queue: { pollMs: 50 },
+        loadLibrary: heldLibraryLoad(hold),
+      },
+    );
     const url = `http://127.0.0.1:${bot.port}`;
-    const pending = async () => /^helpdesk_queue_pending\{kind="slack\.inbound"\} (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
+    const pending = async () =>
+      /^helpdesk_queue_pending\{kind="slack\.inbound"\} (\d+)$/m.exec(
+        await (await fetch(`${url}/metrics`)).text(),
+      )?.[1];
     try {
-      for (const [n, id] of [[1, 'EvDEPTH00001'], [2, 'EvDEPTH00002']] as const) {
-        const response = await signedSlackPost(url, eventCallbackBody({ type: 'message', channel_type: 'im', channel: DM, user: EMPLOYEE, text: 'printer jammed', ts: `1700000300.00000${n}` }, id));
+      for (const [n, id] of [
+        [1, 'EvDEPTH00001'],
+        [2, 'EvDEPTH00002'],
+      ] as const) {
+        const response = await signedSlackPost(
+          url,
+          eventCallbackBody(
+            {
+              type: 'message',
+              channel_type: 'im',
+              channel: DM,
+              user: EMPLOYEE,
+              text: 'printer jammed',
+              ts: `1700000300.00000${n}`,
+            },
+            id,
+          ),
+        );
         expect(response.status).toBe(200);
       }
       expect(await pending()).toBe('2');
@@ -152,7 +229,14 @@ describe('/metrics in production', () => {
     new FakeSlackApi();
     const data = tempDir('helpdesk-metrics-prod-');
     const { logger, lines } = capturingLogger();
-    const base = { DATA_DIR: data.dir, ...databaseEnvFor(data.dir), ...slackBotEnv(), ...lexicalEnv, NODE_ENV: 'production', KB_WATCH: '0' };
+    const base = {
+      DATA_DIR: data.dir,
+      ...databaseEnvFor(data.dir),
+      ...slackBotEnv(),
+      ...lexicalEnv,
+      NODE_ENV: 'production',
+      KB_WATCH: '0',
+    };
     const off = await startBot(loadConfig(base), logger, { host: '127.0.0.1' });
     const reportsToken = 'reports-token-0123456789';
     try {
@@ -164,7 +248,10 @@ describe('/metrics in production', () => {
     const on = await startBot(loadConfig({ ...base, REPORTS_TOKEN: reportsToken }), logger, { host: '127.0.0.1' });
     try {
       expect((await fetch(`http://127.0.0.1:${on.port}/metrics`)).status).toBe(401);
-      expect((await fetch(`http://127.0.0.1:${on.port}/metrics`, { headers: { authorization: `Bearer ${reportsToken}` } })).status).toBe(200);
+      expect(
+        (await fetch(`http://127.0.0.1:${on.port}/metrics`, { headers: { authorization: `Bearer ${reportsToken}` } }))
+          .status,
+      ).toBe(200);
     } finally {
       await on.close();
       nock.cleanAll();
@@ -179,11 +266,20 @@ describe('the request id in the core', () => {
     const { logger, lines } = capturingLogger();
     const store = new MemoryStore();
     const library = await loadTestLibrary();
-    const app = await createApp(memoryConfig(), logger, new RecordingNotifier(), { store, loadLibrary: async () => library });
+    const app = await createApp(memoryConfig(), logger, new RecordingNotifier(), {
+      store,
+      loadLibrary: async () => library,
+    });
     try {
       store.queue.down = false;
       (store as unknown as { outage: { down: boolean } }).outage.down = true;
-      const replies = await app.conversations.handle({ conversationKey: 'local:ann', channel: 'local', user: { id: 'ann' }, text: 'how do I reset my password', requestId: 'req-5b2e' });
+      const replies = await app.conversations.handle({
+        conversationKey: 'local:ann',
+        channel: 'local',
+        user: { id: 'ann' },
+        text: 'how do I reset my password',
+        requestId: 'req-5b2e',
+      });
       expect(replies).toEqual([{ kind: 'text', markdown: expect.stringContaining('(reference req-5b2e)') }]);
       const failure = lines.find((line) => line.msg === 'turn failed');
       expect(failure).toMatchObject({ requestId: 'req-5b2e', ref: 'req-5b2e', level: 50 });
@@ -200,19 +296,30 @@ describe('the request id in the core', () => {
       logger.child({ requestId: 'req-1' }).info({}, 'child');
     });
     logger.info({}, 'outside');
-    expect(lines.map((line) => [line.msg, line.requestId])).toEqual([['inside', 'req-1'], ['child', 'req-1'], ['outside', undefined]]);
+    expect(lines.map((line) => [line.msg, line.requestId])).toEqual([
+      ['inside', 'req-1'],
+      ['child', 'req-1'],
+      ['outside', undefined],
+    ]);
   });
 });
 
 describe('ticket counters', () => {
   const notification = (type: TicketNotification['type'], actorId: string, summary = ''): TicketNotification =>
-    ({ type, actor: { id: actorId, name: actorId, role: actorId === 'sla-timer' ? 'system' : 'engineer' }, summary, ticket: {} }) as unknown as TicketNotification;
+    ({
+      type,
+      actor: { id: actorId, name: actorId, role: actorId === 'sla-timer' ? 'system' : 'engineer' },
+      summary,
+      ticket: {},
+    }) as unknown as TicketNotification;
 
   it('count opened and escalated tickets, and breaches: an SLA escalation, or the breached reminder at the last tier', () => {
     expect(ticketEvents(notification('opened', 'U1'))).toEqual(['opened']);
     expect(ticketEvents(notification('escalated', 'U1'))).toEqual(['escalated']);
     expect(ticketEvents(notification('escalated', 'sla-timer'))).toEqual(['escalated', 'breached']);
-    expect(ticketEvents(notification('reminder', 'sla-timer', 'HD-1001 breached its response target'))).toEqual(['breached']);
+    expect(ticketEvents(notification('reminder', 'sla-timer', 'HD-1001 breached its response target'))).toEqual([
+      'breached',
+    ]);
     expect(ticketEvents(notification('reminder', 'sla-timer', 'HD-1001: the response target is near'))).toEqual([]);
     expect(ticketEvents(notification('comment', 'U1'))).toEqual([]);
   });

@@ -36,7 +36,17 @@ async function replicas(count: number): Promise<Array<{ app: App; notifier: Reco
 async function openMany(app: App, count: number) {
   const opened = [];
   for (let i = 0; i < count; i++) {
-    opened.push(await app.tickets.open({ requester: ann, channel: 'local', conversationKey: null, subject: `Outage ${i}`, description: 'Down', priority: 'P2', category: 'network' }));
+    opened.push(
+      await app.tickets.open({
+        requester: ann,
+        channel: 'local',
+        conversationKey: null,
+        subject: `Outage ${i}`,
+        description: 'Down',
+        priority: 'P2',
+        category: 'network',
+      }),
+    );
   }
   return opened;
 }
@@ -82,10 +92,23 @@ describe.skipIf(!testPostgresUrl)('SLA timers on several replicas (PostgreSQL)',
     const opened = await openMany(survivor, 60);
     const sweepAt = Date.now() + 61 * 60_000;
 
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../support/timer-sweeper-process.ts')], {
-      env: { ...process.env, ...databaseFreeEnv(), ...lexicalEnv, DATABASE_URL: url, SLA_FILE: slaFile, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), SWEEP_AT: String(sweepAt), LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.resolve(import.meta.dirname, '../support/timer-sweeper-process.ts')],
+      {
+        env: {
+          ...process.env,
+          ...databaseFreeEnv(),
+          ...lexicalEnv,
+          DATABASE_URL: url,
+          SLA_FILE: slaFile,
+          KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
+          SWEEP_AT: String(sweepAt),
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Kill it once it has claimed part of the work.
     const claims = () => survivor.store.prisma.timerFiring.count();

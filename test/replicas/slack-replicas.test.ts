@@ -39,10 +39,14 @@ afterEach(async () => {
 });
 
 /** `count` replicas started at the same moment on one new, empty schema, sharing one fake Slack. */
-async function startReplicas(count: number): Promise<{ replicas: SlackHarness[]; api: FakeSlackApi; databaseUrl: string }> {
+async function startReplicas(
+  count: number,
+): Promise<{ replicas: SlackHarness[]; api: FakeSlackApi; databaseUrl: string }> {
   const databaseUrl = postgresUrlFor(newTestSchema());
   const api = new FakeSlackApi();
-  const replicas = await Promise.all(Array.from({ length: count }, () => startSlackHarness({ DATABASE_URL: databaseUrl }, { api })));
+  const replicas = await Promise.all(
+    Array.from({ length: count }, () => startSlackHarness({ DATABASE_URL: databaseUrl }, { api })),
+  );
   harnesses.push(...replicas);
   return { replicas, api, databaseUrl };
 }
@@ -63,8 +67,10 @@ function dm(text: string, ts: string): Record<string, unknown> {
 
 /** The conversation key the Slack channel gives a DM thread. */
 const conversationOf = (ts: string) => `slack:${TEAM}:${DM}:${ts}`;
-const postsInThread = (calls: ApiCall[], ts: string) => calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === DM && c.args.thread_ts === ts);
-const cardsOf = (calls: ApiCall[]) => calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === TRIAGE_L2);
+const postsInThread = (calls: ApiCall[], ts: string) =>
+  calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === DM && c.args.thread_ts === ts);
+const cardsOf = (calls: ApiCall[]) =>
+  calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === TRIAGE_L2);
 const keyOnCard = (card: ApiCall) => /HD-\d+/.exec(FakeSlackApi.textOf(card))?.[0];
 
 describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
@@ -80,7 +86,11 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
       const first = await Promise.all([one.event(event, { eventId }), two.event(event, { eventId })]);
       expect(first.map((response) => response.status)).toEqual([200, 200]);
       // Slack retries what it thinks was missed, to whichever replica the balancer picks.
-      const retries = await Promise.all([one.event(event, { eventId, retryNum: 1 }), two.event(event, { eventId, retryNum: 1 }), two.event(event, { eventId, retryNum: 2 })]);
+      const retries = await Promise.all([
+        one.event(event, { eventId, retryNum: 1 }),
+        two.event(event, { eventId, retryNum: 1 }),
+        two.event(event, { eventId, retryNum: 2 }),
+      ]);
       expect(retries.map((response) => response.status)).toEqual([200, 200, 200]);
     }
     await settleAll(replicas);
@@ -111,9 +121,20 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
       const claim = buttonsOf(card).find((b) => b.text === 'Claim')!;
       const before = api.calls.length;
       const press = (replica: SlackHarness, user: string) =>
-        replica.interaction(buttonPress({ user, actionId: claim.action_id, value: claim.value!, channel: TRIAGE_L2, messageTs: String(card.response!.ts) }));
+        replica.interaction(
+          buttonPress({
+            user,
+            actionId: claim.action_id,
+            value: claim.value!,
+            channel: TRIAGE_L2,
+            messageTs: String(card.response!.ts),
+          }),
+        );
       // Alternate which replica gets which engineer, so neither replica is always first.
-      const pressed = round % 2 === 0 ? [press(one, ENGINEER), press(two, ENGINEER_2)] : [press(two, ENGINEER), press(one, ENGINEER_2)];
+      const pressed =
+        round % 2 === 0
+          ? [press(one, ENGINEER), press(two, ENGINEER_2)]
+          : [press(two, ENGINEER), press(one, ENGINEER_2)];
       expect((await Promise.all(pressed)).map((response) => response.status)).toEqual([200, 200]);
       await settleAll(replicas);
 
@@ -122,10 +143,20 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
       expect([ENGINEER, ENGINEER_2]).toContain(ticket.assigneeId);
       const loser = ticket.assigneeId === ENGINEER ? ENGINEER_2 : ENGINEER;
       const ephemerals = api.calls.slice(before).filter((c) => c.method === 'chat.postEphemeral');
-      expect(ephemerals.filter((c) => c.args.user === loser), `round ${round}: the loser is told`).toHaveLength(1);
-      expect(String(ephemerals.find((c) => c.args.user === loser)!.args.text)).toMatch(/already claimed by|Someone else changed/);
-      expect(ephemerals.filter((c) => c.args.user === ticket.assigneeId), `round ${round}: the winner is not refused`).toHaveLength(0);
-      expect(await two.bot.app.store.prisma.ticketEvent.count({ where: { ticketId: ticket.id, toStatus: 'claimed' } })).toBe(1);
+      expect(
+        ephemerals.filter((c) => c.args.user === loser),
+        `round ${round}: the loser is told`,
+      ).toHaveLength(1);
+      expect(String(ephemerals.find((c) => c.args.user === loser)!.args.text)).toMatch(
+        /already claimed by|Someone else changed/,
+      );
+      expect(
+        ephemerals.filter((c) => c.args.user === ticket.assigneeId),
+        `round ${round}: the winner is not refused`,
+      ).toHaveLength(0);
+      expect(
+        await two.bot.app.store.prisma.ticketEvent.count({ where: { ticketId: ticket.id, toStatus: 'claimed' } }),
+      ).toBe(1);
     }
   });
 
@@ -133,7 +164,9 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
     const { replicas, api } = await startReplicas(2);
     const [one, two] = replicas as [SlackHarness, SlackHarness];
     const stamps = Array.from({ length: 40 }, (_, i) => `17000060${String(i).padStart(2, '0')}.000100`);
-    const responses = await Promise.all(stamps.map((ts, i) => (i % 2 === 0 ? one : two).event(dm('talk to a human', ts))));
+    const responses = await Promise.all(
+      stamps.map((ts, i) => (i % 2 === 0 ? one : two).event(dm('talk to a human', ts))),
+    );
     expect(responses.every((response) => response.status === 200)).toBe(true);
     await settleAll(replicas);
 
@@ -186,7 +219,9 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
             .then(async (acked) => {
               if (acked) return void outcomes.set(ts, 'doomed-acked');
               // Slack sends an unacknowledged event again; the balancer sends it to the survivor.
-              const retry = await survivor.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' } });
+              const retry = await survivor.post(body, {
+                headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' },
+              });
               expect(retry.status).toBe(200);
               outcomes.set(ts, 'retried-to-survivor');
             }),
@@ -216,11 +251,17 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
         // Whatever reached the survivor, first or as a retry, is done exactly once (by whichever
         // replica's worker took it from the shared inbox: the doomed one too, while it lived).
         expect(mine, `${ts} (${outcome})`).toHaveLength(1);
-        expect(cardsOf(everyCall).filter((card) => keyOnCard(card) === mine[0]!.key).length, `${ts} card`).toBeGreaterThanOrEqual(1);
+        expect(
+          cardsOf(everyCall).filter((card) => keyOnCard(card) === mine[0]!.key).length,
+          `${ts} card`,
+        ).toBeGreaterThanOrEqual(1);
         expect(postsInThread(everyCall, ts).length, `${ts} confirmation`).toBeGreaterThanOrEqual(1);
       }
     }
-    const counts = [...outcomes.values()].reduce<Record<string, number>>((all, o) => ({ ...all, [o]: (all[o] ?? 0) + 1 }), {});
+    const counts = [...outcomes.values()].reduce<Record<string, number>>(
+      (all, o) => ({ ...all, [o]: (all[o] ?? 0) + 1 }),
+      {},
+    );
     expect(counts['retried-to-survivor'] ?? 0, 'some requests found the killed replica gone').toBeGreaterThan(0);
     expect(counts['survivor-acked']).toBe(20);
     // Keys are unique (the schema says so); a number taken by the killed replica may be skipped.
@@ -233,7 +274,12 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
     await admin.connect();
     try {
       const sessions = async () =>
-        (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [`doomed-${schema}`])).rows[0]!.n;
+        (
+          await admin.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+            [`doomed-${schema}`],
+          )
+        ).rows[0]!.n;
       for (let i = 0; i < 100 && (await sessions()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await sessions()).toBe(0);
     } finally {
@@ -245,7 +291,15 @@ describe.skipIf(!testPostgresUrl)('replicas on one PostgreSQL database', () => {
     await survivor.settle();
     const card = cardsOf(survivorCalls.slice(before))[0]!;
     const claim = buttonsOf(card).find((b) => b.text === 'Claim')!;
-    await survivor.interaction(buttonPress({ user: ENGINEER, actionId: claim.action_id, value: claim.value!, channel: TRIAGE_L2, messageTs: String(card.response!.ts) }));
+    await survivor.interaction(
+      buttonPress({
+        user: ENGINEER,
+        actionId: claim.action_id,
+        value: claim.value!,
+        channel: TRIAGE_L2,
+        messageTs: String(card.response!.ts),
+      }),
+    );
     await survivor.settle();
     expect((await survivor.bot.app.tickets.get(keyOnCard(card)!)).status).toBe('claimed');
   }, 120_000);

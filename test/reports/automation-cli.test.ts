@@ -7,10 +7,17 @@ import { AUTOMATION_KB, AUTOMATION_PERIOD, expectedAutomation, seedAutomation } 
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** Runs the CLI as `npm run report` does, with the seeded folder as DATA_DIR. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { DATABASE_URL: _url, DEFLECTION_WINDOW_DAYS: _window, KB_DIR: _kb, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/reports/report-cli.ts', ...args], { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/reports/report-cli.ts', ...args], {
+      cwd: root,
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -20,7 +27,15 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ code: nu
   });
 }
 
-const periodArgs = ['--automation', '--from', AUTOMATION_PERIOD.from, '--to', AUTOMATION_PERIOD.to, '--window', AUTOMATION_PERIOD.window];
+const periodArgs = [
+  '--automation',
+  '--from',
+  AUTOMATION_PERIOD.from,
+  '--to',
+  AUTOMATION_PERIOD.to,
+  '--window',
+  AUTOMATION_PERIOD.window,
+];
 
 describe('npm run report -- --automation', () => {
   let dir: string;
@@ -34,7 +49,10 @@ describe('npm run report -- --automation', () => {
   afterAll(() => cleanup());
 
   it('--json prints the seeded figures (the knowledge base from KB_DIR), progress on stderr', async () => {
-    const { code, stdout, stderr } = await runCli([...periodArgs, '--json', '--page-size', '5'], { DATA_DIR: dir, KB_DIR: AUTOMATION_KB });
+    const { code, stdout, stderr } = await runCli([...periodArgs, '--json', '--page-size', '5'], {
+      DATA_DIR: dir,
+      KB_DIR: AUTOMATION_KB,
+    });
     expect(stderr).toContain('loading tickets 5/19');
     expect(stderr).toContain('loading script runs 5/5');
     expect(code).toBe(0);
@@ -48,10 +66,16 @@ describe('npm run report -- --automation', () => {
   it('prints readable tables: the ranking, the assumption, "not enough data", the shipped items; no control characters from tickets', async () => {
     const { code, stdout } = await runCli([...periodArgs, '--quiet', '--kb', AUTOMATION_KB], { DATA_DIR: dir });
     expect(code).toBe(0);
-    expect(stdout).toContain('Deflection rate assumed for a new article: 57.1% (4 of 7 answers with shipped articles deflected);');
+    expect(stdout).toContain(
+      'Deflection rate assumed for a new article: 57.1% (4 of 7 answers with shipped articles deflected);',
+    );
     expect(stdout).toContain('for a new script: 40.0% (2 of 5 script runs deflected).');
-    expect(stdout).toMatch(/1\. Need access to the shared mailbox finance\s+4\s+4\.00\s+email\s+20m\s+1h 30m\s+4\.50\s+33\.3% \(1\/3\)\s+nothing\s+write an article\s+3\.43/);
-    expect(stdout).toMatch(/2\. Printer is jammed on floor 3\s+4\s+4\.00\s+printing\s+17\.5m\s+1h\s+3\.00\s+0\.0% \(0\/4\)\s+article printer-jam\s+write a script\s+1\.60/);
+    expect(stdout).toMatch(
+      /1\. Need access to the shared mailbox finance\s+4\s+4\.00\s+email\s+20m\s+1h 30m\s+4\.50\s+33\.3% \(1\/3\)\s+nothing\s+write an article\s+3\.43/,
+    );
+    expect(stdout).toMatch(
+      /2\. Printer is jammed on floor 3\s+4\s+4\.00\s+printing\s+17\.5m\s+1h\s+3\.00\s+0\.0% \(0\/4\)\s+article printer-jam\s+write a script\s+1\.60/,
+    );
     expect(stdout).toMatch(/3\. VPN will not connect from home .*script vpn-fix\s+covered\s+covered/);
     expect(stdout).toMatch(/5\. Laptop screen flickers .*not enough data/);
     expect(stdout).toContain('#5: not enough data: 1 ticket(s), an estimate needs 3');
@@ -84,7 +108,9 @@ describe('npm run report -- --automation', () => {
       expect(code).toBe(0);
       expect(stdout).toContain('0 ticket(s) in 0 group(s)');
       expect(stdout).toContain('no tickets in the period');
-      expect(stdout).toContain('Deflection rate assumed for a new article: not enough data (0 answers with shipped articles; 5 needed);');
+      expect(stdout).toContain(
+        'Deflection rate assumed for a new article: not enough data (0 answers with shipped articles; 5 needed);',
+      );
       expect(stdout).toContain('none used in the period');
     } finally {
       empty.cleanup();

@@ -15,7 +15,9 @@ import { serveReports } from './serve.js';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);
 if (!haveChromium) {
-  console.warn(`SKIPPED: the automation page browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`);
+  console.warn(
+    `SKIPPED: the automation page browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`,
+  );
 }
 
 const noMetrics: MetricsSource = { load: async () => ({ questions: [], feedback: [], tickets: [], escalations: [] }) };
@@ -30,21 +32,41 @@ describe.skipIf(!haveChromium)('automation section in headless chromium, on a ph
   beforeAll(async () => {
     const catalog = (await loadCatalog(AUTOMATION_KB, defaultThresholds)).catalog;
     const source = new MemoryAutomationSource(await seedAutomationMemory());
-    server = await serveReports({ source: noMetrics, token: 'phone-token', now: () => AUTOMATION_NOW, automation: { source, catalog: () => catalog } });
+    server = await serveReports({
+      source: noMetrics,
+      token: 'phone-token',
+      now: () => AUTOMATION_NOW,
+      automation: { source, catalog: () => catalog },
+    });
     browser = await chromium.launch({
       executablePath,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`console ${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('dialog', (dialog) => problems.push(`dialog: ${dialog.message()}`));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+    page.on('requestfailed', (request) =>
+      problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+    );
     const { from, to, window } = AUTOMATION_PERIOD;
-    const response = await page.goto(`${server.url}/reports/metrics?from=${from}&to=${to}&window=${window}&token=phone-token`, { waitUntil: 'load' });
+    const response = await page.goto(
+      `${server.url}/reports/metrics?from=${from}&to=${to}&window=${window}&token=phone-token`,
+      { waitUntil: 'load' },
+    );
     expect(response?.status()).toBe(200);
   }, 60_000);
 
@@ -63,11 +85,22 @@ describe.skipIf(!haveChromium)('automation section in headless chromium, on a ph
       'Laptop screen flickers',
     ]);
     expect(await page.locator('#automation-groups tbody tr').first().locator('td').last().textContent()).toBe('3.43');
-    expect(await page.locator('#automation-shipped tbody th').allTextContents()).toEqual(['vpn-fix', 'vpn-connect', 'printer-jam']);
+    expect(await page.locator('#automation-shipped tbody th').allTextContents()).toEqual([
+      'vpn-fix',
+      'vpn-connect',
+      'printer-jam',
+    ]);
     expect(await page.locator('script').count()).toBe(0);
     const widths = await page.evaluate(() => {
-      const doc = (globalThis as unknown as { document: { documentElement: Element; querySelector(s: string): Element } }).document;
-      return { page: doc.documentElement.scrollWidth, viewport: doc.documentElement.clientWidth, box: doc.querySelector('#automation .scroll').clientWidth, table: doc.querySelector('#automation-groups').scrollWidth };
+      const doc = (
+        globalThis as unknown as { document: { documentElement: Element; querySelector(s: string): Element } }
+      ).document;
+      return {
+        page: doc.documentElement.scrollWidth,
+        viewport: doc.documentElement.clientWidth,
+        box: doc.querySelector('#automation .scroll').clientWidth,
+        table: doc.querySelector('#automation-groups').scrollWidth,
+      };
     });
     // The whole page, metrics figures included, fits the phone's width.
     expect(widths.page).toBeLessThanOrEqual(widths.viewport);

@@ -4,7 +4,14 @@ import type { AutomationSource, KnowledgeCatalog } from '../../src/core/analytic
 import type { MetricsSource } from '../../src/core/analytics/metrics.js';
 import { loadCatalog } from '../../src/reports/knowledge-catalog.js';
 import { MemoryAutomationSource } from '../../src/store/memory/memory-automation-source.js';
-import { AUTOMATION_KB, AUTOMATION_NOW, AUTOMATION_PERIOD, expectedAutomation, HOSTILE_SUBJECT, seedAutomationMemory } from './automation-seed.js';
+import {
+  AUTOMATION_KB,
+  AUTOMATION_NOW,
+  AUTOMATION_PERIOD,
+  expectedAutomation,
+  HOSTILE_SUBJECT,
+  seedAutomationMemory,
+} from './automation-seed.js';
 import { serveReports } from './serve.js';
 
 const period = `from=${AUTOMATION_PERIOD.from}&to=${AUTOMATION_PERIOD.to}&window=${AUTOMATION_PERIOD.window}`;
@@ -38,10 +45,16 @@ describe('automation report over HTTP', () => {
     expect(generatedAt).toBe('2026-09-01T00:00:00.000Z');
     expect(definitions).toHaveProperty('beforeAfter');
     expect(figures).toEqual(expectedAutomation);
-    const shorter = (await (await fetch(`${open.url}/reports/automation.json?${period}&compare=10`)).json()) as typeof expectedAutomation;
+    const shorter = (await (
+      await fetch(`${open.url}/reports/automation.json?${period}&compare=10`)
+    ).json()) as typeof expectedAutomation;
     // 10 days before vpn-connect's first use (05-01) start after the oldest ticket; no VPN ticket in [04-21, 05-01), one (b4) in [05-01, 05-11).
     expect(shorter.compareDays).toBe(10);
-    expect(shorter.shipped.find((s) => s.id === 'vpn-connect')).toMatchObject({ before: { tickets: 0 }, after: { tickets: 1 }, change: null });
+    expect(shorter.shipped.find((s) => s.id === 'vpn-connect')).toMatchObject({
+      before: { tickets: 0 },
+      after: { tickets: 1 },
+      change: null,
+    });
   });
 
   it('the same token rule as the metrics: 401 without it or with a wrong one, before anything else', async () => {
@@ -70,7 +83,9 @@ describe('automation report over HTTP', () => {
   it('the report page gains the section, under the same CSP, with every ticket text escaped', async () => {
     const res = await fetch(`${open.url}/reports/metrics?${period}`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+    );
     const html = await res.text();
     expect(html).not.toMatch(/<script|<b>bold/);
     expect(html).not.toContain(HOSTILE_SUBJECT);
@@ -79,15 +94,28 @@ describe('automation report over HTTP', () => {
     const section = html.slice(html.indexOf('<section id="automation">'), html.indexOf('</section>'));
     expect(section).toContain('<table class="data" id="automation-groups">');
     expect(section.match(/<tr>/g)).toHaveLength(1 + 5 + 1 + 3); // two header rows, five groups, three items
-    expect(section).toContain('<th scope="row">Need access to the shared mailbox finance</th><td>4</td><td>4.00</td><td>email</td><td>20m</td><td>1h 30m</td><td>4.50</td><td>33.3% (1/3)</td><td>nothing</td><td>write an article</td><td>3.43</td>');
+    expect(section).toContain(
+      '<th scope="row">Need access to the shared mailbox finance</th><td>4</td><td>4.00</td><td>email</td><td>20m</td><td>1h 30m</td><td>4.50</td><td>33.3% (1/3)</td><td>nothing</td><td>write an article</td><td>3.43</td>',
+    );
     expect(section).toContain('<td>not enough data: 1 ticket(s), an estimate needs 3</td>');
-    expect(section).toContain('<th scope="row">vpn-fix</th><td>2026-06-02</td><td>5</td><td>60.0% (3/5)</td><td>2</td><td>1</td><td>3</td><td>+200.0%</td>');
-    expect(section).toContain('href="automation.json?from=2026-06-01T00%3A00%3A00.000Z&amp;to=2026-07-01T00%3A00%3A00.000Z&amp;window=7&amp;compare=30"');
+    expect(section).toContain(
+      '<th scope="row">vpn-fix</th><td>2026-06-02</td><td>5</td><td>60.0% (3/5)</td><td>2</td><td>1</td><td>3</td><td>+200.0%</td>',
+    );
+    expect(section).toContain(
+      'href="automation.json?from=2026-06-01T00%3A00%3A00.000Z&amp;to=2026-07-01T00%3A00%3A00.000Z&amp;window=7&amp;compare=30"',
+    );
   });
 
   it('a failing automation source leaves the metrics page up, with the section saying so', async () => {
-    const failing: AutomationSource = { history: () => Promise.reject(new Error('disk on fire')), load: () => Promise.reject(new Error('disk on fire')) };
-    const server = await serveReports({ source: noMetrics, token: undefined, automation: { source: failing, catalog: () => catalog } });
+    const failing: AutomationSource = {
+      history: () => Promise.reject(new Error('disk on fire')),
+      load: () => Promise.reject(new Error('disk on fire')),
+    };
+    const server = await serveReports({
+      source: noMetrics,
+      token: undefined,
+      automation: { source: failing, catalog: () => catalog },
+    });
     try {
       const page = await fetch(`${server.url}/reports/metrics`);
       expect(page.status).toBe(200);

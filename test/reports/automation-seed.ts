@@ -45,24 +45,128 @@ const tickets: T[] = [
   { id: 'b5', subject: 'paper stuck in the printer', at: '05-20 09:00', user: 'u95', category: 'printing' },
   { id: 'a1', subject: 'Need access to the shared mailbox hr', at: '07-03 09:00', user: 'u96', category: 'email' }, // after the period
   // Shared mailbox: no article covers it.
-  { id: 'm1', subject: 'Need access to the shared mailbox finance', at: '06-02 09:00', user: 'u1', category: 'email', steps: [[30, 'claimed'], [90, 'resolved', 'Added to the finance shared mailbox']] },
   {
-    id: 'm2', subject: 'shared mailbox access for sales', at: '06-09 09:00', user: 'u2', category: 'general',
-    steps: [[10, 'claimed'], [40, 'resolved', 'Granted the sales shared mailbox'], [1440, 'reopened'], [1460, 'claimed'], [1520, 'resolved', 'Granted the sales shared mailbox again']],
+    id: 'm1',
+    subject: 'Need access to the shared mailbox finance',
+    at: '06-02 09:00',
+    user: 'u1',
+    category: 'email',
+    steps: [
+      [30, 'claimed'],
+      [90, 'resolved', 'Added to the finance shared mailbox'],
+    ],
   },
-  { id: 'm3', subject: 'Access to shared mailbox please', at: '06-16 09:00', user: 'u3', category: 'email', steps: [[60, 'claimed'], [180, 'resolved', 'Added to the shared mailbox']] },
-  { id: 'm4', subject: 'cannot open the shared mailbox', at: '06-23 09:00', user: 'u4', category: 'email', steps: [[5, 'claimed']] },
-  // Paper jams: the article printer-jam covers them, no script.
-  { id: 'p1', subject: 'Printer is jammed on floor 3', at: '06-06 10:00', user: 'u5', category: 'printing', steps: [[15, 'claimed'], [45, 'resolved', 'Cleared the paper jam']] },
-  { id: 'p2', subject: 'paper stuck in the printer', at: '06-13 10:00', user: 'u6', category: 'printing', steps: [[20, 'claimed'], [80, 'resolved', 'Removed the stuck paper']] },
-  { id: 'p3', subject: 'printer says paper jam', at: '06-20 10:00', user: 'u7', category: 'printing', steps: [[30, 'resolved', 'Cleared the jam']] }, // never claimed
-  { id: 'p4', subject: 'Printer is jammed again', at: '06-27 10:00', user: 'u8', category: 'printing', steps: [[10, 'claimed'], [100, 'resolved', 'Cleared the paper jam']] },
-  // VPN: the article vpn-connect and its script vpn-fix cover them.
-  { id: 'v1', subject: 'VPN will not connect from home', at: '06-04 08:00', user: 'u9', category: 'network', steps: [[30, 'claimed'], [60, 'resolved', 'Reinstalled GlobalProtect']] },
-  { id: 'v2', subject: 'globalprotect cannot connect', at: '06-11 08:00', user: 'u10', conv: 'c-v2', category: 'network', steps: [[60, 'claimed'], [240, 'resolved', 'Reset the VPN profile']] },
   {
-    id: 'v3', subject: 'vpn keeps disconnecting every hour', at: '06-18 08:00', user: 'u22', category: 'network',
-    steps: [[10, 'claimed'], [40, 'escalated'], [100, 'claimed'], [160, 'resolved', 'Moved to the new VPN gateway']],
+    id: 'm2',
+    subject: 'shared mailbox access for sales',
+    at: '06-09 09:00',
+    user: 'u2',
+    category: 'general',
+    steps: [
+      [10, 'claimed'],
+      [40, 'resolved', 'Granted the sales shared mailbox'],
+      [1440, 'reopened'],
+      [1460, 'claimed'],
+      [1520, 'resolved', 'Granted the sales shared mailbox again'],
+    ],
+  },
+  {
+    id: 'm3',
+    subject: 'Access to shared mailbox please',
+    at: '06-16 09:00',
+    user: 'u3',
+    category: 'email',
+    steps: [
+      [60, 'claimed'],
+      [180, 'resolved', 'Added to the shared mailbox'],
+    ],
+  },
+  {
+    id: 'm4',
+    subject: 'cannot open the shared mailbox',
+    at: '06-23 09:00',
+    user: 'u4',
+    category: 'email',
+    steps: [[5, 'claimed']],
+  },
+  // Paper jams: the article printer-jam covers them, no script.
+  {
+    id: 'p1',
+    subject: 'Printer is jammed on floor 3',
+    at: '06-06 10:00',
+    user: 'u5',
+    category: 'printing',
+    steps: [
+      [15, 'claimed'],
+      [45, 'resolved', 'Cleared the paper jam'],
+    ],
+  },
+  {
+    id: 'p2',
+    subject: 'paper stuck in the printer',
+    at: '06-13 10:00',
+    user: 'u6',
+    category: 'printing',
+    steps: [
+      [20, 'claimed'],
+      [80, 'resolved', 'Removed the stuck paper'],
+    ],
+  },
+  {
+    id: 'p3',
+    subject: 'printer says paper jam',
+    at: '06-20 10:00',
+    user: 'u7',
+    category: 'printing',
+    steps: [[30, 'resolved', 'Cleared the jam']],
+  }, // never claimed
+  {
+    id: 'p4',
+    subject: 'Printer is jammed again',
+    at: '06-27 10:00',
+    user: 'u8',
+    category: 'printing',
+    steps: [
+      [10, 'claimed'],
+      [100, 'resolved', 'Cleared the paper jam'],
+    ],
+  },
+  // VPN: the article vpn-connect and its script vpn-fix cover them.
+  {
+    id: 'v1',
+    subject: 'VPN will not connect from home',
+    at: '06-04 08:00',
+    user: 'u9',
+    category: 'network',
+    steps: [
+      [30, 'claimed'],
+      [60, 'resolved', 'Reinstalled GlobalProtect'],
+    ],
+  },
+  {
+    id: 'v2',
+    subject: 'globalprotect cannot connect',
+    at: '06-11 08:00',
+    user: 'u10',
+    conv: 'c-v2',
+    category: 'network',
+    steps: [
+      [60, 'claimed'],
+      [240, 'resolved', 'Reset the VPN profile'],
+    ],
+  },
+  {
+    id: 'v3',
+    subject: 'vpn keeps disconnecting every hour',
+    at: '06-18 08:00',
+    user: 'u22',
+    category: 'network',
+    steps: [
+      [10, 'claimed'],
+      [40, 'escalated'],
+      [100, 'claimed'],
+      [160, 'resolved', 'Moved to the new VPN gateway'],
+    ],
   },
   // One-offs.
   { id: 'x1', subject: 'Laptop screen flickers', at: '06-25 12:00', user: 'u11', category: 'hardware' },
@@ -81,13 +185,48 @@ interface Q {
 
 const questions: Q[] = [
   { id: 'qv0', user: 'u40', conv: 'c40', at: '05-01 09:00', outcome: 'answered', article: 'vpn-connect' }, // first use of vpn-connect
-  { id: 'qa1', user: 'u20', conv: 'c20', at: '06-05 09:00', outcome: 'answered', article: 'vpn-connect', votes: [['u20', true]] }, // deflected
-  { id: 'qa2', user: 'u21', conv: 'c21', at: '06-07 09:00', outcome: 'answered', article: 'vpn-connect', votes: [['u21', false]] }, // not helpful
+  {
+    id: 'qa1',
+    user: 'u20',
+    conv: 'c20',
+    at: '06-05 09:00',
+    outcome: 'answered',
+    article: 'vpn-connect',
+    votes: [['u20', true]],
+  }, // deflected
+  {
+    id: 'qa2',
+    user: 'u21',
+    conv: 'c21',
+    at: '06-07 09:00',
+    outcome: 'answered',
+    article: 'vpn-connect',
+    votes: [['u21', false]],
+  }, // not helpful
   { id: 'qa3', user: 'u22', conv: 'c22', at: '06-12 08:00', outcome: 'chosen', article: 'vpn-connect' }, // u22's ticket v3 six days later
   { id: 'qa4', user: 'u23', conv: 'c23', at: '06-15 09:00', outcome: 'answered', article: 'vpn-connect' }, // deflected
-  { id: 'qp1', user: 'u30', conv: 'c30', at: '06-03 10:00', outcome: 'answered', article: 'printer-jam', votes: [['u30', true]] }, // first use of printer-jam; deflected
+  {
+    id: 'qp1',
+    user: 'u30',
+    conv: 'c30',
+    at: '06-03 10:00',
+    outcome: 'answered',
+    article: 'printer-jam',
+    votes: [['u30', true]],
+  }, // first use of printer-jam; deflected
   { id: 'qp2', user: 'u31', conv: 'c31', at: '06-14 09:00', outcome: 'answered', article: 'printer-jam' }, // deflected
-  { id: 'qp3', user: 'u32', conv: 'c32', at: '06-21 09:00', outcome: 'answered', article: 'printer-jam', votes: [['u32', true], ['u33', false]] }, // a colleague's "not helpful"
+  {
+    id: 'qp3',
+    user: 'u32',
+    conv: 'c32',
+    at: '06-21 09:00',
+    outcome: 'answered',
+    article: 'printer-jam',
+    votes: [
+      ['u32', true],
+      ['u33', false],
+    ],
+  }, // a colleague's "not helpful"
   { id: 'qs1', user: 'u34', conv: 'c34', at: '06-22 09:00', outcome: 'suggested', article: 'printer-jam' }, // a suggestion: not a use
   { id: 'qn1', user: 'u35', conv: 'c35', at: '06-22 10:00', outcome: 'no_answer' },
 ];
@@ -111,7 +250,13 @@ const conversationKey = (t: T) => `slack:${t.conv ?? `c-${t.id}`}`;
 const firstResponse = (t: T) => t.steps?.find(([, status]) => status === 'claimed' || status === 'resolved')?.[0];
 const statusAfter = (t: T) => t.steps?.at(-1)?.[1] ?? 'new';
 const detailOf = ([, status, resolution]: Step) =>
-  status === 'resolved' ? { command: 'resolve', resolution } : status === 'claimed' ? { command: 'claim' } : status === 'reopened' ? { command: 'reopen', reason: 'back again' } : { command: 'escalate', fromTier: 'L1', toTier: 'L2' };
+  status === 'resolved'
+    ? { command: 'resolve', resolution }
+    : status === 'claimed'
+      ? { command: 'claim' }
+      : status === 'reopened'
+        ? { command: 'reopen', reason: 'back again' }
+        : { command: 'escalate', fromTier: 'L1', toTier: 'L2' };
 
 /** Inserts the rows through Prisma, with fixed timestamps. */
 export async function seedAutomation(prisma: PrismaClient): Promise<void> {
@@ -141,8 +286,19 @@ export async function seedAutomation(prisma: PrismaClient): Promise<void> {
           create: [
             { actorId: t.user, type: 'created', toStatus: 'new', detail: '{}', createdAt: opened },
             // Not a status change: ignored whatever its text says.
-            { actorId: 'eng', type: 'comment', detail: JSON.stringify({ note: 'resolved? "resolution":"no"' }), createdAt: plus(opened, 1) },
-            ...(t.steps ?? []).map((step) => ({ actorId: 'eng', type: 'status', toStatus: step[1], detail: JSON.stringify(detailOf(step)), createdAt: plus(opened, step[0]) })),
+            {
+              actorId: 'eng',
+              type: 'comment',
+              detail: JSON.stringify({ note: 'resolved? "resolution":"no"' }),
+              createdAt: plus(opened, 1),
+            },
+            ...(t.steps ?? []).map((step) => ({
+              actorId: 'eng',
+              type: 'status',
+              toStatus: step[1],
+              detail: JSON.stringify(detailOf(step)),
+              createdAt: plus(opened, step[0]),
+            })),
           ],
         },
       },
@@ -163,53 +319,134 @@ export async function seedAutomation(prisma: PrismaClient): Promise<void> {
         createdAt: at(q.at),
       },
     });
-    for (const [user, helpful] of q.votes ?? []) await prisma.feedback.create({ data: { questionId: q.id, userId: user, helpful, createdAt: plus(at(q.at), 1) } });
+    for (const [user, helpful] of q.votes ?? [])
+      await prisma.feedback.create({ data: { questionId: q.id, userId: user, helpful, createdAt: plus(at(q.at), 1) } });
   }
   for (const r of runs) {
     await prisma.scriptRun.create({
-      data: { id: r.id, conversationKey: `slack:${r.conv}`, scriptId: 'vpn-fix', outcome: r.outcome, path: '[]', collected: '{}', startedAt: at(r.at), endedAt: plus(at(r.at), 5) },
+      data: {
+        id: r.id,
+        conversationKey: `slack:${r.conv}`,
+        scriptId: 'vpn-fix',
+        outcome: r.outcome,
+        path: '[]',
+        collected: '{}',
+        startedAt: at(r.at),
+        endedAt: plus(at(r.at), 5),
+      },
     });
   }
 }
 
 /** The same rows in the in-memory twins, each stamped by moving their clock. */
-export async function seedAutomationMemory(): Promise<{ tickets: MemoryTicketRepository; questions: MemoryQuestionLog; scriptRuns: MemoryScriptRunLog }> {
+export async function seedAutomationMemory(): Promise<{
+  tickets: MemoryTicketRepository;
+  questions: MemoryQuestionLog;
+  scriptRuns: MemoryScriptRunLog;
+}> {
   let clock = new Date(0);
   const now = () => new Date(clock);
-  const ports = { tickets: new MemoryTicketRepository(new Outage(), now), questions: new MemoryQuestionLog(new Outage(), now), scriptRuns: new MemoryScriptRunLog() };
+  const ports = {
+    tickets: new MemoryTicketRepository(new Outage(), now),
+    questions: new MemoryQuestionLog(new Outage(), now),
+    scriptRuns: new MemoryScriptRunLog(),
+  };
   let number = 5000;
   for (const t of tickets) {
     const opened = at(t.at);
     clock = opened;
     let ticket = await ports.tickets.create(
       {
-        id: t.id, key: `HD-${++number}`, subject: t.subject, description: 'The bot had no article that fits.', question: null, transcript: [], collected: {},
-        priority: 'P3', tier: 'L1', category: t.category, status: 'new', channel: 'slack', conversationKey: conversationKey(t), requesterId: t.user,
-        requesterName: null, responseDueAt: null, resolveDueAt: null, statusChangedAt: opened,
+        id: t.id,
+        key: `HD-${++number}`,
+        subject: t.subject,
+        description: 'The bot had no article that fits.',
+        question: null,
+        transcript: [],
+        collected: {},
+        priority: 'P3',
+        tier: 'L1',
+        category: t.category,
+        status: 'new',
+        channel: 'slack',
+        conversationKey: conversationKey(t),
+        requesterId: t.user,
+        requesterName: null,
+        responseDueAt: null,
+        resolveDueAt: null,
+        statusChangedAt: opened,
       },
       { actorId: t.user, actorName: null, type: 'created', fromStatus: null, toStatus: 'new', detail: {} },
     );
     clock = plus(opened, 1);
-    ticket = (await ports.tickets.update(ticket.id, ticket.version, {}, { actorId: 'eng', actorName: null, type: 'comment', fromStatus: null, toStatus: null, detail: { note: 'resolved? "resolution":"no"' } }))!;
+    ticket = (await ports.tickets.update(
+      ticket.id,
+      ticket.version,
+      {},
+      {
+        actorId: 'eng',
+        actorName: null,
+        type: 'comment',
+        fromStatus: null,
+        toStatus: null,
+        detail: { note: 'resolved? "resolution":"no"' },
+      },
+    ))!;
     for (const step of t.steps ?? []) {
       clock = plus(opened, step[0]);
-      const patch = ticket.firstResponseAt === null && (step[1] === 'claimed' || step[1] === 'resolved') ? { status: step[1], firstResponseAt: clock } : { status: step[1] };
-      ticket = (await ports.tickets.update(ticket.id, ticket.version, patch, { actorId: 'eng', actorName: null, type: 'status', fromStatus: ticket.status, toStatus: step[1], detail: detailOf(step) }))!;
+      const patch =
+        ticket.firstResponseAt === null && (step[1] === 'claimed' || step[1] === 'resolved')
+          ? { status: step[1], firstResponseAt: clock }
+          : { status: step[1] };
+      ticket = (await ports.tickets.update(ticket.id, ticket.version, patch, {
+        actorId: 'eng',
+        actorName: null,
+        type: 'status',
+        fromStatus: ticket.status,
+        toStatus: step[1],
+        detail: detailOf(step),
+      }))!;
     }
   }
   for (const q of questions) {
     clock = at(q.at);
-    await ports.questions.record({ id: q.id, conversationKey: `slack:${q.conv}`, channel: 'slack', userId: q.user, text: `question ${q.id}`, outcome: q.outcome, articleId: q.article ?? null, confidence: 0.5, explanation: {} });
+    await ports.questions.record({
+      id: q.id,
+      conversationKey: `slack:${q.conv}`,
+      channel: 'slack',
+      userId: q.user,
+      text: `question ${q.id}`,
+      outcome: q.outcome,
+      articleId: q.article ?? null,
+      confidence: 0.5,
+      explanation: {},
+    });
     clock = plus(at(q.at), 1);
     for (const [user, helpful] of q.votes ?? []) await ports.questions.feedback(q.id, user, helpful);
   }
   for (const r of runs) {
-    await ports.scriptRuns.record({ id: r.id, conversationKey: `slack:${r.conv}`, scriptId: 'vpn-fix', outcome: r.outcome, path: [], collected: {}, ticketKey: null, startedAt: at(r.at) });
+    await ports.scriptRuns.record({
+      id: r.id,
+      conversationKey: `slack:${r.conv}`,
+      scriptId: 'vpn-fix',
+      outcome: r.outcome,
+      path: [],
+      collected: {},
+      ticketKey: null,
+      startedAt: at(r.at),
+    });
   }
   return ports;
 }
 
-const noCoverage = { articleId: null, articleTitle: null, scriptId: null, scriptTitle: null, articleTickets: 0, scriptTickets: 0 };
+const noCoverage = {
+  articleId: null,
+  articleTitle: null,
+  scriptId: null,
+  scriptTitle: null,
+  articleTickets: 0,
+  scriptTickets: 0,
+};
 
 /** Every figure of the report for AUTOMATION_PERIOD on AUTOMATION_NOW, worked out by hand from the rows above (generatedAt and definitions aside). */
 export const expectedAutomation = {
@@ -261,7 +498,14 @@ export const expectedAutomation = {
       resolved: 4,
       reopened: 0,
       reopenRate: 0,
-      coverage: { articleId: 'printer-jam', articleTitle: 'Paper jam in the printer', scriptId: null, scriptTitle: null, articleTickets: 4, scriptTickets: 0 },
+      coverage: {
+        articleId: 'printer-jam',
+        articleTitle: 'Paper jam in the printer',
+        scriptId: null,
+        scriptTitle: null,
+        articleTickets: 4,
+        scriptTickets: 0,
+      },
       suggestion: 'script',
       savings: { hoursPerMonth: 1.6, deflectionRate: 0.4, note: null }, // 4 x 1 h x 0.4
       ticketKeys: ['HD-5012', 'HD-5013', 'HD-5014', 'HD-5015'],
@@ -279,7 +523,14 @@ export const expectedAutomation = {
       resolved: 3,
       reopened: 0,
       reopenRate: 0,
-      coverage: { articleId: 'vpn-connect', articleTitle: 'The VPN does not connect', scriptId: 'vpn-fix', scriptTitle: 'Fix a VPN that does not connect', articleTickets: 3, scriptTickets: 3 },
+      coverage: {
+        articleId: 'vpn-connect',
+        articleTitle: 'The VPN does not connect',
+        scriptId: 'vpn-fix',
+        scriptTitle: 'Fix a VPN that does not connect',
+        articleTickets: 3,
+        scriptTickets: 3,
+      },
       suggestion: 'covered',
       savings: { hoursPerMonth: null, deflectionRate: null, note: 'already covered by the script vpn-fix' },
       ticketKeys: ['HD-5016', 'HD-5017', 'HD-5018'],
@@ -299,7 +550,11 @@ export const expectedAutomation = {
       reopenRate: null,
       coverage: noCoverage,
       suggestion: 'article',
-      savings: { hoursPerMonth: null, deflectionRate: 0.5714, note: 'not enough data: 1 ticket(s), an estimate needs 3' },
+      savings: {
+        hoursPerMonth: null,
+        deflectionRate: 0.5714,
+        note: 'not enough data: 1 ticket(s), an estimate needs 3',
+      },
       ticketKeys: ['HD-5020'],
     },
     {
@@ -317,7 +572,11 @@ export const expectedAutomation = {
       reopenRate: null,
       coverage: noCoverage,
       suggestion: 'article',
-      savings: { hoursPerMonth: null, deflectionRate: 0.5714, note: 'not enough data: 1 ticket(s), an estimate needs 3' },
+      savings: {
+        hoursPerMonth: null,
+        deflectionRate: 0.5714,
+        note: 'not enough data: 1 ticket(s), an estimate needs 3',
+      },
       ticketKeys: ['HD-5019'],
     },
   ],

@@ -15,7 +15,13 @@ import { loadCatalog } from '../../src/reports/knowledge-catalog.js';
 import { MemoryAutomationSource } from '../../src/store/memory/memory-automation-source.js';
 import { PrismaAutomationSource } from '../../src/store/prisma/prisma-automation-source.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
-import { AUTOMATION_KB, AUTOMATION_NOW, expectedAutomation, seedAutomation, seedAutomationMemory } from './automation-seed.js';
+import {
+  AUTOMATION_KB,
+  AUTOMATION_NOW,
+  expectedAutomation,
+  seedAutomation,
+  seedAutomationMemory,
+} from './automation-seed.js';
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
 const query = { from: day('2026-06-01'), to: day('2026-07-01'), windowDays: 7, compareDays: 30 };
@@ -27,7 +33,10 @@ function figures(report: Awaited<ReturnType<typeof automationReport>>) {
 
 /** Loaded rows in a fixed order, to compare two readers. */
 function normalised(input: AutomationInput) {
-  const by = <T>(key: (row: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const by =
+    <T>(key: (row: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
   return {
     tickets: [...input.tickets].sort(by((t) => t.id)),
     events: [...input.events].sort(by((e) => `${e.ticketId} ${e.createdAt.toISOString()} ${e.toStatus}`)),
@@ -62,7 +71,18 @@ describe('automation report on the seeded database', () => {
     const report = await automationReport(new PrismaAutomationSource(app.store.prisma), catalog, query, AUTOMATION_NOW);
     expect(figures(report)).toEqual(expectedAutomation);
     expect(report.generatedAt).toBe('2026-09-01T00:00:00.000Z');
-    expect(Object.keys(report.definitions)).toEqual(expect.arrayContaining(['groups', 'handling', 'reopenRate', 'coverage', 'hoursSaved', 'articleDeflected', 'scriptDeflected', 'beforeAfter']));
+    expect(Object.keys(report.definitions)).toEqual(
+      expect.arrayContaining([
+        'groups',
+        'handling',
+        'reopenRate',
+        'coverage',
+        'hoursSaved',
+        'articleDeflected',
+        'scriptDeflected',
+        'beforeAfter',
+      ]),
+    );
   });
 
   it('the history and the ranges: first uses, the oldest ticket, and the spans they need', async () => {
@@ -94,8 +114,14 @@ describe('automation report on the seeded database', () => {
     expect(paged.tickets.map((t) => t.id)).not.toContain('b0');
     expect(paged.tickets).toHaveLength(19);
     expect(paged.events.every((e) => ['claimed', 'resolved', 'reopened'].includes(e.toStatus))).toBe(true);
-    expect(progress.filter((p) => p.stage === 'tickets').map((p) => p.loaded)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 19]);
-    expect(progress.filter((p) => p.stage === 'script runs').at(-1)).toEqual({ stage: 'script runs', loaded: 5, total: 5 });
+    expect(progress.filter((p) => p.stage === 'tickets').map((p) => p.loaded)).toEqual([
+      2, 4, 6, 8, 10, 12, 14, 16, 18, 19,
+    ]);
+    expect(progress.filter((p) => p.stage === 'script runs').at(-1)).toEqual({
+      stage: 'script runs',
+      loaded: 5,
+      total: 5,
+    });
 
     const memory = new MemoryAutomationSource(await seedAutomationMemory());
     expect(await memory.history()).toEqual(history);
@@ -105,10 +131,21 @@ describe('automation report on the seeded database', () => {
   it('an empty period: no groups, zero uses, no rates, and no errors', async () => {
     const empty = { from: day('2020-01-01'), to: day('2020-02-01'), windowDays: 7, compareDays: 30 };
     const source = new PrismaAutomationSource(app.store.prisma);
-    const report = computeAutomation(await source.load({ tickets: empty, questions: empty, scriptRuns: empty }), await source.history(), catalog, empty, AUTOMATION_NOW);
+    const report = computeAutomation(
+      await source.load({ tickets: empty, questions: empty, scriptRuns: empty }),
+      await source.history(),
+      catalog,
+      empty,
+      AUTOMATION_NOW,
+    );
     expect(report.tickets).toBe(0);
     expect(report.groups).toEqual([]);
-    expect(report.assumptions).toMatchObject({ articleUses: 0, articleDeflectionRate: null, scriptRuns: 0, scriptDeflectionRate: null });
+    expect(report.assumptions).toMatchObject({
+      articleUses: 0,
+      articleDeflectionRate: null,
+      scriptRuns: 0,
+      scriptDeflectionRate: null,
+    });
     expect(report.shipped.map((s) => [s.id, s.uses, s.rate.value])).toEqual([
       ['printer-jam', 0, null],
       ['vpn-connect', 0, null],
@@ -122,7 +159,9 @@ describe('automation report on an empty database', () => {
     const source = new MemoryAutomationSource(await seedEmpty());
     const report = await automationReport(source, catalog, query, AUTOMATION_NOW);
     expect(report.groups).toEqual([]);
-    expect(report.shipped.every((s) => s.firstUsedAt === null && s.before.note === 'never used' && s.change === null)).toBe(true);
+    expect(
+      report.shipped.every((s) => s.firstUsedAt === null && s.before.note === 'never used' && s.change === null),
+    ).toBe(true);
   });
 });
 
@@ -130,7 +169,11 @@ async function seedEmpty() {
   const { MemoryTicketRepository } = await import('../../src/store/memory/memory-ticket-repository.js');
   const { MemoryQuestionLog } = await import('../../src/store/memory/memory-question-log.js');
   const { MemoryScriptRunLog } = await import('../../src/store/memory/memory-script-run-log.js');
-  return { tickets: new MemoryTicketRepository(), questions: new MemoryQuestionLog(), scriptRuns: new MemoryScriptRunLog() };
+  return {
+    tickets: new MemoryTicketRepository(),
+    questions: new MemoryQuestionLog(),
+    scriptRuns: new MemoryScriptRunLog(),
+  };
 }
 
 const ticket = (over: Partial<AutomationTicket> = {}): AutomationTicket => ({
@@ -149,7 +192,12 @@ const ticket = (over: Partial<AutomationTicket> = {}): AutomationTicket => ({
 
 describe('automation rules', () => {
   const t0 = day('2026-06-10').getTime();
-  const ev = (minutes: number, toStatus: 'claimed' | 'resolved' | 'reopened') => ({ ticketId: 't', toStatus, resolution: null, createdAt: new Date(t0 + minutes * 60_000) });
+  const ev = (minutes: number, toStatus: 'claimed' | 'resolved' | 'reopened') => ({
+    ticketId: 't',
+    toStatus,
+    resolution: null,
+    createdAt: new Date(t0 + minutes * 60_000),
+  });
 
   it('handling time: from the first claim of each cycle to its resolution; a reopening starts a new cycle', () => {
     expect(handlingMinutes(ticket(), [])).toBeNull();
@@ -157,39 +205,87 @@ describe('automation rules', () => {
     expect(handlingMinutes(ticket(), [ev(5, 'resolved')])).toBeNull();
     expect(handlingMinutes(ticket(), [ev(10, 'claimed'), ev(20, 'claimed'), ev(70, 'resolved')])).toBe(60);
     // Claimed at 10, resolved at 40; reopened at 100, resolved at 130 without a claim: only the first cycle counts.
-    expect(handlingMinutes(ticket(), [ev(10, 'claimed'), ev(40, 'resolved'), ev(100, 'reopened'), ev(130, 'resolved')])).toBe(30);
+    expect(
+      handlingMinutes(ticket(), [ev(10, 'claimed'), ev(40, 'resolved'), ev(100, 'reopened'), ev(130, 'resolved')]),
+    ).toBe(30);
     // A claim before a reopening does not carry over into the next cycle.
-    expect(handlingMinutes(ticket(), [ev(10, 'claimed'), ev(40, 'resolved'), ev(100, 'reopened'), ev(110, 'claimed'), ev(200, 'resolved')])).toBe(120);
+    expect(
+      handlingMinutes(ticket(), [
+        ev(10, 'claimed'),
+        ev(40, 'resolved'),
+        ev(100, 'reopened'),
+        ev(110, 'claimed'),
+        ev(200, 'resolved'),
+      ]),
+    ).toBe(120);
   });
 
   it('a group is covered only by an article that covers at least half of its tickets', () => {
     const cover = (text: string) => ({ articleId: text.includes('one') ? 'a' : null, scriptId: null });
     const custom: KnowledgeCatalog = { articles: [{ id: 'a', title: 'A' }], scripts: [], cover };
-    const tickets = ['printer one', 'printer two', 'printer three'].map((subject, i) => ticket({ id: `t${i}`, key: `HD-${i}`, subject, createdAt: new Date(t0 + i * 60_000) }));
+    const tickets = ['printer one', 'printer two', 'printer three'].map((subject, i) =>
+      ticket({ id: `t${i}`, key: `HD-${i}`, subject, createdAt: new Date(t0 + i * 60_000) }),
+    );
     const input = { tickets, events: [], questions: [], feedback: [], scriptRuns: [] };
     const history = { articles: [], scripts: [], earliestTicketAt: null };
     const [group] = computeAutomation(input, history, custom, query, AUTOMATION_NOW).groups;
     expect(group!.coverage).toMatchObject({ articleId: null, articleTickets: 1 });
-    const half = computeAutomation({ ...input, tickets: tickets.slice(0, 2) }, history, custom, query, AUTOMATION_NOW).groups[0]!;
+    const half = computeAutomation({ ...input, tickets: tickets.slice(0, 2) }, history, custom, query, AUTOMATION_NOW)
+      .groups[0]!;
     expect(half.coverage).toMatchObject({ articleId: 'a', articleTickets: 1 });
     expect(half.suggestion).toBe('script');
   });
 
   it('fewer than 5 uses give no deflection rate and no estimate, whatever the group', () => {
-    const tickets = [10, 20, 30].map((m, i) => ticket({ id: `t${i}`, key: `HD-${i}`, subject: 'shared mailbox access', createdAt: new Date(t0 + i * 60_000) }));
+    const tickets = [10, 20, 30].map((m, i) =>
+      ticket({ id: `t${i}`, key: `HD-${i}`, subject: 'shared mailbox access', createdAt: new Date(t0 + i * 60_000) }),
+    );
     const events = tickets.flatMap((t) => [
       { ticketId: t.id, toStatus: 'claimed' as const, resolution: null, createdAt: t.createdAt },
-      { ticketId: t.id, toStatus: 'resolved' as const, resolution: 'done', createdAt: new Date(t.createdAt.getTime() + 3600_000) },
+      {
+        ticketId: t.id,
+        toStatus: 'resolved' as const,
+        resolution: 'done',
+        createdAt: new Date(t.createdAt.getTime() + 3600_000),
+      },
     ]);
-    const questions = [1, 2, 3, 4].map((i) => ({ id: `q${i}`, conversationKey: `c${i}`, channel: 'slack', userId: `u${i}`, outcome: 'answered', articleId: 'x', createdAt: new Date(t0 + i * 1000) }));
-    const report = computeAutomation({ tickets, events, questions, feedback: [], scriptRuns: [] }, { articles: [], scripts: [], earliestTicketAt: null }, catalog, query, AUTOMATION_NOW);
+    const questions = [1, 2, 3, 4].map((i) => ({
+      id: `q${i}`,
+      conversationKey: `c${i}`,
+      channel: 'slack',
+      userId: `u${i}`,
+      outcome: 'answered',
+      articleId: 'x',
+      createdAt: new Date(t0 + i * 1000),
+    }));
+    const report = computeAutomation(
+      { tickets, events, questions, feedback: [], scriptRuns: [] },
+      { articles: [], scripts: [], earliestTicketAt: null },
+      catalog,
+      query,
+      AUTOMATION_NOW,
+    );
     expect(report.assumptions).toMatchObject({ articleUses: 4, articleDeflected: 4, articleDeflectionRate: null });
-    expect(report.groups[0]!.savings).toEqual({ hoursPerMonth: null, deflectionRate: null, note: 'not enough data: fewer than 5 answers with shipped articles for a deflection rate' });
+    expect(report.groups[0]!.savings).toEqual({
+      hoursPerMonth: null,
+      deflectionRate: null,
+      note: 'not enough data: fewer than 5 answers with shipped articles for a deflection rate',
+    });
   });
 
   it('an after-span that has not ended, or a before-span older than the data, is not counted', () => {
-    const history = { articles: [{ id: 'printer-jam', firstUsedAt: day('2026-06-20') }], scripts: [], earliestTicketAt: day('2026-06-01') };
-    const report = computeAutomation({ tickets: [], events: [], questions: [], feedback: [], scriptRuns: [] }, history, catalog, query, day('2026-07-01'));
+    const history = {
+      articles: [{ id: 'printer-jam', firstUsedAt: day('2026-06-20') }],
+      scripts: [],
+      earliestTicketAt: day('2026-06-01'),
+    };
+    const report = computeAutomation(
+      { tickets: [], events: [], questions: [], feedback: [], scriptRuns: [] },
+      history,
+      catalog,
+      query,
+      day('2026-07-01'),
+    );
     const item = report.shipped.find((s) => s.id === 'printer-jam')!;
     expect(item.before).toEqual({ tickets: null, note: 'starts before the oldest ticket' });
     expect(item.after).toEqual({ tickets: null, note: 'not over yet' });

@@ -43,7 +43,17 @@ describe('metrics on the seeded database', () => {
     expect(figures(report)).toEqual(expectedFigures);
     expect(report.generatedAt).toBe('2026-11-01T00:00:00.000Z');
     expect(Object.keys(report.definitions)).toEqual(
-      expect.arrayContaining(['period', 'window', 'deflectionRate', 'helpfulRatio', 'timeToFirstResponse', 'timeToResolution', 'slaCompliance', 'escalationRate', 'satisfaction']),
+      expect.arrayContaining([
+        'period',
+        'window',
+        'deflectionRate',
+        'helpfulRatio',
+        'timeToFirstResponse',
+        'timeToResolution',
+        'slaCompliance',
+        'escalationRate',
+        'satisfaction',
+      ]),
     );
   });
 
@@ -57,13 +67,22 @@ describe('metrics on the seeded database', () => {
     expect(paged.tickets).toHaveLength(8);
     expect(paged.feedback).toHaveLength(6);
     expect(paged.escalations).toHaveLength(4);
-    expect(progress.filter((p) => p.stage === 'tickets')).toEqual([2, 4, 6, 8].map((loaded) => ({ stage: 'tickets', loaded, total: 8 })));
-    expect(progress.filter((p) => p.stage === 'escalations').at(-1)).toEqual({ stage: 'escalations', loaded: 4, total: 4 });
+    expect(progress.filter((p) => p.stage === 'tickets')).toEqual(
+      [2, 4, 6, 8].map((loaded) => ({ stage: 'tickets', loaded, total: 8 })),
+    );
+    expect(progress.filter((p) => p.stage === 'escalations').at(-1)).toEqual({
+      stage: 'escalations',
+      loaded: 4,
+      total: 4,
+    });
   });
 
   it('the in-memory twin reads the same rows, so gives the same figures', async () => {
     const sorted = (input: MetricsInput) => {
-      const by = <T>(key: (row: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+      const by =
+        <T>(key: (row: T) => string) =>
+        (a: T, b: T) =>
+          key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
       return {
         questions: [...input.questions].sort(by((q) => q.id)),
         feedback: [...input.feedback].sort(by((f) => `${f.questionId} ${f.userId}`)),
@@ -80,11 +99,22 @@ describe('metrics on the seeded database', () => {
   it('an empty period gives zeros and nulls, not errors', async () => {
     const empty = { from: day('2020-01-01'), to: day('2020-02-01'), windowDays: 7 };
     const progress: LoadProgress[] = [];
-    const report = computeMetrics(await new PrismaMetricsSource(app.store.prisma).load(empty, (p) => progress.push(p)), empty, now);
-    expect(progress).toEqual(['questions', 'feedback', 'tickets', 'escalations'].map((stage) => ({ stage, loaded: 0, total: 0 })));
+    const report = computeMetrics(
+      await new PrismaMetricsSource(app.store.prisma).load(empty, (p) => progress.push(p)),
+      empty,
+      now,
+    );
+    expect(progress).toEqual(
+      ['questions', 'feedback', 'tickets', 'escalations'].map((stage) => ({ stage, loaded: 0, total: 0 })),
+    );
     expect(report.deflection).toMatchObject({ questions: 0, deflected: 0, rate: null });
     expect(report.articles).toEqual([]);
-    expect(report.tickets).toEqual({ opened: 0, byTier: { L1: 0, L2: 0, L3: 0, L4: 0 }, byPriority: { P1: 0, P2: 0, P3: 0, P4: 0 }, byCategory: {} });
+    expect(report.tickets).toEqual({
+      opened: 0,
+      byTier: { L1: 0, L2: 0, L3: 0, L4: 0 },
+      byPriority: { P1: 0, P2: 0, P3: 0, P4: 0 },
+      byCategory: {},
+    });
     expect(report.timeToFirstResponse).toEqual({ count: 0, medianMinutes: null, p90Minutes: null });
     expect(report.sla.response.rate).toBeNull();
     expect(report.satisfaction).toMatchObject({ eligible: 0, rated: 0, responseRate: null, average: null });
@@ -121,7 +151,13 @@ const ticket = (over: Partial<MetricsTicket>): MetricsTicket => ({
   ...over,
 });
 
-const input = (over: Partial<MetricsInput>): MetricsInput => ({ questions: [], feedback: [], tickets: [], escalations: [], ...over });
+const input = (over: Partial<MetricsInput>): MetricsInput => ({
+  questions: [],
+  feedback: [],
+  tickets: [],
+  escalations: [],
+  ...over,
+});
 
 describe('computeMetrics rules', () => {
   it('a ticket in the same conversation from another user is a follow-up; one just after the window, or at the same instant, is not', () => {
@@ -129,25 +165,43 @@ describe('computeMetrics rules', () => {
     const at = (ms: number) => new Date(q.createdAt.getTime() + ms);
     const week = 7 * 24 * 3600_000;
     const run = (t: MetricsTicket) => computeMetrics(input({ questions: [q], tickets: [t] }), query, now).deflection;
-    expect(run(ticket({ conversationKey: 'shared', requesterId: 'bob', createdAt: at(week) }))).toMatchObject({ followedByTicket: 1, deflected: 0 });
-    expect(run(ticket({ conversationKey: 'shared', requesterId: 'bob', createdAt: at(week + 1) }))).toMatchObject({ followedByTicket: 0, deflected: 1 });
+    expect(run(ticket({ conversationKey: 'shared', requesterId: 'bob', createdAt: at(week) }))).toMatchObject({
+      followedByTicket: 1,
+      deflected: 0,
+    });
+    expect(run(ticket({ conversationKey: 'shared', requesterId: 'bob', createdAt: at(week + 1) }))).toMatchObject({
+      followedByTicket: 0,
+      deflected: 1,
+    });
     expect(run(ticket({ conversationKey: 'shared', createdAt: at(0) }))).toMatchObject({ deflected: 1 });
     expect(run(ticket({ requesterId: 'ann', channel: 'teams', createdAt: at(1) }))).toMatchObject({ deflected: 1 });
-    expect(run(ticket({ requesterId: 'ann', channel: 'slack', createdAt: at(1) }))).toMatchObject({ followedByTicket: 1 });
+    expect(run(ticket({ requesterId: 'ann', channel: 'slack', createdAt: at(1) }))).toMatchObject({
+      followedByTicket: 1,
+    });
   });
 
   it('a not-helpful vote from anyone removes a question from the deflected; an earlier question is no re-ask', () => {
     const q1 = question({ id: 'q1' });
     const earlier = question({ id: 'q0', createdAt: day('2026-03-09') });
-    const report = computeMetrics(input({ questions: [earlier, q1], feedback: [{ questionId: 'q1', userId: 'other', helpful: false }] }), query, now);
+    const report = computeMetrics(
+      input({ questions: [earlier, q1], feedback: [{ questionId: 'q1', userId: 'other', helpful: false }] }),
+      query,
+      now,
+    );
     // q0 is followed by q1 (a re-ask); q1 was voted not helpful.
     expect(report.deflection).toMatchObject({ questions: 2, notHelpful: 1, followedByReask: 1, deflected: 0 });
   });
 
   it('a recent deflected question is flagged as still in its window', () => {
     const q = question({ createdAt: day('2026-03-30') });
-    expect(computeMetrics(input({ questions: [q] }), query, day('2026-04-02')).deflection).toMatchObject({ deflected: 1, stillInWindow: 1 });
-    expect(computeMetrics(input({ questions: [q] }), query, day('2026-04-07')).deflection).toMatchObject({ deflected: 1, stillInWindow: 0 });
+    expect(computeMetrics(input({ questions: [q] }), query, day('2026-04-02')).deflection).toMatchObject({
+      deflected: 1,
+      stillInWindow: 1,
+    });
+    expect(computeMetrics(input({ questions: [q] }), query, day('2026-04-07')).deflection).toMatchObject({
+      deflected: 1,
+      stillInWindow: 0,
+    });
   });
 
   it('SLA: open and not yet due is pending, closed early without a response is not counted, closed late without one is breached', () => {
@@ -169,10 +223,19 @@ describe('computeMetrics rules', () => {
     expect(report.sla.resolution).toEqual({ withDueTime: 3, met: 2, breached: 0, pending: 1, notNeeded: 0, rate: 1 });
   });
 
-  it('escalation counts tickets, not events, and starts from the first escalation\'s tier', () => {
+  it("escalation counts tickets, not events, and starts from the first escalation's tier", () => {
     const t = ticket({ id: 't', tier: 'L3' });
-    const step = (from: string, to: string, minutes: number) => ({ ticketId: 't', fromTier: from, toTier: to, createdAt: new Date(t.createdAt.getTime() + minutes * 60_000) });
-    const report = computeMetrics(input({ tickets: [t], escalations: [step('L2', 'L3', 20), step('L1', 'L2', 10)] }), query, now);
+    const step = (from: string, to: string, minutes: number) => ({
+      ticketId: 't',
+      fromTier: from,
+      toTier: to,
+      createdAt: new Date(t.createdAt.getTime() + minutes * 60_000),
+    });
+    const report = computeMetrics(
+      input({ tickets: [t], escalations: [step('L2', 'L3', 20), step('L1', 'L2', 10)] }),
+      query,
+      now,
+    );
     expect(report.escalation).toEqual({
       L1: { atTier: 1, escalated: 1, rate: 1 },
       L2: { atTier: 1, escalated: 1, rate: 1 },
@@ -192,15 +255,25 @@ describe('computeMetrics rules', () => {
 describe('report query', () => {
   const at = day('2026-05-15');
   it('defaults to the last 30 days and the given window', () => {
-    expect(parseReportQuery({}, at, 5)).toEqual({ ok: true, query: { from: day('2026-04-15'), to: at, windowDays: 5 } });
+    expect(parseReportQuery({}, at, 5)).toEqual({
+      ok: true,
+      query: { from: day('2026-04-15'), to: at, windowDays: 5 },
+    });
     expect(parseReportQuery(PERIOD, at)).toEqual({ ok: true, query });
   });
   it('refuses bad dates and windows, naming the parameter', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', 'yesterday', '2026-03-01T10:00', '1', '2026-3-1']) expect(parseIsoDate(bad)).toBeNull();
+    for (const bad of ['2026-02-30', '2026-13-01', 'yesterday', '2026-03-01T10:00', '1', '2026-3-1'])
+      expect(parseIsoDate(bad)).toBeNull();
     expect(parseIsoDate('2026-03-01T10:00+02:00')?.toISOString()).toBe('2026-03-01T08:00:00.000Z');
     expect(parseReportQuery({ from: 'nope' }, at)).toMatchObject({ ok: false, error: expect.stringMatching(/^from:/) });
-    expect(parseReportQuery({ from: '2026-04-01', to: '2026-03-01' }, at)).toMatchObject({ ok: false, error: expect.stringContaining('must be before') });
-    expect(parseReportQuery({ window: '-1' }, at)).toMatchObject({ ok: false, error: expect.stringMatching(/^window:/) });
+    expect(parseReportQuery({ from: '2026-04-01', to: '2026-03-01' }, at)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('must be before'),
+    });
+    expect(parseReportQuery({ window: '-1' }, at)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^window:/),
+    });
     expect(parseReportQuery({ window: '1.5' }, at)).toMatchObject({ ok: false });
   });
 });

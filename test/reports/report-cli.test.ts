@@ -8,10 +8,17 @@ import { expectedFigures, PERIOD, seedMetrics } from './seed.js';
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** Runs the CLI as `npm run report` does, with the seeded folder as DATA_DIR. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { DATABASE_URL: _url, DEFLECTION_WINDOW_DAYS: _window, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/reports/report-cli.ts', ...args], { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/reports/report-cli.ts', ...args], {
+      cwd: root,
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -35,7 +42,10 @@ describe('npm run report', () => {
   afterAll(() => cleanup());
 
   it('--json prints the seeded figures, and progress goes to stderr', async () => {
-    const { code, stdout, stderr } = await runCli([...periodArgs, '--json', '--page-size', '2'], { DATA_DIR: dir, DEFLECTION_WINDOW_DAYS: '7' });
+    const { code, stdout, stderr } = await runCli([...periodArgs, '--json', '--page-size', '2'], {
+      DATA_DIR: dir,
+      DEFLECTION_WINDOW_DAYS: '7',
+    });
     expect(stderr).toContain('loading tickets 2/8');
     expect(stderr).toContain('loading tickets 8/8');
     expect(stderr).toContain('loading questions 12/12');
@@ -61,10 +71,19 @@ describe('npm run report', () => {
     const fromEnv = await runCli([...periodArgs, '--json', '--quiet'], { DATA_DIR: dir, DEFLECTION_WINDOW_DAYS: '14' });
     expect(fromEnv.code).toBe(0);
     // With 14 days, q6's ticket 10 days later counts: 2 deflected of 11.
-    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ windowDays: 14, deflection: { deflected: 2, followedByTicket: 2 } });
-    const fromFlag = await runCli([...periodArgs, '--json', '--quiet', '--window', '1'], { DATA_DIR: dir, DEFLECTION_WINDOW_DAYS: '14' });
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({
+      windowDays: 14,
+      deflection: { deflected: 2, followedByTicket: 2 },
+    });
+    const fromFlag = await runCli([...periodArgs, '--json', '--quiet', '--window', '1'], {
+      DATA_DIR: dir,
+      DEFLECTION_WINDOW_DAYS: '14',
+    });
     // With 1 day: q4's re-ask (3 days), q8's (4 days) and q11's (7 days) no longer count; q3's ticket (exactly 1 day) still does.
-    expect(JSON.parse(fromFlag.stdout)).toMatchObject({ windowDays: 1, deflection: { deflected: 6, followedByTicket: 1, followedByReask: 0 } });
+    expect(JSON.parse(fromFlag.stdout)).toMatchObject({
+      windowDays: 1,
+      deflection: { deflected: 6, followedByTicket: 1, followedByReask: 0 },
+    });
   });
 
   it('bad arguments exit with 2 and say what is wrong; a missing database is not created', async () => {

@@ -14,7 +14,9 @@ import { serveReports } from './serve.js';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);
 if (!haveChromium) {
-  console.warn(`SKIPPED: the report page browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`);
+  console.warn(
+    `SKIPPED: the report page browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`,
+  );
 }
 
 describe.skipIf(!haveChromium)('report page in headless chromium', () => {
@@ -34,15 +36,30 @@ describe.skipIf(!haveChromium)('report page in headless chromium', () => {
     browser = await chromium.launch({
       executablePath,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`console ${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
-    const response = await page.goto(`${server.url}/reports/metrics?from=${PERIOD.from}&to=${PERIOD.to}&token=browser-token`, { waitUntil: 'load' });
+    page.on('requestfailed', (request) =>
+      problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+    );
+    const response = await page.goto(
+      `${server.url}/reports/metrics?from=${PERIOD.from}&to=${PERIOD.to}&token=browser-token`,
+      { waitUntil: 'load' },
+    );
     expect(response?.status()).toBe(200);
   }, 60_000);
 
@@ -53,7 +70,7 @@ describe.skipIf(!haveChromium)('report page in headless chromium', () => {
     cleanup?.();
   });
 
-  it('draws every chart\'s bars as SVG, styled, with the figures written next to them', async () => {
+  it("draws every chart's bars as SVG, styled, with the figures written next to them", async () => {
     const bars = await page.$$eval('figure', (figures) =>
       figures.map((figure) => ({
         id: figure.id,
@@ -96,7 +113,12 @@ describe.skipIf(!haveChromium)('report page in headless chromium', () => {
 
     expect(await page.locator('#chart-deflection text.value').first().textContent()).toBe('3 (27.3%)');
     expect(await page.locator('#chart-sla text.value').allTextContents()).toEqual(['66.7% (4/6)', '50.0% (3/6)']);
-    expect(await page.locator('#chart-escalation text.value').allTextContents()).toEqual(['66.7% (2/3)', '40.0% (2/5)', '0.0% (0/3)', 'no tickets']);
+    expect(await page.locator('#chart-escalation text.value').allTextContents()).toEqual([
+      '66.7% (2/3)',
+      '40.0% (2/5)',
+      '0.0% (0/3)',
+      'no tickets',
+    ]);
     expect(await page.locator('#chart-first-response text.value').allTextContents()).toEqual(['45m', '1h 36m']);
     expect(await page.locator('#summary-deflection-rate dd').textContent()).toBe('27.3%');
     expect(await page.locator('#summary-satisfaction-average dd').textContent()).toBe('3.67 / 5');

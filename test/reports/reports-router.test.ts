@@ -44,17 +44,27 @@ describe('reports router', () => {
     const res = await fetch(`${open.url}/reports/metrics?${period}&window=7`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+    );
     const html = await res.text();
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(html.match(/<figure /g)).toHaveLength(10);
     expect(html.match(/<table /g)).toHaveLength(10);
     expect(html).toContain('<dd>27.3%</dd>');
-    expect(html).toContain('href="metrics.json?from=2026-03-01T00%3A00%3A00.000Z&amp;to=2026-04-01T00%3A00%3A00.000Z&amp;window=7"');
+    expect(html).toContain(
+      'href="metrics.json?from=2026-03-01T00%3A00%3A00.000Z&amp;to=2026-04-01T00%3A00%3A00.000Z&amp;window=7"',
+    );
   });
 
   it('400 for bad dates, an inverted period, a bad window or a repeated parameter', async () => {
-    for (const query of ['from=2026-02-30', 'to=tomorrow', 'from=2026-04-01&to=2026-03-01', 'window=abc', 'from=2026-03-01&from=2026-03-02']) {
+    for (const query of [
+      'from=2026-02-30',
+      'to=tomorrow',
+      'from=2026-04-01&to=2026-03-01',
+      'window=abc',
+      'from=2026-03-01&from=2026-03-02',
+    ]) {
       const res = await fetch(`${open.url}/reports/metrics.json?${query}`);
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as { error: string }).error).toBeTruthy();
@@ -67,9 +77,13 @@ describe('reports router', () => {
       const none = await fetch(`${locked.url}${path}?${period}`);
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect((await fetch(`${locked.url}${path}?${period}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect(
+        (await fetch(`${locked.url}${path}?${period}`, { headers: { authorization: 'Bearer wrong' } })).status,
+      ).toBe(401);
       expect((await fetch(`${locked.url}${path}?${period}&token=wrong`)).status).toBe(401);
-      expect((await fetch(`${locked.url}${path}?${period}`, { headers: { authorization: 'Bearer s3cret-token' } })).status).toBe(200);
+      expect(
+        (await fetch(`${locked.url}${path}?${period}`, { headers: { authorization: 'Bearer s3cret-token' } })).status,
+      ).toBe(200);
       expect((await fetch(`${locked.url}${path}?${period}&token=s3cret-token`)).status).toBe(200);
     }
     // Authentication comes before validation: bad dates without a token say nothing about the dates.
@@ -77,7 +91,9 @@ describe('reports router', () => {
   });
 
   it('refuses an empty token, and answers 500 (not a stack trace) when the source fails', async () => {
-    expect(() => createReportsRouter({ source: new PrismaMetricsSource(app.store.prisma), token: '' })).toThrow(/must not be empty/);
+    expect(() => createReportsRouter({ source: new PrismaMetricsSource(app.store.prisma), token: '' })).toThrow(
+      /must not be empty/,
+    );
     const failing: MetricsSource = { load: () => Promise.reject(new Error('disk on fire')) };
     const broken = await serveReports({ source: failing, token: undefined });
     try {
@@ -93,12 +109,35 @@ describe('reports router', () => {
     const evil = '<img src=x onerror=alert(1)>"\'&';
     const source: MetricsSource = {
       load: async () => ({
-        questions: [{ id: 'q', conversationKey: 'c', channel: 's', userId: 'u', outcome: 'answered', articleId: evil, createdAt: new Date('2026-03-02T00:00:00Z') }],
+        questions: [
+          {
+            id: 'q',
+            conversationKey: 'c',
+            channel: 's',
+            userId: 'u',
+            outcome: 'answered',
+            articleId: evil,
+            createdAt: new Date('2026-03-02T00:00:00Z'),
+          },
+        ],
         feedback: [],
         tickets: [
           {
-            id: 't', channel: 's', conversationKey: null, requesterId: 'r', priority: 'P3', tier: evil, category: evil, status: 'new', createdAt: new Date('2026-03-02T00:00:00Z'),
-            firstResponseAt: null, resolvedAt: null, closedAt: null, responseDueAt: null, resolveDueAt: null, satisfaction: null,
+            id: 't',
+            channel: 's',
+            conversationKey: null,
+            requesterId: 'r',
+            priority: 'P3',
+            tier: evil,
+            category: evil,
+            status: 'new',
+            createdAt: new Date('2026-03-02T00:00:00Z'),
+            firstResponseAt: null,
+            resolvedAt: null,
+            closedAt: null,
+            responseDueAt: null,
+            resolveDueAt: null,
+            satisfaction: null,
           },
         ],
         escalations: [],

@@ -64,15 +64,128 @@ interface T {
 const sla = { P1: [15, 240], P2: [60, 480], P3: [240, 4320], P4: [1440, 14400] } as const;
 
 const tickets: T[] = [
-  { id: 't1', user: 'u3', conv: 'c3', at: '03-05 10:00', priority: 'P2', tier: 'L2', category: 'printing', status: 'resolved', firstResponse: 30, resolved: 300, due: [...sla.P2], satisfaction: 5, escalations: [[20, 'L1', 'L2']] },
-  { id: 't2', user: 'u5', conv: 'c5', at: '03-20 10:00', priority: 'P3', tier: 'L2', category: 'network', status: 'closed', firstResponse: 120, resolved: 1000, closed: 2000, due: [...sla.P3], satisfaction: 4 },
-  { id: 't3', user: 'u9', conv: 'c11', at: '03-16 09:00', priority: 'P1', tier: 'L3', category: 'access', status: 'resolved', firstResponse: 20, resolved: 600, due: [...sla.P1], satisfaction: 2, escalations: [[100, 'L2', 'L3']] },
-  { id: 't4', user: 'u10', conv: 'c12', at: '03-21 08:00', priority: 'P4', tier: 'L1', category: 'general', status: 'new', due: [...sla.P4] },
-  { id: 't5', user: 'u11', conv: 'c13', at: '03-25 12:00', priority: 'P2', tier: 'L3', category: 'network', status: 'escalated', firstResponse: 45, due: [...sla.P2], escalations: [[50, 'L1', 'L2'], [200, 'L2', 'L3']] },
-  { id: 't6', user: 'u12', conv: 'c14', at: '03-10 00:00', priority: 'P3', tier: 'L3', category: 'network', status: 'resolved', firstResponse: 60, resolved: 4320, due: [...sla.P3] },
-  { id: 't7', user: 'u13', conv: 'c15', at: '02-20 10:00', priority: 'P1', tier: 'L2', category: 'access', status: 'resolved', firstResponse: 5, resolved: 60, due: [...sla.P1], satisfaction: 1, escalations: [[10, 'L1', 'L2']] }, // before
-  { id: 't8', user: 'u14', conv: 'c16', at: '04-02 10:00', priority: 'P2', tier: 'L1', category: 'general', status: 'new', due: [...sla.P2] }, // after
-  { id: 't9', user: 'u15', conv: 'c17', at: '03-12 10:00', priority: 'P3', tier: 'L2', category: 'general', status: 'closed', closed: 100 },
+  {
+    id: 't1',
+    user: 'u3',
+    conv: 'c3',
+    at: '03-05 10:00',
+    priority: 'P2',
+    tier: 'L2',
+    category: 'printing',
+    status: 'resolved',
+    firstResponse: 30,
+    resolved: 300,
+    due: [...sla.P2],
+    satisfaction: 5,
+    escalations: [[20, 'L1', 'L2']],
+  },
+  {
+    id: 't2',
+    user: 'u5',
+    conv: 'c5',
+    at: '03-20 10:00',
+    priority: 'P3',
+    tier: 'L2',
+    category: 'network',
+    status: 'closed',
+    firstResponse: 120,
+    resolved: 1000,
+    closed: 2000,
+    due: [...sla.P3],
+    satisfaction: 4,
+  },
+  {
+    id: 't3',
+    user: 'u9',
+    conv: 'c11',
+    at: '03-16 09:00',
+    priority: 'P1',
+    tier: 'L3',
+    category: 'access',
+    status: 'resolved',
+    firstResponse: 20,
+    resolved: 600,
+    due: [...sla.P1],
+    satisfaction: 2,
+    escalations: [[100, 'L2', 'L3']],
+  },
+  {
+    id: 't4',
+    user: 'u10',
+    conv: 'c12',
+    at: '03-21 08:00',
+    priority: 'P4',
+    tier: 'L1',
+    category: 'general',
+    status: 'new',
+    due: [...sla.P4],
+  },
+  {
+    id: 't5',
+    user: 'u11',
+    conv: 'c13',
+    at: '03-25 12:00',
+    priority: 'P2',
+    tier: 'L3',
+    category: 'network',
+    status: 'escalated',
+    firstResponse: 45,
+    due: [...sla.P2],
+    escalations: [
+      [50, 'L1', 'L2'],
+      [200, 'L2', 'L3'],
+    ],
+  },
+  {
+    id: 't6',
+    user: 'u12',
+    conv: 'c14',
+    at: '03-10 00:00',
+    priority: 'P3',
+    tier: 'L3',
+    category: 'network',
+    status: 'resolved',
+    firstResponse: 60,
+    resolved: 4320,
+    due: [...sla.P3],
+  },
+  {
+    id: 't7',
+    user: 'u13',
+    conv: 'c15',
+    at: '02-20 10:00',
+    priority: 'P1',
+    tier: 'L2',
+    category: 'access',
+    status: 'resolved',
+    firstResponse: 5,
+    resolved: 60,
+    due: [...sla.P1],
+    satisfaction: 1,
+    escalations: [[10, 'L1', 'L2']],
+  }, // before
+  {
+    id: 't8',
+    user: 'u14',
+    conv: 'c16',
+    at: '04-02 10:00',
+    priority: 'P2',
+    tier: 'L1',
+    category: 'general',
+    status: 'new',
+    due: [...sla.P2],
+  }, // after
+  {
+    id: 't9',
+    user: 'u15',
+    conv: 'c17',
+    at: '03-12 10:00',
+    priority: 'P3',
+    tier: 'L2',
+    category: 'general',
+    status: 'closed',
+    closed: 100,
+  },
 ];
 
 /** Inserts the rows through Prisma, with fixed timestamps. */
@@ -93,7 +206,10 @@ export async function seedMetrics(prisma: PrismaClient): Promise<void> {
         createdAt: at(q.at),
       },
     });
-    if (q.vote !== undefined) await prisma.feedback.create({ data: { questionId: q.id, userId: q.user, helpful: q.vote, createdAt: plus(at(q.at), 1) } });
+    if (q.vote !== undefined)
+      await prisma.feedback.create({
+        data: { questionId: q.id, userId: q.user, helpful: q.vote, createdAt: plus(at(q.at), 1) },
+      });
   }
   let number = 1000;
   for (const t of tickets) {
@@ -124,10 +240,28 @@ export async function seedMetrics(prisma: PrismaClient): Promise<void> {
         satisfaction: t.satisfaction ?? null,
         events: {
           create: [
-            { actorId: t.user, type: 'created', toStatus: 'new', detail: JSON.stringify({ priority: t.priority }), createdAt: opened },
+            {
+              actorId: t.user,
+              type: 'created',
+              toStatus: 'new',
+              detail: JSON.stringify({ priority: t.priority }),
+              createdAt: opened,
+            },
             // Not escalations: a claim, and a comment whose text mentions escalating.
-            { actorId: 'eng', type: 'status', fromStatus: 'new', toStatus: 'claimed', detail: JSON.stringify({ command: 'claim' }), createdAt: plus(opened, 1) },
-            { actorId: 'eng', type: 'comment', detail: JSON.stringify({ note: '"command":"escalate" please' }), createdAt: plus(opened, 2) },
+            {
+              actorId: 'eng',
+              type: 'status',
+              fromStatus: 'new',
+              toStatus: 'claimed',
+              detail: JSON.stringify({ command: 'claim' }),
+              createdAt: plus(opened, 1),
+            },
+            {
+              actorId: 'eng',
+              type: 'comment',
+              detail: JSON.stringify({ note: '"command":"escalate" please' }),
+              createdAt: plus(opened, 2),
+            },
             ...(t.escalations ?? []).map(([minutes, fromTier, toTier]) => ({
               actorId: 'eng',
               type: 'status',
@@ -147,12 +281,23 @@ export async function seedMetrics(prisma: PrismaClient): Promise<void> {
 export async function seedMetricsMemory(): Promise<{ tickets: MemoryTicketRepository; questions: MemoryQuestionLog }> {
   let clock = new Date(0);
   const now = () => new Date(clock);
-  const ports = { tickets: new MemoryTicketRepository(new Outage(), now), questions: new MemoryQuestionLog(new Outage(), now) };
+  const ports = {
+    tickets: new MemoryTicketRepository(new Outage(), now),
+    questions: new MemoryQuestionLog(new Outage(), now),
+  };
   for (const q of questions) {
     const channel = q.channel ?? 'slack';
     clock = at(q.at);
     await ports.questions.record({
-      id: q.id, conversationKey: `${channel}:${q.conv}`, channel, userId: q.user, text: `question ${q.id}`, outcome: q.outcome, articleId: q.article ?? null, confidence: 0.5, explanation: {},
+      id: q.id,
+      conversationKey: `${channel}:${q.conv}`,
+      channel,
+      userId: q.user,
+      text: `question ${q.id}`,
+      outcome: q.outcome,
+      articleId: q.article ?? null,
+      confidence: 0.5,
+      explanation: {},
     });
     clock = plus(at(q.at), 1);
     if (q.vote !== undefined) await ports.questions.feedback(q.id, q.user, q.vote);
@@ -165,18 +310,74 @@ export async function seedMetricsMemory(): Promise<{ tickets: MemoryTicketReposi
     clock = opened;
     let ticket = await ports.tickets.create(
       {
-        id: t.id, key: `HD-${++number}`, subject: `ticket ${t.id}`, description: 'seeded', question: null, transcript: [], collected: {}, priority: t.priority, tier: t.tier as NewTicket['tier'],
-        category: t.category, status: t.status as NewTicket['status'], channel, conversationKey: `${channel}:${t.conv}`, requesterId: t.user, requesterName: null,
-        responseDueAt: when(t.due?.[0]), resolveDueAt: when(t.due?.[1]), statusChangedAt: opened,
+        id: t.id,
+        key: `HD-${++number}`,
+        subject: `ticket ${t.id}`,
+        description: 'seeded',
+        question: null,
+        transcript: [],
+        collected: {},
+        priority: t.priority,
+        tier: t.tier as NewTicket['tier'],
+        category: t.category,
+        status: t.status as NewTicket['status'],
+        channel,
+        conversationKey: `${channel}:${t.conv}`,
+        requesterId: t.user,
+        requesterName: null,
+        responseDueAt: when(t.due?.[0]),
+        resolveDueAt: when(t.due?.[1]),
+        statusChangedAt: opened,
       },
-      { actorId: t.user, actorName: null, type: 'created', fromStatus: null, toStatus: 'new', detail: { priority: t.priority } },
+      {
+        actorId: t.user,
+        actorName: null,
+        type: 'created',
+        fromStatus: null,
+        toStatus: 'new',
+        detail: { priority: t.priority },
+      },
     );
     const steps: Array<[number, NewTicketEvent, TicketPatch]> = [
-      [1, { actorId: 'eng', actorName: null, type: 'status', fromStatus: 'new', toStatus: 'claimed', detail: { command: 'claim' } }, { firstResponseAt: when(t.firstResponse), resolvedAt: when(t.resolved), closedAt: when(t.closed), satisfaction: t.satisfaction ?? null }],
-      [2, { actorId: 'eng', actorName: null, type: 'comment', fromStatus: null, toStatus: null, detail: { note: '"command":"escalate" please' } }, {}],
+      [
+        1,
+        {
+          actorId: 'eng',
+          actorName: null,
+          type: 'status',
+          fromStatus: 'new',
+          toStatus: 'claimed',
+          detail: { command: 'claim' },
+        },
+        {
+          firstResponseAt: when(t.firstResponse),
+          resolvedAt: when(t.resolved),
+          closedAt: when(t.closed),
+          satisfaction: t.satisfaction ?? null,
+        },
+      ],
+      [
+        2,
+        {
+          actorId: 'eng',
+          actorName: null,
+          type: 'comment',
+          fromStatus: null,
+          toStatus: null,
+          detail: { note: '"command":"escalate" please' },
+        },
+        {},
+      ],
       ...(t.escalations ?? []).map(([minutes, fromTier, toTier]): [number, NewTicketEvent, TicketPatch] => [
         minutes,
-        { actorId: 'eng', actorName: null, type: 'status', fromStatus: 'claimed', toStatus: 'escalated', detail: { command: 'escalate', fromTier, toTier, reason: null } },
+        {
+          actorId: 'eng',
+          actorName: null,
+          type: 'status',
+          fromStatus: 'claimed',
+          toStatus: 'escalated',
+          detail: { command: 'escalate', fromTier, toTier, reason: null },
+        },
         {},
       ]),
     ];
@@ -226,5 +427,11 @@ export const expectedFigures = {
     L3: { atTier: 3, escalated: 0, rate: 0 }, // t3 t5 t6
     L4: { atTier: 0, escalated: 0, rate: null },
   },
-  satisfaction: { eligible: 5, rated: 3, responseRate: 0.6, average: 3.6667, distribution: { '1': 0, '2': 1, '3': 0, '4': 1, '5': 1 } },
+  satisfaction: {
+    eligible: 5,
+    rated: 3,
+    responseRate: 0.6,
+    average: 3.6667,
+    distribution: { '1': 0, '2': 1, '3': 0, '4': 1, '5': 1 },
+  },
 };

@@ -2,7 +2,16 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseScript } from '../../src/core/scripts/load-scripts.js';
-import { aliasBomb, canMakeFifo, expectSoundFilesServed, kbLint, loadLibrary, mkfifo, problemsOf, soundKb } from '../knowledge/hostile-kb.js';
+import {
+  aliasBomb,
+  canMakeFifo,
+  expectSoundFilesServed,
+  kbLint,
+  loadLibrary,
+  mkfifo,
+  problemsOf,
+  soundKb,
+} from '../knowledge/hostile-kb.js';
 
 let kb: string;
 let cleanup: () => void;
@@ -18,9 +27,17 @@ async function expectReportedAndSkipped(where: RegExp): Promise<void> {
   const library = await loadLibrary(kb);
   expectSoundFilesServed(library);
   const problems = problemsOf(library);
-  expect(problems.some((p) => where.test(p)), problems.join('\n')).toBe(true);
+  expect(
+    problems.some((p) => where.test(p)),
+    problems.join('\n'),
+  ).toBe(true);
   const lint = kbLint(kb);
-  expect(lint.stdout.split('\n').some((line) => line.startsWith('knowledge-base/') && where.test(line.slice('knowledge-base/'.length))), lint.stdout + lint.stderr).toBe(true);
+  expect(
+    lint.stdout
+      .split('\n')
+      .some((line) => line.startsWith('knowledge-base/') && where.test(line.slice('knowledge-base/'.length))),
+    lint.stdout + lint.stderr,
+  ).toBe(true);
   expect(lint.stderr).toMatch(/^2 articles, 1 scripts: 1 error, /);
   expect(lint.status).toBe(1);
 }
@@ -34,7 +51,10 @@ describe('a hostile script is reported and skipped, the rest loads', () => {
   });
 
   it('one anchor used more than 100 times, which the yaml package refuses on its own', async () => {
-    writeFileSync(path.join(scripts(), 'many.yaml'), `id: many\nlabel: &t hello\nlist: [${Array(150).fill('*t').join(', ')}]\n`);
+    writeFileSync(
+      path.join(scripts(), 'many.yaml'),
+      `id: many\nlabel: &t hello\nlist: [${Array(150).fill('*t').join(', ')}]\n`,
+    );
     await expectReportedAndSkipped(/^scripts\/many\.yaml:3: yaml: an anchor is used more than 100 times/);
   });
 
@@ -44,9 +64,22 @@ describe('a hostile script is reported and skipped, the rest loads', () => {
   });
 
   it('a script with more steps than its checks can walk in good time', () => {
-    const steps = Array.from({ length: 201 }, (_, i) => `  s${i}: { kind: message, text: Step, next: s${i + 1} }`).join('\n');
-    const result = parseScript(`id: long\ntitle: A long script\ncategory: general\nstart: s0\nsteps:\n${steps}\n`, 'scripts/long.yaml');
-    expect(result.ok ? [] : result.problems).toEqual([{ file: 'scripts/long.yaml', field: 'steps', message: 'more than 200 steps: split the script into shorter ones', severity: 'error', line: 5 }]);
+    const steps = Array.from({ length: 201 }, (_, i) => `  s${i}: { kind: message, text: Step, next: s${i + 1} }`).join(
+      '\n',
+    );
+    const result = parseScript(
+      `id: long\ntitle: A long script\ncategory: general\nstart: s0\nsteps:\n${steps}\n`,
+      'scripts/long.yaml',
+    );
+    expect(result.ok ? [] : result.problems).toEqual([
+      {
+        file: 'scripts/long.yaml',
+        field: 'steps',
+        message: 'more than 200 steps: split the script into shorter ones',
+        severity: 'error',
+        line: 5,
+      },
+    ]);
   });
 
   it('a folder named like a script', async () => {

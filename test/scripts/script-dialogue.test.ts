@@ -28,13 +28,23 @@ afterEach(async () => {
 });
 
 const KEY = 'local:sam';
-const turn = (extra: Partial<Turn>): Turn => ({ conversationKey: KEY, channel: 'local', user: { id: 'sam', name: 'Sam' }, ...extra });
+const turn = (extra: Partial<Turn>): Turn => ({
+  conversationKey: KEY,
+  channel: 'local',
+  user: { id: 'sam', name: 'Sam' },
+  ...extra,
+});
 const say = (text: string) => app.conversations.handle(turn({ text }));
 const pressChoice = (choice: Choice) => app.conversations.handle(turn({ action: choice.action }));
 const choices = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []);
 const choice = (replies: Reply[], label: string | RegExp) => {
   const found = choices(replies).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
-  if (!found) throw new Error(`no "${String(label)}" among ${choices(replies).map((c) => c.label).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no "${String(label)}" among ${choices(replies)
+        .map((c) => c.label)
+        .join(', ')}`,
+    );
   return found;
 };
 const text = (replies: Reply[]) => replies.map((r) => r.markdown).join('\n');
@@ -48,7 +58,12 @@ describe('guided scripts in a conversation', () => {
   it('offers "Walk me through it" on a linked article; every step has Start over and Talk to a human', async () => {
     const first = await startVpnScript();
     expect(text(first)).toMatch(/does the internet work without the VPN/i);
-    expect(choices(first).map((c) => c.label)).toEqual(['Yes, websites open', 'No, nothing loads', 'Start over', 'Talk to a human']);
+    expect(choices(first).map((c) => c.label)).toEqual([
+      'Yes, websites open',
+      'No, nothing loads',
+      'Start over',
+      'Talk to a human',
+    ]);
   });
 
   it('starts a script directly when the question is one of its triggers', async () => {
@@ -69,7 +84,15 @@ describe('guided scripts in a conversation', () => {
     expect(ticketReply).toBeDefined();
     const ticket = await app.tickets.get(ticketReply!.kind === 'ticket' ? ticketReply!.ticket.key : '');
     expect(ticket).toMatchObject({ priority: 'P3', tier: 'L2', category: 'network' });
-    expect(ticket.collected).toMatchObject({ script: 'vpn-not-connecting', answers: { internet: 'Yes, websites open', portal: 'fail', symptom: 'Something else', error_message: 'Portal does not exist' } });
+    expect(ticket.collected).toMatchObject({
+      script: 'vpn-not-connecting',
+      answers: {
+        internet: 'Yes, websites open',
+        portal: 'fail',
+        symptom: 'Something else',
+        error_message: 'Portal does not exist',
+      },
+    });
     expect(ticket.description).toMatch(/check portal \(http:\/\/127\.0\.0\.1:9\/global-protect\/\): FAILED/);
     const run = firstRun();
     expect(run).toMatchObject({ scriptId: 'vpn-not-connecting', outcome: 'escalated', ticketKey: ticket.key });
@@ -126,7 +149,10 @@ describe('guided scripts in a conversation', () => {
     const replies = await say('talk to a human');
     const ticketReply = replies.find((r) => r.kind === 'ticket')!;
     const ticket = await app.tickets.get(ticketReply.kind === 'ticket' ? ticketReply.ticket.key : '');
-    expect(ticket.collected).toMatchObject({ script: 'vpn-not-connecting', answers: { internet: 'No, nothing loads' } });
+    expect(ticket.collected).toMatchObject({
+      script: 'vpn-not-connecting',
+      answers: { internet: 'No, nothing loads' },
+    });
     expect(firstRun()?.outcome).toBe('human');
   });
 
@@ -148,11 +174,17 @@ describe('guided scripts in a conversation', () => {
     for (const script of app.scripts.scripts) {
       for (const [i, trigger] of script.triggers.entries()) {
         const key = `local:trigger-${script.id}-${i}`;
-        const replies = await app.conversations.handle({ conversationKey: key, channel: 'local', user: { id: 'sam' }, text: trigger });
+        const replies = await app.conversations.handle({
+          conversationKey: key,
+          channel: 'local',
+          user: { id: 'sam' },
+          text: trigger,
+        });
         if (/step by step/.test(text(replies))) continue;
         // Allowed only when a different article answered outright: its own answer is the better reply.
         const answer = replies.find((r) => r.kind === 'answer');
-        if (!answer || answer.kind !== 'answer' || app.engine.article(answer.article.id)?.script === script.id) missed.push(`${script.id}: "${trigger}"`);
+        if (!answer || answer.kind !== 'answer' || app.engine.article(answer.article.id)?.script === script.id)
+          missed.push(`${script.id}: "${trigger}"`);
       }
     }
     expect(missed).toEqual([]);

@@ -11,14 +11,20 @@ const root = path.resolve(import.meta.dirname, '../..');
 function lint(yaml: string, articles: string[] = ['known-article']): string[] {
   const parsed = parseScript(yaml, 'scripts/test.yaml');
   if (!parsed.ok) return parsed.problems.map((p) => `${p.line ?? '?'}: ${p.field}: ${p.message}`);
-  return lintScript(parsed.script, new Set(articles), parsed.lineOf).map((p) => `${p.line ?? '?'}: ${p.field}: ${p.message}`);
+  return lintScript(parsed.script, new Set(articles), parsed.lineOf).map(
+    (p) => `${p.line ?? '?'}: ${p.field}: ${p.message}`,
+  );
 }
 
 const header = `id: test-script\ntitle: Test script\ncategory: general\nstart: a\nsteps:\n`;
 
 describe('script lint', () => {
   it('accepts a sound script', () => {
-    expect(lint(`${header}  a:\n    kind: choice\n    text: Fixed?\n    choices:\n      - { label: Yes, next: done }\n      - { label: No, next: human }\n  done: { kind: resolve, text: Great }\n  human: { kind: escalate, text: Ticket }\n`)).toEqual([]);
+    expect(
+      lint(
+        `${header}  a:\n    kind: choice\n    text: Fixed?\n    choices:\n      - { label: Yes, next: done }\n      - { label: No, next: human }\n  done: { kind: resolve, text: Great }\n  human: { kind: escalate, text: Ticket }\n`,
+      ),
+    ).toEqual([]);
   });
 
   it('reports unknown targets, missing articles and bad patterns with their lines', () => {
@@ -44,10 +50,14 @@ describe('script lint', () => {
 
   it('refuses missing texts, unknown fields and branches on answers nobody saves', () => {
     expect(lint(`${header}  a: { kind: resolve, text: "" }\n`).join('\n')).toMatch(/steps\.a\.text: must not be empty/);
-    expect(lint(`${header}  a: { kind: resolve, text: Done, colour: red }\n`).join('\n')).toMatch(/unknown field\(s\) "colour"/);
-    expect(lint(`${header}  a: { kind: branch, on: nothing, cases: [{ equals: x, next: b }], default: b }\n  b: { kind: resolve, text: Done }\n`).join('\n')).toMatch(
-      /steps\.a\.on: branches on "nothing", which no step saves/,
+    expect(lint(`${header}  a: { kind: resolve, text: Done, colour: red }\n`).join('\n')).toMatch(
+      /unknown field\(s\) "colour"/,
     );
+    expect(
+      lint(
+        `${header}  a: { kind: branch, on: nothing, cases: [{ equals: x, next: b }], default: b }\n  b: { kind: resolve, text: Done }\n`,
+      ).join('\n'),
+    ).toMatch(/steps\.a\.on: branches on "nothing", which no step saves/);
   });
 });
 
@@ -57,11 +67,23 @@ describe('npm run kb:lint', () => {
     try {
       cpSync(path.join(root, 'knowledge-base/general'), path.join(dir, 'general'), { recursive: true });
       mkdirSync(path.join(dir, 'scripts'));
-      writeFileSync(path.join(dir, 'scripts/broken.yaml'), `${header.replace('test-script', 'broken')}  a: { kind: message, text: Hi, next: gone }\n`);
-      writeFileSync(path.join(dir, 'scripts/fine.yaml'), `${header.replace('test-script', 'fine')}  a: { kind: resolve, text: Done }\n`);
-      const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/evaluation/kb-lint.ts'), '--kb', dir], { cwd: root, encoding: 'utf8' });
+      writeFileSync(
+        path.join(dir, 'scripts/broken.yaml'),
+        `${header.replace('test-script', 'broken')}  a: { kind: message, text: Hi, next: gone }\n`,
+      );
+      writeFileSync(
+        path.join(dir, 'scripts/fine.yaml'),
+        `${header.replace('test-script', 'fine')}  a: { kind: resolve, text: Done }\n`,
+      );
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(root, 'src/evaluation/kb-lint.ts'), '--kb', dir],
+        { cwd: root, encoding: 'utf8' },
+      );
       expect(result.status).toBe(1);
-      expect(result.stdout).toContain('knowledge-base/scripts/broken.yaml:6: steps.a: leads to "gone", which is not a step');
+      expect(result.stdout).toContain(
+        'knowledge-base/scripts/broken.yaml:6: steps.a: leads to "gone", which is not a step',
+      );
       expect(result.stderr).toMatch(/1 scripts: 1 error/);
     } finally {
       cleanup();

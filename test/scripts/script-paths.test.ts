@@ -33,23 +33,26 @@ describe('shipped guided scripts', () => {
     expect(library.scripts.map((s) => s.id).sort()).toEqual([...SHIPPED].sort());
   });
 
-  it.each(SHIPPED)('%s: every path ends in resolve or escalate, and every step and branch target is walked', async (id) => {
-    const script = library.scripts.find((s) => s.id === id);
-    expect(script, `${id} is loaded`).toBeDefined();
-    const paths: WalkedPath[] = await explorePaths(script!, (articleId) => articles.get(articleId));
-    const stuck = paths.filter((p) => p.end === 'stuck');
-    expect(stuck, `paths that neither ended nor looped: ${JSON.stringify(stuck.slice(0, 2))}`).toEqual([]);
-    expect(paths.some((p) => p.end === 'resolved') || paths.some((p) => p.end === 'escalated')).toBe(true);
-    const visited = new Set(paths.flatMap((p) => p.steps));
-    const unvisited = Object.keys(script!.steps).filter((step) => !visited.has(step));
-    expect(unvisited, 'steps no path reached (add examples to the question feeding a branch?)').toEqual([]);
-    // Every edge out of a branch is taken by some path.
-    for (const [stepId, step] of Object.entries(script!.steps)) {
-      if (step.kind !== 'branch') continue;
-      for (const target of nextSteps(step)) {
-        const taken = paths.some((p) => p.steps.some((s, i) => s === stepId && p.steps[i + 1] === target));
-        expect(taken, `${stepId} -> ${target} is never taken`).toBe(true);
+  it.each(SHIPPED)(
+    '%s: every path ends in resolve or escalate, and every step and branch target is walked',
+    async (id) => {
+      const script = library.scripts.find((s) => s.id === id);
+      expect(script, `${id} is loaded`).toBeDefined();
+      const paths: WalkedPath[] = await explorePaths(script!, (articleId) => articles.get(articleId));
+      const stuck = paths.filter((p) => p.end === 'stuck');
+      expect(stuck, `paths that neither ended nor looped: ${JSON.stringify(stuck.slice(0, 2))}`).toEqual([]);
+      expect(paths.some((p) => p.end === 'resolved') || paths.some((p) => p.end === 'escalated')).toBe(true);
+      const visited = new Set(paths.flatMap((p) => p.steps));
+      const unvisited = Object.keys(script!.steps).filter((step) => !visited.has(step));
+      expect(unvisited, 'steps no path reached (add examples to the question feeding a branch?)').toEqual([]);
+      // Every edge out of a branch is taken by some path.
+      for (const [stepId, step] of Object.entries(script!.steps)) {
+        if (step.kind !== 'branch') continue;
+        for (const target of nextSteps(step)) {
+          const taken = paths.some((p) => p.steps.some((s, i) => s === stepId && p.steps[i + 1] === target));
+          expect(taken, `${stepId} -> ${target} is never taken`).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -26,13 +26,21 @@ async function prismaStores(): Promise<[LearnedPhrasings, LearnedPhrasings]> {
 
 const implementations: Array<[string, () => Promise<[LearnedPhrasings, LearnedPhrasings]>]> = [
   ['PrismaLearnedPhrasings', prismaStores],
-  ['MemoryLearnedPhrasings', async () => {
-    const store = new MemoryLearnedPhrasings();
-    return [store, store];
-  }],
+  [
+    'MemoryLearnedPhrasings',
+    async () => {
+      const store = new MemoryLearnedPhrasings();
+      return [store, store];
+    },
+  ],
 ];
 
-const vote = (askerHash: string, helpful: boolean, at = new Date('2026-12-01T10:00:00Z'), text = 'zorblax code'): PhrasingVote => ({
+const vote = (
+  askerHash: string,
+  helpful: boolean,
+  at = new Date('2026-12-01T10:00:00Z'),
+  text = 'zorblax code',
+): PhrasingVote => ({
   articleId: 'mfa-setup',
   text,
   textKey: text.toLowerCase(),
@@ -42,9 +50,12 @@ const vote = (askerHash: string, helpful: boolean, at = new Date('2026-12-01T10:
 });
 
 describe.each(implementations)('%s', (_name, open) => {
-  it('keeps each asker\'s last vote: distinct askers, not helpful and every confirmation counted, first and last seen', async () => {
+  it("keeps each asker's last vote: distinct askers, not helpful and every confirmation counted, first and last seen", async () => {
     const [store] = await open();
-    expect(await store.vote(vote('a', true))).toEqual({ before: { askers: 0, notHelpful: 0, status: 'pending' }, after: { askers: 1, notHelpful: 0, status: 'pending' } });
+    expect(await store.vote(vote('a', true))).toEqual({
+      before: { askers: 0, notHelpful: 0, status: 'pending' },
+      after: { askers: 1, notHelpful: 0, status: 'pending' },
+    });
     await store.vote(vote('a', true, new Date('2026-12-01T11:00:00Z'), 'Zorblax Code'));
     await store.vote(vote('b', false));
     const { before, after } = await store.vote(vote('b', true, new Date('2026-12-02T09:00:00Z')));
@@ -52,7 +63,14 @@ describe.each(implementations)('%s', (_name, open) => {
     expect(after).toEqual({ askers: 2, notHelpful: 0, status: 'pending' });
     const [row, ...rest] = await store.list();
     expect(rest).toEqual([]);
-    expect(row).toMatchObject({ articleId: 'mfa-setup', text: 'zorblax code', askers: 2, notHelpful: 0, confirmations: 3, status: 'pending' });
+    expect(row).toMatchObject({
+      articleId: 'mfa-setup',
+      text: 'zorblax code',
+      askers: 2,
+      notHelpful: 0,
+      confirmations: 3,
+      status: 'pending',
+    });
     expect(row!.firstSeen.toISOString()).toBe('2026-12-01T10:00:00.000Z');
     expect(row!.lastSeen.toISOString()).toBe('2026-12-02T09:00:00.000Z');
     expect(await store.find(row!.id)).toEqual(row);

@@ -14,17 +14,29 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const sqliteType: Record<string, string> = { String: 'TEXT', Int: 'INTEGER', Float: 'REAL', Boolean: 'BOOLEAN', DateTime: 'DATETIME' };
+const sqliteType: Record<string, string> = {
+  String: 'TEXT',
+  Int: 'INTEGER',
+  Float: 'REAL',
+  Boolean: 'BOOLEAN',
+  DateTime: 'DATETIME',
+};
 
 describe('migrations', () => {
-  it('apply in order, once, and are recorded in Prisma\'s table', async () => {
+  it("apply in order, once, and are recorded in Prisma's table", async () => {
     const file = path.join(dir, 'a.db');
-    const folders = readdirSync(defaultMigrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const folders = readdirSync(defaultMigrationsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(folders[0]).toBe('20261123000000_init');
     expect(await migrateSqlite(file, defaultMigrationsDir)).toEqual(folders);
     expect(await migrateSqlite(file, defaultMigrationsDir)).toEqual([]);
     const db = new Database(file, { readonly: true });
-    const rows = db.prepare('SELECT migration_name, finished_at FROM _prisma_migrations').all() as Array<{ migration_name: string; finished_at: string }>;
+    const rows = db.prepare('SELECT migration_name, finished_at FROM _prisma_migrations').all() as Array<{
+      migration_name: string;
+      finished_at: string;
+    }>;
     db.close();
     expect(rows).toHaveLength(folders.length);
     expect(rows.every((row) => row.finished_at)).toBe(true);
@@ -35,7 +47,10 @@ describe('migrations', () => {
     cpSync(defaultMigrationsDir, migrations, { recursive: true });
     const file = path.join(dir, 'b.db');
     await migrateSqlite(file, migrations);
-    writeFileSync(path.join(migrations, '20261123000000_init', 'migration.sql'), '-- edited\n' + readFileSync(path.join(defaultMigrationsDir, '20261123000000_init', 'migration.sql'), 'utf8'));
+    writeFileSync(
+      path.join(migrations, '20261123000000_init', 'migration.sql'),
+      '-- edited\n' + readFileSync(path.join(defaultMigrationsDir, '20261123000000_init', 'migration.sql'), 'utf8'),
+    );
     await expect(migrateSqlite(file, migrations)).rejects.toThrow(/was changed after it was applied/);
 
     cpSync(defaultMigrationsDir, migrations, { recursive: true });
@@ -55,11 +70,22 @@ describe('migrations', () => {
     if (!('datamodel' in result)) throw new Error(`schema.prisma does not parse: ${JSON.stringify(result)}`);
     const dmmf = result;
     const db = new Database(file, { readonly: true });
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'").all() as Array<{ name: string }>).map((t) => t.name);
+    const tables = (
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'",
+        )
+        .all() as Array<{ name: string }>
+    ).map((t) => t.name);
     expect(tables.sort()).toEqual(dmmf.datamodel.models.map((m) => m.name).sort());
 
     for (const model of dmmf.datamodel.models) {
-      const columns = db.prepare(`PRAGMA table_info("${model.name}")`).all() as Array<{ name: string; type: string; notnull: number; pk: number }>;
+      const columns = db.prepare(`PRAGMA table_info("${model.name}")`).all() as Array<{
+        name: string;
+        type: string;
+        notnull: number;
+        pk: number;
+      }>;
       const scalars = model.fields.filter((f) => f.kind === 'scalar');
       expect(columns.map((c) => c.name).sort(), model.name).toEqual(scalars.map((f) => f.name).sort());
       for (const field of scalars) {
@@ -68,16 +94,39 @@ describe('migrations', () => {
         expect(column.notnull === 1 || column.pk === 1, `${model.name}.${field.name} required`).toBe(field.isRequired);
         expect(column.pk === 1, `${model.name}.${field.name} id`).toBe(field.isId);
       }
-      const indexes = db.prepare(`PRAGMA index_list("${model.name}")`).all() as Array<{ name: string; unique: number; origin: string }>;
+      const indexes = db.prepare(`PRAGMA index_list("${model.name}")`).all() as Array<{
+        name: string;
+        unique: number;
+        origin: string;
+      }>;
       const uniqueSets = indexes
         .filter((i) => i.unique === 1 && i.origin !== 'pk')
-        .map((i) => (db.prepare(`PRAGMA index_info("${i.name}")`).all() as Array<{ name: string }>).map((c) => c.name).join(','));
-      const expectedUnique = [...model.fields.filter((f) => f.isUnique).map((f) => f.name), ...model.uniqueFields.map((u) => u.join(','))];
+        .map((i) =>
+          (db.prepare(`PRAGMA index_info("${i.name}")`).all() as Array<{ name: string }>).map((c) => c.name).join(','),
+        );
+      const expectedUnique = [
+        ...model.fields.filter((f) => f.isUnique).map((f) => f.name),
+        ...model.uniqueFields.map((u) => u.join(',')),
+      ];
       expect(uniqueSets.sort(), `${model.name} unique`).toEqual(expectedUnique.sort());
-      const foreignKeys = db.prepare(`PRAGMA foreign_key_list("${model.name}")`).all() as Array<{ from: string; table: string; on_delete: string }>;
-      const relations = model.fields.filter((f) => f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0);
-      expect(foreignKeys.map((k) => `${k.from}->${k.table}:${k.on_delete}`).sort(), `${model.name} foreign keys`).toEqual(
-        relations.map((r) => `${r.relationFromFields![0]}->${r.type}:${(r.relationOnDelete ?? 'Restrict').replace('Cascade', 'CASCADE')}`).sort(),
+      const foreignKeys = db.prepare(`PRAGMA foreign_key_list("${model.name}")`).all() as Array<{
+        from: string;
+        table: string;
+        on_delete: string;
+      }>;
+      const relations = model.fields.filter(
+        (f) => f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0,
+      );
+      expect(
+        foreignKeys.map((k) => `${k.from}->${k.table}:${k.on_delete}`).sort(),
+        `${model.name} foreign keys`,
+      ).toEqual(
+        relations
+          .map(
+            (r) =>
+              `${r.relationFromFields![0]}->${r.type}:${(r.relationOnDelete ?? 'Restrict').replace('Cascade', 'CASCADE')}`,
+          )
+          .sort(),
       );
     }
     db.close();
@@ -88,7 +137,9 @@ describe('migrations', () => {
     const p = store.prisma;
     const at = new Date('2026-11-23T10:00:00.000Z');
     const ticket = await roundTripEveryModel(store, at);
-    await expect(p.ticket.create({ data: { ...ticket, id: 't2', events: undefined, threads: undefined } as never })).rejects.toThrow();
+    await expect(
+      p.ticket.create({ data: { ...ticket, id: 't2', events: undefined, threads: undefined } as never }),
+    ).rejects.toThrow();
     await p.conversation.delete({ where: { key: 'k' } });
     expect(await p.message.count()).toBe(0);
     await store.close();

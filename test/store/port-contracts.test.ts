@@ -26,7 +26,12 @@ async function prismaSubject(): Promise<Subject> {
   const store = await openTestStore(tmp.dir);
   return {
     ports: store,
-    votes: async () => (await store.prisma.feedback.findMany({ orderBy: { id: 'asc' } })).map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
+    votes: async () =>
+      (await store.prisma.feedback.findMany({ orderBy: { id: 'asc' } })).map(({ questionId, userId, helpful }) => ({
+        questionId,
+        userId,
+        helpful,
+      })),
     rating: async (id) => (await store.prisma.scriptRun.findUnique({ where: { id } }))?.rating,
     close: async () => {
       await store.close();
@@ -39,7 +44,8 @@ async function memorySubject(): Promise<Subject> {
   const store = new MemoryStore();
   return {
     ports: store,
-    votes: async () => store.questions.votes().map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
+    votes: async () =>
+      store.questions.votes().map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
     rating: async (id) => store.scriptRuns.all().find((r) => r.id === id)?.rating,
     close: () => store.close(),
   };
@@ -48,7 +54,10 @@ async function memorySubject(): Promise<Subject> {
 // The twins need no database: on the postgres project they would only run a second time.
 const subjects: Array<[string, () => Promise<Subject>]> = onPostgres
   ? [['Prisma', prismaSubject]]
-  : [['Prisma', prismaSubject], ['Memory', memorySubject]];
+  : [
+      ['Prisma', prismaSubject],
+      ['Memory', memorySubject],
+    ];
 
 let unique = 0;
 const uid = (prefix: string) => `${prefix}-${++unique}-${Math.random().toString(36).slice(2, 8)}`;
@@ -78,8 +87,22 @@ const newTicket = (extra: Partial<NewTicket> = {}): NewTicket => {
     ...extra,
   };
 };
-const created: NewTicketEvent = { actorId: 'ann', actorName: 'Ann', type: 'created', fromStatus: null, toStatus: 'new', detail: { via: 'test' } };
-const claimed: NewTicketEvent = { actorId: 'bob', actorName: 'Bob', type: 'assigned', fromStatus: 'new', toStatus: 'claimed', detail: {} };
+const created: NewTicketEvent = {
+  actorId: 'ann',
+  actorName: 'Ann',
+  type: 'created',
+  fromStatus: null,
+  toStatus: 'new',
+  detail: { via: 'test' },
+};
+const claimed: NewTicketEvent = {
+  actorId: 'bob',
+  actorName: 'Bob',
+  type: 'assigned',
+  fromStatus: 'new',
+  toStatus: 'claimed',
+  detail: {},
+};
 
 describe.each(subjects)('%s ports', (_name, open) => {
   let subject: Subject;
@@ -115,15 +138,25 @@ describe.each(subjects)('%s ports', (_name, open) => {
     it('replaces the state on the next save, appends lines, and gives the last lines oldest first', async () => {
       const key = uid('local');
       const other = uid('local');
-      const line = (text: string, second: number) => ({ author: 'user' as const, authorId: 'ann', text, at: at(`2026-12-01T10:00:0${second}Z`) });
-      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ownerId: 'ann' }, [line('one', 1), line('two', 2)]);
+      const line = (text: string, second: number) => ({
+        author: 'user' as const,
+        authorId: 'ann',
+        text,
+        at: at(`2026-12-01T10:00:0${second}Z`),
+      });
+      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ownerId: 'ann' }, [
+        line('one', 1),
+        line('two', 2),
+      ]);
       await ports.conversations.save(other, { channel: 'local', userId: 'bob' }, {}, [line('elsewhere', 3)]);
       await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ticketKey: 'HD-1' }, []);
-      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ticketKey: 'HD-2' }, [line('three', 4)]);
+      await ports.conversations.save(key, { channel: 'local', userId: 'ann' }, { ticketKey: 'HD-2' }, [
+        line('three', 4),
+      ]);
       expect(await ports.conversations.load(key)).toEqual({ ticketKey: 'HD-2' });
       expect((await ports.conversations.transcript(key, 2)).map((m) => m.text)).toEqual(['two', 'three']);
       expect((await ports.conversations.transcript(key, 50)).map((m) => m.text)).toEqual(['one', 'two', 'three']);
-      expect((await ports.conversations.transcript(uid('none'), 5))).toEqual([]);
+      expect(await ports.conversations.transcript(uid('none'), 5)).toEqual([]);
     });
   });
 
@@ -150,7 +183,11 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(found).toMatchObject(question(id));
       expect(found?.explanation).toEqual(question(id).explanation);
       await ports.questions.choose(id, 'mfa-setup');
-      expect(await ports.questions.find(id)).toMatchObject({ outcome: 'chosen', articleId: 'mfa-setup', text: 'how do I reset my password' });
+      expect(await ports.questions.find(id)).toMatchObject({
+        outcome: 'chosen',
+        articleId: 'mfa-setup',
+        text: 'how do I reset my password',
+      });
     });
 
     it('keeps one vote per user and question, the last one', async () => {
@@ -180,11 +217,38 @@ describe.each(subjects)('%s ports', (_name, open) => {
     it("finds a ticket's event by the delivery it was made for, and nothing for another delivery or ticket", async () => {
       const ticket = await ports.tickets.create(newTicket(), created);
       const origin = uid('slack:Ev');
-      const actor = { actorId: 'U0ENG', actorName: 'Erin', type: 'status' as const, fromStatus: 'new' as const, toStatus: 'claimed' as const };
-      const claimed = await ports.tickets.update(ticket.id, 0, { status: 'claimed' }, { ...actor, detail: { command: 'claim', origin } });
-      await ports.tickets.update(ticket.id, 1, {}, { ...actor, type: 'comment', fromStatus: 'claimed', toStatus: 'claimed', detail: { text: 'hi', origin: uid('other') } });
+      const actor = {
+        actorId: 'U0ENG',
+        actorName: 'Erin',
+        type: 'status' as const,
+        fromStatus: 'new' as const,
+        toStatus: 'claimed' as const,
+      };
+      const claimed = await ports.tickets.update(
+        ticket.id,
+        0,
+        { status: 'claimed' },
+        { ...actor, detail: { command: 'claim', origin } },
+      );
+      await ports.tickets.update(
+        ticket.id,
+        1,
+        {},
+        {
+          ...actor,
+          type: 'comment',
+          fromStatus: 'claimed',
+          toStatus: 'claimed',
+          detail: { text: 'hi', origin: uid('other') },
+        },
+      );
       const found = await ports.tickets.eventByOrigin(ticket.id, origin);
-      expect(found).toMatchObject({ ticketId: ticket.id, type: 'status', toStatus: 'claimed', detail: { command: 'claim', origin } });
+      expect(found).toMatchObject({
+        ticketId: ticket.id,
+        type: 'status',
+        toStatus: 'claimed',
+        detail: { command: 'claim', origin },
+      });
       expect(found).toEqual((await ports.tickets.events(ticket.id)).find((e) => e.detail.origin === origin));
       expect(claimed).not.toBeNull();
       expect(await ports.tickets.eventByOrigin(ticket.id, uid('slack:Ev'))).toBeNull();
@@ -216,7 +280,17 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(await ports.tickets.findByKey(uid('HD'))).toBeNull();
       expect(await ports.tickets.findByOrigin(uid('slack:Ev'))).toBeNull();
       const events = await ports.tickets.events(ticket.id);
-      expect(events).toMatchObject([{ ticketId: ticket.id, actorId: 'ann', actorName: 'Ann', type: 'created', fromStatus: null, toStatus: 'new', detail: { via: 'test' } }]);
+      expect(events).toMatchObject([
+        {
+          ticketId: ticket.id,
+          actorId: 'ann',
+          actorName: 'Ann',
+          type: 'created',
+          fromStatus: null,
+          toStatus: 'new',
+          detail: { via: 'test' },
+        },
+      ]);
       expect(typeof events[0]!.id).toBe('number');
       expect(events[0]!.createdAt).toBeInstanceOf(Date);
     });
@@ -231,20 +305,49 @@ describe.each(subjects)('%s ports', (_name, open) => {
 
     it('refuses a second ticket with a key already taken', async () => {
       const first = await ports.tickets.create(newTicket(), created);
-      await expect(ports.tickets.create(newTicket({ key: first.key }), created)).rejects.toMatchObject({ code: 'P2002' });
+      await expect(ports.tickets.create(newTicket({ key: first.key }), created)).rejects.toMatchObject({
+        code: 'P2002',
+      });
       expect(await ports.tickets.findByKey(first.key)).toEqual(first);
     });
 
     it('applies a change only at the expected version, with its event, and refuses a stale one', async () => {
       const ticket = await ports.tickets.create(newTicket(), created);
       const firstResponseAt = at('2026-12-01T10:05:00Z');
-      const changed = await ports.tickets.update(ticket.id, 0, { status: 'claimed', assigneeId: 'bob', assigneeName: 'Bob', firstResponseAt, tier: undefined }, claimed);
-      expect(changed).toMatchObject({ id: ticket.id, version: 1, status: 'claimed', assigneeId: 'bob', assigneeName: 'Bob', firstResponseAt, tier: 'L1', subject: 'VPN broken' });
+      const changed = await ports.tickets.update(
+        ticket.id,
+        0,
+        { status: 'claimed', assigneeId: 'bob', assigneeName: 'Bob', firstResponseAt, tier: undefined },
+        claimed,
+      );
+      expect(changed).toMatchObject({
+        id: ticket.id,
+        version: 1,
+        status: 'claimed',
+        assigneeId: 'bob',
+        assigneeName: 'Bob',
+        firstResponseAt,
+        tier: 'L1',
+        subject: 'VPN broken',
+      });
       // Someone else's change based on version 0 lost the race.
-      expect(await ports.tickets.update(ticket.id, 0, { status: 'resolved' }, { ...claimed, toStatus: 'resolved' })).toBeNull();
+      expect(
+        await ports.tickets.update(ticket.id, 0, { status: 'resolved' }, { ...claimed, toStatus: 'resolved' }),
+      ).toBeNull();
       expect(await ports.tickets.update(uid('none'), 0, { status: 'resolved' }, claimed)).toBeNull();
-      expect(await ports.tickets.update(ticket.id, 1, { status: 'resolved', resolvedAt: at('2026-12-01T12:00:00Z') }, { ...claimed, fromStatus: 'claimed', toStatus: 'resolved' })).toMatchObject({ version: 2, status: 'resolved' });
-      expect(await ports.tickets.findById(ticket.id)).toMatchObject({ version: 2, status: 'resolved', assigneeId: 'bob' });
+      expect(
+        await ports.tickets.update(
+          ticket.id,
+          1,
+          { status: 'resolved', resolvedAt: at('2026-12-01T12:00:00Z') },
+          { ...claimed, fromStatus: 'claimed', toStatus: 'resolved' },
+        ),
+      ).toMatchObject({ version: 2, status: 'resolved' });
+      expect(await ports.tickets.findById(ticket.id)).toMatchObject({
+        version: 2,
+        status: 'resolved',
+        assigneeId: 'bob',
+      });
       expect((await ports.tickets.events(ticket.id)).map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
         ['created', null, 'new'],
         ['assigned', 'new', 'claimed'],
@@ -252,17 +355,20 @@ describe.each(subjects)('%s ports', (_name, open) => {
       ]);
     });
 
-    it('lists by status, requester and assignee: oldest first, a requester\'s newest first, up to the limit', async () => {
+    it("lists by status, requester and assignee: oldest first, a requester's newest first, up to the limit", async () => {
       const requesterId = uid('req');
       const made = [];
-      for (const n of [1, 2, 3]) made.push(await ports.tickets.create(newTicket({ key: `${requesterId}-${n}`, requesterId }), created));
+      for (const n of [1, 2, 3])
+        made.push(await ports.tickets.create(newTicket({ key: `${requesterId}-${n}`, requesterId }), created));
       await ports.tickets.update(made[1]!.id, 0, { status: 'claimed', assigneeId: requesterId }, claimed);
       const keys = (tickets: Array<{ key: string }>) => tickets.map((t) => t.key);
       expect(keys(await ports.tickets.list({ requesterId }))).toEqual([made[2]!.key, made[1]!.key, made[0]!.key]);
       expect(keys(await ports.tickets.list({ requesterId, statuses: ['new'] }))).toEqual([made[2]!.key, made[0]!.key]);
       expect(keys(await ports.tickets.list({ requesterId, limit: 1 }))).toEqual([made[2]!.key]);
       expect(keys(await ports.tickets.list({ assigneeId: requesterId }))).toEqual([made[1]!.key]);
-      const all = keys(await ports.tickets.list({ statuses: ['new'], limit: 1000 })).filter((key) => key.startsWith(requesterId));
+      const all = keys(await ports.tickets.list({ statuses: ['new'], limit: 1000 })).filter((key) =>
+        key.startsWith(requesterId),
+      );
       expect(all).toEqual([made[0]!.key, made[2]!.key]);
     });
 
@@ -275,7 +381,12 @@ describe.each(subjects)('%s ports', (_name, open) => {
           const ticket = await repo.create(newTicket({ key }), created);
           if (status === 'new') return ticket;
           await new Promise((resolve) => setTimeout(resolve, 5));
-          return (await repo.update(ticket.id, 0, { status, category, priority: 'P1', tier: 'L2' }, { ...claimed, toStatus: status }))!;
+          return (await repo.update(
+            ticket.id,
+            0,
+            { status, category, priority: 'P1', tier: 'L2' },
+            { ...claimed, toStatus: status },
+          ))!;
         };
         await make('HD-S1', 'resolved', 'network');
         await make('HD-S2', 'new', 'email');
@@ -298,7 +409,16 @@ describe.each(subjects)('%s ports', (_name, open) => {
         const repo = own.ports.tickets;
         const now = at('2026-12-01T12:00:00Z');
         const make = async (key: string, extra: Partial<NewTicket>) => {
-          const ticket = await repo.create(newTicket({ key, responseDueAt: null, resolveDueAt: null, statusChangedAt: at('2026-12-01T11:59:00Z'), ...extra }), created);
+          const ticket = await repo.create(
+            newTicket({
+              key,
+              responseDueAt: null,
+              resolveDueAt: null,
+              statusChangedAt: at('2026-12-01T11:59:00Z'),
+              ...extra,
+            }),
+            created,
+          );
           await new Promise((resolve) => setImmediate(resolve));
           return ticket;
         };
@@ -312,7 +432,10 @@ describe.each(subjects)('%s ports', (_name, open) => {
         const query = { dueBefore: now, changedBefore: at('2026-12-01T10:00:00Z') };
         const all = await repo.timerCandidates({ ...query, offset: 0, limit: 10 });
         expect(all.map((t) => t.key).sort()).toEqual([due.key, resolveDue.key, neverChanged.key, idle.key].sort());
-        const pages = [...(await repo.timerCandidates({ ...query, offset: 0, limit: 2 })), ...(await repo.timerCandidates({ ...query, offset: 2, limit: 2 }))];
+        const pages = [
+          ...(await repo.timerCandidates({ ...query, offset: 0, limit: 2 })),
+          ...(await repo.timerCandidates({ ...query, offset: 2, limit: 2 })),
+        ];
         expect(pages.map((t) => t.id)).toEqual(all.map((t) => t.id));
         expect(await repo.timerCandidates({ ...query, offset: 4, limit: 2 })).toEqual([]);
       } finally {
@@ -322,10 +445,24 @@ describe.each(subjects)('%s ports', (_name, open) => {
   });
 
   describe('TicketThreadStore and AddressBook', () => {
-    it('records each place once and finds it, a ticket\'s places oldest first', async () => {
+    it("records each place once and finds it, a ticket's places oldest first", async () => {
       const ticket = await ports.tickets.create(newTicket(), created);
-      const triage: TicketThread = { ticketKey: ticket.key, channel: 'slack', role: 'triage', address: 'C-TRIAGE', threadId: uid('ts'), tier: 'L1' };
-      const requester: TicketThread = { ticketKey: ticket.key, channel: 'slack', role: 'requester', address: 'D-ANN', threadId: uid('ts'), tier: null };
+      const triage: TicketThread = {
+        ticketKey: ticket.key,
+        channel: 'slack',
+        role: 'triage',
+        address: 'C-TRIAGE',
+        threadId: uid('ts'),
+        tier: 'L1',
+      };
+      const requester: TicketThread = {
+        ticketKey: ticket.key,
+        channel: 'slack',
+        role: 'requester',
+        address: 'D-ANN',
+        threadId: uid('ts'),
+        tier: null,
+      };
       await ports.ticketThreads.add(triage);
       await ports.ticketThreads.add(requester);
       await ports.ticketThreads.add({ ...triage, tier: 'L2' });
@@ -429,7 +566,13 @@ describe.each(subjects)('%s ports', (_name, open) => {
       };
       await ports.alertGroups.save(first);
       expect(await ports.alertGroups.find(key)).toEqual(first);
-      const second = { ...first, status: 'resolved' as const, firing: [], repeats: 3, updatedAt: new Date(Date.UTC(2026, 11, 4, 9, 30)) };
+      const second = {
+        ...first,
+        status: 'resolved' as const,
+        firing: [],
+        repeats: 3,
+        updatedAt: new Date(Date.UTC(2026, 11, 4, 9, 30)),
+      };
       await ports.alertGroups.save(second);
       expect(await ports.alertGroups.find(key)).toEqual(second);
     });
@@ -451,13 +594,20 @@ describe.each(subjects)('%s ports', (_name, open) => {
     it('lets exactly one of several simultaneous uses of a link win', async () => {
       const id = uid('link');
       await ports.webSignIns.saveLink({ id, person, expiresAt: at('2026-12-04T10:10:00Z') });
-      const results = await Promise.all(Array.from({ length: 6 }, () => ports.webSignIns.useLink(id, at('2026-12-04T10:01:00Z'))));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => ports.webSignIns.useLink(id, at('2026-12-04T10:01:00Z'))),
+      );
       expect(results.filter((r) => r !== null)).toEqual([person]);
     });
 
     it('finds a session until it expires or ends, and prunes what expired', async () => {
       const id = uid('session');
-      const session = { id, person: { ...person, role: 'employee' as const, name: null }, csrf: 'c'.repeat(32), expiresAt: at('2026-12-04T18:00:00Z') };
+      const session = {
+        id,
+        person: { ...person, role: 'employee' as const, name: null },
+        csrf: 'c'.repeat(32),
+        expiresAt: at('2026-12-04T18:00:00Z'),
+      };
       await ports.webSignIns.saveSession(session);
       expect(await ports.webSignIns.findSession(id, at('2026-12-04T10:00:00Z'))).toEqual(session);
       expect(await ports.webSignIns.findSession(id, at('2026-12-04T18:00:00Z'))).toBeNull();
@@ -494,7 +644,11 @@ describe.each(subjects)('%s ports', (_name, open) => {
       await Promise.all(starts.map((start) => ports.postLog.begin(name, start)));
       const begun = await ports.postLog.last(name);
       expect(starts).toContainEqual(begun);
-      const moves = await Promise.all(Array.from({ length: 6 }, (_, i) => ports.postLog.move(name, begun!, new Date(Date.UTC(2026, 11, 8, 10, 0, i)))));
+      const moves = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          ports.postLog.move(name, begun!, new Date(Date.UTC(2026, 11, 8, 10, 0, i))),
+        ),
+      );
       expect(moves.filter(Boolean)).toHaveLength(1);
     });
   });

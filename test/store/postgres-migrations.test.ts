@@ -26,7 +26,11 @@ let client: pg.Client;
 const target = (schema: string) => ({ url: testPostgresUrl!, schema });
 
 /** Runs a query against one schema (search_path), so regclass defaults print unqualified. */
-async function inSchema<T extends pg.QueryResultRow>(schema: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function inSchema<T extends pg.QueryResultRow>(
+  schema: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   await client.query(`SET search_path TO "${schema}"`);
   return (await client.query<T>(sql, params)).rows;
 }
@@ -47,9 +51,14 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
 
   it("create the schema, apply in order, once, and are recorded in Prisma's table with Prisma's column types", async () => {
     const schema = newTestSchema();
-    const folders = readdirSync(defaultPostgresMigrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const folders = readdirSync(defaultPostgresMigrationsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(folders[0]).toMatch(/^\d{14}_init$/);
-    expect(readFileSync(path.join(defaultPostgresMigrationsDir, 'migration_lock.toml'), 'utf8')).toContain('provider = "postgresql"');
+    expect(readFileSync(path.join(defaultPostgresMigrationsDir, 'migration_lock.toml'), 'utf8')).toContain(
+      'provider = "postgresql"',
+    );
     expect(await migratePostgres(target(schema), defaultPostgresMigrationsDir)).toEqual(folders);
     expect(await migratePostgres(target(schema), defaultPostgresMigrationsDir)).toEqual([]);
     const rows = await inSchema<{ migration_name: string; finished_at: Date | null; applied_steps_count: number }>(
@@ -81,7 +90,10 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
     cpSync(defaultPostgresMigrationsDir, migrations, { recursive: true });
     const init = readdirSync(migrations).find((name) => name.endsWith('_init'))!;
     await migratePostgres(target(schema), migrations);
-    writeFileSync(path.join(migrations, init, 'migration.sql'), `-- edited\n${readFileSync(path.join(defaultPostgresMigrationsDir, init, 'migration.sql'), 'utf8')}`);
+    writeFileSync(
+      path.join(migrations, init, 'migration.sql'),
+      `-- edited\n${readFileSync(path.join(defaultPostgresMigrationsDir, init, 'migration.sql'), 'utf8')}`,
+    );
     await expect(migratePostgres(target(schema), migrations)).rejects.toThrow(/was changed after it was applied/);
 
     cpSync(defaultPostgresMigrationsDir, migrations, { recursive: true });
@@ -89,32 +101,49 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
     cpSync(path.join(migrations, init), broken, { recursive: true });
     writeFileSync(path.join(broken, 'migration.sql'), 'CREATE TABLE "X" ("a" TEXT);\nTHIS IS NOT SQL;');
     await expect(migratePostgres(target(schema), migrations)).rejects.toThrow(/99991231000000_broken failed/);
-    expect(await inSchema(schema, "SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'X'", [schema])).toEqual([]);
-    expect(await inSchema(schema, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '99991231000000_broken'")).toEqual([]);
+    expect(
+      await inSchema(schema, "SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'X'", [schema]),
+    ).toEqual([]);
+    expect(
+      await inSchema(schema, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '99991231000000_broken'"),
+    ).toEqual([]);
   });
 
   it('let several instances start at once on one empty database: one migrates, the others wait and find it done', async () => {
     const schema = newTestSchema();
-    const results = await Promise.all(Array.from({ length: 4 }, () => migratePostgres(target(schema), defaultPostgresMigrationsDir)));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => migratePostgres(target(schema), defaultPostgresMigrationsDir)),
+    );
     expect(results.filter((done) => done.length > 0)).toHaveLength(1);
     expect(results.filter((done) => done.length === 0)).toHaveLength(3);
     const rows = await inSchema<{ n: number }>(schema, 'SELECT count(*)::int AS n FROM _prisma_migrations');
     expect(rows[0]!.n).toBe(results.find((done) => done.length > 0)!.length);
     // The stores too: every one opens, and they all see one database.
-    const stores = await Promise.all(Array.from({ length: 3 }, () => openStore({ kind: 'postgres', url: testPostgresUrl!, schema })));
+    const stores = await Promise.all(
+      Array.from({ length: 3 }, () => openStore({ kind: 'postgres', url: testPostgresUrl!, schema })),
+    );
     await stores[0]!.tickets.nextNumber();
-    expect(await stores[2]!.prisma.counter.findUnique({ where: { name: 'ticket' } })).toEqual({ name: 'ticket', value: 1 });
+    expect(await stores[2]!.prisma.counter.findUnique({ where: { name: 'ticket' } })).toEqual({
+      name: 'ticket',
+      value: 1,
+    });
     await Promise.all(stores.map((store) => store.close()));
   });
 
   it('a freshly migrated schema matches schema.prisma: tables, columns, types, nullability, defaults, keys, indexes and foreign keys', async () => {
     const schema = newTestSchema();
     await migratePostgres(target(schema), defaultPostgresMigrationsDir);
-    const result = await getDMMF({ datamodel: readFileSync(schemaFile, 'utf8').replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"') });
+    const result = await getDMMF({
+      datamodel: readFileSync(schemaFile, 'utf8').replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"'),
+    });
     if (!('datamodel' in result)) throw new Error(`schema.prisma does not parse: ${JSON.stringify(result)}`);
     const { models, indexes } = result.datamodel;
 
-    const tables = await inSchema<{ tablename: string }>(schema, "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations'", [schema]);
+    const tables = await inSchema<{ tablename: string }>(
+      schema,
+      "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations'",
+      [schema],
+    );
     expect(tables.map((t) => t.tablename).sort()).toEqual(models.map((m) => m.name).sort());
 
     for (const model of models) {
@@ -150,17 +179,32 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
         .map((index) => {
           const fields = index.fields.map((f) => f.name);
           const suffix = { id: 'pkey', unique: 'key', normal: 'idx', fulltext: 'idx' }[index.type];
-          return { name: index.dbName ?? (index.type === 'id' ? `${model.name}_pkey` : `${model.name}_${fields.join('_')}_${suffix}`), kind: index.type, columns: fields };
+          return {
+            name:
+              index.dbName ??
+              (index.type === 'id' ? `${model.name}_pkey` : `${model.name}_${fields.join('_')}_${suffix}`),
+            kind: index.type,
+            columns: fields,
+          };
         });
       const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
       expect(found.sort(byName), `${model.name} indexes`).toEqual(expected.sort(byName));
-      const constraints = await inSchema<{ conname: string; contype: string }>(schema, "SELECT conname, contype FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u')", [
-        `"${schema}"."${model.name}"`,
-      ]);
+      const constraints = await inSchema<{ conname: string; contype: string }>(
+        schema,
+        "SELECT conname, contype FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u')",
+        [`"${schema}"."${model.name}"`],
+      );
       // Prisma makes the primary key a constraint and unique keys plain unique indexes.
       expect(constraints, `${model.name} key constraints`).toEqual([{ conname: `${model.name}_pkey`, contype: 'p' }]);
 
-      const foreignKeys = await inSchema<{ name: string; columns: string[]; table: string; referenced: string[]; on_delete: string; on_update: string }>(
+      const foreignKeys = await inSchema<{
+        name: string;
+        columns: string[];
+        table: string;
+        referenced: string[];
+        on_delete: string;
+        on_update: string;
+      }>(
         schema,
         `SELECT c.conname AS name,
                 array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns,
@@ -171,7 +215,9 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
           WHERE c.conrelid = $1::regclass AND c.contype = 'f'`,
         [`"${schema}"."${model.name}"`],
       );
-      const relations = model.fields.filter((f) => f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0);
+      const relations = model.fields.filter(
+        (f) => f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0,
+      );
       expect(foreignKeys.sort(byName), `${model.name} foreign keys`).toEqual(
         relations
           .map((relation) => {
@@ -197,9 +243,13 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
     const p = store.prisma;
     const at = new Date('2026-11-23T10:00:00.123Z');
     const ticket = await roundTripEveryModel(store, at);
-    await expect(p.ticket.create({ data: { ...ticket, id: 't2', events: undefined, threads: undefined } as never })).rejects.toMatchObject({ code: 'P2002' });
+    await expect(
+      p.ticket.create({ data: { ...ticket, id: 't2', events: undefined, threads: undefined } as never }),
+    ).rejects.toMatchObject({ code: 'P2002' });
     // Raw SQL finds the tables too (search_path is the schema), and the health check's write works.
-    expect(await p.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM "Ticket"')).toEqual([{ n: 1 }]);
+    expect(await p.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM "Ticket"')).toEqual([
+      { n: 1 },
+    ]);
     await store.pingWrite();
     await p.ticket.delete({ where: { id: 't' } });
     expect(await p.ticketThread.count()).toBe(0);
@@ -217,13 +267,17 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations (prisma/postgres/migrat
       (e: unknown) => e as Error,
     );
     expect(error).toBeInstanceOf(Error);
-    expect(error!.message).toMatch(/^Cannot connect to the PostgreSQL database in DATABASE_URL \(postgres(ql)?:\/\/[^:]*:\*\*\*@.*:1\/.*\): .*ECONNREFUSED/);
+    expect(error!.message).toMatch(
+      /^Cannot connect to the PostgreSQL database in DATABASE_URL \(postgres(ql)?:\/\/[^:]*:\*\*\*@.*:1\/.*\): .*ECONNREFUSED/,
+    );
     expect(error!.message).not.toContain('top-secret');
   });
 
   it('tools that must not create a database refuse an empty schema, and leave it uncreated', async () => {
     const schema = newTestSchema();
-    await expect(openStore({ kind: 'postgres', url: testPostgresUrl!, schema }, { create: false })).rejects.toBeInstanceOf(StoreNotFoundError);
+    await expect(
+      openStore({ kind: 'postgres', url: testPostgresUrl!, schema }, { create: false }),
+    ).rejects.toBeInstanceOf(StoreNotFoundError);
     expect(await inSchema(schema, 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).toEqual([]);
   });
 });

@@ -13,10 +13,17 @@ import { newTestSchema, postgresUrlFor, testPostgresUrl } from '../support/test-
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-async function run(script: string, args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  script: string,
+  args: string[],
+  databaseUrl: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const { DATA_DIR: _dir, DEFLECTION_WINDOW_DAYS: _window, ...inherited } = process.env;
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...inherited, DATABASE_URL: databaseUrl } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: { ...inherited, DATABASE_URL: databaseUrl },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -35,14 +42,22 @@ describe.skipIf(!testPostgresUrl)('npm run report and report:gaps on PostgreSQL'
   });
 
   it('report prints the seeded figures from DATABASE_URL', async () => {
-    const { code, stdout } = await run('src/reports/report-cli.ts', ['--from', PERIOD.from, '--to', PERIOD.to, '--window', PERIOD.window, '--json', '--quiet'], databaseUrl);
+    const { code, stdout } = await run(
+      'src/reports/report-cli.ts',
+      ['--from', PERIOD.from, '--to', PERIOD.to, '--window', PERIOD.window, '--json', '--quiet'],
+      databaseUrl,
+    );
     expect(code).toBe(0);
     const { generatedAt: _at, definitions: _definitions, ...figures } = JSON.parse(stdout) as Record<string, unknown>;
     expect(figures).toEqual(expectedFigures);
   });
 
   it('report:gaps reads the same database; neither tool creates a schema that is not there', async () => {
-    const gaps = await run('src/evaluation/report-gaps.ts', ['--json', '--from', PERIOD.from, '--to', PERIOD.to], databaseUrl);
+    const gaps = await run(
+      'src/evaluation/report-gaps.ts',
+      ['--json', '--from', PERIOD.from, '--to', PERIOD.to],
+      databaseUrl,
+    );
     expect(gaps.code).toBe(0);
     expect(JSON.parse(gaps.stdout)).toMatchObject({ from: '2026-03-01T00:00:00.000Z' });
     const schema = newTestSchema();

@@ -36,12 +36,27 @@ describe(`the store under concurrent use${onPostgres ? ' by two processes' : ''}
   it('lets exactly one of several changes made against the same version through, with one audit event', async () => {
     await stores[0]!.prisma.ticket.create({
       data: {
-        id: 't1', key: 'HD-1001', subject: 's', description: 'd', transcript: '[]', collected: '{}', priority: 'P3', tier: 'L2', category: 'general',
-        status: 'new', channel: 'slack', requesterId: 'U1',
+        id: 't1',
+        key: 'HD-1001',
+        subject: 's',
+        description: 'd',
+        transcript: '[]',
+        collected: '{}',
+        priority: 'P3',
+        tier: 'L2',
+        category: 'general',
+        status: 'new',
+        channel: 'slack',
+        requesterId: 'U1',
       },
     });
     const results = await fromBoth(8, (store, i) =>
-      store.tickets.update('t1', 0, { status: 'claimed', assigneeId: `E${i}` }, { actorId: `E${i}`, actorName: null, type: 'status', fromStatus: 'new', toStatus: 'claimed', detail: {} }),
+      store.tickets.update(
+        't1',
+        0,
+        { status: 'claimed', assigneeId: `E${i}` },
+        { actorId: `E${i}`, actorName: null, type: 'status', fromStatus: 'new', toStatus: 'claimed', detail: {} },
+      ),
     );
     const winners = results.filter((ticket) => ticket !== null);
     expect(winners).toHaveLength(1);
@@ -52,13 +67,24 @@ describe(`the store under concurrent use${onPostgres ? ' by two processes' : ''}
   });
 
   it('queues a delivery key exactly once, and gives each item to exactly one claimer, in order per key', async () => {
-    const added = await fromBoth(10, (store) => store.queue.enqueue({ key: 'slack:Ev0001', kind: 'slack.inbound', orderKey: 'slack:T:D1', payload: '{}' }));
+    const added = await fromBoth(10, (store) =>
+      store.queue.enqueue({ key: 'slack:Ev0001', kind: 'slack.inbound', orderKey: 'slack:T:D1', payload: '{}' }),
+    );
     expect(added.filter(Boolean)).toHaveLength(1);
-    for (let i = 2; i <= 6; i++) await stores[0]!.queue.enqueue({ key: `slack:Ev000${i}`, kind: 'slack.inbound', orderKey: i % 2 ? 'slack:T:D1' : 'slack:T:D2', payload: '{}' });
+    for (let i = 2; i <= 6; i++)
+      await stores[0]!.queue.enqueue({
+        key: `slack:Ev000${i}`,
+        kind: 'slack.inbound',
+        orderKey: i % 2 ? 'slack:T:D1' : 'slack:T:D2',
+        payload: '{}',
+      });
     const now = new Date();
     const lease = new Date(now.getTime() + 60_000);
     const claims = await fromBoth(8, (store, i) => store.queue.claim(`w${i}`, ['slack.inbound'], 10, now, lease));
-    const claimed = claims.flat().map((item) => item.key).sort();
+    const claimed = claims
+      .flat()
+      .map((item) => item.key)
+      .sort();
     // One item per order key at a time (the oldest of each), and none twice.
     expect(claimed).toEqual(['slack:Ev0001', 'slack:Ev0002']);
     expect(await stores[1]!.queue.claim('late', ['slack.inbound'], 10, now, lease)).toEqual([]);

@@ -33,8 +33,10 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
     cleanup();
   });
 
-  const enqueue = (key: string, orderKey: string, kind = 'slack.inbound') => queue.enqueue({ key, kind, orderKey, payload: JSON.stringify({ key }) });
-  const claim = (worker: string, limit: number, now = new Date()) => queue.claim(worker, KINDS, limit, now, new Date(now.getTime() + LEASE_MS));
+  const enqueue = (key: string, orderKey: string, kind = 'slack.inbound') =>
+    queue.enqueue({ key, kind, orderKey, payload: JSON.stringify({ key }) });
+  const claim = (worker: string, limit: number, now = new Date()) =>
+    queue.claim(worker, KINDS, limit, now, new Date(now.getTime() + LEASE_MS));
   const keys = (items: { key: string }[]) => items.map((item) => item.key);
 
   it('looks past a long line of items waiting behind one in flight, however few slots are free', async () => {
@@ -58,7 +60,14 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
   });
 
   it('hands out the oldest free head of each order key, oldest first, counting the attempt', async () => {
-    for (const [key, orderKey] of [['x1', 'x'], ['y1', 'y'], ['x2', 'x'], ['z1', 'z'], ['y2', 'y']] as const) await enqueue(key, orderKey);
+    for (const [key, orderKey] of [
+      ['x1', 'x'],
+      ['y1', 'y'],
+      ['x2', 'x'],
+      ['z1', 'z'],
+      ['y2', 'y'],
+    ] as const)
+      await enqueue(key, orderKey);
     await enqueue('other1', 'o', 'teams.inbound');
     const first = await claim('w1', 2);
     expect(keys(first)).toEqual(['x1', 'y1']);
@@ -110,9 +119,18 @@ describe.skipIf(!onPostgres)('enqueueing on PostgreSQL', () => {
       await other.query('BEGIN');
       await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [orderKey]);
       let settled = false;
-      const waiting = store.queue.enqueue({ key: `${orderKey}:b`, kind: 'slack.inbound', orderKey, payload: '{}' }).finally(() => (settled = true));
+      const waiting = store.queue
+        .enqueue({ key: `${orderKey}:b`, kind: 'slack.inbound', orderKey, payload: '{}' })
+        .finally(() => (settled = true));
       // Another conversation is not held up.
-      expect(await store.queue.enqueue({ key: `${orderKey}:other`, kind: 'slack.inbound', orderKey: `${orderKey}-other`, payload: '{}' })).toBe(true);
+      expect(
+        await store.queue.enqueue({
+          key: `${orderKey}:other`,
+          kind: 'slack.inbound',
+          orderKey: `${orderKey}-other`,
+          payload: '{}',
+        }),
+      ).toBe(true);
       expect(settled).toBe(false);
       await other.query('COMMIT');
       expect(await waiting).toBe(true);

@@ -19,8 +19,30 @@ import type { Ticket } from '../../src/core/tickets/ticket.js';
 import type { TicketService } from '../../src/core/tickets/ticket-service.js';
 import type { CorePorts } from '../../src/store/core-ports.js';
 import { lexicalEnv } from './lexical-env.js';
-import { buttonPress, buttonsOf, DM, EMPLOYEE, ENGINEER, FakeSlackApi, messageEvent, viewSubmission, type ApiCall, type SlackHarness } from './slack.js';
-import { cardAction, cardOf as teamsCardOf, ENGINEER_AAD, FakeConnector, PERSONAL, REQUESTER_AAD, teamsExecute, teamsMessage, type ConnectorCall, type TeamsHarness } from './teams.js';
+import {
+  buttonPress,
+  buttonsOf,
+  DM,
+  EMPLOYEE,
+  ENGINEER,
+  FakeSlackApi,
+  messageEvent,
+  viewSubmission,
+  type ApiCall,
+  type SlackHarness,
+} from './slack.js';
+import {
+  cardAction,
+  cardOf as teamsCardOf,
+  ENGINEER_AAD,
+  FakeConnector,
+  PERSONAL,
+  REQUESTER_AAD,
+  teamsExecute,
+  teamsMessage,
+  type ConnectorCall,
+  type TeamsHarness,
+} from './teams.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
 
@@ -110,11 +132,18 @@ export function slackDriver(h: SlackHarness): ChannelDriver {
   };
 
   async function card(key: string): Promise<{ address: string; ts: string; call: ApiCall }> {
-    const thread = (await h.bot.app.store.ticketThreads.ofTicket(key)).filter((t) => t.channel === 'slack' && t.role === 'triage').at(-1);
+    const thread = (await h.bot.app.store.ticketThreads.ofTicket(key))
+      .filter((t) => t.channel === 'slack' && t.role === 'triage')
+      .at(-1);
     if (!thread) throw new Error(`no Slack triage card for ${key}`);
     const call =
-      h.api.of('chat.update').filter((c) => c.args.channel === thread.address && c.args.ts === thread.threadId).at(-1) ??
-      h.api.of('chat.postMessage').find((c) => c.response?.channel === thread.address && c.response.ts === thread.threadId);
+      h.api
+        .of('chat.update')
+        .filter((c) => c.args.channel === thread.address && c.args.ts === thread.threadId)
+        .at(-1) ??
+      h.api
+        .of('chat.postMessage')
+        .find((c) => c.response?.channel === thread.address && c.response.ts === thread.threadId);
     if (!call) throw new Error(`the card of ${key} was never posted`);
     return { address: thread.address, ts: thread.threadId, call };
   }
@@ -126,7 +155,16 @@ export function slackDriver(h: SlackHarness): ChannelDriver {
       await read();
       const at = nextTs();
       root ??= at;
-      await h.event(messageEvent({ user: EMPLOYEE, channel: DM, channelType: 'im', text, ts: at, ...(at !== root ? { threadTs: root } : {}) }));
+      await h.event(
+        messageEvent({
+          user: EMPLOYEE,
+          channel: DM,
+          channelType: 'im',
+          text,
+          ts: at,
+          ...(at !== root ? { threadTs: root } : {}),
+        }),
+      );
       return read();
     },
     async employeePresses(label) {
@@ -135,20 +173,40 @@ export function slackDriver(h: SlackHarness): ChannelDriver {
       const button = found && buttonsOf(found.call).find((b) => b.text === label);
       if (!found || !button) throw new Error(`no "${label}" button shown to the employee`);
       const messageTs = String(found.call.response?.ts ?? found.call.response?.message_ts);
-      await h.interaction(buttonPress({ user: EMPLOYEE, actionId: button.action_id, ...(button.value !== undefined ? { value: button.value } : {}), channel: DM, messageTs, ...(root ? { threadTs: root } : {}) }));
+      await h.interaction(
+        buttonPress({
+          user: EMPLOYEE,
+          actionId: button.action_id,
+          ...(button.value !== undefined ? { value: button.value } : {}),
+          channel: DM,
+          messageTs,
+          ...(root ? { threadTs: root } : {}),
+        }),
+      );
       return read();
     },
     async employeePressesUnknownButton() {
       await read();
       const last = shown.at(-1);
-      await h.interaction(buttonPress({ user: EMPLOYEE, actionId: 'helpdesk.no_such_button', value: 'anything', channel: DM, messageTs: String(last?.call.response?.ts ?? nextTs()), ...(root ? { threadTs: root } : {}) }));
+      await h.interaction(
+        buttonPress({
+          user: EMPLOYEE,
+          actionId: 'helpdesk.no_such_button',
+          value: 'anything',
+          channel: DM,
+          messageTs: String(last?.call.response?.ts ?? nextTs()),
+          ...(root ? { threadTs: root } : {}),
+        }),
+      );
       return read();
     },
     requesterSees: read,
     async cardOf(key) {
       await h.settle();
       const { call } = await card(key);
-      const fields = ((call.args.blocks ?? []) as Array<{ fields?: Array<{ text: string }> }>).flatMap((b) => b.fields ?? []).map((f) => f.text);
+      const fields = ((call.args.blocks ?? []) as Array<{ fields?: Array<{ text: string }> }>)
+        .flatMap((b) => b.fields ?? [])
+        .map((f) => f.text);
       const field = (title: string) => fields.find((f) => f.startsWith(`*${title}*\n`))?.slice(title.length + 3) ?? '';
       const assignee = field('Assignee');
       return {
@@ -165,35 +223,73 @@ export function slackDriver(h: SlackHarness): ChannelDriver {
       const at = await card(press.key);
       const from = press.buttonFrom ? await card(press.buttonFrom) : at;
       const button = buttonsOf(from.call).find((b) => b.text === press.label);
-      if (!button) throw new Error(`no "${press.label}" on the card of ${press.buttonFrom ?? press.key}: ${buttonsOf(from.call).map((b) => b.text).join(', ')}`);
+      if (!button)
+        throw new Error(
+          `no "${press.label}" on the card of ${press.buttonFrom ?? press.key}: ${buttonsOf(from.call)
+            .map((b) => b.text)
+            .join(', ')}`,
+        );
       const before = h.api.calls.length;
       const modals = h.api.of('views.open').length;
-      await h.interaction(buttonPress({ user, actionId: button.action_id, ...(button.value !== undefined ? { value: button.value } : {}), channel: at.address, messageTs: at.ts, blockId: `ticket:${press.buttonFrom ?? press.key}` }));
+      await h.interaction(
+        buttonPress({
+          user,
+          actionId: button.action_id,
+          ...(button.value !== undefined ? { value: button.value } : {}),
+          channel: at.address,
+          messageTs: at.ts,
+          blockId: `ticket:${press.buttonFrom ?? press.key}`,
+        }),
+      );
       await h.settle();
       const told: string[] = [];
       const modal = h.api.of('views.open')[modals];
       if (modal && press.form) {
         const view = modal.args.view as { callback_id: string; private_metadata: string };
         const values = Object.fromEntries(
-          Object.entries(press.form).map(([block, value]) => [block, ['tier', 'priority', 'category'].includes(block) ? { type: 'static_select', selected_option: { value } } : { type: 'plain_text_input', value }]),
+          Object.entries(press.form).map(([block, value]) => [
+            block,
+            ['tier', 'priority', 'category'].includes(block)
+              ? { type: 'static_select', selected_option: { value } }
+              : { type: 'plain_text_input', value },
+          ]),
         );
-        const response = await h.interaction(viewSubmission({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values }));
+        const response = await h.interaction(
+          viewSubmission({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values }),
+        );
         const body = await response.text();
         if (body) told.push(...Object.values((JSON.parse(body) as { errors?: Record<string, string> }).errors ?? {}));
         await h.settle();
       }
-      told.unshift(...h.api.calls.slice(before).filter((c) => c.method === 'chat.postEphemeral' && c.args.user === user).map((c) => String(c.args.text)));
+      told.unshift(
+        ...h.api.calls
+          .slice(before)
+          .filter((c) => c.method === 'chat.postEphemeral' && c.args.user === user)
+          .map((c) => String(c.args.text)),
+      );
       return told;
     },
     async engineerRepliesInCardThread(key, text) {
       const at = await card(key);
-      await h.event(messageEvent({ user: ENGINEER, channel: at.address, channelType: 'channel', text, ts: nextTs(), threadTs: at.ts }));
+      await h.event(
+        messageEvent({
+          user: ENGINEER,
+          channel: at.address,
+          channelType: 'channel',
+          text,
+          ts: nextTs(),
+          threadTs: at.ts,
+        }),
+      );
       await h.settle();
     },
     async engineersSee(key) {
       await h.settle();
       const at = await card(key);
-      return h.api.of('chat.postMessage').filter((c) => c.args.channel === at.address && c.args.thread_ts === at.ts).map((c) => FakeSlackApi.textOf(c));
+      return h.api
+        .of('chat.postMessage')
+        .filter((c) => c.args.channel === at.address && c.args.thread_ts === at.ts)
+        .map((c) => FakeSlackApi.textOf(c));
     },
     close: () => h.close(),
   };
@@ -201,7 +297,9 @@ export function slackDriver(h: SlackHarness): ChannelDriver {
 
 function slackMessage(call: ApiCall): SeenMessage {
   const blocks = (call.args.blocks ?? []) as Array<{ text?: { text?: string }; elements?: Array<{ text?: unknown }> }>;
-  const texts = blocks.flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : undefined))]).filter((t): t is string => typeof t === 'string');
+  const texts = blocks
+    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : undefined))])
+    .filter((t): t is string => typeof t === 'string');
   return {
     text: [String(call.args.text ?? ''), ...texts].join('\n'),
     choices: buttonsOf(call).map((b) => ({ label: b.text, id: coreActionId(b.action_id) })),
@@ -220,7 +318,9 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
 
   const read = async (): Promise<SeenMessage[]> => {
     await h.settle();
-    const fresh = h.connector.calls.slice(seen).filter((c) => c.method === 'POST' && c.path.startsWith(TEAMS_REQUESTER_KEY));
+    const fresh = h.connector.calls
+      .slice(seen)
+      .filter((c) => c.method === 'POST' && c.path.startsWith(TEAMS_REQUESTER_KEY));
     seen = h.connector.calls.length;
     const messages = fresh.map((call) => ({ call, message: teamsMessageSeen(call.body) }));
     shown.push(...messages);
@@ -228,17 +328,31 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
   };
 
   async function thread(key: string): Promise<{ conversationId: string; activityId: string; channel: string }> {
-    const found = (await h.bot.app.store.ticketThreads.ofTicket(key)).filter((t) => t.channel === 'teams' && t.role === 'triage').at(-1);
+    const found = (await h.bot.app.store.ticketThreads.ofTicket(key))
+      .filter((t) => t.channel === 'teams' && t.role === 'triage')
+      .at(-1);
     if (!found) throw new Error(`no Teams triage card for ${key}`);
-    return { conversationId: `${found.address};messageid=${found.threadId}`, activityId: found.threadId, channel: found.address };
+    return {
+      conversationId: `${found.address};messageid=${found.threadId}`,
+      activityId: found.threadId,
+      channel: found.address,
+    };
   }
 
   async function card(key: string): Promise<Record<string, unknown>> {
     const at = await thread(key);
-    const update = h.connector.updatesIn(at.conversationId).filter((c) => c.path.endsWith(`/activities/${at.activityId}`)).at(-1);
+    const update = h.connector
+      .updatesIn(at.conversationId)
+      .filter((c) => c.path.endsWith(`/activities/${at.activityId}`))
+      .at(-1);
     if (update) return teamsCardOf(update)!;
-    const created = h.connector.created().filter((c) => FakeConnector.textOf(c).includes(key)).at(-1);
-    const attachments = (created?.body.activity as { attachments?: Array<{ content: Record<string, unknown> }> } | undefined)?.attachments;
+    const created = h.connector
+      .created()
+      .filter((c) => FakeConnector.textOf(c).includes(key))
+      .at(-1);
+    const attachments = (
+      created?.body.activity as { attachments?: Array<{ content: Record<string, unknown> }> } | undefined
+    )?.attachments;
     if (!attachments?.[0]) throw new Error(`the card of ${key} was never posted`);
     return attachments[0].content;
   }
@@ -268,7 +382,10 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
     async cardOf(key) {
       await h.settle();
       const content = await card(key);
-      const facts = ((content.body ?? []) as Array<{ type: string; facts?: Array<{ title: string; value: string }> }>).find((b) => b.type === 'FactSet')?.facts ?? [];
+      const facts =
+        ((content.body ?? []) as Array<{ type: string; facts?: Array<{ title: string; value: string }> }>).find(
+          (b) => b.type === 'FactSet',
+        )?.facts ?? [];
       const fact = (title: string) => facts.find((f) => f.title === title)?.value ?? '';
       return {
         status: fact('Status'),
@@ -283,7 +400,16 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
       const at = await thread(press.key);
       const action = cardButton(await card(press.buttonFrom ?? press.key), press.label);
       const from = press.who === 'engineer' ? TEAMS_ENGINEER : { aad: REQUESTER_AAD, name: 'Riley Requester' };
-      const response = await h.send(teamsExecute({ verb: action.verb, title: action.title, data: { ...action.data, ...press.form }, from, conversationId: at.conversationId, replyToId: at.activityId }));
+      const response = await h.send(
+        teamsExecute({
+          verb: action.verb,
+          title: action.title,
+          data: { ...action.data, ...press.form },
+          from,
+          conversationId: at.conversationId,
+          replyToId: at.activityId,
+        }),
+      );
       const body = (await response.json()) as { type?: string; value?: unknown };
       await h.settle();
       // The presser gets the refreshed card, or a sentence.
@@ -291,7 +417,14 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
     },
     async engineerRepliesInCardThread(key, text) {
       const at = await thread(key);
-      await h.send(teamsMessage({ text, mention: true, from: TEAMS_ENGINEER, conversation: { id: at.conversationId, conversationType: 'channel' } }));
+      await h.send(
+        teamsMessage({
+          text,
+          mention: true,
+          from: TEAMS_ENGINEER,
+          conversation: { id: at.conversationId, conversationType: 'channel' },
+        }),
+      );
       await h.settle();
     },
     async engineersSee(key) {
@@ -307,8 +440,13 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
  * The Action.Execute a card's button runs: the button itself, or for a button that opens a
  * show-card (Resolve, Priority...) the show-card's own submit button, which carries its inputs.
  */
-function cardButton(content: Record<string, unknown>, label: string): { verb: string; data: Record<string, unknown>; title: string } {
-  const top = ((content.actions ?? []) as Array<{ type: string; title: string; card?: { actions?: unknown[] } }>).find((a) => a.title === label);
+function cardButton(
+  content: Record<string, unknown>,
+  label: string,
+): { verb: string; data: Record<string, unknown>; title: string } {
+  const top = ((content.actions ?? []) as Array<{ type: string; title: string; card?: { actions?: unknown[] } }>).find(
+    (a) => a.title === label,
+  );
   if (top?.type === 'Action.ShowCard') {
     const inner = (top.card?.actions ?? []).find((a) => (a as { type?: string }).type === 'Action.Execute');
     if (inner) return inner as { verb: string; data: Record<string, unknown>; title: string };
@@ -325,12 +463,17 @@ function teamsMessageSeen(activity: Record<string, unknown>): SeenMessage {
     else if (node && typeof node === 'object') {
       const o = node as Record<string, unknown>;
       if (o.type === 'TextBlock' && typeof o.text === 'string') texts.push(o.text);
-      if (o.type === 'FactSet' && Array.isArray(o.facts)) for (const f of o.facts as Array<{ title: string; value: string }>) texts.push(`${f.title}: ${f.value}`);
+      if (o.type === 'FactSet' && Array.isArray(o.facts))
+        for (const f of o.facts as Array<{ title: string; value: string }>) texts.push(`${f.title}: ${f.value}`);
       if (o.type !== 'Action.ShowCard') Object.values(o).forEach(walk);
     }
   };
   walk(content?.body);
-  const actions = (content?.actions ?? []) as Array<{ type: string; title: string; data?: { helpdesk?: { action?: string } } }>;
+  const actions = (content?.actions ?? []) as Array<{
+    type: string;
+    title: string;
+    data?: { helpdesk?: { action?: string } };
+  }>;
   return {
     text: [typeof activity.text === 'string' ? activity.text : '', ...texts].join('\n'),
     choices: actions.map((a) => ({ label: a.title, id: a.data?.helpdesk?.action ?? a.type })),
@@ -347,12 +490,25 @@ function teamsMessageSeen(activity: Record<string, unknown>): SeenMessage {
  */
 export async function localDriver(): Promise<ChannelDriver> {
   const { dir, cleanup } = tempDir('helpdesk-local-');
-  const config = loadConfig({ DATA_DIR: dir, ...databaseEnvFor(dir), KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), ...lexicalEnv });
+  const config = loadConfig({
+    DATA_DIR: dir,
+    ...databaseEnvFor(dir),
+    KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
+    ...lexicalEnv,
+  });
   const printed: string[] = [];
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => printed.push(...chunk.toString().split('\n').filter(Boolean)));
   const app = await createApp(config, silentLogger, new LocalNotifier((line) => output.write(`${line}\n`)));
-  const chat = new LocalChat({ conversations: app.conversations, tickets: app.tickets, input: new PassThrough(), output, interactive: false, userName: 'ann', logger: silentLogger });
+  const chat = new LocalChat({
+    conversations: app.conversations,
+    tickets: app.tickets,
+    input: new PassThrough(),
+    output,
+    interactive: false,
+    userName: 'ann',
+    logger: silentLogger,
+  });
   let role: 'employee' | 'engineer' = 'employee';
   let seen = 0;
   const shown: SeenMessage[] = [];
@@ -383,10 +539,14 @@ export async function localDriver(): Promise<ChannelDriver> {
   async function employeeLine(line: string): Promise<SeenMessage[]> {
     await as('employee');
     const own = await type(line);
-    if (own.length > 0) toRequester.push({ text: own.join('\n'), choices: own.flatMap((l) => {
-      const m = /^\s+(\d+)\) (.+)$/.exec(l);
-      return m ? [{ label: m[2]!, id: m[1]! }] : [];
-    }) });
+    if (own.length > 0)
+      toRequester.push({
+        text: own.join('\n'),
+        choices: own.flatMap((l) => {
+          const m = /^\s+(\d+)\) (.+)$/.exec(l);
+          return m ? [{ label: m[2]!, id: m[1]! }] : [];
+        }),
+      });
     return read();
   }
 
@@ -403,7 +563,10 @@ export async function localDriver(): Promise<ChannelDriver> {
     employeeSays: (text) => employeeLine(text),
     async employeePresses(label) {
       await read();
-      const choice = [...shown].reverse().find((m) => m.choices.length > 0)?.choices.find((c) => c.label === label);
+      const choice = [...shown]
+        .reverse()
+        .find((m) => m.choices.length > 0)
+        ?.choices.find((c) => c.label === label);
       if (!choice) throw new Error(`no "${label}" among the numbered choices last shown`);
       return employeeLine(choice.id);
     },
@@ -418,7 +581,12 @@ export async function localDriver(): Promise<ChannelDriver> {
     async pressOnCard(press) {
       if (press.buttonFrom) throw new Error('the local chat has no cards to take a button from');
       await as(press.who);
-      const command = press.label === 'Claim' ? `/claim ${press.key}` : press.label === 'Resolve' ? `/resolve ${press.key} ${press.form?.resolution ?? ''}` : undefined;
+      const command =
+        press.label === 'Claim'
+          ? `/claim ${press.key}`
+          : press.label === 'Resolve'
+            ? `/resolve ${press.key} ${press.form?.resolution ?? ''}`
+            : undefined;
       if (!command) throw new Error(`no local command for "${press.label}"`);
       return type(command);
     },
@@ -437,12 +605,24 @@ export async function localDriver(): Promise<ChannelDriver> {
 }
 
 /** The fields of a ticket that any change would move, to show that nothing changed. */
-export async function ticketState(app: ChannelDriver['app'], keys: string[]): Promise<Array<Partial<Ticket> & { events: number }>> {
+export async function ticketState(
+  app: ChannelDriver['app'],
+  keys: string[],
+): Promise<Array<Partial<Ticket> & { events: number }>> {
   return Promise.all(
     keys.map(async (key) => {
       const t = await app.tickets.get(key);
       const events = (await app.tickets.history(t)).length;
-      return { key: t.key, status: t.status, version: t.version, priority: t.priority, tier: t.tier, assigneeId: t.assigneeId, satisfaction: t.satisfaction, events };
+      return {
+        key: t.key,
+        status: t.status,
+        version: t.version,
+        priority: t.priority,
+        tier: t.tier,
+        assigneeId: t.assigneeId,
+        satisfaction: t.satisfaction,
+        events,
+      };
     }),
   );
 }

@@ -4,7 +4,8 @@
  */
 
 /** Broadcasts, a mention, disguised links (Slack's and markdown's) and a Teams mention tag. */
-export const HOSTILE_MARKUP = '<!channel> <!here|here> <@U0BOSS0001> <https://evil.example|click here> [reset](https://evil.example) <at>Boss</at> @everyone';
+export const HOSTILE_MARKUP =
+  '<!channel> <!here|here> <@U0BOSS0001> <https://evil.example|click here> [reset](https://evil.example) <at>Boss</at> @everyone';
 
 /** A right-to-left override ("exe.txt" reads as "txt.exe"), an isolate, a bell, an escape sequence, a NUL. */
 export const HOSTILE_INVISIBLE = 'invoice\u202Etxt.exe\u202C \u2066hidden\u2069 \u0007\u001b[2J\u0000done';
@@ -41,13 +42,19 @@ export function renderedStrings(payload: unknown, path = ''): RenderedString[] {
 /** Strings that would notify or link in Slack: an unescaped broadcast, mention or link from user text. */
 export function slackHazards(payload: unknown): RenderedString[] {
   return renderedStrings(payload).filter(
-    ({ value }) => /<!(channel|here|everyone)|<@U0BOSS|<https?:\/\/evil|@(channel|here|everyone)\b/.test(value) || BIDI_OR_CONTROL.test(value) || LONE_SURROGATE.test(value),
+    ({ value }) =>
+      /<!(channel|here|everyone)|<@U0BOSS|<https?:\/\/evil|@(channel|here|everyone)\b/.test(value) ||
+      BIDI_OR_CONTROL.test(value) ||
+      LONE_SURROGATE.test(value),
   );
 }
 
 /** Strings that would link or mention in Teams markdown: an unescaped link or tag from user text. */
 export function teamsHazards(payload: unknown): RenderedString[] {
   return renderedStrings(payload).filter(
-    ({ value }) => /(?<!\\)\[reset|\]\(|<at>|(?<!\\)<https?:\/\/evil/.test(value) || BIDI_OR_CONTROL.test(value) || LONE_SURROGATE.test(value),
+    ({ value }) =>
+      /(?<!\\)\[reset|\]\(|<at>|(?<!\\)<https?:\/\/evil/.test(value) ||
+      BIDI_OR_CONTROL.test(value) ||
+      LONE_SURROGATE.test(value),
   );
 }

@@ -22,10 +22,19 @@ export class InFlight {
    * used to mean done; PostgreSQL's queries are real I/O, and a turn spans many ticks.
    */
   watch(target: object): void {
-    for (let proto = Object.getPrototypeOf(target) as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (
+      let proto = Object.getPrototypeOf(target) as object | null;
+      proto && proto !== Object.prototype;
+      proto = Object.getPrototypeOf(proto) as object | null
+    ) {
       for (const name of Object.getOwnPropertyNames(proto)) {
         const method = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
-        if (name === 'constructor' || typeof method !== 'function' || Object.prototype.hasOwnProperty.call(target, name)) continue;
+        if (
+          name === 'constructor' ||
+          typeof method !== 'function' ||
+          Object.prototype.hasOwnProperty.call(target, name)
+        )
+          continue;
         const pending = this.pending;
         Object.defineProperty(target, name, {
           configurable: true,
@@ -51,7 +60,8 @@ export class InFlight {
   watchApp(app: { conversations: object; tickets: object; store: object }): void {
     this.watch(app.conversations);
     this.watch(app.tickets);
-    for (const [name, port] of Object.entries(app.store)) if (name !== 'prisma' && typeof port === 'object' && port !== null) this.watch(port);
+    for (const [name, port] of Object.entries(app.store))
+      if (name !== 'prisma' && typeof port === 'object' && port !== null) this.watch(port);
   }
 
   async settle(drain: () => Promise<void>, outboundCalls: () => number): Promise<void> {

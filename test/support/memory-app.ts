@@ -15,7 +15,12 @@ const bundledKb = path.resolve(import.meta.dirname, '../../knowledge-base');
 
 /** The test configuration: the bundled knowledge base, and no data folder is ever written (the store is in memory). */
 export function memoryConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: path.resolve(import.meta.dirname, '../../.memory-app-unused'), KB_DIR: bundledKb, ...lexicalEnv, ...env });
+  return loadConfig({
+    DATA_DIR: path.resolve(import.meta.dirname, '../../.memory-app-unused'),
+    KB_DIR: bundledKb,
+    ...lexicalEnv,
+    ...env,
+  });
 }
 
 /**
@@ -25,7 +30,11 @@ export function memoryConfig(env: Record<string, string> = {}): Config {
 export async function loadTestLibrary(env: Record<string, string> = {}): Promise<KnowledgeLibrary> {
   const config = memoryConfig(env);
   const encoder = await loadEncoder(config.encoder);
-  return KnowledgeLibrary.load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir });
+  return KnowledgeLibrary.load(
+    config.kbDir,
+    config.thresholds,
+    encoder && { encoder, cacheDir: config.encoderCacheDir },
+  );
 }
 
 /**
@@ -33,11 +42,16 @@ export async function loadTestLibrary(env: Record<string, string> = {}): Promise
  * same store under a second app is a restart). Core tests use it; tests of the database itself
  * keep startTestApp.
  */
-export async function startMemoryApp(options: { library?: KnowledgeLibrary; store?: MemoryStore; env?: Record<string, string> } = {}): Promise<{ app: MemoryApp; notifier: RecordingNotifier; store: MemoryStore }> {
+export async function startMemoryApp(
+  options: { library?: KnowledgeLibrary; store?: MemoryStore; env?: Record<string, string> } = {},
+): Promise<{ app: MemoryApp; notifier: RecordingNotifier; store: MemoryStore }> {
   const config = memoryConfig(options.env);
   const store = options.store ?? new MemoryStore();
   const notifier = new RecordingNotifier();
   const library = options.library;
-  const app = await createApp(config, silentLogger, notifier, { store, ...(library ? { loadLibrary: async () => library } : {}) });
+  const app = await createApp(config, silentLogger, notifier, {
+    store,
+    ...(library ? { loadLibrary: async () => library } : {}),
+  });
   return { app, notifier, store };
 }

@@ -36,7 +36,10 @@ async function runSchemas(url: string, pick: (runStartedAt: number, runId: strin
     );
   }
   try {
-    const { rows } = await client.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 || '%'", [TEST_SCHEMA_PREFIX]);
+    const { rows } = await client.query<{ nspname: string }>(
+      "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 || '%'",
+      [TEST_SCHEMA_PREFIX],
+    );
     return rows
       .map((row) => row.nspname)
       .filter((name) => {

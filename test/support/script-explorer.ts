@@ -16,7 +16,10 @@ const MAX_STEPS = 60;
  * and both outcomes of every check. Paths are replayed from the start, so the real runner
  * decides everything; a path that comes back to a state it already passed is cut as a loop.
  */
-export async function explorePaths(script: Script, article: (id: string) => Article | undefined): Promise<WalkedPath[]> {
+export async function explorePaths(
+  script: Script,
+  article: (id: string) => Article | undefined,
+): Promise<WalkedPath[]> {
   const paths: WalkedPath[] = [];
   const pending: number[][] = [[]];
   while (pending.length > 0) {
@@ -38,7 +41,10 @@ export async function explorePaths(script: Script, article: (id: string) => Arti
       return pick;
     };
     const checks = {
-      run: async (): Promise<CheckResult> => (decide('check', ['ok', 'fail']) === 0 ? { ok: true, detail: 'ok (explorer)', ms: 1 } : { ok: false, detail: 'failed (explorer)', ms: 1 }),
+      run: async (): Promise<CheckResult> =>
+        decide('check', ['ok', 'fail']) === 0
+          ? { ok: true, detail: 'ok (explorer)', ms: 1 }
+          : { ok: false, detail: 'failed (explorer)', ms: 1 },
     };
     const runner = new ScriptRunner((id) => (id === script.id ? script : undefined), article, checks);
     let progress: ScriptProgress | null = await runner.start(script.id);
@@ -58,7 +64,14 @@ export async function explorePaths(script: Script, article: (id: string) => Arti
       seen.add(state);
       const step = script.steps[session.step]!;
       if (step.kind === 'choice') {
-        progress = await runner.choose(session, session.step, decide(session.step, step.choices.map((c) => c.label)));
+        progress = await runner.choose(
+          session,
+          session.step,
+          decide(
+            session.step,
+            step.choices.map((c) => c.label),
+          ),
+        );
       } else if (step.kind === 'question') {
         const answers = step.examples ?? step.validate?.one_of ?? [genericAnswer(step.validate)];
         progress = await runner.answer(session, answers[decide(session.step, answers)]!);
@@ -71,7 +84,9 @@ export async function explorePaths(script: Script, article: (id: string) => Arti
   return paths;
 }
 
-function genericAnswer(rules: { min_length?: number | undefined; max_length?: number | undefined } | undefined): string {
+function genericAnswer(
+  rules: { min_length?: number | undefined; max_length?: number | undefined } | undefined,
+): string {
   const text = 'It shows an error when I try';
   const min = rules?.min_length ?? 1;
   const max = rules?.max_length ?? 200;

@@ -18,7 +18,13 @@ export type ReplicaMessage = { port: number } | { call: ApiCall } | { error: str
 
 /** The variables of a replica like startSlackHarness's, on the given database (a URL, or the variables that name it). */
 export function replicaEnv(database: string | Record<string, string>): Record<string, string> {
-  return { ...(typeof database === 'string' ? { DATABASE_URL: database } : database), KB_WATCH: '0', LOG_LEVEL: 'silent', ...lexicalEnv, ...slackBotEnv() };
+  return {
+    ...(typeof database === 'string' ? { DATABASE_URL: database } : database),
+    KB_WATCH: '0',
+    LOG_LEVEL: 'silent',
+    ...lexicalEnv,
+    ...slackBotEnv(),
+  };
 }
 
 /** A replica process: its URL, the Slack calls it has made so far, and the process to kill. */
@@ -30,7 +36,10 @@ export interface ReplicaProcess {
   exited: Promise<void>;
 }
 
-export async function startSlackReplicaProcess(database: string | Record<string, string>, firstTs: number): Promise<ReplicaProcess> {
+export async function startSlackReplicaProcess(
+  database: string | Record<string, string>,
+  firstTs: number,
+): Promise<ReplicaProcess> {
   const child = fork(import.meta.filename, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...replicaEnv(database), REPLICA_FIRST_TS: String(firstTs) },

@@ -69,9 +69,18 @@ export class FakeSlackApi {
   }
 
   /** The next `times` calls to a method fail with this HTTP status. */
-  fail(method: string, status: number, options: { times?: number; headers?: Record<string, string>; body?: unknown } = {}): void {
+  fail(
+    method: string,
+    status: number,
+    options: { times?: number; headers?: Record<string, string>; body?: unknown } = {},
+  ): void {
     const list = this.scripted.get(method) ?? [];
-    for (let i = 0; i < (options.times ?? 1); i++) list.push({ status, ...(options.headers ? { headers: options.headers } : {}), ...(options.body ? { body: options.body } : {}) });
+    for (let i = 0; i < (options.times ?? 1); i++)
+      list.push({
+        status,
+        ...(options.headers ? { headers: options.headers } : {}),
+        ...(options.body ? { body: options.body } : {}),
+      });
     this.scripted.set(method, list);
   }
 
@@ -96,21 +105,44 @@ export class FakeSlackApi {
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'no_socket_server' };
       case 'auth.test':
-        return { ok: true, user_id: BOT_USER, bot_id: 'B0HELPBOT', team_id: TEAM, team: 'Example Corp', url: 'https://example.slack.com/' };
+        return {
+          ok: true,
+          user_id: BOT_USER,
+          bot_id: 'B0HELPBOT',
+          team_id: TEAM,
+          team: 'Example Corp',
+          url: 'https://example.slack.com/',
+        };
       case 'chat.postMessage': {
         const channel = String(args.channel);
         // Posting to a user id posts in the app's DM with them.
-        return { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: this.nextTs(), message: { text: args.text } };
+        return {
+          ok: true,
+          channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel,
+          ts: this.nextTs(),
+          message: { text: args.text },
+        };
       }
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'chat.getPermalink':
-        return { ok: true, permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` };
+        return {
+          ok: true,
+          permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+        };
       case 'users.info': {
         const id = String(args.user);
-        return { ok: true, user: { id, name: id.toLowerCase(), real_name: this.users.get(id) ?? id, profile: { display_name: this.users.get(id) ?? '' } } };
+        return {
+          ok: true,
+          user: {
+            id,
+            name: id.toLowerCase(),
+            real_name: this.users.get(id) ?? id,
+            profile: { display_name: this.users.get(id) ?? '' },
+          },
+        };
       }
       case 'usergroups.users.list':
         return { ok: true, users: [ENGINEER_2] };
@@ -177,7 +209,9 @@ export interface SignOptions {
 /** POSTs a body to /slack/events signed with the signing secret, as Slack does. */
 export function signedSlackPost(baseUrl: string, body: string, options: SignOptions = {}): Promise<Response> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
+    .update(`v0:${timestamp}:${body}`)
+    .digest('hex')}`;
   return fetch(`${baseUrl}/slack/events`, {
     method: 'POST',
     headers: {
@@ -235,7 +269,10 @@ export function slackBotEnv(): Record<string, string> {
   };
 }
 
-export async function startSlackHarness(env: Record<string, string> = {}, options: SlackHarnessOptions = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  env: Record<string, string> = {},
+  options: SlackHarnessOptions = {},
+): Promise<SlackHarness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const ownApi = !options.api;
@@ -269,7 +306,12 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
     event(event, options = {}) {
       const eventId = options.eventId ?? `Ev${String(++eventCounter).padStart(8, '0')}`;
       const body = JSON.stringify(envelope({ event_ts: event.ts ?? '1700000000.000001', ...event }, eventId));
-      return post(body, options.retryNum ? { headers: { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } } : {});
+      return post(
+        body,
+        options.retryNum
+          ? { headers: { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } }
+          : {},
+      );
     },
     interaction(payload) {
       return post(interactionBody(payload), { contentType: 'application/x-www-form-urlencoded' });
@@ -291,7 +333,11 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
       });
       return post(form.toString(), { contentType: 'application/x-www-form-urlencoded' });
     },
-    settle: () => inFlight.settle(() => bot.drain(), () => api.calls.length),
+    settle: () =>
+      inFlight.settle(
+        () => bot.drain(),
+        () => api.calls.length,
+      ),
     async close() {
       await bot.close();
       if (ownApi) {
@@ -304,7 +350,10 @@ export async function startSlackHarness(env: Record<string, string> = {}, option
 }
 
 /** Waits until a condition holds (the bot acknowledges before it works). */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5_000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await check();
@@ -328,7 +377,14 @@ function envelope(event: Record<string, unknown>, eventId: string): Record<strin
  * A person's message event (test/fixtures/payloads/slack/message.json): in a DM ("im") or a
  * channel, top-level or in a thread, with the rich-text block Slack sends beside the text.
  */
-export function messageEvent(input: { user: string; channel: string; channelType: 'im' | 'channel'; text: string; ts: string; threadTs?: string }): Record<string, unknown> {
+export function messageEvent(input: {
+  user: string;
+  channel: string;
+  channelType: 'im' | 'channel';
+  text: string;
+  ts: string;
+  threadTs?: string;
+}): Record<string, unknown> {
   return payload('slack/message', {
     clientMsgId: `0a0b0c0d-0000-4000-8000-${input.ts.replace('.', '').slice(-12).padStart(12, '0')}`,
     text: input.text,
@@ -342,7 +398,12 @@ export function messageEvent(input: { user: string; channel: string; channelType
 }
 
 /** A block_actions payload as Slack sends it for a button in App Home. */
-export function homeButtonPress(input: { user: string; actionId: string; value?: string; viewId?: string }): Record<string, unknown> {
+export function homeButtonPress(input: {
+  user: string;
+  actionId: string;
+  value?: string;
+  viewId?: string;
+}): Record<string, unknown> {
   const viewId = input.viewId ?? 'V0HOME0001';
   return {
     type: 'block_actions',
@@ -351,7 +412,15 @@ export function homeButtonPress(input: { user: string; actionId: string; value?:
     trigger_id: '1.2.home',
     container: { type: 'view', view_id: viewId },
     view: { id: viewId, type: 'home', callback_id: '' },
-    actions: [{ action_id: input.actionId, block_id: 'h', type: 'button', ...(input.value !== undefined ? { value: input.value } : {}), action_ts: '1' }],
+    actions: [
+      {
+        action_id: input.actionId,
+        block_id: 'h',
+        type: 'button',
+        ...(input.value !== undefined ? { value: input.value } : {}),
+        action_ts: '1',
+      },
+    ],
   };
 }
 
@@ -403,6 +472,17 @@ export function viewSubmission(input: {
 
 /** Text of a block_kit action id by the core's action id (buttons carry a "#n" suffix). */
 export function buttonsOf(call: ApiCall | undefined): Array<{ action_id: string; value?: string; text: string }> {
-  const blocks = (call?.args.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id: string; value?: string; text: { text: string } }> }>;
-  return blocks.flatMap((block) => (block.type === 'actions' ? (block.elements ?? []).map((e) => ({ action_id: e.action_id, ...(e.value !== undefined ? { value: e.value } : {}), text: e.text.text })) : []));
+  const blocks = (call?.args.blocks ?? []) as Array<{
+    type: string;
+    elements?: Array<{ action_id: string; value?: string; text: { text: string } }>;
+  }>;
+  return blocks.flatMap((block) =>
+    block.type === 'actions'
+      ? (block.elements ?? []).map((e) => ({
+          action_id: e.action_id,
+          ...(e.value !== undefined ? { value: e.value } : {}),
+          text: e.text.text,
+        }))
+      : [],
+  );
 }

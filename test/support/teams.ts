@@ -45,7 +45,8 @@ export class FakeConnector {
       this.calls.push(call);
       this.n += 1;
       if (method === 'POST' && /\/v3\/conversations$/.test(call.path)) {
-        const channel = ((call.body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? 'unknown') as string;
+        const channel = ((call.body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ??
+          'unknown') as string;
         return [201, { id: `${channel};messageid=${this.n}`, activityId: String(this.n) }];
       }
       return [200, { id: String(this.n) }];
@@ -55,11 +56,15 @@ export class FakeConnector {
 
   /** Messages posted into a conversation (replies and proactive posts). */
   postsTo(conversationId: string): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'POST' && c.path.startsWith(`/teams/v3/conversations/${conversationId}/activities`));
+    return this.calls.filter(
+      (c) => c.method === 'POST' && c.path.startsWith(`/teams/v3/conversations/${conversationId}/activities`),
+    );
   }
 
   updatesIn(conversationId: string): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'PUT' && c.path.startsWith(`/teams/v3/conversations/${conversationId}/activities`));
+    return this.calls.filter(
+      (c) => c.method === 'PUT' && c.path.startsWith(`/teams/v3/conversations/${conversationId}/activities`),
+    );
   }
 
   created(): ConnectorCall[] {
@@ -84,7 +89,10 @@ let counter = 0;
 
 /** Teams on the real HTTP server (and Slack too when its variables are given), its data in a temp folder (test-database.ts). */
 /** `holdKnowledge`: as for startSlackHarness, the knowledge base loads once it settles and the harness returns when the bot listens. */
-export async function startTeamsHarness(env: Record<string, string> = {}, options: { holdKnowledge?: Promise<void> } = {}): Promise<TeamsHarness> {
+export async function startTeamsHarness(
+  env: Record<string, string> = {},
+  options: { holdKnowledge?: Promise<void> } = {},
+): Promise<TeamsHarness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const connector = new FakeConnector();
@@ -116,8 +124,18 @@ export async function startTeamsHarness(env: Record<string, string> = {}, option
     connector,
     url,
     send: (activity, headers = {}) =>
-      inFlight.track(fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) })),
-    settle: () => inFlight.settle(() => bot.drain(), () => connector.calls.length),
+      inFlight.track(
+        fetch(`${url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(activity),
+        }),
+      ),
+    settle: () =>
+      inFlight.settle(
+        () => bot.drain(),
+        () => connector.calls.length,
+      ),
     async close() {
       await bot.close();
       nock.cleanAll();
@@ -154,7 +172,9 @@ export function teamsMessage(input: {
     text,
     value: input.value,
     replyToId: input.replyToId,
-    mention: input.mention ? { type: 'mention', text: '<at>IT Help</at>', mentioned: { id: BOT_ID, name: 'IT Help' } } : undefined,
+    mention: input.mention
+      ? { type: 'mention', text: '<at>IT Help</at>', mentioned: { id: BOT_ID, name: 'IT Help' } }
+      : undefined,
     channel: inChannel ? { id: conversation.id.split(';')[0] } : undefined,
     team: inChannel ? { id: TEAM_ID } : undefined,
   });
@@ -172,7 +192,14 @@ function sender(from: { aad: string; name: string }): Record<string, string> {
 }
 
 /** An Action.Execute invoke from a card (test/fixtures/payloads/teams/invoke.adaptiveCard-action.json). */
-export function teamsExecute(input: { verb: string; data: Record<string, unknown>; from: { aad: string; name: string }; conversationId: string; replyToId: string; title?: string }): Record<string, unknown> {
+export function teamsExecute(input: {
+  verb: string;
+  data: Record<string, unknown>;
+  from: { aad: string; name: string };
+  conversationId: string;
+  replyToId: string;
+  title?: string;
+}): Record<string, unknown> {
   return payload('teams/invoke.adaptiveCard-action', {
     id: `f:${nextActivityId()}`,
     timestamp: new Date().toISOString(),
@@ -197,7 +224,13 @@ export function cardAction(card: unknown, title: string): Record<string, unknown
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const o = node as Record<string, unknown>;
-      if (typeof o.type === 'string' && o.type.startsWith('Action.') && o.title === title && o.type !== 'Action.ShowCard') found.push(o);
+      if (
+        typeof o.type === 'string' &&
+        o.type.startsWith('Action.') &&
+        o.title === title &&
+        o.type !== 'Action.ShowCard'
+      )
+        found.push(o);
       Object.values(o).forEach(walk);
     }
   };
@@ -208,6 +241,7 @@ export function cardAction(card: unknown, title: string): Record<string, unknown
 
 /** The Adaptive Card attached to a posted activity. */
 export function cardOf(call: ConnectorCall | undefined): Record<string, unknown> | undefined {
-  const attachments = call?.body.attachments as Array<{ contentType: string; content: Record<string, unknown> }> | undefined;
+  const attachments = call?.body.attachments as
+    Array<{ contentType: string; content: Record<string, unknown> }> | undefined;
   return attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }

@@ -30,7 +30,13 @@ export async function startTestApp(
   env: Record<string, string> = {},
 ): Promise<{ app: App; notifier: RecordingNotifier }> {
   const notifier = new RecordingNotifier();
-  const config = loadConfig({ DATA_DIR: dataDir, KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'), ...databaseEnvFor(dataDir), ...lexicalEnv, ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
+    ...databaseEnvFor(dataDir),
+    ...lexicalEnv,
+    ...env,
+  });
   const app = await createApp(config, silentLogger, notifier);
   return { app, notifier };
 }

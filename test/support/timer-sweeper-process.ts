@@ -8,7 +8,9 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 
-const app = await createApp(loadConfig(process.env), silentLogger, { notify: () => new Promise((resolve) => setTimeout(resolve, 25)) });
+const app = await createApp(loadConfig(process.env), silentLogger, {
+  notify: () => new Promise((resolve) => setTimeout(resolve, 25)),
+});
 process.stdout.write('sweeping\n');
 const result = await app.timers.sweep(new Date(Number(process.env.SWEEP_AT)));
 process.stdout.write(`${JSON.stringify({ fired: result.fired.length })}\n`);

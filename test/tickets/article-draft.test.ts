@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 describe('promote a resolved ticket to a draft article', () => {
-  it('writes a valid draft under drafts/ with the requester\'s question first and the resolution as the answer, once', async () => {
+  it("writes a valid draft under drafts/ with the requester's question first and the resolution as the answer, once", async () => {
     const kb = path.join(dir, 'kb');
     const desk = new TicketDesk(app.tickets, app.store.ticketThreads, new FileDraftWriter(kb));
     const ticket = await app.tickets.open({
@@ -36,11 +36,17 @@ describe('promote a resolved ticket to a draft article', () => {
       question: 'why does the plotter print PCL XL error',
       category: 'printing',
     });
-    await expect(desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).rejects.toThrow(/has no resolution yet/);
+    await expect(desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).rejects.toThrow(
+      /has no resolution yet/,
+    );
     await app.tickets.resolve(ticket.key, bob, '1. Switch the driver to **PostScript**.\n2. Print again.');
-    await expect(desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: ann })).rejects.toThrow(/Only engineers/);
+    await expect(desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: ann })).rejects.toThrow(
+      /Only engineers/,
+    );
     const first = await desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob });
-    expect(first.message).toMatch(/Draft article written to knowledge-base\/drafts\/plotter-on-floor-2-prints-pcl-xl-error-hd-1001\.md/);
+    expect(first.message).toMatch(
+      /Draft article written to knowledge-base\/drafts\/plotter-on-floor-2-prints-pcl-xl-error-hd-1001\.md/,
+    );
     const file = path.join(kb, 'drafts/plotter-on-floor-2-prints-pcl-xl-error-hd-1001.md');
     expect(existsSync(file)).toBe(true);
     const parsed = parseArticle(readFileSync(file, 'utf8'), 'drafts/x.md');
@@ -51,6 +57,8 @@ describe('promote a resolved ticket to a draft article', () => {
       expect(parsed.article.answer).toContain('Switch the driver to **PostScript**');
       expect(parsed.article.category).toBe('printing');
     }
-    expect((await desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).message).toMatch(/already exists/);
+    expect((await desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).message).toMatch(
+      /already exists/,
+    );
   });
 });

@@ -35,10 +35,19 @@ afterEach(async () => {
 });
 
 const open = (subject: string, tier?: 'L2' | 'L4') =>
-  app.tickets.open({ requester: ann, channel: 'local', conversationKey: null, subject, description: subject, question: subject, category: 'printing', ...(tier ? { tier } : {}) });
+  app.tickets.open({
+    requester: ann,
+    channel: 'local',
+    conversationKey: null,
+    subject,
+    description: subject,
+    question: subject,
+    category: 'printing',
+    ...(tier ? { tier } : {}),
+  });
 
 describe('routing file tiers at open', () => {
-  it('a matching route sets the tier over the article\'s; the default only fills in when nothing chose one', async () => {
+  it("a matching route sets the tier over the article's; the default only fills in when nothing chose one", async () => {
     expect((await open('The plotter on floor 2 is jammed', 'L2')).tier).toBe('L3');
     expect((await open('My laptop will not charge')).tier).toBe('L1');
     expect((await open('Vendor laptop warranty claim', 'L4')).tier).toBe('L4');

@@ -16,7 +16,11 @@ const at = (iso: string) => new Date(iso);
 const iso = (date: Date) => date.toISOString();
 
 describe('BusinessCalendar (Europe/London, Mon-Thu 08:00-18:00, Fri 08:00-17:00)', () => {
-  const london = new BusinessCalendar({ timeZone: 'Europe/London', hours: weekdays('08:00', '18:00', '17:00'), holidays: ['2026-12-25', '2026-12-28'] });
+  const london = new BusinessCalendar({
+    timeZone: 'Europe/London',
+    hours: weekdays('08:00', '18:00', '17:00'),
+    holidays: ['2026-12-25', '2026-12-28'],
+  });
 
   // June: BST, UTC+1.
   it('starts counting at opening when opened before hours', () => {
@@ -100,14 +104,20 @@ describe('days that change the clock', () => {
   it('maps skipped local times forward and repeated ones to the first occurrence', () => {
     expect(iso(new Date(zonedInstant(Date.UTC(2026, 2, 29, 1, 30), 'Europe/London')))).toBe('2026-03-29T01:30:00.000Z'); // 02:30 BST
     expect(iso(new Date(zonedInstant(Date.UTC(2026, 9, 25, 1, 30), 'Europe/London')))).toBe('2026-10-25T00:30:00.000Z'); // first 01:30, BST
-    expect(iso(new Date(zonedInstant(Date.UTC(2026, 10, 1, 1, 30), 'America/New_York')))).toBe('2026-11-01T05:30:00.000Z'); // first 01:30, EDT
+    expect(iso(new Date(zonedInstant(Date.UTC(2026, 10, 1, 1, 30), 'America/New_York')))).toBe(
+      '2026-11-01T05:30:00.000Z',
+    ); // first 01:30, EDT
   });
 });
 
 describe('calendar checks', () => {
   it('refuses an unknown zone, backwards hours and a calendar that never opens', () => {
-    expect(() => new BusinessCalendar({ timeZone: 'Europe/Lundon', hours: weekdays('08:00', '18:00') })).toThrow(/Unknown time zone/);
-    expect(() => new BusinessCalendar({ timeZone: 'UTC', hours: { mon: range('18:00', '08:00') } })).toThrow(/Bad hours/);
+    expect(() => new BusinessCalendar({ timeZone: 'Europe/Lundon', hours: weekdays('08:00', '18:00') })).toThrow(
+      /Unknown time zone/,
+    );
+    expect(() => new BusinessCalendar({ timeZone: 'UTC', hours: { mon: range('18:00', '08:00') } })).toThrow(
+      /Bad hours/,
+    );
     expect(() => new BusinessCalendar({ timeZone: 'UTC', hours: {} })).toThrow(/at least one open day/);
   });
 });

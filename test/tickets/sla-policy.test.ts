@@ -7,7 +7,10 @@ import type { Actor } from '../../src/core/tickets/ticket.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 
 const nineToFive = [{ start: 9 * 60, end: 17 * 60 }];
-const calendar = new BusinessCalendar({ timeZone: 'UTC', hours: { mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive } });
+const calendar = new BusinessCalendar({
+  timeZone: 'UTC',
+  hours: { mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive },
+});
 const friday1630 = new Date('2026-06-05T16:30:00Z');
 
 describe('SlaPolicy without a calendar (no SLA_FILE)', () => {
@@ -24,7 +27,11 @@ describe('SlaPolicy without a calendar (no SLA_FILE)', () => {
 
 describe('SlaPolicy with a calendar', () => {
   const policy = new SlaPolicy(
-    { ...defaultSlaTargets, P1: { responseMinutes: 15, resolveMinutes: 240, aroundTheClock: true }, P2: { responseMinutes: 60, resolveMinutes: 480 } },
+    {
+      ...defaultSlaTargets,
+      P1: { responseMinutes: 15, resolveMinutes: 240, aroundTheClock: true },
+      P2: { responseMinutes: 60, resolveMinutes: 480 },
+    },
     60,
     { calendar, tiers: { L3: { P2: { responseMinutes: 120, resolveMinutes: 960 } } } },
   );
@@ -77,7 +84,16 @@ describe('TicketService with SLA_FILE', () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(new Date('2026-06-05T15:30:00Z')); // Fri 16:30 BST
       const open = (priority: 'P1' | 'P2', tier: 'L2' | 'L3') =>
-        app.tickets.open({ requester, channel: 'local', conversationKey: 'local:U-ann', subject: 'VPN', description: 'It fails', priority, tier, category: 'network' });
+        app.tickets.open({
+          requester,
+          channel: 'local',
+          conversationKey: 'local:U-ann',
+          subject: 'VPN',
+          description: 'It fails',
+          priority,
+          tier,
+          category: 'network',
+        });
       const l2 = await open('P2', 'L2');
       expect(l2.responseDueAt!.toISOString()).toBe('2026-06-08T07:30:00.000Z'); // Mon 08:30 BST
       const l3 = await open('P2', 'L3');

@@ -36,8 +36,17 @@ afterEach(async () => {
 
 const at = (date: Date) => vi.setSystemTime(date);
 const open = (priority: Priority = 'P3', category = 'network') =>
-  app.tickets.open({ requester: ann, channel: 'local', conversationKey: 'local:U-ann', subject: 'VPN drops every ten minutes', description: 'It drops', priority, category });
-const eventsOf = async (ticket: Ticket, type: string) => (await app.tickets.history(ticket)).filter((e) => e.type === type);
+  app.tickets.open({
+    requester: ann,
+    channel: 'local',
+    conversationKey: 'local:U-ann',
+    subject: 'VPN drops every ten minutes',
+    description: 'It drops',
+    priority,
+    category,
+  });
+const eventsOf = async (ticket: Ticket, type: string) =>
+  (await app.tickets.history(ticket)).filter((e) => e.type === type);
 
 describe('changing the priority', () => {
   it('moves the running due times to the new targets from the opening, with an audit event and a notification', async () => {
@@ -45,7 +54,12 @@ describe('changing the priority', () => {
     at(minutes(5));
     const changed = await app.tickets.setPriority(ticket.key, bob, 'P1', 'CEO cannot present');
     // Default wall-clock P1 targets: 15 minutes to respond, 4 hours to resolve, counted from the opening.
-    expect(changed).toMatchObject({ priority: 'P1', version: ticket.version + 1, responseDueAt: minutes(15), resolveDueAt: minutes(240) });
+    expect(changed).toMatchObject({
+      priority: 'P1',
+      version: ticket.version + 1,
+      responseDueAt: minutes(15),
+      resolveDueAt: minutes(240),
+    });
     const [event] = await eventsOf(ticket, 'priority');
     expect(event).toMatchObject({
       actorId: 'U-bob',
@@ -59,7 +73,13 @@ describe('changing the priority', () => {
         resolveDueAt: { from: minutes(3 * 24 * 60).toISOString(), to: minutes(240).toISOString() },
       },
     });
-    expect(notifier.sent.at(-1)).toMatchObject({ type: 'priority', previous: 'P3', note: 'CEO cannot present', ticket: { priority: 'P1' }, actor: { id: 'U-bob' } });
+    expect(notifier.sent.at(-1)).toMatchObject({
+      type: 'priority',
+      previous: 'P3',
+      note: 'CEO cannot present',
+      ticket: { priority: 'P1' },
+      actor: { id: 'U-bob' },
+    });
   });
 
   it('restarts a deadline the new target has already passed from the change, instead of breaching it by itself', async () => {
@@ -114,13 +134,21 @@ describe('changing the priority', () => {
     at(minutes(30));
     const resolved = await app.tickets.resolve(ticket.key, bob, 'Reinstalled the client');
     const changed = await app.tickets.setPriority(ticket.key, bob, 'P1', 'it was urgent after all');
-    expect(changed).toMatchObject({ priority: 'P1', status: 'resolved', responseDueAt: resolved.responseDueAt, resolveDueAt: resolved.resolveDueAt });
+    expect(changed).toMatchObject({
+      priority: 'P1',
+      status: 'resolved',
+      responseDueAt: resolved.responseDueAt,
+      resolveDueAt: resolved.resolveDueAt,
+    });
   });
 
   it('is refused to employees, for an unknown or unchanged priority; the SLA timer (system) may change it', async () => {
     const ticket = await open('P3');
     await expect(app.tickets.setPriority(ticket.key, ann, 'P1')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(app.tickets.setPriority(ticket.key, bob, 'P0' as Priority)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Choose a priority: P1, P2, P3, P4.' });
+    await expect(app.tickets.setPriority(ticket.key, bob, 'P0' as Priority)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'Choose a priority: P1, P2, P3, P4.',
+    });
     await expect(app.tickets.setPriority(ticket.key, bob, 'P3')).rejects.toThrow(`${ticket.key} is already P3.`);
     await expect(app.tickets.setPriority(ticket.key, timer, 'P2')).resolves.toMatchObject({ priority: 'P2' });
     expect(await eventsOf(ticket, 'priority')).toHaveLength(1);
@@ -128,7 +156,10 @@ describe('changing the priority', () => {
 
   it('of two changes made on the same version, one wins and the other is told', async () => {
     const ticket = await open('P3');
-    const results = await Promise.allSettled([app.tickets.setPriority(ticket.key, bob, 'P1'), app.tickets.setPriority(ticket.key, cat, 'P4')]);
+    const results = await Promise.allSettled([
+      app.tickets.setPriority(ticket.key, bob, 'P1'),
+      app.tickets.setPriority(ticket.key, cat, 'P4'),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'CONFLICT' } });
     expect(await eventsOf(ticket, 'priority')).toHaveLength(1);
@@ -148,7 +179,10 @@ describe('the SLA timers after a priority change', () => {
     expect((await app.timers.sweep()).fired.filter((f) => f.kind !== 'reannounce')).toEqual([]);
     at(minutes(200)); // 40 minutes before the new deadline: inside the 60-minute "breaching soon" window
     expect((await app.timers.sweep()).fired).toContainEqual({ ticket: ticket.key, kind: 'reminder' });
-    expect(notifier.sent.filter((n) => n.type === 'reminder').map((n) => n.due?.at)).toEqual([minutes(60), minutes(240)]);
+    expect(notifier.sent.filter((n) => n.type === 'reminder').map((n) => n.due?.at)).toEqual([
+      minutes(60),
+      minutes(240),
+    ]);
     expect((await app.tickets.get(ticket.key)).status).toBe('new');
   });
 
@@ -166,9 +200,22 @@ describe('changing the category', () => {
   it('records the change and tells the notifiers with the old category', async () => {
     const ticket = await open('P3', 'network');
     const changed = await app.tickets.setCategory(ticket.key, bob, 'security', 'phishing, not VPN');
-    expect(changed).toMatchObject({ category: 'security', version: ticket.version + 1, priority: 'P3', responseDueAt: ticket.responseDueAt });
-    expect((await eventsOf(ticket, 'category'))[0]).toMatchObject({ actorId: 'U-bob', detail: { from: 'network', to: 'security', reason: 'phishing, not VPN' } });
-    expect(notifier.sent.at(-1)).toMatchObject({ type: 'category', previous: 'network', note: 'phishing, not VPN', ticket: { category: 'security' } });
+    expect(changed).toMatchObject({
+      category: 'security',
+      version: ticket.version + 1,
+      priority: 'P3',
+      responseDueAt: ticket.responseDueAt,
+    });
+    expect((await eventsOf(ticket, 'category'))[0]).toMatchObject({
+      actorId: 'U-bob',
+      detail: { from: 'network', to: 'security', reason: 'phishing, not VPN' },
+    });
+    expect(notifier.sent.at(-1)).toMatchObject({
+      type: 'category',
+      previous: 'network',
+      note: 'phishing, not VPN',
+      ticket: { category: 'security' },
+    });
   });
 
   it('is refused to employees, for an empty, overlong or unchanged category', async () => {
@@ -182,28 +229,47 @@ describe('changing the category', () => {
 });
 
 describe('assigning an unclaimed ticket', () => {
-  it('claims it on the engineer\'s behalf, recording who assigned it', async () => {
+  it("claims it on the engineer's behalf, recording who assigned it", async () => {
     const ticket = await open();
     at(minutes(3));
     const assigned = await app.tickets.assign(ticket.key, bob, cat);
-    expect(assigned).toMatchObject({ status: 'claimed', assigneeId: 'U-cat', assigneeName: 'Cat', firstResponseAt: minutes(3) });
+    expect(assigned).toMatchObject({
+      status: 'claimed',
+      assigneeId: 'U-cat',
+      assigneeName: 'Cat',
+      firstResponseAt: minutes(3),
+    });
     const [event] = (await eventsOf(ticket, 'status')).filter((e) => e.detail.command === 'assign');
-    expect(event).toMatchObject({ actorId: 'U-bob', fromStatus: 'new', toStatus: 'claimed', detail: { assignee: 'U-cat', assigneeName: 'Cat' } });
-    expect(notifier.sent.at(-1)).toMatchObject({ type: 'claimed', summary: `${ticket.key} was assigned to Cat`, actor: { id: 'U-bob' } });
+    expect(event).toMatchObject({
+      actorId: 'U-bob',
+      fromStatus: 'new',
+      toStatus: 'claimed',
+      detail: { assignee: 'U-cat', assigneeName: 'Cat' },
+    });
+    expect(notifier.sent.at(-1)).toMatchObject({
+      type: 'claimed',
+      summary: `${ticket.key} was assigned to Cat`,
+      actor: { id: 'U-bob' },
+    });
   });
 
   it('works on escalated and reopened tickets; refuses claimed, waiting, non-engineers', async () => {
     const ticket = await open();
     await app.tickets.escalate(ticket.key, bob, { reason: 'network team' });
     await app.tickets.assign(ticket.key, bob, cat);
-    await expect(app.tickets.assign(ticket.key, bob, bob)).rejects.toThrow(`${ticket.key} is already claimed by Cat; reassign it instead.`);
+    await expect(app.tickets.assign(ticket.key, bob, bob)).rejects.toThrow(
+      `${ticket.key} is already claimed by Cat; reassign it instead.`,
+    );
     await app.tickets.wait(ticket.key, cat, 'Which office?');
     await expect(app.tickets.assign(ticket.key, bob, bob)).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
     await app.tickets.resolve(ticket.key, cat, 'Fixed the tunnel');
     await app.tickets.reopen(ticket.key, ann, 'It is back');
     await expect(app.tickets.assign(ticket.key, bob, ann)).rejects.toThrow('Ann is not an engineer.');
     await expect(app.tickets.assign(ticket.key, ann, bob)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(app.tickets.assign(ticket.key, bob, bob)).resolves.toMatchObject({ status: 'claimed', assigneeId: 'U-bob' });
+    await expect(app.tickets.assign(ticket.key, bob, bob)).resolves.toMatchObject({
+      status: 'claimed',
+      assigneeId: 'U-bob',
+    });
   });
 });
 
@@ -215,7 +281,9 @@ describe('a correction handled again for the same delivery', () => {
     notifier.sent.length = 0;
     const again = await delivery.setPriority(ticket.key, bob, 'P1', 'urgent');
     expect(again).toMatchObject({ priority: 'P1', version: ticket.version + 1 });
-    expect(notifier.sent).toMatchObject([{ type: 'priority', previous: 'P3', note: 'urgent', ticket: { version: ticket.version + 1 } }]);
+    expect(notifier.sent).toMatchObject([
+      { type: 'priority', previous: 'P3', note: 'urgent', ticket: { version: ticket.version + 1 } },
+    ]);
     expect(await eventsOf(ticket, 'priority')).toHaveLength(1);
 
     const category = app.tickets.withOrigin('teams:conv:act-2');
@@ -237,12 +305,28 @@ describe('a correction handled again for the same delivery', () => {
 describe('the desk: what chats send', () => {
   it('maps the three actions and says what happened', async () => {
     const ticket = await open('P3', 'network');
-    await expect(desk.perform({ actionId: 'ticket.priority', value: ticket.key, actor: bob, input: { priority: ' p2 ', reason: 'team blocked' } })).resolves.toMatchObject({
+    await expect(
+      desk.perform({
+        actionId: 'ticket.priority',
+        value: ticket.key,
+        actor: bob,
+        input: { priority: ' p2 ', reason: 'team blocked' },
+      }),
+    ).resolves.toMatchObject({
       message: `${ticket.key} is now P2; its SLA due times moved with it.`,
     });
-    await expect(desk.perform({ actionId: 'ticket.category', value: ticket.key, actor: bob, input: { category: 'Security' } })).resolves.toMatchObject({ message: `${ticket.key} is now in security.` });
-    await expect(desk.perform({ actionId: 'ticket.assign', value: ticket.key, actor: bob, input: { assignee: cat } })).resolves.toMatchObject({ message: `${ticket.key} is now assigned to Cat.` });
-    expect(await app.tickets.get(ticket.key)).toMatchObject({ priority: 'P2', category: 'security', assigneeId: 'U-cat', status: 'claimed' });
+    await expect(
+      desk.perform({ actionId: 'ticket.category', value: ticket.key, actor: bob, input: { category: 'Security' } }),
+    ).resolves.toMatchObject({ message: `${ticket.key} is now in security.` });
+    await expect(
+      desk.perform({ actionId: 'ticket.assign', value: ticket.key, actor: bob, input: { assignee: cat } }),
+    ).resolves.toMatchObject({ message: `${ticket.key} is now assigned to Cat.` });
+    expect(await app.tickets.get(ticket.key)).toMatchObject({
+      priority: 'P2',
+      category: 'security',
+      assigneeId: 'U-cat',
+      status: 'claimed',
+    });
   });
 
   it('refuses forged values politely, without echoing them', async () => {
@@ -260,37 +344,73 @@ describe('the desk: what chats send', () => {
     expect(await refused({ category: huge }, 'ticket.category')).toBe('Choose one of the listed categories.');
     expect(await refused({ category: 'made-up' }, 'ticket.category')).toBe('Choose one of the listed categories.');
     expect(await refused({}, 'ticket.assign')).toBe('Choose the engineer to give it to.');
-    expect(await refused({ priority: 'P1' }, 'ticket.priority', ann)).toBe('Only engineers can change the priority of tickets.');
-    await expect(desk.perform({ actionId: 'ticket.priority', value: `${huge}-1`, actor: bob, input: { priority: 'P1' } })).rejects.toThrow('That button does not name a ticket.');
-    expect(await app.tickets.get(ticket.key)).toMatchObject({ priority: 'P3', category: 'network', version: ticket.version });
+    expect(await refused({ priority: 'P1' }, 'ticket.priority', ann)).toBe(
+      'Only engineers can change the priority of tickets.',
+    );
+    await expect(
+      desk.perform({ actionId: 'ticket.priority', value: `${huge}-1`, actor: bob, input: { priority: 'P1' } }),
+    ).rejects.toThrow('That button does not name a ticket.');
+    expect(await app.tickets.get(ticket.key)).toMatchObject({
+      priority: 'P3',
+      category: 'network',
+      version: ticket.version,
+    });
   });
 
-  it('offers the knowledge base\'s categories and general, and the routed ones', async () => {
+  it("offers the knowledge base's categories and general, and the routed ones", async () => {
     expect(desk.categories()).toEqual(expect.arrayContaining(['general', 'network', 'printing', 'security']));
-    const routed = new TicketDesk(app.tickets, app.store.ticketThreads, undefined, () => [...app.conversations.categories(), 'facilities', 'Network']);
+    const routed = new TicketDesk(app.tickets, app.store.ticketThreads, undefined, () => [
+      ...app.conversations.categories(),
+      'facilities',
+      'Network',
+    ]);
     expect(routed.categories()).toContain('facilities');
     expect(routed.categories().filter((c) => c.toLowerCase() === 'network')).toHaveLength(1);
   });
 
-  it('lets only engineers press the card buttons, and only on that ticket\'s own card', async () => {
+  it("lets only engineers press the card buttons, and only on that ticket's own card", async () => {
     const ticket = await open();
     const other = await open();
-    await app.store.ticketThreads.add({ ticketKey: ticket.key, channel: 'slack', role: 'triage', address: 'C1', threadId: '1.0', tier: 'L2' });
+    await app.store.ticketThreads.add({
+      ticketKey: ticket.key,
+      channel: 'slack',
+      role: 'triage',
+      address: 'C1',
+      threadId: '1.0',
+      tier: 'L2',
+    });
     const place = { chat: 'slack', address: 'C1', messageId: '1.0' };
     expect(await desk.refuseButton('ticket.priority', ticket.key, bob, place)).toBeNull();
-    expect(await desk.refuseButton('ticket.category', other.key, bob, place)).toBe('That button does not belong to this ticket card.');
-    expect(await desk.refuseButton('ticket.assign', ticket.key, ann, place)).toMatch(/^Only engineers can assign tickets\./);
-    expect(await desk.refuseButton('ticket.category', ticket.key, ann, 'home')).toMatch(/^Only engineers can change tickets' category\./);
+    expect(await desk.refuseButton('ticket.category', other.key, bob, place)).toBe(
+      'That button does not belong to this ticket card.',
+    );
+    expect(await desk.refuseButton('ticket.assign', ticket.key, ann, place)).toMatch(
+      /^Only engineers can assign tickets\./,
+    );
+    expect(await desk.refuseButton('ticket.category', ticket.key, ann, 'home')).toMatch(
+      /^Only engineers can change tickets' category\./,
+    );
   });
 });
 
 describe('SlaPolicy.rescheduled on a business calendar', () => {
   // London, weekdays 09:00-17:00; June is BST (UTC+1). Friday 2026-06-05, Monday 2026-06-08.
   const hours = [{ start: 9 * 60, end: 17 * 60 }];
-  const calendar = new BusinessCalendar({ timeZone: 'Europe/London', hours: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours } });
+  const calendar = new BusinessCalendar({
+    timeZone: 'Europe/London',
+    hours: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours },
+  });
   const policy = new SlaPolicy(defaultSlaTargets, 60, { calendar });
   const openedAt = new Date('2026-06-05T14:00:00Z'); // Fri 15:00
-  const ticket = { priority: 'P3', tier: 'L2', createdAt: openedAt, firstResponseAt: null, resolvedAt: null, closedAt: null, ...policy.dueTimes('P3', openedAt, 'L2') } as unknown as Ticket;
+  const ticket = {
+    priority: 'P3',
+    tier: 'L2',
+    createdAt: openedAt,
+    firstResponseAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    ...policy.dueTimes('P3', openedAt, 'L2'),
+  } as unknown as Ticket;
 
   it('counts the new target in business minutes from the opening', () => {
     expect(ticket.responseDueAt).toEqual(new Date('2026-06-08T10:00:00Z')); // 2 h Friday, 2 h Monday: Mon 11:00

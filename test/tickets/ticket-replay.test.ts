@@ -21,7 +21,14 @@ afterEach(async () => {
   cleanup();
 });
 
-const open = () => app.tickets.open({ requester: ann, channel: 'slack', conversationKey: 'slack:T:D1:1.0', subject: 'VPN broken', description: 'It fails' });
+const open = () =>
+  app.tickets.open({
+    requester: ann,
+    channel: 'slack',
+    conversationKey: 'slack:T:D1:1.0',
+    subject: 'VPN broken',
+    description: 'It fails',
+  });
 
 // A delivery kept in the inbox is handled again when the process died before marking it done:
 // perhaps after the ticket changed and before its notification reached the outbox. The second
@@ -34,7 +41,9 @@ describe('a ticket change handled again for the same delivery', () => {
     notifier.sent.length = 0; // as if the process died before the notification went out
     const again = await delivery.claim(ticket.key, bob);
     expect(again).toMatchObject({ status: 'claimed', assigneeId: 'U-bob', version: ticket.version + 1 });
-    expect(notifier.sent).toMatchObject([{ type: 'claimed', summary: `${ticket.key} was claimed by Bob`, ticket: { version: ticket.version + 1 } }]);
+    expect(notifier.sent).toMatchObject([
+      { type: 'claimed', summary: `${ticket.key} was claimed by Bob`, ticket: { version: ticket.version + 1 } },
+    ]);
     expect((await app.tickets.history(ticket)).filter((e) => e.type === 'status')).toHaveLength(1);
     // Without the delivery, a second claim is still refused.
     await expect(app.tickets.claim(ticket.key, bob)).rejects.toThrow(/already claimed by you/);
@@ -44,7 +53,13 @@ describe('a ticket change handled again for the same delivery', () => {
     const ticket = await open();
     await app.tickets.claim(ticket.key, bob);
     const desk = new TicketDesk(app.tickets, app.store.ticketThreads);
-    const press = { actionId: 'ticket.comment', value: ticket.key, actor: bob, input: { text: 'Try the new client' }, origin: 'slack:message:C1:2.0' };
+    const press = {
+      actionId: 'ticket.comment',
+      value: ticket.key,
+      actor: bob,
+      input: { text: 'Try the new client' },
+      origin: 'slack:message:C1:2.0',
+    };
     await desk.perform(press);
     notifier.sent.length = 0;
     await desk.perform(press);

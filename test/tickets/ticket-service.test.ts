@@ -26,7 +26,15 @@ afterEach(async () => {
 });
 
 const open = (subject = 'VPN broken') =>
-  app.tickets.open({ requester, channel: 'local', conversationKey: 'local:U-ann', subject, description: 'It fails', priority: 'P2', category: 'network' });
+  app.tickets.open({
+    requester,
+    channel: 'local',
+    conversationKey: 'local:U-ann',
+    subject,
+    description: 'It fails',
+    priority: 'P2',
+    category: 'network',
+  });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -43,7 +51,13 @@ describe('TicketService', () => {
     const first = await open();
     const second = await open('Printer');
     expect([first.key, second.key]).toEqual(['HD-1001', 'HD-1002']);
-    expect(first).toMatchObject({ status: 'new', priority: 'P2', tier: 'L2', category: 'network', requesterName: 'Ann' });
+    expect(first).toMatchObject({
+      status: 'new',
+      priority: 'P2',
+      tier: 'L2',
+      category: 'network',
+      requesterName: 'Ann',
+    });
     const events = await app.tickets.history(first);
     expect(events).toMatchObject([{ type: 'created', toStatus: 'new', actorId: 'U-ann' }]);
     expect(notifier.sent.map((n) => n.type)).toEqual(['opened', 'opened']);
@@ -142,7 +156,7 @@ describe('TicketService', () => {
     expect(app.tickets.sla.state(ticket, new Date(ticket.responseDueAt!.getTime() + 1))).toBe('breached');
   });
 
-  it('counts an engineer\'s comment as the first response', async () => {
+  it("counts an engineer's comment as the first response", async () => {
     const ticket = await open();
     await app.tickets.comment(ticket.key, bob, '(internal) looking');
     expect((await app.tickets.get(ticket.key)).firstResponseAt).toBeNull();
@@ -163,7 +177,9 @@ describe('TicketService', () => {
     await app.tickets.comment(ticket.key, bob, 'Try the other port');
     expect((await app.tickets.get(ticket.key)).firstResponseAt).not.toBeNull();
     expect(notifier.sent.at(-1)).toMatchObject({ type: 'comment', from: 'engineer' });
-    expect(await codeOf(app.tickets.comment(ticket.key, { id: 'U-eve', role: 'employee' }, 'me too'))).toBe('FORBIDDEN');
+    expect(await codeOf(app.tickets.comment(ticket.key, { id: 'U-eve', role: 'employee' }, 'me too'))).toBe(
+      'FORBIDDEN',
+    );
     const comments = (await app.tickets.history(ticket)).filter((e) => e.type === 'comment');
     expect(comments.map((e) => e.detail.internal)).toEqual([false, true, false]);
   });

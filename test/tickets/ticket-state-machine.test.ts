@@ -53,6 +53,8 @@ describe('ticket state machine', () => {
       ok: false,
       reason: 'Cannot reopen HD-7: it is closed. Closed tickets are final: open a new ticket and mention this one.',
     });
-    expect(transition('HD-7', 'resolved', 'claim')).toMatchObject({ reason: expect.stringContaining('Reopen it first') });
+    expect(transition('HD-7', 'resolved', 'claim')).toMatchObject({
+      reason: expect.stringContaining('Reopen it first'),
+    });
   });
 });

@@ -11,7 +11,7 @@ describe('triage routing', () => {
     ],
   });
 
-  it('sends a ticket to its tier\'s channel unless a category rule matches', () => {
+  it("sends a ticket to its tier's channel unless a category rule matches", () => {
     expect(router.route({ tier: 'L2', category: 'network' })).toEqual([{ channel: 'slack', address: 'C-L2' }]);
     expect(router.route({ tier: 'L2', category: 'Printing' })).toEqual([{ channel: 'slack', address: 'C-PRINT' }]);
     expect(router.route({ tier: 'L2', category: 'access' })).toEqual([{ channel: 'slack', address: 'C-L2' }]);
@@ -24,13 +24,19 @@ describe('ticket form', () => {
   const categories = ['network', 'general'];
 
   it('accepts a complete form and names every bad field with a fix', () => {
-    expect(validateTicketForm({ subject: 'VPN drops', description: 'Every ten minutes at home.', priority: 'P2', category: 'network' }, categories)).toEqual({
+    expect(
+      validateTicketForm(
+        { subject: 'VPN drops', description: 'Every ten minutes at home.', priority: 'P2', category: 'network' },
+        categories,
+      ),
+    ).toEqual({
       ok: true,
       value: { subject: 'VPN drops', description: 'Every ten minutes at home.', priority: 'P2', category: 'network' },
     });
     const result = validateTicketForm({ subject: 'x', description: '', priority: 'P9', category: 'nope' }, categories);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(Object.keys(result.errors).sort()).toEqual(['category', 'description', 'priority', 'subject']);
+    if (!result.ok)
+      expect(Object.keys(result.errors).sort()).toEqual(['category', 'description', 'priority', 'subject']);
     const missing = validateTicketForm({}, categories);
     if (!missing.ok) expect(missing.errors.subject).toMatch(/subject/);
   });

@@ -21,7 +21,9 @@ beforeAll(async () => {
 // change that makes triage worse fails here.
 describe('triage on the held-out tickets', () => {
   it('has at least 120 tickets covering every category of the bundled knowledge base', async () => {
-    const categories = new Set((await loadKnowledgeBase(path.join(root, 'knowledge-base'))).articles.map((a) => a.category));
+    const categories = new Set(
+      (await loadKnowledgeBase(path.join(root, 'knowledge-base'))).articles.map((a) => a.category),
+    );
     expect(gate.tickets).toBeGreaterThanOrEqual(120);
     expect(Object.keys(gate.confusion).sort()).toEqual([...categories].sort());
   });
@@ -41,17 +43,29 @@ describe('triage on the held-out tickets', () => {
 });
 
 describe('npm run triage:eval', () => {
-  const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/evaluation/triage-eval.ts', ...args], { cwd: root });
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/evaluation/triage-eval.ts', ...args], { cwd: root });
 
   it('prints the figures, both confusions and the count below confidence', async () => {
     const { stdout } = await run(['--file', 'test/fixtures/ticket-triage-fit.jsonl', '--json']);
     expect(stdout).toMatch(/^test\/fixtures\/ticket-triage-fit.jsonl: 107 tickets$/m);
-    for (const line of ['category accuracy', 'priority exact', 'priority within one step', 'below confidence', 'categories', 'priorities']) expect(stdout).toContain(line);
+    for (const line of [
+      'category accuracy',
+      'priority exact',
+      'priority within one step',
+      'below confidence',
+      'categories',
+      'priorities',
+    ])
+      expect(stdout).toContain(line);
     const figures = JSON.parse(stdout.trim().split('\n').at(-1)!) as TriageEvalResult;
     expect(figures.tickets).toBe(107);
   });
 
   it('refuses a command line without --file, with the usage', async () => {
-    await expect(run([])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('triage:eval failed: give the file of labelled tickets with --file') });
+    await expect(run([])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('triage:eval failed: give the file of labelled tickets with --file'),
+    });
   });
 });

@@ -17,14 +17,23 @@ afterEach(async () => {
   await app.close();
 });
 
-const turn = (extra: Partial<Turn>, key = 'local:ann'): Turn => ({ conversationKey: key, channel: 'local', user: { id: 'ann', name: 'Ann' }, ...extra });
-const form = (fields: Record<string, string>, key?: string) => app.conversations.handle(turn({ form: { fields } }, key));
+const turn = (extra: Partial<Turn>, key = 'local:ann'): Turn => ({
+  conversationKey: key,
+  channel: 'local',
+  user: { id: 'ann', name: 'Ann' },
+  ...extra,
+});
+const form = (fields: Record<string, string>, key?: string) =>
+  app.conversations.handle(turn({ form: { fields } }, key));
 const ticketOf = async () => (await app.tickets.ticketsOf('ann', 1))[0]!;
 
-const stolen = { subject: 'Laptop stolen', description: 'My laptop was stolen from my car, it had customer data on it. What do I do?' };
+const stolen = {
+  subject: 'Laptop stolen',
+  description: 'My laptop was stolen from my car, it had customer data on it. What do I do?',
+};
 
 describe('triage of the tickets a conversation opens', () => {
-  it('the form\'s pre-selected P3 and general are replaced by a sure prediction', async () => {
+  it("the form's pre-selected P3 and general are replaced by a sure prediction", async () => {
     await form({ ...stolen, priority: 'P3', category: 'general' });
     expect(await ticketOf()).toMatchObject({ priority: 'P1', category: 'hardware', tier: 'L2' });
   });

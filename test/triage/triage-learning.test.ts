@@ -13,7 +13,15 @@ afterAll(async () => {
   await app.close();
 });
 
-const chair = (n: number) => ({ requester: ann, channel: 'local', conversationKey: null, subject: `office chair broken (${n})`, description: 'my desk chair sinks, the height lever does not hold', category: 'facilities', priority: 'P4' as const });
+const chair = (n: number) => ({
+  requester: ann,
+  channel: 'local',
+  conversationKey: null,
+  subject: `office chair broken (${n})`,
+  description: 'my desk chair sinks, the height lever does not hold',
+  category: 'facilities',
+  priority: 'P4' as const,
+});
 
 describe('triage learns from settled tickets', () => {
   it('after 25 tickets settled in "facilities" it retrains by itself, and a new chair ticket goes to facilities', async () => {
@@ -23,7 +31,10 @@ describe('triage learns from settled tickets', () => {
       const ticket = await app.tickets.open(chair(n));
       await app.tickets.resolve(ticket.key, bob, 'adjusted the chair');
     }
-    await vi.waitFor(() => expect(app.library.snapshot.triage.ticketsLearnt).toBe(25), { timeout: 30_000, interval: 50 });
+    await vi.waitFor(() => expect(app.library.snapshot.triage.ticketsLearnt).toBe(25), {
+      timeout: 30_000,
+      interval: 50,
+    });
     const after = await app.tickets.open({ ...chair(26), category: undefined, priority: undefined });
     expect(after).toMatchObject({ category: 'facilities', priority: 'P4' });
     const [created] = await app.tickets.history(after);

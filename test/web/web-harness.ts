@@ -26,12 +26,28 @@ export interface WebReplica {
   close(): Promise<void>;
 }
 
-export async function serveWeb(app: App, options: { clock: TestClock; secret?: string; env?: Record<string, string> }): Promise<WebReplica> {
+export async function serveWeb(
+  app: App,
+  options: { clock: TestClock; secret?: string; env?: Record<string, string> },
+): Promise<WebReplica> {
   const config = { ...app.config, ...loadConfigOverrides(options.env ?? {}) };
   let base = '';
-  const access = new WebAccess({ store: app.store.webSignIns, secret: options.secret ?? SECRET, baseUrl: () => base, now: options.clock.now, leads: { slack: ['ULEAD0001'] } });
+  const access = new WebAccess({
+    store: app.store.webSignIns,
+    secret: options.secret ?? SECRET,
+    baseUrl: () => base,
+    now: options.clock.now,
+    leads: { slack: ['ULEAD0001'] },
+  });
   const web = express();
-  web.use(webViewRouter(config, access, { tickets: app.tickets, conversations: app.conversations, routedCategories: () => [] }, silentLogger));
+  web.use(
+    webViewRouter(
+      config,
+      access,
+      { tickets: app.tickets, conversations: app.conversations, routedCategories: () => [] },
+      silentLogger,
+    ),
+  );
   const server: Server = await new Promise((resolve) => {
     const s = web.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -64,9 +80,25 @@ export const HOSTILE_SUBJECT = '<script>alert(1)</script><img src=x onerror=aler
 /** Tickets to look at: Ann's two (one hostile, one with a formula), Bob's one. */
 export async function seedTickets(app: App): Promise<{ hostile: Ticket; formula: Ticket; bobs: Ticket }> {
   const open = (requester: Actor, subject: string, description: string, extra: Record<string, unknown> = {}) =>
-    app.tickets.open({ requester, channel: 'slack', conversationKey: null, subject, description, question: subject, transcript: [{ author: 'user', text: `${subject} </p><b>bold</b>`, at: '2026-12-04T09:00:00.000Z' }], ...extra });
-  const hostile = await open(ann, HOSTILE_SUBJECT, 'The VPN drops every hour <iframe src=//evil>', { priority: 'P2', category: 'network', collected: { script: 'vpn', answers: { step1: '<b>yes</b>' }, checks: [{ name: 'dns', ok: false }] } });
-  const formula = await open(ann, '=HYPERLINK("http://evil","click")', '+cmd|calc', { priority: 'P3', category: 'general' });
+    app.tickets.open({
+      requester,
+      channel: 'slack',
+      conversationKey: null,
+      subject,
+      description,
+      question: subject,
+      transcript: [{ author: 'user', text: `${subject} </p><b>bold</b>`, at: '2026-12-04T09:00:00.000Z' }],
+      ...extra,
+    });
+  const hostile = await open(ann, HOSTILE_SUBJECT, 'The VPN drops every hour <iframe src=//evil>', {
+    priority: 'P2',
+    category: 'network',
+    collected: { script: 'vpn', answers: { step1: '<b>yes</b>' }, checks: [{ name: 'dns', ok: false }] },
+  });
+  const formula = await open(ann, '=HYPERLINK("http://evil","click")', '+cmd|calc', {
+    priority: 'P3',
+    category: 'general',
+  });
   const bobs = await open(bob, 'Printer jammed on floor 3', 'Paper stuck', { priority: 'P4', category: 'printing' });
   return { hostile, formula, bobs };
 }

@@ -19,8 +19,20 @@ describe('Slack: /helpdesk web', () => {
   let h: SlackHarness;
   beforeAll(async () => {
     h = await startSlackHarness({ WEB_SECRET: 'slack-web-secret-of-at-least-32-characters' });
-    await h.bot.app.tickets.open({ requester: { id: EMPLOYEE, name: 'Emma', role: 'employee' }, channel: 'slack', conversationKey: null, subject: 'Laptop fan loud', description: 'It hums' });
-    await h.bot.app.tickets.open({ requester: { id: 'U0SOMEONE1', name: 'Sam', role: 'employee' }, channel: 'slack', conversationKey: null, subject: 'Monitor flickers', description: 'Since Monday' });
+    await h.bot.app.tickets.open({
+      requester: { id: EMPLOYEE, name: 'Emma', role: 'employee' },
+      channel: 'slack',
+      conversationKey: null,
+      subject: 'Laptop fan loud',
+      description: 'It hums',
+    });
+    await h.bot.app.tickets.open({
+      requester: { id: 'U0SOMEONE1', name: 'Sam', role: 'employee' },
+      channel: 'slack',
+      conversationKey: null,
+      subject: 'Monitor flickers',
+      description: 'Since Monday',
+    });
   }, 60_000);
   afterAll(async () => {
     await h?.close();
@@ -60,7 +72,13 @@ describe('Teams: web', () => {
   it('sends an engineer a link in the personal chat, and refuses to post one in a channel', async () => {
     const h = await startTeamsHarness({ WEB_SECRET: 'teams-web-secret-of-at-least-32-characters' });
     try {
-      await h.bot.app.tickets.open({ requester: { id: '11111111-1111-4111-8111-111111111111', name: 'Riley', role: 'employee' }, channel: 'teams', conversationKey: null, subject: 'Teams call drops', description: 'Every 5 minutes' });
+      await h.bot.app.tickets.open({
+        requester: { id: '11111111-1111-4111-8111-111111111111', name: 'Riley', role: 'employee' },
+        channel: 'teams',
+        conversationKey: null,
+        subject: 'Teams call drops',
+        description: 'Every 5 minutes',
+      });
       await h.send(teamsMessage({ text: 'web', from: { aad: ENGINEER_AAD, name: 'Erin Engineer' } }));
       await h.settle();
       const said = FakeConnector.textOf(h.connector.postsTo(PERSONAL).at(-1));
@@ -73,7 +91,14 @@ describe('Teams: web', () => {
       expect(queue).toContain('engineer · teams');
 
       const thread = '19:general@thread.tacv2;messageid=1700000000009';
-      await h.send(teamsMessage({ text: 'web', mention: true, from: { aad: ENGINEER_AAD, name: 'Erin Engineer' }, conversation: { id: thread, conversationType: 'channel' } }));
+      await h.send(
+        teamsMessage({
+          text: 'web',
+          mention: true,
+          from: { aad: ENGINEER_AAD, name: 'Erin Engineer' },
+          conversation: { id: thread, conversationType: 'channel' },
+        }),
+      );
       await h.settle();
       const inChannel = FakeConnector.textOf(h.connector.postsTo(thread).at(-1));
       expect(inChannel).toContain('personal chat');
@@ -88,15 +113,37 @@ describe('local chat: /web', () => {
   it('prints a link that signs in to the view the terminal starts on 127.0.0.1', async () => {
     const tmp = tempDir();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const { app } = await startTestApp(tmp.dir, { PORT: String(port), WEB_SECRET: 'local-web-secret-of-at-least-32-characters' });
-    const config = loadConfig({ ...process.env, KB_DIR: '.', PORT: String(port), WEB_SECRET: 'local-web-secret-of-at-least-32-characters' });
+    const { app } = await startTestApp(tmp.dir, {
+      PORT: String(port),
+      WEB_SECRET: 'local-web-secret-of-at-least-32-characters',
+    });
+    const config = loadConfig({
+      ...process.env,
+      KB_DIR: '.',
+      PORT: String(port),
+      WEB_SECRET: 'local-web-secret-of-at-least-32-characters',
+    });
     const access = webAccessFor(config, app.store.webSignIns, silentLogger, () => `http://localhost:${port}`)!;
-    const stop = await serveWebViewLocally(config, access, { tickets: app.tickets, conversations: app.conversations }, silentLogger);
+    const stop = await serveWebViewLocally(
+      config,
+      access,
+      { tickets: app.tickets, conversations: app.conversations },
+      silentLogger,
+    );
     try {
       const printed: string[] = [];
       const output = new PassThrough();
       output.on('data', (chunk: Buffer) => printed.push(...chunk.toString().split('\n').filter(Boolean)));
-      const chat = new LocalChat({ conversations: app.conversations, tickets: app.tickets, input: new PassThrough(), output, interactive: false, userName: 'ann', logger: silentLogger, webLink: (actor) => webSignInReply(access, 'local', actor) });
+      const chat = new LocalChat({
+        conversations: app.conversations,
+        tickets: app.tickets,
+        input: new PassThrough(),
+        output,
+        interactive: false,
+        userName: 'ann',
+        logger: silentLogger,
+        webLink: (actor) => webSignInReply(access, 'local', actor),
+      });
       await chat.handleLine('/as engineer eve');
       await chat.handleLine('/web');
       const url = printed.find((line) => line.startsWith('http://localhost'))!;

@@ -15,13 +15,18 @@ import { ann, bob, eve, HOSTILE_SUBJECT, seedTickets, serveWeb, TestClock, type 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);
 if (!haveChromium) {
-  console.warn(`SKIPPED: the web view browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`);
+  console.warn(
+    `SKIPPED: the web view browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`,
+  );
 }
 const artefacts = path.resolve(import.meta.dirname, '../../artefacts/web');
 
 const viewports = [
   { name: 'desktop', options: { viewport: { width: 1280, height: 900 } } },
-  { name: 'phone', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
+  {
+    name: 'phone',
+    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  },
 ] as const;
 
 describe.skipIf(!haveChromium)('web view in headless chromium', () => {
@@ -40,13 +45,30 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
     seeded = await seedTickets(app);
     // One ticket per viewport to claim, so each run starts from an unclaimed one.
     for (const { name } of viewports) {
-      await app.tickets.open({ requester: bob, channel: 'slack', conversationKey: null, subject: `Docking station dead (${name})`, description: 'No video through the dock', priority: 'P2', category: 'hardware' });
+      await app.tickets.open({
+        requester: bob,
+        channel: 'slack',
+        conversationKey: null,
+        subject: `Docking station dead (${name})`,
+        description: 'No video through the dock',
+        priority: 'P2',
+        category: 'hardware',
+      });
     }
     web = await serveWeb(app, { clock });
     browser = await chromium.launch({
       executablePath,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
 
@@ -58,12 +80,15 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
   });
 
   /** A fresh browser context (its own cookies) with problems collected: console errors, CSP violations, failed requests. */
-  const open = async (options: (typeof viewports)[number]['options']): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
+  const open = async (
+    options: (typeof viewports)[number]['options'],
+  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
     const context = await browser.newContext({ ...options, acceptDownloads: true });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`console ${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('dialog', (dialog) => {
@@ -90,7 +115,9 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
         await page.fill('input[name=q]', `dock ${name}`);
         await page.click('form.filters button[type=submit]');
         await page.waitForURL(/category=hardware/);
-        const keys = await page.$$eval('table.queue tbody tr td:first-child a', (links) => links.map((a) => a.textContent));
+        const keys = await page.$$eval('table.queue tbody tr td:first-child a', (links) =>
+          links.map((a) => a.textContent),
+        );
         expect(keys).toHaveLength(1);
         expect(await page.textContent('#count')).toBe('1 ticket');
         await page.screenshot({ path: path.join(artefacts, `${name}-filtered.png`), fullPage: true });
@@ -123,7 +150,7 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
     }, 60_000);
   }
 
-  it('refuses in the browser: a reused link, a forged cookie, another person\'s ticket, a form posted from another site', async () => {
+  it("refuses in the browser: a reused link, a forged cookie, another person's ticket, a form posted from another site", async () => {
     const { context, page, problems } = await open(viewports[0].options);
     try {
       const { url } = await web.access.linkFor('slack', ann);
@@ -137,15 +164,22 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
       await page.screenshot({ path: path.join(artefacts, 'refused-other-ticket.png') });
 
       // A page elsewhere posting a claim with Ann's cookie: SameSite=Lax keeps the cookie off it, and it has no token.
-      const evil = await page.goto(`data:text/html,<form id=f method=post action="${web.url}/web/tickets/${seeded.hostile.key}/actions"><input name=action value=claim></form>`);
+      const evil = await page.goto(
+        `data:text/html,<form id=f method=post action="${web.url}/web/tickets/${seeded.hostile.key}/actions"><input name=action value=claim></form>`,
+      );
       expect(evil).toBeNull();
-      const [response] = await Promise.all([page.waitForResponse(/\/actions$/), page.evaluate("document.getElementById('f').submit()")]);
+      const [response] = await Promise.all([
+        page.waitForResponse(/\/actions$/),
+        page.evaluate("document.getElementById('f').submit()"),
+      ]);
       await page.waitForURL(/\/actions$/);
       expect([401, 403]).toContain(response.status());
       expect((await app.tickets.get(seeded.hostile.key)).status).toBe('new');
 
       await context.clearCookies();
-      await context.addCookies([{ name: 'helpdesk_session', value: `${'A'.repeat(43)}.${'B'.repeat(43)}`, url: web.url }]);
+      await context.addCookies([
+        { name: 'helpdesk_session', value: `${'A'.repeat(43)}.${'B'.repeat(43)}`, url: web.url },
+      ]);
       const forged = await page.goto(`${web.url}/web`);
       expect(forged?.status()).toBe(401);
       expect(await page.textContent('main')).toContain('Sign in from chat');

@@ -7,7 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Ticket } from '../../src/core/tickets/ticket.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
-import { ann, bob, Client, eve, HOSTILE_SUBJECT, lee, seedTickets, serveWeb, TestClock, type WebReplica } from './web-harness.js';
+import {
+  ann,
+  bob,
+  Client,
+  eve,
+  HOSTILE_SUBJECT,
+  lee,
+  seedTickets,
+  serveWeb,
+  TestClock,
+  type WebReplica,
+} from './web-harness.js';
 
 let app: App;
 let cleanup: () => void;
@@ -50,7 +61,9 @@ describe('sign-in links', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/web');
     const cookie = response.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^helpdesk_session=[\w-]{43}\.[\w-]{43}; Max-Age=28800; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(
+      /^helpdesk_session=[\w-]{43}\.[\w-]{43}; Max-Age=28800; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
+    );
     expect(cookie).not.toMatch(/Secure/);
   });
 
@@ -58,7 +71,9 @@ describe('sign-in links', () => {
     const secure = await serveWeb(app, { clock, env: { PUBLIC_URL: 'https://helpdesk.example.org' } });
     try {
       const response = await fetch((await secure.access.linkFor('slack', eve)).url, { redirect: 'manual' });
-      expect(response.headers.get('set-cookie')).toMatch(/^__Host-helpdesk_session=[^;]+; Max-Age=28800; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+      expect(response.headers.get('set-cookie')).toMatch(
+        /^__Host-helpdesk_session=[^;]+; Max-Age=28800; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/,
+      );
     } finally {
       await secure.close();
     }
@@ -77,7 +92,11 @@ describe('sign-in links', () => {
 
   it('lets only one of two replicas redeem a link pressed on both at once', async () => {
     const { url } = await one.access.linkFor('slack', eve);
-    const statuses = await Promise.all([one.url, two.url, one.url, two.url].map((base) => fetch(url.replace(one.url, base), { redirect: 'manual' }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      [one.url, two.url, one.url, two.url].map((base) =>
+        fetch(url.replace(one.url, base), { redirect: 'manual' }).then((r) => r.status),
+      ),
+    );
     expect(statuses.sort()).toEqual([303, 410, 410, 410]);
   });
 
@@ -96,7 +115,13 @@ describe('sign-in links', () => {
     try {
       const forgedByOther = new URL((await other.access.linkFor('slack', eve)).url).searchParams.get('t')!;
       const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
-      for (const token of [`${secret}.${expires}.${flipped}`, `${secret}.${(parseInt(expires, 36) + 3_600_000).toString(36)}.${signature}`, forgedByOther, '<script>', '']) {
+      for (const token of [
+        `${secret}.${expires}.${flipped}`,
+        `${secret}.${(parseInt(expires, 36) + 3_600_000).toString(36)}.${signature}`,
+        forgedByOther,
+        '<script>',
+        '',
+      ]) {
         const response = await fetch(`${one.url}/web/sign-in?t=${encodeURIComponent(token)}`, { redirect: 'manual' });
         expect(response.status, token).toBe(400);
         expect(response.headers.get('set-cookie')).toBeNull();
@@ -114,7 +139,12 @@ describe('sessions', () => {
     const client = await signedIn();
     expect((await client.get('/web')).status).toBe(200);
     const [value, signature] = client.cookie!.split('=')[1]!.split('.') as [string, string];
-    for (const cookie of [`helpdesk_session=${value}.${signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`, `helpdesk_session=${'x'.repeat(43)}.${signature}`, 'helpdesk_session=admin', '']) {
+    for (const cookie of [
+      `helpdesk_session=${value}.${signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`,
+      `helpdesk_session=${'x'.repeat(43)}.${signature}`,
+      'helpdesk_session=admin',
+      '',
+    ]) {
       const forged = new Client(one.url);
       forged.cookie = cookie || undefined;
       const response = await forged.get('/web');
@@ -135,7 +165,7 @@ describe('sessions', () => {
 });
 
 describe('who sees what', () => {
-  it('shows a requester only their own tickets: another person\'s is a 404, the queue and exports are not theirs', async () => {
+  it("shows a requester only their own tickets: another person's is a 404, the queue and exports are not theirs", async () => {
     const client = await signedIn(ann);
     const mine = await (await client.get('/web')).text();
     expect(mine).toContain(seeded.formula.key);
@@ -152,7 +182,7 @@ describe('who sees what', () => {
     expect((await teamsAnn.get(`/web/tickets/${seeded.hostile.key}`)).status).toBe(404);
   });
 
-  it('refuses a requester\'s claim on their own ticket (engineers only), with the token, and changes nothing', async () => {
+  it("refuses a requester's claim on their own ticket (engineers only), with the token, and changes nothing", async () => {
     const client = await signedIn(ann);
     const path = `/web/tickets/${seeded.formula.key}`;
     const csrf = await client.csrf(path);
@@ -170,7 +200,10 @@ describe('who sees what', () => {
     expect(queue).toContain(seeded.bobs.key);
     const page = await (await client.get(`/web/tickets/${seeded.bobs.key}`)).text();
     expect(page).not.toContain('action-claim');
-    const response = await client.post(`/web/tickets/${seeded.bobs.key}/actions`, { csrf: await client.csrf(), action: 'claim' });
+    const response = await client.post(`/web/tickets/${seeded.bobs.key}/actions`, {
+      csrf: await client.csrf(),
+      action: 'claim',
+    });
     expect(response.status).toBe(403);
     expect((await fresh(seeded.bobs.key)).status).toBe('new');
   });
@@ -181,10 +214,14 @@ describe('pages', () => {
     const client = await signedIn();
     for (const path of ['/web', `/web/tickets/${seeded.hostile.key}`]) {
       const response = await client.get(path);
-      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      );
       const html = await response.text();
       expect(html).not.toMatch(/<script|<img|<iframe|<\/p><b>|<b>yes/i);
-      expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot; &amp; VPN');
+      expect(html).toContain(
+        '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot; &amp; VPN',
+      );
     }
     expect(HOSTILE_SUBJECT).toContain('<script>');
   });
@@ -202,7 +239,9 @@ describe('pages', () => {
     expect(await keys('q=drops+hour')).toEqual([seeded.hostile.key]);
     expect(await keys('channel=teams')).toEqual([]);
     const all = [seeded.hostile, seeded.formula, seeded.bobs];
-    expect(await keys(`assignee=-&tier=${seeded.bobs.tier}`)).toEqual(all.filter((t) => t.tier === seeded.bobs.tier).map((t) => t.key));
+    expect(await keys(`assignee=-&tier=${seeded.bobs.tier}`)).toEqual(
+      all.filter((t) => t.tier === seeded.bobs.tier).map((t) => t.key),
+    );
     expect(await keys(`assignee=-&tier=${seeded.bobs.tier === 'L1' ? 'L3' : 'L1'}`)).toEqual([]);
     expect(await keys('status=resolved')).toEqual([]);
     const bad = await client.get('/web?priority=<P9>');
@@ -210,7 +249,7 @@ describe('pages', () => {
     expect(await bad.text()).toContain('priority: one of P1, P2, P3, P4');
   });
 
-  it('shows the ticket\'s story: fields, SLA, the bot\'s collected answers and checks, every event with its chat', async () => {
+  it("shows the ticket's story: fields, SLA, the bot's collected answers and checks, every event with its chat", async () => {
     const client = await signedIn();
     const html = await (await client.get(`/web/tickets/${seeded.hostile.key}`)).text();
     expect(html).toContain('id="sla"');
@@ -241,12 +280,18 @@ describe('actions', () => {
     expect(again.status).toBe(409);
   });
 
-  it('refuses every action without the session\'s CSRF token, and changes nothing', async () => {
+  it("refuses every action without the session's CSRF token, and changes nothing", async () => {
     const client = await signedIn(eve);
     const other = await signedIn(eve);
     const key = seeded.hostile.key;
     const before = await fresh(key);
-    const forms: Array<Record<string, string>> = [{ action: 'claim' }, { action: 'claim', csrf: '' }, { action: 'claim', csrf: 'x'.repeat(32) }, { action: 'claim', csrf: await other.csrf() }, { action: 'priority', priority: 'P1' }];
+    const forms: Array<Record<string, string>> = [
+      { action: 'claim' },
+      { action: 'claim', csrf: '' },
+      { action: 'claim', csrf: 'x'.repeat(32) },
+      { action: 'claim', csrf: await other.csrf() },
+      { action: 'priority', priority: 'P1' },
+    ];
     for (const form of forms) {
       const response = await client.post(`/web/tickets/${key}/actions`, form);
       expect(response.status, JSON.stringify(form)).toBe(403);
@@ -259,12 +304,17 @@ describe('actions', () => {
     const client = await signedIn(eve);
     const path = `/web/tickets/${seeded.formula.key}`;
     const csrf = await client.csrf(path);
-    expect((await client.post(`${path}/actions`, { csrf, action: 'priority', priority: 'P1', reason: 'CEO' })).status).toBe(303);
+    expect(
+      (await client.post(`${path}/actions`, { csrf, action: 'priority', priority: 'P1', reason: 'CEO' })).status,
+    ).toBe(303);
     expect((await fresh(seeded.formula.key)).priority).toBe('P1');
     const forged = await client.post(`${path}/actions`, { csrf, action: 'category', category: '<evil>' });
     expect(forged.status).toBe(409);
     expect(await forged.text()).toContain('Choose one of the listed categories.');
-    expect((await client.post(`${path}/actions`, { csrf, action: 'escalate', tier: 'L4', reason: 'needs the vendor' })).status).toBe(303);
+    expect(
+      (await client.post(`${path}/actions`, { csrf, action: 'escalate', tier: 'L4', reason: 'needs the vendor' }))
+        .status,
+    ).toBe(303);
     expect((await fresh(seeded.formula.key)).tier).toBe('L4');
     expect((await client.post(`${path}/actions`, { csrf, action: 'delete' })).status).toBe(400);
   });
@@ -277,11 +327,16 @@ describe('exports', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="tickets-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = (await csv.text()).split('\r\n');
-    expect(lines[0]).toBe('key,subject,status,priority,tier,category,channel,requesterId,requesterName,assigneeId,assigneeName,createdAt,updatedAt,firstResponseAt,resolvedAt,responseDueAt,resolveDueAt,sla,satisfaction');
+    expect(lines[0]).toBe(
+      'key,subject,status,priority,tier,category,channel,requesterId,requesterName,assigneeId,assigneeName,createdAt,updatedAt,firstResponseAt,resolvedAt,responseDueAt,resolveDueAt,sla,satisfaction',
+    );
     const formulaLine = lines.find((l) => l.startsWith(`${seeded.formula.key},`))!;
     expect(formulaLine).toContain(`"'=HYPERLINK(""http://evil"",""click"")"`);
     expect(lines.some((l) => /,[=+\-@]/.test(l.replace(/,-?\d/g, '')))).toBe(false);
-    const json = (await (await client.get('/web/export.json?channel=slack')).json()) as Array<{ key: string; subject: string }>;
+    const json = (await (await client.get('/web/export.json?channel=slack')).json()) as Array<{
+      key: string;
+      subject: string;
+    }>;
     expect(json.map((r) => r.key)).toEqual(lines.slice(1, -1).map((l) => l.split(',')[0]));
     expect(json.find((r) => r.key === seeded.formula.key)?.subject).toBe('=HYPERLINK("http://evil","click")');
   });

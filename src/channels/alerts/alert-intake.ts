@@ -39,55 +39,70 @@ export function alertIntakeRouter(options: AlertIntakeOptions): Router {
   const configured = Boolean(options.token || options.hmacSecret);
   const limiter = new MinuteWindow(options.ratePerMinute, now);
   const refusedLog = new PerMinuteLog(options.logger, now);
-  router.post('/api/alerts', express.raw({ type: () => true, limit: MAX_BODY }), async (req: Request, res: Response) => {
-    if (!configured && options.production) {
-      res.status(403).json({ error: 'the alert intake is off: set ALERTS_TOKEN or ALERTS_HMAC_SECRET' });
-      return;
-    }
-    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (configured && !authenticated(req, body, options, now)) {
-      refusedLog.count('unauthenticated', 'alert notices refused: no valid bearer token or HMAC signature');
-      res.status(401).json({ error: 'not authenticated: send "Authorization: Bearer <ALERTS_TOKEN>" or an HMAC signature of the body' });
-      return;
-    }
-    const wait = limiter.take();
-    if (wait > 0) {
-      refusedLog.count('rate', `alert notices refused: more than ALERTS_RATE_PER_MINUTE=${options.ratePerMinute} this minute (the senders retry)`);
-      res.setHeader('Retry-After', String(wait));
-      res.status(429).json({ error: `too many alert notices: at most ${options.ratePerMinute} a minute` });
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      res.status(400).json({ error: 'the body is not JSON' });
-      return;
-    }
-    const parsed = parseAlertPayload(json);
-    if (!parsed.ok) {
-      res.status(400).json({ error: parsed.problem });
-      return;
-    }
-    const group = alertGroupId(parsed.notice);
-    try {
-      const added = await options.queue.enqueue({
-        key: `alert:${createHash('sha256').update(body).digest('hex')}`,
-        kind: ALERT_KIND,
-        orderKey: `alert:${group}`,
-        payload: JSON.stringify(parsed.notice),
-      });
-      res.status(added ? 202 : 200).json({ status: added ? 'accepted' : 'duplicate', group });
-    } catch (error) {
-      options.logger.error({ err: error, group }, 'could not keep an alert notice: the sender is asked to send it again');
-      res.status(503).json({ error: 'the alert could not be kept; send it again' });
-    }
-  });
+  router.post(
+    '/api/alerts',
+    express.raw({ type: () => true, limit: MAX_BODY }),
+    async (req: Request, res: Response) => {
+      if (!configured && options.production) {
+        res.status(403).json({ error: 'the alert intake is off: set ALERTS_TOKEN or ALERTS_HMAC_SECRET' });
+        return;
+      }
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (configured && !authenticated(req, body, options, now)) {
+        refusedLog.count('unauthenticated', 'alert notices refused: no valid bearer token or HMAC signature');
+        res
+          .status(401)
+          .json({
+            error: 'not authenticated: send "Authorization: Bearer <ALERTS_TOKEN>" or an HMAC signature of the body',
+          });
+        return;
+      }
+      const wait = limiter.take();
+      if (wait > 0) {
+        refusedLog.count(
+          'rate',
+          `alert notices refused: more than ALERTS_RATE_PER_MINUTE=${options.ratePerMinute} this minute (the senders retry)`,
+        );
+        res.setHeader('Retry-After', String(wait));
+        res.status(429).json({ error: `too many alert notices: at most ${options.ratePerMinute} a minute` });
+        return;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        res.status(400).json({ error: 'the body is not JSON' });
+        return;
+      }
+      const parsed = parseAlertPayload(json);
+      if (!parsed.ok) {
+        res.status(400).json({ error: parsed.problem });
+        return;
+      }
+      const group = alertGroupId(parsed.notice);
+      try {
+        const added = await options.queue.enqueue({
+          key: `alert:${createHash('sha256').update(body).digest('hex')}`,
+          kind: ALERT_KIND,
+          orderKey: `alert:${group}`,
+          payload: JSON.stringify(parsed.notice),
+        });
+        res.status(added ? 202 : 200).json({ status: added ? 'accepted' : 'duplicate', group });
+      } catch (error) {
+        options.logger.error(
+          { err: error, group },
+          'could not keep an alert notice: the sender is asked to send it again',
+        );
+        res.status(503).json({ error: 'the alert could not be kept; send it again' });
+      }
+    },
+  );
   // A body over the limit or cut short: a JSON answer, like every other refusal here.
   router.use('/api/alerts', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const status = (error as { status?: number }).status;
     if (status === 413) return void res.status(413).json({ error: `the body is larger than ${MAX_BODY}` });
-    if (status && status >= 400 && status < 500) return void res.status(400).json({ error: 'the body could not be read' });
+    if (status && status >= 400 && status < 500)
+      return void res.status(400).json({ error: 'the body could not be read' });
     next(error);
   });
   return router;

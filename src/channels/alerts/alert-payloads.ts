@@ -43,7 +43,9 @@ const alertmanagerSchema = z.object({
 
 /** The generic format, for senders that are neither (documented in the README). */
 const genericSchema = z.strictObject({
-  source: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'expected a short lowercase name such as "nagios" (letters, digits, -)'),
+  source: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'expected a short lowercase name such as "nagios" (letters, digits, -)'),
   name: z.string().trim().min(1).max(60).optional(),
   key: z.string().min(1).max(500),
   status,
@@ -61,17 +63,26 @@ export type PayloadResult = { ok: true; notice: AlertNotice } | { ok: false; pro
  * are told apart by their fields; anything else must be the generic format.
  */
 export function parseAlertPayload(body: unknown): PayloadResult {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, problem: 'expected a JSON object' };
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { ok: false, problem: 'expected a JSON object' };
   const fields = body as Record<string, unknown>;
   if ('alerts' in fields && 'groupKey' in fields) {
     const grafana = 'orgId' in fields || fields.version === '1';
-    if (!grafana && fields.version !== '4') return { ok: false, problem: `unsupported Alertmanager webhook version ${JSON.stringify(fields.version)} (expected "4")` };
+    if (!grafana && fields.version !== '4')
+      return {
+        ok: false,
+        problem: `unsupported Alertmanager webhook version ${JSON.stringify(fields.version)} (expected "4")`,
+      };
     const parsed = alertmanagerSchema.safeParse(body);
     if (!parsed.success) return { ok: false, problem: describe(parsed.error) };
     return { ok: true, notice: fromAlertmanager(parsed.data, grafana) };
   }
   const parsed = genericSchema.safeParse(body);
-  if (!parsed.success) return { ok: false, problem: `not an Alertmanager (version 4), Grafana or generic alert: ${describe(parsed.error)}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      problem: `not an Alertmanager (version 4), Grafana or generic alert: ${describe(parsed.error)}`,
+    };
   const generic = parsed.data;
   return {
     ok: true,
@@ -96,7 +107,10 @@ function fromAlertmanager(payload: z.output<typeof alertmanagerSchema>, grafana:
   const annotations = payload.commonAnnotations;
   const alerts: AlertInstance[] = payload.alerts.slice(0, MAX_ALERTS).map((alert, i) => ({
     // Both senders give fingerprints; a hand-made payload without one is told apart by its labels.
-    fingerprint: alert.fingerprint || `labels:${JSON.stringify(Object.entries(alert.labels).sort())}`.slice(0, 200) || `alert-${i}`,
+    fingerprint:
+      alert.fingerprint ||
+      `labels:${JSON.stringify(Object.entries(alert.labels).sort())}`.slice(0, 200) ||
+      `alert-${i}`,
     status: alert.status,
     labels: alert.labels,
     annotations: alert.annotations,
@@ -106,7 +120,11 @@ function fromAlertmanager(payload: z.output<typeof alertmanagerSchema>, grafana:
   }));
   const firstAlert = payload.alerts[0];
   const title =
-    annotations.summary ?? labels.alertname ?? firstAlert?.labels.alertname ?? (grafana && payload.title ? payload.title : undefined) ?? 'Alert';
+    annotations.summary ??
+    labels.alertname ??
+    firstAlert?.labels.alertname ??
+    (grafana && payload.title ? payload.title : undefined) ??
+    'Alert';
   const description = annotations.description ?? (grafana && payload.message ? payload.message : '');
   return {
     source: grafana ? 'grafana' : 'alertmanager',

@@ -50,7 +50,9 @@ export class LocalChat {
   constructor(private readonly options: LocalChatOptions) {
     this.actor = { id: options.userName, name: options.userName, role: 'employee' };
     // The terminal posts no cards, so no button press is ever checked against one.
-    this.desk = new TicketDesk(options.tickets, { find: async () => null }, undefined, () => options.conversations.categories());
+    this.desk = new TicketDesk(options.tickets, { find: async () => null }, undefined, () =>
+      options.conversations.categories(),
+    );
   }
 
   print(text: string): void {
@@ -62,7 +64,9 @@ export class LocalChat {
     const { interactive } = this.options;
     const lines = createInterface({ input: this.options.input, terminal: false, crlfDelay: Infinity });
     if (interactive) {
-      this.print(`IT help bot, local chat. You are ${this.actor.name} (employee). Type /help for commands, /quit to leave.\n`);
+      this.print(
+        `IT help bot, local chat. You are ${this.actor.name} (employee). Type /help for commands, /quit to leave.\n`,
+      );
       this.prompt();
     }
     for await (const line of lines) {
@@ -130,7 +134,9 @@ export class LocalChat {
         return true;
       }
       case '/web': {
-        const reply = this.options.webLink ? await this.options.webLink(this.actor) : { text: 'The web view is not set up here.', url: null };
+        const reply = this.options.webLink
+          ? await this.options.webLink(this.actor)
+          : { text: 'The web view is not set up here.', url: null };
         this.print(reply.url ? `${reply.text}\n${reply.url}` : reply.text);
         return true;
       }
@@ -152,7 +158,10 @@ export class LocalChat {
           [
             ticketLine(ticket),
             ticket.description,
-            ...events.map((e) => `  ${e.createdAt.toISOString()} ${e.actorName ?? e.actorId}: ${e.type}${e.toStatus ? ` -> ${e.toStatus}` : ''}${describe(e.detail)}`),
+            ...events.map(
+              (e) =>
+                `  ${e.createdAt.toISOString()} ${e.actorName ?? e.actorId}: ${e.type}${e.toStatus ? ` -> ${e.toStatus}` : ''}${describe(e.detail)}`,
+            ),
           ].join('\n'),
         );
         return true;
@@ -180,7 +189,10 @@ export class LocalChat {
       case '/priority':
         needKey();
         if (!args[1]) throw new UsageError('Usage: /priority KEY P1|P2|P3|P4 [reason]');
-        await this.perform(ticketActions.priority, key, { priority: args[1], ...(args[2] ? { reason: args.slice(2).join(' ') } : {}) });
+        await this.perform(ticketActions.priority, key, {
+          priority: args[1],
+          ...(args[2] ? { reason: args.slice(2).join(' ') } : {}),
+        });
         return true;
       case '/category':
         needKey();
@@ -188,7 +200,10 @@ export class LocalChat {
           this.print(`Usage: /category KEY name [reason]. Categories: ${this.desk.categories().join(', ')}`);
           return true;
         }
-        await this.perform(ticketActions.category, key, { category: args[1], ...(args[2] ? { reason: args.slice(2).join(' ') } : {}) });
+        await this.perform(ticketActions.category, key, {
+          category: args[1],
+          ...(args[2] ? { reason: args.slice(2).join(' ') } : {}),
+        });
         return true;
       case '/wait':
         needKey();

@@ -10,14 +10,17 @@ export class LocalNotifier implements TicketNotifier {
   async notify(n: TicketNotification): Promise<void> {
     const t = n.ticket;
     if (n.type === 'opened') {
-      this.print(`[triage ${t.tier}] New ticket ${t.key} (${t.priority}, ${t.category}) from ${t.requesterName ?? t.requesterId}: ${t.subject}`);
+      this.print(
+        `[triage ${t.tier}] New ticket ${t.key} (${t.priority}, ${t.category}) from ${t.requesterName ?? t.requesterId}: ${t.subject}`,
+      );
       return;
     }
     const note = n.note ? `: ${n.note}` : '';
     if (n.type === 'priority' || n.type === 'category') {
       // The reason stays among engineers; the requester hears of a new priority only.
       this.print(`[triage ${t.tier}] ${n.summary} (${n.actor.name ?? n.actor.id})${note}`);
-      if (n.type === 'priority') this.print(`[to ${t.requesterName ?? t.requesterId}] IT set the priority of ${t.key} to ${t.priority}.`);
+      if (n.type === 'priority')
+        this.print(`[to ${t.requesterName ?? t.requesterId}] IT set the priority of ${t.key} to ${t.priority}.`);
       return;
     }
     const triageOnly = n.type === 'rated' || n.type === 'reminder' || n.type === 'unclaimed' || n.type === 'vendor';
@@ -26,6 +29,7 @@ export class LocalNotifier implements TicketNotifier {
       return;
     }
     this.print(`[to ${t.requesterName ?? t.requesterId}] ${n.summary}${note}`);
-    if (n.type === 'escalated') this.print(`[triage ${t.tier}] ${t.key} escalated to ${t.tier} and waits to be claimed`);
+    if (n.type === 'escalated')
+      this.print(`[triage ${t.tier}] ${t.key} escalated to ${t.tier} and waits to be claimed`);
   }
 }

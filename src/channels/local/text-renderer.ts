@@ -7,7 +7,9 @@ export function renderReplies(replies: Reply[]): { text: string; choices: Choice
     const lines = [stripMarkdown(reply.markdown)];
     if (reply.kind === 'ticket') {
       const t = reply.ticket;
-      lines.push(`  [${t.key}] ${t.subject}\n  status: ${t.status} · priority: ${t.priority} · tier: ${t.tier} · category: ${t.category}${t.assignee ? ` · assignee: ${t.assignee}` : ''}`);
+      lines.push(
+        `  [${t.key}] ${t.subject}\n  status: ${t.status} · priority: ${t.priority} · tier: ${t.tier} · category: ${t.category}${t.assignee ? ` · assignee: ${t.assignee}` : ''}`,
+      );
     }
     const own = reply.choices ?? [];
     if (own.length > 0) {

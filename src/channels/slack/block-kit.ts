@@ -123,7 +123,11 @@ export function triageCardMessage(card: TriageCard): SlackMessage {
   const slackRequester = mention(card.requester.id).startsWith('<@');
   const requester = `${mention(card.requester.id, card.requester.name)}${slackRequester && card.requester.name ? ` (${escapeInline(card.requester.name)})` : ''}`;
   const assignee = card.assignee ? mention(card.assignee.id, card.assignee.name) : '_unclaimed_';
-  const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${slackDate(card.due.at)} ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] ? `SLA ${SLA_LABEL[card.sla]}` : '';
+  const due = card.due
+    ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${slackDate(card.due.at)} ${SLA_LABEL[card.sla]}`
+    : SLA_LABEL[card.sla]
+      ? `SLA ${SLA_LABEL[card.sla]}`
+      : '';
   const fields: types.MrkdwnElement[] = [
     { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[card.status]} ${card.status}` },
     { type: 'mrkdwn', text: `*Priority*\n${card.priority}` },
@@ -138,11 +142,26 @@ export function triageCardMessage(card: TriageCard): SlackMessage {
     section(`*What we know*\n${escapeMrkdwn(card.summary)}`),
   ];
   if (card.vendor) blocks.push(section(`*Vendor (L4)*\n${escapeMrkdwn(vendorLine(card.vendor))}`));
-  if (card.prediction) blocks.push(context(escapeMrkdwn([card.prediction.summary, ...card.prediction.why.map((why) => `· ${why}`)].join('\n'))));
-  if (card.satisfaction) blocks.push(context(`Requester's rating: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`));
+  if (card.prediction)
+    blocks.push(
+      context(escapeMrkdwn([card.prediction.summary, ...card.prediction.why.map((why) => `· ${why}`)].join('\n'))),
+    );
+  if (card.satisfaction)
+    blocks.push(
+      context(
+        `Requester's rating: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`,
+      ),
+    );
   blocks.push(...actionsBlock(card.choices, `ticket:${card.key}`));
-  blocks.push(context('Reply in this thread to write to the requester; start a reply with *(internal)* to keep it among engineers.'));
-  return { text: fallback(`${card.key} (${card.priority}, ${card.status}): ${escapeMrkdwn(clip(card.subject, 150))}`), blocks };
+  blocks.push(
+    context(
+      'Reply in this thread to write to the requester; start a reply with *(internal)* to keep it among engineers.',
+    ),
+  );
+  return {
+    text: fallback(`${card.key} (${card.priority}, ${card.status}): ${escapeMrkdwn(clip(card.subject, 150))}`),
+    blocks,
+  };
 }
 
 /** A status line in the requester's thread, with rating buttons on resolve. */
@@ -171,19 +190,34 @@ export function homeView(input: { mine: Ticket[]; queue: QueueView | null; newTi
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: 'IT help' } },
     section('Ask me anything in the *Messages* tab, mention me in a channel, or use `/helpdesk`.'),
-    { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open a ticket' }, action_id: input.newTicketAction, style: 'primary' }] },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Open a ticket' },
+          action_id: input.newTicketAction,
+          style: 'primary',
+        },
+      ],
+    },
     { type: 'header', text: { type: 'plain_text', text: 'My tickets' } },
     ...ticketRows(input.mine, 'You have no tickets.', (ticket) => {
       const open = !['resolved', 'closed'].includes(ticket.status);
       return [
         ...(open ? [{ label: 'Comment', action: { id: 'ticket.comment', value: ticket.key } }] : []),
-        ...(ticket.status === 'resolved' ? [{ label: 'Reopen', action: { id: 'ticket.reopen', value: ticket.key } }] : []),
+        ...(ticket.status === 'resolved'
+          ? [{ label: 'Reopen', action: { id: 'ticket.reopen', value: ticket.key } }]
+          : []),
       ];
     }),
   ];
   if (input.queue) {
     const q = input.queue;
-    const claimButton = (ticket: Ticket): Choice[] => (ticket.assigneeId ? [] : [{ label: 'Claim', action: { id: 'ticket.claim', value: ticket.key }, style: 'primary' }]);
+    const claimButton = (ticket: Ticket): Choice[] =>
+      ticket.assigneeId
+        ? []
+        : [{ label: 'Claim', action: { id: 'ticket.claim', value: ticket.key }, style: 'primary' }];
     blocks.push(
       { type: 'divider' },
       { type: 'header', text: { type: 'plain_text', text: `Queue: breaching soon (${q.breachingSoon.length})` } },
@@ -212,7 +246,11 @@ export interface ModalMetadata {
   context?: Record<string, string>;
 }
 
-function plainInput(blockId: string, label: string, options: { multiline?: boolean; initial?: string; max?: number; placeholder?: string; optional?: boolean }): Block {
+function plainInput(
+  blockId: string,
+  label: string,
+  options: { multiline?: boolean; initial?: string; max?: number; placeholder?: string; optional?: boolean },
+): Block {
   return {
     type: 'input',
     block_id: blockId,
@@ -229,14 +267,26 @@ function plainInput(blockId: string, label: string, options: { multiline?: boole
   };
 }
 
-function selectInput(blockId: string, label: string, options: Array<{ value: string; text: string }>, initial?: string): Block {
-  const opts = options.slice(0, 100).map((o) => ({ text: { type: 'plain_text' as const, text: clip(o.text, 75) }, value: o.value }));
+function selectInput(
+  blockId: string,
+  label: string,
+  options: Array<{ value: string; text: string }>,
+  initial?: string,
+): Block {
+  const opts = options
+    .slice(0, 100)
+    .map((o) => ({ text: { type: 'plain_text' as const, text: clip(o.text, 75) }, value: o.value }));
   const initialOption = opts.find((o) => o.value === initial);
   return {
     type: 'input',
     block_id: blockId,
     label: { type: 'plain_text', text: label },
-    element: { type: 'static_select', action_id: 'value', options: opts, ...(initialOption ? { initial_option: initialOption } : {}) },
+    element: {
+      type: 'static_select',
+      action_id: 'value',
+      options: opts,
+      ...(initialOption ? { initial_option: initialOption } : {}),
+    },
   };
 }
 
@@ -244,7 +294,13 @@ export const TICKET_FORM_CALLBACK = 'ticket_form';
 export const TICKET_ACTION_CALLBACK = 'ticket_action';
 
 /** The "open a ticket" modal; field block ids are the core's field names, so errors land in place. */
-export function ticketFormModal(input: { categories: string[]; subject?: string; description?: string; category?: string; metadata: ModalMetadata }): types.ModalView {
+export function ticketFormModal(input: {
+  categories: string[];
+  subject?: string;
+  description?: string;
+  category?: string;
+  metadata: ModalMetadata;
+}): types.ModalView {
   return {
     type: 'modal',
     callback_id: TICKET_FORM_CALLBACK,
@@ -253,10 +309,29 @@ export function ticketFormModal(input: { categories: string[]; subject?: string;
     submit: { type: 'plain_text', text: 'Open ticket' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      plainInput('subject', 'Subject', { initial: input.subject ?? '', max: 120, placeholder: 'e.g. VPN drops every 10 minutes' }),
-      plainInput('description', 'What happened?', { multiline: true, initial: input.description ?? '', max: 3000, placeholder: 'What you tried, what you saw, error messages' }),
-      selectInput('priority', 'Priority', Object.entries(priorityLabels).map(([value, text]) => ({ value, text })), 'P3'),
-      selectInput('category', 'Category', input.categories.map((c) => ({ value: c, text: c })), input.category ?? 'general'),
+      plainInput('subject', 'Subject', {
+        initial: input.subject ?? '',
+        max: 120,
+        placeholder: 'e.g. VPN drops every 10 minutes',
+      }),
+      plainInput('description', 'What happened?', {
+        multiline: true,
+        initial: input.description ?? '',
+        max: 3000,
+        placeholder: 'What you tried, what you saw, error messages',
+      }),
+      selectInput(
+        'priority',
+        'Priority',
+        Object.entries(priorityLabels).map(([value, text]) => ({ value, text })),
+        'P3',
+      ),
+      selectInput(
+        'category',
+        'Category',
+        input.categories.map((c) => ({ value: c, text: c })),
+        input.category ?? 'general',
+      ),
     ],
   };
 }
@@ -266,17 +341,43 @@ export const VENDOR_BLOCKS = { name: 'vendor_name', caseRef: 'vendor_case', cont
 
 function vendorInputs(t: Ticket, options: { nameRequired?: boolean } = {}): Block[] {
   return [
-    plainInput(VENDOR_BLOCKS.name, 'Vendor', { initial: t.vendorName ?? '', max: 200, placeholder: 'e.g. Acme Networks', optional: !options.nameRequired }),
-    plainInput(VENDOR_BLOCKS.caseRef, 'Their case reference', { initial: t.vendorCaseRef ?? '', max: 200, optional: true }),
-    plainInput(VENDOR_BLOCKS.contact, 'Contact', { initial: t.vendorContact ?? '', max: 200, placeholder: 'e.g. support@acme.example, +44 20 7946 0000', optional: true }),
+    plainInput(VENDOR_BLOCKS.name, 'Vendor', {
+      initial: t.vendorName ?? '',
+      max: 200,
+      placeholder: 'e.g. Acme Networks',
+      optional: !options.nameRequired,
+    }),
+    plainInput(VENDOR_BLOCKS.caseRef, 'Their case reference', {
+      initial: t.vendorCaseRef ?? '',
+      max: 200,
+      optional: true,
+    }),
+    plainInput(VENDOR_BLOCKS.contact, 'Contact', {
+      initial: t.vendorContact ?? '',
+      max: 200,
+      placeholder: 'e.g. support@acme.example, +44 20 7946 0000',
+      optional: true,
+    }),
   ];
 }
 
 /** The modal an engineer or requester fills in before a ticket action runs. */
-export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; metadata: ModalMetadata; categories?: readonly string[] }): types.ModalView {
+export function ticketActionModal(input: {
+  kind: ActionInput;
+  ticket: Ticket;
+  metadata: ModalMetadata;
+  categories?: readonly string[];
+}): types.ModalView {
   const t = input.ticket;
-  const base = { type: 'modal' as const, callback_id: TICKET_ACTION_CALLBACK, private_metadata: JSON.stringify(input.metadata), close: { type: 'plain_text' as const, text: 'Cancel' } };
-  const heading = section(`*${t.key}* · ${escapeInline(clip(t.subject, 200))}\nStatus *${t.status}* · ${t.priority} · ${t.tier}`);
+  const base = {
+    type: 'modal' as const,
+    callback_id: TICKET_ACTION_CALLBACK,
+    private_metadata: JSON.stringify(input.metadata),
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+  };
+  const heading = section(
+    `*${t.key}* · ${escapeInline(clip(t.subject, 200))}\nStatus *${t.status}* · ${t.priority} · ${t.tier}`,
+  );
   switch (input.kind) {
     case 'escalation': {
       const higher = (['L2', 'L3', 'L4'] as const).filter((tier) => tier > t.tier);
@@ -286,7 +387,12 @@ export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; me
         submit: { type: 'plain_text', text: 'Escalate' },
         blocks: [
           heading,
-          selectInput('tier', 'To tier', higher.map((tier) => ({ value: tier, text: tier === 'L4' ? 'L4 - vendor' : tier })), higher[0]),
+          selectInput(
+            'tier',
+            'To tier',
+            higher.map((tier) => ({ value: tier, text: tier === 'L4' ? 'L4 - vendor' : tier })),
+            higher[0],
+          ),
           plainInput('reason', 'Why? The next tier reads this first', { multiline: true, max: 2000 }),
           context('For L4 only, if already known (they can be added later with *Vendor details*):'),
           ...vendorInputs(t),
@@ -318,7 +424,12 @@ export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; me
         submit: { type: 'plain_text', text: 'Reassign' },
         blocks: [
           heading,
-          { type: 'input', block_id: 'assignee', label: { type: 'plain_text', text: 'Hand it to' }, element: { type: 'users_select', action_id: 'value' } },
+          {
+            type: 'input',
+            block_id: 'assignee',
+            label: { type: 'plain_text', text: 'Hand it to' },
+            element: { type: 'users_select', action_id: 'value' },
+          },
         ],
       };
     case 'assign':
@@ -329,7 +440,12 @@ export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; me
         blocks: [
           heading,
           section('It is claimed on their behalf; they and the requester are told.'),
-          { type: 'input', block_id: 'assignee', label: { type: 'plain_text', text: 'Give it to' }, element: { type: 'users_select', action_id: 'value' } },
+          {
+            type: 'input',
+            block_id: 'assignee',
+            label: { type: 'plain_text', text: 'Give it to' },
+            element: { type: 'users_select', action_id: 'value' },
+          },
         ],
       };
     case 'priority':
@@ -339,9 +455,14 @@ export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; me
         submit: { type: 'plain_text', text: 'Change' },
         blocks: [
           heading,
-          selectInput('priority', 'Priority', Object.entries(priorityLabels).map(([value, text]) => ({ value, text })), t.priority),
-          context('The SLA due times still running move to the new priority\'s targets.'),
-          plainInput('reason', 'Why? (kept in the ticket\'s history)', { multiline: true, max: 1000, optional: true }),
+          selectInput(
+            'priority',
+            'Priority',
+            Object.entries(priorityLabels).map(([value, text]) => ({ value, text })),
+            t.priority,
+          ),
+          context("The SLA due times still running move to the new priority's targets."),
+          plainInput('reason', "Why? (kept in the ticket's history)", { multiline: true, max: 1000, optional: true }),
         ],
       };
     case 'category':
@@ -351,9 +472,14 @@ export function ticketActionModal(input: { kind: ActionInput; ticket: Ticket; me
         submit: { type: 'plain_text', text: 'Change' },
         blocks: [
           heading,
-          selectInput('category', 'Category', (input.categories ?? [t.category]).map((c) => ({ value: c, text: c })), t.category),
+          selectInput(
+            'category',
+            'Category',
+            (input.categories ?? [t.category]).map((c) => ({ value: c, text: c })),
+            t.category,
+          ),
           context('If the new category is routed elsewhere, the card is posted there too.'),
-          plainInput('reason', 'Why? (kept in the ticket\'s history)', { multiline: true, max: 1000, optional: true }),
+          plainInput('reason', "Why? (kept in the ticket's history)", { multiline: true, max: 1000, optional: true }),
         ],
       };
     case 'comment':

@@ -25,7 +25,10 @@ export function escapeInline(text: string): string {
  */
 export function markdownToMrkdwn(markdown: string): string {
   return escapeMrkdwn(markdown)
-    .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => `<${url}|${label.replace(/\|/g, '/')}>`)
+    .replace(
+      /\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g,
+      (_m, label: string, url: string) => `<${url}|${label.replace(/\|/g, '/')}>`,
+    )
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
     .replace(/^#{1,6}\s+(.+)$/gm, '*$1*')
     .replace(/^(\s*)[-*]\s+/gm, '$1• ');

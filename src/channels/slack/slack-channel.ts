@@ -77,7 +77,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const clientOptions = webClientOptions(config, deps.retry, log);
   const client = new WebClient(config.botToken, clientOptions);
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
-  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [...conversations.categories(), ...deps.router.categories()]);
+  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [
+    ...conversations.categories(),
+    ...deps.router.categories(),
+  ]);
   const notifier = new SlackNotifier({ client, threads, router: deps.router, sla: tickets.sla, logger });
   const { converse, tell, givenUp } = slackReplies(client, conversations, logger);
   const inbox = slackInbox(queue, logger, givenUp);
@@ -137,7 +140,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (message.channel_type === 'im') {
         const where = { team, channel: message.channel, threadTs: message.thread_ts ?? message.ts };
         await converse(
-          { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(message.user), text: slackTextToPlain(raw, botUserId) },
+          {
+            conversationKey: slackConversationKey(where),
+            channel: 'slack',
+            user: await turnUser(message.user),
+            text: slackTextToPlain(raw, botUserId),
+          },
           where,
           { userMessageTs: message.ts, deliveryId: context.deliveryId },
         );
@@ -147,7 +155,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (!message.thread_ts || (botUserId && raw.includes(`<@${botUserId}>`))) return;
       const card = await threads.find('slack', message.channel, message.thread_ts);
       if (card?.role === 'triage') {
-        await engineerReply(card.ticketKey, message.user, slackTextToPlain(raw, botUserId), { channel: message.channel, threadTs: message.thread_ts, ts: message.ts });
+        await engineerReply(card.ticketKey, message.user, slackTextToPlain(raw, botUserId), {
+          channel: message.channel,
+          threadTs: message.thread_ts,
+          ts: message.ts,
+        });
         return;
       }
       const where = { team, channel: message.channel, threadTs: message.thread_ts };
@@ -165,12 +177,24 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     });
 
     /** An engineer's reply under a triage card goes to the requester. */
-    async function engineerReply(ticketKey: string, userId: string, text: string, at: { channel: string; threadTs: string; ts: string }): Promise<void> {
+    async function engineerReply(
+      ticketKey: string,
+      userId: string,
+      text: string,
+      at: { channel: string; threadTs: string; ts: string },
+    ): Promise<void> {
       if (!text) return;
       try {
         // The message's own id names the comment: handled again (after a crash), it is not added twice.
-        const { internal } = await desk.replyUnderCard(ticketKey, await people.actor(userId), text, `slack:message:${at.channel}:${at.ts}`);
-        await client.reactions.add({ channel: at.channel, timestamp: at.ts, name: internal ? 'lock' : 'outbox_tray' }).catch(() => {});
+        const { internal } = await desk.replyUnderCard(
+          ticketKey,
+          await people.actor(userId),
+          text,
+          `slack:message:${at.channel}:${at.ts}`,
+        );
+        await client.reactions
+          .add({ channel: at.channel, timestamp: at.ts, name: internal ? 'lock' : 'outbox_tray' })
+          .catch(() => {});
       } catch (error) {
         // Unexpected failures are thrown: the inbox tries the reply again later.
         if (!isCoreError(error)) throw error;
@@ -195,7 +219,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       }
       const where = { team: teamOf(body), channel: mention.channel, threadTs: mention.thread_ts ?? mention.ts };
       await converse(
-        { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(mention.user), text: slackTextToPlain(mention.text, botUserId) },
+        {
+          conversationKey: slackConversationKey(where),
+          channel: 'slack',
+          user: await turnUser(mention.user),
+          text: slackTextToPlain(mention.text, botUserId),
+        },
         where,
         { userMessageTs: mention.ts, deliveryId: context.deliveryId },
       );
@@ -212,7 +241,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await ack();
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: sealed(ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }), command.user_id),
+          view: sealed(
+            ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }),
+            command.user_id,
+          ),
         });
         return;
       }
@@ -226,14 +258,21 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (/^web$/i.test(text)) {
         // Ephemeral: only the person who asked sees their link.
         const reply = await webSignInReply(deps.web, 'slack', await people.actor(command.user_id));
-        await ack({ response_type: 'ephemeral', text: reply.url ? `${reply.text}\n<${reply.url}|Open the helpdesk web view>` : reply.text });
+        await ack({
+          response_type: 'ephemeral',
+          text: reply.url ? `${reply.text}\n<${reply.url}|Open the helpdesk web view>` : reply.text,
+        });
         return;
       }
       if (/^(mine|my tickets|status)$/i.test(text)) {
         const mine = await tickets.ticketsOf(command.user_id, 10);
         await ack({
           response_type: 'ephemeral',
-          text: mine.length ? mine.map((t) => `*${t.key}* ${t.status} · ${t.priority} · ${escapeMrkdwn(clip(t.subject, 80))}`).join('\n') : 'You have no tickets.',
+          text: mine.length
+            ? mine
+                .map((t) => `*${t.key}* ${t.status} · ${t.priority} · ${escapeMrkdwn(clip(t.subject, 80))}`)
+                .join('\n')
+            : 'You have no tickets.',
         });
         return;
       }
@@ -243,10 +282,18 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await ack({ response_type: 'ephemeral', text: "I'll answer in our direct messages." });
         return;
       }
-      const root = await client.chat.postMessage({ channel: command.user_id, text: `You asked: ${escapeMrkdwn(clip(text, 2000))}`, ...NO_UNFURL });
+      const root = await client.chat.postMessage({
+        channel: command.user_id,
+        text: `You asked: ${escapeMrkdwn(clip(text, 2000))}`,
+        ...NO_UNFURL,
+      });
       if (!root.channel || !root.ts) return;
       const where = { team: command.team_id, channel: root.channel, threadTs: root.ts };
-      await converse({ conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(command.user_id), text }, where, { deliveryId: context.deliveryId });
+      await converse(
+        { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(command.user_id), text },
+        where,
+        { deliveryId: context.deliveryId },
+      );
     });
 
     // --- Tickets from messages: the shortcut and the :ticket: reaction --------------------------
@@ -261,7 +308,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const parsed = slackMessage.safeParse(shortcut.message);
       if (!parsed.success) {
         unreadable('shortcut message', parsed.error);
-        await tell(shortcut.user.id, 'I can only open tickets from messages people wrote.', { channel: shortcut.channel.id });
+        await tell(shortcut.user.id, 'I can only open tickets from messages people wrote.', {
+          channel: shortcut.channel.id,
+        });
         return;
       }
       const message = parsed.data;
@@ -331,12 +380,26 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const where = channel && message ? { channel, threadTs: message.thread_ts ?? message.ts } : undefined;
 
       if (id === HOME_NEW_TICKET) {
-        await client.views.open({ trigger_id: body.trigger_id, view: sealed(ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }), userId) });
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: sealed(
+            ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }),
+            userId,
+          ),
+        });
         return;
       }
       if (desk.isTicketAction(id)) {
         const origin = typeof context.deliveryId === 'string' ? context.deliveryId : undefined;
-        await ticketButton(id, value, { userId, triggerId: body.trigger_id, channel, messageTs: message?.ts, where, fromHome: body.container?.type === 'view', origin });
+        await ticketButton(id, value, {
+          userId,
+          triggerId: body.trigger_id,
+          channel,
+          messageTs: message?.ts,
+          where,
+          fromHome: body.container?.type === 'view',
+          origin,
+        });
         return;
       }
       if (!where) {
@@ -345,7 +408,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       }
       const full = { team: teamOf(body), ...where };
       await converse(
-        { conversationKey: slackConversationKey(full), channel: 'slack', user: await turnUser(userId), action: { id, ...(value !== undefined ? { value } : {}) } },
+        {
+          conversationKey: slackConversationKey(full),
+          channel: 'slack',
+          user: await turnUser(userId),
+          action: { id, ...(value !== undefined ? { value } : {}) },
+        },
         full,
         { deliveryId: context.deliveryId },
       );
@@ -361,12 +429,25 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     async function ticketButton(
       id: string,
       value: string | undefined,
-      at: { userId: string; triggerId: string; channel: string | undefined; messageTs: string | undefined; where: { channel: string; threadTs: string } | undefined; fromHome: boolean; origin: string | undefined },
+      at: {
+        userId: string;
+        triggerId: string;
+        channel: string | undefined;
+        messageTs: string | undefined;
+        where: { channel: string; threadTs: string } | undefined;
+        fromHome: boolean;
+        origin: string | undefined;
+      },
     ): Promise<void> {
       const actor = await people.actor(at.userId);
       const replyTo = at.where ?? (at.channel ? { channel: at.channel } : undefined);
       try {
-        const refused = await desk.refuseButton(id, value, actor, at.fromHome ? 'home' : { chat: 'slack', address: at.channel, messageId: at.messageTs });
+        const refused = await desk.refuseButton(
+          id,
+          value,
+          actor,
+          at.fromHome ? 'home' : { chat: 'slack', address: at.channel, messageId: at.messageTs },
+        );
         if (refused) {
           await tell(at.userId, refused, replyTo);
           return;
@@ -385,7 +466,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           }
           const metadata: ModalMetadata = { kind: id, ticketKey: ticket.key, ...(replyTo ? { reply: replyTo } : {}) };
           const categories = input === 'category' ? { categories: desk.categories() } : {};
-          await client.views.open({ trigger_id: at.triggerId, view: sealed(ticketActionModal({ kind: input, ticket, metadata, ...categories }), at.userId) });
+          await client.views.open({
+            trigger_id: at.triggerId,
+            view: sealed(ticketActionModal({ kind: input, ticket, metadata, ...categories }), at.userId),
+          });
           return;
         }
         const result = await desk.perform({ actionId: id, value, actor, origin: at.origin });
@@ -409,7 +493,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       };
       const meta = openMetadata(config.signingSecret, view.private_metadata, body.user.id);
       if (!meta || meta.kind !== actions.submitTicketForm) {
-        await ack({ response_action: 'errors', errors: { subject: 'This form is out of date or was opened by someone else; close it and open a new one.' } });
+        await ack({
+          response_action: 'errors',
+          errors: { subject: 'This form is out of date or was opened by someone else; close it and open a new one.' },
+        });
         return;
       }
       if (!context.queued) {
@@ -439,9 +526,17 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (meta.thread) {
         // The ticket lives in the message's thread, where its author sees the updates.
         const posted = await client.chat
-          .postMessage({ channel: meta.thread.channel, thread_ts: meta.thread.threadTs, text: `Opening a ticket for <@${requester}>…`, ...NO_UNFURL })
+          .postMessage({
+            channel: meta.thread.channel,
+            thread_ts: meta.thread.threadTs,
+            text: `Opening a ticket for <@${requester}>…`,
+            ...NO_UNFURL,
+          })
           .catch((error: unknown) => {
-            logger.warn({ err: error, channel: meta.thread?.channel }, 'cannot post in the message thread; using a DM instead');
+            logger.warn(
+              { err: error, channel: meta.thread?.channel },
+              'cannot post in the message thread; using a DM instead',
+            );
             return null;
           });
         if (posted?.ts) {
@@ -450,7 +545,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         }
       }
       if (!where) {
-        const root = await client.chat.postMessage({ channel: requester, text: `:ticket: Opening a ticket: ${escapeMrkdwn(clip(subject, 120))}`, ...NO_UNFURL });
+        const root = await client.chat.postMessage({
+          channel: requester,
+          text: `:ticket: Opening a ticket: ${escapeMrkdwn(clip(subject, 120))}`,
+          ...NO_UNFURL,
+        });
         if (!root.channel || !root.ts) return;
         where = { team, channel: root.channel, threadTs: root.ts };
       }
@@ -460,7 +559,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           channel: 'slack',
           user: await turnUser(requester),
           form: { fields },
-          ...(meta.context || requester !== userId ? { context: { ...(meta.context ?? {}), ...(requester !== userId ? { reportedBy: userId } : {}) } } : {}),
+          ...(meta.context || requester !== userId
+            ? { context: { ...(meta.context ?? {}), ...(requester !== userId ? { reportedBy: userId } : {}) } }
+            : {}),
         },
         where,
         { deliveryId: context.deliveryId, ...(placeholder ? { replace: placeholder } : {}) },
@@ -472,11 +573,21 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const values = view.state.values;
       const text = (block: string) => values[block]?.value?.value ?? undefined;
       if (!meta?.ticketKey || !desk.isTicketAction(meta.kind)) {
-        await ack({ response_action: 'errors', errors: { [Object.keys(values)[0] ?? 'reason']: 'This form is out of date; close it and press the button again.' } });
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [Object.keys(values)[0] ?? 'reason']: 'This form is out of date; close it and press the button again.',
+          },
+        });
         return;
       }
       if (!isReady()) {
-        await ack({ response_action: 'errors', errors: { [Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason']: STARTING_MESSAGE } });
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason']: STARTING_MESSAGE,
+          },
+        });
         return;
       }
       const actor = await people.actor(body.user.id);
@@ -511,13 +622,26 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       // The change is made before the form closes, so a refusal shows in the form itself.
       try {
         // The modal names the change: submitted again (Slack keeps a modal's id), it is not made twice.
-        const result = await desk.perform({ actionId: meta.kind, value: meta.ticketKey, actor, input, origin: `slack:view:${view.id}` });
+        const result = await desk.perform({
+          actionId: meta.kind,
+          value: meta.ticketKey,
+          actor,
+          input,
+          origin: `slack:view:${view.id}`,
+        });
         await ack();
-        if (meta.kind === ticketActions.comment || meta.kind === ticketActions.reopen) await tell(body.user.id, result.message, meta.reply);
-        if (!meta.reply) await publishHome(body.user.id).catch((error: unknown) => logger.warn({ err: error }, 'could not refresh App Home'));
+        if (meta.kind === ticketActions.comment || meta.kind === ticketActions.reopen)
+          await tell(body.user.id, result.message, meta.reply);
+        if (!meta.reply)
+          await publishHome(body.user.id).catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not refresh App Home'),
+          );
       } catch (error) {
         const block = Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason';
-        await ack({ response_action: 'errors', errors: { [block]: isCoreError(error) ? error.message : failure(error, `ticket form ${meta.kind}`) } });
+        await ack({
+          response_action: 'errors',
+          errors: { [block]: isCoreError(error) ? error.message : failure(error, `ticket form ${meta.kind}`) },
+        });
       }
     });
 
@@ -527,7 +651,6 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (event.tab !== 'home') return;
       await publishHome(event.user);
     });
-
   }
 
   return {
@@ -555,7 +678,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       register(app);
       inbox.attach(receiver, app);
       if (!people.hasRoster) {
-        logger.warn({}, 'no engineers configured (SLACK_ENGINEER_GROUPS / SLACK_ENGINEERS): nobody can claim tickets in Slack');
+        logger.warn(
+          {},
+          'no engineers configured (SLACK_ENGINEER_GROUPS / SLACK_ENGINEERS): nobody can claim tickets in Slack',
+        );
       }
       if (socket) await app.start();
       logger.info({ mode: socket ? 'socket' : 'http', bot: auth.user_id, team: auth.team }, 'Slack connected');
@@ -576,7 +702,10 @@ async function fetchMessage(client: WebClient, channel: string, ts: string): Pro
   return reply ? parsedOrNull(slackMessage, reply) : null;
 }
 
-function parsedOrNull<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T | null {
+function parsedOrNull<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  value: unknown,
+): T | null {
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }

@@ -25,7 +25,14 @@ export interface SlackNotifierDeps {
 export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
 
 /** Slack errors that a later attempt may get past; any other refusal (a missing channel, a revoked token) is for good. */
-const TRANSIENT_SLACK_ERRORS = new Set(['internal_error', 'fatal_error', 'ratelimited', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const TRANSIENT_SLACK_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'ratelimited',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+]);
 
 /** Slack's reason when it refused a call for good; undefined for failures that may pass later (and for anything not from Slack). */
 export function slackRefusal(error: unknown): string | undefined {
@@ -72,13 +79,23 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
       // Silent when another chat triages this tier; start-up warns about tiers nobody triages.
       if (destinations.length === 0 && router.route(ticket).length === 0 && !this.warnedTiers.has(ticket.tier)) {
         this.warnedTiers.add(ticket.tier);
-        this.deps.logger.warn({ tier: ticket.tier, ticket: ticket.key }, `no Slack triage channel for ${ticket.tier}: set SLACK_TRIAGE_${ticket.tier === 'L4' ? 'VENDOR' : ticket.tier}`);
+        this.deps.logger.warn(
+          { tier: ticket.tier, ticket: ticket.key },
+          `no Slack triage channel for ${ticket.tier}: set SLACK_TRIAGE_${ticket.tier === 'L4' ? 'VENDOR' : ticket.tier}`,
+        );
       }
       for (const destination of destinations) {
         if (existing.some((t) => t.address === destination.address && t.tier === ticket.tier)) continue;
         const posted = await client.chat.postMessage({ channel: destination.address, ...card, ...NO_UNFURL });
         if (!posted.channel || !posted.ts) continue;
-        await threads.add({ ticketKey: ticket.key, channel: 'slack', role: 'triage', address: posted.channel, threadId: posted.ts, tier: ticket.tier });
+        await threads.add({
+          ticketKey: ticket.key,
+          channel: 'slack',
+          role: 'triage',
+          address: posted.channel,
+          threadId: posted.ts,
+          tier: ticket.tier,
+        });
       }
     }
     const line = triageLine(n);
@@ -92,7 +109,13 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
     const broadcast = n.type === 'reminder' || n.type === 'unclaimed' ? { reply_broadcast: true } : {};
     if (line) {
       for (const thread of lineTargets) {
-        await client.chat.postMessage({ channel: thread.address, thread_ts: thread.threadId, text: line, ...broadcast, ...NO_UNFURL });
+        await client.chat.postMessage({
+          channel: thread.address,
+          thread_ts: thread.threadId,
+          text: line,
+          ...broadcast,
+          ...NO_UNFURL,
+        });
       }
     }
   }
@@ -104,7 +127,12 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
     const text = requesterLine(n);
     if (!text) return;
     const message = requesterUpdateMessage(text, n.type === 'resolved' ? requesterChoices(ticket) : []);
-    await this.deps.client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...message, ...NO_UNFURL });
+    await this.deps.client.chat.postMessage({
+      channel: where.channel,
+      thread_ts: where.threadTs,
+      ...message,
+      ...NO_UNFURL,
+    });
   }
 }
 
@@ -131,8 +159,12 @@ function triageLine(n: TicketNotification): string | null {
     case 'vendor':
       return `:office: ${who(n)} recorded the vendor: ${escapeMrkdwn(vendorLine({ name: n.ticket.vendorName, caseRef: n.ticket.vendorCaseRef, contact: n.ticket.vendorContact }))}`;
     case 'reminder': {
-      const owner = n.ticket.assigneeId ? mention(n.ticket.assigneeId, n.ticket.assigneeName) : `Unclaimed at ${n.ticket.tier}`;
-      const when = n.due ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${slackDate(n.due.at)}.` : '';
+      const owner = n.ticket.assigneeId
+        ? mention(n.ticket.assigneeId, n.ticket.assigneeName)
+        : `Unclaimed at ${n.ticket.tier}`;
+      const when = n.due
+        ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${slackDate(n.due.at)}.`
+        : '';
       return `:alarm_clock: ${owner}: *${n.ticket.key}* ${escapeInline(n.ticket.subject)}.${when}${note}`;
     }
     case 'unclaimed':
@@ -159,7 +191,9 @@ function requesterLine(n: TicketNotification): string | null {
     case 'waiting':
       return `:hourglass_flowing_sand: ${who(n)} needs something from you on *${t.key}*: ${escapeMrkdwn(n.note ?? '')}\nReply in this thread.`;
     case 'comment':
-      return n.from === 'engineer' ? `:speech_balloon: ${who(n)} (IT) wrote on *${t.key}*:\n>${escapeMrkdwn(n.note ?? '').replace(/\n/g, '\n>')}` : null;
+      return n.from === 'engineer'
+        ? `:speech_balloon: ${who(n)} (IT) wrote on *${t.key}*:\n>${escapeMrkdwn(n.note ?? '').replace(/\n/g, '\n>')}`
+        : null;
     case 'resolved':
       return `:white_check_mark: *${t.key}* is resolved: ${escapeMrkdwn(n.note ?? '')}\nHow did we do? Rate the help below, or reopen it if the problem is back.`;
     case 'closed':
@@ -169,10 +203,14 @@ function requesterLine(n: TicketNotification): string | null {
     case 'nudged':
       return `:wave: *${t.key}* is still waiting for your reply: just answer in this thread.${n.due ? ` Without an answer it will be closed ${slackDate(n.due.at)} (you can reopen it).` : ''}`;
     case 'reopened':
-      return n.actor.id === t.requesterId ? `:leftwards_arrow_with_hook: *${t.key}* is reopened; the engineers have been told.` : `:leftwards_arrow_with_hook: ${who(n)} reopened *${t.key}*.`;
+      return n.actor.id === t.requesterId
+        ? `:leftwards_arrow_with_hook: *${t.key}* is reopened; the engineers have been told.`
+        : `:leftwards_arrow_with_hook: ${who(n)} reopened *${t.key}*.`;
     // The reason is the engineers' own (it may name other people): the requester hears the new priority only.
     case 'priority':
-      return openStatuses.includes(t.status) ? `:label: IT set the priority of *${t.key}* to ${priorityLabels[t.priority]}.` : null;
+      return openStatuses.includes(t.status)
+        ? `:label: IT set the priority of *${t.key}* to ${priorityLabels[t.priority]}.`
+        : null;
     default:
       return null;
   }

@@ -81,7 +81,10 @@ export const modalMetadata: z.ZodType<ModalMetadata> = z.object({
 
 /** A message a person wrote: not a bot's (ours included), nor an edit, join or deletion. */
 export function fromPerson(message: { subtype?: unknown; bot_id?: unknown }): boolean {
-  return !message.bot_id && (message.subtype === undefined || message.subtype === 'file_share' || message.subtype === 'thread_broadcast');
+  return (
+    !message.bot_id &&
+    (message.subtype === undefined || message.subtype === 'file_share' || message.subtype === 'thread_broadcast')
+  );
 }
 
 // Read as it is (text() below picks the strings), present or not.
@@ -128,11 +131,14 @@ export function inboundOf(body: unknown): { key: string; orderKey: string } | nu
     // not worth a write each, and nothing to lose.
     if (event?.type === 'message' && !fromPerson(event)) return null;
     const item = event?.item;
-    const where = item ? `${text(item.channel)}:${text(item.ts)}` : `${text(event?.channel, event?.user)}:${text(event?.thread_ts, event?.ts)}`;
+    const where = item
+      ? `${text(item.channel)}:${text(item.ts)}`
+      : `${text(event?.channel, event?.user)}:${text(event?.thread_ts, event?.ts)}`;
     return { key: `slack:${b.event_id}`, orderKey: `slack:${text(b.team_id)}:${where}` };
   }
   if (b.type === 'block_actions') {
-    const where = b.channel && b.message ? `${text(b.channel.id)}:${text(b.message.thread_ts, b.message.ts)}` : text(b.user?.id);
+    const where =
+      b.channel && b.message ? `${text(b.channel.id)}:${text(b.message.thread_ts, b.message.ts)}` : text(b.user?.id);
     return { key: `slack:action:${randomUUID()}`, orderKey: `slack:${text(b.team?.id, b.user?.team_id)}:${where}` };
   }
   return null;
@@ -157,5 +163,9 @@ export function personOf(payload: unknown): { user: string; channel?: string; th
   const user = typeof b.user?.id === 'string' ? b.user.id : typeof b.user_id === 'string' ? b.user_id : undefined;
   if (!user) return null;
   const channel = typeof b.channel?.id === 'string' ? b.channel.id : undefined;
-  return { user, ...(channel ? { channel } : {}), what: b.type === 'view_submission' ? 'form' : b.type === 'block_actions' ? 'button press' : 'request' };
+  return {
+    user,
+    ...(channel ? { channel } : {}),
+    what: b.type === 'view_submission' ? 'form' : b.type === 'block_actions' ? 'button press' : 'request',
+  };
 }

@@ -43,7 +43,9 @@ export class SlackPeople {
       // Names go on messages acknowledged within Slack's 3 seconds: do not wait long for one.
       const result = await Promise.race([
         this.client.users.info({ user: userId }),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('users.info took too long')), NAME_WAIT_MS).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('users.info took too long')), NAME_WAIT_MS).unref(),
+        ),
       ]);
       const user = result.user;
       const name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
@@ -72,7 +74,10 @@ export class SlackPeople {
       } catch (error) {
         // Keep the last known roster rather than locking every engineer out on a Slack hiccup.
         const previous = this.members?.ids;
-        this.logger.error({ err: error, usergroup: group }, 'cannot read an engineer user group; using the last known roster');
+        this.logger.error(
+          { err: error, usergroup: group },
+          'cannot read an engineer user group; using the last known roster',
+        );
         if (previous) return previous;
       }
     }

@@ -18,7 +18,11 @@ export interface NotePlace {
 /** What the listeners say back in Slack: the core's replies rendered in a thread, and private notes. */
 export interface SlackReplies {
   /** Runs a turn through the core and posts the replies in the thread; `replace` turns a placeholder into the first reply. */
-  converse(turn: Turn, where: SlackThreadRef, options?: { userMessageTs?: string; replace?: string; deliveryId?: unknown }): Promise<Reply[]>;
+  converse(
+    turn: Turn,
+    where: SlackThreadRef,
+    options?: { userMessageTs?: string; replace?: string; deliveryId?: unknown },
+  ): Promise<Reply[]>;
   /** A private note to one person: ephemeral where there is a channel, a DM otherwise. Never throws (logged). */
   tell(user: string, text: string, where?: NotePlace): Promise<void>;
   /** Work given up on (an hour of failures, or Slack refusing it): the person hears of it instead of nothing. */
@@ -29,7 +33,12 @@ export function slackReplies(client: WebClient, conversations: ConversationServi
   async function tell(user: string, text: string, where?: NotePlace): Promise<void> {
     try {
       if (where) {
-        await client.chat.postEphemeral({ channel: where.channel, user, text, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+        await client.chat.postEphemeral({
+          channel: where.channel,
+          user,
+          text,
+          ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+        });
       } else {
         await client.chat.postMessage({ channel: user, text, ...NO_UNFURL });
       }
@@ -48,9 +57,11 @@ export function slackReplies(client: WebClient, conversations: ConversationServi
       for (const reply of replies) {
         if (reply.kind === 'relayed') {
           if (options.userMessageTs) {
-            await client.reactions.add({ channel: where.channel, timestamp: options.userMessageTs, name: 'outbox_tray' }).catch((error: unknown) => {
-              logger.warn({ err: error }, 'could not add the "passed on" reaction');
-            });
+            await client.reactions
+              .add({ channel: where.channel, timestamp: options.userMessageTs, name: 'outbox_tray' })
+              .catch((error: unknown) => {
+                logger.warn({ err: error }, 'could not add the "passed on" reaction');
+              });
           }
           continue;
         }
@@ -59,7 +70,12 @@ export function slackReplies(client: WebClient, conversations: ConversationServi
           await client.chat.update({ channel: where.channel, ts: replace, ...message });
           replace = undefined;
         } else {
-          await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...message, ...NO_UNFURL });
+          await client.chat.postMessage({
+            channel: where.channel,
+            thread_ts: where.threadTs,
+            ...message,
+            ...NO_UNFURL,
+          });
         }
       }
       return replies;

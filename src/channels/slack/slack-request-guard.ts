@@ -71,7 +71,8 @@ export function slackRequestGuard(options: SlackRequestGuardOptions): RequestHan
     const onEnd = () => {
       stop();
       const body = Buffer.concat(chunks, size);
-      if (!couldBeSlackPayload(body.toString('utf8'), req.headers['content-type'])) return refuse(400, 'not a Slack payload');
+      if (!couldBeSlackPayload(body.toString('utf8'), req.headers['content-type']))
+        return refuse(400, 'not a Slack payload');
       (req as Request & { rawBody?: Buffer }).rawBody = body;
       next();
     };

@@ -6,7 +6,9 @@ import { cleanUserText } from '../../core/conversation/user-text.js';
  */
 export function slackTextToPlain(text: string, botUserId?: string): string {
   const plain = text
-    .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, (_m, id: string, label?: string) => (id === botUserId ? '' : label ? `@${label.slice(1)}` : `@${id}`))
+    .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, (_m, id: string, label?: string) =>
+      id === botUserId ? '' : label ? `@${label.slice(1)}` : `@${id}`,
+    )
     .replace(/<!(channel|here|everyone)[^>]*>/g, '@$1')
     .replace(/<#C[A-Z0-9]+\|([^>]*)>/g, '#$1')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')

@@ -1,4 +1,12 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import {
+  App,
+  ExpressReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  type Logger as BoltLogger,
+  type Receiver,
+  type ReceiverEvent,
+} from '@slack/bolt';
 import type { RetryOptions, WebClient, WebClientOptions } from '@slack/web-api';
 import type { Application } from 'express';
 import { PermanentFailure, type QueuedItem, type WorkQueue } from '../../core/delivery/work-queue.js';
@@ -19,7 +27,8 @@ const INBOUND = 'slack.inbound';
 
 /** Bolt wants @slack/logger's interface; ours is pino-shaped. */
 export function boltLogger(logger: Logger): BoltLogger {
-  const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  const join = (msg: unknown[]) =>
+    msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
   return {
     debug: (...msg) => logger.debug({ source: 'bolt' }, join(msg)),
     info: (...msg) => logger.debug({ source: 'bolt' }, join(msg)),
@@ -32,7 +41,11 @@ export function boltLogger(logger: Logger): BoltLogger {
 }
 
 /** The Web API client's settings: SLACK_API_URL, retries (429s are waited out; 5xx and network errors retried), a timeout. */
-export function webClientOptions(config: SlackConfig, retry: RetryOptions | undefined, log: BoltLogger): WebClientOptions {
+export function webClientOptions(
+  config: SlackConfig,
+  retry: RetryOptions | undefined,
+  log: BoltLogger,
+): WebClientOptions {
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
     retryConfig: retry ?? { retries: 8, factor: 2, minTimeout: 500, maxTimeout: 30_000 },
@@ -46,7 +59,10 @@ export async function checkBotToken(client: WebClient): Promise<{ user_id?: stri
   return client.auth.test().catch((error: { data?: { error?: string }; message?: string }) => {
     const reason = error.data?.error ?? error.message ?? String(error);
     throw new Error(
-      reason === 'invalid_auth' || reason === 'not_authed' || reason === 'account_inactive' || reason === 'token_revoked'
+      reason === 'invalid_auth' ||
+        reason === 'not_authed' ||
+        reason === 'account_inactive' ||
+        reason === 'token_revoked'
         ? `Slack refused SLACK_BOT_TOKEN (${reason}): copy the Bot User OAuth Token from your app's OAuth & Permissions page.`
         : `Cannot reach Slack's Web API to check SLACK_BOT_TOKEN: ${reason}`,
     );
@@ -57,7 +73,13 @@ export async function checkBotToken(client: WebClient): Promise<{ user_id?: stri
  * The receiver: Socket Mode with SLACK_APP_TOKEN; otherwise POST /slack/events on the service's
  * HTTP app, behind our guard (size, timestamp, shape) and Bolt's signature check.
  */
-export function slackReceiver(config: SlackConfig, http: Application, clientOptions: WebClientOptions, log: BoltLogger, logger: Logger): Receiver {
+export function slackReceiver(
+  config: SlackConfig,
+  http: Application,
+  clientOptions: WebClientOptions,
+  log: BoltLogger,
+  logger: Logger,
+): Receiver {
   if (config.appToken) {
     return new SocketModeReceiver({
       appToken: config.appToken,
@@ -67,7 +89,12 @@ export function slackReceiver(config: SlackConfig, http: Application, clientOpti
     });
   }
   http.use('/slack/events', slackRequestGuard({ logger }));
-  return new ExpressReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', app: http, logger: log });
+  return new ExpressReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: '/slack/events',
+    app: http,
+    logger: log,
+  });
 }
 
 /** The durable inbox between the receiver and Bolt (see `receive`), and its worker. */
@@ -88,7 +115,11 @@ export interface SlackInbox {
  * themselves and defer what must not be lost. The worker sends a stored request through Bolt
  * again, marked as queued (context.queued, context.deliveryId), with a no-op ack.
  */
-export function slackInbox(queue: WorkQueue, logger: Logger, givenUp: (payload: unknown, item: QueuedItem) => Promise<void>): SlackInbox {
+export function slackInbox(
+  queue: WorkQueue,
+  logger: Logger,
+  givenUp: (payload: unknown, item: QueuedItem) => Promise<void>,
+): SlackInbox {
   let app: App | undefined;
 
   async function keep(key: string, orderKey: string, body: unknown): Promise<boolean> {
@@ -115,7 +146,11 @@ export function slackInbox(queue: WorkQueue, logger: Logger, givenUp: (payload: 
       try {
         const body = storedRequest.safeParse(payload);
         if (!body.success) throw new PermanentFailure('a kept Slack request that is not a JSON object');
-        await app.processEvent({ body: body.data, ack: async () => {}, customProperties: { queued: true, deliveryId: item.key } });
+        await app.processEvent({
+          body: body.data,
+          ack: async () => {},
+          customProperties: { queued: true, deliveryId: item.key },
+        });
       } catch (error) {
         const reason = slackRefusal(error);
         if (reason) throw new PermanentFailure(`Slack refused: ${reason}`, { cause: error });

@@ -13,7 +13,11 @@ export interface ButtonData {
   helpdesk: { action: string; value?: string };
 }
 
-const CARD = { type: 'AdaptiveCard' as const, $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4' };
+const CARD = {
+  type: 'AdaptiveCard' as const,
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  version: '1.4',
+};
 
 /** The core writes markdown with **bold**; Adaptive Cards want the same, so only headings are converted. */
 function cardMarkdown(markdown: string): string {
@@ -25,14 +29,27 @@ function text(value: string, options: Record<string, unknown> = {}): Record<stri
 }
 
 function submit(choice: Choice): Record<string, unknown> {
-  const data: ButtonData = { helpdesk: { action: choice.action.id, ...(choice.action.value !== undefined ? { value: choice.action.value } : {}) } };
-  return { type: 'Action.Submit', title: clipText(choice.label, 40), data, ...(choice.style === 'primary' ? { style: 'positive' } : choice.style === 'danger' ? { style: 'destructive' } : {}) };
+  const data: ButtonData = {
+    helpdesk: {
+      action: choice.action.id,
+      ...(choice.action.value !== undefined ? { value: choice.action.value } : {}),
+    },
+  };
+  return {
+    type: 'Action.Submit',
+    title: clipText(choice.label, 40),
+    data,
+    ...(choice.style === 'primary' ? { style: 'positive' } : choice.style === 'danger' ? { style: 'destructive' } : {}),
+  };
 }
 
 /** One core reply as an Adaptive Card (buttons as Action.Submit: they work in every Teams client). */
 export function replyCard(reply: Reply): AdaptiveCard {
   const body: Array<Record<string, unknown>> = [text(cardMarkdown(reply.markdown))];
-  if (reply.kind === 'answer') body.push(text(`Source: [${escapeCardText(reply.article.title)}](${reply.article.url})`, { isSubtle: true, size: 'Small' }));
+  if (reply.kind === 'answer')
+    body.push(
+      text(`Source: [${escapeCardText(reply.article.title)}](${reply.article.url})`, { isSubtle: true, size: 'Small' }),
+    );
   if (reply.kind === 'ticket') {
     const t = reply.ticket;
     body.push({
@@ -50,9 +67,19 @@ export function replyCard(reply: Reply): AdaptiveCard {
   return { ...CARD, body, ...(choices.length ? { actions: choices.slice(0, 6).map(submit) } : {}) };
 }
 
-const SLA_LABEL: Record<TriageCard['sla'], string> = { ok: 'on track', soon: '⚠️ breaching soon', breached: '🚨 breached', met: 'met', none: '' };
+const SLA_LABEL: Record<TriageCard['sla'], string> = {
+  ok: 'on track',
+  soon: '⚠️ breaching soon',
+  breached: '🚨 breached',
+  met: 'met',
+  none: '',
+};
 
-function execute(choice: TicketChoice, extraData: Record<string, unknown> = {}, title = choice.label): Record<string, unknown> {
+function execute(
+  choice: TicketChoice,
+  extraData: Record<string, unknown> = {},
+  title = choice.label,
+): Record<string, unknown> {
   const data = { ...extraData, helpdesk: { action: choice.action.id, value: choice.action.value } };
   return {
     type: 'Action.Execute',
@@ -68,15 +95,28 @@ function execute(choice: TicketChoice, extraData: Record<string, unknown> = {}, 
 function vendorInputs(card: TriageCard, nameRequired: boolean): Array<Record<string, unknown>> {
   const v = card.vendor;
   return [
-    { type: 'Input.Text', id: 'vendorName', label: 'Vendor', maxLength: 200, value: v?.name ?? '', ...(nameRequired ? { isRequired: true, errorMessage: "Give the vendor's name." } : {}) },
+    {
+      type: 'Input.Text',
+      id: 'vendorName',
+      label: 'Vendor',
+      maxLength: 200,
+      value: v?.name ?? '',
+      ...(nameRequired ? { isRequired: true, errorMessage: "Give the vendor's name." } : {}),
+    },
     { type: 'Input.Text', id: 'vendorCaseRef', label: 'Their case reference', maxLength: 200, value: v?.caseRef ?? '' },
     { type: 'Input.Text', id: 'vendorContact', label: 'Contact', maxLength: 200, value: v?.contact ?? '' },
   ];
 }
 
 /** The triage card: facts, what the bot tried, and the buttons the status allows; inputs ride in show-cards. */
-export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; name: string }>, categories: readonly string[] = [card.category]): AdaptiveCard {
-  const due = card.due ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC ${SLA_LABEL[card.sla]}` : SLA_LABEL[card.sla] || 'none';
+export function triageCardJson(
+  card: TriageCard,
+  engineers: Array<{ id: string; name: string }>,
+  categories: readonly string[] = [card.category],
+): AdaptiveCard {
+  const due = card.due
+    ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC ${SLA_LABEL[card.sla]}`
+    : SLA_LABEL[card.sla] || 'none';
   // Actions that need input show it in a show-card whose button runs the action with the inputs.
   const showCard = (choice: TicketChoice, body: Array<Record<string, unknown>>, submit: string) => ({
     type: 'Action.ShowCard',
@@ -90,9 +130,31 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
         return showCard(
           choice,
           [
-            { type: 'Input.ChoiceSet', id: 'tier', label: 'To tier', value: higher[0], choices: higher.map((tier) => ({ title: tier === 'L4' ? 'L4 - vendor' : tier, value: tier })) },
-            { type: 'Input.Text', id: 'reason', label: 'Why? The next tier reads this first', isMultiline: true, isRequired: true, errorMessage: 'Say why it needs escalating.', maxLength: 2000 },
-            ...(higher.includes('L4') ? [text('For L4 only, if already known (they can be added later with Vendor details):', { isSubtle: true, size: 'Small' }), ...vendorInputs(card, false)] : []),
+            {
+              type: 'Input.ChoiceSet',
+              id: 'tier',
+              label: 'To tier',
+              value: higher[0],
+              choices: higher.map((tier) => ({ title: tier === 'L4' ? 'L4 - vendor' : tier, value: tier })),
+            },
+            {
+              type: 'Input.Text',
+              id: 'reason',
+              label: 'Why? The next tier reads this first',
+              isMultiline: true,
+              isRequired: true,
+              errorMessage: 'Say why it needs escalating.',
+              maxLength: 2000,
+            },
+            ...(higher.includes('L4')
+              ? [
+                  text('For L4 only, if already known (they can be added later with Vendor details):', {
+                    isSubtle: true,
+                    size: 'Small',
+                  }),
+                  ...vendorInputs(card, false),
+                ]
+              : []),
           ],
           'Escalate',
         );
@@ -104,25 +166,53 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
           choice,
           [
             text('The requester is told and asked to rate the help.', { isSubtle: true }),
-            { type: 'Input.Text', id: 'resolution', label: 'How was it resolved?', isMultiline: true, isRequired: true, errorMessage: 'Say how it was resolved.', maxLength: 2000 },
+            {
+              type: 'Input.Text',
+              id: 'resolution',
+              label: 'How was it resolved?',
+              isMultiline: true,
+              isRequired: true,
+              errorMessage: 'Say how it was resolved.',
+              maxLength: 2000,
+            },
           ],
           'Resolve',
         );
       case 'assignee':
         return showCard(
           choice,
-          [{ type: 'Input.ChoiceSet', id: 'assignee', label: 'Hand it to', isRequired: true, errorMessage: 'Choose an engineer.', choices: engineers.map((e) => ({ title: e.name, value: e.id })) }],
+          [
+            {
+              type: 'Input.ChoiceSet',
+              id: 'assignee',
+              label: 'Hand it to',
+              isRequired: true,
+              errorMessage: 'Choose an engineer.',
+              choices: engineers.map((e) => ({ title: e.name, value: e.id })),
+            },
+          ],
           'Reassign',
         );
       case 'reason':
-        return showCard(choice, [{ type: 'Input.Text', id: 'reason', label: 'Why reopen?', isMultiline: true }], 'Reopen');
+        return showCard(
+          choice,
+          [{ type: 'Input.Text', id: 'reason', label: 'Why reopen?', isMultiline: true }],
+          'Reopen',
+        );
       // The roster, not a people picker: only engineers on it can be given a ticket.
       case 'assign':
         return showCard(
           choice,
           [
             text('It is claimed on their behalf; they and the requester are told.', { isSubtle: true }),
-            { type: 'Input.ChoiceSet', id: 'assignee', label: 'Give it to', isRequired: true, errorMessage: 'Choose an engineer.', choices: engineers.map((e) => ({ title: e.name, value: e.id })) },
+            {
+              type: 'Input.ChoiceSet',
+              id: 'assignee',
+              label: 'Give it to',
+              isRequired: true,
+              errorMessage: 'Choose an engineer.',
+              choices: engineers.map((e) => ({ title: e.name, value: e.id })),
+            },
           ],
           'Assign',
         );
@@ -131,9 +221,25 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
         return showCard(
           choice,
           [
-            { type: 'Input.ChoiceSet', id: 'priority', label: 'Priority', value: card.priority, isRequired: true, choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })) },
-            text("The SLA due times still running move to the new priority's targets.", { isSubtle: true, size: 'Small' }),
-            { type: 'Input.Text', id: 'priorityReason', label: "Why? (kept in the ticket's history)", isMultiline: true, maxLength: 1000 },
+            {
+              type: 'Input.ChoiceSet',
+              id: 'priority',
+              label: 'Priority',
+              value: card.priority,
+              isRequired: true,
+              choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })),
+            },
+            text("The SLA due times still running move to the new priority's targets.", {
+              isSubtle: true,
+              size: 'Small',
+            }),
+            {
+              type: 'Input.Text',
+              id: 'priorityReason',
+              label: "Why? (kept in the ticket's history)",
+              isMultiline: true,
+              maxLength: 1000,
+            },
           ],
           'Change priority',
         );
@@ -141,9 +247,25 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
         return showCard(
           choice,
           [
-            { type: 'Input.ChoiceSet', id: 'category', label: 'Category', value: card.category, isRequired: true, choices: categories.slice(0, 100).map((c) => ({ title: clipText(c, 60), value: c })) },
-            text('If the new category is routed elsewhere, the card is posted there too.', { isSubtle: true, size: 'Small' }),
-            { type: 'Input.Text', id: 'categoryReason', label: "Why? (kept in the ticket's history)", isMultiline: true, maxLength: 1000 },
+            {
+              type: 'Input.ChoiceSet',
+              id: 'category',
+              label: 'Category',
+              value: card.category,
+              isRequired: true,
+              choices: categories.slice(0, 100).map((c) => ({ title: clipText(c, 60), value: c })),
+            },
+            text('If the new category is routed elsewhere, the card is posted there too.', {
+              isSubtle: true,
+              size: 'Small',
+            }),
+            {
+              type: 'Input.Text',
+              id: 'categoryReason',
+              label: "Why? (kept in the ticket's history)",
+              isMultiline: true,
+              maxLength: 1000,
+            },
           ],
           'Change category',
         );
@@ -161,17 +283,37 @@ export function triageCardJson(card: TriageCard, engineers: Array<{ id: string; 
           { title: 'Status', value: card.status },
           { title: 'Priority', value: card.priority },
           { title: 'Requester', value: escapeCardText(card.requester.name ?? card.requester.id) },
-          { title: 'Assignee', value: card.assignee ? escapeCardText(card.assignee.name ?? card.assignee.id) : 'unclaimed' },
+          {
+            title: 'Assignee',
+            value: card.assignee ? escapeCardText(card.assignee.name ?? card.assignee.id) : 'unclaimed',
+          },
           { title: 'Tier · category', value: `${card.tier} · ${escapeCardText(card.category)}` },
           { title: 'SLA', value: due },
           ...(card.vendor ? [{ title: 'Vendor (L4)', value: escapeCardText(vendorLine(card.vendor)) }] : []),
-          ...(card.satisfaction ? [{ title: 'Rating', value: `${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)` }] : []),
+          ...(card.satisfaction
+            ? [
+                {
+                  title: 'Rating',
+                  value: `${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`,
+                },
+              ]
+            : []),
         ],
       },
       text('**What we know**'),
       text(escapeCardText(card.summary)),
-      ...(card.prediction ? [text(escapeCardText([card.prediction.summary, ...card.prediction.why.map((why) => `· ${why}`)].join('\n')), { isSubtle: true, size: 'Small' })] : []),
-      text('Reply in this thread (mention the bot) to write to the requester; start with (internal) to keep it among engineers.', { isSubtle: true, size: 'Small' }),
+      ...(card.prediction
+        ? [
+            text(
+              escapeCardText([card.prediction.summary, ...card.prediction.why.map((why) => `· ${why}`)].join('\n')),
+              { isSubtle: true, size: 'Small' },
+            ),
+          ]
+        : []),
+      text(
+        'Reply in this thread (mention the bot) to write to the requester; start with (internal) to keep it among engineers.',
+        { isSubtle: true, size: 'Small' },
+      ),
     ],
     actions,
   };
@@ -184,7 +326,11 @@ export function requesterUpdateCard(markdown: string, choices: TicketChoice[]): 
       ? {
           type: 'Action.ShowCard',
           title: choice.label,
-          card: { ...CARD, body: [{ type: 'Input.Text', id: 'reason', label: 'What is still wrong?', isMultiline: true }], actions: [submit({ ...choice, label: 'Reopen' })] },
+          card: {
+            ...CARD,
+            body: [{ type: 'Input.Text', id: 'reason', label: 'What is still wrong?', isMultiline: true }],
+            actions: [submit({ ...choice, label: 'Reopen' })],
+          },
         }
       : submit(choice),
   );
@@ -192,21 +338,57 @@ export function requesterUpdateCard(markdown: string, choices: TicketChoice[]): 
 }
 
 /** The "open a ticket" form; errors from the core appear under their fields. */
-export function ticketFormCard(input: { categories: string[]; values?: Partial<Record<TicketFormField, string>>; errors?: Partial<Record<TicketFormField, string>> }): AdaptiveCard {
+export function ticketFormCard(input: {
+  categories: string[];
+  values?: Partial<Record<TicketFormField, string>>;
+  errors?: Partial<Record<TicketFormField, string>>;
+}): AdaptiveCard {
   const values = input.values ?? {};
   const errors = input.errors ?? {};
-  const error = (field: TicketFormField) => (errors[field] ? [text(`⚠️ ${escapeCardText(errors[field]!)}`, { color: 'Attention', size: 'Small', spacing: 'None' })] : []);
+  const error = (field: TicketFormField) =>
+    errors[field]
+      ? [text(`⚠️ ${escapeCardText(errors[field]!)}`, { color: 'Attention', size: 'Small', spacing: 'None' })]
+      : [];
   return {
     ...CARD,
     body: [
       text('**Open a ticket**'),
-      { type: 'Input.Text', id: 'subject', label: 'Subject', isRequired: true, errorMessage: 'Give the ticket a subject.', maxLength: 120, value: values.subject ?? '' },
+      {
+        type: 'Input.Text',
+        id: 'subject',
+        label: 'Subject',
+        isRequired: true,
+        errorMessage: 'Give the ticket a subject.',
+        maxLength: 120,
+        value: values.subject ?? '',
+      },
       ...error('subject'),
-      { type: 'Input.Text', id: 'description', label: 'What happened?', isMultiline: true, isRequired: true, errorMessage: 'Describe the problem.', maxLength: 3000, value: values.description ?? '' },
+      {
+        type: 'Input.Text',
+        id: 'description',
+        label: 'What happened?',
+        isMultiline: true,
+        isRequired: true,
+        errorMessage: 'Describe the problem.',
+        maxLength: 3000,
+        value: values.description ?? '',
+      },
       ...error('description'),
-      { type: 'Input.ChoiceSet', id: 'priority', label: 'Priority', value: values.priority ?? 'P3', choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })) },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'priority',
+        label: 'Priority',
+        value: values.priority ?? 'P3',
+        choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })),
+      },
       ...error('priority'),
-      { type: 'Input.ChoiceSet', id: 'category', label: 'Category', value: values.category ?? 'general', choices: input.categories.map((c) => ({ title: c, value: c })) },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'category',
+        label: 'Category',
+        value: values.category ?? 'general',
+        choices: input.categories.map((c) => ({ title: c, value: c })),
+      },
       ...error('category'),
     ],
     actions: [submit({ label: 'Open ticket', action: { id: 'ticket.form' }, style: 'primary' })],
@@ -215,16 +397,28 @@ export function ticketFormCard(input: { categories: string[]; values?: Partial<R
 
 /** "mine" in Teams: the requester's tickets, and for engineers their queue. */
 export function ticketListCard(mine: Ticket[], queue: QueueView | null): AdaptiveCard {
-  const line = (t: Ticket) => `**${t.key}** ${t.status} · ${t.priority} · ${t.tier} · ${escapeCardText(clipText(t.subject, 80))}`;
-  const section = (title: string, tickets: Ticket[], empty: string) => [text(`**${title}**`), ...(tickets.length ? tickets.slice(0, 15).map((t) => text(line(t))) : [text(empty, { isSubtle: true })])];
+  const line = (t: Ticket) =>
+    `**${t.key}** ${t.status} · ${t.priority} · ${t.tier} · ${escapeCardText(clipText(t.subject, 80))}`;
+  const section = (title: string, tickets: Ticket[], empty: string) => [
+    text(`**${title}**`),
+    ...(tickets.length ? tickets.slice(0, 15).map((t) => text(line(t))) : [text(empty, { isSubtle: true })]),
+  ];
   return {
     ...CARD,
     body: [
       ...section('My tickets', mine, 'You have no tickets.'),
       ...(queue
         ? [
-            ...section(`Queue: breaching soon (${queue.breachingSoon.length})`, queue.breachingSoon, 'Nothing is close to its SLA.'),
-            ...section(`Queue: unclaimed (${queue.unclaimed.length})`, queue.unclaimed, 'Every open ticket has an owner.'),
+            ...section(
+              `Queue: breaching soon (${queue.breachingSoon.length})`,
+              queue.breachingSoon,
+              'Nothing is close to its SLA.',
+            ),
+            ...section(
+              `Queue: unclaimed (${queue.unclaimed.length})`,
+              queue.unclaimed,
+              'Every open ticket has an owner.',
+            ),
             ...section(`Queue: mine (${queue.mine.length})`, queue.mine, 'You have no claimed tickets.'),
           ]
         : []),

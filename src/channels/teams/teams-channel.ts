@@ -39,15 +39,19 @@ export interface TeamsChannel extends ChatChannel {
 /** The Teams channel as the service opens it (see `chats` in ../chat-channel.ts). */
 export function openTeamsChannel(config: TeamsConfig, deps: ChannelDeps): TeamsChannel {
   const channel = createTeamsChannel({ config, ...deps });
-  if (!config.appId) deps.logger.warn({}, 'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only');
-  if (config.engineers.length === 0) deps.logger.warn({}, 'no Teams engineers configured (TEAMS_ENGINEERS): nobody can claim tickets in Teams');
+  if (!config.appId)
+    deps.logger.warn(
+      {},
+      'Teams runs WITHOUT authentication (TEAMS_ENABLED=1 and no MICROSOFT_APP_ID): for local testing only',
+    );
+  if (config.engineers.length === 0)
+    deps.logger.warn({}, 'no Teams engineers configured (TEAMS_ENGINEERS): nobody can claim tickets in Teams');
   return channel;
 }
 
 const SERVICE_URL_KEY = 'teams:service-url';
 /** The work queue's kind for Teams messages kept in the inbox. */
 const INBOUND = 'teams.inbound';
-
 
 /**
  * botbuilder answers a token with a bad signature, a wrong key or a wrong audience with a 500
@@ -73,7 +77,10 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [...conversations.categories(), ...deps.router.categories()]);
+  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [
+    ...conversations.categories(),
+    ...deps.router.categories(),
+  ]);
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
   const { isReady } = deps;
@@ -108,7 +115,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const id = activity.from.aadObjectId ?? activity.from.id;
     if (activity.from.name) names.set(id.toLowerCase(), activity.from.name);
     const engineer = engineers.has(id.toLowerCase()) || engineers.has(activity.from.id.toLowerCase());
-    return { id, ...(activity.from.name ? { name: activity.from.name } : {}), role: engineer ? 'engineer' : 'employee' };
+    return {
+      id,
+      ...(activity.from.name ? { name: activity.from.name } : {}),
+      role: engineer ? 'engineer' : 'employee',
+    };
   }
 
   function isAddressed(activity: Activity): boolean {
@@ -174,27 +185,39 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     }
     // Commands only when said to the bot: in a channel, "mine" would show someone's tickets to everyone.
     if (addressed && /^(help|\?)$/i.test(text)) {
-      await context.sendActivity('Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets, **web** sends a sign-in link to the web view; mention me in a channel to ask there.');
+      await context.sendActivity(
+        'Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets, **web** sends a sign-in link to the web view; mention me in a channel to ask there.',
+      );
       return;
     }
     if (addressed && /^(ticket|new ticket)$/i.test(text)) {
-      await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories() }))] });
+      await context.sendActivity({
+        type: 'message',
+        attachments: [CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories() }))],
+      });
       return;
     }
     if (addressed && /^web$/i.test(text)) {
       // A link said in a channel would sign in whoever clicks it first: only in the personal chat.
       if (activity.conversation.conversationType && activity.conversation.conversationType !== 'personal') {
-        await context.sendActivity('Ask me for **web** in our personal chat: a sign-in link must not be posted where others can click it.');
+        await context.sendActivity(
+          'Ask me for **web** in our personal chat: a sign-in link must not be posted where others can click it.',
+        );
         return;
       }
       const reply = await webSignInReply(deps.web, 'teams', actor);
-      await context.sendActivity(reply.url ? `${reply.text}\n\n[Open the helpdesk web view](${reply.url})` : reply.text);
+      await context.sendActivity(
+        reply.url ? `${reply.text}\n\n[Open the helpdesk web view](${reply.url})` : reply.text,
+      );
       return;
     }
     if (addressed && /^(mine|my tickets|status)$/i.test(text)) {
       const mine = await tickets.ticketsOf(actor.id, 15);
       const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), actor.id, tickets.sla) : null;
-      await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue))] });
+      await context.sendActivity({
+        type: 'message',
+        attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue))],
+      });
       return;
     }
     const turn: Turn = { conversationKey: key, channel: 'teams', user, text, addressed, deliveryId };
@@ -202,16 +225,35 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   }
 
   /** An Action.Submit: a conversation button, a ticket button (fallback of Action.Execute), or the ticket form. */
-  async function onButton(context: TurnContext, action: string, value: string | undefined, inputs: Record<string, unknown>, actor: Actor, key: string, deliveryId: string): Promise<void> {
+  async function onButton(
+    context: TurnContext,
+    action: string,
+    value: string | undefined,
+    inputs: Record<string, unknown>,
+    actor: Actor,
+    key: string,
+    deliveryId: string,
+  ): Promise<void> {
     const user = { id: actor.id, ...(actor.name ? { name: actor.name } : {}) };
     if (action === actions.submitTicketForm) {
-      const fields = { subject: str(inputs.subject), description: str(inputs.description), priority: str(inputs.priority), category: str(inputs.category) };
-      const replies = await conversations.handle({ conversationKey: key, channel: 'teams', user, form: { fields }, deliveryId }, { retryable: true });
+      const fields = {
+        subject: str(inputs.subject),
+        description: str(inputs.description),
+        priority: str(inputs.priority),
+        category: str(inputs.category),
+      };
+      const replies = await conversations.handle(
+        { conversationKey: key, channel: 'teams', user, form: { fields }, deliveryId },
+        { retryable: true },
+      );
       const errors = replies.find((r) => r.kind === 'form_errors');
       if (errors && errors.kind === 'form_errors') {
-        const card = CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories(), values: fields, errors: errors.errors }));
+        const card = CardFactory.adaptiveCard(
+          ticketFormCard({ categories: conversations.categories(), values: fields, errors: errors.errors }),
+        );
         // Show the errors in the form itself where Teams lets us replace it.
-        if (context.activity.replyToId) await context.updateActivity({ type: 'message', id: context.activity.replyToId, attachments: [card] });
+        if (context.activity.replyToId)
+          await context.updateActivity({ type: 'message', id: context.activity.replyToId, attachments: [card] });
         else await context.sendActivity({ type: 'message', attachments: [card] });
         return;
       }
@@ -219,11 +261,26 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return;
     }
     if (desk.isTicketAction(action)) {
-      const result = await ticketAction(context.activity, action, value, inputs, actor, { retryable: true, origin: deliveryId });
+      const result = await ticketAction(context.activity, action, value, inputs, actor, {
+        retryable: true,
+        origin: deliveryId,
+      });
       await context.sendActivity(result.message);
       return;
     }
-    await send(context, await conversations.handle({ conversationKey: key, channel: 'teams', user, action: { id: action, ...(value !== undefined ? { value } : {}) }, deliveryId }, { retryable: true }));
+    await send(
+      context,
+      await conversations.handle(
+        {
+          conversationKey: key,
+          channel: 'teams',
+          user,
+          action: { id: action, ...(value !== undefined ? { value } : {}) },
+          deliveryId,
+        },
+        { retryable: true },
+      ),
+    );
   }
 
   /** A ticket button from a card; returns the sentence for the person and, on success, the changed ticket. */
@@ -237,11 +294,21 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   ): Promise<{ ok: boolean; message: string; ticketKey?: string }> {
     try {
       const thread = splitThreadId(activity.conversation.id);
-      const refused = await desk.refuseButton(action, value, actor, { chat: 'teams', address: thread?.channel, messageId: thread?.messageId });
+      const refused = await desk.refuseButton(action, value, actor, {
+        chat: 'teams',
+        address: thread?.channel,
+        messageId: thread?.messageId,
+      });
       if (refused) return { ok: false, message: refused };
       const input: TicketActionInput = {};
       // Each show-card names its reason field its own way (see triageCardJson).
-      const reason = str(action === ticketActions.priority ? inputs.priorityReason : action === ticketActions.category ? inputs.categoryReason : inputs.reason);
+      const reason = str(
+        action === ticketActions.priority
+          ? inputs.priorityReason
+          : action === ticketActions.category
+            ? inputs.categoryReason
+            : inputs.reason,
+      );
       if (reason) input.reason = reason;
       if (str(inputs.priority)) input.priority = str(inputs.priority)!;
       if (str(inputs.category)) input.category = str(inputs.category)!;
@@ -253,8 +320,13 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       if (str(inputs.vendorContact)) input.vendorContact = str(inputs.vendorContact)!;
       const assigneeId = str(inputs.assignee);
       if (assigneeId) {
-        if (!engineers.has(assigneeId.toLowerCase())) return { ok: false, message: 'Choose someone on the engineer roster.' };
-        input.assignee = { id: assigneeId, ...(names.get(assigneeId.toLowerCase()) ? { name: names.get(assigneeId.toLowerCase())! } : {}), role: 'engineer' };
+        if (!engineers.has(assigneeId.toLowerCase()))
+          return { ok: false, message: 'Choose someone on the engineer roster.' };
+        input.assignee = {
+          id: assigneeId,
+          ...(names.get(assigneeId.toLowerCase()) ? { name: names.get(assigneeId.toLowerCase())! } : {}),
+          role: 'engineer',
+        };
       }
       const result = await desk.perform({ actionId: action, value, actor, input, origin: options.origin });
       return { ok: true, message: result.message, ticketKey: result.ticket.key };
@@ -271,7 +343,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const invoke = executeInvoke.safeParse(activity.value);
     const respond = (body: unknown) => context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
     if (!invoke.success) {
-      await respond({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Not an Action.Execute payload.' } });
+      await respond({
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'BadRequest', message: 'Not an Action.Execute payload.' },
+      });
       return;
     }
     // Answered in the request, so it cannot wait in the inbox while the bot starts.
@@ -294,7 +370,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return;
     }
     const ticket = await tickets.get(result.ticketKey);
-    await respond({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: notifier.card({ ticket }) });
+    await respond({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: notifier.card({ ticket }),
+    });
   }
 
   function failure(error: unknown, what: string): string {
@@ -312,7 +392,12 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       // Connector can deliver an activity twice: its id is the key, so a repeat is dropped. If the
       // database cannot keep it, the error reaches onTurnError and the person is asked to resend.
       const key = activity.id ? `teams:${activity.conversation.id}:${activity.id}` : `teams:new:${randomUUID()}`;
-      const added = await queue.enqueue({ key, kind: INBOUND, orderKey: `teams:${activity.conversation.id}`, payload: JSON.stringify(activity) });
+      const added = await queue.enqueue({
+        key,
+        kind: INBOUND,
+        orderKey: `teams:${activity.conversation.id}`,
+        payload: JSON.stringify(activity),
+      });
       if (!added) logger.info({ key }, 'repeated Teams activity ignored');
       return;
     }
@@ -327,7 +412,12 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   router.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response) => {
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
-      res.status(400).json({ error: 'not a Bot Framework activity', issues: shape.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) });
+      res
+        .status(400)
+        .json({
+          error: 'not a Bot Framework activity',
+          issues: shape.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
+        });
       return;
     }
     try {
@@ -338,11 +428,14 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     }
   });
   // express.json's errors as plain answers: 413 for a body over its limit, 400 for the rest.
-  router.use('/api/messages', (error: Error & { type?: string }, _req: Request, res: Response, next: (error?: unknown) => void) => {
-    if (res.headersSent) return next(error);
-    if (error.type === 'entity.too.large') res.status(413).json({ error: 'body too large' });
-    else res.status(400).json({ error: 'malformed JSON' });
-  });
+  router.use(
+    '/api/messages',
+    (error: Error & { type?: string }, _req: Request, res: Response, next: (error?: unknown) => void) => {
+      if (res.headersSent) return next(error);
+      if (error.type === 'entity.too.large') res.status(413).json({ error: 'body too large' });
+      else res.status(400).json({ error: 'malformed JSON' });
+    },
+  );
   deps.http.use(router);
 
   return {
@@ -358,7 +451,14 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
         'msteams',
         await serviceUrl(),
         '',
-        { isGroup: true, channelData: { channel: { id: channelId } }, activity: { type: 'message', text: markdown, textFormat: 'markdown' } as never, bot: { id: config.appId, name: 'IT Help' }, members: [], ...(config.tenantId ? { tenantId: config.tenantId } : {}) },
+        {
+          isGroup: true,
+          channelData: { channel: { id: channelId } },
+          activity: { type: 'message', text: markdown, textFormat: 'markdown' } as never,
+          bot: { id: config.appId, name: 'IT Help' },
+          members: [],
+          ...(config.tenantId ? { tenantId: config.tenantId } : {}),
+        },
         async () => {},
       );
     },

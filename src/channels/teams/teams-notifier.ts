@@ -32,7 +32,12 @@ export interface TeamsNotifierDeps {
  * logic to onTurnError, which logs it and returns: the outbox would count a failed post as
  * delivered and never retry it.
  */
-export async function proactively(adapter: CloudAdapter, appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+export async function proactively(
+  adapter: CloudAdapter,
+  appId: string,
+  reference: Partial<ConversationReference>,
+  logic: (context: TurnContext) => Promise<void>,
+): Promise<void> {
   let failed: { error: unknown } | undefined;
   await adapter.continueConversationAsync(appId, reference, async (context) => {
     try {
@@ -69,7 +74,11 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
 
   /** The card as it should look now, for the invoke response of the person who pressed a button. */
   card(notification: Pick<TicketNotification, 'ticket'>): AdaptiveCard {
-    return triageCardJson(triageCard(notification.ticket, this.deps.sla), this.deps.engineers(), this.categories(notification.ticket));
+    return triageCardJson(
+      triageCard(notification.ticket, this.deps.sla),
+      this.deps.engineers(),
+      this.categories(notification.ticket),
+    );
   }
 
   /** The categories to offer; while the knowledge base loads, only the ticket's own. */
@@ -90,7 +99,13 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
     return {
       channelId: 'msteams',
       serviceUrl: await this.deps.serviceUrl(),
-      conversation: { id: conversationId, isGroup: true, conversationType: 'channel', name: '', ...(this.deps.tenantId ? { tenantId: this.deps.tenantId } : {}) },
+      conversation: {
+        id: conversationId,
+        isGroup: true,
+        conversationType: 'channel',
+        name: '',
+        ...(this.deps.tenantId ? { tenantId: this.deps.tenantId } : {}),
+      },
       bot: { id: this.deps.appId, name: 'IT Help' },
     };
   }
@@ -113,7 +128,10 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
           '',
           {
             isGroup: true,
-            channelData: { channel: { id: destination.address }, ...(this.deps.tenantId ? { tenant: { id: this.deps.tenantId } } : {}) },
+            channelData: {
+              channel: { id: destination.address },
+              ...(this.deps.tenantId ? { tenant: { id: this.deps.tenantId } } : {}),
+            },
             activity: { type: 'message', attachments: [attachment] } as never,
             ...(this.deps.tenantId ? { tenantId: this.deps.tenantId } : {}),
             bot: { id: appId, name: 'IT Help' },
@@ -126,7 +144,14 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
         const made = created as { conversationId: string; activityId: string } | null;
         if (!made) continue;
         const messageId = splitThreadId(made.conversationId)?.messageId ?? made.activityId;
-        await threads.add({ ticketKey: ticket.key, channel: 'teams', role: 'triage', address: destination.address, threadId: messageId, tier: ticket.tier });
+        await threads.add({
+          ticketKey: ticket.key,
+          channel: 'teams',
+          role: 'triage',
+          address: destination.address,
+          threadId: messageId,
+          tier: ticket.tier,
+        });
       }
     }
     const line = triageLine(n);
@@ -136,7 +161,8 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
       const conversationId = `${thread.address};messageid=${thread.threadId}`;
       await proactively(adapter, appId, await this.threadReference(conversationId), async (context) => {
         await context.updateActivity({ type: 'message', id: thread.threadId, attachments: [attachment] });
-        if (line && targets.includes(thread)) await context.sendActivity({ type: 'message', text: line, textFormat: 'markdown' });
+        if (line && targets.includes(thread))
+          await context.sendActivity({ type: 'message', text: line, textFormat: 'markdown' });
       });
     }
   }
@@ -148,13 +174,21 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
     if (!text) return;
     const reference = await this.deps.addresses.get(ticket.conversationKey);
     if (!reference) {
-      this.deps.logger.warn({ ticket: ticket.key }, 'no stored Teams conversation for the requester; update not delivered');
+      this.deps.logger.warn(
+        { ticket: ticket.key },
+        'no stored Teams conversation for the requester; update not delivered',
+      );
       return;
     }
     const card = requesterUpdateCard(text, n.type === 'resolved' ? requesterChoices(ticket) : []);
-    await proactively(this.deps.adapter, this.deps.appId, reference as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-    });
+    await proactively(
+      this.deps.adapter,
+      this.deps.appId,
+      reference as Partial<ConversationReference>,
+      async (context) => {
+        await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+      },
+    );
   }
 }
 
@@ -186,7 +220,9 @@ function triageLine(n: TicketNotification): string | null {
       return `🏢 ${who(n)} recorded the vendor: ${escapeCardText(vendorLine({ name: n.ticket.vendorName, caseRef: n.ticket.vendorCaseRef, contact: n.ticket.vendorContact }))}`;
     case 'reminder': {
       const owner = n.ticket.assigneeName ?? n.ticket.assigneeId ?? `Unclaimed at ${n.ticket.tier}`;
-      const when = n.due ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${utc(n.due.at)}.` : '';
+      const when = n.due
+        ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${utc(n.due.at)}.`
+        : '';
       return `⏰ ${escapeCardText(owner)}: **${n.ticket.key}** ${escapeCardText(n.ticket.subject)}.${when}${n.note ? ` ${quote(n.note)}` : ''}`;
     }
     case 'unclaimed':
@@ -222,10 +258,14 @@ function requesterLine(n: TicketNotification): string | null {
     case 'nudged':
       return `👋 **${t.key}** is still waiting for your reply: just answer here.${n.due ? ` Without an answer it will be closed ${utc(n.due.at)} (you can reopen it).` : ''}`;
     case 'reopened':
-      return n.actor.id === t.requesterId ? `↩️ **${t.key}** is reopened; the engineers have been told.` : `↩️ ${who(n)} reopened **${t.key}**.`;
+      return n.actor.id === t.requesterId
+        ? `↩️ **${t.key}** is reopened; the engineers have been told.`
+        : `↩️ ${who(n)} reopened **${t.key}**.`;
     // The reason is the engineers' own: the requester hears the new priority only.
     case 'priority':
-      return openStatuses.includes(t.status) ? `🏷️ IT set the priority of **${t.key}** to ${priorityLabels[t.priority]}.` : null;
+      return openStatuses.includes(t.status)
+        ? `🏷️ IT set the priority of **${t.key}** to ${priorityLabels[t.priority]}.`
+        : null;
     default:
       return null;
   }

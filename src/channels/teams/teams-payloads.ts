@@ -17,16 +17,25 @@ export const activityShape = z.looseObject({
 });
 
 /** An activity kept in the inbox, read back by the worker: the same shape it had to have to be kept. */
-export const storedActivity = z.custom<Activity>((value) => activityShape.safeParse(value).success, 'not a Bot Framework activity');
+export const storedActivity = z.custom<Activity>(
+  (value) => activityShape.safeParse(value).success,
+  'not a Bot Framework activity',
+);
 
 /** A button of ours (Action.Submit's value, Action.Execute's data), with the card's inputs beside it. */
-export const buttonData = z.looseObject({ helpdesk: z.object({ action: z.string().min(1).max(100), value: z.string().max(2000).optional() }) });
+export const buttonData = z.looseObject({
+  helpdesk: z.object({ action: z.string().min(1).max(100), value: z.string().max(2000).optional() }),
+});
 /** A button's data and the inputs the card sent with it. */
 export type ButtonData = z.infer<typeof buttonData>;
 
 /** An Action.Execute invoke (adaptiveCard/action). */
 export const executeInvoke = z.looseObject({
-  action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
+  action: z.looseObject({
+    type: z.literal('Action.Execute'),
+    verb: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 const mention = z.looseObject({ type: z.literal('mention'), mentioned: z.looseObject({ id: z.string() }) });

@@ -81,7 +81,9 @@ export class AlertDesk {
       const note = `${notice.sourceName}: resolved at the source (${describeCount(notice)}).`;
       await tickets.withOrigin(origin).comment(ticket.key, actor, note);
       if (this.options.rules().resolveOnRecovery) {
-        await tickets.withOrigin(`${origin}:resolve`).resolve(ticket.key, actor, `Resolved at the source by ${notice.sourceName}.`);
+        await tickets
+          .withOrigin(`${origin}:resolve`)
+          .resolve(ticket.key, actor, `Resolved at the source by ${notice.sourceName}.`);
       }
       await this.options.groups.save(record(ticket.key, group!.repeats, group!.openedAt));
       return { action: 'recovered', ticketKey: ticket.key };
@@ -97,7 +99,14 @@ export class AlertDesk {
         description: this.describe(notice, diagnostics, ticket),
         question: null,
         collected: {
-          alert: { source: notice.source, groupKey: notice.groupKey.slice(0, 500), severity: notice.severity, labels: notice.labels, url: notice.url, firing },
+          alert: {
+            source: notice.source,
+            groupKey: notice.groupKey.slice(0, 500),
+            severity: notice.severity,
+            labels: notice.labels,
+            url: notice.url,
+            firing,
+          },
           ...(Object.keys(diagnostics.results).length > 0 ? { checks: diagnostics.results } : {}),
         },
         priority: this.options.rules().priorityOf(notice),
@@ -110,9 +119,14 @@ export class AlertDesk {
     }
 
     if (ticket.status === 'resolved') {
-      await tickets.withOrigin(origin).reopen(ticket.key, actor, `${notice.sourceName}: firing again (${describeCount(notice)}).`);
+      await tickets
+        .withOrigin(origin)
+        .reopen(ticket.key, actor, `${notice.sourceName}: firing again (${describeCount(notice)}).`);
       const diagnostics = await this.diagnose(notice);
-      if (diagnostics.lines.length > 0) await tickets.withOrigin(`${origin}:diagnostics`).comment(ticket.key, actor, `Diagnostics:\n${diagnostics.lines.join('\n')}`);
+      if (diagnostics.lines.length > 0)
+        await tickets
+          .withOrigin(`${origin}:diagnostics`)
+          .comment(ticket.key, actor, `Diagnostics:\n${diagnostics.lines.join('\n')}`);
       await this.options.groups.save(record(ticket.key, group!.repeats, group!.openedAt));
       return { action: 'reopened', ticketKey: ticket.key };
     }
@@ -125,7 +139,13 @@ export class AlertDesk {
     const added = firing.filter((f) => !group!.firing.includes(f)).length;
     const cleared = group!.firing.filter((f) => !firing.includes(f)).length;
     const change = [added ? `${added} new` : '', cleared ? `${cleared} cleared` : ''].filter(Boolean).join(', ');
-    await tickets.withOrigin(origin).comment(ticket.key, actor, `${notice.sourceName}: ${describeCount(notice)}${change ? ` (${change})` : ''}.\n${listAlerts(notice).join('\n')}`);
+    await tickets
+      .withOrigin(origin)
+      .comment(
+        ticket.key,
+        actor,
+        `${notice.sourceName}: ${describeCount(notice)}${change ? ` (${change})` : ''}.\n${listAlerts(notice).join('\n')}`,
+      );
     await this.options.groups.save(record(ticket.key, group!.repeats, group!.openedAt));
     return { action: 'updated', ticketKey: ticket.key };
   }
@@ -210,7 +230,9 @@ function formatLabels(labels: Record<string, string>): string {
 
 function listAlerts(notice: AlertNotice): string[] {
   const shown = notice.alerts.slice(0, MAX_LISTED_ALERTS).map((alert) => {
-    const own = Object.fromEntries(Object.entries(alert.labels).filter(([name, value]) => notice.labels[name] !== value));
+    const own = Object.fromEntries(
+      Object.entries(alert.labels).filter(([name, value]) => notice.labels[name] !== value),
+    );
     const summary = alert.annotations.summary ?? alert.annotations.description ?? '';
     return `- ${alert.status === 'firing' ? 'FIRING' : 'resolved'} ${formatLabels(own) || '(group labels)'}${summary ? `: ${summary}` : ''}${alert.startsAt ? ` (since ${alert.startsAt})` : ''}`;
   });

@@ -17,7 +17,12 @@ const checkSchema = z.discriminatedUnion('type', [
     timeout_ms: timeout,
   }),
   z.strictObject({ type: z.literal('dns'), host: template, timeout_ms: timeout }),
-  z.strictObject({ type: z.literal('tcp'), host: template, port: z.union([z.number().int().min(1).max(65_535), template]), timeout_ms: timeout }),
+  z.strictObject({
+    type: z.literal('tcp'),
+    host: template,
+    port: z.union([z.number().int().min(1).max(65_535), template]),
+    timeout_ms: timeout,
+  }),
 ]);
 
 const labelMatch = z.record(word, z.union([word, z.array(word).min(1)]));
@@ -34,7 +39,9 @@ const allowEntry = z
   .string()
   .trim()
   .min(1)
-  .refine((entry) => parseAllowEntry(entry) !== null, { message: 'expected a host name, *.domain, an IP address or a CIDR block such as 10.0.0.0/8' });
+  .refine((entry) => parseAllowEntry(entry) !== null, {
+    message: 'expected a host name, *.domain, an IP address or a CIDR block such as 10.0.0.0/8',
+  });
 
 const DEFAULT_SEVERITIES: Record<string, Priority> = {
   critical: 'P1',
@@ -117,7 +124,8 @@ function parseAllowEntry(entry: string): AllowEntry | null {
   return HOST_NAME.test(value) ? { kind: 'host', host: value } : null;
 }
 
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
 
 /** Alert policy from ALERTS_FILE (or the defaults without one). Pure: no I/O. */
 export class AlertRules {
@@ -126,7 +134,10 @@ export class AlertRules {
 
   constructor(readonly file: AlertsFile = alertsFileSchema.parse({})) {
     this.allowList = file.allow.map((entry) => parseAllowEntry(entry)!);
-    this.severities = { ...DEFAULT_SEVERITIES, ...Object.fromEntries(Object.entries(file.severity).map(([name, priority]) => [name.toLowerCase(), priority])) };
+    this.severities = {
+      ...DEFAULT_SEVERITIES,
+      ...Object.fromEntries(Object.entries(file.severity).map(([name, priority]) => [name.toLowerCase(), priority])),
+    };
   }
 
   get category(): string {
@@ -149,12 +160,18 @@ export class AlertRules {
 
   /** Whether diagnostics may reach this host (a name or an IP address). */
   allows(host: string): boolean {
-    const name = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    const name = host
+      .trim()
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '');
     const family = isIP(name);
     return this.allowList.some((entry) => {
       if (entry.kind === 'ip') return family !== 0 && entry.list.check(name, family === 4 ? 'ipv4' : 'ipv6');
       if (family !== 0) return false;
-      return entry.kind === 'host' ? entry.host.replace(/\.$/, '') === name : name.endsWith(entry.suffix.replace(/\.$/, '')) && name.length > entry.suffix.length;
+      return entry.kind === 'host'
+        ? entry.host.replace(/\.$/, '') === name
+        : name.endsWith(entry.suffix.replace(/\.$/, '')) && name.length > entry.suffix.length;
     });
   }
 
@@ -169,7 +186,8 @@ export class AlertRules {
     const skipped: SkippedCheck[] = [];
     const seen = new Set<string>();
     const firing = notice.alerts.filter((alert) => alert.status === 'firing');
-    const subjects: Array<Pick<AlertInstance, 'labels' | 'annotations'>> = firing.length > 0 ? firing : [{ labels: {}, annotations: {} }];
+    const subjects: Array<Pick<AlertInstance, 'labels' | 'annotations'>> =
+      firing.length > 0 ? firing : [{ labels: {}, annotations: {} }];
     for (const alert of subjects) {
       const labels = { ...notice.labels, ...alert.labels };
       const annotations = { ...notice.annotations, ...alert.annotations };
@@ -213,7 +231,11 @@ function matchesLabels(when: Record<string, string | string[]>, labels: Record<s
 const PLACEHOLDER = /\$\{(labels|annotations)\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Fills ${labels.x} / ${annotations.x}; a value with characters no host, port or URL part needs is refused. */
-function expand(text: string, values: { labels: Record<string, string>; annotations: Record<string, string> }, part: 'url' | 'host'): string | { missing: string } | { bad: string } {
+function expand(
+  text: string,
+  values: { labels: Record<string, string>; annotations: Record<string, string> },
+  part: 'url' | 'host',
+): string | { missing: string } | { bad: string } {
   let problem: { missing: string } | { bad: string } | undefined;
   const filled = text.replace(PLACEHOLDER, (whole, kind: 'labels' | 'annotations', name: string) => {
     const value = values[kind][name];
@@ -232,10 +254,15 @@ function expand(text: string, values: { labels: Record<string, string>; annotati
   return problem ?? filled;
 }
 
-function fill(rule: string, ruleCheck: RuleCheck, values: { labels: Record<string, string>; annotations: Record<string, string> }): PlannedCheck | SkippedCheck {
+function fill(
+  rule: string,
+  ruleCheck: RuleCheck,
+  values: { labels: Record<string, string>; annotations: Record<string, string> },
+): PlannedCheck | SkippedCheck {
   const problem = (name: string, result: { missing: string } | { bad: string }) => ({
     name,
-    reason: 'missing' in result ? `the alert has no ${result.missing}` : `${result.bad} is not a plain host name or path`,
+    reason:
+      'missing' in result ? `the alert has no ${result.missing}` : `${result.bad} is not a plain host name or path`,
   });
   switch (ruleCheck.type) {
     case 'http': {
@@ -247,9 +274,16 @@ function fill(rule: string, ruleCheck: RuleCheck, values: { labels: Record<strin
       } catch {
         return { name: `${rule}: ${url}`, reason: 'not a valid URL' };
       }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { name: `${rule}: ${url}`, reason: 'only http and https URLs are checked' };
-      if (parsed.username || parsed.password) return { name: `${rule}: ${url}`, reason: 'URLs with credentials are not checked' };
-      const check: Check = { type: 'http', url: parsed.href, timeout_ms: ruleCheck.timeout_ms, ...(ruleCheck.expect_status ? { expect_status: ruleCheck.expect_status } : {}) };
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        return { name: `${rule}: ${url}`, reason: 'only http and https URLs are checked' };
+      if (parsed.username || parsed.password)
+        return { name: `${rule}: ${url}`, reason: 'URLs with credentials are not checked' };
+      const check: Check = {
+        type: 'http',
+        url: parsed.href,
+        timeout_ms: ruleCheck.timeout_ms,
+        ...(ruleCheck.expect_status ? { expect_status: ruleCheck.expect_status } : {}),
+      };
       return { name: `${rule}: ${parsed.href}`, target: parsed.href, check };
     }
     case 'dns': {
@@ -263,12 +297,19 @@ function fill(rule: string, ruleCheck: RuleCheck, values: { labels: Record<strin
       if (typeof hostText !== 'string') return problem(`${rule}: ${ruleCheck.host}`, hostText);
       // Prometheus's instance label is often host:port: the port comes from the rule.
       const host = hostText.replace(/^\[(.*)\]$/, '$1');
-      const portText = typeof ruleCheck.port === 'number' ? String(ruleCheck.port) : expand(ruleCheck.port, values, 'host');
+      const portText =
+        typeof ruleCheck.port === 'number' ? String(ruleCheck.port) : expand(ruleCheck.port, values, 'host');
       if (typeof portText !== 'string') return problem(`${rule}: ${host}:${String(ruleCheck.port)}`, portText);
       const port = Number(portText);
-      if (!Number.isInteger(port) || port < 1 || port > 65_535) return { name: `${rule}: ${host}:${portText}`, reason: `${portText} is not a port` };
-      if (!isIP(host) && !HOST_NAME.test(host.toLowerCase())) return { name: `${rule}: ${host}:${port}`, reason: 'not a host name' };
-      return { name: `${rule}: ${host}:${port}`, target: `${host}:${port}`, check: { type: 'tcp', host, port, timeout_ms: ruleCheck.timeout_ms } };
+      if (!Number.isInteger(port) || port < 1 || port > 65_535)
+        return { name: `${rule}: ${host}:${portText}`, reason: `${portText} is not a port` };
+      if (!isIP(host) && !HOST_NAME.test(host.toLowerCase()))
+        return { name: `${rule}: ${host}:${port}`, reason: 'not a host name' };
+      return {
+        name: `${rule}: ${host}:${port}`,
+        target: `${host}:${port}`,
+        check: { type: 'tcp', host, port, timeout_ms: ruleCheck.timeout_ms },
+      };
     }
   }
 }

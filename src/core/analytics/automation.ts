@@ -273,22 +273,23 @@ export function automationDefinitions(windowDays: number, compareDays: number): 
       'its subject, the question the requester asked (when different) and the resolution text. Categories are not used to split groups (a chat ticket without an article is "general" whatever its topic): each group shows its categories. ' +
       'A group is labelled with its most frequent subject (ties: the earliest) and its most characteristic words.',
     perMonth: `Tickets x ${DAYS_PER_MONTH} / days in the period.`,
-    firstResponse: 'Minutes from opening to the first response (first claim, assignment or reply), median over the tickets that have one.',
+    firstResponse:
+      'Minutes from opening to the first response (first claim, assignment or reply), median over the tickets that have one.',
     handling:
       'Engineer time, claim to resolve: per ticket, the sum over its resolutions of the minutes from the first claim (claim, assignment or resume) since it was opened or last reopened to the resolution. ' +
       'A resolution without a claim before it is not measured, nor is an unresolved ticket. Median over measured tickets; total in hours. This is elapsed time while an engineer held the ticket, an upper bound of the effort.',
     reopenRate: 'Tickets reopened at least once / tickets resolved at least once.',
     coverage:
-      "A ticket is covered by an article when the bot's lexical answer engine answers its question (else its subject) with that article outright (not a \"did you mean\"); by a script when that article links the script, " +
+      'A ticket is covered by an article when the bot\'s lexical answer engine answers its question (else its subject) with that article outright (not a "did you mean"); by a script when that article links the script, ' +
       "or the script's triggers answer it. A group is covered by the article (script) that covers most of its tickets, when that is at least half of them.",
-    suggestion: 'Not covered: write an article. Covered by an article without a script: write a script. Covered by a script: already covered (its tickets are what it did not deflect); no estimate.',
+    suggestion:
+      'Not covered: write an article. Covered by an article without a script: write a script. Covered by a script: already covered (its tickets are what it did not deflect); no estimate.',
     hoursSaved:
       `hours per month = tickets per month x median handling hours x the observed deflection rate of what is suggested: for an article, deflected answers / answers over all shipped articles in the period; ` +
       `for a script, deflected runs / runs over all scripts. No estimate with fewer than ${MIN_GROUP_TICKETS} tickets or measured handling times in the group, or fewer than ${MIN_RATE_USES} uses behind the rate.`,
-    articleDeflected:
-      `An answer (outcome answered or chosen) with the article in the period that nobody voted "not helpful" and that no ticket followed within ${n} (strictly later, in the same conversation or from the same user on the same channel). Re-asks do not count against it here.`,
+    articleDeflected: `An answer (outcome answered or chosen) with the article in the period that nobody voted "not helpful" and that no ticket followed within ${n} (strictly later, in the same conversation or from the same user on the same channel). Re-asks do not count against it here.`,
     scriptDeflected: `A run of the script in the period that ended "resolved" and that no ticket followed within ${n} in the same conversation.`,
-    helpfulRate: 'Articles: helpful votes / all votes on its answers in the period (each person\'s last vote).',
+    helpfulRate: "Articles: helpful votes / all votes on its answers in the period (each person's last vote).",
     completionRate: 'Scripts: runs that ended "resolved" / all runs in the period.',
     beforeAfter:
       `Tickets covered by the item (as in coverage), opened in the ${compareDays} days before its first use and in the ${compareDays} days from it. ` +
@@ -300,7 +301,13 @@ export function automationDefinitions(windowDays: number, compareDays: number): 
 const ANSWERED = new Set(['answered', 'chosen']);
 
 /** Computes the report. `now` decides which after-spans are complete. */
-export function computeAutomation(input: AutomationInput, history: AutomationHistory, catalog: KnowledgeCatalog, query: AutomationQuery, now: Date): AutomationReport {
+export function computeAutomation(
+  input: AutomationInput,
+  history: AutomationHistory,
+  catalog: KnowledgeCatalog,
+  query: AutomationQuery,
+  now: Date,
+): AutomationReport {
   const windowMs = query.windowDays * DAY;
   const periodDays = (query.to.getTime() - query.from.getTime()) / DAY;
   const monthly = (n: number) => round((n * DAYS_PER_MONTH) / periodDays, 2)!;
@@ -323,7 +330,8 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
   const questions = input.questions.filter((q) => inPeriod(q.createdAt) && q.articleId && ANSWERED.has(q.outcome));
   const questionIds = new Set(questions.map((q) => q.id));
   const votes = new Map<string, MetricsFeedback[]>();
-  for (const vote of input.feedback) if (questionIds.has(vote.questionId)) votes.set(vote.questionId, [...(votes.get(vote.questionId) ?? []), vote]);
+  for (const vote of input.feedback)
+    if (questionIds.has(vote.questionId)) votes.set(vote.questionId, [...(votes.get(vote.questionId) ?? []), vote]);
   const articleUse = new Map<string, { uses: number; helpful: number; voted: number; deflected: number }>();
   for (const q of questions) {
     const use = articleUse.get(q.articleId!) ?? { uses: 0, helpful: 0, voted: 0, deflected: 0 };
@@ -331,7 +339,11 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
     use.uses += 1;
     use.helpful += own.filter((v) => v.helpful).length;
     use.voted += own.length;
-    if (!own.some((v) => !v.helpful) && !ticketFollowUps.followsWithin(q.createdAt, windowMs, q.conversationKey, q.userId, q.channel)) use.deflected += 1;
+    if (
+      !own.some((v) => !v.helpful) &&
+      !ticketFollowUps.followsWithin(q.createdAt, windowMs, q.conversationKey, q.userId, q.channel)
+    )
+      use.deflected += 1;
     articleUse.set(q.articleId!, use);
   }
   const runs = input.scriptRuns.filter((r) => inPeriod(r.startedAt));
@@ -367,10 +379,17 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
     votes: [],
     reason: 'no_answer',
   }));
-  const titles = new Map<string, string>([...catalog.articles.map((a) => [`a:${a.id}`, a.title] as const), ...catalog.scripts.map((s) => [`s:${s.id}`, s.title] as const)]);
+  const titles = new Map<string, string>([
+    ...catalog.articles.map((a) => [`a:${a.id}`, a.title] as const),
+    ...catalog.scripts.map((s) => [`s:${s.id}`, s.title] as const),
+  ]);
   const groups = clusterGaps(problems).map((cluster): Omit<AutomationGroup, 'rank'> => {
     const members = cluster.questionIds.map((id) => byId.get(id)!);
-    const firstResponses = sorted(members.flatMap((t) => (t.firstResponseAt ? [(t.firstResponseAt.getTime() - t.createdAt.getTime()) / MINUTE] : [])));
+    const firstResponses = sorted(
+      members.flatMap((t) =>
+        t.firstResponseAt ? [(t.firstResponseAt.getTime() - t.createdAt.getTime()) / MINUTE] : [],
+      ),
+    );
     const handled = members.flatMap((t) => {
       const minutes = handlingMinutes(t, eventsOf.get(t.id) ?? []);
       return minutes === null ? [] : [minutes];
@@ -381,17 +400,26 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
     const reopened = members.filter((t) => (eventsOf.get(t.id) ?? []).some((e) => e.toStatus === 'reopened')).length;
     const categories = countBy(members.map((t) => t.category));
     const covers = members.map(coverOf);
-    const [articleId, articleTickets] = majority(covers.map((c) => c.articleId), members.length);
-    const [scriptId, scriptTickets] = majority(covers.map((c) => c.scriptId), members.length);
+    const [articleId, articleTickets] = majority(
+      covers.map((c) => c.articleId),
+      members.length,
+    );
+    const [scriptId, scriptTickets] = majority(
+      covers.map((c) => c.scriptId),
+      members.length,
+    );
     const suggestion: Suggestion = scriptId ? 'covered' : articleId ? 'script' : 'article';
     const rate = suggestion === 'article' ? articleRate : suggestion === 'script' ? scriptRate : null;
     const median = percentile(handling, 0.5);
     const perMonth = monthly(members.length);
     let note: string | null = null;
     if (suggestion === 'covered') note = `already covered by the script ${scriptId}`;
-    else if (members.length < MIN_GROUP_TICKETS) note = `not enough data: ${members.length} ticket(s), an estimate needs ${MIN_GROUP_TICKETS}`;
-    else if (handling.length < MIN_GROUP_TICKETS) note = `not enough data: ${handling.length} measured handling time(s), an estimate needs ${MIN_GROUP_TICKETS}`;
-    else if (rate === null) note = `not enough data: fewer than ${MIN_RATE_USES} ${suggestion === 'article' ? 'answers with shipped articles' : 'script runs'} for a deflection rate`;
+    else if (members.length < MIN_GROUP_TICKETS)
+      note = `not enough data: ${members.length} ticket(s), an estimate needs ${MIN_GROUP_TICKETS}`;
+    else if (handling.length < MIN_GROUP_TICKETS)
+      note = `not enough data: ${handling.length} measured handling time(s), an estimate needs ${MIN_GROUP_TICKETS}`;
+    else if (rate === null)
+      note = `not enough data: fewer than ${MIN_RATE_USES} ${suggestion === 'article' ? 'answers with shipped articles' : 'script runs'} for a deflection rate`;
     return {
       label: labelOf(members),
       terms: cluster.terms,
@@ -400,7 +428,12 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
       category: Object.keys(categories)[0]!,
       categories,
       firstResponse: { count: firstResponses.length, medianMinutes: round(percentile(firstResponses, 0.5), 2) },
-      handling: { count: handling.length, medianMinutes: round(median, 2), totalHours: round(totalHours, 2)!, hoursPerMonth: round((totalHours * DAYS_PER_MONTH) / periodDays, 2)! },
+      handling: {
+        count: handling.length,
+        medianMinutes: round(median, 2),
+        totalHours: round(totalHours, 2)!,
+        hoursPerMonth: round((totalHours * DAYS_PER_MONTH) / periodDays, 2)!,
+      },
       resolved,
       reopened,
       reopenRate: ratio(reopened, resolved),
@@ -414,7 +447,8 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
       },
       suggestion,
       savings: {
-        hoursPerMonth: note === null ? round(((members.length * DAYS_PER_MONTH) / periodDays) * (median! / 60) * rate!, 2) : null,
+        hoursPerMonth:
+          note === null ? round(((members.length * DAYS_PER_MONTH) / periodDays) * (median! / 60) * rate!, 2) : null,
         deflectionRate: rate === null ? null : round(rate, 4),
         note,
       },
@@ -430,10 +464,14 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
   );
 
   // Shipped items, with their topic's tickets before and after their first use.
-  const firstUse = new Map<string, Date>([...history.articles.map((a) => [`a:${a.id}`, a.firstUsedAt] as const), ...history.scripts.map((s) => [`s:${s.id}`, s.firstUsedAt] as const)]);
+  const firstUse = new Map<string, Date>([
+    ...history.articles.map((a) => [`a:${a.id}`, a.firstUsedAt] as const),
+    ...history.scripts.map((s) => [`s:${s.id}`, s.firstUsedAt] as const),
+  ]);
   const spanMs = query.compareDays * DAY;
   const topic = (kind: 'article' | 'script', id: string, from: number, to: number): TopicWindow => {
-    if (history.earliestTicketAt === null || history.earliestTicketAt.getTime() > from) return { tickets: null, note: 'starts before the oldest ticket' };
+    if (history.earliestTicketAt === null || history.earliestTicketAt.getTime() > from)
+      return { tickets: null, note: 'starts before the oldest ticket' };
     if (to > now.getTime()) return { tickets: null, note: 'not over yet' };
     const count = input.tickets.filter((t) => {
       const at = t.createdAt.getTime();
@@ -446,21 +484,64 @@ export function computeAutomation(input: AutomationInput, history: AutomationHis
   const shipped: ShippedItem[] = [
     ...catalog.articles.map((article) => {
       const use = articleUse.get(article.id) ?? { uses: 0, helpful: 0, voted: 0, deflected: 0 };
-      return item('article', article.id, article.title, firstUse.get(`a:${article.id}`), use.uses, use.helpful, use.voted, use.deflected);
+      return item(
+        'article',
+        article.id,
+        article.title,
+        firstUse.get(`a:${article.id}`),
+        use.uses,
+        use.helpful,
+        use.voted,
+        use.deflected,
+      );
     }),
     ...catalog.scripts.map((script) => {
       const use = scriptUse.get(script.id) ?? { uses: 0, resolved: 0, deflected: 0 };
-      return item('script', script.id, script.title, firstUse.get(`s:${script.id}`), use.uses, use.resolved, use.uses, use.deflected);
+      return item(
+        'script',
+        script.id,
+        script.title,
+        firstUse.get(`s:${script.id}`),
+        use.uses,
+        use.resolved,
+        use.uses,
+        use.deflected,
+      );
     }),
   ];
-  function item(kind: 'article' | 'script', id: string, title: string, first: Date | undefined, uses: number, count: number, of: number, deflected: number): ShippedItem {
+  function item(
+    kind: 'article' | 'script',
+    id: string,
+    title: string,
+    first: Date | undefined,
+    uses: number,
+    count: number,
+    of: number,
+    deflected: number,
+  ): ShippedItem {
     const at = first?.getTime();
     const before = at === undefined ? { tickets: null, note: 'never used' } : topic(kind, id, at - spanMs, at);
     const after = at === undefined ? { tickets: null, note: 'never used' } : topic(kind, id, at, at + spanMs);
-    const change = before.tickets !== null && after.tickets !== null && before.tickets > 0 ? round((after.tickets - before.tickets) / before.tickets, 4) : null;
-    return { kind, id, title, firstUsedAt: first?.toISOString() ?? null, uses, rate: { count, of, value: ratio(count, of) }, deflected, before, after, change };
+    const change =
+      before.tickets !== null && after.tickets !== null && before.tickets > 0
+        ? round((after.tickets - before.tickets) / before.tickets, 4)
+        : null;
+    return {
+      kind,
+      id,
+      title,
+      firstUsedAt: first?.toISOString() ?? null,
+      uses,
+      rate: { count, of, value: ratio(count, of) },
+      deflected,
+      before,
+      after,
+      change,
+    };
   }
-  shipped.sort((a, b) => b.uses - a.uses || b.deflected - a.deflected || compare(a.kind, b.kind) || compare(a.id, b.id));
+  shipped.sort(
+    (a, b) => b.uses - a.uses || b.deflected - a.deflected || compare(a.kind, b.kind) || compare(a.id, b.id),
+  );
 
   return {
     generatedAt: now.toISOString(),
@@ -525,10 +606,14 @@ function labelOf(members: readonly AutomationTicket[]): string {
     const entry = counts.get(key);
     if (entry) {
       entry.count += 1;
-      if (t.createdAt.getTime() < entry.first) Object.assign(entry, { first: t.createdAt.getTime(), text: oneLine(t.subject) });
+      if (t.createdAt.getTime() < entry.first)
+        Object.assign(entry, { first: t.createdAt.getTime(), text: oneLine(t.subject) });
     } else counts.set(key, { text: oneLine(t.subject), count: 1, first: t.createdAt.getTime() });
   }
-  return [...counts.values()].sort((a, b) => b.count - a.count || a.first - b.first || compare(a.text, b.text))[0]?.text ?? '';
+  return (
+    [...counts.values()].sort((a, b) => b.count - a.count || a.first - b.first || compare(a.text, b.text))[0]?.text ??
+    ''
+  );
 }
 
 /** The most frequent non-null value and its count, if it covers at least half of `of`. */

@@ -131,7 +131,35 @@ export const DEFAULT_GAP_THRESHOLD = 0.2;
 const UNSHARED_TERM_WEIGHT = 0.5;
 
 /** Terms that survive the analyzer but say nothing about the topic of a question. */
-const NOT_A_TOPIC = new Set(['not', 'no', 'anymor', 'idea', 'have', 'issu', 'problem', 'ask', 'find', 'wonder', 'anyon', 'sure', 'right', 'correct', 'somehow', 'ani', 'know', 'tell', 'see', 'sai', 'show', 'let', 'will', 'seem', 'mean', 'come', 'happen']);
+const NOT_A_TOPIC = new Set([
+  'not',
+  'no',
+  'anymor',
+  'idea',
+  'have',
+  'issu',
+  'problem',
+  'ask',
+  'find',
+  'wonder',
+  'anyon',
+  'sure',
+  'right',
+  'correct',
+  'somehow',
+  'ani',
+  'know',
+  'tell',
+  'see',
+  'sai',
+  'show',
+  'let',
+  'will',
+  'seem',
+  'mean',
+  'come',
+  'happen',
+]);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -169,13 +197,22 @@ export function selectGaps(questions: readonly LoggedQuestion[]): GapQuestion[] 
 }
 
 /** Reads the period's questions from the source and builds the report. */
-export async function contentGapReport(source: GapSource, period: GapPeriod, options: ClusterOptions = {}): Promise<GapReport> {
+export async function contentGapReport(
+  source: GapSource,
+  period: GapPeriod,
+  options: ClusterOptions = {},
+): Promise<GapReport> {
   const { asked, questions } = await source.questions(period);
   return buildGapReport(period, asked, questions, options);
 }
 
 /** Classifies and clusters the period's questions. */
-export function buildGapReport(period: GapPeriod, asked: number, questions: readonly LoggedQuestion[], options: ClusterOptions = {}): GapReport {
+export function buildGapReport(
+  period: GapPeriod,
+  asked: number,
+  questions: readonly LoggedQuestion[],
+  options: ClusterOptions = {},
+): GapReport {
   const inPeriod = questions.filter((q) => q.createdAt >= period.from && q.createdAt < period.to);
   const gaps = selectGaps(inPeriod);
   return {
@@ -279,7 +316,8 @@ function lead(order: readonly Group[], threshold: number): Building[] {
   for (const group of order) {
     scores.clear();
     for (const [term, w] of group.vector) {
-      for (const id of index.get(term) ?? []) scores.set(id, (scores.get(id) ?? 0) + w * clusters[id]!.groups[0]!.vector.get(term)!);
+      for (const id of index.get(term) ?? [])
+        scores.set(id, (scores.get(id) ?? 0) + w * clusters[id]!.groups[0]!.vector.get(term)!);
     }
     let target = best(scores, threshold);
     if (target < 0) {
@@ -366,7 +404,13 @@ function describe(cluster: Building, analyzer: TextAnalyzer, options: ClusterOpt
       const key = plainWords(question.text) || question.text.trim();
       const existing = phrasings.get(key);
       if (existing) existing.count++;
-      else phrasings.set(key, { text: oneLine(question.text), centrality: centrality.get(group)!, count: 1, first: question.createdAt.getTime() });
+      else
+        phrasings.set(key, {
+          text: oneLine(question.text),
+          centrality: centrality.get(group)!,
+          count: 1,
+          first: question.createdAt.getTime(),
+        });
     }
   }
   const ranked = [...phrasings.values()].sort(
@@ -390,7 +434,9 @@ function describe(cluster: Building, analyzer: TextAnalyzer, options: ClusterOpt
     reasons,
     notHelpfulArticles: countArticles(questions.filter((q) => q.reason === 'not_helpful')),
     offeredArticles: countArticles(questions.filter((q) => q.reason === 'suggestion_not_picked')),
-    questionIds: [...questions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id)).map((q) => q.id),
+    questionIds: [...questions]
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id))
+      .map((q) => q.id),
   };
 }
 
@@ -411,7 +457,9 @@ function surfaceWords(terms: readonly string[], questions: readonly GapQuestion[
   const out: string[] = [];
   for (const term of terms) {
     const byWord = counts.get(term);
-    const word = byWord ? [...byWord.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || compare(a[0], b[0]))[0]![0] : term;
+    const word = byWord
+      ? [...byWord.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || compare(a[0], b[0]))[0]![0]
+      : term;
     if (!out.includes(word)) out.push(word);
   }
   return out;
@@ -477,7 +525,8 @@ export function formatGapReport(report: GapReport, options: FormatOptions = {}):
   const maxExamples = options.examples ?? 3;
   const maxChars = options.maxChars ?? 120;
   const period = `${day(report.from)} to ${day(new Date(report.to.getTime() - 1))}`;
-  if (report.gaps === 0) return `**Content gaps, ${period}**: none. Every one of the ${report.asked} question(s) got an answer nobody marked "not helpful".`;
+  if (report.gaps === 0)
+    return `**Content gaps, ${period}**: none. Every one of the ${report.asked} question(s) got an answer nobody marked "not helpful".`;
   const reasons = gapReasons
     .filter((r) => report.reasons[r] > 0)
     .map((r) => `${report.reasons[r]} ${REASON_WORDS[r]}`)
@@ -490,8 +539,16 @@ export function formatGapReport(report: GapReport, options: FormatOptions = {}):
     const detail = gapReasons
       .filter((r) => cluster.reasons[r] > 0)
       .map((r) => {
-        const articles = r === 'not_helpful' ? cluster.notHelpfulArticles : r === 'suggestion_not_picked' ? cluster.offeredArticles : [];
-        const names = articles.slice(0, 2).map((a) => `\`${a.articleId}\``).join(', ');
+        const articles =
+          r === 'not_helpful'
+            ? cluster.notHelpfulArticles
+            : r === 'suggestion_not_picked'
+              ? cluster.offeredArticles
+              : [];
+        const names = articles
+          .slice(0, 2)
+          .map((a) => `\`${a.articleId}\``)
+          .join(', ');
         return `${cluster.reasons[r]} ${REASON_WORDS[r]}${names ? ` on ${names}` : ''}`;
       })
       .join('; ');
@@ -507,7 +564,12 @@ export function formatGapReport(report: GapReport, options: FormatOptions = {}):
 
 /** User text made safe for chat markdown: one line, no formatting characters, clipped, quoted. */
 function quote(text: string, maxChars: number): string {
-  let safe = oneLine(text.replace(/[*`~_|<>]/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')'));
+  let safe = oneLine(
+    text
+      .replace(/[*`~_|<>]/g, ' ')
+      .replace(/\[/g, '(')
+      .replace(/\]/g, ')'),
+  );
   if (safe.length > maxChars) safe = `${cutText(safe, maxChars - 1).trimEnd()}…`;
   return `"${safe}"`;
 }

@@ -186,18 +186,20 @@ export function metricDefinitions(windowDays: number): Record<string, string> {
       `nobody voted it "not helpful", and within ${n} after it (strictly later, at most ${n}) there was neither a ticket nor another question ` +
       'in the same conversation or from the same user on the same channel. Follow-ups after the period end still count. Questions are classified in that order: not helpful, then ticket, then re-ask.',
     helpfulRatio:
-      'Per article, over the period\'s questions answered with it (outcome answered or chosen): helpful votes / (helpful + not helpful votes). Each user\'s last vote counts; no votes gives no ratio.',
+      "Per article, over the period's questions answered with it (outcome answered or chosen): helpful votes / (helpful + not helpful votes). Each user's last vote counts; no votes gives no ratio.",
     ticketsBy: 'Tickets opened in the period, counted by their current tier, priority and category.',
-    timeToFirstResponse: 'Minutes from opening to firstResponseAt, over the period\'s tickets that have one: median and 90th percentile (linear interpolation between ranks).',
-    timeToResolution: 'Minutes from opening to resolvedAt, over the period\'s tickets that have one: median and 90th percentile (linear interpolation between ranks).',
+    timeToFirstResponse:
+      "Minutes from opening to firstResponseAt, over the period's tickets that have one: median and 90th percentile (linear interpolation between ranks).",
+    timeToResolution:
+      "Minutes from opening to resolvedAt, over the period's tickets that have one: median and 90th percentile (linear interpolation between ranks).",
     slaCompliance:
-      'Over the period\'s tickets with a due time: response met when firstResponseAt <= responseDueAt, resolution met when (resolvedAt, or closedAt if never resolved) <= resolveDueAt. ' +
+      "Over the period's tickets with a due time: response met when firstResponseAt <= responseDueAt, resolution met when (resolvedAt, or closedAt if never resolved) <= resolveDueAt. " +
       'A ticket without the timestamp is breached once the due time has passed (at closing for closed tickets, at report time for open ones); an open ticket not yet due is pending, ' +
       'a ticket closed before the due time without it is not needed; neither is counted. Rate = met / (met + breached).',
     escalationRate:
-      'Per tier: the period\'s tickets escalated out of the tier / the period\'s tickets that were at the tier at some point (opened there or escalated to it).',
+      "Per tier: the period's tickets escalated out of the tier / the period's tickets that were at the tier at some point (opened there or escalated to it).",
     satisfaction:
-      'Over the period\'s tickets that were resolved or closed (or rated): average rating (1-5), count of each rating, and response rate = rated / eligible.',
+      "Over the period's tickets that were resolved or closed (or rated): average rating (1-5), count of each rating, and response rate = rated / eligible.",
     rounding: 'Rates and averages are rounded to 4 decimals, minutes to 2 decimals.',
   };
 }
@@ -220,11 +222,25 @@ export function computeMetrics(input: MetricsInput, query: MetricsQuery, now: Da
       byPriority: countBy(tickets, (t) => t.priority, priorities),
       byCategory: countBy(tickets, (t) => t.category, []),
     },
-    timeToFirstResponse: durations(tickets.flatMap((t) => (t.firstResponseAt ? [minutesBetween(t.createdAt, t.firstResponseAt)] : []))),
-    timeToResolution: durations(tickets.flatMap((t) => (t.resolvedAt ? [minutesBetween(t.createdAt, t.resolvedAt)] : []))),
+    timeToFirstResponse: durations(
+      tickets.flatMap((t) => (t.firstResponseAt ? [minutesBetween(t.createdAt, t.firstResponseAt)] : [])),
+    ),
+    timeToResolution: durations(
+      tickets.flatMap((t) => (t.resolvedAt ? [minutesBetween(t.createdAt, t.resolvedAt)] : [])),
+    ),
     sla: {
-      response: sla(tickets, (t) => t.responseDueAt, (t) => t.firstResponseAt, now),
-      resolution: sla(tickets, (t) => t.resolveDueAt, (t) => t.resolvedAt ?? t.closedAt, now),
+      response: sla(
+        tickets,
+        (t) => t.responseDueAt,
+        (t) => t.firstResponseAt,
+        now,
+      ),
+      resolution: sla(
+        tickets,
+        (t) => t.resolveDueAt,
+        (t) => t.resolvedAt ?? t.closedAt,
+        now,
+      ),
     },
     escalation: escalation(tickets, input.escalations),
     satisfaction: satisfaction(tickets),
@@ -233,7 +249,12 @@ export function computeMetrics(input: MetricsInput, query: MetricsQuery, now: Da
 
 const ANSWERED = new Set(['answered', 'chosen']);
 
-function deflection(questions: MetricsQuestion[], input: MetricsInput, windowDays: number, now: Date): MetricsReport['deflection'] {
+function deflection(
+  questions: MetricsQuestion[],
+  input: MetricsInput,
+  windowDays: number,
+  now: Date,
+): MetricsReport['deflection'] {
   const windowMs = windowDays * DAY;
   const notHelpful = new Set(input.feedback.filter((f) => !f.helpful).map((f) => f.questionId));
   const ticketTimes = new FollowUps();
@@ -249,7 +270,8 @@ function deflection(questions: MetricsQuestion[], input: MetricsInput, windowDay
   let deflected = 0;
   let stillInWindow = 0;
   for (const q of questions) {
-    const key = Object.hasOwn(byOutcome, q.outcome) && q.outcome !== 'other' ? (q.outcome as keyof typeof byOutcome) : 'other';
+    const key =
+      Object.hasOwn(byOutcome, q.outcome) && q.outcome !== 'other' ? (q.outcome as keyof typeof byOutcome) : 'other';
     byOutcome[key] += 1;
     if (!ANSWERED.has(q.outcome)) continue;
     answeredByBot += 1;
@@ -292,7 +314,10 @@ export class FollowUps {
       this.sorted = true;
     }
     const start = at.getTime();
-    const keys = userId === null ? [`c\u0000${conversationKey}`] : [`c\u0000${conversationKey}`, `u\u0000${userId}\u0000${channel}`];
+    const keys =
+      userId === null
+        ? [`c\u0000${conversationKey}`]
+        : [`c\u0000${conversationKey}`, `u\u0000${userId}\u0000${channel}`];
     return keys.some((key) => {
       const times = this.byKey.get(key);
       if (!times) return false;
@@ -343,20 +368,31 @@ function articles(questions: MetricsQuestion[], feedback: MetricsFeedback[]): Ar
   }
   const list = [...byArticle.values()];
   for (const a of list) a.ratio = ratio(a.helpful, a.helpful + a.notHelpful);
-  return list.sort((a, b) => b.answers - a.answers || b.helpful + b.notHelpful - (a.helpful + a.notHelpful) || a.articleId.localeCompare(b.articleId));
+  return list.sort(
+    (a, b) =>
+      b.answers - a.answers ||
+      b.helpful + b.notHelpful - (a.helpful + a.notHelpful) ||
+      a.articleId.localeCompare(b.articleId),
+  );
 }
 
 /** Counts per value: the known values first (zeros included), then others by count, largest first. */
 function countBy<T>(items: T[], keyOf: (item: T) => string, known: readonly string[]): Record<string, number> {
   const counts = new Map<string, number>(known.map((k) => [k, 0]));
   for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
-  const others = [...counts.entries()].filter(([k]) => !known.includes(k)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const others = [...counts.entries()]
+    .filter(([k]) => !known.includes(k))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return Object.fromEntries([...known.map((k) => [k, counts.get(k)!] as const), ...others]);
 }
 
 function durations(minutes: number[]): DurationFigure {
   const sorted = [...minutes].sort((a, b) => a - b);
-  return { count: sorted.length, medianMinutes: round(percentile(sorted, 0.5), 2), p90Minutes: round(percentile(sorted, 0.9), 2) };
+  return {
+    count: sorted.length,
+    medianMinutes: round(percentile(sorted, 0.5), 2),
+    p90Minutes: round(percentile(sorted, 0.9), 2),
+  };
 }
 
 /** Percentile with linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC). */
@@ -368,7 +404,12 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
 }
 
-function sla(tickets: MetricsTicket[], dueOf: (t: MetricsTicket) => Date | null, doneOf: (t: MetricsTicket) => Date | null, now: Date): SlaFigure {
+function sla(
+  tickets: MetricsTicket[],
+  dueOf: (t: MetricsTicket) => Date | null,
+  doneOf: (t: MetricsTicket) => Date | null,
+  now: Date,
+): SlaFigure {
   const figure: SlaFigure = { withDueTime: 0, met: 0, breached: 0, pending: 0, notNeeded: 0, rate: null };
   for (const ticket of tickets) {
     const due = dueOf(ticket);
@@ -397,7 +438,11 @@ function escalation(tickets: MetricsTicket[], escalations: MetricsEscalation[]):
   const escalatedOut = new Map<string, number>();
   for (const ticket of tickets) {
     const steps = (byTicket.get(ticket.id) ?? []).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    const visited = new Set<string>([steps[0]?.fromTier ?? ticket.tier, ...steps.flatMap((s) => [s.fromTier, s.toTier]), ticket.tier]);
+    const visited = new Set<string>([
+      steps[0]?.fromTier ?? ticket.tier,
+      ...steps.flatMap((s) => [s.fromTier, s.toTier]),
+      ticket.tier,
+    ]);
     for (const tier of visited) atTier.set(tier, (atTier.get(tier) ?? 0) + 1);
     for (const tier of new Set(steps.map((s) => s.fromTier))) escalatedOut.set(tier, (escalatedOut.get(tier) ?? 0) + 1);
   }
@@ -417,14 +462,23 @@ function satisfaction(tickets: MetricsTicket[]): MetricsReport['satisfaction'] {
   let sum = 0;
   let rated = 0;
   for (const t of tickets) {
-    const rating = t.satisfaction !== null && Number.isInteger(t.satisfaction) && t.satisfaction >= 1 && t.satisfaction <= 5 ? t.satisfaction : null;
+    const rating =
+      t.satisfaction !== null && Number.isInteger(t.satisfaction) && t.satisfaction >= 1 && t.satisfaction <= 5
+        ? t.satisfaction
+        : null;
     if (t.status === 'resolved' || t.status === 'closed' || rating !== null) eligible += 1;
     if (rating === null) continue;
     rated += 1;
     sum += rating;
     distribution[String(rating) as keyof typeof distribution] += 1;
   }
-  return { eligible, rated, responseRate: ratio(rated, eligible), average: rated === 0 ? null : round(sum / rated, 4), distribution };
+  return {
+    eligible,
+    rated,
+    responseRate: ratio(rated, eligible),
+    average: rated === 0 ? null : round(sum / rated, 4),
+    distribution,
+  };
 }
 
 function minutesBetween(from: Date, to: Date): number {

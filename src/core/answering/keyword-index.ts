@@ -75,7 +75,11 @@ export class KeywordIndex {
   }
 
   /** Indexes the documents; a generator that yields now and then (see steps.ts). */
-  static *build(documents: readonly KeywordDocument[], fields: readonly string[], analyzer: TextAnalyzer): Steps<KeywordIndex> {
+  static *build(
+    documents: readonly KeywordDocument[],
+    fields: readonly string[],
+    analyzer: TextAnalyzer,
+  ): Steps<KeywordIndex> {
     const index = new KeywordIndex(fields);
     const F = fields.length;
     const n = documents.length;
@@ -156,7 +160,8 @@ export class KeywordIndex {
     index.expander = new FuzzyIndex(vocabulary);
     index.lengthNorms = new Float64Array(n * F);
     for (let d = 0; d < n; d++) {
-      for (let f = 0; f < F; f++) index.lengthNorms[d * F + f] = K * (1 - B + (B * fieldLengths[d * F + f]!) / index.averageFieldLength[f]!);
+      for (let f = 0; f < F; f++)
+        index.lengthNorms[d * F + f] = K * (1 - B + (B * fieldLengths[d * F + f]!) / index.averageFieldLength[f]!);
     }
     index.termScore = new Float64Array(n);
     index.termMark = new Uint32Array(n);
@@ -191,7 +196,10 @@ export class KeywordIndex {
     if (room > 0 && settings.prefix(term)) {
       for (const longer of this.expander.withPrefix(term, room)) {
         taken.add(longer);
-        out.push({ term: longer, weight: (settings.prefixWeight * longer.length) / (longer.length + 0.3 * (longer.length - term.length)) });
+        out.push({
+          term: longer,
+          weight: (settings.prefixWeight * longer.length) / (longer.length + 0.3 * (longer.length - term.length)),
+        });
         room--;
       }
     }
@@ -201,7 +209,10 @@ export class KeywordIndex {
       for (const near of this.expander.near(term, distance, room + taken.size)) {
         if (room === 0) break;
         if (taken.has(near.term)) continue;
-        out.push({ term: near.term, weight: (settings.fuzzyWeight * near.term.length) / (near.term.length + near.distance) });
+        out.push({
+          term: near.term,
+          weight: (settings.fuzzyWeight * near.term.length) / (near.term.length + near.distance),
+        });
         room--;
       }
     }
@@ -213,7 +224,12 @@ export class KeywordIndex {
    * the order in which the documents were first matched, as MiniSearch's stable sort did.
    * `boosts` are by field, in the index's field order.
    */
-  search(queryTerms: readonly string[], boosts: readonly number[], settings: ExpansionSettings, limit: number): KeywordHit[] {
+  search(
+    queryTerms: readonly string[],
+    boosts: readonly number[],
+    settings: ExpansionSettings,
+    limit: number,
+  ): KeywordHit[] {
     const F = this.fields.length;
     const n = this.ids.length;
     const searchEpoch = this.nextEpoch();
@@ -278,7 +294,12 @@ export class KeywordIndex {
     return best.map((d, rank) => this.describe(d, scores[rank]!, queryTerms, expansions));
   }
 
-  private describe(d: number, score: number, queryTerms: readonly string[], expansions: ReadonlyArray<Array<{ term: string }>>): KeywordHit {
+  private describe(
+    d: number,
+    score: number,
+    queryTerms: readonly string[],
+    expansions: ReadonlyArray<Array<{ term: string }>>,
+  ): KeywordHit {
     const F = this.fields.length;
     const matchedQueryTerms: string[] = [];
     const match: Record<string, string[]> = {};

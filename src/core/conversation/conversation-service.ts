@@ -69,13 +69,25 @@ export class ConversationService {
         if (options.retryable) throw error;
         // The request's id is the reference: the person can quote it, and every log line of the turn has it.
         const logger = turn.requestId ? childLogger(this.deps.logger, { requestId: turn.requestId }) : this.deps.logger;
-        return [{ kind: 'text', markdown: apologise(logger, error, 'turn', { conversation: turn.conversationKey, action: turn.action?.id }, turn.requestId) }];
+        return [
+          {
+            kind: 'text',
+            markdown: apologise(
+              logger,
+              error,
+              'turn',
+              { conversation: turn.conversationKey, action: turn.action?.id },
+              turn.requestId,
+            ),
+          },
+        ];
       }
     });
   }
 
   private async handleInOrder(turn: Turn): Promise<Reply[]> {
-    if (!turn.conversationKey || !turn.user?.id) throw new CoreError('INVALID_INPUT', 'A turn needs a conversation and a user.');
+    if (!turn.conversationKey || !turn.user?.id)
+      throw new CoreError('INVALID_INPUT', 'A turn needs a conversation and a user.');
     const stored = await this.deps.store.load(turn.conversationKey);
     const seen = turn.deliveryId ? stored?.delivered?.find((d) => d.id === turn.deliveryId) : undefined;
     if (seen) return seen.replies as Reply[];
@@ -84,8 +96,10 @@ export class ConversationService {
     const state: ConversationState = stored ?? { ownerId: turn.user.id };
     const transcript: StoredMessage[] = [];
     const now = new Date();
-    if (turn.text !== undefined) transcript.push({ author: 'user', authorId: turn.user.id, text: cutText(turn.text, this.maxTextChars), at: now });
-    else if (turn.action) transcript.push({ author: 'user', authorId: turn.user.id, text: `[pressed ${turn.action.id}]`, at: now });
+    if (turn.text !== undefined)
+      transcript.push({ author: 'user', authorId: turn.user.id, text: cutText(turn.text, this.maxTextChars), at: now });
+    else if (turn.action)
+      transcript.push({ author: 'user', authorId: turn.user.id, text: `[pressed ${turn.action.id}]`, at: now });
 
     const replies = turn.form
       ? await this.onForm(turn, turn.form, state, transcript)
@@ -94,12 +108,23 @@ export class ConversationService {
         : await this.onText(turn, turn.text ?? '', state, transcript);
 
     for (const reply of replies) transcript.push({ author: 'bot', text: reply.markdown, at: new Date() });
-    if (turn.deliveryId) state.delivered = [...(state.delivered ?? []), { id: turn.deliveryId, replies }].slice(-REMEMBERED_DELIVERIES);
-    await this.deps.store.save(turn.conversationKey, { channel: turn.channel, userId: turn.user.id }, state, transcript);
+    if (turn.deliveryId)
+      state.delivered = [...(state.delivered ?? []), { id: turn.deliveryId, replies }].slice(-REMEMBERED_DELIVERIES);
+    await this.deps.store.save(
+      turn.conversationKey,
+      { channel: turn.channel, userId: turn.user.id },
+      state,
+      transcript,
+    );
     return replies;
   }
 
-  private async onText(turn: Turn, raw: string, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
+  private async onText(
+    turn: Turn,
+    raw: string,
+    state: ConversationState,
+    transcript: StoredMessage[],
+  ): Promise<Reply[]> {
     const text = raw.trim();
     if (!text) return [{ kind: 'text', markdown: INTRO }];
     if (text.length > this.maxTextChars) {
@@ -134,8 +159,12 @@ export class ConversationService {
     return [...notices, ...replies];
   }
 
-  private async answerQuestion(turn: Turn, text: string, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
-
+  private async answerQuestion(
+    turn: Turn,
+    text: string,
+    state: ConversationState,
+    transcript: StoredMessage[],
+  ): Promise<Reply[]> {
     const result = await this.deps.engine().answer(text);
     // From the delivery when there is one: handled again after a crash, it is the same question.
     const questionId = turn.deliveryId ? idFor(`question:${turn.deliveryId}`) : randomUUID();
@@ -164,7 +193,10 @@ export class ConversationService {
 
     if (result.outcome === 'answered') {
       const reply = this.answerReply(result.article, result.confidence, questionId);
-      const script = !state.script && this.deps.scripts ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey) : {};
+      const script =
+        !state.script && this.deps.scripts
+          ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey)
+          : {};
       if (script.start) return this.applyScript(turn, state, transcript, script.start);
       if (script.offer && reply.kind === 'answer') reply.choices.unshift(script.offer);
       return [reply];
@@ -173,7 +205,10 @@ export class ConversationService {
       // Unsure between articles, but the words are a script's own trigger: walk them through it.
       // A word or two ("wifi") is too little to start a walkthrough on: offer the articles instead.
       const enough = text.split(/\s+/).filter(Boolean).length >= 3;
-      const started = enough && !state.script && this.deps.scripts ? await this.deps.scripts.forUnsureQuestion(text, turn.conversationKey) : null;
+      const started =
+        enough && !state.script && this.deps.scripts
+          ? await this.deps.scripts.forUnsureQuestion(text, turn.conversationKey)
+          : null;
       if (started) return this.applyScript(turn, state, transcript, started);
       state.offered = result.candidates.map((a) => a.id);
       return [
@@ -251,7 +286,8 @@ export class ConversationService {
         const expired = await scripts.expire(state.script, turn.conversationKey);
         if (expired) delete state.script;
         const result = await scripts.onAction(action.id, action.value, state.script, turn.conversationKey);
-        if (result === 'stale') return [...(expired ? [{ kind: 'text' as const, markdown: expired }] : []), staleButton()];
+        if (result === 'stale')
+          return [...(expired ? [{ kind: 'text' as const, markdown: expired }] : []), staleButton()];
         return this.applyScript(turn, state, transcript, result);
       }
       case actions.ticketFromMessage:
@@ -267,14 +303,24 @@ export class ConversationService {
     if (!state.ticketKey) return null;
     const ticket = await this.deps.tickets.get(state.ticketKey).catch(() => null);
     if (!ticket || !openStatuses.includes(ticket.status) || ticket.requesterId !== turn.user.id) return null;
-    await this.deps.tickets.comment(ticket.key, { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' }, text);
+    await this.deps.tickets.comment(
+      ticket.key,
+      { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
+      text,
+    );
     return { kind: 'relayed', markdown: `Passed on to the engineers working on ${ticket.key}.`, ticketKey: ticket.key };
   }
 
   /** A submitted ticket form: field errors go back to the form; a valid one opens the ticket here. */
-  private async onForm(turn: Turn, form: NonNullable<Turn['form']>, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
+  private async onForm(
+    turn: Turn,
+    form: NonNullable<Turn['form']>,
+    state: ConversationState,
+    transcript: StoredMessage[],
+  ): Promise<Reply[]> {
     const checked = validateTicketForm(form.fields, this.categories());
-    if (!checked.ok) return [{ kind: 'form_errors', markdown: 'Please fix the highlighted fields.', errors: { ...checked.errors } }];
+    if (!checked.ok)
+      return [{ kind: 'form_errors', markdown: 'Please fix the highlighted fields.', errors: { ...checked.errors } }];
     const { subject, description, priority, category } = checked.value;
     const context = turn.context ?? {};
     const ticket = await this.deps.tickets.open({
@@ -291,7 +337,10 @@ export class ConversationService {
       category,
       // P3 and "general" are what the form shows before anyone chooses: a sure prediction replaces
       // them; any other priority or category is the requester's choice and stays.
-      guessed: [...(priority === FORM_DEFAULT_PRIORITY ? (['priority'] as const) : []), ...(category === FORM_DEFAULT_CATEGORY ? (['category'] as const) : [])],
+      guessed: [
+        ...(priority === FORM_DEFAULT_PRIORITY ? (['priority'] as const) : []),
+        ...(category === FORM_DEFAULT_CATEGORY ? (['category'] as const) : []),
+      ],
     });
     state.ticketKey = ticket.key;
     state.ownerId ??= turn.user.id;
@@ -310,10 +359,17 @@ export class ConversationService {
     if (!text) return [{ kind: 'text', markdown: 'That message has no text I can put in a ticket.' }];
     const existing = state.ticketKey ? await this.deps.tickets.get(state.ticketKey).catch(() => null) : null;
     if (existing && openStatuses.includes(existing.status)) {
-      return [{ kind: 'ticket', markdown: `This thread already has ticket ${existing.key} (${existing.status}).`, ticket: ticketCard(existing) }];
+      return [
+        {
+          kind: 'ticket',
+          markdown: `This thread already has ticket ${existing.key} (${existing.status}).`,
+          ticket: ticketCard(existing),
+        },
+      ];
     }
     const guess = await this.deps.engine().answer(text);
-    const article = guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
+    const article =
+      guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
@@ -354,10 +410,16 @@ export class ConversationService {
   }
 
   /** Keeps the script session and, when the script escalates, opens the ticket with everything it collected. */
-  private async applyScript(turn: Turn, state: ConversationState, transcript: StoredMessage[], result: ScriptTurn): Promise<Reply[]> {
+  private async applyScript(
+    turn: Turn,
+    state: ConversationState,
+    transcript: StoredMessage[],
+    result: ScriptTurn,
+  ): Promise<Reply[]> {
     if (result.session) state.script = result.session;
     else delete state.script;
-    if (result.resolved && state.lastQuestion) await this.learn(state.lastQuestion.id, turn.user.id, true, result.resolved);
+    if (result.resolved && state.lastQuestion)
+      await this.learn(state.lastQuestion.id, turn.user.id, true, result.resolved);
     if (!result.escalate) return result.replies;
     const e = result.escalate;
     const ticketReplies = await this.openTicket(turn, state, transcript, {
@@ -377,7 +439,14 @@ export class ConversationService {
     turn: Turn,
     state: ConversationState,
     transcript: StoredMessage[],
-    from?: { subject: string; detail: string; collected: Record<string, unknown>; tier: Tier; priority: Priority; category: string },
+    from?: {
+      subject: string;
+      detail: string;
+      collected: Record<string, unknown>;
+      tier: Tier;
+      priority: Priority;
+      category: string;
+    },
   ): Promise<Reply[]> {
     // "Talk to a human" in the middle of a walkthrough: the engineers get its answers too.
     const session = !from && state.script && this.deps.scripts ? state.script : undefined;
@@ -388,15 +457,32 @@ export class ConversationService {
         ? {
             subject: sessionScript?.title ?? session.scriptId,
             detail: this.deps.scripts!.summary(session),
-            collected: { script: session.scriptId, answers: session.answers, checks: session.checks, path: session.path },
+            collected: {
+              script: session.scriptId,
+              answers: session.answers,
+              checks: session.checks,
+              path: session.path,
+            },
             // The script says where its problems go; the article the question matched may not.
-            ...(sessionScript ? { tier: sessionScript.escalate.tier, priority: sessionScript.escalate.priority, category: sessionScript.category } : {}),
+            ...(sessionScript
+              ? {
+                  tier: sessionScript.escalate.tier,
+                  priority: sessionScript.escalate.priority,
+                  category: sessionScript.category,
+                }
+              : {}),
           }
         : undefined);
     if (state.ticketKey) {
       const existing = await this.deps.tickets.get(state.ticketKey).catch(() => null);
       if (existing && openStatuses.includes(existing.status)) {
-        return [{ kind: 'ticket', markdown: `Your ticket ${existing.key} is already open (${existing.status}). You'll see updates here.`, ticket: ticketCard(existing) }];
+        return [
+          {
+            kind: 'ticket',
+            markdown: `Your ticket ${existing.key} is already open (${existing.status}). You'll see updates here.`,
+            ticket: ticketCard(existing),
+          },
+        ];
       }
     }
     const question = state.lastQuestion;
@@ -411,16 +497,30 @@ export class ConversationService {
       subject: question?.text ?? viaScript?.subject ?? 'Help requested in chat',
       description: [
         question ? `Question: ${question.text}` : 'The employee asked to talk to a person.',
-        tried ? `The bot suggested "${tried.title}" (${tried.path}); it did not solve the problem.` : 'The bot had no article that fits.',
+        tried
+          ? `The bot suggested "${tried.title}" (${tried.path}); it did not solve the problem.`
+          : 'The bot had no article that fits.',
         ...(viaScript ? ['', viaScript.detail] : []),
       ].join('\n'),
       question: question?.text ?? null,
       transcript: lines.map((line) => ({ author: line.author, text: line.text, at: line.at.toISOString() })),
-      collected: { questionId: question?.id ?? null, articleTried: tried?.id ?? null, ...(viaScript ? viaScript.collected : {}) },
+      collected: {
+        questionId: question?.id ?? null,
+        articleTried: tried?.id ?? null,
+        ...(viaScript ? viaScript.collected : {}),
+      },
       // A script's category, tier and priority are its author's choice; the article the question
       // matched is only a guess, which triage replaces when it is surer.
-      ...(viaScript?.category ? { category: viaScript.category } : question?.category ? { category: question.category } : {}),
-      ...(viaScript?.tier ? { tier: viaScript.tier, priority: viaScript.priority } : question?.escalateTo ? { tier: question.escalateTo as Tier } : {}),
+      ...(viaScript?.category
+        ? { category: viaScript.category }
+        : question?.category
+          ? { category: question.category }
+          : {}),
+      ...(viaScript?.tier
+        ? { tier: viaScript.tier, priority: viaScript.priority }
+        : question?.escalateTo
+          ? { tier: question.escalateTo as Tier }
+          : {}),
       ...(viaScript?.tier ? {} : { guessed: ['category', 'tier'] as const }),
     });
     state.ticketKey = ticket.key;
@@ -481,7 +581,10 @@ export class ConversationService {
 }
 
 function staleButton(): Reply {
-  return { kind: 'text', markdown: 'That button has expired or belongs to another conversation. Please ask your question again.' };
+  return {
+    kind: 'text',
+    markdown: 'That button has expired or belongs to another conversation. Please ask your question again.',
+  };
 }
 
 /** The short view of a ticket that channels put on cards. */

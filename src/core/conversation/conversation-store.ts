@@ -30,6 +30,11 @@ export interface ConversationState {
 export interface ConversationStore {
   load(key: string): Promise<ConversationState | null>;
   /** Saves the state and appends transcript lines in one transaction. */
-  save(key: string, meta: { channel: string; userId: string }, state: ConversationState, messages: StoredMessage[]): Promise<void>;
+  save(
+    key: string,
+    meta: { channel: string; userId: string },
+    state: ConversationState,
+    messages: StoredMessage[],
+  ): Promise<void>;
   transcript(key: string, limit: number): Promise<StoredMessage[]>;
 }

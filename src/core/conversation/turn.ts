@@ -84,7 +84,8 @@ export type Reply =
   | { kind: 'form_errors'; markdown: string; errors: Record<string, string>; choices?: Choice[] };
 
 /** What every chat says for a button the bot does not know (another app's, or an older version's). */
-export const UNKNOWN_BUTTON = "Sorry, I don't know that button. It may belong to an older message; please ask me again.";
+export const UNKNOWN_BUTTON =
+  "Sorry, I don't know that button. It may belong to an older message; please ask me again.";
 
 /** Action ids the core understands. */
 export const actions = {

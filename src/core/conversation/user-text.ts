@@ -46,7 +46,8 @@ export function cutText(text: string, max: number): string {
 /** Every string field of an object cleaned (see cleanUserText); other fields as they were. */
 export function cleanStrings<T extends object>(fields: T): T {
   const cleaned = { ...fields } as Record<string, unknown>;
-  for (const [name, value] of Object.entries(cleaned)) if (typeof value === 'string') cleaned[name] = cleanUserText(value);
+  for (const [name, value] of Object.entries(cleaned))
+    if (typeof value === 'string') cleaned[name] = cleanUserText(value);
   return cleaned as T;
 }
 

@@ -9,7 +9,16 @@ export interface NotificationDelivery {
   deliver(notification: TicketNotification): Promise<void>;
 }
 
-const TICKET_DATES = ['createdAt', 'updatedAt', 'firstResponseAt', 'resolvedAt', 'closedAt', 'responseDueAt', 'resolveDueAt', 'statusChangedAt'] as const;
+const TICKET_DATES = [
+  'createdAt',
+  'updatedAt',
+  'firstResponseAt',
+  'resolvedAt',
+  'closedAt',
+  'responseDueAt',
+  'resolveDueAt',
+  'statusChangedAt',
+] as const;
 /** Writes that failed because the database was away, retried while the process lives. */
 const RETRY_WRITE_MS = 2_000;
 
@@ -62,7 +71,10 @@ export class OutboxNotifier implements TicketNotifier {
       });
     } catch (error) {
       // The change is already made; hold its notification until the database takes it.
-      this.logger.error({ err: error, ticket: ticket.key, type: notification.type }, 'cannot write a notification to the outbox; retrying while the bot runs');
+      this.logger.error(
+        { err: error, ticket: ticket.key, type: notification.type },
+        'cannot write a notification to the outbox; retrying while the bot runs',
+      );
       this.unwritten.push({ channel, notification });
       this.scheduleRetry();
     }
@@ -87,14 +99,18 @@ export class OutboxNotifier implements TicketNotifier {
  * nothing, differ in their deadline or their words ("has waited 2 hours").
  */
 function notificationKey(n: TicketNotification): string {
-  const words = createHash('sha256').update(`${n.summary}\n${n.note ?? ''}\n${n.due?.kind ?? ''}${n.due?.at.toISOString() ?? ''}`).digest('hex').slice(0, 16);
+  const words = createHash('sha256')
+    .update(`${n.summary}\n${n.note ?? ''}\n${n.due?.kind ?? ''}${n.due?.at.toISOString() ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
   return [n.ticket.key, `v${n.ticket.version}`, n.type, words].join(':');
 }
 
 /** A notification back from its JSON: the ticket's dates and the due time become Dates again. */
 export function decodeNotification(payload: unknown): TicketNotification {
   const raw = payload as TicketNotification & { ticket: Record<string, unknown>; due?: { kind: string; at: string } };
-  if (typeof raw !== 'object' || raw === null || typeof raw.type !== 'string' || typeof raw.ticket?.key !== 'string') throw new Error('not a ticket notification');
+  if (typeof raw !== 'object' || raw === null || typeof raw.type !== 'string' || typeof raw.ticket?.key !== 'string')
+    throw new Error('not a ticket notification');
   const ticket = { ...raw.ticket } as Record<string, unknown>;
   for (const field of TICKET_DATES) {
     const value = ticket[field];
@@ -103,6 +119,8 @@ export function decodeNotification(payload: unknown): TicketNotification {
   return {
     ...raw,
     ticket: ticket as unknown as Ticket,
-    ...(raw.due ? { due: { kind: raw.due.kind as 'response' | 'resolution' | 'close', at: new Date(raw.due.at) } } : {}),
+    ...(raw.due
+      ? { due: { kind: raw.due.kind as 'response' | 'resolution' | 'close', at: new Date(raw.due.at) } }
+      : {}),
   };
 }

@@ -233,16 +233,28 @@ export class WorkQueue {
     let items: QueuedItem[];
     try {
       await this.prune(now);
-      items = await this.options.store.claim(this.options.workerId, [...this.handlers.keys()], free, now, new Date(now.getTime() + this.leaseMs));
+      items = await this.options.store.claim(
+        this.options.workerId,
+        [...this.handlers.keys()],
+        free,
+        now,
+        new Date(now.getTime() + this.leaseMs),
+      );
       if (this.storeDownSince !== undefined) {
-        this.options.logger.info({ downForMs: now.getTime() - this.storeDownSince }, 'the database answers again: queued work resumes');
+        this.options.logger.info(
+          { downForMs: now.getTime() - this.storeDownSince },
+          'the database answers again: queued work resumes',
+        );
         this.storeDownSince = undefined;
       }
     } catch (error) {
       // Logged once per outage, not once per poll; the next poll tries again.
       if (this.storeDownSince === undefined) {
         this.storeDownSince = now.getTime();
-        this.options.logger.error({ err: error }, 'cannot read the work queue (database unavailable?); retrying every poll');
+        this.options.logger.error(
+          { err: error },
+          'cannot read the work queue (database unavailable?); retrying every poll',
+        );
       }
       return 0;
     }
@@ -278,13 +290,20 @@ export class WorkQueue {
     } catch (error) {
       await this.failed(item, payload, error).catch((storeError: unknown) => {
         // The claim runs out and the item is tried again: nothing is lost.
-        logger.error({ err: storeError, key: item.key }, 'cannot record a failed attempt; the item will be retried after its lease');
+        logger.error(
+          { err: storeError, key: item.key },
+          'cannot record a failed attempt; the item will be retried after its lease',
+        );
       });
       return;
     }
     try {
       const stillMine = await store.complete(item.seq, workerId, this.now());
-      if (!stillMine) logger.warn({ key: item.key, kind: item.kind }, 'finished work whose claim had been taken over by another process');
+      if (!stillMine)
+        logger.warn(
+          { key: item.key, kind: item.kind },
+          'finished work whose claim had been taken over by another process',
+        );
     } catch (error) {
       // Done but not marked: it runs again after its lease, and the handlers are idempotent by key.
       logger.error({ err: error, key: item.key }, 'cannot mark work done; it will be retried after its lease');
@@ -297,23 +316,35 @@ export class WorkQueue {
     const message = describe(error);
     const expired = now.getTime() - item.createdAt.getTime() >= this.giveUpAfterMs;
     if (error instanceof PermanentFailure || expired) {
-      logger.error({ err: error, key: item.key, kind: item.kind, attempts: item.attempts }, `giving up on queued work: ${message}`);
+      logger.error(
+        { err: error, key: item.key, kind: item.kind, attempts: item.attempts },
+        `giving up on queued work: ${message}`,
+      );
       await store.fail(item.seq, workerId, message, now);
       const giveUp = this.handlers.get(item.kind)?.giveUp;
       if (giveUp && payload !== undefined) {
-        await giveUp(payload, item, error).catch((tellError: unknown) => logger.error({ err: tellError, key: item.key }, 'could not tell anyone about the given-up work'));
+        await giveUp(payload, item, error).catch((tellError: unknown) =>
+          logger.error({ err: tellError, key: item.key }, 'could not tell anyone about the given-up work'),
+        );
       }
       return;
     }
     const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** Math.max(0, item.attempts - 1));
-    logger.warn({ err: error, key: item.key, kind: item.kind, attempts: item.attempts, retryInMs: delay }, `queued work failed; retrying: ${message}`);
+    logger.warn(
+      { err: error, key: item.key, kind: item.kind, attempts: item.attempts, retryInMs: delay },
+      `queued work failed; retrying: ${message}`,
+    );
     await store.release(item.seq, workerId, message, new Date(now.getTime() + delay));
   }
 
   private async renewLeases(): Promise<void> {
     if (this.inFlight.size === 0) return;
     try {
-      await this.options.store.extend(this.options.workerId, [...this.inFlight.keys()], new Date(this.now().getTime() + this.leaseMs));
+      await this.options.store.extend(
+        this.options.workerId,
+        [...this.inFlight.keys()],
+        new Date(this.now().getTime() + this.leaseMs),
+      );
     } catch (error) {
       this.options.logger.warn({ err: error }, 'cannot renew work leases');
     }

@@ -34,7 +34,12 @@ export interface TimerClaims {
    * claim that was never finished is older than `leaseMs` (its process died) and this owner took
    * it over; 'done' when it has fired; 'busy' when another process is firing it.
    */
-  claim(timer: { key: string; ticketId: string; kind: TimerKind }, owner: string, now: Date, leaseMs: number): Promise<'mine' | 'taken-over' | 'done' | 'busy'>;
+  claim(
+    timer: { key: string; ticketId: string; kind: TimerKind },
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<'mine' | 'taken-over' | 'done' | 'busy'>;
   /** Marks a fired timer done, so it is never taken over. */
   done(key: string, owner: string, now: Date): Promise<void>;
   /** Forgets timers finished before `doneBefore` (the table would otherwise only grow). */
@@ -52,16 +57,26 @@ const unclaimedStatuses: ReadonlySet<Ticket['status']> = new Set(['new', 'escala
  */
 export function dueTimers(ticket: Ticket, now: Date, sla: SlaPolicy, settings: TimerSettings): DueTimer[] {
   const due: DueTimer[] = [];
-  const at = (kind: TimerKind, date: Date, extra: Partial<DueTimer> = {}): DueTimer => ({ kind, key: `${ticket.id}:${kind}:${date.toISOString()}${extra.periods ? `:${extra.periods}` : ''}`, at: date, ...extra });
+  const at = (kind: TimerKind, date: Date, extra: Partial<DueTimer> = {}): DueTimer => ({
+    kind,
+    key: `${ticket.id}:${kind}:${date.toISOString()}${extra.periods ? `:${extra.periods}` : ''}`,
+    at: date,
+    ...extra,
+  });
   const passed = (date: Date | null): date is Date => date !== null && date.getTime() <= now.getTime();
   const since = ticket.statusChangedAt ?? ticket.createdAt;
   const unclaimed = unclaimedStatuses.has(ticket.status) && !ticket.assigneeId;
 
   if (ticket.status === 'waiting') {
     // The resolution clock is paused while waiting (see TicketService.resume).
-    const closeAt = settings.closeWaitingMinutes > 0 ? new Date(since.getTime() + settings.closeWaitingMinutes * 60_000) : null;
+    const closeAt =
+      settings.closeWaitingMinutes > 0 ? new Date(since.getTime() + settings.closeWaitingMinutes * 60_000) : null;
     if (passed(closeAt)) due.push(at('close-waiting', since));
-    else if (settings.nudgeWaitingMinutes > 0 && passed(new Date(since.getTime() + settings.nudgeWaitingMinutes * 60_000))) due.push(at('nudge', since));
+    else if (
+      settings.nudgeWaitingMinutes > 0 &&
+      passed(new Date(since.getTime() + settings.nudgeWaitingMinutes * 60_000))
+    )
+      due.push(at('nudge', since));
     return due;
   }
   if (ticket.status === 'resolved' || ticket.status === 'closed') return due;
@@ -69,10 +84,16 @@ export function dueTimers(ticket: Ticket, now: Date, sla: SlaPolicy, settings: T
   if (unclaimed && passed(ticket.responseDueAt)) due.push(at('response-breach', ticket.responseDueAt));
   else if (passed(ticket.resolveDueAt)) due.push(at('resolution-breach', ticket.resolveDueAt));
   else {
-    const next = unclaimed && ticket.responseDueAt ? { deadline: 'response' as const, date: ticket.responseDueAt } : ticket.resolveDueAt ? { deadline: 'resolution' as const, date: ticket.resolveDueAt } : null;
+    const next =
+      unclaimed && ticket.responseDueAt
+        ? { deadline: 'response' as const, date: ticket.responseDueAt }
+        : ticket.resolveDueAt
+          ? { deadline: 'resolution' as const, date: ticket.resolveDueAt }
+          : null;
     if (next) {
       const lead = remindLeadMs(sla, ticket, next.date, settings);
-      if (lead > 0 && now.getTime() >= next.date.getTime() - lead) due.push(at('reminder', next.date, { deadline: next.deadline }));
+      if (lead > 0 && now.getTime() >= next.date.getTime() - lead)
+        due.push(at('reminder', next.date, { deadline: next.deadline }));
     }
   }
   if (unclaimed && settings.reannounceMinutes > 0) {
@@ -144,10 +165,17 @@ export class SlaTimers {
     const { settings, sla } = this.deps;
     const result: SweepResult = { examined: 0, fired: [], failed: 0 };
     const lead = Math.max(settings.remindBeforeMinutes ?? 0, sla.soonMinutes) * 60_000;
-    const waits = [settings.reannounceMinutes, settings.nudgeWaitingMinutes, settings.closeWaitingMinutes].filter((m) => m > 0);
+    const waits = [settings.reannounceMinutes, settings.nudgeWaitingMinutes, settings.closeWaitingMinutes].filter(
+      (m) => m > 0,
+    );
     const changedBefore = waits.length > 0 ? new Date(now.getTime() - Math.min(...waits) * 60_000) : new Date(0);
     for (let offset = 0; offset < MAX_PER_SWEEP; offset += PAGE) {
-      const page = await this.deps.repository.timerCandidates({ dueBefore: new Date(now.getTime() + lead), changedBefore, offset, limit: PAGE });
+      const page = await this.deps.repository.timerCandidates({
+        dueBefore: new Date(now.getTime() + lead),
+        changedBefore,
+        offset,
+        limit: PAGE,
+      });
       for (const ticket of page) {
         result.examined++;
         for (const timer of dueTimers(ticket, now, sla, settings)) {
@@ -159,7 +187,10 @@ export class SlaTimers {
             if (outcome === 'acted' && changesTicket.has(timer.kind)) break;
           } catch (error) {
             result.failed++;
-            this.deps.logger.error({ err: error, ticket: ticket.key, timer: timer.kind }, 'SLA timer failed; it is retried after its lease');
+            this.deps.logger.error(
+              { err: error, ticket: ticket.key, timer: timer.kind },
+              'SLA timer failed; it is retried after its lease',
+            );
           }
         }
       }
@@ -170,10 +201,14 @@ export class SlaTimers {
     for (const stale of await this.deps.claims.stale(new Date(now.getTime() - this.leaseMs), PAGE)) {
       const ticket = await this.deps.repository.findById(stale.ticketId);
       try {
-        if (ticket && (await this.fire(ticket, { key: stale.key, kind: stale.kind, at: now }, now)) === 'acted') result.fired.push({ ticket: ticket.key, kind: stale.kind });
+        if (ticket && (await this.fire(ticket, { key: stale.key, kind: stale.kind, at: now }, now)) === 'acted')
+          result.fired.push({ ticket: ticket.key, kind: stale.kind });
       } catch (error) {
         result.failed++;
-        this.deps.logger.error({ err: error, timer: stale.key }, 'SLA timer take-over failed; it is retried after its lease');
+        this.deps.logger.error(
+          { err: error, timer: stale.key },
+          'SLA timer take-over failed; it is retried after its lease',
+        );
       }
     }
     if (now.getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
@@ -187,15 +222,25 @@ export class SlaTimers {
   /** Claims and fires one timer: 'acted', or 'skipped' when another process has it or it no longer applies. */
   private async fire(ticket: Ticket, timer: DueTimer, now: Date): Promise<'acted' | 'skipped'> {
     const { claims } = this.deps;
-    const claim = await claims.claim({ key: timer.key, ticketId: ticket.id, kind: timer.kind }, this.owner, now, this.leaseMs);
+    const claim = await claims.claim(
+      { key: timer.key, ticketId: ticket.id, kind: timer.kind },
+      this.owner,
+      now,
+      this.leaseMs,
+    );
     if (claim === 'done') this.remember(timer.key);
     if (claim !== 'mine' && claim !== 'taken-over') return 'skipped';
     // Re-read after the claim: a take-over after a crash finds the ticket as the dead process left it.
     const fresh = await this.deps.repository.findById(ticket.id);
-    const still = fresh ? dueTimers(fresh, now, this.deps.sla, this.deps.settings).find((t) => t.key === timer.key) : undefined;
+    const still = fresh
+      ? dueTimers(fresh, now, this.deps.sla, this.deps.settings).find((t) => t.key === timer.key)
+      : undefined;
     const acted = fresh && still ? await this.act(fresh, still) : false;
     if (claim === 'taken-over' && !still) {
-      this.deps.logger.warn({ timer: timer.key, ticket: fresh?.key }, 'took over an SLA timer from a process that stopped mid-firing: its change is in place, its chat message may not have gone out');
+      this.deps.logger.warn(
+        { timer: timer.key, ticket: fresh?.key },
+        'took over an SLA timer from a process that stopped mid-firing: its change is in place, its chat message may not have gone out',
+      );
     }
     await claims.done(timer.key, this.owner, now);
     this.remember(timer.key);
@@ -214,31 +259,64 @@ export class SlaTimers {
       case 'response-breach':
       case 'resolution-breach': {
         const next = tiers[tiers.indexOf(ticket.tier) + 1];
-        const what = timer.kind === 'response-breach' ? `Nobody at ${ticket.tier} claimed it within` : `It was not resolved at ${ticket.tier} within`;
+        const what =
+          timer.kind === 'response-breach'
+            ? `Nobody at ${ticket.tier} claimed it within`
+            : `It was not resolved at ${ticket.tier} within`;
         const reason = `${what} the ${ticket.priority} ${timer.kind === 'response-breach' ? 'response' : 'resolution'} target (due ${timer.at.toISOString().slice(0, 16).replace('T', ' ')} UTC).`;
         if (!settings.autoEscalate || !next) {
           // Nowhere further to go: make the breach loud where the ticket is worked.
-          await this.tell(ticket, 'reminder', `${ticket.key} breached its ${timer.kind === 'response-breach' ? 'response' : 'resolution'} target`, reason, { kind: timer.kind === 'response-breach' ? 'response' : 'resolution', at: timer.at });
+          await this.tell(
+            ticket,
+            'reminder',
+            `${ticket.key} breached its ${timer.kind === 'response-breach' ? 'response' : 'resolution'} target`,
+            reason,
+            { kind: timer.kind === 'response-breach' ? 'response' : 'resolution', at: timer.at },
+          );
           return true;
         }
-        return this.guard(tickets.escalate(ticket.key, TIMER_ACTOR, { tier: next, reason: `Escalated automatically: ${reason}` }));
+        return this.guard(
+          tickets.escalate(ticket.key, TIMER_ACTOR, { tier: next, reason: `Escalated automatically: ${reason}` }),
+        );
       }
       case 'reminder':
-        await this.tell(ticket, 'reminder', `${ticket.key}: the ${timer.deadline} target is near`, undefined, { kind: timer.deadline ?? 'resolution', at: timer.at });
+        await this.tell(ticket, 'reminder', `${ticket.key}: the ${timer.deadline} target is near`, undefined, {
+          kind: timer.deadline ?? 'resolution',
+          at: timer.at,
+        });
         return true;
       case 'reannounce': {
         const hours = ((timer.periods ?? 1) * settings.reannounceMinutes) / 60;
-        await this.tell(ticket, 'unclaimed', `${ticket.key} has waited ${formatHours(hours)} for someone at ${ticket.tier} to claim it`);
+        await this.tell(
+          ticket,
+          'unclaimed',
+          `${ticket.key} has waited ${formatHours(hours)} for someone at ${ticket.tier} to claim it`,
+        );
         return true;
       }
       case 'nudge': {
-        const closeAt = settings.closeWaitingMinutes > 0 ? new Date(timer.at.getTime() + settings.closeWaitingMinutes * 60_000) : undefined;
-        await this.tell(ticket, 'nudged', `${ticket.key} is still waiting for your reply`, undefined, closeAt ? { kind: 'close', at: closeAt } : undefined);
+        const closeAt =
+          settings.closeWaitingMinutes > 0
+            ? new Date(timer.at.getTime() + settings.closeWaitingMinutes * 60_000)
+            : undefined;
+        await this.tell(
+          ticket,
+          'nudged',
+          `${ticket.key} is still waiting for your reply`,
+          undefined,
+          closeAt ? { kind: 'close', at: closeAt } : undefined,
+        );
         return true;
       }
       case 'close-waiting': {
         const days = Math.round((settings.closeWaitingMinutes / (24 * 60)) * 10) / 10;
-        return this.guard(tickets.close(ticket.key, TIMER_ACTOR, `No reply from the requester for ${days} day${days === 1 ? '' : 's'}. Reply or reopen it if you still need help.`));
+        return this.guard(
+          tickets.close(
+            ticket.key,
+            TIMER_ACTOR,
+            `No reply from the requester for ${days} day${days === 1 ? '' : 's'}. Reply or reopen it if you still need help.`,
+          ),
+        );
       }
     }
   }
@@ -249,13 +327,27 @@ export class SlaTimers {
       await change;
       return true;
     } catch (error) {
-      if (error instanceof CoreError && (error.code === 'CONFLICT' || error.code === 'ILLEGAL_TRANSITION')) return false;
+      if (error instanceof CoreError && (error.code === 'CONFLICT' || error.code === 'ILLEGAL_TRANSITION'))
+        return false;
       throw error;
     }
   }
 
-  private async tell(ticket: Ticket, type: TicketNotification['type'], summary: string, note?: string, due?: TicketNotification['due']): Promise<void> {
-    await this.deps.notifier.notify({ type, ticket, actor: TIMER_ACTOR, summary, ...(note ? { note } : {}), ...(due ? { due } : {}) });
+  private async tell(
+    ticket: Ticket,
+    type: TicketNotification['type'],
+    summary: string,
+    note?: string,
+    due?: TicketNotification['due'],
+  ): Promise<void> {
+    await this.deps.notifier.notify({
+      type,
+      ticket,
+      actor: TIMER_ACTOR,
+      summary,
+      ...(note ? { note } : {}),
+      ...(due ? { due } : {}),
+    });
   }
 }
 

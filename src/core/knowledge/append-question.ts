@@ -39,7 +39,10 @@ export function appendQuestion(source: string, question: string, file: string): 
     if (indent === undefined) return { ok: false, reason: `${file}: the questions list has no "- " items to follow` };
     lines.splice(last + 1, 0, `${indent}- ${item}`);
   } else {
-    return { ok: false, reason: `${file}: the questions list is in a form I cannot add to safely; add the phrasing by hand` };
+    return {
+      ok: false,
+      reason: `${file}: the questions list is in a form I cannot add to safely; add the phrasing by hand`,
+    };
   }
 
   const edited = lines.join(eol);

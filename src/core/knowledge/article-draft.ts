@@ -7,11 +7,23 @@ export interface DraftWriter {
 }
 
 /** A draft article from a resolved ticket: the requester's question first, the resolution as the answer. */
-export function draftFromTicket(ticket: Ticket, events: TicketEvent[], today: Date): { path: string; markdown: string } | null {
-  const resolution = [...events].reverse().find((e) => e.toStatus === 'resolved' && typeof e.detail.resolution === 'string')?.detail.resolution as string | undefined;
+export function draftFromTicket(
+  ticket: Ticket,
+  events: TicketEvent[],
+  today: Date,
+): { path: string; markdown: string } | null {
+  const resolution = [...events]
+    .reverse()
+    .find((e) => e.toStatus === 'resolved' && typeof e.detail.resolution === 'string')?.detail.resolution as
+    string | undefined;
   if (!resolution) return null;
   const question = (ticket.question ?? ticket.subject).replace(/\s+/g, ' ').trim();
-  const slug = ticket.subject.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'article';
+  const slug =
+    ticket.subject
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'article';
   const id = `${slug}-${ticket.key.toLowerCase()}`;
   const date = today.toISOString().slice(0, 10);
   const yaml = (text: string) => JSON.stringify(text); // a JSON string is a valid YAML scalar, whatever it holds

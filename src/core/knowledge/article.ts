@@ -1,15 +1,13 @@
 import { z } from 'zod';
 
-const isoDate = z
-  .union([z.string(), z.date()])
-  .transform((value, ctx) => {
-    const text = value instanceof Date ? value.toISOString().slice(0, 10) : value.trim();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) {
-      ctx.addIssue({ code: 'custom', message: `expected a date like 2026-10-15, got "${text}"` });
-      return z.NEVER;
-    }
-    return text;
-  });
+const isoDate = z.union([z.string(), z.date()]).transform((value, ctx) => {
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) {
+    ctx.addIssue({ code: 'custom', message: `expected a date like 2026-10-15, got "${text}"` });
+    return z.NEVER;
+  }
+  return text;
+});
 
 const nonEmptyText = z.string().trim().min(1, 'must not be empty');
 
@@ -19,9 +17,7 @@ export const escalationTiers = ['L2', 'L3', 'L4'] as const;
 /** The YAML front matter every article starts with. Unknown keys are refused, so typos surface. */
 export const articleFrontMatterSchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,80}$/, 'use lowercase letters, digits and dashes, like "vpn-setup"'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,80}$/, 'use lowercase letters, digits and dashes, like "vpn-setup"'),
     title: nonEmptyText,
     questions: z.array(nonEmptyText).min(1, 'list at least one question employees ask'),
     tags: z.array(nonEmptyText),

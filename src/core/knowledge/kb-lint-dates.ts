@@ -11,7 +11,11 @@ export function localDate(now: Date): string {
  * (a typo in the year, usually): warnings at the field's line. Dates are YYYY-MM-DD, so they
  * compare as text.
  */
-export function staleArticles(articles: readonly LintedArticle[], today: string, maps: ReadonlyMap<string, SourceMap> = new Map()): LintFinding[] {
+export function staleArticles(
+  articles: readonly LintedArticle[],
+  today: string,
+  maps: ReadonlyMap<string, SourceMap> = new Map(),
+): LintFinding[] {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`today must be a date like 2026-10-15, got "${today}"`);
   const findings: LintFinding[] = [];
   for (const { article, source } of articles) {
@@ -21,10 +25,22 @@ export function staleArticles(articles: readonly LintedArticle[], today: string,
       return line ? { line } : {};
     };
     if (article.reviewBy && article.reviewBy < today) {
-      findings.push({ file: article.path, ...at('review_by'), field: 'review_by', message: `${article.reviewBy} has passed`, severity: 'warning' });
+      findings.push({
+        file: article.path,
+        ...at('review_by'),
+        field: 'review_by',
+        message: `${article.reviewBy} has passed`,
+        severity: 'warning',
+      });
     }
     if (article.updated > today) {
-      findings.push({ file: article.path, ...at('updated'), field: 'updated', message: `${article.updated} is in the future`, severity: 'warning' });
+      findings.push({
+        file: article.path,
+        ...at('updated'),
+        field: 'updated',
+        message: `${article.updated} is in the future`,
+        severity: 'warning',
+      });
     }
   }
   return findings;

@@ -7,7 +7,8 @@ export interface ArticleLink {
   line: number;
 }
 
-const INLINE_LINK = /!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
+const INLINE_LINK =
+  /!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
 const REFERENCE_DEFINITION = /^ {0,3}\[(?:[^\]\\]|\\.)+\]:\s*(<[^>\n]*>|\S+)/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
@@ -19,7 +20,8 @@ export function articleLinks(source: string, map: SourceMap = sourceMap(source))
     const text = map.lines[index] ?? '';
     const opening = FENCE.exec(text)?.[1];
     if (fence !== undefined) {
-      if (opening && opening[0] === fence[0] && opening.length >= fence.length && text.trim() === opening) fence = undefined;
+      if (opening && opening[0] === fence[0] && opening.length >= fence.length && text.trim() === opening)
+        fence = undefined;
       continue;
     }
     if (opening) {
@@ -67,7 +69,11 @@ export function resolveArticleLink(fromFile: string, target: string): { path: st
  * markdown file the loader saw (articles and files that failed to load, already reported), so a
  * link to a draft, a README or a renamed article counts as broken. External links are not checked.
  */
-export function brokenLinks(articles: readonly LintedArticle[], files: ReadonlySet<string>, maps: ReadonlyMap<string, SourceMap> = new Map()): LintFinding[] {
+export function brokenLinks(
+  articles: readonly LintedArticle[],
+  files: ReadonlySet<string>,
+  maps: ReadonlyMap<string, SourceMap> = new Map(),
+): LintFinding[] {
   const byName = new Map<string, string[]>();
   for (const file of files) {
     const name = path.posix.basename(file);

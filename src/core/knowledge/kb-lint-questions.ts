@@ -20,7 +20,10 @@ export function normalisePhrasing(text: string): string {
  * The same question listed by two or more articles: whichever article the engine picks, the
  * other never gets that question. An error at the phrasing's line in every file that lists it.
  */
-export function duplicateQuestions(articles: readonly LintedArticle[], maps: ReadonlyMap<string, SourceMap> = new Map()): LintFinding[] {
+export function duplicateQuestions(
+  articles: readonly LintedArticle[],
+  maps: ReadonlyMap<string, SourceMap> = new Map(),
+): LintFinding[] {
   const claims = new Map<string, Array<{ file: string; line: number | undefined; text: string }>>();
   for (const { article, source } of articles) {
     const map = maps.get(article.path) ?? sourceMap(source);
@@ -38,7 +41,9 @@ export function duplicateQuestions(articles: readonly LintedArticle[], maps: Rea
   for (const list of claims.values()) {
     if (list.length < 2) continue;
     for (const claim of list) {
-      const others = list.filter((other) => other !== claim).map((other) => (other.line ? `${other.file} (line ${other.line})` : other.file));
+      const others = list
+        .filter((other) => other !== claim)
+        .map((other) => (other.line ? `${other.file} (line ${other.line})` : other.file));
       findings.push({
         file: claim.file,
         ...(claim.line ? { line: claim.line } : {}),
@@ -90,7 +95,10 @@ type Weights = Map<string, number>;
  */
 export function similarPairs(articles: readonly LintedArticle[], analyzer: TermAnalyzer): SimilarPair[] {
   const phrasings = articles.map(({ article }) =>
-    [article.title, ...article.questions].map((text) => ({ key: normalisePhrasing(text), terms: analyzer.analyze(text) })),
+    [article.title, ...article.questions].map((text) => ({
+      key: normalisePhrasing(text),
+      terms: analyzer.analyze(text),
+    })),
   );
   const df = new Map<string, number>();
   for (const texts of phrasings) {

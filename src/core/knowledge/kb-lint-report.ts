@@ -2,8 +2,20 @@ import type { ScriptProblem } from '../scripts/lint-script.js';
 import type { ArticleProblem } from './article.js';
 import { staleArticles } from './kb-lint-dates.js';
 import { brokenLinks } from './kb-lint-links.js';
-import { duplicateQuestions, nearDuplicates, NEAR_DUPLICATE_THRESHOLD, type TermAnalyzer } from './kb-lint-questions.js';
-import { formatFinding, sortFindings, sourceMap, type LintedArticle, type LintFinding, type SourceMap } from './kb-lint-source.js';
+import {
+  duplicateQuestions,
+  nearDuplicates,
+  NEAR_DUPLICATE_THRESHOLD,
+  type TermAnalyzer,
+} from './kb-lint-questions.js';
+import {
+  formatFinding,
+  sortFindings,
+  sourceMap,
+  type LintedArticle,
+  type LintFinding,
+  type SourceMap,
+} from './kb-lint-source.js';
 
 /** Everything `kb:lint` looks at, already loaded: the checks themselves read nothing. */
 export interface KbLintInput {
@@ -26,7 +38,9 @@ export interface KbLintInput {
 
 /** Every finding, sorted by file then line. */
 export function lintKnowledgeBase(input: KbLintInput): LintFinding[] {
-  const maps = new Map<string, SourceMap>(input.articles.map(({ article, source }) => [article.path, sourceMap(source)]));
+  const maps = new Map<string, SourceMap>(
+    input.articles.map(({ article, source }) => [article.path, sourceMap(source)]),
+  );
   const findings: LintFinding[] = [];
   for (const problem of input.articleProblems ?? []) {
     const source = problem.line ? undefined : input.problemSources?.get(problem.file);
@@ -39,19 +53,34 @@ export function lintKnowledgeBase(input: KbLintInput): LintFinding[] {
     for (const { article } of input.articles) {
       if (!article.script || input.workingScripts.has(article.script)) continue;
       const line = maps.get(article.path)?.keyLine('script');
-      findings.push({ file: article.path, ...(line ? { line } : {}), field: 'script', message: `"${article.script}" is not a working script`, severity: 'error' });
+      findings.push({
+        file: article.path,
+        ...(line ? { line } : {}),
+        field: 'script',
+        message: `"${article.script}" is not a working script`,
+        severity: 'error',
+      });
     }
   }
   findings.push(...duplicateQuestions(input.articles, maps));
-  findings.push(...nearDuplicates(input.articles, input.analyzer, input.nearDuplicateThreshold ?? NEAR_DUPLICATE_THRESHOLD, maps));
-  const files = new Set([...input.articles.map(({ article }) => article.path), ...(input.articleProblems ?? []).map((p) => p.file).filter((f) => /\.md$/i.test(f))]);
+  findings.push(
+    ...nearDuplicates(input.articles, input.analyzer, input.nearDuplicateThreshold ?? NEAR_DUPLICATE_THRESHOLD, maps),
+  );
+  const files = new Set([
+    ...input.articles.map(({ article }) => article.path),
+    ...(input.articleProblems ?? []).map((p) => p.file).filter((f) => /\.md$/i.test(f)),
+  ]);
   findings.push(...brokenLinks(input.articles, files, maps));
   findings.push(...staleArticles(input.articles, input.today, maps));
   return sortFindings(findings);
 }
 
 /** The lines to print, the summary and the exit code (1 on errors, or on warnings when strict). */
-export function lintReport(findings: readonly LintFinding[], counts: { articles: number; scripts: number }, strict = false): { lines: string[]; summary: string; exitCode: 0 | 1 } {
+export function lintReport(
+  findings: readonly LintFinding[],
+  counts: { articles: number; scripts: number },
+  strict = false,
+): { lines: string[]; summary: string; exitCode: 0 | 1 } {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const count = (n: number, noun: string) => (n === 0 ? `no ${noun}s` : `${n} ${noun}${n === 1 ? '' : 's'}`);

@@ -58,7 +58,9 @@ export function sourceMap(source: string): SourceMap {
       const line = lineAt(pair.key.range?.[0]);
       if (line !== undefined && !keys.has(pair.key.value)) keys.set(pair.key.value, line);
       if (pair.key.value === 'questions' && isSeq(pair.value)) {
-        questionLines = pair.value.items.map((item) => lineAt((item as { range?: [number, number, number] } | null)?.range?.[0]));
+        questionLines = pair.value.items.map((item) =>
+          lineAt((item as { range?: [number, number, number] } | null)?.range?.[0]),
+        );
       }
     }
   }

@@ -27,7 +27,9 @@ export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
   const root = path.resolve(dir);
   const problems: ArticleProblem[] = [];
   const relativeTo = (file: string) => path.relative(root, file).split(path.sep).join('/');
-  const files = (await listMarkdown(root, true, (file, message) => problems.push({ file: relativeTo(file), field: 'file', message }))).sort();
+  const files = (
+    await listMarkdown(root, true, (file, message) => problems.push({ file: relativeTo(file), field: 'file', message }))
+  ).sort();
   const articles: Article[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
@@ -58,12 +60,25 @@ function parseSafely(source: string, file: string): ReturnType<typeof parseArtic
   try {
     return parseArticle(source, file);
   } catch (error) {
-    return { ok: false, problems: [{ file, field: 'file', message: `cannot be read as an article: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          field: 'file',
+          message: `cannot be read as an article: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
   }
 }
 
 /** Article paths under `dir`; what is skipped with a reason goes to `skip`. Only `dir` itself must be readable. */
-async function listMarkdown(dir: string, isRoot: boolean, skip: (file: string, message: string) => void): Promise<string[]> {
+async function listMarkdown(
+  dir: string,
+  isRoot: boolean,
+  skip: (file: string, message: string) => void,
+): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -79,7 +94,7 @@ async function listMarkdown(dir: string, isRoot: boolean, skip: (file: string, m
       const named = entry.name.endsWith('.md') && !SKIPPED_FILES.has(entry.name.toLowerCase());
       if (entry.isDirectory()) {
         if (named) {
-          skip(full, 'is a folder with an article\'s name (.md): skipped');
+          skip(full, "is a folder with an article's name (.md): skipped");
           return [];
         }
         return SKIPPED_DIRS.has(entry.name) ? [] : listMarkdown(full, false, skip);

@@ -78,7 +78,11 @@ export function learnablePhrasing(question: string): { text: string; key: string
 
 /** The form phrasings are compared in: lowercase, single spaces, no trailing ?!. */
 export function phrasingKey(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').replace(/[\s?!.]+$/, '').trim();
+  return text
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[\s?!.]+$/, '')
+    .trim();
 }
 
 /**
@@ -103,7 +107,11 @@ export function isUsable(tally: LearnedTally, minAskers: number): boolean {
  * to its questions (those it already has left out). Phrasings of articles no longer in the
  * knowledge base are ignored. The articles given are not changed.
  */
-export function withLearnedPhrasings(articles: readonly Article[], learned: readonly LearnedPhrasing[], minAskers: number): Article[] {
+export function withLearnedPhrasings(
+  articles: readonly Article[],
+  learned: readonly LearnedPhrasing[],
+  minAskers: number,
+): Article[] {
   const extra = new Map<string, string[]>();
   for (const phrasing of learned) {
     if (!isUsable(phrasing, minAskers)) continue;

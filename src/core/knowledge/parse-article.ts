@@ -1,9 +1,7 @@
 import { articleFrontMatterSchema, type Article, type ArticleProblem } from './article.js';
 import { firstProblems, parseKbYaml } from './parse-kb-yaml.js';
 
-export type ParseArticleResult =
-  | { ok: true; article: Article }
-  | { ok: false; problems: ArticleProblem[] };
+export type ParseArticleResult = { ok: true; article: Article } | { ok: false; problems: ArticleProblem[] };
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 /** Larger files are refused unread (knowledge-base.ts) or unparsed (here). */
@@ -59,7 +57,12 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
               : issue.message;
           const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0];
           const line = typeof key === 'string' ? keyLines.get(key) : undefined;
-          return { file, field: issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? field) : field, message, ...(line ? { line } : {}) };
+          return {
+            file,
+            field: issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? field) : field,
+            message,
+            ...(line ? { line } : {}),
+          };
         },
         (message) => ({ file, field: 'front matter', message }),
       ),

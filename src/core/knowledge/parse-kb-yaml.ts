@@ -1,4 +1,15 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, Parser, type CST, type Document } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  Parser,
+  type CST,
+  type Document,
+} from 'yaml';
 
 /**
  * Deeper YAML is refused before the `yaml` package sees it: its composer and toJS recurse, and
@@ -55,11 +66,21 @@ export function parseKbYaml(text: string, lines: LineCounter = new LineCounter()
   }
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
   const yamlProblems = [
-    ...[...doc.errors, ...doc.warnings].map((e) => ({ message: `invalid YAML: ${firstLine(e)}`, line: e.linePos?.[0]?.line ?? 1 })),
+    ...[...doc.errors, ...doc.warnings].map((e) => ({
+      message: `invalid YAML: ${firstLine(e)}`,
+      line: e.linePos?.[0]?.line ?? 1,
+    })),
     ...duplicateKeys(doc).map((offset) => ({ message: 'invalid YAML: Map keys must be unique', line: lineAt(offset) })),
   ];
   if (yamlProblems.length > 0) {
-    return { ok: false, problems: firstProblems(yamlProblems, (p) => p, (message) => ({ message, line: yamlProblems[MAX_PROBLEMS_PER_FILE]?.line ?? 1 })) };
+    return {
+      ok: false,
+      problems: firstProblems(
+        yamlProblems,
+        (p) => p,
+        (message) => ({ message, line: yamlProblems[MAX_PROBLEMS_PER_FILE]?.line ?? 1 }),
+      ),
+    };
   }
   const aliases = checkAliases(doc);
   if (aliases) return { ok: false, problems: [{ message: aliases.message, line: lineAt(aliases.offset) }] };
@@ -67,7 +88,9 @@ export function parseKbYaml(text: string, lines: LineCounter = new LineCounter()
     return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
     const excessive = /excessive alias count/i.test(firstLine(error));
-    const message = excessive ? `an anchor is used more than ${MAX_ALIAS_COUNT} times, counting nested aliases (an alias bomb?): refused` : `invalid YAML: ${firstLine(error)}`;
+    const message = excessive
+      ? `an anchor is used more than ${MAX_ALIAS_COUNT} times, counting nested aliases (an alias bomb?): refused`
+      : `invalid YAML: ${firstLine(error)}`;
     return { ok: false, problems: [{ message, line: lineAt(firstAliasOffset(doc)) }] };
   }
 }
@@ -81,7 +104,11 @@ export function yamlTooDeep(text: string): KbYamlProblem | undefined {
     const c = text.charCodeAt(i);
     if (c === 0x5b || c === 0x7b) open += 1;
     else if ((c === 0x5d || c === 0x7d) && open > 0) open -= 1;
-    if (open > MAX_UNCLOSED_BRACKETS) return { message: `more than ${MAX_UNCLOSED_BRACKETS} unclosed brackets ("[" or "{"): refused`, line: lineOfOffset(text, i) };
+    if (open > MAX_UNCLOSED_BRACKETS)
+      return {
+        message: `more than ${MAX_UNCLOSED_BRACKETS} unclosed brackets ("[" or "{"): refused`,
+        line: lineOfOffset(text, i),
+      };
   }
   // The `yaml` package's lexer and parser keep their own stacks; only composing recurses.
   const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = [];
@@ -90,9 +117,13 @@ export function yamlTooDeep(text: string): KbYamlProblem | undefined {
   }
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
-    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')) continue;
+    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection'))
+      continue;
     if (depth >= MAX_YAML_DEPTH) {
-      return { message: `nested more than ${MAX_YAML_DEPTH} levels deep: refused`, line: lineOfOffset(text, token.offset) };
+      return {
+        message: `nested more than ${MAX_YAML_DEPTH} levels deep: refused`,
+        line: lineOfOffset(text, token.offset),
+      };
     }
     for (const item of token.items) {
       if ('key' in item) stack.push({ token: item.key, depth: depth + 1 });
@@ -120,9 +151,18 @@ function checkAliases(doc: Document.Parsed): { message: string; offset: number |
       const target = anchors.get(node.source);
       const targetSize = sizes.get(target);
       const offset = node.range?.[0];
-      if (target === undefined) found = { message: `alias *${node.source} has no anchor &${node.source} before it`, offset };
-      else if (targetSize === undefined) found = { message: `alias *${node.source} is inside its own anchor (data that contains itself): refused`, offset };
-      else if ((added += targetSize) > MAX_ALIAS_EXPANSION) found = { message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?): refused`, offset };
+      if (target === undefined)
+        found = { message: `alias *${node.source} has no anchor &${node.source} before it`, offset };
+      else if (targetSize === undefined)
+        found = {
+          message: `alias *${node.source} is inside its own anchor (data that contains itself): refused`,
+          offset,
+        };
+      else if ((added += targetSize) > MAX_ALIAS_EXPANSION)
+        found = {
+          message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?): refused`,
+          offset,
+        };
       return targetSize ?? 0;
     }
     if (isPair(node)) return size(node.key) + size(node.value);

@@ -29,7 +29,8 @@ export async function readKbFile(file: string, root: string, maxBytes: number): 
     if (entry.isSymbolicLink()) {
       const [target, realRoot] = await Promise.all([realpath(file), realpath(root)]);
       const inside = path.relative(realRoot, target);
-      if (inside.startsWith('..') || path.isAbsolute(inside)) return refuse('is a symlink to a file outside the knowledge base');
+      if (inside.startsWith('..') || path.isAbsolute(inside))
+        return refuse('is a symlink to a file outside the knowledge base');
       entry = await stat(file);
       follow = true;
     }
@@ -45,7 +46,11 @@ export async function readKbFile(file: string, root: string, maxBytes: number): 
     handle = await open(file, OPEN_FLAGS | (follow ? 0 : NO_FOLLOW));
   } catch (error) {
     // ELOOP: it was a plain file when listed and is a symlink now; the next reload looks again.
-    return refuse((error as NodeJS.ErrnoException).code === 'ELOOP' ? 'changed while being read (now a symlink)' : `cannot read: ${fileErrorText(error)}`);
+    return refuse(
+      (error as NodeJS.ErrnoException).code === 'ELOOP'
+        ? 'changed while being read (now a symlink)'
+        : `cannot read: ${fileErrorText(error)}`,
+    );
   }
   try {
     const opened = await handle.stat();

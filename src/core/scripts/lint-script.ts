@@ -15,17 +15,28 @@ export interface ScriptProblem {
  * every path can end in resolve or escalate (no dead ends, no cycles without an exit), and
  * everything the runner needs is there (saved answers a branch reads, articles it links).
  */
-export function lintScript(script: Script, articleIds: ReadonlySet<string>, lineOf: (stepId: string) => number | undefined = () => undefined): ScriptProblem[] {
+export function lintScript(
+  script: Script,
+  articleIds: ReadonlySet<string>,
+  lineOf: (stepId: string) => number | undefined = () => undefined,
+): ScriptProblem[] {
   const problems: ScriptProblem[] = [];
   const error = (field: string, message: string, step?: string) =>
-    problems.push({ file: script.path, field, message, severity: 'error', ...(step && lineOf(step) ? { line: lineOf(step)! } : {}) });
+    problems.push({
+      file: script.path,
+      field,
+      message,
+      severity: 'error',
+      ...(step && lineOf(step) ? { line: lineOf(step)! } : {}),
+    });
   const steps = script.steps;
   if (!steps[script.start]) error('start', `the start step "${script.start}" does not exist`);
   for (const [id, step] of Object.entries(steps)) {
     for (const target of nextSteps(step)) {
       if (!steps[target]) error(`steps.${id}`, `leads to "${target}", which is not a step`, id);
     }
-    if (step.kind === 'article' && !articleIds.has(step.article)) error(`steps.${id}.article`, `links the article "${step.article}", which does not exist`, id);
+    if (step.kind === 'article' && !articleIds.has(step.article))
+      error(`steps.${id}.article`, `links the article "${step.article}", which does not exist`, id);
     if (step.kind === 'question' && step.validate?.pattern) {
       try {
         new RegExp(step.validate.pattern);
@@ -36,14 +47,18 @@ export function lintScript(script: Script, articleIds: ReadonlySet<string>, line
     if (step.kind === 'question' && step.examples) {
       for (const example of step.examples) {
         const problem = validateAnswer(example, step.validate);
-        if (problem) error(`steps.${id}.examples`, `the example "${example}" does not pass the step's own validation`, id);
+        if (problem)
+          error(`steps.${id}.examples`, `the example "${example}" does not pass the step's own validation`, id);
       }
     }
     if (step.kind === 'branch') {
-      const saved = Object.values(steps).some((s) => (s.kind === 'question' || s.kind === 'choice' || s.kind === 'check') && s.save_as === step.on);
+      const saved = Object.values(steps).some(
+        (s) => (s.kind === 'question' || s.kind === 'choice' || s.kind === 'check') && s.save_as === step.on,
+      );
       if (!saved) error(`steps.${id}.on`, `branches on "${step.on}", which no step saves`, id);
       step.cases.forEach((c, i) => {
-        if (c.equals === undefined && c.one_of === undefined && c.matches === undefined) error(`steps.${id}.cases.${i}`, 'a case needs equals, one_of or matches', id);
+        if (c.equals === undefined && c.one_of === undefined && c.matches === undefined)
+          error(`steps.${id}.cases.${i}`, 'a case needs equals, one_of or matches', id);
         if (c.matches !== undefined) {
           try {
             new RegExp(c.matches, 'i');
@@ -69,8 +84,12 @@ export function lintScript(script: Script, articleIds: ReadonlySet<string>, line
     if (!reachable.has(id)) error(`steps.${id}`, 'is never reached from the start step', id);
   }
   // Every step must be able to reach an end (resolve or escalate); otherwise it is a dead end or a closed loop.
-  const canEnd = new Set(Object.entries(steps).filter(([, s]) => s.kind === 'resolve' || s.kind === 'escalate').map(([id]) => id));
-  for (let changed = true; changed; ) {
+  const canEnd = new Set(
+    Object.entries(steps)
+      .filter(([, s]) => s.kind === 'resolve' || s.kind === 'escalate')
+      .map(([id]) => id),
+  );
+  for (let changed = true; changed;) {
     changed = false;
     for (const [id, step] of Object.entries(steps)) {
       if (!canEnd.has(id) && nextSteps(step).some((t) => canEnd.has(t))) {
@@ -80,7 +99,8 @@ export function lintScript(script: Script, articleIds: ReadonlySet<string>, line
     }
   }
   for (const id of reachable) {
-    if (!canEnd.has(id)) error(`steps.${id}`, 'can never reach a resolve or escalate step (a dead end or a loop with no exit)', id);
+    if (!canEnd.has(id))
+      error(`steps.${id}`, 'can never reach a resolve or escalate step (a dead end or a loop with no exit)', id);
   }
   // Automatic steps that loop among themselves would spin without asking the user anything.
   const automatic = (id: string) => ['message', 'check', 'branch', 'article'].includes(steps[id]!.kind);

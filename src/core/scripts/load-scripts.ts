@@ -21,13 +21,31 @@ export const MAX_SCRIPT_BYTES = 256 * 1024;
 export const MAX_SCRIPT_STEPS = 200;
 
 /** Parses one YAML script; problems carry file:line where the YAML says where. */
-export function parseScript(source: string, file: string): { ok: true; script: Script; lineOf: (step: string) => number | undefined } | { ok: false; problems: ScriptProblem[] } {
-  const fail = (field: string, message: string, line?: number) => ({ ok: false as const, problems: [{ file, field, message, severity: 'error' as const, ...(line ? { line } : {}) }] });
-  if (Buffer.byteLength(source) > MAX_SCRIPT_BYTES) return fail('file', `script is larger than ${MAX_SCRIPT_BYTES / 1024} KiB`);
+export function parseScript(
+  source: string,
+  file: string,
+):
+  | { ok: true; script: Script; lineOf: (step: string) => number | undefined }
+  | { ok: false; problems: ScriptProblem[] } {
+  const fail = (field: string, message: string, line?: number) => ({
+    ok: false as const,
+    problems: [{ file, field, message, severity: 'error' as const, ...(line ? { line } : {}) }],
+  });
+  if (Buffer.byteLength(source) > MAX_SCRIPT_BYTES)
+    return fail('file', `script is larger than ${MAX_SCRIPT_BYTES / 1024} KiB`);
   const lines = new LineCounter();
   const yaml = parseKbYaml(source, lines);
   if (!yaml.ok) {
-    return { ok: false, problems: yaml.problems.map(({ message, line }) => ({ file, field: 'yaml', message, severity: 'error' as const, line })) };
+    return {
+      ok: false,
+      problems: yaml.problems.map(({ message, line }) => ({
+        file,
+        field: 'yaml',
+        message,
+        severity: 'error' as const,
+        line,
+      })),
+    };
   }
   const doc = yaml.doc;
   const lineAt = (keys: Array<string | number>) => {
@@ -37,7 +55,11 @@ export function parseScript(source: string, file: string): { ok: true; script: S
   };
   const steps = (yaml.data as { steps?: unknown } | null)?.steps;
   if (steps && typeof steps === 'object' && Object.keys(steps).length > MAX_SCRIPT_STEPS) {
-    return fail('steps', `more than ${MAX_SCRIPT_STEPS} steps: split the script into shorter ones`, keyLine(doc, lines, ['steps']));
+    return fail(
+      'steps',
+      `more than ${MAX_SCRIPT_STEPS} steps: split the script into shorter ones`,
+      keyLine(doc, lines, ['steps']),
+    );
   }
   const parsed = scriptSchema.safeParse(yaml.data);
   if (!parsed.success) {
@@ -48,7 +70,10 @@ export function parseScript(source: string, file: string): { ok: true; script: S
         (issue): ScriptProblem => {
           const keys = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
           const field = keys.length ? keys.join('.') : 'script';
-          const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+          const message =
+            issue.code === 'unrecognized_keys'
+              ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+              : issue.message;
           const line = lineAt(keys) ?? lineAt(keys.slice(0, -1)) ?? keyLine(doc, lines, keys);
           return { file, field, message, severity: 'error', ...(line ? { line } : {}) };
         },
@@ -74,7 +99,11 @@ function keyLine(doc: Document, lines: LineCounter, keys: Array<string | number>
  * readKbFile for symlinks): a folder, FIFO, socket or device with a script's name is reported
  * and skipped, and so are names starting with "." (editors' lock and backup files).
  */
-export async function loadScripts(dir: string, articleIds: ReadonlySet<string>, relativeTo = path.dirname(dir)): Promise<ScriptLibrary> {
+export async function loadScripts(
+  dir: string,
+  articleIds: ReadonlySet<string>,
+  relativeTo = path.dirname(dir),
+): Promise<ScriptLibrary> {
   const relative = (name: string) => path.relative(relativeTo, path.join(dir, name)).split(path.sep).join('/');
   let names: string[];
   try {
@@ -82,7 +111,17 @@ export async function loadScripts(dir: string, articleIds: ReadonlySet<string>, 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { scripts: [], problems: [] };
     // A file named "scripts", or a folder the bot may not read: the articles still load.
-    return { scripts: [], problems: [{ file: relative(''), field: 'file', message: `scripts folder cannot be read, no scripts loaded: ${fileErrorText(error)}`, severity: 'error' }] };
+    return {
+      scripts: [],
+      problems: [
+        {
+          file: relative(''),
+          field: 'file',
+          message: `scripts folder cannot be read, no scripts loaded: ${fileErrorText(error)}`,
+          severity: 'error',
+        },
+      ],
+    };
   }
   const scripts: Script[] = [];
   const problems: ScriptProblem[] = [];
@@ -114,12 +153,26 @@ export async function loadScripts(dir: string, articleIds: ReadonlySet<string>, 
 }
 
 /** Parse and lint are not meant to throw; if they ever do, that file is the problem, not the load. */
-function checkSafely(source: string, file: string, articleIds: ReadonlySet<string>): { ok: true; script: Script; lint: ScriptProblem[] } | { ok: false; problems: ScriptProblem[] } {
+function checkSafely(
+  source: string,
+  file: string,
+  articleIds: ReadonlySet<string>,
+): { ok: true; script: Script; lint: ScriptProblem[] } | { ok: false; problems: ScriptProblem[] } {
   try {
     const result = parseScript(source, file);
     if (!result.ok) return result;
     return { ok: true, script: result.script, lint: lintScript(result.script, articleIds, result.lineOf) };
   } catch (error) {
-    return { ok: false, problems: [{ file, field: 'file', message: `cannot be read as a script: ${error instanceof Error ? error.message : String(error)}`, severity: 'error' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          field: 'file',
+          message: `cannot be read as a script: ${error instanceof Error ? error.message : String(error)}`,
+          severity: 'error',
+        },
+      ],
+    };
   }
 }

@@ -22,7 +22,14 @@ export interface ScriptTurn {
   replies: Reply[];
   session: ScriptSession | null;
   /** An escalate step was reached: open a ticket with this. */
-  escalate?: { tier: Tier; priority: Priority; summary: string; collected: Record<string, unknown>; script: Script; session: ScriptSession };
+  escalate?: {
+    tier: Tier;
+    priority: Priority;
+    summary: string;
+    collected: Record<string, unknown>;
+    script: Script;
+    session: ScriptSession;
+  };
   /** The id of the script that ended resolved in this turn: the employee confirmed it fixed their problem. */
   resolved?: string;
 }
@@ -61,7 +68,8 @@ export class ScriptDialogue {
     if (idle <= this.deps.timeoutMinutes * 60_000) return Promise.resolve(null);
     const title = this.script(session.scriptId)?.title ?? 'walkthrough';
     return this.finish(session, conversationKey, 'abandoned', null).then(
-      () => `Your walkthrough *${title}* timed out after ${this.deps.timeoutMinutes} minutes without an answer, so I closed it. You can start it again any time.`,
+      () =>
+        `Your walkthrough *${title}* timed out after ${this.deps.timeoutMinutes} minutes without an answer, so I closed it. You can start it again any time.`,
     );
   }
 
@@ -69,13 +77,22 @@ export class ScriptDialogue {
    * A question answered by an article: start its script right away when the question matches
    * the script's own triggers, otherwise offer it with a "Walk me through it" button.
    */
-  async forAnswer(article: Article, question: string, conversationKey: string): Promise<{ start?: ScriptTurn; offer?: Choice }> {
+  async forAnswer(
+    article: Article,
+    question: string,
+    conversationKey: string,
+  ): Promise<{ start?: ScriptTurn; offer?: Choice }> {
     const script = article.script ? this.script(article.script) : undefined;
     if (!script) return {};
     const triggered = this.deps.triggerEngine()?.ask(question);
     if (triggered?.outcome === 'answered' && triggered.article.id === script.id) {
       const started = await this.start(script.id, conversationKey);
-      return { start: { ...started, replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies] } };
+      return {
+        start: {
+          ...started,
+          replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies],
+        },
+      };
     }
     const offer = this.offerFor(article);
     return offer ? { offer } : {};
@@ -84,7 +101,9 @@ export class ScriptDialogue {
   /** The "Walk me through it" button for an article that links a working script. */
   offerFor(article: Article): Choice | undefined {
     const script = article.script ? this.script(article.script) : undefined;
-    return script ? { label: 'Walk me through it', action: { id: scriptActions.start, value: script.id }, style: 'primary' } : undefined;
+    return script
+      ? { label: 'Walk me through it', action: { id: scriptActions.start, value: script.id }, style: 'primary' }
+      : undefined;
   }
 
   /** No article answers for sure, but the question is one of a script's triggers: start that script. */
@@ -93,7 +112,10 @@ export class ScriptDialogue {
     if (triggered?.outcome !== 'answered' || !this.script(triggered.article.id)) return null;
     const script = this.script(triggered.article.id)!;
     const started = await this.start(script.id, conversationKey);
-    return { ...started, replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies] };
+    return {
+      ...started,
+      replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies],
+    };
   }
 
   async start(scriptId: string, conversationKey: string): Promise<ScriptTurn> {
@@ -108,7 +130,12 @@ export class ScriptDialogue {
   async onText(session: ScriptSession, text: string, conversationKey: string): Promise<ScriptTurn | null> {
     if (STOP.test(text)) {
       await this.finish(session, conversationKey, 'abandoned', null);
-      return { session: null, replies: [{ kind: 'text', markdown: 'OK, I stopped the walkthrough. Ask me anything, or say *talk to a human*.' }] };
+      return {
+        session: null,
+        replies: [
+          { kind: 'text', markdown: 'OK, I stopped the walkthrough. Ask me anything, or say *talk to a human*.' },
+        ],
+      };
     }
     if (CONTINUE.test(text)) return this.reprompt(session);
     if (this.deps.runner.isWaitingForText(session)) {
@@ -135,7 +162,12 @@ export class ScriptDialogue {
   }
 
   /** A script button. Values are references only: they must match the live session. */
-  async onAction(actionId: string, value: string | undefined, session: ScriptSession | undefined, conversationKey: string): Promise<ScriptTurn | 'stale'> {
+  async onAction(
+    actionId: string,
+    value: string | undefined,
+    session: ScriptSession | undefined,
+    conversationKey: string,
+  ): Promise<ScriptTurn | 'stale'> {
     switch (actionId) {
       case scriptActions.start: {
         if (!value || !this.script(value)) return 'stale';
@@ -171,7 +203,12 @@ export class ScriptDialogue {
   }
 
   /** Records how a session ended. */
-  async finish(session: ScriptSession, conversationKey: string, outcome: ScriptRunRecord['outcome'], ticketKey: string | null): Promise<string> {
+  async finish(
+    session: ScriptSession,
+    conversationKey: string,
+    outcome: ScriptRunRecord['outcome'],
+    ticketKey: string | null,
+  ): Promise<string> {
     const id = randomUUID();
     await this.deps.runs.record({
       id,
@@ -191,7 +228,8 @@ export class ScriptDialogue {
     const script = this.script(session.scriptId);
     const lines = [`Guided script: ${script?.title ?? session.scriptId} (${session.scriptId})`];
     for (const [name, value] of Object.entries(session.answers)) lines.push(`- ${name}: ${value}`);
-    for (const [name, check] of Object.entries(session.checks)) lines.push(`- check ${name} (${check.target}): ${check.ok ? 'ok' : 'FAILED'}, ${check.detail}`);
+    for (const [name, check] of Object.entries(session.checks))
+      lines.push(`- check ${name} (${check.target}): ${check.ok ? 'ok' : 'FAILED'}, ${check.detail}`);
     lines.push(`Steps: ${session.path.join(' > ')}`);
     return lines.join('\n');
   }
@@ -214,26 +252,48 @@ export class ScriptDialogue {
         replies.push({
           kind: 'text',
           markdown: `${output.markdown}\n\nHow helpful was this walkthrough?`,
-          choices: [1, 2, 3, 4, 5].map((score) => ({ label: ['😞 1', '🙁 2', '😐 3', '🙂 4', '😀 5'][score - 1]!, action: { id: scriptActions.rate, value: `${runId}:${score}` } })),
+          choices: [1, 2, 3, 4, 5].map((score) => ({
+            label: ['😞 1', '🙁 2', '😐 3', '🙂 4', '😀 5'][score - 1]!,
+            action: { id: scriptActions.rate, value: `${runId}:${score}` },
+          })),
         });
       } else if (output.kind === 'escalate') {
         const script = this.script(session.scriptId)!;
         replies.push({ kind: 'text', markdown: output.markdown });
-        escalate = { tier: output.tier, priority: output.priority, summary: this.summary(session), collected: collected(session), script, session };
+        escalate = {
+          tier: output.tier,
+          priority: output.priority,
+          summary: this.summary(session),
+          collected: collected(session),
+          script,
+          session,
+        };
       } else {
         replies.push(this.toReply(output, session));
       }
     }
-    return { replies, session: progress.ended ? null : session, ...(escalate ? { escalate } : {}), ...(resolved ? { resolved } : {}) };
+    return {
+      replies,
+      session: progress.ended ? null : session,
+      ...(escalate ? { escalate } : {}),
+      ...(resolved ? { resolved } : {}),
+    };
   }
 
   private toReply(output: ScriptOutput, session: ScriptSession): Reply {
     if (output.kind !== 'ask') return { kind: 'text', markdown: output.markdown };
-    const choices: Choice[] = output.choices.map((label, i) => ({ label, action: { id: scriptActions.choice, value: `${session.scriptId}:${output.step}:${i}` } }));
+    const choices: Choice[] = output.choices.map((label, i) => ({
+      label,
+      action: { id: scriptActions.choice, value: `${session.scriptId}:${output.step}:${i}` },
+    }));
     choices.push({ label: 'Start over', action: { id: scriptActions.restart, value: session.scriptId } });
     choices.push({ label: 'Talk to a human', action: { id: TALK_TO_HUMAN_ACTION } });
     const question = output.choices.length === 0 ? '\n\n_Type your answer._' : '';
-    return { kind: 'text', markdown: `${output.error ? `⚠️ ${output.error}\n\n` : ''}${output.markdown}${question}`, choices };
+    return {
+      kind: 'text',
+      markdown: `${output.error ? `⚠️ ${output.error}\n\n` : ''}${output.markdown}${question}`,
+      choices,
+    };
   }
 }
 

@@ -64,7 +64,15 @@ export class ScriptRunner {
     const script = this.script(scriptId);
     if (!script) throw new Error(`unknown script ${scriptId}`);
     const at = this.now().toISOString();
-    const session: ScriptSession = { scriptId, step: script.start, answers: {}, checks: {}, path: [], startedAt: at, updatedAt: at };
+    const session: ScriptSession = {
+      scriptId,
+      step: script.start,
+      answers: {},
+      checks: {},
+      path: [],
+      startedAt: at,
+      updatedAt: at,
+    };
     return this.runFrom(script, session, script.start);
   }
 
@@ -82,7 +90,10 @@ export class ScriptRunner {
     if (!script || session.step !== stepId || step?.kind !== 'choice') return null;
     const choice = step.choices[index];
     if (!choice) return null;
-    const next = { ...session, answers: { ...session.answers, ...(step.save_as ? { [step.save_as]: choice.label } : {}) } };
+    const next = {
+      ...session,
+      answers: { ...session.answers, ...(step.save_as ? { [step.save_as]: choice.label } : {}) },
+    };
     return this.runFrom(script, next, choice.next);
   }
 
@@ -90,7 +101,11 @@ export class ScriptRunner {
   matchChoice(session: ScriptSession, text: string): number | null {
     const step = this.script(session.scriptId)?.steps[session.step];
     if (step?.kind !== 'choice') return null;
-    const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const norm = (s: string) =>
+      s
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
     const typed = norm(text);
     const exact = step.choices.findIndex((c) => norm(c.label) === typed);
     if (exact !== -1) return exact;
@@ -110,13 +125,22 @@ export class ScriptRunner {
     if (!script || step?.kind !== 'question') return null;
     const value = text.trim();
     const problem = validateAnswer(value, step.validate);
-    if (problem) return { session: { ...session, updatedAt: this.now().toISOString() }, outputs: [{ ...ask(session.step, step), error: problem }] };
+    if (problem)
+      return {
+        session: { ...session, updatedAt: this.now().toISOString() },
+        outputs: [{ ...ask(session.step, step), error: problem }],
+      };
     return this.runFrom(script, { ...session, answers: { ...session.answers, [step.save_as]: value } }, step.next);
   }
 
   private async runFrom(script: Script, start: ScriptSession, stepId: string): Promise<ScriptProgress> {
     const outputs: ScriptOutput[] = [];
-    const session: ScriptSession = { ...start, path: [...start.path], checks: { ...start.checks }, answers: { ...start.answers } };
+    const session: ScriptSession = {
+      ...start,
+      path: [...start.path],
+      checks: { ...start.checks },
+      answers: { ...start.answers },
+    };
     let current = stepId;
     for (let i = 0; i < MAX_AUTOMATIC_STEPS; i++) {
       const step = script.steps[current];
@@ -131,7 +155,12 @@ export class ScriptRunner {
         case 'article': {
           const article = this.article(step.article);
           const intro = step.text ? `${step.text}\n\n` : '';
-          outputs.push({ kind: 'say', markdown: article ? `${intro}**${article.title}**\n\n${article.answer}` : `${intro}(The article "${step.article}" is not available right now.)` });
+          outputs.push({
+            kind: 'say',
+            markdown: article
+              ? `${intro}**${article.title}**\n\n${article.answer}`
+              : `${intro}(The article "${step.article}" is not available right now.)`,
+          });
           current = step.next;
           break;
         }
@@ -164,7 +193,12 @@ export class ScriptRunner {
           return { session, outputs, ended: 'resolved' };
         case 'escalate':
           session.step = current;
-          outputs.push({ kind: 'escalate', markdown: step.text, tier: step.tier ?? script.escalate.tier, priority: step.priority ?? script.escalate.priority });
+          outputs.push({
+            kind: 'escalate',
+            markdown: step.text,
+            tier: step.tier ?? script.escalate.tier,
+            priority: step.priority ?? script.escalate.priority,
+          });
           return { session, outputs, ended: 'escalated' };
       }
     }
@@ -173,7 +207,11 @@ export class ScriptRunner {
 
   /** Fills ${NAME:-default} from the configured variables. */
   private resolveTarget(check: Check): { patch: Partial<Check>; label: string } {
-    const fill = (s: string) => s.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => this.variables[name] ?? fallback ?? '');
+    const fill = (s: string) =>
+      s.replace(
+        /\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g,
+        (_m, name: string, fallback?: string) => this.variables[name] ?? fallback ?? '',
+      );
     if (check.type === 'http') {
       const url = fill(check.url);
       return { patch: { url }, label: url };
@@ -184,7 +222,8 @@ export class ScriptRunner {
 }
 
 function ask(stepId: string, step: Step): Extract<ScriptOutput, { kind: 'ask' }> {
-  if (step.kind === 'choice') return { kind: 'ask', markdown: step.text, step: stepId, choices: step.choices.map((c) => c.label) };
+  if (step.kind === 'choice')
+    return { kind: 'ask', markdown: step.text, step: stepId, choices: step.choices.map((c) => c.label) };
   if (step.kind === 'question') return { kind: 'ask', markdown: step.text, step: stepId, choices: [] };
   throw new Error(`step ${stepId} does not wait for the employee`);
 }
@@ -203,7 +242,10 @@ export function validateAnswer(value: string, rules: Extract<Step, { kind: 'ques
   return null;
 }
 
-function matches(value: string, c: { equals?: string | undefined; one_of?: string[] | undefined; matches?: string | undefined }): boolean {
+function matches(
+  value: string,
+  c: { equals?: string | undefined; one_of?: string[] | undefined; matches?: string | undefined },
+): boolean {
   const v = value.toLowerCase();
   if (c.equals !== undefined && v === c.equals.toLowerCase()) return true;
   if (c.one_of?.some((o) => o.toLowerCase() === v)) return true;

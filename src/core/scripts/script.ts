@@ -15,7 +15,12 @@ export const checkSchema = z.discriminatedUnion('type', [
     timeout_ms: timeout,
   }),
   z.strictObject({ type: z.literal('dns'), host: z.string().min(1), timeout_ms: timeout }),
-  z.strictObject({ type: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65_535), timeout_ms: timeout }),
+  z.strictObject({
+    type: z.literal('tcp'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535),
+    timeout_ms: timeout,
+  }),
 ]);
 
 const validation = z.strictObject({
@@ -40,7 +45,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('choice'),
     text,
     save_as: stepId.optional(),
-    choices: z.array(z.strictObject({ label: z.string().trim().min(1).max(75), next: stepId })).min(1).max(8),
+    choices: z
+      .array(z.strictObject({ label: z.string().trim().min(1).max(75), next: stepId }))
+      .min(1)
+      .max(8),
   }),
   z.strictObject({
     kind: z.literal('question'),
@@ -51,7 +59,14 @@ export const stepSchema = z.discriminatedUnion('kind', [
     examples: z.array(z.string().min(1)).max(10).optional(),
     next: stepId,
   }),
-  z.strictObject({ kind: z.literal('check'), text: text.optional(), check: checkSchema, save_as: stepId.optional(), on_ok: stepId, on_fail: stepId }),
+  z.strictObject({
+    kind: z.literal('check'),
+    text: text.optional(),
+    check: checkSchema,
+    save_as: stepId.optional(),
+    on_ok: stepId,
+    on_fail: stepId,
+  }),
   z.strictObject({ kind: z.literal('branch'), on: stepId, cases: z.array(branchCase).min(1), default: stepId }),
   z.strictObject({ kind: z.literal('article'), article: z.string().min(1), text: text.optional(), next: stepId }),
   z.strictObject({ kind: z.literal('resolve'), text }),
@@ -74,7 +89,9 @@ export const scriptSchema = z.strictObject({
    */
   triggers: z.array(z.string().trim().min(3)).default([]),
   /** Tier and priority of tickets from escalate steps that do not say. */
-  escalate: z.strictObject({ tier: z.enum(tiers).default('L2'), priority: z.enum(priorities).default('P3') }).default({ tier: 'L2', priority: 'P3' }),
+  escalate: z
+    .strictObject({ tier: z.enum(tiers).default('L2'), priority: z.enum(priorities).default('P3') })
+    .default({ tier: 'L2', priority: 'P3' }),
   start: stepId,
   steps: z.record(stepId, stepSchema),
 });

@@ -99,11 +99,13 @@ export class BusinessCalendar {
     this.hours = weekdays.map((day) => [...(options.hours[day] ?? [])].sort((a, b) => a.start - b.start));
     for (const [i, intervals] of this.hours.entries()) {
       for (const [j, { start, end }] of intervals.entries()) {
-        if (!(start >= 0 && start < end && end <= 1440)) throw new Error(`Bad hours on ${weekdays[i]}: ${start}-${end}.`);
+        if (!(start >= 0 && start < end && end <= 1440))
+          throw new Error(`Bad hours on ${weekdays[i]}: ${start}-${end}.`);
         if (j > 0 && start < intervals[j - 1]!.end) throw new Error(`Overlapping hours on ${weekdays[i]}.`);
       }
     }
-    if (this.hours.every((intervals) => intervals.length === 0)) throw new Error('A business calendar needs at least one open day.');
+    if (this.hours.every((intervals) => intervals.length === 0))
+      throw new Error('A business calendar needs at least one open day.');
     this.holidays = new Set(options.holidays ?? []);
   }
 

@@ -7,9 +7,12 @@ const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
 const TEAMS_CHANNEL = /^19:[\w.-]+@thread\.(tacv2|skype)$/;
 const MEMBER_ID = /^([UW][A-Z0-9]{6,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|29:[\w-]+)$/i;
 
-const slack = z.string().regex(SLACK_CHANNEL, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
+const slack = z
+  .string()
+  .regex(SLACK_CHANNEL, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
 const teams = z.string().regex(TEAMS_CHANNEL, 'expected a Teams channel id like 19:abc123@thread.tacv2');
-const anyOf = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'expected at least one value (leave the condition out to match anything)');
+const anyOf = <T extends z.ZodType>(item: T) =>
+  z.array(item).min(1, 'expected at least one value (leave the condition out to match anything)');
 const word = z.string().trim().min(1, 'expected a non-empty value');
 const tierSchema = z.enum(tiers, { message: `expected one of ${tiers.join(', ')}` });
 
@@ -17,7 +20,8 @@ const destinations = {
   slack: slack.optional(),
   teams: teams.optional(),
 };
-const hasDestination = (place: { slack?: string | undefined; teams?: string | undefined }) => Boolean(place.slack || place.teams);
+const hasDestination = (place: { slack?: string | undefined; teams?: string | undefined }) =>
+  Boolean(place.slack || place.teams);
 const NO_DESTINATION = 'expected at least one destination: slack and/or teams';
 
 const conditionsSchema = z.strictObject({
@@ -41,7 +45,8 @@ const routeSchema = z
   .refine(hasDestination, { message: NO_DESTINATION })
   .refine((route) => Object.values(route.when).some((value) => value !== undefined), {
     path: ['when'],
-    message: 'expected at least one condition (category, tags, keywords, priority, tier, requester_group, labels); use "default" for a catch-all',
+    message:
+      'expected at least one condition (category, tags, keywords, priority, tier, requester_group, labels); use "default" for a catch-all',
   });
 
 const prioritySchema = z.enum(priorities, { message: `expected one of ${priorities.join(', ')}` });
@@ -52,14 +57,22 @@ const priorityRuleSchema = z
     name: word,
     when: conditionsSchema,
     /** Steps more urgent: 1 makes a P3 a P2. */
-    raise: z.number().int('expected a whole number of steps').min(1, 'expected 1 to 3 steps').max(3, 'expected 1 to 3 steps').optional(),
+    raise: z
+      .number()
+      .int('expected a whole number of steps')
+      .min(1, 'expected 1 to 3 steps')
+      .max(3, 'expected 1 to 3 steps')
+      .optional(),
     /** At least this urgent: P2 makes a P3 or P4 a P2 and leaves a P1 alone. */
     at_least: prioritySchema.optional(),
   })
-  .refine((rule) => rule.raise !== undefined || rule.at_least !== undefined, { message: 'expected "raise" (steps) and/or "at_least" (a priority)' })
+  .refine((rule) => rule.raise !== undefined || rule.at_least !== undefined, {
+    message: 'expected "raise" (steps) and/or "at_least" (a priority)',
+  })
   .refine((rule) => Object.values(rule.when).some((value) => value !== undefined), {
     path: ['when'],
-    message: 'expected at least one condition (requester_group, category, keywords...): a rule for every ticket would make every ticket urgent',
+    message:
+      'expected at least one condition (requester_group, category, keywords...): a rule for every ticket would make every ticket urgent',
   });
 
 /** The routing file as written: routes, a default, tier channels, requester groups and priority rules. */
@@ -67,16 +80,32 @@ export const routingFileSchema = z
   .strictObject({
     routes: z.array(routeSchema).default([]),
     priority_rules: z.array(priorityRuleSchema).default([]),
-    default: z.strictObject({ tier: tierSchema.optional(), ...destinations }).refine(hasDestination, { message: NO_DESTINATION }).optional(),
-    tiers: z.partialRecord(tierSchema, z.strictObject(destinations).refine(hasDestination, { message: NO_DESTINATION })).default({}),
-    groups: z.record(word, z.array(z.string().regex(MEMBER_ID, 'expected a Slack member id (U0123ABCD) or a Teams Entra object id (a GUID)'))).default({}),
+    default: z
+      .strictObject({ tier: tierSchema.optional(), ...destinations })
+      .refine(hasDestination, { message: NO_DESTINATION })
+      .optional(),
+    tiers: z
+      .partialRecord(tierSchema, z.strictObject(destinations).refine(hasDestination, { message: NO_DESTINATION }))
+      .default({}),
+    groups: z
+      .record(
+        word,
+        z.array(
+          z.string().regex(MEMBER_ID, 'expected a Slack member id (U0123ABCD) or a Teams Entra object id (a GUID)'),
+        ),
+      )
+      .default({}),
   })
   .superRefine((file, ctx) => {
     for (const list of ['routes', 'priority_rules'] as const) {
       file[list].forEach((rule, i) => {
         rule.when.requester_group?.forEach((group, j) => {
           if (!(group in file.groups)) {
-            ctx.addIssue({ code: 'custom', path: [list, i, 'when', 'requester_group', j], message: `unknown group "${group}" (define it under "groups")` });
+            ctx.addIssue({
+              code: 'custom',
+              path: [list, i, 'when', 'requester_group', j],
+              message: `unknown group "${group}" (define it under "groups")`,
+            });
           }
         });
       });
@@ -88,19 +117,25 @@ export type Route = RoutingFile['routes'][number];
 export type PriorityRule = RoutingFile['priority_rules'][number];
 
 /** What routing looks at. Only tier and category are required; a condition on a missing field does not match. */
-export type RouteInput = Pick<Ticket, 'tier' | 'category'> & Partial<Pick<Ticket, 'priority' | 'requesterId' | 'subject' | 'question' | 'collected'>>;
+export type RouteInput = Pick<Ticket, 'tier' | 'category'> &
+  Partial<Pick<Ticket, 'priority' | 'requesterId' | 'subject' | 'question' | 'collected'>>;
 
 /** The tags of a ticket (e.g. its knowledge-base article's), for `when.tags`. */
 export type TagsOf = (ticket: RouteInput) => readonly string[] | undefined;
 
 const chats = ['slack', 'teams'] as const;
 
-function destinationsOf(place: { slack?: string | undefined; teams?: string | undefined } | undefined): TriageDestination[] {
+function destinationsOf(
+  place: { slack?: string | undefined; teams?: string | undefined } | undefined,
+): TriageDestination[] {
   return chats.flatMap((chat) => (place?.[chat] ? [{ channel: chat, address: place[chat] }] : []));
 }
 
 function phrasePattern(phrase: string): RegExp {
-  const escaped = phrase.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const escaped = phrase
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
   return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'iu');
 }
 
@@ -136,7 +171,8 @@ export class RoutingRules {
   routeDestinations(ticket: RouteInput): TriageDestination[] {
     const byChat = new Map<string, TriageDestination>();
     for (const route of this.matching(ticket)) {
-      for (const destination of destinationsOf(route)) if (!byChat.has(destination.channel)) byChat.set(destination.channel, destination);
+      for (const destination of destinationsOf(route))
+        if (!byChat.has(destination.channel)) byChat.set(destination.channel, destination);
     }
     return [...byChat.values()];
   }
@@ -165,7 +201,8 @@ export class RoutingRules {
     this.file.priority_rules.forEach((rule, i) => {
       if (!this.matches(rule.when, this.priorityKeywordPatterns[i]!, { ...ticket, priority })) return;
       const stepped = rule.raise ? priorities[Math.max(0, priorities.indexOf(priority) - rule.raise)]! : priority;
-      const floor = rule.at_least && priorities.indexOf(rule.at_least) < priorities.indexOf(stepped) ? rule.at_least : stepped;
+      const floor =
+        rule.at_least && priorities.indexOf(rule.at_least) < priorities.indexOf(stepped) ? rule.at_least : stepped;
       if (priorities.indexOf(floor) >= priorities.indexOf(priority)) return;
       rules.push(rule.name);
       if (priorities.indexOf(floor) < priorities.indexOf(raised)) raised = floor;
@@ -207,5 +244,7 @@ function alertLabels(ticket: RouteInput): Record<string, string> {
   const alert = ticket.collected?.alert;
   const labels = typeof alert === 'object' && alert !== null ? (alert as { labels?: unknown }).labels : undefined;
   if (typeof labels !== 'object' || labels === null) return {};
-  return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -64,7 +64,8 @@ export class SlaPolicy {
   dueTimes(priority: Priority, openedAt: Date, tier?: Tier): { responseDueAt: Date; resolveDueAt: Date } {
     const target = this.target(priority, tier);
     const calendar = target.aroundTheClock ? undefined : this.options.calendar;
-    const add = (minutes: number) => (calendar ? calendar.add(openedAt, minutes) : new Date(openedAt.getTime() + minutes * 60_000));
+    const add = (minutes: number) =>
+      calendar ? calendar.add(openedAt, minutes) : new Date(openedAt.getTime() + minutes * 60_000);
     return { responseDueAt: add(target.responseMinutes), resolveDueAt: add(target.resolveMinutes) };
   }
 
@@ -78,7 +79,12 @@ export class SlaPolicy {
    * that moment has already gone, the new target counts from `now`, as an escalation's clock
    * does: a correction does not breach the ticket, nor escalate it, by itself.
    */
-  rescheduled(ticket: Ticket, priority: Priority, clockStart: Date, now: Date): { responseDueAt: Date | null; resolveDueAt: Date | null } {
+  rescheduled(
+    ticket: Ticket,
+    priority: Priority,
+    clockStart: Date,
+    now: Date,
+  ): { responseDueAt: Date | null; resolveDueAt: Date | null } {
     const before = this.dueTimes(ticket.priority, clockStart, ticket.tier);
     const after = this.dueTimes(priority, clockStart, ticket.tier);
     const restarted = this.dueTimes(priority, now, ticket.tier);
@@ -90,7 +96,10 @@ export class SlaPolicy {
       return next > now.getTime() ? new Date(next) : restarted[kind];
     };
     const over = Boolean(ticket.resolvedAt || ticket.closedAt);
-    return { responseDueAt: move('responseDueAt', over || Boolean(ticket.firstResponseAt)), resolveDueAt: move('resolveDueAt', over) };
+    return {
+      responseDueAt: move('responseDueAt', over || Boolean(ticket.firstResponseAt)),
+      resolveDueAt: move('resolveDueAt', over),
+    };
   }
 
   /** The next deadline that still matters: first response until someone responded, then resolution. */

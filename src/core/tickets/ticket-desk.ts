@@ -101,11 +101,18 @@ export class TicketDesk {
    * button's value can be forged or copied; and only for engineers. The sentence to show when
    * refused, or null. The service checks again when the action runs.
    */
-  async refuseButton(actionId: string, value: string | undefined, actor: Actor, place: ButtonPlace): Promise<string | null> {
+  async refuseButton(
+    actionId: string,
+    value: string | undefined,
+    actor: Actor,
+    place: ButtonPlace,
+  ): Promise<string | null> {
     if (!cardActions.has(actionId)) return null;
     if (place !== 'home') {
-      const card = place.address && place.messageId ? await this.threads.find(place.chat, place.address, place.messageId) : null;
-      if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? '')) return 'That button does not belong to this ticket card.';
+      const card =
+        place.address && place.messageId ? await this.threads.find(place.chat, place.address, place.messageId) : null;
+      if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? ''))
+        return 'That button does not belong to this ticket card.';
     }
     if (actor.role !== 'engineer') {
       const what = cardVerbs[actionId] ?? `${actionId.split('.')[1]} tickets`;
@@ -153,7 +160,11 @@ export class TicketDesk {
         const reason = input.reason?.trim();
         if (!reason) throw new CoreError('INVALID_INPUT', 'Say why it needs escalating: the next tier reads it first.');
         const vendor = vendorOf(input);
-        const ticket = await tickets.escalate(key, actor, { ...(tier ? { tier } : {}), reason, ...(vendor ? { vendor } : {}) });
+        const ticket = await tickets.escalate(key, actor, {
+          ...(tier ? { tier } : {}),
+          reason,
+          ...(vendor ? { vendor } : {}),
+        });
         return { ticket, message: `${ticket.key} is escalated to ${ticket.tier}.` };
       }
       case ticketActions.vendor: {
@@ -188,11 +199,13 @@ export class TicketDesk {
         return { ticket, message: `${ticket.key} is reopened; the engineers have been told.` };
       }
       case ticketActions.promote: {
-        if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', 'Only engineers can draft articles from tickets.');
+        if (actor.role !== 'engineer')
+          throw new CoreError('FORBIDDEN', 'Only engineers can draft articles from tickets.');
         if (!this.drafts) throw new CoreError('INVALID_INPUT', 'Drafting articles is not set up here.');
         const ticket = await tickets.get(key);
         const draft = draftFromTicket(ticket, await tickets.history(ticket), new Date());
-        if (!draft) throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} has no resolution yet to turn into an article.`);
+        if (!draft)
+          throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} has no resolution yet to turn into an article.`);
         const created = await this.drafts.create(draft.path, draft.markdown);
         return {
           ticket,
@@ -203,7 +216,11 @@ export class TicketDesk {
       }
       case ticketActions.comment: {
         const { ticket, relayed } = await tickets.comment(key, actor, input.text ?? '');
-        return { ticket, internal: !relayed, message: relayed ? `Your comment was added to ${ticket.key}.` : `Internal note added to ${ticket.key}.` };
+        return {
+          ticket,
+          internal: !relayed,
+          message: relayed ? `Your comment was added to ${ticket.key}.` : `Internal note added to ${ticket.key}.`,
+        };
       }
       default:
         throw new CoreError('INVALID_INPUT', UNKNOWN_BUTTON);
@@ -235,7 +252,8 @@ function vendorOf(input: TicketActionInput): VendorDetails | undefined {
 
 function ticketKey(value: string | undefined): string {
   const key = normaliseKey(value ?? '');
-  if (!/^[A-Z][A-Z0-9]{0,9}-\d{1,9}$/.test(key)) throw new CoreError('INVALID_INPUT', 'That button does not name a ticket.');
+  if (!/^[A-Z][A-Z0-9]{0,9}-\d{1,9}$/.test(key))
+    throw new CoreError('INVALID_INPUT', 'That button does not name a ticket.');
   return key;
 }
 

@@ -85,24 +85,45 @@ export class TicketService {
       const existing = await this.repository.findByOrigin(input.origin);
       if (existing) {
         // Handled again after a crash: the announcement may not have gone out; the notifier drops a repeat.
-        await this.tell({ type: 'opened', ticket: existing, actor: input.requester, summary: `Opened ${existing.key}: ${existing.subject}` });
+        await this.tell({
+          type: 'opened',
+          ticket: existing,
+          actor: input.requester,
+          summary: `Opened ${existing.key}: ${existing.subject}`,
+        });
         return existing;
       }
     }
     const subject = cutText(oneLine(input.subject), MAX_SUBJECT) || 'Help requested';
     const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
     const triaged = settleTriage(
-      { ...(input.category !== undefined ? { category: input.category } : {}), ...(input.priority ? { priority: input.priority } : {}), ...(input.tier ? { tier: input.tier } : {}), ...(input.guessed ? { guessed: input.guessed } : {}) },
+      {
+        ...(input.category !== undefined ? { category: input.category } : {}),
+        ...(input.priority ? { priority: input.priority } : {}),
+        ...(input.tier ? { tier: input.tier } : {}),
+        ...(input.guessed ? { guessed: input.guessed } : {}),
+      },
       this.predict(subject, input),
     );
     const { category } = triaged;
     const ownTier = triaged.tier ?? this.options.defaultTier;
-    const routeInput = { tier: ownTier, category, requesterId: input.requester.id, subject, question: input.question ?? null, collected: input.collected ?? {} };
+    const routeInput = {
+      tier: ownTier,
+      category,
+      requesterId: input.requester.id,
+      subject,
+      question: input.question ?? null,
+      collected: input.collected ?? {},
+    };
     const raised = this.options.raisePriority?.({ ...routeInput, priority: triaged.priority }, triaged.priority);
     const priority = raised && rank(raised.priority) < rank(triaged.priority) ? raised.priority : triaged.priority;
     const routed = this.options.routeTier?.({ ...routeInput, priority }, triaged.tier !== undefined);
     const tier = routed ?? ownTier;
-    const triage = triaged.record ? { ...triaged.record, ...(raised ? { raisedBy: raised.rules, raisedFrom: triaged.priority } : {}) } : raised ? { raisedBy: raised.rules, raisedFrom: triaged.priority } : null;
+    const triage = triaged.record
+      ? { ...triaged.record, ...(raised ? { raisedBy: raised.rules, raisedFrom: triaged.priority } : {}) }
+      : raised
+        ? { raisedBy: raised.rules, raisedFrom: triaged.priority }
+        : null;
     const ticket = await this.repository.create(
       {
         id: randomUUID(),
@@ -126,7 +147,12 @@ export class TicketService {
       },
       event(input.requester, 'created', null, 'new', { priority, ...(triage ? { triage } : {}) }),
     );
-    await this.tell({ type: 'opened', ticket, actor: input.requester, summary: `Opened ${ticket.key}: ${ticket.subject}` });
+    await this.tell({
+      type: 'opened',
+      ticket,
+      actor: input.requester,
+      summary: `Opened ${ticket.key}: ${ticket.subject}`,
+    });
     return ticket;
   }
 
@@ -185,29 +211,57 @@ export class TicketService {
         throw new CoreError('CONFLICT', `${ticket.key} is already claimed by ${who}.`);
       }
       return {
-        patch: { assigneeId: actor.id, assigneeName: actor.name ?? null, firstResponseAt: ticket.firstResponseAt ?? new Date() },
+        patch: {
+          assigneeId: actor.id,
+          assigneeName: actor.name ?? null,
+          firstResponseAt: ticket.firstResponseAt ?? new Date(),
+        },
         detail: {},
         notification: { type: 'claimed', summary: `${ticket.key} was claimed by ${nameOf(actor)}` },
       };
     });
   }
 
-  async escalate(key: string, actor: Actor, options: { tier?: Tier; reason?: string; vendor?: VendorDetails } = {}): Promise<Ticket> {
+  async escalate(
+    key: string,
+    actor: Actor,
+    options: { tier?: Tier; reason?: string; vendor?: VendorDetails } = {},
+  ): Promise<Ticket> {
     requireEngineer(actor, 'escalate tickets');
     const vendor = options.vendor ? cleanVendor(options.vendor) : undefined;
     return this.change(key, actor, 'escalate', (ticket) => {
       const current = tiers.indexOf(ticket.tier);
       const target = options.tier ?? tiers[current + 1];
-      if (!target) throw new CoreError('ILLEGAL_TRANSITION', `Cannot escalate ${ticket.key}: it is already at the vendor tier (L4).`);
+      if (!target)
+        throw new CoreError(
+          'ILLEGAL_TRANSITION',
+          `Cannot escalate ${ticket.key}: it is already at the vendor tier (L4).`,
+        );
       if (tiers.indexOf(target) <= current) {
-        throw new CoreError('ILLEGAL_TRANSITION', `Cannot escalate ${ticket.key} to ${target}: it is already at ${ticket.tier}.`);
+        throw new CoreError(
+          'ILLEGAL_TRANSITION',
+          `Cannot escalate ${ticket.key} to ${target}: it is already at ${ticket.tier}.`,
+        );
       }
-      if (vendor && target !== 'L4') throw new CoreError('INVALID_INPUT', 'Vendor details belong to the vendor tier (L4).');
+      if (vendor && target !== 'L4')
+        throw new CoreError('INVALID_INPUT', 'Vendor details belong to the vendor tier (L4).');
       return {
         // An escalated ticket waits for someone at the new tier to claim it, on that tier's clock:
         // keeping the old due times would breach again at once and cascade up every tier.
-        patch: { tier: target, assigneeId: null, assigneeName: null, statusChangedAt: new Date(), ...this.sla.dueTimes(ticket.priority, new Date(), target), ...vendor },
-        detail: { fromTier: ticket.tier, toTier: target, reason: options.reason ?? null, ...(vendor ? { vendor } : {}) },
+        patch: {
+          tier: target,
+          assigneeId: null,
+          assigneeName: null,
+          statusChangedAt: new Date(),
+          ...this.sla.dueTimes(ticket.priority, new Date(), target),
+          ...vendor,
+        },
+        detail: {
+          fromTier: ticket.tier,
+          toTier: target,
+          reason: options.reason ?? null,
+          ...(vendor ? { vendor } : {}),
+        },
         notification: {
           type: 'escalated',
           summary: `${ticket.key} was escalated to ${target} by ${nameOf(actor)}`,
@@ -224,16 +278,38 @@ export class TicketService {
     const vendor = cleanVendor(details);
     if (!vendor.vendorName) throw new CoreError('INVALID_INPUT', "Give the vendor's name.");
     const ticket = await this.get(key);
-    if (ticket.tier !== 'L4') throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is at ${ticket.tier}; escalate it to the vendor tier (L4) first.`);
+    if (ticket.tier !== 'L4')
+      throw new CoreError(
+        'ILLEGAL_TRANSITION',
+        `${ticket.key} is at ${ticket.tier}; escalate it to the vendor tier (L4) first.`,
+      );
     if (await this.replayed(ticket, actor)) return ticket;
-    if (!openStatuses.includes(ticket.status)) throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}; reopen it to change the vendor details.`);
+    if (!openStatuses.includes(ticket.status))
+      throw new CoreError(
+        'ILLEGAL_TRANSITION',
+        `${ticket.key} is ${ticket.status}; reopen it to change the vendor details.`,
+      );
     const caseRef = vendor.vendorCaseRef ? ` (case ${vendor.vendorCaseRef})` : '';
     const told = { type: 'vendor', summary: `${ticket.key} is with ${vendor.vendorName}${caseRef}` } as const;
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
       vendor,
-      this.event(actor, 'vendor', ticket.status, ticket.status, { vendor, previous: { vendorName: ticket.vendorName, vendorCaseRef: ticket.vendorCaseRef, vendorContact: ticket.vendorContact } }, told),
+      this.event(
+        actor,
+        'vendor',
+        ticket.status,
+        ticket.status,
+        {
+          vendor,
+          previous: {
+            vendorName: ticket.vendorName,
+            vendorCaseRef: ticket.vendorCaseRef,
+            vendorContact: ticket.vendorContact,
+          },
+        },
+        told,
+      ),
     );
     if (!updated) throw await this.conflict(ticket.key);
     await this.tell({ ...told, ticket: updated, actor });
@@ -255,7 +331,11 @@ export class TicketService {
       if (actor.role !== 'engineer' && actor.id !== ticket.requesterId) {
         throw new CoreError('FORBIDDEN', 'Only the requester or an engineer can resume this ticket.');
       }
-      return { patch: pausedClock(ticket, new Date()), detail: { reply }, notification: { type: 'resumed', summary: `${ticket.key}: the requester replied`, note: reply } };
+      return {
+        patch: pausedClock(ticket, new Date()),
+        detail: { reply },
+        notification: { type: 'resumed', summary: `${ticket.key}: the requester replied`, note: reply },
+      };
     });
   }
 
@@ -275,7 +355,11 @@ export class TicketService {
       return {
         patch: { closedAt: new Date() },
         detail: { reason: reason ?? null },
-        notification: { type: 'closed', summary: `${ticket.key} was closed by ${nameOf(actor)}`, ...(reason ? { note: reason } : {}) },
+        notification: {
+          type: 'closed',
+          summary: `${ticket.key} was closed by ${nameOf(actor)}`,
+          ...(reason ? { note: reason } : {}),
+        },
       };
     });
   }
@@ -285,7 +369,12 @@ export class TicketService {
       requireRequesterOrEngineer(ticket, actor, 'reopen');
       return {
         // The reopened problem gets a fresh SLA clock; the first one is kept in the metrics by the events.
-        patch: { resolvedAt: null, assigneeId: null, assigneeName: null, ...this.sla.dueTimes(ticket.priority, new Date(), ticket.tier) },
+        patch: {
+          resolvedAt: null,
+          assigneeId: null,
+          assigneeName: null,
+          ...this.sla.dueTimes(ticket.priority, new Date(), ticket.tier),
+        },
         detail: { reason },
         notification: { type: 'reopened', summary: `${ticket.key} was reopened by ${nameOf(actor)}`, note: reason },
       };
@@ -316,16 +405,30 @@ export class TicketService {
       const resumes = fromRequester && ticket.status === 'waiting';
       const told = internal
         ? null
-        : ({ type: 'comment', from: fromRequester ? 'requester' : 'engineer', summary: `${nameOf(actor)} commented on ${ticket.key}`, note: body } as const);
+        : ({
+            type: 'comment',
+            from: fromRequester ? 'requester' : 'engineer',
+            summary: `${nameOf(actor)} commented on ${ticket.key}`,
+            note: body,
+          } as const);
       const updated = await this.repository.update(
         ticket.id,
         ticket.version,
         {
-          ...(resumes ? { status: 'claimed' as const, statusChangedAt: new Date(), ...pausedClock(ticket, new Date()) } : {}),
+          ...(resumes
+            ? { status: 'claimed' as const, statusChangedAt: new Date(), ...pausedClock(ticket, new Date()) }
+            : {}),
           // An engineer's answer to the requester is a first response for the SLA.
           ...(!fromRequester && !internal && !ticket.firstResponseAt ? { firstResponseAt: new Date() } : {}),
         },
-        this.event(actor, 'comment', ticket.status, resumes ? 'claimed' : ticket.status, { text: body, internal, from: fromRequester ? 'requester' : 'engineer' }, told),
+        this.event(
+          actor,
+          'comment',
+          ticket.status,
+          resumes ? 'claimed' : ticket.status,
+          { text: body, internal, from: fromRequester ? 'requester' : 'engineer' },
+          told,
+        ),
       );
       if (!updated) {
         // A comment does not depend on the ticket's state: try again on the fresh version.
@@ -339,12 +442,16 @@ export class TicketService {
 
   /** The requester's satisfaction rating (1-5) on a resolved or closed ticket; a new rating replaces the old. */
   async rate(key: string, actor: Actor, score: number): Promise<Ticket> {
-    if (!Number.isInteger(score) || score < 1 || score > 5) throw new CoreError('INVALID_INPUT', 'A rating is a whole number from 1 to 5.');
+    if (!Number.isInteger(score) || score < 1 || score > 5)
+      throw new CoreError('INVALID_INPUT', 'A rating is a whole number from 1 to 5.');
     const ticket = await this.get(key);
     if (actor.id !== ticket.requesterId) throw new CoreError('FORBIDDEN', `Only the requester can rate ${ticket.key}.`);
     if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
-      throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}: it can be rated once it is resolved.`);
+      throw new CoreError(
+        'ILLEGAL_TRANSITION',
+        `${ticket.key} is ${ticket.status}: it can be rated once it is resolved.`,
+      );
     }
     const told = { type: 'rated', summary: `${nameOf(actor)} rated ${ticket.key} ${score}/5` } as const;
     const updated = await this.repository.update(
@@ -365,7 +472,10 @@ export class TicketService {
     const ticket = await this.get(key);
     if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.status !== 'claimed') {
-      throw new CoreError('ILLEGAL_TRANSITION', `Cannot reassign ${ticket.key}: it is ${ticket.status}; claim it instead.`);
+      throw new CoreError(
+        'ILLEGAL_TRANSITION',
+        `Cannot reassign ${ticket.key}: it is ${ticket.status}; claim it instead.`,
+      );
     }
     const told = { type: 'claimed', summary: `${ticket.key} was reassigned to ${nameOf(to)}` } as const;
     const updated = await this.repository.update(
@@ -389,12 +499,25 @@ export class TicketService {
     if (to.role !== 'engineer') throw new CoreError('INVALID_INPUT', `${nameOf(to)} is not an engineer.`);
     return this.change(key, actor, 'assign', (ticket) => {
       if (ticket.status === 'claimed' && ticket.assigneeId) {
-        throw new CoreError('CONFLICT', `${ticket.key} is already claimed by ${ticket.assigneeName ?? ticket.assigneeId}; reassign it instead.`);
+        throw new CoreError(
+          'CONFLICT',
+          `${ticket.key} is already claimed by ${ticket.assigneeName ?? ticket.assigneeId}; reassign it instead.`,
+        );
       }
       return {
-        patch: { assigneeId: to.id, assigneeName: to.name ?? null, firstResponseAt: ticket.firstResponseAt ?? new Date() },
+        patch: {
+          assigneeId: to.id,
+          assigneeName: to.name ?? null,
+          firstResponseAt: ticket.firstResponseAt ?? new Date(),
+        },
         detail: { assignee: to.id, assigneeName: to.name ?? null },
-        notification: { type: 'claimed', summary: to.id === actor.id ? `${ticket.key} was claimed by ${nameOf(to)}` : `${ticket.key} was assigned to ${nameOf(to)}` },
+        notification: {
+          type: 'claimed',
+          summary:
+            to.id === actor.id
+              ? `${ticket.key} was claimed by ${nameOf(to)}`
+              : `${ticket.key} was assigned to ${nameOf(to)}`,
+        },
       };
     });
   }
@@ -407,24 +530,42 @@ export class TicketService {
    */
   async setPriority(key: string, actor: Actor, priority: Priority, reason?: string): Promise<Ticket> {
     requireEngineer(actor, 'change the priority of tickets');
-    if (!(priorities as readonly string[]).includes(priority)) throw new CoreError('INVALID_INPUT', `Choose a priority: ${priorities.join(', ')}.`);
+    if (!(priorities as readonly string[]).includes(priority))
+      throw new CoreError('INVALID_INPUT', `Choose a priority: ${priorities.join(', ')}.`);
     const note = cleanReason(reason);
     const ticket = await this.get(key);
     if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.priority === priority) throw new CoreError('INVALID_INPUT', `${ticket.key} is already ${priority}.`);
-    const due = this.sla.rescheduled(ticket, priority, clockStart(ticket, await this.repository.events(ticket.id)), new Date());
-    const told = { type: 'priority', summary: `${ticket.key} is now ${priority} (was ${ticket.priority})`, previous: ticket.priority, ...(note ? { note } : {}) } as const;
+    const due = this.sla.rescheduled(
+      ticket,
+      priority,
+      clockStart(ticket, await this.repository.events(ticket.id)),
+      new Date(),
+    );
+    const told = {
+      type: 'priority',
+      summary: `${ticket.key} is now ${priority} (was ${ticket.priority})`,
+      previous: ticket.priority,
+      ...(note ? { note } : {}),
+    } as const;
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
       { priority, ...due },
-      this.event(actor, 'priority', ticket.status, ticket.status, {
-        from: ticket.priority,
-        to: priority,
-        reason: note ?? null,
-        responseDueAt: { from: iso(ticket.responseDueAt), to: iso(due.responseDueAt) },
-        resolveDueAt: { from: iso(ticket.resolveDueAt), to: iso(due.resolveDueAt) },
-      }, told),
+      this.event(
+        actor,
+        'priority',
+        ticket.status,
+        ticket.status,
+        {
+          from: ticket.priority,
+          to: priority,
+          reason: note ?? null,
+          responseDueAt: { from: iso(ticket.responseDueAt), to: iso(due.responseDueAt) },
+          resolveDueAt: { from: iso(ticket.resolveDueAt), to: iso(due.resolveDueAt) },
+        },
+        told,
+      ),
     );
     if (!updated) throw await this.conflict(ticket.key);
     await this.tell({ ...told, ticket: updated, actor });
@@ -440,17 +581,30 @@ export class TicketService {
     requireEngineer(actor, 'change the category of tickets');
     const name = oneLine(category);
     if (!name) throw new CoreError('INVALID_INPUT', 'Choose a category.');
-    if (name.length > MAX_CATEGORY) throw new CoreError('INVALID_INPUT', `A category is a short name (at most ${MAX_CATEGORY} characters).`);
+    if (name.length > MAX_CATEGORY)
+      throw new CoreError('INVALID_INPUT', `A category is a short name (at most ${MAX_CATEGORY} characters).`);
     const note = cleanReason(reason);
     const ticket = await this.get(key);
     if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.category === name) throw new CoreError('INVALID_INPUT', `${ticket.key} is already in ${name}.`);
-    const told = { type: 'category', summary: `${ticket.key} moved to ${name} (was ${ticket.category})`, previous: ticket.category, ...(note ? { note } : {}) } as const;
+    const told = {
+      type: 'category',
+      summary: `${ticket.key} moved to ${name} (was ${ticket.category})`,
+      previous: ticket.category,
+      ...(note ? { note } : {}),
+    } as const;
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
       { category: name },
-      this.event(actor, 'category', ticket.status, ticket.status, { from: ticket.category, to: name, reason: note ?? null }, told),
+      this.event(
+        actor,
+        'category',
+        ticket.status,
+        ticket.status,
+        { from: ticket.category, to: name, reason: note ?? null },
+        told,
+      ),
     );
     if (!updated) throw await this.conflict(ticket.key);
     await this.tell({ ...told, ticket: updated, actor });
@@ -485,8 +639,21 @@ export class TicketService {
   }
 
   /** A change's event, with the delivery it came from and what it told, when this service acts for one (withOrigin). */
-  private event(actor: Actor, type: TicketEvent['type'], fromStatus: TicketStatus | null, toStatus: TicketStatus | null, detail: Record<string, unknown>, told: Told | null): NewTicketEvent {
-    return event(actor, type, fromStatus, toStatus, this.origin ? { ...detail, origin: this.origin, ...(told ? { told } : {}) } : detail);
+  private event(
+    actor: Actor,
+    type: TicketEvent['type'],
+    fromStatus: TicketStatus | null,
+    toStatus: TicketStatus | null,
+    detail: Record<string, unknown>,
+    told: Told | null,
+  ): NewTicketEvent {
+    return event(
+      actor,
+      type,
+      fromStatus,
+      toStatus,
+      this.origin ? { ...detail, origin: this.origin, ...(told ? { told } : {}) } : detail,
+    );
   }
 
   /**
@@ -514,7 +681,10 @@ export class TicketService {
     try {
       await this.notifier.notify(notification);
     } catch (error) {
-      this.logger.error({ err: error, ticket: notification.ticket.key, type: notification.type }, 'ticket notification failed');
+      this.logger.error(
+        { err: error, ticket: notification.ticket.key, type: notification.type },
+        'ticket notification failed',
+      );
     }
   }
 }
@@ -530,7 +700,9 @@ function toldOf(value: unknown): Told | null {
     type: told.type as Told['type'],
     summary: told.summary,
     ...(typeof told.note === 'string' ? { note: told.note } : {}),
-    ...(typeof told.fromTier === 'string' && (tiers as readonly string[]).includes(told.fromTier) ? { fromTier: told.fromTier as Tier } : {}),
+    ...(typeof told.fromTier === 'string' && (tiers as readonly string[]).includes(told.fromTier)
+      ? { fromTier: told.fromTier as Tier }
+      : {}),
     ...(told.from === 'requester' || told.from === 'engineer' ? { from: told.from } : {}),
     ...(typeof told.previous === 'string' ? { previous: told.previous } : {}),
   };
@@ -551,7 +723,9 @@ function event(
  * new clock, see escalate and reopen), else its opening.
  */
 function clockStart(ticket: Ticket, events: readonly TicketEvent[]): Date {
-  const restart = [...events].reverse().find((e) => e.type === 'status' && (e.detail.command === 'escalate' || e.detail.command === 'reopen'));
+  const restart = [...events]
+    .reverse()
+    .find((e) => e.type === 'status' && (e.detail.command === 'escalate' || e.detail.command === 'reopen'));
   return restart?.createdAt ?? ticket.createdAt;
 }
 
@@ -584,9 +758,18 @@ export interface VendorDetails {
 
 const MAX_VENDOR_FIELD = 200;
 
-function cleanVendor(details: VendorDetails): { vendorName: string | null; vendorCaseRef: string | null; vendorContact: string | null } {
-  const clean = (value: string | null | undefined) => (value ? cutText(oneLine(value), MAX_VENDOR_FIELD) || null : null);
-  return { vendorName: clean(details.name), vendorCaseRef: clean(details.caseRef), vendorContact: clean(details.contact) };
+function cleanVendor(details: VendorDetails): {
+  vendorName: string | null;
+  vendorCaseRef: string | null;
+  vendorContact: string | null;
+} {
+  const clean = (value: string | null | undefined) =>
+    value ? cutText(oneLine(value), MAX_VENDOR_FIELD) || null : null;
+  return {
+    vendorName: clean(details.name),
+    vendorCaseRef: clean(details.caseRef),
+    vendorContact: clean(details.contact),
+  };
 }
 
 /**

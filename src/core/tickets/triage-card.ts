@@ -30,7 +30,8 @@ export const ticketActions = {
  * the vendor's name, case reference and contact (escalating to L4 may carry them too), a new
  * priority or category (with an optional reason), an engineer to assign an unclaimed ticket to.
  */
-export type ActionInput = 'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason' | 'vendor' | 'priority' | 'category' | 'assign';
+export type ActionInput =
+  'escalation' | 'resolution' | 'assignee' | 'comment' | 'reason' | 'vendor' | 'priority' | 'category' | 'assign';
 
 /** The form each ticket action needs before it can run; an action without one runs on the press. */
 export const actionInputs: Readonly<Record<string, ActionInput | undefined>> = {
@@ -91,16 +92,20 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
   const choices: TicketChoice[] = [];
   if (allowed.has('claim')) choices.push(ticketButton('Claim', ticketActions.claim, value, 'primary'));
   if (allowed.has('assign')) choices.push(ticketButton('Assign', ticketActions.assign, value));
-  if (allowed.has('escalate') && ticket.tier !== 'L4') choices.push(ticketButton('Escalate', ticketActions.escalate, value));
+  if (allowed.has('escalate') && ticket.tier !== 'L4')
+    choices.push(ticketButton('Escalate', ticketActions.escalate, value));
   if (allowed.has('resolve')) choices.push(ticketButton('Resolve', ticketActions.resolve, value, 'danger'));
-  if (ticket.tier === 'L4' && allowed.has('resolve')) choices.push(ticketButton('Vendor details', ticketActions.vendor, value));
+  if (ticket.tier === 'L4' && allowed.has('resolve'))
+    choices.push(ticketButton('Vendor details', ticketActions.vendor, value));
   if (ticket.status === 'claimed') choices.push(ticketButton('Reassign', ticketActions.reassign, value));
   if (allowed.has('reopen')) choices.push(ticketButton('Reopen', ticketActions.reopen, value));
-  if (ticket.status === 'resolved' || ticket.status === 'closed') choices.push(ticketButton('Draft KB article', ticketActions.promote, value));
+  if (ticket.status === 'resolved' || ticket.status === 'closed')
+    choices.push(ticketButton('Draft KB article', ticketActions.promote, value));
   // Corrections work in every status: a closed ticket's final priority and category feed the reports.
   choices.push(ticketButton('Priority', ticketActions.priority, value));
   choices.push(ticketButton('Category', ticketActions.category, value));
-  const summary = ticket.description.length > CARD_SUMMARY ? `${cutText(ticket.description, CARD_SUMMARY)}…` : ticket.description;
+  const summary =
+    ticket.description.length > CARD_SUMMARY ? `${cutText(ticket.description, CARD_SUMMARY)}…` : ticket.description;
   return {
     key: ticket.key,
     subject: ticket.subject,
@@ -114,7 +119,10 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
     due: sla.nextDue(ticket),
     sla: sla.state(ticket, now),
     satisfaction: ticket.satisfaction,
-    vendor: ticket.tier === 'L4' ? { name: ticket.vendorName, caseRef: ticket.vendorCaseRef, contact: ticket.vendorContact } : null,
+    vendor:
+      ticket.tier === 'L4'
+        ? { name: ticket.vendorName, caseRef: ticket.vendorCaseRef, contact: ticket.vendorContact }
+        : null,
     choices,
     prediction: predictionOf(ticket.collected.triage),
   };
@@ -129,16 +137,34 @@ function predictionOf(value: unknown): TriageCard['prediction'] {
   const triage = value as { predicted?: unknown; confidence?: unknown; applied?: unknown; why?: unknown };
   const predicted = triage.predicted as { category?: unknown; priority?: unknown; tier?: unknown } | undefined;
   const confidence = (triage.confidence ?? {}) as Record<string, unknown>;
-  if (typeof predicted !== 'object' || predicted === null || typeof predicted.category !== 'string' || typeof predicted.priority !== 'string') return null;
+  if (
+    typeof predicted !== 'object' ||
+    predicted === null ||
+    typeof predicted.category !== 'string' ||
+    typeof predicted.priority !== 'string'
+  )
+    return null;
   const part = (field: 'category' | 'priority' | 'tier', label: unknown) => {
     if (typeof label !== 'string') return null;
     const sure = confidence[field];
     return typeof sure === 'number' ? `${cutText(label, 40)} ${Math.round(sure * 100)}%` : cutText(label, 40);
   };
-  const parts = [part('category', predicted.category), part('priority', predicted.priority), part('tier', predicted.tier)].filter(Boolean);
+  const parts = [
+    part('category', predicted.category),
+    part('priority', predicted.priority),
+    part('tier', predicted.tier),
+  ].filter(Boolean);
   const applied = Array.isArray(triage.applied) ? triage.applied.filter((f): f is string => typeof f === 'string') : [];
-  const why = Array.isArray(triage.why) ? triage.why.filter((r): r is string => typeof r === 'string').slice(0, MAX_WHY).map((r) => cutText(r, MAX_WHY_CHARS)) : [];
-  return { summary: `Predicted: ${parts.join(', ')} (${applied.length > 0 ? `taken: ${applied.join(', ')}` : 'not sure enough: defaults kept'})`, why };
+  const why = Array.isArray(triage.why)
+    ? triage.why
+        .filter((r): r is string => typeof r === 'string')
+        .slice(0, MAX_WHY)
+        .map((r) => cutText(r, MAX_WHY_CHARS))
+    : [];
+  return {
+    summary: `Predicted: ${parts.join(', ')} (${applied.length > 0 ? `taken: ${applied.join(', ')}` : 'not sure enough: defaults kept'})`,
+    why,
+  };
 }
 
 /** The buttons a requester gets under a status update in their own thread. */
@@ -163,6 +189,10 @@ export function parseRating(value: string | undefined): { key: string; score: nu
 
 /** "Acme Corp · case 4471 · support@acme.example", or what of it is known. */
 export function vendorLine(vendor: NonNullable<TriageCard['vendor']>): string {
-  const parts = [vendor.name ?? 'vendor not recorded yet', vendor.caseRef ? `case ${vendor.caseRef}` : null, vendor.contact].filter(Boolean);
+  const parts = [
+    vendor.name ?? 'vendor not recorded yet',
+    vendor.caseRef ? `case ${vendor.caseRef}` : null,
+    vendor.contact,
+  ].filter(Boolean);
   return parts.join(' · ');
 }

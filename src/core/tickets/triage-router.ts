@@ -34,13 +34,17 @@ export class TriageRouter {
   route(ticket: RouteInput): TriageDestination[] {
     const byChat = new Map<string, TriageDestination>();
     const add = (destinations: readonly TriageDestination[]) => {
-      for (const destination of destinations) if (!byChat.has(destination.channel)) byChat.set(destination.channel, destination);
+      for (const destination of destinations)
+        if (!byChat.has(destination.channel)) byChat.set(destination.channel, destination);
     };
     const { file } = this.routes;
     if (file) add(file.routeDestinations(ticket));
     add(
       this.routes.rules
-        .filter((rule) => rule.category.toLowerCase() === ticket.category.toLowerCase() && (!rule.tier || rule.tier === ticket.tier))
+        .filter(
+          (rule) =>
+            rule.category.toLowerCase() === ticket.category.toLowerCase() && (!rule.tier || rule.tier === ticket.tier),
+        )
         .map((rule) => rule.destination),
     );
     if (file) {
@@ -58,7 +62,10 @@ export class TriageRouter {
 
   /** The categories routes name (env rules and the file's routes), so engineers can pick them even without an article. */
   categories(): string[] {
-    const named = [...this.routes.rules.map((rule) => rule.category), ...(this.routes.file?.file.routes.flatMap((route) => route.when.category ?? []) ?? [])];
+    const named = [
+      ...this.routes.rules.map((rule) => rule.category),
+      ...(this.routes.file?.file.routes.flatMap((route) => route.when.category ?? []) ?? []),
+    ];
     return [...new Set(named.map((category) => category.trim().toLowerCase()).filter(Boolean))];
   }
 

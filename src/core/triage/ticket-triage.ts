@@ -52,7 +52,12 @@ export function settleTriage(given: TriageGiven, prediction: TriagePrediction | 
   const guessed = new Set(given.guessed ?? []);
   const chosen = (field: TriageField) => given[field] !== undefined && !guessed.has(field);
   if (!prediction) {
-    return { category: given.category ?? FALLBACK_CATEGORY, priority: given.priority ?? 'P3', tier: given.tier, record: null };
+    return {
+      category: given.category ?? FALLBACK_CATEGORY,
+      priority: given.priority ?? 'P3',
+      tier: given.tier,
+      record: null,
+    };
   }
   const applied: TriageField[] = [];
   const kept: TriageField[] = [];
@@ -91,8 +96,16 @@ export function settleTriage(given: TriageGiven, prediction: TriagePrediction | 
     priority,
     tier,
     record: {
-      predicted: { category: prediction.category.value, priority: predicted.value, tier: prediction.tier?.value ?? null },
-      confidence: { category: prediction.category.confidence, priority: predicted.confidence, tier: prediction.tier?.confidence ?? 0 },
+      predicted: {
+        category: prediction.category.value,
+        priority: predicted.value,
+        tier: prediction.tier?.value ?? null,
+      },
+      confidence: {
+        category: prediction.category.confidence,
+        priority: predicted.confidence,
+        tier: prediction.tier?.confidence ?? 0,
+      },
       reasons: [...prediction.category.reasons, ...predicted.reasons, ...(prediction.tier?.reasons ?? [])],
       applied,
       kept,

@@ -40,22 +40,77 @@ export const triagePolicySchema = z.strictObject({
       overridesChoice: z.boolean().optional(),
     }),
   ),
-  thresholds: z.strictObject({ category: z.number().min(0).max(1), priority: z.number().min(0).max(1), tier: z.number().min(0).max(1) }),
+  thresholds: z.strictObject({
+    category: z.number().min(0).max(1),
+    priority: z.number().min(0).max(1),
+    tier: z.number().min(0).max(1),
+  }),
 });
 
 // Phrases are written as people write them; they are normalised like the text (lowercase, no
 // apostrophes or accents, "log in" and "sign in" joined) before matching. A trailing "*" matches
 // any ending ("compromis*"); "#" stands for a number ("# people"); "?" is a question mark.
 const MANY_PEOPLE = [
-  'everyone', 'everybody', 'all of us', 'all users', 'all staff', 'whole team', 'whole office', 'whole floor', 'whole company',
-  'whole building', 'whole department', 'whole site', 'entire', 'several people', 'multiple people', 'many people', 'lots of people',
-  '# people', '# of us', '# users', 'department', 'other teams', 'for all',
+  'everyone',
+  'everybody',
+  'all of us',
+  'all users',
+  'all staff',
+  'whole team',
+  'whole office',
+  'whole floor',
+  'whole company',
+  'whole building',
+  'whole department',
+  'whole site',
+  'entire',
+  'several people',
+  'multiple people',
+  'many people',
+  'lots of people',
+  '# people',
+  '# of us',
+  '# users',
+  'department',
+  'other teams',
+  'for all',
 ];
 /** Said of one person's problem: the others are fine. */
-const ONLY_ME = ['everyone else', 'everybody else', 'others are fine', 'other people are fine', 'only me', 'just me', 'colleagues are fine', 'colleagues can'];
+const ONLY_ME = [
+  'everyone else',
+  'everybody else',
+  'others are fine',
+  'other people are fine',
+  'only me',
+  'just me',
+  'colleagues are fine',
+  'colleagues can',
+];
 const BLOCKED = [
-  "can't", 'cannot', 'unable', 'not working', "doesn't work", 'down', 'outage', 'offline', 'no internet', 'no network', 'locked out',
-  'access denied', 'disabled', 'lost', 'gone', 'vanished', 'stuck', 'bounces', 'error', 'fails', 'failing', 'dead', 'unavailable', "won't",
+  "can't",
+  'cannot',
+  'unable',
+  'not working',
+  "doesn't work",
+  'down',
+  'outage',
+  'offline',
+  'no internet',
+  'no network',
+  'locked out',
+  'access denied',
+  'disabled',
+  'lost',
+  'gone',
+  'vanished',
+  'stuck',
+  'bounces',
+  'error',
+  'fails',
+  'failing',
+  'dead',
+  'unavailable',
+  "won't",
 ];
 
 /**
@@ -70,11 +125,29 @@ export const defaultTriagePolicy: TriagePolicy = {
       priority: 'P1',
       category: 'security',
       overridesChoice: true,
-      when: [[
-        'ransomware', 'data breach', 'breach', 'hacked', 'compromis*', "wasn't me", 'was not me', "didn't do it", "didn't request",
-        'enabled macros', 'enable macros', 'macros and i did', 'entered my password', 'entered my credentials', 'gave my password',
-        'leaked', 'mfa requests', 'mfa prompts', 'approval requests',
-      ]],
+      when: [
+        [
+          'ransomware',
+          'data breach',
+          'breach',
+          'hacked',
+          'compromis*',
+          "wasn't me",
+          'was not me',
+          "didn't do it",
+          "didn't request",
+          'enabled macros',
+          'enable macros',
+          'macros and i did',
+          'entered my password',
+          'entered my credentials',
+          'gave my password',
+          'leaked',
+          'mfa requests',
+          'mfa prompts',
+          'approval requests',
+        ],
+      ],
     },
     {
       name: 'sensitive data exposed',
@@ -87,28 +160,76 @@ export const defaultTriagePolicy: TriagePolicy = {
     },
     { name: 'nobody can work', priority: 'P1', when: [['nobody', 'no one', 'none of us', 'none of the', 'noone']] },
     { name: 'widespread outage', priority: 'P1', when: [MANY_PEOPLE, BLOCKED], unless: ONLY_ME },
-    { name: 'service down', priority: 'P1', when: [['outage', 'down for everyone', 'down for everybody', 'down for the whole', 'is down for']] },
+    {
+      name: 'service down',
+      priority: 'P1',
+      when: [['outage', 'down for everyone', 'down for everybody', 'down for the whole', 'is down for']],
+    },
     {
       name: 'someone cannot work',
       priority: 'P2',
-      when: [[
-        "can't work", 'cannot work', "can't do any work", "can't do anything", 'locked out', "won't turn on", "won't boot", "won't start",
-        'no bootable', 'dead', "can't sign", 'cannot sign', "can't get in", "can't get into", 'disabled',
-      ]],
+      when: [
+        [
+          "can't work",
+          'cannot work',
+          "can't do any work",
+          "can't do anything",
+          'locked out',
+          "won't turn on",
+          "won't boot",
+          "won't start",
+          'no bootable',
+          'dead',
+          "can't sign",
+          'cannot sign',
+          "can't get in",
+          "can't get into",
+          'disabled',
+        ],
+      ],
     },
     {
       name: 'a deadline',
       priority: 'P2',
-      when: [[
-        'urgent', 'asap', 'deadline', 'in # min*', 'at #', 'this afternoon', 'tonight', 'due today', 'by today', 'need it today', 'needed today',
-        'today at', 'tomorrow', 'month end', 'presentation', 'client call',
-      ]],
+      when: [
+        [
+          'urgent',
+          'asap',
+          'deadline',
+          'in # min*',
+          'at #',
+          'this afternoon',
+          'tonight',
+          'due today',
+          'by today',
+          'need it today',
+          'needed today',
+          'today at',
+          'tomorrow',
+          'month end',
+          'presentation',
+          'client call',
+        ],
+      ],
     },
     {
       name: 'malware or a scam',
       priority: 'P2',
       category: 'security',
-      when: [['clicked a link', 'clicked the link', 'clicked on a link', 'opened an attachment', 'opened the attachment', 'infected', 'malware', 'virus', 'trojan', 'scam']],
+      when: [
+        [
+          'clicked a link',
+          'clicked the link',
+          'clicked on a link',
+          'opened an attachment',
+          'opened the attachment',
+          'infected',
+          'malware',
+          'virus',
+          'trojan',
+          'scam',
+        ],
+      ],
     },
     {
       name: 'a device or account at risk',
@@ -118,20 +239,79 @@ export const defaultTriagePolicy: TriagePolicy = {
     {
       name: 'something is broken',
       priority: 'P3',
-      when: [[
-        'not working', "doesn't work", "won't", 'broken', 'break', 'error', 'crash*', 'freez*', 'stuck', 'slow', 'keeps', 'missing',
-        'disappeared', "can't", 'cannot', 'fails', 'failing', 'offline', 'jam*', 'no sound', 'greyed out', 'stopped', 'deleted', 'snapped',
-      ]],
+      when: [
+        [
+          'not working',
+          "doesn't work",
+          "won't",
+          'broken',
+          'break',
+          'error',
+          'crash*',
+          'freez*',
+          'stuck',
+          'slow',
+          'keeps',
+          'missing',
+          'disappeared',
+          "can't",
+          'cannot',
+          'fails',
+          'failing',
+          'offline',
+          'jam*',
+          'no sound',
+          'greyed out',
+          'stopped',
+          'deleted',
+          'snapped',
+        ],
+      ],
     },
     {
       name: 'a request or a question',
       priority: 'P4',
-      when: [[
-        'how do i', 'how can i', 'how to', 'can i get', 'could i get', 'can i have', 'can you install', 'please install', 'install', 'request',
-        'would like', "i'd like", 'need access', 'please add me', 'give me access', 'grant me', 'no rush', 'no hurry', 'not urgent',
-        'is it possible', 'is that possible', 'what is', "what's", 'where do i', 'who do i', 'when do i', 'licence', 'license', 'order',
-        'should i', 'curious', 'approved', 'who replaces', 'can you', 'who can', 'do i need', '?',
-      ]],
+      when: [
+        [
+          'how do i',
+          'how can i',
+          'how to',
+          'can i get',
+          'could i get',
+          'can i have',
+          'can you install',
+          'please install',
+          'install',
+          'request',
+          'would like',
+          "i'd like",
+          'need access',
+          'please add me',
+          'give me access',
+          'grant me',
+          'no rush',
+          'no hurry',
+          'not urgent',
+          'is it possible',
+          'is that possible',
+          'what is',
+          "what's",
+          'where do i',
+          'who do i',
+          'when do i',
+          'licence',
+          'license',
+          'order',
+          'should i',
+          'curious',
+          'approved',
+          'who replaces',
+          'can you',
+          'who can',
+          'do i need',
+          '?',
+        ],
+      ],
     },
   ],
   thresholds: { category: 0.4, priority: 0.5, tier: 0.5 },
@@ -139,7 +319,11 @@ export const defaultTriagePolicy: TriagePolicy = {
 
 /** A signal's phrases compiled against the analyzer's normalisation. */
 export class SeverityMatcher {
-  private readonly compiled: Array<{ signal: SeveritySignal; groups: Array<Array<{ phrase: string; pattern: RegExp }>>; unless: RegExp[] }>;
+  private readonly compiled: Array<{
+    signal: SeveritySignal;
+    groups: Array<Array<{ phrase: string; pattern: RegExp }>>;
+    unless: RegExp[];
+  }>;
 
   constructor(
     readonly policy: TriagePolicy,
@@ -177,7 +361,9 @@ export class SeverityMatcher {
     const parts = words(this.analyzer.normalise(written), '*')
       .split(' ')
       .filter(Boolean)
-      .map((word) => (word === '#' ? '\\d+' : word.endsWith('*') ? `${escape(word.slice(0, -1))}\\p{L}*` : escape(word)));
+      .map((word) =>
+        word === '#' ? '\\d+' : word.endsWith('*') ? `${escape(word.slice(0, -1))}\\p{L}*` : escape(word),
+      );
     return new RegExp(` ${parts.join(' ')} `, 'u');
   }
 }

@@ -1,5 +1,13 @@
 import type { SlaPolicy } from '../tickets/sla-policy.js';
-import { priorities, ticketStatuses, tiers, type Priority, type Ticket, type TicketStatus, type Tier } from '../tickets/ticket.js';
+import {
+  priorities,
+  ticketStatuses,
+  tiers,
+  type Priority,
+  type Ticket,
+  type TicketStatus,
+  type Tier,
+} from '../tickets/ticket.js';
 
 /** A queue filter, parsed: every field optional; `assignee` '-' means nobody. */
 export interface TicketQuery {
@@ -14,12 +22,27 @@ export interface TicketQuery {
   search?: string;
 }
 
-export const QUERY_FIELDS = ['tier', 'status', 'priority', 'category', 'channel', 'assignee', 'breaching', 'q'] as const;
+export const QUERY_FIELDS = [
+  'tier',
+  'status',
+  'priority',
+  'category',
+  'channel',
+  'assignee',
+  'breaching',
+  'q',
+] as const;
 
 /** Reads a filter from untrusted strings: unknown values are refused with a sentence, never passed on. */
-export function parseTicketQuery(raw: Partial<Record<(typeof QUERY_FIELDS)[number], string>>): { ok: true; query: TicketQuery } | { ok: false; error: string } {
+export function parseTicketQuery(
+  raw: Partial<Record<(typeof QUERY_FIELDS)[number], string>>,
+): { ok: true; query: TicketQuery } | { ok: false; error: string } {
   const query: TicketQuery = {};
-  const pick = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined | Error => {
+  const pick = <T extends string>(
+    name: string,
+    value: string | undefined,
+    allowed: readonly T[],
+  ): T | undefined | Error => {
     if (!value) return undefined;
     const found = allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase());
     return found ?? new Error(`${name}: one of ${allowed.join(', ')}`);
@@ -59,7 +82,12 @@ export function filterTickets(tickets: readonly Ticket[], query: TicketQuery, sl
     if (query.priority && t.priority !== query.priority) return false;
     if (query.category && !same(t.category, query.category)) return false;
     if (query.channel && !same(t.channel, query.channel)) return false;
-    if (query.assignee === '-' ? t.assigneeId !== null : query.assignee && !same(t.assigneeId, query.assignee) && !same(t.assigneeName, query.assignee)) return false;
+    if (
+      query.assignee === '-'
+        ? t.assigneeId !== null
+        : query.assignee && !same(t.assigneeId, query.assignee) && !same(t.assigneeName, query.assignee)
+    )
+      return false;
     if (query.breaching) {
       const state = sla.state(t, now);
       if (state !== 'soon' && state !== 'breached') return false;

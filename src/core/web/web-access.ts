@@ -81,7 +81,12 @@ export class WebAccess {
     this.now = options.now ?? (() => new Date());
     this.linkTtlMs = options.linkTtlMs ?? LINK_TTL_MS;
     this.sessionTtlMs = options.sessionTtlMs ?? SESSION_TTL_MS;
-    this.leads = new Map(Object.entries(options.leads ?? {}).map(([chat, ids]) => [chat, new Set((ids ?? []).map((id) => id.toLowerCase()))]));
+    this.leads = new Map(
+      Object.entries(options.leads ?? {}).map(([chat, ids]) => [
+        chat,
+        new Set((ids ?? []).map((id) => id.toLowerCase())),
+      ]),
+    );
   }
 
   /** The web role of a chat actor: the engineer roster first, then the lead roster of that chat. */
@@ -112,7 +117,12 @@ export class WebAccess {
     // Unknown after a valid signature means used (or pruned after expiry): either way, not again.
     if (!person) return { ok: false, reason: 'used' };
     const sessionSecret = randomBytes(32).toString('base64url');
-    const session: StoredSession = { id: hashOf(sessionSecret), person, csrf: randomBytes(24).toString('base64url'), expiresAt: new Date(now.getTime() + this.sessionTtlMs) };
+    const session: StoredSession = {
+      id: hashOf(sessionSecret),
+      person,
+      csrf: randomBytes(24).toString('base64url'),
+      expiresAt: new Date(now.getTime() + this.sessionTtlMs),
+    };
     await this.options.store.saveSession(session);
     return { ok: true, cookie: `${sessionSecret}.${this.sign('session', sessionSecret)}`, session };
   }
@@ -163,7 +173,11 @@ export function canSeeQueue(person: WebPerson): boolean {
 
 /** The actor a web visitor acts as: the role the service checks again on every change. */
 export function actorOf(person: WebPerson): Actor {
-  return { id: person.id, ...(person.name ? { name: person.name } : {}), role: person.role === 'engineer' ? 'engineer' : 'employee' };
+  return {
+    id: person.id,
+    ...(person.name ? { name: person.name } : {}),
+    role: person.role === 'engineer' ? 'engineer' : 'employee',
+  };
 }
 
 function hashOf(secret: string): string {
@@ -174,10 +188,22 @@ function hashOf(secret: string): string {
  * What a chat's web command answers, to the asker only: a fresh link, or why there is none.
  * `url` is the link itself (the channel renders it as a link; it holds only URL-safe characters).
  */
-export async function webSignInReply(web: WebAccess | undefined, channel: string, actor: Actor): Promise<{ text: string; url: string | null }> {
+export async function webSignInReply(
+  web: WebAccess | undefined,
+  channel: string,
+  actor: Actor,
+): Promise<{ text: string; url: string | null }> {
   if (!web) return { text: 'The web view is not set up here: an operator sets WEB_SECRET to turn it on.', url: null };
   const { url } = await web.linkFor(channel, actor);
   const role = web.roleOf(channel, actor);
-  const what = role === 'engineer' ? 'the queue and every ticket' : role === 'lead' ? 'the queue, every ticket and the exports' : 'your tickets';
-  return { text: `Your sign-in link to the helpdesk web view (${what}). It works once, within ${Math.round(web.linkTtlMs / 60_000)} minutes; do not share it.`, url };
+  const what =
+    role === 'engineer'
+      ? 'the queue and every ticket'
+      : role === 'lead'
+        ? 'the queue, every ticket and the exports'
+        : 'your tickets';
+  return {
+    text: `Your sign-in link to the helpdesk web view (${what}). It works once, within ${Math.round(web.linkTtlMs / 60_000)} minutes; do not share it.`,
+    url,
+  };
 }

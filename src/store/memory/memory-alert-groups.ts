@@ -20,5 +20,10 @@ export class MemoryAlertGroups implements AlertGroupStore {
 }
 
 function copy(record: AlertGroupRecord): AlertGroupRecord {
-  return { ...record, firing: [...record.firing], openedAt: new Date(record.openedAt), updatedAt: new Date(record.updatedAt) };
+  return {
+    ...record,
+    firing: [...record.firing],
+    openedAt: new Date(record.openedAt),
+    updatedAt: new Date(record.updatedAt),
+  };
 }

@@ -15,7 +15,13 @@ const EVENT_STATUSES = new Set(['claimed', 'resolved', 'reopened']);
 
 /** PrismaAutomationSource over the in-memory twins: the same rows for the same ranges, for core tests. */
 export class MemoryAutomationSource implements AutomationSource {
-  constructor(private readonly ports: { tickets: MemoryTicketRepository; questions: MemoryQuestionLog; scriptRuns: MemoryScriptRunLog }) {}
+  constructor(
+    private readonly ports: {
+      tickets: MemoryTicketRepository;
+      questions: MemoryQuestionLog;
+      scriptRuns: MemoryScriptRunLog;
+    },
+  ) {}
 
   async history(): Promise<AutomationHistory> {
     const first = new Map<string, Date>();
@@ -38,7 +44,10 @@ export class MemoryAutomationSource implements AutomationSource {
     };
   }
 
-  async load(ranges: AutomationRanges, onProgress: (progress: AutomationProgress) => void = () => {}): Promise<AutomationInput> {
+  async load(
+    ranges: AutomationRanges,
+    onProgress: (progress: AutomationProgress) => void = () => {},
+  ): Promise<AutomationInput> {
     const within = (at: Date, range: { from: Date; to: Date }) => at >= range.from && at < range.to;
     const { tickets: allTickets, events: allEvents } = this.ports.tickets.all();
     const tickets = allTickets
@@ -57,7 +66,9 @@ export class MemoryAutomationSource implements AutomationSource {
       }));
     const ids = new Set(tickets.map((t) => t.id));
     const events = allEvents
-      .filter((e) => ids.has(e.ticketId) && e.type === 'status' && e.toStatus !== null && EVENT_STATUSES.has(e.toStatus))
+      .filter(
+        (e) => ids.has(e.ticketId) && e.type === 'status' && e.toStatus !== null && EVENT_STATUSES.has(e.toStatus),
+      )
       .map((e): AutomationTicketEvent => ({
         ticketId: e.ticketId,
         toStatus: e.toStatus as AutomationTicketEvent['toStatus'],
@@ -67,7 +78,15 @@ export class MemoryAutomationSource implements AutomationSource {
     const questions = this.ports.questions
       .all()
       .filter((q) => within(q.createdAt, ranges.questions))
-      .map((q) => ({ id: q.id, conversationKey: q.conversationKey, channel: q.channel, userId: q.userId, outcome: q.outcome, articleId: q.articleId, createdAt: q.createdAt }));
+      .map((q) => ({
+        id: q.id,
+        conversationKey: q.conversationKey,
+        channel: q.channel,
+        userId: q.userId,
+        outcome: q.outcome,
+        articleId: q.articleId,
+        createdAt: q.createdAt,
+      }));
     const questionIds = new Set(questions.map((q) => q.id));
     const feedback = this.ports.questions
       .votes()
@@ -76,8 +95,20 @@ export class MemoryAutomationSource implements AutomationSource {
     const scriptRuns = this.ports.scriptRuns
       .all()
       .filter((r) => within(r.startedAt, ranges.scriptRuns))
-      .map((r) => ({ id: r.id, conversationKey: r.conversationKey, scriptId: r.scriptId, outcome: r.outcome, startedAt: r.startedAt }));
-    const stages: Array<[AutomationStage, number]> = [['tickets', tickets.length], ['events', events.length], ['questions', questions.length], ['feedback', feedback.length], ['script runs', scriptRuns.length]];
+      .map((r) => ({
+        id: r.id,
+        conversationKey: r.conversationKey,
+        scriptId: r.scriptId,
+        outcome: r.outcome,
+        startedAt: r.startedAt,
+      }));
+    const stages: Array<[AutomationStage, number]> = [
+      ['tickets', tickets.length],
+      ['events', events.length],
+      ['questions', questions.length],
+      ['feedback', feedback.length],
+      ['script runs', scriptRuns.length],
+    ];
     for (const [stage, n] of stages) onProgress({ stage, loaded: n, total: n });
     return { tickets, events, questions, feedback, scriptRuns };
   }

@@ -1,4 +1,8 @@
-import type { ConversationState, ConversationStore, StoredMessage } from '../../core/conversation/conversation-store.js';
+import type {
+  ConversationState,
+  ConversationStore,
+  StoredMessage,
+} from '../../core/conversation/conversation-store.js';
 import { Outage, throughJson } from './outage.js';
 
 interface MessageRow extends StoredMessage {
@@ -19,13 +23,27 @@ export class MemoryConversationStore implements ConversationStore {
     return row ? (JSON.parse(row.state) as ConversationState) : null;
   }
 
-  async save(key: string, meta: { channel: string; userId: string }, state: ConversationState, messages: StoredMessage[]): Promise<void> {
+  async save(
+    key: string,
+    meta: { channel: string; userId: string },
+    state: ConversationState,
+    messages: StoredMessage[],
+  ): Promise<void> {
     this.outage.check();
     // Both or neither, as the transaction: the state is serialised before anything changes.
     const json = JSON.stringify(state);
-    const lines = messages.map((m) => ({ conversationKey: key, author: m.author, authorId: m.authorId ?? null, text: m.text, at: new Date(m.at) }));
+    const lines = messages.map((m) => ({
+      conversationKey: key,
+      author: m.author,
+      authorId: m.authorId ?? null,
+      text: m.text,
+      at: new Date(m.at),
+    }));
     const existing = this.conversations.get(key);
-    this.conversations.set(key, existing ? { ...existing, state: json } : { channel: meta.channel, userId: meta.userId, state: json });
+    this.conversations.set(
+      key,
+      existing ? { ...existing, state: json } : { channel: meta.channel, userId: meta.userId, state: json },
+    );
     for (const line of lines) this.messages.push({ id: this.messages.length + 1, ...line });
   }
 
@@ -40,7 +58,9 @@ export class MemoryConversationStore implements ConversationStore {
 
   /** Every transcript line stored, oldest first (what a test would count in the Message table). */
   allMessages(): Array<StoredMessage & { conversationKey: string }> {
-    return this.messages.map((m) => throughJson({ ...m, at: m.at.toISOString() })).map((m) => ({ ...m, at: new Date(m.at) }));
+    return this.messages
+      .map((m) => throughJson({ ...m, at: m.at.toISOString() }))
+      .map((m) => ({ ...m, at: new Date(m.at) }));
   }
 
   /** The stored state of a conversation, as a test would write it over (a stale or damaged row). */

@@ -1,4 +1,10 @@
-import type { LearnedPhrasing, LearnedPhrasings, LearnedStatus, LearnedTally, PhrasingVote } from '../../core/knowledge/learned-phrasings.js';
+import type {
+  LearnedPhrasing,
+  LearnedPhrasings,
+  LearnedStatus,
+  LearnedTally,
+  PhrasingVote,
+} from '../../core/knowledge/learned-phrasings.js';
 
 /** Learned phrasings in memory, counted as PrismaLearnedPhrasings counts them: for core tests. */
 export class MemoryLearnedPhrasings implements LearnedPhrasings {
@@ -7,7 +13,19 @@ export class MemoryLearnedPhrasings implements LearnedPhrasings {
   async vote(vote: PhrasingVote): Promise<{ before: LearnedTally; after: LearnedTally }> {
     let row = this.rows.find((r) => r.articleId === vote.articleId && r.textKey === vote.textKey);
     if (!row) {
-      row = { id: this.rows.length + 1, articleId: vote.articleId, text: vote.text, textKey: vote.textKey, askers: 0, notHelpful: 0, confirmations: 0, status: 'pending', firstSeen: vote.at, lastSeen: vote.at, votes: new Map() };
+      row = {
+        id: this.rows.length + 1,
+        articleId: vote.articleId,
+        text: vote.text,
+        textKey: vote.textKey,
+        askers: 0,
+        notHelpful: 0,
+        confirmations: 0,
+        status: 'pending',
+        firstSeen: vote.at,
+        lastSeen: vote.at,
+        votes: new Map(),
+      };
       this.rows.push(row);
     }
     const before = tally(row);
@@ -44,7 +62,9 @@ export class MemoryLearnedPhrasings implements LearnedPhrasings {
 
   /** Every vote as stored: the phrasing, the asker's hash, the last vote. */
   votes(): Array<{ phrasingId: number; askerHash: string; helpful: boolean }> {
-    return this.rows.flatMap((row) => [...row.votes].map(([askerHash, helpful]) => ({ phrasingId: row.id, askerHash, helpful })));
+    return this.rows.flatMap((row) =>
+      [...row.votes].map(([askerHash, helpful]) => ({ phrasingId: row.id, askerHash, helpful })),
+    );
   }
 }
 

@@ -21,7 +21,15 @@ export class MemoryMetricsSource implements MetricsSource {
     const allQuestions = this.ports.questions.all();
     const questions = allQuestions
       .filter((q) => withFollowUps(q.createdAt))
-      .map((q) => ({ id: q.id, conversationKey: q.conversationKey, channel: q.channel, userId: q.userId, outcome: q.outcome, articleId: q.articleId, createdAt: q.createdAt }));
+      .map((q) => ({
+        id: q.id,
+        conversationKey: q.conversationKey,
+        channel: q.channel,
+        userId: q.userId,
+        outcome: q.outcome,
+        articleId: q.articleId,
+        createdAt: q.createdAt,
+      }));
     const periodQuestions = new Set(allQuestions.filter((q) => inPeriod(q.createdAt)).map((q) => q.id));
     const feedback = this.ports.questions
       .votes()
@@ -49,11 +57,20 @@ export class MemoryMetricsSource implements MetricsSource {
       }));
     const periodTickets = new Set(allTickets.filter((t) => inPeriod(t.createdAt)).map((t) => t.id));
     const escalations: MetricsEscalation[] = events.flatMap((e) =>
-      e.type === 'status' && periodTickets.has(e.ticketId) && e.detail.command === 'escalate' && typeof e.detail.fromTier === 'string' && typeof e.detail.toTier === 'string'
+      e.type === 'status' &&
+      periodTickets.has(e.ticketId) &&
+      e.detail.command === 'escalate' &&
+      typeof e.detail.fromTier === 'string' &&
+      typeof e.detail.toTier === 'string'
         ? [{ ticketId: e.ticketId, fromTier: e.detail.fromTier, toTier: e.detail.toTier, createdAt: e.createdAt }]
         : [],
     );
-    const stages: Array<[LoadStage, number]> = [['questions', questions.length], ['feedback', feedback.length], ['tickets', tickets.length], ['escalations', escalations.length]];
+    const stages: Array<[LoadStage, number]> = [
+      ['questions', questions.length],
+      ['feedback', feedback.length],
+      ['tickets', tickets.length],
+      ['escalations', escalations.length],
+    ];
     for (const [stage, n] of stages) onProgress({ stage, loaded: n, total: n });
     return { questions, feedback, tickets, escalations };
   }

@@ -44,7 +44,8 @@ export class MemoryQuestionLog implements QuestionLog {
   async feedback(questionId: string, userId: string, helpful: boolean): Promise<void> {
     this.outage.check();
     // A vote belongs to a question (the foreign key).
-    if (!this.questions.has(questionId)) throw Object.assign(new Error(`no question ${questionId} to vote on`), { code: 'P2003' });
+    if (!this.questions.has(questionId))
+      throw Object.assign(new Error(`no question ${questionId} to vote on`), { code: 'P2003' });
     const existing = this.feedbackRows.find((v) => v.questionId === questionId && v.userId === userId);
     if (existing) Object.assign(existing, { helpful, createdAt: this.now() });
     else this.feedbackRows.push({ questionId, userId, helpful, createdAt: this.now() });

@@ -1,4 +1,10 @@
-import type { NewTicket, NewTicketEvent, TicketFilter, TicketPatch, TicketRepository } from '../../core/tickets/ticket-repository.js';
+import type {
+  NewTicket,
+  NewTicketEvent,
+  TicketFilter,
+  TicketPatch,
+  TicketRepository,
+} from '../../core/tickets/ticket-repository.js';
 import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { Ticket, TicketEvent } from '../../core/tickets/ticket.js';
 import { Outage, UniqueViolation, systemClock, throughJson, type Clock } from './outage.js';
@@ -96,7 +102,8 @@ export class MemoryTicketRepository implements TicketRepository {
     if (!row) return null;
     for (const [field, value] of Object.entries(patch)) {
       // As Prisma: a field set to undefined is left alone.
-      if (value !== undefined) (row as unknown as Record<string, unknown>)[field] = value instanceof Date ? new Date(value) : value;
+      if (value !== undefined)
+        (row as unknown as Record<string, unknown>)[field] = value instanceof Date ? new Date(value) : value;
     }
     row.version += 1;
     row.updatedAt = this.now();
@@ -108,7 +115,12 @@ export class MemoryTicketRepository implements TicketRepository {
     this.outage.check();
     const newestFirst = Boolean(filter.requesterId);
     return this.tickets
-      .filter((t) => (!filter.statuses || filter.statuses.includes(t.status)) && (!filter.requesterId || t.requesterId === filter.requesterId) && (!filter.assigneeId || t.assigneeId === filter.assigneeId))
+      .filter(
+        (t) =>
+          (!filter.statuses || filter.statuses.includes(t.status)) &&
+          (!filter.requesterId || t.requesterId === filter.requesterId) &&
+          (!filter.assigneeId || t.assigneeId === filter.assigneeId),
+      )
       .sort((a, b) => (newestFirst ? -1 : 1) * (a.createdAt.getTime() - b.createdAt.getTime() || compare(a.key, b.key)))
       .slice(0, filter.limit ?? 50)
       .map(copy);
@@ -134,12 +146,23 @@ export class MemoryTicketRepository implements TicketRepository {
     return found ? copyEvent(found) : null;
   }
 
-  async timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]> {
+  async timerCandidates(query: {
+    dueBefore: Date;
+    changedBefore: Date;
+    offset: number;
+    limit: number;
+  }): Promise<Ticket[]> {
     this.outage.check();
     const by = (date: Date | null, limit: Date) => date !== null && date.getTime() <= limit.getTime();
     return this.tickets
       .filter((t) => openStatuses.includes(t.status))
-      .filter((t) => by(t.responseDueAt, query.dueBefore) || by(t.resolveDueAt, query.dueBefore) || t.statusChangedAt === null || by(t.statusChangedAt, query.changedBefore))
+      .filter(
+        (t) =>
+          by(t.responseDueAt, query.dueBefore) ||
+          by(t.resolveDueAt, query.dueBefore) ||
+          t.statusChangedAt === null ||
+          by(t.statusChangedAt, query.changedBefore),
+      )
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id))
       .slice(query.offset, query.offset + query.limit)
       .map(copy);
@@ -180,7 +203,16 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const ticketDates = ['createdAt', 'updatedAt', 'firstResponseAt', 'resolvedAt', 'closedAt', 'responseDueAt', 'resolveDueAt', 'statusChangedAt'] as const;
+const ticketDates = [
+  'createdAt',
+  'updatedAt',
+  'firstResponseAt',
+  'resolvedAt',
+  'closedAt',
+  'responseDueAt',
+  'resolveDueAt',
+  'statusChangedAt',
+] as const;
 
 /** A copy the caller may change: the JSON columns through JSON, the dates as new Date objects. */
 function copy<T extends Ticket>(ticket: T): T {

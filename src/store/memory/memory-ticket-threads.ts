@@ -11,7 +11,14 @@ export class MemoryTicketThreadStore implements TicketThreadStore {
     this.outage.check();
     // Unique on (channel, address, threadId): recording the same place again changes nothing.
     if (this.at(thread.channel, thread.address, thread.threadId)) return;
-    this.threads.push({ ticketKey: thread.ticketKey, channel: thread.channel, role: thread.role, address: thread.address, threadId: thread.threadId, tier: thread.tier ?? null });
+    this.threads.push({
+      ticketKey: thread.ticketKey,
+      channel: thread.channel,
+      role: thread.role,
+      address: thread.address,
+      threadId: thread.threadId,
+      tier: thread.tier ?? null,
+    });
   }
 
   async ofTicket(ticketKey: string): Promise<TicketThread[]> {

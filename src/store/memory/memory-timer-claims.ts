@@ -16,11 +16,23 @@ export class MemoryTimerClaims implements TimerClaims {
 
   constructor(private readonly outage = new Outage()) {}
 
-  async claim(timer: { key: string; ticketId: string; kind: TimerKind }, owner: string, now: Date, leaseMs: number): Promise<'mine' | 'taken-over' | 'done' | 'busy'> {
+  async claim(
+    timer: { key: string; ticketId: string; kind: TimerKind },
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<'mine' | 'taken-over' | 'done' | 'busy'> {
     this.outage.check();
     const existing = this.firings.get(timer.key);
     if (!existing) {
-      this.firings.set(timer.key, { key: timer.key, ticketId: timer.ticketId, kind: timer.kind, claimedBy: owner, claimedAt: new Date(now), doneAt: null });
+      this.firings.set(timer.key, {
+        key: timer.key,
+        ticketId: timer.ticketId,
+        kind: timer.kind,
+        claimedBy: owner,
+        claimedAt: new Date(now),
+        doneAt: null,
+      });
       return 'mine';
     }
     if (existing.doneAt) return 'done';
@@ -58,7 +70,11 @@ export class MemoryTimerClaims implements TimerClaims {
 
   /** Every claim, as a test would read the TimerFiring table. */
   all(): Firing[] {
-    return [...this.firings.values()].map((f) => ({ ...f, claimedAt: new Date(f.claimedAt), doneAt: f.doneAt && new Date(f.doneAt) }));
+    return [...this.firings.values()].map((f) => ({
+      ...f,
+      claimedAt: new Date(f.claimedAt),
+      doneAt: f.doneAt && new Date(f.doneAt),
+    }));
   }
 
   /** Puts a claim in place as another process would have left it. */

@@ -20,7 +20,18 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
     this.check();
     if (this.rows.some((row) => row.key === item.key)) return false;
     const now = new Date();
-    this.rows.push({ ...item, seq: ++this.seq, attempts: 0, createdAt: now, status: 'pending', runAfter: now, claimedBy: null, leaseUntil: null, lastError: null, doneAt: null });
+    this.rows.push({
+      ...item,
+      seq: ++this.seq,
+      attempts: 0,
+      createdAt: now,
+      status: 'pending',
+      runAfter: now,
+      claimedBy: null,
+      leaseUntil: null,
+      lastError: null,
+      doneAt: null,
+    });
     return true;
   }
 
@@ -34,7 +45,15 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
       const leased = row.leaseUntil !== null && row.leaseUntil > now;
       if (leased || row.runAfter > now || claimed.length >= limit) continue;
       Object.assign(row, { claimedBy: worker, leaseUntil, attempts: row.attempts + 1 });
-      claimed.push({ seq: row.seq, key: row.key, kind: row.kind, orderKey: row.orderKey, payload: row.payload, attempts: row.attempts, createdAt: row.createdAt });
+      claimed.push({
+        seq: row.seq,
+        key: row.key,
+        kind: row.kind,
+        orderKey: row.orderKey,
+        payload: row.payload,
+        attempts: row.attempts,
+        createdAt: row.createdAt,
+      });
     }
     return claimed;
   }
@@ -71,7 +90,6 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
     this.rows.splice(0, this.rows.length, ...keep);
     return pruned;
   }
-
 
   private mine(worker: string): Row[] {
     return this.rows.filter((row) => row.status === 'pending' && row.claimedBy === worker);

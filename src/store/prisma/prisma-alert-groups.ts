@@ -32,7 +32,11 @@ export class PrismaAlertGroups implements AlertGroupStore {
       openedAt: record.openedAt,
       updatedAt: record.updatedAt,
     };
-    await this.prisma.alertGroup.upsert({ where: { key: record.key }, create: { key: record.key, ...data }, update: data });
+    await this.prisma.alertGroup.upsert({
+      where: { key: record.key },
+      create: { key: record.key, ...data },
+      update: data,
+    });
   }
 }
 

@@ -24,84 +24,141 @@ export class PrismaAutomationSource implements AutomationSource {
     private readonly prisma: PrismaClient,
     private readonly pageSize = 1000,
   ) {
-    if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`page size must be a positive whole number (got ${pageSize})`);
+    if (!Number.isInteger(pageSize) || pageSize < 1)
+      throw new Error(`page size must be a positive whole number (got ${pageSize})`);
   }
 
   async history(): Promise<AutomationHistory> {
     const [articles, scripts, oldest] = await Promise.all([
-      this.prisma.question.groupBy({ by: ['articleId'], where: { outcome: { in: ['answered', 'chosen'] }, articleId: { not: null } }, _min: { createdAt: true } }),
+      this.prisma.question.groupBy({
+        by: ['articleId'],
+        where: { outcome: { in: ['answered', 'chosen'] }, articleId: { not: null } },
+        _min: { createdAt: true },
+      }),
       this.prisma.scriptRun.groupBy({ by: ['scriptId'], _min: { startedAt: true } }),
       this.prisma.ticket.aggregate({ _min: { createdAt: true } }),
     ]);
     return {
-      articles: articles.flatMap((row) => (row.articleId && row._min.createdAt ? [{ id: row.articleId, firstUsedAt: row._min.createdAt }] : [])).sort((a, b) => compare(a.id, b.id)),
-      scripts: scripts.flatMap((row) => (row._min.startedAt ? [{ id: row.scriptId, firstUsedAt: row._min.startedAt }] : [])).sort((a, b) => compare(a.id, b.id)),
+      articles: articles
+        .flatMap((row) =>
+          row.articleId && row._min.createdAt ? [{ id: row.articleId, firstUsedAt: row._min.createdAt }] : [],
+        )
+        .sort((a, b) => compare(a.id, b.id)),
+      scripts: scripts
+        .flatMap((row) => (row._min.startedAt ? [{ id: row.scriptId, firstUsedAt: row._min.startedAt }] : []))
+        .sort((a, b) => compare(a.id, b.id)),
       earliestTicketAt: oldest._min.createdAt ?? null,
     };
   }
 
-  async load(ranges: AutomationRanges, onProgress: (progress: AutomationProgress) => void = () => {}): Promise<AutomationInput> {
+  async load(
+    ranges: AutomationRanges,
+    onProgress: (progress: AutomationProgress) => void = () => {},
+  ): Promise<AutomationInput> {
     const take = this.pageSize;
     const range = (r: { from: Date; to: Date }) => ({ gte: r.from, lt: r.to });
 
     const ticketWhere = { createdAt: range(ranges.tickets) };
-    const tickets = await this.paged<AutomationTicket, string>('tickets', onProgress, () => this.prisma.ticket.count({ where: ticketWhere }), (after) =>
-      this.prisma.ticket
-        .findMany({
-          where: { ...ticketWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, key: true, channel: true, conversationKey: true, requesterId: true, subject: true, question: true, category: true, createdAt: true, firstResponseAt: true },
-        })
-        .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
+    const tickets = await this.paged<AutomationTicket, string>(
+      'tickets',
+      onProgress,
+      () => this.prisma.ticket.count({ where: ticketWhere }),
+      (after) =>
+        this.prisma.ticket
+          .findMany({
+            where: { ...ticketWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: {
+              id: true,
+              key: true,
+              channel: true,
+              conversationKey: true,
+              requesterId: true,
+              subject: true,
+              question: true,
+              category: true,
+              createdAt: true,
+              firstResponseAt: true,
+            },
+          })
+          .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
     );
 
     const eventWhere = { type: 'status', toStatus: { in: [...EVENT_STATUSES] }, ticket: ticketWhere };
-    const events = await this.paged<AutomationTicketEvent, number>('events', onProgress, () => this.prisma.ticketEvent.count({ where: eventWhere }), (after) =>
-      this.prisma.ticketEvent
-        .findMany({
-          where: { ...eventWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, ticketId: true, toStatus: true, detail: true, createdAt: true },
-        })
-        .then((rows) => ({ rows: rows.map(toEvent), read: rows.length, last: rows.at(-1)?.id })),
+    const events = await this.paged<AutomationTicketEvent, number>(
+      'events',
+      onProgress,
+      () => this.prisma.ticketEvent.count({ where: eventWhere }),
+      (after) =>
+        this.prisma.ticketEvent
+          .findMany({
+            where: { ...eventWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: { id: true, ticketId: true, toStatus: true, detail: true, createdAt: true },
+          })
+          .then((rows) => ({ rows: rows.map(toEvent), read: rows.length, last: rows.at(-1)?.id })),
     );
 
     const questionWhere = { createdAt: range(ranges.questions) };
-    const questions = await this.paged<MetricsQuestion, string>('questions', onProgress, () => this.prisma.question.count({ where: questionWhere }), (after) =>
-      this.prisma.question
-        .findMany({
-          where: { ...questionWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, conversationKey: true, channel: true, userId: true, outcome: true, articleId: true, createdAt: true },
-        })
-        .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
+    const questions = await this.paged<MetricsQuestion, string>(
+      'questions',
+      onProgress,
+      () => this.prisma.question.count({ where: questionWhere }),
+      (after) =>
+        this.prisma.question
+          .findMany({
+            where: { ...questionWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: {
+              id: true,
+              conversationKey: true,
+              channel: true,
+              userId: true,
+              outcome: true,
+              articleId: true,
+              createdAt: true,
+            },
+          })
+          .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
     );
 
     const feedbackWhere = { question: questionWhere };
-    const feedback = await this.paged<MetricsFeedback, number>('feedback', onProgress, () => this.prisma.feedback.count({ where: feedbackWhere }), (after) =>
-      this.prisma.feedback
-        .findMany({
-          where: { ...feedbackWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, questionId: true, userId: true, helpful: true },
-        })
-        .then((rows) => ({ rows: rows.map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })), read: rows.length, last: rows.at(-1)?.id })),
+    const feedback = await this.paged<MetricsFeedback, number>(
+      'feedback',
+      onProgress,
+      () => this.prisma.feedback.count({ where: feedbackWhere }),
+      (after) =>
+        this.prisma.feedback
+          .findMany({
+            where: { ...feedbackWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: { id: true, questionId: true, userId: true, helpful: true },
+          })
+          .then((rows) => ({
+            rows: rows.map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
+            read: rows.length,
+            last: rows.at(-1)?.id,
+          })),
     );
 
     const runWhere = { startedAt: range(ranges.scriptRuns) };
-    const scriptRuns = await this.paged<AutomationScriptRun, string>('script runs', onProgress, () => this.prisma.scriptRun.count({ where: runWhere }), (after) =>
-      this.prisma.scriptRun
-        .findMany({
-          where: { ...runWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, conversationKey: true, scriptId: true, outcome: true, startedAt: true },
-        })
-        .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
+    const scriptRuns = await this.paged<AutomationScriptRun, string>(
+      'script runs',
+      onProgress,
+      () => this.prisma.scriptRun.count({ where: runWhere }),
+      (after) =>
+        this.prisma.scriptRun
+          .findMany({
+            where: { ...runWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: { id: true, conversationKey: true, scriptId: true, outcome: true, startedAt: true },
+          })
+          .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
     );
 
     return { tickets, events, questions, feedback, scriptRuns };
@@ -132,10 +189,21 @@ export class PrismaAutomationSource implements AutomationSource {
   }
 }
 
-function toEvent(row: { ticketId: string; toStatus: string | null; detail: string; createdAt: Date }): AutomationTicketEvent {
+function toEvent(row: {
+  ticketId: string;
+  toStatus: string | null;
+  detail: string;
+  createdAt: Date;
+}): AutomationTicketEvent {
   const detail = parseJson<Record<string, unknown>>(row.detail, {});
-  const resolution = detail !== null && typeof detail === 'object' && typeof detail.resolution === 'string' ? detail.resolution : null;
-  return { ticketId: row.ticketId, toStatus: row.toStatus as AutomationTicketEvent['toStatus'], resolution, createdAt: row.createdAt };
+  const resolution =
+    detail !== null && typeof detail === 'object' && typeof detail.resolution === 'string' ? detail.resolution : null;
+  return {
+    ticketId: row.ticketId,
+    toStatus: row.toStatus as AutomationTicketEvent['toStatus'],
+    resolution,
+    createdAt: row.createdAt,
+  };
 }
 
 function compare(a: string, b: string): number {

@@ -1,4 +1,8 @@
-import type { ConversationState, ConversationStore, StoredMessage } from '../../core/conversation/conversation-store.js';
+import type {
+  ConversationState,
+  ConversationStore,
+  StoredMessage,
+} from '../../core/conversation/conversation-store.js';
 import type { PrismaClient } from './open-prisma.js';
 import { parseJson } from './json-column.js';
 
@@ -11,7 +15,12 @@ export class PrismaConversationStore implements ConversationStore {
     return row ? parseJson<ConversationState>(row.state, {}) : null;
   }
 
-  async save(key: string, meta: { channel: string; userId: string }, state: ConversationState, messages: StoredMessage[]): Promise<void> {
+  async save(
+    key: string,
+    meta: { channel: string; userId: string },
+    state: ConversationState,
+    messages: StoredMessage[],
+  ): Promise<void> {
     const json = JSON.stringify(state);
     await this.prisma.$transaction([
       this.prisma.conversation.upsert({
@@ -20,13 +29,23 @@ export class PrismaConversationStore implements ConversationStore {
         update: { state: json },
       }),
       this.prisma.message.createMany({
-        data: messages.map((m) => ({ conversationKey: key, author: m.author, authorId: m.authorId ?? null, text: m.text, createdAt: m.at })),
+        data: messages.map((m) => ({
+          conversationKey: key,
+          author: m.author,
+          authorId: m.authorId ?? null,
+          text: m.text,
+          createdAt: m.at,
+        })),
       }),
     ]);
   }
 
   async transcript(key: string, limit: number): Promise<StoredMessage[]> {
-    const rows = await this.prisma.message.findMany({ where: { conversationKey: key }, orderBy: { id: 'desc' }, take: limit });
+    const rows = await this.prisma.message.findMany({
+      where: { conversationKey: key },
+      orderBy: { id: 'desc' },
+      take: limit,
+    });
     return rows.reverse().map((row) => ({
       author: row.author as StoredMessage['author'],
       authorId: row.authorId,

@@ -35,8 +35,13 @@ export class PrismaGapSource implements GapSource {
       }),
     ]);
     const suggested = rows.filter((row) => row.outcome === 'suggested');
-    const scriptStarts = await this.scriptStarts(suggested.map((row) => row.conversationKey), period);
-    const titles = await this.titles(rows.filter((row) => row.articleId && (row.outcome === 'suggested' || row.feedback.some((f) => !f.helpful))));
+    const scriptStarts = await this.scriptStarts(
+      suggested.map((row) => row.conversationKey),
+      period,
+    );
+    const titles = await this.titles(
+      rows.filter((row) => row.articleId && (row.outcome === 'suggested' || row.feedback.some((f) => !f.helpful))),
+    );
     return {
       asked,
       questions: rows.map((row) => ({
@@ -51,7 +56,9 @@ export class PrismaGapSource implements GapSource {
         votes: row.feedback,
         startedScript:
           row.outcome === 'suggested' &&
-          (scriptStarts.get(row.conversationKey) ?? []).some((at) => at >= row.createdAt.getTime() - 1000 && at <= row.createdAt.getTime() + SCRIPT_START_WINDOW_MS),
+          (scriptStarts.get(row.conversationKey) ?? []).some(
+            (at) => at >= row.createdAt.getTime() - 1000 && at <= row.createdAt.getTime() + SCRIPT_START_WINDOW_MS,
+          ),
       })),
     };
   }
@@ -71,13 +78,21 @@ export class PrismaGapSource implements GapSource {
     };
     const wanted = new Set(keys);
     const runs = await this.prisma.scriptRun.findMany({
-      where: { startedAt: { gte: new Date(period.from.getTime() - 1000), lt: new Date(period.to.getTime() + SCRIPT_START_WINDOW_MS) } },
+      where: {
+        startedAt: {
+          gte: new Date(period.from.getTime() - 1000),
+          lt: new Date(period.to.getTime() + SCRIPT_START_WINDOW_MS),
+        },
+      },
       select: { conversationKey: true, startedAt: true },
     });
     for (const run of runs) if (wanted.has(run.conversationKey)) add(run.conversationKey, run.startedAt.getTime());
     const unique = [...wanted];
     for (let i = 0; i < unique.length; i += CHUNK) {
-      const conversations = await this.prisma.conversation.findMany({ where: { key: { in: unique.slice(i, i + CHUNK) } }, select: { key: true, state: true } });
+      const conversations = await this.prisma.conversation.findMany({
+        where: { key: { in: unique.slice(i, i + CHUNK) } },
+        select: { key: true, state: true },
+      });
       for (const conversation of conversations) {
         const state = parseJson<{ script?: { startedAt?: unknown } }>(conversation.state, {});
         if (typeof state.script?.startedAt === 'string') add(conversation.key, Date.parse(state.script.startedAt));
@@ -93,10 +108,18 @@ export class PrismaGapSource implements GapSource {
     const titles = new Map<string, string>();
     const ids = [...byArticle.values()];
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const logged = await this.prisma.question.findMany({ where: { id: { in: ids.slice(i, i + CHUNK) } }, select: { articleId: true, explanation: true } });
+      const logged = await this.prisma.question.findMany({
+        where: { id: { in: ids.slice(i, i + CHUNK) } },
+        select: { articleId: true, explanation: true },
+      });
       for (const question of logged) {
-        const explanation = parseJson<{ candidates?: Array<{ articleId?: unknown; title?: unknown }> }>(question.explanation, {});
-        const match = Array.isArray(explanation.candidates) ? explanation.candidates.find((c) => c?.articleId === question.articleId) : undefined;
+        const explanation = parseJson<{ candidates?: Array<{ articleId?: unknown; title?: unknown }> }>(
+          question.explanation,
+          {},
+        );
+        const match = Array.isArray(explanation.candidates)
+          ? explanation.candidates.find((c) => c?.articleId === question.articleId)
+          : undefined;
         if (question.articleId && typeof match?.title === 'string') titles.set(question.articleId, match.title);
       }
     }

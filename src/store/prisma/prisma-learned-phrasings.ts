@@ -1,4 +1,10 @@
-import type { LearnedPhrasing, LearnedPhrasings, LearnedStatus, LearnedTally, PhrasingVote } from '../../core/knowledge/learned-phrasings.js';
+import type {
+  LearnedPhrasing,
+  LearnedPhrasings,
+  LearnedStatus,
+  LearnedTally,
+  PhrasingVote,
+} from '../../core/knowledge/learned-phrasings.js';
 import type { PrismaClient } from './open-prisma.js';
 
 type Row = Awaited<ReturnType<PrismaClient['learnedPhrasing']['findUniqueOrThrow']>>;
@@ -24,11 +30,16 @@ export class PrismaLearnedPhrasings implements LearnedPhrasings {
       // another. Update, else create, rather than an upsert: an upsert takes an id from the sequence
       // even when it updates, and editors type these ids.
       const where = { articleId_textKey: { articleId, textKey } };
-      const updated = await tx.learnedPhrasing.updateMany({ where: { articleId, textKey }, data: { lastSeen: at, ...(helpful ? { confirmations: { increment: 1 } } : {}) } });
+      const updated = await tx.learnedPhrasing.updateMany({
+        where: { articleId, textKey },
+        data: { lastSeen: at, ...(helpful ? { confirmations: { increment: 1 } } : {}) },
+      });
       const row =
         updated.count > 0
           ? await tx.learnedPhrasing.findUniqueOrThrow({ where })
-          : await tx.learnedPhrasing.create({ data: { articleId, text, textKey, confirmations: helpful ? 1 : 0, firstSeen: at, lastSeen: at } });
+          : await tx.learnedPhrasing.create({
+              data: { articleId, text, textKey, confirmations: helpful ? 1 : 0, firstSeen: at, lastSeen: at },
+            });
       await tx.learnedPhrasingVote.upsert({
         where: { phrasingId_askerHash: { phrasingId: row.id, askerHash } },
         create: { phrasingId: row.id, askerHash, helpful, at },
@@ -38,7 +49,10 @@ export class PrismaLearnedPhrasings implements LearnedPhrasings {
       const notHelpful = await tx.learnedPhrasingVote.count({ where: { phrasingId: row.id, helpful: false } });
       await tx.learnedPhrasing.update({ where: { id: row.id }, data: { askers, notHelpful } });
       const status = row.status as LearnedStatus;
-      return { before: { askers: row.askers, notHelpful: row.notHelpful, status }, after: { askers, notHelpful, status } };
+      return {
+        before: { askers: row.askers, notHelpful: row.notHelpful, status },
+        after: { askers, notHelpful, status },
+      };
     });
   }
 
@@ -47,7 +61,10 @@ export class PrismaLearnedPhrasings implements LearnedPhrasings {
   }
 
   async candidates(minAskers: number): Promise<LearnedPhrasing[]> {
-    const rows = await this.prisma.learnedPhrasing.findMany({ where: { status: 'pending', askers: { gte: minAskers } }, orderBy: { id: 'asc' } });
+    const rows = await this.prisma.learnedPhrasing.findMany({
+      where: { status: 'pending', askers: { gte: minAskers } },
+      orderBy: { id: 'asc' },
+    });
     return rows.map(view);
   }
 

@@ -25,7 +25,8 @@ export class PrismaMetricsSource implements MetricsSource {
     private readonly prisma: PrismaClient,
     private readonly pageSize = 1000,
   ) {
-    if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`page size must be a positive whole number (got ${pageSize})`);
+    if (!Number.isInteger(pageSize) || pageSize < 1)
+      throw new Error(`page size must be a positive whole number (got ${pageSize})`);
   }
 
   async load(query: MetricsQuery, onProgress: ProgressListener = () => {}): Promise<MetricsInput> {
@@ -34,68 +35,96 @@ export class PrismaMetricsSource implements MetricsSource {
     const take = this.pageSize;
 
     const questionWhere = { createdAt: withFollowUps };
-    const questions = await this.paged<MetricsQuestion, string>('questions', onProgress, () => this.prisma.question.count({ where: questionWhere }), (after) =>
-      this.prisma.question
-        .findMany({
-          where: { ...questionWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, conversationKey: true, channel: true, userId: true, outcome: true, articleId: true, createdAt: true },
-        })
-        .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
+    const questions = await this.paged<MetricsQuestion, string>(
+      'questions',
+      onProgress,
+      () => this.prisma.question.count({ where: questionWhere }),
+      (after) =>
+        this.prisma.question
+          .findMany({
+            where: { ...questionWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: {
+              id: true,
+              conversationKey: true,
+              channel: true,
+              userId: true,
+              outcome: true,
+              articleId: true,
+              createdAt: true,
+            },
+          })
+          .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
     );
 
     const feedbackWhere = { question: { createdAt: period } };
-    const feedback = await this.paged<MetricsFeedback, number>('feedback', onProgress, () => this.prisma.feedback.count({ where: feedbackWhere }), (after) =>
-      this.prisma.feedback
-        .findMany({
-          where: { ...feedbackWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, questionId: true, userId: true, helpful: true },
-        })
-        .then((rows) => ({ rows: rows.map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })), read: rows.length, last: rows.at(-1)?.id })),
+    const feedback = await this.paged<MetricsFeedback, number>(
+      'feedback',
+      onProgress,
+      () => this.prisma.feedback.count({ where: feedbackWhere }),
+      (after) =>
+        this.prisma.feedback
+          .findMany({
+            where: { ...feedbackWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: { id: true, questionId: true, userId: true, helpful: true },
+          })
+          .then((rows) => ({
+            rows: rows.map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
+            read: rows.length,
+            last: rows.at(-1)?.id,
+          })),
     );
 
     const ticketWhere = { createdAt: withFollowUps };
-    const tickets = await this.paged<MetricsTicket, string>('tickets', onProgress, () => this.prisma.ticket.count({ where: ticketWhere }), (after) =>
-      this.prisma.ticket
-        .findMany({
-          where: { ...ticketWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: {
-            id: true,
-            channel: true,
-            conversationKey: true,
-            requesterId: true,
-            priority: true,
-            tier: true,
-            category: true,
-            status: true,
-            createdAt: true,
-            firstResponseAt: true,
-            resolvedAt: true,
-            closedAt: true,
-            responseDueAt: true,
-            resolveDueAt: true,
-            satisfaction: true,
-          },
-        })
-        .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
+    const tickets = await this.paged<MetricsTicket, string>(
+      'tickets',
+      onProgress,
+      () => this.prisma.ticket.count({ where: ticketWhere }),
+      (after) =>
+        this.prisma.ticket
+          .findMany({
+            where: { ...ticketWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: {
+              id: true,
+              channel: true,
+              conversationKey: true,
+              requesterId: true,
+              priority: true,
+              tier: true,
+              category: true,
+              status: true,
+              createdAt: true,
+              firstResponseAt: true,
+              resolvedAt: true,
+              closedAt: true,
+              responseDueAt: true,
+              resolveDueAt: true,
+              satisfaction: true,
+            },
+          })
+          .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
     );
 
     // Escalations are status events whose detail says command 'escalate'; the text filter narrows, the parse decides.
     const eventWhere = { type: 'status', detail: { contains: ESCALATE_MARKER }, ticket: { createdAt: period } };
-    const escalations = await this.paged<MetricsEscalation, number>('escalations', onProgress, () => this.prisma.ticketEvent.count({ where: eventWhere }), (after) =>
-      this.prisma.ticketEvent
-        .findMany({
-          where: { ...eventWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-          orderBy: { id: 'asc' },
-          take,
-          select: { id: true, ticketId: true, detail: true, createdAt: true },
-        })
-        .then((rows) => ({ rows: rows.flatMap(toEscalation), read: rows.length, last: rows.at(-1)?.id })),
+    const escalations = await this.paged<MetricsEscalation, number>(
+      'escalations',
+      onProgress,
+      () => this.prisma.ticketEvent.count({ where: eventWhere }),
+      (after) =>
+        this.prisma.ticketEvent
+          .findMany({
+            where: { ...eventWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: { id: true, ticketId: true, detail: true, createdAt: true },
+          })
+          .then((rows) => ({ rows: rows.flatMap(toEscalation), read: rows.length, last: rows.at(-1)?.id })),
     );
 
     return { questions, feedback, tickets, escalations };

@@ -20,7 +20,10 @@ export class PrismaPostLog implements PostLog {
   }
 
   async move(name: string, from: Date, to: Date): Promise<boolean> {
-    const { count } = await this.prisma.counter.updateMany({ where: { name, value: postLogSeconds(from) }, data: { value: postLogSeconds(to) } });
+    const { count } = await this.prisma.counter.updateMany({
+      where: { name, value: postLogSeconds(from) },
+      data: { value: postLogSeconds(to) },
+    });
     return count === 1;
   }
 }

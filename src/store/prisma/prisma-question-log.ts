@@ -18,7 +18,11 @@ export class PrismaQuestionLog implements QuestionLog {
   async find(id: string): Promise<QuestionRecord | null> {
     const row = await this.prisma.question.findUnique({ where: { id } });
     if (!row) return null;
-    return { ...row, outcome: row.outcome as QuestionOutcome, explanation: parseJson<Record<string, unknown>>(row.explanation, {}) };
+    return {
+      ...row,
+      outcome: row.outcome as QuestionOutcome,
+      explanation: parseJson<Record<string, unknown>>(row.explanation, {}),
+    };
   }
 
   async choose(id: string, articleId: string): Promise<void> {

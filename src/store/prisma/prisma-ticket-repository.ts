@@ -1,4 +1,10 @@
-import type { NewTicket, NewTicketEvent, TicketFilter, TicketPatch, TicketRepository } from '../../core/tickets/ticket-repository.js';
+import type {
+  NewTicket,
+  NewTicketEvent,
+  TicketFilter,
+  TicketPatch,
+  TicketRepository,
+} from '../../core/tickets/ticket-repository.js';
 import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { Priority, Ticket, TicketEvent, TicketStatus, Tier, TranscriptLine } from '../../core/tickets/ticket.js';
 import type { PrismaClient } from './open-prisma.js';
@@ -34,7 +40,8 @@ export class PrismaTicketRepository implements TicketRepository {
       return toTicket(row);
     } catch (error) {
       // Two processes handling the same delivery at once: the first one's ticket is the ticket.
-      const existing = ticket.origin && (error as { code?: string }).code === 'P2002' ? await this.findByOrigin(ticket.origin) : null;
+      const existing =
+        ticket.origin && (error as { code?: string }).code === 'P2002' ? await this.findByOrigin(ticket.origin) : null;
       if (existing) return existing;
       throw error;
     }
@@ -93,7 +100,12 @@ export class PrismaTicketRepository implements TicketRepository {
     return rows.map(toTicket);
   }
 
-  async timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]> {
+  async timerCandidates(query: {
+    dueBefore: Date;
+    changedBefore: Date;
+    offset: number;
+    limit: number;
+  }): Promise<Ticket[]> {
     const rows = await this.prisma.ticket.findMany({
       where: {
         status: { in: [...openStatuses] },

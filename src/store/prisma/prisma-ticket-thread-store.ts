@@ -22,12 +22,21 @@ export class PrismaTicketThreadStore implements TicketThreadStore {
   }
 
   async find(channel: string, address: string, threadId: string): Promise<TicketThread | null> {
-    const row = await this.prisma.ticketThread.findUnique({ where: { channel_address_threadId: { channel, address, threadId } } });
+    const row = await this.prisma.ticketThread.findUnique({
+      where: { channel_address_threadId: { channel, address, threadId } },
+    });
     return row ? toThread(row) : null;
   }
 }
 
-function toThread(row: { ticketKey: string; channel: string; role: string; address: string; threadId: string; tier: string | null }): TicketThread {
+function toThread(row: {
+  ticketKey: string;
+  channel: string;
+  role: string;
+  address: string;
+  threadId: string;
+  tier: string | null;
+}): TicketThread {
   return {
     ticketKey: row.ticketKey,
     channel: row.channel,
@@ -44,7 +53,11 @@ export class PrismaAddressBook implements AddressBook {
 
   async put(key: string, channel: string, reference: Record<string, unknown>): Promise<void> {
     const json = JSON.stringify(reference);
-    await this.prisma.channelAddress.upsert({ where: { key }, create: { key, channel, reference: json }, update: { reference: json } });
+    await this.prisma.channelAddress.upsert({
+      where: { key },
+      create: { key, channel, reference: json },
+      update: { reference: json },
+    });
   }
 
   async get(key: string): Promise<Record<string, unknown> | null> {

@@ -8,9 +8,16 @@ import type { PrismaClient } from './open-prisma.js';
 export class PrismaTimerClaims implements TimerClaims {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async claim(timer: { key: string; ticketId: string; kind: TimerKind }, owner: string, now: Date, leaseMs: number): Promise<'mine' | 'taken-over' | 'done' | 'busy'> {
+  async claim(
+    timer: { key: string; ticketId: string; kind: TimerKind },
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<'mine' | 'taken-over' | 'done' | 'busy'> {
     try {
-      await this.prisma.timerFiring.create({ data: { key: timer.key, ticketId: timer.ticketId, kind: timer.kind, claimedBy: owner, claimedAt: now } });
+      await this.prisma.timerFiring.create({
+        data: { key: timer.key, ticketId: timer.ticketId, kind: timer.kind, claimedBy: owner, claimedAt: now },
+      });
       return 'mine';
     } catch (error) {
       if ((error as { code?: string }).code !== 'P2002') throw error;
@@ -33,7 +40,11 @@ export class PrismaTimerClaims implements TimerClaims {
   }
 
   async stale(claimedBefore: Date, limit: number): Promise<Array<{ key: string; ticketId: string; kind: TimerKind }>> {
-    const rows = await this.prisma.timerFiring.findMany({ where: { doneAt: null, claimedAt: { lt: claimedBefore } }, orderBy: { claimedAt: 'asc' }, take: limit });
+    const rows = await this.prisma.timerFiring.findMany({
+      where: { doneAt: null, claimedAt: { lt: claimedBefore } },
+      orderBy: { claimedAt: 'asc' },
+      take: limit,
+    });
     return rows.map((row) => ({ key: row.key, ticketId: row.ticketId, kind: row.kind as TimerKind }));
   }
 

@@ -21,12 +21,22 @@ export class PrismaWebSignIns implements WebSignInStore {
 
   async saveLink(link: StoredLink): Promise<void> {
     await this.prisma.webSignInLink.create({
-      data: { id: link.id, channel: link.person.channel, personId: link.person.id, personName: link.person.name, role: link.person.role, expiresAt: link.expiresAt },
+      data: {
+        id: link.id,
+        channel: link.person.channel,
+        personId: link.person.id,
+        personName: link.person.name,
+        role: link.person.role,
+        expiresAt: link.expiresAt,
+      },
     });
   }
 
   async useLink(id: string, now: Date): Promise<WebPerson | null> {
-    const { count } = await this.prisma.webSignInLink.updateMany({ where: { id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    const { count } = await this.prisma.webSignInLink.updateMany({
+      where: { id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
     if (count !== 1) return null;
     const row = await this.prisma.webSignInLink.findUnique({ where: { id } });
     return row ? personOf(row) : null;
@@ -35,7 +45,15 @@ export class PrismaWebSignIns implements WebSignInStore {
   async saveSession(session: StoredSession): Promise<void> {
     const { person } = session;
     await this.prisma.webSession.create({
-      data: { id: session.id, channel: person.channel, personId: person.id, personName: person.name, role: person.role, csrf: session.csrf, expiresAt: session.expiresAt },
+      data: {
+        id: session.id,
+        channel: person.channel,
+        personId: person.id,
+        personName: person.name,
+        role: person.role,
+        csrf: session.csrf,
+        expiresAt: session.expiresAt,
+      },
     });
   }
 

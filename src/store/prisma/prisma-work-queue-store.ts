@@ -63,7 +63,9 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
       orderBy: { seq: 'asc' },
       select: { seq: true, runAfter: true, leaseUntil: true },
     });
-    const candidates = rows.filter((row) => !(row.leaseUntil !== null && row.leaseUntil > now) && row.runAfter <= now).map((row) => row.seq);
+    const candidates = rows
+      .filter((row) => !(row.leaseUntil !== null && row.leaseUntil > now) && row.runAfter <= now)
+      .map((row) => row.seq);
     const claimed: number[] = [];
     for (const seq of candidates) {
       if (claimed.length >= limit) break;
@@ -76,11 +78,22 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     }
     if (claimed.length === 0) return [];
     const items = await this.prisma.queueItem.findMany({ where: { seq: { in: claimed } }, orderBy: { seq: 'asc' } });
-    return items.map((row) => ({ seq: row.seq, key: row.key, kind: row.kind, orderKey: row.orderKey, payload: row.payload, attempts: row.attempts, createdAt: row.createdAt }));
+    return items.map((row) => ({
+      seq: row.seq,
+      key: row.key,
+      kind: row.kind,
+      orderKey: row.orderKey,
+      payload: row.payload,
+      attempts: row.attempts,
+      createdAt: row.createdAt,
+    }));
   }
 
   async extend(worker: string, seqs: number[], leaseUntil: Date): Promise<void> {
-    await this.prisma.queueItem.updateMany({ where: { seq: { in: seqs }, claimedBy: worker, status: 'pending' }, data: { leaseUntil } });
+    await this.prisma.queueItem.updateMany({
+      where: { seq: { in: seqs }, claimedBy: worker, status: 'pending' },
+      data: { leaseUntil },
+    });
   }
 
   async complete(seq: number, worker: string, now: Date): Promise<boolean> {
@@ -92,19 +105,26 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
   }
 
   async release(seq: number, worker: string, error: string, runAfter: Date): Promise<void> {
-    await this.prisma.queueItem.updateMany({ where: { seq, claimedBy: worker, status: 'pending' }, data: { leaseUntil: null, runAfter, lastError: error } });
+    await this.prisma.queueItem.updateMany({
+      where: { seq, claimedBy: worker, status: 'pending' },
+      data: { leaseUntil: null, runAfter, lastError: error },
+    });
   }
 
   async fail(seq: number, worker: string, error: string, now: Date): Promise<void> {
-    await this.prisma.queueItem.updateMany({ where: { seq, claimedBy: worker, status: 'pending' }, data: { status: 'failed', doneAt: now, leaseUntil: null, lastError: error } });
+    await this.prisma.queueItem.updateMany({
+      where: { seq, claimedBy: worker, status: 'pending' },
+      data: { status: 'failed', doneAt: now, leaseUntil: null, lastError: error },
+    });
   }
 
   async prune(before: Date): Promise<number> {
     // Failed items stay a week longer, for an operator to look into.
     const failedBefore = new Date(before.getTime() - 7 * 24 * 60 * 60_000);
     const done = await this.prisma.queueItem.deleteMany({ where: { status: 'done', doneAt: { lt: before } } });
-    const failed = await this.prisma.queueItem.deleteMany({ where: { status: 'failed', doneAt: { lt: failedBefore } } });
+    const failed = await this.prisma.queueItem.deleteMany({
+      where: { status: 'failed', doneAt: { lt: failedBefore } },
+    });
     return done.count + failed.count;
   }
-
 }

@@ -27,7 +27,9 @@ interface Manifest {
 }
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')) as Manifest;
-const schema = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/schemas/slack-app-manifest.schema.json'), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(path.join(ROOT, 'test/fixtures/schemas/slack-app-manifest.schema.json'), 'utf8'),
+) as object;
 
 /** The 'message' event arrives through one subscription per conversation type; the app reads DMs, channel, private channel and group DM threads. */
 const MESSAGE_EVENTS = ['message.channels', 'message.groups', 'message.im', 'message.mpim'];
@@ -106,7 +108,8 @@ describe('Slack app manifest', () => {
     {
       broken: 'an unknown interactivity key',
       at: '/settings/interactivity',
-      edit: (m: Manifest) => Object.assign(m.settings!.interactivity!, { requestUrl: 'https://helpdesk.example.com/slack/events' }),
+      edit: (m: Manifest) =>
+        Object.assign(m.settings!.interactivity!, { requestUrl: 'https://helpdesk.example.com/slack/events' }),
     },
   ])('rejects $broken (the schema check is not vacuous)', ({ at, edit }) => {
     const copy = structuredClone(manifest);
@@ -117,13 +120,24 @@ describe('Slack app manifest', () => {
   });
 
   it('finds Web API calls across lines and in nested families', () => {
-    const sample = "await client.chat\n  .getPermalink({}); await this.client.usergroups.users.list({}); client.apiCall('pins.add', {}); clientOptions.timeout;";
+    const sample =
+      "await client.chat\n  .getPermalink({}); await this.client.usergroups.users.list({}); client.apiCall('pins.add', {}); clientOptions.timeout;";
     expect(webApiCalls(sample)).toEqual(['chat.getPermalink', 'pins.add', 'usergroups.users.list']);
   });
 });
 
 describe('Slack app manifest matches the listeners the app registers', () => {
-  const kinds = ['event', 'message', 'command', 'shortcut', 'action', 'view', 'options', 'function', 'assistant'] as const;
+  const kinds = [
+    'event',
+    'message',
+    'command',
+    'shortcut',
+    'action',
+    'view',
+    'options',
+    'function',
+    'assistant',
+  ] as const;
   type Kind = (typeof kinds)[number];
   const registered = {} as Record<Kind, unknown[]>;
   let h: SlackHarness;
@@ -143,7 +157,8 @@ describe('Slack app manifest matches the listeners the app registers', () => {
   /** The bot_events the registered event listeners need. */
   function neededBotEvents(): string[] {
     const names = registered.event.map((name) => {
-      if (typeof name !== 'string') throw new Error(`app.event(${String(name)}): a pattern cannot be matched to bot_events; register event names`);
+      if (typeof name !== 'string')
+        throw new Error(`app.event(${String(name)}): a pattern cannot be matched to bot_events; register event names`);
       return name;
     });
     if (registered.message.length > 0) names.push('message');
@@ -152,8 +167,14 @@ describe('Slack app manifest matches the listeners the app registers', () => {
 
   function constraintIds(kind: 'command' | 'shortcut', key: string): string[] {
     return registered[kind].map((constraint) => {
-      const id = typeof constraint === 'object' && constraint !== null && !(constraint instanceof RegExp) ? (constraint as Record<string, unknown>)[key] : constraint;
-      if (typeof id !== 'string') throw new Error(`app.${kind}(${String(id)}): a pattern cannot be matched to the manifest; register exact names`);
+      const id =
+        typeof constraint === 'object' && constraint !== null && !(constraint instanceof RegExp)
+          ? (constraint as Record<string, unknown>)[key]
+          : constraint;
+      if (typeof id !== 'string')
+        throw new Error(
+          `app.${kind}(${String(id)}): a pattern cannot be matched to the manifest; register exact names`,
+        );
       return id;
     });
   }
@@ -186,16 +207,22 @@ describe('Slack app manifest matches the listeners the app registers', () => {
     const interactivity = manifest.settings?.interactivity;
     expect(registered.action.length + registered.view.length).toBeGreaterThan(0);
     expect(interactivity?.is_enabled).toBe(true);
-    if (registered.options.length > 0) expect(interactivity?.message_menu_options_url, 'app.options needs an options load URL').toBeTruthy();
+    if (registered.options.length > 0)
+      expect(interactivity?.message_menu_options_url, 'app.options needs an options load URL').toBeTruthy();
     expect(manifest.settings?.socket_mode_enabled).toBe(false);
-    const urls = [manifest.settings?.event_subscriptions?.request_url, interactivity?.request_url, ...(manifest.features?.slash_commands ?? []).map((c) => c.url)];
+    const urls = [
+      manifest.settings?.event_subscriptions?.request_url,
+      interactivity?.request_url,
+      ...(manifest.features?.slash_commands ?? []).map((c) => c.url),
+    ];
     expect(urls.map((url) => (url ? new URL(url).pathname : url))).toEqual(urls.map(() => RECEIVER_PATH));
   });
 
   it('registers no listener kind the manifest cannot route', () => {
     const functions = Object.keys(manifest.features?.functions ?? {});
     expect(registered.function.filter((id) => !functions.includes(String(id)))).toEqual([]);
-    if (registered.assistant.length > 0) expect(manifest.features?.assistant_view, 'app.assistant needs features.assistant_view').toBeDefined();
+    if (registered.assistant.length > 0)
+      expect(manifest.features?.assistant_view, 'app.assistant needs features.assistant_view').toBeDefined();
   });
 
   it('requests exactly the bot scopes the code and its events need', () => {
@@ -214,8 +241,13 @@ describe('Slack app manifest matches the listeners the app registers', () => {
     if (registered.command.length + registered.shortcut.length > 0) need('commands', 'slash commands and shortcuts');
 
     const declared = new Set(manifest.oauth_config?.scopes?.bot ?? []);
-    const missing = [...needed].filter(([scope]) => !declared.has(scope)).map(([scope, why]) => `${scope} (for ${why.join(', ')})`);
+    const missing = [...needed]
+      .filter(([scope]) => !declared.has(scope))
+      .map(([scope, why]) => `${scope} (for ${why.join(', ')})`);
     const extra = [...declared].filter((scope) => !needed.has(scope)).map((scope) => `${scope} (nothing needs it)`);
-    expect({ missing, extra }, `manifest bot scopes differ: missing [${missing.join('; ')}], extra [${extra.join('; ')}]`).toEqual({ missing: [], extra: [] });
+    expect(
+      { missing, extra },
+      `manifest bot scopes differ: missing [${missing.join('; ')}], extra [${extra.join('; ')}]`,
+    ).toEqual({ missing: [], extra: [] });
   });
 });

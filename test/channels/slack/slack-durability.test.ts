@@ -8,10 +8,17 @@ afterEach(async () => {
   h = undefined;
 });
 
-const dm = (text: string, ts = '1700000500.000100') => ({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts });
+const dm = (text: string, ts = '1700000500.000100') => ({
+  type: 'message',
+  channel: DM,
+  channel_type: 'im',
+  user: EMPLOYEE,
+  text,
+  ts,
+});
 
 describe('Slack deliveries are kept before they are acknowledged', () => {
-  it('refuses an event with a 500 while the database cannot keep it, and answers Slack\'s retry once it can', async () => {
+  it("refuses an event with a 500 while the database cannot keep it, and answers Slack's retry once it can", async () => {
     h = await startSlackHarness();
     const prisma = h.bot.app.store.prisma;
     await prisma.$executeRawUnsafe('ALTER TABLE "QueueItem" RENAME TO "QueueItemAway"');
@@ -72,9 +79,14 @@ describe('Slack deliveries are kept before they are acknowledged', () => {
     const firstReplies = h.api.of('chat.postMessage').filter((c) => c.args.channel === DM).length;
     expect(await prisma.ticket.count()).toBe(1);
     // The same stored delivery run again, as a process that took it over would.
-    await prisma.queueItem.update({ where: { key: 'slack:EvTWICE0001' }, data: { status: 'pending', claimedBy: null, leaseUntil: null } });
+    await prisma.queueItem.update({
+      where: { key: 'slack:EvTWICE0001' },
+      data: { status: 'pending', claimedBy: null, leaseUntil: null },
+    });
     h.bot.queue.wake();
-    await eventually(async () => (await prisma.queueItem.findUniqueOrThrow({ where: { key: 'slack:EvTWICE0001' } })).status === 'done');
+    await eventually(
+      async () => (await prisma.queueItem.findUniqueOrThrow({ where: { key: 'slack:EvTWICE0001' } })).status === 'done',
+    );
     await h.settle();
     expect(await prisma.ticket.count()).toBe(1);
     expect(await prisma.question.count()).toBe(0);
@@ -99,37 +111,50 @@ describe('Slack deliveries are kept before they are acknowledged', () => {
     expect(item.lastError).toMatch(/MessageAway|Message|no such table|does not exist/i);
   });
 
-  it.skipIf(onPostgres)('says 503 on /healthz and 500 to Slack when SQLite cannot write (a full disk), and recovers', async () => {
-    h = await startSlackHarness();
-    const prisma = h.bot.app.store.prisma;
-    // SQLite's own page limit makes the file "full" exactly as a full disk does: SQLITE_FULL on the next new page.
-    const pages = (await prisma.$queryRawUnsafe<Array<{ page_count: bigint }>>('PRAGMA page_count'))[0]!.page_count;
-    await prisma.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages)}`);
-    const health = await fetch(`${h.url}/healthz`);
-    expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({ status: 'failing', checks: { database: 'failing' } });
-    // Each event is either kept (200) or refused (500, and Slack retries it): never taken and lost, never "Sorry".
-    const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      statuses.push((await h.event(dm(`my disk is full number ${i} ${'x'.repeat(2000)}`, `1700000700.${String(i).padStart(6, '0')}`), { eventId: `EvFULL${String(i).padStart(5, '0')}` })).status);
-    }
-    expect(statuses.every((s) => s === 200 || s === 500)).toBe(true);
-    expect(statuses).toContain(500);
-    await h.settle();
-    expect(h.api.calls.filter((c) => /something went wrong/.test(FakeSlackApi.textOf(c)))).toHaveLength(0);
+  it.skipIf(onPostgres)(
+    'says 503 on /healthz and 500 to Slack when SQLite cannot write (a full disk), and recovers',
+    async () => {
+      h = await startSlackHarness();
+      const prisma = h.bot.app.store.prisma;
+      // SQLite's own page limit makes the file "full" exactly as a full disk does: SQLITE_FULL on the next new page.
+      const pages = (await prisma.$queryRawUnsafe<Array<{ page_count: bigint }>>('PRAGMA page_count'))[0]!.page_count;
+      await prisma.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages)}`);
+      const health = await fetch(`${h.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'failing', checks: { database: 'failing' } });
+      // Each event is either kept (200) or refused (500, and Slack retries it): never taken and lost, never "Sorry".
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        statuses.push(
+          (
+            await h.event(
+              dm(`my disk is full number ${i} ${'x'.repeat(2000)}`, `1700000700.${String(i).padStart(6, '0')}`),
+              { eventId: `EvFULL${String(i).padStart(5, '0')}` },
+            )
+          ).status,
+        );
+      }
+      expect(statuses.every((s) => s === 200 || s === 500)).toBe(true);
+      expect(statuses).toContain(500);
+      await h.settle();
+      expect(h.api.calls.filter((c) => /something went wrong/.test(FakeSlackApi.textOf(c)))).toHaveLength(0);
 
-    await prisma.$queryRawUnsafe('PRAGMA max_page_count = 1073741823');
-    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
-    for (let i = 0; i < 30; i++) {
-      if (statuses[i] !== 500) continue;
-      const retry = await h.event(dm(`my disk is full number ${i} ${'x'.repeat(2000)}`, `1700000700.${String(i).padStart(6, '0')}`), { eventId: `EvFULL${String(i).padStart(5, '0')}`, retryNum: 1 });
-      expect(retry.status).toBe(200);
-    }
-    await eventually(async () => (await prisma.question.count()) === 30, 20_000);
-    await h.settle();
-    expect(await prisma.question.count()).toBe(30);
-    expect(h.api.calls.filter((c) => /something went wrong/.test(FakeSlackApi.textOf(c)))).toHaveLength(0);
-  });
+      await prisma.$queryRawUnsafe('PRAGMA max_page_count = 1073741823');
+      expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+      for (let i = 0; i < 30; i++) {
+        if (statuses[i] !== 500) continue;
+        const retry = await h.event(
+          dm(`my disk is full number ${i} ${'x'.repeat(2000)}`, `1700000700.${String(i).padStart(6, '0')}`),
+          { eventId: `EvFULL${String(i).padStart(5, '0')}`, retryNum: 1 },
+        );
+        expect(retry.status).toBe(200);
+      }
+      await eventually(async () => (await prisma.question.count()) === 30, 20_000);
+      await h.settle();
+      expect(await prisma.question.count()).toBe(30);
+      expect(h.api.calls.filter((c) => /something went wrong/.test(FakeSlackApi.textOf(c)))).toHaveLength(0);
+    },
+  );
 });
 
 describe('a burst', () => {
@@ -140,7 +165,10 @@ describe('a burst', () => {
     for (let batch = 0; batch < 10; batch++) {
       const sent = Array.from({ length: 50 }, (_, i) => {
         const n = batch * 50 + i;
-        return h!.event(dm(n % 2 ? 'how do I reset my password' : 'vpn keeps dropping', `1700001000.${String(n).padStart(6, '0')}`), { eventId: `EvBURST${String(n).padStart(5, '0')}` });
+        return h!.event(
+          dm(n % 2 ? 'how do I reset my password' : 'vpn keeps dropping', `1700001000.${String(n).padStart(6, '0')}`),
+          { eventId: `EvBURST${String(n).padStart(5, '0')}` },
+        );
       });
       statuses.push(...(await Promise.all(sent)).map((response) => response.status));
     }

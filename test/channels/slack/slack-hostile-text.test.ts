@@ -16,9 +16,25 @@ describe('Slack: hostile text through the real bot', () => {
     h = await startSlackHarness();
     const message = `${typed(`${HOSTILE_MARKUP} ${HOSTILE_INVISIBLE} my printer is on fire`)} <!here> <!channel>`;
     await h.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: message, ts: THREAD });
-    await h.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: 'talk to a human', ts: '1700003001.000100', thread_ts: THREAD });
+    await h.event({
+      type: 'message',
+      channel: DM,
+      channel_type: 'im',
+      user: EMPLOYEE,
+      text: 'talk to a human',
+      ts: '1700003001.000100',
+      thread_ts: THREAD,
+    });
     await h.settle();
-    await h.event({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: message, ts: '1700003002.000100', thread_ts: THREAD });
+    await h.event({
+      type: 'message',
+      channel: DM,
+      channel_type: 'im',
+      user: EMPLOYEE,
+      text: message,
+      ts: '1700003002.000100',
+      thread_ts: THREAD,
+    });
     await h.settle();
 
     const card = h.api.of('chat.postMessage').find((c) => c.args.channel === TRIAGE_L2);

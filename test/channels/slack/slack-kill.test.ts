@@ -4,7 +4,19 @@
  * database, and every person gets their answer or their ticket's confirmation.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DM, EMPLOYEE, eventCallbackBody, eventually, FakeSlackApi, signedSlackPost, startSlackHarness, TEAM, TRIAGE_L2, type ApiCall, type SlackHarness } from '../../support/slack.js';
+import {
+  DM,
+  EMPLOYEE,
+  eventCallbackBody,
+  eventually,
+  FakeSlackApi,
+  signedSlackPost,
+  startSlackHarness,
+  TEAM,
+  TRIAGE_L2,
+  type ApiCall,
+  type SlackHarness,
+} from '../../support/slack.js';
 import { startSlackReplicaProcess, type ReplicaProcess } from '../../support/slack-replica-process.js';
 import { tempDir } from '../../support/test-app.js';
 import { sharedDatabaseEnv } from '../../support/test-database.js';
@@ -21,8 +33,10 @@ afterEach(async () => {
 });
 
 const conversationOf = (ts: string) => `slack:${TEAM}:${DM}:${ts}`;
-const postsInThread = (calls: ApiCall[], ts: string) => calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === DM && c.args.thread_ts === ts);
-const cards = (calls: ApiCall[]) => calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === TRIAGE_L2);
+const postsInThread = (calls: ApiCall[], ts: string) =>
+  calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === DM && c.args.thread_ts === ts);
+const cards = (calls: ApiCall[]) =>
+  calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === TRIAGE_L2);
 
 describe('a replica killed mid-burst', () => {
   it('loses nothing it acknowledged and does nothing twice: every ticket and question once, every person answered', async () => {
@@ -46,7 +60,10 @@ describe('a replica killed mid-burst', () => {
         doomed.child.kill('SIGKILL');
         killed = true;
       }
-      const body = eventCallbackBody({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: textOf(i), ts }, `EvKILL${String(i).padStart(5, '0')}`);
+      const body = eventCallbackBody(
+        { type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: textOf(i), ts },
+        `EvKILL${String(i).padStart(5, '0')}`,
+      );
       if (i % 2 === 1) {
         sends.push(
           survivor.post(body).then((response) => {
@@ -61,7 +78,9 @@ describe('a replica killed mid-burst', () => {
             .catch(() => false)
             .then(async (acked) => {
               if (acked) return void acknowledged.set(ts, 'doomed');
-              const retry = await survivor!.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' } });
+              const retry = await survivor!.post(body, {
+                headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' },
+              });
               expect(retry.status).toBe(200);
               acknowledged.set(ts, 'retried');
             }),
@@ -95,7 +114,10 @@ describe('a replica killed mid-burst', () => {
         expect(shown.length, `${mine[0]!.key} has a card`).toBeGreaterThanOrEqual(1);
         duplicatePosts += shown.length - 1;
       } else {
-        expect(questions.filter((q) => q.conversationKey === conversationOf(ts)), `${ts} (${acknowledged.get(ts)}) is one question`).toHaveLength(1);
+        expect(
+          questions.filter((q) => q.conversationKey === conversationOf(ts)),
+          `${ts} (${acknowledged.get(ts)}) is one question`,
+        ).toHaveLength(1);
       }
     }
     expect(tickets.filter((t) => !t.events.some((e) => e.type === 'created'))).toEqual([]);

@@ -15,7 +15,14 @@ afterEach(async () => {
   h = proxy = undefined;
 });
 
-const dm = (text: string, ts: string) => ({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts });
+const dm = (text: string, ts: string) => ({
+  type: 'message',
+  channel: DM,
+  channel_type: 'im',
+  user: EMPLOYEE,
+  text,
+  ts,
+});
 
 describe.skipIf(!onPostgres)('a PostgreSQL outage in the middle of traffic', () => {
   it('keeps the process serving, refuses what it cannot keep, and ends with every acknowledged message answered once', async () => {
@@ -31,7 +38,10 @@ describe.skipIf(!onPostgres)('a PostgreSQL outage in the middle of traffic', () 
     const eventId = (i: number) => `EvPGDOWN${String(i).padStart(4, '0')}`;
     const refused: number[] = [];
     const send = async (i: number, retryNum?: number) => {
-      const response = await h!.event(dm(i % 3 === 0 ? 'talk to a human' : 'how do I reset my password', stamps[i]!), { eventId: eventId(i), ...(retryNum ? { retryNum } : {}) });
+      const response = await h!.event(dm(i % 3 === 0 ? 'talk to a human' : 'how do I reset my password', stamps[i]!), {
+        eventId: eventId(i),
+        ...(retryNum ? { retryNum } : {}),
+      });
       return response.status;
     };
     for (let i = 0; i < 10; i++) expect(await send(i)).toBe(200);
@@ -56,7 +66,8 @@ describe.skipIf(!onPostgres)('a PostgreSQL outage in the middle of traffic', () 
     await eventually(async () => (await prisma.queueItem.count({ where: { status: 'pending' } })) === 0, 60_000);
     await h.settle();
     const posts = h.api.of('chat.postMessage').filter((c) => c.args.channel === DM);
-    for (const ts of stamps) expect(posts.filter((c) => c.args.thread_ts === ts).length, `${ts} answered`).toBeGreaterThanOrEqual(1);
+    for (const ts of stamps)
+      expect(posts.filter((c) => c.args.thread_ts === ts).length, `${ts} answered`).toBeGreaterThanOrEqual(1);
     expect(posts.filter((c) => /something went wrong/.test(FakeSlackApi.textOf(c)))).toEqual([]);
     expect(await prisma.question.count()).toBe(20);
     expect(await prisma.ticket.count()).toBe(10);

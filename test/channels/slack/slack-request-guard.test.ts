@@ -12,12 +12,30 @@ afterEach(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const dm = (text: string, ts = '1700000500.000100') => ({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts });
+const dm = (text: string, ts = '1700000500.000100') => ({
+  type: 'message',
+  channel: DM,
+  channel_type: 'im',
+  user: EMPLOYEE,
+  text,
+  ts,
+});
 const eventBody = (id: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ type: 'event_callback', team_id: 'T0TEAM001', api_app_id: 'A0HELPDESK', event_id: id, event: dm('how do I reset my password'), ...extra });
+  JSON.stringify({
+    type: 'event_callback',
+    team_id: 'T0TEAM001',
+    api_app_id: 'A0HELPDESK',
+    event_id: id,
+    event: dm('how do I reset my password'),
+    ...extra,
+  });
 
 /** Headers that look signed (a fresh timestamp) but carry a signature nobody computed. */
-const forged = () => ({ 'content-type': 'application/json', 'x-slack-request-timestamp': String(now()), 'x-slack-signature': `v0=${'0'.repeat(64)}` });
+const forged = () => ({
+  'content-type': 'application/json',
+  'x-slack-request-timestamp': String(now()),
+  'x-slack-signature': `v0=${'0'.repeat(64)}`,
+});
 
 /**
  * Streams up to `total` bytes of body to /slack/events in 64 KB chunks and never ends it: an
@@ -77,7 +95,12 @@ describe('Slack: the guard in front of the receiver', () => {
 
   it('accepts a signed message event of a few hundred KB, under the cap', async () => {
     const text = `how do I reset my password ${'😀'.repeat(60_000)}`;
-    const body = JSON.stringify({ type: 'event_callback', team_id: 'T0TEAM001', event_id: 'EvBIGLEGIT', event: dm(text) });
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T0TEAM001',
+      event_id: 'EvBIGLEGIT',
+      event: dm(text),
+    });
     expect(Buffer.byteLength(body)).toBeGreaterThan(200_000);
     expect(Buffer.byteLength(body)).toBeLessThan(SLACK_MAX_BODY_BYTES);
     expect((await h.post(body)).status).toBe(200);
@@ -87,7 +110,11 @@ describe('Slack: the guard in front of the receiver', () => {
     const size = 3_900_000;
     const answer = await streamUntilAnswered(h.url, { ...forged(), 'content-length': String(size) }, 64 * 1024);
     expect(answer.status).toBe(413);
-    const unsigned = await streamUntilAnswered(h.url, { 'content-type': 'application/json', 'content-length': String(size) }, 64 * 1024);
+    const unsigned = await streamUntilAnswered(
+      h.url,
+      { 'content-type': 'application/json', 'content-length': String(size) },
+      64 * 1024,
+    );
     expect(unsigned.status).toBe(413);
   });
 
@@ -95,13 +122,21 @@ describe('Slack: the guard in front of the receiver', () => {
     const answer = await streamUntilAnswered(h.url, { ...forged(), 'transfer-encoding': 'chunked' }, 3_900_000);
     expect(answer.status).toBe(413);
     // Without a signature nothing is read at all.
-    const unsigned = await streamUntilAnswered(h.url, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, 3_900_000);
+    const unsigned = await streamUntilAnswered(
+      h.url,
+      { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      3_900_000,
+    );
     expect(unsigned.status).toBe(401);
   });
 
   it('keeps answering /healthz during a flood of big bodies', async () => {
     const flood = Array.from({ length: 40 }, (_, i) =>
-      streamUntilAnswered(h.url, i % 2 ? { ...forged(), 'transfer-encoding': 'chunked' } : { ...forged(), 'content-length': '3900000' }, 3_900_000),
+      streamUntilAnswered(
+        h.url,
+        i % 2 ? { ...forged(), 'transfer-encoding': 'chunked' } : { ...forged(), 'content-length': '3900000' },
+        3_900_000,
+      ),
     );
     const health = await fetch(`${h.url}/healthz`);
     expect(health.status).toBe(200);

@@ -1,7 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { DM, EMPLOYEE, eventually, FakeSlackApi, startSlackHarness, TEAM, type SlackHarness } from '../../support/slack.js';
+import {
+  DM,
+  EMPLOYEE,
+  eventually,
+  FakeSlackApi,
+  startSlackHarness,
+  TEAM,
+  type SlackHarness,
+} from '../../support/slack.js';
 
 let h: SlackHarness | undefined;
 let server: WebSocketServer | undefined;
@@ -23,7 +31,14 @@ async function socketServer(): Promise<{ url: string; acks: string[]; connected:
         const message = JSON.parse(String(data)) as { envelope_id?: string };
         if (message.envelope_id) acks.push(message.envelope_id);
       });
-      socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'test', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0HELPDESK' } }));
+      socket.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'test', approximate_connection_time: 3600 },
+          connection_info: { app_id: 'A0HELPDESK' },
+        }),
+      );
       resolve(socket);
     });
   });
@@ -49,7 +64,15 @@ describe('Slack Socket Mode', () => {
           type: 'event_callback',
           event_id: 'EvSOCKET0001',
           event_time: 1_700_000_000,
-          event: { type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text: 'how do I reset my password', ts: '1700003000.000100', event_ts: '1700003000.000100' },
+          event: {
+            type: 'message',
+            channel: DM,
+            channel_type: 'im',
+            user: EMPLOYEE,
+            text: 'how do I reset my password',
+            ts: '1700003000.000100',
+            event_ts: '1700003000.000100',
+          },
         },
       }),
     );

@@ -12,7 +12,14 @@ afterEach(async () => {
   await h.close();
 });
 
-const dm = (text: string, ts = '1700000500.000100') => ({ type: 'message', channel: DM, channel_type: 'im', user: EMPLOYEE, text, ts });
+const dm = (text: string, ts = '1700000500.000100') => ({
+  type: 'message',
+  channel: DM,
+  channel_type: 'im',
+  user: EMPLOYEE,
+  text,
+  ts,
+});
 
 describe('Slack transport and safety', () => {
   it('serves /healthz on the same port and answers the URL verification challenge', async () => {
@@ -28,7 +35,12 @@ describe('Slack transport and safety', () => {
   });
 
   it('refuses a bad signature and a stale timestamp, and does nothing with them', async () => {
-    const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'EvFORGED', event: dm('how do I reset my password') });
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      event_id: 'EvFORGED',
+      event: dm('how do I reset my password'),
+    });
     expect((await h.post(body, { secret: 'not-the-secret' })).status).toBe(401);
     expect((await h.post(body, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 })).status).toBe(401);
     await h.settle();
@@ -45,7 +57,9 @@ describe('Slack transport and safety', () => {
 
   it('answers a malformed payload with 400 and stays up', async () => {
     expect((await h.post('{"type": "event_callback", "event": ')).status).toBe(400);
-    expect((await h.post('payload=%7Bnot-json', { contentType: 'application/x-www-form-urlencoded' })).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await h.post('payload=%7Bnot-json', { contentType: 'application/x-www-form-urlencoded' })).status,
+    ).toBeGreaterThanOrEqual(400);
     await h.event(dm('how do I reset my password'));
     await h.settle();
     expect(h.api.of('chat.postMessage')).toHaveLength(1);
@@ -116,7 +130,10 @@ describe('Slack transport and safety', () => {
     // Back: both are done, once, by the retries.
     await prisma.$executeRawUnsafe('ALTER TABLE "MessageAway" RENAME TO "Message"');
     await prisma.$executeRawUnsafe('ALTER TABLE "TicketThreadAway" RENAME TO "TicketThread"');
-    await eventually(() => h.api.of('chat.postMessage').length > 0 && h.api.of('chat.postEphemeral').length > 0, 10_000);
+    await eventually(
+      () => h.api.of('chat.postMessage').length > 0 && h.api.of('chat.postEphemeral').length > 0,
+      10_000,
+    );
     await h.settle();
     expect(h.api.of('chat.postMessage')).toHaveLength(1);
     expect(FakeSlackApi.textOf(h.api.of('chat.postMessage')[0])).toMatch(/password/i);
@@ -125,7 +142,7 @@ describe('Slack transport and safety', () => {
     expect(await prisma.question.count()).toBe(1);
   });
 
-  it('tells the editors\' channel about a broken knowledge-base edit while the bot runs', async () => {
+  it("tells the editors' channel about a broken knowledge-base edit while the bot runs", async () => {
     await h.close();
     const kb = tempDir('helpdesk-kb-');
     try {
@@ -133,7 +150,8 @@ describe('Slack transport and safety', () => {
       h = await startSlackHarness({ KB_DIR: kb.dir, EDITORS_SLACK_CHANNEL: 'C0EDITORS1' });
       const file = path.join(kb.dir, 'network/vpn-setup.md');
       writeFileSync(file, readFileSync(file, 'utf8').replace('category: network', 'category: [broken'));
-      const isNotice = (c: { args: Record<string, unknown> }) => c.args.channel === 'C0EDITORS1' && /vpn-setup/.test(String(c.args.text));
+      const isNotice = (c: { args: Record<string, unknown> }) =>
+        c.args.channel === 'C0EDITORS1' && /vpn-setup/.test(String(c.args.text));
       await eventually(() => h.api.of('chat.postMessage').some(isNotice), 5_000);
       const notice = h.api.of('chat.postMessage').find(isNotice)!;
       expect(String(notice.args.text)).toMatch(/network\/vpn-setup\.md:\d+: front matter: invalid YAML/);

@@ -82,11 +82,12 @@ function readPng(buffer: Buffer): Png {
   expect(buffer.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   const idat: Buffer[] = [];
   let header: Omit<Png, 'pixels'> | undefined;
-  for (let at = 8; at < buffer.length; ) {
+  for (let at = 8; at < buffer.length;) {
     const length = buffer.readUInt32BE(at);
     const type = buffer.toString('latin1', at + 4, at + 8);
     const data = buffer.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth: data[8]!, colorType: data[9]! };
+    if (type === 'IHDR')
+      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth: data[8]!, colorType: data[9]! };
     if (type === 'IDAT') idat.push(data);
     at += 12 + length;
   }
@@ -106,7 +107,12 @@ function unfilter(raw: Buffer, width: number, height: number, bpp: number): Buff
       const b = y > 0 ? out[(y - 1) * stride + x]! : 0;
       const c = x >= bpp && y > 0 ? out[(y - 1) * stride + x - bpp]! : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
       if (predictor === undefined) throw new Error(`unknown PNG filter ${filter}`);
       out[y * stride + x] = (value + predictor) & 0xff;
@@ -120,7 +126,9 @@ describe('Teams app manifest', () => {
     const properties = schema.properties as Record<string, { const?: string }>;
     expect(properties.manifestVersion?.const).toBe(SCHEMA_VERSION);
     expect(manifest.manifestVersion).toBe(SCHEMA_VERSION);
-    expect(manifest.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${SCHEMA_VERSION}/MicrosoftTeams.schema.json`);
+    expect(manifest.$schema).toBe(
+      `https://developer.microsoft.com/json-schemas/teams/v${SCHEMA_VERSION}/MicrosoftTeams.schema.json`,
+    );
   });
 
   it('only uses schema constructs that read the same in draft-04 and draft-07 (we compile it as draft-07)', () => {
@@ -130,7 +138,8 @@ describe('Teams app manifest', () => {
       if (Array.isArray(node)) return node.forEach((child, i) => walk(child, `${at}/${i}`));
       if (node === null || typeof node !== 'object') return;
       for (const [key, value] of Object.entries(node)) {
-        if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'boolean') draft4Only.push(`${at}/${key}`);
+        if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'boolean')
+          draft4Only.push(`${at}/${key}`);
         walk(value, `${at}/${key}`);
       }
     })(schema, '');
@@ -203,7 +212,9 @@ describe('Teams app manifest', () => {
     expect(manifest.validDomains).toEqual(['helpdesk.example.com']);
     // RSC: read replies in ticket threads without an @mention. Teams wants webApplicationInfo
     // (the bot's Entra app id, any resource string) next to the RSC permissions.
-    expect(manifest.authorization?.permissions?.resourceSpecific).toEqual([{ name: 'ChannelMessage.Read.Group', type: 'Application' }]);
+    expect(manifest.authorization?.permissions?.resourceSpecific).toEqual([
+      { name: 'ChannelMessage.Read.Group', type: 'Application' },
+    ]);
     expect(manifest.webApplicationInfo?.id).toBe(manifest.id);
     expect(manifest.webApplicationInfo?.resource).toBeTruthy();
     expect(manifest.accentColor).toBe('#1D4E89');
@@ -216,7 +227,9 @@ describe('Teams app icons', () => {
     expect({ width: png.width, height: png.height }).toEqual({ width: 192, height: 192 });
     // Full colour: not just black/white/grey.
     const pixels = png.pixels!;
-    const colourful = [...Array(pixels.length / 4).keys()].some((i) => new Set([pixels[i * 4], pixels[i * 4 + 1], pixels[i * 4 + 2]]).size > 1);
+    const colourful = [...Array(pixels.length / 4).keys()].some(
+      (i) => new Set([pixels[i * 4], pixels[i * 4 + 1], pixels[i * 4 + 2]]).size > 1,
+    );
     expect(colourful).toBe(true);
   });
 

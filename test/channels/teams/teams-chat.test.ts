@@ -26,17 +26,38 @@ describe('Teams: employees', () => {
     const card = cardOf(h.connector.postsTo(PERSONAL)[0])!;
     expect(JSON.stringify(card)).toMatch(/password/i);
     expect(JSON.stringify(card)).toMatch(/Source: \[/);
-    expect((card.actions as Array<{ title: string }>).map((a) => a.title)).toEqual(['Helpful', 'Not helpful', 'Talk to a human']);
+    expect((card.actions as Array<{ title: string }>).map((a) => a.title)).toEqual([
+      'Helpful',
+      'Not helpful',
+      'Talk to a human',
+    ]);
   });
 
   it('answers an @mention in a channel thread, and ignores un-addressed chatter there', async () => {
     h = await startTeamsHarness();
-    await h.send(teamsMessage({ text: 'how do I reset my password', mention: true, conversation: { id: CHANNEL_THREAD, conversationType: 'channel' } }));
+    await h.send(
+      teamsMessage({
+        text: 'how do I reset my password',
+        mention: true,
+        conversation: { id: CHANNEL_THREAD, conversationType: 'channel' },
+      }),
+    );
     await h.settle();
     expect(h.connector.postsTo(CHANNEL_THREAD)).toHaveLength(1);
     expect(FakeConnector.textOf(h.connector.postsTo(CHANNEL_THREAD)[0])).toMatch(/password/i);
-    await h.send(teamsMessage({ text: 'same here', from: { aad: '44444444-4444-4444-8444-444444444444', name: 'Bystander' }, conversation: { id: CHANNEL_THREAD, conversationType: 'channel' } }));
-    await h.send(teamsMessage({ text: 'mine', conversation: { id: '19:general@thread.tacv2;messageid=1700000000002', conversationType: 'channel' } }));
+    await h.send(
+      teamsMessage({
+        text: 'same here',
+        from: { aad: '44444444-4444-4444-8444-444444444444', name: 'Bystander' },
+        conversation: { id: CHANNEL_THREAD, conversationType: 'channel' },
+      }),
+    );
+    await h.send(
+      teamsMessage({
+        text: 'mine',
+        conversation: { id: '19:general@thread.tacv2;messageid=1700000000002', conversationType: 'channel' },
+      }),
+    );
     await h.settle();
     expect(h.connector.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
@@ -61,16 +82,36 @@ describe('Teams: employees', () => {
     const form = cardOf(h.connector.postsTo(PERSONAL)[0])!;
     const formId = String((h.connector.postsTo(PERSONAL)[0]!.body as { id?: string }).id ?? '1001');
     const submit = cardAction(form, 'Open ticket').data as Record<string, unknown>;
-    await h.send(teamsMessage({ value: { ...submit, subject: 'vpn', description: 'broken', priority: 'P2', category: 'nope' }, replyToId: formId }));
+    await h.send(
+      teamsMessage({
+        value: { ...submit, subject: 'vpn', description: 'broken', priority: 'P2', category: 'nope' },
+        replyToId: formId,
+      }),
+    );
     await h.settle();
     const update = h.connector.updatesIn(PERSONAL).at(-1);
     expect(FakeConnector.textOf(update)).toMatch(/at least 5 characters/);
     expect(FakeConnector.textOf(update)).toMatch(/Choose one of the listed categories/);
     expect(await h.bot.app.store.prisma.ticket.count()).toBe(0);
-    await h.send(teamsMessage({ value: { ...submit, subject: 'VPN drops every 10 minutes', description: 'GlobalProtect disconnects every ten minutes at home.', priority: 'P2', category: 'network' } }));
+    await h.send(
+      teamsMessage({
+        value: {
+          ...submit,
+          subject: 'VPN drops every 10 minutes',
+          description: 'GlobalProtect disconnects every ten minutes at home.',
+          priority: 'P2',
+          category: 'network',
+        },
+      }),
+    );
     await h.settle();
     const ticket = await h.bot.app.store.prisma.ticket.findFirstOrThrow();
-    expect(ticket).toMatchObject({ channel: 'teams', priority: 'P2', category: 'network', conversationKey: `teams:${PERSONAL}` });
+    expect(ticket).toMatchObject({
+      channel: 'teams',
+      priority: 'P2',
+      category: 'network',
+      conversationKey: `teams:${PERSONAL}`,
+    });
     const created = h.connector.created()[0]!;
     expect(created.body).toMatchObject({ isGroup: true, channelData: { channel: { id: TEAMS_TRIAGE_L2 } } });
     expect(FakeConnector.textOf(created)).toContain(ticket.key);
@@ -79,7 +120,11 @@ describe('Teams: employees', () => {
   it('refuses a malformed activity with 400 and stays up', async () => {
     h = await startTeamsHarness();
     expect((await h.send({ hello: 'world' })).status).toBe(400);
-    const bad = await fetch(`${h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", ' });
+    const bad = await fetch(`${h.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type": "message", ',
+    });
     expect(bad.status).toBe(400);
     expect((await h.send(teamsMessage({ text: 'how do I reset my password' }))).status).toBe(200);
     await h.settle();

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cardOf, FakeConnector, PERSONAL, startTeamsHarness, teamsMessage, type TeamsHarness } from '../../support/teams.js';
+import {
+  cardOf,
+  FakeConnector,
+  PERSONAL,
+  startTeamsHarness,
+  teamsMessage,
+  type TeamsHarness,
+} from '../../support/teams.js';
 import { eventually } from '../../support/slack.js';
 
 let h: TeamsHarness;

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIDI_OR_CONTROL, HOSTILE_INVISIBLE, HOSTILE_MARKUP, renderedStrings, teamsHazards } from '../../support/hostile-text.js';
+import {
+  BIDI_OR_CONTROL,
+  HOSTILE_INVISIBLE,
+  HOSTILE_MARKUP,
+  renderedStrings,
+  teamsHazards,
+} from '../../support/hostile-text.js';
 import { startTeamsHarness, TEAMS_TRIAGE_L2, teamsMessage, type TeamsHarness } from '../../support/teams.js';
 
 let h: TeamsHarness;
@@ -15,7 +21,11 @@ describe('Teams: hostile input', () => {
     h = await startTeamsHarness();
     const big = await h.send(teamsMessage({ text: 'x'.repeat(300_000) }));
     expect(big.status).toBe(413);
-    const malformed = await fetch(`${h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", ' });
+    const malformed = await fetch(`${h.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type": "message", ',
+    });
     expect(malformed.status).toBe(400);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
   });
@@ -28,11 +38,17 @@ describe('Teams: hostile input', () => {
     await h.settle();
     await h.send(teamsMessage({ text }));
     await h.settle();
-    const triage = h.connector.calls.filter((c) => c.path.includes(TEAMS_TRIAGE_L2) || JSON.stringify(c.body).includes(TEAMS_TRIAGE_L2));
+    const triage = h.connector.calls.filter(
+      (c) => c.path.includes(TEAMS_TRIAGE_L2) || JSON.stringify(c.body).includes(TEAMS_TRIAGE_L2),
+    );
     expect(triage.length).toBeGreaterThanOrEqual(2);
     for (const call of triage) expect(teamsHazards(call.body), call.path).toEqual([]);
     expect(JSON.stringify(triage)).toContain('\\\\[reset\\\\]\\\\(https://evil.example\\\\)');
     // Everything posted anywhere (the requester's own chat too) is free of control and bidi characters.
-    for (const call of h.connector.calls) expect(renderedStrings(call.body).filter(({ value }) => BIDI_OR_CONTROL.test(value)), call.path).toEqual([]);
+    for (const call of h.connector.calls)
+      expect(
+        renderedStrings(call.body).filter(({ value }) => BIDI_OR_CONTROL.test(value)),
+        call.path,
+      ).toEqual([]);
   });
 });
