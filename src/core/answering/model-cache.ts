@@ -97,7 +97,16 @@ export function intentModelKey(
   settings: IntentModelSettings,
 ): string {
   const hash = createHash('sha256');
-  const field = (value: string) => hash.update(`${value.length}:${value}`);
+  // Each value with its length before it, so that no two different inputs hash the same text;
+  // hashed a few thousand at a time (one update per value took 0.1 s for CLINC150's 15,000).
+  let pending: string[] = [];
+  const field = (value: string) => {
+    pending.push(`${value.length}:`, value);
+    if (pending.length >= 8192) {
+      hash.update(pending.join(''));
+      pending = [];
+    }
+  };
   field(`intent-model/${INTENT_MODEL_FORMAT}`);
   field(analyzer.fingerprint());
   field(JSON.stringify(Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : 1))));
@@ -108,5 +117,6 @@ export function intentModelKey(
     field(String(label));
     field(text);
   }
+  hash.update(pending.join(''));
   return `${kind.replace(/[^a-z]/g, '') || 'model'}-${hash.digest('hex')}`;
 }
