@@ -127,7 +127,12 @@ export async function openApp<S extends CoreStore = Store>(
     });
     const thresholds = encoder || config.encoder === 'none' ? config.thresholds : config.thresholdsWithoutEncoder;
     progress(`Loading the knowledge base from ${config.kbDir}`);
-    const built = await load(config.kbDir, thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }, { modelCacheDir: config.modelCacheDir, progress }).catch((error: NodeJS.ErrnoException) => {
+    const built = await load(config.kbDir, thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }, {
+      modelCacheDir: config.modelCacheDir,
+      progress,
+      // The first build has the learned phrasings: a start with some builds once.
+      learned: { store: store.learned, minAskers: config.learnMinAskers },
+    }).catch((error: NodeJS.ErrnoException) => {
       throw new Error(
         error.code === 'ENOENT'
           ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`

@@ -71,13 +71,19 @@ export class KnowledgeLibrary {
   /**
    * Loads the folder and builds the engine. With `modelCacheDir` (or a `modelCache`) the trained
    * answer model is kept on disk by what it was trained on; `progress` hears one line per stage,
-   * at the start and at every reload.
+   * at the start and at every reload. With `learned`, the first build already has the learned
+   * phrasings (see learnFrom): a start with some builds once, not twice.
    */
   static async load(
     dir: string,
     thresholds: AnswerThresholds,
     encoder?: { encoder: SentenceEncoder; cacheDir: string } | null,
-    options: { modelCacheDir?: string; modelCache?: TrainedModelCache; progress?: (line: string) => void } = {},
+    options: {
+      modelCacheDir?: string;
+      modelCache?: TrainedModelCache;
+      progress?: (line: string) => void;
+      learned?: { store: LearnedPhrasings; minAskers: number };
+    } = {},
   ): Promise<KnowledgeLibrary> {
     const encoding = encoder ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) } : null;
     const modelCache = options.modelCache ?? (options.modelCacheDir ? new FileModelCache(options.modelCacheDir) : undefined);
@@ -85,6 +91,7 @@ export class KnowledgeLibrary {
       ...(modelCache ? { modelCache } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
     });
+    if (options.learned) library.learned = options.learned;
     library.current = (await library.build(null)).snapshot;
     return library;
   }
@@ -98,6 +105,8 @@ export class KnowledgeLibrary {
    * reload. Rebuilds at once only when some are usable, so a start with nothing learnt builds once.
    */
   async learnFrom(store: LearnedPhrasings, minAskers: number): Promise<void> {
+    // Loaded with them already (load's `learned`): the engine has them.
+    if (this.learned?.store === store && this.learned.minAskers === minAskers) return;
     this.learned = { store, minAskers };
     if ((await store.candidates(minAskers)).length > 0) await this.reload();
   }

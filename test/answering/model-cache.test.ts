@@ -11,6 +11,7 @@ import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import { KnowledgeLibrary } from '../../src/knowledge-library.js';
 import { FileModelCache } from '../../src/store/model-cache.js';
 import { MemoryModelCache } from '../../src/store/memory/memory-model-cache.js';
+import { MemoryLearnedPhrasings } from '../../src/store/memory/memory-learned-phrasings.js';
 import { readQuestions } from '../../src/evaluation/evaluate-questions.js';
 import { generateArticles } from '../../src/bench/generated-kb.js';
 import { tempDir } from '../support/test-app.js';
@@ -196,6 +197,25 @@ describe('the model cache on disk', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^questions:\n/m, 'questions:\n  - how do I ask this brand new question\n'));
     lines.length = 0;
     await restarted.reload();
+    expect(lines.filter((line) => line.includes('answer model'))).toEqual([expect.stringContaining('trained')]);
+  }, 60_000);
+
+  it('a start with learned phrasings builds once, with them, and a learned phrasing is a new model', async () => {
+    cpSync(bundled, path.join(dir, 'kb'), { recursive: true });
+    const learned = new MemoryLearnedPhrasings();
+    const articleId = articles[0]!.id;
+    for (const asker of ['a', 'b', 'c']) {
+      await learned.vote({ articleId, text: 'zorblax keeps asking me', textKey: 'zorblax keeps asking me', askerHash: asker, helpful: true, at: new Date() });
+    }
+    const lines: string[] = [];
+    const library = await KnowledgeLibrary.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, {
+      modelCache: new MemoryModelCache(),
+      progress: (line) => lines.push(line),
+      learned: { store: learned, minAskers: 3 },
+    });
+    await library.learnFrom(learned, 3);
+    expect(lines.filter((line) => line.startsWith('Indexing'))).toHaveLength(1);
+    expect(library.snapshot.engine.article(articleId)?.questions).toContain('zorblax keeps asking me');
     expect(lines.filter((line) => line.includes('answer model'))).toEqual([expect.stringContaining('trained')]);
   }, 60_000);
 });
