@@ -105,7 +105,10 @@ export async function openApp<S extends CoreStore = Store>(
   const sla = config.slaFile ? await loadSlaFile(config.slaFile) : new SlaPolicy();
   if (config.slaFile) logger.info({ slaFile: config.slaFile, timeZone: sla.calendar?.timeZone }, 'SLA calendar loaded');
   // Without a store given, S is the default, Store: the configured database's.
-  const progress = options.progress ?? (() => {});
+  // Without a sink (the local chat, tests) the stages go to the log: a warning (an unusable cached model) as a warning.
+  const progress =
+    options.progress ??
+    ((line: string) => (line.startsWith('Warning: ') ? logger.warn({}, line.slice('Warning: '.length)) : logger.info({}, line)));
   if (!options.store) progress('Opening the database (migrating if needed)');
   const store = options.store ?? ((await openDatabase(config, logger)) as unknown as S);
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
