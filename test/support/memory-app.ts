@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -13,10 +15,15 @@ export type MemoryApp = App<MemoryStore>;
 
 const bundledKb = path.resolve(import.meta.dirname, '../../knowledge-base');
 
-/** The test configuration: the bundled knowledge base, and no data folder is ever written (the store is in memory). */
+// The store is in memory; what the app still keeps in files (the trained models' and the encoder's
+// caches) goes to a folder of this test process's own, never into the checkout.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'helpdesk-memory-app-'));
+process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+
+/** The test configuration: the bundled knowledge base, the store in memory, caches in a temporary folder. */
 export function memoryConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
-    DATA_DIR: path.resolve(import.meta.dirname, '../../.memory-app-unused'),
+    DATA_DIR: dataDir,
     KB_DIR: bundledKb,
     ...lexicalEnv,
     ...env,
