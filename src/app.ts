@@ -108,7 +108,8 @@ export async function openApp<S extends CoreStore = Store>(
   // Without a sink (the local chat, tests) the stages go to the log: a warning (an unusable cached model) as a warning.
   const progress =
     options.progress ??
-    ((line: string) => (line.startsWith('Warning: ') ? logger.warn({}, line.slice('Warning: '.length)) : logger.info({}, line)));
+    ((line: string) =>
+      line.startsWith('Warning: ') ? logger.warn({}, line.slice('Warning: '.length)) : logger.info({}, line));
   if (!options.store) progress('Opening the database (migrating if needed)');
   const store = options.store ?? ((await openDatabase(config, logger)) as unknown as S);
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
@@ -119,13 +120,17 @@ export async function openApp<S extends CoreStore = Store>(
     if (!loaded) throw new StartingError();
     return loaded;
   };
-  const load = options.loadLibrary ?? ((...args: Parameters<typeof KnowledgeLibrary.load>) => KnowledgeLibrary.load(...args));
+  const load =
+    options.loadLibrary ?? ((...args: Parameters<typeof KnowledgeLibrary.load>) => KnowledgeLibrary.load(...args));
 
   const ready = (async () => {
     const encoder = await (options.loadEncoder ?? loadEncoder)(config.encoder).catch((error: unknown) => {
       // ENCODER unset: a model that cannot load (a broken install) must not keep the bot from answering.
       if (config.encoderChosen) throw error;
-      logger.warn({ err: error }, 'the sentence encoder could not be loaded: answering from the articles\' words alone (set ENCODER=none to silence this)');
+      logger.warn(
+        { err: error },
+        "the sentence encoder could not be loaded: answering from the articles' words alone (set ENCODER=none to silence this)",
+      );
       return null;
     });
     const thresholds = encoder || config.encoder === 'none' ? config.thresholds : config.thresholdsWithoutEncoder;
@@ -144,14 +149,31 @@ export async function openApp<S extends CoreStore = Store>(
       );
     });
     const { knowledgeBase, scripts } = built.snapshot;
-    for (const problem of knowledgeBase.problems) logger.warn({ problem }, `article skipped: ${formatProblem(problem)}`);
-    for (const problem of scripts.problems) logger.warn({ problem }, `script ${problem.severity === 'error' ? 'disabled' : 'warning'}: ${formatProblem(problem)}`);
-    if (knowledgeBase.articles.length === 0) logger.warn({ dir: knowledgeBase.dir }, 'the knowledge base has no articles: every question will be offered a ticket');
+    for (const problem of knowledgeBase.problems)
+      logger.warn({ problem }, `article skipped: ${formatProblem(problem)}`);
+    for (const problem of scripts.problems)
+      logger.warn(
+        { problem },
+        `script ${problem.severity === 'error' ? 'disabled' : 'warning'}: ${formatProblem(problem)}`,
+      );
+    if (knowledgeBase.articles.length === 0)
+      logger.warn(
+        { dir: knowledgeBase.dir },
+        'the knowledge base has no articles: every question will be offered a ticket',
+      );
     if (closed) throw new Error('closed while starting');
     await built.learnFrom(store.learned, config.learnMinAskers);
     await built.triageFrom(store.tickets);
     loaded = built;
-    logger.info({ articles: knowledgeBase.articles.length, scripts: scripts.scripts.length, problems: knowledgeBase.problems.length, database: store.location }, 'bot ready');
+    logger.info(
+      {
+        articles: knowledgeBase.articles.length,
+        scripts: scripts.scripts.length,
+        problems: knowledgeBase.problems.length,
+        database: store.location,
+      },
+      'bot ready',
+    );
   })();
   // Whoever starts the app awaits `ready`; this keeps a failure seen only there from also being "unhandled".
   ready.catch(() => {});
@@ -163,10 +185,20 @@ export async function openApp<S extends CoreStore = Store>(
     minAskers: config.learnMinAskers,
     ownQuestions: (id) => library().snapshot.knowledgeBase.articles.find((a) => a.id === id)?.questions,
     onUsableChanged: () => {
-      library().reload().then(
-        (report) => logger.info({ articles: report.articles, ms: report.ms }, 'knowledge base rebuilt: a learned phrasing was confirmed or taken back'),
-        (error: unknown) => logger.error({ err: error }, 'rebuilding with learned phrasings failed; the previous version keeps serving'),
-      );
+      library()
+        .reload()
+        .then(
+          (report) =>
+            logger.info(
+              { articles: report.articles, ms: report.ms },
+              'knowledge base rebuilt: a learned phrasing was confirmed or taken back',
+            ),
+          (error: unknown) =>
+            logger.error(
+              { err: error },
+              'rebuilding with learned phrasings failed; the previous version keeps serving',
+            ),
+        );
     },
   });
 
@@ -184,7 +216,8 @@ export async function openApp<S extends CoreStore = Store>(
         settledSince = 0;
         loaded.retrainTriage().then(
           (count) => logger.info({ settledTickets: count }, 'triage retrained on settled tickets'),
-          (error: unknown) => logger.error({ err: error }, 'retraining triage failed; the previous model keeps serving'),
+          (error: unknown) =>
+            logger.error({ err: error }, 'retraining triage failed; the previous model keeps serving'),
         );
       }
       return notifier.notify(notification);
@@ -194,15 +227,33 @@ export async function openApp<S extends CoreStore = Store>(
     keyPrefix: config.ticketKeyPrefix,
     defaultTier: config.ticketDefaultTier,
     sla,
-    ...(rules ? { routeTier: (ticket, hasOwnTier) => rules.firstMatch(ticket)?.tier ?? (hasOwnTier ? undefined : rules.tierFor(ticket)) } : {}),
+    ...(rules
+      ? {
+          routeTier: (ticket, hasOwnTier) =>
+            rules.firstMatch(ticket)?.tier ?? (hasOwnTier ? undefined : rules.tierFor(ticket)),
+        }
+      : {}),
     ...(rules ? { raisePriority: (ticket, priority) => rules.raisedPriority(ticket, priority) } : {}),
     // The current snapshot's model: a reload retrains it. Before the knowledge base loads, tickets open with their defaults.
     triage: { predict: (text) => loaded?.snapshot.triage.predict(text) ?? null },
   });
-  const timers = new SlaTimers({ repository: store.tickets, tickets, notifier, claims: store.timerClaims, sla, settings: sla.timers, logger });
+  const timers = new SlaTimers({
+    repository: store.tickets,
+    tickets,
+    notifier,
+    claims: store.timerClaims,
+    sla,
+    settings: sla.timers,
+    logger,
+  });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.
   const dialogue = new ScriptDialogue({
-    runner: new ScriptRunner((id) => library().snapshot.scriptsById.get(id), (id) => library().snapshot.engine.article(id), new NetworkCheckRunner(), config.checkVariables),
+    runner: new ScriptRunner(
+      (id) => library().snapshot.scriptsById.get(id),
+      (id) => library().snapshot.engine.article(id),
+      new NetworkCheckRunner(),
+      config.checkVariables,
+    ),
     scripts: () => library().snapshot.scriptsById,
     triggerEngine: () => library().snapshot.triggerEngine,
     runs: store.scriptRuns,
@@ -250,6 +301,7 @@ export async function openApp<S extends CoreStore = Store>(
 
 async function openDatabase(config: Config, logger: Logger): Promise<Store> {
   const store = await openStore(config.database, { poolSize: config.databasePoolSize });
-  if (store.migrated.length > 0) logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
+  if (store.migrated.length > 0)
+    logger.info({ migrations: store.migrated, database: store.location }, 'database migrated');
   return store;
 }

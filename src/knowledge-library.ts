@@ -1,12 +1,23 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { AnswerEngine, embedArticles, phrasingsOf, type AnswerThresholds, type BuildOptions, type BuildProgress } from './core/answering/answer-engine.js';
+import {
+  AnswerEngine,
+  embedArticles,
+  phrasingsOf,
+  type AnswerThresholds,
+  type BuildOptions,
+  type BuildProgress,
+} from './core/answering/answer-engine.js';
 import type { TrainedModelCache } from './core/answering/model-cache.js';
 import type { SentenceEncoder } from './core/answering/sentence-encoder.js';
 import { CachedSentenceEncoder } from './encoders/embedding-cache.js';
 import { FileModelCache } from './store/model-cache.js';
 import type { Article } from './core/knowledge/article.js';
-import { withLearnedPhrasings, type LearnedPhrasing, type LearnedPhrasings } from './core/knowledge/learned-phrasings.js';
+import {
+  withLearnedPhrasings,
+  type LearnedPhrasing,
+  type LearnedPhrasings,
+} from './core/knowledge/learned-phrasings.js';
 import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
 import type { Logger } from './core/logger.js';
 import { loadScripts, type ScriptLibrary } from './core/scripts/load-scripts.js';
@@ -85,8 +96,11 @@ export class KnowledgeLibrary {
       learned?: { store: LearnedPhrasings; minAskers: number };
     } = {},
   ): Promise<KnowledgeLibrary> {
-    const encoding = encoder ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) } : null;
-    const modelCache = options.modelCache ?? (options.modelCacheDir ? new FileModelCache(options.modelCacheDir) : undefined);
+    const encoding = encoder
+      ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) }
+      : null;
+    const modelCache =
+      options.modelCache ?? (options.modelCacheDir ? new FileModelCache(options.modelCacheDir) : undefined);
     const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding, {
       ...(modelCache ? { modelCache } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
@@ -128,7 +142,17 @@ export class KnowledgeLibrary {
   retrainTriage(): Promise<number> {
     const run = this.reloading.then(async () => {
       const settled = await this.settledTickets();
-      if (settled.length > 0) this.current = { ...this.current, triage: await TriageModel.build(this.current.knowledgeBase.articles, settled, undefined, undefined, this.buildOptions('triage')) };
+      if (settled.length > 0)
+        this.current = {
+          ...this.current,
+          triage: await TriageModel.build(
+            this.current.knowledgeBase.articles,
+            settled,
+            undefined,
+            undefined,
+            this.buildOptions('triage'),
+          ),
+        };
       return settled.length;
     });
     this.reloading = run.catch(() => {});
@@ -146,7 +170,13 @@ export class KnowledgeLibrary {
     const started = performance.now();
     const { snapshot, problems, keptLastGood } = await this.build(this.current);
     this.current = snapshot;
-    return { problems, keptLastGood, articles: snapshot.knowledgeBase.articles.length, scripts: snapshot.scripts.scripts.length, ms: Math.round(performance.now() - started) };
+    return {
+      problems,
+      keptLastGood,
+      articles: snapshot.knowledgeBase.articles.length,
+      scripts: snapshot.scripts.scripts.length,
+      ms: Math.round(performance.now() - started),
+    };
   }
 
   /** Reloads on every change under the folder (debounced); returns a function that stops watching. */
@@ -160,7 +190,10 @@ export class KnowledgeLibrary {
           try {
             onReload(await this.reload());
           } catch (error) {
-            logger.error({ err: error, dir: this.dir }, 'knowledge base reload failed; the previous version keeps serving');
+            logger.error(
+              { err: error, dir: this.dir },
+              'knowledge base reload failed; the previous version keeps serving',
+            );
           }
         });
       }, DEBOUNCE_MS);
@@ -168,7 +201,9 @@ export class KnowledgeLibrary {
     let watcher: FSWatcher | undefined;
     try {
       watcher = watch(this.current.knowledgeBase.dir, { recursive: true }, schedule);
-      watcher.on('error', (error) => logger.error({ err: error }, 'watching the knowledge base failed; restart to pick up changes'));
+      watcher.on('error', (error) =>
+        logger.error({ err: error }, 'watching the knowledge base failed; restart to pick up changes'),
+      );
     } catch (error) {
       logger.error({ err: error }, 'cannot watch the knowledge base; changes need a restart');
     }
@@ -178,7 +213,9 @@ export class KnowledgeLibrary {
     };
   }
 
-  private async build(previous: KnowledgeSnapshot | null): Promise<{ snapshot: KnowledgeSnapshot; problems: string[]; keptLastGood: string[] }> {
+  private async build(
+    previous: KnowledgeSnapshot | null,
+  ): Promise<{ snapshot: KnowledgeSnapshot; problems: string[]; keptLastGood: string[] }> {
     const kb = await loadKnowledgeBase(this.dir);
     const keptLastGood: string[] = [];
     // A broken file keeps serving its last good version (same path, id not taken by another file).
@@ -208,29 +245,62 @@ export class KnowledgeLibrary {
     }
     // The engine learns the files' questions and the learned phrasings; the snapshot's knowledge
     // base stays what the files say, so a kept last good version never carries learned ones.
-    const served = this.learned ? withLearnedPhrasings(kb.articles, await this.learnedPhrasings(this.learned), this.learned.minAskers) : kb.articles;
+    const served = this.learned
+      ? withLearnedPhrasings(kb.articles, await this.learnedPhrasings(this.learned), this.learned.minAskers)
+      : kb.articles;
     const progress = this.options.progress;
-    progress?.(`Indexing ${served.length} articles (${served.reduce((sum, a) => sum + a.questions.length, 0)} phrasings)${this.encoding ? `, embedding with ${this.encoding.encoder.name}` : ''}`);
+    progress?.(
+      `Indexing ${served.length} articles (${served.reduce((sum, a) => sum + a.questions.length, 0)} phrasings)${this.encoding ? `, embedding with ${this.encoding.encoder.name}` : ''}`,
+    );
     // Only phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
-    const embeddings = this.encoding ? await embedArticles(served, this.encoding.cache, this.encoding.encoder) : undefined;
+    const embeddings = this.encoding
+      ? await embedArticles(served, this.encoding.cache, this.encoding.encoder)
+      : undefined;
     if (this.encoding) await this.encoding.cache.retainOnly(served.flatMap(phrasingsOf));
-    const problems = [...kb.problems.map(formatProblem), ...scripts.problems.map((p) => `${formatProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`)];
+    const problems = [
+      ...kb.problems.map(formatProblem),
+      ...scripts.problems.map((p) => `${formatProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`),
+    ];
     const snapshot: KnowledgeSnapshot = {
       knowledgeBase: kb,
       scripts,
       scriptsById: new Map(scripts.scripts.map((s) => [s.id, s])),
       // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
-      engine: await AnswerEngine.build(served, this.thresholds, undefined, undefined, embeddings, this.buildOptions('answer')),
-      triggerEngine: scripts.scripts.length > 0 ? await AnswerEngine.build(scripts.scripts.map(triggerArticle), this.thresholds, undefined, undefined, undefined, this.buildOptions('triggers')) : null,
+      engine: await AnswerEngine.build(
+        served,
+        this.thresholds,
+        undefined,
+        undefined,
+        embeddings,
+        this.buildOptions('answer'),
+      ),
+      triggerEngine:
+        scripts.scripts.length > 0
+          ? await AnswerEngine.build(
+              scripts.scripts.map(triggerArticle),
+              this.thresholds,
+              undefined,
+              undefined,
+              undefined,
+              this.buildOptions('triggers'),
+            )
+          : null,
       // From the files' articles (not learned phrasings: askers' words say nothing of a ticket's urgency or tier).
-      triage: await TriageModel.build(kb.articles, await this.settledTickets(), undefined, undefined, this.buildOptions('triage')),
+      triage: await TriageModel.build(
+        kb.articles,
+        await this.settledTickets(),
+        undefined,
+        undefined,
+        this.buildOptions('triage'),
+      ),
     };
     return { snapshot, problems, keptLastGood };
   }
 
   /** The model cache for one kind of model (answer, triggers, triage), and a progress line for where it came from. */
   private buildOptions(kind: string): BuildOptions {
-    const what = { answer: 'answer model', triggers: "scripts' trigger model", triage: 'triage model' }[kind] ?? `${kind} model`;
+    const what =
+      { answer: 'answer model', triggers: "scripts' trigger model", triage: 'triage model' }[kind] ?? `${kind} model`;
     const { modelCache, progress } = this.options;
     const tell = progress
       ? (event: BuildProgress) =>
@@ -248,7 +318,17 @@ export class KnowledgeLibrary {
   private async settledTickets(): Promise<SettledTicket[]> {
     if (!this.settledSource) return this.lastSettled;
     try {
-      this.lastSettled = (await this.settledSource.settled(SETTLED_FOR_TRIAGE)).map(({ key, subject, description, question, category, priority, tier }) => ({ key, subject, description, question, category, priority, tier }));
+      this.lastSettled = (await this.settledSource.settled(SETTLED_FOR_TRIAGE)).map(
+        ({ key, subject, description, question, category, priority, tier }) => ({
+          key,
+          subject,
+          description,
+          question,
+          category,
+          priority,
+          tier,
+        }),
+      );
     } catch {
       // The database is away: the model learns from the tickets it read last time.
     }

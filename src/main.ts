@@ -37,13 +37,26 @@ async function main(): Promise<number> {
   // Piped runs are over before any SLA matters; an interactive session sees reminders and escalations.
   const stopTimers = interactive ? scheduleSlaTimers(app, logger, config.slaSweepSeconds) : async () => {};
   // /web: the view is served from this process on 127.0.0.1, started by the first /web.
-  const web = webAccessFor(config, app.store.webSignIns, logger, () => config.publicUrl ?? `http://localhost:${config.port}`);
+  const web = webAccessFor(
+    config,
+    app.store.webSignIns,
+    logger,
+    () => config.publicUrl ?? `http://localhost:${config.port}`,
+  );
   let stopWeb: Promise<() => Promise<void>> | undefined;
   const webLink = async (actor: Parameters<typeof webSignInReply>[2]) => {
     if (web) {
-      stopWeb ??= serveWebViewLocally(config, web, { tickets: app.tickets, conversations: app.conversations }, logger).catch((error: unknown) => {
+      stopWeb ??= serveWebViewLocally(
+        config,
+        web,
+        { tickets: app.tickets, conversations: app.conversations },
+        logger,
+      ).catch((error: unknown) => {
         stopWeb = undefined;
-        throw new Error(`the web view could not listen on 127.0.0.1:${config.port} (set PORT): ${(error as Error).message}`, { cause: error });
+        throw new Error(
+          `the web view could not listen on 127.0.0.1:${config.port} (set PORT): ${(error as Error).message}`,
+          { cause: error },
+        );
       });
       await stopWeb;
     }
@@ -78,7 +91,11 @@ async function main(): Promise<number> {
 /** With chat credentials, the bot runs as a service until it is stopped. */
 async function runService(config: ReturnType<typeof loadConfig>, fromEnvFile: string[] | undefined): Promise<number> {
   const logger = createLogger(config.logLevel ?? 'info');
-  if (fromEnvFile) logger.info({ variables: fromEnvFile }, `read ${fromEnvFile.length} variable(s) from .env (the environment wins over it)`);
+  if (fromEnvFile)
+    logger.info(
+      { variables: fromEnvFile },
+      `read ${fromEnvFile.length} variable(s) from .env (the environment wins over it)`,
+    );
   for (const warning of publicUrlWarnings(config)) logger.warn({}, warning);
   // A promise nobody waited on must not end a service that others rely on: what it was doing is
   // in the durable queue or will be retried by the chat; log it loudly and keep serving.
@@ -89,8 +106,12 @@ async function runService(config: ReturnType<typeof loadConfig>, fromEnvFile: st
   const host = listenHost(config);
   const bot = await launchBot(config, logger, { host, progress: (line) => process.stderr.write(`${line}\n`) });
   const channels = bot.channels.map((channel) => channel.describe());
-  const where = config.host ? `HOST=${host}` : `HOST unset: ${host === '0.0.0.0' ? 'every interface' : 'loopback only, Teams is unauthenticated'}`;
-  process.stderr.write(`Helpdesk bot running: ${channels.join(', ')}; listening on ${host}:${bot.port} (${where}); health on http://localhost:${bot.port}/healthz\n`);
+  const where = config.host
+    ? `HOST=${host}`
+    : `HOST unset: ${host === '0.0.0.0' ? 'every interface' : 'loopback only, Teams is unauthenticated'}`;
+  process.stderr.write(
+    `Helpdesk bot running: ${channels.join(', ')}; listening on ${host}:${bot.port} (${where}); health on http://localhost:${bot.port}/healthz\n`,
+  );
   const stopped = new Promise<'stopped'>((resolve) => {
     const stop = () => resolve('stopped');
     process.once('SIGINT', stop);

@@ -52,7 +52,14 @@ export interface RunningBot {
 export interface StartOptions extends ChannelOptions {
   host?: string;
   /** Work queue timings (tests shorten the lease and the backoff). */
-  queue?: { leaseMs?: number; pollMs?: number; backoffMs?: number; maxBackoffMs?: number; concurrency?: number; giveUpAfterMs?: number };
+  queue?: {
+    leaseMs?: number;
+    pollMs?: number;
+    backoffMs?: number;
+    maxBackoffMs?: number;
+    concurrency?: number;
+    giveUpAfterMs?: number;
+  };
   /** The alert intake's clock for its per-minute limit (tests). */
   alertsNow?: () => number;
   /** How the knowledge library loads (tests hold it, to see the bot while it starts). */
@@ -66,9 +73,15 @@ export interface StartOptions extends ChannelOptions {
  * then the file's tier channels and default, then SLACK_/TEAMS_TRIAGE_<tier>.
  * `articleTags` gives a knowledge-base article's tags, for routes on `tags`.
  */
-export function triageRouter(config: Config, articleTags?: (articleId: string) => readonly string[] | undefined): TriageRouter {
+export function triageRouter(
+  config: Config,
+  articleTags?: (articleId: string) => readonly string[] | undefined,
+): TriageRouter {
   const tiers: Partial<Record<Tier, TriageDestination[]>> = {};
-  for (const [chat, triage] of [['slack', config.slack?.triage], ['teams', config.teams?.triage]] as const) {
+  for (const [chat, triage] of [
+    ['slack', config.slack?.triage],
+    ['teams', config.teams?.triage],
+  ] as const) {
     for (const [tier, address] of Object.entries(triage ?? {})) {
       if (address) (tiers[tier as Tier] ??= []).push({ channel: chat, address });
     }
@@ -100,7 +113,9 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
   let queue: WorkQueue | undefined;
   let notifier: OutboxNotifier | undefined;
   // Read when /metrics is scraped, which is served only once the app below is open.
-  const metrics: OperatorMetrics = new OperatorMetrics((): ReturnType<QueueDepthReader> => prismaQueueDepth(app.store.prisma)());
+  const metrics: OperatorMetrics = new OperatorMetrics((): ReturnType<QueueDepthReader> =>
+    prismaQueueDepth(app.store.prisma)(),
+  );
   const app = await openApp(
     config,
     logger,
@@ -116,7 +131,10 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
       notifier = new OutboxNotifier(queue, logger);
       return metrics.countTickets(notifier);
     },
-    { ...(options.loadLibrary ? { loadLibrary: options.loadLibrary } : {}), ...(options.progress ? { progress: options.progress } : {}) },
+    {
+      ...(options.loadLibrary ? { loadLibrary: options.loadLibrary } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    },
   );
   if (!queue || !notifier) throw new Error('the app did not make its notifier');
   const work = queue;
@@ -134,7 +152,12 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
   const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
   // The web view (issue 18): its links name PUBLIC_URL, else this process's port once it listens.
   let listening = config.port;
-  const web = webAccessFor(config, app.store.webSignIns, logger, () => config.publicUrl ?? `http://localhost:${listening}`);
+  const web = webAccessFor(
+    config,
+    app.store.webSignIns,
+    logger,
+    () => config.publicUrl ?? `http://localhost:${listening}`,
+  );
   const deps = {
     conversations: metrics.instrument(app.conversations),
     tickets: app.tickets,
@@ -157,17 +180,29 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
       await channel.start();
     }
     if (channels.length > 0) {
-      const untriaged = (['L1', 'L2', 'L3', 'L4'] as const).filter((tier) => router.route({ tier, category: '' }).length === 0);
+      const untriaged = (['L1', 'L2', 'L3', 'L4'] as const).filter(
+        (tier) => router.route({ tier, category: '' }).length === 0,
+      );
       if (untriaged.includes(config.ticketDefaultTier) || untriaged.some((tier) => tier !== 'L1')) {
-        logger.warn({ tiers: untriaged }, `no triage channel for ${untriaged.join(', ')}: tickets at those tiers get no card (set SLACK_TRIAGE_* or TEAMS_TRIAGE_*)`);
+        logger.warn(
+          { tiers: untriaged },
+          `no triage channel for ${untriaged.join(', ')}: tickets at those tiers get no card (set SLACK_TRIAGE_* or TEAMS_TRIAGE_*)`,
+        );
       }
     }
     // Editors hear about broken edits where they asked to; the log always has them.
     const editorsOf = (name: ChatName) => config.editors[name];
     const postToEditors = async (markdown: string) => {
-      await Promise.all(channels.map((channel) => (editorsOf(channel.name) ? channel.say(editorsOf(channel.name)!, markdown) : undefined)));
+      await Promise.all(
+        channels.map((channel) =>
+          editorsOf(channel.name) ? channel.say(editorsOf(channel.name)!, markdown) : undefined,
+        ),
+      );
     };
-    const tellEditors = (markdown: string) => postToEditors(markdown).catch((error: unknown) => logger.error({ err: error }, "could not post to the editors' channel"));
+    const tellEditors = (markdown: string) =>
+      postToEditors(markdown).catch((error: unknown) =>
+        logger.error({ err: error }, "could not post to the editors' channel"),
+      );
     mountAlerts(config, app, work, http.app, logger, options.alertsNow);
     // Reports: behind REPORTS_TOKEN when set; without one only outside production.
     if (config.reportsToken || config.nodeEnv !== 'production') {
@@ -178,7 +213,10 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
           windowDays: config.deflectionWindowDays,
           logger,
           // Coverage by what the bot serves now: the library's current snapshot (a reload shows at the next request).
-          automation: { source: new PrismaAutomationSource(app.store.prisma), catalog: () => catalogOf(app.library.snapshot) },
+          automation: {
+            source: new PrismaAutomationSource(app.store.prisma),
+            catalog: () => catalogOf(app.library.snapshot),
+          },
         }),
       );
     } else {
@@ -190,10 +228,21 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     } else {
       logger.warn({}, '/metrics is off: set METRICS_TOKEN (or REPORTS_TOKEN) to serve it in production');
     }
-    if (web) http.app.use(webViewRouter(config, web, { tickets: app.tickets, conversations: app.conversations, routedCategories: () => router.categories() }, logger));
+    if (web)
+      http.app.use(
+        webViewRouter(
+          config,
+          web,
+          { tickets: app.tickets, conversations: app.conversations, routedCategories: () => router.categories() },
+          logger,
+        ),
+      );
     const port = await http.listen(config.port, options.host);
     listening = port;
-    logger.info({ port, channels: channels.map((channel) => channel.describe()) }, `listening on port ${port}; loading the knowledge base`);
+    logger.info(
+      { port, channels: channels.map((channel) => channel.describe()) },
+      `listening on port ${port}; loading the knowledge base`,
+    );
     // Once the knowledge base is loaded: the inbox's worker (work kept while starting, or left by a
     // process that died, is taken up from here on), the SLA timers, the weekly post and the watcher.
     let closed = false;
@@ -204,7 +253,9 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     const editorsConfigured = channels.some((channel) => editorsOf(channel.name));
     const ready = app.ready.then(() => {
       if (closed) throw new Error('the bot was stopped while it started');
-      stopWatching = config.kbWatch ? watchKnowledge(app, logger, tellEditors, (failed) => metrics.countReload(failed)) : () => {};
+      stopWatching = config.kbWatch
+        ? watchKnowledge(app, logger, tellEditors, (failed) => metrics.countReload(failed))
+        : () => {};
       // The weekly post must see a failure, so the week is retried rather than skipped.
       stopGaps = editorsConfigured ? scheduleWeeklyGaps(app.store, logger, postToEditors) : () => {};
       stopTimers = scheduleSlaTimers(app, logger, config.slaSweepSeconds);
@@ -246,12 +297,34 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
  * Monitoring alerts: POST /api/alerts keeps each notice in the inbox, and the worker hands it to
  * the AlertDesk, which opens or updates the group's ticket as the source's system actor.
  */
-function mountAlerts(config: Config, app: App, work: WorkQueue, http: HttpServer['app'], logger: Logger, now?: () => number): void {
+function mountAlerts(
+  config: Config,
+  app: App,
+  work: WorkQueue,
+  http: HttpServer['app'],
+  logger: Logger,
+  now?: () => number,
+): void {
   const production = config.nodeEnv === 'production';
   if (!config.alerts.token && !config.alerts.hmacSecret) {
-    logger.warn({}, production ? 'alert intake is off: set ALERTS_TOKEN or ALERTS_HMAC_SECRET to take POST /api/alerts' : 'POST /api/alerts takes alerts without authentication (set ALERTS_TOKEN or ALERTS_HMAC_SECRET; refused in production)');
+    logger.warn(
+      {},
+      production
+        ? 'alert intake is off: set ALERTS_TOKEN or ALERTS_HMAC_SECRET to take POST /api/alerts'
+        : 'POST /api/alerts takes alerts without authentication (set ALERTS_TOKEN or ALERTS_HMAC_SECRET; refused in production)',
+    );
   }
-  http.use(alertIntakeRouter({ queue: work, logger, production, token: config.alerts.token, hmacSecret: config.alerts.hmacSecret, ratePerMinute: config.alerts.ratePerMinute, ...(now ? { now } : {}) }));
+  http.use(
+    alertIntakeRouter({
+      queue: work,
+      logger,
+      production,
+      token: config.alerts.token,
+      hmacSecret: config.alerts.hmacSecret,
+      ratePerMinute: config.alerts.ratePerMinute,
+      ...(now ? { now } : {}),
+    }),
+  );
   const desk = new AlertDesk({
     groups: app.store.alertGroups,
     tickets: app.tickets,
@@ -262,7 +335,12 @@ function mountAlerts(config: Config, app: App, work: WorkQueue, http: HttpServer
   });
   work.handle(ALERT_KIND, async (payload, item) => {
     const notice = payload as AlertNotice;
-    if (typeof notice !== 'object' || notice === null || typeof notice.groupKey !== 'string' || !Array.isArray(notice.alerts)) {
+    if (
+      typeof notice !== 'object' ||
+      notice === null ||
+      typeof notice.groupKey !== 'string' ||
+      !Array.isArray(notice.alerts)
+    ) {
       throw new PermanentFailure('not an alert notice');
     }
     try {

@@ -38,7 +38,10 @@ const { values } = parseArgs({
     encoder: { type: 'string', default: 'none' },
     'probe-ms': { type: 'string', default: '20' },
     clinc: { type: 'boolean', default: false },
-    'clinc-file': { type: 'string', default: path.resolve(ROOT, '../shared/benchmarks/clinc150/clinc150_full_train_val.json') },
+    'clinc-file': {
+      type: 'string',
+      default: path.resolve(ROOT, '../shared/benchmarks/clinc150/clinc150_full_train_val.json'),
+    },
     warm: { type: 'boolean', default: false },
     compiled: { type: 'boolean', default: false },
   },
@@ -47,7 +50,15 @@ const { values } = parseArgs({
 
 /** An article as a markdown file, as an editor would write it. */
 function articleFile(article: Article): string {
-  const front = stringify({ id: article.id, title: article.title, questions: article.questions, tags: article.tags, category: article.category, owner: article.owner, updated: '2026-12-01' });
+  const front = stringify({
+    id: article.id,
+    title: article.title,
+    questions: article.questions,
+    tags: article.tags,
+    category: article.category,
+    owner: article.owner,
+    updated: '2026-12-01',
+  });
   return `---\n${front}---\n\n# ${article.title}\n\n## Answer\n\n${article.answer}\n\n## Details\n\n${article.body}\n`;
 }
 
@@ -75,12 +86,29 @@ interface Run {
 async function oneRun(kbDir: string, dataDir: string): Promise<Run> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, values.compiled ? [path.join(ROOT, 'dist/main.js')] : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, KB_DIR: kbDir, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TEAMS_ENABLED: '1', KB_WATCH: '0', LOG_LEVEL: 'error', ENCODER: values.encoder!, NODE_ENV: 'development' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the bot exited during start-up (code ${code})`))));
+  const child = spawn(
+    process.execPath,
+    values.compiled ? [path.join(ROOT, 'dist/main.js')] : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        KB_DIR: kbDir,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TEAMS_ENABLED: '1',
+        KB_WATCH: '0',
+        LOG_LEVEL: 'error',
+        ENCODER: values.encoder!,
+        NODE_ENV: 'development',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the bot exited during start-up (code ${code})`))),
+  );
   const latencies: number[] = [];
   let listenMs = 0;
   try {
@@ -123,26 +151,41 @@ function summarise(listenMs: number, readyMs: number, latencies: number[]): Run 
 
 // CLINC150's articles have no answer text: each gets a line naming it, so that the files parse.
 const articles = values.clinc
-  ? clincArticles(readClinc(values['clinc-file']!).train).map((article) => ({ ...article, answer: `The answer to "${article.title}".` }))
+  ? clincArticles(readClinc(values['clinc-file']!).train).map((article) => ({
+      ...article,
+      answer: `The answer to "${article.title}".`,
+    }))
   : generateArticles((await loadKnowledgeBase(path.join(ROOT, 'knowledge-base'))).articles, Number(values.articles));
 const count = articles.length;
-if (values.compiled) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+if (values.compiled)
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
 const label = values.clinc ? 'CLINC150 train' : 'generated';
 const work = mkdtempSync(path.join(tmpdir(), 'helpdesk-start-bench-'));
 try {
   const kbDir = path.join(work, 'kb');
   mkdirSync(path.join(kbDir, 'generated'), { recursive: true });
-  for (const article of articles) writeFileSync(path.join(kbDir, 'generated', `${article.id}.md`), articleFile(article));
+  for (const article of articles)
+    writeFileSync(path.join(kbDir, 'generated', `${article.id}.md`), articleFile(article));
   const runs: Run[] = [];
   const warmRuns: Run[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
     const dataDir = path.join(work, `data-${i}`);
     runs.push(await oneRun(kbDir, dataDir));
-    console.log(JSON.stringify({ kb: label, articles: count, encoder: values.encoder, ...(values.warm ? { start: 'cold' } : {}), ...runs.at(-1) }));
+    console.log(
+      JSON.stringify({
+        kb: label,
+        articles: count,
+        encoder: values.encoder,
+        ...(values.warm ? { start: 'cold' } : {}),
+        ...runs.at(-1),
+      }),
+    );
     if (!values.warm) continue;
     // The same DATA_DIR: the model the cold start trained is in its cache.
     warmRuns.push(await oneRun(kbDir, dataDir));
-    console.log(JSON.stringify({ kb: label, articles: count, encoder: values.encoder, start: 'warm', ...warmRuns.at(-1) }));
+    console.log(
+      JSON.stringify({ kb: label, articles: count, encoder: values.encoder, start: 'warm', ...warmRuns.at(-1) }),
+    );
   }
   const spread = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -150,9 +193,17 @@ try {
     return `${show(sorted[0]!)}/${show(sorted[Math.floor(sorted.length / 2)]!)}/${show(sorted.at(-1)!)}`;
   };
   const names = ['listenMs', 'readyMs', 'medianMs', 'p99Ms', 'maxMs', 'overOneSecond'] as const;
-  console.log(`\n${count} articles (${label}), ${values.compiled ? 'node dist/main.js' : 'tsx src/main.ts'}, ${runs.length} runs${values.warm ? ' each, cold and warm alternated' : ''}, min/median/max:`);
-  for (const name of names) console.log(`  ${name.padEnd(14)} ${values.warm ? 'cold ' : ''}${spread(runs.map((run) => run[name]))}${values.warm ? `   warm ${spread(warmRuns.map((run) => run[name]))}` : ''}`);
-  if (values.warm) console.log(`  ready cold/warm ratio (pairwise) ${spread(runs.map((run, i) => run.readyMs / warmRuns[i]!.readyMs))}`);
+  console.log(
+    `\n${count} articles (${label}), ${values.compiled ? 'node dist/main.js' : 'tsx src/main.ts'}, ${runs.length} runs${values.warm ? ' each, cold and warm alternated' : ''}, min/median/max:`,
+  );
+  for (const name of names)
+    console.log(
+      `  ${name.padEnd(14)} ${values.warm ? 'cold ' : ''}${spread(runs.map((run) => run[name]))}${values.warm ? `   warm ${spread(warmRuns.map((run) => run[name]))}` : ''}`,
+    );
+  if (values.warm)
+    console.log(
+      `  ready cold/warm ratio (pairwise) ${spread(runs.map((run, i) => run.readyMs / warmRuns[i]!.readyMs))}`,
+    );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -11,33 +11,65 @@ import { defaultEncoder, encoderChoices, type EncoderChoice } from '../encoders/
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
 const TEAMS_CHANNEL = /^19:[\w.-]+@thread\.(tacv2|skype)$/;
-const slackChannelId = z.string().regex(SLACK_CHANNEL, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
-const teamsChannelId = z.string().regex(TEAMS_CHANNEL, 'expected a Teams channel id like 19:abc123@thread.tacv2 (channel > Get link to channel, the part after /channel/, URL-decoded)');
+const slackChannelId = z
+  .string()
+  .regex(SLACK_CHANNEL, 'expected a Slack channel id like C0123ABCD (channel details > About, at the bottom)');
+const teamsChannelId = z
+  .string()
+  .regex(
+    TEAMS_CHANNEL,
+    'expected a Teams channel id like 19:abc123@thread.tacv2 (channel > Get link to channel, the part after /channel/, URL-decoded)',
+  );
 
 /** "category[/tier]=CHANNEL,..." into routing rules for one chat. */
 const routes = (chat: string, channel: RegExp, example: string) =>
   z.string().transform((value, ctx) => {
     const rules: TriageRule[] = [];
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const match = /^([\w-]+)(?:\/(L[1-4]))?=(.+)$/.exec(part);
       if (!match || !channel.test(match[3]!)) {
-        ctx.addIssue({ code: 'custom', message: `expected category[/tier]=CHANNEL_ID pairs separated by commas, like printing=${example} (bad part: "${part}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected category[/tier]=CHANNEL_ID pairs separated by commas, like printing=${example} (bad part: "${part}")`,
+        });
         return z.NEVER;
       }
-      rules.push({ category: match[1]!, ...(match[2] ? { tier: match[2] as (typeof tiers)[number] } : {}), destination: { channel: chat, address: match[3]! } });
+      rules.push({
+        category: match[1]!,
+        ...(match[2] ? { tier: match[2] as (typeof tiers)[number] } : {}),
+        destination: { channel: chat, address: match[3]! },
+      });
     }
     return rules;
   });
 const idList = (pattern: RegExp, example: string) =>
   z
     .string()
-    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
-    .refine((ids) => ids.every((id) => pattern.test(id)), { message: `expected a comma-separated list of ids like ${example}` });
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .refine((ids) => ids.every((id) => pattern.test(id)), {
+      message: `expected a comma-separated list of ids like ${example}`,
+    });
 
-const threshold = z.coerce.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').optional();
+const threshold = z.coerce
+  .number()
+  .min(0, 'expected a number between 0 and 1')
+  .max(1, 'expected a number between 0 and 1')
+  .optional();
 
 /** ANSWER_THRESHOLD and SUGGEST_THRESHOLD, each defaulting to the pair fitted for the ENCODER. */
-function answerThresholds(env: { ENCODER?: string | undefined; ANSWER_THRESHOLD?: number | undefined; SUGGEST_THRESHOLD?: number | undefined }): { answer: number; suggest: number } {
+function answerThresholds(env: {
+  ENCODER?: string | undefined;
+  ANSWER_THRESHOLD?: number | undefined;
+  SUGGEST_THRESHOLD?: number | undefined;
+}): { answer: number; suggest: number } {
   const fitted = thresholdsFor(env.ENCODER ?? defaultEncoder);
   return { answer: env.ANSWER_THRESHOLD ?? fitted.answer, suggest: env.SUGGEST_THRESHOLD ?? fitted.suggest };
 }
@@ -59,7 +91,9 @@ export const envSchema = z
       .optional(),
     DATA_DIR: z.string().default('./data'),
     KB_DIR: z.string().default('./knowledge-base'),
-    KB_BASE_URL: z.url({ message: 'expected an http(s) URL such as https://git.example.com/it/kb/-/blob/main/knowledge-base' }).optional(),
+    KB_BASE_URL: z
+      .url({ message: 'expected an http(s) URL such as https://git.example.com/it/kb/-/blob/main/knowledge-base' })
+      .optional(),
     // Unset: the pair fitted for the chosen ENCODER (see thresholdsFor).
     ANSWER_THRESHOLD: threshold,
     SUGGEST_THRESHOLD: threshold,
@@ -75,25 +109,83 @@ export const envSchema = z
     DEFLECTION_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(7),
     KB_WATCH: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).default('1'),
     // Unset: use-lite, or the words alone with a warning if its model cannot be loaded.
-    ENCODER: z.enum(encoderChoices, { message: `expected one of ${encoderChoices.join(', ')} (none: answer from the articles' words alone)` }).optional(),
+    ENCODER: z
+      .enum(encoderChoices, {
+        message: `expected one of ${encoderChoices.join(', ')} (none: answer from the articles' words alone)`,
+      })
+      .optional(),
     EDITORS_SLACK_CHANNEL: slackChannelId.optional(),
     EDITORS_TEAMS_CHANNEL: teamsChannelId.optional(),
-    SCRIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-    LEARN_MIN_ASKERS: z.coerce.number({ error: 'expected a number of people' }).int('expected a whole number').min(1, 'expected 1-1000 people').max(1000, 'expected 1-1000 people').default(3),
-    DATABASE_POOL_SIZE: z.coerce.number({ error: 'expected a number of connections' }).int('expected a whole number').min(2, 'expected 2-100 connections').max(100, 'expected 2-100 connections').default(10),
-    WORK_CONCURRENCY: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1, 'expected 1-64').max(64, 'expected 1-64').default(4),
-    SLA_SWEEP_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).int('expected whole seconds').min(0, 'expected 0 (timers off) or 5-3600 seconds').max(3600, 'expected 0 (timers off) or 5-3600 seconds').refine((n) => n === 0 || n >= 5, 'expected 0 (timers off) or 5-3600 seconds').default(30),
-    LOCAL_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces').optional(),
+    SCRIPT_TIMEOUT_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    LEARN_MIN_ASKERS: z.coerce
+      .number({ error: 'expected a number of people' })
+      .int('expected a whole number')
+      .min(1, 'expected 1-1000 people')
+      .max(1000, 'expected 1-1000 people')
+      .default(3),
+    DATABASE_POOL_SIZE: z.coerce
+      .number({ error: 'expected a number of connections' })
+      .int('expected a whole number')
+      .min(2, 'expected 2-100 connections')
+      .max(100, 'expected 2-100 connections')
+      .default(10),
+    WORK_CONCURRENCY: z.coerce
+      .number({ error: 'expected a number' })
+      .int('expected a whole number')
+      .min(1, 'expected 1-64')
+      .max(64, 'expected 1-64')
+      .default(4),
+    SLA_SWEEP_SECONDS: z.coerce
+      .number({ error: 'expected a number of seconds' })
+      .int('expected whole seconds')
+      .min(0, 'expected 0 (timers off) or 5-3600 seconds')
+      .max(3600, 'expected 0 (timers off) or 5-3600 seconds')
+      .refine((n) => n === 0 || n >= 5, 'expected 0 (timers off) or 5-3600 seconds')
+      .default(30),
+    LOCAL_USER: z
+      .string()
+      .regex(/^[\w.@-]{1,64}$/, 'expected a user name without spaces')
+      .optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     // Unset: 0.0.0.0 for the service, 127.0.0.1 when it runs Teams unauthenticated (local testing); see listenHost.
-    HOST: z.string().regex(/^([\w.-]{1,253}|\[?[0-9a-fA-F:.]{2,45}\]?)$/, 'expected an address to listen on, like 0.0.0.0 (every interface), 127.0.0.1 or ::').optional(),
-    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the https URL where Slack and Teams reach the bot, like https://helpdesk.example.org' }).optional(),
+    HOST: z
+      .string()
+      .regex(
+        /^([\w.-]{1,253}|\[?[0-9a-fA-F:.]{2,45}\]?)$/,
+        'expected an address to listen on, like 0.0.0.0 (every interface), 127.0.0.1 or ::',
+      )
+      .optional(),
+    PUBLIC_URL: z
+      .url({
+        protocol: /^https?$/,
+        message: 'expected the https URL where Slack and Teams reach the bot, like https://helpdesk.example.org',
+      })
+      .optional(),
     METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
-    WEB_SECRET: z.string().min(32, 'expected at least 32 characters (a long random string, the same on every replica)').optional(),
-    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
-    SLACK_SIGNING_SECRET: z.string().min(8, 'expected the signing secret from Basic Information > App Credentials').optional(),
-    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens)').optional(),
-    SLACK_API_URL: z.url({ message: 'expected the base URL of the Slack Web API, like https://slack.com/api/' }).optional(),
+    WEB_SECRET: z
+      .string()
+      .min(32, 'expected at least 32 characters (a long random string, the same on every replica)')
+      .optional(),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions page)')
+      .optional(),
+    SLACK_SIGNING_SECRET: z
+      .string()
+      .min(8, 'expected the signing secret from Basic Information > App Credentials')
+      .optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens)')
+      .optional(),
+    SLACK_API_URL: z
+      .url({ message: 'expected the base URL of the Slack Web API, like https://slack.com/api/' })
+      .optional(),
     SLACK_TRIAGE_L1: slackChannelId.optional(),
     SLACK_TRIAGE_L2: slackChannelId.optional(),
     SLACK_TRIAGE_L3: slackChannelId.optional(),
@@ -102,12 +194,21 @@ export const envSchema = z
     SLACK_ENGINEER_GROUPS: idList(/^S[A-Z0-9]{6,}$/, 'S0123ABCD (user group ids)').optional(),
     SLACK_ENGINEERS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
     SLACK_LEADS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
-    MICROSOFT_APP_ID: z.string().regex(GUID, 'expected the bot\'s Microsoft App ID, a GUID (Azure Bot > Configuration)').optional(),
+    MICROSOFT_APP_ID: z
+      .string()
+      .regex(GUID, "expected the bot's Microsoft App ID, a GUID (Azure Bot > Configuration)")
+      .optional(),
     MICROSOFT_APP_PASSWORD: z.string().optional(),
     MICROSOFT_APP_TENANT_ID: z.string().regex(GUID, 'expected your Microsoft Entra tenant id, a GUID').optional(),
-    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
+    MICROSOFT_APP_TYPE: z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        message: 'expected MultiTenant, SingleTenant or UserAssignedMSI',
+      })
+      .optional(),
     TEAMS_ENABLED: z.enum(['0', '1', 'true', 'false'], { message: 'expected 1 or 0' }).optional(),
-    TEAMS_SERVICE_URL: z.url({ message: 'expected the Bot Connector service URL, like https://smba.trafficmanager.net/teams/' }).optional(),
+    TEAMS_SERVICE_URL: z
+      .url({ message: 'expected the Bot Connector service URL, like https://smba.trafficmanager.net/teams/' })
+      .optional(),
     TEAMS_TRIAGE_L1: teamsChannelId.optional(),
     TEAMS_TRIAGE_L2: teamsChannelId.optional(),
     TEAMS_TRIAGE_L3: teamsChannelId.optional(),
@@ -118,24 +219,38 @@ export const envSchema = z
     ALERTS_HMAC_SECRET: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
     ALERTS_FILE: z.string().optional(),
     ALERTS_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
-    TEAMS_ENGINEERS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
-    TEAMS_LEADS: idList(/^([0-9a-f-]{36}|29:[\w-]+)$/i, '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)').optional(),
+    TEAMS_ENGINEERS: idList(
+      /^([0-9a-f-]{36}|29:[\w-]+)$/i,
+      '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)',
+    ).optional(),
+    TEAMS_LEADS: idList(
+      /^([0-9a-f-]{36}|29:[\w-]+)$/i,
+      '3f2c9c1e-0000-4000-8000-000000000001 (Entra object ids)',
+    ).optional(),
   })
-  .refine((env) => {
-    const { answer, suggest } = answerThresholds(env);
-    return suggest <= answer;
-  }, {
-    path: ['SUGGEST_THRESHOLD'],
-    message: `must not be above ANSWER_THRESHOLD (an unset one is the pair fitted for the ENCODER: ${defaultThresholds.answer} and ${defaultThresholds.suggest} without one)`,
-  })
+  .refine(
+    (env) => {
+      const { answer, suggest } = answerThresholds(env);
+      return suggest <= answer;
+    },
+    {
+      path: ['SUGGEST_THRESHOLD'],
+      message: `must not be above ANSWER_THRESHOLD (an unset one is the pair fitted for the ENCODER: ${defaultThresholds.answer} and ${defaultThresholds.suggest} without one)`,
+    },
+  )
   .refine((env) => !(env.NODE_ENV === 'production' && isOn(env.TEAMS_ENABLED) && !env.MICROSOFT_APP_ID), {
     path: ['TEAMS_ENABLED'],
-    message: 'Teams without MICROSOFT_APP_ID accepts unauthenticated requests and is for local testing only; it is refused when NODE_ENV=production',
+    message:
+      'Teams without MICROSOFT_APP_ID accepts unauthenticated requests and is for local testing only; it is refused when NODE_ENV=production',
   })
-  .refine((env) => !env.MICROSOFT_APP_ID || env.MICROSOFT_APP_TYPE === 'UserAssignedMSI' || Boolean(env.MICROSOFT_APP_PASSWORD), {
-    path: ['MICROSOFT_APP_PASSWORD'],
-    message: 'needed with MICROSOFT_APP_ID (the client secret of the bot\'s app registration)',
-  })
+  .refine(
+    (env) =>
+      !env.MICROSOFT_APP_ID || env.MICROSOFT_APP_TYPE === 'UserAssignedMSI' || Boolean(env.MICROSOFT_APP_PASSWORD),
+    {
+      path: ['MICROSOFT_APP_PASSWORD'],
+      message: "needed with MICROSOFT_APP_ID (the client secret of the bot's app registration)",
+    },
+  )
   .refine((env) => env.MICROSOFT_APP_TYPE !== 'SingleTenant' || Boolean(env.MICROSOFT_APP_TENANT_ID), {
     path: ['MICROSOFT_APP_TENANT_ID'],
     message: 'needed when MICROSOFT_APP_TYPE is SingleTenant',
@@ -180,7 +295,8 @@ function parseDatabaseUrl(value: string): DatabaseConfig | string {
   const schemas = url.searchParams.getAll('schema');
   if (schemas.length > 1) return 'expected at most one ?schema= parameter';
   const schema = schemas[0];
-  if (schema !== undefined && !SCHEMA_NAME.test(schema)) return `expected ?schema= to name a schema with letters, digits and _ (got "${schema}")`;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema))
+    return `expected ?schema= to name a schema with letters, digits and _ (got "${schema}")`;
   url.searchParams.delete('schema');
   return { kind: 'postgres', url: url.toString(), schema };
 }
@@ -311,7 +427,9 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once. Empty values count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
@@ -341,7 +459,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaFile: e.SLA_FILE,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     reportsToken: e.REPORTS_TOKEN,
-    alerts: { token: e.ALERTS_TOKEN, hmacSecret: e.ALERTS_HMAC_SECRET, rules: alertsFile?.rules ?? new AlertRules(), ratePerMinute: e.ALERTS_RATE_PER_MINUTE },
+    alerts: {
+      token: e.ALERTS_TOKEN,
+      hmacSecret: e.ALERTS_HMAC_SECRET,
+      rules: alertsFile?.rules ?? new AlertRules(),
+      ratePerMinute: e.ALERTS_RATE_PER_MINUTE,
+    },
     deflectionWindowDays: e.DEFLECTION_WINDOW_DAYS,
     kbWatch: isOn(e.KB_WATCH),
     encoder: e.ENCODER ?? defaultEncoder,
@@ -355,7 +478,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaSweepSeconds: e.SLA_SWEEP_SECONDS,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     workConcurrency: e.WORK_CONCURRENCY,
-    checkVariables: Object.fromEntries(Object.entries(present).filter(([name]) => /^CHECK_[A-Z0-9_]+$/.test(name))) as Record<string, string>,
+    checkVariables: Object.fromEntries(
+      Object.entries(present).filter(([name]) => /^CHECK_[A-Z0-9_]+$/.test(name)),
+    ) as Record<string, string>,
     localUser: e.LOCAL_USER,
     port: e.PORT,
     host: e.HOST,

@@ -20,7 +20,10 @@ const KEY = /^([a-z]+)-[0-9a-f]{64}$/;
  * a cache that cannot be written costs only the training on the next start.
  */
 export class FileModelCache implements TrainedModelCache {
-  constructor(private readonly dir: string, private readonly keep = KEEP) {}
+  constructor(
+    private readonly dir: string,
+    private readonly keep = KEEP,
+  ) {}
 
   async get(key: string): Promise<Uint8Array | null> {
     if (!KEY.test(key)) return null;
@@ -62,12 +65,22 @@ export class FileModelCache implements TrainedModelCache {
       const temporary = name.endsWith('.tmp');
       if (!temporary && !name.endsWith('.model')) continue;
       const info = await stat(path.join(this.dir, name)).catch(() => null);
-      if (info) entries.push({ name, used: info.mtimeMs, kind: temporary ? null : (KEY.exec(name.slice(0, -'.model'.length))?.[1] ?? '') });
+      if (info)
+        entries.push({
+          name,
+          used: info.mtimeMs,
+          kind: temporary ? null : (KEY.exec(name.slice(0, -'.model'.length))?.[1] ?? ''),
+        });
     }
     const now = Date.now();
     const gone = entries.filter((e) => e.kind === null && now - e.used > STALE_TEMP_MS);
     for (const kind of new Set(entries.flatMap((e) => (e.kind === null ? [] : [e.kind])))) {
-      gone.push(...entries.filter((e) => e.kind === kind).sort((a, b) => b.used - a.used).slice(this.keep));
+      gone.push(
+        ...entries
+          .filter((e) => e.kind === kind)
+          .sort((a, b) => b.used - a.used)
+          .slice(this.keep),
+      );
     }
     for (const { name } of gone) await unlink(path.join(this.dir, name)).catch(() => {});
   }

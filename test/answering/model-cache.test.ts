@@ -19,7 +19,14 @@ import { tempDir } from '../support/test-app.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const bundled = path.join(ROOT, 'knowledge-base');
 const fitQuestions = readQuestions(path.join(ROOT, 'test/fixtures/kb-questions-fit.jsonl')).map((q) => q.text);
-const hostile = ['', '   ', '🙂'.repeat(300), 'a'.repeat(5000), '\u0000\u0007 printer', 'printer printer printer printer'];
+const hostile = [
+  '',
+  '   ',
+  '🙂'.repeat(300),
+  'a'.repeat(5000),
+  '\u0000\u0007 printer',
+  'printer printer printer printer',
+];
 
 let articles: Article[];
 /** Articles with 60 phrasings each: the hinge model and the word network are trained too (rankingShare >= 0.5). */
@@ -29,21 +36,33 @@ beforeAll(async () => {
   articles = (await loadKnowledgeBase(bundled)).articles;
   many = generateArticles(articles, 12).map((article, i) => ({
     ...article,
-    questions: Array.from({ length: 60 }, (_, j) => `${article.questions[j % article.questions.length]!} ${article.tags[j % article.tags.length]!} ${['now', 'again', 'today', 'please', 'ok'][(i + j) % 5]!}`),
+    questions: Array.from(
+      { length: 60 },
+      (_, j) =>
+        `${article.questions[j % article.questions.length]!} ${article.tags[j % article.tags.length]!} ${['now', 'again', 'today', 'please', 'ok'][(i + j) % 5]!}`,
+    ),
   }));
 });
 
 /** Builds with the cache and says where the model came from. */
-async function build(list: readonly Article[], cache: MemoryModelCache | FileModelCache, analyzer?: TextAnalyzer): Promise<{ engine: AnswerEngine; events: BuildProgress[] }> {
+async function build(
+  list: readonly Article[],
+  cache: MemoryModelCache | FileModelCache,
+  analyzer?: TextAnalyzer,
+): Promise<{ engine: AnswerEngine; events: BuildProgress[] }> {
   const events: BuildProgress[] = [];
-  const engine = await AnswerEngine.build(list, undefined, analyzer, undefined, undefined, { modelCache: cache, progress: (event) => events.push(event) });
+  const engine = await AnswerEngine.build(list, undefined, analyzer, undefined, undefined, {
+    modelCache: cache,
+    progress: (event) => events.push(event),
+  });
   return { engine, events };
 }
 
 const source = (events: BuildProgress[]) => events.flatMap((e) => (e.kind === 'model' ? [e.source] : []));
 const warnings = (events: BuildProgress[]) => events.flatMap((e) => (e.kind === 'warning' ? [e.message] : []));
 /** Everything `ask` decides and explains, for every question. */
-const answers = (engine: AnswerEngine, questions: readonly string[]) => questions.map((q) => JSON.stringify(engine.ask(q)));
+const answers = (engine: AnswerEngine, questions: readonly string[]) =>
+  questions.map((q) => JSON.stringify(engine.ask(q)));
 
 describe('the trained answer model cache', () => {
   it('a model read back from the cache ranks every question of kb-questions-fit.jsonl as the trained one did', async () => {
@@ -53,7 +72,9 @@ describe('the trained answer model cache', () => {
     expect(source(trained.events)).toEqual(['trained']);
     expect(source(loaded.events)).toEqual(['cache']);
     expect(fitQuestions.length).toBeGreaterThan(100);
-    expect(answers(loaded.engine, [...fitQuestions, ...hostile])).toEqual(answers(trained.engine, [...fitQuestions, ...hostile]));
+    expect(answers(loaded.engine, [...fitQuestions, ...hostile])).toEqual(
+      answers(trained.engine, [...fitQuestions, ...hostile]),
+    );
   });
 
   it('with many phrasings per article (hinge model and word network) the model read back gives the same probabilities, and the same bytes again', async () => {
@@ -64,7 +85,10 @@ describe('the trained answer model cache', () => {
     const questions = [...many.flatMap((a) => a.questions.slice(0, 3)), ...fitQuestions.slice(0, 40), ...hostile];
     expect(answers(loaded.engine, questions)).toEqual(answers(trained.engine, questions));
     const analyzer = new TextAnalyzer();
-    const model = IntentModel.fromBytes((await cache.get([...(cache as unknown as { models: Map<string, Uint8Array> }).models.keys()][0]!))!, analyzer);
+    const model = IntentModel.fromBytes(
+      (await cache.get([...(cache as unknown as { models: Map<string, Uint8Array> }).models.keys()][0]!))!,
+      analyzer,
+    );
     expect(model.rankingShare).toBeGreaterThanOrEqual(0.5);
     const bytes = model.toBytes();
     expect(Buffer.from(IntentModel.fromBytes(bytes, analyzer).toBytes()).equals(Buffer.from(bytes))).toBe(true);
@@ -73,9 +97,13 @@ describe('the trained answer model cache', () => {
   it('a changed question, an added phrasing, another article order or another analyzer misses the cache', async () => {
     const cache = new MemoryModelCache(10);
     expect(source((await build(articles, cache)).events)).toEqual(['trained']);
-    const edited = articles.map((a, i) => (i === 3 ? { ...a, questions: [...a.questions.slice(0, -1), `${a.questions.at(-1)!}?`] } : a));
+    const edited = articles.map((a, i) =>
+      i === 3 ? { ...a, questions: [...a.questions.slice(0, -1), `${a.questions.at(-1)!}?`] } : a,
+    );
     expect(source((await build(edited, cache)).events)).toEqual(['trained']);
-    const learned = articles.map((a, i) => (i === 5 ? { ...a, questions: [...a.questions, 'my thing is broken again'] } : a));
+    const learned = articles.map((a, i) =>
+      i === 5 ? { ...a, questions: [...a.questions, 'my thing is broken again'] } : a,
+    );
     expect(source((await build(learned, cache)).events)).toEqual(['trained']);
     expect(source((await build([...articles].reverse(), cache)).events)).toEqual(['trained']);
     const otherSynonyms = new TextAnalyzer({ ...defaultSynonyms, wifi: 'wireless network' }, defaultPhrases);
@@ -94,7 +122,15 @@ describe('the trained answer model cache', () => {
     flipped[Math.floor(bytes.length / 2)]! ^= 0x40;
     const otherFormat = bytes.slice();
     otherFormat[4] = 99;
-    for (const bad of [bytes.subarray(0, bytes.length - 1), bytes.subarray(0, 100), bytes.subarray(0, 5), new Uint8Array(0), flipped, otherFormat, new TextEncoder().encode('HDIM not a model at all, but long enough to have a header and a checksum')]) {
+    for (const bad of [
+      bytes.subarray(0, bytes.length - 1),
+      bytes.subarray(0, 100),
+      bytes.subarray(0, 5),
+      new Uint8Array(0),
+      flipped,
+      otherFormat,
+      new TextEncoder().encode('HDIM not a model at all, but long enough to have a header and a checksum'),
+    ]) {
       expect(() => IntentModel.fromBytes(bad, analyzer)).toThrow(ModelFormatError);
     }
   });
@@ -139,7 +175,11 @@ describe('the model cache on disk', () => {
       await cache.put(key('triage', n), new Uint8Array([n]));
     }
     // The answer model is the oldest file, but triage models do not push it out.
-    expect(modelFiles().sort()).toEqual([`${key('answer', 1)}.model`, `${key('triage', 3)}.model`, `${key('triage', 4)}.model`]);
+    expect(modelFiles().sort()).toEqual([
+      `${key('answer', 1)}.model`,
+      `${key('triage', 3)}.model`,
+      `${key('triage', 4)}.model`,
+    ]);
     expect(await cache.get('../../etc/passwd')).toBeNull();
     await expect(cache.put('../escape', new Uint8Array(1))).rejects.toThrow(/not a model cache key/);
   });
@@ -154,7 +194,19 @@ describe('the model cache on disk', () => {
     const key = `answer-${'ab'.repeat(32)}`;
     const writer = (file: string) =>
       new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/model-cache-writer.ts'), dir, key, path.join(dir, file), '25'], { cwd: ROOT, stdio: 'ignore' });
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            path.join(ROOT, 'test/support/model-cache-writer.ts'),
+            dir,
+            key,
+            path.join(dir, file),
+            '25',
+          ],
+          { cwd: ROOT, stdio: 'ignore' },
+        );
         child.once('exit', resolve);
       });
     const writers = Promise.all([writer('a.bytes'), writer('b.bytes')]);
@@ -181,20 +233,38 @@ describe('the model cache on disk', () => {
   it('a restart and a reload with unchanged articles read the model from the cache; an edited article retrains', async () => {
     cpSync(bundled, path.join(dir, 'kb'), { recursive: true });
     const lines: string[] = [];
-    const open = () => KnowledgeLibrary.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, { modelCacheDir: path.join(dir, 'model-cache'), progress: (line) => lines.push(line) });
+    const open = () =>
+      KnowledgeLibrary.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, {
+        modelCacheDir: path.join(dir, 'model-cache'),
+        progress: (line) => lines.push(line),
+      });
     const first = await open();
-    expect(lines.filter((line) => line.includes('answer model'))).toEqual([expect.stringMatching(/^The answer model trained in [\d.]+ s/)]);
+    expect(lines.filter((line) => line.includes('answer model'))).toEqual([
+      expect.stringMatching(/^The answer model trained in [\d.]+ s/),
+    ]);
     expect(lines[0]).toMatch(/^Indexing \d+ articles/);
     lines.length = 0;
     const restarted = await open();
-    expect(lines.filter((line) => line.includes('answer model'))).toEqual([expect.stringMatching(/^The answer model read from the cache in [\d.]+ s/)]);
+    expect(lines.filter((line) => line.includes('answer model'))).toEqual([
+      expect.stringMatching(/^The answer model read from the cache in [\d.]+ s/),
+    ]);
     expect(answers(restarted.snapshot.engine, fitQuestions)).toEqual(answers(first.snapshot.engine, fitQuestions));
     lines.length = 0;
     await restarted.reload();
-    expect(lines.filter((line) => line.includes('answer model'))).toEqual([expect.stringContaining('read from the cache')]);
+    expect(lines.filter((line) => line.includes('answer model'))).toEqual([
+      expect.stringContaining('read from the cache'),
+    ]);
     const kb = path.join(dir, 'kb');
-    const file = path.join(kb, readdirSync(kb, { recursive: true, encoding: 'utf8' }).find((name) => name.endsWith('.md') && /^questions:\n/m.test(readFileSync(path.join(kb, name), 'utf8')))!);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^questions:\n/m, 'questions:\n  - how do I ask this brand new question\n'));
+    const file = path.join(
+      kb,
+      readdirSync(kb, { recursive: true, encoding: 'utf8' }).find(
+        (name) => name.endsWith('.md') && /^questions:\n/m.test(readFileSync(path.join(kb, name), 'utf8')),
+      )!,
+    );
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/^questions:\n/m, 'questions:\n  - how do I ask this brand new question\n'),
+    );
     lines.length = 0;
     await restarted.reload();
     expect(lines.filter((line) => line.includes('answer model'))).toEqual([expect.stringContaining('trained')]);
@@ -205,7 +275,14 @@ describe('the model cache on disk', () => {
     const learned = new MemoryLearnedPhrasings();
     const articleId = articles[0]!.id;
     for (const asker of ['a', 'b', 'c']) {
-      await learned.vote({ articleId, text: 'zorblax keeps asking me', textKey: 'zorblax keeps asking me', askerHash: asker, helpful: true, at: new Date() });
+      await learned.vote({
+        articleId,
+        text: 'zorblax keeps asking me',
+        textKey: 'zorblax keeps asking me',
+        askerHash: asker,
+        helpful: true,
+        at: new Date(),
+      });
     }
     const lines: string[] = [];
     const library = await KnowledgeLibrary.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, {

@@ -50,11 +50,9 @@ export function alertIntakeRouter(options: AlertIntakeOptions): Router {
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (configured && !authenticated(req, body, options, now)) {
         refusedLog.count('unauthenticated', 'alert notices refused: no valid bearer token or HMAC signature');
-        res
-          .status(401)
-          .json({
-            error: 'not authenticated: send "Authorization: Bearer <ALERTS_TOKEN>" or an HMAC signature of the body',
-          });
+        res.status(401).json({
+          error: 'not authenticated: send "Authorization: Bearer <ALERTS_TOKEN>" or an HMAC signature of the body',
+        });
         return;
       }
       const wait = limiter.take();

@@ -412,12 +412,10 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   router.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response) => {
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
-      res
-        .status(400)
-        .json({
-          error: 'not a Bot Framework activity',
-          issues: shape.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
-        });
+      res.status(400).json({
+        error: 'not a Bot Framework activity',
+        issues: shape.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
+      });
       return;
     }
     try {

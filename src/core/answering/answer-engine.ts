@@ -94,7 +94,13 @@ const EXPANSION: ExpansionSettings = {
   prefixWeight: 0.4,
   maxExpansions: 8,
 };
-const keywordOnly = { probabilityWeight: 0, confidenceProbabilityWeight: 0, familiarityExponent: 0, probabilityMargin: 0, ambiguityFloor: 1 };
+const keywordOnly = {
+  probabilityWeight: 0,
+  confidenceProbabilityWeight: 0,
+  familiarityExponent: 0,
+  probabilityMargin: 0,
+  ambiguityFloor: 1,
+};
 
 /** Queries are cut to this many characters: nobody's question is longer, and the cost stays bounded. */
 export const MAX_QUERY_CHARS = 500;
@@ -124,13 +130,18 @@ export function phrasingsOf(article: Article): string[] {
 const EMBED_BATCH = 1024;
 
 /** Embeds every article's phrasings with `encoder` (e.g. a cached one), for an engine that embeds questions with `questionEncoder`. */
-export async function embedArticles(articles: readonly Article[], encoder: SentenceEncoder, questionEncoder: SentenceEncoder = encoder): Promise<ArticleEmbeddings> {
+export async function embedArticles(
+  articles: readonly Article[],
+  encoder: SentenceEncoder,
+  questionEncoder: SentenceEncoder = encoder,
+): Promise<ArticleEmbeddings> {
   const centroids = new Map<string, Float32Array>();
-  for (let first = 0; first < articles.length; ) {
+  for (let first = 0; first < articles.length;) {
     // Whole articles, about EMBED_BATCH phrasings.
     let end = first;
     let count = 0;
-    while (end < articles.length && (count === 0 || count + phrasingsOf(articles[end]!).length <= EMBED_BATCH)) count += phrasingsOf(articles[end++]!).length;
+    while (end < articles.length && (count === 0 || count + phrasingsOf(articles[end]!).length <= EMBED_BATCH))
+      count += phrasingsOf(articles[end++]!).length;
     const batch = articles.slice(first, end);
     const vectors = await encoder.embed(batch.flatMap(phrasingsOf));
     let at = 0;
@@ -233,10 +244,17 @@ export class AnswerEngine {
   ): Promise<AnswerEngine> {
     const { modelCache } = options;
     const cached = modelCache
-      ? await cachedIntentModel(articles.map((a) => a.id), trainingExamples(articles), analyzer, defaultIntentModelSettings, { ...options, modelCache })
+      ? await cachedIntentModel(
+          articles.map((a) => a.id),
+          trainingExamples(articles),
+          analyzer,
+          defaultIntentModelSettings,
+          { ...options, modelCache },
+        )
       : undefined;
     const prepared = await runStepsPaced(prepareIndex(articles, analyzer, cached));
-    if (modelCache && prepared.trainedKey) await keepTrainedModel(prepared.trainedKey, prepared.model, prepared.trainMs ?? 0, { ...options, modelCache });
+    if (modelCache && prepared.trainedKey)
+      await keepTrainedModel(prepared.trainedKey, prepared.model, prepared.trainMs ?? 0, { ...options, modelCache });
     return new AnswerEngine(articles, thresholds, analyzer, settings, prepared, embeddings);
   }
 
@@ -306,11 +324,17 @@ export class AnswerEngine {
     // separates in-scope from out-of-scope questions worse (CLINC150 val, best in-scope accuracy
     // at 50% out-of-scope recall: 93.10% against 92.97% when it came from the softmax alone). With
     // few phrasings (the bundled knowledge base) all are the softmax's probabilities.
-    const { probabilities, ranking: rankingProbabilities, confidence: confidenceProbabilities } = this.model.assess(vector);
+    const {
+      probabilities,
+      ranking: rankingProbabilities,
+      confidence: confidenceProbabilities,
+    } = this.model.assess(vector);
     const familiarity = vector.known ** this.settings.familiarityExponent;
     const pool = new Set(keyword.keys());
     for (const k of topIndices(probabilities, MODEL_POOL)) if (probabilities[k]! > 0) pool.add(this.order[k]!);
-    if (rankingProbabilities !== probabilities) for (const k of topIndices(rankingProbabilities, MODEL_POOL)) if (rankingProbabilities[k]! > 0) pool.add(this.order[k]!);
+    if (rankingProbabilities !== probabilities)
+      for (const k of topIndices(rankingProbabilities, MODEL_POOL))
+        if (rankingProbabilities[k]! > 0) pool.add(this.order[k]!);
     const similarity = embedding && this.semantic ? this.semantic.similarities(embedding) : null;
     if (similarity) for (const k of topIndices(similarity, SEMANTIC_POOL)) pool.add(this.order[k]!);
     // Without a model (a knowledge base too large for it), the keyword search decides alone (with the encoder, if any).
@@ -344,7 +368,12 @@ export class AnswerEngine {
       // The model's part: how far the article's probability stands above the next best one's.
       const next = rank === 0 ? (ranked[1]?.c ?? 0) : first!.c;
       const sure = Math.max(0, entry.c - s.probabilityMargin * Math.min(next, entry.c));
-      const mixed = s.confidenceProbabilityWeight * sure * familiarity + (1 - s.confidenceProbabilityWeight) * (rank === 0 ? keywordConfidence : calibrate(entry.kw?.coverage ?? 0, 0) * (first!.score > 0 ? Math.min(1, entry.score / first!.score) : 0));
+      const mixed =
+        s.confidenceProbabilityWeight * sure * familiarity +
+        (1 - s.confidenceProbabilityWeight) *
+          (rank === 0
+            ? keywordConfidence
+            : calibrate(entry.kw?.coverage ?? 0, 0) * (first!.score > 0 ? Math.min(1, entry.score / first!.score) : 0));
       const lexical = Math.min(1, mixed * distinct);
       if (!similarity) return round(lexical);
       // The encoder's part: how much the question reads like the article's phrasings. Words alone
@@ -374,7 +403,9 @@ export class AnswerEngine {
       threshold: this.thresholds,
       candidates,
       ...(similarity ? { encoded: true } : {}),
-      ...(queryTerms.length === 1 && coverage === 1 && ranked.slice(1, 3).some((entry) => entry.kw?.coverage === 1) ? { ambiguous: true as const } : {}),
+      ...(queryTerms.length === 1 && coverage === 1 && ranked.slice(1, 3).some((entry) => entry.kw?.coverage === 1)
+        ? { ambiguous: true as const }
+        : {}),
     };
 
     return this.decide(explanation);
@@ -500,13 +531,22 @@ function trainingExamples(articles: readonly Article[]): Array<{ text: string; l
 }
 
 /** The keyword index, the intent model and the term statistics of a set of articles; yields now and then (see steps.ts). */
-function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer, cached?: { key: string; model?: IntentModel }): Steps<PreparedIndex> {
+function* prepareIndex(
+  articles: readonly Article[],
+  analyzer: TextAnalyzer,
+  cached?: { key: string; model?: IntentModel },
+): Steps<PreparedIndex> {
   const byId = new Map<string, Article>();
   for (const article of articles) byId.set(article.id, article);
   const index = yield* KeywordIndex.build(
     articles.map((article) => ({
       id: article.id,
-      fields: [article.title, article.questions.join('\n'), plainText(article.body), [...article.tags, article.category].join(' ')],
+      fields: [
+        article.title,
+        article.questions.join('\n'),
+        plainText(article.body),
+        [...article.tags, article.category].join(' '),
+      ],
     })),
     FIELDS,
     analyzer,
@@ -520,7 +560,14 @@ function* prepareIndex(articles: readonly Article[], analyzer: TextAnalyzer, cac
   if (cached?.model) return { index, articles: byId, model: cached.model, order, index2 };
   const started = performance.now();
   const model = yield* IntentModel.learn(trainingExamples(articles), articles.length, analyzer);
-  return { index, articles: byId, model, order, index2, ...(cached ? { trainedKey: cached.key, trainMs: performance.now() - started } : {}) };
+  return {
+    index,
+    articles: byId,
+    model,
+    order,
+    index2,
+    ...(cached ? { trainedKey: cached.key, trainMs: performance.now() - started } : {}),
+  };
 }
 
 /**

@@ -134,7 +134,10 @@ export class IntentModel {
   ): Steps<IntentModel> {
     // Phrasings per article on average decide which models are trained.
     const perArticle = classes > 0 ? examples.length / classes : 0;
-    const rankingShare = Math.min(1, Math.max(0, (perArticle - settings.rankingFrom) / Math.max(1e-9, settings.rankingFull - settings.rankingFrom)));
+    const rankingShare = Math.min(
+      1,
+      Math.max(0, (perArticle - settings.rankingFrom) / Math.max(1e-9, settings.rankingFull - settings.rankingFrom)),
+    );
     const model = new IntentModel(classes, analyzer, settings.scale, settings.networkShare, rankingShare);
     const featureLists: string[][] = [];
     const df = new Map<string, number>();
@@ -192,7 +195,11 @@ export class IntentModel {
       ['bias', this.bias],
       ['rankingWeights', this.rankingWeights],
       ['rankingBias', this.rankingBias],
-      ...(this.network ? Object.entries(this.network.parts()).map(([name, array]) => [`network.${name}`, array] as [string, Float32Array | Int32Array]) : []),
+      ...(this.network
+        ? Object.entries(this.network.parts()).map(
+            ([name, array]) => [`network.${name}`, array] as [string, Float32Array | Int32Array],
+          )
+        : []),
     ];
     const header: ModelHeader = {
       classes: this.classes,
@@ -229,7 +236,8 @@ export class IntentModel {
    * this format version (cut short, changed, another version).
    */
   static fromBytes(bytes: Uint8Array, analyzer: TextAnalyzer): IntentModel {
-    if (bytes.length < HEADER_AT + CHECKSUM_BYTES || MAGIC.some((b, i) => bytes[i] !== b)) throw new ModelFormatError('not an intent model');
+    if (bytes.length < HEADER_AT + CHECKSUM_BYTES || MAGIC.some((b, i) => bytes[i] !== b))
+      throw new ModelFormatError('not an intent model');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const format = view.getUint32(4, true);
     if (format !== INTENT_MODEL_FORMAT) throw new ModelFormatError(`format ${format}, not ${INTENT_MODEL_FORMAT}`);
@@ -244,14 +252,21 @@ export class IntentModel {
     } catch {
       throw new ModelFormatError('unreadable header');
     }
-    if (!Number.isInteger(header.classes) || header.classes < 0 || !Array.isArray(header.vocabulary) || !Array.isArray(header.arrays) || !(header.network === null || Number.isInteger(header.network.hidden))) {
+    if (
+      !Number.isInteger(header.classes) ||
+      header.classes < 0 ||
+      !Array.isArray(header.vocabulary) ||
+      !Array.isArray(header.arrays) ||
+      !(header.network === null || Number.isInteger(header.network.hidden))
+    ) {
       throw new ModelFormatError('header of the wrong shape');
     }
     const arrays = new Map<string, Float32Array | Int32Array>();
     let at = align4(HEADER_AT + jsonLength);
     for (const [name, type, length] of header.arrays) {
       const byteLength = 4 * length;
-      if (!Number.isInteger(length) || length < 0 || at + byteLength > end) throw new ModelFormatError(`array ${name} past the end`);
+      if (!Number.isInteger(length) || length < 0 || at + byteLength > end)
+        throw new ModelFormatError(`array ${name} past the end`);
       const array = type === 'i32' ? new Int32Array(length) : new Float32Array(length);
       new Uint8Array(array.buffer).set(bytes.subarray(at, at + byteLength));
       if (BIG_ENDIAN) swapBytes(array);
@@ -261,7 +276,8 @@ export class IntentModel {
     if (at !== end) throw new ModelFormatError('length does not match the header');
     const f32 = (name: string, length: number): Float32Array => {
       const array = arrays.get(name);
-      if (!(array instanceof Float32Array) || array.length !== length) throw new ModelFormatError(`array ${name} missing or of the wrong size`);
+      if (!(array instanceof Float32Array) || array.length !== length)
+        throw new ModelFormatError(`array ${name} missing or of the wrong size`);
       return array;
     };
     const { classes } = header;
@@ -270,7 +286,7 @@ export class IntentModel {
     header.vocabulary.forEach((key, id) => model.vocabulary.set(key, id));
     model.unknownIdf = header.unknownIdf;
     model.trainedFlag = header.trained;
-    model.idf = f32('idf', header.trained ? features : arrays.get('idf')?.length ?? 0);
+    model.idf = f32('idf', header.trained ? features : (arrays.get('idf')?.length ?? 0));
     const weights = arrays.get('weights')?.length ?? 0;
     model.weights = f32('weights', weights === 0 ? 0 : features * classes);
     model.bias = f32('bias', classes);
@@ -279,7 +295,8 @@ export class IntentModel {
     model.rankingBias = f32('rankingBias', classes);
     if (header.network) {
       const row = arrays.get('network.row');
-      if (!(row instanceof Int32Array) || row.length !== features) throw new ModelFormatError('array network.row missing or of the wrong size');
+      if (!(row instanceof Int32Array) || row.length !== features)
+        throw new ModelFormatError('array network.row missing or of the wrong size');
       const inputs = row.reduce((most, r) => Math.max(most, r + 1), 0);
       const hidden = header.network.hidden;
       model.network = WordNetwork.fromParts(row, classes, hidden, {
@@ -325,7 +342,8 @@ export class IntentModel {
     for (let k = 0; k < this.classes; k++) {
       const h = hinge[k]!;
       const s = softmax ? softmax[k]! : 0;
-      ranking[k] = share * (network ? (1 - this.networkShare) * h + this.networkShare * network[k]! : h) + (1 - share) * s;
+      ranking[k] =
+        share * (network ? (1 - this.networkShare) * h + this.networkShare * network[k]! : h) + (1 - share) * s;
       if (network) confidence[k] = share * h * Math.sqrt(network[k]!) + (1 - share) * s;
     }
     return { probabilities: softmax ?? ranking, ranking, confidence };
@@ -357,7 +375,11 @@ export class IntentModel {
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     let known = 0;
     for (const v of val) known += v * v;
-    return { idx: Int32Array.from(idx), val: Float32Array.from(val, (v) => v * scale), known: norm > 0 ? known / norm : 0 };
+    return {
+      idx: Int32Array.from(idx),
+      val: Float32Array.from(val, (v) => v * scale),
+      known: norm > 0 ? known / norm : 0,
+    };
   }
 
   /** Stochastic gradient descent on the softmax cross-entropy, in a fixed pseudo-random order (same data, same model). */
@@ -528,7 +550,11 @@ class WordNetwork {
   private readonly random = seededRandom(42);
 
   /** A network over the model's words and word pairs, or null when its larger layer would exceed `maxWeights`. */
-  static create(vocabulary: ReadonlyMap<string, number>, classes: number, settings: IntentModelSettings): WordNetwork | null {
+  static create(
+    vocabulary: ReadonlyMap<string, number>,
+    classes: number,
+    settings: IntentModelSettings,
+  ): WordNetwork | null {
     const row = new Int32Array(vocabulary.size).fill(-1);
     let inputs = 0;
     for (const [key, id] of vocabulary) if (key.startsWith('w:') || key.startsWith('b:')) row[id] = inputs++;
@@ -552,13 +578,36 @@ class WordNetwork {
   }
 
   /** A trained network from its parts (IntentModel.fromBytes; sizes checked there). */
-  static fromParts(row: Int32Array, classes: number, hidden: number, trained: { input: Float32Array; inputBias: Float32Array; output: Float32Array; outputBias: Float32Array }): WordNetwork {
-    return new WordNetwork(row, trained.inputBias.length === hidden ? trained.input.length / hidden : 0, classes, hidden, trained);
+  static fromParts(
+    row: Int32Array,
+    classes: number,
+    hidden: number,
+    trained: { input: Float32Array; inputBias: Float32Array; output: Float32Array; outputBias: Float32Array },
+  ): WordNetwork {
+    return new WordNetwork(
+      row,
+      trained.inputBias.length === hidden ? trained.input.length / hidden : 0,
+      classes,
+      hidden,
+      trained,
+    );
   }
 
   /** What answering reads, for IntentModel.toBytes. */
-  parts(): { row: Int32Array; input: Float32Array; inputBias: Float32Array; output: Float32Array; outputBias: Float32Array } {
-    return { row: this.row, input: this.input, inputBias: this.inputBias, output: this.output, outputBias: this.outputBias };
+  parts(): {
+    row: Int32Array;
+    input: Float32Array;
+    inputBias: Float32Array;
+    output: Float32Array;
+    outputBias: Float32Array;
+  } {
+    return {
+      row: this.row,
+      input: this.input,
+      inputBias: this.inputBias,
+      output: this.output,
+      outputBias: this.outputBias,
+    };
   }
 
   probabilities(vector: SparseVector): Float64Array {

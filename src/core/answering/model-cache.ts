@@ -28,7 +28,8 @@ export interface ModelCacheOptions {
   progress?: (event: ModelProgress) => void;
 }
 
-export type ModelProgress = { kind: 'model'; source: 'cache' | 'trained'; ms: number } | { kind: 'warning'; message: string };
+export type ModelProgress =
+  { kind: 'model'; source: 'cache' | 'trained'; ms: number } | { kind: 'warning'; message: string };
 
 /**
  * The model for these examples read from the cache, or undefined (a miss, or an entry that cannot
@@ -51,17 +52,30 @@ export async function cachedIntentModel(
     options.progress?.({ kind: 'model', source: 'cache', ms: Math.round(performance.now() - started) });
     return { key, model };
   } catch (error) {
-    options.progress?.({ kind: 'warning', message: `the cached ${options.modelKind ?? 'answer'} model is unusable (${error instanceof Error ? error.message : String(error)}): training it again` });
+    options.progress?.({
+      kind: 'warning',
+      message: `the cached ${options.modelKind ?? 'answer'} model is unusable (${error instanceof Error ? error.message : String(error)}): training it again`,
+    });
     await options.modelCache.drop(key).catch(() => {});
     return { key };
   }
 }
 
 /** Keeps a model trained after a miss (a cache that cannot be written is told as a warning, and costs only the next start's training). */
-export async function keepTrainedModel(key: string, model: IntentModel, trainMs: number, options: ModelCacheOptions & { modelCache: TrainedModelCache }): Promise<void> {
+export async function keepTrainedModel(
+  key: string,
+  model: IntentModel,
+  trainMs: number,
+  options: ModelCacheOptions & { modelCache: TrainedModelCache },
+): Promise<void> {
   const started = performance.now();
   if (model.trained) {
-    await options.modelCache.put(key, model.toBytes()).catch((error: unknown) => options.progress?.({ kind: 'warning', message: `the trained ${options.modelKind ?? 'answer'} model could not be cached: ${String(error)}` }));
+    await options.modelCache.put(key, model.toBytes()).catch((error: unknown) =>
+      options.progress?.({
+        kind: 'warning',
+        message: `the trained ${options.modelKind ?? 'answer'} model could not be cached: ${String(error)}`,
+      }),
+    );
   }
   options.progress?.({ kind: 'model', source: 'trained', ms: Math.round(performance.now() - started + trainMs) });
 }
@@ -75,11 +89,14 @@ export async function learnOrLoad(
   options: ModelCacheOptions = {},
 ): Promise<IntentModel> {
   const { modelCache } = options;
-  const cached = modelCache ? await cachedIntentModel(ids, examples, analyzer, settings, { ...options, modelCache }) : null;
+  const cached = modelCache
+    ? await cachedIntentModel(ids, examples, analyzer, settings, { ...options, modelCache })
+    : null;
   if (cached?.model) return cached.model;
   const started = performance.now();
   const model = await runStepsPaced(IntentModel.learn(examples, ids.length, analyzer, settings));
-  if (cached && modelCache) await keepTrainedModel(cached.key, model, performance.now() - started, { ...options, modelCache });
+  if (cached && modelCache)
+    await keepTrainedModel(cached.key, model, performance.now() - started, { ...options, modelCache });
   return model;
 }
 

@@ -67,7 +67,11 @@ const POLICY_CATEGORY_CONFIDENCE = 0.9;
 /** Copies of each settled ticket in the training set: an engineer's final say on a real ticket outweighs one phrasing of an article. */
 const TICKET_WEIGHT = 2;
 /** The category model is the answer engine's softmax alone (no ranking model or network): categories have many examples each, but few enough to train in well under a second. */
-const MODEL_SETTINGS = { ...defaultIntentModelSettings, rankingFrom: Number.MAX_SAFE_INTEGER, rankingFull: Number.MAX_SAFE_INTEGER };
+const MODEL_SETTINGS = {
+  ...defaultIntentModelSettings,
+  rankingFrom: Number.MAX_SAFE_INTEGER,
+  rankingFull: Number.MAX_SAFE_INTEGER,
+};
 
 interface Example {
   /** 'article' phrasings or a settled ticket. */
@@ -111,31 +115,56 @@ export class TriageModel {
     /** Where its category model is kept between starts (see model-cache.ts): CLINC150's size trains it for about 3 s. */
     cache: ModelCacheOptions = {},
   ): Promise<TriageModel> {
-    const categories = [...new Set([...articles.map((a) => a.category), ...settled.map((t) => t.category), FALLBACK_CATEGORY])].sort();
+    const categories = [
+      ...new Set([...articles.map((a) => a.category), ...settled.map((t) => t.category), FALLBACK_CATEGORY]),
+    ].sort();
     const label = new Map(categories.map((c, i) => [c, i]));
     const training: Array<{ text: string; label: number }> = [];
     for (const article of articles) {
       const l = label.get(article.category)!;
-      for (const text of [article.title, ...article.questions, article.tags.join(' '), plainText(article.answer).slice(0, 300)]) training.push({ text, label: l });
+      for (const text of [
+        article.title,
+        ...article.questions,
+        article.tags.join(' '),
+        plainText(article.answer).slice(0, 300),
+      ])
+        training.push({ text, label: l });
     }
     for (const ticket of settled) {
-      for (let i = 0; i < TICKET_WEIGHT; i++) training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
+      for (let i = 0; i < TICKET_WEIGHT; i++)
+        training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
     }
     const model = await learnOrLoad(categories, training, analyzer, MODEL_SETTINGS, { modelKind: 'triage', ...cache });
     const examples: Example[] = [
-      ...articles.map((article) => ({ source: { kind: 'article' as const, article }, vector: model.vector([article.title, ...article.questions].join('\n')) })),
-      ...settled.map((ticket) => ({ source: { kind: 'ticket' as const, ticket }, vector: model.vector(ticketText(ticket)) })),
+      ...articles.map((article) => ({
+        source: { kind: 'article' as const, article },
+        vector: model.vector([article.title, ...article.questions].join('\n')),
+      })),
+      ...settled.map((ticket) => ({
+        source: { kind: 'ticket' as const, ticket },
+        vector: model.vector(ticketText(ticket)),
+      })),
     ];
     const termCounts = new Map<string, Map<string, number>>();
     for (const example of training) {
       const category = categories[example.label]!;
       const counts = termCounts.get(category) ?? new Map<string, number>();
       termCounts.set(category, counts);
-      for (const term of analyzer.analyze(example.text.slice(0, MAX_TEXT))) counts.set(term, (counts.get(term) ?? 0) + 1);
+      for (const term of analyzer.analyze(example.text.slice(0, MAX_TEXT)))
+        counts.set(term, (counts.get(term) ?? 0) + 1);
     }
     let dimensions = 0;
     for (const { vector } of examples) for (const i of vector.idx) if (i >= dimensions) dimensions = i + 1;
-    return new TriageModel(analyzer, model, categories, examples, termCounts, new SeverityMatcher(policy, analyzer), settled.length, dimensions);
+    return new TriageModel(
+      analyzer,
+      model,
+      categories,
+      examples,
+      termCounts,
+      new SeverityMatcher(policy, analyzer),
+      settled.length,
+      dimensions,
+    );
   }
 
   predict(input: TriageText): TriagePrediction {
@@ -155,12 +184,23 @@ export class TriageModel {
     };
   }
 
-  private predictCategory(text: string, vector: SparseVector, query: Float32Array, matches: SignalMatch[]): Guess<string> {
+  private predictCategory(
+    text: string,
+    vector: SparseVector,
+    query: Float32Array,
+    matches: SignalMatch[],
+  ): Guess<string> {
     // Policy first: a signal that names a category (security incidents) decides it.
     const policy = matches.find((m) => m.signal.category !== undefined);
-    if (policy) return { value: policy.signal.category!, confidence: POLICY_CATEGORY_CONFIDENCE, reasons: [`${policy.signal.name} goes to ${policy.signal.category}: "${policy.phrases.join('" + "')}"`] };
+    if (policy)
+      return {
+        value: policy.signal.category!,
+        confidence: POLICY_CATEGORY_CONFIDENCE,
+        reasons: [`${policy.signal.name} goes to ${policy.signal.category}: "${policy.phrases.join('" + "')}"`],
+      };
     const probabilities = this.model.trained && vector.idx.length > 0 ? this.model.assess(vector).probabilities : null;
-    if (!probabilities) return { value: FALLBACK_CATEGORY, confidence: 0, reasons: ['no words the knowledge base or past tickets use'] };
+    if (!probabilities)
+      return { value: FALLBACK_CATEGORY, confidence: 0, reasons: ['no words the knowledge base or past tickets use'] };
     let best = 0;
     for (let k = 1; k < probabilities.length; k++) if (probabilities[k]! > probabilities[best]!) best = k;
     const value = this.categories[best]!;
@@ -172,14 +212,24 @@ export class TriageModel {
     return { value, confidence: round(probabilities[best]!), reasons };
   }
 
-  private predictPriority(matches: SignalMatch[], neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Priority> & { overridesChoice: boolean } {
+  private predictPriority(
+    matches: SignalMatch[],
+    neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>,
+  ): Guess<Priority> & { overridesChoice: boolean } {
     const signal = matches[0];
     const learnt = vote(neighbours.map((n) => ({ value: n.ticket.priority, weight: n.similarity })));
-    const fromSignal = signal ? { value: signal.signal.priority, reasons: [`${signal.signal.name}: "${signal.phrases.join('" + "')}"`] } : null;
+    const fromSignal = signal
+      ? { value: signal.signal.priority, reasons: [`${signal.signal.name}: "${signal.phrases.join('" + "')}"`] }
+      : null;
     // Similar settled tickets (at least two, mostly agreeing) decide over no signal or a weak one
     // (P3, P4: engineers' corrections teach it); a strong one (P1, P2) stands unless they were more urgent.
     const strong = fromSignal !== null && priorities.indexOf(fromSignal.value) <= 1;
-    if (learnt && learnt.count >= AGREEING.count && learnt.share >= AGREEING.share && (!strong || priorities.indexOf(learnt.value) < priorities.indexOf(fromSignal.value))) {
+    if (
+      learnt &&
+      learnt.count >= AGREEING.count &&
+      learnt.share >= AGREEING.share &&
+      (!strong || priorities.indexOf(learnt.value) < priorities.indexOf(fromSignal.value))
+    ) {
       return {
         value: learnt.value,
         confidence: round(learnt.share * SIGNAL_CONFIDENCE.strong),
@@ -187,28 +237,55 @@ export class TriageModel {
         overridesChoice: false,
       };
     }
-    if (!fromSignal) return { value: 'P3', confidence: 0, reasons: ['no sign of urgency or of a simple request'], overridesChoice: false };
+    if (!fromSignal)
+      return {
+        value: 'P3',
+        confidence: 0,
+        reasons: ['no sign of urgency or of a simple request'],
+        overridesChoice: false,
+      };
     const confidence = strong ? SIGNAL_CONFIDENCE.strong : SIGNAL_CONFIDENCE.weak;
-    return { value: fromSignal.value, confidence, reasons: fromSignal.reasons, overridesChoice: signal!.signal.overridesChoice === true };
+    return {
+      value: fromSignal.value,
+      confidence,
+      reasons: fromSignal.reasons,
+      overridesChoice: signal!.signal.overridesChoice === true,
+    };
   }
 
-  private predictTier(query: Float32Array, category: string, neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>): Guess<Tier> | null {
+  private predictTier(
+    query: Float32Array,
+    category: string,
+    neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>,
+  ): Guess<Tier> | null {
     const learnt = vote(neighbours.map((n) => ({ value: n.ticket.tier, weight: n.similarity })));
     if (learnt && learnt.count >= AGREEING.count && learnt.share >= AGREEING.share) {
-      return { value: learnt.value, confidence: round(learnt.share * SIGNAL_CONFIDENCE.strong), reasons: [`${learnt.count} similar past tickets ended at ${learnt.value}`] };
+      return {
+        value: learnt.value,
+        confidence: round(learnt.share * SIGNAL_CONFIDENCE.strong),
+        reasons: [`${learnt.count} similar past tickets ended at ${learnt.value}`],
+      };
     }
-    const nearest = this.nearest(query, (example) => example.source.kind === 'article' && example.source.article.category === category);
+    const nearest = this.nearest(
+      query,
+      (example) => example.source.kind === 'article' && example.source.article.category === category,
+    );
     const article = nearest?.example.source.kind === 'article' ? nearest.example.source.article : undefined;
     if (!article?.escalateTo || nearest!.similarity < ARTICLE_SIMILARITY) return null;
     const tier = article.escalateTo as Tier;
     if (!tiers.includes(tier)) return null;
-    return { value: tier, confidence: round(Math.min(1, nearest!.similarity * 2)), reasons: [`"${article.title}" goes to ${tier} (escalate_to)`] };
+    return {
+      value: tier,
+      confidence: round(Math.min(1, nearest!.similarity * 2)),
+      reasons: [`"${article.title}" goes to ${tier} (escalate_to)`],
+    };
   }
 
   /** The text's vector laid out densely, so that its similarity to each example costs one pass over the example. */
   private dense(vector: SparseVector): Float32Array {
     const query = new Float32Array(this.dimensions);
-    for (let i = 0; i < vector.idx.length; i++) if (vector.idx[i]! < this.dimensions) query[vector.idx[i]!] = vector.val[i]!;
+    for (let i = 0; i < vector.idx.length; i++)
+      if (vector.idx[i]! < this.dimensions) query[vector.idx[i]!] = vector.val[i]!;
     return query;
   }
 
@@ -224,10 +301,17 @@ export class TriageModel {
       for (const [other, counts] of this.termCounts) if (other !== category) elsewhere += counts.get(term) ?? 0;
       scored.push([term, Math.log((inCategory + 0.5) / (elsewhere + 0.5))]);
     }
-    return scored.filter(([, score]) => score > 0).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([term]) => term);
+    return scored
+      .filter(([, score]) => score > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([term]) => term);
   }
 
-  private nearest(query: Float32Array, accept: (example: Example) => boolean): { example: Example; similarity: number } | null {
+  private nearest(
+    query: Float32Array,
+    accept: (example: Example) => boolean,
+  ): { example: Example; similarity: number } | null {
     let best: { example: Example; similarity: number } | null = null;
     for (const example of this.examples) {
       if (!accept(example)) continue;
@@ -250,7 +334,11 @@ export class TriageModel {
 
 /** The text triage reads: subject, the question when it says more, and the start of the description. */
 export function triageText(input: TriageText): string {
-  const parts = [input.subject, input.question && input.question !== input.subject ? input.question : '', input.description];
+  const parts = [
+    input.subject,
+    input.question && input.question !== input.subject ? input.question : '',
+    input.description,
+  ];
   return parts.filter(Boolean).join('\n').slice(0, MAX_TEXT);
 }
 
@@ -270,7 +358,9 @@ function describe(example: Example, similarity: number): string {
 }
 
 /** The weighted majority of the values, its share of the weight and how many voted for it. */
-function vote<T extends string>(votes: ReadonlyArray<{ value: T; weight: number }>): { value: T; share: number; count: number } | null {
+function vote<T extends string>(
+  votes: ReadonlyArray<{ value: T; weight: number }>,
+): { value: T; share: number; count: number } | null {
   if (votes.length === 0) return null;
   const weights = new Map<T, { weight: number; count: number }>();
   let total = 0;
