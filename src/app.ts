@@ -12,7 +12,7 @@ import { SlaPolicy } from './core/tickets/sla-policy.js';
 import { NetworkCheckRunner } from './checks/network-check-runner.js';
 import type { Config } from './config/config.js';
 import { loadSlaFile } from './config/sla-file.js';
-import { KnowledgeLibrary } from './knowledge-library.js';
+import { KnowledgeLibrary } from './service/knowledge-library.js';
 import { PhrasingLearner } from './core/knowledge/learned-phrasings.js';
 import { loadEncoder } from './encoders/encoder-registry.js';
 import { SlaTimers } from './core/escalation/sla-timers.js';

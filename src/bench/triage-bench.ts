@@ -15,7 +15,7 @@ import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { priorities, tiers } from '../core/tickets/ticket.js';
 import { TriageModel, type SettledTicket } from '../core/triage/triage-model.js';
 import { readTickets } from '../evaluation/triage-eval.js';
-import { KnowledgeLibrary } from '../knowledge-library.js';
+import { KnowledgeLibrary } from '../service/knowledge-library.js';
 
 const { values } = parseArgs({
   options: {

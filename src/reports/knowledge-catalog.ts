@@ -1,6 +1,6 @@
 import type { AnswerThresholds } from '../core/answering/answer-engine.js';
 import { engineCatalog, type KnowledgeCatalog } from '../core/analytics/automation.js';
-import { KnowledgeLibrary, type KnowledgeSnapshot } from '../knowledge-library.js';
+import { KnowledgeLibrary, type KnowledgeSnapshot } from '../service/knowledge-library.js';
 
 /**
  * What is shipped, as the automation report sees it: the snapshot's articles and scripts, and

@@ -7,7 +7,7 @@ import { AlertRules, alertsFileSchema } from '../../src/core/alerts/alert-rules.
 import { silentLogger } from '../../src/core/logger.js';
 import type { Check } from '../../src/core/scripts/script.js';
 import type { CheckResult, CheckRunner } from '../../src/core/scripts/script-runner.js';
-import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { parseAlertPayload } from '../../src/channels/alerts/alert-payloads.js';
 import { loadTestLibrary, startMemoryApp } from '../support/memory-app.js';
 

@@ -8,7 +8,7 @@ import { TextAnalyzer } from '../../src/core/answering/text-analyzer.js';
 import { defaultSynonyms, defaultPhrases } from '../../src/core/answering/synonyms.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
-import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { FileModelCache } from '../../src/store/model-cache.js';
 import { MemoryModelCache } from '../../src/store/memory/memory-model-cache.js';
 import { MemoryLearnedPhrasings } from '../../src/store/memory/memory-learned-phrasings.js';

@@ -14,7 +14,7 @@ import { dot } from '../../src/core/answering/sentence-encoder.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import { CachedSentenceEncoder } from '../../src/encoders/embedding-cache.js';
-import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 
 const kbDir = path.resolve(import.meta.dirname, '../../knowledge-base');
 const dirs: string[] = [];

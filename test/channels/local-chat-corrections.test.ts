@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalChat } from '../../src/channels/local/local-chat.js';
 import { LocalNotifier } from '../../src/channels/local/local-notifier.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { createApp } from '../../src/app.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { loadTestLibrary, memoryConfig, type MemoryApp } from '../support/memory-app.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Reply, Turn } from '../../src/core/conversation/turn.js';
-import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import type { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 

@@ -5,7 +5,7 @@ import type { App } from '../../src/app.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
 import { parseKbYaml } from '../../src/core/knowledge/parse-kb-yaml.js';
-import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { watchKnowledge } from '../../src/service/knowledge-watch.js';
 import { eventually } from '../support/slack.js';
 import {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { formatProblem } from '../../src/core/knowledge/knowledge-base.js';
-import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { tempDir } from '../support/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -11,7 +11,7 @@ import {
   type LearnedPhrasing,
 } from '../../src/core/knowledge/learned-phrasings.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
-import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { MemoryLearnedPhrasings } from '../../src/store/memory/memory-learned-phrasings.js';
 
 const kbDir = path.resolve(import.meta.dirname, '../../knowledge-base');

@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { loadEncoder } from '../../src/encoders/encoder-registry.js';
-import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { RecordingNotifier } from './test-app.js';
 import { lexicalEnv } from './lexical-env.js';

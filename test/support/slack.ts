@@ -3,7 +3,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { launchBot, startBot, type RunningBot, type StartOptions } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
 import { payload } from './payload-fixtures.js';

@@ -3,7 +3,7 @@ import { BusinessCalendar } from '../../src/core/tickets/business-calendar.js';
 import { defaultSlaTargets, SlaPolicy } from '../../src/core/tickets/sla-policy.js';
 import { TicketDesk } from '../../src/core/tickets/ticket-desk.js';
 import type { Actor, Priority, Ticket } from '../../src/core/tickets/ticket.js';
-import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 import type { RecordingNotifier } from '../support/test-app.js';
 

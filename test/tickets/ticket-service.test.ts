@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCoreError } from '../../src/core/errors.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
-import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 import type { RecordingNotifier } from '../support/test-app.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/core/conversation/turn.js';
-import type { KnowledgeLibrary } from '../../src/knowledge-library.js';
+import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
 // Every way a conversation opens a ticket goes through TicketService.open and its triage, on the

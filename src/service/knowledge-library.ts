@@ -7,23 +7,23 @@ import {
   type AnswerThresholds,
   type BuildOptions,
   type BuildProgress,
-} from './core/answering/answer-engine.js';
-import type { TrainedModelCache } from './core/answering/model-cache.js';
-import type { SentenceEncoder } from './core/answering/sentence-encoder.js';
-import { CachedSentenceEncoder } from './encoders/embedding-cache.js';
-import { FileModelCache } from './store/model-cache.js';
-import type { Article } from './core/knowledge/article.js';
+} from '../core/answering/answer-engine.js';
+import type { TrainedModelCache } from '../core/answering/model-cache.js';
+import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
+import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
+import { FileModelCache } from '../store/model-cache.js';
+import type { Article } from '../core/knowledge/article.js';
 import {
   withLearnedPhrasings,
   type LearnedPhrasing,
   type LearnedPhrasings,
-} from './core/knowledge/learned-phrasings.js';
-import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
-import type { Logger } from './core/logger.js';
-import { loadScripts, type ScriptLibrary } from './core/scripts/load-scripts.js';
-import type { Script } from './core/scripts/script.js';
-import type { TicketRepository } from './core/tickets/ticket-repository.js';
-import { TriageModel, type SettledTicket } from './core/triage/triage-model.js';
+} from '../core/knowledge/learned-phrasings.js';
+import { formatProblem, loadKnowledgeBase, type KnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import type { Logger } from '../core/logger.js';
+import { loadScripts, type ScriptLibrary } from '../core/scripts/load-scripts.js';
+import type { Script } from '../core/scripts/script.js';
+import type { TicketRepository } from '../core/tickets/ticket-repository.js';
+import { TriageModel, type SettledTicket } from '../core/triage/triage-model.js';
 
 /** Everything built from the knowledge-base folder at one moment. */
 export interface KnowledgeSnapshot {
