@@ -1,23 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { RoutingRules, routingFileSchema } from '../core/tickets/routing-rules.js';
-import { parseYamlConfig } from './yaml-config.js';
+import { parseYamlConfig, readConfigFile } from './yaml-config.js';
 
 export type RoutingFileResult = { ok: true; rules: RoutingRules } | { ok: false; problems: string[] };
 
 /** Reads and validates ROUTING_FILE. Problems read "file:line: field: message". */
 export function readRoutingFile(file: string): RoutingFileResult {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [
-        `${file}: file: cannot read the routing file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      ],
-    };
-  }
-  return parseRoutingFile(source, file);
+  return readConfigFile(file, 'routing', parseRoutingFile);
 }
 
 /** Parses a routing file's text (see parseYamlConfig for the YAML rules). */

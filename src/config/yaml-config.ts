@@ -1,7 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 
 export type YamlConfigResult<T> = { ok: true; data: T } | { ok: false; problems: string[] };
+
+/**
+ * Reads a configuration file and hands its text to `parse`; a file that cannot be read is one
+ * problem, "file: file: cannot read the <what> file (ENOENT)", like the parser's.
+ */
+export function readConfigFile<R>(
+  file: string,
+  what: string,
+  parse: (source: string, file: string) => R | { ok: false; problems: string[] },
+): R | { ok: false; problems: string[] } {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return { ok: false, problems: [`${file}: file: cannot read the ${what} file (${code})`] };
+  }
+  return parse(source, file);
+}
 
 const MAX_BYTES = 256 * 1024;
 
