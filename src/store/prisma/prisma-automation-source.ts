@@ -9,9 +9,9 @@ import type {
   AutomationTicket,
   AutomationTicketEvent,
 } from '../../core/analytics/automation.js';
-import type { MetricsFeedback, MetricsQuestion } from '../../core/analytics/metrics.js';
 import type { PrismaClient } from './open-prisma.js';
 import { parseJson } from './json-column.js';
+import { feedbackPages, questionPages, readPages } from './read-pages.js';
 
 const EVENT_STATUSES = ['claimed', 'resolved', 'reopened'] as const;
 
@@ -59,11 +59,9 @@ export class PrismaAutomationSource implements AutomationSource {
     const range = (r: { from: Date; to: Date }) => ({ gte: r.from, lt: r.to });
 
     const ticketWhere = { createdAt: range(ranges.tickets) };
-    const tickets = await this.paged<AutomationTicket, string>(
-      'tickets',
-      onProgress,
-      () => this.prisma.ticket.count({ where: ticketWhere }),
-      (after) =>
+    const tickets = await readPages<AutomationTicket, string, AutomationStage>('tickets', onProgress, take, {
+      count: () => this.prisma.ticket.count({ where: ticketWhere }),
+      page: (after) =>
         this.prisma.ticket
           .findMany({
             where: { ...ticketWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
@@ -83,14 +81,12 @@ export class PrismaAutomationSource implements AutomationSource {
             },
           })
           .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
-    );
+    });
 
     const eventWhere = { type: 'status', toStatus: { in: [...EVENT_STATUSES] }, ticket: ticketWhere };
-    const events = await this.paged<AutomationTicketEvent, number>(
-      'events',
-      onProgress,
-      () => this.prisma.ticketEvent.count({ where: eventWhere }),
-      (after) =>
+    const events = await readPages<AutomationTicketEvent, number, AutomationStage>('events', onProgress, take, {
+      count: () => this.prisma.ticketEvent.count({ where: eventWhere }),
+      page: (after) =>
         this.prisma.ticketEvent
           .findMany({
             where: { ...eventWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
@@ -99,58 +95,25 @@ export class PrismaAutomationSource implements AutomationSource {
             select: { id: true, ticketId: true, toStatus: true, detail: true, createdAt: true },
           })
           .then((rows) => ({ rows: rows.map(toEvent), read: rows.length, last: rows.at(-1)?.id })),
-    );
+    });
 
-    const questionWhere = { createdAt: range(ranges.questions) };
-    const questions = await this.paged<MetricsQuestion, string>(
+    const questions = await readPages(
       'questions',
       onProgress,
-      () => this.prisma.question.count({ where: questionWhere }),
-      (after) =>
-        this.prisma.question
-          .findMany({
-            where: { ...questionWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-            orderBy: { id: 'asc' },
-            take,
-            select: {
-              id: true,
-              conversationKey: true,
-              channel: true,
-              userId: true,
-              outcome: true,
-              articleId: true,
-              createdAt: true,
-            },
-          })
-          .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
+      take,
+      questionPages(this.prisma, range(ranges.questions), take),
     );
-
-    const feedbackWhere = { question: questionWhere };
-    const feedback = await this.paged<MetricsFeedback, number>(
+    const feedback = await readPages(
       'feedback',
       onProgress,
-      () => this.prisma.feedback.count({ where: feedbackWhere }),
-      (after) =>
-        this.prisma.feedback
-          .findMany({
-            where: { ...feedbackWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
-            orderBy: { id: 'asc' },
-            take,
-            select: { id: true, questionId: true, userId: true, helpful: true },
-          })
-          .then((rows) => ({
-            rows: rows.map(({ questionId, userId, helpful }) => ({ questionId, userId, helpful })),
-            read: rows.length,
-            last: rows.at(-1)?.id,
-          })),
+      take,
+      feedbackPages(this.prisma, range(ranges.questions), take),
     );
 
     const runWhere = { startedAt: range(ranges.scriptRuns) };
-    const scriptRuns = await this.paged<AutomationScriptRun, string>(
-      'script runs',
-      onProgress,
-      () => this.prisma.scriptRun.count({ where: runWhere }),
-      (after) =>
+    const scriptRuns = await readPages<AutomationScriptRun, string, AutomationStage>('script runs', onProgress, take, {
+      count: () => this.prisma.scriptRun.count({ where: runWhere }),
+      page: (after) =>
         this.prisma.scriptRun
           .findMany({
             where: { ...runWhere, ...(after === undefined ? {} : { id: { gt: after } }) },
@@ -159,33 +122,9 @@ export class PrismaAutomationSource implements AutomationSource {
             select: { id: true, conversationKey: true, scriptId: true, outcome: true, startedAt: true },
           })
           .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),
-    );
+    });
 
     return { tickets, events, questions, feedback, scriptRuns };
-  }
-
-  /** Reads every page of one stage; `total` is counted first so progress can say "2000/10000". */
-  private async paged<T, K>(
-    stage: AutomationStage,
-    onProgress: (progress: AutomationProgress) => void,
-    count: () => Promise<number>,
-    page: (after: K | undefined) => Promise<{ rows: T[]; read: number; last: K | undefined }>,
-  ): Promise<T[]> {
-    const total = await count();
-    const all: T[] = [];
-    let read = 0;
-    let after: K | undefined;
-    for (;;) {
-      const result = await page(after);
-      if (result.last === undefined) break;
-      for (const row of result.rows) all.push(row);
-      read += result.read;
-      after = result.last;
-      onProgress({ stage, loaded: read, total: Math.max(total, read) });
-      if (result.read < this.pageSize) break;
-    }
-    if (read === 0) onProgress({ stage, loaded: 0, total: 0 });
-    return all;
   }
 }
 
