@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonLines } from './json-lines.js';
 import type { AnswerEngine, AnswerResult } from '../core/answering/answer-engine.js';
 import { scoreQuestion, type ScoredQuestion } from './scope-metrics.js';
 
@@ -10,15 +10,7 @@ export type LabelledQuestion = z.infer<typeof lineSchema>;
 
 /** Reads a JSON-lines question file; a bad line is an error naming its line number. */
 export function readQuestions(file: string): LabelledQuestion[] {
-  return readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
-    .filter(({ line }) => line.length > 0)
-    .map(({ line, number }) => {
-      const parsed = lineSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${number}: ${parsed.error.issues[0]?.message ?? 'invalid line'}`);
-      return parsed.data;
-    });
+  return readJsonLines(file, lineSchema);
 }
 
 /** What the engine did with one question. */

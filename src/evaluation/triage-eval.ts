@@ -5,11 +5,11 @@
 // FILE.jsonl: one {"subject", "description", "category", "priority"} per line (see
 // test/fixtures/ticket-triage.md). Each ticket is settled as one opened from chat with nothing
 // chosen: the prediction where it is sure, today's defaults (P3, general) where it is not.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { readJsonLines } from './json-lines.js';
 import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { priorities } from '../core/tickets/ticket.js';
 import { settleTriage } from '../core/triage/ticket-triage.js';
@@ -27,15 +27,7 @@ const lineSchema = z.strictObject({
 export type LabelledTicket = z.infer<typeof lineSchema>;
 
 export function readTickets(file: string): LabelledTicket[] {
-  return readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
-    .filter(({ line }) => line.length > 0)
-    .map(({ line, number }) => {
-      const parsed = lineSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${number}: ${parsed.error.issues[0]?.message ?? 'invalid line'}`);
-      return parsed.data;
-    });
+  return readJsonLines(file, lineSchema);
 }
 
 /** The figures of one run, each a share (0-1) of the tickets unless named a count. */
