@@ -27,3 +27,16 @@ export async function runStepsPaced<T>(steps: Steps<T>, sliceMs = 20): Promise<T
 
 /** How many examples a training loop handles between yields: a fraction of a millisecond to a few. */
 export const EXAMPLES_PER_STEP = 64;
+
+/**
+ * For plain loops that may run long (thousands of articles): call the returned function once per
+ * item; every `sliceMs` it gives the event loop a turn, as runStepsPaced does for steps.
+ */
+export function pacer(sliceMs = 20): () => Promise<void> {
+  let sliceStart = performance.now();
+  return async () => {
+    if (performance.now() - sliceStart < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  };
+}

@@ -2,6 +2,7 @@ import { plainText } from '../answering/answer-engine.js';
 import { IntentModel, defaultIntentModelSettings, type SparseVector } from '../answering/intent-model.js';
 import { learnOrLoad, type ModelCacheOptions } from '../answering/model-cache.js';
 import { TextAnalyzer } from '../answering/text-analyzer.js';
+import { pacer } from '../answering/steps.js';
 import type { Article } from '../knowledge/article.js';
 import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
 import { defaultTriagePolicy, SeverityMatcher, type TriagePolicy } from './triage-policy.js';
@@ -135,16 +136,21 @@ export class TriageModel {
         training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
     }
     const model = await learnOrLoad(categories, training, analyzer, MODEL_SETTINGS, { modelKind: 'triage', ...cache });
-    const examples: Example[] = [
-      ...articles.map((article) => ({
-        source: { kind: 'article' as const, article },
+    // Vectors and term counts for every article and ticket: seconds at thousands of articles, so
+    // the loops give the event loop turns, as the training does (requests keep being answered).
+    const breathe = pacer();
+    const examples: Example[] = [];
+    for (const article of articles) {
+      examples.push({
+        source: { kind: 'article', article },
         vector: model.vector([article.title, ...article.questions].join('\n')),
-      })),
-      ...settled.map((ticket) => ({
-        source: { kind: 'ticket' as const, ticket },
-        vector: model.vector(ticketText(ticket)),
-      })),
-    ];
+      });
+      await breathe();
+    }
+    for (const ticket of settled) {
+      examples.push({ source: { kind: 'ticket', ticket }, vector: model.vector(ticketText(ticket)) });
+      await breathe();
+    }
     const termCounts = new Map<string, Map<string, number>>();
     for (const example of training) {
       const category = categories[example.label]!;
@@ -152,6 +158,7 @@ export class TriageModel {
       termCounts.set(category, counts);
       for (const term of analyzer.analyze(example.text.slice(0, MAX_TEXT)))
         counts.set(term, (counts.get(term) ?? 0) + 1);
+      await breathe();
     }
     let dimensions = 0;
     for (const { vector } of examples) for (const i of vector.idx) if (i >= dimensions) dimensions = i + 1;
