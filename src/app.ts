@@ -12,7 +12,7 @@ import { SlaPolicy } from './core/tickets/sla-policy.js';
 import { NetworkCheckRunner } from './checks/network-check-runner.js';
 import type { Config } from './config/config.js';
 import { loadSlaFile } from './config/sla-file.js';
-import { KnowledgeLibrary } from './service/knowledge-library.js';
+import { LiveKnowledge } from './service/live-knowledge.js';
 import { PhrasingLearner } from './core/knowledge/learned-phrasings.js';
 import { loadEncoder } from './encoders/encoder-registry.js';
 import { SlaTimers } from './core/escalation/sla-timers.js';
@@ -24,7 +24,7 @@ export interface App<S extends CoreStore = Store> {
   config: Config;
   store: S;
   /** The knowledge base and scripts as served now (they change on reload); throws a StartingError until ready. */
-  readonly library: KnowledgeLibrary;
+  readonly knowledge: LiveKnowledge;
   readonly knowledgeBase: KnowledgeBase;
   readonly scripts: ScriptLibrary;
   readonly engine: AnswerEngine;
@@ -55,8 +55,8 @@ export class StartingError extends Error {
 }
 
 export interface AppOptions<S extends CoreStore = Store> {
-  /** Loads the knowledge library (tests slow it down or hold it, to see the bot while it starts). */
-  loadLibrary?: typeof KnowledgeLibrary.load;
+  /** Loads the live knowledge base (tests slow it down or hold it, to see the bot while it starts). */
+  loadLibrary?: typeof LiveKnowledge.load;
   /** The store to run on instead of opening config.database (core tests pass a MemoryStore). */
   store?: S;
   /** Loads the sentence encoder config.encoder names (tests make it fail). */
@@ -113,15 +113,14 @@ export async function openApp<S extends CoreStore = Store>(
   if (!options.store) progress('Opening the database (migrating if needed)');
   const store = options.store ?? ((await openDatabase(config, logger)) as unknown as S);
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
-  let loaded: KnowledgeLibrary | undefined;
+  let loaded: LiveKnowledge | undefined;
   let closed = false;
   /** The library once loaded; until then whatever needs it is refused with a StartingError. */
-  const library = (): KnowledgeLibrary => {
+  const library = (): LiveKnowledge => {
     if (!loaded) throw new StartingError();
     return loaded;
   };
-  const load =
-    options.loadLibrary ?? ((...args: Parameters<typeof KnowledgeLibrary.load>) => KnowledgeLibrary.load(...args));
+  const load = options.loadLibrary ?? ((...args: Parameters<typeof LiveKnowledge.load>) => LiveKnowledge.load(...args));
 
   const ready = (async () => {
     const encoder = await (options.loadEncoder ?? loadEncoder)(config.encoder).catch((error: unknown) => {
@@ -272,7 +271,7 @@ export async function openApp<S extends CoreStore = Store>(
   return {
     config,
     store,
-    get library() {
+    get knowledge() {
       return library();
     },
     get knowledgeBase() {

@@ -62,7 +62,7 @@ export interface StartOptions extends ChannelOptions {
   };
   /** The alert intake's clock for its per-minute limit (tests). */
   alertsNow?: () => number;
-  /** How the knowledge library loads (tests hold it, to see the bot while it starts). */
+  /** How the live knowledge base loads (tests hold it, to see the bot while it starts). */
   loadLibrary?: AppOptions['loadLibrary'];
   /** Told each stage of the start as one line (main.ts writes them to stderr). */
   progress?: AppOptions['progress'];
@@ -215,7 +215,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
           // Coverage by what the bot serves now: the library's current snapshot (a reload shows at the next request).
           automation: {
             source: new PrismaAutomationSource(app.store.prisma),
-            catalog: () => catalogOf(app.library.snapshot),
+            catalog: () => catalogOf(app.knowledge.snapshot),
           },
         }),
       );

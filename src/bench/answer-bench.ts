@@ -87,7 +87,7 @@ async function measureSize(size: number): Promise<void> {
   }
   const articles: Article[] = bundled ? kb.articles : generateArticles(kb.articles, size);
   let cacheDir: string | undefined;
-  // Held to the end, as the bot's knowledge library holds its cache.
+  // Held to the end, as the bot's live knowledge base holds its cache.
   let cache: CachedSentenceEncoder | undefined;
   // The engine is built inside a function of its own, as the bot builds it: the phrasings'
   // embeddings must not outlive the build in a frame of this one (an awaited value stays

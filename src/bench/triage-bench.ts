@@ -3,7 +3,7 @@
 //
 //   npm run bench:triage [-- --rounds 5 --settled 2000 --kb DIR]
 //
-// Side by side, A B A B for --rounds rounds: A loads the knowledge library as the bot does at
+// Side by side, A B A B for --rounds rounds: A loads the live knowledge base as the bot does at
 // start (answer engine, scripts and the triage model), B builds the triage model alone; printed
 // as min / median / max of each and of B/A round by round (triage's share of the start). Then
 // the model built with --settled generated settled tickets, and the time to predict a ticket of
@@ -15,7 +15,7 @@ import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { priorities, tiers } from '../core/tickets/ticket.js';
 import { TriageModel, type SettledTicket } from '../core/triage/triage-model.js';
 import { readTickets } from '../evaluation/triage-eval.js';
-import { KnowledgeLibrary } from '../service/knowledge-library.js';
+import { LiveKnowledge } from '../service/live-knowledge.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,11 +43,11 @@ const summary = (values: number[], unit = 'ms', digits = 0) => {
 const library: number[] = [];
 const triage: number[] = [];
 for (let round = 0; round < rounds; round++) {
-  library.push(await time(() => KnowledgeLibrary.load(kbDir, defaultThresholds)));
+  library.push(await time(() => LiveKnowledge.load(kbDir, defaultThresholds)));
   triage.push(await time(() => TriageModel.build(articles)));
 }
 process.stdout.write(`${articles.length} articles, ${rounds} rounds side by side\n`);
-process.stdout.write(`A knowledge library load (with triage)  ${summary(library)}\n`);
+process.stdout.write(`A live knowledge base load (with triage)  ${summary(library)}\n`);
 process.stdout.write(`B triage model alone                    ${summary(triage)}\n`);
 process.stdout.write(
   `B/A round by round                      ${summary(

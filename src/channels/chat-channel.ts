@@ -6,7 +6,8 @@ import type { WorkQueue } from '../core/delivery/work-queue.js';
 import type { DraftWriter } from '../core/knowledge/article-draft.js';
 import type { Logger } from '../core/logger.js';
 import type { TicketService } from '../core/tickets/ticket-service.js';
-import type { AddressBook, TicketThreadStore } from '../core/tickets/ticket-threads.js';
+import type { AddressBook } from '../core/conversation/address-book.js';
+import type { TicketThreadStore } from '../core/tickets/ticket-thread-store.js';
 import type { TriageRouter } from '../core/tickets/triage-router.js';
 import type { WebAccess } from '../core/web/web-access.js';
 

@@ -1,6 +1,6 @@
 import type { AnswerThresholds } from '../core/answering/answer-engine.js';
 import { engineCatalog, type KnowledgeCatalog } from '../core/analytics/automation.js';
-import { KnowledgeLibrary, type KnowledgeSnapshot } from '../service/knowledge-library.js';
+import { LiveKnowledge, type KnowledgeSnapshot } from '../service/live-knowledge.js';
 
 /**
  * What is shipped, as the automation report sees it: the snapshot's articles and scripts, and
@@ -21,7 +21,7 @@ export async function loadCatalog(
   dir: string,
   thresholds: AnswerThresholds,
 ): Promise<{ catalog: KnowledgeCatalog; problems: number }> {
-  const library = await KnowledgeLibrary.load(dir, thresholds, null);
+  const library = await LiveKnowledge.load(dir, thresholds, null);
   const { knowledgeBase, scripts } = library.snapshot;
   return {
     catalog: catalogOf(library.snapshot),

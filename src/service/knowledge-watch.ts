@@ -12,7 +12,7 @@ export function watchKnowledge(
   counted: (failed: boolean) => void = () => {},
 ): () => void {
   let reported = new Set<string>();
-  return app.library.watch(logger, (report) => {
+  return app.knowledge.watch(logger, (report) => {
     counted(report.problems.length > 0);
     logger.info(
       { articles: report.articles, scripts: report.scripts, ms: report.ms, problems: report.problems.length },

@@ -7,7 +7,8 @@ import type { TimerClaims } from '../core/escalation/sla-timers.js';
 import type { LearnedPhrasings } from '../core/knowledge/learned-phrasings.js';
 import type { ScriptRunLog } from '../core/scripts/script-run-log.js';
 import type { TicketRepository } from '../core/tickets/ticket-repository.js';
-import type { AddressBook, TicketThreadStore } from '../core/tickets/ticket-threads.js';
+import type { AddressBook } from '../core/conversation/address-book.js';
+import type { TicketThreadStore } from '../core/tickets/ticket-thread-store.js';
 import type { WebSignInStore } from '../core/web/web-access.js';
 
 /**

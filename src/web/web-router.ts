@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { isCoreError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { TicketDesk, type TicketActionInput } from '../core/tickets/ticket-desk.js';
+import { TicketActionHandler, type TicketActionInput } from '../core/tickets/ticket-action-handler.js';
 import type { TicketService } from '../core/tickets/ticket-service.js';
 import { openStatuses } from '../core/tickets/ticket-state-machine.js';
 import { ticketActions } from '../core/tickets/triage-card.js';
@@ -43,7 +43,7 @@ const refusals: Record<SignInRefusal, string> = {
   used: 'That sign-in link was already used (each link works once). Ask for a new one in chat.',
 };
 
-/** The web actions and the card buttons they stand for: the same TicketDesk runs them. */
+/** The web actions and the card buttons they stand for: the same TicketActionHandler runs them. */
 const webActions: Record<string, string> = {
   claim: ticketActions.claim,
   assign: ticketActions.assign,
@@ -66,12 +66,12 @@ const doneText: Record<string, string> = {
 /**
  * The web view: GET /web/sign-in?t= (a link from chat), /web (the queue, or your tickets),
  * /web/tickets/:key, POST /web/tickets/:key/actions, /web/export.csv|json, POST /web/sign-out.
- * Sessions and who sees what come from WebAccess; actions go through TicketDesk and TicketService.
+ * Sessions and who sees what come from WebAccess; actions go through TicketActionHandler and TicketService.
  */
 export function createWebRouter(deps: WebRouterDeps): Router {
   const { access, tickets } = deps;
   const now = deps.now ?? (() => new Date());
-  const desk = new TicketDesk(tickets, { find: async () => null }, undefined, deps.categories);
+  const actionHandler = new TicketActionHandler(tickets, { find: async () => null }, undefined, deps.categories);
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
 
@@ -211,7 +211,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const base = {
         person,
         csrf,
-        categories: [...desk.categories()],
+        categories: [...actionHandler.categories()],
         channels: ['slack', 'teams', 'local', 'alerts'],
         sla: tickets.sla,
         now: now(),
@@ -289,7 +289,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         sla: tickets.sla,
         now: now(),
         canAct: session.person.role === 'engineer',
-        categories: [...desk.categories()],
+        categories: [...actionHandler.categories()],
         engineers: deps.engineers(ticket.channel),
         ...(notice ? { notice } : {}),
       }),
@@ -328,7 +328,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         return;
       }
       // The same checks as a button in the person's own queue view (Slack's App Home): engineers only.
-      const refused = await desk.refuseButton(actionId, ticket.key, actor, 'home');
+      const refused = await actionHandler.refuseButton(actionId, ticket.key, actor, 'home');
       if (refused) {
         await showTicket(res, session, ticket.key, 403, { text: refused, error: true });
         return;
@@ -352,7 +352,13 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       }
       try {
         // One origin per press: the event says it came from the web.
-        const result = await desk.perform({ actionId, value: ticket.key, actor, input, origin: `web:${randomUUID()}` });
+        const result = await actionHandler.perform({
+          actionId,
+          value: ticket.key,
+          actor,
+          input,
+          origin: `web:${randomUUID()}`,
+        });
         deps.logger.info({ ticket: result.ticket.key, action: text('action') }, 'web action');
         res.redirect(303, `/web/tickets/${encodeURIComponent(result.ticket.key)}?done=${text('action')}`);
       } catch (error) {

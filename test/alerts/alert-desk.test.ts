@@ -7,7 +7,7 @@ import { AlertRules, alertsFileSchema } from '../../src/core/alerts/alert-rules.
 import { silentLogger } from '../../src/core/logger.js';
 import type { Check } from '../../src/core/scripts/script.js';
 import type { CheckResult, CheckRunner } from '../../src/core/scripts/script-runner.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { parseAlertPayload } from '../../src/channels/alerts/alert-payloads.js';
 import { loadTestLibrary, startMemoryApp } from '../support/memory-app.js';
 
@@ -32,7 +32,7 @@ class ScriptedChecks implements CheckRunner {
 const rules = (file: Record<string, unknown> = {}) => new AlertRules(alertsFileSchema.parse(file));
 const engineer = { id: 'U0ENGINEER', name: 'Erin', role: 'engineer' as const };
 
-let library: KnowledgeLibrary;
+let library: LiveKnowledge;
 beforeAll(async () => {
   library = await loadTestLibrary();
 });

@@ -30,7 +30,7 @@ describe('the sentence encoder at start-up', () => {
       expect(warnings).toContainEqual(
         expect.stringMatching(/sentence encoder could not be loaded: answering from the articles' words alone/),
       );
-      const result = await app.library.snapshot.engine.answer('how do I reset my password');
+      const result = await app.knowledge.snapshot.engine.answer('how do I reset my password');
       expect(result.explanation.threshold).toEqual({ answer: 0.42, suggest: 0.16 });
       expect(result.outcome).toBe('answered');
     } finally {

@@ -3,7 +3,7 @@ import MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plainText } from '../../src/core/answering/answer-engine.js';
 import { KeywordIndex, type ExpansionSettings } from '../../src/core/answering/keyword-index.js';
-import { runSteps } from '../../src/core/answering/steps.js';
+import { runSteps } from '../../src/core/answering/time-slicing.js';
 import { TextAnalyzer } from '../../src/core/answering/text-analyzer.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';

@@ -8,7 +8,7 @@ import { TextAnalyzer } from '../../src/core/answering/text-analyzer.js';
 import { defaultSynonyms, defaultPhrases } from '../../src/core/answering/synonyms.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
-import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { FileModelCache } from '../../src/store/model-cache.js';
 import { MemoryModelCache } from '../../src/store/memory/memory-model-cache.js';
 import { MemoryLearnedPhrasings } from '../../src/store/memory/memory-learned-phrasings.js';
@@ -234,7 +234,7 @@ describe('the model cache on disk', () => {
     cpSync(bundled, path.join(dir, 'kb'), { recursive: true });
     const lines: string[] = [];
     const open = () =>
-      KnowledgeLibrary.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, {
+      LiveKnowledge.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, {
         modelCacheDir: path.join(dir, 'model-cache'),
         progress: (line) => lines.push(line),
       });
@@ -285,7 +285,7 @@ describe('the model cache on disk', () => {
       });
     }
     const lines: string[] = [];
-    const library = await KnowledgeLibrary.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, {
+    const library = await LiveKnowledge.load(path.join(dir, 'kb'), { answer: 0.42, suggest: 0.16 }, null, {
       modelCache: new MemoryModelCache(),
       progress: (line) => lines.push(line),
       learned: { store: learned, minAskers: 3 },

@@ -14,7 +14,7 @@ import { dot } from '../../src/core/answering/sentence-encoder.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import { CachedSentenceEncoder } from '../../src/encoders/embedding-cache.js';
-import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 
 const kbDir = path.resolve(import.meta.dirname, '../../knowledge-base');
 const dirs: string[] = [];
@@ -176,20 +176,20 @@ describe('AnswerEngine with a sentence encoder', () => {
   });
 });
 
-describe('KnowledgeLibrary with a sentence encoder', () => {
+describe('LiveKnowledge with a sentence encoder', () => {
   it('embeds the phrasings once: a restart embeds nothing, a reload only the edited article', async () => {
     const dir = await tempDir();
     const kb = path.join(dir, 'kb');
     await cp(kbDir, kb, { recursive: true });
     const cacheDir = path.join(dir, 'encoder-cache');
     const encoder = new HashingSentenceEncoder();
-    const library = await KnowledgeLibrary.load(kb, { answer: 0.5, suggest: 0.25 }, { encoder, cacheDir });
+    const library = await LiveKnowledge.load(kb, { answer: 0.5, suggest: 0.25 }, { encoder, cacheDir });
     const phrasings = new Set(library.snapshot.knowledgeBase.articles.flatMap(phrasingsOf)).size;
     expect(encoder.embedded).toBe(phrasings);
     expect(library.snapshot.engine.encoder).toBe(encoder);
 
     const restart = new HashingSentenceEncoder();
-    await KnowledgeLibrary.load(kb, { answer: 0.5, suggest: 0.25 }, { encoder: restart, cacheDir });
+    await LiveKnowledge.load(kb, { answer: 0.5, suggest: 0.25 }, { encoder: restart, cacheDir });
     expect(restart.embedded).toBe(0);
 
     const file = path.join(kb, 'accounts', 'password-reset.md');

@@ -3,12 +3,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalChat } from '../../src/channels/local/local-chat.js';
 import { LocalNotifier } from '../../src/channels/local/local-notifier.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { createApp } from '../../src/app.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { loadTestLibrary, memoryConfig, type MemoryApp } from '../support/memory-app.js';
 
-let library: KnowledgeLibrary;
+let library: LiveKnowledge;
 let app: MemoryApp;
 let chat: LocalChat;
 let printed: string[];
@@ -93,7 +93,7 @@ describe('local chat: /priority, /category, /assign', () => {
   });
 });
 
-describe('local chat: /claim, /escalate, /resolve, /reopen through the desk', () => {
+describe('local chat: /claim, /escalate, /resolve, /reopen through the action handler', () => {
   it("acts with the desk's words and refuses as the chats' buttons do", async () => {
     await type('my second monitor flickers and goes black every few minutes', 'talk to a human');
     const key = (await app.tickets.queue())[0]!.key;

@@ -1,12 +1,12 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Reply, Turn } from '../../src/core/conversation/turn.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import type { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
 // The core on its in-memory ports (the Prisma stores have their own tests), the bundled knowledge
 // base built once for the file: no test here reads or writes a database.
-let library: KnowledgeLibrary;
+let library: LiveKnowledge;
 let store: MemoryStore;
 let app: MemoryApp;
 

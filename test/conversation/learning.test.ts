@@ -13,7 +13,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   // A rebuild the learner started must finish before the store goes.
-  await app.library.reload().catch(() => {});
+  await app.knowledge.reload().catch(() => {});
   await app.close().catch(() => {});
 });
 
@@ -36,7 +36,7 @@ const only = (replies: Reply[]) => {
   return replies[0]!;
 };
 /** Waits for a rebuild the learner started (reloads run one at a time). */
-const settled = () => app.library.reload();
+const settled = () => app.knowledge.reload();
 
 describe('learning from use, through the conversation', () => {
   it('answers outright a question that three askers confirmed by picking a "did you mean" choice', async () => {

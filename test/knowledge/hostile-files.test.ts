@@ -5,7 +5,7 @@ import type { App } from '../../src/app.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
 import { parseKbYaml } from '../../src/core/knowledge/parse-kb-yaml.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { watchKnowledge } from '../../src/service/knowledge-watch.js';
 import { eventually } from '../support/slack.js';
 import {
@@ -159,7 +159,7 @@ describe('parseArticle, attacked', () => {
 });
 
 describe('live reload with a hostile file', () => {
-  let library: KnowledgeLibrary;
+  let library: LiveKnowledge;
   let stop: () => void;
   const told: string[] = [];
   beforeEach(async () => {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { formatProblem } from '../../src/core/knowledge/knowledge-base.js';
-import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { tempDir } from '../support/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -23,18 +23,18 @@ export function soundKb(): { kb: string; cleanup: () => void } {
   return { kb, cleanup };
 }
 
-export function loadLibrary(kb: string): Promise<KnowledgeLibrary> {
-  return KnowledgeLibrary.load(kb, { answer: 0.5, suggest: 0.25 });
+export function loadLibrary(kb: string): Promise<LiveKnowledge> {
+  return LiveKnowledge.load(kb, { answer: 0.5, suggest: 0.25 });
 }
 
 /** Every problem of the current snapshot, as the bot logs them. */
-export function problemsOf(library: KnowledgeLibrary): string[] {
+export function problemsOf(library: LiveKnowledge): string[] {
   const { knowledgeBase, scripts } = library.snapshot;
   return [...knowledgeBase.problems, ...scripts.problems].map(formatProblem);
 }
 
 /** The sound articles answer and the sound script is there. */
-export function expectSoundFilesServed(library: KnowledgeLibrary): void {
+export function expectSoundFilesServed(library: LiveKnowledge): void {
   const { engine, scriptsById } = library.snapshot;
   const vpn = engine.ask('how do I connect to the vpn');
   expect(vpn.outcome === 'answered' && vpn.article.id).toBe('vpn-setup');

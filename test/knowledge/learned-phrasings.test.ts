@@ -11,7 +11,7 @@ import {
   type LearnedPhrasing,
 } from '../../src/core/knowledge/learned-phrasings.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
-import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { MemoryLearnedPhrasings } from '../../src/store/memory/memory-learned-phrasings.js';
 
 const kbDir = path.resolve(import.meta.dirname, '../../knowledge-base');
@@ -163,7 +163,7 @@ describe('PhrasingLearner: one person cannot teach the bot', () => {
 describe('the engine after a reload', () => {
   it('answers a phrasing three askers confirmed, and stops when it is rejected', async () => {
     const store = new MemoryLearnedPhrasings();
-    const library = await KnowledgeLibrary.load(kbDir, defaultThresholds);
+    const library = await LiveKnowledge.load(kbDir, defaultThresholds);
     const ask = (q: string) => library.snapshot.engine.ask(q);
     expect(ask('zorblax keeps asking me for a code').outcome).toBe('no_answer');
     const { learning } = {

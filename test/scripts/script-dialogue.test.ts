@@ -1,11 +1,11 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Choice, Reply, Turn } from '../../src/core/conversation/turn.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import type { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
 // The core on its in-memory ports, the bundled knowledge base and scripts built once for the file.
-let library: KnowledgeLibrary;
+let library: LiveKnowledge;
 let store: MemoryStore;
 let app: MemoryApp;
 // A refused port: the VPN portal check fails at once instead of waiting on DNS.

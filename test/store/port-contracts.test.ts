@@ -6,7 +6,7 @@
  * LearnedPhrasings has its own in learned-phrasings-store.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketThread } from '../../src/core/tickets/ticket-threads.js';
+import type { TicketThread } from '../../src/core/tickets/ticket-thread-store.js';
 import type { NewTicket, NewTicketEvent } from '../../src/core/tickets/ticket-repository.js';
 import type { CorePorts } from '../../src/store/core-ports.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';

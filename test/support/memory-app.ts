@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { loadEncoder } from '../../src/encoders/encoder-registry.js';
-import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { RecordingNotifier } from './test-app.js';
 import { lexicalEnv } from './lexical-env.js';
@@ -34,14 +34,10 @@ export function memoryConfig(env: Record<string, string> = {}): Config {
  * The bundled knowledge base, scripts and engine, built as the app builds them: once per test
  * file (in beforeAll), then handed to every startMemoryApp of the file.
  */
-export async function loadTestLibrary(env: Record<string, string> = {}): Promise<KnowledgeLibrary> {
+export async function loadTestLibrary(env: Record<string, string> = {}): Promise<LiveKnowledge> {
   const config = memoryConfig(env);
   const encoder = await loadEncoder(config.encoder);
-  return KnowledgeLibrary.load(
-    config.kbDir,
-    config.thresholds,
-    encoder && { encoder, cacheDir: config.encoderCacheDir },
-  );
+  return LiveKnowledge.load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir });
 }
 
 /**
@@ -50,7 +46,7 @@ export async function loadTestLibrary(env: Record<string, string> = {}): Promise
  * keep startTestApp.
  */
 export async function startMemoryApp(
-  options: { library?: KnowledgeLibrary; store?: MemoryStore; env?: Record<string, string> } = {},
+  options: { library?: LiveKnowledge; store?: MemoryStore; env?: Record<string, string> } = {},
 ): Promise<{ app: MemoryApp; notifier: RecordingNotifier; store: MemoryStore }> {
   const config = memoryConfig(options.env);
   const store = options.store ?? new MemoryStore();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { launchBot, startBot, type RunningBot, type StartOptions } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
 import { payload } from './payload-fixtures.js';
@@ -249,7 +249,7 @@ export interface SlackHarnessOptions {
 export function heldLibraryLoad(hold: Promise<void>): NonNullable<StartOptions['loadLibrary']> {
   return async (...args) => {
     await hold;
-    return KnowledgeLibrary.load(...args);
+    return LiveKnowledge.load(...args);
   };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
-import { TicketDesk } from '../../src/core/tickets/ticket-desk.js';
+import { TicketActionHandler } from '../../src/core/tickets/ticket-action-handler.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
 import { FileDraftWriter } from '../../src/store/file-draft-writer.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
@@ -26,7 +26,7 @@ afterEach(async () => {
 describe('promote a resolved ticket to a draft article', () => {
   it("writes a valid draft under drafts/ with the requester's question first and the resolution as the answer, once", async () => {
     const kb = path.join(dir, 'kb');
-    const desk = new TicketDesk(app.tickets, app.store.ticketThreads, new FileDraftWriter(kb));
+    const actionHandler = new TicketActionHandler(app.tickets, app.store.ticketThreads, new FileDraftWriter(kb));
     const ticket = await app.tickets.open({
       requester: ann,
       channel: 'local',
@@ -36,14 +36,14 @@ describe('promote a resolved ticket to a draft article', () => {
       question: 'why does the plotter print PCL XL error',
       category: 'printing',
     });
-    await expect(desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).rejects.toThrow(
+    await expect(actionHandler.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).rejects.toThrow(
       /has no resolution yet/,
     );
     await app.tickets.resolve(ticket.key, bob, '1. Switch the driver to **PostScript**.\n2. Print again.');
-    await expect(desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: ann })).rejects.toThrow(
+    await expect(actionHandler.perform({ actionId: 'ticket.promote', value: ticket.key, actor: ann })).rejects.toThrow(
       /Only engineers/,
     );
-    const first = await desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob });
+    const first = await actionHandler.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob });
     expect(first.message).toMatch(
       /Draft article written to knowledge-base\/drafts\/plotter-on-floor-2-prints-pcl-xl-error-hd-1001\.md/,
     );
@@ -57,8 +57,8 @@ describe('promote a resolved ticket to a draft article', () => {
       expect(parsed.article.answer).toContain('Switch the driver to **PostScript**');
       expect(parsed.article.category).toBe('printing');
     }
-    expect((await desk.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).message).toMatch(
-      /already exists/,
-    );
+    expect(
+      (await actionHandler.perform({ actionId: 'ticket.promote', value: ticket.key, actor: bob })).message,
+    ).toMatch(/already exists/);
   });
 });

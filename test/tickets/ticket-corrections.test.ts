@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BusinessCalendar } from '../../src/core/tickets/business-calendar.js';
 import { defaultSlaTargets, SlaPolicy } from '../../src/core/tickets/sla-policy.js';
-import { TicketDesk } from '../../src/core/tickets/ticket-desk.js';
+import { TicketActionHandler } from '../../src/core/tickets/ticket-action-handler.js';
 import type { Actor, Priority, Ticket } from '../../src/core/tickets/ticket.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 import type { RecordingNotifier } from '../support/test-app.js';
 
@@ -14,10 +14,10 @@ const timer: Actor = { id: 'sla-timer', name: 'SLA timer', role: 'system' };
 const T0 = new Date('2026-11-23T09:00:00.000Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 
-let library: KnowledgeLibrary;
+let library: LiveKnowledge;
 let app: MemoryApp;
 let notifier: RecordingNotifier;
-let desk: TicketDesk;
+let actionHandler: TicketActionHandler;
 
 beforeAll(async () => {
   library = await loadTestLibrary();
@@ -27,7 +27,9 @@ beforeEach(async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(T0);
   ({ app, notifier } = await startMemoryApp({ library }));
-  desk = new TicketDesk(app.tickets, app.store.ticketThreads, undefined, () => app.conversations.categories());
+  actionHandler = new TicketActionHandler(app.tickets, app.store.ticketThreads, undefined, () =>
+    app.conversations.categories(),
+  );
 });
 afterEach(async () => {
   vi.useRealTimers();
@@ -302,11 +304,11 @@ describe('a correction handled again for the same delivery', () => {
   });
 });
 
-describe('the desk: what chats send', () => {
+describe('the ticket action handler: what chats send', () => {
   it('maps the three actions and says what happened', async () => {
     const ticket = await open('P3', 'network');
     await expect(
-      desk.perform({
+      actionHandler.perform({
         actionId: 'ticket.priority',
         value: ticket.key,
         actor: bob,
@@ -316,10 +318,15 @@ describe('the desk: what chats send', () => {
       message: `${ticket.key} is now P2; its SLA due times moved with it.`,
     });
     await expect(
-      desk.perform({ actionId: 'ticket.category', value: ticket.key, actor: bob, input: { category: 'Security' } }),
+      actionHandler.perform({
+        actionId: 'ticket.category',
+        value: ticket.key,
+        actor: bob,
+        input: { category: 'Security' },
+      }),
     ).resolves.toMatchObject({ message: `${ticket.key} is now in security.` });
     await expect(
-      desk.perform({ actionId: 'ticket.assign', value: ticket.key, actor: bob, input: { assignee: cat } }),
+      actionHandler.perform({ actionId: 'ticket.assign', value: ticket.key, actor: bob, input: { assignee: cat } }),
     ).resolves.toMatchObject({ message: `${ticket.key} is now assigned to Cat.` });
     expect(await app.tickets.get(ticket.key)).toMatchObject({
       priority: 'P2',
@@ -333,7 +340,7 @@ describe('the desk: what chats send', () => {
     const ticket = await open('P3', 'network');
     const huge = 'x'.repeat(10 * 1024);
     const refused = async (input: Record<string, unknown>, actionId = 'ticket.priority', actor = bob) => {
-      const error = await desk.perform({ actionId, value: ticket.key, actor, input }).catch((e: unknown) => e);
+      const error = await actionHandler.perform({ actionId, value: ticket.key, actor, input }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: expect.stringMatching(/INVALID_INPUT|FORBIDDEN/) });
       expect(String((error as Error).message).length).toBeLessThan(200);
       return (error as Error).message;
@@ -348,7 +355,7 @@ describe('the desk: what chats send', () => {
       'Only engineers can change the priority of tickets.',
     );
     await expect(
-      desk.perform({ actionId: 'ticket.priority', value: `${huge}-1`, actor: bob, input: { priority: 'P1' } }),
+      actionHandler.perform({ actionId: 'ticket.priority', value: `${huge}-1`, actor: bob, input: { priority: 'P1' } }),
     ).rejects.toThrow('That button does not name a ticket.');
     expect(await app.tickets.get(ticket.key)).toMatchObject({
       priority: 'P3',
@@ -358,8 +365,8 @@ describe('the desk: what chats send', () => {
   });
 
   it("offers the knowledge base's categories and general, and the routed ones", async () => {
-    expect(desk.categories()).toEqual(expect.arrayContaining(['general', 'network', 'printing', 'security']));
-    const routed = new TicketDesk(app.tickets, app.store.ticketThreads, undefined, () => [
+    expect(actionHandler.categories()).toEqual(expect.arrayContaining(['general', 'network', 'printing', 'security']));
+    const routed = new TicketActionHandler(app.tickets, app.store.ticketThreads, undefined, () => [
       ...app.conversations.categories(),
       'facilities',
       'Network',
@@ -380,14 +387,14 @@ describe('the desk: what chats send', () => {
       tier: 'L2',
     });
     const place = { chat: 'slack', address: 'C1', messageId: '1.0' };
-    expect(await desk.refuseButton('ticket.priority', ticket.key, bob, place)).toBeNull();
-    expect(await desk.refuseButton('ticket.category', other.key, bob, place)).toBe(
+    expect(await actionHandler.refuseButton('ticket.priority', ticket.key, bob, place)).toBeNull();
+    expect(await actionHandler.refuseButton('ticket.category', other.key, bob, place)).toBe(
       'That button does not belong to this ticket card.',
     );
-    expect(await desk.refuseButton('ticket.assign', ticket.key, ann, place)).toMatch(
+    expect(await actionHandler.refuseButton('ticket.assign', ticket.key, ann, place)).toMatch(
       /^Only engineers can assign tickets\./,
     );
-    expect(await desk.refuseButton('ticket.category', ticket.key, ann, 'home')).toMatch(
+    expect(await actionHandler.refuseButton('ticket.category', ticket.key, ann, 'home')).toMatch(
       /^Only engineers can change tickets' category\./,
     );
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { TicketDesk } from '../../src/core/tickets/ticket-desk.js';
+import { TicketActionHandler } from '../../src/core/tickets/ticket-action-handler.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
 import { startTestApp, tempDir, type RecordingNotifier } from '../support/test-app.js';
 
@@ -49,10 +49,10 @@ describe('a ticket change handled again for the same delivery', () => {
     await expect(app.tickets.claim(ticket.key, bob)).rejects.toThrow(/already claimed by you/);
   });
 
-  it('adds a comment once, through the desk as channels call it', async () => {
+  it('adds a comment once, through the action handler as channels call it', async () => {
     const ticket = await open();
     await app.tickets.claim(ticket.key, bob);
-    const desk = new TicketDesk(app.tickets, app.store.ticketThreads);
+    const actionHandler = new TicketActionHandler(app.tickets, app.store.ticketThreads);
     const press = {
       actionId: 'ticket.comment',
       value: ticket.key,
@@ -60,15 +60,15 @@ describe('a ticket change handled again for the same delivery', () => {
       input: { text: 'Try the new client' },
       origin: 'slack:message:C1:2.0',
     };
-    await desk.perform(press);
+    await actionHandler.perform(press);
     notifier.sent.length = 0;
-    await desk.perform(press);
+    await actionHandler.perform(press);
     const comments = (await app.tickets.history(ticket)).filter((e) => e.type === 'comment');
     expect(comments).toHaveLength(1);
     expect(comments[0]!.detail).toMatchObject({ text: 'Try the new client', origin: 'slack:message:C1:2.0' });
     expect(notifier.sent).toMatchObject([{ type: 'comment', from: 'engineer', note: 'Try the new client' }]);
     // Another message with the same words is another comment.
-    await desk.perform({ ...press, origin: 'slack:message:C1:3.0' });
+    await actionHandler.perform({ ...press, origin: 'slack:message:C1:3.0' });
     expect((await app.tickets.history(ticket)).filter((e) => e.type === 'comment')).toHaveLength(2);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCoreError } from '../../src/core/errors.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 import type { RecordingNotifier } from '../support/test-app.js';
 
@@ -11,7 +11,7 @@ const carol: Actor = { id: 'U-carol', name: 'Carol', role: 'engineer' };
 
 // The service on in-memory ports (test/store/port-contracts.test.ts holds the Prisma repository
 // to the same compare-and-set), the knowledge base built once for the file.
-let library: KnowledgeLibrary;
+let library: LiveKnowledge;
 let app: MemoryApp;
 let notifier: RecordingNotifier;
 

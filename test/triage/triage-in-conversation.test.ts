@@ -1,11 +1,11 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/core/conversation/turn.js';
-import type { KnowledgeLibrary } from '../../src/service/knowledge-library.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
 // Every way a conversation opens a ticket goes through TicketService.open and its triage, on the
 // real wiring (createApp) over in-memory ports.
-let library: KnowledgeLibrary;
+let library: LiveKnowledge;
 let app: MemoryApp;
 beforeAll(async () => {
   library = await loadTestLibrary();

@@ -31,7 +31,7 @@ describe('triage learns from settled tickets', () => {
       const ticket = await app.tickets.open(chair(n));
       await app.tickets.resolve(ticket.key, bob, 'adjusted the chair');
     }
-    await vi.waitFor(() => expect(app.library.snapshot.triage.ticketsLearnt).toBe(25), {
+    await vi.waitFor(() => expect(app.knowledge.snapshot.triage.ticketsLearnt).toBe(25), {
       timeout: 30_000,
       interval: 50,
     });

@@ -1,7 +1,7 @@
 /**
  * The web view over real HTTP on the project's database: sign-in links (signed, 10 minutes, single
  * use, also across two replicas), the session cookie, CSRF on every action, who sees which ticket,
- * escaping of hostile ticket text, the queue's filters, the actions through TicketDesk, and exports.
+ * escaping of hostile ticket text, the queue's filters, the actions through TicketActionHandler, and exports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
@@ -260,7 +260,7 @@ describe('pages', () => {
 });
 
 describe('actions', () => {
-  it('claims a ticket through TicketDesk with the CSRF token: the event says web, and a repeat is refused', async () => {
+  it('claims a ticket through TicketActionHandler with the CSRF token: the event says web, and a repeat is refused', async () => {
     const client = await signedIn(eve);
     const path = `/web/tickets/${seeded.bobs.key}`;
     const csrf = await client.csrf(path);

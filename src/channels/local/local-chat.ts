@@ -5,7 +5,7 @@ import type { Choice } from '../../core/conversation/turn.js';
 import { apologise } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
+import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
 import type { TicketService } from '../../core/tickets/ticket-service.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
 import { tiers, type Actor, type Ticket } from '../../core/tickets/ticket.js';
@@ -45,12 +45,12 @@ Commands:
 export class LocalChat {
   private choices: Choice[] = [];
   private actor: Actor;
-  private readonly desk: TicketDesk;
+  private readonly actionHandler: TicketActionHandler;
 
   constructor(private readonly options: LocalChatOptions) {
     this.actor = { id: options.userName, name: options.userName, role: 'employee' };
     // The terminal posts no cards, so no button press is ever checked against one.
-    this.desk = new TicketDesk(options.tickets, { find: async () => null }, undefined, () =>
+    this.actionHandler = new TicketActionHandler(options.tickets, { find: async () => null }, undefined, () =>
       options.conversations.categories(),
     );
   }
@@ -197,7 +197,7 @@ export class LocalChat {
       case '/category':
         needKey();
         if (!args[1]) {
-          this.print(`Usage: /category KEY name [reason]. Categories: ${this.desk.categories().join(', ')}`);
+          this.print(`Usage: /category KEY name [reason]. Categories: ${this.actionHandler.categories().join(', ')}`);
           return true;
         }
         await this.perform(ticketActions.category, key, {
@@ -227,9 +227,9 @@ export class LocalChat {
     }
   }
 
-  /** A ticket action through the desk, as the chats' buttons go: its checks and its words. */
+  /** A ticket action through the action handler, as the chats' buttons go: its checks and its words. */
   private async perform(actionId: string, key: string, input: TicketActionInput): Promise<void> {
-    const { ticket, message } = await this.desk.perform({ actionId, value: key, actor: this.actor, input });
+    const { ticket, message } = await this.actionHandler.perform({ actionId, value: key, actor: this.actor, input });
     this.print(`OK: ${message}\n${ticketLine(ticket)}`);
   }
 

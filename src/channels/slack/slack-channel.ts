@@ -5,7 +5,7 @@ import { actions, UNKNOWN_BUTTON, type Turn } from '../../core/conversation/turn
 import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import { queueView } from '../../core/tickets/queue-view.js';
-import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
+import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
 import { actionInputs, ticketActions } from '../../core/tickets/triage-card.js';
 import type { SlackConfig } from '../../config/config.js';
 import type { ChannelDeps, ChannelOptions, ChatChannel } from '../chat-channel.js';
@@ -77,7 +77,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const clientOptions = webClientOptions(config, deps.retry, log);
   const client = new WebClient(config.botToken, clientOptions);
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
-  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [
+  const actionHandler = new TicketActionHandler(tickets, threads, deps.drafts, () => [
     ...conversations.categories(),
     ...deps.router.categories(),
   ]);
@@ -186,7 +186,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (!text) return;
       try {
         // The message's own id names the comment: handled again (after a crash), it is not added twice.
-        const { internal } = await desk.replyUnderCard(
+        const { internal } = await actionHandler.replyUnderCard(
           ticketKey,
           await people.actor(userId),
           text,
@@ -389,7 +389,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         });
         return;
       }
-      if (desk.isTicketAction(id)) {
+      if (actionHandler.isTicketAction(id)) {
         const origin = typeof context.deliveryId === 'string' ? context.deliveryId : undefined;
         await ticketButton(id, value, {
           userId,
@@ -442,7 +442,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const actor = await people.actor(at.userId);
       const replyTo = at.where ?? (at.channel ? { channel: at.channel } : undefined);
       try {
-        const refused = await desk.refuseButton(
+        const refused = await actionHandler.refuseButton(
           id,
           value,
           actor,
@@ -465,14 +465,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
             return;
           }
           const metadata: ModalMetadata = { kind: id, ticketKey: ticket.key, ...(replyTo ? { reply: replyTo } : {}) };
-          const categories = input === 'category' ? { categories: desk.categories() } : {};
+          const categories = input === 'category' ? { categories: actionHandler.categories() } : {};
           await client.views.open({
             trigger_id: at.triggerId,
             view: sealed(ticketActionModal({ kind: input, ticket, metadata, ...categories }), at.userId),
           });
           return;
         }
-        const result = await desk.perform({ actionId: id, value, actor, origin: at.origin });
+        const result = await actionHandler.perform({ actionId: id, value, actor, origin: at.origin });
         if (id === ticketActions.rate || id === ticketActions.promote) await tell(at.userId, result.message, replyTo);
         if (at.fromHome) await publishHome(at.userId);
       } catch (error) {
@@ -572,7 +572,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const meta = openMetadata(config.signingSecret, view.private_metadata, body.user.id);
       const values = view.state.values;
       const text = (block: string) => values[block]?.value?.value ?? undefined;
-      if (!meta?.ticketKey || !desk.isTicketAction(meta.kind)) {
+      if (!meta?.ticketKey || !actionHandler.isTicketAction(meta.kind)) {
         await ack({
           response_action: 'errors',
           errors: {
@@ -622,7 +622,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       // The change is made before the form closes, so a refusal shows in the form itself.
       try {
         // The modal names the change: submitted again (Slack keeps a modal's id), it is not made twice.
-        const result = await desk.perform({
+        const result = await actionHandler.perform({
           actionId: meta.kind,
           value: meta.ticketKey,
           actor,

@@ -4,7 +4,7 @@ import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import { postsNewCards, type TicketNotification, type TicketNotifier } from '../../core/tickets/ticket-notifier.js';
-import type { TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { TicketThreadStore } from '../../core/tickets/ticket-thread-store.js';
 import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';

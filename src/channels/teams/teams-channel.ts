@@ -15,7 +15,7 @@ import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
 import { isCoreError } from '../../core/errors.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import { queueView } from '../../core/tickets/queue-view.js';
-import { TicketDesk, type TicketActionInput } from '../../core/tickets/ticket-desk.js';
+import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
 import type { Actor } from '../../core/tickets/ticket.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
 import type { TeamsConfig } from '../../config/config.js';
@@ -77,7 +77,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  const desk = new TicketDesk(tickets, threads, deps.drafts, () => [
+  const actionHandler = new TicketActionHandler(tickets, threads, deps.drafts, () => [
     ...conversations.categories(),
     ...deps.router.categories(),
   ]);
@@ -102,7 +102,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     logger,
     serviceUrl,
     engineers: () => config.engineers.map((id) => ({ id, name: names.get(id.toLowerCase()) ?? id })),
-    categories: () => desk.categories(),
+    categories: () => actionHandler.categories(),
   });
 
   adapter.onTurnError = async (context, error) => {
@@ -172,7 +172,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     if (card?.role === 'triage') {
       try {
         // The kept activity names the comment: handled again (after a crash), it is not added twice.
-        const { internal } = await desk.replyUnderCard(card.ticketKey, actor, text, deliveryId);
+        const { internal } = await actionHandler.replyUnderCard(card.ticketKey, actor, text, deliveryId);
         await context.sendActivity(internal ? '🔒 Kept among engineers.' : '📤 Sent to the requester.');
       } catch (error) {
         // Unexpected failures are thrown: the inbox tries the reply again later.
@@ -260,7 +260,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       await send(context, replies);
       return;
     }
-    if (desk.isTicketAction(action)) {
+    if (actionHandler.isTicketAction(action)) {
       const result = await ticketAction(context.activity, action, value, inputs, actor, {
         retryable: true,
         origin: deliveryId,
@@ -294,7 +294,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   ): Promise<{ ok: boolean; message: string; ticketKey?: string }> {
     try {
       const thread = splitThreadId(activity.conversation.id);
-      const refused = await desk.refuseButton(action, value, actor, {
+      const refused = await actionHandler.refuseButton(action, value, actor, {
         chat: 'teams',
         address: thread?.channel,
         messageId: thread?.messageId,
@@ -328,7 +328,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
           role: 'engineer',
         };
       }
-      const result = await desk.perform({ actionId: action, value, actor, input, origin: options.origin });
+      const result = await actionHandler.perform({ actionId: action, value, actor, input, origin: options.origin });
       return { ok: true, message: result.message, ticketKey: result.ticket.key };
     } catch (error) {
       // From the inbox, an unexpected failure is tried again later rather than apologised for.
@@ -359,7 +359,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const button = buttonData.safeParse(data);
     const actionId = button.success ? button.data.helpdesk.action : invoke.data.action.verb;
     const value = button.success ? button.data.helpdesk.value : undefined;
-    if (!desk.isTicketAction(actionId)) {
+    if (!actionHandler.isTicketAction(actionId)) {
       await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: UNKNOWN_BUTTON });
       return;
     }

@@ -5,7 +5,8 @@ import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import { postsNewCards, type TicketNotification, type TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import { priorityLabels } from '../../core/tickets/ticket-form.js';
 import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
-import type { AddressBook, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { AddressBook } from '../../core/conversation/address-book.js';
+import type { TicketThreadStore } from '../../core/tickets/ticket-thread-store.js';
 import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import { requesterUpdateCard, triageCardJson, type AdaptiveCard } from './adaptive-cards.js';
@@ -23,7 +24,7 @@ export interface TeamsNotifierDeps {
   /** The Bot Connector URL for proactive posts when no conversation has told us one yet. */
   serviceUrl: () => Promise<string>;
   engineers: () => Array<{ id: string; name: string }>;
-  /** The categories engineers can move a ticket to (TicketDesk.categories). */
+  /** The categories engineers can move a ticket to (TicketActionHandler.categories). */
   categories: () => readonly string[];
 }
 

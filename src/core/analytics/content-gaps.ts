@@ -290,7 +290,7 @@ export function clusterGaps(gaps: readonly GapQuestion[], options: ClusterOption
       a.questions[0]!.createdAt.getTime() - b.questions[0]!.createdAt.getTime() ||
       compare(a.key, b.key),
   );
-  const clusters = refine(order, lead(order, threshold), threshold);
+  const clusters = refineClusters(order, leaderClusters(order, threshold), threshold);
 
   const built = clusters.map((c) => describe(c, analyzer, options));
   built.sort(
@@ -309,7 +309,7 @@ export function clusterGaps(gaps: readonly GapQuestion[], options: ClusterOption
  * similar to, if at least `threshold`, else leads a new cluster. Comparing with leaders rather
  * than running centres keeps a big cluster from drifting towards generic words.
  */
-function lead(order: readonly Group[], threshold: number): Building[] {
+function leaderClusters(order: readonly Group[], threshold: number): Building[] {
   const clusters: Building[] = [];
   const index = new Map<string, number[]>();
   const scores = new Map<number, number>();
@@ -319,7 +319,7 @@ function lead(order: readonly Group[], threshold: number): Building[] {
       for (const id of index.get(term) ?? [])
         scores.set(id, (scores.get(id) ?? 0) + w * clusters[id]!.groups[0]!.vector.get(term)!);
     }
-    let target = best(scores, threshold);
+    let target = bestCluster(scores, threshold);
     if (target < 0) {
       target = clusters.length;
       clusters.push({ groups: [], sum: new Map(), norm: 0 });
@@ -339,7 +339,7 @@ function lead(order: readonly Group[], threshold: number): Building[] {
  * One refinement pass: each group moves to the cluster centre it is most similar to (centres
  * fixed from the first pass, so the order does not matter), or stays if none is close enough.
  */
-function refine(order: readonly Group[], previous: readonly Building[], threshold: number): Building[] {
+function refineClusters(order: readonly Group[], previous: readonly Building[], threshold: number): Building[] {
   const index = new Map<string, number[]>();
   const home = new Map<Group, number>();
   previous.forEach((cluster, id) => {
@@ -360,7 +360,7 @@ function refine(order: readonly Group[], previous: readonly Building[], threshol
         scores.set(id, (scores.get(id) ?? 0) + (w * centre.sum.get(term)!) / centre.norm);
       }
     }
-    const target = best(scores, threshold);
+    const target = bestCluster(scores, threshold);
     add(clusters[target >= 0 ? target : home.get(group)!]!, group);
   }
   for (const cluster of clusters) cluster.norm = vectorNorm(cluster.sum);
@@ -368,7 +368,7 @@ function refine(order: readonly Group[], previous: readonly Building[], threshol
 }
 
 /** The cluster with the highest score at or above the threshold (lowest id on ties), or -1. */
-function best(scores: ReadonlyMap<number, number>, threshold: number): number {
+function bestCluster(scores: ReadonlyMap<number, number>, threshold: number): number {
   let found = -1;
   let top = threshold - 1e-9;
   for (const [id, score] of scores) {

@@ -3,7 +3,7 @@ import { IntentModel, defaultIntentModelSettings } from './intent-model.js';
 import { cachedIntentModel, keepTrainedModel, type ModelCacheOptions, type ModelProgress } from './model-cache.js';
 import { KeywordIndex, type ExpansionSettings, type KeywordHit } from './keyword-index.js';
 import { normalize, type SentenceEncoder } from './sentence-encoder.js';
-import { runSteps, runStepsPaced, type Steps } from './steps.js';
+import { runSteps, runStepsPaced, type Steps } from './time-slicing.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
 /** How sure the engine must be before it answers or suggests (0-1). */
@@ -113,7 +113,7 @@ const SEMANTIC_POOL = 10;
  * Each article's phrasings (title first, then its questions) as the sentence encoder sees them,
  * reduced to what a question is compared with: the normalised mean of their embeddings (the
  * centroid), by article id; and the encoder that made them: questions must be embedded by the
- * same model. Computed outside the engine (the encoder is asynchronous, and the knowledge library
+ * same model. Computed outside the engine (the encoder is asynchronous, and the live knowledge base
  * caches the phrasings' embeddings).
  */
 export interface ArticleEmbeddings {

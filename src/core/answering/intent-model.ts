@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EXAMPLES_PER_STEP, type Steps } from './steps.js';
+import { EXAMPLES_PER_STEP, type Steps } from './time-slicing.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
 /** A sparse, L2-normalised TF-IDF vector: feature ids and their weights. */
@@ -16,10 +16,9 @@ export interface IntentModelSettings {
   /** The softmax's learning rate of the first pass; pass e uses rate / (1 + e). */
   learningRate: number;
   /**
-   * Passes of the hinge model (the ranking's model). 20 left it short of converged on CLINC150
-   * (val, whole engine: right first 93.27% -> 93.37%, best in-scope accuracy at 50%
-   * out-of-scope recall 93.10% -> 93.27% with 40); it costs index time only, and only for
-   * knowledge bases with many phrasings per article.
+   * Passes of the hinge model (the ranking's model). Fewer leave it short of converged on
+   * knowledge bases with many phrasings per article (the only ones that train it); more cost
+   * index time only.
    */
   rankingEpochs: number;
   /** The hinge model's learning rate of the first pass; pass e uses rate / (1 + e). */
@@ -76,9 +75,8 @@ export const defaultIntentModelSettings: IntentModelSettings = {
  * confidence.
  * The softmax (multinomial logistic regression) gives probabilities; a multiclass hinge model
  * (Crammer-Singer, with L2) joins in when articles have many phrasings (rankingFrom/rankingFull):
- * on CLINC150 (100 per intent) it puts the right article first more often (92.9% against 92.0%,
- * val, at the time it was added), but with about ten phrasings per article (the bundled knowledge base, CLINC150 with 10
- * shots) the softmax ranks better. With the hinge model comes a neural network over whole words
+ * with many phrasings per article it puts the right article first more often, but with about ten
+ * per article (the bundled knowledge base) the softmax ranks better. With the hinge model comes a neural network over whole words
  * and word pairs (WordNetwork), which makes different mistakes; the hinge model and the network
  * rank together. The blend (assess) both ranks and makes the confidence; with few phrasings it is
  * the softmax alone, on which the bot's thresholds were calibrated.
@@ -164,8 +162,7 @@ export class IntentModel {
     }
     const labels = Int32Array.from(examples.map((e) => e.label));
     // With the hinge model ranking alone (rankingShare 1) the softmax would be trained for nothing:
-    // it is left out, and the hinge model's probabilities stand in for it (CLINC150, 100 phrasings
-    // per article: 21 of the 60 seconds the model took to train).
+    // it is left out (a third of the training time), and the hinge model's probabilities stand in for it.
     if (model.rankingShare < 1) yield* model.trainSoftmax(vectors, labels, settings);
     if (model.rankingShare > 0) {
       yield* model.trainHinge(vectors, labels, settings);
@@ -324,10 +321,8 @@ export class IntentModel {
    *   mixed by `rankingShare`;
    * - `confidence`: what the answer's confidence is made from, mixed the same way, but with the
    *   hinge model's probability tempered by the network's agreement (hinge x sqrt(network))
-   *   instead of the mix: the network is sure of itself on questions no article answers too, and
-   *   a confidence from the mix separated in-scope from out-of-scope questions worse (CLINC150 val,
-   *   best in-scope accuracy at 50% out-of-scope recall, three network seeds: 93.30% on average
-   *   from the mix, 93.38% from the hinge model alone, 93.46% from hinge x sqrt(network)).
+   *   instead of the mix: the network is sure of itself on questions no article answers too, so
+   *   a confidence from the mix separates in-scope from out-of-scope questions worse.
    * Without a network, `ranking` and `confidence` are the same array; with few phrasings (no
    * hinge model) all three are the softmax's.
    */
@@ -535,9 +530,7 @@ function softmaxInPlace(scores: Float64Array): Float64Array {
  * trained with softmax cross-entropy by stochastic gradient descent with dropout on the hidden
  * layer. The hinge model weighs every feature, mostly pieces of words, for each article on its
  * own; the network learns combinations of whole words shared between articles. They make
- * different mistakes, so the ranking is better for the pair than for either (CLINC150 val, whole
- * engine: right first 93.37% without it, 93.53-93.93% with it over three seeds; alone a network
- * ranks 92.1-92.9% right). Everything it learns comes from the articles' own phrasings; nothing is downloaded.
+ * different mistakes, so the ranking is better for the pair than for either. Everything it learns comes from the articles' own phrasings; nothing is downloaded.
  * Deterministic: one seeded pseudo-random sequence for initial weights, order and dropout.
  */
 class WordNetwork {

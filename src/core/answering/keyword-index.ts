@@ -1,5 +1,5 @@
 import { FuzzyIndex } from './fuzzy-index.js';
-import type { Steps } from './steps.js';
+import type { Steps } from './time-slicing.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
 /** One document to index: its id and the text of each field, in the index's field order. */

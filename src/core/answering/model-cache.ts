@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { INTENT_MODEL_FORMAT, IntentModel, type IntentModelSettings } from './intent-model.js';
-import { runStepsPaced } from './steps.js';
+import { runStepsPaced } from './time-slicing.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
 /**

@@ -1,7 +1,7 @@
 import { priorities, type Priority, type Tier } from '../tickets/ticket.js';
 import { FALLBACK_CATEGORY, type TriagePrediction, type TriageText } from './triage-model.js';
 
-/** The port TicketService asks when a ticket opens (the app gives it the knowledge library's current model). */
+/** The port TicketService asks when a ticket opens (the app gives it the live knowledge base's current model). */
 export interface TicketTriage {
   /** Null when there is no model yet (the knowledge base is still loading): the ticket keeps its defaults. */
   predict(text: TriageText): TriagePrediction | null;

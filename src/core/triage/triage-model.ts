@@ -2,7 +2,7 @@ import { plainText } from '../answering/answer-engine.js';
 import { IntentModel, defaultIntentModelSettings, type SparseVector } from '../answering/intent-model.js';
 import { learnOrLoad, type ModelCacheOptions } from '../answering/model-cache.js';
 import { TextAnalyzer } from '../answering/text-analyzer.js';
-import { pacer } from '../answering/steps.js';
+import { pacer } from '../answering/time-slicing.js';
 import type { Article } from '../knowledge/article.js';
 import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
 import { defaultTriagePolicy, SeverityMatcher, type TriagePolicy } from './triage-policy.js';

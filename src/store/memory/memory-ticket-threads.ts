@@ -1,4 +1,5 @@
-import type { AddressBook, TicketThread, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { AddressBook } from '../../core/conversation/address-book.js';
+import type { TicketThread, TicketThreadStore } from '../../core/tickets/ticket-thread-store.js';
 import { Outage, throughJson } from './outage.js';
 
 /** Where tickets were posted, in memory, as PrismaTicketThreadStore keeps it: for core tests. */

@@ -1,4 +1,5 @@
-import type { AddressBook, TicketThread, TicketThreadStore } from '../../core/tickets/ticket-threads.js';
+import type { AddressBook } from '../../core/conversation/address-book.js';
+import type { TicketThread, TicketThreadStore } from '../../core/tickets/ticket-thread-store.js';
 import { parseJson } from './json-column.js';
 import type { Tier } from '../../core/tickets/ticket.js';
 import type { PrismaClient } from './open-prisma.js';

@@ -21,9 +21,3 @@ export interface TicketThreadStore {
   ofTicket(ticketKey: string): Promise<TicketThread[]>;
   find(channel: string, address: string, threadId: string): Promise<TicketThread | null>;
 }
-
-/** How to reach a conversation later (proactive messages). Implementations: PrismaAddressBook. */
-export interface AddressBook {
-  put(key: string, channel: string, reference: Record<string, unknown>): Promise<void>;
-  get(key: string): Promise<Record<string, unknown> | null>;
-}

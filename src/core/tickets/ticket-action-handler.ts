@@ -4,7 +4,7 @@ import { CoreError } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
 import { parseRating, ticketActions } from './triage-card.js';
 import type { TicketService, VendorDetails } from './ticket-service.js';
-import type { TicketThreadStore } from './ticket-threads.js';
+import type { TicketThreadStore } from './ticket-thread-store.js';
 import { normaliseKey } from './ticket-service.js';
 import { priorities, tiers, type Actor, type Priority, type Ticket, type Tier } from './ticket.js';
 
@@ -76,7 +76,7 @@ export const ONLY_ENGINEERS_REPLY = "Only engineers' replies in a ticket thread 
  * by the service from the actor's role and the stored ticket; failures are CoreErrors with a
  * sentence to show the person.
  */
-export class TicketDesk {
+export class TicketActionHandler {
   constructor(
     private readonly tickets: TicketService,
     private readonly threads: Pick<TicketThreadStore, 'find'>,

@@ -57,7 +57,7 @@ const DEBOUNCE_MS = 150;
  * swaps it in at once; a file that no longer parses keeps its last good version, so one bad
  * edit never takes an answer away.
  */
-export class KnowledgeLibrary {
+export class LiveKnowledge {
   private constructor(
     private readonly dir: string,
     private readonly thresholds: AnswerThresholds,
@@ -95,13 +95,13 @@ export class KnowledgeLibrary {
       progress?: (line: string) => void;
       learned?: { store: LearnedPhrasings; minAskers: number };
     } = {},
-  ): Promise<KnowledgeLibrary> {
+  ): Promise<LiveKnowledge> {
     const encoding = encoder
       ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) }
       : null;
     const modelCache =
       options.modelCache ?? (options.modelCacheDir ? new FileModelCache(options.modelCacheDir) : undefined);
-    const library = new KnowledgeLibrary(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding, {
+    const library = new LiveKnowledge(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding, {
       ...(modelCache ? { modelCache } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
     });
