@@ -48,6 +48,9 @@ export interface MetricsTicket {
   responseDueAt: Date | null;
   resolveDueAt: Date | null;
   satisfaction: number | null;
+  /** Who the ticket is with now (the lead report's per-engineer figures); absent in rows that do not say. */
+  assigneeId?: string | null;
+  assigneeName?: string | null;
 }
 
 /** One "escalate" command on a ticket (a TicketEvent with detail.command = 'escalate'). */

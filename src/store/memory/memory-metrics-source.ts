@@ -54,6 +54,8 @@ export class MemoryMetricsSource implements MetricsSource {
         responseDueAt: t.responseDueAt,
         resolveDueAt: t.resolveDueAt,
         satisfaction: t.satisfaction,
+        assigneeId: t.assigneeId,
+        assigneeName: t.assigneeName,
       }));
     const periodTickets = new Set(allTickets.filter((t) => inPeriod(t.createdAt)).map((t) => t.id));
     const escalations: MetricsEscalation[] = events.flatMap((e) =>

@@ -61,6 +61,8 @@ export class PrismaMetricsSource implements MetricsSource {
               responseDueAt: true,
               resolveDueAt: true,
               satisfaction: true,
+              assigneeId: true,
+              assigneeName: true,
             },
           })
           .then((rows) => ({ rows, read: rows.length, last: rows.at(-1)?.id })),

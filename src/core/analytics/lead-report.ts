@@ -1,0 +1,405 @@
+/**
+ * The support lead's report: weekly trends with the period before beside them, figures per engineer,
+ * channel, tier and category, the open backlog by age and what is breaching now. Pure functions over
+ * the metrics' plain rows (MetricsSource) and the open tickets: every figure keeps the definitions of
+ * computeMetrics, which each slice is computed with.
+ */
+import type { SlaPolicy } from '../tickets/sla-policy.js';
+import type { Ticket } from '../tickets/ticket.js';
+import { computeMetrics, type MetricsInput, type MetricsQuery, type MetricsReport } from './metrics.js';
+
+const DAY = 24 * 60 * 60_000;
+const WEEK = 7 * DAY;
+
+/** What a lead asks for: how many whole weeks, in which time zone the weeks start (Monday 00:00). */
+export interface LeadReportQuery {
+  weeks: number;
+  timeZone: string;
+  /** The deflection window, as for the metrics. */
+  windowDays: number;
+}
+
+export const LEAD_REPORT_WEEKS = [4, 8, 12, 26] as const;
+export const DEFAULT_LEAD_REPORT_WEEKS = 8;
+
+/** Whether the runtime knows this IANA time zone name (Europe/Paris, UTC...). */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds (local time minus UTC). */
+export function zoneOffsetMs(at: Date, timeZone: string): number {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(at)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return local - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The instant a local wall-clock time (given as if it were UTC) happens in the zone. */
+function instantOfLocal(localMs: number, timeZone: string): Date {
+  // Two rounds settle the offset on either side of a change; a time that does not exist (a skipped
+  // hour) lands just after the gap.
+  let at = localMs - zoneOffsetMs(new Date(localMs), timeZone);
+  at = localMs - zoneOffsetMs(new Date(at), timeZone);
+  return new Date(at);
+}
+
+/** Monday 00:00 of the week holding `at`, in the zone, as an instant. */
+export function startOfWeek(at: Date, timeZone: string): Date {
+  const local = new Date(at.getTime() + zoneOffsetMs(at, timeZone));
+  const back = (local.getUTCDay() + 6) % 7;
+  return instantOfLocal(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - back), timeZone);
+}
+
+/** `count` Monday-to-Monday weeks ending at the Monday `end`, in the zone: each [start, end). Weeks across a clock change are 167 or 169 hours. */
+export function weeksBefore(end: Date, count: number, timeZone: string): Array<{ start: Date; end: Date }> {
+  const endLocal = end.getTime() + zoneOffsetMs(end, timeZone);
+  const starts: Date[] = [];
+  for (let i = count; i >= 0; i -= 1) starts.push(instantOfLocal(endLocal - i * WEEK, timeZone));
+  return starts.slice(0, -1).map((start, i) => ({ start, end: starts[i + 1]! }));
+}
+
+/** The periods a report covers: `weeks` whole weeks to the start of this week, and as many before them. */
+export function reportPeriods(query: LeadReportQuery, now: Date) {
+  const end = startOfWeek(now, query.timeZone);
+  const all = weeksBefore(end, query.weeks * 2, query.timeZone);
+  const previous = all.slice(0, query.weeks);
+  const current = all.slice(query.weeks);
+  return {
+    current: { from: current[0]!.start, to: end, weeks: current },
+    previous: { from: previous[0]!.start, to: current[0]!.start, weeks: previous },
+  };
+}
+
+/** The rows a source must load: the metrics' rows for both periods together. */
+export function leadReportLoadQuery(query: LeadReportQuery, now: Date): MetricsQuery {
+  const periods = reportPeriods(query, now);
+  return { from: periods.previous.from, to: periods.current.to, windowDays: query.windowDays };
+}
+
+/** One week's figures (or a whole period's), taken from computeMetrics over its [start, end). */
+export interface TrendPoint {
+  start: string;
+  end: string;
+  tickets: number;
+  questions: number;
+  deflectionRate: number | null;
+  firstResponseMedianMinutes: number | null;
+  resolutionMedianMinutes: number | null;
+  slaResponseRate: number | null;
+  slaResolutionRate: number | null;
+  satisfactionAverage: number | null;
+  rated: number;
+}
+
+/** Figures of a slice of the period's tickets: one engineer, channel, tier or category. */
+export interface GroupRow {
+  key: string;
+  /** A person's name where one is known, else the key. */
+  label: string;
+  /** Tickets opened in the period in this slice (per engineer: now assigned to them). */
+  tickets: number;
+  /** The same count in the period before. */
+  previousTickets: number;
+  /** Of `tickets`, those resolved. */
+  resolved: number;
+  firstResponseMedianMinutes: number | null;
+  resolutionMedianMinutes: number | null;
+  slaResponseRate: number | null;
+  slaResolutionRate: number | null;
+  satisfactionAverage: number | null;
+  rated: number;
+  /** Per channel only: questions asked there and their deflection rate. */
+  questions?: number;
+  deflectionRate?: number | null;
+}
+
+export const BACKLOG_AGES = [
+  { label: 'under 1 day', upToDays: 1 },
+  { label: '1–3 days', upToDays: 3 },
+  { label: '3–7 days', upToDays: 7 },
+  { label: '1–2 weeks', upToDays: 14 },
+  { label: '2–4 weeks', upToDays: 28 },
+  { label: 'over 4 weeks', upToDays: Infinity },
+] as const;
+
+export interface BacklogBucket {
+  label: string;
+  count: number;
+  byPriority: Record<string, number>;
+}
+
+export interface BreachingTicket {
+  key: string;
+  subject: string;
+  priority: string;
+  tier: string;
+  status: string;
+  assignee: string | null;
+  /** Which clock: the first response or the resolution. */
+  kind: 'response' | 'resolution';
+  dueAt: string;
+  /** breached: past due; soon: due within the "breaching soon" window. */
+  state: 'breached' | 'soon';
+  /** Minutes past due (negative: minutes left). */
+  lateMinutes: number;
+}
+
+export interface LeadReport {
+  generatedAt: string;
+  timeZone: string;
+  weeks: number;
+  windowDays: number;
+  period: { from: string; to: string };
+  previousPeriod: { from: string; to: string };
+  /** The whole period's figures and the period before's. */
+  totals: { current: TrendPoint; previous: TrendPoint };
+  /** One point per week, oldest first; `previous[i]` is the week `weeks` weeks before `current[i]`. */
+  trend: { current: TrendPoint[]; previous: TrendPoint[] };
+  engineers: GroupRow[];
+  /** Tickets of the period nobody is assigned to. */
+  unassigned: number;
+  channels: GroupRow[];
+  tiers: GroupRow[];
+  categories: GroupRow[];
+  backlog: { open: number; buckets: BacklogBucket[]; oldestCreatedAt: string | null; truncated: boolean };
+  breaching: { breached: number; soon: number; tickets: BreachingTicket[] };
+  definitions: Record<string, string>;
+}
+
+export const KNOWN_CHANNELS = ['slack', 'teams', 'local', 'alerts'] as const;
+
+function point(report: MetricsReport): TrendPoint {
+  return {
+    start: report.period.from,
+    end: report.period.to,
+    tickets: report.tickets.opened,
+    questions: report.deflection.questions,
+    deflectionRate: report.deflection.rate,
+    firstResponseMedianMinutes: report.timeToFirstResponse.medianMinutes,
+    resolutionMedianMinutes: report.timeToResolution.medianMinutes,
+    slaResponseRate: report.sla.response.rate,
+    slaResolutionRate: report.sla.resolution.rate,
+    satisfactionAverage: report.satisfaction.average,
+    rated: report.satisfaction.rated,
+  };
+}
+
+function slice(input: MetricsInput, keep: (t: MetricsInput['tickets'][number]) => boolean, questions = false) {
+  const tickets = input.tickets.filter(keep);
+  const ids = new Set(tickets.map((t) => t.id));
+  return {
+    questions: questions ? input.questions : [],
+    feedback: questions ? input.feedback : [],
+    tickets,
+    escalations: input.escalations.filter((e) => ids.has(e.ticketId)),
+  };
+}
+
+/**
+ * The lead report. `input` holds the metrics rows for leadReportLoadQuery (both periods); `open`
+ * the open tickets (read apart: the backlog has no period), `openTruncated` whether more exist than
+ * were read; `sla` says which are breaching, as the queue does.
+ */
+export function leadReport(
+  input: MetricsInput,
+  open: readonly Ticket[],
+  options: { query: LeadReportQuery; now: Date; sla: SlaPolicy; openTruncated?: boolean },
+): LeadReport {
+  const { query, now, sla } = options;
+  const periods = reportPeriods(query, now);
+  const metrics = (rows: MetricsInput, from: Date, to: Date) =>
+    computeMetrics(rows, { from, to, windowDays: query.windowDays }, now);
+  const current = metrics(input, periods.current.from, periods.current.to);
+  const previous = metrics(input, periods.previous.from, periods.previous.to);
+  const inCurrent = (at: Date) => at >= periods.current.from && at < periods.current.to;
+  const inPrevious = (at: Date) => at >= periods.previous.from && at < periods.previous.to;
+
+  const group = (
+    key: string,
+    label: string,
+    keep: (t: MetricsInput['tickets'][number]) => boolean,
+    withQuestions?: (q: MetricsInput['questions'][number]) => boolean,
+  ): GroupRow => {
+    const rows = slice(input, keep);
+    if (withQuestions) {
+      rows.questions = input.questions.filter(withQuestions);
+      const asked = new Set(rows.questions.map((q) => q.id));
+      rows.feedback = input.feedback.filter((f) => asked.has(f.questionId));
+    }
+    const report = metrics(rows, periods.current.from, periods.current.to);
+    const row: GroupRow = {
+      key,
+      label,
+      tickets: report.tickets.opened,
+      previousTickets: rows.tickets.filter((t) => inPrevious(t.createdAt)).length,
+      resolved: report.timeToResolution.count,
+      firstResponseMedianMinutes: report.timeToFirstResponse.medianMinutes,
+      resolutionMedianMinutes: report.timeToResolution.medianMinutes,
+      slaResponseRate: report.sla.response.rate,
+      slaResolutionRate: report.sla.resolution.rate,
+      satisfactionAverage: report.satisfaction.average,
+      rated: report.satisfaction.rated,
+    };
+    if (withQuestions) {
+      row.questions = report.deflection.questions;
+      row.deflectionRate = report.deflection.rate;
+    }
+    return row;
+  };
+
+  const periodTickets = input.tickets.filter((t) => inCurrent(t.createdAt));
+  const assignees = new Map<string, string>();
+  for (const t of periodTickets) if (t.assigneeId) assignees.set(t.assigneeId, t.assigneeName || t.assigneeId);
+  const engineers = [...assignees]
+    .map(([id, name]) => group(id, name, (t) => t.assigneeId === id))
+    .sort((a, b) => b.tickets - a.tickets || a.label.localeCompare(b.label));
+
+  const seen = (values: Iterable<string>, known: readonly string[]) => {
+    const others = [...new Set(values)].filter((v) => !known.includes(v)).sort();
+    return [...known, ...others];
+  };
+  const allTickets = input.tickets.filter((t) => inCurrent(t.createdAt) || inPrevious(t.createdAt));
+  const channels = seen(
+    [...allTickets.map((t) => t.channel), ...input.questions.map((q) => q.channel)],
+    KNOWN_CHANNELS,
+  ).map((channel) =>
+    group(
+      channel,
+      channel,
+      (t) => t.channel === channel,
+      (q) => q.channel === channel,
+    ),
+  );
+  const tiers = seen(
+    allTickets.map((t) => t.tier),
+    ['L1', 'L2', 'L3', 'L4'],
+  ).map((tier) => group(tier, tier, (t) => t.tier === tier));
+  const categories = seen(
+    allTickets.map((t) => t.category),
+    [],
+  )
+    .map((category) => group(category, category, (t) => t.category === category))
+    .sort((a, b) => b.tickets - a.tickets || b.previousTickets - a.previousTickets || a.key.localeCompare(b.key));
+
+  return {
+    generatedAt: now.toISOString(),
+    timeZone: query.timeZone,
+    weeks: query.weeks,
+    windowDays: query.windowDays,
+    period: { from: periods.current.from.toISOString(), to: periods.current.to.toISOString() },
+    previousPeriod: { from: periods.previous.from.toISOString(), to: periods.previous.to.toISOString() },
+    totals: { current: point(current), previous: point(previous) },
+    trend: {
+      current: periods.current.weeks.map((w) => point(metrics(input, w.start, w.end))),
+      previous: periods.previous.weeks.map((w) => point(metrics(input, w.start, w.end))),
+    },
+    engineers,
+    unassigned: periodTickets.filter((t) => !t.assigneeId).length,
+    channels,
+    tiers,
+    categories,
+    backlog: backlogByAge(open, now, options.openTruncated ?? false),
+    breaching: breachingNow(open, now, sla),
+    definitions: leadDefinitions(query),
+  };
+}
+
+const OPEN = new Set(['new', 'claimed', 'escalated', 'waiting', 'reopened']);
+
+/** Open tickets by how long ago they were opened, each age split by priority. */
+export function backlogByAge(
+  open: readonly Pick<Ticket, 'status' | 'createdAt' | 'priority'>[],
+  now: Date,
+  truncated = false,
+): LeadReport['backlog'] {
+  const buckets: BacklogBucket[] = BACKLOG_AGES.map((age) => ({
+    label: age.label,
+    count: 0,
+    byPriority: { P1: 0, P2: 0, P3: 0, P4: 0 },
+  }));
+  let count = 0;
+  let oldest: Date | null = null;
+  for (const ticket of open) {
+    if (!OPEN.has(ticket.status)) continue;
+    count += 1;
+    if (!oldest || ticket.createdAt < oldest) oldest = ticket.createdAt;
+    const ageDays = (now.getTime() - ticket.createdAt.getTime()) / DAY;
+    const index = BACKLOG_AGES.findIndex((age) => ageDays < age.upToDays);
+    const bucket = buckets[index]!;
+    bucket.count += 1;
+    bucket.byPriority[ticket.priority] = (bucket.byPriority[ticket.priority] ?? 0) + 1;
+  }
+  return { open: count, buckets, oldestCreatedAt: oldest?.toISOString() ?? null, truncated };
+}
+
+/** Open tickets past an SLA due time or about to be (as the queue's "breaching" filter), most late first. */
+export function breachingNow(open: readonly Ticket[], now: Date, sla: SlaPolicy): LeadReport['breaching'] {
+  const tickets: BreachingTicket[] = [];
+  for (const ticket of open) {
+    if (!OPEN.has(ticket.status)) continue;
+    const state = sla.state(ticket, now);
+    const due = sla.nextDue(ticket);
+    if ((state !== 'breached' && state !== 'soon') || !due) continue;
+    tickets.push({
+      key: ticket.key,
+      subject: ticket.subject,
+      priority: ticket.priority,
+      tier: ticket.tier,
+      status: ticket.status,
+      assignee: ticket.assigneeName ?? ticket.assigneeId,
+      kind: due.kind,
+      dueAt: due.at.toISOString(),
+      state,
+      lateMinutes: Math.round((now.getTime() - due.at.getTime()) / 60_000),
+    });
+  }
+  tickets.sort((a, b) => b.lateMinutes - a.lateMinutes || a.key.localeCompare(b.key));
+  return {
+    breached: tickets.filter((t) => t.state === 'breached').length,
+    soon: tickets.filter((t) => t.state === 'soon').length,
+    tickets,
+  };
+}
+
+/** What each part of the lead report counts (the metrics' definitions hold for every figure). */
+export function leadDefinitions(query: LeadReportQuery): Record<string, string> {
+  return {
+    weeks:
+      `Weeks run Monday 00:00 to Monday 00:00 in ${query.timeZone}. The period is the ${query.weeks} whole weeks before this week; ` +
+      'the previous period is the same number of weeks just before it. This week so far is not counted (the backlog and breaching lists are live).',
+    trend:
+      'Each week is computed as the metrics report computes a period: tickets opened that week, the deflection rate of its questions, ' +
+      'median minutes to first response and to resolution of its tickets, SLA compliance (met / (met + breached)) and the average rating.',
+    engineers:
+      'Tickets opened in the period by their current assignee (claimed or assigned), with how many of them are resolved, their median times, SLA compliance and average rating.',
+    channels:
+      'Tickets opened in the period from each chat (alerts: tickets opened by monitoring), and for chats the questions asked there and their deflection rate.',
+    tiersAndCategories: 'Tickets opened in the period by their current tier and category.',
+    backlog: 'Tickets open now (new, claimed, escalated, waiting, reopened) by how long ago they were opened.',
+    breaching:
+      'Open tickets past the due time of their next SLA clock (first response, then resolution), or within the "breaching soon" window, most late first.',
+  };
+}
