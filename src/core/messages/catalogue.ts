@@ -1,0 +1,60 @@
+import { DEFAULT_LANGUAGE, type LanguageCode } from '../language/languages.js';
+import { de } from './messages-de.js';
+import { en } from './messages-en.js';
+import { fr } from './messages-fr.js';
+
+/** A key of the bot's own texts; English (messages-en.ts) is the source of the keys. */
+export type MessageKey = keyof typeof en;
+
+/** A language's texts: every English key, nothing more (the compiler checks both). */
+export type Catalogue = { readonly [K in MessageKey]: string };
+
+/** The `{name}` placeholders of a text, as a union of names. */
+type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
+
+/** The values a key's text needs: one per placeholder of its English text. */
+export type MessageParams<K extends MessageKey> = Readonly<Record<Placeholders<(typeof en)[K]>, string | number>>;
+
+/** The bot's texts in one language: a key (and its placeholders' values) in, the text out. */
+export type Say = <K extends MessageKey>(
+  key: K,
+  ...params: [Placeholders<(typeof en)[K]>] extends [never] ? [] : [MessageParams<K>]
+) => string;
+
+const CATALOGUES: ReadonlyMap<LanguageCode, Catalogue> = new Map<LanguageCode, Catalogue>([
+  ['en', en],
+  ['de', de],
+  ['fr', fr],
+]);
+
+/** Languages with a catalogue of their own; the others are spoken to in English. */
+export const CATALOGUE_LANGUAGES: readonly LanguageCode[] = [...CATALOGUES.keys()];
+
+/** A language's catalogue, or undefined when it has none. */
+export function catalogue(language: LanguageCode): Catalogue | undefined {
+  return CATALOGUES.get(language);
+}
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** The placeholder names a text uses, sorted and each once. */
+export function placeholdersOf(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]!))].sort();
+}
+
+/**
+ * The bot's texts in `language`, or in English for a language without a catalogue (or none
+ * known yet). Values are put in once: a value that itself holds "{key}" stays as it is.
+ */
+export function messagesFor(language: LanguageCode | undefined): Say {
+  const texts = (language !== undefined && CATALOGUES.get(language)) || CATALOGUES.get(DEFAULT_LANGUAGE) || en;
+  return ((key: MessageKey, params?: Readonly<Record<string, string | number>>) => {
+    const text = texts[key];
+    if (!params) return text;
+    return text.replace(PLACEHOLDER, (whole, name: string) =>
+      Object.hasOwn(params, name) ? String(params[name]) : whole,
+    );
+  }) as Say;
+}

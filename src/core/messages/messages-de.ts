@@ -1,0 +1,40 @@
+import type { Catalogue } from './catalogue.js';
+
+/** German: "Sie", as the bundled German articles. */
+export const de: Catalogue = {
+  intro:
+    'Hallo! Ich bin der IT-Helpdesk-Bot. Stellen Sie Ihre IT-Frage einfach in eigenen Worten, zum Beispiel *Passwort vergessen* oder *VPN verbindet nicht*. Wenn ich nicht weiterhelfen kann, eröffne ich ein Ticket für jemanden aus dem IT-Team.',
+  tooLong:
+    'Diese Nachricht ist mir zu lang ({length} Zeichen; ich lese bis zu {max}). Bitte fassen Sie Ihre Frage in ein, zwei Sätzen.',
+  thanks: 'Gern geschehen! Fragen Sie jederzeit wieder.',
+  'answer.fullArticle': 'Ganzer Artikel: {url}',
+  'answer.fallbackToEnglish': 'Dazu habe ich noch keinen deutschen Artikel; hier ist, was ich auf Englisch habe.',
+  'button.helpful': 'Hilfreich',
+  'button.notHelpful': 'Nicht hilfreich',
+  'button.talkToHuman': 'Mit einem Menschen sprechen',
+  'button.stale':
+    'Diese Schaltfläche ist abgelaufen oder gehört zu einem anderen Gespräch. Bitte stellen Sie Ihre Frage noch einmal.',
+  'button.unknown':
+    'Diese Schaltfläche kenne ich leider nicht. Vielleicht gehört sie zu einer älteren Nachricht; bitte fragen Sie mich noch einmal.',
+  'suggestions.prompt': 'Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinten Sie eines davon?',
+  'suggestions.none': 'Nichts davon',
+  'suggestions.noneReply':
+    'In Ordnung. Versuchen Sie es mit anderen Worten, oder ich eröffne ein Ticket für jemanden aus dem IT-Team.',
+  noAnswer: 'Darauf habe ich leider keine Antwort. Soll ich ein Ticket eröffnen, damit sich jemand darum kümmert?',
+  'feedback.helpful': 'Prima, freut mich, dass es geholfen hat! Danke für die Rückmeldung.',
+  'feedback.notHelpful':
+    'Schade, dass das nicht geholfen hat. Sie können Ihre Frage anders formulieren, oder ich eröffne ein Ticket für jemanden aus dem IT-Team.',
+  'ticket.opened':
+    'Ich habe das Ticket {key} für Sie eröffnet. Jemand aus dem IT-Team kümmert sich darum, und Sie sehen hier jede Neuigkeit.',
+  'ticket.openedFromForm':
+    'Ich habe das Ticket {key} für Sie eröffnet. Jemand aus dem IT-Team kümmert sich darum, und Sie sehen jede Neuigkeit in diesem Thread; antworten Sie hier, um Details zu ergänzen.',
+  'ticket.openedFromMessage':
+    'Ich habe aus dieser Nachricht das Ticket {key} eröffnet. Jemand aus dem IT-Team kümmert sich darum; Neuigkeiten erscheinen in diesem Thread.',
+  'ticket.alreadyOpen': 'Ihr Ticket {key} ist bereits offen ({status}). Neuigkeiten sehen Sie hier.',
+  'ticket.threadHasTicket': 'Zu diesem Thread gibt es schon das Ticket {key} ({status}).',
+  'ticket.messageEmpty': 'Diese Nachricht enthält keinen Text, den ich in ein Ticket schreiben könnte.',
+  'ticket.relayed': 'An das IT-Team weitergegeben, das an {key} arbeitet.',
+  'ticket.formErrors': 'Bitte korrigieren Sie die markierten Felder.',
+  apology:
+    'Entschuldigung, bei mir ist etwas schiefgegangen und ich konnte das nicht erledigen (Referenz {reference}). Bitte versuchen Sie es in einer Minute noch einmal.',
+};

@@ -1,0 +1,38 @@
+/**
+ * What the bot itself says to an employee, in English: the source catalogue. Every other
+ * language has exactly these keys, with the same `{placeholders}` (test/messages checks both).
+ * Texts for engineers (ticket descriptions, triage cards) stay English and are not here.
+ */
+export const en = {
+  intro:
+    "Hi! I'm the IT help bot. Ask me an IT question in your own words, for example *how do I reset my password* or *vpn won't connect*. If I can't help, I'll open a ticket for a person.",
+  tooLong:
+    'That message is too long for me ({length} characters; I read up to {max}). Please ask in a sentence or two.',
+  thanks: "You're welcome! Ask me anytime.",
+  'answer.fullArticle': 'Full article: {url}',
+  'answer.fallbackToEnglish': 'I have no article in your language on this, so here is what I have in English.',
+  'button.helpful': 'Helpful',
+  'button.notHelpful': 'Not helpful',
+  'button.talkToHuman': 'Talk to a human',
+  'button.stale': 'That button has expired or belongs to another conversation. Please ask your question again.',
+  'button.unknown': "Sorry, I don't know that button. It may belong to an older message; please ask me again.",
+  'suggestions.prompt': "I'm not sure I understood. Did you mean one of these?",
+  'suggestions.none': 'None of these',
+  'suggestions.noneReply': 'OK. Try asking in other words, or I can open a ticket for a person.',
+  noAnswer: "I don't have an answer for that. Would you like me to open a ticket so a person can help?",
+  'feedback.helpful': 'Great, glad that helped! Thanks for letting me know.',
+  'feedback.notHelpful':
+    'Sorry that did not help. You can rephrase your question, or I can open a ticket for a person.',
+  'ticket.opened': "I've opened ticket {key} for you. An engineer will pick it up, and you'll see every update here.",
+  'ticket.openedFromForm':
+    "I've opened ticket {key} for you. An engineer will pick it up, and you'll see every update in this thread; reply here to add details.",
+  'ticket.openedFromMessage':
+    "I've opened ticket {key} from this message. An engineer will pick it up; updates will appear in this thread.",
+  'ticket.alreadyOpen': "Your ticket {key} is already open ({status}). You'll see updates here.",
+  'ticket.threadHasTicket': 'This thread already has ticket {key} ({status}).',
+  'ticket.messageEmpty': 'That message has no text I can put in a ticket.',
+  'ticket.relayed': 'Passed on to the engineers working on {key}.',
+  'ticket.formErrors': 'Please fix the highlighted fields.',
+  apology:
+    'Sorry, something went wrong on my side and I could not do that (reference {reference}). Please try again in a minute.',
+} as const;

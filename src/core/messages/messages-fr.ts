@@ -1,0 +1,39 @@
+import type { Catalogue } from './catalogue.js';
+
+/** French: "vous", as the bundled French articles. */
+export const fr: Catalogue = {
+  intro:
+    "Bonjour ! Je suis le bot du support informatique. Posez votre question informatique avec vos propres mots, par exemple *mot de passe oublié* ou *le VPN ne se connecte pas*. Si je ne peux pas vous aider, j'ouvre un ticket pour qu'une personne s'en occupe.",
+  tooLong:
+    "Ce message est trop long pour moi ({length} caractères ; je lis jusqu'à {max}). Merci de poser votre question en une ou deux phrases.",
+  thanks: 'Avec plaisir ! Revenez quand vous voulez.',
+  'answer.fullArticle': 'Article complet : {url}',
+  'answer.fallbackToEnglish': "Je n'ai pas encore d'article en français sur ce sujet ; voici ce que j'ai en anglais.",
+  'button.helpful': 'Utile',
+  'button.notHelpful': 'Pas utile',
+  'button.talkToHuman': 'Parler à une personne',
+  'button.stale': 'Ce bouton a expiré ou appartient à une autre conversation. Merci de reposer votre question.',
+  'button.unknown':
+    "Désolé, je ne connais pas ce bouton. Il vient peut-être d'un ancien message ; merci de me reposer la question.",
+  'suggestions.prompt': "Je ne suis pas sûr d'avoir compris. Vouliez-vous dire l'un de ces sujets ?",
+  'suggestions.none': 'Aucun de ceux-là',
+  'suggestions.noneReply':
+    "D'accord. Essayez de reformuler, ou je peux ouvrir un ticket pour qu'une personne s'en occupe.",
+  noAnswer: "Je n'ai pas de réponse à cela. Voulez-vous que j'ouvre un ticket pour qu'une personne vous aide ?",
+  'feedback.helpful': 'Super, content que ça ait aidé ! Merci pour votre retour.',
+  'feedback.notHelpful':
+    "Désolé que ça n'ait pas aidé. Vous pouvez reformuler votre question, ou je peux ouvrir un ticket pour qu'une personne s'en occupe.",
+  'ticket.opened':
+    "J'ai ouvert le ticket {key} pour vous. Un technicien va le prendre en charge, et vous verrez ici chaque mise à jour.",
+  'ticket.openedFromForm':
+    "J'ai ouvert le ticket {key} pour vous. Un technicien va le prendre en charge, et vous verrez chaque mise à jour dans ce fil ; répondez ici pour ajouter des détails.",
+  'ticket.openedFromMessage':
+    "J'ai ouvert le ticket {key} à partir de ce message. Un technicien va le prendre en charge ; les mises à jour apparaîtront dans ce fil.",
+  'ticket.alreadyOpen': 'Votre ticket {key} est déjà ouvert ({status}). Vous verrez les mises à jour ici.',
+  'ticket.threadHasTicket': 'Ce fil a déjà le ticket {key} ({status}).',
+  'ticket.messageEmpty': 'Ce message ne contient pas de texte que je puisse mettre dans un ticket.',
+  'ticket.relayed': "Transmis à l'équipe qui traite le ticket {key}.",
+  'ticket.formErrors': 'Merci de corriger les champs signalés.',
+  apology:
+    "Désolé, un problème de mon côté m'a empêché de le faire (référence {reference}). Merci de réessayer dans une minute.",
+};

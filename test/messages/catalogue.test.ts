@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import {
+  catalogue,
+  CATALOGUE_LANGUAGES,
+  messagesFor,
+  placeholdersOf,
+  type MessageKey,
+} from '../../src/core/messages/catalogue.js';
+import { en } from '../../src/core/messages/messages-en.js';
+
+const keys = Object.keys(en).sort() as MessageKey[];
+const others = CATALOGUE_LANGUAGES.filter((language) => language !== 'en');
+
+describe('message catalogues', () => {
+  it('has German and French beside English', () => {
+    expect([...CATALOGUE_LANGUAGES].sort()).toEqual(['de', 'en', 'fr']);
+  });
+
+  // The compiler already refuses a missing or extra key in a typed catalogue; this also holds a
+  // catalogue built at run time, or one cast past the type, to the English keys.
+  it.each(others)('%s has exactly the English keys', (language) => {
+    expect(Object.keys(catalogue(language)!).sort()).toEqual(keys);
+  });
+
+  it.each(others)('%s has the same placeholders as English in every text', (language) => {
+    const texts = catalogue(language)!;
+    const mismatched = keys.filter((key) => placeholdersOf(texts[key]).join() !== placeholdersOf(en[key]).join());
+    expect(mismatched).toEqual([]);
+  });
+
+  it.each(others)('%s has no empty text and no stray braces', (language) => {
+    const texts = catalogue(language)!;
+    for (const key of keys) {
+      expect(texts[key].trim(), key).not.toBe('');
+      // Every brace belongs to a placeholder: "{ key}" or "{1}" would reach the person as written.
+      expect(texts[key].replace(/\{[A-Za-z][A-Za-z0-9]*\}/g, ''), key).not.toMatch(/[{}]/);
+    }
+  });
+
+  it.each(others)('%s is translated: its buttons and main replies differ from English', (language) => {
+    const texts = catalogue(language)!;
+    const shown: MessageKey[] = ['intro', 'button.helpful', 'button.notHelpful', 'button.talkToHuman', 'noAnswer'];
+    for (const key of shown) expect(texts[key], key).not.toBe(en[key]);
+  });
+
+  it('fills placeholders and speaks the language asked for', () => {
+    expect(messagesFor('de')('ticket.opened', { key: 'IT-7' })).toContain('IT-7');
+    expect(messagesFor('de')('button.helpful')).toBe('Hilfreich');
+    expect(messagesFor('fr')('button.talkToHuman')).toBe('Parler à une personne');
+    expect(messagesFor('en')('tooLong', { length: 5000, max: 4000 })).toBe(
+      'That message is too long for me (5000 characters; I read up to 4000). Please ask in a sentence or two.',
+    );
+  });
+
+  it('speaks English for a language without a catalogue, none known, or a hostile code', () => {
+    for (const language of ['ja', 'es', undefined, '', '__proto__', 'constructor', 'toString', 'DE']) {
+      expect(messagesFor(language)('button.helpful'), String(language)).toBe('Helpful');
+    }
+  });
+
+  it('puts values in once: a value holding a placeholder is not expanded again', () => {
+    const text = messagesFor('en')('ticket.alreadyOpen', { key: '{status}', status: 'open' });
+    expect(text).toBe("Your ticket {status} is already open (open). You'll see updates here.");
+    expect(messagesFor('fr')('apology', { reference: '$& $1 {reference}' })).toContain('(référence $& $1 {reference})');
+  });
+});
