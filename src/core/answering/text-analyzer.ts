@@ -1,123 +1,39 @@
-import { stemmer } from 'stemmer';
-import { englishStopwords } from './stopwords.js';
+import {
+  analysisFor,
+  englishAnalysis,
+  foldAccents,
+  plainAnalysis,
+  type LanguageAnalysis,
+} from '../language/analysis-profiles.js';
+import type { LanguageCode } from '../language/languages.js';
 import { defaultPhrases, defaultSynonyms } from './synonyms.js';
-
-/** Words that say nothing about the topic in a support chat (beyond English stopwords). */
-const CHAT_FILLER = [
-  'hi',
-  'hello',
-  'hey',
-  'hiya',
-  'morning',
-  'thanks',
-  'thank',
-  'cheers',
-  'please',
-  'help',
-  'need',
-  'want',
-  'wanna',
-  'gonna',
-  'trying',
-  'try',
-  'tried',
-  'im',
-  'ive',
-  'id',
-  'cant',
-  'cannot',
-  'dont',
-  'doesnt',
-  'didnt',
-  'wont',
-  'isnt',
-  'anyone',
-  'someone',
-  'guys',
-  'team',
-  'quick',
-  'question',
-  'just',
-  'get',
-  'got',
-  'getting',
-  'keep',
-  'keeps',
-  'still',
-  'really',
-  'also',
-  'like',
-  'know',
-  'anything',
-  'something',
-  'thing',
-  'stuff',
-  'able',
-  'since',
-  'today',
-  'now',
-  'again',
-  'ok',
-  'okay',
-  'u',
-  'ur',
-  'pls',
-  'plz',
-  'thx',
-  'ty',
-  'lol',
-  'ugh',
-  'hmm',
-  'asap',
-  'urgent',
-  'work',
-  'working',
-  'use',
-  'using',
-  'way',
-  'possible',
-  'go',
-  'going',
-  'make',
-  'does',
-  'do',
-  'did',
-];
-
-/** Words whose stems tell one stemmer version from another (see TextAnalyzer.fingerprint). */
-const STEM_PROBES = [
-  'running',
-  'connection',
-  'passwords',
-  'printing',
-  'generously',
-  'relational',
-  'conditional',
-  'hopefulness',
-  'formalize',
-  'electricity',
-  'adjustable',
-  'dependent',
-  'caresses',
-  'ponies',
-  'agreed',
-  'happiness',
-  'triplicate',
-  'effective',
-  'controlling',
-  'rolling',
-];
 
 /** Splits, normalises, removes stopwords, expands jargon and stems: the one text pipeline for index and queries. */
 export class TextAnalyzer {
   private readonly stopwords: Set<string>;
   private readonly stemCache = new Map<string, string>();
 
+  /**
+   * English by default (with these synonyms and phrases); `language` gives another language's
+   * stemmer, stopwords and apostrophes (see TextAnalyzer.for).
+   */
   constructor(
     private readonly synonyms: Record<string, string> = defaultSynonyms,
     private readonly phrases: Array<[RegExp, string]> = defaultPhrases,
+    private readonly language: LanguageAnalysis = englishAnalysis(),
   ) {
-    this.stopwords = new Set([...englishStopwords, ...CHAT_FILLER]);
+    this.stopwords = new Set(language.stopwords);
+  }
+
+  /** The analyzer of a language: its own for en, de, fr and es; words as written for any other (plainAnalysis). */
+  static for(language: LanguageCode): TextAnalyzer {
+    const analysis = analysisFor(language) ?? plainAnalysis(language);
+    return new TextAnalyzer(analysis.synonyms, analysis.phrases, analysis);
+  }
+
+  /** The language this analyzer is for. */
+  get languageCode(): LanguageCode {
+    return this.language.language;
   }
 
   /**
@@ -127,20 +43,19 @@ export class TextAnalyzer {
    */
   fingerprint(): string {
     return JSON.stringify({
+      // English's fingerprint is what it was before languages: its cached models stay valid.
+      ...(this.language.language === 'en' ? {} : { language: this.language.language }),
       synonyms: Object.entries(this.synonyms).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       phrases: this.phrases.map(([pattern, replacement]) => [pattern.source, pattern.flags, replacement]),
       stopwords: [...this.stopwords].sort(),
-      stems: STEM_PROBES.map((word) => stemmer(word)),
+      stems: this.language.stemProbes.map((word) => this.language.stem(foldAccents(word))),
     });
   }
 
   /** Lowercase, strip accents and apostrophes, join known phrases. */
   normalise(text: string): string {
-    let out = text
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/['’`]/g, '')
+    let out = foldAccents(text)
+      .replace(/['’`]/g, this.language.apostrophes === 'join' ? '' : ' ')
       // Links and inline code carry no topic words worth matching.
       .replace(/https?:\/\/\S+/g, ' ');
     for (const [pattern, replacement] of this.phrases) out = out.replace(pattern, replacement);
@@ -203,7 +118,7 @@ export class TextAnalyzer {
     let stemmed = this.stemCache.get(word);
     if (stemmed === undefined) {
       // Codes such as "4357", "s3" or "o365" stay as they are.
-      stemmed = /\d/.test(word) ? word : stemmer(word);
+      stemmed = /\d/.test(word) ? word : this.language.stem(word);
       if (this.stemCache.size < 100_000) this.stemCache.set(word, stemmed);
     }
     return stemmed;

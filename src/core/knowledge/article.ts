@@ -30,6 +30,16 @@ export const articleFrontMatterSchema = z
     review_by: isoDate.optional(),
     /** Per-article answer threshold (0-1), overriding the global one. */
     threshold: z.number().min(0).max(1).optional(),
+    /** The article's language (ISO 639-1, like "de"); absent, the configured default (DEFAULT_LANGUAGE). */
+    lang: z
+      .string()
+      .regex(/^[a-z]{2}$/, 'use a two-letter language code in lowercase, like "de" or "fr"')
+      .optional(),
+    /** For a translation: the id of the article it translates (in the default language). */
+    translation_of: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,80}$/, 'the id of the article this translates, like "vpn-setup"')
+      .optional(),
   })
   .strict();
 
@@ -49,6 +59,10 @@ export interface Article {
   escalateTo?: (typeof escalationTiers)[number];
   reviewBy?: string;
   threshold?: number;
+  /** The article's language (ISO 639-1); absent, the configured default language. */
+  lang?: string;
+  /** For a translation: the id of the article it translates. */
+  translationOf?: string;
   /** The "## Answer" section: what the bot posts in chat. */
   answer: string;
   /** The whole markdown body (without front matter). */

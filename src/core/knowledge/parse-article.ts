@@ -89,6 +89,8 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
       ...(fm.escalate_to ? { escalateTo: fm.escalate_to } : {}),
       ...(fm.review_by ? { reviewBy: fm.review_by } : {}),
       ...(fm.threshold !== undefined ? { threshold: fm.threshold } : {}),
+      ...(fm.lang ? { lang: fm.lang } : {}),
+      ...(fm.translation_of ? { translationOf: fm.translation_of } : {}),
       answer,
       body,
       path: file,
