@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from './logger.js';
+import { messagesFor } from './messages/catalogue.js';
 
 /**
  * What a person is told when something unexpected failed on our side (a database down, the chat
@@ -7,7 +8,8 @@ import type { Logger } from './logger.js';
  * reference, and the log line with the error carries the same reference.
  */
 export function apology(reference: string): string {
-  return `Sorry, something went wrong on my side and I could not do that (reference ${reference}). Please try again in a minute.`;
+  // In English: it is said where the conversation's language is not at hand (a failed turn, a channel's own failure).
+  return messagesFor(undefined)('apology', { reference });
 }
 
 /** What a person is told when work of theirs that was kept (a message, a button press) was given up on after retrying. */

@@ -1,3 +1,5 @@
+import { en } from '../messages/messages-en.js';
+
 /** Who sent a turn, as the channel verified it. */
 export interface TurnUser {
   id: string;
@@ -84,8 +86,7 @@ export type Reply =
   | { kind: 'form_errors'; markdown: string; errors: Record<string, string>; choices?: Choice[] };
 
 /** What every chat says for a button the bot does not know (another app's, or an older version's). */
-export const UNKNOWN_BUTTON =
-  "Sorry, I don't know that button. It may belong to an older message; please ask me again.";
+export const UNKNOWN_BUTTON: string = en['button.unknown'];
 
 /** Action ids the core understands. */
 export const actions = {
