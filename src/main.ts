@@ -11,6 +11,7 @@ import { launchBot } from './server.js';
 import { scheduleSlaTimers } from './service/sla-timer-schedule.js';
 import { webSignInReply } from './core/web/web-access.js';
 import { serveWebViewLocally, webAccessFor } from './web/web-view.js';
+import { PrismaMetricsSource } from './store/prisma/prisma-metrics-source.js';
 
 async function main(): Promise<number> {
   let config;
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
       stopWeb ??= serveWebViewLocally(
         config,
         web,
-        { tickets: app.tickets, conversations: app.conversations },
+        { tickets: app.tickets, conversations: app.conversations, metrics: new PrismaMetricsSource(app.store.prisma) },
         logger,
       ).catch((error: unknown) => {
         stopWeb = undefined;

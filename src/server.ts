@@ -233,7 +233,12 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
         webViewRouter(
           config,
           web,
-          { tickets: app.tickets, conversations: app.conversations, routedCategories: () => router.categories() },
+          {
+            tickets: app.tickets,
+            conversations: app.conversations,
+            routedCategories: () => router.categories(),
+            metrics: new PrismaMetricsSource(app.store.prisma),
+          },
           logger,
         ),
       );

@@ -21,7 +21,7 @@ import { DEFAULT_WINDOW_DAYS, parseCompareDays, parseReportQuery, type RawReport
 export interface ReportsRouterDeps {
   /** Where the rows come from, e.g. `new PrismaMetricsSource(store.prisma)`. */
   source: MetricsSource;
-  /** REPORTS_TOKEN: when set, requests need `Authorization: Bearer <token>` or `?token=<token>`. Undefined leaves the reports open. */
+  /** REPORTS_TOKEN: when set, requests need `Authorization: Bearer <token>` (never in the URL). Undefined leaves the reports open. */
   token: string | undefined;
   /** DEFLECTION_WINDOW_DAYS; `?window=` overrides it per request. Default 7. */
   windowDays?: number;
@@ -34,6 +34,11 @@ export interface ReportsRouterDeps {
    */
   automation?: { source: AutomationSource; catalog: () => KnowledgeCatalog; compareDays?: number };
 }
+
+/** The answer to a request with ?token= (400): the token goes in a header, and people use the web view. */
+export const TOKEN_IN_URL =
+  'the reports token is no longer accepted in the URL (?token=): URLs are kept in logs, browser history and Referer headers. ' +
+  'Send it in the header Authorization: Bearer <REPORTS_TOKEN>; people read the reports in the web view (ask the bot for a link: /helpdesk web in Slack, web in Teams)';
 
 /**
  * GET /reports/metrics.json, GET /reports/automation.json and GET /reports/metrics (an HTML page
@@ -52,9 +57,7 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     if (!expected) return true;
     const header = req.get('authorization');
     const bearer = header && /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
-    const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
-    const given = bearer || fromQuery;
-    return given !== undefined && timingSafeEqual(digest(given), expected);
+    return typeof bearer === 'string' && timingSafeEqual(digest(bearer), expected);
   };
 
   /** Checks the token and the query; answers the request itself (401, 400) when they fail. */
@@ -65,9 +68,15 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
   ): { query: MetricsQuery; compareDays: number; at: Date } | undefined => {
     res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
+    // The token once could ride in the URL; URLs end up in proxy logs, browser history and Referer
+    // headers, so that form is refused outright (whatever the token), with what to do instead.
+    if (req.query.token !== undefined) {
+      res.status(400).json({ error: TOKEN_IN_URL });
+      return undefined;
+    }
     if (!authorized(req)) {
       res.set('WWW-Authenticate', 'Bearer realm="reports"');
-      res.status(401).json({ error: 'unauthorized: send Authorization: Bearer <REPORTS_TOKEN> or ?token=' });
+      res.status(401).json({ error: 'unauthorized: send the header Authorization: Bearer <REPORTS_TOKEN>' });
       return undefined;
     }
     const raw: RawReportQuery & { compare?: string } = {};
@@ -145,8 +154,6 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
       to: result.period.to,
       window: String(result.windowDays),
     });
-    // A page opened with ?token= keeps working links (a header-authenticated one needs none).
-    if (typeof req.query.token === 'string' && req.query.token) query.set('token', req.query.token);
     const sections: string[] = [];
     if (deps.automation) {
       try {

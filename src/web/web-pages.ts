@@ -1,7 +1,7 @@
 import type { SlaPolicy } from '../core/tickets/sla-policy.js';
 import { priorities, ticketStatuses, tiers, type Ticket, type TicketEvent } from '../core/tickets/ticket.js';
 import type { TicketQuery } from '../core/web/ticket-filter.js';
-import type { WebPerson } from '../core/web/web-access.js';
+import { canSeeReports, type WebPerson } from '../core/web/web-access.js';
 import { escapeHtml as h } from '../reports/render-html.js';
 
 /**
@@ -30,13 +30,13 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt
 .queue td{display:block;border:0;padding:.1rem .5rem}.queue td::before{content:attr(data-label) ": ";font-weight:600}}
 `;
 
-/** A page's frame: header with who is signed in and a sign-out form. */
-export function layout(title: string, body: string, who?: { person: WebPerson; csrf: string }): string {
+/** A page's frame: header with who is signed in, the reports for leads, and a sign-out form; `style` adds a page's own rules. */
+export function layout(title: string, body: string, who?: { person: WebPerson; csrf: string }, style = ''): string {
   const header = who
-    ? `<header><a href="/web">Helpdesk</a><span class="who">${h(who.person.name ?? who.person.id)} · ${h(who.person.role)} · ${h(who.person.channel)}</span>` +
+    ? `<header><a href="/web">Helpdesk</a>${canSeeReports(who.person) ? '<a href="/web/reports">Reports</a>' : ''}<span class="who">${h(who.person.name ?? who.person.id)} · ${h(who.person.role)} · ${h(who.person.channel)}</span>` +
       `<form method="post" action="/web/sign-out"><input type="hidden" name="csrf" value="${h(who.csrf)}"><button type="submit">Sign out</button></form></header>`
     : '<header><span>Helpdesk</span></header>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${h(title)}</title><style>${STYLE}</style></head><body>${header}<main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${h(title)}</title><style>${STYLE}${style}</style></head><body>${header}<main>${body}</main></body></html>`;
 }
 
 /** The page for a refused link or a missing session. */

@@ -9,14 +9,24 @@ import { ticketActions } from '../core/tickets/triage-card.js';
 import type { Actor } from '../core/tickets/ticket.js';
 import { filterTickets, parseTicketQuery, QUERY_FIELDS, type TicketQuery } from '../core/web/ticket-filter.js';
 import {
+  DEFAULT_LEAD_REPORT_WEEKS,
+  isTimeZone,
+  LEAD_REPORT_WEEKS,
+  leadReport,
+  leadReportLoadQuery,
+} from '../core/analytics/lead-report.js';
+import type { MetricsSource } from '../core/analytics/metrics.js';
+import {
   actorOf,
   canSeeQueue,
+  canSeeReports,
   canSeeTicket,
   type StoredSession,
   type SignInRefusal,
   type WebAccess,
 } from '../core/web/web-access.js';
 import { ticketsCsv, ticketsJson } from './ticket-export.js';
+import { reportPage } from './report-page.js';
 import { messagePage, minePage, queuePage, ticketPage, WEB_CSP } from './web-pages.js';
 
 export interface WebRouterDeps {
@@ -26,10 +36,23 @@ export interface WebRouterDeps {
   categories: () => readonly string[];
   /** The engineers a ticket from this chat may be assigned to (that chat's roster). */
   engineers: (channel: string) => Array<{ id: string; name: string }>;
+  /** The lead reports' rows (the metrics source) and the deflection window; without it /web/reports says it is not served here. */
+  reports?: { source: MetricsSource; windowDays: number };
   /** True when the web view is reached over HTTPS (PUBLIC_URL is https): the cookie is Secure even if a proxy hides it. */
   https: boolean;
   logger: Logger;
   now?: () => Date;
+}
+
+/** The reader's time zone for the reports, as chosen in the page's form. */
+const TZ_COOKIE = 'helpdesk_tz';
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 /** How many tickets the queue reads before filtering (oldest first); the page says when more matched. */
@@ -256,6 +279,87 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       }),
     );
   }
+
+  // The lead report. Without script the server cannot know the reader's zone: a form sets ?tz=,
+  // remembered in a cookie (not a secret: HttpOnly anyway, a year); unset, the page is in UTC and says so.
+  router.get(
+    '/web/reports',
+    wrap(async (req, res) => {
+      const session = await sessionOf(req, res);
+      if (!session) return;
+      const { person, csrf } = session;
+      if (!canSeeReports(person, access.isLead(person.channel, person.id))) {
+        page(
+          res,
+          403,
+          messagePage(
+            'Reports are for support leads',
+            'The reports are for the people on the lead roster (SLACK_LEADS, TEAMS_LEADS). Ask an operator if you should be one.',
+          ),
+        );
+        return;
+      }
+      if (!deps.reports) {
+        page(res, 404, messagePage('No reports here', 'This process does not serve the reports; use the service.'));
+        return;
+      }
+      const single = (name: string): string | undefined | null => {
+        const value = req.query[name];
+        return value === undefined ? undefined : typeof value === 'string' ? value : null;
+      };
+      const weeksText = single('weeks');
+      const weeks = weeksText === undefined || weeksText === '' ? DEFAULT_LEAD_REPORT_WEEKS : Number(weeksText);
+      if (weeksText === null || !(LEAD_REPORT_WEEKS as readonly number[]).includes(weeks)) {
+        page(
+          res,
+          400,
+          messagePage(
+            'Not a report',
+            `weeks: choose ${LEAD_REPORT_WEEKS.join(', ')} (the form on the reports page offers them).`,
+          ),
+        );
+        return;
+      }
+      const asked = single('tz');
+      const remembered = cookieOf(req, TZ_COOKIE);
+      let timeZone = 'UTC';
+      let zoneFrom: 'query' | 'cookie' | 'default' = 'default';
+      let notice: string | undefined;
+      if (asked !== undefined && asked !== '') {
+        if (asked !== null && isTimeZone(asked)) {
+          timeZone = asked;
+          zoneFrom = 'query';
+          res.cookie(TZ_COOKIE, asked, {
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: secure(req),
+            path: '/web',
+            maxAge: 365 * 24 * 60 * 60_000,
+          });
+        } else {
+          notice = `“${String(asked).slice(0, 64)}” is not a time zone this server knows; choose one from the list.`;
+        }
+      }
+      if (zoneFrom === 'default' && remembered) {
+        const decoded = safeDecode(remembered);
+        if (decoded && isTimeZone(decoded)) {
+          timeZone = decoded;
+          zoneFrom = 'cookie';
+        }
+      }
+      const at = now();
+      const query = { weeks, timeZone, windowDays: deps.reports.windowDays };
+      const input = await deps.reports.source.load(leadReportLoadQuery(query, at));
+      const open = await tickets.withStatuses(openStatuses, READ_LIMIT);
+      const report = leadReport(input, open, {
+        query,
+        now: at,
+        sla: tickets.sla,
+        openTruncated: open.length >= READ_LIMIT,
+      });
+      page(res, 200, reportPage({ person, csrf, report, zoneFrom, ...(notice ? { notice } : {}) }));
+    }),
+  );
 
   /** The ticket a person may see, or a 404 page: someone else's ticket looks like a missing one. */
   const visibleTicket = async (session: StoredSession, key: string, res: Response) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type Router } from 'express';
 import type { Config } from '../config/config.js';
+import type { MetricsSource } from '../core/analytics/metrics.js';
 import type { ConversationService } from '../core/conversation/conversation-service.js';
 import type { Logger } from '../core/logger.js';
 import type { TicketService } from '../core/tickets/ticket-service.js';
@@ -41,8 +42,16 @@ export function webAccessFor(
 export function webViewRouter(
   config: Config,
   access: WebAccess,
-  services: { tickets: TicketService; conversations: ConversationService; routedCategories: () => readonly string[] },
+  services: {
+    tickets: TicketService;
+    conversations: ConversationService;
+    routedCategories: () => readonly string[];
+    /** The lead reports' rows; without it /web/reports is not served by this process. */
+    metrics?: MetricsSource;
+  },
   logger: Logger,
+  /** The clock (tests pin it). */
+  now?: () => Date,
 ): Router {
   const rosters: Record<string, string[]> = {
     slack: config.slack?.engineers ?? [],
@@ -64,6 +73,8 @@ export function webViewRouter(
     engineers: (channel) => (rosters[channel] ?? []).map((id) => ({ id, name: id })),
     https: Boolean(config.publicUrl?.startsWith('https://')),
     logger,
+    ...(services.metrics ? { reports: { source: services.metrics, windowDays: config.deflectionWindowDays } } : {}),
+    ...(now ? { now } : {}),
   });
 }
 
@@ -74,7 +85,7 @@ export function webViewRouter(
 export async function serveWebViewLocally(
   config: Config,
   access: WebAccess,
-  services: { tickets: TicketService; conversations: ConversationService },
+  services: { tickets: TicketService; conversations: ConversationService; metrics?: MetricsSource },
   logger: Logger,
 ): Promise<() => Promise<void>> {
   const web = express();

@@ -63,13 +63,14 @@ describe('automation report over HTTP', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect((await fetch(`${url}&token=wrong`)).status).toBe(401);
     expect((await fetch(url, { headers: { authorization: 'Bearer auto-token' } })).status).toBe(200);
-    expect((await fetch(`${url}&token=auto-token`)).status).toBe(200);
+    expect((await fetch(`${url}&token=auto-token`)).status).toBe(400);
     expect((await fetch(`${locked.url}/reports/automation.json?compare=0`)).status).toBe(401);
     // Not configured: still a 401 without the token, a 404 with it.
     expect((await fetch(`${bare.url}/reports/automation.json`)).status).toBe(401);
-    expect((await fetch(`${bare.url}/reports/automation.json?token=auto-token`)).status).toBe(404);
+    expect(
+      (await fetch(`${bare.url}/reports/automation.json`, { headers: { authorization: 'Bearer auto-token' } })).status,
+    ).toBe(404);
   });
 
   it('400 for a bad compare span or period', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { MetricsSource } from '../../src/core/analytics/metrics.js';
 import { PrismaMetricsSource } from '../../src/store/prisma/prisma-metrics-source.js';
-import { createReportsRouter } from '../../src/reports/reports-router.js';
+import { createReportsRouter, TOKEN_IN_URL } from '../../src/reports/reports-router.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { expectedFigures, PERIOD, seedMetrics } from './seed.js';
 import { serveReports } from './serve.js';
@@ -72,7 +72,7 @@ describe('reports router', () => {
     expect((await fetch(`${open.url}/reports/metrics?from=31/03/2026`)).status).toBe(400);
   });
 
-  it('with a token: 401 without it or with a wrong one; Bearer header or ?token= let in', async () => {
+  it('with a token: 401 without it or with a wrong one; the Bearer header lets in; the token in the URL is a 400 saying why', async () => {
     for (const path of ['/reports/metrics.json', '/reports/metrics']) {
       const none = await fetch(`${locked.url}${path}?${period}`);
       expect(none.status).toBe(401);
@@ -80,12 +80,26 @@ describe('reports router', () => {
       expect(
         (await fetch(`${locked.url}${path}?${period}`, { headers: { authorization: 'Bearer wrong' } })).status,
       ).toBe(401);
-      expect((await fetch(`${locked.url}${path}?${period}&token=wrong`)).status).toBe(401);
       expect(
         (await fetch(`${locked.url}${path}?${period}`, { headers: { authorization: 'Bearer s3cret-token' } })).status,
       ).toBe(200);
-      expect((await fetch(`${locked.url}${path}?${period}&token=s3cret-token`)).status).toBe(200);
+      // The old URL form, right or wrong, with or without the header: refused, and told what to do instead.
+      for (const [query, headers] of [
+        ['token=s3cret-token', {}],
+        ['token=wrong', {}],
+        ['token=', {}],
+        ['token=s3cret-token', { authorization: 'Bearer s3cret-token' }],
+      ] as const) {
+        const res = await fetch(`${locked.url}${path}?${period}&${query}`, { headers });
+        expect(res.status, query).toBe(400);
+        const { error } = (await res.json()) as { error: string };
+        expect(error).toBe(TOKEN_IN_URL);
+        expect(error).toMatch(/no longer accepted in the URL.*Authorization: Bearer <REPORTS_TOKEN>/);
+        expect(error).not.toContain('s3cret');
+      }
     }
+    // Open reports (no token set) also refuse the URL form: the caller's URL is wrong either way.
+    expect((await fetch(`${open.url}/reports/metrics.json?token=anything`)).status).toBe(400);
     // Authentication comes before validation: bad dates without a token say nothing about the dates.
     expect((await fetch(`${locked.url}/reports/metrics.json?from=bad`)).status).toBe(401);
   });

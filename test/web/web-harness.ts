@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Actor, Ticket } from '../../src/core/tickets/ticket.js';
 import { WebAccess } from '../../src/core/web/web-access.js';
+import { PrismaMetricsSource } from '../../src/store/prisma/prisma-metrics-source.js';
 import { webViewRouter } from '../../src/web/web-view.js';
 
 export const SECRET = 'a-test-secret-of-at-least-32-characters!';
@@ -28,7 +29,7 @@ export interface WebReplica {
 
 export async function serveWeb(
   app: App,
-  options: { clock: TestClock; secret?: string; env?: Record<string, string> },
+  options: { clock: TestClock; secret?: string; env?: Record<string, string>; pinRouterClock?: boolean },
 ): Promise<WebReplica> {
   const config = { ...app.config, ...loadConfigOverrides(options.env ?? {}) };
   let base = '';
@@ -44,8 +45,15 @@ export async function serveWeb(
     webViewRouter(
       config,
       access,
-      { tickets: app.tickets, conversations: app.conversations, routedCategories: () => [] },
+      {
+        tickets: app.tickets,
+        conversations: app.conversations,
+        routedCategories: () => [],
+        metrics: new PrismaMetricsSource(app.store.prisma),
+      },
       silentLogger,
+      // Pinned, the pages' own "now" (SLA states, report weeks) is the test's clock too.
+      options.pinRouterClock ? options.clock.now : undefined,
     ),
   );
   const server: Server = await new Promise((resolve) => {

@@ -95,6 +95,11 @@ export class WebAccess {
     return this.leads.get(channel)?.has(actor.id.toLowerCase()) ? 'lead' : 'employee';
   }
 
+  /** Whether the person is on their chat's lead roster now (an engineer may be a lead too). */
+  isLead(channel: string, id: string): boolean {
+    return this.leads.get(channel)?.has(id.toLowerCase()) ?? false;
+  }
+
   /** A one-time sign-in link for the person who asked in chat, and when it expires. */
   async linkFor(channel: string, actor: Actor): Promise<{ url: string; expiresAt: Date }> {
     const person: WebPerson = { channel, id: actor.id, name: actor.name ?? null, role: this.roleOf(channel, actor) };
@@ -171,6 +176,14 @@ export function canSeeQueue(person: WebPerson): boolean {
   return person.role === 'engineer' || person.role === 'lead';
 }
 
+/**
+ * The lead reports: support leads only (figures per engineer are theirs to read, not the team's);
+ * `onLeadRoster` lets an engineer who is also on the lead roster in (their role is engineer).
+ */
+export function canSeeReports(person: WebPerson, onLeadRoster = false): boolean {
+  return person.role === 'lead' || onLeadRoster;
+}
+
 /** The actor a web visitor acts as: the role the service checks again on every change. */
 export function actorOf(person: WebPerson): Actor {
   return {
@@ -198,9 +211,11 @@ export async function webSignInReply(
   const role = web.roleOf(channel, actor);
   const what =
     role === 'engineer'
-      ? 'the queue and every ticket'
+      ? web.isLead(channel, actor.id)
+        ? 'the queue, every ticket and the reports'
+        : 'the queue and every ticket'
       : role === 'lead'
-        ? 'the queue, every ticket and the exports'
+        ? 'the reports, the queue, every ticket and the exports'
         : 'your tickets';
   return {
     text: `Your sign-in link to the helpdesk web view (${what}). It works once, within ${Math.round(web.linkTtlMs / 60_000)} minutes; do not share it.`,
