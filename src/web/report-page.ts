@@ -6,7 +6,8 @@ import { decimal, minutes, percent } from '../reports/format.js';
 import { layout } from './web-pages.js';
 
 /**
- * The lead's report page: no script (the view's CSP forbids it). Weekly charts are inline SVG drawn
+ * The lead's report page: no script (the view's CSP forbids it). A table with many columns turns
+ * into labelled cards whenever its box is narrow (a container query: a phone, or a grid cell). Weekly charts are inline SVG drawn
  * on a 320-unit-wide canvas with 12-unit text, so a phone shows them near 1:1 (text stays 11 px or
  * more at 390 px wide); titles, legends and comparisons are HTML text. Each chart's numbers are behind
  * a <details> "Show numbers", which opens without script.
@@ -30,9 +31,10 @@ details{margin-top:.4rem}summary{cursor:pointer;color:#1f6feb;font-size:.9rem}de
 .hbar .name{overflow-wrap:anywhere}.track{position:relative;height:1.1rem}.fill{display:block;height:.7rem;background:#1f6feb;border-radius:2px;min-width:1px}
 .prevbar{display:block;height:.25rem;background:#8c959f;border-radius:2px;margin-top:.1rem;min-width:1px}.hbar .val{grid-column:2;font-size:.8rem;color:#57606a}
 .reader{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:.4rem 0 .8rem}.reader label{display:flex;flex-direction:column;font-size:.8rem}
-.reader select{max-width:16rem}.table-cards td .lbl{display:none}
+.reader select{max-width:16rem}.chart-card,#breaching{container-type:inline-size}
 @media (max-width:700px){main{padding:.5rem}.chart-card{padding:.6rem}.charts{grid-template-columns:1fr}
-.table-cards thead{display:none}.table-cards tr{display:block;border-bottom:2px solid #dde1e6;padding:.3rem 0}
+#definitions dl{display:block}#definitions dt{margin-top:.5rem}}
+@container (max-width:640px){.table-cards thead{display:none}.table-cards tr{display:block;border-bottom:2px solid #dde1e6;padding:.3rem 0}
 .table-cards td,.table-cards th{display:block;border:0;padding:.1rem .5rem}.table-cards td::before{content:attr(data-label) ": ";font-weight:600}}
 `;
 
@@ -83,6 +85,15 @@ interface TrendSpec {
   max?: number;
   /** How the whole period's figure compares: rates and medians by points or percent. */
   change: 'percent' | 'points' | 'value';
+  /** A short axis label (durations: 45m, 2h, 3d), where `text` is longer. */
+  axis?: (v: number) => string;
+}
+
+/** 45 → "45m", 120 → "2h", 90 → "1.5h", 4320 → "3d". */
+function shortDuration(value: number): string {
+  if (value < 60) return `${Math.round(value)}m`;
+  if (value < 2880) return `${Math.round((value / 60) * 10) / 10}h`;
+  return `${Math.round((value / 1440) * 10) / 10}d`;
 }
 
 const TRENDS: TrendSpec[] = [
@@ -108,6 +119,7 @@ const TRENDS: TrendSpec[] = [
     title: 'Median time to first response',
     value: (p) => p.firstResponseMedianMinutes,
     text: minutes,
+    axis: shortDuration,
     better: 'down',
     change: 'percent',
   },
@@ -116,6 +128,7 @@ const TRENDS: TrendSpec[] = [
     title: 'Median time to resolution',
     value: (p) => p.resolutionMedianMinutes,
     text: minutes,
+    axis: shortDuration,
     better: 'down',
     change: 'percent',
   },
@@ -142,6 +155,7 @@ const TRENDS: TrendSpec[] = [
     title: 'Satisfaction (average rating, 1–5)',
     value: (p) => p.satisfactionAverage,
     text: (v) => decimal(v, 2),
+    axis: (v) => String(Math.round(v * 10) / 10),
     better: 'up',
     max: 5,
     change: 'value',
@@ -166,6 +180,12 @@ function signed(value: number, digits: number): string {
   return `${value < 0 ? '−' : '+'}${fixed}`;
 }
 
+/** The top of a duration scale over 50 minutes: whole hours whose half is a round figure too, then days. */
+function durationMax(minutesTop: number): number {
+  for (const hours of [1, 2, 4, 6, 8, 12, 24, 48]) if (hours * 60 >= minutesTop) return hours * 60;
+  return niceMax(minutesTop / 1440) * 1440;
+}
+
 /** A step that makes a readable scale: 1, 2 or 5 times a power of ten, at or above max/2 ticks. */
 function niceMax(max: number): number {
   if (max <= 0) return 1;
@@ -173,6 +193,9 @@ function niceMax(max: number): number {
   for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= max) return step * power;
   return 10 * power;
 }
+
+/** Breaching tickets listed before "Show the other N". */
+export const BREACHING_SHOWN = 8;
 
 const W = 320;
 const H = 150;
@@ -186,12 +209,14 @@ function trendChart(spec: TrendSpec, report: LeadReport, dates: ReaderDates): st
   const now = report.trend.current.map(spec.value);
   const before = report.trend.previous.map(spec.value);
   const known = [...now, ...before].filter((v): v is number => v !== null);
-  const max = spec.max ?? niceMax(Math.max(0, ...known));
+  const top = Math.max(0, ...known);
+  // Durations over an hour get a scale in whole hours (or days), so the axis reads 2h, 4h, 8h.
+  const max = spec.max ?? (spec.axis && top > 50 ? durationMax(top) : niceMax(top));
   const plotW = W - LEFT - RIGHT;
   const plotH = H - TOP - BOTTOM;
   const slot = plotW / now.length;
   const y = (v: number) => TOP + plotH - (Math.min(v, max) / max) * plotH;
-  const fmt = (v: number) => (spec.max === 1 ? `${Math.round(v * 100)}%` : spec.text(v));
+  const fmt = (v: number) => (spec.max === 1 ? `${Math.round(v * 100)}%` : (spec.axis ?? spec.text)(v));
   const grid = [0, max / 2, max]
     .map(
       (v) =>
@@ -364,10 +389,16 @@ export function reportPage(input: ReportPageInput): string {
       `<td data-label="Due">${h(dates.dateTime(t.dueAt))}</td><td data-label="Priority">${h(t.priority)}</td><td data-label="Tier">${h(t.tier)}</td>` +
       `<td data-label="Status">${h(t.status)}</td><td data-label="Assignee">${h(t.assignee ?? 'nobody')}</td></tr>`,
   );
+  const breachTable = (rows: string[]) =>
+    `<table class="data table-cards"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Priority</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Assignee</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  // The most late first; past the first few the list would push the trends off a phone's screen.
   const breachingHtml =
     `<section class="card" id="breaching"><h2>Breaching now</h2><p class="headline"><b class="breached">${breaching.breached}</b> past due · <b class="soon">${breaching.soon}</b> due soon</p>` +
     (breachRows.length
-      ? `<table class="data table-cards"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Priority</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Assignee</th></tr></thead><tbody>${breachRows.join('')}</tbody></table>`
+      ? breachTable(breachRows.slice(0, BREACHING_SHOWN)) +
+        (breachRows.length > BREACHING_SHOWN
+          ? `<details id="breaching-more"><summary>Show the other ${breachRows.length - BREACHING_SHOWN}</summary>${breachTable(breachRows.slice(BREACHING_SHOWN))}</details>`
+          : '')
       : '<p class="empty">Nothing is past due or about to be.</p>') +
     '</section>';
 
@@ -427,7 +458,7 @@ export function reportPage(input: ReportPageInput): string {
 
   const body =
     `<div class="lead"><h1>Reports</h1>${notice}${reader}${lede}${breachingHtml}` +
-    `<h2>Trends, week by week</h2><div class="charts">${TRENDS.map((spec) => trendChart(spec, report, dates)).join('')}</div>` +
+    `<h2 id="trends">Trends, week by week</h2><div class="charts">${TRENDS.map((spec) => trendChart(spec, report, dates)).join('')}</div>` +
     `<h2>Now</h2><div class="charts">${backlogHtml}</div>` +
     `<h2>Who and where</h2><div class="charts">${engineers}${channels}${tiers}${categories}</div>${definitions}</div>`;
   return layout('Reports', body, input, REPORT_STYLE);
