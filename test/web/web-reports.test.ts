@@ -174,7 +174,9 @@ describe('the figures', () => {
   it('the backlog by age and what is breaching now, the hostile subject as text', () => {
     const backlog = textOf(html, 'backlog');
     expect(backlog).toMatch(/3 open/);
-    expect(sectionText(html, 'backlog')).toMatch(/under 1 day 1 open · 1 P1, 0 P2 .*1–2 weeks 1 open .*over 4 weeks 1 open/);
+    expect(sectionText(html, 'backlog')).toMatch(
+      /under 1 day 1 open · 1 P1, 0 P2 .*1–2 weeks 1 open .*over 4 weeks 1 open/,
+    );
     const breaching = /id="breaching"[\s\S]*?<\/section>/.exec(html)![0];
     expect(breaching).toContain('href="/web/tickets/REP-4"');
     expect(breaching).toContain('response late by 2h 30m');
