@@ -1,3 +1,5 @@
+import type { LanguageCode } from '../language/languages.js';
+
 /** What a message is when it is not a question for the knowledge base. */
 export type SmallTalk = 'greeting' | 'help' | 'thanks' | 'human';
 
@@ -31,6 +33,52 @@ const HUMAN_ASK = new RegExp(
   `^(please )?(i (want|need|would like|'d like|wanna)|can i|could i|may i|let me|get me|give me|connect me( to| with)?|put me through( to)?)( to)?( (talk|speak|chat)( to| with))? ${PERSON}( (now|please|asap|right now|already))*$`,
 );
 
+/**
+ * German and French small talk: the same four kinds, each pattern the whole message. These also
+ * tell the conversation's language before any question does ("hallo" gets the German greeting).
+ */
+const OTHER_LANGUAGES: ReadonlyArray<{
+  language: LanguageCode;
+  patterns: ReadonlyArray<[SmallTalk, RegExp]>;
+  notDone: RegExp;
+}> = [
+  {
+    language: 'de',
+    patterns: [
+      [
+        'human',
+        /^((bitte )?(mit )?(einem|einer) (menschen|person|mitarbeiter(in)?|techniker(in)?)( sprechen| reden)?( bitte)?|ich (möchte|will|würde gern|brauche) (mit )?(einem menschen|einer person|jemandem|einem mitarbeiter|einem techniker)( sprechen| reden)?( bitte)?|(ein )?ticket (eröffnen|erstellen|aufmachen|anlegen)( bitte)?)$/,
+      ],
+      [
+        'greeting',
+        /^(hallo|hallöchen|moin( moin)?|servus|grüß gott|grüezi|guten (morgen|tag|abend))( (zusammen|allerseits|team|bot|it|helpdesk))?$/,
+      ],
+      ['help', /^(hilfe|hilf mir|helfen sie mir|bitte helfen|was kannst du|was können sie|wie funktioniert das)$/],
+      [
+        'thanks',
+        /^((vielen |besten |herzlichen )?dank|danke( schön| sehr| dir| ihnen| vielmals)?|dankeschön|(super|perfekt|top|prima),? danke|(es |das )?(geht|klappt|funktioniert|läuft)( jetzt| wieder)+|hat (geklappt|funktioniert)|alles klar|passt)( (danke|vielen dank|dankeschön))*$/,
+      ],
+    ],
+    notDone: /\b(aber|nicht|nichts|noch|kein|keine|immer noch|wieder nicht|fehler)\b/,
+  },
+  {
+    language: 'fr',
+    patterns: [
+      [
+        'human',
+        /^((je (veux|voudrais|souhaite) )?parler à (un humain|une personne|quelqu'un|un technicien|une vraie personne)( svp| s'il vous plaît)?|(ouvrir|créer) un ticket( svp| s'il vous plaît)?)$/,
+      ],
+      ['greeting', /^(bonjour|bonsoir|salut|coucou|bjr|slt)( (à tous|tout le monde|l'équipe|le bot))?$/],
+      ['help', /^(aide|aidez moi|aidez-moi|à l'aide|que sais-tu faire|que savez-vous faire|comment ça marche)$/],
+      [
+        'thanks',
+        /^(merci( beaucoup| bien| infiniment)?|mille mercis|(super|parfait|top|génial),? merci|(ça|ca) (marche|fonctionne)( maintenant| à nouveau)?|c'est (bon|réglé|résolu)|résolu|problème réglé)( merci( beaucoup)?)?$/,
+      ],
+    ],
+    notDone: /\b(mais|pas|toujours|encore|plus|erreur)\b/,
+  },
+];
+
 /** Normalised for matching: lower case, no emoji or trailing punctuation, single spaces. */
 function normalise(text: string): string {
   return text
@@ -48,13 +96,26 @@ function normalise(text: string): string {
  * question is one.
  */
 export function smallTalk(raw: string): SmallTalk | null {
-  if (raw.trim() === '?') return 'help';
+  return spokenSmallTalk(raw)?.kind ?? null;
+}
+
+/**
+ * Small talk with the language it was said in, when its words tell (German or French ones);
+ * English small talk leaves the language to the questions ("ok" or "hi" say little about it).
+ */
+export function spokenSmallTalk(raw: string): { kind: SmallTalk; language?: LanguageCode } | null {
+  if (raw.trim() === '?') return { kind: 'help' };
   const text = normalise(raw);
   if (!text || text.split(' ').length > MAX_WORDS) return null;
-  if (HUMAN_EXACT.test(text) || HUMAN_ASK.test(text)) return 'human';
-  if (GREETING.test(text)) return 'greeting';
-  if (HELP.test(text)) return 'help';
-  if (NOT_DONE.test(text)) return null;
-  if (THANKS.test(text)) return 'thanks';
+  if (HUMAN_EXACT.test(text) || HUMAN_ASK.test(text)) return { kind: 'human' };
+  if (GREETING.test(text)) return { kind: 'greeting' };
+  if (HELP.test(text)) return { kind: 'help' };
+  if (!NOT_DONE.test(text) && THANKS.test(text)) return { kind: 'thanks' };
+  for (const { language, patterns, notDone } of OTHER_LANGUAGES) {
+    for (const [kind, pattern] of patterns) {
+      if (kind === 'thanks' && notDone.test(text)) continue;
+      if (pattern.test(text)) return { kind, language };
+    }
+  }
   return null;
 }
