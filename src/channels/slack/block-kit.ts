@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Choice, Reply } from '../../core/conversation/turn.js';
+import { messagesFor } from '../../core/messages/catalogue.js';
 import { priorityLabels } from '../../core/tickets/ticket-form.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
@@ -68,7 +69,11 @@ export function renderReply(reply: Reply): SlackMessage {
         text: fallback(text),
         blocks: [
           section(text),
-          context(`Source: <${reply.article.url}|${escapeMrkdwn(reply.article.title).replace(/\|/g, '/')}>`),
+          context(
+            messagesFor(reply.language)('answer.source', {
+              link: `<${reply.article.url}|${escapeMrkdwn(reply.article.title).replace(/\|/g, '/')}>`,
+            }),
+          ),
           ...actionsBlock(reply.choices),
         ],
       };

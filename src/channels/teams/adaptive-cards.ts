@@ -1,4 +1,5 @@
 import type { Choice, Reply } from '../../core/conversation/turn.js';
+import { messagesFor } from '../../core/messages/catalogue.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import { priorityLabels, type TicketFormField } from '../../core/tickets/ticket-form.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
@@ -48,7 +49,12 @@ export function replyCard(reply: Reply): AdaptiveCard {
   const body: Array<Record<string, unknown>> = [text(cardMarkdown(reply.markdown))];
   if (reply.kind === 'answer')
     body.push(
-      text(`Source: [${escapeCardText(reply.article.title)}](${reply.article.url})`, { isSubtle: true, size: 'Small' }),
+      text(
+        messagesFor(reply.language)('answer.source', {
+          link: `[${escapeCardText(reply.article.title)}](${reply.article.url})`,
+        }),
+        { isSubtle: true, size: 'Small' },
+      ),
     );
   if (reply.kind === 'ticket') {
     const t = reply.ticket;

@@ -1,3 +1,4 @@
+import type { LanguageCode } from '../language/languages.js';
 import { en } from '../messages/messages-en.js';
 
 /** Who sent a turn, as the channel verified it. */
@@ -67,8 +68,12 @@ export interface TicketCard {
   assignee: string | null;
 }
 
-/** What the bot says, as plain data; each channel renders it its own way. */
-export type Reply =
+/**
+ * What the bot says, as plain data; each channel renders it its own way. `language` is the
+ * language the core spoke in when not the default: a channel words what it adds ("Source:")
+ * with the same catalogue (messagesFor).
+ */
+export type Reply = (
   | { kind: 'text'; markdown: string; choices?: Choice[] }
   | {
       kind: 'answer';
@@ -83,7 +88,8 @@ export type Reply =
   /** The message went to the engineers on a ticket; channels acknowledge it quietly (e.g. a reaction). */
   | { kind: 'relayed'; markdown: string; ticketKey: string; choices?: Choice[] }
   /** Field errors of a submitted form, for the channel to show in place. */
-  | { kind: 'form_errors'; markdown: string; errors: Record<string, string>; choices?: Choice[] };
+  | { kind: 'form_errors'; markdown: string; errors: Record<string, string>; choices?: Choice[] }
+) & { language?: LanguageCode };
 
 /** What every chat says for a button the bot does not know (another app's, or an older version's). */
 export const UNKNOWN_BUTTON: string = en['button.unknown'];

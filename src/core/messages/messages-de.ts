@@ -8,6 +8,7 @@ export const de: Catalogue = {
     'Diese Nachricht ist mir zu lang ({length} Zeichen; ich lese bis zu {max}). Bitte fassen Sie Ihre Frage in ein, zwei Sätzen.',
   thanks: 'Gern geschehen! Fragen Sie jederzeit wieder.',
   'answer.fullArticle': 'Ganzer Artikel: {url}',
+  'answer.source': 'Quelle: {link}',
   'answer.fallbackToEnglish': 'Dazu habe ich noch keinen deutschen Artikel; hier ist, was ich auf Englisch habe.',
   'button.helpful': 'Hilfreich',
   'button.notHelpful': 'Nicht hilfreich',

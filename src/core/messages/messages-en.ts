@@ -10,6 +10,8 @@ export const en = {
     'That message is too long for me ({length} characters; I read up to {max}). Please ask in a sentence or two.',
   thanks: "You're welcome! Ask me anytime.",
   'answer.fullArticle': 'Full article: {url}',
+  /** Under an answer, a channel's link to the whole article (the channel formats {link}). */
+  'answer.source': 'Source: {link}',
   'answer.fallbackToEnglish': 'I have no article in your language on this, so here is what I have in English.',
   'button.helpful': 'Helpful',
   'button.notHelpful': 'Not helpful',

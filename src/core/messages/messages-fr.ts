@@ -8,6 +8,7 @@ export const fr: Catalogue = {
     "Ce message est trop long pour moi ({length} caractères ; je lis jusqu'à {max}). Merci de poser votre question en une ou deux phrases.",
   thanks: 'Avec plaisir ! Revenez quand vous voulez.',
   'answer.fullArticle': 'Article complet : {url}',
+  'answer.source': 'Source : {link}',
   'answer.fallbackToEnglish': "Je n'ai pas encore d'article en français sur ce sujet ; voici ce que j'ai en anglais.",
   'button.helpful': 'Utile',
   'button.notHelpful': 'Pas utile',
