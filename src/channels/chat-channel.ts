@@ -1,5 +1,7 @@
 import type { Application } from 'express';
+import type { AudienceMembers } from '../config/audiences-file.js';
 import type { Config } from '../config/config.js';
+import type { AudienceDirectory } from '../core/knowledge/audience.js';
 import type { ConversationService } from '../core/conversation/conversation-service.js';
 import type { NotificationDelivery } from '../core/delivery/outbox-notifier.js';
 import type { WorkQueue } from '../core/delivery/work-queue.js';
@@ -47,6 +49,8 @@ export interface ChannelDeps {
   isReady: () => boolean;
   /** The web view's sign-in links (the chat's web command); absent when the view is off. */
   web?: WebAccess;
+  /** Where a chat that looks membership up itself (Slack's user groups) registers its resolver, and the audiences' members. */
+  audiences?: { directory: AudienceDirectory; members: Readonly<Record<string, AudienceMembers>> };
 }
 
 /** Options that only tests set. */

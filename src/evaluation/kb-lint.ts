@@ -1,12 +1,14 @@
 /**
- * `npm run kb:lint [-- --kb DIR] [--strict] [--today YYYY-MM-DD]`: checks the knowledge base the
+ * `npm run kb:lint [-- --kb DIR] [--strict] [--today YYYY-MM-DD] [--audiences FILE]`: checks the knowledge base the
  * way the bot loads it and prints one "file:line: field: message" per problem, sorted by file
  * and line, so editors can run it in their own CI. Warnings end in " (warning)".
  *
  * Errors: front matter, duplicate ids, script errors, articles naming a script that does not
- * work, the same question claimed by two articles.
+ * work, the same question claimed by two articles, audiences the configuration does not define
+ * (`all`, `engineers` and those of --audiences FILE, else of AUDIENCES_FILE).
  * Warnings: near-duplicate articles (they steal each other's matches), links to articles that do
- * not exist, `review_by` passed, `updated` in the future, script warnings.
+ * not exist, `review_by` passed, `updated` in the future, script warnings, a script showing an
+ * article that part of its audience may not be given.
  *
  * Files the bot would skip (a folder, FIFO or device with an article's or script's name, a file
  * too large, YAML too deep or an alias bomb) are errors like any other, with their file.
@@ -16,6 +18,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { audiencesConfig, readAudiencesFile } from '../config/audiences-file.js';
 import { TextAnalyzer } from '../core/answering/text-analyzer.js';
 import { localDate } from '../core/knowledge/kb-lint-dates.js';
 import { lintKnowledgeBase, lintReport } from '../core/knowledge/kb-lint-report.js';
@@ -30,12 +33,19 @@ async function main(): Promise<number> {
       kb: { type: 'string', default: './knowledge-base' },
       strict: { type: 'boolean', default: false },
       today: { type: 'string' },
+      audiences: { type: 'string' },
     },
     allowPositionals: false,
   });
   const today = values.today ?? localDate(new Date());
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today)))
     throw new Error(`--today must be a date like 2026-10-15, got "${today}"`);
+  const audiencesFile = values.audiences ?? process.env.AUDIENCES_FILE;
+  const audiences = audiencesFile ? readAudiencesFile(audiencesFile) : undefined;
+  if (audiences && !audiences.ok) throw new Error(`the audiences file is not valid:\n${audiences.problems.join('\n')}`);
+  const defined = new Set(
+    audiencesConfig(audiences?.audiences, { slackGroups: [], slackUsers: [], teamsUsers: [] }).defined,
+  );
   const kb = await loadKnowledgeBase(values.kb!);
   const scripts = await loadScripts(path.join(kb.dir, 'scripts'), new Set(kb.articles.map((a) => a.id)), kb.dir);
   // Read again for line numbers, as carefully as the loader: the file may have become a FIFO since.
@@ -56,6 +66,12 @@ async function main(): Promise<number> {
     workingScripts: new Set(scripts.scripts.map((s) => s.id)),
     analyzer: new TextAnalyzer(),
     today,
+    audiences: {
+      defined,
+      scripts: await Promise.all(
+        scripts.scripts.map(async (script) => ({ script, source: await source(script.path) })),
+      ),
+    },
   });
   const report = lintReport(findings, { articles: kb.articles.length, scripts: scripts.scripts.length }, values.strict);
   if (report.lines.length > 0) process.stdout.write(`${report.lines.join('\n')}\n`);

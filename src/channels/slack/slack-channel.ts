@@ -23,6 +23,7 @@ import { slackConversationKey, type SlackThreadRef } from './conversation-key.js
 import { clip, escapeMrkdwn, markdownToMrkdwn } from './mrkdwn.js';
 import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
 import { openMetadata, sealMetadata } from './modal-seal.js';
+import { SlackAudiences } from './slack-audiences.js';
 import { SlackPeople } from './slack-people.js';
 import { webSignInReply } from '../../core/web/web-access.js';
 import { slackReplies } from './slack-replies.js';
@@ -77,6 +78,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const clientOptions = webClientOptions(config, deps.retry, log);
   const client = new WebClient(config.botToken, clientOptions);
   const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
+  // Membership of the audiences' user groups is read from Slack, by this chat's own client.
+  deps.audiences?.directory.register('slack', new SlackAudiences(client, deps.audiences.members, logger));
   const actionHandler = new TicketActionHandler(tickets, threads, deps.drafts, () => [
     ...conversations.categories(),
     ...deps.router.categories(),

@@ -79,6 +79,16 @@ export type AnswerResult =
   | { outcome: 'suggested'; candidates: Article[]; confidence: number; explanation: AnswerExplanation }
   | { outcome: 'no_answer'; confidence: number; explanation: AnswerExplanation };
 
+/**
+ * Which articles the asker may be given (their audience's: see knowledge/audience.ts). The engine
+ * ranks only those, before anything is scored against anything: a hidden article neither answers
+ * nor appears among the candidates, and the model's probabilities are conditioned on the allowed
+ * articles (IntentModel.assess), so the others' confidences do not depend on it either.
+ */
+export interface AskOptions {
+  allow?: (article: Article) => boolean;
+}
+
 /** The keyword index's fields, in order, and their boosts. */
 const FIELDS = ['title', 'questions', 'body', 'tags'];
 const FIELD_BOOSTS = [2.5, 3, 1, 1.5];
@@ -271,11 +281,23 @@ export class AnswerEngine {
    * engine answers with confidence at or above `encoderBelow` is answered at once; any other is
    * embedded (about 8 ms) and asked again with its embedding. Without embeddings, `ask`.
    */
-  async answer(question: string): Promise<AnswerResult> {
-    const lexical = this.ask(question);
+  async answer(question: string, options: AskOptions = {}): Promise<AnswerResult> {
+    const lexical = this.ask(question, undefined, options);
     if (!this.semantic || lexical.confidence >= this.settings.encoderBelow) return lexical;
     const [vector] = await this.semantic.encoder.embed([question.slice(0, MAX_QUERY_CHARS)]);
-    return vector ? this.ask(question, vector) : lexical;
+    return vector ? this.ask(question, vector, options) : lexical;
+  }
+
+  /** 1 for each article (by label) `allow` lets through; undefined when it lets every one through (nothing to filter). */
+  private allowedMask(allow: AskOptions['allow']): Uint8Array | undefined {
+    if (!allow) return undefined;
+    const mask = new Uint8Array(this.order.length);
+    let hidden = 0;
+    for (let label = 0; label < this.order.length; label++) {
+      if (allow(this.articles.get(this.order[label]!)!)) mask[label] = 1;
+      else hidden++;
+    }
+    return hidden === 0 ? undefined : mask;
   }
 
   /** The same index with other thresholds (the index is shared, not rebuilt). */
@@ -308,10 +330,12 @@ export class AnswerEngine {
    * answering; with the question's sentence embedding (from this engine's encoder), its
    * similarity to each article's phrasings takes part in both the ranking and the confidence.
    */
-  ask(question: string, embedding?: Float32Array): AnswerResult {
+  ask(question: string, embedding?: Float32Array, options: AskOptions = {}): AnswerResult {
     const text = question.slice(0, MAX_QUERY_CHARS);
+    const allowed = this.allowedMask(options.allow);
     const queryTerms = this.analyzer.analyze(text).slice(0, MAX_QUERY_TERMS);
-    const results = queryTerms.length === 0 ? [] : this.index.search(queryTerms, FIELD_BOOSTS, EXPANSION, KEYWORD_POOL);
+    const results =
+      queryTerms.length === 0 ? [] : this.index.search(queryTerms, FIELD_BOOSTS, EXPANSION, KEYWORD_POOL, allowed);
 
     // Keyword part: BM25 relative to the best result, times the share of the query it covers.
     const best = results[0];
@@ -331,7 +355,7 @@ export class AnswerEngine {
       probabilities,
       ranking: rankingProbabilities,
       confidence: confidenceProbabilities,
-    } = this.model.assess(vector);
+    } = this.model.assess(vector, allowed);
     const familiarity = vector.known ** this.settings.familiarityExponent;
     const pool = new Set(keyword.keys());
     for (const k of topIndices(probabilities, MODEL_POOL)) if (probabilities[k]! > 0) pool.add(this.order[k]!);
@@ -339,7 +363,11 @@ export class AnswerEngine {
       for (const k of topIndices(rankingProbabilities, MODEL_POOL))
         if (rankingProbabilities[k]! > 0) pool.add(this.order[k]!);
     const similarity = embedding && this.semantic ? this.semantic.similarities(embedding) : null;
+    if (similarity && allowed)
+      for (let k = 0; k < similarity.length; k++) if (allowed[k] !== 1) similarity[k] = -Infinity;
     if (similarity) for (const k of topIndices(similarity, SEMANTIC_POOL)) pool.add(this.order[k]!);
+    // Hidden articles have no keyword hit and zero probability; this keeps them out whatever the pools hold.
+    if (allowed) for (const id of pool) if (allowed[this.index2.get(id)!] !== 1) pool.delete(id);
     // Without a model (a knowledge base too large for it), the keyword search decides alone (with the encoder, if any).
     const s = this.model.trained ? this.settings : { ...this.settings, ...keywordOnly };
     const semanticWeight = similarity ? s.semanticWeight : 0;

@@ -326,12 +326,16 @@ export class IntentModel {
    * Without a network, `ranking` and `confidence` are the same array; with few phrasings (no
    * hinge model) all three are the softmax's.
    */
-  assess(vector: SparseVector): { probabilities: Float64Array; ranking: Float64Array; confidence: Float64Array } {
+  assess(
+    vector: SparseVector,
+    allowed?: Uint8Array,
+  ): { probabilities: Float64Array; ranking: Float64Array; confidence: Float64Array } {
     const share = this.rankingShare;
-    const softmax = share < 1 ? this.score(vector, this.weights, this.bias, 1) : null;
+    const softmax = share < 1 ? conditioned(this.score(vector, this.weights, this.bias, 1), allowed) : null;
     if (share === 0) return { probabilities: softmax!, ranking: softmax!, confidence: softmax! };
-    const hinge = this.score(vector, this.rankingWeights, this.rankingBias, this.scale);
-    const network = this.network && vector.idx.length > 0 ? this.network.probabilities(vector) : null;
+    const hinge = conditioned(this.score(vector, this.rankingWeights, this.rankingBias, this.scale), allowed);
+    const network =
+      this.network && vector.idx.length > 0 ? conditioned(this.network.probabilities(vector), allowed) : null;
     const ranking = new Float64Array(this.classes);
     const confidence = network ? new Float64Array(this.classes) : ranking;
     for (let k = 0; k < this.classes; k++) {
@@ -510,6 +514,24 @@ function swapBytes(array: Float32Array | Int32Array): void {
   for (let i = 0; i < bytes.length; i += 4) {
     [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]] = [bytes[i + 3]!, bytes[i + 2]!, bytes[i + 1]!, bytes[i]!];
   }
+}
+
+/**
+ * With `allowed` (1 for each article the asker may be given), each model's distribution
+ * conditioned on the allowed articles: the hidden ones' probabilities are zero and the rest
+ * renormalised to sum to 1, as if the hidden articles were not there. The blend is made of the
+ * conditioned parts, so what the asker sees never depends on how sure the model was of an article
+ * they cannot see. In place; all zeros stays all zeros.
+ */
+function conditioned(probabilities: Float64Array, allowed: Uint8Array | undefined): Float64Array {
+  if (!allowed) return probabilities;
+  let sum = 0;
+  for (let k = 0; k < probabilities.length; k++) {
+    if (allowed[k] === 1) sum += probabilities[k]!;
+    else probabilities[k] = 0;
+  }
+  if (sum > 0) for (let k = 0; k < probabilities.length; k++) probabilities[k]! /= sum;
+  return probabilities;
 }
 
 function softmaxInPlace(scores: Float64Array): Float64Array {

@@ -222,13 +222,15 @@ export class KeywordIndex {
   /**
    * The best `limit` documents for the (analysed, distinct) query terms, best first; ties keep
    * the order in which the documents were first matched, as MiniSearch's stable sort did.
-   * `boosts` are by field, in the index's field order.
+   * `boosts` are by field, in the index's field order. With `allowed` (1 per document, in the
+   * order they were indexed), only those documents are candidates: a hidden one takes no place.
    */
   search(
     queryTerms: readonly string[],
     boosts: readonly number[],
     settings: ExpansionSettings,
     limit: number,
+    allowed?: Uint8Array,
   ): KeywordHit[] {
     const F = this.fields.length;
     const n = this.ids.length;
@@ -280,6 +282,7 @@ export class KeywordIndex {
     const scores: number[] = [];
     for (let i = 0; i < touchedCount; i++) {
       const d = this.touched[i]!;
+      if (allowed && allowed[d] !== 1) continue;
       const score = this.total[d]! * this.matchedTerms[d]!;
       if (best.length === limit && score <= scores[limit - 1]!) continue;
       let at = best.length === limit ? limit - 1 : best.length;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { audienceField } from './audience.js';
 
 const isoDate = z.union([z.string(), z.date()]).transform((value, ctx) => {
   const text = value instanceof Date ? value.toISOString().slice(0, 10) : value.trim();
@@ -24,7 +25,8 @@ export const articleFrontMatterSchema = z
     category: nonEmptyText,
     owner: nonEmptyText,
     updated: isoDate,
-    audience: z.enum(['all', 'staff', 'contractors', 'engineers']).optional(),
+    /** Who may be given this article (see audience.ts): one audience or a list; absent, everyone. */
+    audience: audienceField.optional(),
     script: nonEmptyText.optional(),
     escalate_to: z.enum(escalationTiers).optional(),
     review_by: isoDate.optional(),
@@ -54,7 +56,8 @@ export interface Article {
   category: string;
   owner: string;
   updated: string;
-  audience?: string;
+  /** The audiences that may be given this article; absent (or with `all`), everyone. */
+  audiences?: readonly string[];
   script?: string;
   escalateTo?: (typeof escalationTiers)[number];
   reviewBy?: string;

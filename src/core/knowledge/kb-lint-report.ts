@@ -1,5 +1,6 @@
 import type { ScriptProblem } from '../scripts/lint-script.js';
 import type { ArticleProblem } from './article.js';
+import { audienceFindings, type LintedScript } from './kb-lint-audiences.js';
 import { staleArticles } from './kb-lint-dates.js';
 import { brokenLinks } from './kb-lint-links.js';
 import {
@@ -34,6 +35,11 @@ export interface KbLintInput {
   /** YYYY-MM-DD. */
   today: string;
   nearDuplicateThreshold?: number;
+  /**
+   * The audiences the configuration defines (`all`, `engineers` and AUDIENCES_FILE's): with it,
+   * articles and scripts naming others are errors. The scripts that loaded, with their text.
+   */
+  audiences?: { defined: ReadonlySet<string>; scripts: readonly LintedScript[] };
 }
 
 /** Every finding, sorted by file then line. */
@@ -72,6 +78,8 @@ export function lintKnowledgeBase(input: KbLintInput): LintFinding[] {
   ]);
   findings.push(...brokenLinks(input.articles, files, maps));
   findings.push(...staleArticles(input.articles, input.today, maps));
+  if (input.audiences)
+    findings.push(...audienceFindings(input.articles, input.audiences.scripts, input.audiences.defined, maps));
   return sortFindings(findings);
 }
 

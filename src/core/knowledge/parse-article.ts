@@ -84,7 +84,7 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
       category: fm.category,
       owner: fm.owner,
       updated: fm.updated,
-      ...(fm.audience ? { audience: fm.audience } : {}),
+      ...(fm.audience ? { audiences: fm.audience } : {}),
       ...(fm.script ? { script: fm.script } : {}),
       ...(fm.escalate_to ? { escalateTo: fm.escalate_to } : {}),
       ...(fm.review_by ? { reviewBy: fm.review_by } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { audienceField } from '../knowledge/audience.js';
 import { priorities, tiers } from '../tickets/ticket.js';
 
 const stepId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'step ids are lowercase letters, digits, - and _');
@@ -83,6 +84,8 @@ export const scriptSchema = z.strictObject({
   title: z.string().trim().min(3).max(120),
   description: text.optional(),
   category: z.string().regex(/^[a-z0-9-]+$/),
+  /** Who may be offered or started on this script (see audience.ts); absent, everyone. */
+  audience: audienceField.optional(),
   /**
    * How employees ask for this script. A question matching them starts it directly when the
    * article answering it links this script, or when no article answers for sure.

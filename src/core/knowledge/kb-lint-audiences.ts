@@ -1,0 +1,72 @@
+import type { Script } from '../scripts/script.js';
+import { canSee, EVERYONE } from './audience.js';
+import type { LintedArticle, LintFinding, SourceMap } from './kb-lint-source.js';
+
+/** A script as loaded, with the text of its file, for line numbers. */
+export interface LintedScript {
+  script: Script;
+  source: string;
+}
+
+/**
+ * Audiences that the configuration does not define (an article or script for them is given to
+ * nobody: errors), and scripts that show an article some of their own audience may not be given
+ * (those people are never offered the script: a warning).
+ */
+export function audienceFindings(
+  articles: readonly LintedArticle[],
+  scripts: readonly LintedScript[],
+  defined: ReadonlySet<string>,
+  maps: ReadonlyMap<string, SourceMap>,
+): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const known = [...defined].sort().join(', ');
+  const undefinedIn = (
+    file: string,
+    audiences: readonly string[] | undefined,
+    line: number | undefined,
+    what: string,
+  ) => {
+    for (const audience of audiences ?? []) {
+      if (defined.has(audience)) continue;
+      findings.push({
+        file,
+        ...(line ? { line } : {}),
+        field: 'audience',
+        message: `"${audience}" is not an audience the configuration defines (${known}; AUDIENCES_FILE adds others): nobody is given this ${what} as "${audience}"`,
+        severity: 'error',
+      });
+    }
+  };
+  for (const { article } of articles)
+    undefinedIn(article.path, article.audiences, maps.get(article.path)?.keyLine('audience'), 'article');
+  const byId = new Map(articles.map(({ article }) => [article.id, article]));
+  for (const { script, source } of scripts) {
+    const line = lineOfKey(source, 'audience');
+    undefinedIn(script.path, script.audience, line, 'script');
+    // Someone the script is for, but not the article: the widest audience the script names.
+    const audiences = script.audience ?? [EVERYONE];
+    for (const [stepId, step] of Object.entries(script.steps)) {
+      if (step.kind !== 'article') continue;
+      const article = byId.get(step.article);
+      if (!article) continue;
+      const left = audiences.filter((audience) => !canSee(article, new Set([EVERYONE, audience])));
+      if (left.length === 0) continue;
+      findings.push({
+        file: script.path,
+        ...(lineOfKey(source, stepId, true) ? { line: lineOfKey(source, stepId, true)! } : {}),
+        field: `steps.${stepId}`,
+        message: `shows ${article.path}, which is not for ${left.map((a) => `"${a}"`).join(', ')}: they are never offered this script`,
+        severity: 'warning',
+      });
+    }
+  }
+  return findings;
+}
+
+/** Line of a top-level key (or, `nested`, the first key of that name at any depth) in YAML text. */
+function lineOfKey(source: string, key: string, nested = false): number | undefined {
+  const pattern = new RegExp(`^${nested ? '\\s*' : ''}${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`);
+  const index = source.split(/\r?\n/).findIndex((line) => pattern.test(line));
+  return index >= 0 ? index + 1 : undefined;
+}
