@@ -12,8 +12,8 @@ const keys = Object.keys(en).sort() as MessageKey[];
 const others = CATALOGUE_LANGUAGES.filter((language) => language !== 'en');
 
 describe('message catalogues', () => {
-  it('has German and French beside English', () => {
-    expect([...CATALOGUE_LANGUAGES].sort()).toEqual(['de', 'en', 'fr']);
+  it('has German, French and Spanish beside English', () => {
+    expect([...CATALOGUE_LANGUAGES].sort()).toEqual(['de', 'en', 'es', 'fr']);
   });
 
   // The compiler already refuses a missing or extra key in a typed catalogue; this also holds a
@@ -53,7 +53,7 @@ describe('message catalogues', () => {
   });
 
   it('speaks English for a language without a catalogue, none known, or a hostile code', () => {
-    for (const language of ['ja', 'es', undefined, '', '__proto__', 'constructor', 'toString', 'DE']) {
+    for (const language of ['ja', 'it', undefined, '', '__proto__', 'constructor', 'toString', 'DE']) {
       expect(messagesFor(language)('button.helpful'), String(language)).toBe('Helpful');
     }
   });

@@ -1,6 +1,7 @@
 import { DEFAULT_LANGUAGE, type LanguageCode } from '../language/languages.js';
 import { de } from './messages-de.js';
 import { en } from './messages-en.js';
+import { es } from './messages-es.js';
 import { fr } from './messages-fr.js';
 
 /** A key of the bot's own texts; English (messages-en.ts) is the source of the keys. */
@@ -27,6 +28,7 @@ const CATALOGUES: ReadonlyMap<LanguageCode, Catalogue> = new Map<LanguageCode, C
   ['en', en],
   ['de', de],
   ['fr', fr],
+  ['es', es],
 ]);
 
 /** Languages with a catalogue of their own; the others are spoken to in English. */

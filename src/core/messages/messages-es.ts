@@ -1,0 +1,42 @@
+import type { Catalogue } from './catalogue.js';
+
+/**
+ * Spanish ("usted"). The knowledge base has no Spanish articles yet: a Spanish question is answered
+ * from English with answer.fallbackToEnglish, but the bot's own words are Spanish.
+ */
+export const es: Catalogue = {
+  intro:
+    'Hola, soy el bot de soporte informático. Escriba su pregunta de informática con sus propias palabras, por ejemplo *olvidé mi contraseña* o *la VPN no conecta*. Si no puedo ayudarle, abro un ticket para que una persona se encargue.',
+  tooLong:
+    'Este mensaje es demasiado largo para mí ({length} caracteres; leo hasta {max}). Por favor, haga su pregunta en una o dos frases.',
+  thanks: '¡De nada! Pregúnteme cuando quiera.',
+  'answer.fullArticle': 'Artículo completo: {url}',
+  'answer.source': 'Fuente: {link}',
+  'answer.fallbackToEnglish': 'Todavía no tengo un artículo en español sobre esto; esto es lo que tengo en inglés.',
+  'button.helpful': 'Útil',
+  'button.notHelpful': 'No me ayudó',
+  'button.talkToHuman': 'Hablar con una persona',
+  'button.stale': 'Este botón ha caducado o pertenece a otra conversación. Por favor, vuelva a hacer su pregunta.',
+  'button.unknown':
+    'Lo siento, no conozco este botón. Puede que sea de un mensaje antiguo; por favor, vuelva a preguntarme.',
+  'suggestions.prompt': 'No estoy seguro de haberle entendido. ¿Se refería a alguno de estos?',
+  'suggestions.none': 'Ninguno de estos',
+  'suggestions.noneReply':
+    'De acuerdo. Pruebe con otras palabras, o puedo abrir un ticket para que una persona le ayude.',
+  noAnswer: 'No tengo respuesta para eso. ¿Quiere que abra un ticket para que una persona le ayude?',
+  'feedback.helpful': '¡Genial, me alegra que le haya servido! Gracias por decírmelo.',
+  'feedback.notHelpful':
+    'Siento que no le haya servido. Puede reformular su pregunta, o puedo abrir un ticket para que una persona le ayude.',
+  'ticket.opened': 'He abierto el ticket {key} para usted. Un técnico se encargará de él, y aquí verá cada novedad.',
+  'ticket.openedFromForm':
+    'He abierto el ticket {key} para usted. Un técnico se encargará de él, y verá cada novedad en este hilo; responda aquí para añadir detalles.',
+  'ticket.openedFromMessage':
+    'He abierto el ticket {key} a partir de este mensaje. Un técnico se encargará de él; las novedades aparecerán en este hilo.',
+  'ticket.alreadyOpen': 'Su ticket {key} ya está abierto ({status}). Aquí verá las novedades.',
+  'ticket.threadHasTicket': 'Este hilo ya tiene el ticket {key} ({status}).',
+  'ticket.messageEmpty': 'Este mensaje no tiene texto que pueda poner en un ticket.',
+  'ticket.relayed': 'Enviado al equipo que trabaja en el ticket {key}.',
+  'ticket.formErrors': 'Por favor, corrija los campos marcados.',
+  apology:
+    'Lo siento, algo ha fallado por mi parte y no he podido hacerlo (referencia {reference}). Por favor, inténtelo de nuevo en un minuto.',
+};
