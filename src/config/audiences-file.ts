@@ -19,8 +19,21 @@ const audienceMembers = z.strictObject({
 
 /** AUDIENCES_FILE: each audience by name, with its members per chat (config/audiences.example.yaml). */
 export const audiencesFileSchema = z.strictObject({
-  audiences: z.record(audienceName, audienceMembers).refine((audiences) => !(EVERYONE in audiences), {
-    message: `"${EVERYONE}" is everyone and cannot be listed; name the narrower audiences only`,
+  audiences: z.record(z.string(), audienceMembers).superRefine((audiences, ctx) => {
+    for (const name of Object.keys(audiences)) {
+      if (name === EVERYONE)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `"${EVERYONE}" is everyone and cannot be listed; name the narrower audiences only`,
+        });
+      else if (!audienceName.safeParse(name).success)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `"${name}": audience names are lowercase letters, digits and dashes, like "contractors"`,
+        });
+    }
   }),
 });
 
