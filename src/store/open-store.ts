@@ -4,7 +4,7 @@ import { describeDatabase, type DatabaseConfig } from '../config/config.js';
 import type { CoreStore } from './core-ports.js';
 import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
-import { openPostgresPrisma, openSqlitePrisma, type PrismaClient } from './prisma/open-prisma.js';
+import { openPostgresPrisma, openSqlitePrisma, type OpenedPrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaAlertGroups } from './prisma/prisma-alert-groups.js';
 import { PrismaWebSignIns } from './prisma/prisma-web-sign-ins.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
@@ -77,7 +77,7 @@ export async function openSqliteStore(
 ): Promise<Store> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const migrated = options.migrate === false ? [] : await migrateSqlite(file, migrationsDir);
-  return storeOn(openSqlitePrisma(file), migrated, file, 'sqlite');
+  return storeOn(openSqlitePrisma(file), migrated, file);
 }
 
 /** Opens (creating the schema and migrating as needed) a PostgreSQL schema. */
@@ -91,26 +91,20 @@ export async function openPostgresStore(
     openPostgresPrisma(target.url, target.schema, options.poolSize),
     migrated,
     options.location ?? target.schema,
-    'postgres',
   );
 }
 
-async function storeOn(
-  prisma: PrismaClient,
-  migrated: string[],
-  location: string,
-  dialect: 'sqlite' | 'postgres',
-): Promise<Store> {
+async function storeOn({ prisma, hot }: OpenedPrisma, migrated: string[], location: string): Promise<Store> {
   await prisma.$connect();
   return {
-    conversations: new PrismaConversationStore(prisma),
-    questions: new PrismaQuestionLog(prisma),
+    conversations: new PrismaConversationStore(prisma, hot),
+    questions: new PrismaQuestionLog(prisma, hot),
     tickets: new PrismaTicketRepository(prisma),
     ticketThreads: new PrismaTicketThreadStore(prisma),
     addresses: new PrismaAddressBook(prisma),
     scriptRuns: new PrismaScriptRunLog(prisma),
     learned: new PrismaLearnedPhrasings(prisma),
-    queue: new PrismaWorkQueueStore(prisma, dialect),
+    queue: new PrismaWorkQueueStore(prisma, hot),
     timerClaims: new PrismaTimerClaims(prisma),
     alertGroups: new PrismaAlertGroups(prisma),
     webSignIns: new PrismaWebSignIns(prisma),

@@ -158,6 +158,41 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect((await ports.conversations.transcript(key, 50)).map((m) => m.text)).toEqual(['one', 'two', 'three']);
       expect(await ports.conversations.transcript(uid('none'), 5)).toEqual([]);
     });
+
+    it("records the turn's questions with its state, once each: a question saved again (a delivery handled twice) keeps the first", async () => {
+      const key = uid('local');
+      const id = uid('q');
+      const asked = {
+        id,
+        conversationKey: key,
+        channel: 'local',
+        userId: 'ann',
+        text: "it's 'quoted'; -- odd: 'x' || 'y', $1 and ? are text",
+        outcome: 'suggested' as const,
+        articleId: null,
+        confidence: 0.31,
+        explanation: { candidates: [{ articleId: 'vpn-setup', title: 'Set up the VPN', score: 1.5 }] },
+      };
+      await ports.conversations.save(
+        key,
+        { channel: 'local', userId: 'ann' },
+        { recentQuestionIds: [id] },
+        [],
+        [asked],
+      );
+      await ports.conversations.save(
+        key,
+        { channel: 'local', userId: 'ann' },
+        { recentQuestionIds: [id] },
+        [{ author: 'user', authorId: 'ann', text: 'again', at: at('2026-12-01T10:00:00Z') }],
+        [{ ...asked, text: 'saved twice' }],
+      );
+      expect(await ports.questions.find(id)).toMatchObject({ ...asked, explanation: asked.explanation });
+      expect((await ports.conversations.transcript(key, 5)).map((m) => m.text)).toEqual(['again']);
+      // The question is there for feedback, as one recorded alone would be.
+      await ports.questions.feedback(id, 'ann', true);
+      expect((await subject.votes()).filter((v) => v.questionId === id)).toHaveLength(1);
+    });
   });
 
   describe('QuestionLog', () => {

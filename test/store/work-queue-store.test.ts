@@ -59,6 +59,29 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
     expect(keys(await claim('w2', 4))).toEqual(['q0']);
   });
 
+  it('claims an item as it stores it only when nothing earlier of its order key is unfinished, and knows a repeat', async () => {
+    const now = new Date();
+    const lease = new Date(now.getTime() + LEASE_MS);
+    const item = (key: string, orderKey: string) => ({ key, kind: 'slack.inbound', orderKey, payload: '{}' });
+    const first = await queue.enqueueClaimed(item('k1', 'k'), 'w1', now, lease);
+    expect(first).toMatchObject({ key: 'k1', orderKey: 'k', attempts: 1 });
+    // Claimed: no claim round hands it out again while its lease holds.
+    expect(await claim('w2', 4)).toEqual([]);
+    // k2 waits behind k1 (stored, not claimed); another key is claimed at once; a repeat is known.
+    expect(await queue.enqueueClaimed(item('k2', 'k'), 'w1', now, lease)).toBe('queued');
+    expect(await queue.enqueueClaimed(item('m1', 'm'), 'w1', now, lease)).toMatchObject({ key: 'm1', attempts: 1 });
+    expect(await queue.enqueueClaimed(item('k1', 'k'), 'w1', now, lease)).toBe('repeat');
+    expect(await queue.enqueue(item('m1', 'm'))).toBe(false);
+    expect(await claim('w2', 4)).toEqual([]);
+    expect(await queue.complete((first as { seq: number }).seq, 'w1', new Date())).toBe(true);
+    const second = await claim('w2', 4);
+    expect(keys(second)).toEqual(['k2']);
+    expect(await queue.complete(second[0]!.seq, 'w2', new Date())).toBe(true);
+    // Past its lease, a claimed item that was never finished (its process died) is taken over.
+    const later = new Date(now.getTime() + LEASE_MS + 1);
+    expect(keys(await claim('w3', 4, later))).toEqual(['m1']);
+  });
+
   it('hands out the oldest free head of each order key, oldest first, counting the attempt', async () => {
     for (const [key, orderKey] of [
       ['x1', 'x'],

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AnswerEngine } from '../answering/answer-engine.js';
 import { apologise } from '../apology.js';
-import type { QuestionLog } from '../analytics/question-log.js';
+import type { QuestionLog, QuestionRecord } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
@@ -50,6 +50,11 @@ const INTRO =
 export class ConversationService {
   private readonly queue = new KeyedQueue();
   private readonly maxTextChars: number;
+  /**
+   * The questions asked in the turn under way, by conversation (a conversation's turns run one at
+   * a time): recorded with the turn's state and transcript, in the one write that saves the turn.
+   */
+  private readonly askedInTurn = new Map<string, QuestionRecord[]>();
 
   constructor(private readonly deps: ConversationDeps) {
     this.maxTextChars = deps.options?.maxTextChars ?? 4000;
@@ -81,6 +86,8 @@ export class ConversationService {
             ),
           },
         ];
+      } finally {
+        this.askedInTurn.delete(turn.conversationKey);
       }
     });
   }
@@ -101,6 +108,8 @@ export class ConversationService {
     else if (turn.action)
       transcript.push({ author: 'user', authorId: turn.user.id, text: `[pressed ${turn.action.id}]`, at: now });
 
+    const asked: QuestionRecord[] = [];
+    this.askedInTurn.set(turn.conversationKey, asked);
     const replies = turn.form
       ? await this.onForm(turn, turn.form, state, transcript)
       : turn.action
@@ -115,6 +124,7 @@ export class ConversationService {
       { channel: turn.channel, userId: turn.user.id },
       state,
       transcript,
+      asked,
     );
     return replies;
   }
@@ -170,7 +180,7 @@ export class ConversationService {
     const questionId = turn.deliveryId ? idFor(`question:${turn.deliveryId}`) : randomUUID();
     const best = result.outcome === 'answered' ? result.article : undefined;
     const top = best ?? (result.outcome === 'suggested' ? result.candidates[0] : undefined);
-    await this.deps.questions.record({
+    this.askedInTurn.get(turn.conversationKey)!.push({
       id: questionId,
       conversationKey: turn.conversationKey,
       channel: turn.channel,
@@ -546,7 +556,9 @@ export class ConversationService {
    */
   private async learn(questionId: string, userId: string, helpful: boolean, resolvedScript?: string): Promise<void> {
     if (!this.deps.learning) return;
-    const question = await this.deps.questions.find(questionId);
+    // A question of the turn under way is not saved yet: it is saved with the turn.
+    const asked = [...this.askedInTurn.values()].flat().find((q) => q.id === questionId);
+    const question = asked ?? (await this.deps.questions.find(questionId));
     if (!question?.articleId || question.userId !== userId) return;
     if (resolvedScript) {
       if (this.deps.engine().article(question.articleId)?.script !== resolvedScript) return;

@@ -1,3 +1,4 @@
+import type { QuestionRecord } from '../analytics/question-log.js';
 import type { ScriptSession } from '../scripts/script-runner.js';
 
 /** A transcript line as stored. */
@@ -22,6 +23,11 @@ export interface ConversationState {
   ticketKey?: string;
   /** The guided script in progress, if any. */
   script?: ScriptSession;
+  /**
+   * The language the bot speaks here (its own texts, from src/core/messages): the language of
+   * the last question, as the answer engine detected it. Absent: the default language.
+   */
+  language?: string;
   /** The last deliveries handled here and what was replied, so a repeated delivery is answered the same, once. */
   delivered?: Array<{ id: string; replies: unknown[] }>;
 }
@@ -29,12 +35,16 @@ export interface ConversationState {
 /** Conversation state and transcript. Implementations: PrismaConversationStore. */
 export interface ConversationStore {
   load(key: string): Promise<ConversationState | null>;
-  /** Saves the state and appends transcript lines in one transaction. */
+  /**
+   * Saves the state, appends transcript lines and records the turn's questions (for analytics,
+   * as QuestionLog.record: one already recorded under its id is kept) in one transaction.
+   */
   save(
     key: string,
     meta: { channel: string; userId: string },
     state: ConversationState,
     messages: StoredMessage[],
+    questions?: QuestionRecord[],
   ): Promise<void>;
   transcript(key: string, limit: number): Promise<StoredMessage[]>;
 }

@@ -27,6 +27,18 @@ export interface WorkQueueStore {
   /** Stores an item; false when an item with this key is already stored (a repeated delivery). */
   enqueue(item: NewQueueItem): Promise<boolean>;
   /**
+   * Stores an item and, in the same write, claims it for `worker` until `leaseUntil` when it may
+   * run now (no earlier item of its order key is unfinished), as `claim` would: the process that
+   * received a delivery starts on it without a claim round. 'repeat' when an item with this key is
+   * already stored; 'queued' when stored but not claimable now (it waits for `claim`).
+   */
+  enqueueClaimed(
+    item: NewQueueItem,
+    worker: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<QueuedItem | 'queued' | 'repeat'>;
+  /**
    * Claims up to `limit` items of these kinds (the ones this process can do: a Teams-only replica
    * leaves Slack's work alone) that are due and not leased by a live claim, oldest first, for
    * `worker` until `leaseUntil`. Of items sharing an order key only the oldest unfinished one
@@ -119,6 +131,8 @@ export class WorkQueue {
   private lastPrune = 0;
   private storeDownSince: number | undefined;
   private claiming: Promise<unknown> = Promise.resolve();
+  /** Slots held by enqueues that claim their item as they store it (enqueueClaimed). */
+  private reserved = 0;
   /** Item key to the id of the request that queued it (not stored: another process uses the key). */
   private readonly requestOf = new Map<string, string>();
 
@@ -142,7 +156,25 @@ export class WorkQueue {
    * key. Rejects when the store cannot take it: the caller must not acknowledge then.
    */
   async enqueue(item: NewQueueItem): Promise<boolean> {
-    const added = await this.options.store.enqueue(item);
+    const { store, workerId } = this.options;
+    // With a free slot, the item is claimed in the write that stores it and started here: no claim
+    // round (three reads and a write) between a delivery and its work. The slot is held meanwhile.
+    const startHere = this.running && this.handlers.has(item.kind) && this.freeSlots() > 0;
+    let claimed: QueuedItem | undefined;
+    let added: boolean;
+    if (startHere) {
+      this.reserved++;
+      try {
+        const now = this.now();
+        const result = await store.enqueueClaimed(item, workerId, now, new Date(now.getTime() + this.leaseMs));
+        added = result !== 'repeat';
+        if (typeof result === 'object') claimed = result;
+      } finally {
+        this.reserved--;
+      }
+    } else {
+      added = await store.enqueue(item);
+    }
     const requestId = this.options.requestIds?.current();
     if (added && requestId) {
       if (this.requestOf.size >= REMEMBERED_REQUEST_IDS) this.requestOf.delete(this.requestOf.keys().next().value!);
@@ -150,7 +182,9 @@ export class WorkQueue {
       // The link from the request to the item, for an item another process takes.
       this.options.logger.debug({ key: item.key, kind: item.kind, requestId }, 'queued');
     }
-    if (added) this.wake();
+    // Stopped meanwhile: the claim runs out and the item is taken over (here after a restart, or elsewhere).
+    if (claimed && this.running) this.begin(claimed);
+    else if (added) this.wake();
     return added;
   }
 
@@ -227,7 +261,7 @@ export class WorkQueue {
   }
 
   private async claimRound(): Promise<number> {
-    const free = this.concurrency - this.inFlight.size;
+    const free = this.freeSlots();
     if (free <= 0) return 0;
     const now = this.now();
     let items: QueuedItem[];
@@ -258,14 +292,22 @@ export class WorkQueue {
       }
       return 0;
     }
-    for (const item of items) {
-      const run = this.run(item).finally(() => {
-        this.inFlight.delete(item.seq);
-        this.wake();
-      });
-      this.inFlight.set(item.seq, run);
-    }
+    for (const item of items) this.begin(item);
     return items.length;
+  }
+
+  /** Slots for more work: the concurrency less what runs and what an enqueue is claiming. */
+  private freeSlots(): number {
+    return this.concurrency - this.inFlight.size - this.reserved;
+  }
+
+  /** Runs a claimed item in a slot; the slot's end looks for more work. */
+  private begin(item: QueuedItem): void {
+    const run = this.run(item).finally(() => {
+      this.inFlight.delete(item.seq);
+      this.wake();
+    });
+    this.inFlight.set(item.seq, run);
   }
 
   private async run(item: QueuedItem): Promise<void> {

@@ -1,8 +1,10 @@
+import type { QuestionRecord } from '../../core/analytics/question-log.js';
 import type {
   ConversationState,
   ConversationStore,
   StoredMessage,
 } from '../../core/conversation/conversation-store.js';
+import type { MemoryQuestionLog } from './memory-question-log.js';
 import { Outage, throughJson } from './outage.js';
 
 interface MessageRow extends StoredMessage {
@@ -15,7 +17,11 @@ export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, { channel: string; userId: string; state: string }>();
   private readonly messages: MessageRow[] = [];
 
-  constructor(private readonly outage = new Outage()) {}
+  /** `questions`: where a turn's questions are recorded (MemoryStore's log); without it they are dropped. */
+  constructor(
+    private readonly outage = new Outage(),
+    private readonly questions?: MemoryQuestionLog,
+  ) {}
 
   async load(key: string): Promise<ConversationState | null> {
     this.outage.check();
@@ -28,6 +34,7 @@ export class MemoryConversationStore implements ConversationStore {
     meta: { channel: string; userId: string },
     state: ConversationState,
     messages: StoredMessage[],
+    questions: QuestionRecord[] = [],
   ): Promise<void> {
     this.outage.check();
     // Both or neither, as the transaction: the state is serialised before anything changes.
@@ -45,6 +52,7 @@ export class MemoryConversationStore implements ConversationStore {
       existing ? { ...existing, state: json } : { channel: meta.channel, userId: meta.userId, state: json },
     );
     for (const line of lines) this.messages.push({ id: this.messages.length + 1, ...line });
+    for (const question of questions) await this.questions?.record(question);
   }
 
   async transcript(key: string, limit: number): Promise<StoredMessage[]> {

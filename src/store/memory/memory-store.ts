@@ -36,8 +36,8 @@ export class MemoryStore implements CoreStore {
   /** `now` stamps what the database would stamp with now() (a question's, a ticket's creation). */
   constructor(options: { now?: Clock } = {}) {
     const now = options.now ?? systemClock;
-    this.conversations = new MemoryConversationStore(this.outage);
     this.questions = new MemoryQuestionLog(this.outage, now);
+    this.conversations = new MemoryConversationStore(this.outage, this.questions);
     this.tickets = new MemoryTicketRepository(this.outage, now);
     this.ticketThreads = new MemoryTicketThreadStore(this.outage);
     this.addresses = new MemoryAddressBook(this.outage);

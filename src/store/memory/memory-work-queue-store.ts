@@ -35,6 +35,29 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
     return true;
   }
 
+  async enqueueClaimed(
+    item: NewQueueItem,
+    worker: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<QueuedItem | 'queued' | 'repeat'> {
+    this.check();
+    const waits = this.rows.some((row) => row.orderKey === item.orderKey && row.status === 'pending');
+    if (!(await this.enqueue(item))) return 'repeat';
+    if (waits) return 'queued';
+    const row = this.rows.at(-1)!;
+    Object.assign(row, { claimedBy: worker, leaseUntil, attempts: 1, createdAt: now, runAfter: now });
+    return {
+      seq: row.seq,
+      key: row.key,
+      kind: row.kind,
+      orderKey: row.orderKey,
+      payload: row.payload,
+      attempts: row.attempts,
+      createdAt: row.createdAt,
+    };
+  }
+
   async claim(worker: string, kinds: string[], limit: number, now: Date, leaseUntil: Date): Promise<QueuedItem[]> {
     this.check();
     const blocked = new Set<string>();

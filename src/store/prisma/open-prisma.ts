@@ -1,14 +1,49 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { PostgresHotSql, SqliteHotSql, type HotSql } from './hot-sql.js';
 import { PrismaClient } from './generated/client.js';
 import { PrismaClient as PostgresPrismaClient } from './generated-pg/client.js';
 
 export type { PrismaClient };
 
+/** A Prisma client and the hot path's prepared statements (hot-sql.ts), on one connection or pool. */
+export interface OpenedPrisma {
+  prisma: PrismaClient;
+  hot: HotSql;
+}
+
+/**
+ * The better-sqlite3 adapter, keeping the connection it opens for the hot path's statements. The
+ * adapter does not hand its connection out; it keeps it as `client`, which a test checks (an
+ * upgrade that renames it fails there and at the first statement, with this message).
+ */
+class SqliteAdapterSharingItsConnection extends PrismaBetterSqlite3 {
+  private shared: BetterSqlite3.Database | undefined;
+
+  override async connect(): ReturnType<PrismaBetterSqlite3['connect']> {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client?: Partial<BetterSqlite3.Database> }).client;
+    if (typeof client?.prepare !== 'function' || typeof client.inTransaction !== 'boolean')
+      throw new Error('@prisma/adapter-better-sqlite3 no longer keeps its connection as `client`: see hot-sql.ts');
+    this.shared = client as BetterSqlite3.Database;
+    return adapter;
+  }
+
+  connection(): BetterSqlite3.Database {
+    if (!this.shared) throw new Error('the SQLite connection is not open yet (call $connect first)');
+    return this.shared;
+  }
+}
+
 /** A Prisma client on a SQLite file through the better-sqlite3 driver adapter. */
-export function openSqlitePrisma(file: string): PrismaClient {
-  const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
-  return new PrismaClient({ adapter, transactionOptions: TRANSACTIONS });
+export function openSqlitePrisma(file: string): OpenedPrisma {
+  const adapter = new SqliteAdapterSharingItsConnection({ url: `file:${file}`, timeout: 5000 });
+  return {
+    prisma: new PrismaClient({ adapter, transactionOptions: TRANSACTIONS }),
+    hot: new SqliteHotSql(() => adapter.connection()),
+  };
 }
 
 /**
@@ -28,9 +63,14 @@ const TRANSACTIONS = { maxWait: 15_000, timeout: 15_000 };
  * levels `$transaction` accepts (SQLite has Serializable alone) and PostgreSQL's extra filter
  * options; the repositories use neither, and run unchanged on both databases in the tests.
  */
-export function openPostgresPrisma(url: string, schema: string, poolSize = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: withSearchPath(url, schema), max: poolSize }, { schema });
-  return new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTIONS }) as unknown as PrismaClient;
+export function openPostgresPrisma(url: string, schema: string, poolSize = 10): OpenedPrisma {
+  // One pool for Prisma and the hot path's named statements; Prisma ends it at $disconnect.
+  const pool = new pg.Pool({ connectionString: withSearchPath(url, schema), max: poolSize });
+  const adapter = new PrismaPg(pool, { schema, disposeExternalPool: true });
+  return {
+    prisma: new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTIONS }) as unknown as PrismaClient,
+    hot: new PostgresHotSql(pool),
+  };
 }
 
 /**

@@ -1,17 +1,31 @@
+import type { QuestionRecord } from '../../core/analytics/question-log.js';
 import type {
   ConversationState,
   ConversationStore,
   StoredMessage,
 } from '../../core/conversation/conversation-store.js';
 import type { PrismaClient } from './open-prisma.js';
+import { postgresTime, sqliteTime, type HotSql, type HotStatement } from './hot-sql.js';
 import { parseJson } from './json-column.js';
+import { questionInsert } from './prisma-question-log.js';
 
-/** Conversation state and transcripts in the database. */
+/**
+ * Conversation state and transcripts in the database. A turn's load and save are the hot path's
+ * prepared statements (hot-sql.ts); the save is one write: on SQLite one transaction, on
+ * PostgreSQL one statement (its parts as data-modifying WITH clauses, atomic as a statement is).
+ */
 export class PrismaConversationStore implements ConversationStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly hot: HotSql,
+  ) {}
 
   async load(key: string): Promise<ConversationState | null> {
-    const row = await this.prisma.conversation.findUnique({ where: { key } });
+    const sql =
+      this.hot.dialect === 'postgres'
+        ? 'SELECT "state" FROM "Conversation" WHERE "key" = $1'
+        : 'SELECT "state" FROM "Conversation" WHERE "key" = ?';
+    const [row] = await this.hot.rows<{ state: string }>({ name: 'conversation-load', sql, args: [key] });
     return row ? parseJson<ConversationState>(row.state, {}) : null;
   }
 
@@ -20,24 +34,31 @@ export class PrismaConversationStore implements ConversationStore {
     meta: { channel: string; userId: string },
     state: ConversationState,
     messages: StoredMessage[],
+    questions: QuestionRecord[] = [],
   ): Promise<void> {
     const json = JSON.stringify(state);
-    await this.prisma.$transaction([
-      this.prisma.conversation.upsert({
-        where: { key },
-        create: { key, channel: meta.channel, userId: meta.userId, state: json },
-        update: { state: json },
-      }),
-      this.prisma.message.createMany({
-        data: messages.map((m) => ({
-          conversationKey: key,
-          author: m.author,
-          authorId: m.authorId ?? null,
-          text: m.text,
-          createdAt: m.at,
-        })),
-      }),
-    ]);
+    const now = new Date();
+    if (this.hot.dialect === 'postgres') {
+      await this.hot.run(postgresSave(key, meta, json, messages, questions, now));
+      return;
+    }
+    const at = sqliteTime(now);
+    const statements: HotStatement[] = [
+      {
+        name: 'conversation-save',
+        sql: `INSERT INTO "Conversation" ("key", "channel", "userId", "state", "createdAt", "updatedAt")
+              VALUES (?, ?, ?, ?, ?, ?)
+              ON CONFLICT ("key") DO UPDATE SET "state" = excluded."state", "updatedAt" = excluded."updatedAt"`,
+        args: [key, meta.channel, meta.userId, json, at, at],
+      },
+      ...messages.map((m) => ({
+        name: 'message-add',
+        sql: 'INSERT INTO "Message" ("conversationKey", "author", "authorId", "text", "createdAt") VALUES (?, ?, ?, ?, ?)',
+        args: [key, m.author, m.authorId ?? null, m.text, sqliteTime(m.at)],
+      })),
+      ...questions.map((q) => questionInsert('sqlite', q, now)),
+    ];
+    await this.hot.transaction(statements);
   }
 
   async transcript(key: string, limit: number): Promise<StoredMessage[]> {
@@ -53,4 +74,56 @@ export class PrismaConversationStore implements ConversationStore {
       at: row.createdAt,
     }));
   }
+}
+
+/** The whole save as one PostgreSQL statement: the conversation, then its lines and questions, in array parameters. */
+function postgresSave(
+  key: string,
+  meta: { channel: string; userId: string },
+  json: string,
+  messages: StoredMessage[],
+  questions: QuestionRecord[],
+  now: Date,
+): HotStatement {
+  return {
+    name: 'conversation-save',
+    sql: `WITH "c" AS (
+        INSERT INTO "Conversation" ("key", "channel", "userId", "state", "createdAt", "updatedAt")
+        VALUES ($1, $2, $3, $4, $5::timestamp, $5::timestamp)
+        ON CONFLICT ("key") DO UPDATE SET "state" = EXCLUDED."state", "updatedAt" = EXCLUDED."updatedAt"
+        RETURNING "key"
+      ), "m" AS (
+        INSERT INTO "Message" ("conversationKey", "author", "authorId", "text", "createdAt")
+        SELECT "c"."key", m."author", m."authorId", m."text", m."at"
+        FROM "c", unnest($6::text[], $7::text[], $8::text[], $9::timestamp[]) WITH ORDINALITY AS m("author", "authorId", "text", "at", "n")
+        ORDER BY m."n"
+      ), "q" AS (
+        INSERT INTO "Question" ("id", "conversationKey", "channel", "userId", "text", "outcome", "articleId", "confidence", "explanation", "createdAt")
+        SELECT q."id", q."conversationKey", q."channel", q."userId", q."text", q."outcome", q."articleId", q."confidence", q."explanation", $5::timestamp
+        FROM unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::float8[], $17::text[], $18::text[])
+          AS q("id", "channel", "userId", "text", "outcome", "articleId", "confidence", "explanation", "conversationKey")
+        ON CONFLICT ("id") DO NOTHING
+      )
+      SELECT 1`,
+    args: [
+      key,
+      meta.channel,
+      meta.userId,
+      json,
+      postgresTime(now),
+      messages.map((m) => m.author),
+      messages.map((m) => m.authorId ?? null),
+      messages.map((m) => m.text),
+      messages.map((m) => postgresTime(m.at)),
+      questions.map((q) => q.id),
+      questions.map((q) => q.channel),
+      questions.map((q) => q.userId),
+      questions.map((q) => q.text),
+      questions.map((q) => q.outcome),
+      questions.map((q) => q.articleId),
+      questions.map((q) => q.confidence),
+      questions.map((q) => JSON.stringify(q.explanation)),
+      questions.map((q) => q.conversationKey),
+    ],
+  };
 }

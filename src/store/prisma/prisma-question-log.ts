@@ -1,18 +1,43 @@
 import type { QuestionLog, QuestionOutcome, QuestionRecord } from '../../core/analytics/question-log.js';
 import type { PrismaClient } from './open-prisma.js';
+import { postgresTime, sqliteTime, type HotSql, type HotStatement } from './hot-sql.js';
 import { parseJson } from './json-column.js';
+
+/**
+ * The insert of a question, as a hot-path statement: one already recorded under its id (a delivery
+ * handled a second time after a crash) is kept, without an error or a rollback.
+ */
+export function questionInsert(dialect: HotSql['dialect'], question: QuestionRecord, at: Date): HotStatement {
+  const columns = `"id", "conversationKey", "channel", "userId", "text", "outcome", "articleId", "confidence", "explanation", "createdAt"`;
+  const values =
+    dialect === 'postgres' ? '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamp' : '?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+  return {
+    name: 'question-add',
+    sql: `INSERT INTO "Question" (${columns}) VALUES (${values}) ON CONFLICT ("id") DO NOTHING`,
+    args: [
+      question.id,
+      question.conversationKey,
+      question.channel,
+      question.userId,
+      question.text,
+      question.outcome,
+      question.articleId,
+      question.confidence,
+      JSON.stringify(question.explanation),
+      dialect === 'postgres' ? postgresTime(at) : sqliteTime(at),
+    ],
+  };
+}
 
 /** Questions and answer feedback in the database. */
 export class PrismaQuestionLog implements QuestionLog {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly hot: HotSql,
+  ) {}
 
   async record(question: QuestionRecord): Promise<void> {
-    try {
-      await this.prisma.question.create({ data: { ...question, explanation: JSON.stringify(question.explanation) } });
-    } catch (error) {
-      // The same question recorded again (a delivery handled a second time after a crash).
-      if ((error as { code?: string }).code !== 'P2002') throw error;
-    }
+    await this.hot.run(questionInsert(this.hot.dialect, question, new Date()));
   }
 
   async find(id: string): Promise<QuestionRecord | null> {

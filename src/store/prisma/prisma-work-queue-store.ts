@@ -1,46 +1,65 @@
 import type { NewQueueItem, QueuedItem, WorkQueueStore } from '../../core/delivery/work-queue.js';
 import type { PrismaClient } from './open-prisma.js';
+import { postgresTime, sqliteTime, type HotSql, type HotStatement } from './hot-sql.js';
 
 /** How many order keys (the oldest heads first) one claim looks at. */
 const SCAN = 200;
 
-/** The durable inbox and outbox in the QueueItem table. */
+/**
+ * The durable inbox and outbox in the QueueItem table. What every message does (enqueue, and
+ * complete) runs as the hot path's prepared statements (hot-sql.ts); the rest through Prisma.
+ */
 export class PrismaWorkQueueStore implements WorkQueueStore {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+    private readonly hot: HotSql,
   ) {}
 
   async enqueue(item: NewQueueItem): Promise<boolean> {
-    if (this.dialect === 'postgres') return this.enqueueOnPostgres(item);
-    // SQLite has one writer at a time: seq is taken in commit order.
-    try {
-      await this.prisma.queueItem.create({ data: { ...item, status: 'pending', runAfter: new Date() } });
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') return false;
-      throw error;
+    const now = new Date();
+    if (this.hot.dialect === 'postgres') {
+      const rows = await this.hot.rows<{ seq: number }>({
+        name: 'queue-enqueue',
+        sql: POSTGRES_ENQUEUE,
+        args: [item.key, item.kind, item.orderKey, item.payload, postgresTime(now)],
+      });
+      return rows.length === 1;
     }
+    // SQLite has one writer at a time: seq is taken in commit order.
+    const rows = await this.hot.rows<{ seq: number }>(sqliteEnqueue(item, now, undefined));
+    return rows.length === 1;
   }
 
-  /**
-   * On PostgreSQL seq comes from a sequence when the row is inserted, not when it commits: two
-   * items of one conversation enqueued at once on two connections could commit in the other
-   * order, and a claim between the commits would run the later one first. A transaction-level
-   * advisory lock on the order key, taken in the same statement before the row (and its seq) is
-   * made, holds until the statement commits, so items of one key get their seqs in commit order.
-   * ON CONFLICT DO NOTHING recognises a repeat without an error (and without a rollback).
-   */
-  private async enqueueOnPostgres(item: NewQueueItem): Promise<boolean> {
-    // Timestamps as Prisma writes them into TIMESTAMP(3) columns: UTC wall time.
-    const now = new Date().toISOString();
-    const rows = await this.prisma.$queryRaw<Array<{ seq: number }>>`
-      WITH "lock" AS (SELECT pg_advisory_xact_lock(hashtextextended(${item.orderKey}, 0)))
-      INSERT INTO "QueueItem" ("key", "kind", "orderKey", "payload", "status", "runAfter", "createdAt")
-      SELECT ${item.key}, ${item.kind}, ${item.orderKey}, ${item.payload}, 'pending', ${now}::timestamp, ${now}::timestamp FROM "lock"
-      ON CONFLICT ("key") DO NOTHING
-      RETURNING "seq"`;
-    return rows.length === 1;
+  async enqueueClaimed(
+    item: NewQueueItem,
+    worker: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<QueuedItem | 'queued' | 'repeat'> {
+    let rows: Array<{ seq: number; attempts: number }>;
+    if (this.hot.dialect === 'postgres') {
+      // The order key's lock first, in its own statement: the insert's snapshot, taken after it,
+      // sees every earlier item of the key (their enqueues committed before the lock was free).
+      const [, inserted] = await this.hot.transaction([
+        {
+          name: 'queue-lock',
+          sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))',
+          args: [item.orderKey],
+        },
+        {
+          name: 'queue-enqueue-claimed',
+          sql: POSTGRES_ENQUEUE_CLAIMED,
+          args: [item.key, item.kind, item.orderKey, item.payload, postgresTime(now), worker, postgresTime(leaseUntil)],
+        },
+      ]);
+      rows = inserted as typeof rows;
+    } else {
+      rows = await this.hot.rows(sqliteEnqueue(item, now, { worker, leaseUntil }));
+    }
+    const row = rows[0];
+    if (!row) return 'repeat';
+    if (Number(row.attempts) === 0) return 'queued';
+    return { ...item, seq: Number(row.seq), attempts: Number(row.attempts), createdAt: now };
   }
 
   async claim(worker: string, kinds: string[], limit: number, now: Date, leaseUntil: Date): Promise<QueuedItem[]> {
@@ -97,11 +116,17 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
   }
 
   async complete(seq: number, worker: string, now: Date): Promise<boolean> {
-    const { count } = await this.prisma.queueItem.updateMany({
-      where: { seq, claimedBy: worker, status: 'pending' },
-      data: { status: 'done', doneAt: now, leaseUntil: null },
+    const postgres = this.hot.dialect === 'postgres';
+    const changed = await this.hot.run({
+      name: 'queue-complete',
+      sql: postgres
+        ? `UPDATE "QueueItem" SET "status" = 'done', "doneAt" = $1::timestamp, "leaseUntil" = NULL
+           WHERE "seq" = $2 AND "claimedBy" = $3 AND "status" = 'pending'`
+        : `UPDATE "QueueItem" SET "status" = 'done', "doneAt" = ?, "leaseUntil" = NULL
+           WHERE "seq" = ? AND "claimedBy" = ? AND "status" = 'pending'`,
+      args: [postgres ? postgresTime(now) : sqliteTime(now), seq, worker],
     });
-    return count === 1;
+    return changed === 1;
   }
 
   async release(seq: number, worker: string, error: string, runAfter: Date): Promise<void> {
@@ -127,4 +152,66 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     });
     return done.count + failed.count;
   }
+}
+
+/**
+ * On PostgreSQL seq comes from a sequence when the row is inserted, not when it commits: two
+ * items of one conversation enqueued at once on two connections could commit in the other
+ * order, and a claim between the commits would run the later one first. A transaction-level
+ * advisory lock on the order key, taken in the same statement before the row (and its seq) is
+ * made, holds until the statement commits, so items of one key get their seqs in commit order.
+ * ON CONFLICT DO NOTHING recognises a repeat without an error (and without a rollback).
+ * Timestamps as Prisma writes them into TIMESTAMP(3) columns: UTC wall time.
+ */
+const POSTGRES_ENQUEUE = `
+  WITH "lock" AS (SELECT pg_advisory_xact_lock(hashtextextended($3::text, 0)))
+  INSERT INTO "QueueItem" ("key", "kind", "orderKey", "payload", "status", "runAfter", "createdAt")
+  SELECT $1, $2, $3, $4, 'pending', $5::timestamp, $5::timestamp FROM "lock"
+  ON CONFLICT ("key") DO NOTHING
+  RETURNING "seq"`;
+
+/**
+ * The insert after the order key's lock (enqueueClaimed), in a statement of its own so that its
+ * snapshot is taken after the lock: claimed at once when nothing earlier of its key is unfinished.
+ */
+const POSTGRES_ENQUEUE_CLAIMED = `
+  INSERT INTO "QueueItem" ("key", "kind", "orderKey", "payload", "status", "attempts", "runAfter", "claimedBy", "leaseUntil", "createdAt")
+  SELECT $1, $2, $3, $4, 'pending', CASE WHEN h."free" THEN 1 ELSE 0 END, $5::timestamp,
+         CASE WHEN h."free" THEN $6 END, CASE WHEN h."free" THEN $7::timestamp END, $5::timestamp
+  FROM (SELECT NOT EXISTS (SELECT 1 FROM "QueueItem" WHERE "orderKey" = $3 AND "status" = 'pending') AS "free") AS h
+  ON CONFLICT ("key") DO NOTHING
+  RETURNING "seq", "attempts"`;
+
+/**
+ * SQLite's enqueue, claimed for `claim.worker` in the same statement when nothing earlier of its
+ * order key is unfinished (SQLite has one writer at a time, so the check and the insert are
+ * atomic). A repeat returns no row (ON CONFLICT DO NOTHING: no error, no rollback).
+ */
+function sqliteEnqueue(
+  item: NewQueueItem,
+  now: Date,
+  claim: { worker: string; leaseUntil: Date } | undefined,
+): HotStatement {
+  const at = sqliteTime(now);
+  return {
+    name: 'queue-enqueue',
+    sql: `INSERT INTO "QueueItem" ("key", "kind", "orderKey", "payload", "status", "attempts", "runAfter", "claimedBy", "leaseUntil", "createdAt")
+          SELECT ?, ?, ?, ?, 'pending', h."free", ?, CASE WHEN h."free" THEN ? END, CASE WHEN h."free" THEN ? END, ?
+          FROM (SELECT ? AND NOT EXISTS (SELECT 1 FROM "QueueItem" WHERE "orderKey" = ? AND "status" = 'pending') AS "free") AS h
+          WHERE true
+          ON CONFLICT ("key") DO NOTHING
+          RETURNING "seq", "attempts"`,
+    args: [
+      item.key,
+      item.kind,
+      item.orderKey,
+      item.payload,
+      at,
+      claim?.worker ?? null,
+      claim ? sqliteTime(claim.leaseUntil) : null,
+      at,
+      claim ? 1 : 0,
+      item.orderKey,
+    ],
+  };
 }
