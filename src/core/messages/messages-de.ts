@@ -17,6 +17,7 @@ export const de: Catalogue = {
     'Diese Schaltfläche ist abgelaufen oder gehört zu einem anderen Gespräch. Bitte stellen Sie Ihre Frage noch einmal.',
   'button.unknown':
     'Diese Schaltfläche kenne ich leider nicht. Vielleicht gehört sie zu einer älteren Nachricht; bitte fragen Sie mich noch einmal.',
+  'script.offer': 'Schritt für Schritt (auf Englisch)',
   'suggestions.prompt': 'Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinten Sie eines davon?',
   'suggestions.none': 'Nichts davon',
   'suggestions.noneReply':

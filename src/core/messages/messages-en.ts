@@ -18,6 +18,8 @@ export const en = {
   'button.talkToHuman': 'Talk to a human',
   'button.stale': 'That button has expired or belongs to another conversation. Please ask your question again.',
   'button.unknown': "Sorry, I don't know that button. It may belong to an older message; please ask me again.",
+  /** The button under an answer that starts its guided script (the scripts themselves are in English). */
+  'script.offer': 'Walk me through it',
   'suggestions.prompt': "I'm not sure I understood. Did you mean one of these?",
   'suggestions.none': 'None of these',
   'suggestions.noneReply': 'OK. Try asking in other words, or I can open a ticket for a person.',

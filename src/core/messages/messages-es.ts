@@ -19,6 +19,7 @@ export const es: Catalogue = {
   'button.stale': 'Este botón ha caducado o pertenece a otra conversación. Por favor, vuelva a hacer su pregunta.',
   'button.unknown':
     'Lo siento, no conozco este botón. Puede que sea de un mensaje antiguo; por favor, vuelva a preguntarme.',
+  'script.offer': 'Paso a paso (en inglés)',
   'suggestions.prompt': 'No estoy seguro de haberle entendido. ¿Se refería a alguno de estos?',
   'suggestions.none': 'Ninguno de estos',
   'suggestions.noneReply':

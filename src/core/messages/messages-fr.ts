@@ -16,6 +16,7 @@ export const fr: Catalogue = {
   'button.stale': 'Ce bouton a expiré ou appartient à une autre conversation. Merci de reposer votre question.',
   'button.unknown':
     "Désolé, je ne connais pas ce bouton. Il vient peut-être d'un ancien message ; merci de me reposer la question.",
+  'script.offer': 'Pas à pas (en anglais)',
   'suggestions.prompt': "Je ne suis pas sûr d'avoir compris. Vouliez-vous dire l'un de ces sujets ?",
   'suggestions.none': 'Aucun de ceux-là',
   'suggestions.noneReply':
