@@ -12,9 +12,10 @@ import {
   DEFAULT_LEAD_REPORT_WEEKS,
   isTimeZone,
   LEAD_REPORT_WEEKS,
-  leadReport,
   leadReportLoadQuery,
+  leadReportSteps,
 } from '../core/analytics/lead-report.js';
+import { runStepsPaced } from '../core/answering/time-slicing.js';
 import type { MetricsSource } from '../core/analytics/metrics.js';
 import {
   actorOf,
@@ -351,12 +352,15 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const query = { weeks, timeZone, windowDays: deps.reports.windowDays };
       const input = await deps.reports.source.load(leadReportLoadQuery(query, at));
       const open = await tickets.withStatuses(openStatuses, READ_LIMIT);
-      const report = leadReport(input, open, {
-        query,
-        now: at,
-        sla: tickets.sla,
-        openTruncated: open.length >= READ_LIMIT,
-      });
+      // Tens of slices (weeks, engineers, channels...): the event loop gets a turn between them.
+      const report = await runStepsPaced(
+        leadReportSteps(input, open, {
+          query,
+          now: at,
+          sla: tickets.sla,
+          openTruncated: open.length >= READ_LIMIT,
+        }),
+      );
       page(res, 200, reportPage({ person, csrf, report, zoneFrom, ...(notice ? { notice } : {}) }));
     }),
   );
