@@ -44,6 +44,11 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'kb/network/open.md'), article('open', null));
   writeFileSync(path.join(dir, 'kb/network/staff-only.md'), article('staff-only', '[staff, engineers]'));
   writeFileSync(path.join(dir, 'kb/network/vendors.md'), article('vendors', 'vendor-team'));
+  mkdirSync(path.join(dir, 'kb/de/network'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'kb/de/network/open-de.md'),
+    article('open-de', 'engineers', 'lang: de\ntranslation_of: open').replace('how does open-de work', 'wie geht das'),
+  );
   writeFileSync(
     path.join(dir, 'kb/scripts/walk.yaml'),
     [
@@ -68,9 +73,10 @@ beforeAll(() => {
 afterAll(() => cleanup());
 
 describe('kb:lint and audiences', () => {
-  it('reports each audience the configuration does not define, at its line, and scripts that show a narrower article', () => {
+  it('reports each audience the configuration does not define, at its line, scripts that show a narrower article, translations for other people', () => {
     const result = kbLint({}, '--kb', path.join(dir, 'kb'));
     expect(result.stdout.split('\n').filter(Boolean)).toEqual([
+      'knowledge-base/de/network/open-de.md:10: audience: this translation is for "engineers", but network/open.md, which it translates, is for everyone (warning)',
       'knowledge-base/network/staff-only.md:10: audience: "staff" is not an audience the configuration defines (all, engineers; AUDIENCES_FILE adds others): nobody is given this article as "staff"',
       'knowledge-base/network/vendors.md:10: audience: "vendor-team" is not an audience the configuration defines (all, engineers; AUDIENCES_FILE adds others): nobody is given this article as "vendor-team"',
       'knowledge-base/scripts/walk.yaml:7: steps.show: shows network/staff-only.md, which is not for "all": they are never offered this script (warning)',

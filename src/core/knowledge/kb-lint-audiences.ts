@@ -10,8 +10,9 @@ export interface LintedScript {
 
 /**
  * Audiences that the configuration does not define (an article or script for them is given to
- * nobody: errors), and scripts that show an article some of their own audience may not be given
- * (those people are never offered the script: a warning).
+ * nobody: errors), scripts that show an article some of their own audience may not be given
+ * (those people are never offered the script), and translations for other people than their
+ * original (warnings).
  */
 export function audienceFindings(
   articles: readonly LintedArticle[],
@@ -41,6 +42,20 @@ export function audienceFindings(
   for (const { article } of articles)
     undefinedIn(article.path, article.audiences, maps.get(article.path)?.keyLine('audience'), 'article');
   const byId = new Map(articles.map(({ article }) => [article.id, article]));
+  // A translation is the same article for other readers: for other people, it would leak or hide.
+  for (const { article } of articles) {
+    const original = article.translationOf ? byId.get(article.translationOf) : undefined;
+    if (!original || sameAudiences(article.audiences, original.audiences)) continue;
+    const map = maps.get(article.path);
+    const line = map?.keyLine('audience') ?? map?.keyLine('translation_of');
+    findings.push({
+      file: article.path,
+      ...(line ? { line } : {}),
+      field: 'audience',
+      message: `this translation is ${describe(article.audiences)}, but ${original.path}, which it translates, is ${describe(original.audiences)}`,
+      severity: 'warning',
+    });
+  }
   for (const { script, source } of scripts) {
     const line = lineOfKey(source, 'audience');
     undefinedIn(script.path, script.audience, line, 'script');
@@ -62,6 +77,20 @@ export function audienceFindings(
     }
   }
   return findings;
+}
+
+/** Audiences as people read them: absent, empty or with `all` is everyone. */
+function normalised(audiences: readonly string[] | undefined): string[] {
+  return !audiences || audiences.length === 0 || audiences.includes(EVERYONE) ? [EVERYONE] : [...audiences].sort();
+}
+
+function sameAudiences(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return normalised(a).join(',') === normalised(b).join(',');
+}
+
+function describe(audiences: readonly string[] | undefined): string {
+  const names = normalised(audiences);
+  return names[0] === EVERYONE ? 'for everyone' : `for ${names.map((n) => `"${n}"`).join(', ')}`;
 }
 
 /** Line of a top-level key (or, `nested`, the first key of that name at any depth) in YAML text. */
