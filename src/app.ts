@@ -139,6 +139,7 @@ export async function openApp<S extends CoreStore = Store>(
       progress,
       // The first build has the learned phrasings: a start with some builds once.
       learned: { store: store.learned, minAskers: config.learnMinAskers },
+      defaultLanguage: config.defaultLanguage,
     }).catch((error: NodeJS.ErrnoException) => {
       throw new Error(
         error.code === 'ENOENT'
@@ -204,7 +205,7 @@ export async function openApp<S extends CoreStore = Store>(
   // Routing rules may set a new ticket's tier; tags come from the article the bot tried.
   const rules = config.routing?.withTags((ticket) => {
     const articleId = ticket.collected?.articleTried;
-    return typeof articleId === 'string' ? library().snapshot.engine.article(articleId)?.tags : undefined;
+    return typeof articleId === 'string' ? library().snapshot.answers.article(articleId)?.tags : undefined;
   });
   // Triage learns from settled tickets: after every TRIAGE_RETRAIN_EVERY tickets resolved, closed
   // or corrected through this process, it retrains (each process counts its own; a reload retrains too).
@@ -249,7 +250,7 @@ export async function openApp<S extends CoreStore = Store>(
   const dialogue = new ScriptDialogue({
     runner: new ScriptRunner(
       (id) => library().snapshot.scriptsById.get(id),
-      (id) => library().snapshot.engine.article(id),
+      (id) => library().snapshot.answers.article(id),
       new NetworkCheckRunner(),
       config.checkVariables,
     ),
@@ -261,7 +262,7 @@ export async function openApp<S extends CoreStore = Store>(
   const conversations = new ConversationService({
     scripts: dialogue,
     learning,
-    engine: () => library().snapshot.engine,
+    engine: () => library().snapshot.answers,
     store: store.conversations,
     questions: store.questions,
     tickets,

@@ -149,7 +149,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     { ready: isReady },
   );
   const channels: ChatChannel[] = [];
-  const router = triageRouter(config, (id) => app.engine.article(id)?.tags);
+  const router = triageRouter(config, (id) => app.knowledge.snapshot.answers.article(id)?.tags);
   // The web view (issue 18): its links name PUBLIC_URL, else this process's port once it listens.
   let listening = config.port;
   const web = webAccessFor(

@@ -91,6 +91,12 @@ export const envSchema = z
       .optional(),
     DATA_DIR: z.string().default('./data'),
     KB_DIR: z.string().default('./knowledge-base'),
+    DEFAULT_LANGUAGE: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z]{2}$/, 'expected a two-letter language code such as en or de')
+      .default('en'),
     KB_BASE_URL: z
       .url({ message: 'expected an http(s) URL such as https://git.example.com/it/kb/-/blob/main/knowledge-base' })
       .optional(),
@@ -340,6 +346,8 @@ export interface Config {
   workConcurrency: number;
   kbDir: string;
   kbBaseUrl: string | undefined;
+  /** The language of articles without `lang:`, and of questions whose language is unclear. */
+  defaultLanguage: string;
   thresholds: { answer: number; suggest: number };
   ticketKeyPrefix: string;
   ticketDefaultTier: (typeof tiers)[number];
@@ -453,6 +461,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: e.DATABASE_URL ?? { kind: 'sqlite', file: `${e.DATA_DIR.replace(/\/+$/, '')}/helpdesk.db` },
     kbDir: e.KB_DIR,
     kbBaseUrl: e.KB_BASE_URL,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
     thresholds: answerThresholds(e),
     ticketKeyPrefix: e.TICKET_KEY_PREFIX,
     ticketDefaultTier: e.TICKET_DEFAULT_TIER,

@@ -69,6 +69,11 @@ export const variableDocs = {
     meaning: 'Base URL for "full article" links, e.g. your git host\'s blob URL of the folder.',
     unset: 'links are repository paths',
   },
+  DEFAULT_LANGUAGE: {
+    section: 'Data and knowledge base',
+    meaning: 'Language of articles without `lang:` and of questions whose language is unclear (two letters).',
+    unset: 'en',
+  },
   KB_WATCH: {
     section: 'Data and knowledge base',
     meaning: '0 stops reloading the knowledge base when its files change.',

@@ -44,7 +44,7 @@ export interface EvaluationReport {
 
 /** Asks the engine every question as the bot does (`answer`: with the sentence encoder when it pays), one at a time, timing each. */
 export async function answerEach(
-  engine: AnswerEngine,
+  engine: Pick<AnswerEngine, 'answer'>,
   questions: ReadonlyArray<{ text: string }>,
 ): Promise<Array<{ result: AnswerResult; ms: number }>> {
   const out: Array<{ result: AnswerResult; ms: number }> = [];
@@ -58,7 +58,7 @@ export async function answerEach(
 
 /** `answerEach` scored for the scope metrics, with how many questions the encoder was asked for. */
 export async function answerAll(
-  engine: AnswerEngine,
+  engine: Pick<AnswerEngine, 'answer'>,
   questions: ReadonlyArray<{ text: string; expected: string | null }>,
 ): Promise<{ scored: ScoredQuestion[]; encoded: number }> {
   const answered = await answerEach(engine, questions);
@@ -104,7 +104,10 @@ export function countDecisions(
   return counts;
 }
 
-export async function evaluate(engine: AnswerEngine, questions: LabelledQuestion[]): Promise<EvaluationReport> {
+export async function evaluate(
+  engine: Pick<AnswerEngine, 'answer'>,
+  questions: LabelledQuestion[],
+): Promise<EvaluationReport> {
   const outcomes: QuestionOutcome[] = (await answerEach(engine, questions)).map(({ result, ms }, i) => ({
     question: questions[i]!,
     result,

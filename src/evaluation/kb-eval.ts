@@ -7,7 +7,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AnswerEngine, embedArticles, thresholdsFor, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import { embedArticles, thresholdsFor, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import { articlesByLanguage, MultilingualEngine } from '../core/answering/multilingual-engine.js';
+import { DEFAULT_LANGUAGE, type LanguageCode } from '../core/language/languages.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
@@ -23,6 +25,8 @@ import {
 
 export interface KbEvalResult extends ScopeMetrics {
   articles: number;
+  /** The languages the knowledge base has articles in, the default first. */
+  languages: LanguageCode[];
   thresholds: AnswerThresholds;
   /** In-scope questions whose expected article was answered or offered as a "did you mean" choice. */
   answeredOrOffered: number;
@@ -43,6 +47,8 @@ export async function runKbEval(options: {
   /** Embeds the questions (and the phrasings, unless `phrasingEncoder` is given); none: the lexical engine. */
   encoder?: SentenceEncoder | null;
   phrasingEncoder?: SentenceEncoder;
+  /** The language of articles without `lang:` (DEFAULT_LANGUAGE). */
+  defaultLanguage?: LanguageCode;
 }): Promise<{ result: KbEvalResult; problems: string[] }> {
   const kb = await loadKnowledgeBase(path.resolve(options.kb));
   const questions = readQuestions(path.resolve(options.queries));
@@ -54,10 +60,15 @@ export async function runKbEval(options: {
     throw new Error(`${options.queries}: expected articles not in the knowledge base: ${unknown.join(', ')}`);
   const thresholds = options.thresholds ?? thresholdsFor(options.encoder?.name ?? 'none');
   const start = performance.now();
+  // As the bot does: an engine per language, the question's detected language choosing; the encoder reads English only.
+  const defaultLanguage = options.defaultLanguage ?? DEFAULT_LANGUAGE;
+  const english = defaultLanguage === 'en' ? (articlesByLanguage(kb.articles, defaultLanguage).get('en') ?? []) : [];
   const embeddings = options.encoder
-    ? await embedArticles(kb.articles, options.phrasingEncoder ?? options.encoder, options.encoder)
+    ? await embedArticles(english, options.phrasingEncoder ?? options.encoder, options.encoder)
     : undefined;
-  const engine = await AnswerEngine.build(kb.articles, thresholds, undefined, undefined, embeddings);
+  const engine = await MultilingualEngine.build(kb.articles, thresholds, defaultLanguage, {
+    ...(embeddings ? { embeddings } : {}),
+  });
   const indexMs = performance.now() - start;
   const report = await evaluate(engine, questions);
   const metrics = scopeMetrics(report.outcomes.map((o) => scoreQuestion(o.question.expected, o.result, o.ms)));
@@ -65,6 +76,7 @@ export async function runKbEval(options: {
     result: {
       ...metrics,
       articles: kb.articles.length,
+      languages: engine.languages,
       thresholds,
       answeredOrOffered: report.inScope === 0 ? 0 : (report.answeredCorrect + report.suggestedCorrect) / report.inScope,
       confidentWrong: report.confidentWrong,
@@ -110,7 +122,7 @@ async function main(): Promise<void> {
   for (const problem of problems) console.log(`article skipped: ${problem}`);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   console.log(
-    `knowledge base ${values.kb}: ${result.articles} articles, index built in ${result.indexMs.toFixed(0)} ms; sentence encoder ${result.encoder ?? 'none'}${result.encoder ? ` (asked for ${(100 * result.encodedShare).toFixed(1)}% of the questions)` : ''}; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`,
+    `knowledge base ${values.kb}: ${result.articles} articles (${result.languages.join(', ')}), index built in ${result.indexMs.toFixed(0)} ms; sentence encoder ${result.encoder ?? 'none'}${result.encoder ? ` (asked for ${(100 * result.encodedShare).toFixed(1)}% of the questions)` : ''}; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`,
   );
   for (const line of METRIC_DEFINITIONS) console.log(line);
   console.table([

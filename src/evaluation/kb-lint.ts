@@ -4,9 +4,12 @@
  * and line, so editors can run it in their own CI. Warnings end in " (warning)".
  *
  * Errors: front matter, duplicate ids, script errors, articles naming a script that does not
- * work, the same question claimed by two articles, audiences the configuration does not define
+ * work, the same question claimed by two articles of one language, a translation whose
+ * `translation_of` names no article in the default language (DEFAULT_LANGUAGE, `en`) or repeats
+ * another translation's, audiences the configuration does not define
  * (`all`, `engineers` and those of --audiences FILE, else of AUDIENCES_FILE).
- * Warnings: near-duplicate articles (they steal each other's matches), links to articles that do
+ * Warnings: near-duplicate articles of one language (they steal each other's matches), an
+ * article in another language naming no original, links to articles that do
  * not exist, `review_by` passed, `updated` in the future, script warnings, a script showing an
  * article that part of its audience may not be given.
  *
@@ -65,6 +68,8 @@ async function main(): Promise<number> {
     scriptProblems: scripts.problems,
     workingScripts: new Set(scripts.scripts.map((s) => s.id)),
     analyzer: new TextAnalyzer(),
+    analyzerFor: (language) => TextAnalyzer.for(language),
+    defaultLanguage: defaultLanguage(),
     today,
     audiences: {
       defined,
@@ -77,6 +82,13 @@ async function main(): Promise<number> {
   if (report.lines.length > 0) process.stdout.write(`${report.lines.join('\n')}\n`);
   process.stderr.write(`${report.summary}\n`);
   return report.exitCode;
+}
+
+/** DEFAULT_LANGUAGE as the bot reads it: two letters, `en` when unset. */
+function defaultLanguage(): string {
+  const value = (process.env.DEFAULT_LANGUAGE ?? 'en').trim().toLowerCase();
+  if (!/^[a-z]{2}$/.test(value)) throw new Error(`DEFAULT_LANGUAGE must be two letters like en or de, got "${value}"`);
+  return value;
 }
 
 main().then(

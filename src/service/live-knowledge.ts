@@ -9,6 +9,8 @@ import {
   type BuildProgress,
 } from '../core/answering/answer-engine.js';
 import type { TrainedModelCache } from '../core/answering/model-cache.js';
+import { articlesByLanguage, MultilingualEngine } from '../core/answering/multilingual-engine.js';
+import { DEFAULT_LANGUAGE, languageName, type LanguageCode } from '../core/language/languages.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
 import { FileModelCache } from '../store/model-cache.js';
@@ -30,7 +32,10 @@ export interface KnowledgeSnapshot {
   knowledgeBase: KnowledgeBase;
   scripts: ScriptLibrary;
   scriptsById: ReadonlyMap<string, Script>;
+  /** The default language's engine: its articles, its analysis, the sentence encoder when there is one. */
   engine: AnswerEngine;
+  /** Every language's engine behind one: detects a question's language and answers from its articles (see MultilingualEngine). */
+  answers: MultilingualEngine;
   /** An engine over the scripts' triggers, to start a script straight from a question. */
   triggerEngine: AnswerEngine | null;
   /** Predicts new tickets' category, priority and tier (from the articles and, after triageFrom, settled tickets). */
@@ -65,7 +70,12 @@ export class LiveKnowledge {
     /** The sentence encoder for questions and its disk cache for the articles' phrasings; null: lexical only. */
     private readonly encoding: { encoder: SentenceEncoder; cache: CachedSentenceEncoder } | null,
     /** Trained answer models by what they were trained on (restarts and reloads with the same articles skip the training), and who hears about each stage. */
-    private readonly options: { modelCache?: TrainedModelCache; progress?: (line: string) => void } = {},
+    private readonly options: {
+      modelCache?: TrainedModelCache;
+      progress?: (line: string) => void;
+      /** Articles without `lang:` are in this language, and unsure questions too (DEFAULT_LANGUAGE). */
+      defaultLanguage?: LanguageCode;
+    } = {},
   ) {}
 
   /** Where learned phrasings come from, and how many askers make one usable; null until learnFrom. */
@@ -94,6 +104,7 @@ export class LiveKnowledge {
       modelCache?: TrainedModelCache;
       progress?: (line: string) => void;
       learned?: { store: LearnedPhrasings; minAskers: number };
+      defaultLanguage?: LanguageCode;
     } = {},
   ): Promise<LiveKnowledge> {
     const encoding = encoder
@@ -104,6 +115,7 @@ export class LiveKnowledge {
     const library = new LiveKnowledge(dir, thresholds, undefined as unknown as KnowledgeSnapshot, encoding, {
       ...(modelCache ? { modelCache } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.defaultLanguage ? { defaultLanguage: options.defaultLanguage } : {}),
     });
     if (options.learned) library.learned = options.learned;
     library.current = (await library.build(null)).snapshot;
@@ -249,14 +261,30 @@ export class LiveKnowledge {
       ? withLearnedPhrasings(kb.articles, await this.learnedPhrasings(this.learned), this.learned.minAskers)
       : kb.articles;
     const progress = this.options.progress;
+    const defaultLanguage = this.options.defaultLanguage ?? DEFAULT_LANGUAGE;
+    const byLanguage = articlesByLanguage(served, defaultLanguage);
+    // The sentence encoder (USE lite) reads English only: other languages are matched by their words.
+    const encoded = this.encoding && defaultLanguage === 'en' ? (byLanguage.get('en') ?? []) : [];
     progress?.(
-      `Indexing ${served.length} articles (${served.reduce((sum, a) => sum + a.questions.length, 0)} phrasings)${this.encoding ? `, embedding with ${this.encoding.encoder.name}` : ''}`,
+      `Indexing ${served.length} articles (${served.reduce((sum, a) => sum + a.questions.length, 0)} phrasings)` +
+        (byLanguage.size > 1
+          ? ` in ${byLanguage.size} languages (${[...byLanguage].map(([code, group]) => `${code} ${group.length}`).join(', ')})`
+          : '') +
+        (this.encoding
+          ? `, embedding ${encoded.length} ${languageName('en')} ones with ${this.encoding.encoder.name}`
+          : ''),
     );
     // Only phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
     const embeddings = this.encoding
-      ? await embedArticles(served, this.encoding.cache, this.encoding.encoder)
+      ? await embedArticles(encoded, this.encoding.cache, this.encoding.encoder)
       : undefined;
-    if (this.encoding) await this.encoding.cache.retainOnly(served.flatMap(phrasingsOf));
+    if (this.encoding) await this.encoding.cache.retainOnly(encoded.flatMap(phrasingsOf));
+    // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
+    const answers = await MultilingualEngine.build(served, this.thresholds, defaultLanguage, {
+      ...(embeddings ? { embeddings } : {}),
+      // The default language's model keeps its kind (and so its cached files); each other language has its own.
+      buildOptions: (language) => this.buildOptions(language === defaultLanguage ? 'answer' : `answer-${language}`),
+    });
     const problems = [
       ...kb.problems.map(formatProblem),
       ...scripts.problems.map((p) => `${formatProblem(p)}${p.severity === 'warning' ? ' (warning)' : ''}`),
@@ -265,15 +293,8 @@ export class LiveKnowledge {
       knowledgeBase: kb,
       scripts,
       scriptsById: new Map(scripts.scripts.map((s) => [s.id, s])),
-      // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
-      engine: await AnswerEngine.build(
-        served,
-        this.thresholds,
-        undefined,
-        undefined,
-        embeddings,
-        this.buildOptions('answer'),
-      ),
+      engine: answers.primary,
+      answers,
       triggerEngine:
         scripts.scripts.length > 0
           ? await AnswerEngine.build(
@@ -300,7 +321,8 @@ export class LiveKnowledge {
   /** The model cache for one kind of model (answer, triggers, triage), and a progress line for where it came from. */
   private buildOptions(kind: string): BuildOptions {
     const what =
-      { answer: 'answer model', triggers: "scripts' trigger model", triage: 'triage model' }[kind] ?? `${kind} model`;
+      { answer: 'answer model', triggers: "scripts' trigger model", triage: 'triage model' }[kind] ??
+      (kind.startsWith('answer-') ? `${languageName(kind.slice('answer-'.length))} answer model` : `${kind} model`);
     const { modelCache, progress } = this.options;
     const tell = progress
       ? (event: BuildProgress) =>

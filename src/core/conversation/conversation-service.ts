@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { AnswerEngine } from '../answering/answer-engine.js';
+import type { Answerer } from '../answering/multilingual-engine.js';
 import { apologise } from '../apology.js';
 import type { QuestionLog, QuestionRecord } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
+import { messagesFor } from '../messages/catalogue.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
 import { childLogger, type Logger } from '../logger.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
@@ -26,7 +27,7 @@ export interface ConversationOptions {
 
 export interface ConversationDeps {
   /** A function, so a reloaded knowledge base takes effect on the next turn. */
-  engine: () => AnswerEngine;
+  engine: () => Answerer;
   store: ConversationStore;
   questions: QuestionLog;
   tickets: TicketService;
@@ -200,9 +201,13 @@ export class ConversationService {
     };
     state.recentQuestionIds = [...(state.recentQuestionIds ?? []), questionId].slice(-RECENT_QUESTIONS);
     delete state.offered;
+    // The asker's language (detected) for the bot's own texts; an answer from another language's articles says so.
+    if (result.language) state.language = result.language.asked;
+    const notice = result.language?.fallback ? `${messagesFor(state.language)('answer.fallbackToEnglish')}\n\n` : '';
 
     if (result.outcome === 'answered') {
       const reply = this.answerReply(result.article, result.confidence, questionId);
+      if (notice && reply.kind === 'answer') reply.markdown = notice + reply.markdown;
       const script =
         !state.script && this.deps.scripts
           ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey)
@@ -224,7 +229,7 @@ export class ConversationService {
       return [
         {
           kind: 'suggestions',
-          markdown: "I'm not sure I understood. Did you mean one of these?",
+          markdown: `${notice}I'm not sure I understood. Did you mean one of these?`,
           articles: result.candidates.map((a) => this.ref(a)),
           choices: [
             ...result.candidates.map((a) => ({ label: a.title, action: { id: actions.showArticle, value: a.id } })),

@@ -3,12 +3,9 @@ import type { ArticleProblem } from './article.js';
 import { audienceFindings, type LintedScript } from './kb-lint-audiences.js';
 import { staleArticles } from './kb-lint-dates.js';
 import { brokenLinks } from './kb-lint-links.js';
-import {
-  duplicateQuestions,
-  nearDuplicates,
-  NEAR_DUPLICATE_THRESHOLD,
-  type TermAnalyzer,
-} from './kb-lint-questions.js';
+import type { LanguageCode } from '../language/languages.js';
+import { questionFindingsByLanguage, translationFindings } from './kb-lint-languages.js';
+import { NEAR_DUPLICATE_THRESHOLD, type TermAnalyzer } from './kb-lint-questions.js';
 import {
   formatFinding,
   sortFindings,
@@ -30,8 +27,12 @@ export interface KbLintInput {
   scriptProblems?: readonly ScriptProblem[];
   /** Ids of the scripts that loaded and work. */
   workingScripts?: ReadonlySet<string>;
-  /** The engine's analyser, for near-duplicates. */
+  /** The engine's analyser, for near-duplicates (of the default language's articles). */
   analyzer: TermAnalyzer;
+  /** Each other language's analyser; without it, `analyzer` for every language. */
+  analyzerFor?: (language: LanguageCode) => TermAnalyzer;
+  /** The language of articles without `lang:` (DEFAULT_LANGUAGE, `en`). */
+  defaultLanguage?: LanguageCode;
   /** YYYY-MM-DD. */
   today: string;
   nearDuplicateThreshold?: number;
@@ -68,10 +69,18 @@ export function lintKnowledgeBase(input: KbLintInput): LintFinding[] {
       });
     }
   }
-  findings.push(...duplicateQuestions(input.articles, maps));
+  // Duplicate and near-duplicate questions within each language; translations linked to their originals.
+  const defaultLanguage = input.defaultLanguage ?? 'en';
   findings.push(
-    ...nearDuplicates(input.articles, input.analyzer, input.nearDuplicateThreshold ?? NEAR_DUPLICATE_THRESHOLD, maps),
+    ...questionFindingsByLanguage(
+      input.articles,
+      defaultLanguage,
+      (language) => (language === defaultLanguage ? input.analyzer : (input.analyzerFor?.(language) ?? input.analyzer)),
+      maps,
+      input.nearDuplicateThreshold ?? NEAR_DUPLICATE_THRESHOLD,
+    ),
   );
+  findings.push(...translationFindings(input.articles, defaultLanguage, maps));
   const files = new Set([
     ...input.articles.map(({ article }) => article.path),
     ...(input.articleProblems ?? []).map((p) => p.file).filter((f) => /\.md$/i.test(f)),

@@ -43,6 +43,43 @@ export interface DetectorSettings {
   defaultMargin?: number;
   /** A language with neither articles nor analysis wins only when its score is this many times the best known one's. */
   otherMargin?: number;
+  /**
+   * Words only one language's articles use (see exclusiveVocabularies): where the n-grams are
+   * unsure, "laptop extrem langsam" is German because "langsam" is in German articles alone.
+   */
+  vocabularies?: ReadonlyMap<LanguageCode, ReadonlySet<string>>;
+}
+
+/** Lowercase words of 4 letters or more, accents folded, as the vocabularies hold them. */
+function vocabularyWords(text: string): string[] {
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/ß/g, 'ss')
+      .match(/\p{L}{4,}/gu) ?? []
+  );
+}
+
+/**
+ * For each language, the words (4 letters or more) its articles' titles, phrasings and tags use
+ * and no other language's articles do: the knowledge base's own evidence for short questions.
+ */
+export function exclusiveVocabularies(
+  texts: ReadonlyMap<LanguageCode, readonly string[]>,
+): Map<LanguageCode, Set<string>> {
+  const seenIn = new Map<string, Set<LanguageCode>>();
+  for (const [language, list] of texts)
+    for (const text of list)
+      for (const word of vocabularyWords(text)) {
+        let languages = seenIn.get(word);
+        if (!languages) seenIn.set(word, (languages = new Set()));
+        languages.add(language);
+      }
+  const out = new Map<LanguageCode, Set<string>>([...texts.keys()].map((language) => [language, new Set<string>()]));
+  for (const [word, languages] of seenIn) if (languages.size === 1) out.get([...languages][0]!)!.add(word);
+  return out;
 }
 
 /**
@@ -55,12 +92,14 @@ export class LanguageDetector {
   private readonly known: ReadonlySet<LanguageCode>;
   private readonly defaultMargin: number;
   private readonly otherMargin: number;
+  private readonly vocabularies: ReadonlyMap<LanguageCode, ReadonlySet<string>>;
 
   constructor(settings: DetectorSettings = {}) {
     this.defaultLanguage = settings.defaultLanguage ?? DEFAULT_LANGUAGE;
     this.known = new Set([...ANALYSED_LANGUAGES, this.defaultLanguage, ...(settings.known ?? [])]);
     this.defaultMargin = settings.defaultMargin ?? 0.95;
     this.otherMargin = settings.otherMargin ?? 1.5;
+    this.vocabularies = settings.vocabularies ?? new Map();
   }
 
   detect(text: string): Detection {
@@ -97,14 +136,30 @@ export class LanguageDetector {
     if (best && reliable) {
       if (best === def) return { language: best, scores, reason: 'detected' };
       const defaultClose = (scores[def] ?? 0) >= bestScore * this.defaultMargin;
-      const defaultSaysSo = (words.get(def) ?? 0) > 0 && (words.get(best) ?? 0) === 0;
+      // An English-only word ("password"), or a word only the default language's articles use ("slow"), and none of best's.
+      // (Vocabularies are compared only between languages that both have articles.)
+      const byVocabulary = this.vocabularies.has(best);
+      const defaultSaysSo =
+        (words.get(def) ?? 0) + (byVocabulary ? this.vocabularyHits(cut, def) : 0) > 0 &&
+        (words.get(best) ?? 0) + this.vocabularyHits(cut, best) === 0;
       if (!defaultClose && !defaultSaysSo) return { language: best, scores, reason: 'detected' };
     }
     const withWords = [...words].filter(([, count]) => count > 0);
     if (withWords.length === 1 && this.known.has(withWords[0]![0])) {
       return { language: withWords[0]![0], scores, reason: 'words' };
     }
+    // Unsure, and no telling word: the words only one language's articles use decide, if they agree.
+    if (withWords.length === 0 && this.vocabularies.size > 0) {
+      const tokens = vocabularyWords(cut);
+      const using = [...this.vocabularies].filter(([, vocabulary]) => tokens.some((t) => vocabulary.has(t)));
+      if (using.length === 1) return { language: using[0]![0], scores, reason: 'words' };
+    }
     return fallback(scores);
+  }
+
+  private vocabularyHits(text: string, language: LanguageCode): number {
+    const vocabulary = this.vocabularies.get(language);
+    return vocabulary ? vocabularyWords(text).filter((word) => vocabulary.has(word)).length : 0;
   }
 
   private tellingWordCounts(text: string): Map<LanguageCode, number> {

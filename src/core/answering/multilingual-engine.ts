@@ -1,0 +1,213 @@
+import type { Article } from '../knowledge/article.js';
+import { exclusiveVocabularies, LanguageDetector, type Detection } from '../language/language-detector.js';
+import type { LanguageCode, LanguageOutcome } from '../language/languages.js';
+import {
+  AnswerEngine,
+  defaultThresholds,
+  MAX_QUERY_CHARS,
+  type AnswerResult,
+  type AnswerThresholds,
+  type ArticleEmbeddings,
+  type AskOptions,
+  type BuildOptions,
+} from './answer-engine.js';
+import { TextAnalyzer } from './text-analyzer.js';
+
+/** An answer, with the language the question was asked in and the one it was answered from. */
+export type LanguageAnswer = AnswerResult & { language: LanguageOutcome };
+
+/** What the conversation needs of an engine: answers, articles by id, categories. Both engines give it. */
+export interface Answerer {
+  answer(question: string, options?: AskOptions): Promise<AnswerResult & { language?: LanguageOutcome }>;
+  article(id: string): Article | undefined;
+  categories(): string[];
+}
+
+/** The language an article is in: its `lang:`, else the default. */
+export function articleLanguage(article: Article, defaultLanguage: LanguageCode): LanguageCode {
+  return article.lang ?? defaultLanguage;
+}
+
+/** Articles grouped by language, the default language first (present even without articles). */
+export function articlesByLanguage(
+  articles: readonly Article[],
+  defaultLanguage: LanguageCode,
+): Map<LanguageCode, Article[]> {
+  const groups = new Map<LanguageCode, Article[]>([[defaultLanguage, []]]);
+  for (const article of articles) {
+    const language = articleLanguage(article, defaultLanguage);
+    let group = groups.get(language);
+    if (!group) groups.set(language, (group = []));
+    group.push(article);
+  }
+  return groups;
+}
+
+/**
+ * One answer engine per language the knowledge base has, each with its language's analysis; a
+ * question goes to the engine of its detected language. A question in a language without
+ * articles, or that its language's articles do not fit, is asked of the default language's engine
+ * (lexically: the sentence encoder reads English only), and the answer says it came from there.
+ */
+export class MultilingualEngine implements Answerer {
+  readonly detector: LanguageDetector;
+
+  /** The terms the default language's articles use in their titles, phrasings and tags (its analysis). */
+  private readonly defaultVocabulary: ReadonlySet<string>;
+  private readonly defaultAnalyzer: TextAnalyzer;
+  private readonly analyzers = new Map<LanguageCode, TextAnalyzer>();
+
+  constructor(
+    private readonly engines: ReadonlyMap<LanguageCode, AnswerEngine>,
+    readonly defaultLanguage: LanguageCode,
+    /** The default language's articles (their words let another language's question find them). */
+    defaultArticles: readonly Article[] = [],
+    /** An offer from the default language's articles needs at least `suggest` confidence, even for one word. */
+    private readonly thresholds: AnswerThresholds = defaultThresholds,
+    detector?: LanguageDetector,
+  ) {
+    const primary = engines.get(defaultLanguage);
+    if (!primary) throw new Error(`no engine for the default language "${defaultLanguage}"`);
+    this.detector = detector ?? new LanguageDetector({ defaultLanguage, known: [...engines.keys()] });
+    this.defaultAnalyzer = analyzerOf(defaultLanguage);
+    const vocabulary = new Set<string>();
+    for (const article of defaultArticles) {
+      for (const text of [article.title, ...article.questions, article.tags.join(' ')])
+        for (const term of this.defaultAnalyzer.analyze(text)) vocabulary.add(term);
+    }
+    this.defaultVocabulary = vocabulary;
+  }
+
+  /**
+   * An engine per language the articles are in (the default language's always, even without
+   * articles), one after the other, each giving the event loop turns. The default language keeps
+   * the analyzer it always had; `embeddings` (the sentence encoder's, English only) go to the
+   * English engine; `buildOptions` says how each language's model is cached.
+   */
+  static async build(
+    articles: readonly Article[],
+    thresholds: AnswerThresholds,
+    defaultLanguage: LanguageCode,
+    options: { embeddings?: ArticleEmbeddings; buildOptions?: (language: LanguageCode) => BuildOptions } = {},
+  ): Promise<MultilingualEngine> {
+    const engines = new Map<LanguageCode, AnswerEngine>();
+    const groups = articlesByLanguage(articles, defaultLanguage);
+    for (const [language, group] of groups) {
+      engines.set(
+        language,
+        await AnswerEngine.build(
+          group,
+          thresholds,
+          // English as the default: the very analyzer (and cached models) it had before languages.
+          analyzerOf(language),
+          undefined,
+          language === 'en' ? options.embeddings : undefined,
+          options.buildOptions?.(language) ?? {},
+        ),
+      );
+    }
+    const detector = new LanguageDetector({
+      defaultLanguage,
+      known: [...engines.keys()],
+      vocabularies: exclusiveVocabularies(
+        new Map(
+          [...groups].map(([language, group]) => [
+            language,
+            group.flatMap((a) => [a.title, ...a.questions, a.tags.join(' ')]),
+          ]),
+        ),
+      ),
+    });
+    return new MultilingualEngine(engines, defaultLanguage, groups.get(defaultLanguage), thresholds, detector);
+  }
+
+  /** The default language's engine (every article when the knowledge base has one language). */
+  get primary(): AnswerEngine {
+    return this.engines.get(this.defaultLanguage)!;
+  }
+
+  /** The languages with an engine, the default first. */
+  get languages(): LanguageCode[] {
+    return [...this.engines.keys()];
+  }
+
+  engineFor(language: LanguageCode): AnswerEngine | undefined {
+    return this.engines.get(language);
+  }
+
+  detect(question: string): Detection {
+    return this.detector.detect(question);
+  }
+
+  async answer(question: string, options: AskOptions = {}): Promise<LanguageAnswer> {
+    const asked = this.detector.detect(question).language;
+    if (asked === this.defaultLanguage) {
+      return { ...(await this.primary.answer(question, options)), language: outcome(asked, asked, false) };
+    }
+    const own = this.engines.get(asked);
+    const result = own ? await own.answer(question, options) : undefined;
+    if (result && result.outcome !== 'no_answer') return { ...result, language: outcome(asked, asked, false) };
+    const offered = this.offerFromDefault(question, asked, options);
+    if (offered) return { ...offered, language: outcome(asked, this.defaultLanguage, true) };
+    return {
+      ...(result ?? this.primary.ask('', undefined, options)),
+      language: outcome(asked, own ? asked : this.defaultLanguage, false),
+    };
+  }
+
+  /**
+   * The default language's articles for a question in another language that its own articles do
+   * not fit (or that has none): asked with the question's words the default language's articles
+   * also use (product names, loanwords: "vpn", "outlook", "wifi"), without the asker's language's
+   * stopwords. So few words make a guess, never an answer: the articles are offered ("did you
+   * mean"), in a reply that says they are in another language. Lexical only: the sentence encoder
+   * reads English, and a German sentence's embedding says little.
+   */
+  private offerFromDefault(question: string, asked: LanguageCode, options: AskOptions): AnswerResult | null {
+    const askerAnalyzer = this.analyzerFor(asked);
+    const shared = (question.slice(0, MAX_QUERY_CHARS).match(/[\p{L}\p{N}]+/gu) ?? []).filter(
+      (word) =>
+        askerAnalyzer.analyze(word).length > 0 &&
+        this.defaultAnalyzer.analyze(word).some((term) => this.defaultVocabulary.has(term)),
+    );
+    if (shared.length === 0) return null;
+    const result = this.primary.ask(shared.join(' '), undefined, options);
+    // One shared word ("finde" is English "find") is "ambiguous" and offered at any confidence: not here.
+    if (result.outcome === 'no_answer' || result.confidence < this.thresholds.suggest) return null;
+    if (result.outcome === 'suggested') return result;
+    const candidates = result.explanation.candidates
+      .filter((candidate, rank) => rank === 0 || candidate.score >= result.explanation.candidates[0]!.score * 0.3)
+      .slice(0, 3)
+      .map((candidate) => this.primary.article(candidate.articleId))
+      .filter((article): article is Article => article !== undefined);
+    return { outcome: 'suggested', candidates, confidence: result.confidence, explanation: result.explanation };
+  }
+
+  private analyzerFor(language: LanguageCode): TextAnalyzer {
+    let analyzer = this.analyzers.get(language);
+    if (!analyzer) this.analyzers.set(language, (analyzer = analyzerOf(language)));
+    return analyzer;
+  }
+
+  article(id: string): Article | undefined {
+    for (const engine of this.engines.values()) {
+      const article = engine.article(id);
+      if (article) return article;
+    }
+    return undefined;
+  }
+
+  /** Every language's categories, sorted. */
+  categories(): string[] {
+    return [...new Set([...this.engines.values()].flatMap((engine) => engine.categories()))].sort();
+  }
+}
+
+/** English as it always was; any other language its own analysis (or words as written). */
+function analyzerOf(language: LanguageCode): TextAnalyzer {
+  return language === 'en' ? new TextAnalyzer() : TextAnalyzer.for(language);
+}
+
+function outcome(asked: LanguageCode, answered: LanguageCode, fallback: boolean): LanguageOutcome {
+  return { asked, answered, fallback };
+}
