@@ -3,9 +3,16 @@
  * PostgreSQL when TEST_POSTGRES_URL is set): who may read them, the figures from rows written with
  * known times, the reader's time zone (form, cookie, default UTC named), hostile and bad input.
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import type { MetricsSource } from '../../src/core/analytics/metrics.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createWebRouter } from '../../src/web/web-router.js';
 import type { Actor } from '../../src/core/tickets/ticket.js';
+import { PrismaMetricsSource } from '../../src/store/prisma/prisma-metrics-source.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { ann, Client, eve, HOSTILE_SUBJECT, lee, serveWeb, TestClock, type WebReplica } from './web-harness.js';
 
@@ -142,6 +149,10 @@ describe('the figures', () => {
     html = await (await (await signedIn(lee)).get('/web/reports?weeks=4')).text();
   });
 
+  it('writes no broken figure', () => {
+    expect(html).not.toMatch(/NaN|Infinity|undefined|null/);
+  });
+
   it('states the period, in UTC by default, and says why', () => {
     expect(textOf(html, 'period')).toContain('The 4 weeks from 16 Feb to 15 Mar');
     expect(textOf(html, 'period')).toContain('in UTC');
@@ -248,6 +259,70 @@ describe('the reader’s time zone and bad input', () => {
       const response = await lead.get(`/web/reports?weeks=${weeks}`);
       expect(response.status, weeks).toBe(400);
       expect(await response.text()).toContain('weeks: choose 4, 8, 12, 26');
+    }
+  });
+});
+
+describe('when there is nothing, or the rows cannot be read', () => {
+  it('an empty period and queue: every part says so, nothing broken', async () => {
+    const tmp = tempDir();
+    const { app: empty } = await startTestApp(tmp.dir);
+    const replica = await serveWeb(empty, { clock, pinRouterClock: true });
+    try {
+      const client = new Client(replica.url);
+      await client.signIn((await replica.access.linkFor('slack', lee)).url);
+      const response = await client.get('/web/reports?weeks=26');
+      expect(response.status).toBe(200);
+      const page = await response.text();
+      expect(page).not.toMatch(/NaN|Infinity|undefined|null/);
+      expect(sectionText(page, 'breaching')).toContain('Nothing is past due or about to be.');
+      expect(sectionText(page, 'engineers')).toContain('Nothing in this period.');
+      expect(textOf(page, 'trend-tickets')).toMatch(/Tickets opened 0 no change 0 in the 26 weeks before/);
+      expect(textOf(page, 'trend-deflection')).toMatch(/Deflection rate n\/a n\/a in the 26 weeks before/);
+      expect(sectionText(page, 'backlog')).toMatch(/^ Open backlog by age 0 open/);
+    } finally {
+      await replica.close();
+      await empty.close();
+      tmp.cleanup();
+    }
+  }, 60_000);
+
+  it('a source that fails: a 500 page that says the log has it, not a stack trace; the next request works', async () => {
+    let fail = true;
+    const source = new PrismaMetricsSource(app.store.prisma);
+    const flaky: MetricsSource = {
+      load: (query, onProgress) =>
+        fail ? Promise.reject(new Error('database on fire at /var/lib/secret')) : source.load(query, onProgress),
+    };
+    const server = express();
+    server.use(
+      createWebRouter({
+        access: web.access,
+        tickets: app.tickets,
+        categories: () => [],
+        engineers: () => [],
+        https: false,
+        logger: silentLogger,
+        reports: { source: flaky, windowDays: 7 },
+        now: clock.now,
+      }),
+    );
+    const listening: Server = await new Promise((resolve) => {
+      const s = server.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const client = new Client(`http://127.0.0.1:${(listening.address() as AddressInfo).port}`);
+      const lead = await signedIn(lee);
+      client.cookie = lead.cookie;
+      const failed = await client.get('/web/reports');
+      expect(failed.status).toBe(500);
+      const body = await failed.text();
+      expect(body).toContain('The page could not be shown; the log says why.');
+      expect(body).not.toContain('on fire');
+      fail = false;
+      expect((await client.get('/web/reports')).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => listening.close(resolve));
     }
   });
 });
