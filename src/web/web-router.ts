@@ -126,7 +126,10 @@ export function createWebRouter(deps: WebRouterDeps): Router {
           'Your session has ended or was never opened. Ask for a link in chat: /helpdesk web in Slack, web in Teams, /web in the local chat.',
         ),
       );
-    return session ?? undefined;
+    if (!session) return undefined;
+    // The lead roster is read at each request: taking someone off it takes their reports away at once.
+    const readsReports = access.isLead(session.person.channel, session.person.id);
+    return { ...session, person: { ...session.person, readsReports } };
   };
 
   /** A POST's session with its CSRF token checked (403 without it). */
@@ -289,7 +292,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const session = await sessionOf(req, res);
       if (!session) return;
       const { person, csrf } = session;
-      if (!canSeeReports(person, access.isLead(person.channel, person.id))) {
+      if (!canSeeReports(person)) {
         page(
           res,
           403,

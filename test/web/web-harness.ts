@@ -29,7 +29,14 @@ export interface WebReplica {
 
 export async function serveWeb(
   app: App,
-  options: { clock: TestClock; secret?: string; env?: Record<string, string>; pinRouterClock?: boolean },
+  options: {
+    clock: TestClock;
+    secret?: string;
+    env?: Record<string, string>;
+    pinRouterClock?: boolean;
+    /** The lead roster by chat (default: ULEAD0001 on Slack). */
+    leads?: Record<string, string[]>;
+  },
 ): Promise<WebReplica> {
   const config = { ...app.config, ...loadConfigOverrides(options.env ?? {}) };
   let base = '';
@@ -38,7 +45,7 @@ export async function serveWeb(
     secret: options.secret ?? SECRET,
     baseUrl: () => base,
     now: options.clock.now,
-    leads: { slack: ['ULEAD0001'] },
+    leads: options.leads ?? { slack: ['ULEAD0001'] },
   });
   const web = express();
   web.use(

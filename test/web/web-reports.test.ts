@@ -137,9 +137,27 @@ describe('who may read the reports', () => {
     expect((await forged.get('/web/reports')).status).toBe(401);
   });
 
-  it('an engineer who is also on the lead roster reads them', async () => {
+  it('the roster is read at each request: a lead taken off it loses the reports with the same session', async () => {
+    const lead = await signedIn(lee);
+    expect((await lead.get('/web/reports')).status).toBe(200);
+    // Another replica on the same database and secret, whose roster no longer lists Lee.
+    const without = await serveWeb(app, { clock, pinRouterClock: true, leads: { slack: [] } });
+    try {
+      const elsewhere = new Client(without.url);
+      elsewhere.cookie = lead.cookie;
+      expect((await elsewhere.get('/web')).status).toBe(200);
+      expect((await elsewhere.get('/web/reports')).status).toBe(403);
+      expect(await (await elsewhere.get('/web')).text()).not.toContain('href="/web/reports"');
+    } finally {
+      await without.close();
+    }
+  });
+
+  it('an engineer who is also on the lead roster reads them, and has the link', async () => {
     const both: Actor = { id: 'ULEAD0001', name: 'Lee as engineer', role: 'engineer' };
-    expect((await (await signedIn(both)).get('/web/reports')).status).toBe(200);
+    const client = await signedIn(both);
+    expect((await client.get('/web/reports')).status).toBe(200);
+    expect(await (await client.get('/web')).text()).toContain('href="/web/reports"');
   });
 });
 

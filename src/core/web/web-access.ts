@@ -10,6 +10,8 @@ export interface WebPerson {
   id: string;
   name: string | null;
   role: WebRole;
+  /** On the lead roster at this request (an engineer may be a lead too): set per request, never stored. */
+  readsReports?: boolean;
 }
 
 /** A sign-in link as stored: `id` is a hash of the link's secret part, never the part itself. */
@@ -177,11 +179,11 @@ export function canSeeQueue(person: WebPerson): boolean {
 }
 
 /**
- * The lead reports: support leads only (figures per engineer are theirs to read, not the team's);
- * `onLeadRoster` lets an engineer who is also on the lead roster in (their role is engineer).
+ * The lead reports: the people on the lead roster at this request (figures per engineer are the
+ * leads' to read, not the team's); an engineer who is also on it reads them too.
  */
-export function canSeeReports(person: WebPerson, onLeadRoster = false): boolean {
-  return person.role === 'lead' || onLeadRoster;
+export function canSeeReports(person: WebPerson): boolean {
+  return person.readsReports === true;
 }
 
 /** The actor a web visitor acts as: the role the service checks again on every change. */
