@@ -27,13 +27,16 @@ describe('answer quality on the bundled knowledge base', () => {
   // Gates: measured values at the time of writing are in the comments; the gates sit a little
   // below, so that a change that makes answers worse fails here.
   // The thresholds are the ones fitted on another file (kb-questions-fit.jsonl, npm run kb:fit).
-  it('ranks the right article first for at least 90% of in-scope questions', () => {
-    expect(report.top1 / report.inScope).toBeGreaterThanOrEqual(0.9); // measured 0.956
+  it('ranks the right article first for at least 95% of in-scope questions', () => {
+    expect(report.top1 / report.inScope).toBeGreaterThanOrEqual(0.95); // measured 0.975
   });
 
-  it('answers the right article outright for at least 68% of in-scope questions, and answers or offers it for 85%', () => {
-    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.68); // measured 0.686
-    expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.85); // measured 0.887
+  // Measured on the English articles alone: 0.755 answered rightly, 0.907 answered or offered. With
+  // the German and French articles in the same engine (this test builds one engine of every
+  // article), 0.725 answered rightly; the second figure was not measured in that state.
+  it('answers the right article outright for at least 72% of in-scope questions, and answers or offers it for 85%', () => {
+    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.72); // measured 0.725
+    expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.85);
   });
 
   it('never bluffs: at most 2% of all questions get a confident wrong answer', () => {
@@ -44,7 +47,7 @@ describe('answer quality on the bundled knowledge base', () => {
   });
 
   it('says "I don\'t have an answer" to at least 90% of out-of-scope questions', () => {
-    expect(report.outOfScopeDeclined / report.outOfScope).toBeGreaterThanOrEqual(0.9); // measured 0.930 (40 of 43)
+    expect(report.outOfScopeDeclined / report.outOfScope).toBeGreaterThanOrEqual(0.9); // measured 0.907 (39 of 43)
   });
 });
 
@@ -66,14 +69,20 @@ describe('answer quality on the bundled knowledge base with the sentence encoder
     report = await evaluate(engine, readQuestions(questionsFile));
   }, 120_000);
 
-  it('answers the right article outright for at least 75% of in-scope questions, answers or offers it for 92%, ranking it first for 95%', () => {
-    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.75); // measured 0.760
-    expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.92); // measured 0.941
-    expect(report.top1 / report.inScope).toBeGreaterThanOrEqual(0.95); // measured 0.966
+  it('answers the right article outright for at least 87% of in-scope questions, answers or offers it for 94%, ranking it first for 98%', () => {
+    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.87); // measured 0.877
+    expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.94); // measured 0.946
+    expect(report.top1 / report.inScope).toBeGreaterThanOrEqual(0.98); // measured 0.990
   });
 
-  it('still never bluffs, and declines at least 90% of out-of-scope questions', () => {
-    expect(report.confidentWrong).toBe(0);
-    expect(report.outOfScopeDeclined / report.outOfScope).toBeGreaterThanOrEqual(0.9); // measured 0.930 (40 of 43)
+  // The one gate that was loosened: 0 confident wrong answers before the refitted thresholds and
+  // the cascade at 0.5, which answer 88% rightly where 0.42 / 0.26 answered 76%; now within 1% (the
+  // bot promises at most 2%), with the questions named if it fails.
+  it('rarely bluffs (at most 1% confident wrong), and declines at least 95% of out-of-scope questions', () => {
+    const wrong = report.outcomes
+      .filter((o) => o.result.outcome === 'answered' && o.result.article.id !== o.question.expected)
+      .map((o) => `${o.question.text} -> ${o.result.outcome === 'answered' ? o.result.article.id : ''}`);
+    expect(report.confidentWrong / (report.inScope + report.outOfScope), wrong.join('\n')).toBeLessThanOrEqual(0.01); // measured 2 of 247
+    expect(report.outOfScopeDeclined / report.outOfScope).toBeGreaterThanOrEqual(0.95); // measured 0.977 (42 of 43)
   });
 });
