@@ -228,9 +228,8 @@ class RowsByTime {
   constructor(input: MetricsInput) {
     this.questions = [...input.questions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     this.tickets = [...input.tickets].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    for (const f of input.feedback) this.feedback.set(f.questionId, [...(this.feedback.get(f.questionId) ?? []), f]);
-    for (const e of input.escalations)
-      this.escalations.set(e.ticketId, [...(this.escalations.get(e.ticketId) ?? []), e]);
+    for (const f of input.feedback) pushTo(this.feedback, f.questionId, f);
+    for (const e of input.escalations) pushTo(this.escalations, e.ticketId, e);
   }
 
   /** The rows created in [from, until): a period and its follow-up window. */
@@ -244,6 +243,12 @@ class RowsByTime {
       escalations: tickets.flatMap((t) => this.escalations.get(t.id) ?? []),
     };
   }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function firstAtOrAfter(sorted: ReadonlyArray<{ createdAt: Date }>, at: Date): number {
@@ -295,6 +300,7 @@ export function* leadReportSteps(
   const { query, now, sla } = options;
   const periods = reportPeriods(query, now);
   const byTime = new RowsByTime(input);
+  yield;
   const followUps = query.windowDays * DAY;
   /** A period's rows with their follow-ups: what computeMetrics reads for [from, to). */
   const rowsOf = (from: Date, to: Date) => byTime.between(from, new Date(to.getTime() + followUps));
