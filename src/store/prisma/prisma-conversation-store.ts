@@ -8,6 +8,7 @@ import type { PrismaClient } from './open-prisma.js';
 import { postgresTime, sqliteTime, type HotSql, type HotStatement } from './hot-sql.js';
 import { parseJson } from './json-column.js';
 import { questionInsert } from './prisma-question-log.js';
+import { storedExplanation } from './question-explanation.js';
 
 /**
  * Conversation state and transcripts in the database. A turn's load and save are the hot path's
@@ -122,7 +123,7 @@ function postgresSave(
       questions.map((q) => q.outcome),
       questions.map((q) => q.articleId),
       questions.map((q) => q.confidence),
-      questions.map((q) => JSON.stringify(q.explanation)),
+      questions.map((q) => storedExplanation(q.explanation, q.articleId)),
       questions.map((q) => q.conversationKey),
     ],
   };

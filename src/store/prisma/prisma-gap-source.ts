@@ -1,6 +1,7 @@
 import type { GapPeriod, GapSource, LoggedQuestion } from '../../core/analytics/content-gaps.js';
 import type { PrismaClient } from './open-prisma.js';
 import { parseJson } from './json-column.js';
+import { readExplanation } from './question-explanation.js';
 
 /** A suggestion followed within this long by a walkthrough start in the same conversation started it. */
 const SCRIPT_START_WINDOW_MS = 10_000;
@@ -113,10 +114,9 @@ export class PrismaGapSource implements GapSource {
         select: { articleId: true, explanation: true },
       });
       for (const question of logged) {
-        const explanation = parseJson<{ candidates?: Array<{ articleId?: unknown; title?: unknown }> }>(
-          question.explanation,
-          {},
-        );
+        const explanation = readExplanation(question.explanation) as {
+          candidates?: Array<{ articleId?: unknown; title?: unknown }>;
+        };
         const match = Array.isArray(explanation.candidates)
           ? explanation.candidates.find((c) => c?.articleId === question.articleId)
           : undefined;

@@ -1,7 +1,7 @@
 import type { QuestionLog, QuestionOutcome, QuestionRecord } from '../../core/analytics/question-log.js';
 import type { PrismaClient } from './open-prisma.js';
 import { postgresTime, sqliteTime, type HotSql, type HotStatement } from './hot-sql.js';
-import { parseJson } from './json-column.js';
+import { readExplanation, storedExplanation } from './question-explanation.js';
 
 /**
  * The insert of a question, as a hot-path statement: one already recorded under its id (a delivery
@@ -23,7 +23,7 @@ export function questionInsert(dialect: HotSql['dialect'], question: QuestionRec
       question.outcome,
       question.articleId,
       question.confidence,
-      JSON.stringify(question.explanation),
+      storedExplanation(question.explanation, question.articleId),
       dialect === 'postgres' ? postgresTime(at) : sqliteTime(at),
     ],
   };
@@ -46,7 +46,7 @@ export class PrismaQuestionLog implements QuestionLog {
     return {
       ...row,
       outcome: row.outcome as QuestionOutcome,
-      explanation: parseJson<Record<string, unknown>>(row.explanation, {}),
+      explanation: readExplanation(row.explanation),
     };
   }
 
