@@ -4,9 +4,10 @@ import { apologise } from '../apology.js';
 import type { QuestionLog, QuestionRecord } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
-import { messagesFor } from '../messages/catalogue.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
+import { DEFAULT_LANGUAGE } from '../language/languages.js';
 import { childLogger, type Logger } from '../logger.js';
+import { messagesFor, type Say } from '../messages/catalogue.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
 import { FORM_DEFAULT_CATEGORY, FORM_DEFAULT_PRIORITY, validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
@@ -14,9 +15,9 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import type { Priority, Ticket, Tier } from '../tickets/ticket.js';
 import type { ConversationState, ConversationStore, StoredMessage } from './conversation-store.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { smallTalk } from './small-talk.js';
+import { spokenSmallTalk } from './small-talk.js';
 import { cleanTurn, cutText } from './user-text.js';
-import { actions, UNKNOWN_BUTTON, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
+import { actions, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
 
 export interface ConversationOptions {
   /** Base URL for links to whole articles; without it the link is the article's path in the repository. */
@@ -43,9 +44,6 @@ const RECENT_QUESTIONS = 20;
 /** Deliveries remembered per conversation: a redelivery comes within minutes, behind a handful of others at most. */
 const REMEMBERED_DELIVERIES = 8;
 const TRANSCRIPT_FOR_TICKET = 50;
-
-const INTRO =
-  "Hi! I'm the IT help bot. Ask me an IT question in your own words, for example *how do I reset my password* or *vpn won't connect*. If I can't help, I'll open a ticket for a person.";
 
 /** The single entry point of the bot: a normalised turn in, replies as plain data out. */
 export class ConversationService {
@@ -117,6 +115,9 @@ export class ConversationService {
         ? await this.onAction(turn, state, transcript)
         : await this.onText(turn, turn.text ?? '', state, transcript);
 
+    // What a channel adds around a reply ("Source:") is worded in the language the core spoke.
+    if (state.language && state.language !== DEFAULT_LANGUAGE)
+      for (const reply of replies) reply.language ??= state.language;
     for (const reply of replies) transcript.push({ author: 'bot', text: reply.markdown, at: new Date() });
     if (turn.deliveryId)
       state.delivered = [...(state.delivered ?? []), { id: turn.deliveryId, replies }].slice(-REMEMBERED_DELIVERIES);
@@ -137,16 +138,16 @@ export class ConversationService {
     transcript: StoredMessage[],
   ): Promise<Reply[]> {
     const text = raw.trim();
-    if (!text) return [{ kind: 'text', markdown: INTRO }];
+    if (!text) return [{ kind: 'text', markdown: messagesFor(state.language)('intro') }];
     if (text.length > this.maxTextChars) {
-      return [
-        {
-          kind: 'text',
-          markdown: `That message is too long for me (${text.length} characters; I read up to ${this.maxTextChars}). Please ask in a sentence or two.`,
-        },
-      ];
+      const say = messagesFor(state.language);
+      return [{ kind: 'text', markdown: say('tooLong', { length: text.length, max: this.maxTextChars }) }];
     }
-    const talk = smallTalk(text);
+    const spoken = spokenSmallTalk(text);
+    const talk = spoken?.kind ?? null;
+    // German or French small talk ("hallo", "merci") sets the language spoken here before any question does.
+    if (spoken?.language) state.language = spoken.language;
+    const say = messagesFor(state.language);
     if (talk === 'human') return this.openTicket(turn, state, transcript);
     const relayed = await this.relayToOpenTicket(turn, text, state);
     if (relayed) return [relayed];
@@ -161,8 +162,8 @@ export class ConversationService {
       const scripted = await scripts.onText(state.script, text, turn.conversationKey);
       if (scripted) return this.applyScript(turn, state, transcript, scripted);
     }
-    if (talk === 'greeting' || talk === 'help') return [...notices, { kind: 'text', markdown: INTRO }];
-    if (talk === 'thanks') return [...notices, { kind: 'text', markdown: "You're welcome! Ask me anytime." }];
+    if (talk === 'greeting' || talk === 'help') return [...notices, { kind: 'text', markdown: say('intro') }];
+    if (talk === 'thanks') return [...notices, { kind: 'text', markdown: say('thanks') }];
     const paused = state.script;
     const replies = await this.answerQuestion(turn, text, state, transcript);
     // A question asked in the middle of a walkthrough is answered; the walkthrough waits.
@@ -202,18 +203,22 @@ export class ConversationService {
     state.recentQuestionIds = [...(state.recentQuestionIds ?? []), questionId].slice(-RECENT_QUESTIONS);
     delete state.offered;
     // The asker's language (detected) for the bot's own texts; an answer from another language's articles says so.
-    if (result.language) state.language = result.language.asked;
-    const notice = result.language?.fallback ? `${messagesFor(state.language)('answer.fallbackToEnglish')}\n\n` : '';
+    // A word or none ("3", "vpn", "S:") says too little to change it: the detector falls back to the default there.
+    const telling = (text.match(/\p{L}+/gu) ?? []).length >= 2;
+    if (result.language && (telling || !state.language)) state.language = result.language.asked;
 
+    const say = messagesFor(state.language);
+    const notice = result.language?.fallback ? `${say('answer.fallbackToEnglish')}\n\n` : '';
     if (result.outcome === 'answered') {
-      const reply = this.answerReply(result.article, result.confidence, questionId);
+      const reply = this.answerReply(say, result.article, result.confidence, questionId);
       if (notice && reply.kind === 'answer') reply.markdown = notice + reply.markdown;
       const script =
         !state.script && this.deps.scripts
           ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey)
           : {};
       if (script.start) return this.applyScript(turn, state, transcript, script.start);
-      if (script.offer && reply.kind === 'answer') reply.choices.unshift(script.offer);
+      if (script.offer && reply.kind === 'answer')
+        reply.choices.unshift({ ...script.offer, label: say('script.offer') });
       return [reply];
     }
     if (result.outcome === 'suggested') {
@@ -229,11 +234,11 @@ export class ConversationService {
       return [
         {
           kind: 'suggestions',
-          markdown: `${notice}I'm not sure I understood. Did you mean one of these?`,
+          markdown: notice + say('suggestions.prompt'),
           articles: result.candidates.map((a) => this.ref(a)),
           choices: [
             ...result.candidates.map((a) => ({ label: a.title, action: { id: actions.showArticle, value: a.id } })),
-            { label: 'None of these', action: { id: actions.noneOfThese } },
+            { label: say('suggestions.none'), action: { id: actions.noneOfThese } },
           ],
         },
       ];
@@ -241,42 +246,43 @@ export class ConversationService {
     return [
       {
         kind: 'text',
-        markdown: "I don't have an answer for that. Would you like me to open a ticket so a person can help?",
-        choices: [{ label: 'Talk to a human', action: { id: actions.talkToHuman }, style: 'primary' }],
+        markdown: say('noAnswer'),
+        choices: [{ label: say('button.talkToHuman'), action: { id: actions.talkToHuman }, style: 'primary' }],
       },
     ];
   }
 
   private async onAction(turn: Turn, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
     const action = turn.action!;
+    const say = messagesFor(state.language);
     switch (action.id) {
       case actions.helpful:
       case actions.notHelpful: {
         const questionId = action.value ?? '';
         // Never trust the value in a button: it must name a question asked in this conversation.
-        if (!state.recentQuestionIds?.includes(questionId)) return [staleButton()];
+        if (!state.recentQuestionIds?.includes(questionId)) return [staleButton(say)];
         const helpful = action.id === actions.helpful;
         await this.deps.questions.feedback(questionId, turn.user.id, helpful);
         await this.learn(questionId, turn.user.id, helpful);
-        if (helpful) return [{ kind: 'text', markdown: 'Great, glad that helped! Thanks for letting me know.' }];
+        if (helpful) return [{ kind: 'text', markdown: say('feedback.helpful') }];
         return [
           {
             kind: 'text',
-            markdown: 'Sorry that did not help. You can rephrase your question, or I can open a ticket for a person.',
-            choices: [{ label: 'Talk to a human', action: { id: actions.talkToHuman }, style: 'primary' }],
+            markdown: say('feedback.notHelpful'),
+            choices: [{ label: say('button.talkToHuman'), action: { id: actions.talkToHuman }, style: 'primary' }],
           },
         ];
       }
       case actions.showArticle: {
         const article = action.value ? this.deps.engine().article(action.value) : undefined;
-        if (!article || !state.offered?.includes(article.id) || !state.lastQuestion) return [staleButton()];
+        if (!article || !state.offered?.includes(article.id) || !state.lastQuestion) return [staleButton(say)];
         await this.deps.questions.choose(state.lastQuestion.id, article.id);
         await this.learn(state.lastQuestion.id, turn.user.id, true);
         state.lastQuestion = { ...state.lastQuestion, articleId: article.id, category: article.category };
         delete state.offered;
-        const reply = this.answerReply(article, null, state.lastQuestion.id);
+        const reply = this.answerReply(say, article, null, state.lastQuestion.id);
         const offer = this.deps.scripts?.offerFor(article);
-        if (offer && reply.kind === 'answer') reply.choices.unshift(offer);
+        if (offer && reply.kind === 'answer') reply.choices.unshift({ ...offer, label: say('script.offer') });
         return [reply];
       }
       case actions.noneOfThese:
@@ -284,8 +290,8 @@ export class ConversationService {
         return [
           {
             kind: 'text',
-            markdown: 'OK. Try asking in other words, or I can open a ticket for a person.',
-            choices: [{ label: 'Talk to a human', action: { id: actions.talkToHuman }, style: 'primary' }],
+            markdown: say('suggestions.noneReply'),
+            choices: [{ label: say('button.talkToHuman'), action: { id: actions.talkToHuman }, style: 'primary' }],
           },
         ];
       case actions.talkToHuman:
@@ -297,19 +303,19 @@ export class ConversationService {
       case scriptActions.stop:
       case scriptActions.rate: {
         const scripts = this.deps.scripts;
-        if (!scripts) return [staleButton()];
+        if (!scripts) return [staleButton(say)];
         const expired = await scripts.expire(state.script, turn.conversationKey);
         if (expired) delete state.script;
         const result = await scripts.onAction(action.id, action.value, state.script, turn.conversationKey);
         if (result === 'stale')
-          return [...(expired ? [{ kind: 'text' as const, markdown: expired }] : []), staleButton()];
+          return [...(expired ? [{ kind: 'text' as const, markdown: expired }] : []), staleButton(say)];
         return this.applyScript(turn, state, transcript, result);
       }
       case actions.ticketFromMessage:
         return this.openTicketFromMessage(turn, state);
       default:
         this.deps.logger.warn({ action: action.id, conversation: turn.conversationKey }, 'unknown action');
-        return [{ kind: 'text', markdown: UNKNOWN_BUTTON }];
+        return [{ kind: 'text', markdown: say('button.unknown') }];
     }
   }
 
@@ -323,7 +329,11 @@ export class ConversationService {
       { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       text,
     );
-    return { kind: 'relayed', markdown: `Passed on to the engineers working on ${ticket.key}.`, ticketKey: ticket.key };
+    return {
+      kind: 'relayed',
+      markdown: messagesFor(state.language)('ticket.relayed', { key: ticket.key }),
+      ticketKey: ticket.key,
+    };
   }
 
   /** A submitted ticket form: field errors go back to the form; a valid one opens the ticket here. */
@@ -333,9 +343,10 @@ export class ConversationService {
     state: ConversationState,
     transcript: StoredMessage[],
   ): Promise<Reply[]> {
+    const say = messagesFor(state.language);
     const checked = validateTicketForm(form.fields, this.categories());
     if (!checked.ok)
-      return [{ kind: 'form_errors', markdown: 'Please fix the highlighted fields.', errors: { ...checked.errors } }];
+      return [{ kind: 'form_errors', markdown: say('ticket.formErrors'), errors: { ...checked.errors } }];
     const { subject, description, priority, category } = checked.value;
     const context = turn.context ?? {};
     const ticket = await this.deps.tickets.open({
@@ -362,7 +373,7 @@ export class ConversationService {
     return [
       {
         kind: 'ticket',
-        markdown: `I've opened ticket ${ticket.key} for you. An engineer will pick it up, and you'll see every update in this thread; reply here to add details.`,
+        markdown: say('ticket.openedFromForm', { key: ticket.key }),
         ticket: ticketCard(ticket),
       },
     ];
@@ -370,14 +381,15 @@ export class ConversationService {
 
   /** A chat message turned into a ticket by someone's reaction: its text is the problem, its author the requester. */
   private async openTicketFromMessage(turn: Turn, state: ConversationState): Promise<Reply[]> {
+    const say = messagesFor(state.language);
     const text = cutText((turn.text ?? '').trim(), this.maxTextChars);
-    if (!text) return [{ kind: 'text', markdown: 'That message has no text I can put in a ticket.' }];
+    if (!text) return [{ kind: 'text', markdown: say('ticket.messageEmpty') }];
     const existing = state.ticketKey ? await this.deps.tickets.get(state.ticketKey).catch(() => null) : null;
     if (existing && openStatuses.includes(existing.status)) {
       return [
         {
           kind: 'ticket',
-          markdown: `This thread already has ticket ${existing.key} (${existing.status}).`,
+          markdown: say('ticket.threadHasTicket', { key: existing.key, status: existing.status }),
           ticket: ticketCard(existing),
         },
       ];
@@ -403,7 +415,7 @@ export class ConversationService {
     return [
       {
         kind: 'ticket',
-        markdown: `I've opened ticket ${ticket.key} from this message. An engineer will pick it up; updates will appear in this thread.`,
+        markdown: say('ticket.openedFromMessage', { key: ticket.key }),
         ticket: ticketCard(ticket),
       },
     ];
@@ -494,7 +506,7 @@ export class ConversationService {
         return [
           {
             kind: 'ticket',
-            markdown: `Your ticket ${existing.key} is already open (${existing.status}). You'll see updates here.`,
+            markdown: messagesFor(state.language)('ticket.alreadyOpen', { key: existing.key, status: existing.status }),
             ticket: ticketCard(existing),
           },
         ];
@@ -546,7 +558,7 @@ export class ConversationService {
     return [
       {
         kind: 'ticket',
-        markdown: `I've opened ticket ${ticket.key} for you. An engineer will pick it up, and you'll see every update here.`,
+        markdown: messagesFor(state.language)('ticket.opened', { key: ticket.key }),
         ticket: ticketCard(ticket),
       },
     ];
@@ -574,18 +586,18 @@ export class ConversationService {
     else await this.deps.learning.notHelpful(question.articleId, question.text, userId);
   }
 
-  private answerReply(article: Article, confidence: number | null, questionId: string): Reply {
+  private answerReply(say: Say, article: Article, confidence: number | null, questionId: string): Reply {
     const ref = this.ref(article);
     return {
       kind: 'answer',
-      markdown: `**${article.title}**\n\n${article.answer}\n\nFull article: ${ref.url}`,
+      markdown: `**${article.title}**\n\n${article.answer}\n\n${say('answer.fullArticle', { url: ref.url })}`,
       article: ref,
       confidence: confidence ?? 1,
       questionId,
       choices: [
-        { label: 'Helpful', action: { id: actions.helpful, value: questionId } },
-        { label: 'Not helpful', action: { id: actions.notHelpful, value: questionId } },
-        { label: 'Talk to a human', action: { id: actions.talkToHuman } },
+        { label: say('button.helpful'), action: { id: actions.helpful, value: questionId } },
+        { label: say('button.notHelpful'), action: { id: actions.notHelpful, value: questionId } },
+        { label: say('button.talkToHuman'), action: { id: actions.talkToHuman } },
       ],
     };
   }
@@ -597,11 +609,8 @@ export class ConversationService {
   }
 }
 
-function staleButton(): Reply {
-  return {
-    kind: 'text',
-    markdown: 'That button has expired or belongs to another conversation. Please ask your question again.',
-  };
+function staleButton(say: Say): Reply {
+  return { kind: 'text', markdown: say('button.stale') };
 }
 
 /** The short view of a ticket that channels put on cards. */

@@ -1,0 +1,133 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Reply, Turn } from '../../src/core/conversation/turn.js';
+import { messagesFor } from '../../src/core/messages/catalogue.js';
+import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
+import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
+
+// The bot's own texts in the asker's language, through the real wiring on the in-memory ports and
+// the bundled knowledge base (German and French articles included).
+let library: LiveKnowledge;
+let app: MemoryApp;
+
+beforeAll(async () => {
+  library = await loadTestLibrary();
+});
+beforeEach(async () => {
+  ({ app } = await startMemoryApp({ library }));
+});
+afterEach(async () => {
+  await app.close().catch(() => {});
+});
+
+const turn = (extra: Partial<Turn>, key: string): Turn => ({
+  conversationKey: key,
+  channel: 'local',
+  user: { id: 'ann', name: 'Ann' },
+  ...extra,
+});
+const say = (key: string, text: string) => app.conversations.handle(turn({ text }, key));
+const press = (key: string, id: string, value?: string) =>
+  app.conversations.handle(turn({ action: { id, ...(value ? { value } : {}) } }, key));
+const only = (replies: Reply[]) => {
+  expect(replies).toHaveLength(1);
+  return replies[0]!;
+};
+const labels = (reply: Reply) => (reply.choices ?? []).map((choice) => choice.label);
+
+describe('the bot speaks the asker’s language', () => {
+  it.each([
+    ['de', 'local:de', 'Ich habe mein Passwort vergessen', 'password-reset-de', 'Ganzer Artikel:'],
+    ['fr', 'local:fr', "j'ai oublié mon mot de passe", 'password-reset-fr', 'Article complet :'],
+  ])(
+    '%s: the article in that language, its framing and buttons, and what follows',
+    async (language, key, question, id, framing) => {
+      const t = messagesFor(language);
+      const answer = only(await say(key, question));
+      expect(answer.kind).toBe('answer');
+      if (answer.kind !== 'answer') return;
+      expect(answer.article.id).toBe(id);
+      expect(answer.markdown).toContain(framing);
+      expect(labels(answer)).toEqual([t('button.helpful'), t('button.notHelpful'), t('button.talkToHuman')]);
+
+      expect(only(await press(key, 'feedback.not_helpful', answer.questionId)).markdown).toBe(t('feedback.notHelpful'));
+      expect(only(await press(key, 'feedback.helpful', answer.questionId)).markdown).toBe(t('feedback.helpful'));
+      // A button the conversation never showed is refused in the conversation's language too.
+      expect(only(await press(key, 'feedback.helpful', 'forged-question-id')).markdown).toBe(t('button.stale'));
+
+      const ticket = only(await press(key, 'ticket.open'));
+      expect(ticket.kind).toBe('ticket');
+      if (ticket.kind !== 'ticket') return;
+      expect(ticket.markdown).toBe(t('ticket.opened', { key: ticket.ticket.key }));
+      expect(only(await press(key, 'ticket.open')).markdown).toBe(
+        t('ticket.alreadyOpen', { key: ticket.ticket.key, status: ticket.ticket.status }),
+      );
+    },
+  );
+
+  it("offers an article's guided script in German, saying the walkthrough is in English", async () => {
+    const answer = only(await say('local:de-script', 'mein Laptop ist total langsam'));
+    expect(answer.kind).toBe('answer');
+    if (answer.kind !== 'answer') return;
+    expect(answer.article.id).toBe('laptop-slow-de');
+    expect(labels(answer)).toEqual([
+      'Schritt für Schritt (auf Englisch)',
+      'Hilfreich',
+      'Nicht hilfreich',
+      'Mit einem Menschen sprechen',
+    ]);
+  });
+
+  it('greets in German or French when the first message says hello in it', async () => {
+    expect(only(await say('local:hallo', 'Hallo!')).markdown).toBe(messagesFor('de')('intro'));
+    expect(only(await say('local:hallo', 'danke')).markdown).toBe(messagesFor('de')('thanks'));
+    expect(only(await say('local:bonjour', 'bonjour')).markdown).toBe(messagesFor('fr')('intro'));
+  });
+
+  it('an unanswerable German question gets German "no answer" and its button', async () => {
+    const reply = only(await say('local:de-none', 'wie viele Urlaubstage habe ich dieses Jahr noch übrig'));
+    const t = messagesFor('de');
+    if (reply.kind === 'suggestions') {
+      expect(reply.markdown).toContain(t('suggestions.prompt'));
+      expect(labels(reply).at(-1)).toBe(t('suggestions.none'));
+      expect(only(await press('local:de-none', 'suggestions.none')).markdown).toBe(t('suggestions.noneReply'));
+    } else {
+      expect(reply.markdown).toBe(t('noAnswer'));
+      expect(labels(reply)).toEqual([t('button.talkToHuman')]);
+    }
+  });
+
+  it('a Spanish question, with no Spanish articles: offered from English saying so, or "no answer", in Spanish', async () => {
+    const t = messagesFor('es');
+    const offered = only(await say('local:es', 'no puedo conectarme a la vpn desde casa'));
+    expect(offered.language).toBe('es');
+    if (offered.kind === 'text') expect(offered.markdown).toBe(t('noAnswer'));
+    else expect(offered.markdown.startsWith(`${t('answer.fallbackToEnglish')}\n\n`)).toBe(true);
+    expect(labels(offered).at(-1)).toBe(
+      offered.kind === 'suggestions' ? t('suggestions.none') : t('button.talkToHuman'),
+    );
+  });
+
+  it("keeps the conversation's language for a message of one word or none", async () => {
+    only(await say('local:keep', 'Ich habe mein Passwort vergessen'));
+    for (const text of ['3', 'vpn', 'S:']) {
+      const reply = only(await say('local:keep', text));
+      expect(reply.language, text).toBe('de');
+      expect(labels(reply).at(-1), text).toMatch(/^(Mit einem Menschen sprechen|Nichts davon)$/);
+    }
+  });
+
+  it('keeps English for English askers, word for word as before', async () => {
+    const answer = only(await say('local:en', 'how do I reset my password'));
+    expect(answer.kind).toBe('answer');
+    expect(labels(answer)).toEqual(['Helpful', 'Not helpful', 'Talk to a human']);
+    expect(answer.markdown).toContain('Full article: ');
+    expect(only(await say('local:en', 'hi')).markdown).toMatch(/^Hi! I'm the IT help bot/);
+  });
+
+  it('switches with the asker: a German question after an English one is framed in German', async () => {
+    only(await say('local:switch', 'how do I reset my password'));
+    const answer = only(await say('local:switch', 'wie richte ich den Microsoft Authenticator ein'));
+    expect(answer.kind).toBe('answer');
+    expect(labels(answer)).toEqual(['Hilfreich', 'Nicht hilfreich', 'Mit einem Menschen sprechen']);
+  });
+});
