@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PermanentFailure, WorkQueue, type WorkQueueOptions } from '../../src/core/delivery/work-queue.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { MemoryWorkQueueStore } from '../../src/store/memory/memory-work-queue-store.js';
@@ -48,6 +48,50 @@ describe('WorkQueue', () => {
     expect(a).toEqual(['start a1', 'end a1', 'start a2', 'end a2', 'start a3', 'end a3']);
     expect(log.indexOf('end b1')).toBeLessThan(log.indexOf('start b2'));
     expect(most).toBe(2);
+    expect(store.rows.every((row) => row.status === 'done')).toBe(true);
+  });
+
+  it('starts an item stored while it runs without a claim round, in its slots, and one behind another of its order key after it', async () => {
+    let claims = 0;
+    class CountingStore extends MemoryWorkQueueStore {
+      override async claim(...args: Parameters<MemoryWorkQueueStore['claim']>) {
+        claims++;
+        return super.claim(...args);
+      }
+    }
+    const store = new CountingStore();
+    // No poll during the test: only the start's round and the rounds after finished items claim.
+    const queue = queueOn(store, { concurrency: 2, pollMs: 60_000 });
+    const log: string[] = [];
+    const release = new Map<string, () => void>();
+    queue.handle('job', async (payload) => {
+      const { key } = payload as { key: string };
+      log.push(`start ${key} after ${claims} claim rounds`);
+      await new Promise<void>((resolve) => release.set(key, resolve));
+    });
+    queue.start();
+    await queue.drain();
+    const before = claims;
+    await queue.enqueue(item('a1', 'a'));
+    await queue.enqueue(item('b1', 'b'));
+    expect(log).toEqual([`start a1 after ${before} claim rounds`, `start b1 after ${before} claim rounds`]);
+    // a2 waits behind a1; both slots are taken (a1, b1), so c1 is stored and waits for one.
+    await queue.enqueue(item('a2', 'a'));
+    await queue.enqueue(item('c1', 'c'));
+    expect(log).toHaveLength(2);
+    expect(store.rows.find((row) => row.key === 'a1')).toMatchObject({ claimedBy: 'w1', attempts: 1 });
+    expect(store.rows.find((row) => row.key === 'a2')).toMatchObject({ claimedBy: null, attempts: 0 });
+    release.get('a1')!();
+    await vi.waitFor(() => expect(log).toHaveLength(3));
+    // a1's slot went to the oldest claimable item: a2, now the head of its key.
+    expect(log[2]).toMatch(/^start a2 /);
+    release.get('b1')!();
+    await vi.waitFor(() => expect(log).toHaveLength(4));
+    expect(log[3]).toMatch(/^start c1 /);
+    release.get('a2')!();
+    release.get('c1')!();
+    await queue.drain();
+    await queue.stop();
     expect(store.rows.every((row) => row.status === 'done')).toBe(true);
   });
 

@@ -42,11 +42,23 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
     leaseUntil: Date,
   ): Promise<QueuedItem | 'queued' | 'repeat'> {
     this.check();
+    // All in one step, as the database's one statement: nothing may claim the row in between.
+    if (this.rows.some((row) => row.key === item.key)) return 'repeat';
     const waits = this.rows.some((row) => row.orderKey === item.orderKey && row.status === 'pending');
-    if (!(await this.enqueue(item))) return 'repeat';
+    const row: Row = {
+      ...item,
+      seq: ++this.seq,
+      attempts: waits ? 0 : 1,
+      createdAt: now,
+      status: 'pending',
+      runAfter: now,
+      claimedBy: waits ? null : worker,
+      leaseUntil: waits ? null : leaseUntil,
+      lastError: null,
+      doneAt: null,
+    };
+    this.rows.push(row);
     if (waits) return 'queued';
-    const row = this.rows.at(-1)!;
-    Object.assign(row, { claimedBy: worker, leaseUntil, attempts: 1, createdAt: now, runAfter: now });
     return {
       seq: row.seq,
       key: row.key,
