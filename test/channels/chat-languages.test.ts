@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { messagesFor } from '../../src/core/messages/catalogue.js';
+import { messagesFor, statusText } from '../../src/core/messages/catalogue.js';
 import {
   localDriver,
   slackDriver,
@@ -61,5 +61,11 @@ describe.each(chats)('$name chat in German and French', ({ start, showsSource })
     expect(opened).toMatch(
       language === 'de' ? /Ich habe das Ticket \S+ für Sie eröffnet/ : /J'ai ouvert le ticket \S+ pour vous/,
     );
+    // The ticket's summary beside it (Slack's line, Teams' facts) in the same words, its status included.
+    if (showsSource) {
+      const label = `(${t('ticket.field.status')}|${t('ticket.summary.status', { status: '' }).trim()})`;
+      expect(opened).toMatch(new RegExp(`${label}:? \\*?${statusText(language, 'new')}\\b`, 'u'));
+      expect(opened).not.toMatch(/\bstatus \*new\*|Subject: /);
+    }
   });
 });

@@ -4,9 +4,11 @@ import {
   CATALOGUE_LANGUAGES,
   messagesFor,
   placeholdersOf,
+  statusText,
   type MessageKey,
 } from '../../src/core/messages/catalogue.js';
 import { en } from '../../src/core/messages/messages-en.js';
+import { ticketStatuses } from '../../src/core/tickets/ticket.js';
 
 const keys = Object.keys(en).sort() as MessageKey[];
 const others = CATALOGUE_LANGUAGES.filter((language) => language !== 'en');
@@ -56,6 +58,17 @@ describe('message catalogues', () => {
     for (const language of ['ja', 'it', undefined, '', '__proto__', 'constructor', 'toString', 'DE']) {
       expect(messagesFor(language)('button.helpful'), String(language)).toBe('Helpful');
     }
+  });
+
+  it('words every ticket status, in every language; an unknown status stays as it is', () => {
+    for (const status of ticketStatuses) {
+      expect(statusText('en', status)).toBe(status);
+      expect(statusText('de', status), status).not.toBe('');
+    }
+    expect(statusText('de', 'claimed')).toBe('übernommen');
+    expect(statusText('fr', 'resolved')).toBe('résolu');
+    expect(statusText('de', 'archived')).toBe('archived');
+    expect(statusText('de', '__proto__')).toBe('__proto__');
   });
 
   it('puts values in once: a value holding a placeholder is not expanded again', () => {

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Choice, Reply } from '../../core/conversation/turn.js';
-import { messagesFor } from '../../core/messages/catalogue.js';
+import { messagesFor, statusText } from '../../core/messages/catalogue.js';
 import { priorityLabels } from '../../core/tickets/ticket-form.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
@@ -81,13 +81,15 @@ export function renderReply(reply: Reply): SlackMessage {
       return { text: fallback(text), blocks: [section(text), ...actionsBlock(reply.choices)] };
     case 'ticket': {
       const t = reply.ticket;
+      const say = messagesFor(reply.language);
+      const status = say('ticket.summary.status', { status: `*${statusText(reply.language, t.status)}*` });
       return {
         text: fallback(text),
         blocks: [
           section(text),
           context(
-            `*${t.key}* · ${escapeInline(t.subject)} · status *${t.status}* · ${t.priority} · ${t.tier} · ${escapeMrkdwn(t.category)}${
-              t.assignee ? ` · with ${escapeInline(t.assignee)}` : ''
+            `*${t.key}* · ${escapeInline(t.subject)} · ${status} · ${t.priority} · ${t.tier} · ${escapeMrkdwn(t.category)}${
+              t.assignee ? ` · ${say('ticket.summary.with', { name: escapeInline(t.assignee) })}` : ''
             }`,
           ),
           ...actionsBlock(reply.choices ?? []),

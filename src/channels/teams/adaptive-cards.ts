@@ -1,5 +1,5 @@
 import type { Choice, Reply } from '../../core/conversation/turn.js';
-import { messagesFor } from '../../core/messages/catalogue.js';
+import { messagesFor, statusText } from '../../core/messages/catalogue.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import { priorityLabels, type TicketFormField } from '../../core/tickets/ticket-form.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
@@ -58,14 +58,15 @@ export function replyCard(reply: Reply): AdaptiveCard {
     );
   if (reply.kind === 'ticket') {
     const t = reply.ticket;
+    const say = messagesFor(reply.language);
     body.push({
       type: 'FactSet',
       facts: [
-        { title: 'Ticket', value: t.key },
-        { title: 'Subject', value: escapeCardText(t.subject) },
-        { title: 'Status', value: t.status },
-        { title: 'Priority', value: t.priority },
-        ...(t.assignee ? [{ title: 'With', value: escapeCardText(t.assignee) }] : []),
+        { title: say('ticket.field.ticket'), value: t.key },
+        { title: say('ticket.field.subject'), value: escapeCardText(t.subject) },
+        { title: say('ticket.field.status'), value: statusText(reply.language, t.status) },
+        { title: say('ticket.field.priority'), value: t.priority },
+        ...(t.assignee ? [{ title: say('ticket.field.with'), value: escapeCardText(t.assignee) }] : []),
       ],
     });
   }

@@ -60,3 +60,10 @@ export function messagesFor(language: LanguageCode | undefined): Say {
     );
   }) as Say;
 }
+
+/** A ticket's status ("claimed") in a language's words; a status without a text stays as it is. */
+export function statusText(language: LanguageCode | undefined, status: string): string {
+  const key = `ticket.status.${status}`;
+  if (!Object.hasOwn(en, key)) return status;
+  return (messagesFor(language) as (key: string) => string)(key);
+}
