@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Reply, Turn } from '../../src/core/conversation/turn.js';
-import { messagesFor } from '../../src/core/messages/catalogue.js';
+import { messagesFor, statusText } from '../../src/core/messages/catalogue.js';
 import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { loadTestLibrary, startMemoryApp, type MemoryApp } from '../support/memory-app.js';
 
@@ -59,7 +59,7 @@ describe('the bot speaks the asker’s language', () => {
       if (ticket.kind !== 'ticket') return;
       expect(ticket.markdown).toBe(t('ticket.opened', { key: ticket.ticket.key }));
       expect(only(await press(key, 'ticket.open')).markdown).toBe(
-        t('ticket.alreadyOpen', { key: ticket.ticket.key, status: ticket.ticket.status }),
+        t('ticket.alreadyOpen', { key: ticket.ticket.key, status: statusText(language, ticket.ticket.status) }),
       );
     },
   );

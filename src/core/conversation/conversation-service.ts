@@ -7,7 +7,7 @@ import type { Article } from '../knowledge/article.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
 import { DEFAULT_LANGUAGE } from '../language/languages.js';
 import { childLogger, type Logger } from '../logger.js';
-import { messagesFor, type Say } from '../messages/catalogue.js';
+import { messagesFor, statusText, type Say } from '../messages/catalogue.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
 import { FORM_DEFAULT_CATEGORY, FORM_DEFAULT_PRIORITY, validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
@@ -389,7 +389,10 @@ export class ConversationService {
       return [
         {
           kind: 'ticket',
-          markdown: say('ticket.threadHasTicket', { key: existing.key, status: existing.status }),
+          markdown: say('ticket.threadHasTicket', {
+            key: existing.key,
+            status: statusText(state.language, existing.status),
+          }),
           ticket: ticketCard(existing),
         },
       ];
@@ -506,7 +509,10 @@ export class ConversationService {
         return [
           {
             kind: 'ticket',
-            markdown: messagesFor(state.language)('ticket.alreadyOpen', { key: existing.key, status: existing.status }),
+            markdown: messagesFor(state.language)('ticket.alreadyOpen', {
+              key: existing.key,
+              status: statusText(state.language, existing.status),
+            }),
             ticket: ticketCard(existing),
           },
         ];
