@@ -10,10 +10,11 @@ const thresholds = { answer: 0.47, suggest: 0.27 };
 let library: LiveKnowledge;
 let answers: MultilingualEngine;
 const progress: string[] = [];
+const modelCache = new MemoryModelCache();
 
 beforeAll(async () => {
   library = await LiveKnowledge.load(kbDir, thresholds, null, {
-    modelCache: new MemoryModelCache(),
+    modelCache,
     progress: (line) => progress.push(line),
   });
   answers = library.snapshot.answers;
@@ -42,6 +43,18 @@ describe('an engine per language', () => {
     expect(progress.join('\n')).toContain('in 3 languages (en 6, de 3, fr 1)');
     expect(progress.filter((line) => line.includes('German answer model trained'))).toHaveLength(1);
     expect(progress.filter((line) => line.includes('French answer model trained'))).toHaveLength(1);
+  });
+
+  it('a restart reads every language’s model back from the cache, each under its own key', async () => {
+    const lines: string[] = [];
+    const again = await LiveKnowledge.load(kbDir, thresholds, null, { modelCache, progress: (l) => lines.push(l) });
+    expect(lines.filter((line) => line.includes('answer model'))).toEqual([
+      expect.stringMatching(/^The answer model read from the cache/),
+      expect.stringMatching(/^The German answer model read from the cache/),
+      // One French article: nothing to learn, so nothing to cache.
+      expect.stringMatching(/^The French answer model trained in 0\.0 s/),
+    ]);
+    expect((await again.snapshot.answers.answer('Passwörter vergessen!')).outcome).toBe('answered');
   });
 
   it('answers a German question from the German article, with German analysis', async () => {
