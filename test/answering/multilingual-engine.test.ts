@@ -83,6 +83,21 @@ describe('an engine per language', () => {
     expect(result.language).toEqual({ asked: 'es', answered: 'en', fallback: true });
   });
 
+  it('an English article offered to a German question is offered in German when it has a German translation', async () => {
+    // The German articles do not say "download" or "client"; the English VPN article does, and has a German version.
+    const question = 'wo ist der download für den client';
+    expect((await answers.engineFor('de')!.answer(question)).outcome).toBe('no_answer');
+    const result = await answers.answer(question);
+    expect(result.outcome).toBe('suggested');
+    if (result.outcome !== 'suggested') return;
+    expect(result.candidates.map((a) => a.id)).toEqual(['vpn-setup-de']);
+    expect(result.language).toEqual({ asked: 'de', answered: 'de', fallback: false });
+    // The translation hidden from this asker: the English original is offered, saying so.
+    const hidden = await answers.answer(question, { allow: (a) => a.id !== 'vpn-setup-de' });
+    expect(hidden.outcome === 'suggested' ? hidden.candidates.map((a) => a.id) : []).toEqual(['vpn-setup']);
+    expect(hidden.language).toEqual({ asked: 'de', answered: 'en', fallback: true });
+  });
+
   it('never answers outright from another language on shared words alone: it offers', async () => {
     // German has no VPN troubleshooting and no e-mail article here; "vpn"/"outlook" are shared words.
     // The English engine alone would answer "outlook iphone" outright (confidence 0.95 here).

@@ -56,12 +56,17 @@ export class MultilingualEngine implements Answerer {
   private readonly defaultVocabulary: ReadonlySet<string>;
   private readonly defaultAnalyzer: TextAnalyzer;
   private readonly analyzers = new Map<LanguageCode, TextAnalyzer>();
+  /** Translations by `<lang>:<original id>`. */
+  private readonly translations = new Map<string, Article>();
 
   constructor(
     private readonly engines: ReadonlyMap<LanguageCode, AnswerEngine>,
     readonly defaultLanguage: LanguageCode,
-    /** The default language's articles (their words let another language's question find them). */
-    defaultArticles: readonly Article[] = [],
+    /**
+     * Every article: the default language's words let another language's question find them, and
+     * translations (`translation_of`) stand in for their originals in an offer.
+     */
+    articles: readonly Article[] = [],
     /** An offer from the default language's articles needs at least `suggest` confidence, even for one word. */
     private readonly thresholds: AnswerThresholds = defaultThresholds,
     detector?: LanguageDetector,
@@ -71,7 +76,10 @@ export class MultilingualEngine implements Answerer {
     this.detector = detector ?? new LanguageDetector({ defaultLanguage, known: [...engines.keys()] });
     this.defaultAnalyzer = analyzerOf(defaultLanguage);
     const vocabulary = new Set<string>();
-    for (const article of defaultArticles) {
+    for (const article of articles) {
+      if (article.translationOf && article.lang && article.lang !== defaultLanguage)
+        this.translations.set(`${article.lang}:${article.translationOf}`, article);
+      if ((article.lang ?? defaultLanguage) !== defaultLanguage) continue;
       for (const text of [article.title, ...article.questions, article.tags.join(' ')])
         for (const term of this.defaultAnalyzer.analyze(text)) vocabulary.add(term);
     }
@@ -118,7 +126,7 @@ export class MultilingualEngine implements Answerer {
         ),
       ),
     });
-    return new MultilingualEngine(engines, defaultLanguage, groups.get(defaultLanguage), thresholds, detector);
+    return new MultilingualEngine(engines, defaultLanguage, articles, thresholds, detector);
   }
 
   /** The default language's engine (every article when the knowledge base has one language). */
@@ -148,7 +156,20 @@ export class MultilingualEngine implements Answerer {
     const result = own ? await own.answer(question, options) : undefined;
     if (result && result.outcome !== 'no_answer') return { ...result, language: outcome(asked, asked, false) };
     const offered = this.offerFromDefault(question, asked, options);
-    if (offered) return { ...offered, language: outcome(asked, this.defaultLanguage, true) };
+    if (offered) {
+      // An offered article with a translation in the asker's language is offered in that language.
+      const candidates = offered.candidates.map((article) => {
+        const translation = this.translations.get(`${asked}:${article.id}`);
+        return translation && (options.allow?.(translation) ?? true) ? translation : article;
+      });
+      const unique = [...new Map(candidates.map((article) => [article.id, article])).values()];
+      const allTranslated = unique.every((article) => (article.lang ?? this.defaultLanguage) === asked);
+      return {
+        ...offered,
+        candidates: unique,
+        language: outcome(asked, allTranslated ? asked : this.defaultLanguage, !allTranslated),
+      };
+    }
     return {
       ...(result ?? this.primary.ask('', undefined, options)),
       language: outcome(asked, own ? asked : this.defaultLanguage, false),
@@ -163,7 +184,11 @@ export class MultilingualEngine implements Answerer {
    * mean"), in a reply that says they are in another language. Lexical only: the sentence encoder
    * reads English, and a German sentence's embedding says little.
    */
-  private offerFromDefault(question: string, asked: LanguageCode, options: AskOptions): AnswerResult | null {
+  private offerFromDefault(
+    question: string,
+    asked: LanguageCode,
+    options: AskOptions,
+  ): Extract<AnswerResult, { outcome: 'suggested' }> | null {
     const askerAnalyzer = this.analyzerFor(asked);
     const shared = (question.slice(0, MAX_QUERY_CHARS).match(/[\p{L}\p{N}]+/gu) ?? []).filter(
       (word) =>
