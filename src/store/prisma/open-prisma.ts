@@ -16,8 +16,8 @@ export interface OpenedPrisma {
 
 /**
  * The better-sqlite3 adapter, keeping the connection it opens for the hot path's statements. The
- * adapter does not hand its connection out; it keeps it as `client`, which a test checks (an
- * upgrade that renames it fails there and at the first statement, with this message).
+ * adapter does not hand its connection out; it keeps it as `client`. An upgrade that renames it
+ * fails every SQLite store at open, with the message below (every store test on SQLite opens one).
  */
 class SqliteAdapterSharingItsConnection extends PrismaBetterSqlite3 {
   private shared: BetterSqlite3.Database | undefined;

@@ -68,14 +68,16 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     // waits while an earlier one is leased or backing off, so a conversation keeps its order. The
     // heads are found over every pending item, so a long line in one conversation (a flood in one
     // thread) does not hide the others behind it.
-    const heads = await this.prisma.queueItem.groupBy({
-      by: ['orderKey'],
-      where: { status: 'pending', kind: { in: kinds } },
-      _min: { seq: true },
-      orderBy: { _min: { seq: 'asc' } },
-      take: SCAN,
+    // A prepared statement (hot-sql.ts): it runs after every finished item, mostly to find nothing.
+    const postgres = this.hot.dialect === 'postgres';
+    const heads = await this.hot.rows<{ seq: number }>({
+      name: 'queue-heads',
+      sql: `SELECT MIN("seq") AS "seq" FROM "QueueItem"
+            WHERE "status" = 'pending' AND "kind" ${postgres ? '= ANY($1::text[])' : 'IN (SELECT "value" FROM json_each(?))'}
+            GROUP BY "orderKey" ORDER BY MIN("seq") ASC LIMIT ${SCAN}`,
+      args: [postgres ? kinds : JSON.stringify(kinds)],
     });
-    const headSeqs = heads.map((head) => head._min.seq).filter((seq): seq is number => seq !== null);
+    const headSeqs = heads.map((head) => Number(head.seq));
     if (headSeqs.length === 0) return [];
     const rows = await this.prisma.queueItem.findMany({
       where: { seq: { in: headSeqs } },
