@@ -1,6 +1,8 @@
 import type { AnswerEngine } from './core/answering/answer-engine.js';
 import { STARTING_MESSAGE } from './core/apology.js';
 import { ConversationService } from './core/conversation/conversation-service.js';
+import { AudienceDirectory } from './core/knowledge/audience.js';
+import { listedAudiences } from './service/listed-audiences.js';
 import { formatProblem, type KnowledgeBase } from './core/knowledge/knowledge-base.js';
 import type { Logger } from './core/logger.js';
 import type { ScriptLibrary } from './core/scripts/load-scripts.js';
@@ -29,6 +31,8 @@ export interface App<S extends CoreStore = Store> {
   readonly scripts: ScriptLibrary;
   readonly engine: AnswerEngine;
   conversations: ConversationService;
+  /** Which audiences each chat's users belong to: Teams' and the local chat's from the configured lists; Slack registers its own when it opens. */
+  audiences: AudienceDirectory;
   tickets: TicketService;
   /** Fires SLA reminders, automatic escalations, re-announcements and waiting-ticket nudges; see scheduleSlaTimers. */
   timers: SlaTimers;
@@ -259,7 +263,17 @@ export async function openApp<S extends CoreStore = Store>(
     runs: store.scriptRuns,
     timeoutMinutes: config.scriptTimeoutMinutes,
   });
+  const audiences = new AudienceDirectory(logger);
+  audiences.register(
+    'teams',
+    listedAudiences(config.audiences.members, (m) => m.teamsUsers),
+  );
+  audiences.register(
+    'local',
+    listedAudiences(config.audiences.members, (m) => m.localUsers),
+  );
   const conversations = new ConversationService({
+    audiences,
     scripts: dialogue,
     learning,
     engine: () => library().snapshot.answers,
@@ -285,6 +299,7 @@ export async function openApp<S extends CoreStore = Store>(
       return library().snapshot.engine;
     },
     conversations,
+    audiences,
     tickets,
     timers,
     ready,

@@ -170,6 +170,7 @@ export async function launchBot(config: Config, logger: Logger, options: StartOp
     drafts: new FileDraftWriter(path.resolve(config.kbDir)),
     isReady,
     ...(web ? { web } : {}),
+    audiences: { directory: app.audiences, members: config.audiences.members },
   };
   try {
     for (const chat of chats) {

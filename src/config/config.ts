@@ -5,6 +5,7 @@ import type { RoutingRules } from '../core/tickets/routing-rules.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
 import { readRoutingFile } from './routing-file.js';
 import { readAlertsFile } from './alerts-file.js';
+import { audiencesConfig, readAudiencesFile, type AudiencesConfig } from './audiences-file.js';
 import { AlertRules } from '../core/alerts/alert-rules.js';
 import { defaultEncoder, encoderChoices, type EncoderChoice } from '../encoders/encoder-registry.js';
 
@@ -224,6 +225,7 @@ export const envSchema = z
     ALERTS_TOKEN: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
     ALERTS_HMAC_SECRET: z.string().min(16, 'expected at least 16 characters (a long random string)').optional(),
     ALERTS_FILE: z.string().optional(),
+    AUDIENCES_FILE: z.string().optional(),
     ALERTS_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     TEAMS_ENGINEERS: idList(
       /^([0-9a-f-]{36}|29:[\w-]+)$/i,
@@ -399,6 +401,8 @@ export interface Config {
   teams: TeamsConfig | undefined;
   /** Triage routing rules from ROUTING_FILE (validated at start-up), combined with the *_TRIAGE_* variables. */
   routing: RoutingRules | undefined;
+  /** Who may be given which articles and scripts: AUDIENCES_FILE, with the engineers' rosters in `engineers`. */
+  audiences: AudiencesConfig;
 }
 
 export interface TeamsConfig {
@@ -455,6 +459,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (routing && !routing.ok) throw new ConfigError(routing.problems);
   const alertsFile = e.ALERTS_FILE ? readAlertsFile(e.ALERTS_FILE) : undefined;
   if (alertsFile && !alertsFile.ok) throw new ConfigError(alertsFile.problems);
+  const audiencesFile = e.AUDIENCES_FILE ? readAudiencesFile(e.AUDIENCES_FILE) : undefined;
+  if (audiencesFile && !audiencesFile.ok) throw new ConfigError(audiencesFile.problems);
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -534,5 +540,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     routing: routing?.rules,
+    audiences: audiencesConfig(audiencesFile?.audiences, {
+      slackGroups: e.SLACK_ENGINEER_GROUPS ?? [],
+      slackUsers: [...(e.SLACK_ENGINEERS ?? []), ...(e.SLACK_LEADS ?? [])],
+      teamsUsers: [...(e.TEAMS_ENGINEERS ?? []), ...(e.TEAMS_LEADS ?? [])],
+    }),
   };
 }

@@ -279,6 +279,12 @@ export const variableDocs = {
     meaning: 'YAML of severities, diagnostics and their allow-list (config/alerts.example.yaml).',
     unset: 'unset',
   },
+  AUDIENCES_FILE: {
+    section: 'Answers and tickets',
+    meaning:
+      'YAML of audiences and their members per chat (Slack user groups and members, Teams users, local users) for articles and scripts with `audience:` (config/audiences.example.yaml); `engineers` also holds the engineer and lead rosters.',
+    unset: 'unset (only `all` and `engineers`: articles for other audiences are given to nobody)',
+  },
   ALERTS_RATE_PER_MINUTE: {
     section: 'Monitoring alerts',
     meaning: 'Authenticated alert notices taken per minute per process; more get 429.',

@@ -88,6 +88,12 @@ export interface ChannelDriver {
   employeePresses(label: string): Promise<SeenMessage[]>;
   /** The employee presses a button the bot never sent (an unknown action id). */
   employeePressesUnknownButton(): Promise<SeenMessage[]>;
+  /**
+   * The employee presses the newest button with this label with its value replaced (a forged
+   * button: the same action, another reference). Absent where buttons carry no value the person
+   * could change (the terminal's choices are numbers).
+   */
+  employeePressesForged?(label: string, value: string): Promise<SeenMessage[]>;
   /** What reached the employee's conversation since the last look (replies and ticket updates). */
   requesterSees(): Promise<SeenMessage[]>;
   /** The ticket's triage card as it is now. */
@@ -180,6 +186,23 @@ export function slackDriver(h: SlackHarness): ChannelDriver {
           ...(button.value !== undefined ? { value: button.value } : {}),
           channel: DM,
           messageTs,
+          ...(root ? { threadTs: root } : {}),
+        }),
+      );
+      return read();
+    },
+    async employeePressesForged(label, value) {
+      await read();
+      const found = [...shown].reverse().find((m) => m.message.choices.some((c) => c.label === label));
+      const button = found && buttonsOf(found.call).find((b) => b.text === label);
+      if (!found || !button) throw new Error(`no "${label}" button shown to the employee`);
+      await h.interaction(
+        buttonPress({
+          user: EMPLOYEE,
+          actionId: button.action_id,
+          value,
+          channel: DM,
+          messageTs: String(found.call.response?.ts ?? found.call.response?.message_ts),
           ...(root ? { threadTs: root } : {}),
         }),
       );
@@ -373,6 +396,15 @@ export function teamsDriver(h: TeamsHarness): ChannelDriver {
       await h.send(teamsMessage({ value: cardAction(content, label).data as Record<string, unknown> }));
       return read();
     },
+    async employeePressesForged(label, value) {
+      await read();
+      const found = [...shown].reverse().find((m) => m.message.choices.some((c) => c.label === label));
+      const content = found && teamsCardOf(found.call);
+      if (!content) throw new Error(`no "${label}" button shown to the employee`);
+      const data = cardAction(content, label).data as { helpdesk: { action: string; value?: string } };
+      await h.send(teamsMessage({ value: { ...data, helpdesk: { ...data.helpdesk, value } } }));
+      return read();
+    },
     async employeePressesUnknownButton() {
       await read();
       await h.send(teamsMessage({ value: { helpdesk: { action: 'helpdesk.no_such_button', value: 'anything' } } }));
@@ -488,13 +520,14 @@ function teamsMessageSeen(activity: Record<string, unknown>): SeenMessage {
  * driver types /as employee ann or /as engineer erin before each part's lines. It has no cards:
  * a card's Claim and Resolve are its /claim and /resolve commands, and /show is the card.
  */
-export async function localDriver(): Promise<ChannelDriver> {
+export async function localDriver(env: Record<string, string> = {}): Promise<ChannelDriver> {
   const { dir, cleanup } = tempDir('helpdesk-local-');
   const config = loadConfig({
     DATA_DIR: dir,
     ...databaseEnvFor(dir),
     KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
     ...lexicalEnv,
+    ...env,
   });
   const printed: string[] = [];
   const output = new PassThrough();

@@ -145,7 +145,7 @@ export class FakeSlackApi {
         };
       }
       case 'usergroups.users.list':
-        return { ok: true, users: [ENGINEER_2] };
+        return { ok: true, users: this.groupMembers.get(String(args.usergroup)) ?? [ENGINEER_2] };
       case 'conversations.history':
         return { ok: true, messages: this.history.get(`${String(args.channel)}:${String(args.latest)}`) ?? [] };
       case 'conversations.replies':
@@ -157,6 +157,9 @@ export class FakeSlackApi {
 
   /** Where apps.connections.open sends the Socket Mode client. */
   socketUrl: string | undefined;
+
+  /** Members of user groups by id (usergroups.users.list); a group not set here lists ENGINEER_2. */
+  readonly groupMembers = new Map<string, string[]>();
 
   /** Messages that conversations.history returns, by channel and ts. */
   readonly history = new Map<string, unknown[]>();

@@ -4,6 +4,7 @@ import { apologise } from '../apology.js';
 import type { QuestionLog, QuestionRecord } from '../analytics/question-log.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
+import { canSee, EVERYONE_ONLY, type Membership } from '../knowledge/audience.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
 import { DEFAULT_LANGUAGE } from '../language/languages.js';
 import { childLogger, type Logger } from '../logger.js';
@@ -37,6 +38,11 @@ export interface ConversationDeps {
   scripts?: ScriptDialogue;
   /** Learns the questions askers confirm as phrasings of their articles; without it nothing is learnt. */
   learning?: PhrasingLearner;
+  /**
+   * Which audiences a turn's user belongs to (AudienceDirectory): they decide which articles and
+   * scripts the person may be given. Without it, everyone gets the articles for `all` only.
+   */
+  audiences?: { membershipOf(channel: string, userId: string): Promise<Membership> };
   options?: ConversationOptions;
 }
 
@@ -54,6 +60,8 @@ export class ConversationService {
    * a time): recorded with the turn's state and transcript, in the one write that saves the turn.
    */
   private readonly askedInTurn = new Map<string, QuestionRecord[]>();
+  /** Each turn's membership, asked for once and only when the turn needs it. */
+  private readonly memberships = new WeakMap<Turn, Promise<Membership>>();
 
   constructor(private readonly deps: ConversationDeps) {
     this.maxTextChars = deps.options?.maxTextChars ?? 4000;
@@ -177,7 +185,8 @@ export class ConversationService {
     state: ConversationState,
     transcript: StoredMessage[],
   ): Promise<Reply[]> {
-    const result = await this.deps.engine().answer(text);
+    const membership = await this.membership(turn);
+    const result = await this.deps.engine().answer(text, { allow: (article) => canSee(article, membership) });
     // From the delivery when there is one: handled again after a crash, it is the same question.
     const questionId = turn.deliveryId ? idFor(`question:${turn.deliveryId}`) : randomUUID();
     const best = result.outcome === 'answered' ? result.article : undefined;
@@ -214,7 +223,7 @@ export class ConversationService {
       if (notice && reply.kind === 'answer') reply.markdown = notice + reply.markdown;
       const script =
         !state.script && this.deps.scripts
-          ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey)
+          ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey, membership)
           : {};
       if (script.start) return this.applyScript(turn, state, transcript, script.start);
       if (script.offer && reply.kind === 'answer')
@@ -227,7 +236,7 @@ export class ConversationService {
       const enough = text.split(/\s+/).filter(Boolean).length >= 3;
       const started =
         enough && !state.script && this.deps.scripts
-          ? await this.deps.scripts.forUnsureQuestion(text, turn.conversationKey)
+          ? await this.deps.scripts.forUnsureQuestion(text, turn.conversationKey, membership)
           : null;
       if (started) return this.applyScript(turn, state, transcript, started);
       state.offered = result.candidates.map((a) => a.id);
@@ -263,7 +272,7 @@ export class ConversationService {
         if (!state.recentQuestionIds?.includes(questionId)) return [staleButton(say)];
         const helpful = action.id === actions.helpful;
         await this.deps.questions.feedback(questionId, turn.user.id, helpful);
-        await this.learn(questionId, turn.user.id, helpful);
+        await this.learn(turn, questionId, helpful);
         if (helpful) return [{ kind: 'text', markdown: say('feedback.helpful') }];
         return [
           {
@@ -276,12 +285,15 @@ export class ConversationService {
       case actions.showArticle: {
         const article = action.value ? this.deps.engine().article(action.value) : undefined;
         if (!article || !state.offered?.includes(article.id) || !state.lastQuestion) return [staleButton(say)];
+        // Offered, yet checked again: the button is only a reference, and the audience may have changed since.
+        const membership = await this.membership(turn);
+        if (!canSee(article, membership)) return [staleButton(say)];
         await this.deps.questions.choose(state.lastQuestion.id, article.id);
-        await this.learn(state.lastQuestion.id, turn.user.id, true);
+        await this.learn(turn, state.lastQuestion.id, true);
         state.lastQuestion = { ...state.lastQuestion, articleId: article.id, category: article.category };
         delete state.offered;
         const reply = this.answerReply(say, article, null, state.lastQuestion.id);
-        const offer = this.deps.scripts?.offerFor(article);
+        const offer = this.deps.scripts?.offerFor(article, membership);
         if (offer && reply.kind === 'answer') reply.choices.unshift({ ...offer, label: say('script.offer') });
         return [reply];
       }
@@ -306,7 +318,13 @@ export class ConversationService {
         if (!scripts) return [staleButton(say)];
         const expired = await scripts.expire(state.script, turn.conversationKey);
         if (expired) delete state.script;
-        const result = await scripts.onAction(action.id, action.value, state.script, turn.conversationKey);
+        const result = await scripts.onAction(
+          action.id,
+          action.value,
+          state.script,
+          turn.conversationKey,
+          await this.membership(turn),
+        );
         if (result === 'stale')
           return [...(expired ? [{ kind: 'text' as const, markdown: expired }] : []), staleButton(say)];
         return this.applyScript(turn, state, transcript, result);
@@ -397,7 +415,8 @@ export class ConversationService {
         },
       ];
     }
-    const guess = await this.deps.engine().answer(text);
+    const membership = await this.membership(turn);
+    const guess = await this.deps.engine().answer(text, { allow: (article) => canSee(article, membership) });
     const article =
       guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
     const ticket = await this.deps.tickets.open({
@@ -448,8 +467,7 @@ export class ConversationService {
   ): Promise<Reply[]> {
     if (result.session) state.script = result.session;
     else delete state.script;
-    if (result.resolved && state.lastQuestion)
-      await this.learn(state.lastQuestion.id, turn.user.id, true, result.resolved);
+    if (result.resolved && state.lastQuestion) await this.learn(turn, state.lastQuestion.id, true, result.resolved);
     if (!result.escalate) return result.replies;
     const e = result.escalate;
     const ticketReplies = await this.openTicket(turn, state, transcript, {
@@ -575,21 +593,37 @@ export class ConversationService {
    * as a phrasing of it. Only the person who asked teaches: another's press says nothing about
    * what the asker meant. With `resolvedScript`, a walkthrough fixed it: that confirms the article
    * that offers the script, answered or (when the words left the bot unsure and the script's
-   * triggers started it) the first "did you mean" candidate.
+   * triggers started it) the first "did you mean" candidate. Only from someone the article's
+   * audience includes: a restricted article learns nothing from people outside it.
    */
-  private async learn(questionId: string, userId: string, helpful: boolean, resolvedScript?: string): Promise<void> {
+  private async learn(turn: Turn, questionId: string, helpful: boolean, resolvedScript?: string): Promise<void> {
     if (!this.deps.learning) return;
+    const userId = turn.user.id;
     // A question of the turn under way is not saved yet: it is saved with the turn.
-    const asked = [...this.askedInTurn.values()].flat().find((q) => q.id === questionId);
+    const asked = this.askedInTurn.get(turn.conversationKey)?.find((q) => q.id === questionId);
     const question = asked ?? (await this.deps.questions.find(questionId));
     if (!question?.articleId || question.userId !== userId) return;
+    const article = this.deps.engine().article(question.articleId);
+    if (!article || !canSee(article, await this.membership(turn))) return;
     if (resolvedScript) {
-      if (this.deps.engine().article(question.articleId)?.script !== resolvedScript) return;
+      if (article.script !== resolvedScript) return;
     } else if (question.outcome !== 'answered' && question.outcome !== 'chosen') {
       return;
     }
     if (helpful) await this.deps.learning.confirm(question.articleId, question.text, userId);
     else await this.deps.learning.notHelpful(question.articleId, question.text, userId);
+  }
+
+  /** The audiences of the turn's user, asked once per turn; unknown (no directory) is `all` only. */
+  private membership(turn: Turn): Promise<Membership> {
+    let membership = this.memberships.get(turn);
+    if (!membership) {
+      membership = this.deps.audiences
+        ? this.deps.audiences.membershipOf(turn.channel, turn.user.id)
+        : Promise.resolve(EVERYONE_ONLY);
+      this.memberships.set(turn, membership);
+    }
+    return membership;
   }
 
   private answerReply(say: Say, article: Article, confidence: number | null, questionId: string): Reply {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AnswerEngine } from '../answering/answer-engine.js';
+import type { AnswerEngine, AskOptions } from '../answering/answer-engine.js';
+import { canSee, type Membership } from '../knowledge/audience.js';
 import type { Article } from '../knowledge/article.js';
 import type { Choice, Reply } from '../conversation/turn.js';
 import type { Priority, Tier } from '../tickets/ticket.js';
@@ -61,6 +62,22 @@ export class ScriptDialogue {
     return this.deps.scripts().get(id);
   }
 
+  /**
+   * A script someone in these audiences may be offered or started on: its own audience allows
+   * them, and so does every article its article steps show (a walkthrough must not show an
+   * article its walker could not be given).
+   */
+  visibleScript(id: string, membership: Membership): Script | undefined {
+    const script = this.script(id);
+    if (!script || !canSee({ audiences: script.audience }, membership)) return undefined;
+    for (const step of Object.values(script.steps)) {
+      if (step.kind !== 'article') continue;
+      const article = this.deps.runner.articleById(step.article);
+      if (article && !canSee(article, membership)) return undefined;
+    }
+    return script;
+  }
+
   /** Ends a session that has been silent too long; returns the notice to show, if it did. */
   expire(session: ScriptSession | undefined, conversationKey: string): Promise<string | null> {
     if (!session) return Promise.resolve(null);
@@ -81,10 +98,11 @@ export class ScriptDialogue {
     article: Article,
     question: string,
     conversationKey: string,
+    membership: Membership,
   ): Promise<{ start?: ScriptTurn; offer?: Choice }> {
-    const script = article.script ? this.script(article.script) : undefined;
+    const script = article.script ? this.visibleScript(article.script, membership) : undefined;
     if (!script) return {};
-    const triggered = this.deps.triggerEngine()?.ask(question);
+    const triggered = this.deps.triggerEngine()?.ask(question, undefined, this.allowScripts(membership));
     if (triggered?.outcome === 'answered' && triggered.article.id === script.id) {
       const started = await this.start(script.id, conversationKey);
       return {
@@ -94,23 +112,27 @@ export class ScriptDialogue {
         },
       };
     }
-    const offer = this.offerFor(article);
+    const offer = this.offerFor(article, membership);
     return offer ? { offer } : {};
   }
 
-  /** The "Walk me through it" button for an article that links a working script. */
-  offerFor(article: Article): Choice | undefined {
-    const script = article.script ? this.script(article.script) : undefined;
+  /** The "Walk me through it" button for an article that links a working script these audiences may walk. */
+  offerFor(article: Article, membership: Membership): Choice | undefined {
+    const script = article.script ? this.visibleScript(article.script, membership) : undefined;
     return script
       ? { label: 'Walk me through it', action: { id: scriptActions.start, value: script.id }, style: 'primary' }
       : undefined;
   }
 
   /** No article answers for sure, but the question is one of a script's triggers: start that script. */
-  async forUnsureQuestion(question: string, conversationKey: string): Promise<ScriptTurn | null> {
-    const triggered = this.deps.triggerEngine()?.ask(question);
-    if (triggered?.outcome !== 'answered' || !this.script(triggered.article.id)) return null;
-    const script = this.script(triggered.article.id)!;
+  async forUnsureQuestion(
+    question: string,
+    conversationKey: string,
+    membership: Membership,
+  ): Promise<ScriptTurn | null> {
+    const triggered = this.deps.triggerEngine()?.ask(question, undefined, this.allowScripts(membership));
+    const script = triggered?.outcome === 'answered' ? this.visibleScript(triggered.article.id, membership) : undefined;
+    if (!script) return null;
     const started = await this.start(script.id, conversationKey);
     return {
       ...started,
@@ -167,10 +189,12 @@ export class ScriptDialogue {
     value: string | undefined,
     session: ScriptSession | undefined,
     conversationKey: string,
+    membership: Membership,
   ): Promise<ScriptTurn | 'stale'> {
     switch (actionId) {
       case scriptActions.start: {
-        if (!value || !this.script(value)) return 'stale';
+        // The button names a script; whether this person may walk it is decided here, not by the button.
+        if (!value || !this.visibleScript(value, membership)) return 'stale';
         if (session) await this.finish(session, conversationKey, 'abandoned', null);
         return this.start(value, conversationKey);
       }
@@ -200,6 +224,11 @@ export class ScriptDialogue {
       default:
         return 'stale';
     }
+  }
+
+  /** The trigger engine's filter: its "articles" are the scripts, by id. */
+  private allowScripts(membership: Membership): AskOptions {
+    return { allow: (entry) => this.visibleScript(entry.id, membership) !== undefined };
   }
 
   /** Records how a session ended. */

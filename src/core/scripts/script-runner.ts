@@ -60,6 +60,11 @@ export class ScriptRunner {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The article an article step shows, as the runner would look it up. */
+  articleById(id: string): Article | undefined {
+    return this.article(id);
+  }
+
   async start(scriptId: string): Promise<ScriptProgress> {
     const script = this.script(scriptId);
     if (!script) throw new Error(`unknown script ${scriptId}`);
