@@ -165,8 +165,8 @@ describe('live reload with a hostile file', () => {
   beforeEach(async () => {
     library = await loadLibrary(kb);
     told.length = 0;
-    // watchKnowledge needs only the library of the app.
-    stop = watchKnowledge({ library } as unknown as App, silentLogger, async (markdown) => {
+    // watchKnowledge needs only the live knowledge of the app.
+    stop = watchKnowledge({ knowledge: library } as unknown as App, silentLogger, async (markdown) => {
       told.push(markdown);
     });
   });

@@ -63,8 +63,13 @@ const EVENT_SCOPES: Record<string, readonly string[]> = {
 };
 
 /** Web API methods called as `client.<family>.<method>(` or `client.<family>.<sub>.<method>(` (chains may span lines). */
-function webApiCalls(source: string): string[] {
+function webApiCalls(text: string): string[] {
   const found = new Set<string>();
+  // Comments are prose: "...by this chat's own client.\n  deps.x()" is not a Web API call.
+  const source = text
+    .split('\n')
+    .map((line) => (/^\s*(\/\/|\/?\*)/.test(line) ? '' : line))
+    .join('\n');
   for (const match of source.matchAll(/\bclient((?:\s*\??\.\s*[A-Za-z_$][\w$]*)+)\s*\(/g)) {
     const parts = match[1]!.replace(/[\s?]/g, '').split('.').filter(Boolean);
     if (parts.length === 1 && (parts[0] === 'apiCall' || parts[0] === 'paginate')) {
@@ -121,7 +126,7 @@ describe('Slack app manifest', () => {
 
   it('finds Web API calls across lines and in nested families', () => {
     const sample =
-      "await client.chat\n  .getPermalink({}); await this.client.usergroups.users.list({}); client.apiCall('pins.add', {}); clientOptions.timeout;";
+      "await client.chat\n  .getPermalink({}); await this.client.usergroups.users.list({}); client.apiCall('pins.add', {}); clientOptions.timeout;\n  // read by the client.\n  deps.other.register();";
     expect(webApiCalls(sample)).toEqual(['chat.getPermalink', 'pins.add', 'usergroups.users.list']);
   });
 });
