@@ -120,6 +120,13 @@ export class PostgresHotSql implements HotSql {
   async transaction(statements: HotStatement[]): Promise<unknown[][]> {
     const client = await this.pool.connect();
     let broken: unknown;
+    // Between two statements the connection may drop: pg then emits 'error' on the client, which
+    // would end the process without a listener. The next statement fails and is thrown below; the
+    // connection is not given back to the pool.
+    const dropped = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', dropped);
     try {
       await client.query('BEGIN');
       const results: unknown[][] = [];
@@ -134,6 +141,7 @@ export class PostgresHotSql implements HotSql {
       });
       throw error;
     } finally {
+      client.off('error', dropped);
       client.release(broken instanceof Error ? broken : undefined);
     }
   }

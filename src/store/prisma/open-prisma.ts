@@ -66,6 +66,11 @@ const TRANSACTIONS = { maxWait: 15_000, timeout: 15_000 };
 export function openPostgresPrisma(url: string, schema: string, poolSize = 10): OpenedPrisma {
   // One pool for Prisma and the hot path's named statements; Prisma ends it at $disconnect.
   const pool = new pg.Pool({ connectionString: withSearchPath(url, schema), max: poolSize });
+  // An idle connection that the server drops (an outage, a restart, a proxy's timeout) is emitted
+  // as the pool's 'error'; with no listener that ends the process. Prisma's adapter adds one only
+  // once it has connected, and the hot path may use the pool first. The pool discards the dead
+  // connection itself; the next query opens a new one or fails where it is awaited.
+  pool.on('error', () => undefined);
   const adapter = new PrismaPg(pool, { schema, disposeExternalPool: true });
   return {
     prisma: new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTIONS }) as unknown as PrismaClient,
