@@ -39,8 +39,13 @@ const only = (replies: Reply[]) => {
 const settled = () => app.knowledge.reload();
 
 describe('learning from use, through the conversation', () => {
+  // The questions below sit in the "did you mean" band of the lexical engine at its shipped
+  // thresholds (0.43 / 0.22), away from both edges, so that a few phrasings more or a refit do not
+  // move them out of it: 'need a loaner while mine is fixed' 0.32 (laptop-broken first), 'cant remember
+  // my pw, ann@example.com' 0.33 (password-reset first). If one leaves the band, choose another from
+  // the engine's output (kb:eval, an engine's ask), never from the gate file.
   it('answers outright a question that three askers confirmed by picking a "did you mean" choice', async () => {
-    const question = 'my screen is all wobbly and flickers';
+    const question = 'need a loaner while mine is fixed';
     const first = await say('ann', question);
     expect(first.kind).toBe('suggestions');
     for (const user of ['ann', 'bob', 'cat']) {
@@ -84,7 +89,7 @@ describe('learning from use, through the conversation', () => {
   });
 
   it('does not store a question with personal data in it', async () => {
-    const offered = await say('ann', 'how do I reset my password ann@example.com');
+    const offered = await say('ann', 'cant remember my pw, ann@example.com');
     expect(offered.kind).toBe('suggestions');
     const pick = offered.choices![0]!;
     const answer = await press('ann', pick.action.id, pick.action.value);
