@@ -43,11 +43,11 @@ export interface EvaluationReport {
 }
 
 /** Asks the engine every question as the bot does (`answer`: with the sentence encoder when it pays), one at a time, timing each. */
-export async function answerEach(
-  engine: Pick<AnswerEngine, 'answer'>,
+export async function answerEach<R extends AnswerResult = AnswerResult>(
+  engine: { answer(question: string): Promise<R> },
   questions: ReadonlyArray<{ text: string }>,
-): Promise<Array<{ result: AnswerResult; ms: number }>> {
-  const out: Array<{ result: AnswerResult; ms: number }> = [];
+): Promise<Array<{ result: R; ms: number }>> {
+  const out: Array<{ result: R; ms: number }> = [];
   for (const { text } of questions) {
     const start = process.hrtime.bigint();
     const result = await engine.answer(text);

@@ -17,13 +17,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  AnswerEngine,
   embedArticles,
   thresholdsFor,
+  type AnswerEngine,
   type AnswerResult,
   type AnswerThresholds,
 } from '../core/answering/answer-engine.js';
+import { articlesByLanguage, MultilingualEngine, type LanguageAnswer } from '../core/answering/multilingual-engine.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import { DEFAULT_LANGUAGE } from '../core/language/languages.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { answerEach, countDecisions, readQuestions, type LabelledQuestion } from './evaluate-questions.js';
 import { runCli, UsageError } from './run-cli.js';
@@ -63,9 +65,37 @@ export function gateFigures(
   };
 }
 
+/** How a pair of thresholds re-decides one question's result (without asking again). */
+export type Gate = (thresholds: AnswerThresholds) => (result: AnswerResult) => AnswerResult;
+
+/** One engine's gate: its decision on the ranking at the other pair. */
+export function engineGate(engine: Pick<AnswerEngine, 'withThresholds'>): Gate {
+  return (thresholds) => {
+    const gate = engine.withThresholds(thresholds);
+    return (result) => gate.decide(result.explanation);
+  };
+}
+
+/**
+ * The bot's gate (MultilingualEngine): a question in the default language was decided by the
+ * default language's engine, and is re-decided by it. A question in another language keeps the
+ * decision made at the shipped pair: it may have been offered the default language's articles,
+ * with a rule of its own (see MultilingualEngine.answer), and the pair fitted here is the
+ * default language's.
+ */
+export function languageGate(engine: MultilingualEngine): Gate {
+  return (thresholds) => {
+    const gate = engine.primary.withThresholds(thresholds);
+    return (result) =>
+      (result as Partial<LanguageAnswer>).language?.asked === engine.defaultLanguage
+        ? gate.decide(result.explanation)
+        : result;
+  };
+}
+
 /** The best pair on the grid under the constraints, or null when no pair meets them. */
 export function fitThresholds(
-  engine: AnswerEngine,
+  gate: Gate,
   questions: readonly LabelledQuestion[],
   results: readonly AnswerResult[],
   constraints: GateConstraints,
@@ -74,12 +104,8 @@ export function fitThresholds(
   for (let a = 95; a >= 5; a--) {
     for (let s = a; s >= 5; s--) {
       const thresholds = { answer: a / 100, suggest: s / 100 };
-      const gate = engine.withThresholds(thresholds);
-      const figures = gateFigures(
-        thresholds,
-        questions,
-        results.map((r) => gate.decide(r.explanation)),
-      );
+      const decide = gate(thresholds);
+      const figures = gateFigures(thresholds, questions, results.map(decide));
       if (figures.confidentWrong > constraints.maxWrong + 1e-9 || figures.declined < constraints.minDeclined - 1e-9)
         continue;
       // The grid runs from careful to bold: a later pair must be strictly better to replace one.
@@ -120,10 +146,22 @@ async function main(): Promise<number> {
   const { encoder, phrasingEncoder } = await encoderFromCli(values);
   const kb = await loadKnowledgeBase(path.resolve(values.kb));
   const questions = readQuestions(path.resolve(values.queries));
-  const embeddings = encoder ? await embedArticles(kb.articles, phrasingEncoder ?? encoder, encoder) : undefined;
+  // The bot's engine, as kb:eval builds it: one per language, the encoder's embeddings (English only) for the English one.
+  const english = articlesByLanguage(kb.articles, DEFAULT_LANGUAGE).get('en') ?? [];
+  const embeddings =
+    encoder && DEFAULT_LANGUAGE === 'en'
+      ? await embedArticles(english, phrasingEncoder ?? encoder, encoder)
+      : undefined;
   const shipped = thresholdsFor(encoder?.name ?? 'none');
-  const engine = await AnswerEngine.build(kb.articles, shipped, undefined, undefined, embeddings);
+  const engine = await MultilingualEngine.build(kb.articles, shipped, DEFAULT_LANGUAGE, {
+    ...(embeddings ? { embeddings } : {}),
+  });
   const results = (await answerEach(engine, questions)).map(({ result }) => result);
+  const elsewhere = results.filter((r) => r.language.asked !== engine.defaultLanguage).length;
+  if (elsewhere > 0)
+    console.log(
+      `${elsewhere} questions read as another language than ${engine.defaultLanguage}: they keep the shipped pair's decision`,
+    );
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const row = (label: string, f: GateFigures) => ({
     thresholds: label,
@@ -136,7 +174,7 @@ async function main(): Promise<number> {
   });
   // The engine decided at the shipped pair already.
   const now = gateFigures(shipped, questions, results);
-  const best = fitThresholds(engine, questions, results, constraints);
+  const best = fitThresholds(languageGate(engine), questions, results, constraints);
   console.log(
     `${questions.length} questions (${questions.filter((q) => q.expected !== null).length} in scope) on ${kb.articles.length} articles; sentence encoder ${encoder?.name ?? 'none'}; constraints: confident wrong <= ${pct(constraints.maxWrong)}, out of scope declined >= ${pct(constraints.minDeclined)}`,
   );

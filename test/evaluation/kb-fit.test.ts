@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AnswerEngine } from '../../src/core/answering/answer-engine.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import { readQuestions, type LabelledQuestion } from '../../src/evaluation/evaluate-questions.js';
-import { fitThresholds, gateFigures } from '../../src/evaluation/kb-fit.js';
+import { engineGate, fitThresholds, gateFigures } from '../../src/evaluation/kb-fit.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -23,7 +23,7 @@ describe('kb:fit', () => {
   it('keeps the pair that answers the most rightly within the constraints, and says what it does', async () => {
     const questions = readQuestions(path.join(fixtures, 'eval-questions.jsonl'));
     const { engine, results } = await asked(questions);
-    const fitted = fitThresholds(engine, questions, results, { maxWrong: 0, minDeclined: 1 })!;
+    const fitted = fitThresholds(engineGate(engine), questions, results, { maxWrong: 0, minDeclined: 1 })!;
     expect(fitted).not.toBeNull();
     // Within the constraints, and checked by re-deciding at the pair it names.
     expect(fitted.confidentWrong).toBe(0);
@@ -45,6 +45,6 @@ describe('kb:fit', () => {
     // An article's own phrasing labelled "should not answer": answered with confidence 1 at any threshold.
     const questions = [{ text: 'how do I reset my password', expected: null }];
     const { engine, results } = await asked(questions);
-    expect(fitThresholds(engine, questions, results, { maxWrong: 0, minDeclined: 0 })).toBeNull();
+    expect(fitThresholds(engineGate(engine), questions, results, { maxWrong: 0, minDeclined: 0 })).toBeNull();
   });
 });
