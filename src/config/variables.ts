@@ -136,7 +136,8 @@ export const variableDocs = {
   },
   REPORTS_TOKEN: {
     section: 'Operators',
-    meaning: 'Bearer token (16+ characters) for /reports/metrics; without it reports are not served in production.',
+    meaning:
+      'Bearer token (16+ characters) for machines reading /reports/metrics(.json) and /reports/automation.json, sent as Authorization: Bearer (?token= is refused); people read the lead reports in the web view. Without it these are not served in production.',
     unset: 'unset',
   },
   WEB_SECRET: {
@@ -203,7 +204,7 @@ export const variableDocs = {
   SLACK_LEADS: {
     section: 'Slack',
     meaning:
-      'Comma-separated member ids of support leads: in the web view they read the queue, every ticket and the exports (no actions).',
+      'Comma-separated member ids of support leads: in the web view they read the lead reports (/web/reports: weekly trends, per engineer, channel, tier and category, backlog, breaching), the queue, every ticket and the exports (no actions).',
     unset: 'unset',
   },
   MICROSOFT_APP_ID: {
@@ -261,7 +262,7 @@ export const variableDocs = {
   TEAMS_LEADS: {
     section: 'Microsoft Teams',
     meaning:
-      'Comma-separated Entra object ids or Teams user ids of support leads (the web view: read the queue, tickets and exports).',
+      'Comma-separated Entra object ids or Teams user ids of support leads: in the web view they read the lead reports (/web/reports), the queue, every ticket and the exports (no actions).',
     unset: 'unset',
   },
   ALERTS_TOKEN: {

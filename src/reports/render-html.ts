@@ -115,6 +115,11 @@ function countChart(
 }
 
 /** The whole page. `jsonHref` links to the same report as JSON; `sections` (already escaped HTML) go after the figures, before the definitions. */
+/** An ISO instant as "2026-03-01 00:00 UTC": the minute, never milliseconds (the attribute keeps the ISO form). */
+function utcMinute(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 export function renderHtml(report: MetricsReport, jsonHref: string, sections: string[] = []): string {
   const d = report.deflection;
   const notAnswered = d.questions - d.answeredByBot;
@@ -323,7 +328,8 @@ dl.definitions dt{font-weight:600;margin-top:.6rem}dl.definitions dd{margin-left
 <body>
 <header>
 <h1>Support metrics</h1>
-<p class="meta">Period <time datetime="${escapeHtml(report.period.from)}">${escapeHtml(report.period.from)}</time> to <time datetime="${escapeHtml(report.period.to)}">${escapeHtml(report.period.to)}</time> (to excluded), window N = ${escapeHtml(report.windowDays)} days. Generated ${escapeHtml(report.generatedAt)}. <a href="${escapeHtml(jsonHref)}">JSON</a></p>
+<p class="meta">Period <time datetime="${escapeHtml(report.period.from)}">${escapeHtml(utcMinute(report.period.from))}</time> to <time datetime="${escapeHtml(report.period.to)}">${escapeHtml(utcMinute(report.period.to))}</time> (to excluded), window N = ${escapeHtml(report.windowDays)} days. Generated ${escapeHtml(utcMinute(report.generatedAt))}. <a href="${escapeHtml(jsonHref)}">JSON</a></p>
+<p class="note" id="superseded">Support leads: the lead report in the web view (<a href="/web/reports">/web/reports</a>; ask the bot for a sign-in link: /helpdesk web in Slack, web in Teams) supersedes this page, with weekly trends, the period before, per engineer and channel figures, the backlog and what is breaching, in your time zone. This page and its JSON stay for scripts, with REPORTS_TOKEN in the Authorization header.</p>
 ${d.stillInWindow > 0 ? `<p class="note">${escapeHtml(d.stillInWindow)} deflected question(s) are less than ${escapeHtml(report.windowDays)} days old and may still be followed by a ticket or a re-ask.</p>` : ''}
 </header>
 <main>

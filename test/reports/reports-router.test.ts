@@ -55,6 +55,12 @@ describe('reports router', () => {
     expect(html).toContain(
       'href="metrics.json?from=2026-03-01T00%3A00%3A00.000Z&amp;to=2026-04-01T00%3A00%3A00.000Z&amp;window=7"',
     );
+    // People are sent to the lead report; the dates shown are to the minute, never milliseconds.
+    expect(html).toMatch(/id="superseded">[^<]*<a href="\/web\/reports">/);
+    expect(html).toContain(
+      '>2026-03-01 00:00 UTC</time> to <time datetime="2026-04-01T00:00:00.000Z">2026-04-01 00:00 UTC</time>',
+    );
+    expect(html.replace(/"[^"]*"/g, '')).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}/);
   });
 
   it('400 for bad dates, an inverted period, a bad window or a repeated parameter', async () => {
