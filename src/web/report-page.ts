@@ -4,6 +4,7 @@ import type { WebPerson } from '../core/web/web-access.js';
 import { escapeHtml as h } from '../reports/render-html.js';
 import { decimal, minutes, percent } from '../reports/format.js';
 import { layout } from './web-pages.js';
+import { ReaderDates, timeZoneChoices, type ReaderZone } from './reader-zone.js';
 
 /**
  * The lead's report page: no script (the view's CSP forbids it). A table with many columns turns
@@ -12,11 +13,6 @@ import { layout } from './web-pages.js';
  * more at 390 px wide); titles, legends and comparisons are HTML text. Each chart's numbers are behind
  * a <details> "Show numbers", which opens without script.
  */
-
-/** The zones offered in the form: UTC first, then the runtime's IANA list. */
-export function timeZoneChoices(): string[] {
-  return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
-}
 
 const REPORT_STYLE = `
 .lead h2{margin-top:1.6rem}.lead .lede{margin:.2rem 0 1rem}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:1rem}
@@ -42,36 +38,8 @@ export interface ReportPageInput {
   person: WebPerson;
   csrf: string;
   report: LeadReport;
-  /** Why this zone: 'query' (chosen now), 'cookie' (chosen before), 'default' (UTC, nobody chose). */
-  zoneFrom: 'query' | 'cookie' | 'default';
-  /** A polite note, e.g. an unknown zone was asked for. */
-  notice?: string;
-}
-
-/** Dates for the reader, in their zone; every written date says which zone. */
-export class ReaderDates {
-  private readonly day: Intl.DateTimeFormat;
-  private readonly full: Intl.DateTimeFormat;
-  private readonly zoneName: Intl.DateTimeFormat;
-  constructor(readonly timeZone: string) {
-    this.day = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' });
-    this.full = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-    this.zoneName = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' });
-  }
-  /** "2 Mar". */
-  shortDay(iso: string): string {
-    return this.day.format(new Date(iso));
-  }
-  /** "2 Mar 2026, 09:30 CET". */
-  dateTime(iso: string): string {
-    const date = new Date(iso);
-    const zone = this.zoneName.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? this.timeZone;
-    return `${this.full.format(date)} ${zone}`;
-  }
-  /** The last day of [from, to): to is the Monday after. */
-  lastDay(toIso: string): string {
-    return this.day.format(new Date(new Date(toIso).getTime() - 1));
-  }
+  /** The reader's zone (the report's weeks are computed in it), why it is that one, and a notice when ?tz= was unknown. */
+  zone: ReaderZone;
 }
 
 interface TrendSpec {
@@ -367,15 +335,14 @@ export function reportPage(input: ReportPageInput): string {
     (w) => `<option value="${w}"${w === report.weeks ? ' selected' : ''}>${w} weeks</option>`,
   ).join('');
   const why =
-    input.zoneFrom === 'default'
+    input.zone.from === 'default'
       ? 'Times are in UTC: the page runs no script, so it cannot read your browser’s zone. Choose yours; it is remembered in this browser.'
-      : input.zoneFrom === 'cookie'
+      : input.zone.from === 'cookie'
         ? 'Your time zone, as you chose it in this browser.'
         : 'Your time zone is remembered in this browser.';
   const reader =
     `<form class="reader" method="get" action="/web/reports"><label>Time zone<select name="tz" id="tz">${zoneOptions}</select></label>` +
     `<label>Weeks<select name="weeks">${weekOptions}</select></label><button type="submit">Show</button></form><p class="muted" id="zone-why">${h(why)}</p>`;
-  const notice = input.notice ? `<p class="notice error" role="alert" id="notice">${h(input.notice)}</p>` : '';
   const lede =
     `<p class="lede" id="period">The ${report.weeks} weeks from <b>${h(dates.shortDay(report.period.from))}</b> to <b>${h(dates.lastDay(report.period.to))}</b> ` +
     `(Monday to Sunday in ${h(report.timeZone)}), beside the ${report.weeks} weeks before (${h(dates.shortDay(report.previousPeriod.from))} – ${h(dates.lastDay(report.previousPeriod.to))}). ` +
@@ -457,7 +424,7 @@ export function reportPage(input: ReportPageInput): string {
     )}</dl><p class="muted">Each figure keeps the definitions of the metrics report (deflection window: ${report.windowDays} days).</p></section>`;
 
   const body =
-    `<div class="lead"><h1>Reports</h1>${notice}${reader}${lede}${breachingHtml}` +
+    `<div class="lead"><h1>Reports</h1>${reader}${lede}${breachingHtml}` +
     `<h2 id="trends">Trends, week by week</h2><div class="charts">${TRENDS.map((spec) => trendChart(spec, report, dates)).join('')}</div>` +
     `<h2>Now</h2><div class="charts">${backlogHtml}</div>` +
     `<h2>Who and where</h2><div class="charts">${engineers}${channels}${tiers}${categories}</div>${definitions}</div>`;

@@ -3,6 +3,7 @@ import { priorities, ticketStatuses, tiers, type Ticket, type TicketEvent } from
 import type { TicketQuery } from '../core/web/ticket-filter.js';
 import { canSeeReports, type WebPerson } from '../core/web/web-access.js';
 import { escapeHtml as h } from '../reports/render-html.js';
+import { ReaderDates, type ReaderZone } from './reader-zone.js';
 
 /**
  * No script at all, no outside resource: styles inline, forms only to this origin. Ticket text is
@@ -14,7 +15,7 @@ export const WEB_CSP =
 const STYLE = `
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f6f7f9}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#1f3a5f;color:#fff}
-header a{color:#fff}header .who{margin-left:auto}header form{display:inline}
+header a{color:#fff}header .zone{font-size:.85rem}header .who{margin-left:auto}header form{display:inline}
 main{padding:1rem;max-width:1200px;margin:0 auto}h1{font-size:1.35rem;margin:.2rem 0 .8rem}h2{font-size:1.1rem;margin:1.2rem 0 .4rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde1e6;vertical-align:top}
 th{background:#eef1f5;font-weight:600}.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin-bottom:.8rem}
@@ -30,13 +31,32 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt
 .queue td{display:block;border:0;padding:.1rem .5rem}.queue td::before{content:attr(data-label) ": ";font-weight:600}}
 `;
 
-/** A page's frame: header with who is signed in, the reports for leads, and a sign-out form; `style` adds a page's own rules. */
-export function layout(title: string, body: string, who?: { person: WebPerson; csrf: string }, style = ''): string {
+/** Who is signed in, and the zone the page's dates are in with the page's own address (for the zone link). */
+export interface PageFrame {
+  person: WebPerson;
+  csrf: string;
+  zone?: ReaderZone;
+  /** This page's path and query, where the time zone page sends the reader back to. */
+  here?: string;
+}
+
+/** A page's frame: header with who is signed in, the reports for leads, the time zone, a sign-out form; `style` adds a page's own rules. */
+export function layout(title: string, body: string, who?: PageFrame, style = ''): string {
+  const zone = who?.zone
+    ? `<a class="zone" id="zone-link" href="/web/time-zone?back=${encodeURIComponent(who.here ?? '/web')}">${
+        who.zone.from === 'default'
+          ? 'Times in UTC · set your zone'
+          : `Times in ${h(who.zone.timeZone.replaceAll('_', ' '))}`
+      }</a>`
+    : '';
   const header = who
-    ? `<header><a href="/web">Helpdesk</a>${canSeeReports(who.person) ? '<a href="/web/reports">Reports</a>' : ''}<span class="who">${h(who.person.name ?? who.person.id)} · ${h(who.person.role)} · ${h(who.person.channel)}</span>` +
+    ? `<header><a href="/web">Helpdesk</a>${canSeeReports(who.person) ? '<a href="/web/reports">Reports</a>' : ''}${zone}<span class="who">${h(who.person.name ?? who.person.id)} · ${h(who.person.role)} · ${h(who.person.channel)}</span>` +
       `<form method="post" action="/web/sign-out"><input type="hidden" name="csrf" value="${h(who.csrf)}"><button type="submit">Sign out</button></form></header>`
     : '<header><span>Helpdesk</span></header>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${h(title)}</title><style>${STYLE}${style}</style></head><body>${header}<main>${body}</main></body></html>`;
+  const notice = who?.zone?.notice
+    ? `<p class="notice error" role="alert" id="zone-notice">${h(who.zone.notice)}</p>`
+    : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${h(title)}</title><style>${STYLE}${style}</style></head><body>${header}<main>${notice}${body}</main></body></html>`;
 }
 
 /** The page for a refused link or a missing session. */
@@ -44,8 +64,17 @@ export function messagePage(title: string, text: string): string {
   return layout(title, `<h1>${h(title)}</h1><p>${h(text)}</p>`);
 }
 
-export function when(date: Date | null): string {
-  return date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—';
+/** A date for the reader, as HTML: `<time datetime="ISO">2 Mar 2026, 09:30 CET</time>` (escaped), or a dash. */
+export function when(date: Date | null, dates: ReaderDates): string {
+  if (!date) return '—';
+  const iso = date.toISOString();
+  return `<time datetime="${h(iso)}">${h(dates.dateTime(iso))}</time>`;
+}
+
+/** A transcript line's time: stored as an ISO string; anything else is shown as it is. */
+function whenText(at: string, dates: ReaderDates): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) || !/^\d{4}-\d\d-\d\dT/.test(at) ? h(at) : when(date, dates);
 }
 
 function relative(date: Date, now: Date): string {
@@ -70,9 +99,7 @@ function options(values: readonly string[], selected: string | undefined, any = 
   ].join('');
 }
 
-export interface QueuePageInput {
-  person: WebPerson;
-  csrf: string;
+export interface QueuePageInput extends PageFrame {
   tickets: Ticket[];
   /** How many matched before the page's limit. */
   total: number;
@@ -89,6 +116,7 @@ export interface QueuePageInput {
 /** The queue (engineers and leads): filters as a GET form, the matching tickets, exports for the same filter. */
 export function queuePage(input: QueuePageInput): string {
   const { query, sla, now } = input;
+  const dates = new ReaderDates(input.zone?.timeZone ?? 'UTC');
   const filters = `<form class="filters" method="get" action="/web">
 <label>Search<input type="search" name="q" value="${h(query.search ?? '')}" maxlength="200" placeholder="subject or description"></label>
 <label>Status<select name="status">${options(ticketStatuses, query.status, 'open')}</select></label>
@@ -104,7 +132,7 @@ export function queuePage(input: QueuePageInput): string {
       (t) =>
         `<tr><td data-label="Key"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></td><td data-label="Subject">${h(t.subject)}</td>` +
         `<td data-label="Status">${h(t.status)}</td><td data-label="Priority">${h(t.priority)}</td><td data-label="Tier">${h(t.tier)}</td><td data-label="Category">${h(t.category)}</td>` +
-        `<td data-label="Channel">${h(t.channel)}</td><td data-label="Assignee">${h(t.assigneeName ?? t.assigneeId ?? '—')}</td><td data-label="SLA">${slaCell(t, sla, now)}</td><td data-label="Opened">${h(when(t.createdAt))}</td></tr>`,
+        `<td data-label="Channel">${h(t.channel)}</td><td data-label="Assignee">${h(t.assigneeName ?? t.assigneeId ?? '—')}</td><td data-label="SLA">${slaCell(t, sla, now)}</td><td data-label="Opened">${when(t.createdAt, dates)}</td></tr>`,
     )
     .join('');
   const table = input.tickets.length
@@ -124,22 +152,21 @@ export function queuePage(input: QueuePageInput): string {
 }
 
 /** An employee's own tickets. */
-export function minePage(person: WebPerson, csrf: string, tickets: Ticket[]): string {
+export function minePage(frame: PageFrame, tickets: Ticket[]): string {
+  const dates = new ReaderDates(frame.zone?.timeZone ?? 'UTC');
   const rows = tickets
     .map(
       (t) =>
-        `<tr><td data-label="Key"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></td><td data-label="Subject">${h(t.subject)}</td><td data-label="Status">${h(t.status)}</td><td data-label="Opened">${h(when(t.createdAt))}</td></tr>`,
+        `<tr><td data-label="Key"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></td><td data-label="Subject">${h(t.subject)}</td><td data-label="Status">${h(t.status)}</td><td data-label="Opened">${when(t.createdAt, dates)}</td></tr>`,
     )
     .join('');
   const body = tickets.length
     ? `<table class="queue"><thead><tr><th>Key</th><th>Subject</th><th>Status</th><th>Opened</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="empty">You have no tickets.</p>';
-  return layout('Your tickets', `<h1>Your tickets</h1>${body}`, { person, csrf });
+  return layout('Your tickets', `<h1>Your tickets</h1>${body}`, frame);
 }
 
-export interface TicketPageInput {
-  person: WebPerson;
-  csrf: string;
+export interface TicketPageInput extends PageFrame {
   ticket: Ticket;
   events: TicketEvent[];
   sla: SlaPolicy;
@@ -182,6 +209,7 @@ function valueHtml(value: unknown): string {
 /** A ticket's whole story: fields, SLA clocks, what the bot collected, every event, the conversation and (engineers) the actions. */
 export function ticketPage(input: TicketPageInput): string {
   const { ticket: t, sla, now } = input;
+  const dates = new ReaderDates(input.zone?.timeZone ?? 'UTC');
   const notice = input.notice
     ? `<p class="notice${input.notice.error ? ' error' : ''}" role="${input.notice.error ? 'alert' : 'status'}" id="notice">${h(input.notice.text)}</p>`
     : '';
@@ -189,12 +217,12 @@ export function ticketPage(input: TicketPageInput): string {
 <dt>Subject</dt><dd id="subject">${h(t.subject)}</dd><dt>Status</dt><dd id="status">${h(t.status)}</dd><dt>Priority</dt><dd id="priority">${h(t.priority)}</dd>
 <dt>Tier</dt><dd>${h(t.tier)}</dd><dt>Category</dt><dd id="category">${h(t.category)}</dd><dt>Channel</dt><dd>${h(t.channel)}</dd>
 <dt>Requester</dt><dd>${h(t.requesterName ?? t.requesterId)}</dd><dt>Assignee</dt><dd id="assignee">${h(t.assigneeName ?? t.assigneeId ?? '—')}</dd>
-<dt>Opened</dt><dd>${h(when(t.createdAt))}</dd><dt>Updated</dt><dd>${h(when(t.updatedAt))}</dd>
+<dt>Opened</dt><dd>${when(t.createdAt, dates)}</dd><dt>Updated</dt><dd>${when(t.updatedAt, dates)}</dd>
 ${t.vendorName || t.vendorCaseRef ? `<dt>Vendor</dt><dd>${h([t.vendorName, t.vendorCaseRef, t.vendorContact].filter(Boolean).join(' · '))}</dd>` : ''}
 ${t.satisfaction !== null ? `<dt>Rating</dt><dd>${h(t.satisfaction)}/5</dd>` : ''}
 <dt>Description</dt><dd><pre>${h(t.description)}</pre></dd></dl></section>`;
   const clock = (label: string, due: Date | null, done: Date | null) =>
-    `<dt>${h(label)}</dt><dd>${due ? `due ${h(when(due))}${done ? `; done ${h(when(done))} (${done <= due ? 'met' : 'late'})` : ` (${h(relative(due, now))})`}` : '—'}</dd>`;
+    `<dt>${h(label)}</dt><dd>${due ? `due ${when(due, dates)}${done ? `; done ${when(done, dates)} (${done <= due ? 'met' : 'late'})` : ` (${h(relative(due, now))})`}` : '—'}</dd>`;
   const state = sla.state(t, now);
   const clocks = `<section class="card"><h2>SLA</h2><dl id="sla"><dt>State</dt><dd class="${state === 'breached' ? 'breached' : state === 'soon' ? 'soon' : ''}">${h(state)}</dd>
 ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolution', t.resolveDueAt, t.resolvedAt ?? t.closedAt)}</dl></section>`;
@@ -207,7 +235,10 @@ ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolutio
   const transcript = `<section class="card"><h2>Transcript before the ticket</h2>${
     t.transcript.length
       ? t.transcript
-          .map((l) => `<p class="line"><b>${h(l.author)}</b><span class="muted">${h(l.at)}</span><br>${h(l.text)}</p>`)
+          .map(
+            (l) =>
+              `<p class="line"><b>${h(l.author)}</b><span class="muted">${whenText(l.at, dates)}</span><br>${h(l.text)}</p>`,
+          )
           .join('')
       : '<p class="empty">No transcript.</p>'
   }</section>`;
@@ -217,7 +248,7 @@ ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolutio
       ? comments
           .map(
             (e) =>
-              `<p class="line"><b>${h(e.actorName ?? e.actorId)}</b><span class="muted">${h(when(e.createdAt))}${e.detail.internal === true ? ' · internal note' : ''}</span><br>${h(String(e.detail.text ?? ''))}</p>`,
+              `<p class="line"><b>${h(e.actorName ?? e.actorId)}</b><span class="muted">${when(e.createdAt, dates)}${e.detail.internal === true ? ' · internal note' : ''}</span><br>${h(String(e.detail.text ?? ''))}</p>`,
           )
           .join('')
       : '<p class="empty">No messages since the ticket was opened.</p>'
@@ -225,7 +256,7 @@ ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolutio
   const events = `<section class="card"><h2>History</h2><table id="events"><thead><tr><th>When</th><th>Who</th><th>What</th><th>From</th></tr></thead><tbody>${input.events
     .map(
       (e) =>
-        `<tr><td>${h(when(e.createdAt))}</td><td>${h(e.actorName ?? e.actorId)}</td><td>${h(eventWhat(e))}</td><td>${h(channelOfEvent(e, t))}</td></tr>`,
+        `<tr><td>${when(e.createdAt, dates)}</td><td>${h(e.actorName ?? e.actorId)}</td><td>${h(eventWhat(e))}</td><td>${h(channelOfEvent(e, t))}</td></tr>`,
     )
     .join('')}</tbody></table></section>`;
   // Settled tickets are reopened from chat by their requester; the forms would only be refused.
@@ -270,4 +301,32 @@ function actionForms(input: TicketPageInput): string {
     form('category', 'Change category', `${select('category', input.categories, t.category)}${reason(false)}`),
   ];
   return `<section class="card"><h2>Actions</h2><div class="actions">${forms.join('')}</div></section>`;
+}
+
+/**
+ * The time zone page: one select, sent back to the page the reader came from (its filters kept as
+ * hidden fields) with ?tz=, which every page reads and the cookie remembers.
+ */
+export function timeZonePage(
+  frame: PageFrame,
+  back: { path: string; params: Array<[string, string]> },
+  zones: readonly string[],
+): string {
+  const current = frame.zone?.timeZone ?? 'UTC';
+  const options = zones
+    .map((z) => `<option value="${h(z)}"${z === current ? ' selected' : ''}>${h(z.replaceAll('_', ' '))}</option>`)
+    .join('');
+  const hidden = back.params
+    .map(([name, value]) => `<input type="hidden" name="${h(name)}" value="${h(value)}">`)
+    .join('');
+  const why =
+    frame.zone?.from === 'default'
+      ? 'Dates are shown in UTC until you choose: these pages run no script, so they cannot read your browser’s time zone.'
+      : `Dates are shown in ${frame.zone?.timeZone ?? 'UTC'}, as you chose in this browser.`;
+  return layout(
+    'Time zone',
+    `<h1>Time zone</h1><p id="zone-why">${h(why)} Your choice is remembered in this browser (a cookie, for a year) and used on every page: the queue, tickets and reports.</p>` +
+      `<form class="filters" method="get" action="${h(back.path)}" id="zone-form">${hidden}<label>Time zone<select name="tz" id="tz">${options}</select></label><button type="submit">Use this zone</button></form>`,
+    frame,
+  );
 }

@@ -10,7 +10,6 @@ import type { Actor } from '../core/tickets/ticket.js';
 import { filterTickets, parseTicketQuery, QUERY_FIELDS, type TicketQuery } from '../core/web/ticket-filter.js';
 import {
   DEFAULT_LEAD_REPORT_WEEKS,
-  isTimeZone,
   LEAD_REPORT_WEEKS,
   leadReportLoadQuery,
   leadReportSteps,
@@ -28,7 +27,8 @@ import {
 } from '../core/web/web-access.js';
 import { ticketsCsv, ticketsJson } from './ticket-export.js';
 import { reportPage } from './report-page.js';
-import { messagePage, minePage, queuePage, ticketPage, WEB_CSP } from './web-pages.js';
+import { messagePage, minePage, queuePage, ticketPage, timeZonePage, WEB_CSP } from './web-pages.js';
+import { backPath, readerZone, timeZoneChoices } from './reader-zone.js';
 
 export interface WebRouterDeps {
   access: WebAccess;
@@ -43,17 +43,6 @@ export interface WebRouterDeps {
   https: boolean;
   logger: Logger;
   now?: () => Date;
-}
-
-/** The reader's time zone for the reports, as chosen in the page's form. */
-const TZ_COOKIE = 'helpdesk_tz';
-
-function safeDecode(text: string): string | null {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return null;
-  }
 }
 
 /** How many tickets the queue reads before filtering (oldest first); the page says when more matched. */
@@ -113,6 +102,14 @@ export function createWebRouter(deps: WebRouterDeps): Router {
   });
 
   const page = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+
+  /** The reader's zone for this request (?tz=, else the cookie, else UTC) and this page's address. */
+  const frameOf = (req: Request, res: Response, session: StoredSession) => ({
+    person: session.person,
+    csrf: session.csrf,
+    zone: readerZone(req, res, (name) => cookieOf(req, name), secure(req)),
+    here: req.originalUrl.slice(0, 2000),
+  });
 
   /** The live session of the request, or a 401 page (nothing else is said). */
   const sessionOf = async (req: Request, res: Response): Promise<StoredSession | undefined> => {
@@ -228,16 +225,16 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     wrap(async (req, res) => {
       const session = await sessionOf(req, res);
       if (!session) return;
-      const { person, csrf } = session;
+      const { person } = session;
+      const frame = frameOf(req, res, session);
       if (!canSeeQueue(person)) {
         const mine = (await tickets.ticketsOf(person.id, 100)).filter((t) => canSeeTicket(person, t));
-        page(res, 200, minePage(person, csrf, mine));
+        page(res, 200, minePage(frame, mine));
         return;
       }
       const selected = await select(req);
       const base = {
-        person,
-        csrf,
+        ...frame,
         categories: [...actionHandler.categories()],
         channels: ['slack', 'teams', 'local', 'alerts'],
         sla: tickets.sla,
@@ -257,6 +254,18 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         200,
         queuePage({ ...base, tickets: matched.slice(0, PAGE_LIMIT), total: matched.length, query, queryString }),
       );
+    }),
+  );
+
+  // The reader's time zone, chosen once: the form goes back to the page it came from with ?tz=.
+  router.get(
+    '/web/time-zone',
+    wrap(async (req, res) => {
+      const session = await sessionOf(req, res);
+      if (!session) return;
+      const back = backPath(req.query.back);
+      const here = back.params.length ? `${back.path}?${new URLSearchParams(back.params).toString()}` : back.path;
+      page(res, 200, timeZonePage({ ...frameOf(req, res, session), here }, back, timeZoneChoices()));
     }),
   );
 
@@ -291,7 +300,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     wrap(async (req, res) => {
       const session = await sessionOf(req, res);
       if (!session) return;
-      const { person, csrf } = session;
+      const { person } = session;
       if (!canSeeReports(person)) {
         page(
           res,
@@ -324,33 +333,8 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         );
         return;
       }
-      const asked = single('tz');
-      const remembered = cookieOf(req, TZ_COOKIE);
-      let timeZone = 'UTC';
-      let zoneFrom: 'query' | 'cookie' | 'default' = 'default';
-      let notice: string | undefined;
-      if (asked !== undefined && asked !== '') {
-        if (asked !== null && isTimeZone(asked)) {
-          timeZone = asked;
-          zoneFrom = 'query';
-          res.cookie(TZ_COOKIE, asked, {
-            httpOnly: true,
-            sameSite: 'lax',
-            secure: secure(req),
-            path: '/web',
-            maxAge: 365 * 24 * 60 * 60_000,
-          });
-        } else {
-          notice = `“${String(asked).slice(0, 64)}” is not a time zone this server knows; choose one from the list.`;
-        }
-      }
-      if (zoneFrom === 'default' && remembered) {
-        const decoded = safeDecode(remembered);
-        if (decoded && isTimeZone(decoded)) {
-          timeZone = decoded;
-          zoneFrom = 'cookie';
-        }
-      }
+      const frame = frameOf(req, res, session);
+      const { timeZone } = frame.zone;
       const at = now();
       const query = { weeks, timeZone, windowDays: deps.reports.windowDays };
       const input = await deps.reports.source.load(leadReportLoadQuery(query, at));
@@ -364,7 +348,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
           openTruncated: open.length >= READ_LIMIT,
         }),
       );
-      page(res, 200, reportPage({ person, csrf, report, zoneFrom, ...(notice ? { notice } : {}) }));
+      page(res, 200, reportPage({ ...frame, report }));
     }),
   );
 
@@ -381,6 +365,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
   };
 
   const showTicket = async (
+    req: Request,
     res: Response,
     session: StoredSession,
     key: string,
@@ -393,8 +378,8 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       res,
       status,
       ticketPage({
-        person: session.person,
-        csrf: session.csrf,
+        ...frameOf(req, res, session),
+        here: `/web/tickets/${encodeURIComponent(ticket.key)}`,
         ticket,
         events: await tickets.history(ticket),
         sla: tickets.sla,
@@ -417,7 +402,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         typeof req.query.done === 'string' && Object.hasOwn(doneText, req.query.done)
           ? doneText[req.query.done]
           : undefined;
-      await showTicket(res, session, String(req.params.key), 200, done ? { text: done, error: false } : undefined);
+      await showTicket(req, res, session, String(req.params.key), 200, done ? { text: done, error: false } : undefined);
     }),
   );
 
@@ -435,13 +420,13 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const actionId = webActions[text('action') ?? ''];
       const actor = actorOf(session.person);
       if (!actionId) {
-        await showTicket(res, session, ticket.key, 400, { text: 'That action is not known.', error: true });
+        await showTicket(req, res, session, ticket.key, 400, { text: 'That action is not known.', error: true });
         return;
       }
       // The same checks as a button in the person's own queue view (Slack's App Home): engineers only.
       const refused = await actionHandler.refuseButton(actionId, ticket.key, actor, 'home');
       if (refused) {
-        await showTicket(res, session, ticket.key, 403, { text: refused, error: true });
+        await showTicket(req, res, session, ticket.key, 403, { text: refused, error: true });
         return;
       }
       const input: TicketActionInput = {};
@@ -453,7 +438,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       if (assigneeId) {
         const engineer = deps.engineers(ticket.channel).find((e) => e.id === assigneeId);
         if (!engineer) {
-          await showTicket(res, session, ticket.key, 400, {
+          await showTicket(req, res, session, ticket.key, 400, {
             text: 'Choose someone on the engineer roster.',
             error: true,
           });
@@ -474,7 +459,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         res.redirect(303, `/web/tickets/${encodeURIComponent(result.ticket.key)}?done=${text('action')}`);
       } catch (error) {
         if (!isCoreError(error)) throw error;
-        await showTicket(res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, {
+        await showTicket(req, res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, {
           text: error.message,
           error: true,
         });

@@ -251,13 +251,13 @@ describe('the reader’s time zone and bad input', () => {
       expect(response.status, tz).toBe(200);
       expect(response.headers.get('set-cookie')).toBeNull();
       const html = await response.text();
-      expect(textOf(html, 'notice')).toContain('is not a time zone this server knows');
+      expect(textOf(html, 'zone-notice')).toContain('is not a time zone this server knows');
       expect(html).not.toContain('<script>');
       expect(textOf(html, 'period')).toContain('in UTC');
     }
     const repeated = await lead.get('/web/reports?tz=UTC&tz=Europe%2FParis');
     expect(repeated.status).toBe(200);
-    expect(textOf(await repeated.text(), 'notice')).toContain('is not a time zone');
+    expect(textOf(await repeated.text(), 'zone-notice')).toContain('is not a time zone');
   });
 
   it('a damaged or unknown zone cookie falls back to UTC', async () => {

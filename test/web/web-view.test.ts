@@ -259,6 +259,70 @@ describe('pages', () => {
   });
 });
 
+describe("dates in the reader's time zone", () => {
+  const visibleText = (html: string) => html.replace(/<[^>]*>/g, ' ');
+
+  it('shows UTC, named, until the reader chooses; ?tz= on any page sets the zone of every page; never seconds or milliseconds', async () => {
+    const client = await signedIn();
+    const ticketPath = `/web/tickets/${seeded.hostile.key}`;
+    const before = await (await client.get(ticketPath)).text();
+    expect(before).toContain('>Times in UTC · set your zone</a>');
+    // The transcript line was stored at 09:00 UTC.
+    expect(before).toContain('<time datetime="2026-12-04T09:00:00.000Z">4 Dec 2026, 09:00 UTC</time>');
+    expect(visibleText(before)).not.toMatch(/\d\d:\d\d:\d\d|\.\d{3}Z?\b|T\d\d:/);
+
+    const chosen = await client.get('/web?priority=P2&tz=Europe%2FParis');
+    expect(chosen.status).toBe(200);
+    const set = chosen.headers.get('set-cookie') ?? '';
+    expect(set).toMatch(/^helpdesk_tz=Europe%2FParis; Max-Age=31536000; Path=\/web; /);
+    const queue = await chosen.text();
+    expect(queue).toContain('>Times in Europe/Paris</a>');
+    const opened = seeded.hostile.createdAt.toISOString();
+    const paris = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(seeded.hostile.createdAt);
+    expect(queue).toContain(`<time datetime="${opened}">${paris} CET</time>`);
+    expect(visibleText(queue)).not.toMatch(/\d\d:\d\d:\d\d|\.\d{3}Z?\b|T\d\d:/);
+
+    // Remembered: the ticket page, with only the cookie, is in Paris time too.
+    client.cookie = `${client.cookie}; ${set.split(';')[0]}`;
+    const after = await (await client.get(ticketPath)).text();
+    expect(after).toContain('<time datetime="2026-12-04T09:00:00.000Z">4 Dec 2026, 10:00 CET</time>');
+    expect(after).toContain(`<time datetime="${opened}">${paris} CET</time>`);
+    expect(after).not.toContain('UTC</time>');
+  });
+
+  it('the time zone page sends the reader back where they were, filters kept, and nowhere else', async () => {
+    const client = await signedIn();
+    const queue = await (await client.get('/web?priority=P2&category=network')).text();
+    const link = /id="zone-link" href="([^"]+)"/.exec(queue)?.[1]?.replaceAll('&amp;', '&');
+    expect(link).toBe(`/web/time-zone?back=${encodeURIComponent('/web?priority=P2&category=network')}`);
+    const form = await (await client.get(link!)).text();
+    expect(form).toMatch(/<form class="filters" method="get" action="\/web" id="zone-form">/);
+    expect(form).toContain('<input type="hidden" name="priority" value="P2">');
+    expect(form).toContain('<input type="hidden" name="category" value="network">');
+    expect(form).toContain('<option value="Europe/Paris">Europe/Paris</option>');
+    for (const back of [
+      '//evil.example/web',
+      'https://evil.example/web',
+      '/webevil',
+      '/web/../admin',
+      'javascript:alert(1)',
+    ]) {
+      const html = await (await client.get(`/web/time-zone?back=${encodeURIComponent(back)}`)).text();
+      expect(html, back).toMatch(/action="\/web" id="zone-form">(<input type="hidden"[^>]*>)*<label>/);
+      expect(html, back).not.toMatch(/evil\.example|webevil|admin|javascript/);
+    }
+    const ticket = await (
+      await client.get(`/web/time-zone?back=${encodeURIComponent(`/web/tickets/${seeded.bobs.key}`)}`)
+    ).text();
+    expect(ticket).toContain(`action="/web/tickets/${seeded.bobs.key}" id="zone-form"`);
+    expect((await new Client(one.url).get('/web/time-zone')).status).toBe(401);
+  });
+});
+
 describe('actions', () => {
   it('claims a ticket through TicketActionHandler with the CSRF token: the event says web, and a repeat is refused', async () => {
     const client = await signedIn(eve);
