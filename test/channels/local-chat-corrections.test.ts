@@ -55,10 +55,10 @@ describe('local chat: /priority, /category, /assign', () => {
 
     const priority = await type('/as engineer bob', `/priority ${key} p2 the whole team is blocked`);
     expect(priority).toContain(`OK: ${key} is now P2; its SLA due times moved with it.`);
-    expect(priority).toMatch(
-      new RegExp(`\\[triage L2\\] ${key} is now P2 \\(was P3\\) \\(bob\\): the whole team is blocked`),
+    expect(priority).toContain(
+      `[triage L2] ${key}: bob changed the priority from P3 to P2; SLA due times follow it.\n  > the whole team is blocked`,
     );
-    expect(priority).toContain(`[to ann] IT set the priority of ${key} to P2.`);
+    expect(priority).toContain(`[to ann] IT set the priority of ${key} to P2 - High: I cannot work.`);
 
     expect(await type(`/category ${key}`)).toMatch(/Categories: .*general.*network.*security/);
     const category = await type(`/category ${key} network wrong guess`);
@@ -67,7 +67,7 @@ describe('local chat: /priority, /category, /assign', () => {
 
     const assigned = await type(`/assign ${key} carol`);
     expect(assigned).toContain(`OK: ${key} is now assigned to carol.`);
-    expect(assigned).toContain(`[to ann] ${key} was assigned to carol`);
+    expect(assigned).toContain(`[to ann] carol is now working on ${key}.`);
     expect(await app.tickets.get(key)).toMatchObject({
       priority: 'P2',
       category: 'network',

@@ -64,9 +64,11 @@ describe('local chat, piped (npm start)', () => {
     expect(code).toBe(0);
     expect(stdout).toContain("I've opened ticket HD-1001");
     expect(stdout).toMatch(/\[triage L2\] New ticket HD-1001/);
-    expect(stdout).toContain('[to ann] HD-1001 was claimed by bob');
-    expect(stdout).toContain('[to ann] HD-1001 was escalated to L3 by bob: needs a hardware check');
-    expect(stdout).toContain('[to ann] HD-1001 was resolved by carol: replaced the USB-C cable');
+    expect(stdout).toContain('[to ann] bob is now working on HD-1001.');
+    expect(stdout).toContain('[triage L3] HD-1001: bob escalated it from L2 to L3.\n  > needs a hardware check');
+    expect(stdout).toContain('[to ann] HD-1001 was escalated to the L3 team.');
+    expect(stdout).toContain('[triage L3] HD-1001: carol resolved it.\n  > replaced the USB-C cable');
+    expect(stdout).toContain('[to ann] HD-1001 is resolved: replaced the USB-C cable');
     expect(stdout).toMatch(/HD-1001 \[resolved\] P3 L3/);
     expect(stdout).toContain('Only engineers can claim tickets.');
     expect(stdout).toContain('Unknown command /bogus');

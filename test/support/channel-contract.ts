@@ -555,10 +555,21 @@ export async function localDriver(env: Record<string, string> = {}): Promise<Cha
     await new Promise((resolve) => setImmediate(resolve));
     const lines = printed.slice(from);
     const own: string[] = [];
+    let continues: 'triage' | 'requester' | null = null;
     for (const l of lines) {
-      if (l.startsWith('[triage ')) triage.push(l);
-      else if (l.startsWith('[to ann] ')) toRequester.push({ text: l, choices: [] });
-      else own.push(l);
+      // A notifier line's quotation and next step follow it on indented lines of their own.
+      if (continues === 'triage' && l.startsWith('  ')) triage[triage.length - 1] += `\n${l}`;
+      else if (continues === 'requester' && l.startsWith('  ')) toRequester[toRequester.length - 1]!.text += `\n${l}`;
+      else if (l.startsWith('[triage ')) {
+        triage.push(l);
+        continues = 'triage';
+      } else if (l.startsWith('[to ann] ')) {
+        toRequester.push({ text: l, choices: [] });
+        continues = 'requester';
+      } else {
+        own.push(l);
+        continues = null;
+      }
     }
     return own;
   }

@@ -1,35 +1,28 @@
+import { plainNews, requesterNews, triageNews } from '../../core/tickets/ticket-news.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 
 /**
  * In the local chat, the triage channel and the requester's thread are the same terminal:
- * notifications are printed with a prefix saying where they would go.
+ * each line is printed with a prefix saying where it would go. The words are the core's (the
+ * same as Slack's and Teams'); a new ticket and an escalation print a line in place of the card.
  */
 export class LocalNotifier implements TicketNotifier {
   constructor(private readonly print: (line: string) => void) {}
 
   async notify(n: TicketNotification): Promise<void> {
     const t = n.ticket;
+    const triage = `[triage ${t.tier}]`;
     if (n.type === 'opened') {
       this.print(
-        `[triage ${t.tier}] New ticket ${t.key} (${t.priority}, ${t.category}) from ${t.requesterName ?? t.requesterId}: ${t.subject}`,
+        `${triage} New ticket ${t.key} (${t.priority}, ${t.category}) from ${t.requesterName ?? t.requesterId}: ${t.subject}`,
       );
       return;
     }
-    const note = n.note ? `: ${n.note}` : '';
-    if (n.type === 'priority' || n.type === 'category') {
-      // The reason stays among engineers; the requester hears of a new priority only.
-      this.print(`[triage ${t.tier}] ${n.summary} (${n.actor.name ?? n.actor.id})${note}`);
-      if (n.type === 'priority')
-        this.print(`[to ${t.requesterName ?? t.requesterId}] IT set the priority of ${t.key} to ${t.priority}.`);
-      return;
-    }
-    const triageOnly = n.type === 'rated' || n.type === 'reminder' || n.type === 'unclaimed' || n.type === 'vendor';
-    if ((n.type === 'comment' && n.from === 'requester') || triageOnly) {
-      this.print(`[triage ${t.tier}] ${n.summary}${note}`);
-      return;
-    }
-    this.print(`[to ${t.requesterName ?? t.requesterId}] ${n.summary}${note}`);
-    if (n.type === 'escalated')
-      this.print(`[triage ${t.tier}] ${t.key} escalated to ${t.tier} and waits to be claimed`);
+    const forEngineers = triageNews(n);
+    // The terminal shows every ticket's lines in one place (Slack and Teams post into the ticket's own thread).
+    if (forEngineers) this.print(`${triage} ${t.key}: ${plainNews(forEngineers)}`);
+    const forRequester = requesterNews(n, { threaded: false });
+    if (forRequester) this.print(`[to ${t.requesterName ?? t.requesterId}] ${plainNews(forRequester)}`);
+    if (n.type === 'escalated') this.print(`${triage} ${t.key} escalated to ${t.tier} and waits to be claimed`);
   }
 }

@@ -5,10 +5,9 @@ import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.j
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import { postsNewCards, type TicketNotification, type TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 import type { TicketThreadStore } from '../../core/tickets/ticket-thread-store.js';
-import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
-import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
+import { requesterChoices, triageCard } from '../../core/tickets/triage-card.js';
+import { requesterNews, triageNews, type NewsIcon, type NewsLine } from '../../core/tickets/ticket-news.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
-import { priorityLabels } from '../../core/tickets/ticket-form.js';
 import { requesterUpdateMessage, slackDate, triageCardMessage } from './block-kit.js';
 import { parseSlackConversationKey } from './conversation-key.js';
 import { escapeInline, escapeMrkdwn, mention } from './mrkdwn.js';
@@ -98,7 +97,8 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
         });
       }
     }
-    const line = triageLine(n);
+    const news = triageNews(n);
+    const line = news ? newsMrkdwn(news) : null;
     for (const thread of existing) {
       await client.chat.update({ channel: thread.address, ts: thread.threadId, ...card });
     }
@@ -124,8 +124,9 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
     const ticket = n.ticket;
     const where = ticket.channel === 'slack' ? parseSlackConversationKey(ticket.conversationKey) : null;
     if (!where) return;
-    const text = requesterLine(n);
-    if (!text) return;
+    const news = requesterNews(n, { threaded: true });
+    if (!news) return;
+    const text = newsMrkdwn(news);
     const message = requesterUpdateMessage(text, n.type === 'resolved' ? requesterChoices(ticket) : []);
     await this.deps.client.chat.postMessage({
       channel: where.channel,
@@ -136,82 +137,36 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
   }
 }
 
-function who(n: TicketNotification): string {
-  return n.actor.role === 'system' ? 'the bot' : mention(n.actor.id, n.actor.name);
-}
+const slackIcons: Record<NewsIcon, string> = {
+  comment: ':speech_balloon:',
+  claimed: ':raising_hand:',
+  escalated: ':arrow_double_up:',
+  waiting: ':hourglass_flowing_sand:',
+  resolved: ':white_check_mark:',
+  closed: ':lock:',
+  reopened: ':leftwards_arrow_with_hook:',
+  rated: ':star:',
+  vendor: ':office:',
+  priority: ':label:',
+  category: ':card_index_dividers:',
+  reminder: ':alarm_clock:',
+  unclaimed: ':rotating_light:',
+  nudged: ':wave:',
+  note: ':memo:',
+};
 
-/** The line written in a triage card's thread. */
-function triageLine(n: TicketNotification): string | null {
-  const note = n.note ? `\n>${escapeMrkdwn(n.note).replace(/\n/g, '\n>')}` : '';
-  switch (n.type) {
-    case 'opened':
-      return null;
-    case 'comment':
-      return n.from === 'requester' ? `:speech_balloon: ${who(n)} (requester) wrote:${note}` : null;
-    case 'claimed':
-      return `:raising_hand: ${escapeInline(n.summary)} (${who(n)})`;
-    case 'escalated':
-      return `:arrow_double_up: ${who(n)} escalated it from ${n.fromTier ?? '?'} to ${n.ticket.tier}.${note}`;
-    case 'resolved':
-      return `:white_check_mark: ${who(n)} resolved it.${note}`;
-    case 'rated':
-      return `:star: The requester rated it ${n.ticket.satisfaction ?? '?'}/5.`;
-    case 'vendor':
-      return `:office: ${who(n)} recorded the vendor: ${escapeMrkdwn(vendorLine({ name: n.ticket.vendorName, caseRef: n.ticket.vendorCaseRef, contact: n.ticket.vendorContact }))}`;
-    case 'reminder': {
-      const owner = n.ticket.assigneeId
-        ? mention(n.ticket.assigneeId, n.ticket.assigneeName)
-        : `Unclaimed at ${n.ticket.tier}`;
-      const when = n.due
-        ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${slackDate(n.due.at)}.`
-        : '';
-      return `:alarm_clock: ${owner}: *${n.ticket.key}* ${escapeInline(n.ticket.subject)}.${when}${note}`;
-    }
-    case 'unclaimed':
-      return `:rotating_light: ${escapeInline(n.summary)}: *${n.ticket.key}* (${n.ticket.priority}) ${escapeInline(n.ticket.subject)}. Press *Claim* on the card above.`;
-    case 'nudged':
-      return `:wave: The requester was reminded that it waits on their reply.`;
-    case 'priority':
-      return `:label: ${who(n)} changed the priority from ${n.previous ?? '?'} to *${n.ticket.priority}*; SLA due times follow it.${note}`;
-    case 'category':
-      return `:card_index_dividers: ${who(n)} moved it from ${escapeInline(n.previous ?? '?')} to *${escapeInline(n.ticket.category)}*.${note}`;
-    default:
-      return `${escapeInline(n.summary)}.${note}`;
-  }
-}
-
-/** The line written in the requester's thread, or null when they need not hear of it. */
-function requesterLine(n: TicketNotification): string | null {
-  const t = n.ticket;
-  switch (n.type) {
-    case 'claimed':
-      return `:raising_hand: ${t.assigneeId ? mention(t.assigneeId, t.assigneeName) : 'An engineer'} is now working on *${t.key}*.`;
-    case 'escalated':
-      return `:arrow_double_up: *${t.key}* was escalated to ${t.tier === 'L4' ? 'our vendor (L4)' : `the ${t.tier} team`}. They will pick it up from here; everything you told us goes with it.`;
-    case 'waiting':
-      return `:hourglass_flowing_sand: ${who(n)} needs something from you on *${t.key}*: ${escapeMrkdwn(n.note ?? '')}\nReply in this thread.`;
-    case 'comment':
-      return n.from === 'engineer'
-        ? `:speech_balloon: ${who(n)} (IT) wrote on *${t.key}*:\n>${escapeMrkdwn(n.note ?? '').replace(/\n/g, '\n>')}`
-        : null;
-    case 'resolved':
-      return `:white_check_mark: *${t.key}* is resolved: ${escapeMrkdwn(n.note ?? '')}\nHow did we do? Rate the help below, or reopen it if the problem is back.`;
-    case 'closed':
-      return `:lock: *${t.key}* is closed.${n.note ? ` ${escapeMrkdwn(n.note)}` : ''}`;
-    case 'vendor':
-      return `:office: *${t.key}* is with our vendor ${escapeMrkdwn(t.vendorName ?? '')}${t.vendorCaseRef ? ` (their case ${escapeMrkdwn(t.vendorCaseRef)})` : ''}. We will keep you posted here.`;
-    case 'nudged':
-      return `:wave: *${t.key}* is still waiting for your reply: just answer in this thread.${n.due ? ` Without an answer it will be closed ${slackDate(n.due.at)} (you can reopen it).` : ''}`;
-    case 'reopened':
-      return n.actor.id === t.requesterId
-        ? `:leftwards_arrow_with_hook: *${t.key}* is reopened; the engineers have been told.`
-        : `:leftwards_arrow_with_hook: ${who(n)} reopened *${t.key}*.`;
-    // The reason is the engineers' own (it may name other people): the requester hears the new priority only.
-    case 'priority':
-      return openStatuses.includes(t.status)
-        ? `:label: IT set the priority of *${t.key}* to ${priorityLabels[t.priority]}.`
-        : null;
-    default:
-      return null;
-  }
+/** A ticket's news (words chosen in the core) in mrkdwn: mentions, bold, a block quote, dates in the reader's zone. */
+export function newsMrkdwn(line: NewsLine): string {
+  const parts = line.parts
+    .map((part) => {
+      if (typeof part === 'string') return escapeMrkdwn(part);
+      if ('key' in part) return `*${part.key}*`;
+      if ('strong' in part) return `*${escapeInline(part.strong)}*`;
+      if ('person' in part) return mention(part.person.id, part.person.name);
+      if ('said' in part) return escapeInline(part.said);
+      return slackDate(part.date);
+    })
+    .join('');
+  const quote = line.quote ? `\n>${escapeMrkdwn(line.quote).replace(/\n/g, '\n>')}` : '';
+  return `${slackIcons[line.icon]} ${parts}${quote}${line.next ? `\n${escapeMrkdwn(line.next)}` : ''}`;
 }

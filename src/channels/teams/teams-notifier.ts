@@ -3,11 +3,10 @@ import type { Logger } from '../../core/logger.js';
 import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
 import { postsNewCards, type TicketNotification, type TicketNotifier } from '../../core/tickets/ticket-notifier.js';
-import { priorityLabels } from '../../core/tickets/ticket-form.js';
-import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { AddressBook } from '../../core/conversation/address-book.js';
 import type { TicketThreadStore } from '../../core/tickets/ticket-thread-store.js';
-import { requesterChoices, triageCard, vendorLine } from '../../core/tickets/triage-card.js';
+import { requesterChoices, triageCard } from '../../core/tickets/triage-card.js';
+import { requesterNews, triageNews, type NewsIcon, type NewsLine } from '../../core/tickets/ticket-news.js';
 import type { TriageRouter } from '../../core/tickets/triage-router.js';
 import { requesterUpdateCard, triageCardJson, type AdaptiveCard } from './adaptive-cards.js';
 import { escapeCardText } from './card-text.js';
@@ -155,7 +154,8 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
         });
       }
     }
-    const line = triageLine(n);
+    const news = triageNews(n);
+    const line = news ? newsMarkdown(news) : null;
     const newestOnly = n.type === 'comment' || n.type === 'reminder' || n.type === 'unclaimed';
     const targets = newestOnly ? existing.slice(-1) : existing;
     for (const thread of existing) {
@@ -171,8 +171,9 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
   private async toRequester(n: TicketNotification): Promise<void> {
     const ticket = n.ticket;
     if (ticket.channel !== 'teams' || !ticket.conversationKey) return;
-    const text = requesterLine(n);
-    if (!text) return;
+    const news = requesterNews(n, { threaded: false });
+    if (!news) return;
+    const text = newsMarkdown(news);
     const reference = await this.deps.addresses.get(ticket.conversationKey);
     if (!reference) {
       this.deps.logger.warn(
@@ -193,81 +194,40 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
   }
 }
 
-function who(n: TicketNotification): string {
-  return n.actor.role === 'system' ? 'The bot' : escapeCardText(n.actor.name ?? n.actor.id);
-}
+const teamsIcons: Record<NewsIcon, string> = {
+  comment: '💬',
+  claimed: '🙋',
+  escalated: '⏫',
+  waiting: '⏳',
+  resolved: '✅',
+  closed: '🔒',
+  reopened: '↩️',
+  rated: '⭐',
+  vendor: '🏢',
+  priority: '🏷️',
+  category: '🗂️',
+  reminder: '⏰',
+  unclaimed: '🚨',
+  nudged: '👋',
+  note: '📝',
+};
 
 function utc(at: Date): string {
   return `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 }
 
-function quote(note: string | undefined): string {
-  return escapeCardText(note ?? '');
-}
-
-function triageLine(n: TicketNotification): string | null {
-  switch (n.type) {
-    case 'opened':
-      return null;
-    case 'comment':
-      return n.from === 'requester' ? `💬 ${who(n)} (requester) wrote: ${quote(n.note)}` : null;
-    case 'escalated':
-      return `⏫ ${who(n)} escalated it from ${n.fromTier ?? '?'} to ${n.ticket.tier}: ${quote(n.note)}`;
-    case 'resolved':
-      return `✅ ${who(n)} resolved it: ${quote(n.note)}`;
-    case 'rated':
-      return `⭐ The requester rated it ${n.ticket.satisfaction ?? '?'}/5.`;
-    case 'vendor':
-      return `🏢 ${who(n)} recorded the vendor: ${escapeCardText(vendorLine({ name: n.ticket.vendorName, caseRef: n.ticket.vendorCaseRef, contact: n.ticket.vendorContact }))}`;
-    case 'reminder': {
-      const owner = n.ticket.assigneeName ?? n.ticket.assigneeId ?? `Unclaimed at ${n.ticket.tier}`;
-      const when = n.due
-        ? ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} ${utc(n.due.at)}.`
-        : '';
-      return `⏰ ${escapeCardText(owner)}: **${n.ticket.key}** ${escapeCardText(n.ticket.subject)}.${when}${n.note ? ` ${quote(n.note)}` : ''}`;
-    }
-    case 'unclaimed':
-      return `🚨 ${escapeCardText(n.summary)}: **${n.ticket.key}** (${n.ticket.priority}) ${escapeCardText(n.ticket.subject)}. Press Claim on the card.`;
-    case 'nudged':
-      return '👋 The requester was reminded that it waits on their reply.';
-    case 'priority':
-      return `🏷️ ${who(n)} changed the priority from ${n.previous ?? '?'} to **${n.ticket.priority}**; SLA due times follow it.${n.note ? ` ${quote(n.note)}` : ''}`;
-    case 'category':
-      return `🗂️ ${who(n)} moved it from ${escapeCardText(n.previous ?? '?')} to **${escapeCardText(n.ticket.category)}**.${n.note ? ` ${quote(n.note)}` : ''}`;
-    default:
-      return `${escapeCardText(n.summary)}.${n.note ? ` ${quote(n.note)}` : ''}`;
-  }
-}
-
-function requesterLine(n: TicketNotification): string | null {
-  const t = n.ticket;
-  switch (n.type) {
-    case 'claimed':
-      return `🙋 ${escapeCardText(t.assigneeName ?? 'An engineer')} is now working on **${t.key}**.`;
-    case 'escalated':
-      return `⏫ **${t.key}** was escalated to ${t.tier === 'L4' ? 'our vendor (L4)' : `the ${t.tier} team`}. They will pick it up from here; everything you told us goes with it.`;
-    case 'waiting':
-      return `⏳ ${who(n)} needs something from you on **${t.key}**: ${quote(n.note)}\n\nReply here.`;
-    case 'comment':
-      return n.from === 'engineer' ? `💬 ${who(n)} (IT) wrote on **${t.key}**: ${quote(n.note)}` : null;
-    case 'resolved':
-      return `✅ **${t.key}** is resolved: ${quote(n.note)}\n\nHow did we do? Rate the help below, or reopen it if the problem is back.`;
-    case 'closed':
-      return `🔒 **${t.key}** is closed.${n.note ? ` ${quote(n.note)}` : ''}`;
-    case 'vendor':
-      return `🏢 **${t.key}** is with our vendor ${escapeCardText(t.vendorName ?? '')}${t.vendorCaseRef ? ` (their case ${escapeCardText(t.vendorCaseRef)})` : ''}. We will keep you posted here.`;
-    case 'nudged':
-      return `👋 **${t.key}** is still waiting for your reply: just answer here.${n.due ? ` Without an answer it will be closed ${utc(n.due.at)} (you can reopen it).` : ''}`;
-    case 'reopened':
-      return n.actor.id === t.requesterId
-        ? `↩️ **${t.key}** is reopened; the engineers have been told.`
-        : `↩️ ${who(n)} reopened **${t.key}**.`;
-    // The reason is the engineers' own: the requester hears the new priority only.
-    case 'priority':
-      return openStatuses.includes(t.status)
-        ? `🏷️ IT set the priority of **${t.key}** to ${priorityLabels[t.priority]}.`
-        : null;
-    default:
-      return null;
-  }
+/** A ticket's news (words chosen in the core) as Teams markdown: names (no mentions), bold, a quotation. */
+export function newsMarkdown(line: NewsLine): string {
+  const parts = line.parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if ('key' in part) return `**${part.key}**`;
+      if ('strong' in part) return `**${escapeCardText(part.strong)}**`;
+      if ('person' in part) return escapeCardText(part.person.name ?? part.person.id);
+      if ('said' in part) return escapeCardText(part.said);
+      return utc(part.date);
+    })
+    .join('');
+  const quote = line.quote ? `\n\n> ${escapeCardText(line.quote).replace(/\n/g, '\n> ')}` : '';
+  return `${teamsIcons[line.icon]} ${parts}${quote}${line.next ? `\n\n${line.next}` : ''}`;
 }

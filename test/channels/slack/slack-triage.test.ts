@@ -410,7 +410,7 @@ describe('Slack: SLA timers and the vendor tier', () => {
       .of('chat.postMessage')
       .find((c) => c.args.thread_ts === card.response!.ts && String(c.args.text).startsWith(':arrow_double_up:'));
     expect(String(line!.args.text)).toMatch(
-      /the bot escalated it from L2 to L3\.\n>Escalated automatically: Nobody at L2 claimed it within the P3 response target/,
+      /The bot escalated it from L2 to L3\.\n>Escalated automatically: Nobody at L2 claimed it within the P3 response target/,
     );
     expect(FakeSlackApi.textOf(toRequester().at(-1))).toMatch(/escalated to the L3 team/);
   });

@@ -1,0 +1,251 @@
+import { priorityLabels } from './ticket-form.js';
+import type { TicketNotification } from './ticket-notifier.js';
+import { openStatuses } from './ticket-state-machine.js';
+import { vendorLine } from './triage-card.js';
+
+/**
+ * What people are told about a change to a ticket, chosen once for every chat: the line under
+ * the triage card (for engineers) and the line in the requester's own conversation. The words
+ * are decided here; a chat only renders the parts in its own markup (a mention where it has
+ * them, bold, a quotation, a date in its own way), so Slack, Teams and the local chat say the
+ * same thing.
+ */
+export type NewsPart =
+  /** Words of the bot's own. */
+  | string
+  /** A ticket's key, made by the bot: stands out, needs no escaping. */
+  | { key: string }
+  /** Words to stand out: a new value. Its text may come from people or editors: escape it. */
+  | { strong: string }
+  /** A person: a mention where the chat has them, else the name. */
+  | { person: { id: string; name: string | null } }
+  /** Text that people wrote (a subject, a note, a vendor's name): shown as it is, escaped. */
+  | { said: string }
+  /** A moment: the chat shows it in its own way (Slack in the reader's time zone). */
+  | { date: Date };
+
+/** Which change the line is about: each chat picks its own symbol for it. */
+export type NewsIcon =
+  | 'comment'
+  | 'claimed'
+  | 'escalated'
+  | 'waiting'
+  | 'resolved'
+  | 'closed'
+  | 'reopened'
+  | 'rated'
+  | 'vendor'
+  | 'priority'
+  | 'category'
+  | 'reminder'
+  | 'unclaimed'
+  | 'nudged'
+  | 'note';
+
+export interface NewsLine {
+  icon: NewsIcon;
+  parts: NewsPart[];
+  /** Someone's own words after the line, as a quotation (a reason, a comment). */
+  quote?: string;
+  /** A last sentence on its own: what the reader can do next. */
+  next?: string;
+}
+
+/** Where the requester reads: a thread under their question (Slack) or a chat of its own. */
+export interface RequesterPlace {
+  threaded: boolean;
+}
+
+/** Who acted, at the start of a sentence: the person, or "The bot" for the SLA timer and the like. */
+function who(n: TicketNotification): NewsPart {
+  return n.actor.role === 'system' ? 'The bot' : { person: { id: n.actor.id, name: n.actor.name ?? null } };
+}
+
+function withQuote(line: Omit<NewsLine, 'quote'>, note: string | undefined): NewsLine {
+  return note ? { ...line, quote: note } : line;
+}
+
+/** The line under a ticket's triage card, or null when the card itself says it all. */
+export function triageNews(n: TicketNotification): NewsLine | null {
+  const t = n.ticket;
+  switch (n.type) {
+    case 'opened':
+      return null;
+    case 'comment':
+      return n.from === 'requester'
+        ? withQuote({ icon: 'comment', parts: [who(n), ' (requester) wrote:'] }, n.note)
+        : null;
+    case 'claimed':
+      return { icon: 'claimed', parts: [{ said: n.summary }, ' (', who(n), ')'] };
+    case 'escalated':
+      return withQuote(
+        { icon: 'escalated', parts: [who(n), ` escalated it from ${n.fromTier ?? '?'} to ${t.tier}.`] },
+        n.note,
+      );
+    case 'resolved':
+      return withQuote({ icon: 'resolved', parts: [who(n), ' resolved it.'] }, n.note);
+    case 'rated':
+      return { icon: 'rated', parts: [`The requester rated it ${t.satisfaction ?? '?'}/5.`] };
+    case 'vendor':
+      return {
+        icon: 'vendor',
+        parts: [
+          who(n),
+          ' recorded the vendor: ',
+          { said: vendorLine({ name: t.vendorName, caseRef: t.vendorCaseRef, contact: t.vendorContact }) },
+        ],
+      };
+    case 'reminder': {
+      const owner: NewsPart = t.assigneeId
+        ? { person: { id: t.assigneeId, name: t.assigneeName ?? null } }
+        : `Unclaimed at ${t.tier}`;
+      const when: NewsPart[] = n.due
+        ? [
+            ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} `,
+            { date: n.due.at },
+            '.',
+          ]
+        : [];
+      return withQuote(
+        { icon: 'reminder', parts: [owner, ': ', { key: t.key }, ' ', { said: t.subject }, '.', ...when] },
+        n.note,
+      );
+    }
+    case 'unclaimed':
+      return {
+        icon: 'unclaimed',
+        parts: [
+          { said: n.summary },
+          ': ',
+          { key: t.key },
+          ` (${t.priority}) `,
+          { said: t.subject },
+          '. Press ',
+          { strong: 'Claim' },
+          ' on the card above.',
+        ],
+      };
+    case 'nudged':
+      return { icon: 'nudged', parts: ['The requester was reminded that it waits on their reply.'] };
+    case 'priority':
+      return withQuote(
+        {
+          icon: 'priority',
+          parts: [
+            who(n),
+            ` changed the priority from ${n.previous ?? '?'} to `,
+            { strong: t.priority },
+            '; SLA due times follow it.',
+          ],
+        },
+        n.note,
+      );
+    case 'category':
+      return withQuote(
+        {
+          icon: 'category',
+          parts: [who(n), ' moved it from ', { said: n.previous ?? '?' }, ' to ', { strong: t.category }, '.'],
+        },
+        n.note,
+      );
+    default:
+      return withQuote({ icon: 'note', parts: [{ said: n.summary }, '.'] }, n.note);
+  }
+}
+
+/**
+ * The line in the requester's own conversation, or null when they need not hear of it (a
+ * requester's own comment, a rating, reminders among engineers; an engineer's reason for a new
+ * priority stays among engineers: the requester hears the new priority only).
+ */
+export function requesterNews(n: TicketNotification, place: RequesterPlace): NewsLine | null {
+  const t = n.ticket;
+  const here = place.threaded ? 'in this thread' : 'here';
+  switch (n.type) {
+    case 'claimed':
+      return {
+        icon: 'claimed',
+        parts: [
+          t.assigneeId ? { person: { id: t.assigneeId, name: t.assigneeName ?? null } } : 'An engineer',
+          ' is now working on ',
+          { key: t.key },
+          '.',
+        ],
+      };
+    case 'escalated':
+      return {
+        icon: 'escalated',
+        parts: [
+          { key: t.key },
+          ` was escalated to ${t.tier === 'L4' ? 'our vendor (L4)' : `the ${t.tier} team`}. They will pick it up from here; everything you told us goes with it.`,
+        ],
+      };
+    case 'waiting':
+      return {
+        icon: 'waiting',
+        parts: [who(n), ' needs something from you on ', { key: t.key }, ': ', { said: n.note ?? '' }],
+        next: `Reply ${here}.`,
+      };
+    case 'comment':
+      return n.from === 'engineer'
+        ? withQuote({ icon: 'comment', parts: [who(n), ' (IT) wrote on ', { key: t.key }, ':'] }, n.note)
+        : null;
+    case 'resolved':
+      return {
+        icon: 'resolved',
+        parts: [{ key: t.key }, ' is resolved: ', { said: n.note ?? '' }],
+        next: 'How did we do? Rate the help below, or reopen it if the problem is back.',
+      };
+    case 'closed':
+      return { icon: 'closed', parts: [{ key: t.key }, ' is closed.', ...(n.note ? [' ', { said: n.note }] : [])] };
+    case 'vendor':
+      return {
+        icon: 'vendor',
+        parts: [
+          { key: t.key },
+          ' is with our vendor ',
+          { said: t.vendorName ?? '' },
+          ...(t.vendorCaseRef ? [' (their case ', { said: t.vendorCaseRef }, ')'] : []),
+          '. We will keep you posted here.',
+        ],
+      };
+    case 'nudged':
+      return {
+        icon: 'nudged',
+        parts: [
+          { key: t.key },
+          ` is still waiting for your reply: just answer ${here}.`,
+          ...(n.due ? [' Without an answer it will be closed ', { date: n.due.at }, ' (you can reopen it).'] : []),
+        ],
+      };
+    case 'reopened':
+      return n.actor.id === t.requesterId
+        ? { icon: 'reopened', parts: [{ key: t.key }, ' is reopened; the engineers have been told.'] }
+        : { icon: 'reopened', parts: [who(n), ' reopened ', { key: t.key }, '.'] };
+    case 'priority':
+      return openStatuses.includes(t.status)
+        ? {
+            icon: 'priority',
+            parts: ['IT set the priority of ', { key: t.key }, ` to ${priorityLabels[t.priority]}.`],
+          }
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** The line as plain text (the local chat): a quotation and the next step on lines of their own. */
+export function plainNews(line: NewsLine): string {
+  const parts = line.parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if ('key' in part) return part.key;
+      if ('strong' in part) return part.strong;
+      if ('person' in part) return part.person.name ?? part.person.id;
+      if ('said' in part) return part.said;
+      return `${part.date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+    })
+    .join('');
+  const quote = line.quote ? `\n  > ${line.quote.replace(/\n/g, '\n  > ')}` : '';
+  return `${parts}${quote}${line.next ? `\n  ${line.next}` : ''}`;
+}
