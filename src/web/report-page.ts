@@ -305,18 +305,29 @@ const GROUP_HEADERS = [
   'Rating (rated)',
 ];
 
-function groupSection(id: string, title: string, note: string, first: string, rows: GroupRow[], questions = false) {
+function groupSection(
+  id: string,
+  title: string,
+  note: string,
+  first: string,
+  rows: GroupRow[],
+  questions = false,
+  people = false,
+) {
   const items = rows.map((g) => ({
     label: g.label,
     now: g.tickets,
     before: g.previousTickets,
-    text: `${g.tickets} tickets · ${g.previousTickets} before${questions && g.questions ? ` · ${g.questions} questions, ${percent(g.deflectionRate ?? null)} deflected` : ''}`,
+    text: people
+      ? `${g.tickets} claimed · ${g.resolved} resolved · ${g.previousTickets} claimed before`
+      : `${g.tickets} tickets · ${g.previousTickets} before${questions && g.questions ? ` · ${g.questions} questions, ${percent(g.deflectionRate ?? null)} deflected` : ''}`,
   }));
+  const headers = people ? ['Claimed', 'Claimed before', ...GROUP_HEADERS.slice(2)] : GROUP_HEADERS;
   return (
     `<section class="chart-card" id="${id}"><h3>${h(title)}</h3><p class="muted">${h(note)}</p>` +
     `<div class="legend"><span><i class="swatch now"></i>this period</span><span><i class="swatch before"></i>period before</span></div>` +
     hbars(`${id}-bars`, items) +
-    `<details><summary>Show numbers</summary>${table([first, ...GROUP_HEADERS, ...(questions ? ['Questions', 'Deflected'] : [])], groupRows(rows, questions))}</details>` +
+    `<details><summary>Show numbers</summary>${table([first, ...headers, ...(questions ? ['Questions', 'Deflected'] : [])], groupRows(rows, questions))}</details>` +
     '</section>'
   );
 }
@@ -395,9 +406,11 @@ export function reportPage(input: ReportPageInput): string {
   const engineers = groupSection(
     'engineers',
     'Per engineer',
-    `Tickets opened in the period by who has them now (claimed or assigned); ${report.unassigned} with nobody.`,
+    `By the tickets’ history, not who has them now: the period’s tickets each engineer claimed or was assigned, and those they resolved (times and rating over those they took first and resolved); ${report.unassigned} taken by nobody.`,
     'Engineer',
     report.engineers,
+    false,
+    true,
   );
   const channels = groupSection(
     'channels',

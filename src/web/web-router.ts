@@ -337,7 +337,13 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const { timeZone } = frame.zone;
       const at = now();
       const query = { weeks, timeZone, windowDays: deps.reports.windowDays };
-      const input = await deps.reports.source.load(leadReportLoadQuery(query, at));
+      const loadQuery = leadReportLoadQuery(query, at);
+      const { source } = deps.reports;
+      const [input, handling] = await Promise.all([
+        source.load(loadQuery),
+        source.handling ? source.handling({ from: loadQuery.from, to: loadQuery.to }) : Promise.resolve(undefined),
+      ]);
+      if (handling) input.handling = handling;
       const open = await tickets.withStatuses(openStatuses, READ_LIMIT);
       // Tens of slices (weeks, engineers, channels...): the event loop gets a turn between them.
       const report = await runStepsPaced(

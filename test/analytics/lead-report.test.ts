@@ -15,7 +15,12 @@ import {
   weeksBefore,
   zoneOffsetMs,
 } from '../../src/core/analytics/lead-report.js';
-import type { MetricsInput, MetricsQuestion, MetricsTicket } from '../../src/core/analytics/metrics.js';
+import type {
+  MetricsHandling,
+  MetricsInput,
+  MetricsQuestion,
+  MetricsTicket,
+} from '../../src/core/analytics/metrics.js';
 import { SlaPolicy } from '../../src/core/tickets/sla-policy.js';
 import type { Ticket } from '../../src/core/tickets/ticket.js';
 
@@ -44,6 +49,16 @@ function row(id: string, createdAt: string, extra: Partial<MetricsTicket> = {}):
     assigneeName: null,
     ...extra,
   };
+}
+
+function handled(
+  ticketId: string,
+  kind: MetricsHandling['kind'],
+  engineerId: string,
+  engineerName: string | null,
+  createdAt: string,
+): MetricsHandling {
+  return { ticketId, kind, engineerId, engineerName, createdAt: at(createdAt) };
 }
 
 function question(id: string, createdAt: string, extra: Partial<MetricsQuestion> = {}): MetricsQuestion {
@@ -154,6 +169,18 @@ describe('the lead report’s figures', () => {
     feedback: [],
     tickets: [t1, t2, t3, t4, t5, t6],
     escalations: [],
+    // From the audit events: who has a ticket now is not who worked on it.
+    handling: [
+      handled('t1', 'took', 'E1', 'Eve', '2026-03-03T09:10:00Z'),
+      handled('t1', 'resolved', 'E1', 'Eve', '2026-03-03T11:00:00Z'),
+      handled('t2', 'took', 'E2', 'Max', '2026-03-04T09:40:00Z'), // Max claimed it first...
+      handled('t2', 'took', 'E1', null, '2026-03-04T10:00:00Z'), // ...then it was reassigned to Eve (no name in that event)
+      handled('t2', 'resolved', 'E1', 'Eve', '2026-03-04T14:00:00Z'),
+      handled('t3', 'took', 'E2', 'Max', '2026-03-10T09:20:00Z'),
+      handled('t4', 'took', 'E2', 'Max', '2026-03-12T09:00:00Z'), // claimed, later reopened: nobody has it now
+      handled('t5', 'took', 'E1', 'Eve', '2026-02-24T10:00:00Z'),
+      handled('t5', 'resolved', 'E1', 'Eve', '2026-02-24T10:00:00Z'),
+    ],
   };
   const report = leadReport(input, [], {
     query: { weeks: 2, timeZone: 'UTC', windowDays: 7 },
@@ -202,36 +229,46 @@ describe('the lead report’s figures', () => {
     });
   });
 
-  it('per engineer, by current assignee', () => {
+  it('per engineer, by who claimed and resolved (the audit events), not by who has the ticket now', () => {
     expect(report.engineers).toEqual([
+      {
+        key: 'E2',
+        label: 'Max',
+        tickets: 3, // t2 (then reassigned), t3, t4 (reopened since): Max has only t3 now
+        previousTickets: 0,
+        resolved: 0,
+        firstResponseMedianMinutes: 30, // took first: t2 40, t3 20, t4 none
+        resolutionMedianMinutes: null,
+        slaResponseRate: 0.3333, // t3 met; t2 late, t4 never answered and past due
+        slaResolutionRate: null, // resolved none
+        satisfactionAverage: null,
+        rated: 0,
+      },
       {
         key: 'E1',
         label: 'Eve',
-        tickets: 2,
+        tickets: 2, // t1, t2 (reassigned to her)
         previousTickets: 1,
         resolved: 2,
-        firstResponseMedianMinutes: 25,
-        resolutionMedianMinutes: 210,
-        slaResponseRate: 0.5,
+        firstResponseMedianMinutes: 10, // took first: t1 only
+        resolutionMedianMinutes: 210, // resolved t1 120, t2 300
+        slaResponseRate: 1,
         slaResolutionRate: 0.5,
         satisfactionAverage: 4,
         rated: 2,
       },
-      {
-        key: 'E2',
-        label: 'Max',
-        tickets: 1,
-        previousTickets: 0,
-        resolved: 0,
-        firstResponseMedianMinutes: 20,
-        resolutionMedianMinutes: null,
-        slaResponseRate: 1,
-        slaResolutionRate: 0,
-        satisfactionAverage: null,
-        rated: 0,
-      },
     ]);
-    expect(report.unassigned).toBe(1);
+    expect(report.unassigned).toBe(0);
+  });
+
+  it('per engineer with no events: nobody, and every period ticket counted as taken by nobody', () => {
+    const bare = leadReport({ ...input, handling: [] }, [], {
+      query: { weeks: 2, timeZone: 'UTC', windowDays: 7 },
+      now,
+      sla: new SlaPolicy(),
+    });
+    expect(bare.engineers).toEqual([]);
+    expect(bare.unassigned).toBe(4);
   });
 
   it('per channel (with its questions), tier and category', () => {

@@ -103,6 +103,20 @@ async function seedHistory(app: App): Promise<void> {
         satisfaction: settled && next() < 0.6 ? 3 + Math.floor(next() * 3) : null,
       },
     });
+    // Per engineer is read from the audit events: the claim, and the resolve of a settled ticket.
+    const handled = (command: string, at: Date) =>
+      app.store.prisma.ticketEvent.create({
+        data: {
+          ticketId: `hist-${i}`,
+          actorId: assignee!.id,
+          actorName: assignee!.name,
+          type: 'status',
+          detail: JSON.stringify({ command }),
+          createdAt: at,
+        },
+      });
+    if (assignee) await handled('claim', new Date(created.getTime() + response * MINUTE));
+    if (assignee && settled) await handled('resolve', new Date(created.getTime() + resolved * MINUTE));
   }
   for (let i = 0; i < 300; i += 1) {
     const channel = pick(['slack', 'teams', 'local']);

@@ -88,6 +88,21 @@ beforeAll(async () => {
   await ticket('REP-3', '2026-02-03T09:00:00Z', { status: 'resolved', response: 60, resolved: 60 }); // the period before
   await ticket('REP-4', '2026-03-18T09:00:00Z', { subject: HOSTILE_SUBJECT, priority: 'P1' }); // this week, past its response due
   await ticket('REP-5', '2026-01-10T09:00:00Z', { status: 'waiting', response: 5, priority: 'P4' }); // old and open
+  // Per engineer is by the audit events: Eve claimed and resolved REP-1 and claimed REP-2.
+  const event = (key: string, command: string, at: string) =>
+    app.store.prisma.ticketEvent.create({
+      data: {
+        ticketId: `id-${key}`,
+        actorId: eve.id,
+        actorName: eve.name ?? null,
+        type: 'status',
+        detail: JSON.stringify({ command }),
+        createdAt: new Date(at),
+      },
+    });
+  await event('REP-1', 'claim', '2026-03-03T09:10:00Z');
+  await event('REP-1', 'resolve', '2026-03-03T11:00:00Z');
+  await event('REP-2', 'claim', '2026-03-10T09:40:00Z');
 }, 60_000);
 
 afterAll(async () => {
@@ -191,7 +206,7 @@ describe('the figures', () => {
   });
 
   it('per engineer, per channel, tier and category', () => {
-    expect(sectionText(html, 'engineers')).toContain('Eve Engineer 2 tickets · 0 before');
+    expect(sectionText(html, 'engineers')).toContain('Eve Engineer 2 claimed · 1 resolved · 0 claimed before');
     const channels = sectionText(html, 'channels');
     expect(channels).toContain('slack 1 tickets · 1 before');
     expect(channels).toContain('teams 1 tickets · 0 before');
@@ -311,6 +326,7 @@ describe('when there is nothing, or the rows cannot be read', () => {
     const flaky: MetricsSource = {
       load: (query, onProgress) =>
         fail ? Promise.reject(new Error('database on fire at /var/lib/secret')) : source.load(query, onProgress),
+      handling: (query) => source.handling(query),
     };
     const server = express();
     server.use(

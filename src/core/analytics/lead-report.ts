@@ -7,7 +7,13 @@
 import type { SlaPolicy } from '../tickets/sla-policy.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { runSteps, type Steps } from '../answering/time-slicing.js';
-import { computeMetrics, type MetricsInput, type MetricsQuery, type MetricsReport } from './metrics.js';
+import {
+  computeMetrics,
+  type MetricsHandling,
+  type MetricsInput,
+  type MetricsQuery,
+  type MetricsReport,
+} from './metrics.js';
 
 const DAY = 24 * 60 * 60_000;
 const WEEK = 7 * DAY;
@@ -120,11 +126,11 @@ export interface GroupRow {
   key: string;
   /** A person's name where one is known, else the key. */
   label: string;
-  /** Tickets opened in the period in this slice (per engineer: now assigned to them). */
+  /** Tickets opened in the period in this slice (per engineer: those they claimed or were assigned, from the audit events). */
   tickets: number;
   /** The same count in the period before. */
   previousTickets: number;
-  /** Of `tickets`, those resolved. */
+  /** Of `tickets`, those resolved (per engineer: the period's tickets they resolved, whoever claimed them). */
   resolved: number;
   firstResponseMedianMinutes: number | null;
   resolutionMedianMinutes: number | null;
@@ -180,7 +186,7 @@ export interface LeadReport {
   /** One point per week, oldest first; `previous[i]` is the week `weeks` weeks before `current[i]`. */
   trend: { current: TrendPoint[]; previous: TrendPoint[] };
   engineers: GroupRow[];
-  /** Tickets of the period nobody is assigned to. */
+  /** Tickets of the period nobody has taken (claimed or been assigned), by the audit events. */
   unassigned: number;
   channels: GroupRow[];
   tiers: GroupRow[];
@@ -351,10 +357,43 @@ export function* leadReportSteps(
   };
 
   const periodTickets = input.tickets.filter((t) => inCurrent(t.createdAt));
-  const assignees = new Map<string, string>();
-  for (const t of periodTickets) if (t.assigneeId) assignees.set(t.assigneeId, t.assigneeName || t.assigneeId);
-  const engineers = (yield* each([...assignees], ([id, name]) => group(id, name, (t) => t.assigneeId === id))).sort(
-    (a, b) => b.tickets - a.tickets || a.label.localeCompare(b.label),
+  const handled = handledBy(input.handling ?? [], input.tickets);
+  const engineerIds = new Set<string>();
+  for (const t of periodTickets) {
+    const h = handled.tickets.get(t.id);
+    for (const id of h?.took ?? []) engineerIds.add(id);
+    if (h?.resolvedBy && t.resolvedAt) engineerIds.add(h.resolvedBy);
+  }
+  /** One engineer: the period's tickets they took, took first and resolved, each computed as the metrics compute a period. */
+  const engineerRow = (id: string): GroupRow => {
+    const of = (t: MetricsInput['tickets'][number]) => handled.tickets.get(t.id);
+    const took = (t: MetricsInput['tickets'][number]) => of(t)?.took.has(id) ?? false;
+    const tookFirst = metrics(
+      slice(currentRows, (t) => of(t)?.first === id),
+      periods.current.from,
+      periods.current.to,
+    );
+    const resolved = metrics(
+      slice(currentRows, (t) => of(t)?.resolvedBy === id && t.resolvedAt !== null),
+      periods.current.from,
+      periods.current.to,
+    );
+    return {
+      key: id,
+      label: handled.names.get(id) ?? id,
+      tickets: periodTickets.filter(took).length,
+      previousTickets: input.tickets.filter((t) => inPrevious(t.createdAt) && took(t)).length,
+      resolved: resolved.tickets.opened,
+      firstResponseMedianMinutes: tookFirst.timeToFirstResponse.medianMinutes,
+      resolutionMedianMinutes: resolved.timeToResolution.medianMinutes,
+      slaResponseRate: tookFirst.sla.response.rate,
+      slaResolutionRate: resolved.sla.resolution.rate,
+      satisfactionAverage: resolved.satisfaction.average,
+      rated: resolved.satisfaction.rated,
+    };
+  };
+  const engineers = (yield* each([...engineerIds], engineerRow)).sort(
+    (a, b) => b.tickets - a.tickets || b.resolved - a.resolved || a.label.localeCompare(b.label),
   );
 
   const seen = (values: Iterable<string>, known: readonly string[]) => {
@@ -400,7 +439,7 @@ export function* leadReportSteps(
       previous: trendPrevious,
     },
     engineers,
-    unassigned: periodTickets.filter((t) => !t.assigneeId).length,
+    unassigned: periodTickets.filter((t) => !handled.tickets.get(t.id)?.took.size).length,
     channels,
     tiers,
     categories,
@@ -408,6 +447,34 @@ export function* leadReportSteps(
     breaching: breachingNow(open, now, sla),
     definitions: leadDefinitions(query),
   };
+}
+
+/**
+ * Who handled each ticket, from its audit events in time order: everyone who took it (claim,
+ * assignment, reassignment), who took it first, and who ran the last resolve. Names come from the
+ * events that carry one, else from the ticket's assignee, else the id stays.
+ */
+export function handledBy(
+  handling: readonly MetricsHandling[],
+  tickets: readonly MetricsInput['tickets'][number][],
+): {
+  tickets: Map<string, { took: Set<string>; first: string | null; resolvedBy: string | null }>;
+  names: Map<string, string>;
+} {
+  const byTicket = new Map<string, { took: Set<string>; first: string | null; resolvedBy: string | null }>();
+  const names = new Map<string, string>();
+  for (const t of tickets) if (t.assigneeId && t.assigneeName) names.set(t.assigneeId, t.assigneeName);
+  const ordered = [...handling].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  for (const h of ordered) {
+    if (h.engineerName) names.set(h.engineerId, h.engineerName);
+    let entry = byTicket.get(h.ticketId);
+    if (!entry) byTicket.set(h.ticketId, (entry = { took: new Set(), first: null, resolvedBy: null }));
+    if (h.kind === 'took') {
+      entry.took.add(h.engineerId);
+      entry.first ??= h.engineerId;
+    } else entry.resolvedBy = h.engineerId;
+  }
+  return { tickets: byTicket, names };
 }
 
 const OPEN = new Set(['new', 'claimed', 'escalated', 'waiting', 'reopened']);
@@ -477,7 +544,9 @@ export function leadDefinitions(query: LeadReportQuery): Record<string, string> 
       'Each week is computed as the metrics report computes a period: tickets opened that week, the deflection rate of its questions, ' +
       'median minutes to first response and to resolution of its tickets, SLA compliance (met / (met + breached)) and the average rating.',
     engineers:
-      'Tickets opened in the period by their current assignee (claimed or assigned), with how many of them are resolved, their median times, SLA compliance and average rating.',
+      'By the tickets’ audit events, not by who has them now. Claimed: tickets opened in the period that the engineer claimed or was assigned (also reassigned to), whoever has them now. ' +
+      'Resolved: of the period’s tickets, those resolved now whose last resolve was theirs. Median first response and response SLA: over the tickets they took first. ' +
+      'Median resolution, resolution SLA and rating: over the tickets they resolved.',
     channels:
       'Tickets opened in the period from each chat (alerts: tickets opened by monitoring), and for chats the questions asked there and their deflection rate.',
     tiersAndCategories: 'Tickets opened in the period by their current tier and category.',

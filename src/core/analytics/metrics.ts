@@ -62,6 +62,20 @@ export interface MetricsEscalation {
 }
 
 /**
+ * Who took or resolved a ticket, from its audit events: 'took' is a claim, an assignment or a
+ * reassignment (the engineer it went to), 'resolved' a resolve command (who ran it). The lead
+ * report's per-engineer figures are by these, not by who has the ticket now (a reopened ticket has
+ * nobody; a reassigned one has only its last holder).
+ */
+export interface MetricsHandling {
+  ticketId: string;
+  kind: 'took' | 'resolved';
+  engineerId: string;
+  engineerName: string | null;
+  createdAt: Date;
+}
+
+/**
  * The rows a report needs. A source may return more (e.g. rows outside the period);
  * computeMetrics filters by the rules below, so the result does not depend on how much was loaded.
  */
@@ -74,6 +88,8 @@ export interface MetricsInput {
   tickets: MetricsTicket[];
   /** Escalations of the period's tickets, whenever they happened. */
   escalations: MetricsEscalation[];
+  /** Who took and resolved the period's tickets, whenever (the lead report's per engineer); computeMetrics does not read it. */
+  handling?: MetricsHandling[];
 }
 
 export type LoadStage = 'questions' | 'feedback' | 'tickets' | 'escalations';
@@ -90,6 +106,45 @@ export type ProgressListener = (progress: LoadProgress) => void;
 /** Where the rows come from. Implementations: PrismaMetricsSource. */
 export interface MetricsSource {
   load(query: MetricsQuery, onProgress?: ProgressListener): Promise<MetricsInput>;
+  /** Who took and resolved the tickets created in [from, to) (their audit events; see handlingOf). The lead report needs it; the metrics report does not. */
+  handling?(query: Pick<MetricsQuery, 'from' | 'to'>): Promise<MetricsHandling[]>;
+}
+
+/** The audit event fields handlingOf reads (a TicketEvent, or its stored row with the detail parsed). */
+export interface HandlingEvent {
+  ticketId: string;
+  type: string;
+  actorId: string;
+  actorName: string | null;
+  detail: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** The status commands and event types that say who took or resolved a ticket (the sources narrow their reads by these). */
+export const HANDLING_COMMANDS = ['claim', 'assign', 'resolve'] as const;
+
+/**
+ * What an audit event says about who handled the ticket: a claim (the actor took it), an
+ * assignment (detail.assignee took it, named by detail.assigneeName), a reassignment (an
+ * 'assigned' event: detail.to took it; the event has no name for them), a resolve (the actor).
+ */
+export function handlingOf(event: HandlingEvent): MetricsHandling | null {
+  const base = { ticketId: event.ticketId, createdAt: event.createdAt };
+  const d = event.detail;
+  if (event.type === 'assigned')
+    return typeof d.to === 'string' && d.to ? { ...base, kind: 'took', engineerId: d.to, engineerName: null } : null;
+  if (event.type !== 'status') return null;
+  if (d.command === 'claim') return { ...base, kind: 'took', engineerId: event.actorId, engineerName: event.actorName };
+  if (d.command === 'resolve')
+    return { ...base, kind: 'resolved', engineerId: event.actorId, engineerName: event.actorName };
+  if (d.command === 'assign' && typeof d.assignee === 'string' && d.assignee)
+    return {
+      ...base,
+      kind: 'took',
+      engineerId: d.assignee,
+      engineerName: typeof d.assigneeName === 'string' ? d.assigneeName : null,
+    };
+  return null;
 }
 
 /** The end of the range a source must load questions and tickets for: follow-ups of the period's last questions. */

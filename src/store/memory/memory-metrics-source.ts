@@ -1,6 +1,8 @@
 import {
   followUpEnd,
+  handlingOf,
   type LoadStage,
+  type MetricsHandling,
   type MetricsEscalation,
   type MetricsInput,
   type MetricsQuery,
@@ -75,5 +77,16 @@ export class MemoryMetricsSource implements MetricsSource {
     ];
     for (const [stage, n] of stages) onProgress({ stage, loaded: n, total: n });
     return { questions, feedback, tickets, escalations };
+  }
+
+  async handling(query: Pick<MetricsQuery, 'from' | 'to'>): Promise<MetricsHandling[]> {
+    const { tickets, events } = this.ports.tickets.all();
+    const inPeriod = new Set(
+      tickets.filter((t) => t.createdAt >= query.from && t.createdAt < query.to).map((t) => t.id),
+    );
+    return events.flatMap((e) => {
+      const found = inPeriod.has(e.ticketId) ? handlingOf(e) : null;
+      return found ? [found] : [];
+    });
   }
 }

@@ -1,6 +1,9 @@
 import {
   followUpEnd,
+  HANDLING_COMMANDS,
+  handlingOf,
   type LoadStage,
+  type MetricsHandling,
   type MetricsEscalation,
   type MetricsInput,
   type MetricsQuery,
@@ -86,7 +89,48 @@ export class PrismaMetricsSource implements MetricsSource {
     return { questions, feedback, tickets, escalations };
   }
 
-  /** Reads every page of one stage. `total` is counted first, so progress can say "2000/10000". */
+  /**
+   * Who took and resolved the tickets created in [from, to): their claim, assign and resolve
+   * status events and reassignments, a page at a time. The text filter on the detail narrows, the
+   * parse decides (handlingOf).
+   */
+  async handling(query: Pick<MetricsQuery, 'from' | 'to'>): Promise<MetricsHandling[]> {
+    const where = {
+      ticket: { createdAt: { gte: query.from, lt: query.to } },
+      OR: [
+        { type: 'assigned' },
+        ...HANDLING_COMMANDS.map((command) => ({ type: 'status', detail: { contains: `"command":"${command}"` } })),
+      ],
+    };
+    const take = this.pageSize;
+    return readPages<MetricsHandling, number, 'handling'>('handling', () => {}, take, {
+      count: async () => 0,
+      page: (after) =>
+        this.prisma.ticketEvent
+          .findMany({
+            where: { ...where, ...(after === undefined ? {} : { id: { gt: after } }) },
+            orderBy: { id: 'asc' },
+            take,
+            select: {
+              id: true,
+              ticketId: true,
+              type: true,
+              actorId: true,
+              actorName: true,
+              detail: true,
+              createdAt: true,
+            },
+          })
+          .then((rows) => ({
+            rows: rows.flatMap((row) => {
+              const found = handlingOf({ ...row, detail: parseJson<Record<string, unknown>>(row.detail, {}) ?? {} });
+              return found ? [found] : [];
+            }),
+            read: rows.length,
+            last: rows.at(-1)?.id,
+          })),
+    });
+  }
 }
 
 function toEscalation(row: { ticketId: string; detail: string; createdAt: Date }): MetricsEscalation[] {
