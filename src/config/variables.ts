@@ -85,12 +85,12 @@ export const variableDocs = {
   ANSWER_THRESHOLD: {
     section: 'Answers and tickets',
     meaning: 'Confidence (0-1) needed to answer outright.',
-    unset: 'fitted for the ENCODER (0.43 without one, 0.35 with use-lite)',
+    unset: 'fitted for the ENCODER (0.43 without one, 0.365 with use-lite)',
   },
   SUGGEST_THRESHOLD: {
     section: 'Answers and tickets',
     meaning: 'Confidence (0-1) needed to offer "did you mean" choices.',
-    unset: 'fitted for the ENCODER (0.22 without one, 0.28 with use-lite)',
+    unset: 'fitted for the ENCODER (0.225 without one, 0.275 with use-lite)',
   },
   ENCODER: {
     section: 'Answers and tickets',
