@@ -1,11 +1,15 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AnswerEngine, embedArticles, thresholdsFor } from '../../src/core/answering/answer-engine.js';
+import { embedArticles, thresholdsFor } from '../../src/core/answering/answer-engine.js';
+import { articlesByLanguage, MultilingualEngine } from '../../src/core/answering/multilingual-engine.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import { loadEncoder } from '../../src/encoders/encoder-registry.js';
 import { evaluate, readQuestions, type EvaluationReport } from '../../src/evaluation/evaluate-questions.js';
 
 const questionsFile = path.resolve(import.meta.dirname, '../fixtures/kb-questions.jsonl');
+
+// The engine the bot asks (as kb:eval builds it): one per language, the question's language
+// detected; the sentence encoder embeds the English articles' phrasings.
 
 describe('answer quality on the bundled knowledge base', () => {
   let report: EvaluationReport;
@@ -14,7 +18,10 @@ describe('answer quality on the bundled knowledge base', () => {
   beforeAll(async () => {
     const kb = await loadKnowledgeBase(path.resolve(import.meta.dirname, '../../knowledge-base'));
     articleIds = new Set(kb.articles.map((a) => a.id));
-    report = await evaluate(new AnswerEngine(kb.articles), readQuestions(questionsFile));
+    report = await evaluate(
+      await MultilingualEngine.build(kb.articles, thresholdsFor('none'), 'en'),
+      readQuestions(questionsFile),
+    );
   });
 
   it('the question file is big enough and names only real articles', () => {
@@ -31,12 +38,9 @@ describe('answer quality on the bundled knowledge base', () => {
     expect(report.top1 / report.inScope).toBeGreaterThanOrEqual(0.95); // measured 0.975
   });
 
-  // Measured on the English articles alone: 0.755 answered rightly, 0.907 answered or offered. With
-  // the German and French articles in the same engine (this test builds one engine of every
-  // article), 0.725 answered rightly; the second figure was not measured in that state.
-  it('answers the right article outright for at least 72% of in-scope questions, and answers or offers it for 85%', () => {
-    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.72); // measured 0.725
-    expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.85);
+  it('answers the right article outright for at least 75% of in-scope questions, and answers or offers it for 90%', () => {
+    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.75); // measured 0.755
+    expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.9); // measured 0.902
   });
 
   it('never bluffs: at most 2% of all questions get a confident wrong answer', () => {
@@ -59,18 +63,17 @@ describe('answer quality on the bundled knowledge base with the sentence encoder
   beforeAll(async () => {
     const kb = await loadKnowledgeBase(path.resolve(import.meta.dirname, '../../knowledge-base'));
     const encoder = (await loadEncoder('use-lite'))!;
-    const engine = await AnswerEngine.build(
-      kb.articles,
-      thresholdsFor(encoder.name),
-      undefined,
-      undefined,
-      await embedArticles(kb.articles, encoder),
-    );
+    const english = articlesByLanguage(kb.articles, 'en').get('en') ?? [];
+    const engine = await MultilingualEngine.build(kb.articles, thresholdsFor(encoder.name), 'en', {
+      embeddings: await embedArticles(english, encoder),
+    });
     report = await evaluate(engine, readQuestions(questionsFile));
   }, 120_000);
 
-  it('answers the right article outright for at least 87% of in-scope questions, answers or offers it for 94%, ranking it first for 98%', () => {
-    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.87); // measured 0.877
+  // 0.877 answered rightly at 0.35 / 0.28; the pair fitted on the larger fitting file (0.365 /
+  // 0.275) answers one question fewer there for one confident wrong answer fewer on that file.
+  it('answers the right article outright for at least 86% of in-scope questions, answers or offers it for 94%, ranking it first for 98%', () => {
+    expect(report.answeredCorrect / report.inScope).toBeGreaterThanOrEqual(0.86); // measured 0.868
     expect((report.answeredCorrect + report.suggestedCorrect) / report.inScope).toBeGreaterThanOrEqual(0.94); // measured 0.946
     expect(report.top1 / report.inScope).toBeGreaterThanOrEqual(0.98); // measured 0.990
   });
