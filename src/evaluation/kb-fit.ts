@@ -1,6 +1,9 @@
 // Fits the answer and suggest thresholds of a knowledge base on labelled questions.
 //
-//   npm run kb:fit -- --kb DIR --queries FILE.jsonl [--max-wrong 0.01] [--min-declined 0.9] [--encoder none|use-lite]
+//   npm run kb:fit -- --kb DIR --queries FILE.jsonl [--language de] [--max-wrong 0.01] [--min-declined 0.9] [--encoder none|use-lite]
+//
+// --language fits the pair of a language other than the default (its engine is lexical: the pair
+// serves every encoder) on a file of questions in that language; see otherLanguageGate.
 //
 // Every question is asked once; the decision is then re-made for each pair of thresholds on a
 // grid (0.05 to 0.95 by 0.01), and the pair kept is the one that answers the most in-scope
@@ -24,9 +27,10 @@ import {
   type AnswerResult,
   type AnswerThresholds,
 } from '../core/answering/answer-engine.js';
+import { languageThresholds } from '../core/answering/language-thresholds.js';
 import { articlesByLanguage, MultilingualEngine, type LanguageAnswer } from '../core/answering/multilingual-engine.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
-import { DEFAULT_LANGUAGE } from '../core/language/languages.js';
+import { DEFAULT_LANGUAGE, type LanguageCode } from '../core/language/languages.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { answerEach, countDecisions, readQuestions, type LabelledQuestion } from './evaluate-questions.js';
 import { runCli, UsageError } from './run-cli.js';
@@ -91,6 +95,39 @@ export function languageGate(engine: MultilingualEngine): Gate {
       (result as Partial<LanguageAnswer>).language?.asked === engine.defaultLanguage
         ? gate.decide(result.explanation)
         : result;
+  };
+}
+
+/**
+ * The bot's gate for another language than the default (`kb:fit --language de`): a question
+ * read as that language is re-decided by that language's engine alone, and when it has no answer
+ * there, gets what the bot gives then (the default language's articles offered, or nothing:
+ * MultilingualEngine.fallback, which that language's pair does not change). A question read as
+ * any other language keeps the decision made at the shipped pairs. Asks each such question of
+ * the language's engine once more, for its ranking.
+ */
+export async function otherLanguageGate(
+  engine: MultilingualEngine,
+  language: LanguageCode,
+  questions: readonly LabelledQuestion[],
+  results: readonly LanguageAnswer[],
+): Promise<Gate> {
+  const languageEngine = engine.engineFor(language);
+  if (!languageEngine) throw new UsageError(`the knowledge base has no articles in "${language}"`);
+  const asked = new Map<AnswerResult, { own: AnswerResult; fallback: AnswerResult | null }>();
+  for (const [i, result] of results.entries()) {
+    if (result.language.asked !== language) continue;
+    const text = questions[i]!.text;
+    asked.set(result, { own: await languageEngine.answer(text), fallback: engine.fallback(text, language) });
+  }
+  return (thresholds) => {
+    const gate = languageEngine.withThresholds(thresholds);
+    return (result) => {
+      const question = asked.get(result);
+      if (!question) return result;
+      const decided = gate.decide(question.own.explanation);
+      return decided.outcome === 'no_answer' && question.fallback ? question.fallback : decided;
+    };
   };
 }
 
@@ -174,6 +211,7 @@ async function main(): Promise<number> {
       queries: { type: 'string' },
       'max-wrong': { type: 'string', default: '0.01' },
       'min-declined': { type: 'string', default: '0.9' },
+      language: { type: 'string' },
       ...encoderCliOptions,
     },
   });
@@ -197,16 +235,24 @@ async function main(): Promise<number> {
     encoder && DEFAULT_LANGUAGE === 'en'
       ? await embedArticles(english, phrasingEncoder ?? encoder, encoder)
       : undefined;
-  const shipped = thresholdsFor(encoder?.name ?? 'none');
-  const engine = await MultilingualEngine.build(kb.articles, shipped, DEFAULT_LANGUAGE, {
+  const defaultPair = thresholdsFor(encoder?.name ?? 'none');
+  const engine = await MultilingualEngine.build(kb.articles, defaultPair, DEFAULT_LANGUAGE, {
     ...(embeddings ? { embeddings } : {}),
   });
+  const language = values.language?.toLowerCase() ?? engine.defaultLanguage;
+  if (!engine.languages.includes(language))
+    throw new UsageError(`--language ${language}: the knowledge base has articles in ${engine.languages.join(', ')}`);
+  const shipped = (language !== engine.defaultLanguage && languageThresholds[language]) || defaultPair;
   const results = (await answerEach(engine, questions)).map(({ result }) => result);
-  const elsewhere = results.filter((r) => r.language.asked !== engine.defaultLanguage).length;
+  const elsewhere = results.filter((r) => r.language.asked !== language).length;
   if (elsewhere > 0)
     console.log(
-      `${elsewhere} questions read as another language than ${engine.defaultLanguage}: they keep the shipped pair's decision`,
+      `${elsewhere} questions read as another language than ${language}: they keep the shipped pairs' decision`,
     );
+  const gate =
+    language === engine.defaultLanguage
+      ? languageGate(engine)
+      : await otherLanguageGate(engine, language, questions, results);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const row = (label: string, f: GateFigures) => ({
     thresholds: label,
@@ -219,9 +265,9 @@ async function main(): Promise<number> {
   });
   // The engine decided at the shipped pair already.
   const now = gateFigures(shipped, questions, results);
-  const best = fitThresholds(languageGate(engine), questions, results, constraints);
+  const best = fitThresholds(gate, questions, results, constraints);
   console.log(
-    `${questions.length} questions (${questions.filter((q) => q.expected !== null).length} in scope) on ${kb.articles.length} articles; sentence encoder ${encoder?.name ?? 'none'}; constraints: confident wrong <= ${pct(constraints.maxWrong)}, out of scope declined >= ${pct(constraints.minDeclined)}`,
+    `${language}: ${questions.length} questions (${questions.filter((q) => q.expected !== null).length} in scope) on ${kb.articles.length} articles; sentence encoder ${encoder?.name ?? 'none'}; constraints: confident wrong <= ${pct(constraints.maxWrong)}, out of scope declined >= ${pct(constraints.minDeclined)}`,
   );
   console.table([row('default', now), ...(best ? [row('fitted', best)] : [])]);
   if (!best) {
@@ -230,14 +276,18 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  console.log(`ANSWER_THRESHOLD=${best.thresholds.answer} SUGGEST_THRESHOLD=${best.thresholds.suggest}`);
+  console.log(
+    language === engine.defaultLanguage
+      ? `ANSWER_THRESHOLD=${best.thresholds.answer} SUGGEST_THRESHOLD=${best.thresholds.suggest}`
+      : `languageThresholds (src/core/answering/language-thresholds.ts): ${language}: { answer: ${best.thresholds.answer}, suggest: ${best.thresholds.suggest} }`,
+  );
   return 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runCli(
     'kb:fit',
-    `usage: npm run kb:fit -- --kb DIR --queries FILE.jsonl [--max-wrong 0.01] [--min-declined 0.9] ${encoderCliUsage}`,
+    `usage: npm run kb:fit -- --kb DIR --queries FILE.jsonl [--language de] [--max-wrong 0.01] [--min-declined 0.9] ${encoderCliUsage}`,
     main,
   );
 }

@@ -75,6 +75,8 @@ export class LiveKnowledge {
       progress?: (line: string) => void;
       /** Articles without `lang:` are in this language, and unsure questions too (DEFAULT_LANGUAGE). */
       defaultLanguage?: LanguageCode;
+      /** Each other language's pair; default: those fitted for them (see languageThresholds). */
+      languageThresholds?: Readonly<Partial<Record<LanguageCode, AnswerThresholds>>>;
     } = {},
   ) {}
 
@@ -105,6 +107,7 @@ export class LiveKnowledge {
       progress?: (line: string) => void;
       learned?: { store: LearnedPhrasings; minAskers: number };
       defaultLanguage?: LanguageCode;
+      languageThresholds?: Readonly<Partial<Record<LanguageCode, AnswerThresholds>>>;
     } = {},
   ): Promise<LiveKnowledge> {
     const encoding = encoder
@@ -116,6 +119,7 @@ export class LiveKnowledge {
       ...(modelCache ? { modelCache } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.defaultLanguage ? { defaultLanguage: options.defaultLanguage } : {}),
+      ...(options.languageThresholds ? { languageThresholds: options.languageThresholds } : {}),
     });
     if (options.learned) library.learned = options.learned;
     library.current = (await library.build(null)).snapshot;
@@ -282,6 +286,7 @@ export class LiveKnowledge {
     // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
     const answers = await MultilingualEngine.build(served, this.thresholds, defaultLanguage, {
       ...(embeddings ? { embeddings } : {}),
+      ...(this.options.languageThresholds ? { languageThresholds: this.options.languageThresholds } : {}),
       // The default language's model keeps its kind (and so its cached files); each other language has its own.
       buildOptions: (language) => this.buildOptions(language === defaultLanguage ? 'answer' : `answer-${language}`),
     });

@@ -6,6 +6,7 @@ import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 
 // A small knowledge base in three languages: six English articles, three German translations, one French.
 const kbDir = path.resolve(import.meta.dirname, '../fixtures/kb-languages');
+// One pair for every language: the German and French pairs shipped were fitted on the bundled knowledge base.
 const thresholds = { answer: 0.47, suggest: 0.27 };
 let library: LiveKnowledge;
 let answers: MultilingualEngine;
@@ -14,6 +15,7 @@ const modelCache = new MemoryModelCache();
 
 beforeAll(async () => {
   library = await LiveKnowledge.load(kbDir, thresholds, null, {
+    languageThresholds: {},
     modelCache,
     progress: (line) => progress.push(line),
   });

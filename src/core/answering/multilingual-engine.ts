@@ -11,6 +11,7 @@ import {
   type AskOptions,
   type BuildOptions,
 } from './answer-engine.js';
+import { languageThresholds } from './language-thresholds.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
 /** An answer, with the language the question was asked in and the one it was answered from. */
@@ -96,16 +97,23 @@ export class MultilingualEngine implements Answerer {
     articles: readonly Article[],
     thresholds: AnswerThresholds,
     defaultLanguage: LanguageCode,
-    options: { embeddings?: ArticleEmbeddings; buildOptions?: (language: LanguageCode) => BuildOptions } = {},
+    options: {
+      embeddings?: ArticleEmbeddings;
+      buildOptions?: (language: LanguageCode) => BuildOptions;
+      /** Each other language's pair (default: the pairs fitted for them, see languageThresholds). */
+      languageThresholds?: Readonly<Partial<Record<LanguageCode, AnswerThresholds>>>;
+    } = {},
   ): Promise<MultilingualEngine> {
     const engines = new Map<LanguageCode, AnswerEngine>();
     const groups = articlesByLanguage(articles, defaultLanguage);
+    const fitted = options.languageThresholds ?? languageThresholds;
     for (const [language, group] of groups) {
       engines.set(
         language,
         await AnswerEngine.build(
           group,
-          thresholds,
+          // The default language's pair is the configured one (ANSWER_THRESHOLD...); another language's was fitted on its own questions.
+          (language !== defaultLanguage && fitted[language]) || thresholds,
           // English as the default: the very analyzer (and cached models) it had before languages.
           analyzerOf(language),
           undefined,
@@ -155,24 +163,33 @@ export class MultilingualEngine implements Answerer {
     const own = this.engines.get(asked);
     const result = own ? await own.answer(question, options) : undefined;
     if (result && result.outcome !== 'no_answer') return { ...result, language: outcome(asked, asked, false) };
-    const offered = this.offerFromDefault(question, asked, options);
-    if (offered) {
-      // An offered article with a translation in the asker's language is offered in that language.
-      const candidates = offered.candidates.map((article) => {
-        const translation = this.translations.get(`${asked}:${article.id}`);
-        return translation && (options.allow?.(translation) ?? true) ? translation : article;
-      });
-      const unique = [...new Map(candidates.map((article) => [article.id, article])).values()];
-      const allTranslated = unique.every((article) => (article.lang ?? this.defaultLanguage) === asked);
-      return {
-        ...offered,
-        candidates: unique,
-        language: outcome(asked, allTranslated ? asked : this.defaultLanguage, !allTranslated),
-      };
-    }
+    const offered = this.fallback(question, asked, options);
+    if (offered) return offered;
     return {
       ...(result ?? this.primary.ask('', undefined, options)),
       language: outcome(asked, own ? asked : this.defaultLanguage, false),
+    };
+  }
+
+  /**
+   * What a question in `asked` (not the default language) is given when its own language's
+   * engine has no answer: the default language's articles offered, each as its translation in
+   * `asked` where there is one (and the asker may see it); null when none fits. It does not
+   * depend on the asking language's thresholds (kb:fit re-decides its engine alone).
+   */
+  fallback(question: string, asked: LanguageCode, options: AskOptions = {}): LanguageAnswer | null {
+    const offered = this.offerFromDefault(question, asked, options);
+    if (!offered) return null;
+    const candidates = offered.candidates.map((article) => {
+      const translation = this.translations.get(`${asked}:${article.id}`);
+      return translation && (options.allow?.(translation) ?? true) ? translation : article;
+    });
+    const unique = [...new Map(candidates.map((article) => [article.id, article])).values()];
+    const allTranslated = unique.every((article) => (article.lang ?? this.defaultLanguage) === asked);
+    return {
+      ...offered,
+      candidates: unique,
+      language: outcome(asked, allTranslated ? asked : this.defaultLanguage, !allTranslated),
     };
   }
 
