@@ -92,6 +92,13 @@ describe('the trained answer model cache', () => {
     expect(model.rankingShare).toBeGreaterThanOrEqual(0.5);
     const bytes = model.toBytes();
     expect(Buffer.from(IntentModel.fromBytes(bytes, analyzer).toBytes()).equals(Buffer.from(bytes))).toBe(true);
+    // Read where its arrays are views on the bytes (aligned) and where they must be copied (one byte off).
+    const offset = new Uint8Array(bytes.length + 1);
+    offset.set(bytes, 1);
+    const copied = IntentModel.fromBytes(offset.subarray(1), analyzer);
+    expect(Buffer.from(copied.toBytes()).equals(Buffer.from(bytes))).toBe(true);
+    const vector = model.vector(many[0]!.questions[0]!);
+    expect(copied.assess(vector)).toEqual(model.assess(vector));
   });
 
   it('a changed question, an added phrasing, another article order or another analyzer misses the cache', async () => {

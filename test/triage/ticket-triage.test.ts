@@ -118,6 +118,37 @@ describe('the model on the bundled knowledge base', () => {
     expect(p.tier).toMatchObject({ value: 'L3', sure: true });
     expect(p.priority.reasons[0]).toBe('3 similar past tickets were P4');
   });
+
+  it('built with its index in the background, it predicts as one built at once: asked before the index is done and after', async () => {
+    const settled: SettledTicket[] = [1, 2, 3].map((n) => ({
+      key: `HD-${n}`,
+      subject: `desk chair broken ${n}`,
+      description: 'my office chair is broken, the height lever does not hold and it sinks',
+      question: null,
+      category: 'facilities',
+      priority: 'P4',
+      tier: 'L3',
+    }));
+    const atOnce = await TriageModel.build(articles, settled);
+    const asks = [
+      { subject: 'chair broken', description: 'office chair sinks, the lever does not hold' },
+      { subject: 'laptop stolen', description: 'my laptop with customer data was stolen from my car' },
+      { subject: 'vpn keeps dropping', description: '' },
+    ];
+    const early = await TriageModel.build(articles, settled, undefined, undefined, { indexInBackground: true });
+    let done = false;
+    void early.indexed.then(() => (done = true));
+    // Before the background work has had a turn (it starts on the event loop's next one): the first prediction finishes the index itself.
+    const before = asks.map((ask) => early.predict(ask));
+    expect(done).toBe(false);
+    expect(before).toEqual(asks.map((ask) => atOnce.predict(ask)));
+    await early.indexed;
+    expect(asks.map((ask) => early.predict(ask))).toEqual(before);
+    // Left alone, the background finishes it.
+    const late = await TriageModel.build(articles, settled, undefined, undefined, { indexInBackground: true });
+    await late.indexed;
+    expect(asks.map((ask) => late.predict(ask))).toEqual(before);
+  });
 });
 
 describe('settling a prediction against what the opener gave', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { EXAMPLES_PER_STEP, type Steps } from './time-slicing.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
@@ -186,8 +186,9 @@ export class IntentModel {
    * The trained model as bytes, to be read back with `fromBytes` (a cache on disk: a restart with
    * the same knowledge base skips the training). Layout: "HDIM", the format version, the length
    * of a JSON header (sizes, settings the model answers with, the vocabulary in id order), the
-   * header, the typed arrays (little-endian, each at a multiple of 4 bytes), and the SHA-256 of
-   * all that: a file cut short or changed is refused, never half read.
+   * header, the typed arrays (little-endian, each at a multiple of 4 bytes), and the CRC-32 of
+   * all that: a file cut short or changed is refused, never half read. (A CRC, not SHA-256: it
+   * guards against damage, not forgery, and reads CLINC150's 94 MB model in about 70 ms instead of 200.)
    */
   toBytes(): Uint8Array {
     const arrays: Array<[string, Float32Array | Int32Array]> = [
@@ -227,14 +228,15 @@ export class IntentModel {
       out.set(littleEndianBytes(array), at);
       at += array.byteLength;
     }
-    out.set(createHash('sha256').update(out.subarray(0, at)).digest(), at);
+    new DataView(out.buffer).setUint32(at, crc32(out.subarray(0, at)), true);
     return out;
   }
 
   /**
    * A model read back from `toBytes`, answering with `analyzer` (the one it was trained with:
    * the cache's key says so). Throws ModelFormatError for bytes that are not a whole model of
-   * this format version (cut short, changed, another version).
+   * this format version (cut short, changed, another version). The model's arrays are views on
+   * `bytes` where they are aligned (no copy of CLINC150's 94 MB): the bytes must not change afterwards.
    */
   static fromBytes(bytes: Uint8Array, analyzer: TextAnalyzer): IntentModel {
     if (bytes.length < HEADER_AT + CHECKSUM_BYTES || MAGIC.some((b, i) => bytes[i] !== b))
@@ -243,8 +245,8 @@ export class IntentModel {
     const format = view.getUint32(4, true);
     if (format !== INTENT_MODEL_FORMAT) throw new ModelFormatError(`format ${format}, not ${INTENT_MODEL_FORMAT}`);
     const end = bytes.length - CHECKSUM_BYTES;
-    const expected = createHash('sha256').update(bytes.subarray(0, end)).digest();
-    if (!expected.equals(bytes.subarray(end))) throw new ModelFormatError('checksum mismatch (cut short or changed)');
+    if (crc32(bytes.subarray(0, end)) !== view.getUint32(end, true))
+      throw new ModelFormatError('checksum mismatch (cut short or changed)');
     const jsonLength = view.getUint32(8, true);
     if (HEADER_AT + jsonLength > end) throw new ModelFormatError('header past the end');
     let header: ModelHeader;
@@ -268,9 +270,18 @@ export class IntentModel {
       const byteLength = 4 * length;
       if (!Number.isInteger(length) || length < 0 || at + byteLength > end)
         throw new ModelFormatError(`array ${name} past the end`);
-      const array = type === 'i32' ? new Int32Array(length) : new Float32Array(length);
-      new Uint8Array(array.buffer).set(bytes.subarray(at, at + byteLength));
-      if (BIG_ENDIAN) swapBytes(array);
+      let array: Float32Array | Int32Array;
+      if (!BIG_ENDIAN && (bytes.byteOffset + at) % 4 === 0) {
+        const offset = bytes.byteOffset + at;
+        array =
+          type === 'i32'
+            ? new Int32Array(bytes.buffer, offset, length)
+            : new Float32Array(bytes.buffer, offset, length);
+      } else {
+        array = type === 'i32' ? new Int32Array(length) : new Float32Array(length);
+        new Uint8Array(array.buffer).set(bytes.subarray(at, at + byteLength));
+        if (BIG_ENDIAN) swapBytes(array);
+      }
       arrays.set(name, array);
       at += byteLength;
     }
@@ -475,9 +486,9 @@ export class IntentModel {
 /**
  * The byte layout of IntentModel.toBytes. Raise it whenever the layout, or what training does
  * with the same examples (features, training loops, settings' meaning), changes: cached models of
- * another version are then retrained, never read.
+ * another version are then retrained, never read. 2: a CRC-32 instead of format 1's SHA-256.
  */
-export const INTENT_MODEL_FORMAT = 1;
+export const INTENT_MODEL_FORMAT = 2;
 
 /** Bytes that are not a whole model of this format (see IntentModel.fromBytes). */
 export class ModelFormatError extends Error {
@@ -498,7 +509,8 @@ interface ModelHeader {
 
 const MAGIC = [0x48, 0x44, 0x49, 0x4d]; // "HDIM"
 const HEADER_AT = 12;
-const CHECKSUM_BYTES = 32;
+/** The CRC-32 of everything before it, little-endian (format 1 had a SHA-256 of 32 bytes). */
+const CHECKSUM_BYTES = 4;
 const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
 function align4(n: number): number {

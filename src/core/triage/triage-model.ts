@@ -2,7 +2,7 @@ import { plainText } from '../answering/answer-engine.js';
 import { IntentModel, defaultIntentModelSettings, type SparseVector } from '../answering/intent-model.js';
 import { learnOrLoad, type ModelCacheOptions } from '../answering/model-cache.js';
 import { TextAnalyzer } from '../answering/text-analyzer.js';
-import { pacer } from '../answering/time-slicing.js';
+import { runSteps, runStepsPaced, type Steps } from '../answering/time-slicing.js';
 import type { Article } from '../knowledge/article.js';
 import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
 import { defaultTriagePolicy, SeverityMatcher, type TriagePolicy } from './triage-policy.js';
@@ -80,6 +80,15 @@ interface Example {
   vector: SparseVector;
 }
 
+/** What predictions look things up in besides the model: every article's and ticket's vector, and the terms of each category. */
+interface TriageIndex {
+  examples: readonly Example[];
+  /** Per category, how often each analysed term appears in its examples (for the reasons). */
+  termCounts: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** One more than the largest feature index of any example. */
+  dimensions: number;
+}
+
 /**
  * Predicts a new ticket's category, priority and tier from its text. The category comes from a
  * classifier (the answer engine's IntentModel, over the same TextAnalyzer features) trained on
@@ -89,19 +98,35 @@ interface Example {
  * severity signals and, when there are any, the priorities of similar settled tickets.
  */
 export class TriageModel {
+  /** The index once built; until then `indexing` builds it, giving the event loop turns (see build's `indexInBackground`). */
+  private index: TriageIndex | null = null;
+  /** What building the index threw (a bug, not a condition): predictions throw it, and the ticket service opens tickets without triage. */
+  private failed: unknown = undefined;
+  /** Resolves when the index is built. */
+  readonly indexed: Promise<void>;
+
   private constructor(
     private readonly analyzer: TextAnalyzer,
     private readonly model: IntentModel,
     private readonly categories: readonly string[],
-    private readonly examples: readonly Example[],
-    /** Per category, how often each analysed term appears in its examples (for the reasons). */
-    private readonly termCounts: ReadonlyMap<string, ReadonlyMap<string, number>>,
+    private readonly indexing: Steps<TriageIndex>,
     private readonly matcher: SeverityMatcher,
     /** How many settled tickets it learnt from. */
     readonly ticketsLearnt: number,
-    /** One more than the largest feature index of any example. */
-    private readonly dimensions: number,
-  ) {}
+  ) {
+    // From the event loop's next turn (build returns first); a prediction asked for meanwhile
+    // finishes these same steps at once (see built), not anew.
+    this.indexed = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => runStepsPaced(indexing))
+      .then(
+        (index) => {
+          this.index ??= index;
+        },
+        (error: unknown) => {
+          this.failed = error;
+        },
+      );
+  }
 
   get policy(): TriagePolicy {
     return this.matcher.policy;
@@ -113,8 +138,13 @@ export class TriageModel {
     settled: readonly SettledTicket[] = [],
     policy: TriagePolicy = defaultTriagePolicy,
     analyzer: TextAnalyzer = new TextAnalyzer(),
-    /** Where its category model is kept between starts (see model-cache.ts): CLINC150's size trains it for about 3 s. */
-    cache: ModelCacheOptions = {},
+    /**
+     * Where its category model is kept between starts (see model-cache.ts): CLINC150's size trains it for about 3 s.
+     * `indexInBackground`: return once the model is trained or read, and build the index that predictions also read
+     * (every article's vector and each category's terms: about 0.5 s of CPU at CLINC150's size) giving the event loop
+     * turns, so that a start is ready sooner; a prediction asked for meanwhile finishes it first.
+     */
+    cache: ModelCacheOptions & { indexInBackground?: boolean } = {},
   ): Promise<TriageModel> {
     const categories = [
       ...new Set([...articles.map((a) => a.category), ...settled.map((t) => t.category), FALLBACK_CATEGORY]),
@@ -136,20 +166,41 @@ export class TriageModel {
         training.push({ text: ticketText(ticket), label: label.get(ticket.category)! });
     }
     const model = await learnOrLoad(categories, training, analyzer, MODEL_SETTINGS, { modelKind: 'triage', ...cache });
-    // Vectors and term counts for every article and ticket: seconds at thousands of articles, so
-    // the loops give the event loop turns, as the training does (requests keep being answered).
-    const breathe = pacer();
+    const triage = new TriageModel(
+      analyzer,
+      model,
+      categories,
+      TriageModel.indexSteps(analyzer, model, categories, articles, settled, training),
+      new SeverityMatcher(policy, analyzer),
+      settled.length,
+    );
+    if (!cache.indexInBackground) await triage.indexed;
+    return triage;
+  }
+
+  /**
+   * The index: vectors and term counts for every article and ticket. Seconds at thousands of
+   * articles, so it yields now and then, as the training does (requests keep being answered).
+   */
+  private static *indexSteps(
+    analyzer: TextAnalyzer,
+    model: IntentModel,
+    categories: readonly string[],
+    articles: readonly Article[],
+    settled: readonly SettledTicket[],
+    training: ReadonlyArray<{ text: string; label: number }>,
+  ): Steps<TriageIndex> {
     const examples: Example[] = [];
     for (const article of articles) {
       examples.push({
         source: { kind: 'article', article },
         vector: model.vector([article.title, ...article.questions].join('\n')),
       });
-      await breathe();
+      yield;
     }
     for (const ticket of settled) {
       examples.push({ source: { kind: 'ticket', ticket }, vector: model.vector(ticketText(ticket)) });
-      await breathe();
+      yield;
     }
     const termCounts = new Map<string, Map<string, number>>();
     for (const example of training) {
@@ -158,20 +209,18 @@ export class TriageModel {
       termCounts.set(category, counts);
       for (const term of analyzer.analyze(example.text.slice(0, MAX_TEXT)))
         counts.set(term, (counts.get(term) ?? 0) + 1);
-      await breathe();
+      yield;
     }
     let dimensions = 0;
     for (const { vector } of examples) for (const i of vector.idx) if (i >= dimensions) dimensions = i + 1;
-    return new TriageModel(
-      analyzer,
-      model,
-      categories,
-      examples,
-      termCounts,
-      new SeverityMatcher(policy, analyzer),
-      settled.length,
-      dimensions,
-    );
+    return { examples, termCounts, dimensions };
+  }
+
+  /** The index, finished now if it is still being built in the background. */
+  private built(): TriageIndex {
+    if (this.failed !== undefined) throw this.failed;
+    this.index ??= runSteps(this.indexing);
+    return this.index;
   }
 
   predict(input: TriageText): TriagePrediction {
@@ -290,22 +339,23 @@ export class TriageModel {
 
   /** The text's vector laid out densely, so that its similarity to each example costs one pass over the example. */
   private dense(vector: SparseVector): Float32Array {
-    const query = new Float32Array(this.dimensions);
-    for (let i = 0; i < vector.idx.length; i++)
-      if (vector.idx[i]! < this.dimensions) query[vector.idx[i]!] = vector.val[i]!;
+    const { dimensions } = this.built();
+    const query = new Float32Array(dimensions);
+    for (let i = 0; i < vector.idx.length; i++) if (vector.idx[i]! < dimensions) query[vector.idx[i]!] = vector.val[i]!;
     return query;
   }
 
   /** The terms of the text that say most for the category: frequent in its examples, rare in the others'. */
   private telling(text: string, category: string): string[] {
-    const own = this.termCounts.get(category);
+    const { termCounts } = this.built();
+    const own = termCounts.get(category);
     if (!own) return [];
     const scored: Array<[string, number]> = [];
     for (const term of this.analyzer.analyze(text)) {
       const inCategory = own.get(term) ?? 0;
       if (inCategory === 0) continue;
       let elsewhere = 0;
-      for (const [other, counts] of this.termCounts) if (other !== category) elsewhere += counts.get(term) ?? 0;
+      for (const [other, counts] of termCounts) if (other !== category) elsewhere += counts.get(term) ?? 0;
       scored.push([term, Math.log((inCategory + 0.5) / (elsewhere + 0.5))]);
     }
     return scored
@@ -320,7 +370,7 @@ export class TriageModel {
     accept: (example: Example) => boolean,
   ): { example: Example; similarity: number } | null {
     let best: { example: Example; similarity: number } | null = null;
-    for (const example of this.examples) {
+    for (const example of this.built().examples) {
       if (!accept(example)) continue;
       const similarity = dot(query, example.vector);
       if (similarity > 0 && (!best || similarity > best.similarity)) best = { example, similarity };
@@ -330,7 +380,7 @@ export class TriageModel {
 
   private neighbours(query: Float32Array): Array<{ ticket: SettledTicket; similarity: number }> {
     const found: Array<{ ticket: SettledTicket; similarity: number }> = [];
-    for (const example of this.examples) {
+    for (const example of this.built().examples) {
       if (example.source.kind !== 'ticket') continue;
       const similarity = dot(query, example.vector);
       if (similarity >= NEIGHBOUR_SIMILARITY) found.push({ ticket: example.source.ticket, similarity });
