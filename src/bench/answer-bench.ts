@@ -25,10 +25,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AnswerEngine, embedArticles, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
+import { AnswerEngine, embedArticles, thresholdsFor, type ArticleEmbeddings } from '../core/answering/answer-engine.js';
+import { articlesByLanguage, MultilingualEngine, type Answerer } from '../core/answering/multilingual-engine.js';
 import { HashingSentenceEncoder } from '../core/answering/hashing-sentence-encoder.js';
 import type { Article } from '../core/knowledge/article.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
+import { DEFAULT_LANGUAGE } from '../core/language/languages.js';
 import { CachedSentenceEncoder } from '../encoders/embedding-cache.js';
 import { encoderCliOptions, encoderFromCli } from '../encoders/encoder-options.js';
 import { evaluate, percentile, readQuestions } from '../evaluation/evaluate-questions.js';
@@ -81,7 +83,9 @@ async function measureSize(size: number): Promise<void> {
   if (bundled) {
     const { encoder, phrasingEncoder } = await encoderFromCli(values);
     if (encoder) {
-      embeddings = await embedArticles(kb.articles, phrasingEncoder ?? encoder, encoder);
+      // As the bot embeds them: the English articles' phrasings (the encoder reads English).
+      const english = articlesByLanguage(kb.articles, DEFAULT_LANGUAGE).get('en') ?? [];
+      embeddings = await embedArticles(english, phrasingEncoder ?? encoder, encoder);
       encoderName = encoder.name;
     }
   }
@@ -92,8 +96,13 @@ async function measureSize(size: number): Promise<void> {
   // The engine is built inside a function of its own, as the bot builds it: the phrasings'
   // embeddings must not outlive the build in a frame of this one (an awaited value stays
   // reachable from a suspended async function's frame).
-  const build = async (): Promise<AnswerEngine> => {
-    if (bundled || !values['stand-in-encoder'])
+  const build = async (): Promise<Answerer> => {
+    // The bundled knowledge base as the bot asks it: an engine per language, the question's language detected.
+    if (bundled)
+      return MultilingualEngine.build(articles, thresholdsFor(encoderName), DEFAULT_LANGUAGE, {
+        ...(embeddings ? { embeddings } : {}),
+      });
+    if (!values['stand-in-encoder'])
       return new AnswerEngine(articles, undefined, undefined, undefined, undefined, embeddings);
     cacheDir = await mkdtemp(path.join(tmpdir(), 'answer-bench-'));
     const encoder = new HashingSentenceEncoder(512);

@@ -21,7 +21,7 @@ import {
 } from '../core/answering/answer-engine.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
-import { answerAll } from '../evaluation/evaluate-questions.js';
+import { answerAll, percentile } from '../evaluation/evaluate-questions.js';
 import {
   bestAccuracyAtRecall,
   chooseThreshold,
@@ -65,6 +65,9 @@ export interface ClincBenchResult extends ScopeMetrics {
   encoder: string | null;
   /** Share of the evaluated questions for which the encoder was asked (the others were answered lexically). */
   encodedShare: number;
+  /** CPU time per evaluated question (the process's, all threads): unlike the latency, not inflated by a busy machine. */
+  cpuMedianMs: number;
+  cpuP99Ms: number;
   rssMB: number;
 }
 
@@ -93,8 +96,9 @@ export async function runClincBench(options: ClincBenchOptions): Promise<ClincBe
     answer: chosen.threshold,
     suggest: Math.min(chosen.threshold, defaultThresholds.suggest),
   });
-  const { scored: evaluatedScores, encoded } = await answerAll(tuned, evaluated);
+  const { scored: evaluatedScores, encoded, cpuMs } = await answerAll(tuned, evaluated);
   const metrics = scopeMetrics(evaluatedScores);
+  const cpu = [...cpuMs].sort((a, b) => a - b);
   return {
     ...metrics,
     split,
@@ -110,6 +114,8 @@ export async function runClincBench(options: ClincBenchOptions): Promise<ClincBe
     embedMs,
     encoder: options.encoder?.name ?? null,
     encodedShare: evaluated.length === 0 ? 0 : encoded / evaluated.length,
+    cpuMedianMs: cpu.length === 0 ? 0 : percentile(cpu, 0.5),
+    cpuP99Ms: cpu.length === 0 ? 0 : percentile(cpu, 0.99),
     rssMB: process.memoryUsage().rss / 2 ** 20,
   };
 }
@@ -185,7 +191,12 @@ async function main(): Promise<void> {
     `At the threshold that rejected half of oos_val on val (${result.atOosRecall50.threshold}), ${result.split}: ` +
       `in-scope accuracy ${(100 * result.atValThreshold50.inScopeAccuracy).toFixed(2)}%, out-of-scope recall ${(100 * result.atValThreshold50.oosRecall).toFixed(2)}%.`,
   );
-  console.table([...metricsTable(result), { metric: 'memory (RSS MB)', value: result.rssMB.toFixed(0) }]);
+  console.table([
+    ...metricsTable(result),
+    { metric: 'CPU per question median (ms)', value: result.cpuMedianMs.toFixed(3) },
+    { metric: 'CPU per question p99 (ms)', value: result.cpuP99Ms.toFixed(3) },
+    { metric: 'memory (RSS MB)', value: result.rssMB.toFixed(0) },
+  ]);
   const rounded = roundedMetrics(result);
   console.log(
     JSON.stringify({
@@ -210,6 +221,8 @@ async function main(): Promise<void> {
       embedMs: Math.round(result.embedMs),
       encoder: result.encoder,
       encodedShare: Number(result.encodedShare.toFixed(4)),
+      cpuMedianMs: Number(result.cpuMedianMs.toFixed(3)),
+      cpuP99Ms: Number(result.cpuP99Ms.toFixed(3)),
       rssMB: Math.round(result.rssMB),
     }),
   );

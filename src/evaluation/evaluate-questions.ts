@@ -42,29 +42,40 @@ export interface EvaluationReport {
   outcomes: QuestionOutcome[];
 }
 
-/** Asks the engine every question as the bot does (`answer`: with the sentence encoder when it pays), one at a time, timing each. */
+/**
+ * Asks the engine every question as the bot does (`answer`: with the sentence encoder when it
+ * pays), one at a time, timing each: wall time, and the process's CPU time (all its threads),
+ * which a busy machine's preemption does not inflate.
+ */
 export async function answerEach<R extends AnswerResult = AnswerResult>(
   engine: { answer(question: string): Promise<R> },
   questions: ReadonlyArray<{ text: string }>,
-): Promise<Array<{ result: R; ms: number }>> {
-  const out: Array<{ result: R; ms: number }> = [];
+): Promise<Array<{ result: R; ms: number; cpuMs: number }>> {
+  const out: Array<{ result: R; ms: number; cpuMs: number }> = [];
   for (const { text } of questions) {
+    const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
     const result = await engine.answer(text);
-    out.push({ result, ms: Number(process.hrtime.bigint() - start) / 1e6 });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const used = process.cpuUsage(cpu);
+    out.push({ result, ms, cpuMs: (used.user + used.system) / 1000 });
   }
   return out;
 }
 
-/** `answerEach` scored for the scope metrics, with how many questions the encoder was asked for. */
+/**
+ * `answerEach` scored for the scope metrics, with how many questions the encoder was asked for
+ * and each question's CPU time (in the questions' order).
+ */
 export async function answerAll(
   engine: Pick<AnswerEngine, 'answer'>,
   questions: ReadonlyArray<{ text: string; expected: string | null }>,
-): Promise<{ scored: ScoredQuestion[]; encoded: number }> {
+): Promise<{ scored: ScoredQuestion[]; encoded: number; cpuMs: number[] }> {
   const answered = await answerEach(engine, questions);
   return {
     scored: answered.map(({ result, ms }, i) => scoreQuestion(questions[i]!.expected, result, ms)),
     encoded: answered.filter(({ result }) => result.explanation.encoded === true).length,
+    cpuMs: answered.map(({ cpuMs }) => cpuMs),
   };
 }
 
