@@ -164,6 +164,8 @@ function niceMax(max: number): number {
 
 /** Breaching tickets listed before "Show the other N". */
 export const BREACHING_SHOWN = 8;
+/** At most this many rows in all: past it, the queue's breaching filter lists them (a page of thousands helps nobody). */
+export const BREACHING_LISTED = 200;
 
 const W = 320;
 const H = 150;
@@ -360,13 +362,15 @@ export function reportPage(input: ReportPageInput): string {
     `This week so far is not in the trends. Figures as of ${h(dates.dateTime(report.generatedAt))}.</p>`;
 
   const { breaching, backlog } = report;
-  const breachRows = breaching.tickets.map(
-    (t) =>
-      `<tr><th scope="row"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></th><td data-label="Subject">${h(t.subject)}</td>` +
-      `<td data-label="State" class="${t.state === 'breached' ? 'breached' : 'soon'}">${h(t.state === 'breached' ? `${t.kind} late by ${minutes(t.lateMinutes)}` : `${t.kind} due in ${minutes(-t.lateMinutes)}`)}</td>` +
-      `<td data-label="Due">${h(dates.dateTime(t.dueAt))}</td><td data-label="Priority">${h(t.priority)}</td><td data-label="Tier">${h(t.tier)}</td>` +
-      `<td data-label="Status">${h(t.status)}</td><td data-label="Assignee">${h(t.assignee ?? 'nobody')}</td></tr>`,
-  );
+  const breachRows = breaching.tickets
+    .slice(0, BREACHING_LISTED)
+    .map(
+      (t) =>
+        `<tr><th scope="row"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></th><td data-label="Subject">${h(t.subject)}</td>` +
+        `<td data-label="State" class="${t.state === 'breached' ? 'breached' : 'soon'}">${h(t.state === 'breached' ? `${t.kind} late by ${minutes(t.lateMinutes)}` : `${t.kind} due in ${minutes(-t.lateMinutes)}`)}</td>` +
+        `<td data-label="Due">${h(dates.dateTime(t.dueAt))}</td><td data-label="Priority">${h(t.priority)}</td><td data-label="Tier">${h(t.tier)}</td>` +
+        `<td data-label="Status">${h(t.status)}</td><td data-label="Assignee">${h(t.assignee ?? 'nobody')}</td></tr>`,
+    );
   const breachTable = (rows: string[]) =>
     `<table class="data table-cards"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Priority</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Assignee</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   // The most late first; past the first few the list would push the trends off a phone's screen.
@@ -376,6 +380,9 @@ export function reportPage(input: ReportPageInput): string {
       ? breachTable(breachRows.slice(0, BREACHING_SHOWN)) +
         (breachRows.length > BREACHING_SHOWN
           ? `<details id="breaching-more"><summary>Show the other ${breachRows.length - BREACHING_SHOWN}</summary>${breachTable(breachRows.slice(BREACHING_SHOWN))}</details>`
+          : '') +
+        (breaching.tickets.length > BREACHING_LISTED
+          ? `<p class="muted" id="breaching-rest">${breaching.tickets.length - BREACHING_LISTED} more, less late: <a href="/web?breaching=1">the queue, breaching</a> lists them all.</p>`
           : '')
       : '<p class="empty">Nothing is past due or about to be.</p>') +
     '</section>';

@@ -398,3 +398,30 @@ describe('the open backlog and what is breaching now', () => {
     ]);
   });
 });
+
+describe('many rows (sorted a run at a time and merged)', () => {
+  it('each week counts exactly its own rows, in any order of input', () => {
+    const now = at('2026-03-18T12:00:00Z');
+    const query = { weeks: 4, timeZone: 'Europe/Paris', windowDays: 7 };
+    const { from, to } = leadReportLoadQuery(query, now);
+    let state = 3;
+    const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    const when = () => new Date(from.getTime() + Math.floor(next() * (to.getTime() - from.getTime())));
+    // Over 4,096 of each, unsorted, with equal instants among them.
+    const questions = Array.from({ length: 12_345 }, (_, i) =>
+      question(`q${i}`, (i % 50 === 0 ? from : when()).toISOString()),
+    );
+    const tickets = Array.from({ length: 9_001 }, (_, i) => row(`t${i}`, when().toISOString()));
+    const report = leadReport({ questions, feedback: [], tickets, escalations: [] }, [], {
+      query,
+      now,
+      sla: new SlaPolicy(),
+    });
+    for (const week of [...report.trend.previous, ...report.trend.current]) {
+      const inWeek = (d: Date) => d >= new Date(week.start) && d < new Date(week.end);
+      expect(week.questions).toBe(questions.filter((q) => inWeek(q.createdAt)).length);
+      expect(week.tickets).toBe(tickets.filter((t) => inWeek(t.createdAt)).length);
+    }
+    expect(report.totals.current.tickets + report.totals.previous.tickets).toBe(9_001);
+  });
+});

@@ -2,6 +2,7 @@
  * Support-lead metrics computed from plain rows: no I/O here, so every figure can be unit-tested.
  * A MetricsSource (the store) loads the rows for a period; computeMetrics turns them into a report.
  */
+import { runSteps, type Steps } from '../answering/time-slicing.js';
 import { priorities, tiers } from '../tickets/ticket.js';
 
 const MINUTE = 60_000;
@@ -264,16 +265,41 @@ export function metricDefinitions(windowDays: number): Record<string, string> {
 
 /** Computes every figure. `now` decides which open tickets are past due and which questions are still in their window. */
 export function computeMetrics(input: MetricsInput, query: MetricsQuery, now: Date): MetricsReport {
+  return runSteps(computeMetricsSteps(input, query, now));
+}
+
+/** How many rows a long loop of computeMetricsSteps handles between yields: a millisecond or two. */
+const ROWS_PER_STEP = 2000;
+
+/** The items that pass `keep`, a step every ROWS_PER_STEP items. */
+function* filterSteps<T>(items: readonly T[], keep: (item: T) => boolean): Steps<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += 1) {
+    if (keep(items[i]!)) out.push(items[i]!);
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
+  return out;
+}
+
+/**
+ * computeMetrics as steps (a yield every couple of thousand rows in its long loops), so a server
+ * can give the event loop turns while a large period is computed (runStepsPaced); run at once
+ * (runSteps) it is computeMetrics.
+ */
+export function* computeMetricsSteps(input: MetricsInput, query: MetricsQuery, now: Date): Steps<MetricsReport> {
   const inPeriod = (at: Date) => at >= query.from && at < query.to;
-  const questions = input.questions.filter((q) => inPeriod(q.createdAt));
-  const tickets = input.tickets.filter((t) => inPeriod(t.createdAt));
-  return {
+  const questions = yield* filterSteps(input.questions, (q) => inPeriod(q.createdAt));
+  const tickets = yield* filterSteps(input.tickets, (t) => inPeriod(t.createdAt));
+  const deflected = yield* deflectionSteps(questions, input, query.windowDays, now);
+  const articleFigures = articles(questions, input.feedback);
+  yield;
+  const report: MetricsReport = {
     generatedAt: now.toISOString(),
     period: { from: query.from.toISOString(), to: query.to.toISOString() },
     windowDays: query.windowDays,
     definitions: metricDefinitions(query.windowDays),
-    deflection: deflection(questions, input, query.windowDays, now),
-    articles: articles(questions, input.feedback),
+    deflection: deflected,
+    articles: articleFigures,
     tickets: {
       opened: tickets.length,
       byTier: countBy(tickets, (t) => t.tier, tiers),
@@ -303,22 +329,34 @@ export function computeMetrics(input: MetricsInput, query: MetricsQuery, now: Da
     escalation: escalation(tickets, input.escalations),
     satisfaction: satisfaction(tickets),
   };
+  yield;
+  return report;
 }
 
 const ANSWERED = new Set(['answered', 'chosen']);
 
-function deflection(
+function* deflectionSteps(
   questions: MetricsQuestion[],
   input: MetricsInput,
   windowDays: number,
   now: Date,
-): MetricsReport['deflection'] {
+): Steps<MetricsReport['deflection']> {
   const windowMs = windowDays * DAY;
   const notHelpful = new Set(input.feedback.filter((f) => !f.helpful).map((f) => f.questionId));
   const ticketTimes = new FollowUps();
-  for (const t of input.tickets) ticketTimes.add(t.createdAt, t.conversationKey, t.requesterId, t.channel);
+  for (let i = 0; i < input.tickets.length; i += 1) {
+    const t = input.tickets[i]!;
+    ticketTimes.add(t.createdAt, t.conversationKey, t.requesterId, t.channel);
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
+  yield* ticketTimes.sortSteps();
   const questionTimes = new FollowUps();
-  for (const q of input.questions) questionTimes.add(q.createdAt, q.conversationKey, q.userId, q.channel);
+  for (let i = 0; i < input.questions.length; i += 1) {
+    const q = input.questions[i]!;
+    questionTimes.add(q.createdAt, q.conversationKey, q.userId, q.channel);
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
+  yield* questionTimes.sortSteps();
 
   const byOutcome = { answered: 0, chosen: 0, suggested: 0, no_answer: 0, other: 0 };
   let answeredByBot = 0;
@@ -327,7 +365,9 @@ function deflection(
   let reasked = 0;
   let deflected = 0;
   let stillInWindow = 0;
-  for (const q of questions) {
+  for (let i = 0; i < questions.length; i += 1) {
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    const q = questions[i]!;
     const key =
       Object.hasOwn(byOutcome, q.outcome) && q.outcome !== 'other' ? (q.outcome as keyof typeof byOutcome) : 'other';
     byOutcome[key] += 1;
@@ -382,6 +422,21 @@ export class FollowUps {
       const next = times[firstAbove(times, start)];
       return next !== undefined && next - start <= windowMs;
     });
+  }
+
+  /** Sorts the times now, a step every couple of thousand keys (followsWithin would sort them all at once). */
+  *sortSteps(): Steps<void> {
+    if (this.sorted) return;
+    let n = 0;
+    for (const times of this.byKey.values()) {
+      times.sort((a, b) => a - b);
+      n += times.length;
+      if (n >= ROWS_PER_STEP) {
+        n = 0;
+        yield;
+      }
+    }
+    this.sorted = true;
   }
 
   private push(key: string, time: number): void {
