@@ -77,6 +77,44 @@ describe('the bot speaks the asker’s language', () => {
     ]);
   });
 
+  it.each([
+    ['de', 'mein Laptop ist total langsam', 'abbrechen', 'Ich habe mein Passwort vergessen'],
+    ['fr', 'mon pc est super lent', 'annuler', "j'ai oublié mon mot de passe"],
+  ])(
+    '%s: the walkthrough screens, its buttons, the paused note and stopping in that language',
+    async (language, question, stop, other) => {
+      const t = messagesFor(language);
+      const key = `local:${language}-walk`;
+      const answer = only(await say(key, question));
+      expect(answer.kind).toBe('answer');
+      if (answer.kind !== 'answer') return;
+      const offer = answer.choices!.find((choice) => choice.label === t('script.offer'))!;
+      expect(offer).toBeDefined();
+      // The script's own step is the editors' (English); the bot's words around it are the asker's.
+      const first = only(await press(key, offer.action.id, offer.action.value));
+      expect(first.markdown).toContain(`_${t('script.typeAnswer')}_`);
+      expect(labels(first)).toEqual([t('script.startOver'), t('button.talkToHuman')]);
+      const restarted = await press(key, 'script.restart', 'slow-laptop');
+      expect(restarted[0]!.markdown).toBe(t('script.startingOver'));
+      // On to a choice step (a typed answer at a question step is taken as the answer).
+      expect(labels(only(await say(key, 'always')))).toEqual([
+        'Everything',
+        'Starting up and signing in',
+        'One app',
+        'Only web, Teams calls or the S: drive',
+        t('script.startOver'),
+        t('button.talkToHuman'),
+      ]);
+      // A question in the middle: answered, and the walkthrough waits with a note in that language.
+      const paused = (await say(key, other)).at(-1)!;
+      expect(paused.markdown).toBe(t('script.paused', { title: 'Laptop is slow' }));
+      expect(labels(paused)).toEqual([t('script.continue'), t('script.stop')]);
+      expect(only(await say(key, stop)).markdown).toBe(t('script.stoppedByText'));
+      for (const text of [first.markdown, ...labels(first), paused.markdown, ...labels(paused)])
+        expect(text).not.toMatch(/\b(Type your answer|Start over|Talk to a human|paused|Continue|Stop the)\b/);
+    },
+  );
+
   it('greets in German or French when the first message says hello in it', async () => {
     expect(only(await say('local:hallo', 'Hallo!')).markdown).toBe(messagesFor('de')('intro'));
     expect(only(await say('local:hallo', 'danke')).markdown).toBe(messagesFor('de')('thanks'));

@@ -45,6 +45,23 @@ describe('message catalogues', () => {
     for (const key of shown) expect(texts[key], key).not.toBe(en[key]);
   });
 
+  // Words that are the same in English and that language: names and loanwords, not English left behind.
+  const sameAsEnglish: Record<string, readonly MessageKey[]> = {
+    de: ['ticket.field.ticket', 'ticket.field.status'],
+    fr: ['ticket.field.ticket'],
+    es: ['ticket.field.ticket'],
+  };
+  // Common English words that no German, French or Spanish sentence of ours has ('was' is German too).
+  const english = /\b(the|you|your|please|sorry|ticket has|with|is|are|will|what|this|that|here|button|walkthrough)\b/i;
+
+  it.each(others)('%s: every key translated, no English left but names', (language) => {
+    const texts = catalogue(language)!;
+    const same = keys.filter((key) => texts[key] === en[key]);
+    expect(same).toEqual([...(sameAsEnglish[language] ?? [])].sort());
+    const englishLeft = keys.filter((key) => english.test(texts[key].replace(/\{[A-Za-z]+\}/g, '')));
+    expect(englishLeft).toEqual([]);
+  });
+
   it('fills placeholders and speaks the language asked for', () => {
     expect(messagesFor('de')('ticket.opened', { key: 'IT-7' })).toContain('IT-7');
     expect(messagesFor('de')('button.helpful')).toBe('Hilfreich');

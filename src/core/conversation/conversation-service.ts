@@ -161,13 +161,13 @@ export class ConversationService {
     if (relayed) return [relayed];
     const scripts = this.deps.scripts;
     const notices: Reply[] = [];
-    const expired = await scripts?.expire(state.script, turn.conversationKey);
+    const expired = await scripts?.expire(state.script, turn.conversationKey, say);
     if (expired) {
       delete state.script;
       notices.push({ kind: 'text', markdown: expired });
     }
     if (scripts && state.script) {
-      const scripted = await scripts.onText(state.script, text, turn.conversationKey);
+      const scripted = await scripts.onText(state.script, text, turn.conversationKey, say);
       if (scripted) return this.applyScript(turn, state, transcript, scripted);
     }
     if (talk === 'greeting' || talk === 'help') return [...notices, { kind: 'text', markdown: say('intro') }];
@@ -175,7 +175,8 @@ export class ConversationService {
     const paused = state.script;
     const replies = await this.answerQuestion(turn, text, state, transcript);
     // A question asked in the middle of a walkthrough is answered; the walkthrough waits.
-    if (scripts && paused && state.script === paused) replies.push(scripts.pausedNote(paused));
+    if (scripts && paused && state.script === paused)
+      replies.push(scripts.pausedNote(paused, messagesFor(state.language)));
     return [...notices, ...replies];
   }
 
@@ -223,7 +224,7 @@ export class ConversationService {
       if (notice && reply.kind === 'answer') reply.markdown = notice + reply.markdown;
       const script =
         !state.script && this.deps.scripts
-          ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey, membership)
+          ? await this.deps.scripts.forAnswer(result.article, text, turn.conversationKey, membership, say)
           : {};
       if (script.start) return this.applyScript(turn, state, transcript, script.start);
       if (script.offer && reply.kind === 'answer')
@@ -236,7 +237,7 @@ export class ConversationService {
       const enough = text.split(/\s+/).filter(Boolean).length >= 3;
       const started =
         enough && !state.script && this.deps.scripts
-          ? await this.deps.scripts.forUnsureQuestion(text, turn.conversationKey, membership)
+          ? await this.deps.scripts.forUnsureQuestion(text, turn.conversationKey, membership, say)
           : null;
       if (started) return this.applyScript(turn, state, transcript, started);
       state.offered = result.candidates.map((a) => a.id);
@@ -316,7 +317,7 @@ export class ConversationService {
       case scriptActions.rate: {
         const scripts = this.deps.scripts;
         if (!scripts) return [staleButton(say)];
-        const expired = await scripts.expire(state.script, turn.conversationKey);
+        const expired = await scripts.expire(state.script, turn.conversationKey, say);
         if (expired) delete state.script;
         const result = await scripts.onAction(
           action.id,
@@ -324,6 +325,7 @@ export class ConversationService {
           state.script,
           turn.conversationKey,
           await this.membership(turn),
+          say,
         );
         if (result === 'stale')
           return [...(expired ? [{ kind: 'text' as const, markdown: expired }] : []), staleButton(say)];

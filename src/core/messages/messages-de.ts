@@ -18,6 +18,24 @@ export const de: Catalogue = {
   'button.unknown':
     'Diese Schaltfläche kenne ich leider nicht. Vielleicht gehört sie zu einer älteren Nachricht; bitte fragen Sie mich noch einmal.',
   'script.offer': 'Schritt für Schritt (auf Englisch)',
+  'script.startNow': 'Lösen wir das Schritt für Schritt: *{title}*.',
+  'script.untitled': 'Anleitung',
+  'script.timedOut':
+    'Ihre Anleitung *{title}* wurde nach {minutes} Minuten ohne Antwort beendet. Sie können sie jederzeit neu starten.',
+  'script.stopped': 'In Ordnung, ich habe die Anleitung beendet.',
+  'script.stoppedByText':
+    'In Ordnung, ich habe die Anleitung beendet. Fragen Sie mich etwas, oder schreiben Sie *mit einem Menschen sprechen*.',
+  'script.paused': 'Ihre Anleitung *{title}* ist pausiert. Möchten Sie dort weitermachen, wo Sie aufgehört haben?',
+  'script.continue': 'Weitermachen',
+  'script.stop': 'Anleitung beenden',
+  'script.startOver': 'Von vorn beginnen',
+  'script.startingOver': 'Wir beginnen von vorn.',
+  'script.typeAnswer': 'Schreiben Sie Ihre Antwort.',
+  'script.answerMissing': 'Bitte schreiben Sie eine Antwort.',
+  'script.answerInvalid': 'Diese Antwort scheint nicht zu passen; bitte versuchen Sie es noch einmal.',
+  'script.answerOneOf': 'Bitte antworten Sie mit einem von: {choices}.',
+  'script.ratePrompt': 'Wie hilfreich war diese Anleitung?',
+  'script.rateThanks': 'Danke für Ihre Bewertung!',
   'suggestions.prompt': 'Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinten Sie eines davon?',
   'suggestions.none': 'Nichts davon',
   'suggestions.noneReply':

@@ -20,6 +20,23 @@ export const es: Catalogue = {
   'button.unknown':
     'Lo siento, no conozco este botón. Puede que sea de un mensaje antiguo; por favor, vuelva a preguntarme.',
   'script.offer': 'Paso a paso (en inglés)',
+  'script.startNow': 'Resolvámoslo paso a paso: *{title}*.',
+  'script.untitled': 'guía paso a paso',
+  'script.timedOut':
+    'Su guía *{title}* se cerró tras {minutes} minutos sin respuesta. Puede volver a empezarla cuando quiera.',
+  'script.stopped': 'De acuerdo, he detenido la guía.',
+  'script.stoppedByText': 'De acuerdo, he detenido la guía. Pregúnteme lo que quiera.',
+  'script.paused': 'Su guía *{title}* está en pausa. ¿Quiere seguir donde lo dejó?',
+  'script.continue': 'Seguir',
+  'script.stop': 'Detener la guía',
+  'script.startOver': 'Empezar de nuevo',
+  'script.startingOver': 'Empezamos de nuevo.',
+  'script.typeAnswer': 'Escriba su respuesta.',
+  'script.answerMissing': 'Por favor, escriba una respuesta.',
+  'script.answerInvalid': 'Esa respuesta no parece correcta; por favor, inténtelo de nuevo.',
+  'script.answerOneOf': 'Por favor, responda con una de estas opciones: {choices}.',
+  'script.ratePrompt': '¿Le ha ayudado esta guía?',
+  'script.rateThanks': '¡Gracias por su valoración!',
   'suggestions.prompt': 'No estoy seguro de haberle entendido. ¿Se refería a alguno de estos?',
   'suggestions.none': 'Ninguno de estos',
   'suggestions.noneReply':

@@ -17,6 +17,24 @@ export const fr: Catalogue = {
   'button.unknown':
     "Désolé, je ne connais pas ce bouton. Il vient peut-être d'un ancien message ; merci de me reposer la question.",
   'script.offer': 'Pas à pas (en anglais)',
+  'script.startNow': 'Réglons cela étape par étape : *{title}*.',
+  'script.untitled': 'procédure guidée',
+  'script.timedOut':
+    'Votre procédure guidée *{title}* a été fermée après {minutes} minutes sans réponse. Vous pouvez la relancer à tout moment.',
+  'script.stopped': "D'accord, j'ai arrêté la procédure guidée.",
+  'script.stoppedByText':
+    "D'accord, j'ai arrêté la procédure guidée. Posez-moi une question, ou écrivez *parler à une personne*.",
+  'script.paused': 'Votre procédure guidée *{title}* est en pause. Reprendre là où vous en étiez ?',
+  'script.continue': 'Reprendre',
+  'script.stop': 'Arrêter la procédure',
+  'script.startOver': 'Recommencer',
+  'script.startingOver': 'On recommence depuis le début.',
+  'script.typeAnswer': 'Écrivez votre réponse.',
+  'script.answerMissing': 'Merci d’écrire une réponse.',
+  'script.answerInvalid': 'Cette réponse ne semble pas correcte ; merci de réessayer.',
+  'script.answerOneOf': "Merci de répondre par l'une de ces options : {choices}.",
+  'script.ratePrompt': 'Cette procédure guidée vous a-t-elle aidé ?',
+  'script.rateThanks': 'Merci pour votre note !',
   'suggestions.prompt': "Je ne suis pas sûr d'avoir compris. Vouliez-vous dire l'un de ces sujets ?",
   'suggestions.none': 'Aucun de ceux-là',
   'suggestions.noneReply':

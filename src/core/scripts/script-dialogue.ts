@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnswerEngine, AskOptions } from '../answering/answer-engine.js';
 import { canSee, type Membership } from '../knowledge/audience.js';
 import type { Article } from '../knowledge/article.js';
+import { messagesFor, type Say } from '../messages/catalogue.js';
 import type { Choice, Reply } from '../conversation/turn.js';
 import type { Priority, Tier } from '../tickets/ticket.js';
 import type { Script } from './script.js';
@@ -46,8 +47,12 @@ export interface ScriptDialogueDeps {
   now?: () => Date;
 }
 
-const STOP = /^(stop|cancel|quit|exit|end)( (it|this|the walkthrough))?[!. ]*$/i;
-const CONTINUE = /^(continue|resume|go on)[!. ]*$/i;
+// English, German, French and Spanish: the walkthrough's buttons are in the asker's language, and so may be what they type.
+const STOP =
+  /^((stop|cancel|quit|exit|end)( (it|this|the walkthrough))?|stopp|abbrechen|beenden|anleitung beenden|arr[eê]ter?|annuler|arr[eê]ter la proc[eé]dure|parar|detener|cancelar|detener la gu[ií]a)[!. ]*$/i;
+const CONTINUE = /^(continue|resume|go on|weiter|weitermachen|fortsetzen|continuer|reprendre|seguir|continuar)[!. ]*$/i;
+/** Where a caller has no language at hand: the default language's words. */
+const DEFAULT_SAY = messagesFor(undefined);
 const TALK_TO_HUMAN_ACTION = 'ticket.open';
 
 /** Guided scripts inside a conversation: starting, answering, pausing, timing out, ending. */
@@ -79,14 +84,13 @@ export class ScriptDialogue {
   }
 
   /** Ends a session that has been silent too long; returns the notice to show, if it did. */
-  expire(session: ScriptSession | undefined, conversationKey: string): Promise<string | null> {
+  expire(session: ScriptSession | undefined, conversationKey: string, say: Say = DEFAULT_SAY): Promise<string | null> {
     if (!session) return Promise.resolve(null);
     const idle = this.now().getTime() - new Date(session.updatedAt).getTime();
     if (idle <= this.deps.timeoutMinutes * 60_000) return Promise.resolve(null);
-    const title = this.script(session.scriptId)?.title ?? 'walkthrough';
-    return this.finish(session, conversationKey, 'abandoned', null).then(
-      () =>
-        `Your walkthrough *${title}* timed out after ${this.deps.timeoutMinutes} minutes without an answer, so I closed it. You can start it again any time.`,
+    const title = this.script(session.scriptId)?.title ?? say('script.untitled');
+    return this.finish(session, conversationKey, 'abandoned', null).then(() =>
+      say('script.timedOut', { title, minutes: this.deps.timeoutMinutes }),
     );
   }
 
@@ -99,28 +103,29 @@ export class ScriptDialogue {
     question: string,
     conversationKey: string,
     membership: Membership,
+    say: Say = DEFAULT_SAY,
   ): Promise<{ start?: ScriptTurn; offer?: Choice }> {
     const script = article.script ? this.visibleScript(article.script, membership) : undefined;
     if (!script) return {};
     const triggered = this.deps.triggerEngine()?.ask(question, undefined, this.allowScripts(membership));
     if (triggered?.outcome === 'answered' && triggered.article.id === script.id) {
-      const started = await this.start(script.id, conversationKey);
+      const started = await this.start(script.id, conversationKey, say);
       return {
         start: {
           ...started,
-          replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies],
+          replies: [{ kind: 'text', markdown: say('script.startNow', { title: script.title }) }, ...started.replies],
         },
       };
     }
-    const offer = this.offerFor(article, membership);
+    const offer = this.offerFor(article, membership, say);
     return offer ? { offer } : {};
   }
 
   /** The "Walk me through it" button for an article that links a working script these audiences may walk. */
-  offerFor(article: Article, membership: Membership): Choice | undefined {
+  offerFor(article: Article, membership: Membership, say: Say = DEFAULT_SAY): Choice | undefined {
     const script = article.script ? this.visibleScript(article.script, membership) : undefined;
     return script
-      ? { label: 'Walk me through it', action: { id: scriptActions.start, value: script.id }, style: 'primary' }
+      ? { label: say('script.offer'), action: { id: scriptActions.start, value: script.id }, style: 'primary' }
       : undefined;
   }
 
@@ -129,19 +134,20 @@ export class ScriptDialogue {
     question: string,
     conversationKey: string,
     membership: Membership,
+    say: Say = DEFAULT_SAY,
   ): Promise<ScriptTurn | null> {
     const triggered = this.deps.triggerEngine()?.ask(question, undefined, this.allowScripts(membership));
     const script = triggered?.outcome === 'answered' ? this.visibleScript(triggered.article.id, membership) : undefined;
     if (!script) return null;
-    const started = await this.start(script.id, conversationKey);
+    const started = await this.start(script.id, conversationKey, say);
     return {
       ...started,
-      replies: [{ kind: 'text', markdown: `Let's fix this step by step: *${script.title}*.` }, ...started.replies],
+      replies: [{ kind: 'text', markdown: say('script.startNow', { title: script.title }) }, ...started.replies],
     };
   }
 
-  async start(scriptId: string, conversationKey: string): Promise<ScriptTurn> {
-    return this.turn(await this.deps.runner.start(scriptId), conversationKey);
+  async start(scriptId: string, conversationKey: string, say: Say = DEFAULT_SAY): Promise<ScriptTurn> {
+    return this.turn(await this.deps.runner.start(scriptId), conversationKey, say);
   }
 
   /**
@@ -149,36 +155,40 @@ export class ScriptDialogue {
    * "continue". Anything else returns null, and the conversation treats it as a new question
    * (the session stays, paused, with a way back).
    */
-  async onText(session: ScriptSession, text: string, conversationKey: string): Promise<ScriptTurn | null> {
+  async onText(
+    session: ScriptSession,
+    text: string,
+    conversationKey: string,
+    say: Say = DEFAULT_SAY,
+  ): Promise<ScriptTurn | null> {
     if (STOP.test(text)) {
       await this.finish(session, conversationKey, 'abandoned', null);
-      return {
-        session: null,
-        replies: [
-          { kind: 'text', markdown: 'OK, I stopped the walkthrough. Ask me anything, or say *talk to a human*.' },
-        ],
-      };
+      return { session: null, replies: [{ kind: 'text', markdown: say('script.stoppedByText') }] };
     }
-    if (CONTINUE.test(text)) return this.reprompt(session);
+    if (CONTINUE.test(text)) return this.reprompt(session, say);
     if (this.deps.runner.isWaitingForText(session)) {
-      const progress = await this.deps.runner.answer(session, text);
-      return progress ? this.turn(progress, conversationKey) : null;
+      const progress = await this.deps.runner.answer(session, text, say);
+      return progress ? this.turn(progress, conversationKey, say) : null;
     }
     const index = this.deps.runner.matchChoice(session, text);
     if (index === null) return null;
     const progress = await this.deps.runner.choose(session, session.step, index);
-    return progress ? this.turn(progress, conversationKey) : null;
+    return progress ? this.turn(progress, conversationKey, say) : null;
   }
 
   /** The note under an answer given while a script is paused. */
-  pausedNote(session: ScriptSession): Reply {
-    const title = this.script(session.scriptId)?.title ?? 'walkthrough';
+  pausedNote(session: ScriptSession, say: Say = DEFAULT_SAY): Reply {
+    const title = this.script(session.scriptId)?.title ?? say('script.untitled');
     return {
       kind: 'text',
-      markdown: `Your walkthrough *${title}* is paused. Continue where you left off?`,
+      markdown: say('script.paused', { title }),
       choices: [
-        { label: 'Continue', action: { id: scriptActions.resume, value: session.scriptId }, style: 'primary' },
-        { label: 'Stop the walkthrough', action: { id: scriptActions.stop, value: session.scriptId } },
+        {
+          label: say('script.continue'),
+          action: { id: scriptActions.resume, value: session.scriptId },
+          style: 'primary',
+        },
+        { label: say('script.stop'), action: { id: scriptActions.stop, value: session.scriptId } },
       ],
     };
   }
@@ -190,36 +200,37 @@ export class ScriptDialogue {
     session: ScriptSession | undefined,
     conversationKey: string,
     membership: Membership,
+    say: Say = DEFAULT_SAY,
   ): Promise<ScriptTurn | 'stale'> {
     switch (actionId) {
       case scriptActions.start: {
         // The button names a script; whether this person may walk it is decided here, not by the button.
         if (!value || !this.visibleScript(value, membership)) return 'stale';
         if (session) await this.finish(session, conversationKey, 'abandoned', null);
-        return this.start(value, conversationKey);
+        return this.start(value, conversationKey, say);
       }
       case scriptActions.choice: {
         const match = /^([a-z0-9-]+):([a-z0-9_-]+):(\d+)$/.exec(value ?? '');
         if (!session || !match || match[1] !== session.scriptId) return 'stale';
         const progress = await this.deps.runner.choose(session, match[2]!, Number(match[3]));
-        return progress ? this.turn(progress, conversationKey) : 'stale';
+        return progress ? this.turn(progress, conversationKey, say) : 'stale';
       }
       case scriptActions.restart: {
         if (!session || value !== session.scriptId) return 'stale';
         await this.finish(session, conversationKey, 'abandoned', null);
-        const started = await this.start(session.scriptId, conversationKey);
-        return { ...started, replies: [{ kind: 'text', markdown: 'Starting over.' }, ...started.replies] };
+        const started = await this.start(session.scriptId, conversationKey, say);
+        return { ...started, replies: [{ kind: 'text', markdown: say('script.startingOver') }, ...started.replies] };
       }
       case scriptActions.resume:
-        return session && value === session.scriptId ? this.reprompt(session) : 'stale';
+        return session && value === session.scriptId ? this.reprompt(session, say) : 'stale';
       case scriptActions.stop:
         if (!session || value !== session.scriptId) return 'stale';
         await this.finish(session, conversationKey, 'abandoned', null);
-        return { session: null, replies: [{ kind: 'text', markdown: 'OK, I stopped the walkthrough.' }] };
+        return { session: null, replies: [{ kind: 'text', markdown: say('script.stopped') }] };
       case scriptActions.rate: {
         const match = /^([0-9a-f-]{36}):([1-5])$/.exec(value ?? '');
         if (!match || !(await this.deps.runs.rate(match[1]!, Number(match[2])))) return 'stale';
-        return { session: session ?? null, replies: [{ kind: 'text', markdown: 'Thanks for the rating!' }] };
+        return { session: session ?? null, replies: [{ kind: 'text', markdown: say('script.rateThanks') }] };
       }
       default:
         return 'stale';
@@ -263,13 +274,13 @@ export class ScriptDialogue {
     return lines.join('\n');
   }
 
-  private reprompt(session: ScriptSession): ScriptTurn {
+  private reprompt(session: ScriptSession, say: Say): ScriptTurn {
     const prompt = this.deps.runner.prompt(session);
     const refreshed = { ...session, updatedAt: this.now().toISOString() };
-    return { session: refreshed, replies: prompt ? [this.toReply(prompt, session)] : [] };
+    return { session: refreshed, replies: prompt ? [this.toReply(prompt, session, say)] : [] };
   }
 
-  private async turn(progress: ScriptProgress, conversationKey: string): Promise<ScriptTurn> {
+  private async turn(progress: ScriptProgress, conversationKey: string, say: Say): Promise<ScriptTurn> {
     const replies: Reply[] = [];
     let escalate: ScriptTurn['escalate'];
     let resolved: string | undefined;
@@ -280,7 +291,7 @@ export class ScriptDialogue {
         resolved = session.scriptId;
         replies.push({
           kind: 'text',
-          markdown: `${output.markdown}\n\nHow helpful was this walkthrough?`,
+          markdown: `${output.markdown}\n\n${say('script.ratePrompt')}`,
           choices: [1, 2, 3, 4, 5].map((score) => ({
             label: ['😞 1', '🙁 2', '😐 3', '🙂 4', '😀 5'][score - 1]!,
             action: { id: scriptActions.rate, value: `${runId}:${score}` },
@@ -298,7 +309,7 @@ export class ScriptDialogue {
           session,
         };
       } else {
-        replies.push(this.toReply(output, session));
+        replies.push(this.toReply(output, session, say));
       }
     }
     return {
@@ -309,15 +320,15 @@ export class ScriptDialogue {
     };
   }
 
-  private toReply(output: ScriptOutput, session: ScriptSession): Reply {
+  private toReply(output: ScriptOutput, session: ScriptSession, say: Say): Reply {
     if (output.kind !== 'ask') return { kind: 'text', markdown: output.markdown };
     const choices: Choice[] = output.choices.map((label, i) => ({
       label,
       action: { id: scriptActions.choice, value: `${session.scriptId}:${output.step}:${i}` },
     }));
-    choices.push({ label: 'Start over', action: { id: scriptActions.restart, value: session.scriptId } });
-    choices.push({ label: 'Talk to a human', action: { id: TALK_TO_HUMAN_ACTION } });
-    const question = output.choices.length === 0 ? '\n\n_Type your answer._' : '';
+    choices.push({ label: say('script.startOver'), action: { id: scriptActions.restart, value: session.scriptId } });
+    choices.push({ label: say('button.talkToHuman'), action: { id: TALK_TO_HUMAN_ACTION } });
+    const question = output.choices.length === 0 ? `\n\n_${say('script.typeAnswer')}_` : '';
     return {
       kind: 'text',
       markdown: `${output.error ? `⚠️ ${output.error}\n\n` : ''}${output.markdown}${question}`,

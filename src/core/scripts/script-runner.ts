@@ -1,5 +1,6 @@
 import type { Article } from '../knowledge/article.js';
 import type { Priority, Tier } from '../tickets/ticket.js';
+import { messagesFor, type Say } from '../messages/catalogue.js';
 import type { Check, Script, Step } from './script.js';
 
 /** The outcome of an automatic check, kept with the session and attached to any ticket. */
@@ -124,12 +125,16 @@ export class ScriptRunner {
   }
 
   /** A typed answer at a question step: checked, saved, and on to the next step; an invalid one is asked again. */
-  async answer(session: ScriptSession, text: string): Promise<ScriptProgress | null> {
+  async answer(
+    session: ScriptSession,
+    text: string,
+    say: Say = messagesFor(undefined),
+  ): Promise<ScriptProgress | null> {
     const script = this.script(session.scriptId);
     const step = script?.steps[session.step];
     if (!script || step?.kind !== 'question') return null;
     const value = text.trim();
-    const problem = validateAnswer(value, step.validate);
+    const problem = validateAnswer(value, step.validate, say);
     if (problem)
       return {
         session: { ...session, updatedAt: this.now().toISOString() },
@@ -233,16 +238,23 @@ function ask(stepId: string, step: Step): Extract<ScriptOutput, { kind: 'ask' }>
   throw new Error(`step ${stepId} does not wait for the employee`);
 }
 
-/** Checks a typed answer against a question step's rules; null when it passes. */
-export function validateAnswer(value: string, rules: Extract<Step, { kind: 'question' }>['validate']): string | null {
-  if (!value) return rules?.error ?? 'Please type an answer.';
+/**
+ * Checks a typed answer against a question step's rules; null when it passes. The step's own
+ * `error` is the editor's words; without one, the bot's, in the asker's language (`say`).
+ */
+export function validateAnswer(
+  value: string,
+  rules: Extract<Step, { kind: 'question' }>['validate'],
+  say: Say = messagesFor(undefined),
+): string | null {
+  if (!value) return rules?.error ?? say('script.answerMissing');
   if (!rules) return null;
-  const fail = () => rules.error ?? 'That answer does not look right; please try again.';
+  const fail = () => rules.error ?? say('script.answerInvalid');
   if (rules.min_length !== undefined && value.length < rules.min_length) return fail();
   if (rules.max_length !== undefined && value.length > rules.max_length) return fail();
   if (rules.pattern !== undefined && !new RegExp(rules.pattern).test(value)) return fail();
   if (rules.one_of && !rules.one_of.some((option) => option.toLowerCase() === value.toLowerCase())) {
-    return rules.error ?? `Please answer one of: ${rules.one_of.join(', ')}.`;
+    return rules.error ?? say('script.answerOneOf', { choices: rules.one_of.join(', ') });
   }
   return null;
 }
