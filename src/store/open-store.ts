@@ -99,7 +99,7 @@ async function storeOn({ prisma, hot }: OpenedPrisma, migrated: string[], locati
   return {
     conversations: new PrismaConversationStore(prisma, hot),
     questions: new PrismaQuestionLog(prisma, hot),
-    tickets: new PrismaTicketRepository(prisma),
+    tickets: new PrismaTicketRepository(prisma, hot.dialect),
     ticketThreads: new PrismaTicketThreadStore(prisma),
     addresses: new PrismaAddressBook(prisma),
     scriptRuns: new PrismaScriptRunLog(prisma),

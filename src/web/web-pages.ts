@@ -26,7 +26,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt
 .breached{color:#b42318;font-weight:600}.soon{color:#b54708;font-weight:600}.notice{padding:.5rem .8rem;border-radius:4px;background:#ecfdf3;border:1px solid #abefc6}
 .error{background:#fef3f2;border-color:#fecdca}pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 .actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.8rem}.actions form{display:flex;flex-direction:column;gap:.3rem}
-.line{margin:.3rem 0}.line b{margin-right:.4rem}.muted{color:#57606a;font-size:.85rem}.export{margin:.6rem 0}
+.pages{display:flex;gap:1rem;margin:.6rem 0}.line{margin:.3rem 0}.line b{margin-right:.4rem}.muted{color:#57606a;font-size:.85rem}.export{margin:.6rem 0}
 @media (max-width:700px){.queue thead{display:none}.queue tr{display:block;border-bottom:2px solid #dde1e6;padding:.3rem 0}
 .queue td{display:block;border:0;padding:.1rem .5rem}.queue td::before{content:attr(data-label) ": ";font-weight:600}}
 `;
@@ -101,8 +101,12 @@ function options(values: readonly string[], selected: string | undefined, any = 
 
 export interface QueuePageInput extends PageFrame {
   tickets: Ticket[];
-  /** How many matched before the page's limit. */
-  total: number;
+  /** How many match in all; null when not counted (breaching: the SLA policy decides row by row). */
+  total: number | null;
+  /** The next page (after the last row shown), when more match. */
+  nextHref?: string;
+  /** The first page, when this is a later one. */
+  firstHref?: string;
   query: TicketQuery;
   /** The query string of the filter, for the export links (already URL-encoded). */
   queryString: string;
@@ -138,15 +142,24 @@ export function queuePage(input: QueuePageInput): string {
   const table = input.tickets.length
     ? `<table class="queue"><thead><tr><th>Key</th><th>Subject</th><th>Status</th><th>Priority</th><th>Tier</th><th>Category</th><th>Channel</th><th>Assignee</th><th>SLA</th><th>Opened</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="empty">No tickets match.</p>';
+  const plural = (n: number) => `${n.toLocaleString('en')} ticket${n === 1 ? '' : 's'}`;
   const count =
-    input.total > input.tickets.length
-      ? `${input.tickets.length} of ${input.total} shown`
-      : `${input.total} ticket${input.total === 1 ? '' : 's'}`;
+    input.total === null
+      ? `${plural(input.tickets.length)} on this page${input.nextHref ? ', more on the next' : ''}`
+      : input.total > input.tickets.length || input.firstHref
+        ? `${plural(input.total)} · ${input.tickets.length} on this page`
+        : plural(input.total);
+  const pages =
+    input.firstHref || input.nextHref
+      ? `<nav class="pages">${input.firstHref ? `<a id="first-page" href="${h(input.firstHref)}">← First page</a>` : ''}${
+          input.nextHref ? `<a id="next-page" href="${h(input.nextHref)}">Next page →</a>` : ''
+        }</nav>`
+      : '';
   const exports = `<p class="export">Export this filter: <a id="export-csv" href="/web/export.csv?${input.queryString}">CSV</a> · <a id="export-json" href="/web/export.json?${input.queryString}">JSON</a></p>`;
   const error = input.error ? `<p class="notice error" role="alert">${h(input.error)}</p>` : '';
   return layout(
     'Queue',
-    `<h1>Queue</h1>${error}${filters}<p class="muted" id="count">${h(count)}</p>${table}${exports}`,
+    `<h1>Queue</h1>${error}${filters}<p class="muted" id="count">${h(count)}</p>${table}${pages}${exports}`,
     input,
   );
 }

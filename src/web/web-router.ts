@@ -7,7 +7,9 @@ import type { TicketService } from '../core/tickets/ticket-service.js';
 import { openStatuses } from '../core/tickets/ticket-state-machine.js';
 import { ticketActions } from '../core/tickets/triage-card.js';
 import type { Actor } from '../core/tickets/ticket.js';
-import { filterTickets, parseTicketQuery, QUERY_FIELDS, type TicketQuery } from '../core/web/ticket-filter.js';
+import type { TicketSearch } from '../core/tickets/ticket-repository.js';
+import type { Ticket } from '../core/tickets/ticket.js';
+import { isBreaching, parseTicketQuery, QUERY_FIELDS, searchOf, type TicketQuery } from '../core/web/ticket-filter.js';
 import {
   DEFAULT_LEAD_REPORT_WEEKS,
   LEAD_REPORT_WEEKS,
@@ -45,9 +47,29 @@ export interface WebRouterDeps {
   now?: () => Date;
 }
 
-/** How many tickets the queue reads before filtering (oldest first); the page says when more matched. */
+/** The open tickets the lead report's backlog and breaching lists read (oldest first); the page says when more are open. */
 const READ_LIMIT = 5000;
-const PAGE_LIMIT = 500;
+/** Queue rows a page (keyset paging in the database: the next page starts after the last row shown). */
+const PAGE_SIZE = 100;
+/** Rows read at a time when the SLA policy decides after the database (breaching). */
+const BATCH = 500;
+/** The most rows an export writes; past it the response says so in X-Export-Truncated. */
+const EXPORT_LIMIT = 20_000;
+
+/** A page's start: the last row of the page before, as ?after=<ISO instant>~<key>. */
+type Cursor = { createdAt: Date; key: string };
+
+function cursorText(ticket: Ticket): string {
+  return `${ticket.createdAt.toISOString()}~${ticket.key}`;
+}
+
+function parseCursor(raw: unknown): Cursor | undefined | null {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') return null;
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)~([A-Za-z][A-Za-z0-9]{0,9}-\d{1,9})$/.exec(raw);
+  const createdAt = match ? new Date(match[1]!) : null;
+  return createdAt && !Number.isNaN(createdAt.getTime()) ? { createdAt, key: match![2]! } : null;
+}
 
 const refusals: Record<SignInRefusal, string> = {
   malformed: 'That sign-in link is not complete. Ask for a new one in chat.',
@@ -199,12 +221,10 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     }),
   );
 
-  /** The tickets a queue filter selects, or the sentence why the filter was refused. */
-  const select = async (
+  /** A queue filter from the request, or the sentence why it was refused. */
+  const select = (
     req: Request,
-  ): Promise<
-    { query: TicketQuery; matched: ReturnType<typeof filterTickets>; queryString: string } | { error: string }
-  > => {
+  ): { query: TicketQuery; search: TicketSearch; queryString: string; after?: Cursor } | { error: string } => {
     const raw: Partial<Record<(typeof QUERY_FIELDS)[number], string>> = {};
     for (const name of QUERY_FIELDS) {
       const value = req.query[name];
@@ -214,10 +234,35 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     }
     const parsed = parseTicketQuery(raw);
     if (!parsed.ok) return { error: parsed.error };
+    const after = parseCursor(req.query.after);
+    if (after === null) return { error: 'after: a page link from this queue (follow “Next” again)' };
     const { query } = parsed;
-    const read = await tickets.withStatuses(query.status ? [query.status] : openStatuses, READ_LIMIT);
     const queryString = new URLSearchParams(Object.entries(raw).filter(([, v]) => v)).toString();
-    return { query, matched: filterTickets(read, query, tickets.sla, now()), queryString };
+    return { query, search: searchOf(query, tickets.sla, now()), queryString, ...(after ? { after } : {}) };
+  };
+
+  /**
+   * Up to `limit` matching tickets after the cursor, oldest first, filtered and paged by the
+   * database; for "breaching" the SLA policy decides on each batch read. `more`: others follow.
+   */
+  const readMatches = async (
+    query: TicketQuery,
+    search: TicketSearch,
+    limit: number,
+    after?: Cursor,
+  ): Promise<{ tickets: Ticket[]; more: boolean }> => {
+    const at = now();
+    const out: Ticket[] = [];
+    let cursor = after;
+    for (;;) {
+      const want = query.breaching ? BATCH : limit + 1 - out.length;
+      const batch = await tickets.search({ ...search, ...(cursor ? { after: cursor } : {}) }, want);
+      for (const t of batch) if (!query.breaching || isBreaching(t, tickets.sla, at)) out.push(t);
+      if (out.length > limit || batch.length < want) break;
+      const last = batch.at(-1)!;
+      cursor = { createdAt: last.createdAt, key: last.key };
+    }
+    return { tickets: out.slice(0, limit), more: out.length > limit };
   };
 
   router.get(
@@ -232,7 +277,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         page(res, 200, minePage(frame, mine));
         return;
       }
-      const selected = await select(req);
+      const selected = select(req);
       const base = {
         ...frame,
         categories: [...actionHandler.categories()],
@@ -248,11 +293,28 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         );
         return;
       }
-      const { matched, query, queryString } = selected;
+      const { query, search, queryString, after } = selected;
+      const found = await readMatches(query, search, PAGE_SIZE, after);
+      // Breaching is decided by the SLA policy on the rows read: the database can count only the narrower set.
+      const total = query.breaching ? null : await tickets.countMatching(search);
+      const last = found.tickets.at(-1);
+      const withAfter = (cursor: string) => {
+        const params = new URLSearchParams(queryString);
+        params.set('after', cursor);
+        return `/web?${params.toString()}`;
+      };
       page(
         res,
         200,
-        queuePage({ ...base, tickets: matched.slice(0, PAGE_LIMIT), total: matched.length, query, queryString }),
+        queuePage({
+          ...base,
+          tickets: found.tickets,
+          total,
+          query,
+          queryString,
+          ...(found.more && last ? { nextHref: withAfter(cursorText(last)) } : {}),
+          ...(after ? { firstHref: `/web${queryString ? `?${queryString}` : ''}` } : {}),
+        }),
       );
     }),
   );
@@ -279,16 +341,18 @@ export function createWebRouter(deps: WebRouterDeps): Router {
           page(res, 403, messagePage('Not for you', 'Exports are for engineers and support leads.'));
           return;
         }
-        const selected = await select(req);
+        const selected = select(req);
         if ('error' in selected) {
           res.status(400).json({ error: selected.error });
           return;
         }
+        // The whole filter, not one page: every match up to the limit.
+        const found = await readMatches(selected.query, selected.search, EXPORT_LIMIT);
         const stamp = now().toISOString().slice(0, 10);
         res.set('Content-Disposition', `attachment; filename="tickets-${stamp}.${format}"`);
-        if (format === 'csv')
-          res.type('text/csv; charset=utf-8').send(ticketsCsv(selected.matched, tickets.sla, now()));
-        else res.json(ticketsJson(selected.matched, tickets.sla, now()));
+        if (found.more) res.set('X-Export-Truncated', `the first ${EXPORT_LIMIT} tickets; narrow the filter`);
+        if (format === 'csv') res.type('text/csv; charset=utf-8').send(ticketsCsv(found.tickets, tickets.sla, now()));
+        else res.json(ticketsJson(found.tickets, tickets.sla, now()));
       }),
     );
   }

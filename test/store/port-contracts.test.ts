@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketThread } from '../../src/core/tickets/ticket-thread-store.js';
-import type { NewTicket, NewTicketEvent } from '../../src/core/tickets/ticket-repository.js';
+import type { NewTicket, NewTicketEvent, TicketSearch } from '../../src/core/tickets/ticket-repository.js';
 import type { CorePorts } from '../../src/store/core-ports.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { onPostgres, openTestStore } from '../support/test-database.js';
@@ -405,6 +405,47 @@ describe.each(subjects)('%s ports', (_name, open) => {
         key.startsWith(requesterId),
       );
       expect(all).toEqual([made[0]!.key, made[2]!.key]);
+    });
+
+    it('searches (the web queue): each filter, words in any case, the next due time, keyset pages in (createdAt, key) order, and counts', async () => {
+      const category = uid('cat');
+      const make = (extra: Partial<NewTicket>) => ports.tickets.create(newTicket({ category, ...extra }), created);
+      const a = await make({ subject: 'Printer TONER low', priority: 'P1' });
+      const b = await make({ description: 'needs toner soon', channel: 'slack' });
+      const c = await make({ subject: 'VPN', responseDueAt: at('2026-12-01T09:00:00Z') });
+      const d = await make({ subject: 'toner', status: 'closed' });
+      await ports.tickets.update(a.id, 0, { status: 'claimed', assigneeId: 'zed', assigneeName: 'Zed Z' }, claimed);
+      const open = ['new', 'claimed'] as const;
+      const order = [a, b, c].sort(
+        (x, y) => x.createdAt.getTime() - y.createdAt.getTime() || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
+      );
+      const keys = async (search: Partial<TicketSearch>, limit = 10) =>
+        (await ports.tickets.search({ statuses: open, category, ...search }, limit)).map((t) => t.key);
+      expect(await keys({})).toEqual(order.map((t) => t.key));
+      expect(await keys({ statuses: ['closed'] })).toEqual([d.key]);
+      expect(await keys({ words: ['toner'] })).toEqual(order.filter((t) => t !== c).map((t) => t.key));
+      expect(await keys({ words: ['TONER', 'printer'] })).toEqual([a.key]);
+      expect(await keys({ words: ['toner', 'vpn'] })).toEqual([b.key]); // b's subject is 'VPN broken'
+      expect(await keys({ words: ['toner', 'vpn', 'printer'] })).toEqual([]);
+      expect(await keys({ priority: 'P1' })).toEqual([a.key]);
+      expect(await keys({ channel: 'slack' })).toEqual([b.key]);
+      expect(await keys({ tier: 'L2' })).toEqual([]);
+      expect(await keys({ assignee: 'Zed Z' })).toEqual([a.key]);
+      expect(await keys({ assignee: 'zed' })).toEqual([a.key]);
+      expect(await keys({ assignee: null })).toEqual(order.filter((t) => t !== a).map((t) => t.key));
+      expect(await keys({ nextDueBefore: at('2026-12-01T10:00:00Z') })).toEqual([c.key]);
+      // Pages of one, each after the last row of the page before: every row once.
+      const paged: string[] = [];
+      let after: TicketSearch['after'];
+      for (;;) {
+        const page = await ports.tickets.search({ statuses: open, category, ...(after ? { after } : {}) }, 1);
+        if (!page.length) break;
+        paged.push(page[0]!.key);
+        after = { createdAt: page[0]!.createdAt, key: page[0]!.key };
+      }
+      expect(paged).toEqual(order.map((t) => t.key));
+      expect(await ports.tickets.countMatching({ statuses: open, category, after: after! })).toBe(3);
+      expect(await ports.tickets.countMatching({ statuses: open, category, words: ['TONER'] })).toBe(2);
     });
 
     it('gives settled (resolved and closed) tickets for triage to learn from, the most recently changed first, up to the limit', async () => {

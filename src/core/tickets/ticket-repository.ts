@@ -1,4 +1,4 @@
-import type { Ticket, TicketEvent, TicketStatus } from './ticket.js';
+import type { Priority, Ticket, TicketEvent, TicketStatus, Tier } from './ticket.js';
 
 /** A ticket about to be created (the repository assigns the version and timestamps). */
 export type NewTicket = Pick<
@@ -58,6 +58,26 @@ export interface TicketFilter {
   limit?: number;
 }
 
+/**
+ * The queue's filter as the store runs it (the web view's queue and exports): every field
+ * optional but the statuses; results in (createdAt, key) order. See ticketMatches for the rules.
+ */
+export interface TicketSearch {
+  statuses: readonly TicketStatus[];
+  tier?: Tier;
+  priority?: Priority;
+  category?: string;
+  channel?: string;
+  /** The assignee's id or name, exactly as stored; null: nobody. */
+  assignee?: string | null;
+  /** Words that must each appear in the subject or the description, ignoring case (on SQLite, the case of ASCII letters only). */
+  words?: readonly string[];
+  /** Only unsettled tickets whose next SLA due time (first response until someone responded, then resolution) is before this. */
+  nextDueBefore?: Date;
+  /** Keyset paging: only tickets after this one in (createdAt, key) order. */
+  after?: { createdAt: Date; key: string };
+}
+
 /** Where tickets live. Implementations: PrismaTicketRepository. */
 export interface TicketRepository {
   /** The next ticket number, unique even when several processes ask at once. */
@@ -73,6 +93,10 @@ export interface TicketRepository {
    */
   update(id: string, expectedVersion: number, patch: TicketPatch, event: NewTicketEvent): Promise<Ticket | null>;
   list(filter: TicketFilter): Promise<Ticket[]>;
+  /** The first `limit` tickets matching the search, in (createdAt, key) order, filtered by the database. */
+  search(search: TicketSearch, limit: number): Promise<Ticket[]>;
+  /** How many tickets match the search (its `after` ignored). */
+  countMatching(search: TicketSearch): Promise<number>;
   /**
    * Resolved and closed tickets, the most recently changed first, up to `limit`: what triage
    * learns from (their category, priority and tier are the engineers' final word).
@@ -86,4 +110,37 @@ export interface TicketRepository {
    * unchanged since before `changedBefore` (or never recorded). Oldest first, a page at a time.
    */
   timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]>;
+}
+
+/** Whether a ticket matches a search: the rules every TicketRepository applies (the in-memory one with this). */
+export function ticketMatches(ticket: Ticket, search: TicketSearch): boolean {
+  if (!search.statuses.includes(ticket.status)) return false;
+  if (search.tier && ticket.tier !== search.tier) return false;
+  if (search.priority && ticket.priority !== search.priority) return false;
+  if (search.category !== undefined && ticket.category !== search.category) return false;
+  if (search.channel !== undefined && ticket.channel !== search.channel) return false;
+  if (search.assignee === null && ticket.assigneeId !== null) return false;
+  if (
+    typeof search.assignee === 'string' &&
+    ticket.assigneeId !== search.assignee &&
+    ticket.assigneeName !== search.assignee
+  )
+    return false;
+  if (search.words?.length) {
+    const subject = ticket.subject.toLowerCase();
+    const description = ticket.description.toLowerCase();
+    if (!search.words.every((w) => subject.includes(w.toLowerCase()) || description.includes(w.toLowerCase())))
+      return false;
+  }
+  if (search.nextDueBefore) {
+    if (ticket.resolvedAt || ticket.closedAt) return false;
+    const due = !ticket.firstResponseAt && ticket.responseDueAt ? ticket.responseDueAt : ticket.resolveDueAt;
+    if (!due || due >= search.nextDueBefore) return false;
+  }
+  if (search.after) {
+    const { createdAt, key } = search.after;
+    if (ticket.createdAt < createdAt || (ticket.createdAt.getTime() === createdAt.getTime() && ticket.key <= key))
+      return false;
+  }
+  return true;
 }

@@ -3,7 +3,7 @@ import { cutText } from '../conversation/user-text.js';
 import { CoreError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TicketNotification, TicketNotifier } from './ticket-notifier.js';
-import type { NewTicketEvent, TicketPatch, TicketRepository } from './ticket-repository.js';
+import type { NewTicketEvent, TicketPatch, TicketRepository, TicketSearch } from './ticket-repository.js';
 import type { RouteInput } from './routing-rules.js';
 import { rank, settleTriage, type TicketTriage, type TriageField, type TriageRecord } from '../triage/ticket-triage.js';
 import { SlaPolicy } from './sla-policy.js';
@@ -197,6 +197,16 @@ export class TicketService {
   /** Tickets in these statuses, oldest first (the web view's queue and exports filter them further). */
   withStatuses(statuses: readonly TicketStatus[], limit: number): Promise<Ticket[]> {
     return this.repository.list({ statuses, limit });
+  }
+
+  /** The first `limit` tickets of a search (the web view's queue and exports), oldest first, filtered and paged by the store. */
+  search(search: TicketSearch, limit: number): Promise<Ticket[]> {
+    return this.repository.search(search, limit);
+  }
+
+  /** How many tickets match a search. */
+  countMatching(search: TicketSearch): Promise<number> {
+    return this.repository.countMatching(search);
   }
 
   ticketsOf(requesterId: string, limit = 20): Promise<Ticket[]> {

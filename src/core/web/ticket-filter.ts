@@ -1,4 +1,6 @@
 import type { SlaPolicy } from '../tickets/sla-policy.js';
+import type { TicketSearch } from '../tickets/ticket-repository.js';
+import { openStatuses } from '../tickets/ticket-state-machine.js';
 import {
   priorities,
   ticketStatuses,
@@ -72,30 +74,28 @@ export function parseTicketQuery(
   return { ok: true, query };
 }
 
-/** The tickets that pass the filter, in the order given. Breaching: the SLA is breached or about to be. */
-export function filterTickets(tickets: readonly Ticket[], query: TicketQuery, sla: SlaPolicy, now: Date): Ticket[] {
-  const words = query.search?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
-  const same = (a: string | null, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
-  return tickets.filter((t) => {
-    if (query.tier && t.tier !== query.tier) return false;
-    if (query.status && t.status !== query.status) return false;
-    if (query.priority && t.priority !== query.priority) return false;
-    if (query.category && !same(t.category, query.category)) return false;
-    if (query.channel && !same(t.channel, query.channel)) return false;
-    if (
-      query.assignee === '-'
-        ? t.assigneeId !== null
-        : query.assignee && !same(t.assigneeId, query.assignee) && !same(t.assigneeName, query.assignee)
-    )
-      return false;
-    if (query.breaching) {
-      const state = sla.state(t, now);
-      if (state !== 'soon' && state !== 'breached') return false;
-    }
-    if (words.length) {
-      const text = `${t.subject}\n${t.description}`.toLowerCase();
-      if (!words.every((w) => text.includes(w))) return false;
-    }
-    return true;
-  });
+/**
+ * The filter as the store's search (the database filters and pages): status (else every open
+ * one), tier, priority, category, channel and assignee (id or name; '-' nobody) as given, every
+ * search word in the subject or the description. "Breaching" is the SLA policy's word (breached,
+ * or due within its "soon" window, which is never longer than soonMinutes): the store narrows to
+ * tickets due before now + soonMinutes, and isBreaching decides.
+ */
+export function searchOf(query: TicketQuery, sla: SlaPolicy, now: Date): TicketSearch {
+  const search: TicketSearch = { statuses: query.status ? [query.status] : openStatuses };
+  if (query.tier) search.tier = query.tier;
+  if (query.priority) search.priority = query.priority;
+  if (query.category) search.category = query.category;
+  if (query.channel) search.channel = query.channel.toLowerCase();
+  if (query.assignee) search.assignee = query.assignee === '-' ? null : query.assignee;
+  const words = query.search?.split(/\s+/).filter(Boolean) ?? [];
+  if (words.length) search.words = words;
+  if (query.breaching) search.nextDueBefore = new Date(now.getTime() + sla.soonMinutes * 60_000 + 1);
+  return search;
+}
+
+/** Breached or about to be: what the queue's "breaching" filter keeps. */
+export function isBreaching(ticket: Ticket, sla: SlaPolicy, now: Date): boolean {
+  const state = sla.state(ticket, now);
+  return state === 'soon' || state === 'breached';
 }

@@ -1,9 +1,11 @@
-import type {
-  NewTicket,
-  NewTicketEvent,
-  TicketFilter,
-  TicketPatch,
-  TicketRepository,
+import {
+  ticketMatches,
+  type NewTicket,
+  type NewTicketEvent,
+  type TicketFilter,
+  type TicketPatch,
+  type TicketRepository,
+  type TicketSearch,
 } from '../../core/tickets/ticket-repository.js';
 import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { Ticket, TicketEvent } from '../../core/tickets/ticket.js';
@@ -124,6 +126,21 @@ export class MemoryTicketRepository implements TicketRepository {
       .sort((a, b) => (newestFirst ? -1 : 1) * (a.createdAt.getTime() - b.createdAt.getTime() || compare(a.key, b.key)))
       .slice(0, filter.limit ?? 50)
       .map(copy);
+  }
+
+  async search(search: TicketSearch, limit: number): Promise<Ticket[]> {
+    this.outage.check();
+    return this.tickets
+      .filter((t) => ticketMatches(t, search))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.key, b.key))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async countMatching(search: TicketSearch): Promise<number> {
+    this.outage.check();
+    const { after: _after, ...all } = search;
+    return this.tickets.filter((t) => ticketMatches(t, all)).length;
   }
 
   async settled(limit: number): Promise<Ticket[]> {

@@ -4,6 +4,7 @@ import type {
   TicketFilter,
   TicketPatch,
   TicketRepository,
+  TicketSearch,
 } from '../../core/tickets/ticket-repository.js';
 import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { Priority, Ticket, TicketEvent, TicketStatus, Tier, TranscriptLine } from '../../core/tickets/ticket.js';
@@ -15,7 +16,11 @@ const TICKET_COUNTER = 'ticket';
 
 /** Tickets and their audit events in the database. */
 export class PrismaTicketRepository implements TicketRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `dialect`: PostgreSQL compares text with case unless told otherwise; SQLite's LIKE ignores the case of ASCII letters. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+  ) {}
 
   async nextNumber(): Promise<number> {
     // An upsert with an atomic increment: concurrent callers each get their own number.
@@ -89,6 +94,52 @@ export class PrismaTicketRepository implements TicketRepository {
       take: filter.limit ?? 50,
     });
     return rows.map(toTicket);
+  }
+
+  async search(search: TicketSearch, limit: number): Promise<Ticket[]> {
+    const rows = await this.prisma.ticket.findMany({
+      where: this.searchWhere(search, true),
+      orderBy: [{ createdAt: 'asc' }, { key: 'asc' }],
+      take: limit,
+    });
+    return rows.map(toTicket);
+  }
+
+  countMatching(search: TicketSearch): Promise<number> {
+    return this.prisma.ticket.count({ where: this.searchWhere(search, false) });
+  }
+
+  /** The search as a where clause (ticketMatches' rules); `paged` adds the keyset condition. */
+  private searchWhere(search: TicketSearch, paged: boolean) {
+    const insensitive = this.dialect === 'postgres' ? ({ mode: 'insensitive' } as const) : {};
+    const and: object[] = [{ status: { in: [...search.statuses] } }];
+    if (search.tier) and.push({ tier: search.tier });
+    if (search.priority) and.push({ priority: search.priority });
+    if (search.category !== undefined) and.push({ category: search.category });
+    if (search.channel !== undefined) and.push({ channel: search.channel });
+    if (search.assignee === null) and.push({ assigneeId: null });
+    if (typeof search.assignee === 'string')
+      and.push({ OR: [{ assigneeId: search.assignee }, { assigneeName: search.assignee }] });
+    for (const word of search.words ?? [])
+      and.push({
+        OR: [{ subject: { contains: word, ...insensitive } }, { description: { contains: word, ...insensitive } }],
+      });
+    if (search.nextDueBefore) {
+      const before = { lt: search.nextDueBefore };
+      and.push({ resolvedAt: null, closedAt: null });
+      and.push({
+        OR: [
+          { firstResponseAt: null, responseDueAt: before },
+          { firstResponseAt: null, responseDueAt: null, resolveDueAt: before },
+          { firstResponseAt: { not: null }, resolveDueAt: before },
+        ],
+      });
+    }
+    if (paged && search.after) {
+      const { createdAt, key } = search.after;
+      and.push({ OR: [{ createdAt: { gt: createdAt } }, { createdAt, key: { gt: key } }] });
+    }
+    return { AND: and };
   }
 
   async settled(limit: number): Promise<Ticket[]> {
