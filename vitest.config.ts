@@ -24,13 +24,18 @@ function appTestFiles(): string[] {
   });
 }
 
+/** The folder of the trained models every test app of the run shares (test/support/shared-models.ts). */
+const modelCacheSetup = 'test/support/model-cache-global-setup.ts';
+
 const sqlite: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'sqlite',
     include: ['test/**/*.test.ts'],
     // Without a server the PostgreSQL-only files still load and show as skipped.
-    ...(postgresUrl ? { exclude: postgresOnly } : { globalSetup: ['test/support/postgres-skipped-notice.ts'] }),
+    ...(postgresUrl
+      ? { exclude: postgresOnly, globalSetup: [modelCacheSetup] }
+      : { globalSetup: [modelCacheSetup, 'test/support/postgres-skipped-notice.ts'] }),
   },
 };
 
@@ -40,7 +45,7 @@ const postgres: TestProjectInlineConfiguration = {
     name: 'postgres',
     include: [...appTestFiles(), ...postgresOnly],
     env: { HELPDESK_TEST_DATABASE: 'postgres' },
-    globalSetup: ['test/support/postgres-global-setup.ts'],
+    globalSetup: ['test/support/postgres-global-setup.ts', modelCacheSetup],
     setupFiles: ['test/support/postgres-setup-file.ts'],
   },
 };

@@ -10,6 +10,7 @@ import { startBot, type RunningBot } from '../../src/server.js';
 import { lexicalEnv } from '../support/lexical-env.js';
 import { tempDir } from '../support/test-app.js';
 import { databaseEnvFor } from '../support/test-database.js';
+import { loadWithSharedModels } from '../support/shared-models.js';
 
 const TOKEN = 'alerts-token-0123456789abcdef';
 const SECRET = 'alerts-hmac-secret-0123456789';
@@ -50,6 +51,7 @@ async function start(env: Record<string, string> = {}, options: { now?: () => nu
   const bot: RunningBot = await startBot(config, logger, {
     host: '127.0.0.1',
     queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400 },
+    loadLibrary: loadWithSharedModels,
     ...(options.now ? { alertsNow: options.now } : {}),
   });
   cleanups.push(cleanup, () => bot.close());

@@ -9,6 +9,7 @@ import { watchKnowledge } from '../../src/service/knowledge-watch.js';
 import { RecordingNotifier, tempDir } from '../support/test-app.js';
 import { eventually } from '../support/slack.js';
 import { lexicalEnv } from '../support/lexical-env.js';
+import { loadWithSharedModels } from '../support/shared-models.js';
 
 const bundled = path.resolve(import.meta.dirname, '../../knowledge-base');
 let dir: string;
@@ -24,6 +25,7 @@ beforeEach(async () => {
     loadConfig({ DATA_DIR: dir, KB_DIR: path.join(dir, 'kb'), ...lexicalEnv }),
     silentLogger,
     new RecordingNotifier(),
+    { loadLibrary: loadWithSharedModels },
   );
   told.length = 0;
   stop = watchKnowledge(app, silentLogger, async (markdown) => {

@@ -23,6 +23,7 @@ import {
 } from '../support/slack.js';
 import { RecordingNotifier, tempDir } from '../support/test-app.js';
 import { databaseEnvFor } from '../support/test-database.js';
+import { loadWithSharedModels } from '../support/shared-models.js';
 
 const TOKEN = 'metrics-token-0123456789';
 
@@ -62,6 +63,7 @@ describe('GET /metrics and request ids in the service', () => {
     bot = await startBot(config, logger, {
       host: '127.0.0.1',
       queue: { pollMs: 50, backoffMs: 50, maxBackoffMs: 200 },
+      loadLibrary: loadWithSharedModels,
     });
     url = `http://127.0.0.1:${bot.port}`;
   });
@@ -237,7 +239,7 @@ describe('/metrics in production', () => {
       NODE_ENV: 'production',
       KB_WATCH: '0',
     };
-    const off = await startBot(loadConfig(base), logger, { host: '127.0.0.1' });
+    const off = await startBot(loadConfig(base), logger, { host: '127.0.0.1', loadLibrary: loadWithSharedModels });
     const reportsToken = 'reports-token-0123456789';
     try {
       expect((await fetch(`http://127.0.0.1:${off.port}/metrics`)).status).toBe(404);
@@ -245,7 +247,10 @@ describe('/metrics in production', () => {
     } finally {
       await off.close();
     }
-    const on = await startBot(loadConfig({ ...base, REPORTS_TOKEN: reportsToken }), logger, { host: '127.0.0.1' });
+    const on = await startBot(loadConfig({ ...base, REPORTS_TOKEN: reportsToken }), logger, {
+      host: '127.0.0.1',
+      loadLibrary: loadWithSharedModels,
+    });
     try {
       expect((await fetch(`http://127.0.0.1:${on.port}/metrics`)).status).toBe(401);
       expect(

@@ -9,6 +9,7 @@ import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { RecordingNotifier } from './test-app.js';
 import { lexicalEnv } from './lexical-env.js';
+import { loadWithSharedModels } from './shared-models.js';
 
 /** The app on in-memory ports. */
 export type MemoryApp = App<MemoryStore>;
@@ -37,7 +38,11 @@ export function memoryConfig(env: Record<string, string> = {}): Config {
 export async function loadTestLibrary(env: Record<string, string> = {}): Promise<LiveKnowledge> {
   const config = memoryConfig(env);
   const encoder = await loadEncoder(config.encoder);
-  return LiveKnowledge.load(config.kbDir, config.thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir });
+  return loadWithSharedModels(
+    config.kbDir,
+    config.thresholds,
+    encoder && { encoder, cacheDir: config.encoderCacheDir },
+  );
 }
 
 /**
@@ -54,7 +59,7 @@ export async function startMemoryApp(
   const library = options.library;
   const app = await createApp(config, silentLogger, notifier, {
     store,
-    ...(library ? { loadLibrary: async () => library } : {}),
+    loadLibrary: library ? async () => library : loadWithSharedModels,
   });
   return { app, notifier, store };
 }

@@ -3,13 +3,13 @@ import path from 'node:path';
 import nock from 'nock';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { launchBot, startBot, type RunningBot, type StartOptions } from '../../src/server.js';
 import { InFlight } from './in-flight.js';
 import { payload } from './payload-fixtures.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
 import { lexicalEnv } from './lexical-env.js';
+import { loadWithSharedModels } from './shared-models.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -252,7 +252,7 @@ export interface SlackHarnessOptions {
 export function heldLibraryLoad(hold: Promise<void>): NonNullable<StartOptions['loadLibrary']> {
   return async (...args) => {
     await hold;
-    return LiveKnowledge.load(...args);
+    return loadWithSharedModels(...args);
   };
 }
 
@@ -294,7 +294,7 @@ export async function startSlackHarness(
     slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 },
     // Retries and take-overs in test time; the order and the outcome are what the tests check.
     queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400, leaseMs: 5_000, ...options.queue },
-    ...(options.holdKnowledge ? { loadLibrary: heldLibraryLoad(options.holdKnowledge) } : {}),
+    loadLibrary: options.holdKnowledge ? heldLibraryLoad(options.holdKnowledge) : loadWithSharedModels,
   });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();

@@ -9,6 +9,7 @@ import { payload } from './payload-fixtures.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
 import { lexicalEnv } from './lexical-env.js';
+import { loadWithSharedModels } from './shared-models.js';
 
 export const SERVICE = 'https://smba.test';
 export const SERVICE_URL = `${SERVICE}/teams/`;
@@ -114,7 +115,7 @@ export async function startTeamsHarness(
     host: '127.0.0.1',
     slackRetry: { retries: 2, minTimeout: 50, maxTimeout: 100 },
     queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400, leaseMs: 5_000 },
-    ...(options.holdKnowledge ? { loadLibrary: heldLibraryLoad(options.holdKnowledge) } : {}),
+    loadLibrary: options.holdKnowledge ? heldLibraryLoad(options.holdKnowledge) : loadWithSharedModels,
   });
   const url = `http://127.0.0.1:${bot.port}`;
   const inFlight = new InFlight();

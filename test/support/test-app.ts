@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { TicketNotification, TicketNotifier } from '../../src/core/tickets/ticket-notifier.js';
 import { databaseEnvFor } from './test-database.js';
 import { lexicalEnv } from './lexical-env.js';
+import { loadWithSharedModels } from './shared-models.js';
 
 /** Collects notifications instead of posting them anywhere. */
 export class RecordingNotifier implements TicketNotifier {
@@ -23,7 +24,8 @@ export function tempDir(prefix = 'helpdesk-test-'): { dir: string; cleanup: () =
 
 /**
  * The real app with the bundled knowledge base, its data in a temp folder: a fresh SQLite file
- * there, or in the postgres project a fresh PostgreSQL schema of its own (test-database.ts).
+ * there, or in the postgres project a fresh PostgreSQL schema of its own (test-database.ts). The
+ * trained models are the run's (shared-models.ts).
  */
 export async function startTestApp(
   dataDir: string,
@@ -37,6 +39,6 @@ export async function startTestApp(
     ...lexicalEnv,
     ...env,
   });
-  const app = await createApp(config, silentLogger, notifier);
+  const app = await createApp(config, silentLogger, notifier, { loadLibrary: loadWithSharedModels });
   return { app, notifier };
 }
