@@ -120,6 +120,19 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
         );
         expect(keys).toHaveLength(1);
         expect(await page.textContent('#count')).toBe('1 ticket');
+
+        // Dates in the reader's zone: UTC, named, until chosen once from the header; back to the same filter.
+        expect(await page.textContent('td[data-label=Opened] time')).toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC$/);
+        await page.click('#zone-link');
+        await page.waitForURL(/\/web\/time-zone\?back=/);
+        await page.selectOption('#tz', 'Europe/Paris');
+        await page.click('#zone-form button[type=submit]');
+        await page.waitForURL(/tz=Europe%2FParis/);
+        expect(new URL(page.url()).searchParams.get('category')).toBe('hardware');
+        expect(await page.textContent('#zone-link')).toBe('Times in Europe/Paris');
+        expect(await page.textContent('#count')).toBe('1 ticket');
+        expect(await page.textContent('td[data-label=Opened] time')).toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d CET$/);
+        expect((await context.cookies()).find((c) => c.name === 'helpdesk_tz')?.value).toBe('Europe%2FParis');
         await page.screenshot({ path: path.join(artefacts, `${name}-filtered.png`), fullPage: true });
 
         // On a phone the table's rows are cards: each cell labelled, no sideways scrolling.
@@ -134,6 +147,8 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
         expect(await page.textContent('#notice')).toBe('You claimed this ticket.');
         expect(await page.textContent('#status')).toBe('claimed');
         expect(await page.textContent('#assignee')).toBe('Eve Engineer');
+        // The ticket page keeps the zone chosen on the queue (the cookie).
+        expect(await page.textContent('#fields time')).toMatch(/CET$/);
         expect((await app.tickets.get(keys[0]!)).assigneeId).toBe(eve.id);
         await page.screenshot({ path: path.join(artefacts, `${name}-ticket-claimed.png`), fullPage: true });
 
