@@ -67,5 +67,36 @@ describe.each(chats)('$name chat in German and French', ({ start, showsSource })
       expect(opened).toMatch(new RegExp(`${label}:? \\*?${statusText(language, 'new')}\\b`, 'u'));
       expect(opened).not.toMatch(/\bstatus \*new\*|Subject: /);
     }
+
+    // The ticket's updates reach the requester in their language; the engineers' card stays the deployment's.
+    const key = /\b([A-Z]+-\d+)\b/.exec(opened)![1]!;
+    expect((await chat.app.tickets.get(key)).language).toBe(language);
+    await chat.pressOnCard({ who: 'engineer', key, label: 'Claim' });
+    const claimed = (await chat.requesterSees()).map((m) => m.text).join('\n');
+    expect(claimed).toContain(key);
+    expect(claimed).toContain(language === 'de' ? 'arbeitet jetzt an' : 'occupe maintenant de');
+    await chat.pressOnCard({ who: 'engineer', key, label: 'Resolve', form: { resolution: 'Firmware 1.2' } });
+    const resolved = (await chat.requesterSees()).map((m) => m.text).join('\n');
+    expect(resolved).toMatch(
+      new RegExp(`${key}.*${language === 'de' ? 'ist gelöst' : 'est résolu'}.*Firmware 1\\.2`, 's'),
+    );
+    expect(resolved).toContain(language === 'de' ? 'Wie war unsere Hilfe?' : 'Comment avons-nous fait');
+    expect(`${claimed}\n${resolved}`).not.toMatch(/is now working on|is resolved|How did we do/);
+  });
+
+  it.each([
+    { language: 'de', question: 'mein Laptop ist total langsam' },
+    { language: 'fr', question: 'mon pc est super lent' },
+  ])('$language: a walkthrough screen and its buttons', async ({ language, question }) => {
+    const t = messagesFor(language);
+    const answer = withChoices(await chat.employeeSays(question));
+    expect(answer?.choices.map((c) => c.label)).toContain(t('script.offer'));
+    const screen = withChoices(await chat.employeePresses(t('script.offer')));
+    // The step itself is the script's (English, the editors'); the bot's words around it are the asker's.
+    expect(screen?.text).toContain('Since when is it slow?');
+    expect(screen?.text).toContain(t('script.typeAnswer'));
+    expect(screen?.choices.map((c) => c.label)).toEqual([t('script.startOver'), t('button.talkToHuman')]);
+    const again = await chat.employeePresses(t('script.startOver'));
+    expect(again.map((m) => m.text).join('\n')).toContain(t('script.startingOver'));
   });
 });

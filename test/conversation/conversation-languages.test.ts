@@ -58,6 +58,8 @@ describe('the bot speaks the asker’s language', () => {
       expect(ticket.kind).toBe('ticket');
       if (ticket.kind !== 'ticket') return;
       expect(ticket.markdown).toBe(t('ticket.opened', { key: ticket.ticket.key }));
+      // Kept with the ticket: its updates reach the requester in this language.
+      expect((await app.tickets.get(ticket.ticket.key)).language).toBe(language);
       expect(only(await press(key, 'ticket.open')).markdown).toBe(
         t('ticket.alreadyOpen', { key: ticket.ticket.key, status: statusText(language, ticket.ticket.status) }),
       );

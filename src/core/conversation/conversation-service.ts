@@ -371,6 +371,7 @@ export class ConversationService {
     const context = turn.context ?? {};
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
+      ...(state.language ? { language: state.language } : {}),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -423,6 +424,7 @@ export class ConversationService {
       guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
+      ...(state.language ? { language: state.language } : {}),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -544,6 +546,7 @@ export class ConversationService {
     const tried = question?.articleId ? this.deps.engine().article(question.articleId) : undefined;
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
+      ...(state.language ? { language: state.language } : {}),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,

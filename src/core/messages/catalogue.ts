@@ -11,7 +11,7 @@ export type MessageKey = keyof typeof en;
 export type Catalogue = { readonly [K in MessageKey]: string };
 
 /** The `{name}` placeholders of a text, as a union of names. */
-type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
+export type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
   ? Name | Placeholders<Rest>
   : never;
 
@@ -40,6 +40,34 @@ export function catalogue(language: LanguageCode): Catalogue | undefined {
 }
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** A language's texts as written, placeholders unfilled (English for a language without a catalogue). */
+export function textsFor(language: LanguageCode | null | undefined): Catalogue {
+  return (language ? CATALOGUES.get(language) : undefined) ?? CATALOGUES.get(DEFAULT_LANGUAGE) ?? en;
+}
+
+/**
+ * A text cut at its placeholders, each replaced by its value: for a line whose values are not
+ * words (a person to mention, a ticket key to show as such), in the order the language puts them.
+ */
+export function fillParts<K extends MessageKey, V>(
+  texts: Catalogue,
+  key: K,
+  values: Readonly<Record<Placeholders<(typeof en)[K]>, V>>,
+): Array<string | V> {
+  const parts: Array<string | V> = [];
+  let at = 0;
+  const text = texts[key];
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const name = match[1]!;
+    if (!Object.hasOwn(values, name)) continue;
+    if (match.index > at) parts.push(text.slice(at, match.index));
+    parts.push((values as Record<string, V>)[name]!);
+    at = match.index + match[0].length;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  return parts;
+}
 
 /** The placeholder names a text uses, sorted and each once. */
 export function placeholdersOf(text: string): string[] {

@@ -69,6 +69,34 @@ export const de: Catalogue = {
   'ticket.status.reopened': 'wieder geöffnet',
   'ticket.relayed': 'An das IT-Team weitergegeben, das an {key} arbeitet.',
   'ticket.formErrors': 'Bitte korrigieren Sie die markierten Felder.',
+  'news.theBot': 'Der Bot',
+  'news.anEngineer': 'Jemand aus dem IT-Team',
+  'news.here': 'hier',
+  'news.inThread': 'in diesem Thread',
+  'news.claimed': '{person} arbeitet jetzt an {key}.',
+  'news.escalated':
+    '{key} wurde an das {tier}-Team weitergegeben. Es übernimmt ab hier; alles, was Sie uns gesagt haben, geht mit.',
+  'news.escalatedToVendor':
+    '{key} wurde an unseren Dienstleister (L4) weitergegeben. Er übernimmt ab hier; alles, was Sie uns gesagt haben, geht mit.',
+  'news.waiting': '{person} braucht etwas von Ihnen zu {key}: {note}',
+  'news.reply': 'Antworten Sie {where}.',
+  'news.comment': '{person} (IT) schreibt zu {key}:',
+  'news.resolved': '{key} ist gelöst: {note}',
+  'news.resolvedNext':
+    'Wie war unsere Hilfe? Bewerten Sie sie unten, oder öffnen Sie das Ticket wieder, wenn das Problem zurück ist.',
+  'news.closed': '{key} ist geschlossen.',
+  'news.vendor': '{key} liegt bei unserem Dienstleister {vendor}. Wir halten Sie hier auf dem Laufenden.',
+  'news.vendorWithCase':
+    '{key} liegt bei unserem Dienstleister {vendor} (dort Vorgang {caseRef}). Wir halten Sie hier auf dem Laufenden.',
+  'news.nudged': '{key} wartet noch auf Ihre Antwort: antworten Sie einfach {where}.',
+  'news.nudgedClosing': 'Ohne Antwort wird es am {date} geschlossen (Sie können es wieder öffnen).',
+  'news.reopenedByYou': '{key} ist wieder geöffnet; das IT-Team weiß Bescheid.',
+  'news.reopened': '{person} hat {key} wieder geöffnet.',
+  'news.priority': 'Die IT hat die Priorität von {key} auf {priority} gesetzt.',
+  'ticket.priority.P1': 'P1 - Kritisch: viele Personen können nicht arbeiten',
+  'ticket.priority.P2': 'P2 - Hoch: ich kann nicht arbeiten',
+  'ticket.priority.P3': 'P3 - Normal: es bremst mich aus',
+  'ticket.priority.P4': 'P4 - Niedrig: eine Anfrage oder eine Frage',
   apology:
     'Entschuldigung, bei mir ist etwas schiefgegangen und ich konnte das nicht erledigen (Referenz {reference}). Bitte versuchen Sie es in einer Minute noch einmal.',
 };

@@ -70,6 +70,34 @@ export const en = {
   'ticket.status.reopened': 'reopened',
   'ticket.relayed': 'Passed on to the engineers working on {key}.',
   'ticket.formErrors': 'Please fix the highlighted fields.',
+  /** What the requester is told about their ticket (ticket-news.ts); {person}, {key}, {note}... are parts the chat renders. */
+  'news.theBot': 'The bot',
+  'news.anEngineer': 'An engineer',
+  'news.here': 'here',
+  'news.inThread': 'in this thread',
+  'news.claimed': '{person} is now working on {key}.',
+  'news.escalated':
+    '{key} was escalated to the {tier} team. They will pick it up from here; everything you told us goes with it.',
+  'news.escalatedToVendor':
+    '{key} was escalated to our vendor (L4). They will pick it up from here; everything you told us goes with it.',
+  'news.waiting': '{person} needs something from you on {key}: {note}',
+  'news.reply': 'Reply {where}.',
+  'news.comment': '{person} (IT) wrote on {key}:',
+  'news.resolved': '{key} is resolved: {note}',
+  'news.resolvedNext': 'How did we do? Rate the help below, or reopen it if the problem is back.',
+  'news.closed': '{key} is closed.',
+  'news.vendor': '{key} is with our vendor {vendor}. We will keep you posted here.',
+  'news.vendorWithCase': '{key} is with our vendor {vendor} (their case {caseRef}). We will keep you posted here.',
+  'news.nudged': '{key} is still waiting for your reply: just answer {where}.',
+  'news.nudgedClosing': 'Without an answer it will be closed {date} (you can reopen it).',
+  'news.reopenedByYou': '{key} is reopened; the engineers have been told.',
+  'news.reopened': '{person} reopened {key}.',
+  'news.priority': 'IT set the priority of {key} to {priority}.',
+  /** A priority as the requester chooses it (the ticket form) and is told of it. */
+  'ticket.priority.P1': 'P1 - Critical: many people cannot work',
+  'ticket.priority.P2': 'P2 - High: I cannot work',
+  'ticket.priority.P3': 'P3 - Normal: it slows me down',
+  'ticket.priority.P4': 'P4 - Low: a request or a question',
   apology:
     'Sorry, something went wrong on my side and I could not do that (reference {reference}). Please try again in a minute.',
 } as const;

@@ -69,6 +69,33 @@ export const es: Catalogue = {
   'ticket.status.reopened': 'reabierto',
   'ticket.relayed': 'Enviado al equipo que trabaja en el ticket {key}.',
   'ticket.formErrors': 'Por favor, corrija los campos marcados.',
+  'news.theBot': 'El bot',
+  'news.anEngineer': 'Alguien del equipo de IT',
+  'news.here': 'aquí',
+  'news.inThread': 'en este hilo',
+  'news.claimed': '{person} ya está trabajando en {key}.',
+  'news.escalated':
+    '{key} se ha pasado al equipo {tier}. Se encargarán a partir de ahora; todo lo que nos contó va con él.',
+  'news.escalatedToVendor':
+    '{key} se ha pasado a nuestro proveedor (L4). Se encargará a partir de ahora; todo lo que nos contó va con él.',
+  'news.waiting': '{person} necesita algo de usted sobre {key}: {note}',
+  'news.reply': 'Responda {where}.',
+  'news.comment': '{person} (IT) escribió en {key}:',
+  'news.resolved': '{key} está resuelto: {note}',
+  'news.resolvedNext': '¿Qué tal lo hicimos? Valore la ayuda abajo, o reabra el ticket si el problema vuelve.',
+  'news.closed': '{key} está cerrado.',
+  'news.vendor': '{key} está con nuestro proveedor {vendor}. Le mantendremos informado aquí.',
+  'news.vendorWithCase':
+    '{key} está con nuestro proveedor {vendor} (su caso {caseRef}). Le mantendremos informado aquí.',
+  'news.nudged': '{key} sigue esperando su respuesta: simplemente responda {where}.',
+  'news.nudgedClosing': 'Sin respuesta se cerrará el {date} (puede reabrirlo).',
+  'news.reopenedByYou': '{key} se ha reabierto; el equipo de IT ya lo sabe.',
+  'news.reopened': '{person} reabrió {key}.',
+  'news.priority': 'IT ha puesto la prioridad de {key} en {priority}.',
+  'ticket.priority.P1': 'P1 - Crítica: mucha gente no puede trabajar',
+  'ticket.priority.P2': 'P2 - Alta: no puedo trabajar',
+  'ticket.priority.P3': 'P3 - Normal: me retrasa',
+  'ticket.priority.P4': 'P4 - Baja: una petición o una pregunta',
   apology:
     'Lo siento, algo ha fallado por mi parte y no he podido hacerlo (referencia {reference}). Por favor, inténtelo de nuevo en un minuto.',
 };

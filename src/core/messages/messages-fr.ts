@@ -68,6 +68,34 @@ export const fr: Catalogue = {
   'ticket.status.reopened': 'rouvert',
   'ticket.relayed': "Transmis à l'équipe qui traite le ticket {key}.",
   'ticket.formErrors': 'Merci de corriger les champs signalés.',
+  'news.theBot': 'Le bot',
+  'news.anEngineer': "Quelqu'un de l'équipe IT",
+  'news.here': 'ici',
+  'news.inThread': 'dans ce fil',
+  'news.claimed': "{person} s'occupe maintenant de {key}.",
+  'news.escalated':
+    "{key} a été transmis à l'équipe {tier}. Elle prend le relais ; tout ce que vous nous avez dit lui est transmis.",
+  'news.escalatedToVendor':
+    '{key} a été transmis à notre prestataire (L4). Il prend le relais ; tout ce que vous nous avez dit lui est transmis.',
+  'news.waiting': "{person} a besoin d'une information de votre part sur {key} : {note}",
+  'news.reply': 'Répondez {where}.',
+  'news.comment': '{person} (IT) a écrit sur {key} :',
+  'news.resolved': '{key} est résolu : {note}',
+  'news.resolvedNext':
+    'Comment avons-nous fait ? Notez notre aide ci-dessous, ou rouvrez le ticket si le problème revient.',
+  'news.closed': '{key} est fermé.',
+  'news.vendor': '{key} est chez notre prestataire {vendor}. Nous vous tiendrons au courant ici.',
+  'news.vendorWithCase':
+    '{key} est chez notre prestataire {vendor} (leur dossier {caseRef}). Nous vous tiendrons au courant ici.',
+  'news.nudged': '{key} attend toujours votre réponse : répondez simplement {where}.',
+  'news.nudgedClosing': 'Sans réponse, il sera fermé le {date} (vous pourrez le rouvrir).',
+  'news.reopenedByYou': "{key} est rouvert ; l'équipe IT est prévenue.",
+  'news.reopened': '{person} a rouvert {key}.',
+  'news.priority': "L'IT a mis la priorité de {key} à {priority}.",
+  'ticket.priority.P1': 'P1 - Critique : beaucoup de personnes ne peuvent pas travailler',
+  'ticket.priority.P2': 'P2 - Haute : je ne peux pas travailler',
+  'ticket.priority.P3': 'P3 - Normale : cela me ralentit',
+  'ticket.priority.P4': 'P4 - Basse : une demande ou une question',
   apology:
     "Désolé, un problème de mon côté m'a empêché de le faire (référence {reference}). Merci de réessayer dans une minute.",
 };

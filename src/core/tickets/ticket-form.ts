@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import { cleanStrings } from '../conversation/user-text.js';
+import { en } from '../messages/messages-en.js';
 import { priorities, type Priority } from './ticket.js';
 
 /** The fields of the "open a ticket" form, as every channel names them. */
 export const ticketFormFields = ['subject', 'description', 'priority', 'category'] as const;
 export type TicketFormField = (typeof ticketFormFields)[number];
 
+/** The priorities as the form offers them, in English (the catalogues word them per language: ticket.priority.P1...). */
 export const priorityLabels: Record<Priority, string> = {
-  P1: 'P1 - Critical: many people cannot work',
-  P2: 'P2 - High: I cannot work',
-  P3: 'P3 - Normal: it slows me down',
-  P4: 'P4 - Low: a request or a question',
+  P1: en['ticket.priority.P1'],
+  P2: en['ticket.priority.P2'],
+  P3: en['ticket.priority.P3'],
+  P4: en['ticket.priority.P4'],
 };
 
 /** What the form shows selected before the requester chooses (channels pre-select them; triage treats them as unchosen). */

@@ -1,4 +1,5 @@
-import { priorityLabels } from './ticket-form.js';
+import { fillParts, messagesFor, textsFor, type MessageKey, type Placeholders } from '../messages/catalogue.js';
+import type { en } from '../messages/messages-en.js';
 import type { TicketNotification } from './ticket-notifier.js';
 import { openStatuses } from './ticket-state-machine.js';
 import { vendorLine } from './triage-card.js';
@@ -156,78 +157,86 @@ export function triageNews(n: TicketNotification): NewsLine | null {
 /**
  * The line in the requester's own conversation, or null when they need not hear of it (a
  * requester's own comment, a rating, reminders among engineers; an engineer's reason for a new
- * priority stays among engineers: the requester hears the new priority only).
+ * priority stays among engineers: the requester hears the new priority only). Worded in the
+ * ticket's language, the requester's when they asked for it (English for a language without a
+ * catalogue, and for tickets from before it was kept).
  */
 export function requesterNews(n: TicketNotification, place: RequesterPlace): NewsLine | null {
   const t = n.ticket;
-  const here = place.threaded ? 'in this thread' : 'here';
+  const texts = textsFor(t.language);
+  const say = messagesFor(t.language ?? undefined);
+  const line = <K extends MessageKey>(
+    icon: NewsIcon,
+    key: K,
+    values: Readonly<Record<Placeholders<(typeof en)[K]>, NewsPart>>,
+    more: Partial<Pick<NewsLine, 'next' | 'quote'>> & { after?: NewsPart[] } = {},
+  ): NewsLine => {
+    const { after = [], ...rest } = more;
+    return { icon, parts: [...fillParts(texts, key, values), ...after], ...rest };
+  };
+  const where = say(place.threaded ? 'news.inThread' : 'news.here');
+  const actor: NewsPart =
+    n.actor.role === 'system' ? say('news.theBot') : { person: { id: n.actor.id, name: n.actor.name ?? null } };
+  const key: NewsPart = { key: t.key };
   switch (n.type) {
     case 'claimed':
-      return {
-        icon: 'claimed',
-        parts: [
-          t.assigneeId ? { person: { id: t.assigneeId, name: t.assigneeName ?? null } } : 'An engineer',
-          ' is now working on ',
-          { key: t.key },
-          '.',
-        ],
-      };
+      return line('claimed', 'news.claimed', {
+        person: t.assigneeId ? { person: { id: t.assigneeId, name: t.assigneeName ?? null } } : say('news.anEngineer'),
+        key,
+      });
     case 'escalated':
-      return {
-        icon: 'escalated',
-        parts: [
-          { key: t.key },
-          ` was escalated to ${t.tier === 'L4' ? 'our vendor (L4)' : `the ${t.tier} team`}. They will pick it up from here; everything you told us goes with it.`,
-        ],
-      };
+      return t.tier === 'L4'
+        ? line('escalated', 'news.escalatedToVendor', { key })
+        : line('escalated', 'news.escalated', { key, tier: t.tier });
     case 'waiting':
-      return {
-        icon: 'waiting',
-        parts: [who(n), ' needs something from you on ', { key: t.key }, ': ', { said: n.note ?? '' }],
-        next: `Reply ${here}.`,
-      };
+      return line(
+        'waiting',
+        'news.waiting',
+        { person: actor, key, note: { said: n.note ?? '' } },
+        { next: say('news.reply', { where }) },
+      );
     case 'comment':
       return n.from === 'engineer'
-        ? withQuote({ icon: 'comment', parts: [who(n), ' (IT) wrote on ', { key: t.key }, ':'] }, n.note)
+        ? line('comment', 'news.comment', { person: actor, key }, n.note ? { quote: n.note } : {})
         : null;
     case 'resolved':
-      return {
-        icon: 'resolved',
-        parts: [{ key: t.key }, ' is resolved: ', { said: n.note ?? '' }],
-        next: 'How did we do? Rate the help below, or reopen it if the problem is back.',
-      };
+      return line(
+        'resolved',
+        'news.resolved',
+        { key, note: { said: n.note ?? '' } },
+        { next: say('news.resolvedNext') },
+      );
     case 'closed':
-      return { icon: 'closed', parts: [{ key: t.key }, ' is closed.', ...(n.note ? [' ', { said: n.note }] : [])] };
+      return line('closed', 'news.closed', { key }, n.note ? { after: [' ', { said: n.note }] } : {});
     case 'vendor':
-      return {
-        icon: 'vendor',
-        parts: [
-          { key: t.key },
-          ' is with our vendor ',
-          { said: t.vendorName ?? '' },
-          ...(t.vendorCaseRef ? [' (their case ', { said: t.vendorCaseRef }, ')'] : []),
-          '. We will keep you posted here.',
-        ],
-      };
+      return t.vendorCaseRef
+        ? line('vendor', 'news.vendorWithCase', {
+            key,
+            vendor: { said: t.vendorName ?? '' },
+            caseRef: { said: t.vendorCaseRef },
+          })
+        : line('vendor', 'news.vendor', { key, vendor: { said: t.vendorName ?? '' } });
     case 'nudged':
-      return {
-        icon: 'nudged',
-        parts: [
-          { key: t.key },
-          ` is still waiting for your reply: just answer ${here}.`,
-          ...(n.due ? [' Without an answer it will be closed ', { date: n.due.at }, ' (you can reopen it).'] : []),
-        ],
-      };
+      return line(
+        'nudged',
+        'news.nudged',
+        { key, where },
+        n.due
+          ? {
+              after: [
+                ' ',
+                ...fillParts<'news.nudgedClosing', NewsPart>(texts, 'news.nudgedClosing', { date: { date: n.due.at } }),
+              ],
+            }
+          : {},
+      );
     case 'reopened':
       return n.actor.id === t.requesterId
-        ? { icon: 'reopened', parts: [{ key: t.key }, ' is reopened; the engineers have been told.'] }
-        : { icon: 'reopened', parts: [who(n), ' reopened ', { key: t.key }, '.'] };
+        ? line('reopened', 'news.reopenedByYou', { key })
+        : line('reopened', 'news.reopened', { person: actor, key });
     case 'priority':
       return openStatuses.includes(t.status)
-        ? {
-            icon: 'priority',
-            parts: ['IT set the priority of ', { key: t.key }, ` to ${priorityLabels[t.priority]}.`],
-          }
+        ? line('priority', 'news.priority', { key, priority: say(`ticket.priority.${t.priority}`) })
         : null;
     default:
       return null;

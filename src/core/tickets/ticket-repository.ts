@@ -21,6 +21,7 @@ export type NewTicket = Pick<
   | 'responseDueAt'
   | 'resolveDueAt'
   | 'statusChangedAt'
+  | 'language'
 > & {
   /** The delivery that opened it, if any: unique, so the same delivery cannot open two tickets. */
   origin?: string | null;

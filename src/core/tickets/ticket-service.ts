@@ -38,6 +38,8 @@ export interface OpenTicketInput {
   guessed?: readonly TriageField[];
   /** The delivery asking for it (e.g. slack:Ev123): asked again, the ticket it opened is returned. */
   origin?: string;
+  /** The requester's language (the conversation's), for what they are told about the ticket; absent: the default. */
+  language?: string;
 }
 
 export interface TicketServiceOptions {
@@ -143,6 +145,7 @@ export class TicketService {
         conversationKey: input.conversationKey,
         requesterId: input.requester.id,
         requesterName: input.requester.name ?? null,
+        language: input.language ?? null,
         ...(input.origin ? { origin: input.origin } : {}),
       },
       event(input.requester, 'created', null, 'new', { priority, ...(triage ? { triage } : {}) }),

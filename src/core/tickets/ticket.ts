@@ -57,6 +57,11 @@ export interface Ticket {
   vendorName: string | null;
   vendorCaseRef: string | null;
   vendorContact: string | null;
+  /**
+   * The requester's language when the ticket was opened (the conversation's): what they are told
+   * about it is worded in it. Absent or null: the default language (and tickets from before it was kept).
+   */
+  language?: string | null;
 }
 
 /** An audit record: who changed what, when. */

@@ -77,6 +77,7 @@ export class MemoryTicketRepository implements TicketRepository {
         vendorName: null,
         vendorCaseRef: null,
         vendorContact: null,
+        language: ticket.language ?? null,
       }),
       origin,
     };
