@@ -67,8 +67,8 @@ const TYPES: TicketNotification['type'][] = [
 
 function notifications(): TicketNotification[] {
   const engineer = { id: 'bob', name: 'Bob', role: 'engineer' as const };
-  return TYPES.flatMap((type) => {
-    const base = {
+  return TYPES.flatMap((type): TicketNotification[] => {
+    const base: TicketNotification = {
       type,
       ticket,
       actor: engineer,
@@ -83,7 +83,7 @@ function notifications(): TicketNotification[] {
           { ...base, from: 'engineer' as const },
         ]
       : [base, { ...base, actor: { id: 'sla', role: 'system' as const } }];
-  }) as TicketNotification[];
+  });
 }
 
 /** The words a reader sees, markup taken away: icons, bold, escapes, quotation marks and line breaks. */
