@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from './logger.js';
-import { messagesFor } from './messages/catalogue.js';
+import type { LanguageCode } from './language/languages.js';
+import { messagesFor, type MessageKey } from './messages/catalogue.js';
 
 /**
  * What a person is told when something unexpected failed on our side (a database down, the chat
@@ -12,13 +13,31 @@ export function apology(reference: string): string {
   return messagesFor(undefined)('apology', { reference });
 }
 
-/** What a person is told when work of theirs that was kept (a message, a button press) was given up on after retrying. */
-export function givenUpApology(what: string, reference: string): string {
-  return `Sorry, I could not handle your ${what} because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference ${reference}).`;
+const GIVEN_UP_WHAT = {
+  message: 'givenUp.message',
+  reaction: 'givenUp.reaction',
+  form: 'givenUp.form',
+  'button press': 'givenUp.buttonPress',
+  request: 'givenUp.request',
+} as const satisfies Record<string, MessageKey>;
+
+/**
+ * What a person is told when work of theirs that was kept (a message, a button press) was given
+ * up on after retrying. The chat that says it does not know the conversation's language: the
+ * default language's words unless `language` is given.
+ */
+export function givenUpApology(what: string, reference: string, language?: LanguageCode): string {
+  const say = messagesFor(language);
+  const thing = Object.hasOwn(GIVEN_UP_WHAT, what) ? say(GIVEN_UP_WHAT[what as keyof typeof GIVEN_UP_WHAT]) : what;
+  return say('givenUp', { what: thing, reference });
 }
 
-/** What a person is told when a request that is answered at once (a form, a card button) comes while the bot starts. */
-export const STARTING_MESSAGE = 'The helpdesk is just starting up: please try again in a moment.';
+/**
+ * What a person is told when a request that is answered at once (a form, a card button) comes
+ * while the bot starts: nothing is loaded yet, the conversation's language neither, so the
+ * default language's words.
+ */
+export const STARTING_MESSAGE = messagesFor(undefined)('starting');
 
 /**
  * Logs an unexpected failure and returns the apology to show for it. The reference is the

@@ -30,7 +30,7 @@ const cases = [
 
 const withChoices = (seen: SeenMessage[]) => seen.find((m) => m.choices.length > 0);
 
-describe.each(chats)('$name chat in German and French', ({ start, showsSource }) => {
+describe.each(chats)('$name chat in German and French', ({ name, start, showsSource }) => {
   let chat: ChannelDriver;
   beforeEach(async () => {
     chat = await start();
@@ -82,6 +82,18 @@ describe.each(chats)('$name chat in German and French', ({ start, showsSource })
     );
     expect(resolved).toContain(language === 'de' ? 'Wie war unsere Hilfe?' : 'Comment avons-nous fait');
     expect(`${claimed}\n${resolved}`).not.toMatch(/is now working on|is resolved|How did we do/);
+  });
+
+  it.each([
+    { language: 'de', word: 'hilfe' },
+    { language: 'fr', word: 'aide' },
+  ])('$language: "$word" is answered in that language', async ({ language, word }) => {
+    const t = messagesFor(language);
+    // Teams answers it with its commands; elsewhere the core's introduction.
+    const text = (await chat.employeeSays(word)).map((m) => m.text).join('\n');
+    expect(text).toContain(name === 'teams' ? '**ticket**' : t('intro').slice(0, 20));
+    if (name === 'teams')
+      expect(text).toMatch(language === 'de' ? /Stellen Sie mir Ihre IT-Frage/ : /Posez-moi votre question/);
   });
 
   it.each([

@@ -117,6 +117,28 @@ describe('the bot speaks the asker’s language', () => {
     },
   );
 
+  it.each(['de', 'fr'])(
+    '%s: a ticket form with mistakes is refused field by field in that language',
+    async (language) => {
+      const t = messagesFor(language);
+      const key = `local:${language}-form`;
+      await say(key, language === 'de' ? 'hallo' : 'bonjour');
+      const [refused] = await app.conversations.handle(
+        turn({ form: { fields: { subject: 'vpn', description: '', priority: 'P9', category: 'nope' } } }, key),
+      );
+      expect(refused).toMatchObject({
+        kind: 'form_errors',
+        markdown: t('ticket.formErrors'),
+        errors: {
+          subject: t('form.subjectShort'),
+          description: t('form.descriptionShort'),
+          priority: t('form.priorityMissing'),
+          category: t('form.categoryUnknown'),
+        },
+      });
+    },
+  );
+
   it('greets in German or French when the first message says hello in it', async () => {
     expect(only(await say('local:hallo', 'Hallo!')).markdown).toBe(messagesFor('de')('intro'));
     expect(only(await say('local:hallo', 'danke')).markdown).toBe(messagesFor('de')('thanks'));

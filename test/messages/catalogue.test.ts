@@ -7,6 +7,7 @@ import {
   statusText,
   type MessageKey,
 } from '../../src/core/messages/catalogue.js';
+import { givenUpApology } from '../../src/core/apology.js';
 import { en } from '../../src/core/messages/messages-en.js';
 import { ticketStatuses } from '../../src/core/tickets/ticket.js';
 
@@ -48,7 +49,7 @@ describe('message catalogues', () => {
   // Words that are the same in English and that language: names and loanwords, not English left behind.
   const sameAsEnglish: Record<string, readonly MessageKey[]> = {
     de: ['ticket.field.ticket', 'ticket.field.status'],
-    fr: ['ticket.field.ticket'],
+    fr: ['ticket.field.ticket', 'givenUp.message'],
     es: ['ticket.field.ticket'],
   };
   // Common English words that no German, French or Spanish sentence of ours has ('was' is German too).
@@ -86,6 +87,16 @@ describe('message catalogues', () => {
     expect(statusText('fr', 'resolved')).toBe('résolu');
     expect(statusText('de', 'archived')).toBe('archived');
     expect(statusText('de', '__proto__')).toBe('__proto__');
+  });
+
+  it('words the given-up apology in a language, the thing given up on included', () => {
+    expect(givenUpApology('button press', 'slack:Ev1')).toBe(
+      'Sorry, I could not handle your button press because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference slack:Ev1).',
+    );
+    expect(givenUpApology('form', 'slack:Ev1', 'de')).toContain('Ihre Anfrage (Formular)');
+    expect(givenUpApology('reaction', 'r', 'fr')).toContain('votre demande (réaction)');
+    // A thing without a word of its own is named as the chat gave it.
+    expect(givenUpApology('shortcut', 'r', 'es')).toContain('su solicitud (shortcut)');
   });
 
   it('puts values in once: a value holding a placeholder is not expanded again', () => {

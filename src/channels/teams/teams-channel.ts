@@ -12,6 +12,8 @@ import type { Request, Response } from 'express';
 import express from 'express';
 import { actions, UNKNOWN_BUTTON, type Reply, type Turn } from '../../core/conversation/turn.js';
 import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
+import type { LanguageCode } from '../../core/language/languages.js';
+import { messagesFor } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import { queueView } from '../../core/tickets/queue-view.js';
@@ -25,6 +27,15 @@ import { teamsTextToPlain } from './card-text.js';
 import { activityShape, buttonData, executeInvoke, mentions, storedActivity, str } from './teams-payloads.js';
 import { proactively, splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
 import { webSignInReply } from '../../core/web/web-access.js';
+
+/** "help" in each language with a catalogue: the commands' help in that language ('?': the default's). */
+const HELP_WORDS: ReadonlyMap<string, LanguageCode | undefined> = new Map([
+  ['help', 'en'],
+  ['?', undefined],
+  ['hilfe', 'de'],
+  ['aide', 'fr'],
+  ['ayuda', 'es'],
+]);
 
 /** What the service gives every chat, and Teams' own settings. */
 export interface TeamsChannelDeps extends ChannelDeps {
@@ -184,10 +195,9 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return;
     }
     // Commands only when said to the bot: in a channel, "mine" would show someone's tickets to everyone.
-    if (addressed && /^(help|\?)$/i.test(text)) {
-      await context.sendActivity(
-        'Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets, **web** sends a sign-in link to the web view; mention me in a channel to ask there.',
-      );
+    const help = addressed ? HELP_WORDS.get(text.toLowerCase()) : undefined;
+    if (help !== undefined) {
+      await context.sendActivity(messagesFor(help)('help.teams'));
       return;
     }
     if (addressed && /^(ticket|new ticket)$/i.test(text)) {

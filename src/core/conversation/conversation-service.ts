@@ -364,7 +364,7 @@ export class ConversationService {
     transcript: StoredMessage[],
   ): Promise<Reply[]> {
     const say = messagesFor(state.language);
-    const checked = validateTicketForm(form.fields, this.categories());
+    const checked = validateTicketForm(form.fields, this.categories(), say);
     if (!checked.ok)
       return [{ kind: 'form_errors', markdown: say('ticket.formErrors'), errors: { ...checked.errors } }];
     const { subject, description, priority, category } = checked.value;

@@ -68,6 +68,16 @@ export const de: Catalogue = {
   'ticket.status.closed': 'geschlossen',
   'ticket.status.reopened': 'wieder geöffnet',
   'ticket.relayed': 'An das IT-Team weitergegeben, das an {key} arbeitet.',
+  'form.subjectMissing': 'Geben Sie dem Ticket einen kurzen Betreff.',
+  'form.subjectShort': 'Bitte ein paar Wörter mehr (mindestens 5 Zeichen), z. B. „VPN bricht alle 10 Minuten ab“.',
+  'form.subjectLong': 'Der Betreff darf höchstens {max} Zeichen haben; schreiben Sie den Rest in die Beschreibung.',
+  'form.descriptionMissing': 'Beschreiben Sie das Problem.',
+  'form.descriptionShort':
+    'Beschreiben Sie das Problem in ein, zwei Sätzen: was Sie versucht und was Sie gesehen haben.',
+  'form.descriptionLong': 'Die Beschreibung darf höchstens {max} Zeichen haben.',
+  'form.priorityMissing': 'Wählen Sie eine Priorität.',
+  'form.categoryMissing': 'Wählen Sie eine Kategorie.',
+  'form.categoryUnknown': 'Wählen Sie eine der aufgeführten Kategorien.',
   'ticket.formErrors': 'Bitte korrigieren Sie die markierten Felder.',
   'news.theBot': 'Der Bot',
   'news.anEngineer': 'Jemand aus dem IT-Team',
@@ -97,6 +107,16 @@ export const de: Catalogue = {
   'ticket.priority.P2': 'P2 - Hoch: ich kann nicht arbeiten',
   'ticket.priority.P3': 'P3 - Normal: es bremst mich aus',
   'ticket.priority.P4': 'P4 - Niedrig: eine Anfrage oder eine Frage',
+  starting: 'Der Helpdesk startet gerade: bitte versuchen Sie es gleich noch einmal.',
+  givenUp:
+    'Entschuldigung, Ihre Anfrage ({what}) konnte ich wegen eines Problems auf meiner Seite nicht bearbeiten. Bitte versuchen Sie es noch einmal; wenn es weiter nicht klappt, wenden Sie sich an das IT-Team (Referenz {reference}).',
+  'givenUp.message': 'Nachricht',
+  'givenUp.reaction': 'Reaktion',
+  'givenUp.form': 'Formular',
+  'givenUp.buttonPress': 'Klick auf eine Schaltfläche',
+  'givenUp.request': 'Anfrage',
+  'help.teams':
+    'Stellen Sie mir Ihre IT-Frage in eigenen Worten. **ticket** öffnet ein Ticketformular, **mine** zeigt Ihre Tickets, **web** schickt einen Anmeldelink zur Weboberfläche; erwähnen Sie mich in einem Kanal, um dort zu fragen.',
   apology:
     'Entschuldigung, bei mir ist etwas schiefgegangen und ich konnte das nicht erledigen (Referenz {reference}). Bitte versuchen Sie es in einer Minute noch einmal.',
 };

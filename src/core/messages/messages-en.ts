@@ -69,6 +69,16 @@ export const en = {
   'ticket.status.closed': 'closed',
   'ticket.status.reopened': 'reopened',
   'ticket.relayed': 'Passed on to the engineers working on {key}.',
+  /** A ticket form's errors, per field. */
+  'form.subjectMissing': 'Give the ticket a short subject.',
+  'form.subjectShort': 'Give a few more words (at least 5 characters), e.g. "VPN drops every 10 minutes".',
+  'form.subjectLong': 'Keep the subject under {max} characters; put the rest in the description.',
+  'form.descriptionMissing': 'Describe the problem.',
+  'form.descriptionShort': 'Describe the problem in a sentence or two: what you tried, what you saw.',
+  'form.descriptionLong': 'Keep the description under {max} characters.',
+  'form.priorityMissing': 'Choose a priority.',
+  'form.categoryMissing': 'Choose a category.',
+  'form.categoryUnknown': 'Choose one of the listed categories.',
   'ticket.formErrors': 'Please fix the highlighted fields.',
   /** What the requester is told about their ticket (ticket-news.ts); {person}, {key}, {note}... are parts the chat renders. */
   'news.theBot': 'The bot',
@@ -98,6 +108,18 @@ export const en = {
   'ticket.priority.P2': 'P2 - High: I cannot work',
   'ticket.priority.P3': 'P3 - Normal: it slows me down',
   'ticket.priority.P4': 'P4 - Low: a request or a question',
+  /** Said before the conversation's language is known: while the bot starts, and after giving up on kept work. */
+  starting: 'The helpdesk is just starting up: please try again in a moment.',
+  givenUp:
+    'Sorry, I could not handle your {what} because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference {reference}).',
+  'givenUp.message': 'message',
+  'givenUp.reaction': 'reaction',
+  'givenUp.form': 'form',
+  'givenUp.buttonPress': 'button press',
+  'givenUp.request': 'request',
+  /** Teams' answer to "help" (its commands are English words: ticket, mine, web). */
+  'help.teams':
+    'Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets, **web** sends a sign-in link to the web view; mention me in a channel to ask there.',
   apology:
     'Sorry, something went wrong on my side and I could not do that (reference {reference}). Please try again in a minute.',
 } as const;

@@ -68,6 +68,15 @@ export const es: Catalogue = {
   'ticket.status.closed': 'cerrado',
   'ticket.status.reopened': 'reabierto',
   'ticket.relayed': 'Enviado al equipo que trabaja en el ticket {key}.',
+  'form.subjectMissing': 'Dé al ticket un asunto breve.',
+  'form.subjectShort': 'Unas palabras más (al menos 5 caracteres), p. ej. «la VPN se corta cada 10 minutos».',
+  'form.subjectLong': 'El asunto debe tener menos de {max} caracteres; ponga el resto en la descripción.',
+  'form.descriptionMissing': 'Describa el problema.',
+  'form.descriptionShort': 'Describa el problema en una o dos frases: qué probó y qué vio.',
+  'form.descriptionLong': 'La descripción debe tener menos de {max} caracteres.',
+  'form.priorityMissing': 'Elija una prioridad.',
+  'form.categoryMissing': 'Elija una categoría.',
+  'form.categoryUnknown': 'Elija una de las categorías de la lista.',
   'ticket.formErrors': 'Por favor, corrija los campos marcados.',
   'news.theBot': 'El bot',
   'news.anEngineer': 'Alguien del equipo de IT',
@@ -96,6 +105,16 @@ export const es: Catalogue = {
   'ticket.priority.P2': 'P2 - Alta: no puedo trabajar',
   'ticket.priority.P3': 'P3 - Normal: me retrasa',
   'ticket.priority.P4': 'P4 - Baja: una petición o una pregunta',
+  starting: 'El servicio de ayuda se está iniciando: por favor, inténtelo de nuevo en un momento.',
+  givenUp:
+    'Lo siento, no pude atender su solicitud ({what}) por un problema por mi parte. Por favor, inténtelo de nuevo; si sigue fallando, avise al equipo de IT (referencia {reference}).',
+  'givenUp.message': 'mensaje',
+  'givenUp.reaction': 'reacción',
+  'givenUp.form': 'formulario',
+  'givenUp.buttonPress': 'pulsación de un botón',
+  'givenUp.request': 'solicitud',
+  'help.teams':
+    'Hágame su pregunta de informática con sus propias palabras. **ticket** abre un formulario de ticket, **mine** muestra sus tickets, **web** envía un enlace de acceso a la vista web; mencióneme en un canal para preguntar allí.',
   apology:
     'Lo siento, algo ha fallado por mi parte y no he podido hacerlo (referencia {reference}). Por favor, inténtelo de nuevo en un minuto.',
 };

@@ -67,6 +67,16 @@ export const fr: Catalogue = {
   'ticket.status.closed': 'clos',
   'ticket.status.reopened': 'rouvert',
   'ticket.relayed': "Transmis à l'équipe qui traite le ticket {key}.",
+  'form.subjectMissing': 'Donnez un objet court au ticket.',
+  'form.subjectShort': 'Quelques mots de plus (au moins 5 caractères), par ex. « le VPN coupe toutes les 10 minutes ».',
+  'form.subjectLong': "L'objet doit faire moins de {max} caractères ; mettez le reste dans la description.",
+  'form.descriptionMissing': 'Décrivez le problème.',
+  'form.descriptionShort':
+    'Décrivez le problème en une ou deux phrases : ce que vous avez essayé, ce que vous avez vu.',
+  'form.descriptionLong': 'La description doit faire moins de {max} caractères.',
+  'form.priorityMissing': 'Choisissez une priorité.',
+  'form.categoryMissing': 'Choisissez une catégorie.',
+  'form.categoryUnknown': "Choisissez l'une des catégories proposées.",
   'ticket.formErrors': 'Merci de corriger les champs signalés.',
   'news.theBot': 'Le bot',
   'news.anEngineer': "Quelqu'un de l'équipe IT",
@@ -96,6 +106,16 @@ export const fr: Catalogue = {
   'ticket.priority.P2': 'P2 - Haute : je ne peux pas travailler',
   'ticket.priority.P3': 'P3 - Normale : cela me ralentit',
   'ticket.priority.P4': 'P4 - Basse : une demande ou une question',
+  starting: 'Le helpdesk est en train de démarrer : merci de réessayer dans un instant.',
+  givenUp:
+    "Désolé, je n'ai pas pu traiter votre demande ({what}) à cause d'un problème de mon côté. Merci de réessayer ; si cela échoue encore, prévenez l'équipe IT (référence {reference}).",
+  'givenUp.message': 'message',
+  'givenUp.reaction': 'réaction',
+  'givenUp.form': 'formulaire',
+  'givenUp.buttonPress': 'clic sur un bouton',
+  'givenUp.request': 'requête',
+  'help.teams':
+    "Posez-moi votre question informatique avec vos propres mots. **ticket** ouvre un formulaire de ticket, **mine** liste vos tickets, **web** envoie un lien de connexion à l'interface web ; mentionnez-moi dans un canal pour y poser une question.",
   apology:
     "Désolé, un problème de mon côté m'a empêché de le faire (référence {reference}). Merci de réessayer dans une minute.",
 };

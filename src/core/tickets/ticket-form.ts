@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cleanStrings } from '../conversation/user-text.js';
+import { messagesFor, type Say } from '../messages/catalogue.js';
 import { en } from '../messages/messages-en.js';
 import { priorities, type Priority } from './ticket.js';
 
@@ -28,26 +29,27 @@ export interface TicketFormInput {
 
 const LIMITS = { subject: 120, description: 3_000 } as const;
 
-/** Checks a submitted form; errors are per field, worded for the person who filled it in. */
+/** Checks a submitted form; errors are per field, worded for the person who filled it in (in `say`'s language). */
 export function validateTicketForm(
   values: Partial<Record<TicketFormField, string | undefined>>,
   categories: readonly string[],
+  say: Say = messagesFor(undefined),
 ): { ok: true; value: TicketFormInput } | { ok: false; errors: Partial<Record<TicketFormField, string>> } {
   const schema = z.object({
     subject: z
-      .string({ message: 'Give the ticket a short subject.' })
+      .string({ message: say('form.subjectMissing') })
       .trim()
-      .min(5, 'Give a few more words (at least 5 characters), e.g. "VPN drops every 10 minutes".')
-      .max(LIMITS.subject, `Keep the subject under ${LIMITS.subject} characters; put the rest in the description.`),
+      .min(5, say('form.subjectShort'))
+      .max(LIMITS.subject, say('form.subjectLong', { max: LIMITS.subject })),
     description: z
-      .string({ message: 'Describe the problem.' })
+      .string({ message: say('form.descriptionMissing') })
       .trim()
-      .min(10, 'Describe the problem in a sentence or two: what you tried, what you saw.')
-      .max(LIMITS.description, `Keep the description under ${LIMITS.description} characters.`),
-    priority: z.enum(priorities, { message: 'Choose a priority.' }),
+      .min(10, say('form.descriptionShort'))
+      .max(LIMITS.description, say('form.descriptionLong', { max: LIMITS.description })),
+    priority: z.enum(priorities, { message: say('form.priorityMissing') }),
     category: z
-      .string({ message: 'Choose a category.' })
-      .refine((category) => categories.includes(category), { message: 'Choose one of the listed categories.' }),
+      .string({ message: say('form.categoryMissing') })
+      .refine((category) => categories.includes(category), { message: say('form.categoryUnknown') }),
   });
   // Cleaned before the length checks, so a subject of invisible characters is too short.
   const parsed = schema.safeParse(cleanStrings(values));
