@@ -16,13 +16,20 @@ const KEEP = 40;
 /**
  * The trained models every test app of the run shares (answer models per language, the scripts'
  * triggers, triage), on disk in the folder the global setup made (model-cache-global-setup.ts).
- * An app in a fresh data folder would otherwise train them all again: seconds of CPU per app,
+ * An app in a fresh data folder would otherwise train them all again: about a second of CPU per app,
  * most of what a core test costs. Sharing cannot change what a test sees: a model is kept under a
  * key of exactly what it was trained on, and one read back answers as the trained one did
  * (test/answering/model-cache.test.ts, which tests the cache itself on folders of its own).
- * Run outside the projects' global setup, each test process has a folder of its own.
+ * Run outside the projects' global setup, each test process has a folder of its own. Made at the
+ * first load, not at import: child processes import the helpers beside it (slack-replica-process.ts
+ * imports slack.ts), and vitest's inject works only in a test worker.
  */
-export const sharedModelCache: TrainedModelCache = new FileModelCache(sharedModelCacheDir(), KEEP);
+let shared: TrainedModelCache | undefined;
+
+export function sharedModelCache(): TrainedModelCache {
+  shared ??= new FileModelCache(sharedModelCacheDir(), KEEP);
+  return shared;
+}
 
 function sharedModelCacheDir(): string {
   const provided = inject('testModelCacheDir');
@@ -34,7 +41,7 @@ function sharedModelCacheDir(): string {
 
 /** LiveKnowledge.load on the run's shared models: for createApp's and startBot's `loadLibrary`. */
 export const loadWithSharedModels: typeof LiveKnowledge.load = (dir, thresholds, encoder, options = {}) =>
-  LiveKnowledge.load(dir, thresholds, encoder, { ...options, modelCache: sharedModelCache });
+  LiveKnowledge.load(dir, thresholds, encoder, { ...options, modelCache: sharedModelCache() });
 
 declare module 'vitest' {
   export interface ProvidedContext {
