@@ -3,6 +3,7 @@ import { priorities, ticketStatuses, tiers, type Ticket, type TicketEvent } from
 import type { TicketQuery } from '../core/web/ticket-filter.js';
 import { canSeeReports, type WebPerson } from '../core/web/web-access.js';
 import { escapeHtml as h } from '../reports/render-html.js';
+import { collectedHtml } from './collected-view.js';
 import { ReaderDates, type ReaderZone } from './reader-zone.js';
 
 /**
@@ -23,6 +24,8 @@ th{background:#eef1f5;font-weight:600}.filters{display:flex;flex-wrap:wrap;gap:.
 button{cursor:pointer;background:#1f6feb;color:#fff;border:0;border-radius:4px;padding:.4rem .8rem}
 .card{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding: .8rem 1rem;margin-bottom:1rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+#collected,dl.nested{grid-template-columns:fit-content(40%) minmax(0,1fr)}dt{overflow-wrap:anywhere}dl.nested{gap:0 .8rem}
+ul.values,ol.values{margin:0;padding-left:1.2rem}.passed{color:#067647;font-weight:600}details summary{cursor:pointer;color:#1f6feb}
 .breached{color:#b42318;font-weight:600}.soon{color:#b54708;font-weight:600}.notice{padding:.5rem .8rem;border-radius:4px;background:#ecfdf3;border:1px solid #abefc6}
 .error{background:#fef3f2;border-color:#fecdca}pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 .actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.8rem}.actions form{display:flex;flex-direction:column;gap:.3rem}
@@ -213,12 +216,6 @@ function eventWhat(event: TicketEvent): string {
   return parts.join(' · ');
 }
 
-function valueHtml(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'object') return `<pre>${h(JSON.stringify(value, null, 2))}</pre>`;
-  return h(String(value));
-}
-
 /** A ticket's whole story: fields, SLA clocks, what the bot collected, every event, the conversation and (engineers) the actions. */
 export function ticketPage(input: TicketPageInput): string {
   const { ticket: t, sla, now } = input;
@@ -239,11 +236,8 @@ ${t.satisfaction !== null ? `<dt>Rating</dt><dd>${h(t.satisfaction)}/5</dd>` : '
   const state = sla.state(t, now);
   const clocks = `<section class="card"><h2>SLA</h2><dl id="sla"><dt>State</dt><dd class="${state === 'breached' ? 'breached' : state === 'soon' ? 'soon' : ''}">${h(state)}</dd>
 ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolution', t.resolveDueAt, t.resolvedAt ?? t.closedAt)}</dl></section>`;
-  const collected = Object.entries(t.collected);
-  const collectedHtml = `<section class="card"><h2>What the bot collected</h2>${
-    collected.length
-      ? `<dl id="collected">${collected.map(([k, v]) => `<dt>${h(k)}</dt><dd>${valueHtml(v)}</dd>`).join('')}</dl>`
-      : '<p class="empty">Nothing.</p>'
+  const collected = `<section class="card"><h2>What the bot collected</h2>${
+    collectedHtml(t.collected, dates) ?? '<p class="empty">Nothing.</p>'
   }</section>`;
   const transcript = `<section class="card"><h2>Transcript before the ticket</h2>${
     t.transcript.length
@@ -276,7 +270,7 @@ ${clock('First response', t.responseDueAt, t.firstResponseAt)}${clock('Resolutio
   const actions = input.canAct && t.status !== 'resolved' && t.status !== 'closed' ? actionForms(input) : '';
   return layout(
     `${t.key}: ${t.subject}`,
-    `<p><a href="/web">← Queue</a></p><h1>${h(t.key)}: ${h(t.subject)}</h1>${notice}${actions}${fields}${clocks}${conversation}${transcript}${collectedHtml}${events}`,
+    `<p><a href="/web">← Queue</a></p><h1>${h(t.key)}: ${h(t.subject)}</h1>${notice}${actions}${fields}${clocks}${conversation}${transcript}${collected}${events}`,
     input,
   );
 }

@@ -253,8 +253,12 @@ describe('pages', () => {
     const client = await signedIn();
     const html = await (await client.get(`/web/tickets/${seeded.hostile.key}`)).text();
     expect(html).toContain('id="sla"');
-    expect(html).toContain('&quot;step1&quot;: &quot;&lt;b&gt;yes&lt;/b&gt;&quot;');
-    expect(html).toContain('&quot;name&quot;: &quot;dns&quot;');
+    expect(html).toContain(
+      '<dt>Answers</dt><dd><dl class="nested"><dt>step1</dt><dd><span>&lt;b&gt;yes&lt;/b&gt;</span></dd></dl></dd>',
+    );
+    expect(html).toContain(
+      '<dt>Checks</dt><dd><ol class="values"><li><dl class="nested"><dt>name</dt><dd><span>dns</span></dd><dt>ok</dt><dd>no</dd></dl></li></ol></dd>',
+    );
     expect(html).toMatch(/<td>Ann<\/td><td>created · — → new<\/td><td>slack<\/td>/);
   });
 });
