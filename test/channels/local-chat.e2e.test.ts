@@ -10,19 +10,26 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
+/**
+ * How long one run may take before it is killed: only a hang guard, far above a normal run. The
+ * spawn blocks the test's process, so vitest's own time-out (30 s) could only fire after it; each
+ * test is given the guards of its runs instead, and a slow machine makes it slower, not red.
+ */
+const RUN_GUARD_MS = 60_000;
+
 /** Runs the README's command, `npm start --silent`, with piped input, as a user would. */
 function start(input: string, env: Record<string, string> = {}) {
   const result = spawnSync('npm', ['start', '--silent'], {
     cwd: root,
     input,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: RUN_GUARD_MS,
     env: { ...process.env, DATA_DIR: dir, LOCAL_USER: 'ann', LOG_LEVEL: 'warn', ...lexicalEnv, ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('local chat, piped (npm start)', () => {
+describe('local chat, piped (npm start)', { timeout: 2 * RUN_GUARD_MS }, () => {
   it('understands with the default sentence encoder what the words alone leave unsure', () => {
     // ENCODER unset, as after `npm install && npm start`: the model loads from the installed package.
     const question = 'vpn super slow\n';
