@@ -273,6 +273,7 @@ export async function openApp<S extends CoreStore = Store>(
     listedAudiences(config.audiences.members, (m) => m.localUsers),
   );
   const conversations = new ConversationService({
+    defaultLanguage: config.defaultLanguage,
     audiences,
     scripts: dialogue,
     learning,

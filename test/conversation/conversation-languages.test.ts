@@ -139,6 +139,20 @@ describe('the bot speaks the asker’s language', () => {
     },
   );
 
+  it("speaks the deployment's language (DEFAULT_LANGUAGE=de) until a question says otherwise, and keeps it with a ticket", async () => {
+    await app.close();
+    ({ app } = await startMemoryApp({ library, env: { DEFAULT_LANGUAGE: 'de' } }));
+    const t = messagesFor('de');
+    expect(only(await say('local:default-de', '')).markdown).toBe(t('intro'));
+    const ticket = only(await press('local:default-de', 'ticket.open'));
+    expect(ticket.markdown).toBe(t('ticket.opened', { key: ticket.kind === 'ticket' ? ticket.ticket.key : '' }));
+    expect(ticket.language).toBe('de');
+    if (ticket.kind === 'ticket') expect((await app.tickets.get(ticket.ticket.key)).language).toBe('de');
+    // An English question switches to English.
+    const answer = only(await say('local:default-en', 'how do I reset my password'));
+    expect(labels(answer)).toContain('Helpful');
+  });
+
   it('greets in German or French when the first message says hello in it', async () => {
     expect(only(await say('local:hallo', 'Hallo!')).markdown).toBe(messagesFor('de')('intro'));
     expect(only(await say('local:hallo', 'danke')).markdown).toBe(messagesFor('de')('thanks'));

@@ -6,7 +6,7 @@ import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import { canSee, EVERYONE_ONLY, type Membership } from '../knowledge/audience.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
-import { DEFAULT_LANGUAGE } from '../language/languages.js';
+import { DEFAULT_LANGUAGE, type LanguageCode } from '../language/languages.js';
 import { childLogger, type Logger } from '../logger.js';
 import { messagesFor, statusText, type Say } from '../messages/catalogue.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
@@ -43,6 +43,8 @@ export interface ConversationDeps {
    * scripts the person may be given. Without it, everyone gets the articles for `all` only.
    */
   audiences?: { membershipOf(channel: string, userId: string): Promise<Membership> };
+  /** The deployment's language (DEFAULT_LANGUAGE): spoken until a question or small talk says otherwise. */
+  defaultLanguage?: LanguageCode;
   options?: ConversationOptions;
 }
 
@@ -55,6 +57,11 @@ const TRANSCRIPT_FOR_TICKET = 50;
 export class ConversationService {
   private readonly queue = new KeyedQueue();
   private readonly maxTextChars: number;
+
+  /** The language this conversation is spoken in: its last question's, else the deployment's. */
+  private languageOf(state: ConversationState): LanguageCode {
+    return state.language ?? this.deps.defaultLanguage ?? DEFAULT_LANGUAGE;
+  }
   /**
    * The questions asked in the turn under way, by conversation (a conversation's turns run one at
    * a time): recorded with the turn's state and transcript, in the one write that saves the turn.
@@ -124,8 +131,8 @@ export class ConversationService {
         : await this.onText(turn, turn.text ?? '', state, transcript);
 
     // What a channel adds around a reply ("Source:") is worded in the language the core spoke.
-    if (state.language && state.language !== DEFAULT_LANGUAGE)
-      for (const reply of replies) reply.language ??= state.language;
+    const spoken = this.languageOf(state);
+    if (spoken !== DEFAULT_LANGUAGE) for (const reply of replies) reply.language ??= spoken;
     for (const reply of replies) transcript.push({ author: 'bot', text: reply.markdown, at: new Date() });
     if (turn.deliveryId)
       state.delivered = [...(state.delivered ?? []), { id: turn.deliveryId, replies }].slice(-REMEMBERED_DELIVERIES);
@@ -146,16 +153,16 @@ export class ConversationService {
     transcript: StoredMessage[],
   ): Promise<Reply[]> {
     const text = raw.trim();
-    if (!text) return [{ kind: 'text', markdown: messagesFor(state.language)('intro') }];
+    if (!text) return [{ kind: 'text', markdown: messagesFor(this.languageOf(state))('intro') }];
     if (text.length > this.maxTextChars) {
-      const say = messagesFor(state.language);
+      const say = messagesFor(this.languageOf(state));
       return [{ kind: 'text', markdown: say('tooLong', { length: text.length, max: this.maxTextChars }) }];
     }
     const spoken = spokenSmallTalk(text);
     const talk = spoken?.kind ?? null;
     // German or French small talk ("hallo", "merci") sets the language spoken here before any question does.
     if (spoken?.language) state.language = spoken.language;
-    const say = messagesFor(state.language);
+    const say = messagesFor(this.languageOf(state));
     if (talk === 'human') return this.openTicket(turn, state, transcript);
     const relayed = await this.relayToOpenTicket(turn, text, state);
     if (relayed) return [relayed];
@@ -176,7 +183,7 @@ export class ConversationService {
     const replies = await this.answerQuestion(turn, text, state, transcript);
     // A question asked in the middle of a walkthrough is answered; the walkthrough waits.
     if (scripts && paused && state.script === paused)
-      replies.push(scripts.pausedNote(paused, messagesFor(state.language)));
+      replies.push(scripts.pausedNote(paused, messagesFor(this.languageOf(state))));
     return [...notices, ...replies];
   }
 
@@ -217,7 +224,7 @@ export class ConversationService {
     const telling = (text.match(/\p{L}+/gu) ?? []).length >= 2;
     if (result.language && (telling || !state.language)) state.language = result.language.asked;
 
-    const say = messagesFor(state.language);
+    const say = messagesFor(this.languageOf(state));
     const notice = result.language?.fallback ? `${say('answer.fallbackToEnglish')}\n\n` : '';
     if (result.outcome === 'answered') {
       const reply = this.answerReply(say, result.article, result.confidence, questionId);
@@ -264,7 +271,7 @@ export class ConversationService {
 
   private async onAction(turn: Turn, state: ConversationState, transcript: StoredMessage[]): Promise<Reply[]> {
     const action = turn.action!;
-    const say = messagesFor(state.language);
+    const say = messagesFor(this.languageOf(state));
     switch (action.id) {
       case actions.helpful:
       case actions.notHelpful: {
@@ -351,7 +358,7 @@ export class ConversationService {
     );
     return {
       kind: 'relayed',
-      markdown: messagesFor(state.language)('ticket.relayed', { key: ticket.key }),
+      markdown: messagesFor(this.languageOf(state))('ticket.relayed', { key: ticket.key }),
       ticketKey: ticket.key,
     };
   }
@@ -363,7 +370,7 @@ export class ConversationService {
     state: ConversationState,
     transcript: StoredMessage[],
   ): Promise<Reply[]> {
-    const say = messagesFor(state.language);
+    const say = messagesFor(this.languageOf(state));
     const checked = validateTicketForm(form.fields, this.categories(), say);
     if (!checked.ok)
       return [{ kind: 'form_errors', markdown: say('ticket.formErrors'), errors: { ...checked.errors } }];
@@ -371,7 +378,7 @@ export class ConversationService {
     const context = turn.context ?? {};
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
-      ...(state.language ? { language: state.language } : {}),
+      language: this.languageOf(state),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -402,7 +409,7 @@ export class ConversationService {
 
   /** A chat message turned into a ticket by someone's reaction: its text is the problem, its author the requester. */
   private async openTicketFromMessage(turn: Turn, state: ConversationState): Promise<Reply[]> {
-    const say = messagesFor(state.language);
+    const say = messagesFor(this.languageOf(state));
     const text = cutText((turn.text ?? '').trim(), this.maxTextChars);
     if (!text) return [{ kind: 'text', markdown: say('ticket.messageEmpty') }];
     const existing = state.ticketKey ? await this.deps.tickets.get(state.ticketKey).catch(() => null) : null;
@@ -412,7 +419,7 @@ export class ConversationService {
           kind: 'ticket',
           markdown: say('ticket.threadHasTicket', {
             key: existing.key,
-            status: statusText(state.language, existing.status),
+            status: statusText(this.languageOf(state), existing.status),
           }),
           ticket: ticketCard(existing),
         },
@@ -424,7 +431,7 @@ export class ConversationService {
       guess.outcome === 'answered' ? guess.article : guess.outcome === 'suggested' ? guess.candidates[0] : undefined;
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
-      ...(state.language ? { language: state.language } : {}),
+      language: this.languageOf(state),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -531,9 +538,9 @@ export class ConversationService {
         return [
           {
             kind: 'ticket',
-            markdown: messagesFor(state.language)('ticket.alreadyOpen', {
+            markdown: messagesFor(this.languageOf(state))('ticket.alreadyOpen', {
               key: existing.key,
-              status: statusText(state.language, existing.status),
+              status: statusText(this.languageOf(state), existing.status),
             }),
             ticket: ticketCard(existing),
           },
@@ -546,7 +553,7 @@ export class ConversationService {
     const tried = question?.articleId ? this.deps.engine().article(question.articleId) : undefined;
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
-      ...(state.language ? { language: state.language } : {}),
+      language: this.languageOf(state),
       requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
       channel: turn.channel,
       conversationKey: turn.conversationKey,
@@ -587,7 +594,7 @@ export class ConversationService {
     return [
       {
         kind: 'ticket',
-        markdown: messagesFor(state.language)('ticket.opened', { key: ticket.key }),
+        markdown: messagesFor(this.languageOf(state))('ticket.opened', { key: ticket.key }),
         ticket: ticketCard(ticket),
       },
     ];
