@@ -31,7 +31,8 @@ ul.values,ol.values{margin:0;padding-left:1.2rem}.passed{color:#067647;font-weig
 .actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.8rem}.actions form{display:flex;flex-direction:column;gap:.3rem}
 .pages{display:flex;gap:1rem;margin:.6rem 0}.line{margin:.3rem 0}.line b{margin-right:.4rem}.muted{color:#57606a;font-size:.85rem}.export{margin:.6rem 0}
 @media (max-width:700px){.queue thead{display:none}.queue tr{display:block;border-bottom:2px solid #dde1e6;padding:.3rem 0}
-.queue td{display:block;border:0;padding:.1rem .5rem}.queue td::before{content:attr(data-label) ": ";font-weight:600}}
+.queue td{display:block;border:0;padding:.1rem .5rem}.queue td::before{content:attr(data-label) ": ";font-weight:600}
+#collected,dl.nested{display:block}#collected>dd{margin:0 0 .4rem}dl.nested>dd{margin:0 0 .2rem .8rem}}
 `;
 
 /** Who is signed in, and the zone the page's dates are in with the page's own address (for the zone link). */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Ticket } from '../../src/core/tickets/ticket.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
+import { collected, DEEP, LONG, LONG_KEY, MANY } from './collected-fixture.js';
 import { ann, Client, eve, serveWeb, TestClock, type WebReplica } from './web-harness.js';
 
 let app: App;
@@ -14,43 +15,6 @@ let cleanup: () => void;
 let web: WebReplica;
 let ticket: Ticket;
 let plain: Ticket;
-
-const LONG = `${'A'.repeat(399)}Z${'b'.repeat(4600)}<script>alert("long")</script>`;
-const DEEP = { a: { b: { c: { d: { e: { f: '<i>deepest</i>' } } } } } };
-const MANY = Array.from({ length: 60 }, (_, i) => `item-${i}`);
-
-// Built by JSON.parse, as the database hands it back: "__proto__" and "constructor" are own keys.
-const collected = JSON.parse(
-  JSON.stringify({
-    source: 'form',
-    script: 'vpn-reset',
-    answers: { vpn_client: '<b>GlobalProtect</b>', 'os"><img src=x onerror=alert(1)>': 'Windows & <u>11</u>' },
-    checks: {
-      ping: {
-        ok: false,
-        detail: '<b>timed out</b> after 3000 ms',
-        ms: 3000.4,
-        step: 'ping',
-        target: 'vpn.example.org',
-      },
-      dns: { ok: true, detail: 'resolved in 12 ms', ms: 12 },
-    },
-    path: ['start', 'ask_client', '<svg onload=alert(3)>'],
-    seenAt: '2026-12-04T09:00:00.000Z',
-    notADate: '2026-12-04 and more',
-    url: 'https://monitor.example.org/alerts?id=7&x=<y>"',
-    evil: 'javascript:alert(4)',
-    count: 12345,
-    sure: true,
-    none: null,
-    empty: '',
-    multiline: 'line one\n<line two>',
-    long: LONG,
-    deep: DEEP,
-    many: MANY,
-    rows: [{ name: 'first', ok: 'maybe' }, { name: '<b>second</b>' }],
-  }).replace('"source"', '"__proto__":{"polluted":"<b>proto</b>"},"constructor":"<em>ctor</em>","source"'),
-) as Record<string, unknown>;
 
 beforeAll(async () => {
   const tmp = tempDir();
@@ -137,6 +101,7 @@ describe('what the bot collected', () => {
       'deep',
       'many',
       'rows',
+      LONG_KEY,
     ]);
     expect(fields.get('Source')).toBe('<span>form</span>');
     expect(fields.get('Walkthrough')).toBe('<span>vpn-reset</span>');
