@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AnswerEngine } from '../../src/core/answering/answer-engine.js';
+import { AnswerEngine, defaultThresholds } from '../../src/core/answering/answer-engine.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 
@@ -52,6 +52,19 @@ describe('AnswerEngine', () => {
     // One word only one article is about is answered; two words are not "one word".
     expect(engine.ask('outlook').outcome).toBe('answered');
     expect(engine.ask('vpn setup').explanation.ambiguous).toBeUndefined();
+  });
+
+  it('keeps an ambiguous question from an answer, never raises one below the suggest threshold to an offer', () => {
+    // Out of scope: after its stop words the one term "transfer", which several articles share.
+    const result = engine.ask('i want to transfer to another team');
+    expect(result.explanation.queryTerms).toEqual(['transfer']);
+    expect(result.explanation.ambiguous).toBe(true);
+    expect(result.confidence).toBeLessThan(defaultThresholds.suggest);
+    expect(result.outcome).toBe('no_answer');
+    // At or above the suggest threshold it is offered; however low the answer threshold, not answered.
+    const eager = new AnswerEngine(articles, { answer: 0.01, suggest: 0.01 });
+    expect(eager.ask('i want to transfer to another team').outcome).toBe('suggested');
+    expect(eager.ask('printer').outcome).toBe('suggested');
   });
 
   it('declines when nothing fits, including empty and junk input', () => {

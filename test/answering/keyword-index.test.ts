@@ -116,6 +116,23 @@ describe('KeywordIndex', () => {
     expect(index.search(['qqqqzzzzxxxx'], BOOSTS, tolerant, 20)).toEqual([]);
   });
 
+  it('gives the same hits from one wider pass, and the wider list in rank order', () => {
+    let longer = 0;
+    for (const { text } of readQuestions(path.resolve(import.meta.dirname, '../fixtures/kb-questions-fit.jsonl'))) {
+      const terms = analyzer.analyze(text);
+      if (terms.length === 0) continue;
+      const hits = index.search(terms, BOOSTS, tolerant, 3, undefined);
+      const wide = index.searchWide(terms, BOOSTS, tolerant, 3, 40, undefined);
+      expect(wide.hits, text).toEqual(hits);
+      // Documents are numbered as they were indexed: the articles' order.
+      const ranked = wide.documents.map((d) => articles[d]!.id);
+      expect(ranked.slice(0, 3), text).toEqual(hits.map((h) => h.id));
+      expect(ranked, text).toEqual(index.search(terms, BOOSTS, tolerant, 40, undefined).map((h) => h.id));
+      if (ranked.length > 3) longer++;
+    }
+    expect(longer).toBeGreaterThan(100);
+  });
+
   it('counts a document in every field, once', () => {
     expect(index.documentsWith('password')).toBeGreaterThan(1);
     expect(index.documentsWith('password')).toBeLessThanOrEqual(articles.length);

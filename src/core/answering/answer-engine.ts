@@ -70,7 +70,8 @@ export interface AnswerExplanation {
   /**
    * The question is one word that the best article and a runner-up both have in their title,
    * phrasings or tags ("printer", "password"): the words cannot tell them apart, so the bot offers
-   * them and never answers outright, however sure the model is of one.
+   * them at the suggest threshold and never answers outright, however sure the model is of one;
+   * below the suggest threshold it is declined, as any other question.
    */
   ambiguous?: true;
 }
@@ -120,6 +121,14 @@ const MAX_QUERY_TERMS = 32;
 const KEYWORD_POOL = 20;
 const MODEL_POOL = 10;
 const SEMANTIC_POOL = 10;
+/**
+ * With more articles than this, a question's embedding is compared with the centroids of the
+ * keyword search's best SEMANTIC_CANDIDATES articles (and the intent model's pool) instead of
+ * every article's: at 10,000 articles the cosine to every centroid (512 multiply-adds each) was
+ * most of a question's CPU. Up to this size, and when the words match fewer articles than this
+ * (the encoder's view counts most when the words find little), every article is compared.
+ */
+export const SEMANTIC_CANDIDATES = 300;
 
 /**
  * Each article's phrasings (title first, then its questions) as the sentence encoder sees them,
@@ -335,8 +344,24 @@ export class AnswerEngine {
     const text = question.slice(0, MAX_QUERY_CHARS);
     const allowed = this.allowedMask(options.allow);
     const queryTerms = this.analyzer.analyze(text).slice(0, MAX_QUERY_TERMS);
-    const results =
-      queryTerms.length === 0 ? [] : this.index.search(queryTerms, FIELD_BOOSTS, EXPANSION, KEYWORD_POOL, allowed);
+    const semantic = embedding ? this.semantic : null;
+    // The keyword search's wider list, for the encoder to narrow itself to (see SEMANTIC_CANDIDATES).
+    let near: number[] | null = null;
+    let results: KeywordHit[] = [];
+    if (queryTerms.length > 0 && semantic && this.order.length > SEMANTIC_CANDIDATES) {
+      const wide = this.index.searchWide(
+        queryTerms,
+        FIELD_BOOSTS,
+        EXPANSION,
+        KEYWORD_POOL,
+        SEMANTIC_CANDIDATES,
+        allowed,
+      );
+      results = wide.hits;
+      if (wide.documents.length >= SEMANTIC_CANDIDATES) near = wide.documents;
+    } else if (queryTerms.length > 0) {
+      results = this.index.search(queryTerms, FIELD_BOOSTS, EXPANSION, KEYWORD_POOL, allowed);
+    }
 
     // Keyword part: BM25 relative to the best result, times the share of the query it covers.
     const best = results[0];
@@ -363,10 +388,17 @@ export class AnswerEngine {
     if (rankingProbabilities !== probabilities)
       for (const k of topIndices(rankingProbabilities, MODEL_POOL))
         if (rankingProbabilities[k]! > 0) pool.add(this.order[k]!);
-    const similarity = embedding && this.semantic ? this.semantic.similarities(embedding) : null;
+    // Every article's cosine, or (near) those of the keyword search's best and of the pool so
+    // far, the others -Infinity. The keyword search's documents are numbered as the labels.
+    const similarity =
+      embedding && semantic
+        ? semantic.similarities(embedding, near ? [...near, ...[...pool].map((id) => this.index2.get(id)!)] : undefined)
+        : null;
     if (similarity && allowed)
       for (let k = 0; k < similarity.length; k++) if (allowed[k] !== 1) similarity[k] = -Infinity;
-    if (similarity) for (const k of topIndices(similarity, SEMANTIC_POOL)) pool.add(this.order[k]!);
+    if (similarity)
+      for (const k of topIndices(similarity, SEMANTIC_POOL))
+        if (!near || similarity[k]! > -Infinity) pool.add(this.order[k]!);
     // Hidden articles have no keyword hit and zero probability; this keeps them out whatever the pools hold.
     if (allowed) for (const id of pool) if (allowed[this.index2.get(id)!] !== 1) pool.delete(id);
     // Without a model (a knowledge base too large for it), the keyword search decides alone (with the encoder, if any).
@@ -457,7 +489,10 @@ export class AnswerEngine {
     if (top && !ranking.ambiguous && confidence >= (top.threshold ?? this.thresholds.answer)) {
       return { outcome: 'answered', article: top, confidence, explanation };
     }
-    if (top && (ranking.ambiguous || confidence >= this.thresholds.suggest)) {
+    // An ambiguous question is kept from an answer, not raised to an offer: below the suggest
+    // threshold it is declined like any other ("i want to transfer to another team" is the one
+    // term "transfer" after its stop words, which several articles share, at confidence 0.15).
+    if (top && confidence >= this.thresholds.suggest) {
       const shortlist = candidates
         .filter((candidate, rank) => rank === 0 || candidate.score >= first!.score * 0.3)
         .slice(0, 3)
@@ -498,8 +533,11 @@ export class AnswerEngine {
 /** Each article's sentence embeddings reduced to what a question is compared with. */
 interface SemanticIndex {
   encoder: SentenceEncoder;
-  /** Cosine similarity of a question's embedding to each article, by label. */
-  similarities(question: Float32Array): Float64Array;
+  /**
+   * Cosine similarity of a question's embedding to each article, by label; with `labels`, only
+   * to those articles, every other one -Infinity.
+   */
+  similarities(question: Float32Array, labels?: readonly number[]): Float64Array;
 }
 
 /**
@@ -523,16 +561,18 @@ function semanticIndex(embeddings: ArticleEmbeddings, order: readonly string[]):
   }
   return {
     encoder: embeddings.encoder,
-    similarities(question) {
+    similarities(question, labels) {
       const out = new Float64Array(order.length);
-      if (question.length !== dimensions) return out;
-      for (let label = 0, row = 0; label < order.length; label++, row += dimensions) {
-        if (present[label] === 0) continue;
+      if (labels) out.fill(-Infinity);
+      const cosine = (label: number): number => {
+        if (present[label] === 0 || question.length !== dimensions) return 0;
         // The same sum in the same order as dot(): the same cosines to the last bit.
         let sum = 0;
-        for (let i = 0; i < dimensions; i++) sum += centroids[row + i]! * question[i]!;
-        out[label] = sum;
-      }
+        for (let i = 0, row = label * dimensions; i < dimensions; i++) sum += centroids[row + i]! * question[i]!;
+        return sum;
+      };
+      if (labels) for (const label of labels) out[label] = cosine(label);
+      else for (let label = 0; label < order.length; label++) out[label] = cosine(label);
       return out;
     },
   };

@@ -232,6 +232,38 @@ export class KeywordIndex {
     limit: number,
     allowed?: Uint8Array,
   ): KeywordHit[] {
+    const { best, scores, expansions } = this.rank(queryTerms, boosts, settings, limit, allowed);
+    return best.map((d, rank) => this.describe(d, scores[rank]!, queryTerms, expansions));
+  }
+
+  /**
+   * `search`'s best `limit` documents with their details, and the best `wider` (at least `limit`)
+   * as document numbers only (in the order they were indexed), best first, from one pass: the
+   * first `limit` of them are the hits. What a costlier scorer (the sentence encoder) may narrow
+   * itself to.
+   */
+  searchWide(
+    queryTerms: readonly string[],
+    boosts: readonly number[],
+    settings: ExpansionSettings,
+    limit: number,
+    wider: number,
+    allowed?: Uint8Array,
+  ): { hits: KeywordHit[]; documents: number[] } {
+    const { best, scores, expansions } = this.rank(queryTerms, boosts, settings, Math.max(limit, wider), allowed);
+    // A document equal in score to the last of `limit` is never taken ahead of an earlier one, so
+    // the first `limit` of a longer list are the list `search` returns.
+    const hits = best.slice(0, limit).map((d, rank) => this.describe(d, scores[rank]!, queryTerms, expansions));
+    return { hits, documents: best };
+  }
+
+  private rank(
+    queryTerms: readonly string[],
+    boosts: readonly number[],
+    settings: ExpansionSettings,
+    limit: number,
+    allowed?: Uint8Array,
+  ): { best: number[]; scores: number[]; expansions: Array<Array<{ term: string; weight: number }>> } {
     const F = this.fields.length;
     const n = this.ids.length;
     const searchEpoch = this.nextEpoch();
@@ -294,7 +326,7 @@ export class KeywordIndex {
         scores.pop();
       }
     }
-    return best.map((d, rank) => this.describe(d, scores[rank]!, queryTerms, expansions));
+    return { best, scores, expansions };
   }
 
   private describe(
