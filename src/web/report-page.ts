@@ -376,6 +376,9 @@ export function reportPage(input: ReportPageInput): string {
   // The most late first; past the first few the list would push the trends off a phone's screen.
   const breachingHtml =
     `<section class="card" id="breaching"><h2>Breaching now</h2><p class="headline"><b class="breached">${breaching.breached}</b> past due · <b class="soon">${breaching.soon}</b> due soon</p>` +
+    (breaching.truncated
+      ? '<p class="notice error" id="breaching-truncated">More tickets are open than this list reads (5,000, oldest first): <a href="/web?breaching=1">the queue, breaching</a> finds them all.</p>'
+      : '') +
     (breachRows.length
       ? breachTable(breachRows.slice(0, BREACHING_SHOWN)) +
         (breachRows.length > BREACHING_SHOWN

@@ -434,6 +434,15 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(await keys({ assignee: 'zed' })).toEqual([a.key]);
       expect(await keys({ assignee: null })).toEqual(order.filter((t) => t !== a).map((t) => t.key));
       expect(await keys({ nextDueBefore: at('2026-12-01T10:00:00Z') })).toEqual([c.key]);
+      // Opened after (not at) and at or before an instant: the lead report's backlog ages.
+      const first = order[0]!.createdAt;
+      const later = (t: { createdAt: Date }) => t.createdAt.getTime() > first.getTime();
+      expect(await keys({ createdAfter: first })).toEqual(order.filter(later).map((t) => t.key));
+      expect(await keys({ createdUntil: first })).toEqual(order.filter((t) => !later(t)).map((t) => t.key));
+      expect(await keys({ createdAfter: first, createdUntil: first })).toEqual([]);
+      expect(await ports.tickets.countMatching({ statuses: open, category, createdUntil: first, priority: 'P1' })).toBe(
+        [a].filter((t) => !later(t)).length,
+      );
       // Pages of one, each after the last row of the page before: every row once.
       const paged: string[] = [];
       let after: TicketSearch['after'];

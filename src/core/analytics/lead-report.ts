@@ -5,7 +5,7 @@
  * computeMetrics, which each slice is computed with.
  */
 import type { SlaPolicy } from '../tickets/sla-policy.js';
-import type { Ticket } from '../tickets/ticket.js';
+import { priorities, type Priority, type Ticket } from '../tickets/ticket.js';
 import { runSteps, type Steps } from '../answering/time-slicing.js';
 import {
   computeMetricsSteps,
@@ -192,7 +192,8 @@ export interface LeadReport {
   tiers: GroupRow[];
   categories: GroupRow[];
   backlog: { open: number; buckets: BacklogBucket[]; oldestCreatedAt: string | null; truncated: boolean };
-  breaching: { breached: number; soon: number; tickets: BreachingTicket[] };
+  /** `truncated`: more tickets are open than were read, so the list and its counts cover the oldest read only. */
+  breaching: { breached: number; soon: number; tickets: BreachingTicket[]; truncated?: boolean };
   definitions: Record<string, string>;
 }
 
@@ -326,6 +327,8 @@ export interface LeadReportOptions {
   now: Date;
   sla: SlaPolicy;
   openTruncated?: boolean;
+  /** The backlog counted by the database (countBacklog), exact at any size; else counted from `open`. */
+  backlog?: LeadReport['backlog'];
 }
 
 /** Runs `f`'s steps for each item, with a step between items: a slice (one week, one engineer) is one computeMetricsSteps. */
@@ -497,8 +500,8 @@ export function* leadReportSteps(
     channels,
     tiers,
     categories,
-    backlog: backlogByAge(open, now, options.openTruncated ?? false),
-    breaching: breachingNow(open, now, sla),
+    backlog: options.backlog ?? backlogByAge(open, now, options.openTruncated ?? false),
+    breaching: { ...breachingNow(open, now, sla), ...(options.openTruncated ? { truncated: true } : {}) },
     definitions: leadDefinitions(query),
   };
 }
@@ -557,6 +560,39 @@ export function backlogByAge(
     bucket.byPriority[ticket.priority] = (bucket.byPriority[ticket.priority] ?? 0) + 1;
   }
   return { open: count, buckets, oldestCreatedAt: oldest?.toISOString() ?? null, truncated };
+}
+
+/** How many open tickets were opened in a range, of one priority: the store's count (TicketSearch's createdAfter / createdUntil). */
+export type BacklogCount = (range: { createdAfter?: Date; createdUntil?: Date; priority: Priority }) => Promise<number>;
+
+/**
+ * backlogByAge by counting in the store instead of reading the tickets: exact however many are
+ * open. Ages as backlogByAge (a ticket exactly a day old is in "1–3 days"): bucket i holds those
+ * opened after now − upToDays[i] and at or before now − upToDays[i − 1].
+ */
+export async function countBacklog(
+  count: BacklogCount,
+  now: Date,
+  oldestCreatedAt: Date | null,
+): Promise<LeadReport['backlog']> {
+  const at = (days: number) => (Number.isFinite(days) ? new Date(now.getTime() - days * DAY) : undefined);
+  const buckets: BacklogBucket[] = [];
+  let open = 0;
+  for (const [i, age] of BACKLOG_AGES.entries()) {
+    const after = at(age.upToDays);
+    const until = i === 0 ? undefined : at(BACKLOG_AGES[i - 1]!.upToDays);
+    const byPriority: BacklogBucket['byPriority'] = { P1: 0, P2: 0, P3: 0, P4: 0 };
+    for (const priority of priorities)
+      byPriority[priority] = await count({
+        ...(after ? { createdAfter: after } : {}),
+        ...(until ? { createdUntil: until } : {}),
+        priority,
+      });
+    const total = priorities.reduce((sum, p) => sum + (byPriority[p] ?? 0), 0);
+    open += total;
+    buckets.push({ label: age.label, count: total, byPriority });
+  }
+  return { open, buckets, oldestCreatedAt: oldestCreatedAt?.toISOString() ?? null, truncated: false };
 }
 
 /** Open tickets past an SLA due time or about to be (as the queue's "breaching" filter), most late first. */

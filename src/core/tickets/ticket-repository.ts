@@ -75,6 +75,10 @@ export interface TicketSearch {
   words?: readonly string[];
   /** Only unsettled tickets whose next SLA due time (first response until someone responded, then resolution) is before this. */
   nextDueBefore?: Date;
+  /** Only tickets opened after this instant (not at it). */
+  createdAfter?: Date;
+  /** Only tickets opened at or before this instant. */
+  createdUntil?: Date;
   /** Keyset paging: only tickets after this one in (createdAt, key) order. */
   after?: { createdAt: Date; key: string };
 }
@@ -138,6 +142,8 @@ export function ticketMatches(ticket: Ticket, search: TicketSearch): boolean {
     const due = !ticket.firstResponseAt && ticket.responseDueAt ? ticket.responseDueAt : ticket.resolveDueAt;
     if (!due || due >= search.nextDueBefore) return false;
   }
+  if (search.createdAfter && ticket.createdAt <= search.createdAfter) return false;
+  if (search.createdUntil && ticket.createdAt > search.createdUntil) return false;
   if (search.after) {
     const { createdAt, key } = search.after;
     if (ticket.createdAt < createdAt || (ticket.createdAt.getTime() === createdAt.getTime() && ticket.key <= key))

@@ -135,6 +135,8 @@ export class PrismaTicketRepository implements TicketRepository {
         ],
       });
     }
+    if (search.createdAfter) and.push({ createdAt: { gt: search.createdAfter } });
+    if (search.createdUntil) and.push({ createdAt: { lte: search.createdUntil } });
     if (paged && search.after) {
       const { createdAt, key } = search.after;
       and.push({ OR: [{ createdAt: { gt: createdAt } }, { createdAt, key: { gt: key } }] });
