@@ -2,9 +2,9 @@
  * The automation section of the report page in headless chromium, on a phone-sized screen.
  * Skips, saying so, without chromium (see report-page.browser.test.ts).
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, launchChromium } from '../support/chromium.js';
 import { defaultThresholds } from '../../src/core/answering/answer-engine.js';
 import type { MetricsSource } from '../../src/core/analytics/metrics.js';
 import { loadCatalog } from '../../src/reports/knowledge-catalog.js';
@@ -12,13 +12,7 @@ import { MemoryAutomationSource } from '../../src/store/memory/memory-automation
 import { AUTOMATION_KB, AUTOMATION_NOW, AUTOMATION_PERIOD, seedAutomationMemory } from './automation-seed.js';
 import { serveReports } from './serve.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
-if (!haveChromium) {
-  console.warn(
-    `SKIPPED: the automation page browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`,
-  );
-}
+const haveChromium = chromiumFor('the automation page browser test');
 
 const noMetrics: MetricsSource = { load: async () => ({ questions: [], feedback: [], tickets: [], escalations: [] }) };
 type Element = { textContent: string | null; scrollWidth: number; clientWidth: number };
@@ -38,20 +32,7 @@ describe.skipIf(!haveChromium)('automation section in headless chromium, on a ph
       now: () => AUTOMATION_NOW,
       automation: { source, catalog: () => catalog },
     });
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({
       viewport: { width: 390, height: 844 },
       isMobile: true,

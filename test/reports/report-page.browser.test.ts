@@ -2,22 +2,16 @@
  * The HTML report in a real headless browser: Debian's chromium, driven by playwright-core.
  * .ci/run installs chromium; a test never does. Without it this file skips, and says so.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, launchChromium } from '../support/chromium.js';
 import type { App } from '../../src/app.js';
 import { PrismaMetricsSource } from '../../src/store/prisma/prisma-metrics-source.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { PERIOD, seedMetrics } from './seed.js';
 import { serveReports } from './serve.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
-if (!haveChromium) {
-  console.warn(
-    `SKIPPED: the report page browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`,
-  );
-}
+const haveChromium = chromiumFor('the report page browser test');
 
 describe.skipIf(!haveChromium)('report page in headless chromium', () => {
   let app: App;
@@ -33,20 +27,7 @@ describe.skipIf(!haveChromium)('report page in headless chromium', () => {
     ({ app } = await startTestApp(tmp.dir));
     await seedMetrics(app.store.prisma);
     server = await serveReports({ source: new PrismaMetricsSource(app.store.prisma), token: 'browser-token' });
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({
       viewport: { width: 1200, height: 900 },
       extraHTTPHeaders: { authorization: 'Bearer browser-token' },

@@ -4,28 +4,18 @@
  * record of collected-fixture.ts lays out without sideways scrolling, runs nothing, breaks no CSP
  * rule, and its folded parts open without a script. Screenshots go to artefacts/web/ (git-ignored).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, launchChromium, viewports, webArtefacts } from '../support/chromium.js';
 import type { App } from '../../src/app.js';
 import type { Ticket } from '../../src/core/tickets/ticket.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { collected, LONG } from './collected-fixture.js';
 import { ann, eve, serveWeb, TestClock, type WebReplica } from './web-harness.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
-if (!haveChromium) console.warn(`SKIPPED: the collected view's browser test needs chromium at ${executablePath}.`);
-const artefacts = path.resolve(import.meta.dirname, '../../artefacts/web');
-
-const viewports = [
-  { name: 'desktop', options: { viewport: { width: 1280, height: 900 } } },
-  {
-    name: 'phone',
-    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  },
-] as const;
+const haveChromium = chromiumFor("the collected view's browser test");
 
 describe.skipIf(!haveChromium)('what the bot collected, in headless chromium', () => {
   let app: App;
@@ -35,7 +25,7 @@ describe.skipIf(!haveChromium)('what the bot collected, in headless chromium', (
   let ticket: Ticket;
 
   beforeAll(async () => {
-    mkdirSync(artefacts, { recursive: true });
+    mkdirSync(webArtefacts, { recursive: true });
     const tmp = tempDir();
     cleanup = tmp.cleanup;
     ({ app } = await startTestApp(tmp.dir));
@@ -49,11 +39,7 @@ describe.skipIf(!haveChromium)('what the bot collected, in headless chromium', (
       collected,
     });
     web = await serveWeb(app, { clock: new TestClock() });
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -89,7 +75,7 @@ describe.skipIf(!haveChromium)('what the bot collected, in headless chromium', (
         const long = page.locator('#collected > dd').filter({ hasText: 'show all 5,030 characters' });
         const full = long.locator('details pre');
         await expect(full.isVisible()).resolves.toBe(false);
-        await page.locator('#collected').screenshot({ path: path.join(artefacts, `${name}-collected.png`) });
+        await page.locator('#collected').screenshot({ path: path.join(webArtefacts, `${name}-collected.png`) });
         await long.locator('summary').click();
         await expect(full.isVisible()).resolves.toBe(true);
         expect(await full.textContent()).toBe(LONG);

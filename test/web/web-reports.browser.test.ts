@@ -6,30 +6,16 @@
  * the zone form changes the dates, no console error or CSP violation. Screenshots go to
  * artefacts/web/ (git-ignored); docs/screenshots/ holds copies made from them for the README.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, launchChromium, viewports, webArtefacts } from '../support/chromium.js';
 import type { App } from '../../src/app.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { lee, serveWeb, TestClock, type WebReplica } from './web-harness.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
-if (!haveChromium) {
-  console.warn(
-    `SKIPPED: the web reports browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`,
-  );
-}
-const artefacts = path.resolve(import.meta.dirname, '../../artefacts/web');
-
-const viewports = [
-  { name: 'desktop', options: { viewport: { width: 1280, height: 900 } } },
-  {
-    name: 'phone',
-    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  },
-] as const;
+const haveChromium = chromiumFor('the web reports browser test');
 
 /**
  * In the page (as text: the tests compile without the DOM's types): the smallest text a reader
@@ -145,17 +131,13 @@ describe.skipIf(!haveChromium)('the lead report in headless chromium', () => {
   const clock = new TestClock(NOW);
 
   beforeAll(async () => {
-    mkdirSync(artefacts, { recursive: true });
+    mkdirSync(webArtefacts, { recursive: true });
     const tmp = tempDir();
     cleanup = tmp.cleanup;
     ({ app } = await startTestApp(tmp.dir));
     await seedHistory(app);
     web = await serveWeb(app, { clock, pinRouterClock: true });
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -214,11 +196,11 @@ describe.skipIf(!haveChromium)('the lead report in headless chromium', () => {
         // Tables are hidden until asked for; "Show numbers" opens one without script.
         const firstTable = page.locator('#trend-tickets details table');
         expect(await firstTable.isVisible()).toBe(false);
-        await page.screenshot({ path: path.join(artefacts, `${name}-reports.png`), fullPage: true });
+        await page.screenshot({ path: path.join(webArtefacts, `${name}-reports.png`), fullPage: true });
         // What a reader sees first of the trends, on this screen.
         await page.locator('#trends').scrollIntoViewIfNeeded();
         await page.evaluate("document.getElementById('trends').scrollIntoView()");
-        await page.screenshot({ path: path.join(artefacts, `${name}-reports-trends.png`) });
+        await page.screenshot({ path: path.join(webArtefacts, `${name}-reports-trends.png`) });
         await page.click('#trend-tickets details summary');
         expect(await firstTable.isVisible()).toBe(true);
         expect(await page.locator('#trend-tickets details tbody tr').count()).toBe(8);
@@ -228,7 +210,7 @@ describe.skipIf(!haveChromium)('the lead report in headless chromium', () => {
         const wider = (await page.evaluate(WIDER_THAN_SCREEN)) as string[];
         expect(wider, 'an opened table widened the page').toEqual([]);
         expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-        await page.screenshot({ path: path.join(artefacts, `${name}-reports-numbers.png`), fullPage: true });
+        await page.screenshot({ path: path.join(webArtefacts, `${name}-reports-numbers.png`), fullPage: true });
 
         // The reader's zone, chosen in the form: dates move, and the choice is remembered.
         await page.selectOption('#tz', 'America/New_York');

@@ -4,30 +4,16 @@
  * so). On a desktop and a phone viewport: sign in through a link, filter the queue, open a ticket,
  * claim it, export CSV; and the refusals a browser sees. Screenshots go to artefacts/web/ (git-ignored).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, launchChromium, viewports, webArtefacts } from '../support/chromium.js';
 import type { App } from '../../src/app.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { ann, bob, eve, HOSTILE_SUBJECT, seedTickets, serveWeb, TestClock, type WebReplica } from './web-harness.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
-if (!haveChromium) {
-  console.warn(
-    `SKIPPED: the web view browser test needs chromium at ${executablePath} (apt-get install chromium, as .ci/run does; or set CHROMIUM_PATH).`,
-  );
-}
-const artefacts = path.resolve(import.meta.dirname, '../../artefacts/web');
-
-const viewports = [
-  { name: 'desktop', options: { viewport: { width: 1280, height: 900 } } },
-  {
-    name: 'phone',
-    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  },
-] as const;
+const haveChromium = chromiumFor('the web view browser test');
 
 describe.skipIf(!haveChromium)('web view in headless chromium', () => {
   let app: App;
@@ -38,7 +24,7 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
   const clock = new TestClock();
 
   beforeAll(async () => {
-    mkdirSync(artefacts, { recursive: true });
+    mkdirSync(webArtefacts, { recursive: true });
     const tmp = tempDir();
     cleanup = tmp.cleanup;
     ({ app } = await startTestApp(tmp.dir));
@@ -56,20 +42,7 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
       });
     }
     web = await serveWeb(app, { clock });
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -109,7 +82,7 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
         expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['helpdesk_session', true, 'Lax']]);
         // The hostile subject is shown as text, and nothing ran.
         await expect(page.getByText(HOSTILE_SUBJECT).count()).resolves.toBe(1);
-        await page.screenshot({ path: path.join(artefacts, `${name}-queue.png`), fullPage: true });
+        await page.screenshot({ path: path.join(webArtefacts, `${name}-queue.png`), fullPage: true });
 
         await page.selectOption('select[name=category]', 'hardware');
         await page.fill('input[name=q]', `dock ${name}`);
@@ -133,7 +106,7 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
         expect(await page.textContent('#count')).toBe('1 ticket');
         expect(await page.textContent('td[data-label=Opened] time')).toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d CET$/);
         expect((await context.cookies()).find((c) => c.name === 'helpdesk_tz')?.value).toBe('Europe%2FParis');
-        await page.screenshot({ path: path.join(artefacts, `${name}-filtered.png`), fullPage: true });
+        await page.screenshot({ path: path.join(webArtefacts, `${name}-filtered.png`), fullPage: true });
 
         // On a phone the table's rows are cards: each cell labelled, no sideways scrolling.
         const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
@@ -150,7 +123,7 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
         // The ticket page keeps the zone chosen on the queue (the cookie).
         expect(await page.textContent('#fields time')).toMatch(/CET$/);
         expect((await app.tickets.get(keys[0]!)).assigneeId).toBe(eve.id);
-        await page.screenshot({ path: path.join(artefacts, `${name}-ticket-claimed.png`), fullPage: true });
+        await page.screenshot({ path: path.join(webArtefacts, `${name}-ticket-claimed.png`), fullPage: true });
 
         await page.goto(`${web.url}/web?channel=slack`);
         const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
@@ -176,7 +149,7 @@ describe.skipIf(!haveChromium)('web view in headless chromium', () => {
       expect(await page.textContent('main')).toContain('already used');
       const other = await page.goto(`${web.url}/web/tickets/${seeded.bobs.key}`);
       expect(other?.status()).toBe(404);
-      await page.screenshot({ path: path.join(artefacts, 'refused-other-ticket.png') });
+      await page.screenshot({ path: path.join(webArtefacts, 'refused-other-ticket.png') });
 
       // A page elsewhere posting a claim with Ann's cookie: SameSite=Lax keeps the cookie off it, and it has no token.
       const evil = await page.goto(
