@@ -1,13 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import {
-  BusinessCalendar,
-  isTimeZone,
-  weekdays,
-  type OpenInterval,
-  type Weekday,
-} from '../core/tickets/business-calendar.js';
+import { BusinessCalendar, weekdays, type OpenInterval, type Weekday } from '../core/tickets/business-calendar.js';
+import { isTimeZone } from '../core/time-zones.js';
 import { SlaPolicy, type SlaTarget, type SlaTargets, type TierSlaTargets } from '../core/tickets/sla-policy.js';
 import { priorities, tiers, type Priority } from '../core/tickets/ticket.js';
 import type { TimerSettings } from '../core/escalation/timer-settings.js';

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { isTimeZone } from '../core/analytics/lead-report.js';
+import { isTimeZone } from '../core/time-zones.js';
 
 /**
  * The reader's time zone, for every page of the web view. The pages run no script (the CSP forbids

@@ -7,14 +7,13 @@ import { describe, expect, it } from 'vitest';
 import {
   backlogByAge,
   breachingNow,
-  isTimeZone,
   leadReport,
   leadReportLoadQuery,
   reportPeriods,
   startOfWeek,
   weeksBefore,
-  zoneOffsetMs,
 } from '../../src/core/analytics/lead-report.js';
+import { isTimeZone, zoneOffsetMs } from '../../src/core/time-zones.js';
 import type {
   MetricsHandling,
   MetricsInput,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar, zonedInstant, type OpenInterval } from '../../src/core/tickets/business-calendar.js';
+import { BusinessCalendar, type OpenInterval } from '../../src/core/tickets/business-calendar.js';
+import { zonedInstant } from '../../src/core/time-zones.js';
 
 const range = (from: string, to: string): OpenInterval[] => {
   const m = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));

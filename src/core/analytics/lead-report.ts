@@ -7,6 +7,7 @@
 import type { SlaPolicy } from '../tickets/sla-policy.js';
 import { priorities, type Priority, type Ticket } from '../tickets/ticket.js';
 import { runSteps, type Steps } from '../answering/time-slicing.js';
+import { zoneOffsetMs, zonedInstant } from '../time-zones.js';
 import {
   computeMetricsSteps,
   type MetricsHandling,
@@ -29,62 +30,20 @@ export interface LeadReportQuery {
 export const LEAD_REPORT_WEEKS = [4, 8, 12, 26] as const;
 export const DEFAULT_LEAD_REPORT_WEEKS = 8;
 
-/** Whether the runtime knows this IANA time zone name (Europe/Paris, UTC...). */
-export function isTimeZone(name: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at an instant, in milliseconds (local time minus UTC). */
-export function zoneOffsetMs(at: Date, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(at)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return local - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** The instant a local wall-clock time (given as if it were UTC) happens in the zone. */
-function instantOfLocal(localMs: number, timeZone: string): Date {
-  // Two rounds settle the offset on either side of a change; a time that does not exist (a skipped
-  // hour) lands just after the gap.
-  let at = localMs - zoneOffsetMs(new Date(localMs), timeZone);
-  at = localMs - zoneOffsetMs(new Date(at), timeZone);
-  return new Date(at);
-}
-
 /** Monday 00:00 of the week holding `at`, in the zone, as an instant. */
 export function startOfWeek(at: Date, timeZone: string): Date {
   const local = new Date(at.getTime() + zoneOffsetMs(at, timeZone));
   const back = (local.getUTCDay() + 6) % 7;
-  return instantOfLocal(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - back), timeZone);
+  return new Date(
+    zonedInstant(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - back), timeZone),
+  );
 }
 
 /** `count` Monday-to-Monday weeks ending at the Monday `end`, in the zone: each [start, end). Weeks across a clock change are 167 or 169 hours. */
 export function weeksBefore(end: Date, count: number, timeZone: string): Array<{ start: Date; end: Date }> {
   const endLocal = end.getTime() + zoneOffsetMs(end, timeZone);
   const starts: Date[] = [];
-  for (let i = count; i >= 0; i -= 1) starts.push(instantOfLocal(endLocal - i * WEEK, timeZone));
+  for (let i = count; i >= 0; i -= 1) starts.push(new Date(zonedInstant(endLocal - i * WEEK, timeZone)));
   return starts.slice(0, -1).map((start, i) => ({ start, end: starts[i + 1]! }));
 }
 

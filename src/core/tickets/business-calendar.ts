@@ -4,6 +4,8 @@
  * changes to or from daylight saving time has the right length.
  */
 
+import { isTimeZone, wallClock, zonedInstant } from '../time-zones.js';
+
 export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof weekdays)[number];
 
@@ -25,63 +27,6 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 /** Ten years of closed days means the calendar can never open; stop rather than loop. */
 const MAX_DAYS = 3660;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when Intl knows the zone (an IANA name such as Europe/London, or UTC). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The wall clock in `timeZone` at `ms`, as if those fields were UTC. */
-function wallClock(ms: number, timeZone: string): number {
-  const fields: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  return Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
-}
-
-/** UTC offset of the zone at an instant, in ms (seconds-precision: sub-second parts dropped). */
-function offsetAt(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  return wallClock(whole, timeZone) - whole;
-}
-
-/**
- * The instant of a local wall-clock time (given as if it were UTC). Ambiguous times (clocks go
- * back) take the earlier instant; times skipped when clocks go forward move forward by the gap.
- */
-export function zonedInstant(localAsUtc: number, timeZone: string): number {
-  const before = offsetAt(localAsUtc - DAY_MS, timeZone);
-  const after = offsetAt(localAsUtc + DAY_MS, timeZone);
-  if (offsetAt(localAsUtc - before, timeZone) === before) return localAsUtc - before;
-  if (offsetAt(localAsUtc - after, timeZone) === after) return localAsUtc - after;
-  return localAsUtc - before;
-}
 
 /** YYYY-MM-DD for a local midnight given as if it were UTC. */
 function isoDate(localMidnight: number): string {
