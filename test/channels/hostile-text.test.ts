@@ -123,6 +123,31 @@ describe('user text as the core keeps it', () => {
     expect(cutText(`${EMOJI.repeat(20)}`, 7)).toBe(EMOJI.repeat(3));
     for (let max = 1; max < 30; max++)
       expect(LONE_SURROGATE.test(cutText(`x${FAMILY}${FLAG}${THUMB}${EMOJI}${FAMILY}`, max))).toBe(false);
+    expect(cutText('ab\r\ncd', 3)).toBe('ab');
+  });
+
+  it('is cut where segmenting says, also where it skips segmenting between two ASCII characters', () => {
+    // Every cut of mixed text, against the grapheme segmenter's own boundaries (as cutText segments).
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const segmented = (text: string, max: number) => {
+      if (text.length <= max) return text;
+      let boundary = 0;
+      for (const { index, segment } of segmenter.segment(text.slice(0, max + 2))) {
+        if (index + segment.length > max) break;
+        boundary = index + segment.length;
+      }
+      if (boundary > 0) return text.slice(0, boundary);
+      return text.slice(0, /[\uD800-\uDBFF]/.test(text[max - 1] ?? '') ? max - 1 : max);
+    };
+    // ASCII, CR LF, an accent, emoji sequences, a keycap, a Prepend before a digit, Hangul jamo.
+    const pieces = ['a', 'b', ' ', '1', '#', '\r', '\n', '\r\n', 'e\u0301', EMOJI, FAMILY, FLAG, THUMB];
+    pieces.push('#\uFE0F\u20E3', '\u06001', '\u1100\u1161', '\u200D', '\u0301');
+    let seed = 21;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let n = 0; n < 200; n++) {
+      const text = Array.from({ length: 12 }, () => pieces[next() % pieces.length]).join('');
+      for (let max = 1; max <= text.length; max++) expect(cutText(text, max)).toBe(segmented(text, max));
+    }
   });
 });
 

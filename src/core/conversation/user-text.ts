@@ -31,6 +31,11 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
+  // Two ASCII characters other than CR LF are always two clusters, so the cut needs no segmenting:
+  // the usual case, as every Slack reply's fallback text is cut here.
+  const before = text.charCodeAt(max - 1);
+  const after = text.charCodeAt(max);
+  if (before < 0x80 && after < 0x80 && !(before === 0x0d && after === 0x0a)) return text.slice(0, max);
   // Whether a cluster ends at `max` depends on the character after it: look one code point further.
   let boundary = 0;
   for (const { index, segment } of graphemes.segment(text.slice(0, max + 2))) {
