@@ -7,6 +7,7 @@ import { runSteps } from '../../src/core/answering/time-slicing.js';
 import { TextAnalyzer } from '../../src/core/answering/text-analyzer.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
+import { generateArticles } from '../../src/bench/generated-kb.js';
 import { readQuestions } from '../../src/evaluation/evaluate-questions.js';
 
 const FIELDS = ['title', 'questions', 'body', 'tags'];
@@ -35,6 +36,59 @@ const fieldsOf = (a: Article) => [
   [...a.tags, a.category].join(' '),
 ];
 
+const questionsOf = (...files: string[]) =>
+  files.flatMap((file) => readQuestions(path.resolve(import.meta.dirname, '../fixtures', file)).map((q) => q.text));
+
+/** Asks `index` and MiniSearch over the same articles each question; expects the same 20 best, scores and matches. Returns how many were compared. */
+function comparedWithMiniSearch(
+  articles: readonly Article[],
+  index: KeywordIndex,
+  questions: readonly string[],
+): number {
+  const mini = new MiniSearch<{ id: string; title: string; questions: string; body: string; tags: string }>({
+    fields: FIELDS,
+    storeFields: [],
+    tokenize: (text) => analyzer.tokenize(text),
+    processTerm: (term) => analyzer.terms(term),
+  });
+  for (const a of articles) {
+    const [title, questions, body, tags] = fieldsOf(a) as [string, string, string, string];
+    mini.add({ id: a.id, title, questions, body, tags });
+  }
+  let compared = 0;
+  for (const question of questions) {
+    const terms = analyzer.analyze(question);
+    if (terms.length === 0) continue;
+    const expected = mini
+      .search(terms.join(' '), {
+        boost: { title: 2.5, questions: 3, body: 1, tags: 1.5 },
+        combineWith: 'OR',
+        tokenize: (q) => q.split(' '),
+        processTerm: (t) => t,
+      })
+      .slice(0, 20);
+    const actual = index.search(terms, BOOSTS, exactOnly, 20);
+    expect(
+      actual.map((hit) => hit.id),
+      question,
+    ).toEqual(expected.map((r) => r.id));
+    expect(
+      actual.map((hit) => hit.score),
+      question,
+    ).toEqual(expected.map((r) => r.score));
+    expect(
+      actual.map((hit) => hit.queryTerms),
+      question,
+    ).toEqual(expected.map((r) => r.queryTerms));
+    expect(
+      actual.map((hit) => hit.match),
+      question,
+    ).toEqual(expected.map((r) => r.match));
+    compared++;
+  }
+  return compared;
+}
+
 beforeAll(async () => {
   articles = (await loadKnowledgeBase(path.resolve(import.meta.dirname, '../../knowledge-base'))).articles;
   index = runSteps(
@@ -48,52 +102,23 @@ beforeAll(async () => {
 
 describe('KeywordIndex', () => {
   it('scores and orders as MiniSearch did, with the same matches, on every question of both question files', () => {
-    const mini = new MiniSearch<{ id: string; title: string; questions: string; body: string; tags: string }>({
-      fields: FIELDS,
-      storeFields: [],
-      tokenize: (text) => analyzer.tokenize(text),
-      processTerm: (term) => analyzer.terms(term),
-    });
-    for (const a of articles) {
-      const [title, questions, body, tags] = fieldsOf(a) as [string, string, string, string];
-      mini.add({ id: a.id, title, questions, body, tags });
-    }
-    const files = ['kb-questions.jsonl', 'kb-questions-fit.jsonl'].map((f) =>
-      path.resolve(import.meta.dirname, '../fixtures', f),
+    expect(
+      comparedWithMiniSearch(articles, index, questionsOf('kb-questions.jsonl', 'kb-questions-fit.jsonl')),
+    ).toBeGreaterThan(400);
+  });
+
+  it('scores as MiniSearch did when the postings fill more than one chunk of the build', () => {
+    // 300 generated articles make about 99,000 postings: two of the build's chunks of 65,536.
+    const generated = generateArticles(articles, 300);
+    const large = runSteps(
+      KeywordIndex.build(
+        generated.map((a) => ({ id: a.id, fields: fieldsOf(a) })),
+        FIELDS,
+        analyzer,
+      ),
     );
-    const questions = files.flatMap((file) => readQuestions(file).map((q) => q.text));
-    let compared = 0;
-    for (const question of questions) {
-      const terms = analyzer.analyze(question);
-      if (terms.length === 0) continue;
-      const expected = mini
-        .search(terms.join(' '), {
-          boost: { title: 2.5, questions: 3, body: 1, tags: 1.5 },
-          combineWith: 'OR',
-          tokenize: (q) => q.split(' '),
-          processTerm: (t) => t,
-        })
-        .slice(0, 20);
-      const actual = index.search(terms, BOOSTS, exactOnly, 20);
-      expect(
-        actual.map((hit) => hit.id),
-        question,
-      ).toEqual(expected.map((r) => r.id));
-      expect(
-        actual.map((hit) => hit.score),
-        question,
-      ).toEqual(expected.map((r) => r.score));
-      expect(
-        actual.map((hit) => hit.queryTerms),
-        question,
-      ).toEqual(expected.map((r) => r.queryTerms));
-      expect(
-        actual.map((hit) => hit.match),
-        question,
-      ).toEqual(expected.map((r) => r.match));
-      compared++;
-    }
-    expect(compared).toBeGreaterThan(400);
+    expect(comparedWithMiniSearch(generated, large, questionsOf('kb-questions-fit.jsonl'))).toBeGreaterThan(200);
+    expect(large.documentsWith('app299')).toBe(1);
   });
 
   it('finds an article through a typo and a prefix, and says which words matched', () => {
