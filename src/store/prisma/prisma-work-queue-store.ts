@@ -67,26 +67,23 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     // Only the oldest unfinished item of each order key may run, whatever its state: a later one
     // waits while an earlier one is leased or backing off, so a conversation keeps its order. The
     // heads are found over every pending item, so a long line in one conversation (a flood in one
-    // thread) does not hide the others behind it.
-    // A prepared statement (hot-sql.ts): it runs after every finished item, mostly to find nothing.
+    // thread) does not hide the others behind it; of those, the ones free to take now (no live
+    // lease, not backing off) in the same read.
+    // A prepared statement (hot-sql.ts): it runs after every finished item, mostly to find nothing
+    // (or only the next message's item, claimed as it was stored).
     const postgres = this.hot.dialect === 'postgres';
-    const heads = await this.hot.rows<{ seq: number }>({
-      name: 'queue-heads',
-      sql: `SELECT MIN("seq") AS "seq" FROM "QueueItem"
-            WHERE "status" = 'pending' AND "kind" ${postgres ? '= ANY($1::text[])' : 'IN (SELECT "value" FROM json_each(?))'}
-            GROUP BY "orderKey" ORDER BY MIN("seq") ASC LIMIT ${SCAN}`,
-      args: [postgres ? kinds : JSON.stringify(kinds)],
+    const free = await this.hot.rows<{ seq: number }>({
+      name: 'queue-free-heads',
+      sql: `SELECT q."seq" FROM "QueueItem" AS q
+            JOIN (SELECT MIN("seq") AS "seq" FROM "QueueItem"
+                  WHERE "status" = 'pending' AND "kind" ${postgres ? '= ANY($1::text[])' : 'IN (SELECT "value" FROM json_each(?))'}
+                  GROUP BY "orderKey" ORDER BY MIN("seq") ASC LIMIT ${SCAN}) AS h ON q."seq" = h."seq"
+            WHERE (q."leaseUntil" IS NULL OR q."leaseUntil" <= ${postgres ? '$2::timestamp' : '?'})
+              AND q."runAfter" <= ${postgres ? '$2::timestamp' : '?'}
+            ORDER BY q."seq" ASC`,
+      args: postgres ? [kinds, postgresTime(now)] : [JSON.stringify(kinds), sqliteTime(now), sqliteTime(now)],
     });
-    const headSeqs = heads.map((head) => Number(head.seq));
-    if (headSeqs.length === 0) return [];
-    const rows = await this.prisma.queueItem.findMany({
-      where: { seq: { in: headSeqs } },
-      orderBy: { seq: 'asc' },
-      select: { seq: true, runAfter: true, leaseUntil: true },
-    });
-    const candidates = rows
-      .filter((row) => !(row.leaseUntil !== null && row.leaseUntil > now) && row.runAfter <= now)
-      .map((row) => row.seq);
+    const candidates = free.map((row) => Number(row.seq));
     const claimed: number[] = [];
     for (const seq of candidates) {
       if (claimed.length >= limit) break;
