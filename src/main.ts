@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     () => config.publicUrl ?? `http://localhost:${config.port}`,
   );
   let stopWeb: Promise<() => Promise<void>> | undefined;
-  const webLink = async (actor: Parameters<typeof webSignInReply>[2]) => {
+  const webLink = async (actor: Parameters<typeof webSignInReply>[2], timeZone: string) => {
     if (web) {
       stopWeb ??= serveWebViewLocally(
         config,
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
       });
       await stopWeb;
     }
-    return webSignInReply(web, 'local', actor);
+    return webSignInReply(web, 'local', actor, { chatZone: timeZone });
   };
   const chat = new LocalChat({
     conversations: app.conversations,

@@ -3,9 +3,10 @@ import { isTimeZone } from '../core/time-zones.js';
 
 /**
  * The reader's time zone, for every page of the web view. The pages run no script (the CSP forbids
- * it), so the server cannot read the browser's zone: the reader chooses it once (?tz= on any page,
- * from the time zone page or the reports' form), a cookie remembers it for a year, and until then
- * every page is in UTC and says so.
+ * it), so the server cannot read the browser's zone: the session carries the zone the reader's chat
+ * gave when they asked for the link (Slack's profile, Teams' client, the terminal's); the reader may
+ * choose another (?tz= on any page, from the time zone page or the reports' form), which a cookie
+ * remembers for a year and which wins over the chat's. With neither, every page is in UTC and says so.
  */
 
 /** The cookie that remembers the zone (not a secret; HttpOnly anyway). */
@@ -16,10 +17,13 @@ export function timeZoneChoices(): string[] {
   return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 }
 
-/** The zone a page is shown in and why: 'query' (chosen now), 'cookie' (chosen before), 'default' (UTC, nobody chose). */
+/**
+ * The zone a page is shown in and why: 'query' (chosen now), 'cookie' (chosen before in this
+ * browser), 'chat' (the session's zone from chat), 'default' (UTC: nobody chose, the chat gave none).
+ */
 export interface ReaderZone {
   timeZone: string;
-  from: 'query' | 'cookie' | 'default';
+  from: 'query' | 'cookie' | 'chat' | 'default';
   /** Set when ?tz= named a zone this server does not know (the page says so, nothing is stored). */
   notice?: string;
 }
@@ -60,13 +64,16 @@ function safeDecode(text: string): string | null {
 
 /**
  * The zone of this request: ?tz= when it names a known zone (remembered in the cookie), else the
- * cookie's, else UTC. `cookie` reads the request's cookie; `secure` whether the cookie must be Secure.
+ * cookie's, else the session's zone from chat, else UTC. `cookie` reads the request's cookie;
+ * `secure` whether the cookie must be Secure; `chatZone` the session's (checked again: a runtime
+ * may drop a zone its predecessor knew).
  */
 export function readerZone(
   req: Request,
   res: Response,
   cookie: (name: string) => string | undefined,
   secure: boolean,
+  chatZone?: string,
 ): ReaderZone {
   const asked = req.query.tz;
   if (asked !== undefined && asked !== '') {
@@ -81,15 +88,17 @@ export function readerZone(
       return { timeZone: asked, from: 'query' };
     }
     const notice = `“${String(asked).slice(0, 64)}” is not a time zone this server knows; choose one from the list.`;
-    return { ...remembered(cookie), notice };
+    return { ...remembered(cookie, chatZone), notice };
   }
-  return remembered(cookie);
+  return remembered(cookie, chatZone);
 }
 
-function remembered(cookie: (name: string) => string | undefined): ReaderZone {
+function remembered(cookie: (name: string) => string | undefined, chatZone: string | undefined): ReaderZone {
   const value = cookie(TZ_COOKIE);
   const decoded = value ? safeDecode(value) : null;
-  return decoded && isTimeZone(decoded) ? { timeZone: decoded, from: 'cookie' } : { timeZone: 'UTC', from: 'default' };
+  if (decoded && isTimeZone(decoded)) return { timeZone: decoded, from: 'cookie' };
+  if (chatZone && isTimeZone(chatZone)) return { timeZone: chatZone, from: 'chat' };
+  return { timeZone: 'UTC', from: 'default' };
 }
 
 /**

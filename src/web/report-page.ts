@@ -352,7 +352,9 @@ export function reportPage(input: ReportPageInput): string {
       ? 'Times are in UTC: the page runs no script, so it cannot read your browser’s zone. Choose yours; it is remembered in this browser.'
       : input.zone.from === 'cookie'
         ? 'Your time zone, as you chose it in this browser.'
-        : 'Your time zone is remembered in this browser.';
+        : input.zone.from === 'chat'
+          ? 'Your time zone from chat, given when you asked for the sign-in link. Choose another; it is remembered in this browser.'
+          : 'Your time zone is remembered in this browser.';
   const reader =
     `<form class="reader" method="get" action="/web/reports"><label>Time zone<select name="tz" id="tz">${zoneOptions}</select></label>` +
     `<label>Weeks<select name="weeks">${weekOptions}</select></label><button type="submit">Show</button></form><p class="muted" id="zone-why">${h(why)}</p>`;

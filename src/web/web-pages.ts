@@ -50,7 +50,7 @@ export function layout(title: string, body: string, who?: PageFrame, style = '')
     ? `<a class="zone" id="zone-link" href="/web/time-zone?back=${encodeURIComponent(who.here ?? '/web')}">${
         who.zone.from === 'default'
           ? 'Times in UTC · set your zone'
-          : `Times in ${h(who.zone.timeZone.replaceAll('_', ' '))}`
+          : `Times in ${h(who.zone.timeZone.replaceAll('_', ' '))}${who.zone.from === 'chat' ? ', from chat' : ''}`
       }</a>`
     : '';
   const header = who
@@ -329,8 +329,10 @@ export function timeZonePage(
     .join('');
   const why =
     frame.zone?.from === 'default'
-      ? 'Dates are shown in UTC until you choose: these pages run no script, so they cannot read your browser’s time zone.'
-      : `Dates are shown in ${frame.zone?.timeZone ?? 'UTC'}, as you chose in this browser.`;
+      ? 'Dates are shown in UTC until you choose: these pages run no script, so they cannot read your browser’s time zone, and your chat gave none.'
+      : frame.zone?.from === 'chat'
+        ? `Dates are shown in ${frame.zone.timeZone}, the time zone your chat gave when you asked for the sign-in link.`
+        : `Dates are shown in ${frame.zone?.timeZone ?? 'UTC'}, as you chose in this browser.`;
   return layout(
     'Time zone',
     `<h1>Time zone</h1><p id="zone-why">${h(why)} Your choice is remembered in this browser (a cookie, for a year) and used on every page: the queue, tickets and reports.</p>` +

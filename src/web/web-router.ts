@@ -130,7 +130,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
   const frameOf = (req: Request, res: Response, session: StoredSession) => ({
     person: session.person,
     csrf: session.csrf,
-    zone: readerZone(req, res, (name) => cookieOf(req, name), secure(req)),
+    zone: readerZone(req, res, (name) => cookieOf(req, name), secure(req), session.person.timeZone),
     here: req.originalUrl.slice(0, 2000),
   });
 

@@ -676,6 +676,21 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(await ports.webSignIns.useLink(uid('link'), at('2026-12-04T10:00:00Z'))).toBeNull();
     });
 
+    it("keeps the zone the person's chat gave with the link and its session", async () => {
+      const id = uid('link');
+      const withZone = { ...person, timeZone: 'Europe/Paris' };
+      await ports.webSignIns.saveLink({ id, person: withZone, expiresAt: at('2026-12-04T10:10:00Z') });
+      expect(await ports.webSignIns.useLink(id, at('2026-12-04T10:00:00Z'))).toEqual(withZone);
+      const session = {
+        id: uid('session'),
+        person: withZone,
+        csrf: 'z'.repeat(32),
+        expiresAt: at('2026-12-04T18:00:00Z'),
+      };
+      await ports.webSignIns.saveSession(session);
+      expect(await ports.webSignIns.findSession(session.id, at('2026-12-04T10:00:00Z'))).toEqual(session);
+    });
+
     it('lets exactly one of several simultaneous uses of a link win', async () => {
       const id = uid('link');
       await ports.webSignIns.saveLink({ id, person, expiresAt: at('2026-12-04T10:10:00Z') });

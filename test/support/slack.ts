@@ -134,6 +134,7 @@ export class FakeSlackApi {
         };
       case 'users.info': {
         const id = String(args.user);
+        const tz = this.zones.get(id);
         return {
           ok: true,
           user: {
@@ -141,6 +142,8 @@ export class FakeSlackApi {
             name: id.toLowerCase(),
             real_name: this.users.get(id) ?? id,
             profile: { display_name: this.users.get(id) ?? '' },
+            // As Slack gives a profile's zone (users:read): an IANA name, its label and offset.
+            ...(tz ? { tz, tz_label: tz, tz_offset: 0 } : {}),
           },
         };
       }
@@ -154,6 +157,9 @@ export class FakeSlackApi {
         return { ok: true };
     }
   }
+
+  /** The tz users.info gives for a member (a profile's time zone); a member not set here has none. */
+  readonly zones = new Map<string, string>();
 
   /** Where apps.connections.open sends the Socket Mode client. */
   socketUrl: string | undefined;

@@ -155,6 +155,8 @@ export function teamsMessage(input: {
   mention?: boolean;
   replyToId?: string;
   id?: string;
+  /** The sender's Teams client's time zone (activity.localTimezone); absent, the activity carries none. */
+  localTimezone?: string;
 }): Record<string, unknown> {
   const from = input.from ?? { aad: REQUESTER_AAD, name: 'Riley Requester' };
   const conversation = input.conversation ?? { id: PERSONAL, conversationType: 'personal' };
@@ -173,6 +175,7 @@ export function teamsMessage(input: {
     text,
     value: input.value,
     replyToId: input.replyToId,
+    localTimezone: input.localTimezone,
     mention: input.mention
       ? { type: 'mention', text: '<at>IT Help</at>', mentioned: { id: BOT_ID, name: 'IT Help' } }
       : undefined,

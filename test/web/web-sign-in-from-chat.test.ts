@@ -1,7 +1,9 @@
 /**
  * Sign-in links asked for in chat, on the real wiring: /helpdesk web in Slack (the bot from
  * launchBot, signed requests into /slack/events, the link followed into the same process's /web),
- * and /web in the local chat with the terminal's own web view on 127.0.0.1.
+ * and /web in the local chat with the terminal's own web view on 127.0.0.1. The zone the chat
+ * knows for the person (Slack's users.info tz, Teams' activity.localTimezone, the terminal's) is
+ * the pages' zone until they choose one; a zone the runtime does not know is UTC.
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,16 +11,32 @@ import { LocalChat } from '../../src/channels/local/local-chat.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { webSignInReply } from '../../src/core/web/web-access.js';
+import { ReaderDates } from '../../src/web/reader-zone.js';
 import { serveWebViewLocally, webAccessFor } from '../../src/web/web-view.js';
-import { EMPLOYEE, ENGINEER, startSlackHarness, type SlackHarness } from '../support/slack.js';
+import { EMPLOYEE, ENGINEER, ENGINEER_2, startSlackHarness, type SlackHarness } from '../support/slack.js';
 import { ENGINEER_AAD, FakeConnector, PERSONAL, startTeamsHarness, teamsMessage } from '../support/teams.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { Client } from './web-harness.js';
+
+/** The header's zone link text ("Times in …"). */
+const zoneLine = (html: string) => /id="zone-link"[^>]*>([^<]*)</.exec(html)?.[1];
+
+/** Every date on a page is in `zone`: each <time> reads as ReaderDates(zone) writes its instant. */
+function datesIn(html: string, zone: string): void {
+  const times = [...html.matchAll(/<time datetime="([^"]+)">([^<]+)<\/time>/g)];
+  expect(times.length).toBeGreaterThan(0);
+  const dates = new ReaderDates(zone);
+  for (const [, iso, text] of times) expect(text).toBe(dates.dateTime(iso!));
+}
 
 describe('Slack: /helpdesk web', () => {
   let h: SlackHarness;
   beforeAll(async () => {
     h = await startSlackHarness({ WEB_SECRET: 'slack-web-secret-of-at-least-32-characters' });
+    // What users.info gives (needs users:read, which the manifest asks for): a zone, one this
+    // runtime does not know, and (U0SOMEONE1) none.
+    h.api.zones.set(ENGINEER, 'Europe/Paris');
+    h.api.zones.set(ENGINEER_2, 'Mars/Olympus_Mons');
     await h.bot.app.tickets.open({
       requester: { id: EMPLOYEE, name: 'Emma', role: 'employee' },
       channel: 'slack',
@@ -66,6 +84,59 @@ describe('Slack: /helpdesk web', () => {
     expect(mine).toContain('Laptop fan loud');
     expect(mine).not.toContain('Monitor flickers');
   });
+
+  it("shows the first page in the zone of the person's Slack profile, without choosing one", async () => {
+    const url = await linkFrom(ENGINEER);
+    expect(h.api.of('users.info').map((call) => call.args.user)).toContain(ENGINEER);
+    const client = new Client(url.slice(0, url.indexOf('/web/')));
+    expect((await client.signIn(url)).status).toBe(303);
+    const queue = await (await client.get('/web')).text();
+    expect(zoneLine(queue)).toBe('Times in Europe/Paris, from chat');
+    datesIn(queue, 'Europe/Paris');
+    const key = /href="\/web\/tickets\/([^"]+)"/.exec(queue)![1]!;
+    datesIn(await (await client.get(`/web/tickets/${key}`)).text(), 'Europe/Paris');
+    const zonePage = await (await client.get('/web/time-zone')).text();
+    expect(zonePage).toContain('the time zone your chat gave when you asked for the sign-in link');
+    expect(zonePage).toContain('<option value="Europe/Paris" selected>');
+  });
+
+  it('a choice made in the browser wins over the profile: ?tz= now, the cookie after', async () => {
+    const url = await linkFrom(ENGINEER);
+    const base = url.slice(0, url.indexOf('/web/'));
+    const client = new Client(base);
+    expect((await client.signIn(url)).status).toBe(303);
+    const chosen = await client.get('/web?tz=Asia/Tokyo');
+    const html = await chosen.text();
+    expect(zoneLine(html)).toBe('Times in Asia/Tokyo');
+    datesIn(html, 'Asia/Tokyo');
+    const remembered = /helpdesk_tz=[^;]+/.exec(chosen.headers.get('set-cookie') ?? '')?.[0];
+    expect(remembered).toBe('helpdesk_tz=Asia%2FTokyo');
+    const later = await fetch(`${base}/web`, { headers: { cookie: `${client.cookie}; ${remembered}` } });
+    expect(zoneLine(await later.text())).toBe('Times in Asia/Tokyo');
+    // A zone the server does not know is refused with a notice; the profile's stays.
+    const unknown = await (await client.get('/web?tz=Nowhere/Land')).text();
+    expect(unknown).toContain('id="zone-notice"');
+    expect(zoneLine(unknown)).toBe('Times in Europe/Paris, from chat');
+  });
+
+  it('a profile zone this runtime does not know, or none, is UTC as before, and the link still works', async () => {
+    for (const user of [ENGINEER_2, 'U0SOMEONE1']) {
+      const url = await linkFrom(user);
+      const client = new Client(url.slice(0, url.indexOf('/web/')));
+      expect((await client.signIn(url)).status).toBe(303);
+      const page = await (await client.get('/web')).text();
+      expect(zoneLine(page), user).toBe('Times in UTC · set your zone');
+      datesIn(page, 'UTC');
+    }
+  });
+
+  it('without users:read (users.info refused) the link still comes, in UTC', async () => {
+    h.api.fail('users.info', 200, { body: { ok: false, error: 'missing_scope', needed: 'users:read' } });
+    const url = await linkFrom(EMPLOYEE.replace('1', '9'));
+    const client = new Client(url.slice(0, url.indexOf('/web/')));
+    expect((await client.signIn(url)).status).toBe(303);
+    expect(zoneLine(await (await client.get('/web')).text())).toBe('Times in UTC · set your zone');
+  });
 });
 
 describe('Teams: web', () => {
@@ -79,16 +150,34 @@ describe('Teams: web', () => {
         subject: 'Teams call drops',
         description: 'Every 5 minutes',
       });
-      await h.send(teamsMessage({ text: 'web', from: { aad: ENGINEER_AAD, name: 'Erin Engineer' } }));
-      await h.settle();
-      const said = FakeConnector.textOf(h.connector.postsTo(PERSONAL).at(-1));
-      const url = /\((http:\/\/localhost:\d+\/web\/sign-in\?t=[\w.-]+)\)/.exec(said)?.[1];
-      expect(url, said).toBeDefined();
-      const client = new Client(url!.slice(0, url!.indexOf('/web/')));
-      expect((await client.signIn(url!)).status).toBe(303);
-      const queue = await (await client.get('/web')).text();
+      const ask = async (localTimezone?: string) => {
+        await h.send(
+          teamsMessage({
+            text: 'web',
+            from: { aad: ENGINEER_AAD, name: 'Erin Engineer' },
+            ...(localTimezone ? { localTimezone } : {}),
+          }),
+        );
+        await h.settle();
+        const said = FakeConnector.textOf(h.connector.postsTo(PERSONAL).at(-1));
+        const url = /\((http:\/\/localhost:\d+\/web\/sign-in\?t=[\w.-]+)\)/.exec(said)?.[1];
+        expect(url, said).toBeDefined();
+        const client = new Client(url!.slice(0, url!.indexOf('/web/')));
+        expect((await client.signIn(url!)).status).toBe(303);
+        return (await client.get('/web')).text();
+      };
+      // The Teams client's zone (activity.localTimezone) is the first page's.
+      const queue = await ask('America/New_York');
       expect(queue).toContain('Teams call drops');
       expect(queue).toContain('engineer · teams');
+      expect(zoneLine(queue)).toBe('Times in America/New York, from chat');
+      datesIn(queue, 'America/New_York');
+      // One the runtime does not know, or none: UTC.
+      for (const zone of ['Not/A_Zone', undefined]) {
+        const page = await ask(zone);
+        expect(zoneLine(page), String(zone)).toBe('Times in UTC · set your zone');
+        datesIn(page, 'UTC');
+      }
 
       const thread = '19:general@thread.tacv2;messageid=1700000000009';
       await h.send(
@@ -142,7 +231,15 @@ describe('local chat: /web', () => {
         interactive: false,
         userName: 'ann',
         logger: silentLogger,
-        webLink: (actor) => webSignInReply(access, 'local', actor),
+        webLink: (actor, timeZone) => webSignInReply(access, 'local', actor, { chatZone: timeZone }),
+        timeZone: 'Asia/Kolkata',
+      });
+      await app.tickets.open({
+        requester: { id: 'ann', name: 'ann', role: 'employee' },
+        channel: 'local',
+        conversationKey: null,
+        subject: 'Wi-Fi slow',
+        description: 'On floor 2',
       });
       await chat.handleLine('/as engineer eve');
       await chat.handleLine('/web');
@@ -150,7 +247,11 @@ describe('local chat: /web', () => {
       expect(printed.join('\n')).toContain('the queue and every ticket');
       const client = new Client(`http://localhost:${port}`);
       expect((await client.signIn(url)).status).toBe(303);
-      expect(await (await client.get('/web')).text()).toContain('eve · engineer · local');
+      const queue = await (await client.get('/web')).text();
+      expect(queue).toContain('eve · engineer · local');
+      // The terminal's zone is the first page's.
+      expect(zoneLine(queue)).toBe('Times in Asia/Kolkata, from chat');
+      datesIn(queue, 'Asia/Kolkata');
     } finally {
       await stop();
       await app.close();

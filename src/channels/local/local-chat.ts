@@ -20,8 +20,13 @@ export interface LocalChatOptions {
   interactive: boolean;
   userName: string;
   logger: Logger;
-  /** /web: a sign-in link to the web view for the person at the terminal (absent: the view is off). */
-  webLink?: (actor: Actor) => Promise<{ text: string; url: string | null }>;
+  /**
+   * /web: a sign-in link to the web view for the person at the terminal (absent: the view is off),
+   * with the terminal's time zone.
+   */
+  webLink?: (actor: Actor, timeZone: string) => Promise<{ text: string; url: string | null }>;
+  /** The terminal's time zone (default: this process's, from TZ or the system): the web view's for the person at it. */
+  timeZone?: string;
 }
 
 const HELP = `Type a question as an employee would. Type the number of a choice to press it.
@@ -135,7 +140,10 @@ export class LocalChat {
       }
       case '/web': {
         const reply = this.options.webLink
-          ? await this.options.webLink(this.actor)
+          ? await this.options.webLink(
+              this.actor,
+              this.options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+            )
           : { text: 'The web view is not set up here.', url: null };
         this.print(reply.url ? `${reply.text}\n${reply.url}` : reply.text);
         return true;

@@ -259,8 +259,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         return;
       }
       if (/^web$/i.test(text)) {
-        // Ephemeral: only the person who asked sees their link.
-        const reply = await webSignInReply(deps.web, 'slack', await people.actor(command.user_id));
+        // Ephemeral: only the person who asked sees their link. Their profile's zone (users.info,
+        // read with the name and cached with it) becomes the web view's until they choose one.
+        const [actor, zone] = await Promise.all([people.actor(command.user_id), people.timeZone(command.user_id)]);
+        const reply = await webSignInReply(deps.web, 'slack', actor, { chatZone: zone });
         await ack({
           response_type: 'ephemeral',
           text: reply.url ? `${reply.text}\n<${reply.url}|Open the helpdesk web view>` : reply.text,

@@ -3,8 +3,14 @@ import type { Logger } from '../../core/logger.js';
 import type { Actor } from '../../core/tickets/ticket.js';
 
 const TTL_MS = 60_000;
-const NAME_TTL_MS = 10 * 60_000;
+const PROFILE_TTL_MS = 10 * 60_000;
 const NAME_WAIT_MS = 1_500;
+
+/** What users.info says of a person that the bot uses. */
+interface Profile {
+  name?: string;
+  timeZone?: string;
+}
 
 /**
  * Who is who in Slack: engineers are the members of the configured user groups plus the listed
@@ -13,7 +19,8 @@ const NAME_WAIT_MS = 1_500;
 export class SlackPeople {
   private members: { at: number; ids: Set<string> } | null = null;
   private loading: Promise<Set<string>> | null = null;
-  private readonly names = new Map<string, { at: number; name: string | undefined }>();
+  /** users.info by member, asked once for a name and a zone alike (a lookup in flight is shared). */
+  private readonly profiles = new Map<string, { at: number; profile: Promise<Profile> }>();
 
   constructor(
     private readonly client: WebClient,
@@ -37,8 +44,24 @@ export class SlackPeople {
   }
 
   async name(userId: string): Promise<string | undefined> {
-    const cached = this.names.get(userId);
-    if (cached && Date.now() - cached.at < NAME_TTL_MS) return cached.name;
+    return (await this.profile(userId)).name;
+  }
+
+  /** The time zone of the user's Slack profile (users.info's tz), as Slack gives it: the core checks it. */
+  async timeZone(userId: string): Promise<string | undefined> {
+    return (await this.profile(userId)).timeZone;
+  }
+
+  private profile(userId: string): Promise<Profile> {
+    const cached = this.profiles.get(userId);
+    if (cached && Date.now() - cached.at < PROFILE_TTL_MS) return cached.profile;
+    const profile = this.lookUp(userId);
+    this.profiles.set(userId, { at: Date.now(), profile });
+    return profile;
+  }
+
+  /** users.info's name and zone; never rejects. */
+  private async lookUp(userId: string): Promise<Profile> {
     try {
       // Names go on messages acknowledged within Slack's 3 seconds: do not wait long for one.
       const result = await Promise.race([
@@ -49,13 +72,11 @@ export class SlackPeople {
       ]);
       const user = result.user;
       const name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
-      this.names.set(userId, { at: Date.now(), name });
-      return name;
+      return { ...(name ? { name } : {}), ...(typeof user?.tz === 'string' ? { timeZone: user.tz } : {}) };
     } catch (error) {
-      // A name is a nicety: without users:read, or when Slack is slow, the id does.
+      // A name and a zone are niceties: without users:read, or when Slack is slow, the id and UTC do.
       this.logger.debug({ err: error, user: userId }, 'users.info failed');
-      this.names.set(userId, { at: Date.now(), name: undefined });
-      return undefined;
+      return {};
     }
   }
 

@@ -215,7 +215,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
         );
         return;
       }
-      const reply = await webSignInReply(deps.web, 'teams', actor);
+      // The Teams client's own zone (activity.localTimezone) becomes the web view's until they choose one.
+      const reply = await webSignInReply(deps.web, 'teams', actor, { chatZone: activity.localTimezone });
       await context.sendActivity(
         reply.url ? `${reply.text}\n\n[Open the helpdesk web view](${reply.url})` : reply.text,
       );

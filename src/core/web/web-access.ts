@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor, Ticket } from '../tickets/ticket.js';
+import { isTimeZone } from '../time-zones.js';
 
 /** Who a web visitor is: engineers work the queue, leads read it, employees see their own tickets. */
 export type WebRole = 'engineer' | 'lead' | 'employee';
@@ -10,6 +11,12 @@ export interface WebPerson {
   id: string;
   name: string | null;
   role: WebRole;
+  /**
+   * The time zone the person's chat gave when they asked for the link (Slack's profile, Teams'
+   * client, the terminal's), an IANA name this runtime knows: the pages' zone until the reader
+   * chooses one in the browser. Absent: the chat gave none, or none this runtime knows (UTC).
+   */
+  timeZone?: string;
   /** On the lead roster at this request (an engineer may be a lead too): set per request, never stored. */
   readsReports?: boolean;
 }
@@ -102,9 +109,19 @@ export class WebAccess {
     return this.leads.get(channel)?.has(id.toLowerCase()) ?? false;
   }
 
-  /** A one-time sign-in link for the person who asked in chat, and when it expires. */
-  async linkFor(channel: string, actor: Actor): Promise<{ url: string; expiresAt: Date }> {
-    const person: WebPerson = { channel, id: actor.id, name: actor.name ?? null, role: this.roleOf(channel, actor) };
+  /**
+   * A one-time sign-in link for the person who asked in chat, and when it expires. `chatZone` is
+   * the time zone that chat knows for them, as the chat gave it: kept only when it names a zone
+   * this runtime knows, else dropped (the pages are in UTC, as for a chat that gives none).
+   */
+  async linkFor(channel: string, actor: Actor, chatZone?: string | null): Promise<{ url: string; expiresAt: Date }> {
+    const person: WebPerson = {
+      channel,
+      id: actor.id,
+      name: actor.name ?? null,
+      role: this.roleOf(channel, actor),
+      ...(chatZone && isTimeZone(chatZone) ? { timeZone: chatZone } : {}),
+    };
     const secret = randomBytes(24).toString('base64url');
     const expiresAt = new Date(this.now().getTime() + this.linkTtlMs);
     await this.options.store.saveLink({ id: hashOf(secret), person, expiresAt });
@@ -202,14 +219,16 @@ function hashOf(secret: string): string {
 /**
  * What a chat's web command answers, to the asker only: a fresh link, or why there is none.
  * `url` is the link itself (the channel renders it as a link; it holds only URL-safe characters).
+ * `chatZone`: the time zone the chat knows for the asker, as the chat gave it (see linkFor).
  */
 export async function webSignInReply(
   web: WebAccess | undefined,
   channel: string,
   actor: Actor,
+  options: { chatZone?: string | null } = {},
 ): Promise<{ text: string; url: string | null }> {
   if (!web) return { text: 'The web view is not set up here: an operator sets WEB_SECRET to turn it on.', url: null };
-  const { url } = await web.linkFor(channel, actor);
+  const { url } = await web.linkFor(channel, actor, options.chatZone);
   const role = web.roleOf(channel, actor);
   const what =
     role === 'engineer'

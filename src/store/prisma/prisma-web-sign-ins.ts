@@ -8,8 +8,20 @@ function roleOf(value: string): WebRole {
   return (roles as readonly string[]).includes(value) ? (value as WebRole) : 'employee';
 }
 
-function personOf(row: { channel: string; personId: string; personName: string | null; role: string }): WebPerson {
-  return { channel: row.channel, id: row.personId, name: row.personName, role: roleOf(row.role) };
+function personOf(row: {
+  channel: string;
+  personId: string;
+  personName: string | null;
+  role: string;
+  timeZone: string | null;
+}): WebPerson {
+  return {
+    channel: row.channel,
+    id: row.personId,
+    name: row.personName,
+    role: roleOf(row.role),
+    ...(row.timeZone ? { timeZone: row.timeZone } : {}),
+  };
 }
 
 /**
@@ -27,6 +39,7 @@ export class PrismaWebSignIns implements WebSignInStore {
         personId: link.person.id,
         personName: link.person.name,
         role: link.person.role,
+        timeZone: link.person.timeZone ?? null,
         expiresAt: link.expiresAt,
       },
     });
@@ -51,6 +64,7 @@ export class PrismaWebSignIns implements WebSignInStore {
         personId: person.id,
         personName: person.name,
         role: person.role,
+        timeZone: person.timeZone ?? null,
         csrf: session.csrf,
         expiresAt: session.expiresAt,
       },
