@@ -16,7 +16,9 @@ import type { Config } from './config/config.js';
 import { loadSlaFile } from './config/sla-file.js';
 import { LiveKnowledge } from './service/live-knowledge.js';
 import { PhrasingLearner } from './core/knowledge/learned-phrasings.js';
-import { loadEncoder } from './encoders/encoder-registry.js';
+import type { SentenceEncoder } from './core/answering/sentence-encoder.js';
+import { DeferredSentenceEncoder, EncoderUnavailableError } from './encoders/deferred-encoder.js';
+import { openEncoder, type loadEncoder } from './encoders/encoder-registry.js';
 import { SlaTimers } from './core/escalation/sla-timers.js';
 import type { CoreStore } from './store/core-ports.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -63,7 +65,7 @@ export interface AppOptions<S extends CoreStore = Store> {
   loadLibrary?: typeof LiveKnowledge.load;
   /** The store to run on instead of opening config.database (core tests pass a MemoryStore). */
   store?: S;
-  /** Loads the sentence encoder config.encoder names (tests make it fail). */
+  /** Opens the sentence encoder config.encoder names (default: openEncoder, its model loaded after ready; tests make it fail). */
   loadEncoder?: typeof loadEncoder;
   /** Told each stage of the start as one line (the service writes them to stderr). */
   progress?: (line: string) => void;
@@ -127,31 +129,42 @@ export async function openApp<S extends CoreStore = Store>(
   const load = options.loadLibrary ?? ((...args: Parameters<typeof LiveKnowledge.load>) => LiveKnowledge.load(...args));
 
   const ready = (async () => {
-    const encoder = await (options.loadEncoder ?? loadEncoder)(config.encoder).catch((error: unknown) => {
-      // ENCODER unset: a model that cannot load (a broken install) must not keep the bot from answering.
+    // ENCODER unset: a model that cannot load (a broken install) must not keep the bot from answering.
+    const withoutEncoder = (error: unknown) => {
       if (config.encoderChosen) throw error;
       logger.warn(
         { err: error },
         "the sentence encoder could not be loaded: answering from the articles' words alone (set ENCODER=none to silence this)",
       );
       return null;
-    });
-    const thresholds = encoder || config.encoder === 'none' ? config.thresholds : config.thresholdsWithoutEncoder;
-    progress(`Loading the knowledge base from ${config.kbDir}`);
-    const built = await load(config.kbDir, thresholds, encoder && { encoder, cacheDir: config.encoderCacheDir }, {
-      modelCacheDir: config.modelCacheDir,
-      progress,
-      // The first build has the learned phrasings: a start with some builds once.
-      learned: { store: store.learned, minAskers: config.learnMinAskers },
-      defaultLanguage: config.defaultLanguage,
-    }).catch((error: NodeJS.ErrnoException) => {
-      throw new Error(
-        error.code === 'ENOENT'
-          ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`
-          : `Cannot read the knowledge base in ${config.kbDir}: ${error.message}`,
-        { cause: error },
-      );
-    });
+    };
+    // Its files are checked now; its model loads when first needed (a start that embeds articles), else once ready.
+    let encoder = await (options.loadEncoder ?? openEncoder)(config.encoder).catch(withoutEncoder);
+    const build = (model: SentenceEncoder | null) => {
+      const thresholds = model || config.encoder === 'none' ? config.thresholds : config.thresholdsWithoutEncoder;
+      progress(`Loading the knowledge base from ${config.kbDir}`);
+      return load(config.kbDir, thresholds, model && { encoder: model, cacheDir: config.encoderCacheDir }, {
+        modelCacheDir: config.modelCacheDir,
+        progress,
+        // The first build has the learned phrasings: a start with some builds once.
+        learned: { store: store.learned, minAskers: config.learnMinAskers },
+        defaultLanguage: config.defaultLanguage,
+      });
+    };
+    const built = await build(encoder)
+      .catch((error: unknown) => {
+        if (!(encoder && error instanceof EncoderUnavailableError)) throw error;
+        encoder = withoutEncoder(error);
+        return build(null);
+      })
+      .catch((error: NodeJS.ErrnoException) => {
+        throw new Error(
+          error.code === 'ENOENT'
+            ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`
+            : `Cannot read the knowledge base in ${config.kbDir}: ${error.message}`,
+          { cause: error },
+        );
+      });
     const { knowledgeBase, scripts } = built.snapshot;
     for (const problem of knowledgeBase.problems)
       logger.warn({ problem }, `article skipped: ${formatProblem(problem)}`);
@@ -169,6 +182,7 @@ export async function openApp<S extends CoreStore = Store>(
     await built.learnFrom(store.learned, config.learnMinAskers);
     await built.triageFrom(store.tickets);
     loaded = built;
+    if (encoder instanceof DeferredSentenceEncoder) loadAfterReady(encoder, logger, progress);
     logger.info(
       {
         articles: knowledgeBase.articles.length,
@@ -313,6 +327,28 @@ export async function openApp<S extends CoreStore = Store>(
       await store.close();
     },
   };
+}
+
+/**
+ * Loads the sentence encoder's model once the bot answers (a question that needs it meanwhile waits
+ * for it). One that cannot be loaded although its files were there leaves the words to answer the
+ * questions they are unsure of, at the encoder's thresholds, until a restart.
+ */
+function loadAfterReady(encoder: DeferredSentenceEncoder, logger: Logger, progress: (line: string) => void): void {
+  const started = performance.now();
+  void encoder
+    .loadOrGiveUp((error) =>
+      logger.error(
+        { err: error },
+        "the sentence encoder could not be loaded: questions the articles' words leave unsure are answered from the words alone",
+      ),
+    )
+    .then((loaded) => {
+      if (loaded)
+        progress(
+          `The sentence encoder ${encoder.name} loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
+    });
 }
 
 async function openDatabase(config: Config, logger: Logger): Promise<Store> {

@@ -27,11 +27,14 @@ export class CachedSentenceEncoder implements SentenceEncoder {
   misses = 0;
   private readonly record: number;
 
+  /** Key (hex) -> the byte offset of its record in the file; read at the first use (see `scanned`). */
+  private offsets = new Map<string, number>();
+  /** Whether the file was scanned: a start whose articles' embeddings were all cached elsewhere never reads it. */
+  private scanned = false;
+
   private constructor(
     private readonly inner: SentenceEncoder,
     private readonly file: string,
-    /** Key (hex) -> the byte offset of its record in the file. */
-    private offsets: Map<string, number>,
   ) {
     this.name = inner.name;
     this.dimensions = inner.dimensions;
@@ -41,16 +44,17 @@ export class CachedSentenceEncoder implements SentenceEncoder {
   static async open(inner: SentenceEncoder, dir: string): Promise<CachedSentenceEncoder> {
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `${inner.name.replace(/[^\w.-]+/g, '_')}-${inner.dimensions}.bin`);
-    const cache = new CachedSentenceEncoder(inner, file, new Map());
-    cache.offsets = await cache.scan();
-    return cache;
+    return new CachedSentenceEncoder(inner, file);
   }
 
-  get size(): number {
+  /** Records in the file (it is scanned first if it was not yet). */
+  async size(): Promise<number> {
+    await this.scanOnce();
     return this.offsets.size;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    await this.scanOnce();
     const keys = texts.map(keyOf);
     const vectors = await this.read(keys.filter((key) => this.offsets.has(key)));
     const missing = [
@@ -70,6 +74,8 @@ export class CachedSentenceEncoder implements SentenceEncoder {
 
   /** Forgets the records of texts no longer in use, rewriting the file when they outnumber those in use. */
   async retainOnly(texts: readonly string[]): Promise<void> {
+    // Never read in this process: nothing was added to it either; the next start that embeds tidies it.
+    if (!this.scanned) return;
     const live = new Set(texts.map(keyOf));
     const stale = [...this.offsets.keys()].filter((key) => !live.has(key));
     if (stale.length <= live.size) return;
@@ -142,6 +148,12 @@ export class CachedSentenceEncoder implements SentenceEncoder {
     }
     for (const key of wanted) this.offsets.delete(key);
     return found;
+  }
+
+  private async scanOnce(): Promise<void> {
+    if (this.scanned) return;
+    this.offsets = await this.scan();
+    this.scanned = true;
   }
 
   private async append(keys: readonly string[], vectors: ReadonlyMap<string, Float32Array>): Promise<void> {

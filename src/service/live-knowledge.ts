@@ -2,12 +2,12 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import {
   AnswerEngine,
-  embedArticles,
   phrasingsOf,
   type AnswerThresholds,
   type BuildOptions,
   type BuildProgress,
 } from '../core/answering/answer-engine.js';
+import { cachedArticleEmbeddings } from '../core/answering/article-embeddings-cache.js';
 import type { TrainedModelCache } from '../core/answering/model-cache.js';
 import { articlesByLanguage, MultilingualEngine } from '../core/answering/multilingual-engine.js';
 import { DEFAULT_LANGUAGE, languageName, type LanguageCode } from '../core/language/languages.js';
@@ -232,7 +232,7 @@ export class LiveKnowledge {
   private async build(
     previous: KnowledgeSnapshot | null,
   ): Promise<{ snapshot: KnowledgeSnapshot; problems: string[]; keptLastGood: string[] }> {
-    const kb = await loadKnowledgeBase(this.dir);
+    const kb = await loadKnowledgeBase(this.dir, this.options.modelCache ? { cache: this.options.modelCache } : {});
     const keptLastGood: string[] = [];
     // A broken file keeps serving its last good version (same path, id not taken by another file).
     if (previous) {
@@ -278,9 +278,10 @@ export class LiveKnowledge {
           ? `, embedding ${encoded.length} ${languageName('en')} ones with ${this.encoding.encoder.name}`
           : ''),
     );
-    // Only phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
+    // The articles' embeddings as last computed for the same phrasings (the model cache), else only
+    // phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
     const embeddings = this.encoding
-      ? await embedArticles(encoded, this.encoding.cache, this.encoding.encoder)
+      ? await cachedArticleEmbeddings(encoded, this.encoding.cache, this.encoding.encoder, this.options.modelCache)
       : undefined;
     if (this.encoding) await this.encoding.cache.retainOnly(encoded.flatMap(phrasingsOf));
     // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.

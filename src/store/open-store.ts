@@ -2,9 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describeDatabase, type DatabaseConfig } from '../config/config.js';
 import type { CoreStore } from './core-ports.js';
-import { hasPostgresTables, migratePostgres } from './postgres-migrator.js';
 import { migrateSqlite } from './sqlite-migrator.js';
-import { openPostgresPrisma, openSqlitePrisma, type OpenedPrisma, type PrismaClient } from './prisma/open-prisma.js';
+import { openSqlitePrisma, type OpenedPrisma, type PrismaClient } from './prisma/open-prisma.js';
 import { PrismaAlertGroups } from './prisma/prisma-alert-groups.js';
 import { PrismaWebSignIns } from './prisma/prisma-web-sign-ins.js';
 import { PrismaConversationStore } from './prisma/prisma-conversation-store.js';
@@ -57,6 +56,7 @@ export async function openStore(database: DatabaseConfig, options: OpenStoreOpti
     return openSqliteStore(database.file, defaultMigrationsDir, { migrate });
   }
   const target = { url: database.url, schema: database.schema ?? 'public' };
+  const { hasPostgresTables } = await import('./postgres-migrator.js');
   if (!create && !(await hasPostgresTables(target))) {
     throw new StoreNotFoundError(
       `there is no database at ${describeDatabase(database)}: schema ${target.schema} has no helpdesk tables (start the bot on it once, or set DATABASE_URL as for the bot)`,
@@ -86,6 +86,11 @@ export async function openPostgresStore(
   migrationsDir = defaultPostgresMigrationsDir,
   options: { migrate?: boolean; location?: string; poolSize?: number } = {},
 ): Promise<Store> {
+  // Imported here: a SQLite deployment never compiles PostgreSQL's client, adapter and driver.
+  const [{ migratePostgres }, { openPostgresPrisma }] = await Promise.all([
+    import('./postgres-migrator.js'),
+    import('./prisma/open-postgres-prisma.js'),
+  ]);
   const migrated = options.migrate === false ? [] : await migratePostgres(target, migrationsDir);
   return storeOn(
     openPostgresPrisma(target.url, target.schema, options.poolSize),

@@ -54,7 +54,7 @@ describe('CachedSentenceEncoder', () => {
     expect(vectors[2]).toBe(vectors[0]);
 
     const restarted = await CachedSentenceEncoder.open(inner, dir);
-    expect(restarted.size).toBe(2);
+    expect(await restarted.size()).toBe(2);
     const again = await restarted.embed(['b', 'c']);
     expect(inner.embedded).toBe(3); // only "c"
     expect(again[0]).toEqual(vectors[1]);
@@ -70,14 +70,14 @@ describe('CachedSentenceEncoder', () => {
     const record = 32 + 4 * 16;
     expect((await stat(file)).size).toBe(3 * record);
     await truncate(file, 3 * record - 5);
-    expect((await CachedSentenceEncoder.open(inner, dir)).size).toBe(2);
+    expect(await (await CachedSentenceEncoder.open(inner, dir)).size()).toBe(2);
 
     await cache.retainOnly(['one', 'two']); // one stale record of three: kept
     expect((await stat(file)).size).toBe(3 * record - 5);
     await cache.retainOnly(['one']);
     expect((await stat(file)).size).toBe(record);
     const reopened = await CachedSentenceEncoder.open(inner, dir);
-    expect(reopened.size).toBe(1);
+    expect(await reopened.size()).toBe(1);
     expect((await reopened.embed(['one']))[0]).toEqual((await inner.embed(['one']))[0]);
   });
 });
@@ -120,13 +120,13 @@ describe('CachedSentenceEncoder on disk (only where each record is, in memory)',
     const first = await CachedSentenceEncoder.open(inner, dir);
     const written = await first.embed(texts);
     const reopened = await CachedSentenceEncoder.open(inner, dir);
-    expect(reopened.size).toBe(5000);
+    expect(await reopened.size()).toBe(5000);
     const read = await reopened.embed([...texts].reverse());
     expect(reopened.misses).toBe(0);
     expect(read.reverse()).toEqual(written);
     await reopened.retainOnly(texts.slice(0, 1000));
     const kept = await CachedSentenceEncoder.open(inner, dir);
-    expect(kept.size).toBe(1000);
+    expect(await kept.size()).toBe(1000);
     expect(await kept.embed(texts.slice(0, 1000))).toEqual(written.slice(0, 1000));
     expect(kept.misses).toBe(0);
   });

@@ -6,7 +6,8 @@
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPostgresPrisma, type OpenedPrisma } from '../../src/store/prisma/open-prisma.js';
+import type { OpenedPrisma } from '../../src/store/prisma/open-prisma.js';
+import { openPostgresPrisma } from '../../src/store/prisma/open-postgres-prisma.js';
 import { eventually } from '../support/slack.js';
 import { newTestSchema, onPostgres, testPostgresUrl } from '../support/test-database.js';
 

@@ -1,0 +1,46 @@
+import { crc32 } from 'node:zlib';
+
+/** Bytes that are not a whole entry of the expected format: cut short, changed, or written by another version. */
+export class SealedBytesError extends Error {
+  override readonly name = 'SealedBytesError';
+}
+
+const MAGIC = [0x48, 0x44, 0x43, 0x31]; // "HDC1"
+
+/**
+ * Data derived from the knowledge base and kept in a cache (parsed articles, the articles'
+ * embeddings) as bytes: "HDC1", the format's name (which says what the bytes are and which
+ * version of the code wrote them), the payload and a CRC-32 of all that, so that a file cut short
+ * or damaged is refused whole rather than half read (a CRC guards against damage, not forgery,
+ * as for the trained models).
+ */
+export function sealBytes(format: string, payload: Uint8Array): Uint8Array {
+  const name = Buffer.from(format, 'utf8');
+  const out = new Uint8Array(4 + 4 + name.length + 4 + payload.length + 4);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  view.setUint32(4, name.length, true);
+  out.set(name, 8);
+  let at = 8 + name.length;
+  view.setUint32(at, payload.length, true);
+  out.set(payload, at + 4);
+  at += 4 + payload.length;
+  view.setUint32(at, crc32(out.subarray(0, at)), true);
+  return out;
+}
+
+/** The payload of `sealBytes(format, payload)`; throws SealedBytesError for anything else. */
+export function unsealBytes(format: string, bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 16 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SealedBytesError('not a cache entry');
+  const nameLength = view.getUint32(4, true);
+  if (8 + nameLength + 8 > bytes.length) throw new SealedBytesError('cut short');
+  const name = Buffer.from(bytes.buffer, bytes.byteOffset + 8, nameLength).toString('utf8');
+  if (name !== format) throw new SealedBytesError(`format ${name}, not ${format}`);
+  const at = 8 + nameLength;
+  const length = view.getUint32(at, true);
+  const end = at + 4 + length;
+  if (end + 4 !== bytes.length) throw new SealedBytesError('cut short or too long');
+  if (crc32(bytes.subarray(0, end)) !== view.getUint32(end, true)) throw new SealedBytesError('checksum mismatch');
+  return bytes.subarray(at + 4, end);
+}
