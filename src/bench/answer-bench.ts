@@ -19,6 +19,8 @@
 // min / median / max on both sides and of the ratios here/DIR pair by pair.
 // --size N (one size, in this process, a JSON line) is what the parent runs; under
 // node --cpu-prof it profiles one size.
+// Each size also reports its memory step by step (see MemoryStep): where the process's memory
+// goes, and what the build's peak is made of.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,7 +67,35 @@ interface SizeRow {
   cpuP99Ms: number;
 }
 
+/**
+ * The process's memory after one step of a size's measurement, in MB: RSS, the largest RSS so far,
+ * the JavaScript heap in use, and the typed arrays' buffers (outside the heap). Steps named
+ * `(collected)` are taken after a full collection (node --expose-gc, as the bench runs itself), the
+ * others as the step left it, garbage included: the build's peak is what it leaves uncollected.
+ */
+interface MemoryStep {
+  step: string;
+  rssMB: number;
+  peakRssMB: number;
+  heapMB: number;
+  arrayBuffersMB: number;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc;
+const steps: MemoryStep[] = [];
+function memoryStep(step: string, collect = false): void {
+  if (collect) gc?.();
+  const usage = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  steps.push({
+    step: collect ? `${step} (collected)` : step,
+    rssMB: mb(usage.rss),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapMB: mb(usage.heapUsed),
+    arrayBuffersMB: mb(usage.arrayBuffers),
+  });
+}
+
 /** The JavaScript heap and the typed arrays' buffers (outside the heap), after a collection. */
 const heapMB = () => {
   gc?.();
@@ -74,6 +104,7 @@ const heapMB = () => {
 };
 
 async function measureSize(size: number): Promise<void> {
+  memoryStep('runtime and modules');
   const kb = await loadKnowledgeBase(path.resolve(values.kb));
   const labelled = readQuestions(path.resolve(values.questions));
   const questions = labelled.map((q) => q.text);
@@ -89,7 +120,9 @@ async function measureSize(size: number): Promise<void> {
       encoderName = encoder.name;
     }
   }
+  memoryStep(bundled ? 'knowledge base read, encoder loaded, phrasings embedded' : 'bundled knowledge base read');
   const articles: Article[] = bundled ? kb.articles : generateArticles(kb.articles, size);
+  if (!bundled) memoryStep('articles generated');
   let cacheDir: string | undefined;
   // Held to the end, as the bot's live knowledge base holds its cache.
   let cache: CachedSentenceEncoder | undefined;
@@ -108,21 +141,18 @@ async function measureSize(size: number): Promise<void> {
     const encoder = new HashingSentenceEncoder(512);
     cache = await CachedSentenceEncoder.open(encoder, cacheDir);
     encoderName = `${encoder.name} (stand-in)`;
-    return new AnswerEngine(
-      articles,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      await embedArticles(articles, cache, encoder),
-    );
+    const standIn = await embedArticles(articles, cache, encoder);
+    memoryStep('phrasings embedded');
+    return new AnswerEngine(articles, undefined, undefined, undefined, undefined, standIn);
   };
   const before = heapMB();
   const start = performance.now();
   const engine = await build();
   const indexBuildMs = performance.now() - start;
+  memoryStep('engine built');
   if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   const indexHeapMB = heapMB() - before;
+  memoryStep('engine built', true);
   for (const q of questions.slice(0, 50)) await engine.answer(q); // warm-up
   const times: number[] = [];
   const cpu: number[] = [];
@@ -136,6 +166,8 @@ async function measureSize(size: number): Promise<void> {
       cpu.push((used.user + used.system) / 1000);
     }
   }
+  memoryStep(`${Number(values.rounds) * questions.length} questions asked`);
+  memoryStep(`${Number(values.rounds) * questions.length} questions asked`, true);
   times.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
   const row: SizeRow = {
@@ -166,6 +198,7 @@ async function measureSize(size: number): Promise<void> {
       questions: times.length,
       quality,
       ...(cache ? { cachedVectors: cache.size } : {}),
+      steps,
     }),
   );
 }
@@ -174,7 +207,7 @@ async function measureSize(size: number): Promise<void> {
 function runChild(
   size: number,
   checkout: string,
-): { row: SizeRow; encoder: string; questions: number; quality?: string } {
+): { row: SizeRow; encoder: string; questions: number; quality?: string; steps: MemoryStep[] } {
   const script = path.join(checkout, 'src/bench/answer-bench.ts');
   const args = [
     '--expose-gc',
@@ -224,6 +257,10 @@ if (values.size !== undefined) {
   const rows = sizes.map((size) => runChild(size, here));
   console.table(rows.map((r) => ({ ...r.row, encoder: r.encoder, questions: r.questions })));
   for (const r of rows) if (r.quality) console.log(r.quality);
+  for (const r of rows) {
+    console.log(`\n${r.row.articles} articles, memory step by step (MB):`);
+    console.table(r.steps.map(({ step, ...figures }) => ({ step, ...figures })));
+  }
   const [small, ...rest] = rows;
   if (small)
     for (const r of rest)
