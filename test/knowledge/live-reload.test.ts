@@ -38,11 +38,18 @@ afterEach(async () => {
   cleanup();
 });
 
+/**
+ * How long a test waits for a reload to show. Not a speed target (a reload takes about 150 ms
+ * after the last save plus the rebuild; `npm run bench:start` measures builds): a bound well
+ * inside the test's own time-out, because at load 15 on two cores a rebuild took over 3 s.
+ */
+const RELOADED = 20_000;
+
 const ask = (text: string) => app.engine.ask(text);
 const article = (name: string) => path.join(dir, 'kb', name);
 
 describe('live reload', () => {
-  it('a new article answers within a second, without a restart', async () => {
+  it('a new article answers after the reload, without a restart', async () => {
     expect(ask('how do I book the parking garage').outcome).not.toBe('answered');
     writeFileSync(
       article('general/parking.md'),
@@ -51,23 +58,27 @@ describe('live reload', () => {
     await eventually(() => {
       const result = ask('how do I book the parking garage');
       return result.outcome === 'answered' && result.article.id === 'parking-garage';
-    }, 3000);
+    }, RELOADED);
   });
 
-  it('an edit changes the answer, a rename keeps it, a delete removes it', async () => {
-    const file = article('accounts/password-reset.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('myaccount.example.com', 'reset.example.com'));
-    await eventually(() => app.engine.article('password-reset')?.answer.includes('reset.example.com'), 3000);
-    renameSync(file, article('accounts/forgot-password.md'));
-    await eventually(() => app.engine.article('password-reset')?.path === 'accounts/forgot-password.md', 3000);
-    rmSync(article('accounts/forgot-password.md'));
-    await eventually(() => app.engine.article('password-reset') === undefined, 3000);
-  });
+  it(
+    'an edit changes the answer, a rename keeps it, a delete removes it',
+    async () => {
+      const file = article('accounts/password-reset.md');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('myaccount.example.com', 'reset.example.com'));
+      await eventually(() => app.engine.article('password-reset')?.answer.includes('reset.example.com'), RELOADED);
+      renameSync(file, article('accounts/forgot-password.md'));
+      await eventually(() => app.engine.article('password-reset')?.path === 'accounts/forgot-password.md', RELOADED);
+      rmSync(article('accounts/forgot-password.md'));
+      await eventually(() => app.engine.article('password-reset') === undefined, RELOADED);
+    },
+    3 * RELOADED,
+  );
 
   it('a broken edit is reported to the editors and the last good version keeps serving', async () => {
     const file = article('network/vpn-setup.md');
     writeFileSync(file, readFileSync(file, 'utf8').replace('category: network', 'category: [broken'));
-    await eventually(() => told.length > 0, 3000);
+    await eventually(() => told.length > 0, RELOADED);
     expect(told[0]).toMatch(/network\/vpn-setup\.md:\d+: front matter: invalid YAML/);
     expect(told[0]).toMatch(/last good version keeps serving for: network\/vpn-setup\.md/);
     expect(app.engine.article('vpn-setup')).toBeDefined();
