@@ -1,5 +1,4 @@
 import type { AnswerEngine } from './core/answering/answer-engine.js';
-import { STARTING_MESSAGE } from './core/apology.js';
 import { ConversationService } from './core/conversation/conversation-service.js';
 import { AudienceDirectory } from './core/knowledge/audience.js';
 import { listedAudiences } from './service/listed-audiences.js';
@@ -56,7 +55,8 @@ const TRIAGE_RETRAIN_EVERY = 25;
 export class StartingError extends Error {
   override readonly name = 'StartingError';
   constructor() {
-    super(STARTING_MESSAGE);
+    // For the log: the person is told in their language by the channel (startingMessage), or gets the apology.
+    super('the knowledge base is not loaded yet');
   }
 }
 

@@ -9,6 +9,7 @@ import { createLogger } from './service/logger.js';
 import { watchKnowledge } from './service/knowledge-watch.js';
 import { launchBot } from './server.js';
 import { scheduleSlaTimers } from './service/sla-timer-schedule.js';
+import type { LanguageCode } from './core/language/languages.js';
 import { webSignInReply } from './core/web/web-access.js';
 import { serveWebViewLocally, webAccessFor } from './web/web-view.js';
 import { PrismaMetricsSource } from './store/prisma/prisma-metrics-source.js';
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
     () => config.publicUrl ?? `http://localhost:${config.port}`,
   );
   let stopWeb: Promise<() => Promise<void>> | undefined;
-  const webLink = async (actor: Parameters<typeof webSignInReply>[2], timeZone: string) => {
+  const webLink = async (actor: Parameters<typeof webSignInReply>[2], timeZone: string, language: LanguageCode) => {
     if (web) {
       stopWeb ??= serveWebViewLocally(
         config,
@@ -61,7 +62,7 @@ async function main(): Promise<number> {
       });
       await stopWeb;
     }
-    return webSignInReply(web, 'local', actor, { chatZone: timeZone });
+    return webSignInReply(web, 'local', actor, { chatZone: timeZone, language });
   };
   const chat = new LocalChat({
     conversations: app.conversations,

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { apology } from '../core/apology.js';
+import { isApology } from '../core/apology.js';
 import type { ConversationService } from '../core/conversation/conversation-service.js';
 import type { Reply, Turn } from '../core/conversation/turn.js';
 import type { TicketNotification, TicketNotifier } from '../core/tickets/ticket-notifier.js';
@@ -12,7 +12,6 @@ export type TurnOutcome =
 /** Pending queue items by kind (slack.inbound, notify.teams...), read when Prometheus scrapes. */
 export type QueueDepthReader = () => Promise<Array<{ kind: string; pending: number }>>;
 
-const APOLOGY_START = apology('').slice(0, 40);
 /** How long a scrape waits for the queue's depth before it reports the failure instead. */
 const DEPTH_TIMEOUT_MS = 1000;
 
@@ -135,7 +134,7 @@ export function outcomeOf(replies: Reply[]): TurnOutcome {
   if (kinds.has('relayed')) return 'relayed';
   if (kinds.has('answer')) return 'answered';
   if (kinds.has('suggestions')) return 'suggested';
-  if (replies.some((reply) => reply.markdown.startsWith(APOLOGY_START))) return 'apology';
+  if (replies.some((reply) => isApology(reply.markdown))) return 'apology';
   return 'other';
 }
 

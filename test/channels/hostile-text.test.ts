@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanTurn, cleanUserText, cutText } from '../../src/core/conversation/user-text.js';
+import { messagesFor } from '../../src/core/messages/catalogue.js';
 import { ticketCard } from '../../src/core/conversation/conversation-service.js';
 import { SlaPolicy } from '../../src/core/tickets/sla-policy.js';
 import { validateTicketForm } from '../../src/core/tickets/ticket-form.js';
@@ -103,6 +104,7 @@ describe('user text as the core keeps it', () => {
         category: 'general',
       },
       ['general'],
+      messagesFor('en'),
     );
     expect(form.ok).toBe(false);
     expect(slackTextToPlain('a\u202Eb &lt;!channel&gt;')).toBe('ab <!channel>');
@@ -192,15 +194,16 @@ describe('Slack: user text in everything it renders', () => {
         mine: [ticket],
         queue: { breachingSoon: [ticket], unclaimed: [hostileTicket({ assigneeId: null })], mine: [ticket] },
         newTicketAction: 'home.new',
+        language: 'en',
       }),
       ...(['escalation', 'vendor', 'resolution', 'assignee', 'comment', 'reason'] as const).map((kind) =>
-        ticketActionModal({ kind, ticket, metadata: { kind: 'x' } }),
+        ticketActionModal({ kind, ticket, metadata: { kind: 'x' }, language: 'en' }),
       ),
       ticketFormModal({
         categories: ['general', '<!channel>'],
         subject: ticket.subject,
         description: ticket.description,
-        metadata: { kind: 'ticket.form' },
+        metadata: { kind: 'ticket.form', language: 'en' },
       }),
     ];
     for (const payload of payloads) expect(slackHazards(payload)).toEqual([]);
@@ -230,9 +233,10 @@ describe('Teams: user text in every card', () => {
     const payloads: unknown[] = [
       triageCardJson(triageCard(ticket, sla), engineers),
       replyCard({ kind: 'ticket', markdown: 'Your ticket HD-1001 is already open.', ticket: ticketCard(ticket) }),
-      ticketListCard([ticket], { breachingSoon: [ticket], unclaimed: [ticket], mine: [ticket] }),
+      ticketListCard([ticket], { breachingSoon: [ticket], unclaimed: [ticket], mine: [ticket] }, 'en'),
       ticketFormCard({
         categories: ['general'],
+        language: 'en',
         values: { subject: ticket.subject },
         errors: { subject: HOSTILE_MARKUP },
       }),
@@ -246,7 +250,7 @@ describe('Teams: user text in every card', () => {
   it('cuts card text without breaking an emoji', () => {
     expect(clipText(`${'a'.repeat(8)}${EMOJI}c`, 10)).toBe(`${'a'.repeat(8)}…`);
     expect(clipText(`ab${FAMILY}`, 6)).toBe('ab…');
-    const card = ticketListCard([hostileTicket({ subject: `${'s'.repeat(78)}${EMOJI}tail` })], null);
+    const card = ticketListCard([hostileTicket({ subject: `${'s'.repeat(78)}${EMOJI}tail` })], null, 'en');
     expect(LONE_SURROGATE.test(JSON.stringify(card))).toBe(false);
   });
 });

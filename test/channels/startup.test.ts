@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { STARTING_MESSAGE } from '../../src/core/apology.js';
+import { startingMessage } from '../../src/core/apology.js';
 import { actions } from '../../src/core/conversation/turn.js';
 import { ticketActions } from '../../src/core/tickets/triage-card.js';
 import { sealMetadata } from '../../src/channels/slack/modal-seal.js';
@@ -24,6 +24,9 @@ import {
   teamsMessage,
   type TeamsHarness,
 } from '../support/teams.js';
+
+// Nobody here has spoken to the bot yet: the deployment's language (English).
+const STARTING_MESSAGE = startingMessage('en');
 
 /**
  * A bot whose knowledge base takes long to load (held here until the test lets it go: no sleeps)

@@ -90,7 +90,7 @@ describe('message catalogues', () => {
   });
 
   it('words the given-up apology in a language, the thing given up on included', () => {
-    expect(givenUpApology('button press', 'slack:Ev1')).toBe(
+    expect(givenUpApology('button press', 'slack:Ev1', 'en')).toBe(
       'Sorry, I could not handle your button press because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference slack:Ev1).',
     );
     expect(givenUpApology('form', 'slack:Ev1', 'de')).toContain('Ihre Anfrage (Formular)');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateTicketForm } from '../../src/core/tickets/ticket-form.js';
+import { messagesFor } from '../../src/core/messages/catalogue.js';
 import { TriageRouter } from '../../src/core/tickets/triage-router.js';
 
 describe('triage routing', () => {
@@ -22,22 +23,28 @@ describe('triage routing', () => {
 
 describe('ticket form', () => {
   const categories = ['network', 'general'];
+  const english = messagesFor('en');
 
   it('accepts a complete form and names every bad field with a fix', () => {
     expect(
       validateTicketForm(
         { subject: 'VPN drops', description: 'Every ten minutes at home.', priority: 'P2', category: 'network' },
         categories,
+        english,
       ),
     ).toEqual({
       ok: true,
       value: { subject: 'VPN drops', description: 'Every ten minutes at home.', priority: 'P2', category: 'network' },
     });
-    const result = validateTicketForm({ subject: 'x', description: '', priority: 'P9', category: 'nope' }, categories);
+    const result = validateTicketForm(
+      { subject: 'x', description: '', priority: 'P9', category: 'nope' },
+      categories,
+      english,
+    );
     expect(result.ok).toBe(false);
     if (!result.ok)
       expect(Object.keys(result.errors).sort()).toEqual(['category', 'description', 'priority', 'subject']);
-    const missing = validateTicketForm({}, categories);
+    const missing = validateTicketForm({}, categories, english);
     if (!missing.ok) expect(missing.errors.subject).toMatch(/subject/);
   });
 });

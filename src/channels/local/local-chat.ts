@@ -3,6 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { ConversationService } from '../../core/conversation/conversation-service.js';
 import type { Choice } from '../../core/conversation/turn.js';
 import { apologise } from '../../core/apology.js';
+import type { LanguageCode } from '../../core/language/languages.js';
+import { ENGINEERS_LANGUAGE, messagesFor, statusText, type Say } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
@@ -22,25 +24,12 @@ export interface LocalChatOptions {
   logger: Logger;
   /**
    * /web: a sign-in link to the web view for the person at the terminal (absent: the view is off),
-   * with the terminal's time zone.
+   * with the terminal's time zone, worded in `language` (the person's).
    */
-  webLink?: (actor: Actor, timeZone: string) => Promise<{ text: string; url: string | null }>;
+  webLink?: (actor: Actor, timeZone: string, language: LanguageCode) => Promise<{ text: string; url: string | null }>;
   /** The terminal's time zone (default: this process's, from TZ or the system): the web view's for the person at it. */
   timeZone?: string;
 }
-
-const HELP = `Type a question as an employee would. Type the number of a choice to press it.
-Commands:
-  /as engineer [name]          act as an engineer     /as employee [name]   back to employee
-  /mine                        your tickets           /show KEY             a ticket and its history
-  /queue                       open tickets (engineer)  /web                  a sign-in link to the web view
-  /claim KEY                   claim a ticket         /escalate KEY [L3|L4] reason
-  /assign KEY name             give an unclaimed ticket to an engineer
-  /priority KEY P1-P4 [reason] change the priority (the SLA due times follow)
-  /category KEY name [reason]  change the category (/category KEY lists them)
-  /wait KEY note               wait for requester     /resolve KEY how it was fixed
-  /close KEY [reason]          close                  /reopen KEY reason
-  /help                        this help              /quit                 leave`;
 
 /**
  * The terminal channel: employees chat with the bot, and the same terminal can act as an
@@ -69,9 +58,7 @@ export class LocalChat {
     const { interactive } = this.options;
     const lines = createInterface({ input: this.options.input, terminal: false, crlfDelay: Infinity });
     if (interactive) {
-      this.print(
-        `IT help bot, local chat. You are ${this.actor.name} (employee). Type /help for commands, /quit to leave.\n`,
-      );
+      this.print(`${(await this.say())('local.banner', { name: this.actor.name ?? this.actor.id })}\n`);
       this.prompt();
     }
     for await (const line of lines) {
@@ -91,11 +78,11 @@ export class LocalChat {
       const number = /^\d{1,2}$/.test(line) ? Number(line) : NaN;
       const choice = this.choices[number - 1];
       if (!Number.isNaN(number) && !choice && this.choices.length > 0) {
-        this.print(`There is no choice ${number}: type a number from 1 to ${this.choices.length}, or ask a question.`);
+        this.print((await this.say())('local.noChoice', { number, count: this.choices.length }));
         return true;
       }
       const turn = {
-        conversationKey: `local:${this.actor.id}`,
+        conversationKey: this.conversationKey(),
         channel: 'local',
         user: { id: this.actor.id, ...(this.actor.name ? { name: this.actor.name } : {}) },
         ...(choice ? { action: choice.action } : { text: line }),
@@ -105,9 +92,34 @@ export class LocalChat {
       this.print(rendered.text);
     } catch (error) {
       const expected = isCoreError(error) || error instanceof UsageError;
-      this.print(expected ? (error as Error).message : apologise(this.options.logger, error, 'local chat line'));
+      this.print(
+        expected
+          ? (error as Error).message
+          : apologise(this.options.logger, error, 'local chat line', { language: await this.language() }),
+      );
     }
     return true;
+  }
+
+  private conversationKey(): string {
+    return `local:${this.actor.id}`;
+  }
+
+  /**
+   * The language the terminal speaks to its person in outside a turn: an employee's conversation's
+   * (else their latest, else the deployment's), as the bot's replies; an engineer's the engineers'.
+   */
+  private language(): Promise<LanguageCode> {
+    if (this.actor.role === 'engineer') return Promise.resolve(ENGINEERS_LANGUAGE);
+    return this.options.conversations.languageFor({
+      channel: 'local',
+      userId: this.actor.id,
+      conversationKey: this.conversationKey(),
+    });
+  }
+
+  private async say(): Promise<Say> {
+    return messagesFor(await this.language());
   }
 
   private prompt(): void {
@@ -127,35 +139,42 @@ export class LocalChat {
       case '/exit':
         return false;
       case '/help':
-        this.print(HELP);
+        this.print((await this.say())('local.help'));
         return true;
       case '/as': {
         const role = args[0] === 'engineer' ? 'engineer' : args[0] === 'employee' ? 'employee' : undefined;
-        if (!role) throw new UsageError('Usage: /as engineer [name] or /as employee [name]');
+        if (!role) throw new UsageError((await this.say())('local.asUsage'));
         const name = args[1] ?? (role === 'engineer' ? 'engineer' : this.options.userName);
         this.actor = { id: name, name, role };
         this.choices = [];
-        this.print(`You are now ${name} (${role}).`);
+        this.print((await this.say())(role === 'engineer' ? 'local.nowEngineer' : 'local.nowEmployee', { name }));
         return true;
       }
       case '/web': {
+        const language = await this.language();
         const reply = this.options.webLink
           ? await this.options.webLink(
               this.actor,
               this.options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+              language,
             )
-          : { text: 'The web view is not set up here.', url: null };
+          : { text: messagesFor(language)('web.off'), url: null };
         this.print(reply.url ? `${reply.text}\n${reply.url}` : reply.text);
         return true;
       }
       case '/queue': {
         const open = await tickets.queue();
-        this.print(open.length === 0 ? 'The queue is empty.' : open.map(ticketLine).join('\n'));
+        this.print(open.length === 0 ? 'The queue is empty.' : open.map((ticket) => ticketLine(ticket)).join('\n'));
         return true;
       }
       case '/mine': {
         const mine = await tickets.ticketsOf(this.actor.id);
-        this.print(mine.length === 0 ? 'You have no tickets.' : mine.map(ticketLine).join('\n'));
+        const language = await this.language();
+        this.print(
+          mine.length === 0
+            ? messagesFor(language)('ticket.noneYet')
+            : mine.map((ticket) => ticketLine(ticket, language)).join('\n'),
+        );
         return true;
       }
       case '/show': {
@@ -230,7 +249,7 @@ export class LocalChat {
         await this.perform(ticketActions.reopen, key, { reason: rest || 'The problem is back.' });
         return true;
       default:
-        this.print(`Unknown command ${command}. Type /help for the list.`);
+        this.print((await this.say())('local.unknownCommand', { command }));
         return true;
     }
   }
@@ -248,9 +267,10 @@ export class LocalChat {
 
 class UsageError extends Error {}
 
-function ticketLine(t: Ticket): string {
+/** A ticket on one line, its status in `language`'s words (the engineers' unless it is an employee's own list). */
+function ticketLine(t: Ticket, language: LanguageCode = ENGINEERS_LANGUAGE): string {
   const who = t.assigneeName ?? t.assigneeId;
-  return `${t.key} [${t.status}] ${t.priority} ${t.tier} ${t.category}: ${t.subject}${who ? ` (${who})` : ''}`;
+  return `${t.key} [${statusText(language, t.status)}] ${t.priority} ${t.tier} ${t.category}: ${t.subject}${who ? ` (${who})` : ''}`;
 }
 
 function describe(detail: Record<string, unknown>): string {

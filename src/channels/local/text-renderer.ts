@@ -1,4 +1,5 @@
 import type { Choice, Reply } from '../../core/conversation/turn.js';
+import { messagesFor, statusText } from '../../core/messages/catalogue.js';
 
 /** Replies as terminal text. Choices are numbered so they can be pressed by typing the number. */
 export function renderReplies(replies: Reply[]): { text: string; choices: Choice[] } {
@@ -6,10 +7,17 @@ export function renderReplies(replies: Reply[]): { text: string; choices: Choice
   const blocks = replies.map((reply) => {
     const lines = [stripMarkdown(reply.markdown)];
     if (reply.kind === 'ticket') {
+      // The ticket's facts in the words of the reply they come with.
       const t = reply.ticket;
-      lines.push(
-        `  [${t.key}] ${t.subject}\n  status: ${t.status} · priority: ${t.priority} · tier: ${t.tier} · category: ${t.category}${t.assignee ? ` · assignee: ${t.assignee}` : ''}`,
-      );
+      const say = messagesFor(reply.language);
+      const facts = [
+        `${say('ticket.field.status')}: ${statusText(reply.language, t.status)}`,
+        `${say('ticket.field.priority')}: ${t.priority}`,
+        `${say('ticket.field.tier')}: ${t.tier}`,
+        `${say('ticket.field.category')}: ${t.category}`,
+        ...(t.assignee ? [`${say('ticket.field.with')}: ${t.assignee}`] : []),
+      ];
+      lines.push(`  [${t.key}] ${t.subject}\n  ${facts.join(' · ')}`);
     }
     const own = reply.choices ?? [];
     if (own.length > 0) {

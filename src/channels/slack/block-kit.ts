@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { Choice, Reply } from '../../core/conversation/turn.js';
-import { messagesFor, statusText } from '../../core/messages/catalogue.js';
-import { priorityLabels } from '../../core/tickets/ticket-form.js';
+import type { LanguageCode } from '../../core/language/languages.js';
+import { ENGINEERS_LANGUAGE, messagesFor, statusText, type Say } from '../../core/messages/catalogue.js';
+import { priorityChoices } from '../../core/tickets/ticket-form.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
 import { vendorLine, type ActionInput, type TicketChoice, type TriageCard } from '../../core/tickets/triage-card.js';
@@ -176,45 +177,61 @@ export function requesterUpdateMessage(text: string, choices: TicketChoice[]): S
   return { text: fallback(text), blocks: [section(text), ...actionsBlock(choices)] };
 }
 
-function ticketLine(ticket: Ticket): string {
-  return `*${ticket.key}* ${STATUS_EMOJI[ticket.status]} ${ticket.status} · ${ticket.priority} · ${ticket.tier} · ${escapeInline(clip(ticket.subject, 80))}`;
+/** A ticket on one line, its status in `language`'s words. */
+export function ticketLine(ticket: Ticket, language: LanguageCode): string {
+  return `*${ticket.key}* ${STATUS_EMOJI[ticket.status]} ${statusText(language, ticket.status)} · ${ticket.priority} · ${ticket.tier} · ${escapeInline(clip(ticket.subject, 80))}`;
 }
 
-function ticketRows(tickets: Ticket[], empty: string, buttons: (ticket: Ticket) => Choice[]): Block[] {
+function ticketRows(
+  tickets: Ticket[],
+  empty: string,
+  language: LanguageCode,
+  buttons: (ticket: Ticket) => Choice[],
+): Block[] {
   if (tickets.length === 0) return [context(empty)];
   return tickets.slice(0, 15).flatMap((ticket) => {
     const choices = buttons(ticket);
     const first = choices[0];
+    const line = ticketLine(ticket, language);
     const row: Block = first
-      ? { type: 'section', text: { type: 'mrkdwn', text: ticketLine(ticket) }, accessory: button(first, 0) }
-      : section(ticketLine(ticket));
+      ? { type: 'section', text: { type: 'mrkdwn', text: line }, accessory: button(first, 0) }
+      : section(line);
     return [row, ...actionsBlock(choices.slice(1))];
   });
 }
 
-/** App Home: "My tickets" for everyone, and the queue for engineers. */
-export function homeView(input: { mine: Ticket[]; queue: QueueView | null; newTicketAction: string }): types.HomeView {
+/**
+ * App Home: "My tickets" for everyone, in the person's language (`language`), and the queue for
+ * engineers, in the engineers' (ENGINEERS_LANGUAGE).
+ */
+export function homeView(input: {
+  mine: Ticket[];
+  queue: QueueView | null;
+  newTicketAction: string;
+  language: LanguageCode;
+}): types.HomeView {
+  const say = messagesFor(input.language);
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: 'IT help' } },
-    section('Ask me anything in the *Messages* tab, mention me in a channel, or use `/helpdesk`.'),
+    { type: 'header', text: { type: 'plain_text', text: say('home.title') } },
+    section(say('home.intro')),
     {
       type: 'actions',
       elements: [
         {
           type: 'button',
-          text: { type: 'plain_text', text: 'Open a ticket' },
+          text: { type: 'plain_text', text: say('form.title') },
           action_id: input.newTicketAction,
           style: 'primary',
         },
       ],
     },
-    { type: 'header', text: { type: 'plain_text', text: 'My tickets' } },
-    ...ticketRows(input.mine, 'You have no tickets.', (ticket) => {
+    { type: 'header', text: { type: 'plain_text', text: say('ticket.mine') } },
+    ...ticketRows(input.mine, say('ticket.noneYet'), input.language, (ticket) => {
       const open = !['resolved', 'closed'].includes(ticket.status);
       return [
-        ...(open ? [{ label: 'Comment', action: { id: 'ticket.comment', value: ticket.key } }] : []),
+        ...(open ? [{ label: say('form.comment'), action: { id: 'ticket.comment', value: ticket.key } }] : []),
         ...(ticket.status === 'resolved'
-          ? [{ label: 'Reopen', action: { id: 'ticket.reopen', value: ticket.key } }]
+          ? [{ label: say('form.reopen'), action: { id: 'ticket.reopen', value: ticket.key } }]
           : []),
       ];
     }),
@@ -228,11 +245,11 @@ export function homeView(input: { mine: Ticket[]; queue: QueueView | null; newTi
     blocks.push(
       { type: 'divider' },
       { type: 'header', text: { type: 'plain_text', text: `Queue: breaching soon (${q.breachingSoon.length})` } },
-      ...ticketRows(q.breachingSoon, 'Nothing is close to its SLA.', claimButton),
+      ...ticketRows(q.breachingSoon, 'Nothing is close to its SLA.', ENGINEERS_LANGUAGE, claimButton),
       { type: 'header', text: { type: 'plain_text', text: `Queue: unclaimed (${q.unclaimed.length})` } },
-      ...ticketRows(q.unclaimed, 'Every open ticket has an owner.', claimButton),
+      ...ticketRows(q.unclaimed, 'Every open ticket has an owner.', ENGINEERS_LANGUAGE, claimButton),
       { type: 'header', text: { type: 'plain_text', text: `Queue: mine (${q.mine.length})` } },
-      ...ticketRows(q.mine, 'You have no claimed tickets.', () => []),
+      ...ticketRows(q.mine, 'You have no claimed tickets.', ENGINEERS_LANGUAGE, () => []),
     );
   }
   // A home view holds at most 100 blocks.
@@ -251,6 +268,8 @@ export interface ModalMetadata {
   /** Where to answer the person afterwards. */
   reply?: { channel: string; threadTs?: string };
   context?: Record<string, string>;
+  /** The language the form was shown in: its errors, and the conversation its ticket starts, speak it. */
+  language?: string;
 }
 
 function plainInput(
@@ -300,47 +319,50 @@ function selectInput(
 export const TICKET_FORM_CALLBACK = 'ticket_form';
 export const TICKET_ACTION_CALLBACK = 'ticket_action';
 
-/** The "open a ticket" modal; field block ids are the core's field names, so errors land in place. */
+/**
+ * The "open a ticket" modal, in the person's language (`metadata.language`, which comes back with
+ * the submission); field block ids are the core's field names, so errors land in place.
+ */
 export function ticketFormModal(input: {
   categories: string[];
   subject?: string;
   description?: string;
   category?: string;
-  metadata: ModalMetadata;
+  metadata: ModalMetadata & { language: LanguageCode };
 }): types.ModalView {
+  const say = messagesFor(input.metadata.language);
   return {
     type: 'modal',
     callback_id: TICKET_FORM_CALLBACK,
     private_metadata: JSON.stringify(input.metadata),
-    title: { type: 'plain_text', text: 'Open a ticket' },
-    submit: { type: 'plain_text', text: 'Open ticket' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: { type: 'plain_text', text: clip(say('form.title'), 24) },
+    submit: { type: 'plain_text', text: clip(say('form.submit'), 24) },
+    close: { type: 'plain_text', text: clip(say('form.cancel'), 24) },
     blocks: [
-      plainInput('subject', 'Subject', {
+      plainInput('subject', say('form.subject'), {
         initial: input.subject ?? '',
         max: 120,
-        placeholder: 'e.g. VPN drops every 10 minutes',
+        placeholder: say('form.subjectExample'),
       }),
-      plainInput('description', 'What happened?', {
+      plainInput('description', say('form.description'), {
         multiline: true,
         initial: input.description ?? '',
         max: 3000,
-        placeholder: 'What you tried, what you saw, error messages',
+        placeholder: say('form.descriptionExample'),
       }),
-      selectInput(
-        'priority',
-        'Priority',
-        Object.entries(priorityLabels).map(([value, text]) => ({ value, text })),
-        'P3',
-      ),
+      selectInput('priority', say('form.priority'), priorityOptions(say), 'P3'),
       selectInput(
         'category',
-        'Category',
+        say('form.category'),
         input.categories.map((c) => ({ value: c, text: c })),
         input.category ?? 'general',
       ),
     ],
   };
+}
+
+function priorityOptions(say: Say): Array<{ value: string; text: string }> {
+  return priorityChoices(say).map(({ value, label }) => ({ value, text: label }));
 }
 
 /** Block ids the view submission reads back (see slack-channel.ts). */
@@ -368,22 +390,29 @@ function vendorInputs(t: Ticket, options: { nameRequired?: boolean } = {}): Bloc
   ];
 }
 
-/** The modal an engineer or requester fills in before a ticket action runs. */
+/**
+ * The modal an engineer or requester fills in before a ticket action runs, in `language`: the
+ * requester's (their ticket's) for the forms a requester can open (a comment, reopening), the
+ * engineers' for the rest.
+ */
 export function ticketActionModal(input: {
   kind: ActionInput;
   ticket: Ticket;
   metadata: ModalMetadata;
   categories?: readonly string[];
+  language: LanguageCode;
 }): types.ModalView {
   const t = input.ticket;
+  const say = messagesFor(input.language);
   const base = {
     type: 'modal' as const,
     callback_id: TICKET_ACTION_CALLBACK,
     private_metadata: JSON.stringify(input.metadata),
-    close: { type: 'plain_text' as const, text: 'Cancel' },
+    close: { type: 'plain_text' as const, text: clip(say('form.cancel'), 24) },
   };
+  const status = say('ticket.summary.status', { status: `*${statusText(input.language, t.status)}*` });
   const heading = section(
-    `*${t.key}* · ${escapeInline(clip(t.subject, 200))}\nStatus *${t.status}* · ${t.priority} · ${t.tier}`,
+    `*${t.key}* · ${escapeInline(clip(t.subject, 200))}\n${status.charAt(0).toUpperCase()}${status.slice(1)} · ${t.priority} · ${t.tier}`,
   );
   switch (input.kind) {
     case 'escalation': {
@@ -462,12 +491,7 @@ export function ticketActionModal(input: {
         submit: { type: 'plain_text', text: 'Change' },
         blocks: [
           heading,
-          selectInput(
-            'priority',
-            'Priority',
-            Object.entries(priorityLabels).map(([value, text]) => ({ value, text })),
-            t.priority,
-          ),
+          selectInput('priority', 'Priority', priorityOptions(messagesFor(ENGINEERS_LANGUAGE)), t.priority),
           context("The SLA due times still running move to the new priority's targets."),
           plainInput('reason', "Why? (kept in the ticket's history)", { multiline: true, max: 1000, optional: true }),
         ],
@@ -492,16 +516,16 @@ export function ticketActionModal(input: {
     case 'comment':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Comment on ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Send' },
-        blocks: [heading, plainInput('text', 'Your comment', { multiline: true, max: 3000 })],
+        title: { type: 'plain_text', text: clip(say('form.commentTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('form.send'), 24) },
+        blocks: [heading, plainInput('text', say('form.commentLabel'), { multiline: true, max: 3000 })],
       };
     case 'reason':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Reopen ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Reopen' },
-        blocks: [heading, plainInput('reason', 'What is still wrong?', { multiline: true, max: 2000 })],
+        title: { type: 'plain_text', text: clip(say('form.reopenTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('form.reopen'), 24) },
+        blocks: [heading, plainInput('reason', say('form.reopenLabel'), { multiline: true, max: 2000 })],
       };
   }
 }

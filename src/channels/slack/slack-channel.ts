@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { App } from '@slack/bolt';
 import { WebClient, type RetryOptions } from '@slack/web-api';
-import { actions, UNKNOWN_BUTTON, type Turn } from '../../core/conversation/turn.js';
-import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
+import { actions, type Turn } from '../../core/conversation/turn.js';
+import { apologise } from '../../core/apology.js';
+import type { LanguageCode } from '../../core/language/languages.js';
+import { ENGINEERS_LANGUAGE, messagesFor, statusText } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
@@ -92,8 +94,20 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   let botUserId: string | undefined;
 
   /** A sentence for the person when something unexpected failed (a broken database, Slack down); the log has the rest. */
-  function failure(error: unknown, what: string): string {
-    return apologise(logger, error, what);
+  function failure(error: unknown, what: string, language: LanguageCode): string {
+    return apologise(logger, error, what, { language });
+  }
+
+  /**
+   * The language to speak to someone in outside a turn: that of the conversation in `thread`
+   * when there is one, else of their latest conversation here, else the deployment's.
+   */
+  function languageOf(userId: string, thread?: SlackThreadRef): Promise<LanguageCode> {
+    return conversations.languageFor({
+      channel: 'slack',
+      userId,
+      ...(thread ? { conversationKey: slackConversationKey(thread) } : {}),
+    });
   }
 
   async function turnUser(userId: string): Promise<Turn['user']> {
@@ -102,10 +116,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   }
 
   async function publishHome(userId: string): Promise<void> {
-    const actor = await people.actor(userId);
+    const [actor, language] = await Promise.all([people.actor(userId), languageOf(userId)]);
     const mine = await tickets.ticketsOf(userId, 15);
     const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), userId, tickets.sla) : null;
-    await client.views.publish({ user_id: userId, view: homeView({ mine, queue, newTicketAction: HOME_NEW_TICKET }) });
+    await client.views.publish({
+      user_id: userId,
+      view: homeView({ mine, queue, newTicketAction: HOME_NEW_TICKET, language }),
+    });
   }
 
   /** A modal whose metadata is signed and bound to the person it is opened for (see modal-seal.ts). */
@@ -235,37 +252,40 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
 
     app.command(SLASH_COMMAND, async ({ command, ack, body, context }) => {
       const text = command.text.trim();
+      // Said to this person alone, outside any conversation: in their language.
+      const language = await languageOf(command.user_id);
+      const say = messagesFor(language);
       if (!text || /^(ticket|new|new ticket)$/i.test(text)) {
         // The form lists the knowledge base's categories: not loaded yet while the bot starts.
         if (!isReady()) {
-          await ack({ response_type: 'ephemeral', text: STARTING_MESSAGE });
+          await ack({ response_type: 'ephemeral', text: say('starting') });
           return;
         }
         await ack();
         await client.views.open({
           trigger_id: command.trigger_id,
           view: sealed(
-            ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }),
+            ticketFormModal({
+              categories: conversations.categories(),
+              metadata: { kind: actions.submitTicketForm, language },
+            }),
             command.user_id,
           ),
         });
         return;
       }
       if (/^(help|\?)$/i.test(text)) {
-        await ack({
-          response_type: 'ephemeral',
-          text: `*${SLASH_COMMAND} <your question>*: I answer in our direct messages.\n*${SLASH_COMMAND}* or *${SLASH_COMMAND} ticket*: open a ticket with a form.\n*${SLASH_COMMAND} mine*: your tickets.\n*${SLASH_COMMAND} web*: a sign-in link to the web view.\nYou can also DM me, mention me in a channel, or react with :ticket: to a message to open a ticket from it.`,
-        });
+        await ack({ response_type: 'ephemeral', text: say('help.slack', { command: SLASH_COMMAND }) });
         return;
       }
       if (/^web$/i.test(text)) {
         // Ephemeral: only the person who asked sees their link. Their profile's zone (users.info,
         // read with the name and cached with it) becomes the web view's until they choose one.
         const [actor, zone] = await Promise.all([people.actor(command.user_id), people.timeZone(command.user_id)]);
-        const reply = await webSignInReply(deps.web, 'slack', actor, { chatZone: zone });
+        const reply = await webSignInReply(deps.web, 'slack', actor, { chatZone: zone, language });
         await ack({
           response_type: 'ephemeral',
-          text: reply.url ? `${reply.text}\n<${reply.url}|Open the helpdesk web view>` : reply.text,
+          text: reply.url ? `${reply.text}\n<${reply.url}|${say('web.open')}>` : reply.text,
         });
         return;
       }
@@ -275,21 +295,25 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           response_type: 'ephemeral',
           text: mine.length
             ? mine
-                .map((t) => `*${t.key}* ${t.status} · ${t.priority} · ${escapeMrkdwn(clip(t.subject, 80))}`)
+                .map(
+                  (t) =>
+                    `*${t.key}* ${statusText(language, t.status)} · ${t.priority} · ${escapeMrkdwn(clip(t.subject, 80))}`,
+                )
                 .join('\n')
-            : 'You have no tickets.',
+            : say('ticket.noneYet'),
         });
         return;
       }
       if (!context.queued) {
         // Kept in the inbox before Slack is answered; the queued pass below does the work.
         await keep(`slack:command:${randomUUID()}`, `slack:${command.team_id}:${command.user_id}`, body);
-        await ack({ response_type: 'ephemeral', text: "I'll answer in our direct messages." });
+        await ack({ response_type: 'ephemeral', text: say('slack.answerInDm') });
         return;
       }
+      // The question's own language is not known before the core reads it: the person's so far.
       const root = await client.chat.postMessage({
         channel: command.user_id,
-        text: `You asked: ${escapeMrkdwn(clip(text, 2000))}`,
+        text: say('slack.youAsked', { question: escapeMrkdwn(clip(text, 2000)) }),
         ...NO_UNFURL,
       });
       if (!root.channel || !root.ts) return;
@@ -306,16 +330,21 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     app.shortcut(MESSAGE_SHORTCUT, async ({ shortcut, ack }) => {
       await ack();
       if (shortcut.type !== 'message_action') return;
+      const parsed = slackMessage.safeParse(shortcut.message);
+      // The form is the reporter's: in the language of the message's thread when the bot speaks
+      // there (a conversation of theirs or the author's), else the reporter's own.
+      const thread = parsed.success
+        ? { team: teamOf(shortcut), channel: shortcut.channel.id, threadTs: parsed.data.thread_ts ?? parsed.data.ts }
+        : undefined;
+      const language = await languageOf(shortcut.user.id, thread);
+      const say = messagesFor(language);
       if (!isReady()) {
-        await tell(shortcut.user.id, STARTING_MESSAGE, { channel: shortcut.channel.id });
+        await tell(shortcut.user.id, say('starting'), { channel: shortcut.channel.id });
         return;
       }
-      const parsed = slackMessage.safeParse(shortcut.message);
       if (!parsed.success) {
         unreadable('shortcut message', parsed.error);
-        await tell(shortcut.user.id, 'I can only open tickets from messages people wrote.', {
-          channel: shortcut.channel.id,
-        });
+        await tell(shortcut.user.id, say('ticket.notFromMessage'), { channel: shortcut.channel.id });
         return;
       }
       const message = parsed.data;
@@ -329,6 +358,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
             description: text,
             metadata: {
               kind: actions.submitTicketForm,
+              language,
               thread: { channel: shortcut.channel.id, threadTs: message.thread_ts ?? message.ts },
               ...(message.user ? { requester: message.user } : {}),
               context: { reportedBy: shortcut.user.id, messageTs: message.ts, channel: shortcut.channel.id },
@@ -374,7 +404,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const element = pressedElement.safeParse(action);
       if (!element.success) {
         unreadable('button press', element.error);
-        await tell(body.user.id, UNKNOWN_BUTTON);
+        await tell(body.user.id, messagesFor(await languageOf(body.user.id))('button.unknown'));
         return;
       }
       const id = coreActionId(element.data.action_id);
@@ -385,10 +415,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const where = channel && message ? { channel, threadTs: message.thread_ts ?? message.ts } : undefined;
 
       if (id === HOME_NEW_TICKET) {
+        const language = await languageOf(userId);
         await client.views.open({
           trigger_id: body.trigger_id,
           view: sealed(
-            ticketFormModal({ categories: conversations.categories(), metadata: { kind: actions.submitTicketForm } }),
+            ticketFormModal({
+              categories: conversations.categories(),
+              metadata: { kind: actions.submitTicketForm, language },
+            }),
             userId,
           ),
         });
@@ -408,7 +442,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         return;
       }
       if (!where) {
-        await tell(userId, UNKNOWN_BUTTON);
+        await tell(userId, messagesFor(await languageOf(userId))('button.unknown'));
         return;
       }
       const full = { team: teamOf(body), ...where };
@@ -428,7 +462,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     app.action(/^(?!(feedback|article|suggestions|ticket|home|script)\.)/, async ({ ack, body }) => {
       await ack();
       const channel = 'channel' in body ? body.channel?.id : undefined;
-      await tell(body.user.id, UNKNOWN_BUTTON, channel ? { channel } : undefined);
+      const language = await languageOf(body.user.id);
+      await tell(body.user.id, messagesFor(language)('button.unknown'), channel ? { channel } : undefined);
     });
 
     async function ticketButton(
@@ -466,14 +501,23 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
             throw error;
           });
           if (!ticket || (actor.role !== 'engineer' && ticket.requesterId !== at.userId)) {
-            await tell(at.userId, 'You can only do that on your own tickets.', replyTo);
+            const language = ticket?.language ?? (await languageOf(at.userId));
+            await tell(at.userId, messagesFor(language)('ticket.onlyYours'), replyTo);
             return;
           }
-          const metadata: ModalMetadata = { kind: id, ticketKey: ticket.key, ...(replyTo ? { reply: replyTo } : {}) };
+          // A requester's form on their ticket speaks the ticket's language, as its updates; an engineer's the engineers'.
+          const language =
+            actor.role === 'engineer' ? ENGINEERS_LANGUAGE : (ticket.language ?? (await languageOf(at.userId)));
+          const metadata: ModalMetadata = {
+            kind: id,
+            ticketKey: ticket.key,
+            language,
+            ...(replyTo ? { reply: replyTo } : {}),
+          };
           const categories = input === 'category' ? { categories: actionHandler.categories() } : {};
           await client.views.open({
             trigger_id: at.triggerId,
-            view: sealed(ticketActionModal({ kind: input, ticket, metadata, ...categories }), at.userId),
+            view: sealed(ticketActionModal({ kind: input, ticket, metadata, language, ...categories }), at.userId),
           });
           return;
         }
@@ -498,21 +542,22 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       };
       const meta = openMetadata(config.signingSecret, view.private_metadata, body.user.id);
       if (!meta || meta.kind !== actions.submitTicketForm) {
-        await ack({
-          response_action: 'errors',
-          errors: { subject: 'This form is out of date or was opened by someone else; close it and open a new one.' },
-        });
+        const say = messagesFor(await languageOf(body.user.id));
+        await ack({ response_action: 'errors', errors: { subject: say('form.outOfDate') } });
         return;
       }
+      // The form's own language (set when it was opened): its errors, placeholders and conversation speak it.
+      const language = meta.language ?? (await languageOf(body.user.id));
+      const say = messagesFor(language);
       if (!context.queued) {
         // While the bot starts the form stays open with a note, so nothing typed is lost.
         if (!isReady()) {
-          await ack({ response_action: 'errors', errors: { subject: STARTING_MESSAGE } });
+          await ack({ response_action: 'errors', errors: { subject: say('starting') } });
           return;
         }
         // Errors are shown in the form itself, so they are found before Slack is answered; a valid
         // form is kept in the inbox first, and the queued pass below opens the ticket.
-        const errors = conversations.ticketFormErrors(fields);
+        const errors = conversations.ticketFormErrors(fields, language);
         if (errors) {
           await ack({ response_action: 'errors', errors });
           return;
@@ -534,7 +579,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           .postMessage({
             channel: meta.thread.channel,
             thread_ts: meta.thread.threadTs,
-            text: `Opening a ticket for <@${requester}>…`,
+            text: say('ticket.openingFor', { person: `<@${requester}>` }),
             ...NO_UNFURL,
           })
           .catch((error: unknown) => {
@@ -552,7 +597,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (!where) {
         const root = await client.chat.postMessage({
           channel: requester,
-          text: `:ticket: Opening a ticket: ${escapeMrkdwn(clip(subject, 120))}`,
+          text: `:ticket: ${say('ticket.opening', { subject: escapeMrkdwn(clip(subject, 120)) })}`,
           ...NO_UNFURL,
         });
         if (!root.channel || !root.ts) return;
@@ -564,6 +609,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           channel: 'slack',
           user: await turnUser(requester),
           form: { fields },
+          language,
           ...(meta.context || requester !== userId
             ? { context: { ...(meta.context ?? {}), ...(requester !== userId ? { reportedBy: userId } : {}) } }
             : {}),
@@ -577,12 +623,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const meta = openMetadata(config.signingSecret, view.private_metadata, body.user.id);
       const values = view.state.values;
       const text = (block: string) => values[block]?.value?.value ?? undefined;
+      // In the language the form was shown in (an engineer's, or a requester's on their own ticket).
+      const language = meta?.language ?? (await languageOf(body.user.id));
+      const say = messagesFor(language);
       if (!meta?.ticketKey || !actionHandler.isTicketAction(meta.kind)) {
         await ack({
           response_action: 'errors',
-          errors: {
-            [Object.keys(values)[0] ?? 'reason']: 'This form is out of date; close it and press the button again.',
-          },
+          errors: { [Object.keys(values)[0] ?? 'reason']: say('form.actionOutOfDate') },
         });
         return;
       }
@@ -590,7 +637,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await ack({
           response_action: 'errors',
           errors: {
-            [Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason']: STARTING_MESSAGE,
+            [Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason']: say('starting'),
           },
         });
         return;
@@ -645,7 +692,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         const block = Object.keys(values).find((b) => b !== 'tier') ?? Object.keys(values)[0] ?? 'reason';
         await ack({
           response_action: 'errors',
-          errors: { [block]: isCoreError(error) ? error.message : failure(error, `ticket form ${meta.kind}`) },
+          errors: {
+            [block]: isCoreError(error) ? error.message : failure(error, `ticket form ${meta.kind}`, language),
+          },
         });
       }
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { LANGUAGE_CODE } from '../../core/language/languages.js';
 import type { ModalMetadata } from './block-kit.js';
 
 /*
@@ -77,6 +78,7 @@ export const modalMetadata: z.ZodType<ModalMetadata> = z.object({
   requester: z.string().optional(),
   reply: z.object({ channel: z.string(), threadTs: z.string().optional() }).optional(),
   context: z.record(z.string(), z.string()).optional(),
+  language: z.string().regex(LANGUAGE_CODE).optional(),
 });
 
 /** A message a person wrote: not a bot's (ours included), nor an edit, join or deletion. */

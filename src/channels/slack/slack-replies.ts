@@ -5,9 +5,9 @@ import type { Reply, Turn } from '../../core/conversation/turn.js';
 import type { QueuedItem } from '../../core/delivery/work-queue.js';
 import type { Logger } from '../../core/logger.js';
 import { renderReply } from './block-kit.js';
-import type { SlackThreadRef } from './conversation-key.js';
 import { NO_UNFURL } from './slack-notifier.js';
-import { personOf } from './slack-payloads.js';
+import { personOf, teamOf } from './slack-payloads.js';
+import { slackConversationKey, type SlackThreadRef } from './conversation-key.js';
 
 /** Where a private note goes: ephemeral in a channel (in a thread, if given). */
 export interface NotePlace {
@@ -83,7 +83,21 @@ export function slackReplies(client: WebClient, conversations: ConversationServi
     async givenUp(payload, item) {
       const who = personOf(payload);
       if (!who) return;
-      const text = givenUpApology(who.what, item.key);
+      // In the language of the conversation it was given up in (a message's thread), else the person's.
+      const language = await conversations.languageFor({
+        channel: 'slack',
+        userId: who.user,
+        ...(who.channel && who.threadTs
+          ? {
+              conversationKey: slackConversationKey({
+                team: teamOf(payload),
+                channel: who.channel,
+                threadTs: who.threadTs,
+              }),
+            }
+          : {}),
+      });
+      const text = givenUpApology(who.what, item.key, language);
       if (who.threadTs && who.channel) {
         await client.chat.postMessage({ channel: who.channel, thread_ts: who.threadTs, text, ...NO_UNFURL });
         return;

@@ -1,7 +1,8 @@
 import type { Choice, Reply } from '../../core/conversation/turn.js';
-import { messagesFor, statusText } from '../../core/messages/catalogue.js';
+import type { LanguageCode } from '../../core/language/languages.js';
+import { ENGINEERS_LANGUAGE, messagesFor, statusText } from '../../core/messages/catalogue.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
-import { priorityLabels, type TicketFormField } from '../../core/tickets/ticket-form.js';
+import { priorityChoices, type TicketFormField } from '../../core/tickets/ticket-form.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
 import { vendorLine, type TicketChoice, type TriageCard } from '../../core/tickets/triage-card.js';
 import { clipText, escapeCardText } from './card-text.js';
@@ -234,7 +235,10 @@ export function triageCardJson(
               label: 'Priority',
               value: card.priority,
               isRequired: true,
-              choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })),
+              choices: priorityChoices(messagesFor(ENGINEERS_LANGUAGE)).map(({ value, label }) => ({
+                title: label,
+                value,
+              })),
             },
             text("The SLA due times still running move to the new priority's targets.", {
               isSubtle: true,
@@ -326,8 +330,13 @@ export function triageCardJson(
   };
 }
 
-/** A status line for the requester, with buttons (rating, reopen) when there are some. */
-export function requesterUpdateCard(markdown: string, choices: TicketChoice[]): AdaptiveCard {
+/** A status line for the requester, with buttons (rating, reopen) when there are some, in `language` (the ticket's). */
+export function requesterUpdateCard(
+  markdown: string,
+  choices: TicketChoice[],
+  language: LanguageCode | undefined,
+): AdaptiveCard {
+  const say = messagesFor(language);
   const actions = choices.map((choice) =>
     choice.input === 'reason'
       ? {
@@ -335,8 +344,8 @@ export function requesterUpdateCard(markdown: string, choices: TicketChoice[]): 
           title: choice.label,
           card: {
             ...CARD,
-            body: [{ type: 'Input.Text', id: 'reason', label: 'What is still wrong?', isMultiline: true }],
-            actions: [submit({ ...choice, label: 'Reopen' })],
+            body: [{ type: 'Input.Text', id: 'reason', label: say('form.reopenLabel'), isMultiline: true }],
+            actions: [submit({ ...choice, label: say('form.reopen') })],
           },
         }
       : submit(choice),
@@ -344,12 +353,14 @@ export function requesterUpdateCard(markdown: string, choices: TicketChoice[]): 
   return { ...CARD, body: [text(markdown)], ...(actions.length ? { actions } : {}) };
 }
 
-/** The "open a ticket" form; errors from the core appear under their fields. */
+/** The "open a ticket" form in the person's language; errors from the core appear under their fields. */
 export function ticketFormCard(input: {
   categories: string[];
+  language: LanguageCode;
   values?: Partial<Record<TicketFormField, string>>;
   errors?: Partial<Record<TicketFormField, string>>;
 }): AdaptiveCard {
+  const say = messagesFor(input.language);
   const values = input.values ?? {};
   const errors = input.errors ?? {};
   const error = (field: TicketFormField) =>
@@ -359,13 +370,14 @@ export function ticketFormCard(input: {
   return {
     ...CARD,
     body: [
-      text('**Open a ticket**'),
+      text(`**${say('form.title')}**`),
       {
         type: 'Input.Text',
         id: 'subject',
-        label: 'Subject',
+        label: say('form.subject'),
+        placeholder: say('form.subjectExample'),
         isRequired: true,
-        errorMessage: 'Give the ticket a subject.',
+        errorMessage: say('form.subjectMissing'),
         maxLength: 120,
         value: values.subject ?? '',
       },
@@ -373,10 +385,11 @@ export function ticketFormCard(input: {
       {
         type: 'Input.Text',
         id: 'description',
-        label: 'What happened?',
+        label: say('form.description'),
+        placeholder: say('form.descriptionExample'),
         isMultiline: true,
         isRequired: true,
-        errorMessage: 'Describe the problem.',
+        errorMessage: say('form.descriptionMissing'),
         maxLength: 3000,
         value: values.description ?? '',
       },
@@ -384,49 +397,60 @@ export function ticketFormCard(input: {
       {
         type: 'Input.ChoiceSet',
         id: 'priority',
-        label: 'Priority',
+        label: say('form.priority'),
         value: values.priority ?? 'P3',
-        choices: Object.entries(priorityLabels).map(([value, title]) => ({ title, value })),
+        choices: priorityChoices(say).map(({ value, label }) => ({ title: label, value })),
       },
       ...error('priority'),
       {
         type: 'Input.ChoiceSet',
         id: 'category',
-        label: 'Category',
+        label: say('form.category'),
         value: values.category ?? 'general',
         choices: input.categories.map((c) => ({ title: c, value: c })),
       },
       ...error('category'),
     ],
-    actions: [submit({ label: 'Open ticket', action: { id: 'ticket.form' }, style: 'primary' })],
+    actions: [submit({ label: say('form.submit'), action: { id: 'ticket.form' }, style: 'primary' })],
   };
 }
 
-/** "mine" in Teams: the requester's tickets, and for engineers their queue. */
-export function ticketListCard(mine: Ticket[], queue: QueueView | null): AdaptiveCard {
-  const line = (t: Ticket) =>
-    `**${t.key}** ${t.status} · ${t.priority} · ${t.tier} · ${escapeCardText(clipText(t.subject, 80))}`;
-  const section = (title: string, tickets: Ticket[], empty: string) => [
+/**
+ * "mine" in Teams: the person's tickets in their language (`language`), and for engineers their
+ * queue, in the engineers' (ENGINEERS_LANGUAGE).
+ */
+export function ticketListCard(mine: Ticket[], queue: QueueView | null, language: LanguageCode): AdaptiveCard {
+  const say = messagesFor(language);
+  const line = (t: Ticket, words: LanguageCode) =>
+    `**${t.key}** ${statusText(words, t.status)} · ${t.priority} · ${t.tier} · ${escapeCardText(clipText(t.subject, 80))}`;
+  const section = (title: string, tickets: Ticket[], empty: string, words: LanguageCode) => [
     text(`**${title}**`),
-    ...(tickets.length ? tickets.slice(0, 15).map((t) => text(line(t))) : [text(empty, { isSubtle: true })]),
+    ...(tickets.length ? tickets.slice(0, 15).map((t) => text(line(t, words))) : [text(empty, { isSubtle: true })]),
   ];
   return {
     ...CARD,
     body: [
-      ...section('My tickets', mine, 'You have no tickets.'),
+      ...section(say('ticket.mine'), mine, say('ticket.noneYet'), language),
       ...(queue
         ? [
             ...section(
               `Queue: breaching soon (${queue.breachingSoon.length})`,
               queue.breachingSoon,
               'Nothing is close to its SLA.',
+              ENGINEERS_LANGUAGE,
             ),
             ...section(
               `Queue: unclaimed (${queue.unclaimed.length})`,
               queue.unclaimed,
               'Every open ticket has an owner.',
+              ENGINEERS_LANGUAGE,
             ),
-            ...section(`Queue: mine (${queue.mine.length})`, queue.mine, 'You have no claimed tickets.'),
+            ...section(
+              `Queue: mine (${queue.mine.length})`,
+              queue.mine,
+              'You have no claimed tickets.',
+              ENGINEERS_LANGUAGE,
+            ),
           ]
         : []),
     ],

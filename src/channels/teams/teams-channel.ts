@@ -10,9 +10,9 @@ import {
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Request, Response } from 'express';
 import express from 'express';
-import { actions, UNKNOWN_BUTTON, type Reply, type Turn } from '../../core/conversation/turn.js';
-import { apologise, STARTING_MESSAGE } from '../../core/apology.js';
-import type { LanguageCode } from '../../core/language/languages.js';
+import { actions, type Reply, type Turn } from '../../core/conversation/turn.js';
+import { apologise, startingMessage } from '../../core/apology.js';
+import { DEFAULT_LANGUAGE, type LanguageCode } from '../../core/language/languages.js';
 import { messagesFor } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
@@ -117,9 +117,20 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   });
 
   adapter.onTurnError = async (context, error) => {
-    const text = apologise(logger, error, 'Teams turn', { activity: context.activity.type });
+    const language = await languageOf(context.activity);
+    const text = apologise(logger, error, 'Teams turn', { context: { activity: context.activity.type }, language });
     if (context.activity.type === ActivityTypes.Message) await context.sendActivity(text).catch(() => {});
   };
+
+  /** The language of the activity's conversation, else of the sender's latest one here, else the deployment's. */
+  function languageOf(activity: Activity): Promise<LanguageCode> {
+    const id = activity.from?.aadObjectId ?? activity.from?.id ?? '';
+    return conversations.languageFor({
+      channel: 'teams',
+      userId: id,
+      ...(activity.conversation?.id ? { conversationKey: teamsConversationKey(activity.conversation.id) } : {}),
+    });
+  }
 
   /** Who sent the activity, with the role from the configured roster (never from the activity's own claims). */
   function actorOf(activity: Activity): Actor {
@@ -201,33 +212,33 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return;
     }
     if (addressed && /^(ticket|new ticket)$/i.test(text)) {
+      const language = await languageOf(activity);
       await context.sendActivity({
         type: 'message',
-        attachments: [CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories() }))],
+        attachments: [CardFactory.adaptiveCard(ticketFormCard({ categories: conversations.categories(), language }))],
       });
       return;
     }
     if (addressed && /^web$/i.test(text)) {
+      const language = await languageOf(activity);
+      const say = messagesFor(language);
       // A link said in a channel would sign in whoever clicks it first: only in the personal chat.
       if (activity.conversation.conversationType && activity.conversation.conversationType !== 'personal') {
-        await context.sendActivity(
-          'Ask me for **web** in our personal chat: a sign-in link must not be posted where others can click it.',
-        );
+        await context.sendActivity(say('web.personalOnly'));
         return;
       }
       // The Teams client's own zone (activity.localTimezone) becomes the web view's until they choose one.
-      const reply = await webSignInReply(deps.web, 'teams', actor, { chatZone: activity.localTimezone });
-      await context.sendActivity(
-        reply.url ? `${reply.text}\n\n[Open the helpdesk web view](${reply.url})` : reply.text,
-      );
+      const reply = await webSignInReply(deps.web, 'teams', actor, { chatZone: activity.localTimezone, language });
+      await context.sendActivity(reply.url ? `${reply.text}\n\n[${say('web.open')}](${reply.url})` : reply.text);
       return;
     }
     if (addressed && /^(mine|my tickets|status)$/i.test(text)) {
       const mine = await tickets.ticketsOf(actor.id, 15);
       const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), actor.id, tickets.sla) : null;
+      const language = await languageOf(activity);
       await context.sendActivity({
         type: 'message',
-        attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue))],
+        attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue, language))],
       });
       return;
     }
@@ -259,8 +270,14 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       );
       const errors = replies.find((r) => r.kind === 'form_errors');
       if (errors && errors.kind === 'form_errors') {
+        // Shown again in the words its errors are in: the conversation's.
         const card = CardFactory.adaptiveCard(
-          ticketFormCard({ categories: conversations.categories(), values: fields, errors: errors.errors }),
+          ticketFormCard({
+            categories: conversations.categories(),
+            language: errors.language ?? DEFAULT_LANGUAGE,
+            values: fields,
+            errors: errors.errors,
+          }),
         );
         // Show the errors in the form itself where Teams lets us replace it.
         if (context.activity.replyToId)
@@ -344,7 +361,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     } catch (error) {
       // From the inbox, an unexpected failure is tried again later rather than apologised for.
       if (options.retryable && !isCoreError(error)) throw error;
-      return { ok: false, message: isCoreError(error) ? error.message : failure(error, `ticket button ${action}`) };
+      if (isCoreError(error)) return { ok: false, message: error.message };
+      return { ok: false, message: failure(error, `ticket button ${action}`, await languageOf(activity)) };
     }
   }
 
@@ -363,7 +381,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     }
     // Answered in the request, so it cannot wait in the inbox while the bot starts.
     if (!isReady()) {
-      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: STARTING_MESSAGE });
+      const value = startingMessage(await languageOf(activity));
+      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value });
       return;
     }
     const data = invoke.data.action.data ?? {};
@@ -371,7 +390,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const actionId = button.success ? button.data.helpdesk.action : invoke.data.action.verb;
     const value = button.success ? button.data.helpdesk.value : undefined;
     if (!actionHandler.isTicketAction(actionId)) {
-      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: UNKNOWN_BUTTON });
+      const value = messagesFor(await languageOf(activity))('button.unknown');
+      await respond({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value });
       return;
     }
     const result = await ticketAction(activity, actionId, value, data, actorOf(activity));
@@ -388,8 +408,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     });
   }
 
-  function failure(error: unknown, what: string): string {
-    return apologise(logger, error, what);
+  function failure(error: unknown, what: string, language: LanguageCode): string {
+    return apologise(logger, error, what, { language });
   }
 
   async function onTurn(context: TurnContext): Promise<void> {

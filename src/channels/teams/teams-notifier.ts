@@ -182,7 +182,11 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
       );
       return;
     }
-    const card = requesterUpdateCard(text, n.type === 'resolved' ? requesterChoices(ticket) : []);
+    const card = requesterUpdateCard(
+      text,
+      n.type === 'resolved' ? requesterChoices(ticket) : [],
+      ticket.language ?? undefined,
+    );
     await proactively(
       this.deps.adapter,
       this.deps.appId,

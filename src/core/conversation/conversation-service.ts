@@ -6,7 +6,7 @@ import { CoreError, isCoreError } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import { canSee, EVERYONE_ONLY, type Membership } from '../knowledge/audience.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
-import { DEFAULT_LANGUAGE, type LanguageCode } from '../language/languages.js';
+import { DEFAULT_LANGUAGE, LANGUAGE_CODE, type LanguageCode } from '../language/languages.js';
 import { childLogger, type Logger } from '../logger.js';
 import { messagesFor, statusText, type Say } from '../messages/catalogue.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
@@ -60,13 +60,47 @@ export class ConversationService {
 
   /** The language this conversation is spoken in: its last question's, else the deployment's. */
   private languageOf(state: ConversationState): LanguageCode {
-    return state.language ?? this.deps.defaultLanguage ?? DEFAULT_LANGUAGE;
+    return state.language ?? this.defaultLanguage;
+  }
+
+  /**
+   * The deployment's language (DEFAULT_LANGUAGE): spoken in a conversation until it has one of its
+   * own, and what engineers' shared views (triage cards and their lines) are worded in.
+   */
+  get defaultLanguage(): LanguageCode {
+    return this.deps.defaultLanguage ?? DEFAULT_LANGUAGE;
+  }
+
+  /**
+   * The language to speak to a person in where the chat has no turn to hand (a form it opens, a
+   * list of their tickets, a notice while the bot starts): the conversation's when there is one
+   * (`conversationKey`), else that of the person's latest conversation in that chat, else the
+   * deployment's. A store that cannot say (down) is not a reason to say nothing: the deployment's.
+   */
+  async languageFor(person: {
+    channel: string;
+    userId: string;
+    conversationKey?: string | undefined;
+  }): Promise<LanguageCode> {
+    try {
+      const stored = person.conversationKey ? await this.deps.store.load(person.conversationKey) : null;
+      if (stored?.language) return stored.language;
+      return (await this.deps.store.latestLanguage(person.channel, person.userId)) ?? this.defaultLanguage;
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, channel: person.channel },
+        "cannot read the person's language; using the default",
+      );
+      return this.defaultLanguage;
+    }
   }
   /**
    * The questions asked in the turn under way, by conversation (a conversation's turns run one at
    * a time): recorded with the turn's state and transcript, in the one write that saves the turn.
    */
   private readonly askedInTurn = new Map<string, QuestionRecord[]>();
+  /** The language of each conversation's turn under way, once its state is loaded: for its apology if it fails. */
+  private readonly spokenInTurn = new Map<string, LanguageCode>();
   /** Each turn's membership, asked for once and only when the turn needs it. */
   private readonly memberships = new WeakMap<Turn, Promise<Membership>>();
 
@@ -88,20 +122,21 @@ export class ConversationService {
         if (options.retryable) throw error;
         // The request's id is the reference: the person can quote it, and every log line of the turn has it.
         const logger = turn.requestId ? childLogger(this.deps.logger, { requestId: turn.requestId }) : this.deps.logger;
+        const language = this.spokenInTurn.get(turn.conversationKey) ?? this.defaultLanguage;
         return [
           {
             kind: 'text',
-            markdown: apologise(
-              logger,
-              error,
-              'turn',
-              { conversation: turn.conversationKey, action: turn.action?.id },
-              turn.requestId,
-            ),
+            markdown: apologise(logger, error, 'turn', {
+              context: { conversation: turn.conversationKey, action: turn.action?.id },
+              requestId: turn.requestId,
+              language,
+            }),
+            ...(language !== DEFAULT_LANGUAGE ? { language } : {}),
           },
         ];
       } finally {
         this.askedInTurn.delete(turn.conversationKey);
+        this.spokenInTurn.delete(turn.conversationKey);
       }
     });
   }
@@ -115,6 +150,9 @@ export class ConversationService {
     // Un-addressed messages (thread chatter) are ignored unless they continue this user's own conversation.
     if (turn.addressed === false && (!stored || stored.ownerId !== turn.user.id)) return [];
     const state: ConversationState = stored ?? { ownerId: turn.user.id };
+    // A form the chat showed in the person's language (Slack's modal) starts the conversation in it.
+    if (!state.language && turn.language && LANGUAGE_CODE.test(turn.language)) state.language = turn.language;
+    this.spokenInTurn.set(turn.conversationKey, this.languageOf(state));
     const transcript: StoredMessage[] = [];
     const now = new Date();
     if (turn.text !== undefined)
@@ -455,12 +493,12 @@ export class ConversationService {
   }
 
   /**
-   * A ticket form's errors per field, worded for the person who filled it in, or null when it
-   * opens a ticket: the same check the form's turn makes, for a chat that must show them in the
+   * A ticket form's errors per field, worded in the language the form was shown in, or null when
+   * it opens a ticket: the same check the form's turn makes, for a chat that must show them in the
    * form before it answers the request (Slack's modal).
    */
-  ticketFormErrors(fields: NonNullable<Turn['form']>['fields']): Record<string, string> | null {
-    const checked = validateTicketForm(fields, this.categories());
+  ticketFormErrors(fields: NonNullable<Turn['form']>['fields'], language: LanguageCode): Record<string, string> | null {
+    const checked = validateTicketForm(fields, this.categories(), messagesFor(language));
     return checked.ok ? null : { ...checked.errors };
   }
 

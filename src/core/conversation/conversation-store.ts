@@ -47,4 +47,10 @@ export interface ConversationStore {
     questions?: QuestionRecord[],
   ): Promise<void>;
   transcript(key: string, limit: number): Promise<StoredMessage[]>;
+  /**
+   * The language of the person's conversation in that chat saved most recently with one (see
+   * ConversationState.language), or null: how to speak to them where no conversation is at hand
+   * yet (a form opened from a command, their own list of tickets).
+   */
+  latestLanguage(channel: string, userId: string): Promise<string | null>;
 }

@@ -1,5 +1,4 @@
 import type { LanguageCode } from '../language/languages.js';
-import { en } from '../messages/messages-en.js';
 
 /** Who sent a turn, as the channel verified it. */
 export interface TurnUser {
@@ -41,6 +40,11 @@ export interface Turn {
    * carry it, and an apology gives it as the reference. Set at the edge; the core only reads it.
    */
   requestId?: string;
+  /**
+   * The language the chat showed this person a form in (Slack's modal, in their language): the
+   * conversation speaks it when it has none of its own yet. Set at the edge from our own data.
+   */
+  language?: LanguageCode;
 }
 
 /** A button the channel renders; pressing it sends `action` back as a turn. */
@@ -90,9 +94,6 @@ export type Reply = (
   /** Field errors of a submitted form, for the channel to show in place. */
   | { kind: 'form_errors'; markdown: string; errors: Record<string, string>; choices?: Choice[] }
 ) & { language?: LanguageCode };
-
-/** What every chat says for a button the bot does not know (another app's, or an older version's). */
-export const UNKNOWN_BUTTON: string = en['button.unknown'];
 
 /** Action ids the core understands. */
 export const actions = {

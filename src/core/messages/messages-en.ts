@@ -1,7 +1,8 @@
 /**
  * What the bot itself says to an employee, in English: the source catalogue. Every other
  * language has exactly these keys, with the same `{placeholders}` (test/messages checks both).
- * Texts for engineers (ticket descriptions, triage cards) stay English and are not here.
+ * Texts for engineers (ticket descriptions, triage cards and their lines, their forms) are not
+ * here yet: they are in ENGINEERS_LANGUAGE (catalogue.ts), English for now.
  */
 export const en = {
   intro:
@@ -122,4 +123,71 @@ export const en = {
     'Ask me an IT question in your own words. **ticket** opens a ticket form, **mine** lists your tickets, **web** sends a sign-in link to the web view; mention me in a channel to ask there.',
   apology:
     'Sorry, something went wrong on my side and I could not do that (reference {reference}). Please try again in a minute.',
+  /** A ticket's other fields as the requester sees them (the local chat's ticket line). */
+  'ticket.field.tier': 'Tier',
+  'ticket.field.category': 'Category',
+  /** A person's own tickets (Slack's /helpdesk mine and App Home, Teams' mine, the terminal's /mine). */
+  'ticket.mine': 'My tickets',
+  'ticket.noneYet': 'You have no tickets.',
+  'ticket.onlyYours': 'You can only do that on your own tickets.',
+  /** What the requester is told after a button on their own ticket. */
+  'ticket.rated': 'Thanks for rating {key} {score}/5.',
+  'ticket.ratingStale': 'That rating button is not valid any more.',
+  'ticket.commented': 'Your comment was added to {key}.',
+  /** A requester's own button refused: their ticket is not in a state for it, or a comment is empty. */
+  'ticket.notNow': '{key} is {status} now, so that cannot be done.',
+  'ticket.closedIsFinal': '{key} is closed, and a closed ticket stays closed: open a new one and mention {key} in it.',
+  'ticket.commentEmpty': 'A comment needs some text.',
+  'ticket.reopenButton': 'Still broken: reopen',
+  /** Slack's placeholder while a form's ticket opens ({person}: a mention the chat makes; {subject}: escaped). */
+  'ticket.opening': 'Opening a ticket: {subject}',
+  'ticket.openingFor': 'Opening a ticket for {person}…',
+  'ticket.notFromMessage': 'I can only open tickets from messages people wrote.',
+  /** The ticket form (Slack's modal, Teams' card): its title, fields, examples and buttons. */
+  'form.title': 'Open a ticket',
+  'form.submit': 'Open ticket',
+  'form.cancel': 'Cancel',
+  'form.subject': 'Subject',
+  'form.subjectExample': 'e.g. VPN drops every 10 minutes',
+  'form.description': 'What happened?',
+  'form.descriptionExample': 'What you tried, what you saw, error messages',
+  'form.priority': 'Priority',
+  'form.category': 'Category',
+  'form.outOfDate': 'This form is out of date or was opened by someone else; close it and open a new one.',
+  'form.actionOutOfDate': 'This form is out of date; close it and press the button again.',
+  /** A requester's forms on their own ticket: a comment, and what is still wrong when they reopen it. */
+  'form.comment': 'Comment',
+  'form.commentTitle': 'Comment on {key}',
+  'form.commentLabel': 'Your comment',
+  'form.send': 'Send',
+  'form.reopen': 'Reopen',
+  'form.reopenTitle': 'Reopen {key}',
+  'form.reopenLabel': 'What is still wrong?',
+  /** Slack's /helpdesk help ({command}: /helpdesk; ticket, mine and web are its words) and App Home. */
+  'help.slack':
+    '*{command} <your question>*: I answer in our direct messages.\n*{command}* or *{command} ticket*: open a ticket with a form.\n*{command} mine*: your tickets.\n*{command} web*: a sign-in link to the web view.\nYou can also DM me, mention me in a channel, or react with :ticket: to a message to open a ticket from it.',
+  'slack.answerInDm': "I'll answer in our direct messages.",
+  'slack.youAsked': 'You asked: {question}',
+  'home.title': 'IT help',
+  'home.intro': 'Ask me anything in the *Messages* tab, mention me in a channel, or use `/helpdesk`.',
+  /** The web view's sign-in link, as a chat's web command answers it ({what}: one of web.what.*). */
+  'web.off': 'The web view is not set up here: an operator sets WEB_SECRET to turn it on.',
+  'web.link':
+    'Your sign-in link to the helpdesk web view ({what}). It works once, within {minutes} minutes; do not share it.',
+  'web.what.own': 'your tickets',
+  'web.what.queue': 'the queue and every ticket',
+  'web.what.queueAndReports': 'the queue, every ticket and the reports',
+  'web.what.lead': 'the reports, the queue, every ticket and the exports',
+  'web.open': 'Open the helpdesk web view',
+  'web.personalOnly':
+    'Ask me for **web** in our personal chat: a sign-in link must not be posted where others can click it.',
+  /** The local chat (a terminal): its banner, its commands and its own replies. */
+  'local.banner': 'IT help bot, local chat. You are {name} (employee). Type /help for commands, /quit to leave.',
+  'local.help':
+    'Type a question as an employee would. Type the number of a choice to press it.\nCommands:\n  /as engineer [name]          act as an engineer\n  /as employee [name]          back to employee\n  /mine                        your tickets\n  /show KEY                    a ticket and its history\n  /queue                       open tickets (engineer)\n  /web                         a sign-in link to the web view\n  /claim KEY                   claim a ticket\n  /escalate KEY [L3|L4] reason escalate a ticket\n  /assign KEY name             give an unclaimed ticket to an engineer\n  /priority KEY P1-P4 [reason] change the priority (the SLA due times follow)\n  /category KEY name [reason]  change the category (/category KEY lists them)\n  /wait KEY note               wait for the requester\n  /resolve KEY how             resolve it, saying how it was fixed\n  /close KEY [reason]          close\n  /reopen KEY reason           reopen\n  /help                        this help\n  /quit                        leave',
+  'local.noChoice': 'There is no choice {number}: type a number from 1 to {count}, or ask a question.',
+  'local.nowEmployee': 'You are now {name} (employee).',
+  'local.nowEngineer': 'You are now {name} (engineer).',
+  'local.asUsage': 'Usage: /as engineer [name] or /as employee [name]',
+  'local.unknownCommand': 'Unknown command {command}. Type /help for the list.',
 } as const;

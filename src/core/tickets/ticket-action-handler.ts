@@ -1,7 +1,7 @@
-import { UNKNOWN_BUTTON } from '../conversation/turn.js';
 import { cleanStrings } from '../conversation/user-text.js';
-import { CoreError } from '../errors.js';
+import { CoreError, isCoreError } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
+import { ENGINEERS_LANGUAGE, messagesFor, statusText, type Say } from '../messages/catalogue.js';
 import { parseRating, ticketActions } from './triage-card.js';
 import type { TicketService, VendorDetails } from './ticket-service.js';
 import type { TicketThreadStore } from './ticket-thread-store.js';
@@ -67,6 +67,13 @@ export interface TicketActionResult {
   /** A comment kept among engineers (an internal note) rather than passed on to the requester. */
   internal?: boolean;
 }
+
+/** The buttons a requester has on their own ticket: their refusals are worded for them (see perform). */
+const REQUESTER_ACTIONS: ReadonlySet<string> = new Set([
+  ticketActions.rate,
+  ticketActions.reopen,
+  ticketActions.comment,
+]);
 
 /** What anyone but an engineer is told when they write under a triage card. */
 export const ONLY_ENGINEERS_REPLY = "Only engineers' replies in a ticket thread are passed on to the requester.";
@@ -137,6 +144,38 @@ export class TicketActionHandler {
   }
 
   async perform(request: TicketActionRequest): Promise<TicketActionResult> {
+    try {
+      return await this.act(request);
+    } catch (error) {
+      if (request.actor.role === 'engineer' || !isCoreError(error) || !REQUESTER_ACTIONS.has(request.actionId))
+        throw error;
+      throw await this.toRequester(error, request);
+    }
+  }
+
+  /**
+   * A refusal of a requester's own button (rate, reopen, comment), in their ticket's words: the
+   * service's reasons are written for engineers. What it cannot say better stays as it was.
+   */
+  private async toRequester(error: CoreError, request: TicketActionRequest): Promise<CoreError> {
+    const key = request.actionId === ticketActions.rate ? parseRating(request.value)?.key : request.value;
+    const ticket = key ? await this.tickets.get(key).catch(() => null) : null;
+    const language = ticket?.language ?? undefined;
+    const say = messagesFor(language);
+    const message =
+      !ticket || error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN'
+        ? say('ticket.onlyYours')
+        : error.code === 'ILLEGAL_TRANSITION' && ticket.status === 'closed' && request.actionId === ticketActions.reopen
+          ? say('ticket.closedIsFinal', { key: ticket.key })
+          : error.code === 'ILLEGAL_TRANSITION'
+            ? say('ticket.notNow', { key: ticket.key, status: statusText(language, ticket.status) })
+            : error.code === 'INVALID_INPUT' && request.actionId === ticketActions.comment
+              ? say('ticket.commentEmpty')
+              : error.message;
+    return new CoreError(error.code, message, { cause: error });
+  }
+
+  private async act(request: TicketActionRequest): Promise<TicketActionResult> {
     const { actionId } = request;
     // Kept in the inbox and handled again after a crash, a press does not act twice.
     const tickets = this.tickets.withOrigin(request.origin);
@@ -145,9 +184,10 @@ export class TicketActionHandler {
     const input = cleanStrings(request.input ?? {});
     if (actionId === ticketActions.rate) {
       const rating = parseRating(request.value);
-      if (!rating) throw new CoreError('INVALID_INPUT', 'That rating button is not valid any more.');
+      // No ticket to take a language from (a forged or mangled value): English, as for a ticket without one.
+      if (!rating) throw new CoreError('INVALID_INPUT', messagesFor(undefined)('ticket.ratingStale'));
       const ticket = await tickets.rate(rating.key, actor, rating.score);
-      return { ticket, message: `Thanks for rating ${ticket.key} ${rating.score}/5.` };
+      return { ticket, message: sayTo(actor, ticket)('ticket.rated', { key: ticket.key, score: rating.score }) };
     }
     const key = ticketKey(request.value);
     switch (actionId) {
@@ -196,7 +236,7 @@ export class TicketActionHandler {
       case ticketActions.reopen: {
         const reason = input.reason?.trim() || 'Reopened from chat.';
         const ticket = await tickets.reopen(key, actor, reason);
-        return { ticket, message: `${ticket.key} is reopened; the engineers have been told.` };
+        return { ticket, message: sayTo(actor, ticket)('news.reopenedByYou', { key: ticket.key }) };
       }
       case ticketActions.promote: {
         if (actor.role !== 'engineer')
@@ -219,11 +259,13 @@ export class TicketActionHandler {
         return {
           ticket,
           internal: !relayed,
-          message: relayed ? `Your comment was added to ${ticket.key}.` : `Internal note added to ${ticket.key}.`,
+          message: relayed
+            ? sayTo(actor, ticket)('ticket.commented', { key: ticket.key })
+            : `Internal note added to ${ticket.key}.`,
         };
       }
       default:
-        throw new CoreError('INVALID_INPUT', UNKNOWN_BUTTON);
+        throw new CoreError('INVALID_INPUT', messagesFor(undefined)('button.unknown'));
     }
   }
 
@@ -234,6 +276,14 @@ export class TicketActionHandler {
     if (!found) throw new CoreError('INVALID_INPUT', 'Choose one of the listed categories.');
     return found;
   }
+}
+
+/**
+ * The words for what the presser is told: a requester's in their ticket's language (the
+ * conversation they opened it in, as their updates), an engineer's in the engineers' language.
+ */
+function sayTo(actor: Actor, ticket: Ticket): Say {
+  return messagesFor(actor.role === 'engineer' ? ENGINEERS_LANGUAGE : (ticket.language ?? undefined));
 }
 
 function parsePriority(value: string | undefined): Priority {

@@ -1,20 +1,16 @@
 import { z } from 'zod';
 import { cleanStrings } from '../conversation/user-text.js';
-import { messagesFor, type Say } from '../messages/catalogue.js';
-import { en } from '../messages/messages-en.js';
+import type { Say } from '../messages/catalogue.js';
 import { priorities, type Priority } from './ticket.js';
 
 /** The fields of the "open a ticket" form, as every channel names them. */
 export const ticketFormFields = ['subject', 'description', 'priority', 'category'] as const;
 export type TicketFormField = (typeof ticketFormFields)[number];
 
-/** The priorities as the form offers them, in English (the catalogues word them per language: ticket.priority.P1...). */
-export const priorityLabels: Record<Priority, string> = {
-  P1: en['ticket.priority.P1'],
-  P2: en['ticket.priority.P2'],
-  P3: en['ticket.priority.P3'],
-  P4: en['ticket.priority.P4'],
-};
+/** The priorities as the form offers them, in `say`'s language: value and label, most urgent first. */
+export function priorityChoices(say: Say): Array<{ value: Priority; label: string }> {
+  return priorities.map((priority) => ({ value: priority, label: say(`ticket.priority.${priority}`) }));
+}
 
 /** What the form shows selected before the requester chooses (channels pre-select them; triage treats them as unchosen). */
 export const FORM_DEFAULT_PRIORITY: Priority = 'P3';
@@ -33,7 +29,7 @@ const LIMITS = { subject: 120, description: 3_000 } as const;
 export function validateTicketForm(
   values: Partial<Record<TicketFormField, string | undefined>>,
   categories: readonly string[],
-  say: Say = messagesFor(undefined),
+  say: Say,
 ): { ok: true; value: TicketFormInput } | { ok: false; errors: Partial<Record<TicketFormField, string>> } {
   const schema = z.object({
     subject: z

@@ -1,5 +1,6 @@
 import type { Choice } from '../conversation/turn.js';
 import { cutText } from '../conversation/user-text.js';
+import { messagesFor } from '../messages/catalogue.js';
 import type { SlaPolicy, SlaState } from './sla-policy.js';
 import { allowedCommands } from './ticket-state-machine.js';
 import type { Ticket } from './ticket.js';
@@ -167,7 +168,7 @@ function predictionOf(value: unknown): TriageCard['prediction'] {
   };
 }
 
-/** The buttons a requester gets under a status update in their own thread. */
+/** The buttons a requester gets under a status update in their own thread, in the ticket's language (as requesterNews). */
 export function requesterChoices(ticket: Ticket): TicketChoice[] {
   if (ticket.status === 'resolved') {
     return [
@@ -175,7 +176,7 @@ export function requesterChoices(ticket: Ticket): TicketChoice[] {
         label: ['😞 1', '🙁 2', '😐 3', '🙂 4', '😀 5'][score - 1]!,
         action: { id: ticketActions.rate, value: `${ticket.key}:${score}` },
       })),
-      ticketButton('Still broken: reopen', ticketActions.reopen, ticket.key),
+      ticketButton(messagesFor(ticket.language ?? undefined)('ticket.reopenButton'), ticketActions.reopen, ticket.key),
     ];
   }
   return [];

@@ -1,6 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor, Ticket } from '../tickets/ticket.js';
 import { isTimeZone } from '../time-zones.js';
+import type { LanguageCode } from '../language/languages.js';
+import { messagesFor } from '../messages/catalogue.js';
 
 /** Who a web visitor is: engineers work the queue, leads read it, employees see their own tickets. */
 export type WebRole = 'engineer' | 'lead' | 'employee';
@@ -220,26 +222,25 @@ function hashOf(secret: string): string {
  * What a chat's web command answers, to the asker only: a fresh link, or why there is none.
  * `url` is the link itself (the channel renders it as a link; it holds only URL-safe characters).
  * `chatZone`: the time zone the chat knows for the asker, as the chat gave it (see linkFor).
+ * `language`: the asker's (their conversation's), for the words around the link.
  */
 export async function webSignInReply(
   web: WebAccess | undefined,
   channel: string,
   actor: Actor,
-  options: { chatZone?: string | null } = {},
+  options: { chatZone?: string | null; language?: LanguageCode | undefined } = {},
 ): Promise<{ text: string; url: string | null }> {
-  if (!web) return { text: 'The web view is not set up here: an operator sets WEB_SECRET to turn it on.', url: null };
+  const say = messagesFor(options.language);
+  if (!web) return { text: say('web.off'), url: null };
   const { url } = await web.linkFor(channel, actor, options.chatZone);
   const role = web.roleOf(channel, actor);
   const what =
     role === 'engineer'
       ? web.isLead(channel, actor.id)
-        ? 'the queue, every ticket and the reports'
-        : 'the queue and every ticket'
+        ? say('web.what.queueAndReports')
+        : say('web.what.queue')
       : role === 'lead'
-        ? 'the reports, the queue, every ticket and the exports'
-        : 'your tickets';
-  return {
-    text: `Your sign-in link to the helpdesk web view (${what}). It works once, within ${Math.round(web.linkTtlMs / 60_000)} minutes; do not share it.`,
-    url,
-  };
+        ? say('web.what.lead')
+        : say('web.what.own');
+  return { text: say('web.link', { what, minutes: Math.round(web.linkTtlMs / 60_000) }), url };
 }

@@ -14,7 +14,9 @@ interface MessageRow extends StoredMessage {
 
 /** Conversation state and transcripts in memory, as PrismaConversationStore keeps them: for core tests. */
 export class MemoryConversationStore implements ConversationStore {
-  private readonly conversations = new Map<string, { channel: string; userId: string; state: string }>();
+  /** By key; `saved` orders them as the database's updatedAt does. */
+  private readonly conversations = new Map<string, { channel: string; userId: string; state: string; saved: number }>();
+  private saves = 0;
   private readonly messages: MessageRow[] = [];
 
   /** `questions`: where a turn's questions are recorded (MemoryStore's log); without it they are dropped. */
@@ -47,9 +49,12 @@ export class MemoryConversationStore implements ConversationStore {
       at: new Date(m.at),
     }));
     const existing = this.conversations.get(key);
+    const saved = ++this.saves;
     this.conversations.set(
       key,
-      existing ? { ...existing, state: json } : { channel: meta.channel, userId: meta.userId, state: json },
+      existing
+        ? { ...existing, state: json, saved }
+        : { channel: meta.channel, userId: meta.userId, state: json, saved },
     );
     for (const line of lines) this.messages.push({ id: this.messages.length + 1, ...line });
     for (const question of questions) await this.questions?.record(question);
@@ -62,6 +67,19 @@ export class MemoryConversationStore implements ConversationStore {
       .filter((m) => m.conversationKey === key)
       .slice(-limit)
       .map((m) => ({ author: m.author, authorId: m.authorId ?? null, text: m.text, at: new Date(m.at) }));
+  }
+
+  async latestLanguage(channel: string, userId: string): Promise<string | null> {
+    this.outage.check();
+    const rows = [...this.conversations.values()]
+      .filter((row) => row.channel === channel && row.userId === userId)
+      .sort((a, b) => b.saved - a.saved)
+      .slice(0, 5);
+    for (const row of rows) {
+      const language = (JSON.parse(row.state) as ConversationState).language;
+      if (typeof language === 'string' && language) return language;
+    }
+    return null;
   }
 
   /** Every transcript line stored, oldest first (what a test would count in the Message table). */

@@ -75,7 +75,25 @@ export class PrismaConversationStore implements ConversationStore {
       at: row.createdAt,
     }));
   }
+
+  async latestLanguage(channel: string, userId: string): Promise<string | null> {
+    // By the (channel, userId, updatedAt) index; a few recent ones, as the newest may have no language yet.
+    const rows = await this.prisma.conversation.findMany({
+      where: { channel, userId },
+      orderBy: { updatedAt: 'desc' },
+      take: LATEST_LOOKED_AT,
+      select: { state: true },
+    });
+    for (const row of rows) {
+      const language = parseJson<ConversationState>(row.state, {}).language;
+      if (typeof language === 'string' && language) return language;
+    }
+    return null;
+  }
 }
+
+/** Conversations read for a person's latest language: past these, the default language is as good a guess. */
+const LATEST_LOOKED_AT = 5;
 
 /** The whole save as one PostgreSQL statement: the conversation, then its lines and questions, in array parameters. */
 function postgresSave(
