@@ -255,6 +255,14 @@ describe("Teams: the ticket form card, its errors and 'mine' speak the conversat
     const list = JSON.stringify(cardOf(h.connector.postsTo(PERSONAL)[listed]));
     expect(list).toContain(`**${t('ticket.mine')}**`);
     expect(list).toContain(t('ticket.noneYet'));
+
+    // '?' names no language: the commands' help in the conversation's.
+    const asked = h.connector.postsTo(PERSONAL).length;
+    await h.send(teamsMessage({ text: '?' }));
+    await h.settle();
+    expect(FakeConnector.textOf(h.connector.postsTo(PERSONAL)[asked])).toContain(
+      JSON.stringify(t('help.teams')).slice(1, -1),
+    );
   });
 });
 

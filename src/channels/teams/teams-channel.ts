@@ -28,10 +28,10 @@ import { activityShape, buttonData, executeInvoke, mentions, storedActivity, str
 import { proactively, splitThreadId, TeamsNotifier, teamsConversationKey } from './teams-notifier.js';
 import { webSignInReply } from '../../core/web/web-access.js';
 
-/** "help" in each language with a catalogue: the commands' help in that language ('?': the default's). */
-const HELP_WORDS: ReadonlyMap<string, LanguageCode | undefined> = new Map([
+/** "help" in each language with a catalogue: the commands' help in that language ('?': the conversation's). */
+const HELP_WORDS: ReadonlyMap<string, LanguageCode | null> = new Map([
   ['help', 'en'],
-  ['?', undefined],
+  ['?', null],
   ['hilfe', 'de'],
   ['aide', 'fr'],
   ['ayuda', 'es'],
@@ -208,7 +208,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     // Commands only when said to the bot: in a channel, "mine" would show someone's tickets to everyone.
     const help = addressed ? HELP_WORDS.get(text.toLowerCase()) : undefined;
     if (help !== undefined) {
-      await context.sendActivity(messagesFor(help)('help.teams'));
+      // A word names its language; '?' says none: the conversation's.
+      await context.sendActivity(messagesFor(help ?? (await languageOf(activity)))('help.teams'));
       return;
     }
     if (addressed && /^(ticket|new ticket)$/i.test(text)) {
