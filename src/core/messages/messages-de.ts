@@ -34,6 +34,7 @@ export const de: Catalogue = {
   'script.answerMissing': 'Bitte schreiben Sie eine Antwort.',
   'script.answerInvalid': 'Diese Antwort scheint nicht zu passen; bitte versuchen Sie es noch einmal.',
   'script.answerOneOf': 'Bitte antworten Sie mit einem von: {choices}.',
+  'script.articleMissing': '(Der Artikel „{article}“ ist gerade nicht verfügbar.)',
   'script.ratePrompt': 'Wie hilfreich war diese Anleitung?',
   'script.rateThanks': 'Danke für Ihre Bewertung!',
   'suggestions.prompt': 'Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinten Sie eines davon?',

@@ -37,6 +37,7 @@ export const en = {
   'script.answerMissing': 'Please type an answer.',
   'script.answerInvalid': 'That answer does not look right; please try again.',
   'script.answerOneOf': 'Please answer one of: {choices}.',
+  'script.articleMissing': '(The article "{article}" is not available right now.)',
   'script.ratePrompt': 'How helpful was this walkthrough?',
   'script.rateThanks': 'Thanks for the rating!',
   'suggestions.prompt': "I'm not sure I understood. Did you mean one of these?",

@@ -35,6 +35,7 @@ export const es: Catalogue = {
   'script.answerMissing': 'Por favor, escriba una respuesta.',
   'script.answerInvalid': 'Esa respuesta no parece correcta; por favor, inténtelo de nuevo.',
   'script.answerOneOf': 'Por favor, responda con una de estas opciones: {choices}.',
+  'script.articleMissing': '(El artículo «{article}» no está disponible en este momento.)',
   'script.ratePrompt': '¿Le ha ayudado esta guía?',
   'script.rateThanks': '¡Gracias por su valoración!',
   'suggestions.prompt': 'No estoy seguro de haberle entendido. ¿Se refería a alguno de estos?',

@@ -33,6 +33,7 @@ export const fr: Catalogue = {
   'script.answerMissing': 'Merci d’écrire une réponse.',
   'script.answerInvalid': 'Cette réponse ne semble pas correcte ; merci de réessayer.',
   'script.answerOneOf': "Merci de répondre par l'une de ces options : {choices}.",
+  'script.articleMissing': "(L'article « {article} » n'est pas disponible pour le moment.)",
   'script.ratePrompt': 'Cette procédure guidée vous a-t-elle aidé ?',
   'script.rateThanks': 'Merci pour votre note !',
   'suggestions.prompt': "Je ne suis pas sûr d'avoir compris. Vouliez-vous dire l'un de ces sujets ?",

@@ -321,6 +321,11 @@ export class ScriptDialogue {
   }
 
   private toReply(output: ScriptOutput, session: ScriptSession, say: Say): Reply {
+    if (output.kind === 'say' && output.missingArticle)
+      return {
+        kind: 'text',
+        markdown: `${output.markdown}${say('script.articleMissing', { article: output.missingArticle })}`,
+      };
     if (output.kind !== 'ask') return { kind: 'text', markdown: output.markdown };
     const choices: Choice[] = output.choices.map((label, i) => ({
       label,

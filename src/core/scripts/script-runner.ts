@@ -31,7 +31,8 @@ export interface ScriptSession {
 
 /** What a script says, as data; the conversation turns it into replies. */
 export type ScriptOutput =
-  | { kind: 'say'; markdown: string }
+  /** `missingArticle`: the step's article is not loaded; the dialogue says so in the conversation's words. */
+  | { kind: 'say'; markdown: string; missingArticle?: string }
   | { kind: 'ask'; markdown: string; step: string; choices: string[]; error?: string }
   | { kind: 'resolved'; markdown: string }
   | { kind: 'escalate'; markdown: string; tier: Tier; priority: Priority };
@@ -165,12 +166,11 @@ export class ScriptRunner {
         case 'article': {
           const article = this.article(step.article);
           const intro = step.text ? `${step.text}\n\n` : '';
-          outputs.push({
-            kind: 'say',
-            markdown: article
-              ? `${intro}**${article.title}**\n\n${article.answer}`
-              : `${intro}(The article "${step.article}" is not available right now.)`,
-          });
+          outputs.push(
+            article
+              ? { kind: 'say', markdown: `${intro}**${article.title}**\n\n${article.answer}` }
+              : { kind: 'say', markdown: intro, missingArticle: step.article },
+          );
           current = step.next;
           break;
         }
