@@ -7,7 +7,7 @@ import {
   statusText,
   type MessageKey,
 } from '../../src/core/messages/catalogue.js';
-import { givenUpApology } from '../../src/core/apology.js';
+import { apology, givenUpApology, isApology, startingMessage } from '../../src/core/apology.js';
 import { en } from '../../src/core/messages/messages-en.js';
 import { ticketStatuses } from '../../src/core/tickets/ticket.js';
 
@@ -97,6 +97,17 @@ describe('message catalogues', () => {
     expect(givenUpApology('reaction', 'r', 'fr')).toContain('votre demande (réaction)');
     // A thing without a word of its own is named as the chat gave it.
     expect(givenUpApology('shortcut', 'r', 'es')).toContain('su solicitud (shortcut)');
+  });
+
+  it('words the apology and the start-up notice in a language; an apology is recognised in any (the metrics count them)', () => {
+    for (const language of CATALOGUE_LANGUAGES) {
+      const sorry = apology('3f9c2a4b', language);
+      expect(sorry).toBe(messagesFor(language)('apology', { reference: '3f9c2a4b' }));
+      expect(isApology(sorry), language).toBe(true);
+      expect(isApology(messagesFor(language)('intro')), language).toBe(false);
+      expect(startingMessage(language)).toBe(catalogue(language)!.starting);
+    }
+    expect(apology('r', 'de')).toMatch(/^Entschuldigung/);
   });
 
   it('puts values in once: a value holding a placeholder is not expanded again', () => {
