@@ -152,7 +152,8 @@ describe('Slack transport and safety', () => {
       writeFileSync(file, readFileSync(file, 'utf8').replace('category: network', 'category: [broken'));
       const isNotice = (c: { args: Record<string, unknown> }) =>
         c.args.channel === 'C0EDITORS1' && /vpn-setup/.test(String(c.args.text));
-      await eventually(() => h.api.of('chat.postMessage').some(isNotice), 5_000);
+      // A reload rebuilds the knowledge base: over 5 s at load 12 on two cores.
+      await eventually(() => h.api.of('chat.postMessage').some(isNotice), 20_000);
       const notice = h.api.of('chat.postMessage').find(isNotice)!;
       expect(String(notice.args.text)).toMatch(/network\/vpn-setup\.md:\d+: front matter: invalid YAML/);
     } finally {
