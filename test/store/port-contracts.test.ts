@@ -193,6 +193,31 @@ describe.each(subjects)('%s ports', (_name, open) => {
       await ports.questions.feedback(id, 'ann', true);
       expect((await subject.votes()).filter((v) => v.questionId === id)).toHaveLength(1);
     });
+
+    it("gives the language of the person's conversation in that chat saved last with one", async () => {
+      const person = uid('person');
+      const save = async (key: string, state: object, channel = 'slack', userId = person) => {
+        await ports.conversations.save(key, { channel, userId }, state, []);
+        // Saved in a later millisecond than the one before: the database orders by its updatedAt.
+        for (const start = Date.now(); Date.now() === start;);
+      };
+      expect(await ports.conversations.latestLanguage('slack', person)).toBeNull();
+      const first = uid('slack');
+      await save(first, { language: 'de' });
+      await save(uid('slack'), { ownerId: person });
+      // The newest conversation has no language yet: the one before it speaks for the person.
+      expect(await ports.conversations.latestLanguage('slack', person)).toBe('de');
+      await save(uid('slack'), { language: 'fr' });
+      expect(await ports.conversations.latestLanguage('slack', person)).toBe('fr');
+      // Saving an older conversation again makes it the latest.
+      await save(first, { language: 'de', ticketKey: 'HD-1' });
+      expect(await ports.conversations.latestLanguage('slack', person)).toBe('de');
+      // Other people's and other chats' conversations say nothing of this person here.
+      await save(uid('slack'), { language: 'es' }, 'slack', uid('someone'));
+      await save(uid('teams'), { language: 'es' }, 'teams');
+      expect(await ports.conversations.latestLanguage('slack', person)).toBe('de');
+      expect(await ports.conversations.latestLanguage('teams', person)).toBe('es');
+    });
   });
 
   describe('QuestionLog', () => {
