@@ -55,6 +55,8 @@ interface ModelJson {
 export class UseLiteEncoder implements SentenceEncoder {
   readonly name = 'use-lite';
   readonly dimensions = 512;
+  /** Times the model has run (batches), the warm-up at load included: for logs and tests. */
+  runs = 0;
 
   private constructor(
     private readonly model: GraphModel,
@@ -82,7 +84,12 @@ export class UseLiteEncoder implements SentenceEncoder {
           weightData: weights,
         }),
     });
-    return new UseLiteEncoder(model, new SentencePieceTokenizer(vocabulary, RESERVED_PIECES));
+    const encoder = new UseLiteEncoder(model, new SentencePieceTokenizer(vocabulary, RESERVED_PIECES));
+    // The model's first run costs several times the next ones (TensorFlow.js sets up its kernels
+    // and the graph's execution order, V8 compiles the WebAssembly): paid here, not by the first
+    // question after the start (with a warm cache nothing else is embedded before it).
+    await encoder.embed(['warm up']);
+    return encoder;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -110,6 +117,7 @@ export class UseLiteEncoder implements SentenceEncoder {
     const indices = tf.tensor2d(positions, [ids.length, 2], 'int32');
     const values = tf.tensor1d(ids, 'int32');
     try {
+      this.runs++;
       const output = (await this.model.executeAsync({ indices, values })) as TensorFlow.Tensor;
       const data = (await output.data()) as Float32Array;
       output.dispose();

@@ -5,6 +5,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dot, type SentenceEncoder } from '../../src/core/answering/sentence-encoder.js';
 import { loadEncoder } from '../../src/encoders/encoder-registry.js';
+import type { UseLiteEncoder } from '../../src/encoders/use-lite-encoder.js';
 
 // The one test that loads the real model (about a second): the rest use HashingSentenceEncoder.
 describe('the Universal Sentence Encoder lite, from the installed package alone', () => {
@@ -38,6 +39,10 @@ describe('the Universal Sentence Encoder lite, from the installed package alone'
   afterAll(() => {
     vi.restoreAllMocks();
     nock.enableNetConnect();
+  });
+
+  it('has run the model once at load, so that its first run is not paid by the first question', () => {
+    expect((encoder as UseLiteEncoder).runs).toBe(1);
   });
 
   it('loads and embeds without touching the network', async () => {

@@ -117,6 +117,19 @@ const keywordOnly = {
 
 /** Queries are cut to this many characters: nobody's question is longer, and the cost stays bounded. */
 export const MAX_QUERY_CHARS = 500;
+/**
+ * What the sentence encoder reads of a question: its first 200 characters, cut at a word. The
+ * model's cost grows with the text, and the start of a long message says what it is about.
+ */
+export const MAX_ENCODED_CHARS = 200;
+
+/** The part of a question the sentence encoder reads (see MAX_ENCODED_CHARS). */
+export function encoderText(question: string): string {
+  if (question.length <= MAX_ENCODED_CHARS) return question;
+  const cut = question.slice(0, MAX_ENCODED_CHARS + 1);
+  const space = cut.search(/\s\S*$/);
+  return (space > MAX_ENCODED_CHARS / 2 ? cut.slice(0, space) : cut.slice(0, MAX_ENCODED_CHARS)).trimEnd();
+}
 const MAX_QUERY_TERMS = 32;
 const KEYWORD_POOL = 20;
 const MODEL_POOL = 10;
@@ -292,10 +305,18 @@ export class AnswerEngine {
    * embedded (about 8 ms) and asked again with its embedding. Without embeddings, `ask`.
    */
   async answer(question: string, options: AskOptions = {}): Promise<AnswerResult> {
-    const lexical = this.ask(question, undefined, options);
+    // The words' part (keyword search, the model's probabilities) is computed once and ranked
+    // twice, without and with the embedding: an embedded question used to search and score twice.
+    const view = this.lexicalView(question, options, false);
+    const lexical = this.rank(view);
     if (!this.semantic || lexical.confidence >= this.settings.encoderBelow) return lexical;
-    const [vector] = await this.semantic.encoder.embed([question.slice(0, MAX_QUERY_CHARS)]);
-    return vector ? this.ask(question, vector, options) : lexical;
+    const [vector] = await this.semantic.encoder.embed([encoderText(question)]);
+    if (!vector) return lexical;
+    // Above SEMANTIC_CANDIDATES articles the encoder needs the keyword search's wider list, which the words' pass skips.
+    return this.rank(
+      this.order.length > SEMANTIC_CANDIDATES ? this.lexicalView(question, options, true) : view,
+      vector,
+    );
   }
 
   /** 1 for each article (by label) `allow` lets through; undefined when it lets every one through (nothing to filter). */
@@ -341,14 +362,22 @@ export class AnswerEngine {
    * similarity to each article's phrasings takes part in both the ranking and the confidence.
    */
   ask(question: string, embedding?: Float32Array, options: AskOptions = {}): AnswerResult {
+    return this.rank(this.lexicalView(question, options, embedding !== undefined && this.semantic !== null), embedding);
+  }
+
+  /**
+   * What the words say of a question, before any embedding: the keyword search's hits (with
+   * `wide` and more than SEMANTIC_CANDIDATES articles, also its wider list for the encoder to
+   * narrow itself to) and the intent model's probabilities.
+   */
+  private lexicalView(question: string, options: AskOptions, wide: boolean): LexicalView {
     const text = question.slice(0, MAX_QUERY_CHARS);
     const allowed = this.allowedMask(options.allow);
     const queryTerms = this.analyzer.analyze(text).slice(0, MAX_QUERY_TERMS);
-    const semantic = embedding ? this.semantic : null;
     // The keyword search's wider list, for the encoder to narrow itself to (see SEMANTIC_CANDIDATES).
     let near: number[] | null = null;
     let results: KeywordHit[] = [];
-    if (queryTerms.length > 0 && semantic && this.order.length > SEMANTIC_CANDIDATES) {
+    if (queryTerms.length > 0 && wide && this.order.length > SEMANTIC_CANDIDATES) {
       const wide = this.index.searchWide(
         queryTerms,
         FIELD_BOOSTS,
@@ -382,12 +411,30 @@ export class AnswerEngine {
       ranking: rankingProbabilities,
       confidence: confidenceProbabilities,
     } = this.model.assess(vector, allowed);
-    const familiarity = vector.known ** this.settings.familiarityExponent;
     const pool = new Set(keyword.keys());
     for (const k of topIndices(probabilities, MODEL_POOL)) if (probabilities[k]! > 0) pool.add(this.order[k]!);
     if (rankingProbabilities !== probabilities)
       for (const k of topIndices(rankingProbabilities, MODEL_POOL))
         if (rankingProbabilities[k]! > 0) pool.add(this.order[k]!);
+    return {
+      allowed,
+      queryTerms,
+      near,
+      keyword,
+      known: vector.known,
+      rankingProbabilities,
+      confidenceProbabilities,
+      pool,
+    };
+  }
+
+  /** Ranks the articles and decides, from the words' view and, when given, the question's embedding. */
+  private rank(view: LexicalView, embedding?: Float32Array): AnswerResult {
+    const { allowed, queryTerms, near, keyword, rankingProbabilities, confidenceProbabilities } = view;
+    const semantic = embedding ? this.semantic : null;
+    const familiarity = view.known ** this.settings.familiarityExponent;
+    // The encoder's pass adds to the pool: a copy, so that the words' pass can be ranked again.
+    const pool = embedding ? new Set(view.pool) : view.pool;
     // Every article's cosine, or (near) those of the keyword search's best and of the pool so
     // far, the others -Infinity. The keyword search's documents are numbered as the labels.
     const similarity =
@@ -576,6 +623,20 @@ function semanticIndex(embeddings: ArticleEmbeddings, order: readonly string[]):
       return out;
     },
   };
+}
+
+/** What the words say of one question (AnswerEngine.lexicalView), ranked with or without its embedding. */
+interface LexicalView {
+  allowed: Uint8Array | undefined;
+  queryTerms: string[];
+  near: number[] | null;
+  keyword: ReadonlyMap<string, { result: KeywordHit; value: number; coverage: number }>;
+  /** The share of the question's words the model knows (SparseVector.known). */
+  known: number;
+  rankingProbabilities: Float64Array;
+  confidenceProbabilities: Float64Array;
+  /** The keyword search's and the model's best articles, by id. */
+  pool: Set<string>;
 }
 
 interface PreparedIndex {
