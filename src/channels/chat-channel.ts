@@ -12,6 +12,7 @@ import type { AddressBook } from '../core/conversation/address-book.js';
 import type { TicketThreadStore } from '../core/tickets/ticket-thread-store.js';
 import type { TriageRouter } from '../core/tickets/triage-router.js';
 import type { WebAccess } from '../core/web/web-access.js';
+import type { SlackProfileCacheOptions } from './slack/slack-profiles.js';
 
 /** The names of the chats the bot serves; the editors' channel and the outbox are per chat. */
 export type ChatName = 'slack' | 'teams';
@@ -57,6 +58,8 @@ export interface ChannelDeps {
 export interface ChannelOptions {
   /** Slack Web API retry policy (tests shorten it). */
   slackRetry?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
+  /** How long and how many Slack profiles are kept, and the clock (tests shorten them). */
+  slackProfiles?: SlackProfileCacheOptions;
 }
 
 /**

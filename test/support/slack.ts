@@ -42,7 +42,8 @@ export class FakeSlackApi {
   readonly calls: ApiCall[] = [];
   private readonly scripted = new Map<string, Scripted[]>();
   private ts: number;
-  private readonly users = new Map<string, string>([
+  /** The name users.info gives for a member (display and real name); a test may rename one. */
+  readonly names = new Map<string, string>([
     [ENGINEER, 'Erin Engineer'],
     [ENGINEER_2, 'Eli Engineer'],
     [EMPLOYEE, 'Emma Employee'],
@@ -140,8 +141,8 @@ export class FakeSlackApi {
           user: {
             id,
             name: id.toLowerCase(),
-            real_name: this.users.get(id) ?? id,
-            profile: { display_name: this.users.get(id) ?? '' },
+            real_name: this.names.get(id) ?? id,
+            profile: { display_name: this.names.get(id) ?? '' },
             // As Slack gives a profile's zone (users:read): an IANA name, its label and offset.
             ...(tz ? { tz, tz_label: tz, tz_offset: 0 } : {}),
           },
@@ -247,6 +248,8 @@ export interface SlackHarnessOptions {
   api?: FakeSlackApi;
   /** Work queue timings and limits (see StartOptions.queue). */
   queue?: StartOptions['queue'];
+  /** The people cache's size, lifetimes and clock (see StartOptions.slackProfiles). */
+  slackProfiles?: StartOptions['slackProfiles'];
   /**
    * The knowledge base loads only once this settles, and the harness returns as soon as the bot
    * listens (bot.ready says when it answers): a start-up as slow as the test wants, without sleeps.
@@ -300,6 +303,7 @@ export async function startSlackHarness(
     slackRetry: { retries: 3, minTimeout: 50, maxTimeout: 200, factor: 2 },
     // Retries and take-overs in test time; the order and the outcome are what the tests check.
     queue: { pollMs: 100, backoffMs: 50, maxBackoffMs: 400, leaseMs: 5_000, ...options.queue },
+    ...(options.slackProfiles ? { slackProfiles: options.slackProfiles } : {}),
     loadLibrary: options.holdKnowledge ? heldLibraryLoad(options.holdKnowledge) : loadWithSharedModels,
   });
   const url = `http://127.0.0.1:${bot.port}`;

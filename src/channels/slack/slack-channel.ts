@@ -27,6 +27,7 @@ import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
 import { openMetadata, sealMetadata } from './modal-seal.js';
 import { SlackAudiences } from './slack-audiences.js';
 import { SlackPeople } from './slack-people.js';
+import { SlackProfiles, type SlackProfileCacheOptions } from './slack-profiles.js';
 import { webSignInReply } from '../../core/web/web-access.js';
 import { slackReplies } from './slack-replies.js';
 import { slackTextToPlain } from './slack-text.js';
@@ -59,6 +60,8 @@ export interface SlackChannelDeps extends ChannelDeps {
   config: SlackConfig;
   /** Retry policy for Slack's Web API (429s are waited out; 5xx and network errors retried). */
   retry?: RetryOptions;
+  /** How long and how many people's profiles are kept (tests shorten them and bring a clock). */
+  profiles?: SlackProfileCacheOptions;
 }
 
 /** The Slack channel: verifies and converts Slack's requests, asks the core, renders the answers. */
@@ -69,7 +72,12 @@ export interface SlackChannel extends ChatChannel {
 
 /** The Slack channel as the service opens it (see `chats` in ../chat-channel.ts). */
 export function openSlackChannel(config: SlackConfig, deps: ChannelDeps, options: ChannelOptions = {}): SlackChannel {
-  return createSlackChannel({ config, ...deps, ...(options.slackRetry ? { retry: options.slackRetry } : {}) });
+  return createSlackChannel({
+    config,
+    ...deps,
+    ...(options.slackRetry ? { retry: options.slackRetry } : {}),
+    ...(options.slackProfiles ? { profiles: options.slackProfiles } : {}),
+  });
 }
 
 export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
@@ -79,7 +87,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const socket = Boolean(config.appToken);
   const clientOptions = webClientOptions(config, deps.retry, log);
   const client = new WebClient(config.botToken, clientOptions);
-  const people = new SlackPeople(client, config.engineerGroups, config.engineers, logger);
+  const people = new SlackPeople(
+    client,
+    config.engineerGroups,
+    config.engineers,
+    logger,
+    new SlackProfiles(client, logger, deps.profiles),
+  );
   // Membership of the audiences' user groups is read from Slack, by this chat's own client.
   deps.audiences?.directory.register('slack', new SlackAudiences(client, deps.audiences.members, logger));
   const actionHandler = new TicketActionHandler(tickets, threads, deps.drafts, () => [
@@ -110,13 +124,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     });
   }
 
-  async function turnUser(userId: string): Promise<Turn['user']> {
-    const name = await people.name(userId);
-    return { id: userId, ...(name ? { name } : {}) };
+  /** Who sent a turn: their name is asked of Slack (users.info) only by a turn that records it, such as a ticket. */
+  function turnUser(team: string, userId: string): Turn['user'] {
+    return { id: userId, lookUpName: () => people.name(team, userId) };
   }
 
-  async function publishHome(userId: string): Promise<void> {
-    const [actor, language] = await Promise.all([people.actor(userId), languageOf(userId)]);
+  async function publishHome(team: string, userId: string): Promise<void> {
+    const [actor, language] = await Promise.all([people.actor(team, userId), languageOf(userId)]);
     const mine = await tickets.ticketsOf(userId, 15);
     const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), userId, tickets.sla) : null;
     await client.views.publish({
@@ -163,7 +177,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           {
             conversationKey: slackConversationKey(where),
             channel: 'slack',
-            user: await turnUser(message.user),
+            user: turnUser(team, message.user),
             text: slackTextToPlain(raw, botUserId),
           },
           where,
@@ -175,7 +189,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (!message.thread_ts || (botUserId && raw.includes(`<@${botUserId}>`))) return;
       const card = await threads.find('slack', message.channel, message.thread_ts);
       if (card?.role === 'triage') {
-        await engineerReply(card.ticketKey, message.user, slackTextToPlain(raw, botUserId), {
+        await engineerReply(team, card.ticketKey, message.user, slackTextToPlain(raw, botUserId), {
           channel: message.channel,
           threadTs: message.thread_ts,
           ts: message.ts,
@@ -187,7 +201,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         {
           conversationKey: slackConversationKey(where),
           channel: 'slack',
-          user: await turnUser(message.user),
+          user: turnUser(team, message.user),
           text: slackTextToPlain(raw, botUserId),
           addressed: false,
         },
@@ -198,6 +212,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
 
     /** An engineer's reply under a triage card goes to the requester. */
     async function engineerReply(
+      team: string,
       ticketKey: string,
       userId: string,
       text: string,
@@ -208,7 +223,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         // The message's own id names the comment: handled again (after a crash), it is not added twice.
         const { internal } = await actionHandler.replyUnderCard(
           ticketKey,
-          await people.actor(userId),
+          await people.actor(team, userId),
           text,
           `slack:message:${at.channel}:${at.ts}`,
         );
@@ -230,7 +245,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       // Mentioning the bot under a triage card is still a reply to the requester.
       const card = mention.thread_ts ? await threads.find('slack', mention.channel, mention.thread_ts) : null;
       if (card?.role === 'triage' && mention.thread_ts) {
-        await engineerReply(card.ticketKey, mention.user, slackTextToPlain(mention.text, botUserId), {
+        await engineerReply(teamOf(body), card.ticketKey, mention.user, slackTextToPlain(mention.text, botUserId), {
           channel: mention.channel,
           threadTs: mention.thread_ts,
           ts: mention.ts,
@@ -242,7 +257,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         {
           conversationKey: slackConversationKey(where),
           channel: 'slack',
-          user: await turnUser(mention.user),
+          user: turnUser(where.team, mention.user),
           text: slackTextToPlain(mention.text, botUserId),
         },
         where,
@@ -281,7 +296,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (/^web$/i.test(text)) {
         // Ephemeral: only the person who asked sees their link. Their profile's zone (users.info,
         // read with the name and cached with it) becomes the web view's until they choose one.
-        const [actor, zone] = await Promise.all([people.actor(command.user_id), people.timeZone(command.user_id)]);
+        const [actor, zone] = await Promise.all([
+          people.actor(command.team_id, command.user_id),
+          people.timeZone(command.team_id, command.user_id),
+        ]);
         const reply = await webSignInReply(deps.web, 'slack', actor, { chatZone: zone, language });
         await ack({
           response_type: 'ephemeral',
@@ -319,7 +337,12 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (!root.channel || !root.ts) return;
       const where = { team: command.team_id, channel: root.channel, threadTs: root.ts };
       await converse(
-        { conversationKey: slackConversationKey(where), channel: 'slack', user: await turnUser(command.user_id), text },
+        {
+          conversationKey: slackConversationKey(where),
+          channel: 'slack',
+          user: turnUser(command.team_id, command.user_id),
+          text,
+        },
         where,
         { deliveryId: context.deliveryId },
       );
@@ -386,7 +409,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         {
           conversationKey: slackConversationKey(where),
           channel: 'slack',
-          user: await turnUser(message.user),
+          user: turnUser(where.team, message.user),
           text: slackTextToPlain(message.text ?? '', botUserId),
           action: { id: actions.ticketFromMessage },
           context: { reportedBy: event.user, messageTs: ts, channel, ...(permalink ? { permalink } : {}) },
@@ -431,6 +454,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (actionHandler.isTicketAction(id)) {
         const origin = typeof context.deliveryId === 'string' ? context.deliveryId : undefined;
         await ticketButton(id, value, {
+          team: teamOf(body),
           userId,
           triggerId: body.trigger_id,
           channel,
@@ -450,7 +474,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         {
           conversationKey: slackConversationKey(full),
           channel: 'slack',
-          user: await turnUser(userId),
+          user: turnUser(full.team, userId),
           action: { id, ...(value !== undefined ? { value } : {}) },
         },
         full,
@@ -470,6 +494,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       id: string,
       value: string | undefined,
       at: {
+        team: string;
         userId: string;
         triggerId: string;
         channel: string | undefined;
@@ -479,7 +504,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         origin: string | undefined;
       },
     ): Promise<void> {
-      const actor = await people.actor(at.userId);
+      const actor = await people.actor(at.team, at.userId);
       const replyTo = at.where ?? (at.channel ? { channel: at.channel } : undefined);
       try {
         const refused = await actionHandler.refuseButton(
@@ -523,7 +548,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         }
         const result = await actionHandler.perform({ actionId: id, value, actor, origin: at.origin });
         if (id === ticketActions.rate || id === ticketActions.promote) await tell(at.userId, result.message, replyTo);
-        if (at.fromHome) await publishHome(at.userId);
+        if (at.fromHome) await publishHome(at.team, at.userId);
       } catch (error) {
         if (!isCoreError(error)) throw error;
         await tell(at.userId, error.message, replyTo);
@@ -607,7 +632,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         {
           conversationKey: slackConversationKey(where),
           channel: 'slack',
-          user: await turnUser(requester),
+          user: turnUser(team, requester),
           form: { fields },
           language,
           ...(meta.context || requester !== userId
@@ -642,7 +667,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         });
         return;
       }
-      const actor = await people.actor(body.user.id);
+      const team = teamOf(body);
+      const actor = await people.actor(team, body.user.id);
       const input: TicketActionInput = {};
       const reason = text('reason');
       const resolution = text('resolution');
@@ -664,7 +690,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (vendorCaseRef) input.vendorCaseRef = vendorCaseRef;
       if (vendorContact) input.vendorContact = vendorContact;
       if (assigneeId) {
-        const assignee = await people.actor(assigneeId);
+        const assignee = await people.actor(team, assigneeId);
         if (assignee.role !== 'engineer') {
           await ack({ response_action: 'errors', errors: { assignee: 'Choose someone on the engineer roster.' } });
           return;
@@ -685,7 +711,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         if (meta.kind === ticketActions.comment || meta.kind === ticketActions.reopen)
           await tell(body.user.id, result.message, meta.reply);
         if (!meta.reply)
-          await publishHome(body.user.id).catch((error: unknown) =>
+          await publishHome(team, body.user.id).catch((error: unknown) =>
             logger.warn({ err: error }, 'could not refresh App Home'),
           );
       } catch (error) {
@@ -701,9 +727,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
 
     // --- App Home ------------------------------------------------------------------------------
 
-    app.event('app_home_opened', async ({ event }) => {
+    app.event('app_home_opened', async ({ event, body }) => {
       if (event.tab !== 'home') return;
-      await publishHome(event.user);
+      await publishHome(teamOf(body), event.user);
     });
   }
 

@@ -13,11 +13,11 @@ import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/
 import { FORM_DEFAULT_CATEGORY, FORM_DEFAULT_PRIORITY, validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import type { Priority, Ticket, Tier } from '../tickets/ticket.js';
+import type { Actor, Priority, Ticket, Tier } from '../tickets/ticket.js';
 import type { ConversationState, ConversationStore, StoredMessage } from './conversation-store.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { spokenSmallTalk } from './small-talk.js';
-import { cleanTurn, cutText } from './user-text.js';
+import { cleanTurn, cleanUserText, cutText } from './user-text.js';
 import { actions, type ArticleRef, type Reply, type TicketCard, type Turn } from './turn.js';
 
 export interface ConversationOptions {
@@ -384,16 +384,22 @@ export class ConversationService {
     }
   }
 
+  /**
+   * The person as a ticket or comment records them. A chat that must ask for the name (Slack) is
+   * asked here, not for every question; its answer is cleaned as the turn's own text was.
+   */
+  private async requester(turn: Turn): Promise<Actor> {
+    const asked = turn.user.name === undefined ? await turn.user.lookUpName?.() : undefined;
+    const name = turn.user.name ?? (asked ? cleanUserText(asked) : undefined);
+    return { id: turn.user.id, ...(name ? { name } : {}), role: 'employee' };
+  }
+
   /** While this conversation's ticket is open, the requester's messages go to the engineers. */
   private async relayToOpenTicket(turn: Turn, text: string, state: ConversationState): Promise<Reply | null> {
     if (!state.ticketKey) return null;
     const ticket = await this.deps.tickets.get(state.ticketKey).catch(() => null);
     if (!ticket || !openStatuses.includes(ticket.status) || ticket.requesterId !== turn.user.id) return null;
-    await this.deps.tickets.comment(
-      ticket.key,
-      { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
-      text,
-    );
+    await this.deps.tickets.comment(ticket.key, await this.requester(turn), text);
     return {
       kind: 'relayed',
       markdown: messagesFor(this.languageOf(state))('ticket.relayed', { key: ticket.key }),
@@ -417,7 +423,7 @@ export class ConversationService {
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       language: this.languageOf(state),
-      requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
+      requester: await this.requester(turn),
       channel: turn.channel,
       conversationKey: turn.conversationKey,
       subject,
@@ -470,7 +476,7 @@ export class ConversationService {
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       language: this.languageOf(state),
-      requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
+      requester: await this.requester(turn),
       channel: turn.channel,
       conversationKey: turn.conversationKey,
       subject: text.split('\n')[0]!,
@@ -592,7 +598,7 @@ export class ConversationService {
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       language: this.languageOf(state),
-      requester: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), role: 'employee' },
+      requester: await this.requester(turn),
       channel: turn.channel,
       conversationKey: turn.conversationKey,
       subject: question?.text ?? viaScript?.subject ?? 'Help requested in chat',

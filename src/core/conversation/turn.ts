@@ -4,6 +4,12 @@ import type { LanguageCode } from '../language/languages.js';
 export interface TurnUser {
   id: string;
   name?: string;
+  /**
+   * The name, for a chat that must ask for it (Slack: a Web API call): asked only by a turn that
+   * records who it was (a ticket, a comment on one), not for every question. Resolves to nothing
+   * when the chat cannot tell; the id then stands for the person.
+   */
+  lookUpName?: () => Promise<string | undefined>;
 }
 
 /** A button press. `id` names the action; `value` is only a reference that the core re-checks. */
