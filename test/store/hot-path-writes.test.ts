@@ -70,13 +70,29 @@ function watchSqlite(): void {
   }
 }
 
+/** Each turn's save on PostgreSQL: what it returned, and the connection it ran on. */
+const saves: Array<{ returned: unknown; client: pg.Client }> = [];
+let watchSaves = false;
+
 /** Counts every query pg sends in this process. */
 function watchPostgres(): void {
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
-  proto.query = function (this: object, config: unknown, ...rest: unknown[]) {
+  proto.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
     const sql = typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? '');
     count.saw(this, sql);
+    const callback = rest.at(-1);
+    // The pool runs the hot path's statements with a callback.
+    if (
+      watchSaves &&
+      (config as { name?: string } | undefined)?.name === 'conversation-save' &&
+      typeof callback === 'function'
+    ) {
+      rest[rest.length - 1] = (error: unknown, result: pg.QueryResult | undefined) => {
+        if (!error) saves.push({ returned: result?.rows[0], client: this });
+        (callback as (error: unknown, result: unknown) => void)(error, result);
+      };
+    }
     return original.call(this, config, ...rest);
   };
   undo.push(() => (proto.query = original));
@@ -118,7 +134,7 @@ describe(`what a question costs the database (${onPostgres ? 'PostgreSQL' : 'SQL
     // loaded CI machine a question took longer than that once (3.25 writes per question). It is the
     // clock's write, not the question's, so the lease is long here.
     h = await startSlackHarness({}, { queue: { leaseMs: 600_000 } });
-    // The first questions warm the bot up (users.info, Bolt's auth.test, the first prune).
+    // The first questions warm the bot up (Bolt's auth.test, the first prune).
     for (const text of ['how do I reset my password', 'vpn will not connect']) await ask(text);
     const questions = [
       'printer offline',
@@ -135,4 +151,24 @@ describe(`what a question costs the database (${onPostgres ? 'PostgreSQL' : 'SQL
     expect(perQuestion.writes).toBeLessThanOrEqual(3);
     expect(FakeSlackApi.textOf(h.api.of('chat.postMessage').at(-1))).toBeTruthy();
   });
+
+  it.runIf(onPostgres)(
+    "waits for the disk at the inbox's commit and at done's, not at the turn's (its own transaction only)",
+    async () => {
+      h = await startSlackHarness({}, { queue: { leaseMs: 600_000 } });
+      watchSaves = true;
+      try {
+        for (const text of ['how do I reset my password', 'printer offline', 'wifi keeps dropping']) await ask(text);
+      } finally {
+        watchSaves = false;
+      }
+      // The turn's transaction committed with synchronous_commit off; the connections it ran on,
+      // which the inbox's enqueues and done use too, are at the server's setting (on) afterwards.
+      expect(saves.map((save) => save.returned)).toEqual(Array(3).fill({ set_config: 'off' }));
+      for (const { client } of saves) {
+        const { rows } = await client.query(`SELECT current_setting('synchronous_commit') AS "setting"`);
+        expect(rows).toEqual([{ setting: 'on' }]);
+      }
+    },
+  );
 });

@@ -95,7 +95,15 @@ export class PrismaConversationStore implements ConversationStore {
 /** Conversations read for a person's latest language: past these, the default language is as good a guess. */
 const LATEST_LOOKED_AT = 5;
 
-/** The whole save as one PostgreSQL statement: the conversation, then its lines and questions, in array parameters. */
+/**
+ * The whole save as one PostgreSQL statement: the conversation, then its lines and questions, in
+ * array parameters. Its commit does not wait for the WAL to reach the disk (synchronous_commit off
+ * for this statement's transaction alone): what makes a delivery safe is the inbox, whose item
+ * was committed durably before Slack was answered and is marked done (durably, which flushes this
+ * commit too) only after the replies are posted. A server crash in between loses at most this
+ * turn, and the item, not done, is handled again: the reply posted again, as after a bot crash
+ * before "done". Not waiting for the flush takes a disk sync off every reply.
+ */
 function postgresSave(
   key: string,
   meta: { channel: string; userId: string },
@@ -123,7 +131,7 @@ function postgresSave(
           AS q("id", "channel", "userId", "text", "outcome", "articleId", "confidence", "explanation", "conversationKey")
         ON CONFLICT ("id") DO NOTHING
       )
-      SELECT 1`,
+      SELECT set_config('synchronous_commit', 'off', true)`,
     args: [
       key,
       meta.channel,
