@@ -63,7 +63,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('a freshly migrated database matches schema.prisma: every model, field, type, nullability and unique index', async () => {
+  it('a freshly migrated database matches schema.prisma: every model, field, type, nullability and index', async () => {
     const file = path.join(dir, 'c.db');
     await migrateSqlite(file, defaultMigrationsDir);
     const result = await getDMMF({ datamodel: readFileSync(schemaFile, 'utf8') });
@@ -109,6 +109,21 @@ describe('migrations', () => {
         ...model.uniqueFields.map((u) => u.join(',')),
       ];
       expect(uniqueSets.sort(), `${model.name} unique`).toEqual(expectedUnique.sort());
+      // Every other index, by the name Prisma gives it, with its columns in order (the queries' plans rely on them).
+      const plain = indexes
+        .filter((i) => i.unique === 0)
+        .map((i) => ({
+          name: i.name,
+          columns: (db.prepare(`PRAGMA index_info("${i.name}")`).all() as Array<{ name: string }>).map((c) => c.name),
+        }));
+      const expectedPlain = dmmf.datamodel.indexes
+        .filter((index) => index.model === model.name && index.type === 'normal')
+        .map((index) => {
+          const columns = index.fields.map((f) => f.name);
+          return { name: index.dbName ?? `${model.name}_${columns.join('_')}_idx`, columns };
+        });
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      expect(plain.sort(byName), `${model.name} indexes`).toEqual(expectedPlain.sort(byName));
       const foreignKeys = db.prepare(`PRAGMA foreign_key_list("${model.name}")`).all() as Array<{
         from: string;
         table: string;
