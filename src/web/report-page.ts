@@ -1,5 +1,5 @@
 import type { GroupRow, LeadReport, TrendPoint } from '../core/analytics/lead-report.js';
-import { LEAD_REPORT_WEEKS } from '../core/analytics/lead-report.js';
+import { BREACHING_LISTED, LEAD_REPORT_WEEKS } from '../core/analytics/lead-report.js';
 import type { WebPerson } from '../core/web/web-access.js';
 import { escapeHtml as h } from '../reports/render-html.js';
 import { decimal, minutes, percent } from '../reports/format.js';
@@ -164,8 +164,6 @@ function niceMax(max: number): number {
 
 /** Breaching tickets listed before "Show the other N". */
 export const BREACHING_SHOWN = 8;
-/** At most this many rows in all: past it, the queue's breaching filter lists them (a page of thousands helps nobody). */
-export const BREACHING_LISTED = 200;
 
 const W = 320;
 const H = 150;
@@ -373,30 +371,26 @@ export function reportPage(input: ReportPageInput): string {
         `<td data-label="Due">${h(dates.dateTime(t.dueAt))}</td><td data-label="Priority">${h(t.priority)}</td><td data-label="Tier">${h(t.tier)}</td>` +
         `<td data-label="Status">${h(t.status)}</td><td data-label="Assignee">${h(t.assignee ?? 'nobody')}</td></tr>`,
     );
+  // The list holds the most late (at most BREACHING_LISTED); the counts are of every one.
+  const rest = breaching.breached + breaching.soon - breachRows.length;
   const breachTable = (rows: string[]) =>
     `<table class="data table-cards"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Priority</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Assignee</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   // The most late first; past the first few the list would push the trends off a phone's screen.
   const breachingHtml =
     `<section class="card" id="breaching"><h2>Breaching now</h2><p class="headline"><b class="breached">${breaching.breached}</b> past due · <b class="soon">${breaching.soon}</b> due soon</p>` +
-    (breaching.truncated
-      ? '<p class="notice error" id="breaching-truncated">More tickets are open than this list reads (5,000, oldest first): <a href="/web?breaching=1">the queue, breaching</a> finds them all.</p>'
-      : '') +
     (breachRows.length
       ? breachTable(breachRows.slice(0, BREACHING_SHOWN)) +
         (breachRows.length > BREACHING_SHOWN
           ? `<details id="breaching-more"><summary>Show the other ${breachRows.length - BREACHING_SHOWN}</summary>${breachTable(breachRows.slice(BREACHING_SHOWN))}</details>`
           : '') +
-        (breaching.tickets.length > BREACHING_LISTED
-          ? `<p class="muted" id="breaching-rest">${breaching.tickets.length - BREACHING_LISTED} more, less late: <a href="/web?breaching=1">the queue, breaching</a> lists them all.</p>`
+        (rest > 0
+          ? `<p class="muted" id="breaching-rest">${rest.toLocaleString('en')} more, less late: <a href="/web?breaching=1">the queue, breaching</a> lists them all.</p>`
           : '')
       : '<p class="empty">Nothing is past due or about to be.</p>') +
     '</section>';
 
   const backlogHtml =
     `<section class="chart-card" id="backlog"><h3>Open backlog by age</h3><p class="headline"><b>${backlog.open}</b> open${backlog.oldestCreatedAt ? ` <span class="muted">the oldest opened ${h(dates.dateTime(backlog.oldestCreatedAt))}</span>` : ''}</p>` +
-    (backlog.truncated
-      ? '<p class="notice error">More tickets are open than this page reads (5,000, oldest first).</p>'
-      : '') +
     hbars(
       'backlog-bars',
       backlog.buckets.map((b) => ({

@@ -105,8 +105,8 @@ function options(values: readonly string[], selected: string | undefined, any = 
 
 export interface QueuePageInput extends PageFrame {
   tickets: Ticket[];
-  /** How many match in all; null when not counted (breaching: the SLA policy decides row by row). */
-  total: number | null;
+  /** How many match in all (counted by the database). */
+  total: number;
   /** The next page (after the last row shown), when more match. */
   nextHref?: string;
   /** The first page, when this is a later one. */
@@ -148,11 +148,9 @@ export function queuePage(input: QueuePageInput): string {
     : '<p class="empty">No tickets match.</p>';
   const plural = (n: number) => `${n.toLocaleString('en')} ticket${n === 1 ? '' : 's'}`;
   const count =
-    input.total === null
-      ? `${plural(input.tickets.length)} on this page${input.nextHref ? ', more on the next' : ''}`
-      : input.total > input.tickets.length || input.firstHref
-        ? `${plural(input.total)} · ${input.tickets.length} on this page`
-        : plural(input.total);
+    input.total > input.tickets.length || input.firstHref
+      ? `${plural(input.total)} · ${input.tickets.length} on this page`
+      : plural(input.total);
   const pages =
     input.firstHref || input.nextHref
       ? `<nav class="pages">${input.firstHref ? `<a id="first-page" href="${h(input.firstHref)}">← First page</a>` : ''}${

@@ -9,11 +9,12 @@ import { ticketActions } from '../core/tickets/triage-card.js';
 import type { Actor } from '../core/tickets/ticket.js';
 import type { TicketSearch } from '../core/tickets/ticket-repository.js';
 import type { Ticket } from '../core/tickets/ticket.js';
-import { isBreaching, parseTicketQuery, QUERY_FIELDS, searchOf, type TicketQuery } from '../core/web/ticket-filter.js';
+import { parseTicketQuery, QUERY_FIELDS, queueSearch, type TicketQuery } from '../core/web/ticket-filter.js';
 import {
   DEFAULT_LEAD_REPORT_WEEKS,
   LEAD_REPORT_WEEKS,
   countBacklog,
+  findBreaching,
   leadReportLoadQuery,
   leadReportSteps,
 } from '../core/analytics/lead-report.js';
@@ -48,12 +49,8 @@ export interface WebRouterDeps {
   now?: () => Date;
 }
 
-/** The open tickets the lead report's breaching list reads (oldest first); the page says when more are open. The backlog is counted. */
-const READ_LIMIT = 5000;
 /** Queue rows a page (keyset paging in the database: the next page starts after the last row shown). */
 const PAGE_SIZE = 100;
-/** Rows read at a time when the SLA policy decides after the database (breaching). */
-const BATCH = 500;
 /** The most rows an export writes; past it the response says so in X-Export-Truncated. */
 const EXPORT_LIMIT = 20_000;
 
@@ -222,10 +219,10 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     }),
   );
 
-  /** A queue filter from the request, or the sentence why it was refused. */
-  const select = (
+  /** A queue filter from the request as the store's search (after? the page's start), or the sentence why it was refused. */
+  const select = async (
     req: Request,
-  ): { query: TicketQuery; search: TicketSearch; queryString: string; after?: Cursor } | { error: string } => {
+  ): Promise<{ query: TicketQuery; search: TicketSearch; queryString: string; after?: Cursor } | { error: string }> => {
     const raw: Partial<Record<(typeof QUERY_FIELDS)[number], string>> = {};
     for (const name of QUERY_FIELDS) {
       const value = req.query[name];
@@ -239,31 +236,19 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     if (after === null) return { error: 'after: a page link from this queue (follow “Next” again)' };
     const { query } = parsed;
     const queryString = new URLSearchParams(Object.entries(raw).filter(([, v]) => v)).toString();
-    return { query, search: searchOf(query, tickets.sla, now()), queryString, ...(after ? { after } : {}) };
+    // Breaching is the SLA policy's word: queueSearch reads the tickets due soon and names those it keeps.
+    const search = await queueSearch(query, tickets.sla, now(), (s, limit) => tickets.search(s, limit));
+    return { query, search, queryString, ...(after ? { after } : {}) };
   };
 
-  /**
-   * Up to `limit` matching tickets after the cursor, oldest first, filtered and paged by the
-   * database; for "breaching" the SLA policy decides on each batch read. `more`: others follow.
-   */
+  /** Up to `limit` matching tickets after the cursor, oldest first, filtered and paged by the database. `more`: others follow. */
   const readMatches = async (
-    query: TicketQuery,
     search: TicketSearch,
     limit: number,
     after?: Cursor,
   ): Promise<{ tickets: Ticket[]; more: boolean }> => {
-    const at = now();
-    const out: Ticket[] = [];
-    let cursor = after;
-    for (;;) {
-      const want = query.breaching ? BATCH : limit + 1 - out.length;
-      const batch = await tickets.search({ ...search, ...(cursor ? { after: cursor } : {}) }, want);
-      for (const t of batch) if (!query.breaching || isBreaching(t, tickets.sla, at)) out.push(t);
-      if (out.length > limit || batch.length < want) break;
-      const last = batch.at(-1)!;
-      cursor = { createdAt: last.createdAt, key: last.key };
-    }
-    return { tickets: out.slice(0, limit), more: out.length > limit };
+    const found = await tickets.search({ ...search, ...(after ? { after } : {}) }, limit + 1);
+    return { tickets: found.slice(0, limit), more: found.length > limit };
   };
 
   router.get(
@@ -278,7 +263,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         page(res, 200, minePage(frame, mine));
         return;
       }
-      const selected = select(req);
+      const selected = await select(req);
       const base = {
         ...frame,
         categories: [...actionHandler.categories()],
@@ -295,9 +280,8 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         return;
       }
       const { query, search, queryString, after } = selected;
-      const found = await readMatches(query, search, PAGE_SIZE, after);
-      // Breaching is decided by the SLA policy on the rows read: the database can count only the narrower set.
-      const total = query.breaching ? null : await tickets.countMatching(search);
+      const found = await readMatches(search, PAGE_SIZE, after);
+      const total = await tickets.countMatching(search);
       const last = found.tickets.at(-1);
       const withAfter = (cursor: string) => {
         const params = new URLSearchParams(queryString);
@@ -342,13 +326,13 @@ export function createWebRouter(deps: WebRouterDeps): Router {
           page(res, 403, messagePage('Not for you', 'Exports are for engineers and support leads.'));
           return;
         }
-        const selected = select(req);
+        const selected = await select(req);
         if ('error' in selected) {
           res.status(400).json({ error: selected.error });
           return;
         }
         // The whole filter, not one page: every match up to the limit.
-        const found = await readMatches(selected.query, selected.search, EXPORT_LIMIT);
+        const found = await readMatches(selected.search, EXPORT_LIMIT);
         const stamp = now().toISOString().slice(0, 10);
         res.set('Content-Disposition', `attachment; filename="tickets-${stamp}.${format}"`);
         if (found.more) res.set('X-Export-Truncated', `the first ${EXPORT_LIMIT} tickets; narrow the filter`);
@@ -409,22 +393,16 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         source.handling ? source.handling({ from: loadQuery.from, to: loadQuery.to }) : Promise.resolve(undefined),
       ]);
       if (handling) input.handling = handling;
-      const open = await tickets.withStatuses(openStatuses, READ_LIMIT);
-      // The backlog counted by the database (24 counts: 6 ages by 4 priorities), exact past the tickets read.
+      // The backlog and what is breaching, counted and read by the database: exact however many are open.
       const backlog = await countBacklog(
         (range) => tickets.countMatching({ statuses: openStatuses, ...range }),
         at,
         (await tickets.search({ statuses: openStatuses }, 1))[0]?.createdAt ?? null,
       );
+      const breaching = await findBreaching(tickets, tickets.sla, at);
       // Tens of slices (weeks, engineers, channels...): the event loop gets a turn between them.
       const report = await runStepsPaced(
-        leadReportSteps(input, open, {
-          query,
-          now: at,
-          sla: tickets.sla,
-          openTruncated: open.length >= READ_LIMIT,
-          backlog,
-        }),
+        leadReportSteps(input, [], { query, now: at, sla: tickets.sla, backlog, breaching }),
       );
       page(res, 200, reportPage({ ...frame, report }));
     }),

@@ -482,6 +482,44 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(await ports.tickets.countMatching({ statuses: open, category, words: ['TONER'] })).toBe(2);
     });
 
+    it('narrows by the next due time from an instant and by breaching (past due, or named), and orders by the next due time', async () => {
+      const category = uid('cat');
+      const make = (key: string, extra: Partial<NewTicket>) =>
+        ports.tickets.create(newTicket({ category, key: `${category}-${key}`, ...extra }), created);
+      // Next due: p 09:00 (response), q 11:00 (responded: resolution), r 10:00 (no response target),
+      // v 10:00 (a tie with r), s none (resolved), u none (no due times).
+      const p = await make('p', { responseDueAt: at('2026-12-01T09:00:00Z') });
+      const q = await make('q', {
+        responseDueAt: at('2026-12-01T08:00:00Z'),
+        resolveDueAt: at('2026-12-01T11:00:00Z'),
+      });
+      const r = await make('r', { responseDueAt: null, resolveDueAt: at('2026-12-01T10:00:00Z') });
+      const v = await make('v', { responseDueAt: at('2026-12-01T10:00:00Z') });
+      const s = await make('s', { responseDueAt: at('2026-12-01T07:00:00Z') });
+      const u = await make('u', { responseDueAt: null, resolveDueAt: null });
+      await ports.tickets.update(q.id, 0, { firstResponseAt: at('2026-12-01T07:30:00Z') }, claimed);
+      await ports.tickets.update(s.id, 0, { resolvedAt: at('2026-12-01T06:00:00Z'), status: 'resolved' }, claimed);
+      const statuses = ['new', 'resolved'] as const;
+      const keys = async (search: Partial<TicketSearch>, limit = 10) =>
+        (await ports.tickets.search({ statuses, category, ...search }, limit)).map((t) => t.key);
+      const inOrder = (...tickets: Array<{ key: string }>) => tickets.map((t) => t.key);
+      expect(await keys({ nextDueFrom: at('2026-12-01T10:00:00Z') })).toEqual(inOrder(q, r, v));
+      expect(
+        await keys({ nextDueFrom: at('2026-12-01T09:00:00Z'), nextDueBefore: at('2026-12-01T10:00:00Z') }),
+      ).toEqual(inOrder(p));
+      // Past due before 10:00 (p), or named and unsettled (q, u; s is settled).
+      const breaching = { dueBefore: at('2026-12-01T10:00:00Z'), keys: [q.key, s.key, u.key] };
+      expect(await keys({ breaching })).toEqual(inOrder(p, q, u));
+      expect(await ports.tickets.countMatching({ statuses, category, breaching })).toBe(3);
+      expect(await keys({ breaching: { ...breaching, keys: [] } })).toEqual(inOrder(p));
+      // By next due time, ties by key, those without one last (by key).
+      const [first, second] = r.key < v.key ? [r, v] : [v, r];
+      const none = s.key < u.key ? [s, u] : [u, s];
+      expect(await keys({ orderBy: 'nextDue' })).toEqual(inOrder(p, first, second, q, ...none));
+      expect(await keys({ orderBy: 'nextDue' }, 2)).toEqual(inOrder(p, first));
+      expect(await keys({ orderBy: 'nextDue', breaching })).toEqual(inOrder(p, q, u));
+    });
+
     it('gives settled (resolved and closed) tickets for triage to learn from, the most recently changed first, up to the limit', async () => {
       // Its own store: settled tickets are every resolved or closed one in it.
       const own = await open();

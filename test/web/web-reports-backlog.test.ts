@@ -1,7 +1,7 @@
 /**
- * The lead report's backlog by age past the 5,000 open tickets the breaching list reads: counted by
- * the database, over real HTTP (SQLite, and PostgreSQL when TEST_POSTGRES_URL is set), equal to
- * backlogByAge over every row written, ages exactly on a bucket's edge included.
+ * The lead report's backlog by age past 5,000 open tickets (as many as the report once read):
+ * counted by the database, over real HTTP (SQLite, and PostgreSQL when TEST_POSTGRES_URL is set),
+ * equal to backlogByAge over every row written, ages exactly on a bucket's edge included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
@@ -71,7 +71,7 @@ const sectionText = (html: string, id: string) => {
 };
 
 describe('the backlog past 5,000 open tickets', () => {
-  it('is counted by the database: every open ticket in its age bucket and priority, the oldest named; the breaching list says it read 5,000', async () => {
+  it('is counted by the database: every open ticket in its age bucket and priority, the oldest named', async () => {
     const client = new Client(web.url);
     expect((await client.signIn((await web.access.linkFor('slack', lee)).url)).status).toBe(303);
     const response = await client.get('/web/reports');
@@ -96,6 +96,5 @@ describe('the backlog past 5,000 open tickets', () => {
     expect(html).toContain(
       `the oldest opened ${new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }).format(oldest)} UTC`,
     );
-    expect(html).toContain('id="breaching-truncated"');
   });
 });

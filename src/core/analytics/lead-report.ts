@@ -5,7 +5,10 @@
  * computeMetrics, which each slice is computed with.
  */
 import type { SlaPolicy } from '../tickets/sla-policy.js';
+import type { TicketSearch } from '../tickets/ticket-repository.js';
+import { openStatuses } from '../tickets/ticket-state-machine.js';
 import { priorities, type Priority, type Ticket } from '../tickets/ticket.js';
+import { breachingSearch } from '../web/ticket-filter.js';
 import { runSteps, type Steps } from '../answering/time-slicing.js';
 import { zoneOffsetMs, zonedInstant } from '../time-zones.js';
 import {
@@ -150,9 +153,9 @@ export interface LeadReport {
   channels: GroupRow[];
   tiers: GroupRow[];
   categories: GroupRow[];
-  backlog: { open: number; buckets: BacklogBucket[]; oldestCreatedAt: string | null; truncated: boolean };
-  /** `truncated`: more tickets are open than were read, so the list and its counts cover the oldest read only. */
-  breaching: { breached: number; soon: number; tickets: BreachingTicket[]; truncated?: boolean };
+  backlog: { open: number; buckets: BacklogBucket[]; oldestCreatedAt: string | null };
+  /** How many are past due and due soon, and the most late of them (findBreaching: the first BREACHING_LISTED). */
+  breaching: { breached: number; soon: number; tickets: BreachingTicket[] };
   definitions: Record<string, string>;
 }
 
@@ -274,8 +277,8 @@ function firstAtOrAfter(sorted: ReadonlyArray<{ createdAt: Date }>, at: Date): n
 
 /**
  * The lead report. `input` holds the metrics rows for leadReportLoadQuery (both periods); `open`
- * the open tickets (read apart: the backlog has no period), `openTruncated` whether more exist than
- * were read; `sla` says which are breaching, as the queue does.
+ * the open tickets (read apart: the backlog has no period), unless the backlog and the breaching
+ * list come counted by the store (options); `sla` says which are breaching, as the queue does.
  */
 export function leadReport(input: MetricsInput, open: readonly Ticket[], options: LeadReportOptions): LeadReport {
   return runSteps(leadReportSteps(input, open, options));
@@ -285,9 +288,10 @@ export interface LeadReportOptions {
   query: LeadReportQuery;
   now: Date;
   sla: SlaPolicy;
-  openTruncated?: boolean;
   /** The backlog counted by the database (countBacklog), exact at any size; else counted from `open`. */
   backlog?: LeadReport['backlog'];
+  /** What is breaching, from the database (findBreaching), exact at any size; else from `open`. */
+  breaching?: LeadReport['breaching'];
 }
 
 /** Runs `f`'s steps for each item, with a step between items: a slice (one week, one engineer) is one computeMetricsSteps. */
@@ -459,8 +463,8 @@ export function* leadReportSteps(
     channels,
     tiers,
     categories,
-    backlog: options.backlog ?? backlogByAge(open, now, options.openTruncated ?? false),
-    breaching: { ...breachingNow(open, now, sla), ...(options.openTruncated ? { truncated: true } : {}) },
+    backlog: options.backlog ?? backlogByAge(open, now),
+    breaching: options.breaching ?? breachingNow(open, now, sla),
     definitions: leadDefinitions(query),
   };
 }
@@ -499,7 +503,6 @@ const OPEN = new Set(['new', 'claimed', 'escalated', 'waiting', 'reopened']);
 export function backlogByAge(
   open: readonly Pick<Ticket, 'status' | 'createdAt' | 'priority'>[],
   now: Date,
-  truncated = false,
 ): LeadReport['backlog'] {
   const buckets: BacklogBucket[] = BACKLOG_AGES.map((age) => ({
     label: age.label,
@@ -518,7 +521,7 @@ export function backlogByAge(
     bucket.count += 1;
     bucket.byPriority[ticket.priority] = (bucket.byPriority[ticket.priority] ?? 0) + 1;
   }
-  return { open: count, buckets, oldestCreatedAt: oldest?.toISOString() ?? null, truncated };
+  return { open: count, buckets, oldestCreatedAt: oldest?.toISOString() ?? null };
 }
 
 /** How many open tickets were opened in a range, of one priority: the store's count (TicketSearch's createdAfter / createdUntil). */
@@ -551,10 +554,41 @@ export async function countBacklog(
     open += total;
     buckets.push({ label: age.label, count: total, byPriority });
   }
-  return { open, buckets, oldestCreatedAt: oldestCreatedAt?.toISOString() ?? null, truncated: false };
+  return { open, buckets, oldestCreatedAt: oldestCreatedAt?.toISOString() ?? null };
 }
 
-/** Open tickets past an SLA due time or about to be (as the queue's "breaching" filter), most late first. */
+/** The most rows of the breaching list: past them, the queue's breaching filter pages through every one. */
+export const BREACHING_LISTED = 200;
+
+/** How the store reads and counts tickets (TicketRepository.search and countMatching). */
+export interface TicketReads {
+  search(search: TicketSearch, limit: number): Promise<Ticket[]>;
+  countMatching(search: TicketSearch): Promise<number>;
+}
+
+/**
+ * breachingNow from the store, exact however many tickets are open: the past due counted by the
+ * database and the most late read in due-time order, the due soon as breachingSearch finds them
+ * (every past-due ticket is more late than any due soon). At most `limit` rows.
+ */
+export async function findBreaching(
+  store: TicketReads,
+  sla: SlaPolicy,
+  now: Date,
+  limit = BREACHING_LISTED,
+): Promise<LeadReport['breaching']> {
+  const open: TicketSearch = { statuses: openStatuses };
+  const pastDue: TicketSearch = { ...open, nextDueBefore: now };
+  const [{ soon }, breached, late] = await Promise.all([
+    breachingSearch(open, sla, now, (search, n) => store.search(search, n)),
+    store.countMatching(pastDue),
+    store.search({ ...pastDue, orderBy: 'nextDue' }, limit),
+  ]);
+  const { tickets } = breachingNow([...late, ...soon], now, sla);
+  return { breached, soon: soon.length, tickets: tickets.slice(0, limit) };
+}
+
+/** Open tickets past an SLA due time or about to be (as the queue's "breaching" filter), most late first (by due time, then key). */
 export function breachingNow(open: readonly Ticket[], now: Date, sla: SlaPolicy): LeadReport['breaching'] {
   const tickets: BreachingTicket[] = [];
   for (const ticket of open) {
@@ -575,7 +609,7 @@ export function breachingNow(open: readonly Ticket[], now: Date, sla: SlaPolicy)
       lateMinutes: Math.round((now.getTime() - due.at.getTime()) / 60_000),
     });
   }
-  tickets.sort((a, b) => b.lateMinutes - a.lateMinutes || a.key.localeCompare(b.key));
+  tickets.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     breached: tickets.filter((t) => t.state === 'breached').length,
     soon: tickets.filter((t) => t.state === 'soon').length,

@@ -34,6 +34,18 @@ export const defaultSlaTargets: SlaTargets = {
   P4: { responseMinutes: 24 * 60, resolveMinutes: 10 * 24 * 60 },
 };
 
+/**
+ * The next deadline that still matters: first response until someone responded, then resolution;
+ * none once resolved or closed. The store filters and orders by the same rule (TicketSearch).
+ */
+export function nextDueOf(
+  ticket: Pick<Ticket, 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'responseDueAt' | 'resolveDueAt'>,
+): { kind: 'response' | 'resolution'; at: Date } | null {
+  if (ticket.resolvedAt || ticket.closedAt) return null;
+  if (!ticket.firstResponseAt && ticket.responseDueAt) return { kind: 'response', at: ticket.responseDueAt };
+  return ticket.resolveDueAt ? { kind: 'resolution', at: ticket.resolveDueAt } : null;
+}
+
 /** How a ticket stands against its SLA at a moment. */
 export type SlaState = 'met' | 'ok' | 'soon' | 'breached' | 'none';
 
@@ -102,11 +114,9 @@ export class SlaPolicy {
     };
   }
 
-  /** The next deadline that still matters: first response until someone responded, then resolution. */
+  /** The next deadline that still matters (nextDueOf). */
   nextDue(ticket: Ticket): { kind: 'response' | 'resolution'; at: Date } | null {
-    if (ticket.resolvedAt || ticket.closedAt) return null;
-    if (!ticket.firstResponseAt && ticket.responseDueAt) return { kind: 'response', at: ticket.responseDueAt };
-    return ticket.resolveDueAt ? { kind: 'resolution', at: ticket.resolveDueAt } : null;
+    return nextDueOf(ticket);
   }
 
   state(ticket: Ticket, now = new Date()): SlaState {

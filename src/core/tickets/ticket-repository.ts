@@ -1,3 +1,4 @@
+import { nextDueOf } from './sla-policy.js';
 import type { Priority, Ticket, TicketEvent, TicketStatus, Tier } from './ticket.js';
 
 /** A ticket about to be created (the repository assigns the version and timestamps). */
@@ -73,8 +74,17 @@ export interface TicketSearch {
   assignee?: string | null;
   /** Words that must each appear in the subject or the description, ignoring case (on SQLite, the case of ASCII letters only). */
   words?: readonly string[];
-  /** Only unsettled tickets whose next SLA due time (first response until someone responded, then resolution) is before this. */
+  /** Only unsettled tickets whose next SLA due time (nextDueOf: first response until someone responded, then resolution) is before this. */
   nextDueBefore?: Date;
+  /** Only unsettled tickets whose next SLA due time is at or after this. */
+  nextDueFrom?: Date;
+  /**
+   * Only unsettled tickets past due (next due time before `dueBefore`) or named in `keys`: the SLA
+   * policy's "breaching" as the store can run it (the core's breachingSearch makes it).
+   */
+  breaching?: { dueBefore: Date; keys: readonly string[] };
+  /** 'nextDue': the next SLA due time first (ties by key; tickets without one last), without `after`. Default: (createdAt, key). */
+  orderBy?: 'created' | 'nextDue';
   /** Only tickets opened after this instant (not at it). */
   createdAfter?: Date;
   /** Only tickets opened at or before this instant. */
@@ -117,6 +127,12 @@ export interface TicketRepository {
   timerCandidates(query: { dueBefore: Date; changedBefore: Date; offset: number; limit: number }): Promise<Ticket[]>;
 }
 
+/** TicketSearch's 'nextDue' order: the next SLA due time first (nextDueOf), tickets without one last, ties by key. */
+export function byNextDue(a: Ticket, b: Ticket): number {
+  const due = (t: Ticket) => nextDueOf(t)?.at.getTime() ?? Infinity;
+  return due(a) - due(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
 /** Whether a ticket matches a search: the rules every TicketRepository applies (the in-memory one with this). */
 export function ticketMatches(ticket: Ticket, search: TicketSearch): boolean {
   if (!search.statuses.includes(ticket.status)) return false;
@@ -137,10 +153,13 @@ export function ticketMatches(ticket: Ticket, search: TicketSearch): boolean {
     if (!search.words.every((w) => subject.includes(w.toLowerCase()) || description.includes(w.toLowerCase())))
       return false;
   }
-  if (search.nextDueBefore) {
+  if (search.nextDueBefore || search.nextDueFrom || search.breaching) {
     if (ticket.resolvedAt || ticket.closedAt) return false;
-    const due = !ticket.firstResponseAt && ticket.responseDueAt ? ticket.responseDueAt : ticket.resolveDueAt;
-    if (!due || due >= search.nextDueBefore) return false;
+    const due = nextDueOf(ticket)?.at;
+    if (search.nextDueBefore && !(due && due < search.nextDueBefore)) return false;
+    if (search.nextDueFrom && !(due && due >= search.nextDueFrom)) return false;
+    const { breaching } = search;
+    if (breaching && !(due && due < breaching.dueBefore) && !breaching.keys.includes(ticket.key)) return false;
   }
   if (search.createdAfter && ticket.createdAt <= search.createdAfter) return false;
   if (search.createdUntil && ticket.createdAt > search.createdUntil) return false;

@@ -197,11 +197,6 @@ export class TicketService {
     return this.repository.list({ statuses: openStatuses, limit });
   }
 
-  /** Tickets in these statuses, oldest first (the web view's queue and exports filter them further). */
-  withStatuses(statuses: readonly TicketStatus[], limit: number): Promise<Ticket[]> {
-    return this.repository.list({ statuses, limit });
-  }
-
   /** The first `limit` tickets of a search (the web view's queue and exports), oldest first, filtered and paged by the store. */
   search(search: TicketSearch, limit: number): Promise<Ticket[]> {
     return this.repository.search(search, limit);

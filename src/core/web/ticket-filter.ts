@@ -77,11 +77,10 @@ export function parseTicketQuery(
 /**
  * The filter as the store's search (the database filters and pages): status (else every open
  * one), tier, priority, category, channel and assignee (id or name; '-' nobody) as given, every
- * search word in the subject or the description. "Breaching" is the SLA policy's word (breached,
- * or due within its "soon" window, which is never longer than soonMinutes): the store narrows to
- * tickets due before now + soonMinutes, and isBreaching decides.
+ * search word in the subject or the description. "Breaching" needs a read first: see
+ * queueSearch and breachingSearch.
  */
-export function searchOf(query: TicketQuery, sla: SlaPolicy, now: Date): TicketSearch {
+export function searchOf(query: TicketQuery): TicketSearch {
   const search: TicketSearch = { statuses: query.status ? [query.status] : openStatuses };
   if (query.tier) search.tier = query.tier;
   if (query.priority) search.priority = query.priority;
@@ -90,8 +89,57 @@ export function searchOf(query: TicketQuery, sla: SlaPolicy, now: Date): TicketS
   if (query.assignee) search.assignee = query.assignee === '-' ? null : query.assignee;
   const words = query.search?.split(/\s+/).filter(Boolean) ?? [];
   if (words.length) search.words = words;
-  if (query.breaching) search.nextDueBefore = new Date(now.getTime() + sla.soonMinutes * 60_000 + 1);
   return search;
+}
+
+/** How the store reads tickets (TicketRepository.search). */
+export type ReadTickets = (search: TicketSearch, limit: number) => Promise<Ticket[]>;
+
+/** The queue's filter as the store's search, "breaching" included (breachingSearch). */
+export async function queueSearch(
+  query: TicketQuery,
+  sla: SlaPolicy,
+  now: Date,
+  read: ReadTickets,
+): Promise<TicketSearch> {
+  const search = searchOf(query);
+  return query.breaching ? (await breachingSearch(search, sla, now, read)).search : search;
+}
+
+/** Tickets read at a time from the "breaching soon" window. */
+const SOON_BATCH = 1000;
+
+/**
+ * `search` narrowed to the SLA policy's "breaching" (isBreaching), exactly, for the store to filter,
+ * count and page. Past due is a comparison the database makes (next due time before `now`). Due
+ * soon depends on each ticket's own target (the window is the last quarter of it when that is
+ * shorter than soonMinutes), so the tickets due from now to now + soonMinutes are read (a batch
+ * at a time) and the policy keeps those it calls soon: the search names them by key, and `soon`
+ * holds them. What is read grows with the tickets falling due within soonMinutes, not with the backlog.
+ */
+export async function breachingSearch(
+  search: TicketSearch,
+  sla: SlaPolicy,
+  now: Date,
+  read: ReadTickets,
+): Promise<{ search: TicketSearch; soon: Ticket[] }> {
+  // The window is read whole, whatever page `search` asks for.
+  const { after: _after, orderBy: _orderBy, ...filters } = search;
+  const window: TicketSearch = {
+    ...filters,
+    nextDueFrom: now,
+    nextDueBefore: new Date(now.getTime() + sla.soonMinutes * 60_000 + 1),
+  };
+  const soon: Ticket[] = [];
+  let after: TicketSearch['after'];
+  for (;;) {
+    const batch = await read({ ...window, ...(after ? { after } : {}) }, SOON_BATCH);
+    for (const ticket of batch) if (isBreaching(ticket, sla, now)) soon.push(ticket);
+    const last = batch.at(-1);
+    if (batch.length < SOON_BATCH || !last) break;
+    after = { createdAt: last.createdAt, key: last.key };
+  }
+  return { search: { ...search, breaching: { dueBefore: now, keys: soon.map((t) => t.key) } }, soon };
 }
 
 /** Breached or about to be: what the queue's "breaching" filter keeps. */

@@ -1,4 +1,5 @@
 import {
+  byNextDue,
   ticketMatches,
   type NewTicket,
   type NewTicketEvent,
@@ -133,7 +134,11 @@ export class MemoryTicketRepository implements TicketRepository {
     this.outage.check();
     return this.tickets
       .filter((t) => ticketMatches(t, search))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.key, b.key))
+      .sort(
+        search.orderBy === 'nextDue'
+          ? byNextDue
+          : (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.key, b.key),
+      )
       .slice(0, limit)
       .map(copy);
   }

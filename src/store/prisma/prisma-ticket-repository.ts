@@ -1,10 +1,11 @@
-import type {
-  NewTicket,
-  NewTicketEvent,
-  TicketFilter,
-  TicketPatch,
-  TicketRepository,
-  TicketSearch,
+import {
+  byNextDue,
+  type NewTicket,
+  type NewTicketEvent,
+  type TicketFilter,
+  type TicketPatch,
+  type TicketRepository,
+  type TicketSearch,
 } from '../../core/tickets/ticket-repository.js';
 import { openStatuses } from '../../core/tickets/ticket-state-machine.js';
 import type { Priority, Ticket, TicketEvent, TicketStatus, Tier, TranscriptLine } from '../../core/tickets/ticket.js';
@@ -97,12 +98,37 @@ export class PrismaTicketRepository implements TicketRepository {
   }
 
   async search(search: TicketSearch, limit: number): Promise<Ticket[]> {
+    if (search.orderBy === 'nextDue') return this.byNextDue(search, limit);
     const rows = await this.prisma.ticket.findMany({
       where: this.searchWhere(search, true),
       orderBy: [{ createdAt: 'asc' }, { key: 'asc' }],
       take: limit,
     });
     return rows.map(toTicket);
+  }
+
+  /**
+   * The first `limit` by next due time. The next due time is one of two columns, by the ticket's
+   * state (nextDueOf), which Prisma cannot order by: so each state is read in its column's order,
+   * `limit` of each, and the three are merged (a ticket is in exactly one).
+   */
+  private async byNextDue(search: TicketSearch, limit: number): Promise<Ticket[]> {
+    const where = this.searchWhere(search, false);
+    const unsettled = { resolvedAt: null, closedAt: null };
+    const read = (state: object, orderBy: object[]) =>
+      this.prisma.ticket.findMany({ where: { AND: [where, state] }, orderBy, take: limit });
+    const parts = await Promise.all([
+      read({ ...unsettled, firstResponseAt: null, responseDueAt: { not: null } }, [
+        { responseDueAt: 'asc' },
+        { key: 'asc' },
+      ]),
+      read({ ...unsettled, OR: [{ firstResponseAt: { not: null } }, { responseDueAt: null }] }, [
+        { resolveDueAt: { sort: 'asc', nulls: 'last' } },
+        { key: 'asc' },
+      ]),
+      read({ OR: [{ resolvedAt: { not: null } }, { closedAt: { not: null } }] }, [{ key: 'asc' }]),
+    ]);
+    return parts.flat().map(toTicket).sort(byNextDue).slice(0, limit);
   }
 
   countMatching(search: TicketSearch): Promise<number> {
@@ -124,16 +150,17 @@ export class PrismaTicketRepository implements TicketRepository {
       and.push({
         OR: [{ subject: { contains: word, ...insensitive } }, { description: { contains: word, ...insensitive } }],
       });
-    if (search.nextDueBefore) {
-      const before = { lt: search.nextDueBefore };
+    if (search.nextDueBefore || search.nextDueFrom || search.breaching) {
       and.push({ resolvedAt: null, closedAt: null });
-      and.push({
-        OR: [
-          { firstResponseAt: null, responseDueAt: before },
-          { firstResponseAt: null, responseDueAt: null, resolveDueAt: before },
-          { firstResponseAt: { not: null }, resolveDueAt: before },
-        ],
-      });
+      const range = {
+        ...(search.nextDueBefore ? { lt: search.nextDueBefore } : {}),
+        ...(search.nextDueFrom ? { gte: search.nextDueFrom } : {}),
+      };
+      if (search.nextDueBefore || search.nextDueFrom) and.push(nextDueIn(range));
+      if (search.breaching) {
+        const { dueBefore, keys } = search.breaching;
+        and.push({ OR: [nextDueIn({ lt: dueBefore }), ...(keys.length ? [{ key: { in: [...keys] } }] : [])] });
+      }
     }
     if (search.createdAfter) and.push({ createdAt: { gt: search.createdAfter } });
     if (search.createdUntil) and.push({ createdAt: { lte: search.createdUntil } });
@@ -186,6 +213,17 @@ export class PrismaTicketRepository implements TicketRepository {
     const row = await this.prisma.ticketEvent.findFirst({ where: { ticketId, origin }, orderBy: { id: 'asc' } });
     return row ? toEvent(row) : null;
   }
+}
+
+/** Unsettled tickets whose next due time (nextDueOf: the response's until someone responded, then the resolution's) is in `range`. */
+function nextDueIn(range: { lt?: Date; gte?: Date }) {
+  return {
+    OR: [
+      { firstResponseAt: null, responseDueAt: range },
+      { firstResponseAt: null, responseDueAt: null, resolveDueAt: range },
+      { firstResponseAt: { not: null }, resolveDueAt: range },
+    ],
+  };
 }
 
 function eventData(event: NewTicketEvent) {
