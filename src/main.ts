@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel ?? 'warn');
   const interactive = Boolean(process.stdin.isTTY);
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  const app = await createApp(config, logger, new LocalNotifier(print));
+  const app = await createApp(config, logger, new LocalNotifier(print, config.defaultLanguage));
   // In a terminal session editors see problems in the log; piped runs are too short to watch.
   const stopWatching = interactive && config.kbWatch ? watchKnowledge(app, logger) : () => {};
   // Piped runs are over before any SLA matters; an interactive session sees reminders and escalations.

@@ -157,7 +157,7 @@ describe('Slack: user text in everything it renders', () => {
   const sla = new SlaPolicy();
 
   it('escapes every mrkdwn string of the triage card, its fallback text included', () => {
-    const message = triageCardMessage(triageCard(hostileTicket(), sla));
+    const message = triageCardMessage(triageCard(hostileTicket(), sla, 'en'));
     expect(slackHazards(message)).toEqual([]);
     expect(message.text).toContain('&lt;!channel&gt;');
     expect(message.text).toContain('&lt;https://evil.example|click here&gt;');
@@ -172,7 +172,7 @@ describe('Slack: user text in everything it renders', () => {
       applied: ['priority'],
       why: [HOSTILE_MARKUP, 'nearest article: Printer'],
     };
-    const card = triageCard(hostileTicket({ collected: { triage } }), sla);
+    const card = triageCard(hostileTicket({ collected: { triage } }), sla, 'en');
     const message = triageCardMessage(card);
     expect(slackHazards(message)).toEqual([]);
     const shown = JSON.stringify(message.blocks);
@@ -195,6 +195,7 @@ describe('Slack: user text in everything it renders', () => {
         queue: { breachingSoon: [ticket], unclaimed: [hostileTicket({ assigneeId: null })], mine: [ticket] },
         newTicketAction: 'home.new',
         language: 'en',
+        engineersLanguage: 'en',
       }),
       ...(['escalation', 'vendor', 'resolution', 'assignee', 'comment', 'reason'] as const).map((kind) =>
         ticketActionModal({ kind, ticket, metadata: { kind: 'x' }, language: 'en' }),
@@ -231,9 +232,9 @@ describe('Teams: user text in every card', () => {
   it('escapes the triage card, replies, the ticket list and form errors, so no link or mention is made', () => {
     const ticket = hostileTicket({ channel: 'teams' });
     const payloads: unknown[] = [
-      triageCardJson(triageCard(ticket, sla), engineers),
+      triageCardJson(triageCard(ticket, sla, 'en'), engineers),
       replyCard({ kind: 'ticket', markdown: 'Your ticket HD-1001 is already open.', ticket: ticketCard(ticket) }),
-      ticketListCard([ticket], { breachingSoon: [ticket], unclaimed: [ticket], mine: [ticket] }, 'en'),
+      ticketListCard([ticket], { breachingSoon: [ticket], unclaimed: [ticket], mine: [ticket] }, 'en', 'en'),
       ticketFormCard({
         categories: ['general'],
         language: 'en',
@@ -250,7 +251,7 @@ describe('Teams: user text in every card', () => {
   it('cuts card text without breaking an emoji', () => {
     expect(clipText(`${'a'.repeat(8)}${EMOJI}c`, 10)).toBe(`${'a'.repeat(8)}…`);
     expect(clipText(`ab${FAMILY}`, 6)).toBe('ab…');
-    const card = ticketListCard([hostileTicket({ subject: `${'s'.repeat(78)}${EMOJI}tail` })], null, 'en');
+    const card = ticketListCard([hostileTicket({ subject: `${'s'.repeat(78)}${EMOJI}tail` })], null, 'en', 'en');
     expect(LONE_SURROGATE.test(JSON.stringify(card))).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ beforeEach(async () => {
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => printed.push(...chunk.toString().split('\n').filter(Boolean)));
   // The terminal's own notifier, as main.ts wires it: triage and requester lines in the same output.
-  app = await createApp(memoryConfig(), silentLogger, new LocalNotifier((line) => output.write(`${line}\n`)), {
+  app = await createApp(memoryConfig(), silentLogger, new LocalNotifier((line) => output.write(`${line}\n`), 'en'), {
     store: new MemoryStore(),
     loadLibrary: async () => library,
   });

@@ -12,6 +12,7 @@ import {
   slackDriver,
   teamsDriver,
   ticketKeyIn,
+  type CardView,
   type ChannelDriver,
   type SeenMessage,
 } from '../support/channel-contract.js';
@@ -286,7 +287,11 @@ describe('the local chat: /help and /mine speak the conversation language', () =
     const printed: string[] = [];
     const output = new PassThrough();
     output.on('data', (chunk: Buffer) => printed.push(chunk.toString()));
-    app = await createApp(config, silentLogger, new LocalNotifier((line) => output.write(`${line}\n`)));
+    app = await createApp(
+      config,
+      silentLogger,
+      new LocalNotifier((line) => output.write(`${line}\n`), config.defaultLanguage),
+    );
     const chat = new LocalChat({
       conversations: app.conversations,
       tickets: app.tickets,
@@ -392,5 +397,77 @@ describe("Slack and Teams: a requester's own ticket buttons, forms and refusals 
     expect((await chat.employeePresses('😀 5')).map((m) => m.text).join('\n')).toContain(
       t('ticket.rated', { key, score: 5 }),
     );
+  });
+});
+
+describe("Slack and Teams: engineers' views in the deployment's language (DEFAULT_LANGUAGE=de), whatever the requester's", () => {
+  const t = messagesFor('de');
+  let chat: ChannelDriver | undefined;
+  afterEach(async () => {
+    await chat?.close();
+    chat = undefined;
+  });
+
+  /**
+   * English words of a triage card and the lines under it that a German one must not keep (its
+   * buttons are compared whole; the forms behind them, Teams' show-cards, are still English).
+   */
+  const ENGLISH_FOR_ENGINEERS =
+    /What we know|"title":"Requester"|\*Requester\*|Assignee|First response|was claimed by|You claimed|Reply in this thread|on track|unclaimed/;
+
+  /**
+   * A French requester's ticket: the card, the requester refused its Claim button, then an engineer
+   * claims it; the card before and after, the refusal, and the lines under the card.
+   */
+  async function claimed(): Promise<{
+    key: string;
+    before: CardView;
+    after: CardView;
+    refused: string;
+    engineersRead: string;
+  }> {
+    await chat!.employeeSays("j'ai oublié mon mot de passe");
+    const opened = (await chat!.employeePresses(messagesFor('fr')('button.talkToHuman'))).map((m) => m.text);
+    const key = ticketKeyIn(opened.join('\n'))!;
+    const before = await chat!.cardOf(key);
+    const refused = (await chat!.pressOnCard({ who: 'employee', key, label: t('eng.button.claim') })).join('\n');
+    await chat!.pressOnCard({ who: 'engineer', key, label: t('eng.button.claim') });
+    const after = await chat!.cardOf(key);
+    return { key, before, after, refused, engineersRead: (await chat!.engineersSee(key)).join('\n') };
+  }
+
+  function expectGerman({ key, before, after, refused, engineersRead }: Awaited<ReturnType<typeof claimed>>): void {
+    expect(before.buttons).toEqual(
+      (['claim', 'assign', 'escalate', 'resolve', 'priority', 'category'] as const).map((b) => t(`eng.button.${b}`)),
+    );
+    for (const words of [
+      t('eng.card.whatWeKnow'),
+      t('eng.card.requester'),
+      t('eng.card.assignee'),
+      t('eng.card.unclaimed'),
+      statusText('de', 'new'),
+    ])
+      expect(before.text).toContain(words);
+    expect(before.text).not.toMatch(ENGLISH_FOR_ENGINEERS);
+    expect(after.text).toContain(statusText('de', 'claimed'));
+    expect(after.buttons).toContain(t('eng.button.reassign'));
+    expect(after.text).not.toMatch(ENGLISH_FOR_ENGINEERS);
+    // A card's button refused to someone not on the engineers' roster: in the card's words.
+    expect(refused).toContain(t('eng.refused.onlyEngineers', { what: t('eng.what.claim') }));
+    // The claim's line under the card.
+    expect(engineersRead).toMatch(new RegExp(`${key}\\W+ wurde von .+ übernommen`));
+    expect(engineersRead).not.toMatch(ENGLISH_FOR_ENGINEERS);
+  }
+
+  it('Slack: the triage card, the claim line under it and a refusal on it are German', async () => {
+    chat = slackDriver(await startSlackHarness({ DEFAULT_LANGUAGE: 'de' }));
+    expectGerman(await claimed());
+    // The requester is told in their own language (French), not the engineers'.
+    expect((await chat.requesterSees()).map((m) => m.text).join('\n')).toMatch(/s'occupe maintenant de \*?HD-/);
+  });
+
+  it('Teams: the triage card, the claim line under it and a refusal on it are German', async () => {
+    chat = teamsDriver(await startTeamsHarness({ DEFAULT_LANGUAGE: 'de' }));
+    expectGerman(await claimed());
   });
 });

@@ -116,7 +116,7 @@ describe("a ticket's news, in every chat", () => {
   it('has the same words in Slack, Teams and the local chat for every kind of change, to engineers and to the requester', () => {
     let lines = 0;
     for (const n of notifications()) {
-      for (const line of [triageNews(n), requesterNews(n, { threaded: true })]) {
+      for (const line of [triageNews(n, 'en'), requesterNews(n, { threaded: true })]) {
         if (!line) continue;
         lines++;
         const seen = allThree(line);
@@ -145,6 +145,6 @@ describe("a ticket's news, in every chat", () => {
     expect(plainNews(requesterNews(n, { threaded: false })!)).toBe(
       'IT set the priority of HD-1001 to P2 - High: I cannot work.',
     );
-    expect(plainNews(triageNews(n)!)).toContain('> try *this*');
+    expect(plainNews(triageNews(n, 'en')!)).toContain('> try *this*');
   });
 });

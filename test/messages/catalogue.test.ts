@@ -47,10 +47,11 @@ describe('message catalogues', () => {
   });
 
   // Words that are the same in English and that language: names and loanwords, not English left behind.
+  // ('{owner}: {key} {subject}.', the reminder under a triage card, is only its parts.)
   const sameAsEnglish: Record<string, readonly MessageKey[]> = {
-    de: ['ticket.field.ticket', 'ticket.field.status'],
-    fr: ['ticket.field.ticket', 'givenUp.message'],
-    es: ['ticket.field.ticket'],
+    de: ['ticket.field.ticket', 'ticket.field.status', 'eng.card.sla', 'eng.card.status', 'eng.news.reminder'],
+    fr: ['ticket.field.ticket', 'givenUp.message', 'eng.card.sla', 'eng.minutes'],
+    es: ['ticket.field.ticket', 'eng.card.sla', 'eng.news.reminder'],
   };
   // Common English words that no German, French or Spanish sentence of ours has ('was' is German too).
   const english = /\b(the|you|your|please|sorry|ticket has|with|is|are|will|what|this|that|here|button|walkthrough)\b/i;
@@ -108,6 +109,16 @@ describe('message catalogues', () => {
       expect(startingMessage(language)).toBe(catalogue(language)!.starting);
     }
     expect(apology('r', 'de')).toMatch(/^Entschuldigung/);
+  });
+
+  it("has the engineers' texts (triage cards, the lines under them, their buttons' replies) in every language", () => {
+    const engineers = keys.filter((key) => key.startsWith('eng.'));
+    expect(engineers.length).toBeGreaterThanOrEqual(90);
+    for (const language of others)
+      for (const key of engineers) expect(catalogue(language)![key], `${language} ${key}`).toBeTruthy();
+    expect(messagesFor('de')('eng.did.claimed', { key: 'HD-7' })).toBe('Sie haben HD-7 übernommen.');
+    expect(messagesFor('fr')('eng.button.claim')).toBe('Prendre en charge');
+    expect(messagesFor('es')('eng.news.resolved', { person: 'Ana' })).toBe('Ana lo resolvió.');
   });
 
   it('puts values in once: a value holding a placeholder is not expanded again', () => {

@@ -532,7 +532,11 @@ export async function localDriver(env: Record<string, string> = {}): Promise<Cha
   const printed: string[] = [];
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => printed.push(...chunk.toString().split('\n').filter(Boolean)));
-  const app = await createApp(config, silentLogger, new LocalNotifier((line) => output.write(`${line}\n`)));
+  const app = await createApp(
+    config,
+    silentLogger,
+    new LocalNotifier((line) => output.write(`${line}\n`), config.defaultLanguage),
+  );
   const chat = new LocalChat({
     conversations: app.conversations,
     tickets: app.tickets,

@@ -299,7 +299,7 @@ describe('TicketService.open with triage', () => {
       subject: 'vpn keeps dropping',
       description: 'GlobalProtect disconnects every few minutes',
     });
-    const card = triageCard(ticket, new SlaPolicy());
+    const card = triageCard(ticket, new SlaPolicy(), 'en');
     expect(card.prediction?.summary).toMatch(
       /^Predicted: network \d+%, P3 \d+%, L2 \d+% \(taken: category, priority, tier\)$/,
     );
@@ -311,8 +311,8 @@ describe('TicketService.open with triage', () => {
       subject: 'x',
       description: 'y',
     });
-    expect(triageCard(plain, new SlaPolicy()).prediction).toBeNull();
+    expect(triageCard(plain, new SlaPolicy(), 'en').prediction).toBeNull();
     const garbled = { ...plain, collected: { triage: { predicted: { category: 42 }, why: 'no' } } };
-    expect(triageCard(garbled, new SlaPolicy()).prediction).toBeNull();
+    expect(triageCard(garbled, new SlaPolicy(), 'en').prediction).toBeNull();
   });
 });

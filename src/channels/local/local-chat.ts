@@ -4,7 +4,7 @@ import type { ConversationService } from '../../core/conversation/conversation-s
 import type { Choice } from '../../core/conversation/turn.js';
 import { apologise } from '../../core/apology.js';
 import type { LanguageCode } from '../../core/language/languages.js';
-import { ENGINEERS_LANGUAGE, messagesFor, statusText, type Say } from '../../core/messages/catalogue.js';
+import { messagesFor, statusText, type Say } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
@@ -44,8 +44,12 @@ export class LocalChat {
   constructor(private readonly options: LocalChatOptions) {
     this.actor = { id: options.userName, name: options.userName, role: 'employee' };
     // The terminal posts no cards, so no button press is ever checked against one.
-    this.actionHandler = new TicketActionHandler(options.tickets, { find: async () => null }, undefined, () =>
-      options.conversations.categories(),
+    this.actionHandler = new TicketActionHandler(
+      options.tickets,
+      { find: async () => null },
+      undefined,
+      () => options.conversations.categories(),
+      options.conversations.defaultLanguage,
     );
   }
 
@@ -110,7 +114,7 @@ export class LocalChat {
    * (else their latest, else the deployment's), as the bot's replies; an engineer's the engineers'.
    */
   private language(): Promise<LanguageCode> {
-    if (this.actor.role === 'engineer') return Promise.resolve(ENGINEERS_LANGUAGE);
+    if (this.actor.role === 'engineer') return Promise.resolve(this.options.conversations.defaultLanguage);
     return this.options.conversations.languageFor({
       channel: 'local',
       userId: this.actor.id,
@@ -164,7 +168,11 @@ export class LocalChat {
       }
       case '/queue': {
         const open = await tickets.queue();
-        this.print(open.length === 0 ? 'The queue is empty.' : open.map((ticket) => ticketLine(ticket)).join('\n'));
+        this.print(
+          open.length === 0
+            ? 'The queue is empty.'
+            : open.map((ticket) => ticketLine(ticket, this.options.conversations.defaultLanguage)).join('\n'),
+        );
         return true;
       }
       case '/mine': {
@@ -183,7 +191,7 @@ export class LocalChat {
         const events = await tickets.history(ticket);
         this.print(
           [
-            ticketLine(ticket),
+            ticketLine(ticket, this.options.conversations.defaultLanguage),
             ticket.description,
             ...events.map(
               (e) =>
@@ -257,18 +265,18 @@ export class LocalChat {
   /** A ticket action through the action handler, as the chats' buttons go: its checks and its words. */
   private async perform(actionId: string, key: string, input: TicketActionInput): Promise<void> {
     const { ticket, message } = await this.actionHandler.perform({ actionId, value: key, actor: this.actor, input });
-    this.print(`OK: ${message}\n${ticketLine(ticket)}`);
+    this.print(`OK: ${message}\n${ticketLine(ticket, this.options.conversations.defaultLanguage)}`);
   }
 
   private done(ticket: Ticket): void {
-    this.print(`OK: ${ticketLine(ticket)}`);
+    this.print(`OK: ${ticketLine(ticket, this.options.conversations.defaultLanguage)}`);
   }
 }
 
 class UsageError extends Error {}
 
 /** A ticket on one line, its status in `language`'s words (the engineers' unless it is an employee's own list). */
-function ticketLine(t: Ticket, language: LanguageCode = ENGINEERS_LANGUAGE): string {
+function ticketLine(t: Ticket, language: LanguageCode): string {
   const who = t.assigneeName ?? t.assigneeId;
   return `${t.key} [${statusText(language, t.status)}] ${t.priority} ${t.tier} ${t.category}: ${t.subject}${who ? ` (${who})` : ''}`;
 }

@@ -1,3 +1,4 @@
+import type { LanguageCode } from '../../core/language/languages.js';
 import { plainNews, requesterNews, triageNews } from '../../core/tickets/ticket-news.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 
@@ -7,7 +8,11 @@ import type { TicketNotification, TicketNotifier } from '../../core/tickets/tick
  * same as Slack's and Teams'); a new ticket and an escalation print a line in place of the card.
  */
 export class LocalNotifier implements TicketNotifier {
-  constructor(private readonly print: (line: string) => void) {}
+  constructor(
+    private readonly print: (line: string) => void,
+    /** The engineers' language, the deployment's (DEFAULT_LANGUAGE): the triage lines'. */
+    private readonly language: LanguageCode,
+  ) {}
 
   async notify(n: TicketNotification): Promise<void> {
     const t = n.ticket;
@@ -18,7 +23,7 @@ export class LocalNotifier implements TicketNotifier {
       );
       return;
     }
-    const forEngineers = triageNews(n);
+    const forEngineers = triageNews(n, this.language);
     // The terminal shows every ticket's lines in one place (Slack and Teams post into the ticket's own thread).
     if (forEngineers) this.print(`${triage} ${t.key}: ${plainNews(forEngineers)}`);
     const forRequester = requesterNews(n, { threaded: false });

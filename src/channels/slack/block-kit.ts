@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Choice, Reply } from '../../core/conversation/turn.js';
 import type { LanguageCode } from '../../core/language/languages.js';
-import { ENGINEERS_LANGUAGE, messagesFor, statusText, type Say } from '../../core/messages/catalogue.js';
+import { messagesFor, statusText, type Say } from '../../core/messages/catalogue.js';
 import { priorityChoices } from '../../core/tickets/ticket-form.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
@@ -112,13 +112,19 @@ const STATUS_EMOJI: Record<Ticket['status'], string> = {
   reopened: ':leftwards_arrow_with_hook:',
 };
 
-const SLA_LABEL: Record<TriageCard['sla'], string> = {
-  ok: 'on track',
-  soon: ':warning: breaching soon',
-  breached: ':rotating_light: breached',
-  met: 'met',
+/** An SLA state's mark before its words; the words are the engineers' language's. */
+const SLA_MARK: Record<TriageCard['sla'], string> = {
+  ok: '',
+  soon: ':warning: ',
+  breached: ':rotating_light: ',
+  met: '',
   none: '',
 };
+
+/** "on track", ":warning: breaching soon"... in `say`'s language; '' without an SLA. */
+function slaLabel(sla: TriageCard['sla'], say: Say): string {
+  return sla === 'none' ? '' : `${SLA_MARK[sla]}${say(`eng.sla.${sla}`)}`;
+}
 
 /** Slack's own date formatting shows each reader the time in their time zone. */
 export function slackDate(at: Date): string {
@@ -126,30 +132,36 @@ export function slackDate(at: Date): string {
   return `<!date^${seconds}^{date_short_pretty} {time}|${at.toISOString()}>`;
 }
 
-/** The triage card for engineers, with the buttons its status allows. */
+/** The triage card for engineers, with the buttons its status allows, in the card's language (the engineers'). */
 export function triageCardMessage(card: TriageCard): SlackMessage {
+  const say = messagesFor(card.language);
   const slackRequester = mention(card.requester.id).startsWith('<@');
   const requester = `${mention(card.requester.id, card.requester.name)}${slackRequester && card.requester.name ? ` (${escapeInline(card.requester.name)})` : ''}`;
-  const assignee = card.assignee ? mention(card.assignee.id, card.assignee.name) : '_unclaimed_';
+  const assignee = card.assignee ? mention(card.assignee.id, card.assignee.name) : `_${say('eng.card.unclaimed')}_`;
+  const sla = slaLabel(card.sla, say);
   const due = card.due
-    ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${slackDate(card.due.at)} ${SLA_LABEL[card.sla]}`
-    : SLA_LABEL[card.sla]
-      ? `SLA ${SLA_LABEL[card.sla]}`
+    ? `${say(card.due.kind === 'response' ? 'eng.card.responseDue' : 'eng.card.resolutionDue', { date: slackDate(card.due.at) })} ${sla}`
+    : sla
+      ? `SLA ${sla}`
       : '';
   const fields: types.MrkdwnElement[] = [
-    { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[card.status]} ${card.status}` },
-    { type: 'mrkdwn', text: `*Priority*\n${card.priority}` },
-    { type: 'mrkdwn', text: `*Requester*\n${requester}` },
-    { type: 'mrkdwn', text: `*Assignee*\n${assignee}` },
-    { type: 'mrkdwn', text: `*Tier · category*\n${card.tier} · ${escapeMrkdwn(card.category)}` },
-    { type: 'mrkdwn', text: `*SLA*\n${due || 'none'}` },
+    {
+      type: 'mrkdwn',
+      text: `*${say('eng.card.status')}*\n${STATUS_EMOJI[card.status]} ${statusText(card.language, card.status)}`,
+    },
+    { type: 'mrkdwn', text: `*${say('eng.card.priority')}*\n${card.priority}` },
+    { type: 'mrkdwn', text: `*${say('eng.card.requester')}*\n${requester}` },
+    { type: 'mrkdwn', text: `*${say('eng.card.assignee')}*\n${assignee}` },
+    { type: 'mrkdwn', text: `*${say('eng.card.tierCategory')}*\n${card.tier} · ${escapeMrkdwn(card.category)}` },
+    { type: 'mrkdwn', text: `*${say('eng.card.sla')}*\n${due || say('eng.card.slaNone')}` },
   ];
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(`${card.key} · ${card.subject}`, 150), emoji: false } },
     { type: 'section', fields },
-    section(`*What we know*\n${escapeMrkdwn(card.summary)}`),
+    section(`*${say('eng.card.whatWeKnow')}*\n${escapeMrkdwn(card.summary)}`),
   ];
-  if (card.vendor) blocks.push(section(`*Vendor (L4)*\n${escapeMrkdwn(vendorLine(card.vendor))}`));
+  if (card.vendor)
+    blocks.push(section(`*${say('eng.card.vendor')}*\n${escapeMrkdwn(vendorLine(card.vendor, card.language))}`));
   if (card.prediction)
     blocks.push(
       context(escapeMrkdwn([card.prediction.summary, ...card.prediction.why.map((why) => `· ${why}`)].join('\n'))),
@@ -157,17 +169,15 @@ export function triageCardMessage(card: TriageCard): SlackMessage {
   if (card.satisfaction)
     blocks.push(
       context(
-        `Requester's rating: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`,
+        `${say('eng.card.rating')}: ${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`,
       ),
     );
   blocks.push(...actionsBlock(card.choices, `ticket:${card.key}`));
-  blocks.push(
-    context(
-      'Reply in this thread to write to the requester; start a reply with *(internal)* to keep it among engineers.',
-    ),
-  );
+  blocks.push(context(say('eng.card.replyHint.slack')));
   return {
-    text: fallback(`${card.key} (${card.priority}, ${card.status}): ${escapeMrkdwn(clip(card.subject, 150))}`),
+    text: fallback(
+      `${card.key} (${card.priority}, ${statusText(card.language, card.status)}): ${escapeMrkdwn(clip(card.subject, 150))}`,
+    ),
     blocks,
   };
 }
@@ -202,13 +212,15 @@ function ticketRows(
 
 /**
  * App Home: "My tickets" for everyone, in the person's language (`language`), and the queue for
- * engineers, in the engineers' (ENGINEERS_LANGUAGE).
+ * engineers, in the engineers' (`engineersLanguage`, the deployment's).
  */
 export function homeView(input: {
   mine: Ticket[];
   queue: QueueView | null;
   newTicketAction: string;
   language: LanguageCode;
+  /** The engineers' language (the deployment's): the queue's. */
+  engineersLanguage: LanguageCode;
 }): types.HomeView {
   const say = messagesFor(input.language);
   const blocks: Block[] = [
@@ -238,18 +250,27 @@ export function homeView(input: {
   ];
   if (input.queue) {
     const q = input.queue;
+    const words = input.engineersLanguage;
+    const toEngineers = messagesFor(words);
     const claimButton = (ticket: Ticket): Choice[] =>
       ticket.assigneeId
         ? []
-        : [{ label: 'Claim', action: { id: 'ticket.claim', value: ticket.key }, style: 'primary' }];
+        : [
+            {
+              label: toEngineers('eng.button.claim'),
+              action: { id: 'ticket.claim', value: ticket.key },
+              style: 'primary',
+            },
+          ];
+    const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text } });
     blocks.push(
       { type: 'divider' },
-      { type: 'header', text: { type: 'plain_text', text: `Queue: breaching soon (${q.breachingSoon.length})` } },
-      ...ticketRows(q.breachingSoon, 'Nothing is close to its SLA.', ENGINEERS_LANGUAGE, claimButton),
-      { type: 'header', text: { type: 'plain_text', text: `Queue: unclaimed (${q.unclaimed.length})` } },
-      ...ticketRows(q.unclaimed, 'Every open ticket has an owner.', ENGINEERS_LANGUAGE, claimButton),
-      { type: 'header', text: { type: 'plain_text', text: `Queue: mine (${q.mine.length})` } },
-      ...ticketRows(q.mine, 'You have no claimed tickets.', ENGINEERS_LANGUAGE, () => []),
+      header(toEngineers('eng.queue.breachingSoon', { count: q.breachingSoon.length })),
+      ...ticketRows(q.breachingSoon, toEngineers('eng.queue.nothingSoon'), words, claimButton),
+      header(toEngineers('eng.queue.unclaimed', { count: q.unclaimed.length })),
+      ...ticketRows(q.unclaimed, toEngineers('eng.queue.allOwned'), words, claimButton),
+      header(toEngineers('eng.queue.mine', { count: q.mine.length })),
+      ...ticketRows(q.mine, toEngineers('eng.queue.noneClaimed'), words, () => []),
     );
   }
   // A home view holds at most 100 blocks.
@@ -491,7 +512,8 @@ export function ticketActionModal(input: {
         submit: { type: 'plain_text', text: 'Change' },
         blocks: [
           heading,
-          selectInput('priority', 'Priority', priorityOptions(messagesFor(ENGINEERS_LANGUAGE)), t.priority),
+          // The engineers' forms are not in the catalogues yet: English throughout, their choices too.
+          selectInput('priority', 'Priority', priorityOptions(messagesFor('en')), t.priority),
           context("The SLA due times still running move to the new priority's targets."),
           plainInput('reason', "Why? (kept in the ticket's history)", { multiline: true, max: 1000, optional: true }),
         ],

@@ -4,7 +4,7 @@ import { WebClient, type RetryOptions } from '@slack/web-api';
 import { actions, type Turn } from '../../core/conversation/turn.js';
 import { apologise } from '../../core/apology.js';
 import type { LanguageCode } from '../../core/language/languages.js';
-import { ENGINEERS_LANGUAGE, messagesFor, statusText } from '../../core/messages/catalogue.js';
+import { messagesFor, statusText } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
@@ -96,11 +96,21 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   );
   // Membership of the audiences' user groups is read from Slack, by this chat's own client.
   deps.audiences?.directory.register('slack', new SlackAudiences(client, deps.audiences.members, logger));
-  const actionHandler = new TicketActionHandler(tickets, threads, deps.drafts, () => [
-    ...conversations.categories(),
-    ...deps.router.categories(),
-  ]);
-  const notifier = new SlackNotifier({ client, threads, router: deps.router, sla: tickets.sla, logger });
+  const actionHandler = new TicketActionHandler(
+    tickets,
+    threads,
+    deps.drafts,
+    () => [...conversations.categories(), ...deps.router.categories()],
+    conversations.defaultLanguage,
+  );
+  const notifier = new SlackNotifier({
+    client,
+    threads,
+    router: deps.router,
+    sla: tickets.sla,
+    logger,
+    language: conversations.defaultLanguage,
+  });
   const { converse, tell, givenUp } = slackReplies(client, conversations, logger);
   const inbox = slackInbox(queue, logger, givenUp);
   const keep = inbox.keep;
@@ -135,7 +145,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), userId, tickets.sla) : null;
     await client.views.publish({
       user_id: userId,
-      view: homeView({ mine, queue, newTicketAction: HOME_NEW_TICKET, language }),
+      view: homeView({
+        mine,
+        queue,
+        newTicketAction: HOME_NEW_TICKET,
+        language,
+        engineersLanguage: conversations.defaultLanguage,
+      }),
     });
   }
 
@@ -532,7 +548,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
           }
           // A requester's form on their ticket speaks the ticket's language, as its updates; an engineer's the engineers'.
           const language =
-            actor.role === 'engineer' ? ENGINEERS_LANGUAGE : (ticket.language ?? (await languageOf(at.userId)));
+            actor.role === 'engineer'
+              ? conversations.defaultLanguage
+              : (ticket.language ?? (await languageOf(at.userId)));
           const metadata: ModalMetadata = {
             kind: id,
             ticketKey: ticket.key,

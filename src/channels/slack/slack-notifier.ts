@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { LanguageCode } from '../../core/language/languages.js';
 import type { Logger } from '../../core/logger.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
@@ -18,6 +19,8 @@ export interface SlackNotifierDeps {
   router: TriageRouter;
   sla: SlaPolicy;
   logger: Logger;
+  /** The engineers' language, the deployment's (DEFAULT_LANGUAGE): triage cards and the lines under them. */
+  language: LanguageCode;
 }
 
 /** Echoed user text must not unfurl into previews of whatever it links to. */
@@ -68,9 +71,9 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
   }
 
   private async toTriage(n: TicketNotification): Promise<void> {
-    const { client, threads, router, sla } = this.deps;
+    const { client, threads, router, sla, language } = this.deps;
     const ticket = n.ticket;
-    const card = triageCardMessage(triageCard(ticket, sla));
+    const card = triageCardMessage(triageCard(ticket, sla, language));
     const existing = (await threads.ofTicket(ticket.key)).filter((t) => t.channel === 'slack' && t.role === 'triage');
 
     if (postsNewCards(n)) {
@@ -97,7 +100,7 @@ export class SlackNotifier implements TicketNotifier, NotificationDelivery {
         });
       }
     }
-    const news = triageNews(n);
+    const news = triageNews(n, language);
     const line = news ? newsMrkdwn(news) : null;
     for (const thread of existing) {
       await client.chat.update({ channel: thread.address, ts: thread.threadId, ...card });

@@ -1,6 +1,6 @@
 import type { Choice, Reply } from '../../core/conversation/turn.js';
 import type { LanguageCode } from '../../core/language/languages.js';
-import { ENGINEERS_LANGUAGE, messagesFor, statusText } from '../../core/messages/catalogue.js';
+import { messagesFor, statusText } from '../../core/messages/catalogue.js';
 import type { QueueView } from '../../core/tickets/queue-view.js';
 import { priorityChoices, type TicketFormField } from '../../core/tickets/ticket-form.js';
 import type { Ticket } from '../../core/tickets/ticket.js';
@@ -75,11 +75,12 @@ export function replyCard(reply: Reply): AdaptiveCard {
   return { ...CARD, body, ...(choices.length ? { actions: choices.slice(0, 6).map(submit) } : {}) };
 }
 
-const SLA_LABEL: Record<TriageCard['sla'], string> = {
-  ok: 'on track',
-  soon: '⚠️ breaching soon',
-  breached: '🚨 breached',
-  met: 'met',
+/** An SLA state's mark before its words; the words are the engineers' language's. */
+const SLA_MARK: Record<TriageCard['sla'], string> = {
+  ok: '',
+  soon: '⚠️ ',
+  breached: '🚨 ',
+  met: '',
   none: '',
 };
 
@@ -122,9 +123,11 @@ export function triageCardJson(
   engineers: Array<{ id: string; name: string }>,
   categories: readonly string[] = [card.category],
 ): AdaptiveCard {
+  const say = messagesFor(card.language);
+  const sla = card.sla === 'none' ? '' : `${SLA_MARK[card.sla]}${say(`eng.sla.${card.sla}`)}`;
   const due = card.due
-    ? `${card.due.kind === 'response' ? 'First response' : 'Resolution'} due ${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC ${SLA_LABEL[card.sla]}`
-    : SLA_LABEL[card.sla] || 'none';
+    ? `${say(card.due.kind === 'response' ? 'eng.card.responseDue' : 'eng.card.resolutionDue', { date: `${card.due.at.toISOString().replace('T', ' ').slice(0, 16)} UTC` })} ${sla}`
+    : sla || say('eng.card.slaNone');
   // Actions that need input show it in a show-card whose button runs the action with the inputs.
   const showCard = (choice: TicketChoice, body: Array<Record<string, unknown>>, submit: string) => ({
     type: 'Action.ShowCard',
@@ -235,7 +238,8 @@ export function triageCardJson(
               label: 'Priority',
               value: card.priority,
               isRequired: true,
-              choices: priorityChoices(messagesFor(ENGINEERS_LANGUAGE)).map(({ value, label }) => ({
+              // The engineers' forms are not in the catalogues yet: English throughout, their choices too.
+              choices: priorityChoices(messagesFor('en')).map(({ value, label }) => ({
                 title: label,
                 value,
               })),
@@ -291,27 +295,29 @@ export function triageCardJson(
       {
         type: 'FactSet',
         facts: [
-          { title: 'Status', value: card.status },
-          { title: 'Priority', value: card.priority },
-          { title: 'Requester', value: escapeCardText(card.requester.name ?? card.requester.id) },
+          { title: say('eng.card.status'), value: statusText(card.language, card.status) },
+          { title: say('eng.card.priority'), value: card.priority },
+          { title: say('eng.card.requester'), value: escapeCardText(card.requester.name ?? card.requester.id) },
           {
-            title: 'Assignee',
-            value: card.assignee ? escapeCardText(card.assignee.name ?? card.assignee.id) : 'unclaimed',
+            title: say('eng.card.assignee'),
+            value: card.assignee ? escapeCardText(card.assignee.name ?? card.assignee.id) : say('eng.card.unclaimed'),
           },
-          { title: 'Tier · category', value: `${card.tier} · ${escapeCardText(card.category)}` },
-          { title: 'SLA', value: due },
-          ...(card.vendor ? [{ title: 'Vendor (L4)', value: escapeCardText(vendorLine(card.vendor)) }] : []),
+          { title: say('eng.card.tierCategory'), value: `${card.tier} · ${escapeCardText(card.category)}` },
+          { title: say('eng.card.sla'), value: due },
+          ...(card.vendor
+            ? [{ title: say('eng.card.vendor'), value: escapeCardText(vendorLine(card.vendor, card.language)) }]
+            : []),
           ...(card.satisfaction
             ? [
                 {
-                  title: 'Rating',
+                  title: say('eng.card.rating'),
                   value: `${'★'.repeat(card.satisfaction)}${'☆'.repeat(5 - card.satisfaction)} (${card.satisfaction}/5)`,
                 },
               ]
             : []),
         ],
       },
-      text('**What we know**'),
+      text(`**${say('eng.card.whatWeKnow')}**`),
       text(escapeCardText(card.summary)),
       ...(card.prediction
         ? [
@@ -321,10 +327,7 @@ export function triageCardJson(
             ),
           ]
         : []),
-      text(
-        'Reply in this thread (mention the bot) to write to the requester; start with (internal) to keep it among engineers.',
-        { isSubtle: true, size: 'Small' },
-      ),
+      text(say('eng.card.replyHint.teams'), { isSubtle: true, size: 'Small' }),
     ],
     actions,
   };
@@ -417,10 +420,16 @@ export function ticketFormCard(input: {
 
 /**
  * "mine" in Teams: the person's tickets in their language (`language`), and for engineers their
- * queue, in the engineers' (ENGINEERS_LANGUAGE).
+ * queue, in the engineers' (`engineersLanguage`, the deployment's).
  */
-export function ticketListCard(mine: Ticket[], queue: QueueView | null, language: LanguageCode): AdaptiveCard {
+export function ticketListCard(
+  mine: Ticket[],
+  queue: QueueView | null,
+  language: LanguageCode,
+  engineersLanguage: LanguageCode,
+): AdaptiveCard {
   const say = messagesFor(language);
+  const sayToEngineers = messagesFor(engineersLanguage);
   const line = (t: Ticket, words: LanguageCode) =>
     `**${t.key}** ${statusText(words, t.status)} · ${t.priority} · ${t.tier} · ${escapeCardText(clipText(t.subject, 80))}`;
   const section = (title: string, tickets: Ticket[], empty: string, words: LanguageCode) => [
@@ -434,22 +443,22 @@ export function ticketListCard(mine: Ticket[], queue: QueueView | null, language
       ...(queue
         ? [
             ...section(
-              `Queue: breaching soon (${queue.breachingSoon.length})`,
+              sayToEngineers('eng.queue.breachingSoon', { count: queue.breachingSoon.length }),
               queue.breachingSoon,
-              'Nothing is close to its SLA.',
-              ENGINEERS_LANGUAGE,
+              sayToEngineers('eng.queue.nothingSoon'),
+              engineersLanguage,
             ),
             ...section(
-              `Queue: unclaimed (${queue.unclaimed.length})`,
+              sayToEngineers('eng.queue.unclaimed', { count: queue.unclaimed.length }),
               queue.unclaimed,
-              'Every open ticket has an owner.',
-              ENGINEERS_LANGUAGE,
+              sayToEngineers('eng.queue.allOwned'),
+              engineersLanguage,
             ),
             ...section(
-              `Queue: mine (${queue.mine.length})`,
+              sayToEngineers('eng.queue.mine', { count: queue.mine.length }),
               queue.mine,
-              'You have no claimed tickets.',
-              ENGINEERS_LANGUAGE,
+              sayToEngineers('eng.queue.noneClaimed'),
+              engineersLanguage,
             ),
           ]
         : []),

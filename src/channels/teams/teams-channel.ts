@@ -88,10 +88,13 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  const actionHandler = new TicketActionHandler(tickets, threads, deps.drafts, () => [
-    ...conversations.categories(),
-    ...deps.router.categories(),
-  ]);
+  const actionHandler = new TicketActionHandler(
+    tickets,
+    threads,
+    deps.drafts,
+    () => [...conversations.categories(), ...deps.router.categories()],
+    conversations.defaultLanguage,
+  );
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
   const { isReady } = deps;
@@ -114,6 +117,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     serviceUrl,
     engineers: () => config.engineers.map((id) => ({ id, name: names.get(id.toLowerCase()) ?? id })),
     categories: () => actionHandler.categories(),
+    language: conversations.defaultLanguage,
   });
 
   adapter.onTurnError = async (context, error) => {
@@ -239,7 +243,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       const language = await languageOf(activity);
       await context.sendActivity({
         type: 'message',
-        attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue, language))],
+        attachments: [CardFactory.adaptiveCard(ticketListCard(mine, queue, language, conversations.defaultLanguage))],
       });
       return;
     }

@@ -1,4 +1,5 @@
 import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { LanguageCode } from '../../core/language/languages.js';
 import type { Logger } from '../../core/logger.js';
 import type { NotificationDelivery } from '../../core/delivery/outbox-notifier.js';
 import type { SlaPolicy } from '../../core/tickets/sla-policy.js';
@@ -25,6 +26,8 @@ export interface TeamsNotifierDeps {
   engineers: () => Array<{ id: string; name: string }>;
   /** The categories engineers can move a ticket to (TicketActionHandler.categories). */
   categories: () => readonly string[];
+  /** The engineers' language, the deployment's (DEFAULT_LANGUAGE): triage cards and the lines under them. */
+  language: LanguageCode;
 }
 
 /**
@@ -75,7 +78,7 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
   /** The card as it should look now, for the invoke response of the person who pressed a button. */
   card(notification: Pick<TicketNotification, 'ticket'>): AdaptiveCard {
     return triageCardJson(
-      triageCard(notification.ticket, this.deps.sla),
+      triageCard(notification.ticket, this.deps.sla, this.deps.language),
       this.deps.engineers(),
       this.categories(notification.ticket),
     );
@@ -154,7 +157,7 @@ export class TeamsNotifier implements TicketNotifier, NotificationDelivery {
         });
       }
     }
-    const news = triageNews(n);
+    const news = triageNews(n, this.deps.language);
     const line = news ? newsMarkdown(news) : null;
     const newestOnly = n.type === 'comment' || n.type === 'reminder' || n.type === 'unclaimed';
     const targets = newestOnly ? existing.slice(-1) : existing;

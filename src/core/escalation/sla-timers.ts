@@ -291,6 +291,9 @@ export class SlaTimers {
           ticket,
           'unclaimed',
           `${ticket.key} has waited ${formatHours(hours)} for someone at ${ticket.tier} to claim it`,
+          undefined,
+          undefined,
+          hours * 60,
         );
         return true;
       }
@@ -339,6 +342,7 @@ export class SlaTimers {
     summary: string,
     note?: string,
     due?: TicketNotification['due'],
+    waitedMinutes?: number,
   ): Promise<void> {
     await this.deps.notifier.notify({
       type,
@@ -347,6 +351,7 @@ export class SlaTimers {
       summary,
       ...(note ? { note } : {}),
       ...(due ? { due } : {}),
+      ...(waitedMinutes !== undefined ? { waitedMinutes } : {}),
     });
   }
 }

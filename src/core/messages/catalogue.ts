@@ -31,16 +31,6 @@ const CATALOGUES: ReadonlyMap<LanguageCode, Catalogue> = new Map<LanguageCode, C
   ['es', es],
 ]);
 
-/**
- * The language of engineers' views: triage cards and the lines under them, their forms and the
- * bot's replies to them, their queue. Decided: the deployment's (DEFAULT_LANGUAGE), not the
- * requester's, since a triage channel is read by many engineers and DEFAULT_LANGUAGE is the
- * operator's choice for them. Their texts are not in the catalogues yet, so it is English until
- * they are; where such a view shows a catalogue text (a priority's label, a status), it is worded
- * in this language, so that the view stays in one language.
- */
-export const ENGINEERS_LANGUAGE: LanguageCode = 'en';
-
 /** Languages with a catalogue of their own; the others are spoken to in English. */
 export const CATALOGUE_LANGUAGES: readonly LanguageCode[] = [...CATALOGUES.keys()];
 

@@ -1,7 +1,8 @@
 import { cleanStrings } from '../conversation/user-text.js';
 import { CoreError, isCoreError } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
-import { ENGINEERS_LANGUAGE, messagesFor, statusText, type Say } from '../messages/catalogue.js';
+import type { LanguageCode } from '../language/languages.js';
+import { messagesFor, statusText, type MessageKey, type Say } from '../messages/catalogue.js';
 import { parseRating, ticketActions } from './triage-card.js';
 import type { TicketService, VendorDetails } from './ticket-service.js';
 import type { TicketThreadStore } from './ticket-thread-store.js';
@@ -54,10 +55,15 @@ export const cardActions: ReadonlySet<string> = new Set([
 ]);
 
 /** What "Only engineers can ..." says for each card button. */
-const cardVerbs: Record<string, string> = {
-  [ticketActions.vendor]: 'record vendor details on tickets',
-  [ticketActions.priority]: "change tickets' priority",
-  [ticketActions.category]: "change tickets' category",
+const cardVerbs: Readonly<Record<string, Extract<MessageKey, `eng.what.${string}`>>> = {
+  [ticketActions.claim]: 'eng.what.claim',
+  [ticketActions.assign]: 'eng.what.assign',
+  [ticketActions.escalate]: 'eng.what.escalate',
+  [ticketActions.resolve]: 'eng.what.resolve',
+  [ticketActions.reassign]: 'eng.what.reassign',
+  [ticketActions.vendor]: 'eng.what.vendor',
+  [ticketActions.priority]: 'eng.what.priority',
+  [ticketActions.category]: 'eng.what.category',
 };
 
 /** The outcome, with a sentence for the person who pressed the button. */
@@ -75,9 +81,6 @@ const REQUESTER_ACTIONS: ReadonlySet<string> = new Set([
   ticketActions.comment,
 ]);
 
-/** What anyone but an engineer is told when they write under a triage card. */
-export const ONLY_ENGINEERS_REPLY = "Only engineers' replies in a ticket thread are passed on to the requester.";
-
 /**
  * Turns ticket buttons from any channel into ticket-service calls. Who may do what is decided
  * by the service from the actor's role and the stored ticket; failures are CoreErrors with a
@@ -90,7 +93,18 @@ export class TicketActionHandler {
     private readonly drafts?: DraftWriter,
     /** The categories a ticket may be moved to ('general' is always one): the knowledge base's and the routed ones. */
     private readonly knownCategories: () => readonly string[] = () => [],
+    /**
+     * The engineers' language, the deployment's (DEFAULT_LANGUAGE): what an engineer is told after
+     * a card's button, and a card button's refusals. Each chat passes it; English when not given,
+     * for the web view, whose pages are English.
+     */
+    private readonly engineersLanguage: LanguageCode = 'en',
   ) {}
+
+  /** The words engineers read: the deployment's language. */
+  private get toEngineers(): Say {
+    return messagesFor(this.engineersLanguage);
+  }
 
   /** The categories engineers can choose, sorted (for the channels' pickers). */
   categories(): string[] {
@@ -119,11 +133,13 @@ export class TicketActionHandler {
       const card =
         place.address && place.messageId ? await this.threads.find(place.chat, place.address, place.messageId) : null;
       if (!card || card.role !== 'triage' || card.ticketKey !== normaliseKey(value ?? ''))
-        return 'That button does not belong to this ticket card.';
+        return this.toEngineers('eng.refused.notThisCard');
     }
+    // Refused on an engineers' card: in the card's words, whoever pressed.
     if (actor.role !== 'engineer') {
-      const what = cardVerbs[actionId] ?? `${actionId.split('.')[1]} tickets`;
-      return `Only engineers can ${what}. Ask in the IT channel if you think you should be on the engineer roster.`;
+      const verb = cardVerbs[actionId];
+      const what = verb ? this.toEngineers(verb) : `${actionId.split('.')[1]} tickets`;
+      return this.toEngineers('eng.refused.onlyEngineers', { what });
     }
     return null;
   }
@@ -135,7 +151,7 @@ export class TicketActionHandler {
    * again after a crash it is not added twice.
    */
   async replyUnderCard(ticketKey: string, actor: Actor, text: string, origin?: string): Promise<TicketActionResult> {
-    if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', ONLY_ENGINEERS_REPLY);
+    if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', this.toEngineers('eng.refused.onlyEngineersReply'));
     return this.perform({ actionId: ticketActions.comment, value: ticketKey, actor, input: { text }, origin });
   }
 
@@ -187,56 +203,66 @@ export class TicketActionHandler {
       // No ticket to take a language from (a forged or mangled value): English, as for a ticket without one.
       if (!rating) throw new CoreError('INVALID_INPUT', messagesFor(undefined)('ticket.ratingStale'));
       const ticket = await tickets.rate(rating.key, actor, rating.score);
-      return { ticket, message: sayTo(actor, ticket)('ticket.rated', { key: ticket.key, score: rating.score }) };
+      return {
+        ticket,
+        message: this.sayTo(actor, ticket)('ticket.rated', { key: ticket.key, score: rating.score }),
+      };
     }
     const key = ticketKey(request.value);
+    const say = this.toEngineers;
     switch (actionId) {
       case ticketActions.claim: {
         const ticket = await tickets.claim(key, actor);
-        return { ticket, message: `You claimed ${ticket.key}.` };
+        return { ticket, message: say('eng.did.claimed', { key: ticket.key }) };
       }
       case ticketActions.escalate: {
         const tier = input.tier ? parseTier(input.tier) : undefined;
         const reason = input.reason?.trim();
-        if (!reason) throw new CoreError('INVALID_INPUT', 'Say why it needs escalating: the next tier reads it first.');
+        if (!reason) throw new CoreError('INVALID_INPUT', say('eng.ask.escalateWhy'));
         const vendor = vendorOf(input);
         const ticket = await tickets.escalate(key, actor, {
           ...(tier ? { tier } : {}),
           reason,
           ...(vendor ? { vendor } : {}),
         });
-        return { ticket, message: `${ticket.key} is escalated to ${ticket.tier}.` };
+        return { ticket, message: say('eng.did.escalated', { key: ticket.key, tier: ticket.tier }) };
       }
       case ticketActions.vendor: {
         const ticket = await tickets.setVendor(key, actor, vendorOf(input) ?? {});
-        return { ticket, message: `${ticket.key}: vendor details saved.` };
+        return { ticket, message: say('eng.did.vendorSaved', { key: ticket.key }) };
       }
       case ticketActions.resolve: {
         const ticket = await tickets.resolve(key, actor, input.resolution ?? '');
-        return { ticket, message: `${ticket.key} is resolved; the requester has been told and asked to rate it.` };
+        return { ticket, message: say('eng.did.resolved', { key: ticket.key }) };
       }
       case ticketActions.reassign: {
-        if (!input.assignee) throw new CoreError('INVALID_INPUT', 'Choose the engineer to hand it to.');
+        if (!input.assignee) throw new CoreError('INVALID_INPUT', say('eng.ask.reassignTo'));
         const ticket = await tickets.reassign(key, actor, input.assignee);
-        return { ticket, message: `${ticket.key} now belongs to ${input.assignee.name ?? input.assignee.id}.` };
+        return {
+          ticket,
+          message: say('eng.did.reassigned', { key: ticket.key, name: input.assignee.name ?? input.assignee.id }),
+        };
       }
       case ticketActions.assign: {
-        if (!input.assignee) throw new CoreError('INVALID_INPUT', 'Choose the engineer to give it to.');
+        if (!input.assignee) throw new CoreError('INVALID_INPUT', say('eng.ask.assignTo'));
         const ticket = await tickets.assign(key, actor, input.assignee);
-        return { ticket, message: `${ticket.key} is now assigned to ${input.assignee.name ?? input.assignee.id}.` };
+        return {
+          ticket,
+          message: say('eng.did.assigned', { key: ticket.key, name: input.assignee.name ?? input.assignee.id }),
+        };
       }
       case ticketActions.priority: {
         const ticket = await tickets.setPriority(key, actor, parsePriority(input.priority), input.reason);
-        return { ticket, message: `${ticket.key} is now ${ticket.priority}; its SLA due times moved with it.` };
+        return { ticket, message: say('eng.did.priority', { key: ticket.key, priority: ticket.priority }) };
       }
       case ticketActions.category: {
         const ticket = await tickets.setCategory(key, actor, this.category(input.category), input.reason);
-        return { ticket, message: `${ticket.key} is now in ${ticket.category}.` };
+        return { ticket, message: say('eng.did.category', { key: ticket.key, category: ticket.category }) };
       }
       case ticketActions.reopen: {
         const reason = input.reason?.trim() || 'Reopened from chat.';
         const ticket = await tickets.reopen(key, actor, reason);
-        return { ticket, message: sayTo(actor, ticket)('news.reopenedByYou', { key: ticket.key }) };
+        return { ticket, message: this.sayTo(actor, ticket)('news.reopenedByYou', { key: ticket.key }) };
       }
       case ticketActions.promote: {
         if (actor.role !== 'engineer')
@@ -260,8 +286,8 @@ export class TicketActionHandler {
           ticket,
           internal: !relayed,
           message: relayed
-            ? sayTo(actor, ticket)('ticket.commented', { key: ticket.key })
-            : `Internal note added to ${ticket.key}.`,
+            ? this.sayTo(actor, ticket)('ticket.commented', { key: ticket.key })
+            : say('eng.did.internalNote', { key: ticket.key }),
         };
       }
       default:
@@ -273,17 +299,17 @@ export class TicketActionHandler {
   private category(value: string | undefined): string {
     const wanted = value?.trim().toLowerCase();
     const found = wanted ? this.categories().find((c) => c.toLowerCase() === wanted) : undefined;
-    if (!found) throw new CoreError('INVALID_INPUT', 'Choose one of the listed categories.');
+    if (!found) throw new CoreError('INVALID_INPUT', this.toEngineers('eng.ask.category'));
     return found;
   }
-}
 
-/**
- * The words for what the presser is told: a requester's in their ticket's language (the
- * conversation they opened it in, as their updates), an engineer's in the engineers' language.
- */
-function sayTo(actor: Actor, ticket: Ticket): Say {
-  return messagesFor(actor.role === 'engineer' ? ENGINEERS_LANGUAGE : (ticket.language ?? undefined));
+  /**
+   * The words for what the presser is told: a requester's in their ticket's language (the
+   * conversation they opened it in, as their updates), an engineer's in the engineers' language.
+   */
+  private sayTo(actor: Actor, ticket: Ticket): Say {
+    return actor.role === 'engineer' ? this.toEngineers : messagesFor(ticket.language ?? undefined);
+  }
 }
 
 function parsePriority(value: string | undefined): Priority {

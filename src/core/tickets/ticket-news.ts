@@ -1,4 +1,12 @@
-import { fillParts, messagesFor, textsFor, type MessageKey, type Placeholders } from '../messages/catalogue.js';
+import type { LanguageCode } from '../language/languages.js';
+import {
+  fillParts,
+  messagesFor,
+  textsFor,
+  type MessageKey,
+  type Placeholders,
+  type Say,
+} from '../messages/catalogue.js';
 import type { en } from '../messages/messages-en.js';
 import type { TicketNotification } from './ticket-notifier.js';
 import { openStatuses } from './ticket-state-machine.js';
@@ -57,87 +65,136 @@ export interface RequesterPlace {
   threaded: boolean;
 }
 
-/** Who acted, at the start of a sentence: the person, or "The bot" for the SLA timer and the like. */
-function who(n: TicketNotification): NewsPart {
-  return n.actor.role === 'system' ? 'The bot' : { person: { id: n.actor.id, name: n.actor.name ?? null } };
+/** Who acted, at the start of a sentence: the person, or "The bot" (in `say`'s words) for the SLA timer and the like. */
+function who(n: TicketNotification, say: Say): NewsPart {
+  return n.actor.role === 'system'
+    ? say('eng.news.theBot')
+    : { person: { id: n.actor.id, name: n.actor.name ?? null } };
 }
 
 function withQuote(line: Omit<NewsLine, 'quote'>, note: string | undefined): NewsLine {
   return note ? { ...line, quote: note } : line;
 }
 
-/** The line under a ticket's triage card, or null when the card itself says it all. */
-export function triageNews(n: TicketNotification): NewsLine | null {
+/** How long something has waited, in `language`'s words ("2.5 hours", "3 days"). */
+function waitedFor(minutes: number, language: LanguageCode, say: Say): string {
+  const count = (x: number) => new Intl.NumberFormat(language).format(x);
+  const hours = minutes / 60;
+  if (hours < 1) return say('eng.minutes', { count: count(Math.round(minutes)) });
+  if (hours === 1) return say('eng.hour');
+  if (hours < 48) return say('eng.hours', { count: count(Math.round(hours * 10) / 10) });
+  return say('eng.days', { count: count(Math.round(hours / 24)) });
+}
+
+/**
+ * The line under a ticket's triage card, or null when the card itself says it all. Worded in
+ * `language`: the engineers' (the deployment's, DEFAULT_LANGUAGE), as the card is.
+ */
+export function triageNews(n: TicketNotification, language: LanguageCode): NewsLine | null {
   const t = n.ticket;
+  const texts = textsFor(language);
+  const say = messagesFor(language);
+  const parts = <K extends MessageKey>(key: K, values: Readonly<Record<Placeholders<(typeof en)[K]>, NewsPart>>) =>
+    fillParts<K, NewsPart>(texts, key, values);
+  const actor = who(n, say);
+  const key: NewsPart = { key: t.key };
   switch (n.type) {
     case 'opened':
       return null;
     case 'comment':
       return n.from === 'requester'
-        ? withQuote({ icon: 'comment', parts: [who(n), ' (requester) wrote:'] }, n.note)
+        ? withQuote({ icon: 'comment', parts: parts('eng.news.requesterWrote', { person: actor }) }, n.note)
         : null;
-    case 'claimed':
-      return { icon: 'claimed', parts: [{ said: n.summary }, ' (', who(n), ')'] };
+    case 'claimed': {
+      const assignee: NewsPart = t.assigneeId ? { person: { id: t.assigneeId, name: t.assigneeName ?? null } } : '?';
+      return {
+        icon: 'claimed',
+        parts:
+          !t.assigneeId || t.assigneeId === n.actor.id
+            ? parts('eng.news.claimed', { key, person: actor })
+            : parts('eng.news.givenTo', { key, assignee, person: actor }),
+      };
+    }
     case 'escalated':
       return withQuote(
-        { icon: 'escalated', parts: [who(n), ` escalated it from ${n.fromTier ?? '?'} to ${t.tier}.`] },
+        {
+          icon: 'escalated',
+          parts: parts('eng.news.escalated', { person: actor, from: n.fromTier ?? '?', to: t.tier }),
+        },
         n.note,
       );
+    case 'waiting':
+      return withQuote({ icon: 'waiting', parts: parts('eng.news.waiting', { person: actor }) }, n.note);
+    case 'resumed':
+      return withQuote({ icon: 'note', parts: parts('eng.news.resumed', {}) }, n.note);
     case 'resolved':
-      return withQuote({ icon: 'resolved', parts: [who(n), ' resolved it.'] }, n.note);
+      return withQuote({ icon: 'resolved', parts: parts('eng.news.resolved', { person: actor }) }, n.note);
+    case 'closed':
+      return withQuote({ icon: 'closed', parts: parts('eng.news.closed', { person: actor }) }, n.note);
+    case 'reopened':
+      return withQuote({ icon: 'reopened', parts: parts('eng.news.reopened', { person: actor }) }, n.note);
     case 'rated':
-      return { icon: 'rated', parts: [`The requester rated it ${t.satisfaction ?? '?'}/5.`] };
+      return { icon: 'rated', parts: parts('eng.news.rated', { score: String(t.satisfaction ?? '?') }) };
     case 'vendor':
       return {
         icon: 'vendor',
-        parts: [
-          who(n),
-          ' recorded the vendor: ',
-          { said: vendorLine({ name: t.vendorName, caseRef: t.vendorCaseRef, contact: t.vendorContact }) },
-        ],
+        parts: parts('eng.news.vendor', {
+          person: actor,
+          vendor: {
+            said: vendorLine({ name: t.vendorName, caseRef: t.vendorCaseRef, contact: t.vendorContact }, language),
+          },
+        }),
       };
     case 'reminder': {
       const owner: NewsPart = t.assigneeId
         ? { person: { id: t.assigneeId, name: t.assigneeName ?? null } }
-        : `Unclaimed at ${t.tier}`;
-      const when: NewsPart[] = n.due
-        ? [
-            ` ${n.due.kind === 'response' ? 'First response' : 'Resolution'} ${n.due.at.getTime() <= Date.now() ? 'was due' : 'is due'} `,
-            { date: n.due.at },
-            '.',
-          ]
-        : [];
+        : say('eng.news.unclaimedAt', { tier: t.tier });
+      const past = n.due !== undefined && n.due.at.getTime() <= Date.now();
+      const dueKey =
+        n.due?.kind === 'response'
+          ? past
+            ? 'eng.news.responseWasDue'
+            : 'eng.news.responseIsDue'
+          : past
+            ? 'eng.news.resolutionWasDue'
+            : 'eng.news.resolutionIsDue';
+      const when: NewsPart[] = n.due ? [' ', ...parts(dueKey, { date: { date: n.due.at } })] : [];
       return withQuote(
-        { icon: 'reminder', parts: [owner, ': ', { key: t.key }, ' ', { said: t.subject }, '.', ...when] },
+        {
+          icon: 'reminder',
+          parts: [...parts('eng.news.reminder', { owner, key, subject: { said: t.subject } }), ...when],
+        },
         n.note,
       );
     }
-    case 'unclaimed':
+    case 'unclaimed': {
+      const values = {
+        key,
+        tier: t.tier,
+        priority: t.priority,
+        subject: { said: t.subject },
+        claim: { strong: say('eng.button.claim') },
+      };
       return {
         icon: 'unclaimed',
-        parts: [
-          { said: n.summary },
-          ': ',
-          { key: t.key },
-          ` (${t.priority}) `,
-          { said: t.subject },
-          '. Press ',
-          { strong: 'Claim' },
-          ' on the card above.',
-        ],
+        // A notification kept from before the wait was carried says only that it still waits.
+        parts:
+          n.waitedMinutes === undefined
+            ? parts('eng.news.unclaimedStill', values)
+            : parts('eng.news.unclaimed', { ...values, waited: waitedFor(n.waitedMinutes, language, say) }),
       };
+    }
     case 'nudged':
-      return { icon: 'nudged', parts: ['The requester was reminded that it waits on their reply.'] };
+      return { icon: 'nudged', parts: parts('eng.news.nudged', {}) };
     case 'priority':
       return withQuote(
         {
           icon: 'priority',
-          parts: [
-            who(n),
-            ` changed the priority from ${n.previous ?? '?'} to `,
-            { strong: t.priority },
-            '; SLA due times follow it.',
-          ],
+          parts: parts('eng.news.priority', {
+            person: actor,
+            previous: n.previous ?? '?',
+            priority: { strong: t.priority },
+          }),
         },
         n.note,
       );
@@ -145,7 +202,11 @@ export function triageNews(n: TicketNotification): NewsLine | null {
       return withQuote(
         {
           icon: 'category',
-          parts: [who(n), ' moved it from ', { said: n.previous ?? '?' }, ' to ', { strong: t.category }, '.'],
+          parts: parts('eng.news.category', {
+            person: actor,
+            previous: { said: n.previous ?? '?' },
+            category: { strong: t.category },
+          }),
         },
         n.note,
       );

@@ -35,6 +35,8 @@ export interface TicketNotification {
   previous?: string;
   /** For escalations: the tier the ticket left. */
   fromTier?: Ticket['tier'];
+  /** For 'unclaimed': how long it has waited for someone to claim it, in minutes. */
+  waitedMinutes?: number;
   /** For reminders: the deadline that is near. For nudges: when the ticket will be closed. */
   due?: { kind: 'response' | 'resolution' | 'close'; at: Date };
 }

@@ -1,6 +1,7 @@
 import type { Choice } from '../conversation/turn.js';
 import { cutText } from '../conversation/user-text.js';
-import { messagesFor } from '../messages/catalogue.js';
+import type { LanguageCode } from '../language/languages.js';
+import { messagesFor, type Say } from '../messages/catalogue.js';
 import type { SlaPolicy, SlaState } from './sla-policy.js';
 import { allowedCommands } from './ticket-state-machine.js';
 import type { Ticket } from './ticket.js';
@@ -82,29 +83,37 @@ export interface TriageCard {
    * "Predicted: hardware 93%, P1 90%, L2 66% (taken: category, priority, tier)" and its reasons.
    */
   prediction: { summary: string; why: string[] } | null;
+  /** The language the card is worded in: the engineers' (the deployment's, DEFAULT_LANGUAGE). */
+  language: LanguageCode;
 }
 
 const CARD_SUMMARY = 1_200;
 
-/** The triage card of a ticket, with only the buttons that can work in its status. */
-export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): TriageCard {
+/**
+ * The triage card of a ticket, with only the buttons that can work in its status, worded in
+ * `language`: the engineers' (the deployment's, DEFAULT_LANGUAGE), whatever the requester's.
+ */
+export function triageCard(ticket: Ticket, sla: SlaPolicy, language: LanguageCode, now = new Date()): TriageCard {
+  const say = messagesFor(language);
   const allowed = new Set(allowedCommands(ticket.status));
   const value = ticket.key;
   const choices: TicketChoice[] = [];
-  if (allowed.has('claim')) choices.push(ticketButton('Claim', ticketActions.claim, value, 'primary'));
-  if (allowed.has('assign')) choices.push(ticketButton('Assign', ticketActions.assign, value));
+  if (allowed.has('claim')) choices.push(ticketButton(say('eng.button.claim'), ticketActions.claim, value, 'primary'));
+  if (allowed.has('assign')) choices.push(ticketButton(say('eng.button.assign'), ticketActions.assign, value));
   if (allowed.has('escalate') && ticket.tier !== 'L4')
-    choices.push(ticketButton('Escalate', ticketActions.escalate, value));
-  if (allowed.has('resolve')) choices.push(ticketButton('Resolve', ticketActions.resolve, value, 'danger'));
+    choices.push(ticketButton(say('eng.button.escalate'), ticketActions.escalate, value));
+  if (allowed.has('resolve'))
+    choices.push(ticketButton(say('eng.button.resolve'), ticketActions.resolve, value, 'danger'));
   if (ticket.tier === 'L4' && allowed.has('resolve'))
-    choices.push(ticketButton('Vendor details', ticketActions.vendor, value));
-  if (ticket.status === 'claimed') choices.push(ticketButton('Reassign', ticketActions.reassign, value));
-  if (allowed.has('reopen')) choices.push(ticketButton('Reopen', ticketActions.reopen, value));
+    choices.push(ticketButton(say('eng.button.vendor'), ticketActions.vendor, value));
+  if (ticket.status === 'claimed')
+    choices.push(ticketButton(say('eng.button.reassign'), ticketActions.reassign, value));
+  if (allowed.has('reopen')) choices.push(ticketButton(say('eng.button.reopen'), ticketActions.reopen, value));
   if (ticket.status === 'resolved' || ticket.status === 'closed')
-    choices.push(ticketButton('Draft KB article', ticketActions.promote, value));
+    choices.push(ticketButton(say('eng.button.draft'), ticketActions.promote, value));
   // Corrections work in every status: a closed ticket's final priority and category feed the reports.
-  choices.push(ticketButton('Priority', ticketActions.priority, value));
-  choices.push(ticketButton('Category', ticketActions.category, value));
+  choices.push(ticketButton(say('eng.button.priority'), ticketActions.priority, value));
+  choices.push(ticketButton(say('eng.button.category'), ticketActions.category, value));
   const summary =
     ticket.description.length > CARD_SUMMARY ? `${cutText(ticket.description, CARD_SUMMARY)}…` : ticket.description;
   return {
@@ -125,7 +134,8 @@ export function triageCard(ticket: Ticket, sla: SlaPolicy, now = new Date()): Tr
         ? { name: ticket.vendorName, caseRef: ticket.vendorCaseRef, contact: ticket.vendorContact }
         : null,
     choices,
-    prediction: predictionOf(ticket.collected.triage),
+    prediction: predictionOf(ticket.collected.triage, say),
+    language,
   };
 }
 
@@ -133,7 +143,7 @@ const MAX_WHY = 3;
 const MAX_WHY_CHARS = 160;
 
 /** The card's prediction line from `collected.triage` (JSON from the database: checked, never trusted). */
-function predictionOf(value: unknown): TriageCard['prediction'] {
+function predictionOf(value: unknown, say: Say): TriageCard['prediction'] {
   if (typeof value !== 'object' || value === null) return null;
   const triage = value as { predicted?: unknown; confidence?: unknown; applied?: unknown; why?: unknown };
   const predicted = triage.predicted as { category?: unknown; priority?: unknown; tier?: unknown } | undefined;
@@ -162,8 +172,17 @@ function predictionOf(value: unknown): TriageCard['prediction'] {
         .slice(0, MAX_WHY)
         .map((r) => cutText(r, MAX_WHY_CHARS))
     : [];
+  // A field triage took is named in the card's words; one this version does not know stays as stored.
+  const fieldName = (field: string) =>
+    field === 'category' || field === 'priority' || field === 'tier' ? say(`eng.field.${field}`) : field;
   return {
-    summary: `Predicted: ${parts.join(', ')} (${applied.length > 0 ? `taken: ${applied.join(', ')}` : 'not sure enough: defaults kept'})`,
+    summary: say('eng.prediction', {
+      predicted: parts.join(', '),
+      applied:
+        applied.length > 0
+          ? say('eng.prediction.taken', { fields: applied.map(fieldName).join(', ') })
+          : say('eng.prediction.notSure'),
+    }),
     why,
   };
 }
@@ -188,11 +207,12 @@ export function parseRating(value: string | undefined): { key: string; score: nu
   return match ? { key: match[1]!, score: Number(match[2]) } : null;
 }
 
-/** "Acme Corp · case 4471 · support@acme.example", or what of it is known. */
-export function vendorLine(vendor: NonNullable<TriageCard['vendor']>): string {
+/** "Acme Corp · case 4471 · support@acme.example", or what of it is known, in `language`'s words. */
+export function vendorLine(vendor: NonNullable<TriageCard['vendor']>, language: LanguageCode): string {
+  const say = messagesFor(language);
   const parts = [
-    vendor.name ?? 'vendor not recorded yet',
-    vendor.caseRef ? `case ${vendor.caseRef}` : null,
+    vendor.name ?? say('eng.vendor.notRecorded'),
+    vendor.caseRef ? say('eng.vendor.case', { caseRef: vendor.caseRef }) : null,
     vendor.contact,
   ].filter(Boolean);
   return parts.join(' · ');

@@ -225,7 +225,9 @@ describe('Slack: engineers correct a ticket on its card', () => {
     expect(JSON.parse(event!.detail)).toMatchObject({ command: 'assign', assignee: ENGINEER_2 });
     const update = h.api.of('chat.update').at(-1)!;
     expect(buttonsOf(update).map((b) => b.text)).toEqual(['Escalate', 'Resolve', 'Reassign', 'Priority', 'Category']);
-    expect(FakeSlackApi.textOf(cardThread(card).at(-1))).toContain(`${key} was assigned to`);
+    expect(FakeSlackApi.textOf(cardThread(card).at(-1))).toContain(
+      `*${key}* was assigned to <@${ENGINEER_2}> by <@${ENGINEER}>`,
+    );
     expect(FakeSlackApi.textOf(toRequester().at(-1))).toContain(`<@${ENGINEER_2}> is now working on *${key}*`);
   });
 

@@ -235,7 +235,7 @@ describe('Teams: the triage card with the correction buttons', () => {
           vendorContact: null,
         } satisfies Ticket;
         const card = triageCardJson(
-          triageCard(ticket, new SlaPolicy()),
+          triageCard(ticket, new SlaPolicy(), 'en'),
           [{ id: 'e', name: 'Erin' }],
           ['general', 'network'],
         );
