@@ -4,10 +4,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { embedArticles } from '../../src/core/answering/answer-engine.js';
+import { AnswerEngine, embedArticles } from '../../src/core/answering/answer-engine.js';
 import { cachedArticleEmbeddings } from '../../src/core/answering/article-embeddings-cache.js';
 import { HashingSentenceEncoder } from '../../src/core/answering/hashing-sentence-encoder.js';
+import { KeywordIndex } from '../../src/core/answering/keyword-index.js';
+import { cachedKeywordIndex } from '../../src/core/answering/keyword-index-cache.js';
 import type { TrainedModelCache } from '../../src/core/answering/model-cache.js';
+import { TextAnalyzer } from '../../src/core/answering/text-analyzer.js';
+import { runSteps } from '../../src/core/answering/time-slicing.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import type { Logger } from '../../src/core/logger.js';
@@ -20,7 +24,8 @@ import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { RecordingNotifier } from '../support/test-app.js';
 
 // What a restart with an unchanged knowledge base reads instead of computing (issue 17 item 5):
-// the files' parses and the articles' embeddings, kept in the model cache by content; and the
+// the files' parses, the articles' embeddings and the keyword and typo indexes, kept in the model
+// cache by content; and the
 // sentence encoder's model, loaded once the bot is ready.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -256,7 +261,8 @@ describe("the sentence encoder's model, loaded once the bot is ready", () => {
     // First start: the articles' phrasings must be embedded, so the model loads while building.
     const cold = heldModel();
     const coldStart = start(dataDir, cold);
-    await expect.poll(() => cold.state.loads).toBe(1);
+    // Bounded by the machine's speed, not by what it checks (poll's default 1 s ran out at load 15).
+    await expect.poll(() => cold.state.loads, { timeout: 30_000 }).toBe(1);
     cold.release('load');
     const first = await coldStart;
     expect(first.loadsWhileBuilding).toBe(1);
@@ -326,5 +332,83 @@ describe("the sentence encoder's model, loaded once the bot is ready", () => {
     const opened = await openEncoder('use-lite');
     expect(opened).toBeInstanceOf(DeferredSentenceEncoder);
     expect([opened!.name, opened!.dimensions]).toEqual(['use-lite', 512]);
+  });
+});
+
+describe('the keyword and typo indexes, kept by what they index and the code that builds them', () => {
+  let articles: Article[];
+  let questions: string[];
+  beforeAll(async () => {
+    articles = (await loadKnowledgeBase(bundled)).articles;
+    // Every fourth question of the fitting file: enough to touch typos, prefixes and every field.
+    questions = readQuestions(path.join(ROOT, 'test/fixtures/kb-questions-fit.jsonl'))
+      .map((q) => q.text)
+      .filter((_, i) => i % 4 === 0);
+  });
+  const documents = (list: readonly Article[]) =>
+    list.map((a) => ({ id: a.id, fields: [a.title, a.questions.join('\n'), a.body, a.tags.join(' ')] }));
+  const FIELDS = ['title', 'questions', 'body', 'tags'];
+  const expansion = {
+    fuzzyDistance: (term: string) => (term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0),
+    prefix: (term: string) => term.length >= 3,
+    fuzzyWeight: 0.6,
+    prefixWeight: 0.4,
+    maxExpansions: 8,
+  };
+  // Buffer.equals: toEqual compares 600 kB element by element, slowly.
+  const sameBytes = (a: KeywordIndex, b: KeywordIndex) => Buffer.from(a.toBytes()).equals(Buffer.from(b.toBytes()));
+  const searches = (index: KeywordIndex) => {
+    const analyzer = new TextAnalyzer();
+    return questions.map((q) => index.search(analyzer.analyze(q), [3, 2, 1, 1], expansion, 5));
+  };
+
+  it('reads back the same index (the same bytes, the same hits for every question) and builds again after an edit', async () => {
+    const analyzer = new TextAnalyzer();
+    const built = runSteps(KeywordIndex.build(documents(articles), FIELDS, analyzer));
+    const cacheDir = await tempDir();
+    const cache = counting(cacheDir);
+    const first = await cachedKeywordIndex(documents(articles), FIELDS, analyzer, cache);
+    expect([cache.hits, cache.puts]).toEqual([0, 1]);
+    const again = await cachedKeywordIndex(documents(articles), FIELDS, analyzer, cache);
+    expect([cache.hits, cache.puts]).toEqual([1, 1]);
+    expect(sameBytes(again, built)).toBe(true);
+    expect(sameBytes(first, built)).toBe(true);
+    expect(searches(again)).toEqual(searches(built));
+    expect(again.expand('pasword', expansion)).toEqual(built.expand('pasword', expansion));
+
+    const edited = articles.map((a, i) => (i === 2 ? { ...a, title: `${a.title} quickly` } : a));
+    const afterEdit = await cachedKeywordIndex(documents(edited), FIELDS, analyzer, cache);
+    expect([cache.hits, cache.puts]).toEqual([1, 2]);
+    expect(sameBytes(afterEdit, runSteps(KeywordIndex.build(documents(edited), FIELDS, analyzer)))).toBe(true);
+    // Another analyzer (other synonyms) is another key.
+    await cachedKeywordIndex(documents(articles), FIELDS, new TextAnalyzer({ wlan: 'wifi' }), cache);
+    expect([cache.hits, cache.puts]).toEqual([1, 3]);
+    expect(await entries(cacheDir, 'keywordsanswer')).toHaveLength(3);
+  });
+
+  it('an engine built with the cache answers every question as one built without it', async () => {
+    const cacheDir = await tempDir();
+    const plain = await AnswerEngine.build(articles);
+    await AnswerEngine.build(articles, undefined, undefined, undefined, undefined, { modelCache: counting(cacheDir) });
+    const cache = counting(cacheDir);
+    const warm = await AnswerEngine.build(articles, undefined, undefined, undefined, undefined, { modelCache: cache });
+    expect([cache.hits, cache.puts]).toEqual([2, 0]); // the model and the keyword index
+    for (const question of questions) expect(warm.ask(question)).toEqual(plain.ask(question));
+  });
+
+  it.each(damages)('an entry %s is found, dropped and built again, and a whole one written', async (_, damage) => {
+    const analyzer = new TextAnalyzer();
+    const built = runSteps(KeywordIndex.build(documents(articles), FIELDS, analyzer));
+    const cacheDir = await tempDir();
+    await cachedKeywordIndex(documents(articles), FIELDS, analyzer, new FileModelCache(cacheDir));
+    const [entry] = await entries(cacheDir, 'keywordsanswer');
+    await damage(path.join(cacheDir, entry!));
+    const cache = counting(cacheDir);
+    expect(sameBytes(await cachedKeywordIndex(documents(articles), FIELDS, analyzer, cache), built)).toBe(true);
+    expect([cache.drops, cache.puts]).toEqual([1, 1]);
+    // The next start reads the new entry back (the damaged one was read too, as a hit).
+    const again = await cachedKeywordIndex(documents(articles), FIELDS, analyzer, cache);
+    expect([cache.hits, cache.puts]).toEqual([2, 1]);
+    expect(searches(again)).toEqual(searches(built));
   });
 });

@@ -1,7 +1,8 @@
 import type { Article } from '../knowledge/article.js';
 import { IntentModel, defaultIntentModelSettings } from './intent-model.js';
 import { cachedIntentModel, keepTrainedModel, type ModelCacheOptions, type ModelProgress } from './model-cache.js';
-import { KeywordIndex, type ExpansionSettings, type KeywordHit } from './keyword-index.js';
+import { KeywordIndex, type ExpansionSettings, type KeywordDocument, type KeywordHit } from './keyword-index.js';
+import { cachedKeywordIndex } from './keyword-index-cache.js';
 import { normalize, type SentenceEncoder } from './sentence-encoder.js';
 import { runSteps, runStepsPaced, type Steps } from './time-slicing.js';
 import { TextAnalyzer } from './text-analyzer.js';
@@ -288,7 +289,11 @@ export class AnswerEngine {
           { ...options, modelCache },
         )
       : undefined;
-    const prepared = await runStepsPaced(prepareIndex(articles, analyzer, cached));
+    // With a cache, the keyword index is read back too (or built and kept), before the model's steps.
+    const index = modelCache
+      ? await cachedKeywordIndex(keywordDocuments(articles), FIELDS, analyzer, modelCache, options.modelKind)
+      : undefined;
+    const prepared = await runStepsPaced(prepareIndex(articles, analyzer, cached, index));
     if (modelCache && prepared.trainedKey)
       await keepTrainedModel(prepared.trainedKey, prepared.model, prepared.trainMs ?? 0, { ...options, modelCache });
     return new AnswerEngine(articles, thresholds, analyzer, settings, prepared, embeddings);
@@ -663,27 +668,30 @@ function trainingExamples(articles: readonly Article[]): Array<{ text: string; l
   return examples;
 }
 
+/** What the keyword index holds of each article, in FIELDS' order. */
+function keywordDocuments(articles: readonly Article[]): KeywordDocument[] {
+  return articles.map((article) => ({
+    id: article.id,
+    fields: [
+      article.title,
+      article.questions.join('\n'),
+      plainText(article.body),
+      [...article.tags, article.category].join(' '),
+    ],
+  }));
+}
+
 /** The keyword index, the intent model and the term statistics of a set of articles; yields now and then (see steps.ts). */
 function* prepareIndex(
   articles: readonly Article[],
   analyzer: TextAnalyzer,
   cached?: { key: string; model?: IntentModel },
+  /** The keyword index of these articles, read from a cache (see keyword-index-cache.ts). */
+  keywordIndex?: KeywordIndex,
 ): Steps<PreparedIndex> {
   const byId = new Map<string, Article>();
   for (const article of articles) byId.set(article.id, article);
-  const index = yield* KeywordIndex.build(
-    articles.map((article) => ({
-      id: article.id,
-      fields: [
-        article.title,
-        article.questions.join('\n'),
-        plainText(article.body),
-        [...article.tags, article.category].join(' '),
-      ],
-    })),
-    FIELDS,
-    analyzer,
-  );
+  const index = keywordIndex ?? (yield* KeywordIndex.build(keywordDocuments(articles), FIELDS, analyzer));
   const order: string[] = [];
   const index2 = new Map<string, number>();
   articles.forEach((article, label) => {

@@ -17,6 +17,15 @@ export interface FuzzyIndexLimits {
   maxTermLength: number;
 }
 
+/** A FuzzyIndex's contents (see FuzzyIndex.parts): its limits, the sorted vocabulary, and the variants in slot order with their terms. */
+export interface FuzzyIndexParts {
+  limits: FuzzyIndexLimits;
+  sorted: string[];
+  variants: string[];
+  variantStart: Uint32Array;
+  variantTerms: Uint32Array;
+}
+
 const defaultLimits: FuzzyIndexLimits = { maxDistance: 2, indexedDeletions: 1, maxTermLength: 24 };
 
 /**
@@ -29,22 +38,58 @@ const defaultLimits: FuzzyIndexLimits = { maxDistance: 2, indexedDeletions: 1, m
 export class FuzzyIndex {
   private readonly sorted: string[];
   private readonly known: Set<string>;
-  /** Deletion variant -> indices into `sorted` of the terms that have it. */
-  private readonly variants = new Map<string, number[]>();
+  /** Deletion variant -> its slot: the indices into `sorted` of the terms that have it are variantTerms[variantStart[slot] .. variantStart[slot + 1]]. */
+  private readonly variants: Map<string, number>;
+  private readonly variantStart: Uint32Array;
+  private readonly variantTerms: Uint32Array;
   private readonly limits: FuzzyIndexLimits;
 
-  constructor(terms: Iterable<string>, limits: Partial<FuzzyIndexLimits> = {}) {
+  constructor(terms: Iterable<string>, limits: Partial<FuzzyIndexLimits> = {}, built?: FuzzyIndexParts) {
+    if (built) {
+      // Read back (see parts): the same index, without computing the deletions again.
+      this.limits = built.limits;
+      this.sorted = built.sorted;
+      this.known = new Set(built.sorted);
+      this.variants = new Map();
+      built.variants.forEach((variant, slot) => this.variants.set(variant, slot));
+      this.variantStart = built.variantStart;
+      this.variantTerms = built.variantTerms;
+      return;
+    }
     this.limits = { ...defaultLimits, ...limits };
     this.known = new Set(terms);
     this.sorted = [...this.known].sort();
+    const lists = new Map<string, number[]>();
     this.sorted.forEach((term, i) => {
       if (term.length > this.limits.maxTermLength) return;
       for (const variant of deletions(term, this.limits.indexedDeletions)) {
-        const list = this.variants.get(variant);
-        if (list === undefined) this.variants.set(variant, [i]);
+        const list = lists.get(variant);
+        if (list === undefined) lists.set(variant, [i]);
         else if (list[list.length - 1] !== i) list.push(i);
       }
     });
+    this.variants = new Map();
+    this.variantStart = new Uint32Array(lists.size + 1);
+    let total = 0;
+    for (const list of lists.values()) total += list.length;
+    this.variantTerms = new Uint32Array(total);
+    let slot = 0;
+    for (const [variant, list] of lists) {
+      this.variants.set(variant, slot);
+      this.variantTerms.set(list, this.variantStart[slot]!);
+      this.variantStart[++slot] = this.variantStart[slot - 1]! + list.length;
+    }
+  }
+
+  /** What the index is made of, to keep it (KeywordIndex.toBytes) and build it again with `new FuzzyIndex([], {}, parts)`. */
+  parts(): FuzzyIndexParts {
+    return {
+      limits: this.limits,
+      sorted: this.sorted,
+      variants: [...this.variants.keys()],
+      variantStart: this.variantStart,
+      variantTerms: this.variantTerms,
+    };
   }
 
   get size(): number {
@@ -71,9 +116,10 @@ export class FuzzyIndex {
     const seen = new Set<number>();
     const found: NearTerm[] = [];
     for (const variant of deletions(term, distance)) {
-      const list = this.variants.get(variant);
-      if (list === undefined) continue;
-      for (const i of list) {
+      const slot = this.variants.get(variant);
+      if (slot === undefined) continue;
+      for (let p = this.variantStart[slot]!, end = this.variantStart[slot + 1]!; p < end; p++) {
+        const i = this.variantTerms[p]!;
         if (seen.has(i)) continue;
         seen.add(i);
         const candidate = this.sorted[i]!;

@@ -1,4 +1,4 @@
-import { FuzzyIndex } from './fuzzy-index.js';
+import { FuzzyIndex, type FuzzyIndexLimits } from './fuzzy-index.js';
 import type { Steps } from './time-slicing.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
@@ -195,13 +195,100 @@ export class KeywordIndex {
       for (let f = 0; f < F; f++)
         index.lengthNorms[d * F + f] = K * (1 - B + (B * fieldLengths[d * F + f]!) / index.averageFieldLength[f]!);
     }
-    index.termScore = new Float64Array(n);
-    index.termMark = new Uint32Array(n);
-    index.total = new Float64Array(n);
-    index.matchedTerms = new Uint16Array(n);
-    index.totalMark = new Uint32Array(n);
-    index.touched = new Uint32Array(n);
-    index.termTouched = new Uint32Array(n);
+    index.allocateScratch(n);
+    return index;
+  }
+
+  /** One search's scratch space, for `n` documents. */
+  private allocateScratch(n: number): void {
+    this.termScore = new Float64Array(n);
+    this.termMark = new Uint32Array(n);
+    this.total = new Float64Array(n);
+    this.matchedTerms = new Uint16Array(n);
+    this.totalMark = new Uint32Array(n);
+    this.touched = new Uint32Array(n);
+    this.termTouched = new Uint32Array(n);
+  }
+
+  /**
+   * The index as bytes, to keep in a cache (keyword-index-cache.ts) and read back with
+   * `fromBytes` instead of building it again: a JSON header (fields, ids, terms in id order, the
+   * typo index's vocabulary and variants), then the typed arrays, each at a multiple of 8.
+   */
+  toBytes(): Uint8Array {
+    const fuzzy = this.expander.parts();
+    const arrays: Array<Float64Array | Uint32Array | Uint16Array> = [
+      this.averageFieldLength,
+      this.lengthNorms,
+      this.offsets,
+      this.postingDocs,
+      this.documentFrequency,
+      fuzzy.variantStart,
+      fuzzy.variantTerms,
+      this.postingFreqs,
+    ];
+    const header: StoredHeader = {
+      fields: [...this.fields],
+      ids: this.ids,
+      terms: [...this.termIds.keys()],
+      postings: this.postingDocs.length,
+      fuzzy: {
+        limits: fuzzy.limits,
+        sorted: fuzzy.sorted,
+        variants: fuzzy.variants,
+        entries: fuzzy.variantTerms.length,
+      },
+    };
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    let size = align8(4 + json.length);
+    for (const array of arrays) size = align8(size + array.byteLength);
+    const out = new Uint8Array(size);
+    new DataView(out.buffer).setUint32(0, json.length, true);
+    out.set(json, 4);
+    let at = align8(4 + json.length);
+    for (const array of arrays) {
+      out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
+      at = align8(at + array.byteLength);
+    }
+    return out;
+  }
+
+  /** The index `toBytes` wrote; throws for bytes that do not hold one whole. */
+  static fromBytes(bytes: Uint8Array): KeywordIndex {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const jsonLength = view.getUint32(0, true);
+    if (4 + jsonLength > bytes.length) throw new Error('KeywordIndex: cut short');
+    const header = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset + 4, jsonLength).toString('utf8'),
+    ) as StoredHeader;
+    const F = header.fields.length;
+    const n = header.ids.length;
+    let at = align8(4 + jsonLength);
+    // Copied out of the file's bytes (which need not be aligned in memory) into arrays of their own.
+    const take = <T>(Type: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T => {
+      const byteLength = length * Type.BYTES_PER_ELEMENT;
+      if (at + byteLength > bytes.length) throw new Error('KeywordIndex: cut short');
+      // Uint8Array's slice copies (a Buffer's would be a view of the file's whole buffer).
+      const array = new Type(Uint8Array.prototype.slice.call(bytes, at, at + byteLength).buffer);
+      at = align8(at + byteLength);
+      return array;
+    };
+    const index = new KeywordIndex(header.fields);
+    index.averageFieldLength.set(take(Float64Array, F));
+    index.lengthNorms = take(Float64Array, n * F);
+    index.offsets = take(Uint32Array, header.terms.length * F + 1);
+    index.postingDocs = take(Uint32Array, header.postings);
+    index.documentFrequency = take(Uint32Array, header.terms.length);
+    const variantStart = take(Uint32Array, header.fuzzy.variants.length + 1);
+    const variantTerms = take(Uint32Array, header.fuzzy.entries);
+    index.postingFreqs = take(Uint16Array, header.postings);
+    if (at !== bytes.length) throw new Error('KeywordIndex: longer than its header says');
+    if (index.offsets[index.offsets.length - 1] !== header.postings)
+      throw new Error('KeywordIndex: postings do not add up');
+    header.terms.forEach((term, id) => index.termIds.set(term, id));
+    index.ids.push(...header.ids);
+    index.expander = new FuzzyIndex([], {}, { ...header.fuzzy, variantStart, variantTerms });
+    index.allocateScratch(n);
     return index;
   }
 
@@ -411,6 +498,19 @@ export class KeywordIndex {
     }
     return ++this.epoch;
   }
+}
+
+/** What KeywordIndex.toBytes writes before the arrays. */
+interface StoredHeader {
+  fields: string[];
+  ids: string[];
+  terms: string[];
+  postings: number;
+  fuzzy: { limits: FuzzyIndexLimits; sorted: string[]; variants: string[]; entries: number };
+}
+
+function align8(at: number): number {
+  return (at + 7) & ~7;
 }
 
 function grow<T extends Uint32Array | Uint16Array>(array: T): T {
