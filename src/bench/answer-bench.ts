@@ -200,7 +200,7 @@ async function measureSize(size: number): Promise<void> {
       encoder: encoderName,
       questions: times.length,
       quality,
-      ...(cache ? { cachedVectors: cache.size } : {}),
+      ...(cache ? { cachedVectors: await cache.size() } : {}),
       steps,
     }),
   );
