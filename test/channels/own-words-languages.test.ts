@@ -408,12 +408,9 @@ describe("Slack and Teams: engineers' views in the deployment's language (DEFAUL
     chat = undefined;
   });
 
-  /**
-   * English words of a triage card and the lines under it that a German one must not keep (its
-   * buttons are compared whole; the forms behind them, Teams' show-cards, are still English).
-   */
+  /** English words of a triage card, its forms (Teams' show-cards, Slack's modals) and the lines under it. */
   const ENGLISH_FOR_ENGINEERS =
-    /What we know|"title":"Requester"|\*Requester\*|Assignee|First response|was claimed by|You claimed|Reply in this thread|on track|unclaimed/;
+    /What we know|"title":"Requester"|\*Requester\*|Assignee|First response|was claimed by|You claimed|Reply in this thread|on track|unclaimed|How was it resolved|Why\?|Hand it to|Give it to|To tier|Change priority|"Escalate"|"Resolve"|"Assign"|"Save"|Vendor/;
 
   /**
    * A French requester's ticket: the card, the requester refused its Claim button, then an engineer
@@ -452,6 +449,8 @@ describe("Slack and Teams: engineers' views in the deployment's language (DEFAUL
     expect(after.text).toContain(statusText('de', 'claimed'));
     expect(after.buttons).toContain(t('eng.button.reassign'));
     expect(after.text).not.toMatch(ENGLISH_FOR_ENGINEERS);
+    // Teams' show-cards (the forms) ride in the card.
+    if (before.text.includes('Action.ShowCard')) expect(before.text).toContain(t('eng.form.howResolved'));
     // A card's button refused to someone not on the engineers' roster: in the card's words.
     expect(refused).toContain(t('eng.refused.onlyEngineers', { what: t('eng.what.claim') }));
     // The claim's line under the card.
@@ -459,14 +458,27 @@ describe("Slack and Teams: engineers' views in the deployment's language (DEFAUL
     expect(engineersRead).not.toMatch(ENGLISH_FOR_ENGINEERS);
   }
 
-  it('Slack: the triage card, the claim line under it and a refusal on it are German', async () => {
-    chat = slackDriver(await startSlackHarness({ DEFAULT_LANGUAGE: 'de' }));
-    expectGerman(await claimed());
+  it('Slack: the triage card, the claim line under it, its forms and a refusal on it are German', async () => {
+    const h = await startSlackHarness({ DEFAULT_LANGUAGE: 'de' });
+    chat = slackDriver(h);
+    const seen = await claimed();
+    expectGerman(seen);
     // The requester is told in their own language (French), not the engineers'.
     expect((await chat.requesterSees()).map((m) => m.text).join('\n')).toMatch(/s'occupe maintenant de \*?HD-/);
+    // The engineers' form behind a button: Slack's modal.
+    await chat.pressOnCard({
+      who: 'engineer',
+      key: seen.key,
+      label: t('eng.button.resolve'),
+      form: { resolution: 'Passwort zurückgesetzt' },
+    });
+    const modal = JSON.stringify(h.api.of('views.open').at(-1)!.args.view);
+    expect(modal).toContain(t('eng.form.howResolved'));
+    expect(modal).toContain(t('eng.form.resolveTitle', { key: seen.key }));
+    expect(modal).not.toMatch(ENGLISH_FOR_ENGINEERS);
   });
 
-  it('Teams: the triage card, the claim line under it and a refusal on it are German', async () => {
+  it('Teams: the triage card, the claim line under it, its forms and a refusal on it are German', async () => {
     chat = teamsDriver(await startTeamsHarness({ DEFAULT_LANGUAGE: 'de' }));
     expectGerman(await claimed());
   });

@@ -170,7 +170,7 @@ export class LocalChat {
         const open = await tickets.queue();
         this.print(
           open.length === 0
-            ? 'The queue is empty.'
+            ? messagesFor(this.options.conversations.defaultLanguage)('eng.queue.empty')
             : open.map((ticket) => ticketLine(ticket, this.options.conversations.defaultLanguage)).join('\n'),
         );
         return true;

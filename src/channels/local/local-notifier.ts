@@ -1,4 +1,5 @@
 import type { LanguageCode } from '../../core/language/languages.js';
+import { messagesFor } from '../../core/messages/catalogue.js';
 import { plainNews, requesterNews, triageNews } from '../../core/tickets/ticket-news.js';
 import type { TicketNotification, TicketNotifier } from '../../core/tickets/ticket-notifier.js';
 
@@ -19,7 +20,13 @@ export class LocalNotifier implements TicketNotifier {
     const triage = `[triage ${t.tier}]`;
     if (n.type === 'opened') {
       this.print(
-        `${triage} New ticket ${t.key} (${t.priority}, ${t.category}) from ${t.requesterName ?? t.requesterId}: ${t.subject}`,
+        `${triage} ${messagesFor(this.language)('eng.local.newTicket', {
+          key: t.key,
+          priority: t.priority,
+          category: t.category,
+          requester: t.requesterName ?? t.requesterId,
+          subject: t.subject,
+        })}`,
       );
       return;
     }
@@ -28,6 +35,7 @@ export class LocalNotifier implements TicketNotifier {
     if (forEngineers) this.print(`${triage} ${t.key}: ${plainNews(forEngineers)}`);
     const forRequester = requesterNews(n, { threaded: false });
     if (forRequester) this.print(`[to ${t.requesterName ?? t.requesterId}] ${plainNews(forRequester)}`);
-    if (n.type === 'escalated') this.print(`${triage} ${t.key} escalated to ${t.tier} and waits to be claimed`);
+    if (n.type === 'escalated')
+      this.print(`${triage} ${messagesFor(this.language)('eng.local.escalated', { key: t.key, tier: t.tier })}`);
   }
 }

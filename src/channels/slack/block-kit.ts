@@ -389,23 +389,23 @@ function priorityOptions(say: Say): Array<{ value: string; text: string }> {
 /** Block ids the view submission reads back (see slack-channel.ts). */
 export const VENDOR_BLOCKS = { name: 'vendor_name', caseRef: 'vendor_case', contact: 'vendor_contact' } as const;
 
-function vendorInputs(t: Ticket, options: { nameRequired?: boolean } = {}): Block[] {
+function vendorInputs(t: Ticket, say: Say, options: { nameRequired?: boolean } = {}): Block[] {
   return [
-    plainInput(VENDOR_BLOCKS.name, 'Vendor', {
+    plainInput(VENDOR_BLOCKS.name, say('eng.form.vendor'), {
       initial: t.vendorName ?? '',
       max: 200,
-      placeholder: 'e.g. Acme Networks',
+      placeholder: say('eng.form.vendorExample'),
       optional: !options.nameRequired,
     }),
-    plainInput(VENDOR_BLOCKS.caseRef, 'Their case reference', {
+    plainInput(VENDOR_BLOCKS.caseRef, say('eng.form.caseRef'), {
       initial: t.vendorCaseRef ?? '',
       max: 200,
       optional: true,
     }),
-    plainInput(VENDOR_BLOCKS.contact, 'Contact', {
+    plainInput(VENDOR_BLOCKS.contact, say('eng.form.contact'), {
       initial: t.vendorContact ?? '',
       max: 200,
-      placeholder: 'e.g. support@acme.example, +44 20 7946 0000',
+      placeholder: say('eng.form.contactExample'),
       optional: true,
     }),
   ];
@@ -440,51 +440,51 @@ export function ticketActionModal(input: {
       const higher = (['L2', 'L3', 'L4'] as const).filter((tier) => tier > t.tier);
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Escalate ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Escalate' },
+        title: { type: 'plain_text', text: clip(say('eng.form.escalateTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('eng.button.escalate'), 24) },
         blocks: [
           heading,
           selectInput(
             'tier',
-            'To tier',
-            higher.map((tier) => ({ value: tier, text: tier === 'L4' ? 'L4 - vendor' : tier })),
+            say('eng.form.toTier'),
+            higher.map((tier) => ({ value: tier, text: tier === 'L4' ? say('eng.form.vendorTier') : tier })),
             higher[0],
           ),
-          plainInput('reason', 'Why? The next tier reads this first', { multiline: true, max: 2000 }),
-          context('For L4 only, if already known (they can be added later with *Vendor details*):'),
-          ...vendorInputs(t),
+          plainInput('reason', say('eng.form.escalateWhy'), { multiline: true, max: 2000 }),
+          context(escapeMrkdwn(say('eng.form.l4Later', { button: `*${say('eng.button.vendor')}*` }))),
+          ...vendorInputs(t, say),
         ],
       };
     }
     case 'vendor':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Vendor for ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Save' },
-        blocks: [heading, ...vendorInputs(t, { nameRequired: true })],
+        title: { type: 'plain_text', text: clip(say('eng.form.vendorTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('eng.form.save'), 24) },
+        blocks: [heading, ...vendorInputs(t, say, { nameRequired: true })],
       };
     case 'resolution':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Resolve ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Resolve' },
+        title: { type: 'plain_text', text: clip(say('eng.form.resolveTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('eng.button.resolve'), 24) },
         blocks: [
           heading,
-          section('The requester is told and asked to rate the help. They can reopen it if the problem is back.'),
-          plainInput('resolution', 'How was it resolved?', { multiline: true, max: 2000 }),
+          section(say('eng.form.resolveNote')),
+          plainInput('resolution', say('eng.form.howResolved'), { multiline: true, max: 2000 }),
         ],
       };
     case 'assignee':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Reassign ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Reassign' },
+        title: { type: 'plain_text', text: clip(say('eng.form.reassignTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('eng.button.reassign'), 24) },
         blocks: [
           heading,
           {
             type: 'input',
             block_id: 'assignee',
-            label: { type: 'plain_text', text: 'Hand it to' },
+            label: { type: 'plain_text', text: say('eng.form.handTo') },
             element: { type: 'users_select', action_id: 'value' },
           },
         ],
@@ -492,15 +492,15 @@ export function ticketActionModal(input: {
     case 'assign':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Assign ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Assign' },
+        title: { type: 'plain_text', text: clip(say('eng.form.assignTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('eng.button.assign'), 24) },
         blocks: [
           heading,
-          section('It is claimed on their behalf; they and the requester are told.'),
+          section(say('eng.form.assignNote')),
           {
             type: 'input',
             block_id: 'assignee',
-            label: { type: 'plain_text', text: 'Give it to' },
+            label: { type: 'plain_text', text: say('eng.form.giveTo') },
             element: { type: 'users_select', action_id: 'value' },
           },
         ],
@@ -508,31 +508,30 @@ export function ticketActionModal(input: {
     case 'priority':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Priority of ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Change' },
+        title: { type: 'plain_text', text: clip(say('eng.form.priorityTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('eng.form.change'), 24) },
         blocks: [
           heading,
-          // The engineers' forms are not in the catalogues yet: English throughout, their choices too.
-          selectInput('priority', 'Priority', priorityOptions(messagesFor('en')), t.priority),
-          context("The SLA due times still running move to the new priority's targets."),
-          plainInput('reason', "Why? (kept in the ticket's history)", { multiline: true, max: 1000, optional: true }),
+          selectInput('priority', say('eng.card.priority'), priorityOptions(say), t.priority),
+          context(escapeMrkdwn(say('eng.form.priorityNote'))),
+          plainInput('reason', say('eng.form.why'), { multiline: true, max: 1000, optional: true }),
         ],
       };
     case 'category':
       return {
         ...base,
-        title: { type: 'plain_text', text: clip(`Category of ${t.key}`, 24) },
-        submit: { type: 'plain_text', text: 'Change' },
+        title: { type: 'plain_text', text: clip(say('eng.form.categoryTitle', { key: t.key }), 24) },
+        submit: { type: 'plain_text', text: clip(say('eng.form.change'), 24) },
         blocks: [
           heading,
           selectInput(
             'category',
-            'Category',
+            say('eng.button.category'),
             (input.categories ?? [t.category]).map((c) => ({ value: c, text: c })),
             t.category,
           ),
-          context('If the new category is routed elsewhere, the card is posted there too.'),
-          plainInput('reason', "Why? (kept in the ticket's history)", { multiline: true, max: 1000, optional: true }),
+          context(escapeMrkdwn(say('eng.form.categoryNote'))),
+          plainInput('reason', say('eng.form.why'), { multiline: true, max: 1000, optional: true }),
         ],
       };
     case 'comment':

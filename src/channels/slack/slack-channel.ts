@@ -710,7 +710,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       if (assigneeId) {
         const assignee = await people.actor(team, assigneeId);
         if (assignee.role !== 'engineer') {
-          await ack({ response_action: 'errors', errors: { assignee: 'Choose someone on the engineer roster.' } });
+          await ack({
+            response_action: 'errors',
+            errors: { assignee: messagesFor(conversations.defaultLanguage)('eng.form.onRoster') },
+          });
           return;
         }
         input.assignee = assignee;

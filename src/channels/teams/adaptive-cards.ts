@@ -103,17 +103,30 @@ function execute(
 
 function vendorInputs(card: TriageCard, nameRequired: boolean): Array<Record<string, unknown>> {
   const v = card.vendor;
+  const say = messagesFor(card.language);
   return [
     {
       type: 'Input.Text',
       id: 'vendorName',
-      label: 'Vendor',
+      label: say('eng.form.vendor'),
       maxLength: 200,
       value: v?.name ?? '',
-      ...(nameRequired ? { isRequired: true, errorMessage: "Give the vendor's name." } : {}),
+      ...(nameRequired ? { isRequired: true, errorMessage: say('eng.form.vendorMissing') } : {}),
     },
-    { type: 'Input.Text', id: 'vendorCaseRef', label: 'Their case reference', maxLength: 200, value: v?.caseRef ?? '' },
-    { type: 'Input.Text', id: 'vendorContact', label: 'Contact', maxLength: 200, value: v?.contact ?? '' },
+    {
+      type: 'Input.Text',
+      id: 'vendorCaseRef',
+      label: say('eng.form.caseRef'),
+      maxLength: 200,
+      value: v?.caseRef ?? '',
+    },
+    {
+      type: 'Input.Text',
+      id: 'vendorContact',
+      label: say('eng.form.contact'),
+      maxLength: 200,
+      value: v?.contact ?? '',
+    },
   ];
 }
 
@@ -144,22 +157,25 @@ export function triageCardJson(
             {
               type: 'Input.ChoiceSet',
               id: 'tier',
-              label: 'To tier',
+              label: say('eng.form.toTier'),
               value: higher[0],
-              choices: higher.map((tier) => ({ title: tier === 'L4' ? 'L4 - vendor' : tier, value: tier })),
+              choices: higher.map((tier) => ({
+                title: tier === 'L4' ? say('eng.form.vendorTier') : tier,
+                value: tier,
+              })),
             },
             {
               type: 'Input.Text',
               id: 'reason',
-              label: 'Why? The next tier reads this first',
+              label: say('eng.form.escalateWhy'),
               isMultiline: true,
               isRequired: true,
-              errorMessage: 'Say why it needs escalating.',
+              errorMessage: say('eng.form.escalateWhyMissing'),
               maxLength: 2000,
             },
             ...(higher.includes('L4')
               ? [
-                  text('For L4 only, if already known (they can be added later with Vendor details):', {
+                  text(say('eng.form.l4Later', { button: say('eng.button.vendor') }), {
                     isSubtle: true,
                     size: 'Small',
                   }),
@@ -167,27 +183,27 @@ export function triageCardJson(
                 ]
               : []),
           ],
-          'Escalate',
+          say('eng.button.escalate'),
         );
       }
       case 'vendor':
-        return showCard(choice, vendorInputs(card, true), 'Save');
+        return showCard(choice, vendorInputs(card, true), say('eng.form.save'));
       case 'resolution':
         return showCard(
           choice,
           [
-            text('The requester is told and asked to rate the help.', { isSubtle: true }),
+            text(say('eng.form.resolveNote'), { isSubtle: true }),
             {
               type: 'Input.Text',
               id: 'resolution',
-              label: 'How was it resolved?',
+              label: say('eng.form.howResolved'),
               isMultiline: true,
               isRequired: true,
-              errorMessage: 'Say how it was resolved.',
+              errorMessage: say('eng.form.howResolvedMissing'),
               maxLength: 2000,
             },
           ],
-          'Resolve',
+          say('eng.button.resolve'),
         );
       case 'assignee':
         return showCard(
@@ -196,36 +212,36 @@ export function triageCardJson(
             {
               type: 'Input.ChoiceSet',
               id: 'assignee',
-              label: 'Hand it to',
+              label: say('eng.form.handTo'),
               isRequired: true,
-              errorMessage: 'Choose an engineer.',
+              errorMessage: say('eng.form.chooseEngineer'),
               choices: engineers.map((e) => ({ title: e.name, value: e.id })),
             },
           ],
-          'Reassign',
+          say('eng.button.reassign'),
         );
       case 'reason':
         return showCard(
           choice,
-          [{ type: 'Input.Text', id: 'reason', label: 'Why reopen?', isMultiline: true }],
-          'Reopen',
+          [{ type: 'Input.Text', id: 'reason', label: say('eng.form.whyReopen'), isMultiline: true }],
+          say('eng.button.reopen'),
         );
       // The roster, not a people picker: only engineers on it can be given a ticket.
       case 'assign':
         return showCard(
           choice,
           [
-            text('It is claimed on their behalf; they and the requester are told.', { isSubtle: true }),
+            text(say('eng.form.assignNote'), { isSubtle: true }),
             {
               type: 'Input.ChoiceSet',
               id: 'assignee',
-              label: 'Give it to',
+              label: say('eng.form.giveTo'),
               isRequired: true,
-              errorMessage: 'Choose an engineer.',
+              errorMessage: say('eng.form.chooseEngineer'),
               choices: engineers.map((e) => ({ title: e.name, value: e.id })),
             },
           ],
-          'Assign',
+          say('eng.button.assign'),
         );
       // Reason ids differ per show-card: inputs of every show-card share the card's id space.
       case 'priority':
@@ -235,28 +251,27 @@ export function triageCardJson(
             {
               type: 'Input.ChoiceSet',
               id: 'priority',
-              label: 'Priority',
+              label: say('eng.card.priority'),
               value: card.priority,
               isRequired: true,
-              // The engineers' forms are not in the catalogues yet: English throughout, their choices too.
-              choices: priorityChoices(messagesFor('en')).map(({ value, label }) => ({
+              choices: priorityChoices(say).map(({ value, label }) => ({
                 title: label,
                 value,
               })),
             },
-            text("The SLA due times still running move to the new priority's targets.", {
+            text(say('eng.form.priorityNote'), {
               isSubtle: true,
               size: 'Small',
             }),
             {
               type: 'Input.Text',
               id: 'priorityReason',
-              label: "Why? (kept in the ticket's history)",
+              label: say('eng.form.why'),
               isMultiline: true,
               maxLength: 1000,
             },
           ],
-          'Change priority',
+          say('eng.form.changePriority'),
         );
       case 'category':
         return showCard(
@@ -265,24 +280,24 @@ export function triageCardJson(
             {
               type: 'Input.ChoiceSet',
               id: 'category',
-              label: 'Category',
+              label: say('eng.button.category'),
               value: card.category,
               isRequired: true,
               choices: categories.slice(0, 100).map((c) => ({ title: clipText(c, 60), value: c })),
             },
-            text('If the new category is routed elsewhere, the card is posted there too.', {
+            text(say('eng.form.categoryNote'), {
               isSubtle: true,
               size: 'Small',
             }),
             {
               type: 'Input.Text',
               id: 'categoryReason',
-              label: "Why? (kept in the ticket's history)",
+              label: say('eng.form.why'),
               isMultiline: true,
               maxLength: 1000,
             },
           ],
-          'Change category',
+          say('eng.form.changeCategory'),
         );
       default:
         return execute(choice);

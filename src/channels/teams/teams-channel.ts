@@ -354,7 +354,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       const assigneeId = str(inputs.assignee);
       if (assigneeId) {
         if (!engineers.has(assigneeId.toLowerCase()))
-          return { ok: false, message: 'Choose someone on the engineer roster.' };
+          return { ok: false, message: messagesFor(conversations.defaultLanguage)('eng.form.onRoster') };
         input.assignee = {
           id: assigneeId,
           ...(names.get(assigneeId.toLowerCase()) ? { name: names.get(assigneeId.toLowerCase())! } : {}),
