@@ -201,6 +201,7 @@ export const envSchema = z
     SLACK_ENGINEER_GROUPS: idList(/^S[A-Z0-9]{6,}$/, 'S0123ABCD (user group ids)').optional(),
     SLACK_ENGINEERS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
     SLACK_LEADS: idList(/^[UW][A-Z0-9]{6,}$/, 'U0123ABCD (member ids)').optional(),
+    SLACK_LEAD_GROUPS: idList(/^S[A-Z0-9]{6,}$/, 'S0123ABCD (user group ids)').optional(),
     MICROSOFT_APP_ID: z
       .string()
       .regex(GUID, "expected the bot's Microsoft App ID, a GUID (Azure Bot > Configuration)")
@@ -393,7 +394,7 @@ export interface Config {
   publicUrl: string | undefined;
   /** Bearer token for GET /metrics (REPORTS_TOKEN when unset); with neither, /metrics is served only outside production. */
   metricsToken: string | undefined;
-  /** The web view: the HMAC key of its links and cookies (WEB_SECRET) and the support leads by chat (SLACK_LEADS, TEAMS_LEADS). */
+  /** The web view: the HMAC key of its links and cookies (WEB_SECRET) and the support leads by chat (SLACK_LEADS, TEAMS_LEADS; SLACK_LEAD_GROUPS through the Slack channel). */
   web: { secret: string | undefined; leads: { slack: string[]; teams: string[] } };
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are. */
   slack: SlackConfig | undefined;
@@ -427,6 +428,8 @@ export interface SlackConfig {
   routes: TriageRule[];
   engineerGroups: string[];
   engineers: string[];
+  /** User groups whose members are support leads in the web view (SLACK_LEAD_GROUPS). */
+  leadGroups: string[];
 }
 
 /** A configuration error that names each bad variable and what it expects. */
@@ -518,6 +521,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             routes: e.SLACK_TRIAGE_ROUTES ?? [],
             engineerGroups: e.SLACK_ENGINEER_GROUPS ?? [],
             engineers: e.SLACK_ENGINEERS ?? [],
+            leadGroups: e.SLACK_LEAD_GROUPS ?? [],
           }
         : undefined,
     teams:
@@ -541,7 +545,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     routing: routing?.rules,
     audiences: audiencesConfig(audiencesFile?.audiences, {
-      slackGroups: e.SLACK_ENGINEER_GROUPS ?? [],
+      slackGroups: [...(e.SLACK_ENGINEER_GROUPS ?? []), ...(e.SLACK_LEAD_GROUPS ?? [])],
       slackUsers: [...(e.SLACK_ENGINEERS ?? []), ...(e.SLACK_LEADS ?? [])],
       teamsUsers: [...(e.TEAMS_ENGINEERS ?? []), ...(e.TEAMS_LEADS ?? [])],
     }),

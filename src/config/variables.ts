@@ -207,6 +207,12 @@ export const variableDocs = {
       'Comma-separated member ids of support leads: in the web view they read the lead reports (/web/reports: weekly trends, per engineer, channel, tier and category, backlog, breaching), the queue, every ticket and the exports (no actions).',
     unset: 'unset',
   },
+  SLACK_LEAD_GROUPS: {
+    section: 'Slack',
+    meaning:
+      'Comma-separated user group ids (S...) whose members are support leads, as SLACK_LEADS (members read from Slack, cached for a minute; checked on every web request).',
+    unset: 'unset',
+  },
   MICROSOFT_APP_ID: {
     section: 'Microsoft Teams',
     meaning: "The bot's Microsoft App ID (a GUID); set, the bot runs Teams and checks every request's token.",

@@ -145,7 +145,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       );
     if (!session) return undefined;
     // The lead roster is read at each request: taking someone off it takes their reports away at once.
-    const readsReports = access.isLead(session.person.channel, session.person.id);
+    const readsReports = await access.isLead(session.person.channel, session.person.id);
     return { ...session, person: { ...session.person, readsReports } };
   };
 

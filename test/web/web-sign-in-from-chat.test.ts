@@ -139,6 +139,47 @@ describe('Slack: /helpdesk web', () => {
   });
 });
 
+describe('Slack: leads by user group (SLACK_LEAD_GROUPS)', () => {
+  const LEAD = 'U0LEADER01';
+  const LEAD_GROUP = 'S0LEADS001';
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await startSlackHarness({
+      WEB_SECRET: 'slack-web-secret-of-at-least-32-characters',
+      SLACK_LEAD_GROUPS: LEAD_GROUP,
+    });
+    // The lead group as usergroups.users.list gives it; EMPLOYEE is in no group.
+    h.api.groupMembers.set(LEAD_GROUP, [LEAD]);
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const signedIn = async (user: string): Promise<{ text: string; client: Client }> => {
+    const response = await h.command('web', user);
+    const { text } = (await response.json()) as { text: string };
+    const url = /<(http:\/\/localhost:\d+\/web\/sign-in\?t=[^|>]+)\|/.exec(text)?.[1];
+    expect(url, text).toBeDefined();
+    const client = new Client(url!.slice(0, url!.indexOf('/web/')));
+    expect((await client.signIn(url!)).status).toBe(303);
+    return { text, client };
+  };
+
+  it('a member of a lead group is a lead: the link says so and the reports open', async () => {
+    const { text, client } = await signedIn(LEAD);
+    expect(text).toContain('the reports, the queue, every ticket and the exports');
+    expect(h.api.of('usergroups.users.list').map((call) => call.args.usergroup)).toContain(LEAD_GROUP);
+    expect((await client.get('/web/reports')).status).toBe(200);
+    expect((await client.get('/web')).status).toBe(200);
+  });
+
+  it('someone in no lead group is not: their own tickets, no reports', async () => {
+    const { text, client } = await signedIn(EMPLOYEE);
+    expect(text).toContain('your tickets');
+    expect((await client.get('/web/reports')).status).toBe(403);
+  });
+});
+
 describe('Teams: web', () => {
   it('sends an engineer a link in the personal chat, and refuses to post one in a channel', async () => {
     const h = await startTeamsHarness({ WEB_SECRET: 'teams-web-secret-of-at-least-32-characters' });

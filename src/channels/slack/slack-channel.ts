@@ -26,7 +26,7 @@ import { clip, escapeMrkdwn, markdownToMrkdwn } from './mrkdwn.js';
 import { NO_UNFURL, SlackNotifier } from './slack-notifier.js';
 import { openMetadata, sealMetadata } from './modal-seal.js';
 import { SlackAudiences } from './slack-audiences.js';
-import { SlackPeople } from './slack-people.js';
+import { SlackPeople, SlackRoster } from './slack-people.js';
 import { SlackProfiles, type SlackProfileCacheOptions } from './slack-profiles.js';
 import { webSignInReply } from '../../core/web/web-access.js';
 import { slackReplies } from './slack-replies.js';
@@ -94,6 +94,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     logger,
     new SlackProfiles(client, logger, deps.profiles),
   );
+  // Lead groups (SLACK_LEAD_GROUPS): the core asks this chat whether a member is in one, at each web request.
+  if (config.leadGroups.length > 0) {
+    const leads = new SlackRoster(client, config.leadGroups, [], logger, 'lead');
+    deps.web?.registerLeadGroups('slack', (id) => leads.has(id));
+  }
   // Membership of the audiences' user groups is read from Slack, by this chat's own client.
   deps.audiences?.directory.register('slack', new SlackAudiences(client, deps.audiences.members, logger));
   const actionHandler = new TicketActionHandler(

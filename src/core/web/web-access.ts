@@ -86,6 +86,7 @@ export class WebAccess {
   readonly linkTtlMs: number;
   readonly sessionTtlMs: number;
   private readonly leads: Map<string, Set<string>>;
+  private readonly leadGroups = new Map<string, (id: string) => Promise<boolean>>();
 
   constructor(private readonly options: WebAccessOptions) {
     if (options.secret.length < 32) throw new Error('the web secret must be at least 32 characters');
@@ -100,15 +101,26 @@ export class WebAccess {
     );
   }
 
-  /** The web role of a chat actor: the engineer roster first, then the lead roster of that chat. */
-  roleOf(channel: string, actor: Actor): WebRole {
-    if (actor.role === 'engineer') return 'engineer';
-    return this.leads.get(channel)?.has(actor.id.toLowerCase()) ? 'lead' : 'employee';
+  /**
+   * A chat's lead groups (Slack's SLACK_LEAD_GROUPS): the chat answers whether a member is in one
+   * now, read from the chat itself. A lookup that fails counts as "not a lead": no reports.
+   */
+  registerLeadGroups(channel: string, isMember: (id: string) => Promise<boolean>): void {
+    this.leadGroups.set(channel, isMember);
   }
 
-  /** Whether the person is on their chat's lead roster now (an engineer may be a lead too). */
-  isLead(channel: string, id: string): boolean {
-    return this.leads.get(channel)?.has(id.toLowerCase()) ?? false;
+  /** The web role of a chat actor: the engineer roster first, then the lead roster of that chat. */
+  async roleOf(channel: string, actor: Actor): Promise<WebRole> {
+    if (actor.role === 'engineer') return 'engineer';
+    return (await this.isLead(channel, actor.id)) ? 'lead' : 'employee';
+  }
+
+  /** Whether the person is on their chat's lead roster or in one of its lead groups now (an engineer may be a lead too). */
+  async isLead(channel: string, id: string): Promise<boolean> {
+    if (this.leads.get(channel)?.has(id.toLowerCase())) return true;
+    const inGroup = this.leadGroups.get(channel);
+    if (!inGroup) return false;
+    return inGroup(id).catch(() => false);
   }
 
   /**
@@ -121,7 +133,7 @@ export class WebAccess {
       channel,
       id: actor.id,
       name: actor.name ?? null,
-      role: this.roleOf(channel, actor),
+      role: await this.roleOf(channel, actor),
       ...(chatZone && isTimeZone(chatZone) ? { timeZone: chatZone } : {}),
     };
     const secret = randomBytes(24).toString('base64url');
@@ -233,10 +245,10 @@ export async function webSignInReply(
   const say = messagesFor(options.language);
   if (!web) return { text: say('web.off'), url: null };
   const { url } = await web.linkFor(channel, actor, options.chatZone);
-  const role = web.roleOf(channel, actor);
+  const role = await web.roleOf(channel, actor);
   const what =
     role === 'engineer'
-      ? web.isLead(channel, actor.id)
+      ? (await web.isLead(channel, actor.id))
         ? say('web.what.queueAndReports')
         : say('web.what.queue')
       : role === 'lead'
