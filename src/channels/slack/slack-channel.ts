@@ -777,6 +777,9 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         receiver,
         logger: log,
         ignoreSelf: true,
+        // Bolt's conversation store (context.conversation) is not used here: without it, Bolt does not
+        // look each event's conversation up in memory, failing with a new Error for every one.
+        convoStore: false,
         clientOptions,
         ...(auth.user_id ? { botUserId: auth.user_id } : {}),
         ...(auth.bot_id ? { botId: auth.bot_id } : {}),
