@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Article } from '../knowledge/article.js';
 import { sealBytes, unsealBytes } from '../sealed-bytes.js';
 import { embedArticles, phrasingsOf, type ArticleEmbeddings } from './answer-engine.js';
-import type { TrainedModelCache } from './model-cache.js';
+import { fieldHash, type TrainedModelCache } from './model-cache.js';
 import type { SentenceEncoder } from './sentence-encoder.js';
 
 /** Raise when the bytes' layout or how a centroid is made from the phrasings (embedArticles) changes. */
@@ -43,16 +42,7 @@ export async function cachedArticleEmbeddings(
 }
 
 function embeddingsKey(articles: readonly Article[], encoder: SentenceEncoder): string {
-  const hash = createHash('sha256');
-  let pending: string[] = [];
-  // Each value with its length before it; hashed a few thousand at a time, as intentModelKey does.
-  const field = (value: string) => {
-    pending.push(`${value.length}:`, value);
-    if (pending.length >= 8192) {
-      hash.update(pending.join(''));
-      pending = [];
-    }
-  };
+  const { field, digest } = fieldHash();
   field(FORMAT);
   field(encoder.name);
   field(String(encoder.dimensions));
@@ -63,8 +53,7 @@ function embeddingsKey(articles: readonly Article[], encoder: SentenceEncoder): 
     field(String(phrasings.length));
     for (const text of phrasings) field(text);
   }
-  hash.update(pending.join(''));
-  return `embeddings-${hash.digest('hex')}`;
+  return `embeddings-${digest()}`;
 }
 
 /** A JSON header (the ids, in the order of the centroids), then the float32s. */

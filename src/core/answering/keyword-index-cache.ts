@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { codeFingerprint } from '../code-fingerprint.js';
 import { sealBytes, unsealBytes } from '../sealed-bytes.js';
 import { KeywordIndex, type KeywordDocument } from './keyword-index.js';
-import type { TrainedModelCache } from './model-cache.js';
+import { fieldHash, type TrainedModelCache } from './model-cache.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 import { runStepsPaced } from './time-slicing.js';
 
@@ -59,16 +58,7 @@ export function keywordIndexKey(
   fields: readonly string[],
   analyzer: TextAnalyzer,
 ): string {
-  const hash = createHash('sha256');
-  let pending: string[] = [];
-  // Each value with its length before it; hashed a few thousand at a time, as intentModelKey does.
-  const field = (value: string) => {
-    pending.push(`${value.length}:`, value);
-    if (pending.length >= 8192) {
-      hash.update(pending.join(''));
-      pending = [];
-    }
-  };
+  const { field, digest } = fieldHash();
   field(FORMAT);
   field(codeFingerprint(import.meta.url, INDEX_MODULES, INDEX_PACKAGES));
   field(analyzer.fingerprint());
@@ -80,6 +70,5 @@ export function keywordIndexKey(
     field(String(document.fields.length));
     for (const text of document.fields) field(text);
   }
-  hash.update(pending.join(''));
-  return hash.digest('hex');
+  return digest();
 }
