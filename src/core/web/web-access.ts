@@ -128,7 +128,11 @@ export class WebAccess {
    * the time zone that chat knows for them, as the chat gave it: kept only when it names a zone
    * this runtime knows, else dropped (the pages are in UTC, as for a chat that gives none).
    */
-  async linkFor(channel: string, actor: Actor, chatZone?: string | null): Promise<{ url: string; expiresAt: Date }> {
+  async linkFor(
+    channel: string,
+    actor: Actor,
+    chatZone?: string | null,
+  ): Promise<{ url: string; expiresAt: Date; role: WebRole }> {
     const person: WebPerson = {
       channel,
       id: actor.id,
@@ -140,7 +144,11 @@ export class WebAccess {
     const expiresAt = new Date(this.now().getTime() + this.linkTtlMs);
     await this.options.store.saveLink({ id: hashOf(secret), person, expiresAt });
     const body = `${secret}.${expiresAt.getTime().toString(36)}`;
-    return { url: `${this.options.baseUrl()}/web/sign-in?t=${body}.${this.sign('link', body)}`, expiresAt };
+    return {
+      url: `${this.options.baseUrl()}/web/sign-in?t=${body}.${this.sign('link', body)}`,
+      expiresAt,
+      role: person.role,
+    };
   }
 
   /** Redeems a link's token: a new session, or why not. The signature and expiry are checked before the store is asked. */
@@ -244,8 +252,8 @@ export async function webSignInReply(
 ): Promise<{ text: string; url: string | null }> {
   const say = messagesFor(options.language);
   if (!web) return { text: say('web.off'), url: null };
-  const { url } = await web.linkFor(channel, actor, options.chatZone);
-  const role = await web.roleOf(channel, actor);
+  // The role the link was made with: one roster lookup (a lead group is asked of the chat).
+  const { url, role } = await web.linkFor(channel, actor, options.chatZone);
   const what =
     role === 'engineer'
       ? (await web.isLead(channel, actor.id))
