@@ -14,7 +14,7 @@ const RECEIVER_PATH = '/slack/events';
 interface Manifest {
   features?: {
     shortcuts?: Array<{ callback_id: string; type: string }>;
-    slash_commands?: Array<{ command: string; url?: string }>;
+    slash_commands?: Array<{ command: string; url?: string; usage_hint?: string }>;
     functions?: Record<string, unknown>;
     assistant_view?: unknown;
   };
@@ -188,6 +188,21 @@ describe('Slack app manifest matches the listeners the app registers', () => {
     const response = await h.command('help');
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('/helpdesk');
+  });
+
+  it("the slash command's usage hint names words the command answers itself, none taken for a question", async () => {
+    const hint = manifest.features?.slash_commands?.[0]?.usage_hint ?? '';
+    const words = hint
+      .split('|')
+      .map((part) => part.trim())
+      .filter((part) => !part.startsWith('['));
+    expect(words).toEqual(expect.arrayContaining(['ticket', 'mine', 'web', 'help']));
+    for (const word of words) {
+      const response = await h.command(word);
+      expect(response.status).toBe(200);
+      // A question is kept for the queued pass and answered in direct messages.
+      expect(await response.text(), word).not.toContain("I'll answer in our direct messages.");
+    }
   });
 
   it('subscribes to exactly the events the app listens to', () => {
