@@ -7,6 +7,7 @@ import type { NotificationDelivery } from '../core/delivery/outbox-notifier.js';
 import type { WorkQueue } from '../core/delivery/work-queue.js';
 import type { DraftWriter } from '../core/knowledge/article-draft.js';
 import type { Logger } from '../core/logger.js';
+import { TicketActionHandler } from '../core/tickets/ticket-action-handler.js';
 import type { TicketService } from '../core/tickets/ticket-service.js';
 import type { AddressBook } from '../core/conversation/address-book.js';
 import type { TicketThreadStore } from '../core/tickets/ticket-thread-store.js';
@@ -52,6 +53,21 @@ export interface ChannelDeps {
   web?: WebAccess;
   /** Where a chat that looks membership up itself (Slack's user groups) registers its resolver, and the audiences' members. */
   audiences?: { directory: AudienceDirectory; members: Readonly<Record<string, AudienceMembers>> };
+}
+
+/**
+ * The engineers' ticket actions (a card's buttons and forms) as every chat runs them: categories
+ * from the knowledge base and the routes, replies in the deployment's language.
+ */
+export function ticketActionHandler(deps: ChannelDeps): TicketActionHandler {
+  const { conversations, router } = deps;
+  return new TicketActionHandler(
+    deps.tickets,
+    deps.threads,
+    deps.drafts,
+    () => [...conversations.categories(), ...router.categories()],
+    conversations.defaultLanguage,
+  );
 }
 
 /** Options that only tests set. */

@@ -7,10 +7,10 @@ import type { LanguageCode } from '../../core/language/languages.js';
 import { messagesFor, statusText } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import { queueView } from '../../core/tickets/queue-view.js';
-import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
+import type { TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
 import { actionInputs, ticketActions } from '../../core/tickets/triage-card.js';
 import type { SlackConfig } from '../../config/config.js';
-import type { ChannelDeps, ChannelOptions, ChatChannel } from '../chat-channel.js';
+import { ticketActionHandler, type ChannelDeps, type ChannelOptions, type ChatChannel } from '../chat-channel.js';
 import {
   coreActionId,
   homeView,
@@ -101,13 +101,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   }
   // Membership of the audiences' user groups is read from Slack, by this chat's own client.
   deps.audiences?.directory.register('slack', new SlackAudiences(client, deps.audiences.members, logger));
-  const actionHandler = new TicketActionHandler(
-    tickets,
-    threads,
-    deps.drafts,
-    () => [...conversations.categories(), ...deps.router.categories()],
-    conversations.defaultLanguage,
-  );
+  const actionHandler = ticketActionHandler(deps);
   const notifier = new SlackNotifier({
     client,
     threads,

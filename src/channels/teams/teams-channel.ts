@@ -17,11 +17,11 @@ import { messagesFor } from '../../core/messages/catalogue.js';
 import { isCoreError } from '../../core/errors.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import { queueView } from '../../core/tickets/queue-view.js';
-import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
+import type { TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
 import type { Actor } from '../../core/tickets/ticket.js';
 import { ticketActions } from '../../core/tickets/triage-card.js';
 import type { TeamsConfig } from '../../config/config.js';
-import type { ChannelDeps, ChatChannel } from '../chat-channel.js';
+import { ticketActionHandler, type ChannelDeps, type ChatChannel } from '../chat-channel.js';
 import { replyCard, ticketFormCard, ticketListCard } from './adaptive-cards.js';
 import { teamsTextToPlain } from './card-text.js';
 import { activityShape, buttonData, executeInvoke, mentions, storedActivity, str } from './teams-payloads.js';
@@ -88,13 +88,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  const actionHandler = new TicketActionHandler(
-    tickets,
-    threads,
-    deps.drafts,
-    () => [...conversations.categories(), ...deps.router.categories()],
-    conversations.defaultLanguage,
-  );
+  const actionHandler = ticketActionHandler(deps);
   const names = new Map<string, string>();
   const engineers = new Set(config.engineers.map((id) => id.toLowerCase()));
   const { isReady } = deps;
