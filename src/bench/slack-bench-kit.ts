@@ -239,6 +239,13 @@ export function withSchema(url: string, schema: string, extra: Record<string, st
   return u.toString();
 }
 
+/** The PostgreSQL URL with application_name set (for a process that is not the bot: no ?schema=). */
+export function withApplicationName(url: string, applicationName: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', applicationName);
+  return u.toString();
+}
+
 export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -2,12 +2,18 @@
 // Slack HTTP receiver and a database) against a bare Bolt app (bare-bolt-app.ts: the same
 // ExpressReceiver, ack and say() only), measured alternately in ONE run (bare, ours, bare, ours,
 // ...) so that the figures are ratios, which a loaded machine moves much less than times.
-// Both get the same signed Events API payloads, post to the same Slack Web API stand-in, run with
-// the same node flags (BENCH_REPLICA_NODE_ARGS) and are warmed up the same way first.
+// Every side gets the same signed Events API payloads, posts to the same Slack Web API stand-in,
+// runs with the same node flags (BENCH_REPLICA_NODE_ARGS) and is warmed up the same way first.
 //
 //   npm run bench:slack -- [--db sqlite|postgres] [--postgres-url postgres://...] [--rounds 3]
 //                          [--burst 500] [--sockets 100] [--sequential 200] [--warmup 50]
 //                          [--scenarios burst,sequential] [--timeout-ms 120000] [--pause-ms 1000]
+//                          [--bare plain|durable|plain,durable]
+//
+// The yardstick (--bare): plain, the bare app writing nothing (the default); durable, the bare
+// app keeping each event in a table of the same database as ours (--db) before acknowledging it,
+// as our inbox does, and marking it done after say() ("bare durable"); plain,durable, both in the
+// same run (bare, bare durable, ours, bare, ...), each table with a ratio against each.
 //
 // Scenarios, each run --rounds times per side, alternating:
 //   burst       --burst message events POSTed at once over at most --sockets connections:
@@ -18,8 +24,9 @@
 //               stand-in receiving the chat.postMessage for that message.
 //   cpu         CPU per message of each scenario (utime+stime of the process from
 //               /proc/<pid>/stat, before and after, including the replies), peak RSS (VmHWM,
-//               reset before each round), Web API calls per message. On PostgreSQL, ours is
-//               also shown with the CPU of the database backends serving it (by application_name).
+//               reset before each round), Web API calls per message. On PostgreSQL, ours (and the
+//               durable bare app) is also shown with the CPU of the database backends serving it
+//               (by application_name).
 // Every message is a new direct-message conversation, with a question from the knowledge-base
 // gate file (ours answers it in the thread, after users.info; the bare app says "You said: ..."
 // in the channel). The benchmark's own process (client and stand-in) is the same for both; its
@@ -52,11 +59,12 @@ import {
   signSlackRequest,
   startBenchChild,
   stopBenchChild,
+  withApplicationName,
   withSchema,
 } from './slack-bench-kit.js';
 
 const USAGE =
-  'usage: npm run bench:slack -- [--db sqlite|postgres] [--postgres-url URL] [--rounds 3] [--burst 500] [--sockets 100] [--sequential 200] [--warmup 50] [--scenarios burst,sequential] [--timeout-ms 120000] [--pause-ms 1000]';
+  'usage: npm run bench:slack -- [--db sqlite|postgres] [--postgres-url URL] [--rounds 3] [--burst 500] [--sockets 100] [--sequential 200] [--warmup 50] [--scenarios burst,sequential] [--timeout-ms 120000] [--pause-ms 1000] [--bare plain|durable|plain,durable]';
 const { values } = parseArgs({
   options: {
     db: { type: 'string', default: 'sqlite' },
@@ -72,6 +80,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: 'burst,sequential' },
     'timeout-ms': { type: 'string', default: '120000' },
     'pause-ms': { type: 'string', default: '1000' },
+    bare: { type: 'string', default: 'plain' },
   },
 });
 
@@ -97,17 +106,28 @@ const pauseMs = wholeNumber('pause-ms', values['pause-ms'], 0);
 const scenarios = new Set(values.scenarios!.split(',').map((s) => s.trim()));
 for (const s of scenarios)
   if (s !== 'burst' && s !== 'sequential') usage(`--scenarios: unknown scenario "${s}" (burst, sequential)`);
+const bareModes = new Set(values.bare!.split(',').map((s) => s.trim()));
+for (const m of bareModes)
+  if (m !== 'plain' && m !== 'durable') usage(`--bare: unknown yardstick "${m}" (plain, durable)`);
 
 const questions = benchQuestions();
 const CLOCK_TICKS = clockTicks();
 
-type SideName = 'bare' | 'ours';
+/** bare: the plain bare app; durable: the bare app that keeps each event before its ack. */
+type SideName = 'bare' | 'durable' | 'ours';
+type BareName = Exclude<SideName, 'ours'>;
 interface Side {
   name: SideName;
   host: string;
   port: number;
   pid: number;
 }
+
+/** The yardsticks of this run, in the order they run in each round (before ours). */
+const bareSides: BareName[] = (['bare', 'durable'] as const).filter((name) =>
+  bareModes.has(name === 'bare' ? 'plain' : 'durable'),
+);
+const LABEL: Record<SideName, string> = { bare: 'bare', durable: 'bare durable', ours: 'ours' };
 
 /** One side's figures for one round of one scenario (ms unless said). */
 type Figures = Record<string, number>;
@@ -262,11 +282,14 @@ interface Meter {
   stop(messages: number): Promise<Figures>;
 }
 
-/** Starts measuring a side's CPU, peak memory and Web API calls for one round. */
+/**
+ * Starts measuring a side's CPU, peak memory and Web API calls for one round, and with `backends`
+ * the CPU of the PostgreSQL backends serving it.
+ */
 async function meter(side: Side, slack: SlackStandIn, backends: BackendCpu | undefined): Promise<Meter> {
   const peakReset = resetPeakRss(side.pid);
   const calls0 = slack.calls;
-  if (backends && side.name === 'ours') await backends.start();
+  if (backends) await backends.start();
   const cpu0 = cpuMs(side.pid) ?? Number.NaN;
   const driver0 = process.cpuUsage();
   return {
@@ -282,7 +305,7 @@ async function meter(side: Side, slack: SlackStandIn, backends: BackendCpu | und
         webApiCallsPerMessage: (slack.calls - calls0) / messages,
       };
       if (!peakReset) figures.peakRssSinceStart = 1;
-      if (backends && side.name === 'ours') {
+      if (backends) {
         const db = await backends.stop();
         figures.dbCpuMsPerMessage = db / messages;
         figures.cpuWithDbMsPerMessage = (cpu + db) / messages;
@@ -358,7 +381,7 @@ async function sequentialRound(side: Side, slack: SlackStandIn, size: number, ba
 
 // --- Reporting ----------------------------------------------------------------------------------
 
-type Results = Record<string, Record<SideName, Figures[]>>;
+type Results = Record<string, Partial<Record<SideName, Figures[]>>>;
 
 function stats(xs: number[]): [number, number, number] {
   const finite = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -377,22 +400,35 @@ function triple(xs: [number, number, number], digits: number): string {
   return xs.map((x) => show(x, digits)).join(' / ');
 }
 
-/** Rows: [label, key, digits, which side has it, the bare app's figure to compare with when its key differs]. */
+/**
+ * Rows: [label, key, digits, which side has it, a bare app's figure to compare with when it has no
+ * `key`]. A row of 'ours' shows a bare app only where that app has the key itself (the durable
+ * app's database backends).
+ */
 type Row = [string, string, number, ('both' | 'ours')?, string?];
 
-function table(title: string, results: Record<SideName, Figures[]>, rows: Row[]): string {
-  const header = ['', 'bare  min / median / max', 'ours  min / median / max', 'ours/bare  min / median / max'];
+function table(title: string, results: Partial<Record<SideName, Figures[]>>, rows: Row[]): string {
+  const header = [
+    '',
+    ...bareSides.map((b) => `${LABEL[b]}  min / median / max`),
+    'ours  min / median / max',
+    ...bareSides.map((b) => `ours/${LABEL[b]}  min / median / max`),
+  ];
   const lines: string[][] = [header];
   for (const [label, key, digits, which = 'both', bareKey = key] of rows) {
-    const bare = results.bare.map((f) => f[bareKey] ?? Number.NaN);
-    const ours = results.ours.map((f) => f[key] ?? Number.NaN);
-    // Ratios round by round: each pair ran back to back, under the same load.
-    const ratios = ours.map((o, i) => (bare[i]! > 0 ? o / bare[i]! : Number.NaN));
+    const ours = results.ours!.map((f) => f[key] ?? Number.NaN);
+    const bares = bareSides.map((b) => {
+      const figures = results[b]!;
+      if (which === 'ours' && !figures.some((f) => key in f)) return undefined;
+      return figures.map((f) => f[key] ?? f[bareKey] ?? Number.NaN);
+    });
+    // Ratios round by round: each round's sides ran back to back, under the same load.
+    const ratios = bares.map((bare) => bare && ours.map((o, i) => (bare[i]! > 0 ? o / bare[i]! : Number.NaN)));
     lines.push([
       label,
-      which === 'both' ? triple(stats(bare), digits) : '',
+      ...bares.map((bare) => (bare ? triple(stats(bare), digits) : '')),
       triple(stats(ours), digits),
-      which === 'both' ? triple(stats(ratios), 2) : '',
+      ...ratios.map((r) => (r ? triple(stats(r), 2) : '')),
     ]);
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
@@ -417,62 +453,83 @@ async function main(): Promise<void> {
     values.db === 'postgres'
       ? withSchema(postgresUrl, schema, { application_name: applicationName })
       : `file:${path.join(dataDir, 'helpdesk.db')}`;
+  // The durable bare app's own schema (PostgreSQL) or file (SQLite), its backends named apart from ours.
+  const bareSchema = `${schema}_bare`;
+  const bareApplicationName = `${applicationName}-bare`;
+  const bareDatabaseUrl =
+    values.db === 'postgres'
+      ? withApplicationName(postgresUrl, bareApplicationName)
+      : path.join(dataDir, 'bare-durable.db');
   let monitor: pg.Client | undefined;
   const load0 = os.loadavg();
   const started = Date.now();
   try {
+    const bareEnv = {
+      SLACK_SIGNING_SECRET: BENCH_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-load-bench',
+      SLACK_API_URL: apiUrl,
+      PORT: '0',
+    };
+    const sideScripts: Record<SideName, [string, Record<string, string>]> = {
+      bare: ['src/bench/bare-bolt-app.ts', bareEnv],
+      durable: [
+        'src/bench/bare-bolt-app.ts',
+        { ...bareEnv, BARE_DURABLE: values.db!, BARE_DATABASE_URL: bareDatabaseUrl, BARE_SCHEMA: bareSchema },
+      ],
+      ours: ['src/bench/load-replica.ts', replicaEnv(apiUrl, databaseUrl)],
+    };
+    const order: SideName[] = [...bareSides, 'ours'];
     const sides = {} as Record<SideName, Side>;
     const children = [];
-    for (const [name, script, env] of [
-      [
-        'bare',
-        'src/bench/bare-bolt-app.ts',
-        { SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_BOT_TOKEN: 'xoxb-load-bench', SLACK_API_URL: apiUrl, PORT: '0' },
-      ],
-      ['ours', 'src/bench/load-replica.ts', replicaEnv(apiUrl, databaseUrl)],
-    ] as const) {
+    for (const name of order) {
+      const [script, env] = sideScripts[name];
       const { url, child } = await startBenchChild(script, env);
       children.push(child);
       const u = new URL(url);
       sides[name] = { name, host: u.hostname, port: Number(u.port), pid: child.pid! };
     }
-    let backends: BackendCpu | undefined;
+    const backends: Partial<Record<SideName, BackendCpu>> = {};
     if (values.db === 'postgres') {
       monitor = new pg.Client({ connectionString: postgresUrl });
       await monitor.connect();
-      backends = new BackendCpu(monitor, applicationName);
+      backends.ours = new BackendCpu(monitor, applicationName);
+      backends.durable = new BackendCpu(monitor, bareApplicationName);
     }
     const flags = benchNodeArgs().join(' ') || 'none';
+    const names = bareSides.map((b) => (b === 'bare' ? 'bare Bolt app' : `durable bare Bolt app (${values.db})`));
     process.stderr.write(
-      `bare Bolt app and our replica (${values.db}) up in ${Date.now() - started} ms; node flags for both: ${flags}\n`,
+      `${names.join(', ')} and our replica (${values.db}) up in ${Date.now() - started} ms; node flags for ${order.length === 2 ? 'both' : 'all'}: ${flags}\n`,
     );
 
-    // The same warm-up for both: JIT, connections, caches, Bolt's auth.test.
+    // The same warm-up for every side: JIT, connections, caches, Bolt's auth.test.
     if (warmup > 0) {
-      for (const side of [sides.bare, sides.ours]) {
-        await sequentialRound(side, slack, warmup);
-        await burstRound(side, slack, warmup);
+      for (const name of order) {
+        await sequentialRound(sides[name], slack, warmup);
+        await burstRound(sides[name], slack, warmup);
       }
     }
 
     const results: Results = {};
     for (const scenario of ['burst', 'sequential'] as const) {
       if (!scenarios.has(scenario)) continue;
-      results[scenario] = { bare: [], ours: [] };
+      const per: Partial<Record<SideName, Figures[]>> = {};
+      for (const name of order) per[name] = [];
+      results[scenario] = per;
       for (let r = 1; r <= rounds; r++) {
-        for (const side of [sides.bare, sides.ours]) {
+        for (const name of order) {
+          const side = sides[name];
           await sleep(pauseMs);
           const figures =
             scenario === 'burst'
-              ? await burstRound(side, slack, burstSize, backends)
-              : await sequentialRound(side, slack, sequentialSize, backends);
-          results[scenario][side.name].push(figures);
+              ? await burstRound(side, slack, burstSize, backends[name])
+              : await sequentialRound(side, slack, sequentialSize, backends[name]);
+          per[name]!.push(figures);
           const brief =
             scenario === 'burst'
               ? `ack p99 ${show(figures.ackP99!, 0)} ms, last reply ${show(figures.lastReplyS!, 2)} s`
               : `reply p50 ${show(figures.replyP50!, 1)} ms`;
           process.stderr.write(
-            `  ${scenario} round ${r} ${side.name}: ${brief}, cpu ${show(figures.cpuMsPerMessage!, 2)} ms/message (load ${os.loadavg()[0]!.toFixed(2)})\n`,
+            `  ${scenario} round ${r} ${LABEL[name]}: ${brief}, cpu ${show(figures.cpuMsPerMessage!, 2)} ms/message (load ${os.loadavg()[0]!.toFixed(2)})\n`,
           );
         }
       }
@@ -487,17 +544,28 @@ async function main(): Promise<void> {
       ...(postgres
         ? ([
             [`${scenario}: + postgres backends ms/msg`, 'dbCpuMsPerMessage', 2, 'ours'],
-            // The bare app has no database: its process CPU is all it costs.
+            // The plain bare app has no database: its process CPU is all it costs (the durable
+            // one's backends count, as ours do).
             [`${scenario}: cpu incl. postgres ms/msg`, 'cpuWithDbMsPerMessage', 2, 'both', 'cpuMsPerMessage'],
           ] as Row[])
         : []),
       [`${scenario}: peak RSS MB`, 'peakRssMb', 0],
       [`${scenario}: Web API calls/message`, 'webApiCallsPerMessage', 2],
-      // This process (client and stand-in): the same work for both sides, so it should not differ much.
+      // This process (client and stand-in): the same work for every side, so it should not differ much.
       [`${scenario}: bench driver cpu ms/msg`, 'driverCpuMsPerMessage', 2],
     ];
+    const yardstick =
+      bareSides.length === 1 && bareSides[0] === 'bare'
+        ? 'bare Bolt app'
+        : bareSides
+            .map((b) =>
+              b === 'bare'
+                ? 'bare Bolt app ("bare", writes nothing)'
+                : `bare Bolt app keeping each event in ${values.db} before its ack ("bare durable")`,
+            )
+            .join(' and ');
     const out: string[] = [
-      `Slack benchmark: bare Bolt app vs our bot (${values.db}), ${rounds} rounds each, alternating bare/ours; ${os.cpus().length} CPUs, load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}; ${Math.round(seconds)} s; node ${process.version}, flags: ${flags}`,
+      `Slack benchmark: ${yardstick} vs our bot (${values.db}), ${rounds} rounds each, alternating ${order.map((n) => LABEL[n]).join('/')}; ${os.cpus().length} CPUs, load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}; ${Math.round(seconds)} s; node ${process.version}, flags: ${flags}`,
     ];
     if (results.burst) {
       out.push(
@@ -536,15 +604,16 @@ async function main(): Promise<void> {
         ),
       );
     }
-    const cpuResults = { bare: [] as Figures[], ours: [] as Figures[] };
+    const cpuResults: Partial<Record<SideName, Figures[]>> = {};
+    for (const name of order) cpuResults[name] = [];
     const cpuTableRows: Row[] = [];
     for (const scenario of ['burst', 'sequential'] as const) {
       const per = results[scenario];
       if (!per) continue;
       // One figure set per round, its keys prefixed by the scenario.
-      for (const name of ['bare', 'ours'] as const) {
-        per[name].forEach((f, i) => {
-          const row = (cpuResults[name][i] ??= {});
+      for (const name of order) {
+        per[name]!.forEach((f, i) => {
+          const row = (cpuResults[name]![i] ??= {});
           for (const [key, value] of Object.entries(f)) row[`${scenario}.${key}`] = value;
         });
       }
@@ -558,16 +627,19 @@ async function main(): Promise<void> {
         cpuTableRows,
       ),
     );
-    if (cpuResults.ours.some((f) => Object.keys(f).some((k) => k.endsWith('peakRssSinceStart'))))
+    if (cpuResults.ours!.some((f) => Object.keys(f).some((k) => k.endsWith('peakRssSinceStart'))))
       out.push('  (peak RSS could not be reset: it is the peak since start)');
     out.push(
-      `\n${JSON.stringify({ db: values.db, rounds, burst: burstSize, sockets, sequential: sequentialSize, load: { before: load0, after: load1 }, results })}`,
+      `\n${JSON.stringify({ db: values.db, ...(bareModes.has('durable') ? { bare: [...bareModes] } : {}), rounds, burst: burstSize, sockets, sequential: sequentialSize, load: { before: load0, after: load1 }, results })}`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     await monitor?.end();
     await slack.close();
-    if (values.db === 'postgres') await dropSchema(postgresUrl, schema);
+    if (values.db === 'postgres') {
+      await dropSchema(postgresUrl, schema);
+      if (bareSides.includes('durable')) await dropSchema(postgresUrl, bareSchema);
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
