@@ -274,6 +274,23 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect([...more].sort((a, b) => a - b)).toEqual([first + 1, first + 2, first + 3, first + 4, first + 5]);
     });
 
+    it('finds breaching tickets named among tens of thousands of keys (past the 999 values Prisma binds on SQLite)', async () => {
+      // "Due soon" depends on each ticket's target, so the core passes those tickets by key: an
+      // hour in which 40,000 tickets fall due must not turn into a refused query.
+      const word = uid('breach');
+      const dueBefore = at('2026-12-01T12:00:00Z');
+      const later = { responseDueAt: at('2026-12-01T15:00:00Z'), resolveDueAt: at('2026-12-02T15:00:00Z') };
+      const past = await ports.tickets.create(newTicket({ subject: `${word} past due` }), created);
+      const named = await ports.tickets.create(newTicket({ subject: `${word} due soon`, ...later }), created);
+      await ports.tickets.create(newTicket({ subject: `${word} not yet`, ...later }), created);
+      const keys = [...Array.from({ length: 40_000 }, (_, i) => `HD-NONE-${i}`), named.key];
+      const search = { statuses: ['new' as const], words: [word], breaching: { dueBefore, keys } };
+      expect((await ports.tickets.search(search, 10)).map((t) => t.key).sort()).toEqual([past.key, named.key].sort());
+      expect(await ports.tickets.countMatching(search)).toBe(2);
+      const byDue = await ports.tickets.search({ ...search, orderBy: 'nextDue' }, 10);
+      expect(byDue.map((t) => t.key)).toEqual([past.key, named.key]);
+    });
+
     it("finds a ticket's event by the delivery it was made for, and nothing for another delivery or ticket", async () => {
       const ticket = await ports.tickets.create(newTicket(), created);
       const origin = uid('slack:Ev');

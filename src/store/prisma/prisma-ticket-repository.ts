@@ -98,6 +98,13 @@ export class PrismaTicketRepository implements TicketRepository {
   }
 
   async search(search: TicketSearch, limit: number): Promise<Ticket[]> {
+    const slices = keySlices(search);
+    if (slices) {
+      // The first `limit` of the whole are among the first `limit` of each slice's.
+      const found = new Map<string, Ticket>();
+      for (const slice of slices) for (const ticket of await this.search(slice, limit)) found.set(ticket.key, ticket);
+      return [...found.values()].sort(search.orderBy === 'nextDue' ? byNextDue : byCreated).slice(0, limit);
+    }
     if (search.orderBy === 'nextDue') return this.byNextDue(search, limit);
     const rows = await this.prisma.ticket.findMany({
       where: this.searchWhere(search, true),
@@ -131,8 +138,14 @@ export class PrismaTicketRepository implements TicketRepository {
     return parts.flat().map(toTicket).sort(byNextDue).slice(0, limit);
   }
 
-  countMatching(search: TicketSearch): Promise<number> {
-    return this.prisma.ticket.count({ where: this.searchWhere(search, false) });
+  async countMatching(search: TicketSearch): Promise<number> {
+    const slices = keySlices(search);
+    if (!slices) return this.prisma.ticket.count({ where: this.searchWhere(search, false) });
+    // Past due or named: each slice counts the past-due ones again (the slices' keys are distinct).
+    const pastDue = await this.countMatching({ ...search, breaching: { ...search.breaching!, keys: [] } });
+    let total = pastDue;
+    for (const slice of slices) total += (await this.countMatching(slice)) - pastDue;
+    return total;
   }
 
   /** The search as a where clause (ticketMatches' rules); `paged` adds the keyset condition. */
@@ -213,6 +226,31 @@ export class PrismaTicketRepository implements TicketRepository {
     const row = await this.prisma.ticketEvent.findFirst({ where: { ticketId, origin }, orderBy: { id: 'asc' } });
     return row ? toEvent(row) : null;
   }
+}
+
+/**
+ * Breaching keys one query names at most. Prisma refuses a statement binding more than 999 values
+ * on SQLite (its own cap: the adapter does not say that SQLite allows 32,766) and 32,766 on
+ * PostgreSQL; the rest of a search binds a few dozen. "Due soon" names its tickets by key
+ * (breachingSearch): without slices, a thousand tickets falling due within the window would make
+ * the queue's breaching filter and the report fail on SQLite.
+ */
+const KEYS_PER_QUERY = 500;
+
+/** The search once per slice of its breaching keys (distinct), or null when one query holds them. */
+function keySlices(search: TicketSearch): TicketSearch[] | null {
+  const breaching = search.breaching;
+  if (!breaching || breaching.keys.length <= KEYS_PER_QUERY) return null;
+  const keys = [...new Set(breaching.keys)];
+  const slices: TicketSearch[] = [];
+  for (let at = 0; at < keys.length; at += KEYS_PER_QUERY)
+    slices.push({ ...search, breaching: { ...breaching, keys: keys.slice(at, at + KEYS_PER_QUERY) } });
+  return slices;
+}
+
+/** The search's default order: (createdAt, key). */
+function byCreated(a: Ticket, b: Ticket): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /** Unsettled tickets whose next due time (nextDueOf: the response's until someone responded, then the resolution's) is in `range`. */
