@@ -771,6 +771,25 @@ describe.each(subjects)('%s ports', (_name, open) => {
       expect(await ports.webSignIns.findSession(session.id, at('2026-12-04T10:00:00Z'))).toEqual(session);
     });
 
+    it("keeps the language of the person's conversation with the link and its session", async () => {
+      const id = uid('link');
+      const withLanguage = { ...person, timeZone: 'Europe/Berlin', language: 'de' };
+      await ports.webSignIns.saveLink({ id, person: withLanguage, expiresAt: at('2026-12-04T10:10:00Z') });
+      expect(await ports.webSignIns.useLink(id, at('2026-12-04T10:00:00Z'))).toEqual(withLanguage);
+      const session = {
+        id: uid('session'),
+        person: withLanguage,
+        csrf: 'l'.repeat(32),
+        expiresAt: at('2026-12-04T18:00:00Z'),
+      };
+      await ports.webSignIns.saveSession(session);
+      expect(await ports.webSignIns.findSession(session.id, at('2026-12-04T10:00:00Z'))).toEqual(session);
+      // Without one, none comes back (not null, not the default).
+      const plain = uid('link');
+      await ports.webSignIns.saveLink({ id: plain, person, expiresAt: at('2026-12-04T10:10:00Z') });
+      expect(await ports.webSignIns.useLink(plain, at('2026-12-04T10:00:00Z'))).not.toHaveProperty('language');
+    });
+
     it('lets exactly one of several simultaneous uses of a link win', async () => {
       const id = uid('link');
       await ports.webSignIns.saveLink({ id, person, expiresAt: at('2026-12-04T10:10:00Z') });

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Actor, Ticket } from '../tickets/ticket.js';
 import { isTimeZone } from '../time-zones.js';
 import type { LanguageCode } from '../language/languages.js';
-import { messagesFor } from '../messages/catalogue.js';
+import { catalogue, messagesFor } from '../messages/catalogue.js';
 
 /** Who a web visitor is: engineers work the queue, leads read it, employees see their own tickets. */
 export type WebRole = 'engineer' | 'lead' | 'employee';
@@ -19,6 +19,11 @@ export interface WebPerson {
    * chooses one in the browser. Absent: the chat gave none, or none this runtime knows (UTC).
    */
   timeZone?: string;
+  /**
+   * The language of the conversation the person asked for the link from (one with a catalogue):
+   * the pages' language until the reader chooses one in the browser. Absent: none known.
+   */
+  language?: LanguageCode;
   /** On the lead roster at this request (an engineer may be a lead too): set per request, never stored. */
   readsReports?: boolean;
 }
@@ -127,11 +132,14 @@ export class WebAccess {
    * A one-time sign-in link for the person who asked in chat, and when it expires. `chatZone` is
    * the time zone that chat knows for them, as the chat gave it: kept only when it names a zone
    * this runtime knows, else dropped (the pages are in UTC, as for a chat that gives none).
+   * `language` is their conversation's: kept only when the pages can be written in it (a
+   * catalogue language), else dropped (the browser's language decides).
    */
   async linkFor(
     channel: string,
     actor: Actor,
     chatZone?: string | null,
+    language?: LanguageCode | null,
   ): Promise<{ url: string; expiresAt: Date; role: WebRole }> {
     const person: WebPerson = {
       channel,
@@ -139,6 +147,7 @@ export class WebAccess {
       name: actor.name ?? null,
       role: await this.roleOf(channel, actor),
       ...(chatZone && isTimeZone(chatZone) ? { timeZone: chatZone } : {}),
+      ...(language && catalogue(language) ? { language } : {}),
     };
     const secret = randomBytes(24).toString('base64url');
     const expiresAt = new Date(this.now().getTime() + this.linkTtlMs);
@@ -242,7 +251,8 @@ function hashOf(secret: string): string {
  * What a chat's web command answers, to the asker only: a fresh link, or why there is none.
  * `url` is the link itself (the channel renders it as a link; it holds only URL-safe characters).
  * `chatZone`: the time zone the chat knows for the asker, as the chat gave it (see linkFor).
- * `language`: the asker's (their conversation's), for the words around the link.
+ * `language`: the asker's (their conversation's), for the words around the link and, kept with
+ * the link, the pages' language.
  */
 export async function webSignInReply(
   web: WebAccess | undefined,
@@ -253,7 +263,7 @@ export async function webSignInReply(
   const say = messagesFor(options.language);
   if (!web) return { text: say('web.off'), url: null };
   // The role the link was made with: one roster lookup (a lead group is asked of the chat).
-  const { url, role } = await web.linkFor(channel, actor, options.chatZone);
+  const { url, role } = await web.linkFor(channel, actor, options.chatZone, options.language);
   const what =
     role === 'engineer'
       ? (await web.isLead(channel, actor.id))

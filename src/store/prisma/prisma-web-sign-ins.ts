@@ -14,6 +14,7 @@ function personOf(row: {
   personName: string | null;
   role: string;
   timeZone: string | null;
+  language: string | null;
 }): WebPerson {
   return {
     channel: row.channel,
@@ -21,6 +22,7 @@ function personOf(row: {
     name: row.personName,
     role: roleOf(row.role),
     ...(row.timeZone ? { timeZone: row.timeZone } : {}),
+    ...(row.language ? { language: row.language } : {}),
   };
 }
 
@@ -40,6 +42,7 @@ export class PrismaWebSignIns implements WebSignInStore {
         personName: link.person.name,
         role: link.person.role,
         timeZone: link.person.timeZone ?? null,
+        language: link.person.language ?? null,
         expiresAt: link.expiresAt,
       },
     });
@@ -65,6 +68,7 @@ export class PrismaWebSignIns implements WebSignInStore {
         personName: person.name,
         role: person.role,
         timeZone: person.timeZone ?? null,
+        language: person.language ?? null,
         csrf: session.csrf,
         expiresAt: session.expiresAt,
       },
