@@ -188,6 +188,7 @@ for (let run = 0; run < runs; run += 1) {
     person: { id: 'ULEAD', name: 'Lead', role: 'employee', channel: 'slack', readsReports: true },
     csrf: 'x',
     zone: { timeZone: query.timeZone, from: 'cookie' },
+    lang: { language: 'en', from: 'default' },
     report,
   });
   render.push(performance.now() - renderStarted);

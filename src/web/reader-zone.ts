@@ -24,25 +24,29 @@ export function timeZoneChoices(): string[] {
 export interface ReaderZone {
   timeZone: string;
   from: 'query' | 'cookie' | 'chat' | 'default';
-  /** Set when ?tz= named a zone this server does not know (the page says so, nothing is stored). */
-  notice?: string;
+  /** Set when ?tz= named a zone this server does not know, cut to 64 characters (the page says so, nothing is stored). */
+  unknown?: string;
 }
 
-/** Dates for the reader, in their zone; every written date says which zone. */
+/** Dates for the reader, in their zone and their language's locale; every written date says which zone. */
 export class ReaderDates {
   private readonly day: Intl.DateTimeFormat;
   private readonly full: Intl.DateTimeFormat;
   private readonly zoneName: Intl.DateTimeFormat;
-  constructor(readonly timeZone: string) {
-    this.day = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' });
-    this.full = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-    this.zoneName = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' });
+  constructor(
+    readonly timeZone: string,
+    /** The Intl locale (the reader's language's: pageTexts). */
+    readonly locale = 'en-GB',
+  ) {
+    this.day = new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short' });
+    this.full = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+    this.zoneName = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
   }
-  /** "2 Mar". */
+  /** "2 Mar" (de: "2. März"). */
   shortDay(iso: string): string {
     return this.day.format(new Date(iso));
   }
-  /** "2 Mar 2026, 09:30 CET". */
+  /** "2 Mar 2026, 09:30 CET" (de: "02.03.2026, 09:30 MEZ"). */
   dateTime(iso: string): string {
     const date = new Date(iso);
     const zone = this.zoneName.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? this.timeZone;
@@ -87,8 +91,7 @@ export function readerZone(
       });
       return { timeZone: asked, from: 'query' };
     }
-    const notice = `“${String(asked).slice(0, 64)}” is not a time zone this server knows; choose one from the list.`;
-    return { ...remembered(cookie, chatZone), notice };
+    return { ...remembered(cookie, chatZone), unknown: String(asked).slice(0, 64) };
   }
   return remembered(cookie, chatZone);
 }

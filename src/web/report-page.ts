@@ -1,9 +1,10 @@
 import type { GroupRow, LeadReport, TrendPoint } from '../core/analytics/lead-report.js';
-import { BREACHING_LISTED, LEAD_REPORT_WEEKS } from '../core/analytics/lead-report.js';
+import { BACKLOG_AGES, BREACHING_LISTED, LEAD_REPORT_WEEKS } from '../core/analytics/lead-report.js';
+import { statusText, type MessageKey } from '../core/messages/catalogue.js';
 import type { WebPerson } from '../core/web/web-access.js';
 import { escapeHtml as h } from '../reports/render-html.js';
-import { decimal, minutes, percent } from '../reports/format.js';
-import { layout } from './web-pages.js';
+import { layout, sayHtml, textsOf } from './web-pages.js';
+import type { PageTexts, ReaderLanguage } from './reader-language.js';
 import { ReaderDates, timeZoneChoices, type ReaderZone } from './reader-zone.js';
 
 /**
@@ -38,15 +39,83 @@ export interface ReportPageInput {
   person: WebPerson;
   csrf: string;
   report: LeadReport;
-  /** The reader's zone (the report's weeks are computed in it), why it is that one, and a notice when ?tz= was unknown. */
+  /** The reader's zone (the report's weeks are computed in it), why it is that one, and the ?tz= it did not know. */
   zone: ReaderZone;
+  /** The reader's language. */
+  lang: ReaderLanguage;
+  /** This page's path and query (where the language links go). */
+  here?: string;
+}
+
+/** The report's figures in the reader's locale: "50.0%" / "50,0 %", "2h 30m" / "2 Std. 30 Min.", "n/a" / "k. A.". */
+class Figures {
+  private readonly percentFormat: Intl.NumberFormat;
+  constructor(private readonly t: PageTexts) {
+    this.percentFormat = new Intl.NumberFormat(t.locale, {
+      style: 'percent',
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    });
+  }
+  get na(): string {
+    return this.t.say('page.report.na');
+  }
+  count(value: number | null): string {
+    return value === null ? this.na : value.toLocaleString(this.t.locale);
+  }
+  percent(rate: number | null): string {
+    return rate === null ? this.na : this.percentFormat.format(rate);
+  }
+  decimal(value: number | null, digits = 2): string {
+    return value === null
+      ? this.na
+      : new Intl.NumberFormat(this.t.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+          value,
+        );
+  }
+  private unit(value: number, unit: 'minute' | 'hour' | 'day', digits = 0): string {
+    return new Intl.NumberFormat(this.t.locale, {
+      style: 'unit',
+      unit,
+      unitDisplay: 'narrow',
+      maximumFractionDigits: digits,
+    }).format(value);
+  }
+  /** 95 → "1h 35m", 3324 → "2d 7h 24m", 45.5 → "45.5m" (each unit as the language abbreviates it). */
+  minutes(value: number | null): string {
+    if (value === null) return this.na;
+    if (value < 60) return this.unit(value, 'minute', 1);
+    const total = Math.round(value);
+    const days = Math.floor(total / (24 * 60));
+    const hours = Math.floor((total % (24 * 60)) / 60);
+    const mins = total % 60;
+    return (
+      [days ? this.unit(days, 'day') : '', hours ? this.unit(hours, 'hour') : '', mins ? this.unit(mins, 'minute') : '']
+        .filter(Boolean)
+        .join(' ') || this.unit(0, 'minute')
+    );
+  }
+  /** 45 → "45m", 120 → "2h", 90 → "1.5h", 4320 → "3d": an axis label. */
+  shortDuration(value: number): string {
+    if (value < 60) return this.unit(Math.round(value), 'minute');
+    if (value < 2880) return this.unit(Math.round((value / 60) * 10) / 10, 'hour', 1);
+    return this.unit(Math.round((value / 1440) * 10) / 10, 'day', 1);
+  }
+  /** "+12" / "−3.0" with a true minus sign. */
+  signed(value: number, digits: number): string {
+    const fixed = new Intl.NumberFormat(this.t.locale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(Math.abs(value));
+    return `${value < 0 ? '−' : '+'}${fixed}`;
+  }
 }
 
 interface TrendSpec {
   id: string;
-  title: string;
+  title: MessageKey;
   value: (p: TrendPoint) => number | null;
-  text: (v: number | null) => string;
+  text: (f: Figures, v: number | null) => string;
   /** Which way is better (for the colour of the change). */
   better: 'up' | 'down';
   /** Fixed top of the scale (rates: 1, ratings: 5). */
@@ -54,76 +123,69 @@ interface TrendSpec {
   /** How the whole period's figure compares: rates and medians by points or percent. */
   change: 'percent' | 'points' | 'value';
   /** A short axis label (durations: 45m, 2h, 3d), where `text` is longer. */
-  axis?: (v: number) => string;
-}
-
-/** 45 → "45m", 120 → "2h", 90 → "1.5h", 4320 → "3d". */
-function shortDuration(value: number): string {
-  if (value < 60) return `${Math.round(value)}m`;
-  if (value < 2880) return `${Math.round((value / 60) * 10) / 10}h`;
-  return `${Math.round((value / 1440) * 10) / 10}d`;
+  axis?: (f: Figures, v: number) => string;
 }
 
 const TRENDS: TrendSpec[] = [
   {
     id: 'trend-tickets',
-    title: 'Tickets opened',
+    title: 'page.report.trend.tickets',
     value: (p) => p.tickets,
-    text: (v) => (v === null ? 'n/a' : String(v)),
+    text: (f, v) => f.count(v),
     better: 'down',
     change: 'percent',
   },
   {
     id: 'trend-deflection',
-    title: 'Deflection rate',
+    title: 'page.report.trend.deflection',
     value: (p) => p.deflectionRate,
-    text: percent,
+    text: (f, v) => f.percent(v),
     better: 'up',
     max: 1,
     change: 'points',
   },
   {
     id: 'trend-first-response',
-    title: 'Median time to first response',
+    title: 'page.report.trend.firstResponse',
     value: (p) => p.firstResponseMedianMinutes,
-    text: minutes,
-    axis: shortDuration,
+    text: (f, v) => f.minutes(v),
+    axis: (f, v) => f.shortDuration(v),
     better: 'down',
     change: 'percent',
   },
   {
     id: 'trend-resolution',
-    title: 'Median time to resolution',
+    title: 'page.report.trend.resolution',
     value: (p) => p.resolutionMedianMinutes,
-    text: minutes,
-    axis: shortDuration,
+    text: (f, v) => f.minutes(v),
+    axis: (f, v) => f.shortDuration(v),
     better: 'down',
     change: 'percent',
   },
   {
     id: 'trend-sla-response',
-    title: 'First response within SLA',
+    title: 'page.report.trend.slaResponse',
     value: (p) => p.slaResponseRate,
-    text: percent,
+    text: (f, v) => f.percent(v),
     better: 'up',
     max: 1,
     change: 'points',
   },
   {
     id: 'trend-sla-resolution',
-    title: 'Resolution within SLA',
+    title: 'page.report.trend.slaResolution',
     value: (p) => p.slaResolutionRate,
-    text: percent,
+    text: (f, v) => f.percent(v),
     better: 'up',
     max: 1,
     change: 'points',
   },
   {
     id: 'trend-satisfaction',
-    title: 'Satisfaction (average rating, 1–5)',
+    title: 'page.report.trend.satisfaction',
     value: (p) => p.satisfactionAverage,
-    text: (v) => decimal(v, 2),
-    axis: (v) => String(Math.round(v * 10) / 10),
+    text: (f, v) => f.decimal(v, 2),
+    axis: (f, v) => f.decimal(Math.round(v * 10) / 10, Number.isInteger(Math.round(v * 10) / 10) ? 0 : 1),
     better: 'up',
     max: 5,
     change: 'value',
@@ -131,21 +193,17 @@ const TRENDS: TrendSpec[] = [
 ];
 
 /** "+12%" / "−3.0 pts" / "+0.40" with the class saying better or worse; '' when either side is missing. */
-function changeText(spec: TrendSpec, now: number | null, before: number | null): string {
+function changeText(t: PageTexts, f: Figures, spec: TrendSpec, now: number | null, before: number | null): string {
   if (now === null || before === null) return '';
+  const same = `<span>${h(t.say('page.report.noChange'))}</span>`;
   let text: string;
-  if (spec.change === 'points') text = `${signed((now - before) * 100, 1)} pts`;
-  else if (spec.change === 'value') text = signed(now - before, 2);
-  else if (before === 0) return now === 0 ? '<span>no change</span>' : '';
-  else text = `${signed(((now - before) / before) * 100, 0)}%`;
-  if (now === before) return '<span>no change</span>';
+  if (spec.change === 'points') text = t.say('page.report.points', { value: f.signed((now - before) * 100, 1) });
+  else if (spec.change === 'value') text = f.signed(now - before, 2);
+  else if (before === 0) return now === 0 ? same : '';
+  else text = t.say('page.report.percentChange', { value: f.signed(((now - before) / before) * 100, 0) });
+  if (now === before) return same;
   const good = now > before === (spec.better === 'up');
   return `<span class="${good ? 'up' : 'down'}">${h(text)}</span>`;
-}
-
-function signed(value: number, digits: number): string {
-  const fixed = Math.abs(value).toFixed(digits);
-  return `${value < 0 ? '−' : '+'}${fixed}`;
 }
 
 /** The top of a duration scale over 50 minutes: whole hours whose half is a round figure too, then days. */
@@ -173,7 +231,10 @@ const TOP = 10;
 const BOTTOM = 22;
 
 /** One weekly chart: bars for the period's weeks, a dashed line for the same weeks of the period before. */
-function trendChart(spec: TrendSpec, report: LeadReport, dates: ReaderDates): string {
+function trendChart(t: PageTexts, f: Figures, spec: TrendSpec, report: LeadReport, dates: ReaderDates): string {
+  const { say } = t;
+  const title = (say as (key: MessageKey) => string)(spec.title);
+  const text = (v: number | null) => spec.text(f, v);
   const now = report.trend.current.map(spec.value);
   const before = report.trend.previous.map(spec.value);
   const known = [...now, ...before].filter((v): v is number => v !== null);
@@ -184,7 +245,8 @@ function trendChart(spec: TrendSpec, report: LeadReport, dates: ReaderDates): st
   const plotH = H - TOP - BOTTOM;
   const slot = plotW / now.length;
   const y = (v: number) => TOP + plotH - (Math.min(v, max) / max) * plotH;
-  const fmt = (v: number) => (spec.max === 1 ? `${Math.round(v * 100)}%` : (spec.axis ?? spec.text)(v));
+  const axisPercent = new Intl.NumberFormat(t.locale, { style: 'percent', maximumFractionDigits: 0 });
+  const fmt = (v: number) => (spec.max === 1 ? axisPercent.format(v) : spec.axis ? spec.axis(f, v) : text(v));
   const grid = [0, max / 2, max]
     .map(
       (v) =>
@@ -195,7 +257,7 @@ function trendChart(spec: TrendSpec, report: LeadReport, dates: ReaderDates): st
     .map((v, i) =>
       v === null || v <= 0
         ? ''
-        : `<rect class="bar" x="${r(LEFT + i * slot + slot * 0.18)}" y="${r(y(v))}" width="${r(slot * 0.64)}" height="${r(TOP + plotH - y(v))}"><title>${h(`${dates.shortDay(report.trend.current[i]!.start)}: ${spec.text(v)}`)}</title></rect>`,
+        : `<rect class="bar" x="${r(LEFT + i * slot + slot * 0.18)}" y="${r(y(v))}" width="${r(slot * 0.64)}" height="${r(TOP + plotH - y(v))}"><title>${h(`${dates.shortDay(report.trend.current[i]!.start)}: ${text(v)}`)}</title></rect>`,
     )
     .join('');
   const points = before.map((v, i) => (v === null ? null : ([r(LEFT + (i + 0.5) * slot), r(y(v))] as const)));
@@ -223,16 +285,19 @@ function trendChart(spec: TrendSpec, report: LeadReport, dates: ReaderDates): st
   const totalBefore = spec.value(report.totals.previous);
   const rows = report.trend.current.map((week, i) => [
     `${dates.shortDay(week.start)} – ${dates.lastDay(week.end)}`,
-    spec.text(now[i] ?? null),
-    `${dates.shortDay(report.trend.previous[i]!.start)}: ${spec.text(before[i] ?? null)}`,
+    text(now[i] ?? null),
+    `${dates.shortDay(report.trend.previous[i]!.start)}: ${text(before[i] ?? null)}`,
   ]);
-  const label = `${spec.title}, week by week: ${report.trend.current.map((w, i) => `${dates.shortDay(w.start)} ${spec.text(now[i] ?? null)}`).join(', ')}`;
+  const label = say('page.report.weekByWeek', {
+    title,
+    weeks: report.trend.current.map((w, i) => `${dates.shortDay(w.start)} ${text(now[i] ?? null)}`).join(', '),
+  });
   return (
-    `<section class="chart-card" id="${spec.id}"><h3>${h(spec.title)}</h3>` +
-    `<p class="headline"><b>${h(spec.text(total))}</b> ${changeText(spec, total, totalBefore)} <span class="muted">${h(spec.text(totalBefore))} in the ${report.weeks} weeks before</span></p>` +
-    `<div class="legend"><span><i class="swatch now"></i>each week</span><span><i class="swatch before"></i>same week, period before</span></div>` +
+    `<section class="chart-card" id="${spec.id}"><h3>${h(title)}</h3>` +
+    `<p class="headline"><b>${h(text(total))}</b> ${changeText(t, f, spec, total, totalBefore)} <span class="muted">${h(say('page.report.inWeeksBefore', { value: text(totalBefore), weeks: report.weeks }))}</span></p>` +
+    `<div class="legend"><span><i class="swatch now"></i>${h(say('page.report.eachWeek'))}</span><span><i class="swatch before"></i>${h(say('page.report.sameWeekBefore'))}</span></div>` +
     `<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 ${W} ${H}" role="img" aria-label="${h(label)}">${grid}${bars}${line}${dots}${labels}</svg>` +
-    numbers(['Week', 'This period', 'Period before'], rows) +
+    numbers(t, [say('page.report.week'), say('page.report.thisPeriod'), say('page.report.periodBefore')], rows) +
     `</section>`
   );
 }
@@ -242,13 +307,13 @@ function r(value: number): number {
 }
 
 /** A table behind "Show numbers". */
-function numbers(headers: string[], rows: string[][]): string {
-  return `<details><summary>Show numbers</summary>${table(headers, rows, false)}</details>`;
+function numbers(t: PageTexts, headers: string[], rows: string[][]): string {
+  return `<details><summary>${h(t.say('page.report.showNumbers'))}</summary>${table(t, headers, rows, false)}</details>`;
 }
 
 /** A table; `cards` turns each row into a labelled card on a phone (no sideways scroll). */
-function table(headers: string[], rows: string[][], cards = true): string {
-  if (rows.length === 0) return '<p class="empty">Nothing in this period.</p>';
+function table(t: PageTexts, headers: string[], rows: string[][], cards = true): string {
+  if (rows.length === 0) return `<p class="empty">${h(t.say('page.report.nothing'))}</p>`;
   return (
     `<table class="data${cards ? ' table-cards' : ''}"><thead><tr>${headers.map((x) => `<th scope="col">${h(x)}</th>`).join('')}</tr></thead><tbody>` +
     rows
@@ -262,8 +327,12 @@ function table(headers: string[], rows: string[][], cards = true): string {
 }
 
 /** Horizontal bars (HTML, so the text is the page's own size): this period, and a thin bar for the one before. */
-function hbars(id: string, items: Array<{ label: string; now: number; before?: number; text: string }>): string {
-  if (items.length === 0) return '<p class="empty">Nothing in this period.</p>';
+function hbars(
+  t: PageTexts,
+  id: string,
+  items: Array<{ label: string; now: number; before?: number; text: string }>,
+): string {
+  if (items.length === 0) return `<p class="empty">${h(t.say('page.report.nothing'))}</p>`;
   const max = Math.max(1, ...items.flatMap((i) => [i.now, i.before ?? 0]));
   const pct = (v: number) => `${Math.round((v / max) * 1000) / 10}%`;
   return (
@@ -279,33 +348,38 @@ function hbars(id: string, items: Array<{ label: string; now: number; before?: n
   );
 }
 
-function groupRows(rows: GroupRow[], withQuestions = false): string[][] {
+function groupRows(f: Figures, rows: GroupRow[], withQuestions = false): string[][] {
   return rows.map((g) => [
     g.label,
-    String(g.tickets),
-    String(g.previousTickets),
-    String(g.resolved),
-    minutes(g.firstResponseMedianMinutes),
-    minutes(g.resolutionMedianMinutes),
-    percent(g.slaResponseRate),
-    percent(g.slaResolutionRate),
-    g.rated ? `${decimal(g.satisfactionAverage, 2)} (${g.rated})` : 'n/a',
-    ...(withQuestions ? [String(g.questions ?? 0), percent(g.deflectionRate ?? null)] : []),
+    f.count(g.tickets),
+    f.count(g.previousTickets),
+    f.count(g.resolved),
+    f.minutes(g.firstResponseMedianMinutes),
+    f.minutes(g.resolutionMedianMinutes),
+    f.percent(g.slaResponseRate),
+    f.percent(g.slaResolutionRate),
+    g.rated ? `${f.decimal(g.satisfactionAverage, 2)} (${f.count(g.rated)})` : f.na,
+    ...(withQuestions ? [f.count(g.questions ?? 0), f.percent(g.deflectionRate ?? null)] : []),
   ]);
 }
 
-const GROUP_HEADERS = [
-  'Tickets',
-  'Before',
-  'Resolved',
-  'Median first response',
-  'Median resolution',
-  'Response in SLA',
-  'Resolution in SLA',
-  'Rating (rated)',
-];
+function groupHeaders(t: PageTexts): string[] {
+  const { say } = t;
+  return [
+    say('page.report.col.tickets'),
+    say('page.report.col.before'),
+    say('page.report.col.resolved'),
+    say('page.report.col.firstResponse'),
+    say('page.report.col.resolution'),
+    say('page.report.col.responseSla'),
+    say('page.report.col.resolutionSla'),
+    say('page.report.col.rating'),
+  ];
+}
 
 function groupSection(
+  t: PageTexts,
+  f: Figures,
   id: string,
   title: string,
   note: string,
@@ -314,28 +388,69 @@ function groupSection(
   questions = false,
   people = false,
 ) {
+  const { say } = t;
   const items = rows.map((g) => ({
     label: g.label,
     now: g.tickets,
     before: g.previousTickets,
     text: people
-      ? `${g.tickets} claimed · ${g.resolved} resolved · ${g.previousTickets} claimed before`
-      : `${g.tickets} tickets · ${g.previousTickets} before${questions && g.questions ? ` · ${g.questions} questions, ${percent(g.deflectionRate ?? null)} deflected` : ''}`,
+      ? say('page.report.person', {
+          claimed: f.count(g.tickets),
+          resolved: f.count(g.resolved),
+          before: f.count(g.previousTickets),
+        })
+      : say('page.report.group', { tickets: f.count(g.tickets), before: f.count(g.previousTickets) }) +
+        (questions && g.questions
+          ? say('page.report.groupQuestions', {
+              questions: f.count(g.questions),
+              rate: f.percent(g.deflectionRate ?? null),
+            })
+          : ''),
   }));
-  const headers = people ? ['Claimed', 'Claimed before', ...GROUP_HEADERS.slice(2)] : GROUP_HEADERS;
+  const headers = people
+    ? [say('page.report.col.claimed'), say('page.report.col.claimedBefore'), ...groupHeaders(t).slice(2)]
+    : groupHeaders(t);
   return (
     `<section class="chart-card" id="${id}"><h3>${h(title)}</h3><p class="muted">${h(note)}</p>` +
-    `<div class="legend"><span><i class="swatch now"></i>this period</span><span><i class="swatch before"></i>period before</span></div>` +
-    hbars(`${id}-bars`, items) +
-    `<details><summary>Show numbers</summary>${table([first, ...headers, ...(questions ? ['Questions', 'Deflected'] : [])], groupRows(rows, questions))}</details>` +
+    `<div class="legend"><span><i class="swatch now"></i>${h(say('page.report.thisPeriodLegend'))}</span><span><i class="swatch before"></i>${h(say('page.report.periodBeforeLegend'))}</span></div>` +
+    hbars(t, `${id}-bars`, items) +
+    `<details><summary>${h(say('page.report.showNumbers'))}</summary>${table(
+      t,
+      [first, ...headers, ...(questions ? [say('page.report.col.questions'), say('page.report.col.deflected')] : [])],
+      groupRows(f, rows, questions),
+    )}</details>` +
     '</section>'
   );
 }
 
+/** The backlog's ages in the reader's words, by their place in BACKLOG_AGES. */
+const AGE_KEYS: readonly MessageKey[] = [
+  'page.report.age.underDay',
+  'page.report.age.days1to3',
+  'page.report.age.days3to7',
+  'page.report.age.weeks1to2',
+  'page.report.age.weeks2to4',
+  'page.report.age.over4weeks',
+];
+
+/** The lead report's definitions in the reader's words, by their name; one the page does not know is shown as the core wrote it. */
+const DEFINITION_KEYS: Record<string, { term: MessageKey; text: MessageKey }> = {
+  weeks: { term: 'page.report.defTerm.weeks', text: 'page.report.def.weeks' },
+  trend: { term: 'page.report.defTerm.trend', text: 'page.report.def.trend' },
+  engineers: { term: 'page.report.defTerm.engineers', text: 'page.report.def.engineers' },
+  channels: { term: 'page.report.defTerm.channels', text: 'page.report.def.channels' },
+  tiersAndCategories: { term: 'page.report.defTerm.tiersAndCategories', text: 'page.report.def.tiersAndCategories' },
+  backlog: { term: 'page.report.defTerm.backlog', text: 'page.report.def.backlog' },
+  breaching: { term: 'page.report.defTerm.breaching', text: 'page.report.def.breaching' },
+};
+
 /** The whole page. */
 export function reportPage(input: ReportPageInput): string {
   const { report } = input;
-  const dates = new ReaderDates(report.timeZone);
+  const t = textsOf(input);
+  const { say } = t;
+  const f = new Figures(t);
+  const dates = new ReaderDates(report.timeZone, t.locale);
   const zones = timeZoneChoices();
   const zoneOptions = zones
     .map(
@@ -343,109 +458,185 @@ export function reportPage(input: ReportPageInput): string {
     )
     .join('');
   const weekOptions = LEAD_REPORT_WEEKS.map(
-    (w) => `<option value="${w}"${w === report.weeks ? ' selected' : ''}>${w} weeks</option>`,
+    (w) =>
+      `<option value="${w}"${w === report.weeks ? ' selected' : ''}>${h(say('page.report.weeksOption', { count: w }))}</option>`,
   ).join('');
   const why =
     input.zone.from === 'default'
-      ? 'Times are in UTC: the page runs no script, so it cannot read your browser’s zone. Choose yours; it is remembered in this browser.'
+      ? say('page.report.zone.default')
       : input.zone.from === 'cookie'
-        ? 'Your time zone, as you chose it in this browser.'
+        ? say('page.report.zone.cookie')
         : input.zone.from === 'chat'
-          ? 'Your time zone from chat, given when you asked for the sign-in link. Choose another; it is remembered in this browser.'
-          : 'Your time zone is remembered in this browser.';
+          ? say('page.report.zone.chat')
+          : say('page.report.zone.query');
   const reader =
-    `<form class="reader" method="get" action="/web/reports"><label>Time zone<select name="tz" id="tz">${zoneOptions}</select></label>` +
-    `<label>Weeks<select name="weeks">${weekOptions}</select></label><button type="submit">Show</button></form><p class="muted" id="zone-why">${h(why)}</p>`;
-  const lede =
-    `<p class="lede" id="period">The ${report.weeks} weeks from <b>${h(dates.shortDay(report.period.from))}</b> to <b>${h(dates.lastDay(report.period.to))}</b> ` +
-    `(Monday to Sunday in ${h(report.timeZone)}), beside the ${report.weeks} weeks before (${h(dates.shortDay(report.previousPeriod.from))} – ${h(dates.lastDay(report.previousPeriod.to))}). ` +
-    `This week so far is not in the trends. Figures as of ${h(dates.dateTime(report.generatedAt))}.</p>`;
+    `<form class="reader" method="get" action="/web/reports"><label>${h(say('page.zonePage.label'))}<select name="tz" id="tz">${zoneOptions}</select></label>` +
+    `<label>${h(say('page.report.weeks'))}<select name="weeks">${weekOptions}</select></label><button type="submit">${h(say('page.report.show'))}</button></form><p class="muted" id="zone-why">${h(why)}</p>`;
+  const b = (text: string) => ({ html: `<b>${h(text)}</b>` });
+  const plain = (text: string) => ({ html: h(text) });
+  const lede = `<p class="lede" id="period">${sayHtml(t, 'page.report.lede', {
+    weeks: plain(String(report.weeks)),
+    from: b(dates.shortDay(report.period.from)),
+    to: b(dates.lastDay(report.period.to)),
+    zone: plain(report.timeZone),
+    previousFrom: plain(dates.shortDay(report.previousPeriod.from)),
+    previousTo: plain(dates.lastDay(report.previousPeriod.to)),
+    generated: plain(dates.dateTime(report.generatedAt)),
+  })}</p>`;
 
   const { breaching, backlog } = report;
+  const [ticketCol, subjectCol, stateCol, dueCol, priorityCol, tierCol, statusCol, assigneeCol] = [
+    say('page.report.col.ticket'),
+    say('page.field.subject'),
+    say('page.clock.state'),
+    say('page.report.col.due'),
+    say('page.field.priority'),
+    say('page.field.tier'),
+    say('page.field.status'),
+    say('page.field.assignee'),
+  ].map(h);
+  const lateText = (x: (typeof breaching.tickets)[number]) =>
+    x.state === 'breached'
+      ? say(x.kind === 'response' ? 'page.report.responseLate' : 'page.report.resolutionLate', {
+          duration: f.minutes(x.lateMinutes),
+        })
+      : say(x.kind === 'response' ? 'page.report.responseDueIn' : 'page.report.resolutionDueIn', {
+          duration: f.minutes(-x.lateMinutes),
+        });
   const breachRows = breaching.tickets
     .slice(0, BREACHING_LISTED)
     .map(
-      (t) =>
-        `<tr><th scope="row"><a href="/web/tickets/${encodeURIComponent(t.key)}">${h(t.key)}</a></th><td data-label="Subject">${h(t.subject)}</td>` +
-        `<td data-label="State" class="${t.state === 'breached' ? 'breached' : 'soon'}">${h(t.state === 'breached' ? `${t.kind} late by ${minutes(t.lateMinutes)}` : `${t.kind} due in ${minutes(-t.lateMinutes)}`)}</td>` +
-        `<td data-label="Due">${h(dates.dateTime(t.dueAt))}</td><td data-label="Priority">${h(t.priority)}</td><td data-label="Tier">${h(t.tier)}</td>` +
-        `<td data-label="Status">${h(t.status)}</td><td data-label="Assignee">${h(t.assignee ?? 'nobody')}</td></tr>`,
+      (x) =>
+        `<tr><th scope="row"><a href="/web/tickets/${encodeURIComponent(x.key)}">${h(x.key)}</a></th><td data-label="${subjectCol}">${h(x.subject)}</td>` +
+        `<td data-label="${stateCol}" class="${x.state === 'breached' ? 'breached' : 'soon'}">${h(lateText(x))}</td>` +
+        `<td data-label="${dueCol}">${h(dates.dateTime(x.dueAt))}</td><td data-label="${priorityCol}">${h(x.priority)}</td><td data-label="${tierCol}">${h(x.tier)}</td>` +
+        `<td data-label="${statusCol}">${h(statusText(t.language, x.status))}</td><td data-label="${assigneeCol}">${h(x.assignee ?? say('page.report.nobody'))}</td></tr>`,
     );
   // The list holds the most late (at most BREACHING_LISTED); the counts are of every one.
   const rest = breaching.breached + breaching.soon - breachRows.length;
   const breachTable = (rows: string[]) =>
-    `<table class="data table-cards"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Priority</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Assignee</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    `<table class="data table-cards"><thead><tr><th scope="col">${ticketCol}</th><th scope="col">${subjectCol}</th><th scope="col">${stateCol}</th><th scope="col">${dueCol}</th><th scope="col">${priorityCol}</th><th scope="col">${tierCol}</th><th scope="col">${statusCol}</th><th scope="col">${assigneeCol}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   // The most late first; past the first few the list would push the trends off a phone's screen.
   const breachingHtml =
-    `<section class="card" id="breaching"><h2>Breaching now</h2><p class="headline"><b class="breached">${breaching.breached}</b> past due · <b class="soon">${breaching.soon}</b> due soon</p>` +
+    `<section class="card" id="breaching"><h2>${h(say('page.report.breachingNow'))}</h2><p class="headline">${sayHtml(
+      t,
+      'page.report.breachingCounts',
+      {
+        breached: { html: `<b class="breached">${h(f.count(breaching.breached))}</b>` },
+        soon: { html: `<b class="soon">${h(f.count(breaching.soon))}</b>` },
+      },
+    )}</p>` +
     (breachRows.length
       ? breachTable(breachRows.slice(0, BREACHING_SHOWN)) +
         (breachRows.length > BREACHING_SHOWN
-          ? `<details id="breaching-more"><summary>Show the other ${breachRows.length - BREACHING_SHOWN}</summary>${breachTable(breachRows.slice(BREACHING_SHOWN))}</details>`
+          ? `<details id="breaching-more"><summary>${h(say('page.report.showOthers', { count: f.count(breachRows.length - BREACHING_SHOWN) }))}</summary>${breachTable(breachRows.slice(BREACHING_SHOWN))}</details>`
           : '') +
         (rest > 0
-          ? `<p class="muted" id="breaching-rest">${rest.toLocaleString('en')} more, less late: <a href="/web?breaching=1">the queue, breaching</a> lists them all.</p>`
+          ? `<p class="muted" id="breaching-rest">${sayHtml(t, 'page.report.breachingRest', {
+              count: plain(f.count(rest)),
+              link: { html: `<a href="/web?breaching=1">${h(say('page.report.breachingQueue'))}</a>` },
+            })}</p>`
           : '')
-      : '<p class="empty">Nothing is past due or about to be.</p>') +
+      : `<p class="empty">${h(say('page.report.nothingBreaching'))}</p>`) +
     '</section>';
 
+  const say_ = say as (key: MessageKey) => string;
+  const ageLabel = (label: string) => {
+    const index = BACKLOG_AGES.findIndex((age) => age.label === label);
+    return index >= 0 && AGE_KEYS[index] ? say_(AGE_KEYS[index]) : label;
+  };
   const backlogHtml =
-    `<section class="chart-card" id="backlog"><h3>Open backlog by age</h3><p class="headline"><b>${backlog.open}</b> open${backlog.oldestCreatedAt ? ` <span class="muted">the oldest opened ${h(dates.dateTime(backlog.oldestCreatedAt))}</span>` : ''}</p>` +
+    `<section class="chart-card" id="backlog"><h3>${h(say('page.report.backlog'))}</h3><p class="headline">${sayHtml(
+      t,
+      'page.report.open',
+      { count: { html: `<b>${h(f.count(backlog.open))}</b>` } },
+    )}${backlog.oldestCreatedAt ? ` <span class="muted">${h(say('page.report.oldest', { date: dates.dateTime(backlog.oldestCreatedAt) }))}</span>` : ''}</p>` +
     hbars(
+      t,
       'backlog-bars',
-      backlog.buckets.map((b) => ({
-        label: b.label,
-        now: b.count,
-        text: `${b.count} open${b.byPriority.P1 || b.byPriority.P2 ? ` · ${b.byPriority.P1 ?? 0} P1, ${b.byPriority.P2 ?? 0} P2` : ''}`,
+      backlog.buckets.map((bucket) => ({
+        label: ageLabel(bucket.label),
+        now: bucket.count,
+        text:
+          bucket.byPriority.P1 || bucket.byPriority.P2
+            ? say('page.report.openWithUrgent', {
+                count: f.count(bucket.count),
+                p1: f.count(bucket.byPriority.P1 ?? 0),
+                p2: f.count(bucket.byPriority.P2 ?? 0),
+              })
+            : say('page.report.openCount', { count: f.count(bucket.count) }),
       })),
     ) +
     numbers(
-      ['Age', 'Open', 'P1', 'P2', 'P3', 'P4'],
-      backlog.buckets.map((b) => [
-        b.label,
-        String(b.count),
-        ...['P1', 'P2', 'P3', 'P4'].map((p) => String(b.byPriority[p] ?? 0)),
+      t,
+      [say('page.report.col.age'), say('page.report.col.open'), 'P1', 'P2', 'P3', 'P4'],
+      backlog.buckets.map((bucket) => [
+        ageLabel(bucket.label),
+        f.count(bucket.count),
+        ...['P1', 'P2', 'P3', 'P4'].map((p) => f.count(bucket.byPriority[p] ?? 0)),
       ]),
     ) +
     '</section>';
 
   const engineers = groupSection(
+    t,
+    f,
     'engineers',
-    'Per engineer',
-    `By the tickets’ history, not who has them now: the period’s tickets each engineer claimed or was assigned, and those they resolved (times and rating over those they took first and resolved); ${report.unassigned} taken by nobody.`,
-    'Engineer',
+    say('page.report.perEngineer'),
+    say('page.report.perEngineerNote', { unassigned: f.count(report.unassigned) }),
+    say('page.report.col.engineer'),
     report.engineers,
     false,
     true,
   );
   const channels = groupSection(
+    t,
+    f,
     'channels',
-    'Per channel',
-    'Tickets from each chat (alerts: opened by monitoring), and the questions asked there.',
-    'Channel',
+    say('page.report.perChannel'),
+    say('page.report.perChannelNote'),
+    say('page.field.channel'),
     report.channels,
     true,
   );
-  const tiers = groupSection('tiers', 'Per tier', 'By the tier the ticket is at now.', 'Tier', report.tiers);
+  const tiers = groupSection(
+    t,
+    f,
+    'tiers',
+    say('page.report.perTier'),
+    say('page.report.perTierNote'),
+    say('page.field.tier'),
+    report.tiers,
+  );
   const categories = groupSection(
+    t,
+    f,
     'categories',
-    'Per category',
-    'By the ticket’s category now.',
-    'Category',
+    say('page.report.perCategory'),
+    say('page.report.perCategoryNote'),
+    say('page.field.category'),
     report.categories,
   );
-  const definitions = `<section class="card" id="definitions"><h2>What the figures mean</h2><dl>${Object.entries(
+  const definition = (name: string, text: string) => {
+    const keys = Object.hasOwn(DEFINITION_KEYS, name) ? DEFINITION_KEYS[name] : undefined;
+    if (!keys) return `<dt>${h(name)}</dt><dd>${h(text)}</dd>`;
+    const params = { timeZone: report.timeZone, weeks: report.weeks };
+    const sayWith = say as (key: MessageKey, params: Record<string, string | number>) => string;
+    return `<dt>${h(say_(keys.term))}</dt><dd>${h(sayWith(keys.text, params))}</dd>`;
+  };
+  const definitions = `<section class="card" id="definitions"><h2>${h(say('page.report.definitions'))}</h2><dl>${Object.entries(
     report.definitions,
   )
-    .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`)
+    .map(([k, v]) => definition(k, v))
     .join(
       '',
-    )}</dl><p class="muted">Each figure keeps the definitions of the metrics report (deflection window: ${report.windowDays} days).</p></section>`;
+    )}</dl><p class="muted">${h(say('page.report.definitionsNote', { days: f.count(report.windowDays) }))}</p></section>`;
 
+  const title = say('page.reports');
   const body =
-    `<div class="lead"><h1>Reports</h1>${reader}${lede}${breachingHtml}` +
-    `<h2 id="trends">Trends, week by week</h2><div class="charts">${TRENDS.map((spec) => trendChart(spec, report, dates)).join('')}</div>` +
-    `<h2>Now</h2><div class="charts">${backlogHtml}</div>` +
-    `<h2>Who and where</h2><div class="charts">${engineers}${channels}${tiers}${categories}</div>${definitions}</div>`;
-  return layout('Reports', body, input, REPORT_STYLE);
+    `<div class="lead"><h1>${h(title)}</h1>${reader}${lede}${breachingHtml}` +
+    `<h2 id="trends">${h(say('page.report.trends'))}</h2><div class="charts">${TRENDS.map((spec) => trendChart(t, f, spec, report, dates)).join('')}</div>` +
+    `<h2>${h(say('page.report.now'))}</h2><div class="charts">${backlogHtml}</div>` +
+    `<h2>${h(say('page.report.whoAndWhere'))}</h2><div class="charts">${engineers}${channels}${tiers}${categories}</div>${definitions}</div>`;
+  return layout(t, title, body, input, REPORT_STYLE);
 }

@@ -1,7 +1,12 @@
 import type { SlaPolicy } from '../core/tickets/sla-policy.js';
 import type { Ticket } from '../core/tickets/ticket.js';
 
-/** The exported fields, in column order. */
+/**
+ * The exported fields, in column order. The header row, the values (status "claimed", SLA state
+ * "breached") and the ISO instants in UTC stay the same whatever the reader's language: an export
+ * is read by spreadsheets and scripts, which would break if a German reader's file said "Betreff"
+ * and "übernommen" where an English reader's says "subject" and "claimed".
+ */
 const COLUMNS = [
   'key',
   'subject',

@@ -29,9 +29,12 @@ import {
   type SignInRefusal,
   type WebAccess,
 } from '../core/web/web-access.js';
+import { DEFAULT_LANGUAGE, type LanguageCode } from '../core/language/languages.js';
+import type { MessageKey } from '../core/messages/catalogue.js';
 import { ticketsCsv, ticketsJson } from './ticket-export.js';
 import { reportPage } from './report-page.js';
-import { messagePage, minePage, queuePage, ticketPage, timeZonePage, WEB_CSP } from './web-pages.js';
+import { messagePage, minePage, queuePage, textsOf, ticketPage, timeZonePage, WEB_CSP } from './web-pages.js';
+import { pageTexts, readerLanguage, type ReaderLanguage } from './reader-language.js';
 import { backPath, readerZone, timeZoneChoices } from './reader-zone.js';
 
 export interface WebRouterDeps {
@@ -45,6 +48,8 @@ export interface WebRouterDeps {
   reports?: { source: MetricsSource; windowDays: number };
   /** True when the web view is reached over HTTPS (PUBLIC_URL is https): the cookie is Secure even if a proxy hides it. */
   https: boolean;
+  /** The deployment's language (DEFAULT_LANGUAGE): the pages' when nothing says the reader's. */
+  defaultLanguage?: LanguageCode;
   logger: Logger;
   now?: () => Date;
 }
@@ -69,11 +74,10 @@ function parseCursor(raw: unknown): Cursor | undefined | null {
   return createdAt && !Number.isNaN(createdAt.getTime()) ? { createdAt, key: match![2]! } : null;
 }
 
-const refusals: Record<SignInRefusal, string> = {
-  malformed: 'That sign-in link is not complete. Ask for a new one in chat.',
-  forged: 'That sign-in link is not valid. Ask for a new one in chat.',
-  expired: 'That sign-in link has expired (links last 10 minutes). Ask for a new one in chat.',
-  used: 'That sign-in link was already used (each link works once). Ask for a new one in chat.',
+const refusals: Record<Exclude<SignInRefusal, 'expired'>, MessageKey> = {
+  malformed: 'page.signIn.malformed',
+  forged: 'page.signIn.forged',
+  used: 'page.signIn.used',
 };
 
 /** The web actions and the card buttons they stand for: the same TicketActionHandler runs them. */
@@ -87,13 +91,13 @@ const webActions: Record<string, string> = {
 };
 
 /** What the ticket page says after an action went through. */
-const doneText: Record<string, string> = {
-  claim: 'You claimed this ticket.',
-  assign: 'The ticket is assigned.',
-  escalate: 'The ticket is escalated.',
-  resolve: 'The ticket is resolved; the requester has been told and asked to rate it.',
-  priority: 'The priority is changed; the SLA due times moved with it.',
-  category: 'The category is changed.',
+const doneText: Record<string, MessageKey> = {
+  claim: 'page.done.claim',
+  assign: 'page.done.assign',
+  escalate: 'page.done.escalate',
+  resolve: 'page.done.resolve',
+  priority: 'page.done.priority',
+  category: 'page.done.category',
 };
 
 /**
@@ -104,7 +108,19 @@ const doneText: Record<string, string> = {
 export function createWebRouter(deps: WebRouterDeps): Router {
   const { access, tickets } = deps;
   const now = deps.now ?? (() => new Date());
-  const actionHandler = new TicketActionHandler(tickets, { find: async () => null }, undefined, deps.categories);
+  const defaultLanguage = deps.defaultLanguage ?? DEFAULT_LANGUAGE;
+  // One handler per page language: its refusals and questions ("Choose one of the listed
+  // categories") are worded in the language of the page the engineer pressed on.
+  const handlers = new Map<LanguageCode, TicketActionHandler>();
+  const handlerFor = (language: LanguageCode): TicketActionHandler => {
+    let handler = handlers.get(language);
+    if (!handler) {
+      handler = new TicketActionHandler(tickets, { find: async () => null }, undefined, deps.categories, language);
+      handlers.set(language, handler);
+    }
+    return handler;
+  };
+  const actionHandler = handlerFor(defaultLanguage);
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
 
@@ -123,26 +139,43 @@ export function createWebRouter(deps: WebRouterDeps): Router {
 
   const page = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
 
-  /** The reader's zone for this request (?tz=, else the cookie, else UTC) and this page's address. */
+  /**
+   * The reader's language for this request: ?lang=, the cookie, the session's language from chat
+   * (when signed in), Accept-Language, the deployment's.
+   */
+  const languageOf = (req: Request, res: Response, session?: StoredSession): ReaderLanguage =>
+    readerLanguage(req, res, (name) => cookieOf(req, name), secure(req), session?.person.language, defaultLanguage);
+
+  /** The reader's zone for this request (?tz=, else the cookie, else UTC), their language and this page's address. */
   const frameOf = (req: Request, res: Response, session: StoredSession) => ({
     person: session.person,
     csrf: session.csrf,
     zone: readerZone(req, res, (name) => cookieOf(req, name), secure(req), session.person.timeZone),
+    lang: languageOf(req, res, session),
     here: req.originalUrl.slice(0, 2000),
   });
+
+  /** A refusal or notice page in the reader's language: with their header when signed in. */
+  const sayPage = (
+    req: Request,
+    res: Response,
+    status: number,
+    title: MessageKey,
+    text: MessageKey,
+    session?: StoredSession,
+    params: Record<string, string | number> = {},
+  ) => {
+    // The header (with its language links back to this address) only on a page one can come back to.
+    const frame = session && req.method === 'GET' ? frameOf(req, res, session) : undefined;
+    const t = frame ? textsOf(frame) : pageTexts(languageOf(req, res, session).language);
+    const say = t.say as (key: MessageKey, params?: Record<string, string | number>) => string;
+    page(res, status, messagePage(t, say(title), say(text, params), frame));
+  };
 
   /** The live session of the request, or a 401 page (nothing else is said). */
   const sessionOf = async (req: Request, res: Response): Promise<StoredSession | undefined> => {
     const session = await access.session(cookieOf(req, cookieName(req)));
-    if (!session)
-      page(
-        res,
-        401,
-        messagePage(
-          'Sign in from chat',
-          'Your session has ended or was never opened. Ask for a link in chat: /helpdesk web in Slack, web in Teams, /web in the local chat.',
-        ),
-      );
+    if (!session) sayPage(req, res, 401, 'page.signInFromChat', 'page.signInFromChatText');
     if (!session) return undefined;
     // The lead roster is read at each request: taking someone off it takes their reports away at once.
     const readsReports = await access.isLead(session.person.channel, session.person.id);
@@ -155,14 +188,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     if (!session) return undefined;
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!access.csrfMatches(session, body.csrf)) {
-      page(
-        res,
-        403,
-        messagePage(
-          'Refused',
-          'This form is out of date or did not come from this site. Go back, reload the page and try again.',
-        ),
-      );
+      sayPage(req, res, 403, 'page.refused', 'page.csrfRefused', session);
       return undefined;
     }
     return session;
@@ -173,8 +199,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       await handler(req, res);
     } catch (error) {
       deps.logger.error({ err: error }, 'web view request failed');
-      if (!res.headersSent)
-        page(res, 500, messagePage('Something went wrong', 'The page could not be shown; the log says why.'));
+      if (!res.headersSent) sayPage(req, res, 500, 'page.failed', 'page.failedText');
     }
   };
 
@@ -185,11 +210,12 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const result = await access.redeem(token);
       if (!result.ok) {
         deps.logger.info({ reason: result.reason }, 'web sign-in link refused');
-        page(
-          res,
-          result.reason === 'malformed' || result.reason === 'forged' ? 400 : 410,
-          messagePage('Sign-in refused', refusals[result.reason]),
-        );
+        const status = result.reason === 'malformed' || result.reason === 'forged' ? 400 : 410;
+        if (result.reason === 'expired')
+          sayPage(req, res, status, 'page.signIn.refused', 'page.signIn.expired', undefined, {
+            minutes: Math.round(access.linkTtlMs / 60_000),
+          });
+        else sayPage(req, res, status, 'page.signIn.refused', refusals[result.reason]);
         return;
       }
       // Expired links and sessions go when someone signs in: one indexed delete, no timer of its own.
@@ -212,28 +238,34 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     '/web/sign-out',
     form,
     wrap(async (req, res) => {
-      if (!(await postSession(req, res))) return;
+      const session = await postSession(req, res);
+      if (!session) return;
       await access.signOut(cookieOf(req, cookieName(req)));
       res.clearCookie(cookieName(req), { httpOnly: true, sameSite: 'lax', secure: secure(req), path: '/' });
-      page(res, 200, messagePage('Signed out', 'You are signed out. Ask for a new link in chat to come back.'));
+      // Still in the language the reader had, though the session (and its language from chat) is gone.
+      const t = pageTexts(languageOf(req, res, session).language);
+      page(res, 200, messagePage(t, t.say('page.signedOut'), t.say('page.signedOutText')));
     }),
   );
 
   /** A queue filter from the request as the store's search (after? the page's start), or the sentence why it was refused. */
   const select = async (
     req: Request,
+    language: LanguageCode,
   ): Promise<{ query: TicketQuery; search: TicketSearch; queryString: string; after?: Cursor } | { error: string }> => {
+    const { say } = pageTexts(language);
     const raw: Partial<Record<(typeof QUERY_FIELDS)[number], string>> = {};
     for (const name of QUERY_FIELDS) {
       const value = req.query[name];
       if (value === undefined) continue;
-      if (typeof value !== 'string') return { error: `${name}: give it once` };
+      if (typeof value !== 'string') return { error: say('page.filter.once', { name }) };
       raw[name] = value;
     }
     const parsed = parseTicketQuery(raw);
-    if (!parsed.ok) return { error: parsed.error };
+    // The core's reason names the field and its values as the address has them.
+    if (!parsed.ok) return { error: say('page.filter.refused', { reason: parsed.error }) };
     const after = parseCursor(req.query.after);
-    if (after === null) return { error: 'after: a page link from this queue (follow “Next” again)' };
+    if (after === null) return { error: say('page.filter.badAfter') };
     const { query } = parsed;
     const queryString = new URLSearchParams(Object.entries(raw).filter(([, v]) => v)).toString();
     // Breaching is the SLA policy's word: queueSearch reads the tickets due soon and names those it keeps.
@@ -263,7 +295,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         page(res, 200, minePage(frame, mine));
         return;
       }
-      const selected = await select(req);
+      const selected = await select(req, frame.lang.language);
       const base = {
         ...frame,
         categories: [...actionHandler.categories()],
@@ -312,7 +344,15 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       if (!session) return;
       const back = backPath(req.query.back);
       const here = back.params.length ? `${back.path}?${new URLSearchParams(back.params).toString()}` : back.path;
-      page(res, 200, timeZonePage({ ...frameOf(req, res, session), here }, back, timeZoneChoices()));
+      page(
+        res,
+        200,
+        timeZonePage(
+          { ...frameOf(req, res, session), here, self: `/web/time-zone?back=${encodeURIComponent(here)}` },
+          back,
+          timeZoneChoices(),
+        ),
+      );
     }),
   );
 
@@ -323,10 +363,11 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         const session = await sessionOf(req, res);
         if (!session) return;
         if (!canSeeQueue(session.person)) {
-          page(res, 403, messagePage('Not for you', 'Exports are for engineers and support leads.'));
+          sayPage(req, res, 403, 'page.notForYou', 'page.exportsRefused', session);
           return;
         }
-        const selected = await select(req);
+        // A file for tools: its error, its header and its columns stay in English (ticket-export.ts).
+        const selected = await select(req, 'en');
         if ('error' in selected) {
           res.status(400).json({ error: selected.error });
           return;
@@ -351,18 +392,11 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       if (!session) return;
       const { person } = session;
       if (!canSeeReports(person)) {
-        page(
-          res,
-          403,
-          messagePage(
-            'Reports are for support leads',
-            'The reports are for the people on the lead roster (SLACK_LEADS, TEAMS_LEADS). Ask an operator if you should be one.',
-          ),
-        );
+        sayPage(req, res, 403, 'page.reportsRefused', 'page.reportsRefusedText', session);
         return;
       }
       if (!deps.reports) {
-        page(res, 404, messagePage('No reports here', 'This process does not serve the reports; use the service.'));
+        sayPage(req, res, 404, 'page.noReports', 'page.noReportsText', session);
         return;
       }
       const single = (name: string): string | undefined | null => {
@@ -372,14 +406,9 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const weeksText = single('weeks');
       const weeks = weeksText === undefined || weeksText === '' ? DEFAULT_LEAD_REPORT_WEEKS : Number(weeksText);
       if (weeksText === null || !(LEAD_REPORT_WEEKS as readonly number[]).includes(weeks)) {
-        page(
-          res,
-          400,
-          messagePage(
-            'Not a report',
-            `weeks: choose ${LEAD_REPORT_WEEKS.join(', ')} (the form on the reports page offers them).`,
-          ),
-        );
+        sayPage(req, res, 400, 'page.notAReport', 'page.notAReportText', session, {
+          weeks: LEAD_REPORT_WEEKS.join(', '),
+        });
         return;
       }
       const frame = frameOf(req, res, session);
@@ -409,12 +438,12 @@ export function createWebRouter(deps: WebRouterDeps): Router {
   );
 
   /** The ticket a person may see, or a 404 page: someone else's ticket looks like a missing one. */
-  const visibleTicket = async (session: StoredSession, key: string, res: Response) => {
+  const visibleTicket = async (req: Request, session: StoredSession, key: string, res: Response) => {
     const ticket = /^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$/.test(key)
       ? await tickets.get(key).catch((error: unknown) => (isCoreError(error) ? null : Promise.reject(error)))
       : null;
     if (!ticket || !canSeeTicket(session.person, ticket)) {
-      page(res, 404, messagePage('No such ticket', 'There is no such ticket, or it is not yours to see.'));
+      sayPage(req, res, 404, 'page.noSuchTicket', 'page.noSuchTicketText', session);
       return undefined;
     }
     return ticket;
@@ -426,15 +455,17 @@ export function createWebRouter(deps: WebRouterDeps): Router {
     session: StoredSession,
     key: string,
     status: number,
-    notice?: { text: string; error: boolean },
+    /** What the page says on top, in the page's language. */
+    notice?: { text: (language: LanguageCode) => string; error: boolean },
   ) => {
-    const ticket = await visibleTicket(session, key, res);
+    const ticket = await visibleTicket(req, session, key, res);
     if (!ticket) return;
+    const frame = frameOf(req, res, session);
     page(
       res,
       status,
       ticketPage({
-        ...frameOf(req, res, session),
+        ...frame,
         here: `/web/tickets/${encodeURIComponent(ticket.key)}`,
         ticket,
         events: await tickets.history(ticket),
@@ -443,7 +474,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         canAct: session.person.role === 'engineer',
         categories: [...actionHandler.categories()],
         engineers: deps.engineers(ticket.channel),
-        ...(notice ? { notice } : {}),
+        ...(notice ? { notice: { text: notice.text(frame.lang.language), error: notice.error } } : {}),
       }),
     );
   };
@@ -458,7 +489,16 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         typeof req.query.done === 'string' && Object.hasOwn(doneText, req.query.done)
           ? doneText[req.query.done]
           : undefined;
-      await showTicket(req, res, session, String(req.params.key), 200, done ? { text: done, error: false } : undefined);
+      await showTicket(
+        req,
+        res,
+        session,
+        String(req.params.key),
+        200,
+        done
+          ? { text: (language) => (pageTexts(language).say as (key: MessageKey) => string)(done), error: false }
+          : undefined,
+      );
     }),
   );
 
@@ -469,20 +509,26 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const session = await postSession(req, res);
       if (!session) return;
       const key = String(req.params.key);
-      const ticket = await visibleTicket(session, key, res);
+      const ticket = await visibleTicket(req, session, key, res);
       if (!ticket) return;
+      const language = languageOf(req, res, session).language;
+      const handler = handlerFor(language);
+      const fixed = (text: string) => () => text;
       const body = req.body as Record<string, unknown>;
       const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
       const actionId = webActions[text('action') ?? ''];
       const actor = actorOf(session.person);
       if (!actionId) {
-        await showTicket(req, res, session, ticket.key, 400, { text: 'That action is not known.', error: true });
+        await showTicket(req, res, session, ticket.key, 400, {
+          text: (l) => pageTexts(l).say('page.actionUnknown'),
+          error: true,
+        });
         return;
       }
       // The same checks as a button in the person's own queue view (Slack's App Home): engineers only.
-      const refused = await actionHandler.refuseButton(actionId, ticket.key, actor, 'home');
+      const refused = await handler.refuseButton(actionId, ticket.key, actor, 'home');
       if (refused) {
-        await showTicket(req, res, session, ticket.key, 403, { text: refused, error: true });
+        await showTicket(req, res, session, ticket.key, 403, { text: fixed(refused), error: true });
         return;
       }
       const input: TicketActionInput = {};
@@ -495,7 +541,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
         const engineer = deps.engineers(ticket.channel).find((e) => e.id === assigneeId);
         if (!engineer) {
           await showTicket(req, res, session, ticket.key, 400, {
-            text: 'Choose someone on the engineer roster.',
+            text: (l) => pageTexts(l).say('eng.form.onRoster'),
             error: true,
           });
           return;
@@ -504,7 +550,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       }
       try {
         // One origin per press: the event says it came from the web.
-        const result = await actionHandler.perform({
+        const result = await handler.perform({
           actionId,
           value: ticket.key,
           actor,
@@ -516,7 +562,7 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       } catch (error) {
         if (!isCoreError(error)) throw error;
         await showTicket(req, res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, {
-          text: error.message,
+          text: fixed(error.message),
           error: true,
         });
       }

@@ -72,6 +72,7 @@ export function webViewRouter(
     },
     engineers: (channel) => (rosters[channel] ?? []).map((id) => ({ id, name: id })),
     https: Boolean(config.publicUrl?.startsWith('https://')),
+    defaultLanguage: config.defaultLanguage,
     logger,
     ...(services.metrics ? { reports: { source: services.metrics, windowDays: config.deflectionWindowDays } } : {}),
     ...(now ? { now } : {}),

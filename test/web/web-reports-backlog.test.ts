@@ -82,10 +82,12 @@ describe('the backlog past 5,000 open tickets', () => {
     // The edges land on both sides of every bucket boundary.
     expect(expected.buckets.every((b) => b.count > 0)).toBe(true);
     const backlog = sectionText(html, 'backlog');
-    expect(backlog).toContain(`${OPEN} open`);
+    // Counts are written in the reader's locale (English here: 5,400).
+    const n = (value: number) => value.toLocaleString('en');
+    expect(backlog).toContain(`${n(OPEN)} open`);
     for (const bucket of expected.buckets)
       expect(backlog).toContain(
-        ` ${bucket.label} ${bucket.count} ${priorities.map((p) => bucket.byPriority[p] ?? 0).join(' ')} `,
+        ` ${bucket.label} ${n(bucket.count)} ${priorities.map((p) => n(bucket.byPriority[p] ?? 0)).join(' ')} `,
       );
     expect(backlog).not.toContain('More tickets are open');
     const oldest = new Date(

@@ -128,7 +128,7 @@ describe('breaching now, past 5,000 open tickets', () => {
     const html = await (await client.get('/web/reports')).text();
     const section = sectionOf(html, 'breaching');
     expect(section).toContain(
-      `<b class="breached">${expected.breached}</b> past due · <b class="soon">${expected.soon}</b> due soon`,
+      `<b class="breached">${expected.breached.toLocaleString('en')}</b> past due · <b class="soon">${expected.soon}</b> due soon`,
     );
     const listed = [...section.matchAll(/<th scope="row"><a href="\/web\/tickets\/([^"]+)">/g)].map((m) => m[1]);
     expect(listed).toEqual(expected.tickets.slice(0, BREACHING_LISTED).map((t) => t.key));

@@ -137,6 +137,34 @@ describe('Slack: /helpdesk web', () => {
     expect((await client.signIn(url)).status).toBe(303);
     expect(zoneLine(await (await client.get('/web')).text())).toBe('Times in UTC · set your zone');
   });
+
+  it('someone who asked the bot in German gets the link and the pages in German, with German dates', async () => {
+    const user = 'U0GERMAN01';
+    h.api.zones.set(user, 'Europe/Berlin');
+    await h.event({
+      type: 'message',
+      channel: 'D0GERMAN01',
+      channel_type: 'im',
+      user,
+      text: 'wie kann ich mein passwort zurücksetzen',
+      ts: '1700000900.000100',
+    });
+    await h.settle();
+    const response = await h.command('web', user);
+    const { text } = (await response.json()) as { text: string };
+    const url = /<(http:\/\/localhost:\d+\/web\/sign-in\?t=[^|>]+)\|/.exec(text)?.[1];
+    expect(url, text).toBeDefined();
+    expect(text).toContain('Anmeldelink');
+    const client = new Client(url!.slice(0, url!.indexOf('/web/')));
+    expect((await client.signIn(url!)).status).toBe(303);
+    const mine = await (await client.get('/web')).text();
+    expect(mine).toContain('<html lang="de">');
+    expect(mine).toContain('<h1>Ihre Tickets</h1>');
+    expect(zoneLine(mine)).toBe('Zeiten in Europe/Berlin, aus dem Chat');
+    // Without the language kept with the link, this reader's browser (no preference) would read English.
+    const zonePage = await (await client.get('/web/time-zone')).text();
+    expect(zonePage).toContain('<h1>Zeitzone</h1>');
+  });
 });
 
 describe('Slack: leads by user group (SLACK_LEAD_GROUPS)', () => {
