@@ -37,7 +37,7 @@ const labels = (reply: Reply) => (reply.choices ?? []).map((choice) => choice.la
 describe('the bot speaks the asker’s language', () => {
   it.each([
     ['de', 'local:de', 'Ich habe mein Passwort vergessen', 'password-reset-de', 'Ganzer Artikel:'],
-    ['fr', 'local:fr', "j'ai oublié mon mot de passe", 'password-reset-fr', 'Article complet :'],
+    ['fr', 'local:fr', "j'ai oublié mon mot de passe", 'password-reset-fr', 'Article complet\u00a0:'],
   ])(
     '%s: the article in that language, its framing and buttons, and what follows',
     async (language, key, question, id, framing) => {

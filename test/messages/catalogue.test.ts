@@ -97,6 +97,30 @@ describe('message catalogues', () => {
     ],
   };
 
+  // French prints a no-break space before its two-part punctuation and inside guillemets, so that
+  // a line never breaks there: narrow (U+202F) before ; ? ! and full (U+00A0) before : and inside
+  // « » (either is accepted here). An ordinary space, or none, is a mistake a reader sees.
+  it('fr: a no-break space before every : ; ? ! and inside « »', () => {
+    const texts = catalogue('fr')!;
+    const missing: string[] = [];
+    for (const key of keys) {
+      const text = texts[key]
+        // A placeholder is a value; Slack's emoji codes (:ticket:) and a URL's scheme are not punctuation.
+        .replace(/\{[A-Za-z][A-Za-z0-9]*\}/g, 'x')
+        .replace(/(^|\s):[a-z_+-]+:/g, '$1')
+        .replace(/\b[a-z]+:\/\//g, '');
+      for (const match of text.matchAll(/[:;?!»]/g)) {
+        if (!/[\u00a0\u202f]/.test(text[match.index - 1] ?? ''))
+          missing.push(`${key}: …${text.slice(Math.max(0, match.index - 20), match.index + 1)}`);
+      }
+      for (const match of text.matchAll(/«/g)) {
+        if (!/[\u00a0\u202f]/.test(text[match.index + 1] ?? ''))
+          missing.push(`${key}: ${text.slice(match.index, match.index + 20)}…`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('fills placeholders and speaks the language asked for', () => {
     expect(messagesFor('de')('ticket.opened', { key: 'IT-7' })).toContain('IT-7');
     expect(messagesFor('de')('button.helpful')).toBe('Hilfreich');
