@@ -253,7 +253,9 @@ export async function openApp<S extends CoreStore = Store>(
       : {}),
     ...(rules ? { raisePriority: (ticket, priority) => rules.raisedPriority(ticket, priority) } : {}),
     // The current snapshot's model: a reload retrains it. Before the knowledge base loads, tickets open with their defaults.
-    triage: { predict: (text) => loaded?.snapshot.triage.predict(text) ?? null },
+    triage: { predict: (text, language) => loaded?.snapshot.triage.predict(text, language) ?? null },
+    // What the service writes for engineers (triage's reasons, a subject it has to make up) is in their language.
+    language: config.defaultLanguage,
   });
   const timers = new SlaTimers({
     repository: store.tickets,

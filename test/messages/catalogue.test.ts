@@ -47,11 +47,19 @@ describe('message catalogues', () => {
   });
 
   // Words that are the same in English and that language: names and loanwords, not English left behind.
-  // ('{owner}: {key} {subject}.', the reminder under a triage card, is only its parts.)
+  // ('{owner}: {key} {subject}.', the reminder under a triage card, and '{reason} {hint}', a refusal
+  // and what to do instead, are only their parts.)
   const sameAsEnglish: Record<string, readonly MessageKey[]> = {
-    de: ['ticket.field.ticket', 'ticket.field.status', 'eng.card.sla', 'eng.card.status', 'eng.news.reminder'],
-    fr: ['ticket.field.ticket', 'givenUp.message', 'eng.card.sla', 'eng.minutes'],
-    es: ['ticket.field.ticket', 'eng.card.sla', 'eng.news.reminder'],
+    de: [
+      'ticket.field.ticket',
+      'ticket.field.status',
+      'eng.card.sla',
+      'eng.card.status',
+      'eng.news.reminder',
+      'refused.withHint',
+    ],
+    fr: ['ticket.field.ticket', 'givenUp.message', 'eng.card.sla', 'eng.minutes', 'refused.withHint'],
+    es: ['ticket.field.ticket', 'eng.card.sla', 'eng.news.reminder', 'refused.withHint'],
   };
   // Common English words that no German, French or Spanish sentence of ours has ('was' is German too).
   const english = /\b(the|you|your|please|sorry|ticket has|with|is|are|will|what|this|that|here|button|walkthrough)\b/i;

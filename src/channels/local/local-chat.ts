@@ -5,7 +5,7 @@ import type { Choice } from '../../core/conversation/turn.js';
 import { apologise } from '../../core/apology.js';
 import type { LanguageCode } from '../../core/language/languages.js';
 import { messagesFor, statusText, type Say } from '../../core/messages/catalogue.js';
-import { isCoreError } from '../../core/errors.js';
+import { isCoreError, refusalText } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { TicketActionHandler, type TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
 import type { TicketService } from '../../core/tickets/ticket-service.js';
@@ -95,11 +95,13 @@ export class LocalChat {
       this.choices = rendered.choices;
       this.print(rendered.text);
     } catch (error) {
-      const expected = isCoreError(error) || error instanceof UsageError;
+      // A refusal in the words the terminal speaks to its person in: an employee's conversation's, an engineer's the engineers'.
       this.print(
-        expected
-          ? (error as Error).message
-          : apologise(this.options.logger, error, 'local chat line', { language: await this.language() }),
+        isCoreError(error)
+          ? refusalText(error, await this.say())
+          : error instanceof UsageError
+            ? error.message
+            : apologise(this.options.logger, error, 'local chat line', { language: await this.language() }),
       );
     }
     return true;

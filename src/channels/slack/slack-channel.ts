@@ -5,7 +5,7 @@ import { actions, type Turn } from '../../core/conversation/turn.js';
 import { apologise } from '../../core/apology.js';
 import type { LanguageCode } from '../../core/language/languages.js';
 import { messagesFor, statusText } from '../../core/messages/catalogue.js';
-import { isCoreError } from '../../core/errors.js';
+import { isCoreError, refusalText } from '../../core/errors.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import type { TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
 import { actionInputs, ticketActions } from '../../core/tickets/triage-card.js';
@@ -248,7 +248,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       } catch (error) {
         // Unexpected failures are thrown: the inbox tries the reply again later.
         if (!isCoreError(error)) throw error;
-        await tell(userId, error.message, at);
+        // Under an engineers' card: in the card's words, whoever wrote (as its buttons' refusals).
+        await tell(userId, refusalText(error, messagesFor(conversations.defaultLanguage)), at);
       }
     }
 
@@ -568,7 +569,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         if (at.fromHome) await publishHome(at.team, at.userId);
       } catch (error) {
         if (!isCoreError(error)) throw error;
-        await tell(at.userId, error.message, replyTo);
+        await tell(
+          at.userId,
+          await actionHandler.refusal(error, { actionId: id, value, actor }, () => languageOf(at.userId)),
+          replyTo,
+        );
       }
     }
 
@@ -739,7 +744,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         await ack({
           response_action: 'errors',
           errors: {
-            [block]: isCoreError(error) ? error.message : failure(error, `ticket form ${meta.kind}`, language),
+            [block]: isCoreError(error)
+              ? await actionHandler.refusal(
+                  error,
+                  { actionId: meta.kind, value: meta.ticketKey, actor },
+                  async () => language,
+                )
+              : failure(error, `ticket form ${meta.kind}`, language),
           },
         });
       }

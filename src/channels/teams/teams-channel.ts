@@ -14,7 +14,7 @@ import { actions, type Reply, type Turn } from '../../core/conversation/turn.js'
 import { apologise, startingMessage } from '../../core/apology.js';
 import { DEFAULT_LANGUAGE, type LanguageCode } from '../../core/language/languages.js';
 import { messagesFor } from '../../core/messages/catalogue.js';
-import { isCoreError } from '../../core/errors.js';
+import { isCoreError, refusalText } from '../../core/errors.js';
 import { PermanentFailure } from '../../core/delivery/work-queue.js';
 import { queueView } from '../../core/tickets/queue-view.js';
 import type { TicketActionInput } from '../../core/tickets/ticket-action-handler.js';
@@ -193,13 +193,15 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       try {
         // The kept activity names the comment: handled again (after a crash), it is not added twice.
         const { internal } = await actionHandler.replyUnderCard(card.ticketKey, actor, text, deliveryId);
-        await context.sendActivity(internal ? '🔒 Kept among engineers.' : '📤 Sent to the requester.');
+        const say = messagesFor(conversations.defaultLanguage);
+        await context.sendActivity(internal ? `🔒 ${say('eng.reply.internal')}` : `📤 ${say('eng.reply.relayed')}`);
       } catch (error) {
         // Unexpected failures are thrown: the inbox tries the reply again later.
         if (!isCoreError(error)) throw error;
         // Someone not on the roster is told only when they asked the bot; thread chatter is left alone.
         if (error.code === 'FORBIDDEN' && !addressed) return;
-        await context.sendActivity(error.message);
+        // Under an engineers' card: in the card's words, whoever wrote (as its buttons' refusals).
+        await context.sendActivity(refusalText(error, messagesFor(conversations.defaultLanguage)));
       }
       return;
     }
@@ -360,7 +362,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     } catch (error) {
       // From the inbox, an unexpected failure is tried again later rather than apologised for.
       if (options.retryable && !isCoreError(error)) throw error;
-      if (isCoreError(error)) return { ok: false, message: error.message };
+      if (isCoreError(error))
+        return {
+          ok: false,
+          message: await actionHandler.refusal(error, { actionId: action, value, actor }, () => languageOf(activity)),
+        };
       return { ok: false, message: failure(error, `ticket button ${action}`, await languageOf(activity)) };
     }
   }

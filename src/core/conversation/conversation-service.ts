@@ -2,13 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Answerer } from '../answering/multilingual-engine.js';
 import { apologise } from '../apology.js';
 import type { QuestionLog, QuestionRecord } from '../analytics/question-log.js';
-import { CoreError, isCoreError } from '../errors.js';
+import { CoreError, isCoreError, refusalText } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import { canSee, EVERYONE_ONLY, type Membership } from '../knowledge/audience.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
 import { DEFAULT_LANGUAGE, LANGUAGE_CODE, type LanguageCode } from '../language/languages.js';
 import { childLogger, type Logger } from '../logger.js';
-import { messagesFor, statusText, type Say } from '../messages/catalogue.js';
+import { messagesFor, statusText, wording, type Say } from '../messages/catalogue.js';
 import { scriptActions, type ScriptDialogue, type ScriptTurn } from '../scripts/script-dialogue.js';
 import { FORM_DEFAULT_CATEGORY, FORM_DEFAULT_PRIORITY, validateTicketForm } from '../tickets/ticket-form.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
@@ -118,11 +118,19 @@ export class ConversationService {
       try {
         return await this.handleInOrder(cleanTurn(turn));
       } catch (error) {
-        if (isCoreError(error)) return [{ kind: 'text', markdown: error.message }];
+        // Refused or failed, the person is told in the conversation's language.
+        const language = this.spokenInTurn.get(turn.conversationKey) ?? this.defaultLanguage;
+        if (isCoreError(error))
+          return [
+            {
+              kind: 'text',
+              markdown: refusalText(error, messagesFor(language)),
+              ...(language !== DEFAULT_LANGUAGE ? { language } : {}),
+            },
+          ];
         if (options.retryable) throw error;
         // The request's id is the reference: the person can quote it, and every log line of the turn has it.
         const logger = turn.requestId ? childLogger(this.deps.logger, { requestId: turn.requestId }) : this.deps.logger;
-        const language = this.spokenInTurn.get(turn.conversationKey) ?? this.defaultLanguage;
         return [
           {
             kind: 'text',
@@ -142,8 +150,7 @@ export class ConversationService {
   }
 
   private async handleInOrder(turn: Turn): Promise<Reply[]> {
-    if (!turn.conversationKey || !turn.user?.id)
-      throw new CoreError('INVALID_INPUT', 'A turn needs a conversation and a user.');
+    if (!turn.conversationKey || !turn.user?.id) throw new CoreError('INVALID_INPUT', wording('refused.badTurn'));
     const stored = await this.deps.store.load(turn.conversationKey);
     const seen = turn.deliveryId ? stored?.delivered?.find((d) => d.id === turn.deliveryId) : undefined;
     if (seen) return seen.replies as Reply[];
@@ -527,7 +534,7 @@ export class ConversationService {
     const e = result.escalate;
     const ticketReplies = await this.openTicket(turn, state, transcript, {
       subject: e.script.title,
-      detail: e.summary,
+      detail: this.deps.scripts!.summary(e.session, messagesFor(this.defaultLanguage)),
       collected: e.collected,
       tier: e.tier,
       priority: e.priority,
@@ -559,7 +566,7 @@ export class ConversationService {
       (session
         ? {
             subject: sessionScript?.title ?? session.scriptId,
-            detail: this.deps.scripts!.summary(session),
+            detail: this.deps.scripts!.summary(session, messagesFor(this.defaultLanguage)),
             collected: {
               script: session.scriptId,
               answers: session.answers,
@@ -595,18 +602,22 @@ export class ConversationService {
     const earlier = await this.deps.store.transcript(turn.conversationKey, TRANSCRIPT_FOR_TICKET);
     const lines = [...earlier, ...transcript].slice(-TRANSCRIPT_FOR_TICKET);
     const tried = question?.articleId ? this.deps.engine().article(question.articleId) : undefined;
+    // Written for the engineers who read it on the card: in their language, whatever the requester's.
+    const toEngineers = messagesFor(this.defaultLanguage);
     const ticket = await this.deps.tickets.open({
       ...(turn.deliveryId ? { origin: turn.deliveryId } : {}),
       language: this.languageOf(state),
       requester: await this.requester(turn),
       channel: turn.channel,
       conversationKey: turn.conversationKey,
-      subject: question?.text ?? viaScript?.subject ?? 'Help requested in chat',
+      subject: question?.text ?? viaScript?.subject ?? toEngineers('eng.ticket.defaultSubject'),
       description: [
-        question ? `Question: ${question.text}` : 'The employee asked to talk to a person.',
+        question
+          ? toEngineers('eng.ticket.question', { question: question.text })
+          : toEngineers('eng.ticket.askedForPerson'),
         tried
-          ? `The bot suggested "${tried.title}" (${tried.path}); it did not solve the problem.`
-          : 'The bot had no article that fits.',
+          ? toEngineers('eng.ticket.botSuggested', { title: tried.title, path: tried.path })
+          : toEngineers('eng.ticket.noArticle'),
         ...(viaScript ? ['', viaScript.detail] : []),
       ].join('\n'),
       question: question?.text ?? null,

@@ -89,6 +89,37 @@ export function messagesFor(language: LanguageCode | undefined): Say {
   }) as Say;
 }
 
+/** A value put into a wording: a word as it is, or another catalogue text worded in the same language. */
+export type WordingValue = string | number | Wording;
+
+/**
+ * A catalogue text and its values, put into words only where the reader's language is known: a
+ * refusal (CoreError), triage's reasons. Values may be wordings themselves (a status, a hint).
+ */
+export interface Wording {
+  readonly key: MessageKey;
+  readonly params: Readonly<Record<string, WordingValue>>;
+}
+
+/** The values a wording of a key needs: one per placeholder, a word or a wording. */
+export type WordingParams<K extends MessageKey> = Readonly<Record<Placeholders<(typeof en)[K]>, WordingValue>>;
+
+/** A key and its values, worded later (see sayWording); the compiler checks the values against the English text. */
+export function wording<K extends MessageKey>(
+  key: K,
+  ...params: [Placeholders<(typeof en)[K]>] extends [never] ? [] : [WordingParams<K>]
+): Wording {
+  return { key, params: params[0] ?? {} };
+}
+
+/** A wording in `say`'s language, the wordings among its values first. */
+export function sayWording(say: Say, text: Wording): string {
+  const values: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(text.params))
+    values[name] = typeof value === 'object' ? sayWording(say, value) : value;
+  return (say as (key: MessageKey, params: Readonly<Record<string, string | number>>) => string)(text.key, values);
+}
+
 /** A ticket's status ("claimed") in a language's words; a status without a text stays as it is. */
 export function statusText(language: LanguageCode | undefined, status: string): string {
   const key = `ticket.status.${status}`;

@@ -2,8 +2,9 @@
  * What the bot itself says to an employee, in English: the source catalogue. Every other
  * language has exactly these keys, with the same `{placeholders}` (test/messages checks both).
  * Texts for engineers (`eng.*`: triage cards and the lines under them, the replies to their
- * buttons) are here too, spoken in the deployment's language (DEFAULT_LANGUAGE); their forms,
- * their queue and the ticket's own descriptions are not yet (README, Languages).
+ * buttons, their forms and queue, what the bot writes into a ticket, triage's reasons) are here
+ * too, spoken in the deployment's language (DEFAULT_LANGUAGE); the core's refusals (`refused.*`)
+ * in the language of whoever is told (README, Languages).
  */
 export const en = {
   intro:
@@ -622,4 +623,107 @@ export const en = {
   'eng.local.newTicket': 'New ticket {key} ({priority}, {category}) from {requester}: {subject}',
   'eng.local.escalated': '{key} escalated to {tier} and waits to be claimed',
   'eng.queue.empty': 'The queue is empty.',
+  /**
+   * Refusals of the core (CoreError): worded in the language of the person told, a requester's
+   * (their conversation's or ticket's) or the engineers'. {status} and {hint} are texts of their own.
+   */
+  'refused.badTurn': 'A turn needs a conversation and a user.',
+  'refused.noTicket': 'There is no ticket {key}.',
+  'refused.noTicketInButton': 'That button does not name a ticket.',
+  'refused.alreadyClaimed': '{key} is already claimed by {name}.',
+  'refused.alreadyClaimedByYou': '{key} is already claimed by you.',
+  'refused.escalateAtTop': 'Cannot escalate {key}: it is already at the vendor tier (L4).',
+  'refused.escalateNotUp': 'Cannot escalate {key} to {target}: it is already at {tier}.',
+  'refused.vendorNotL4': 'Vendor details belong to the vendor tier (L4).',
+  'refused.vendorEscalateFirst': '{key} is at {tier}; escalate it to the vendor tier (L4) first.',
+  'refused.vendorReopenFirst': '{key} is {status}; reopen it to change the vendor details.',
+  'refused.resolutionMissing': 'Say how it was resolved: the requester sees it.',
+  'refused.commentReopenFirst': '{key} is {status}; reopen it to add a comment.',
+  'refused.ratingRange': 'A rating is a whole number from 1 to 5.',
+  'refused.rateNotYours': 'Only the requester can rate {key}.',
+  'refused.rateNotYet': '{key} is {status}: it can be rated once it is resolved.',
+  'refused.notYours.resume': 'Only the requester or an engineer can resume this ticket.',
+  'refused.notYours.comment': 'Only the requester or an engineer can comment on {key}.',
+  'refused.notYours.close': 'Only the requester or an engineer can close {key}.',
+  'refused.notYours.reopen': 'Only the requester or an engineer can reopen {key}.',
+  'refused.notEngineer': '{name} is not an engineer.',
+  'refused.reassignUnclaimed': 'Cannot reassign {key}: it is {status}; claim it instead.',
+  'refused.assignClaimed': '{key} is already claimed by {name}; reassign it instead.',
+  'refused.choosePriority': 'Choose a priority: {priorities}.',
+  'refused.chooseTier': 'Choose a tier: {tiers}.',
+  'refused.samePriority': '{key} is already {priority}.',
+  'refused.categoryLong': 'A category is a short name (at most {max} characters).',
+  'refused.sameCategory': '{key} is already in {category}.',
+  'refused.onlyEngineers': 'Only engineers can {what}.',
+  'refused.what.claim': 'claim tickets',
+  'refused.what.assign': 'assign tickets',
+  'refused.what.escalate': 'escalate tickets',
+  'refused.what.vendor': 'record vendor details',
+  'refused.what.wait': 'put tickets on hold',
+  'refused.what.resolve': 'resolve tickets',
+  'refused.what.reassign': 'reassign tickets',
+  'refused.what.priority': 'change the priority of tickets',
+  'refused.what.category': 'change the category of tickets',
+  'refused.what.draft': 'draft articles from tickets',
+  /** A change the ticket's status does not allow, and what to do instead ({reason} {hint}). */
+  'refused.cannot.claim': 'Cannot claim {key}: it is {status}.',
+  'refused.cannot.assign': 'Cannot assign {key}: it is {status}.',
+  'refused.cannot.escalate': 'Cannot escalate {key}: it is {status}.',
+  'refused.cannot.wait': 'Cannot set to waiting {key}: it is {status}.',
+  'refused.cannot.resume': 'Cannot resume {key}: it is {status}.',
+  'refused.cannot.resolve': 'Cannot resolve {key}: it is {status}.',
+  'refused.cannot.close': 'Cannot close {key}: it is {status}.',
+  'refused.cannot.reopen': 'Cannot reopen {key}: it is {status}.',
+  'refused.withHint': '{reason} {hint}',
+  'refused.hint.resolved': 'Reopen it first if the problem is back.',
+  'refused.hint.closed': 'Closed tickets are final: open a new ticket and mention this one.',
+  'refused.hint.waiting': 'It is waiting for the requester.',
+  'refused.conflict.changed': 'Someone else changed {key} at the same moment: it was changed.',
+  'refused.conflict.now': 'Someone else changed {key} at the same moment: it is now {status}.',
+  'refused.conflict.nowWith': 'Someone else changed {key} at the same moment: it is now {status} ({name}).',
+  /** Draft KB article (an engineer's button on a settled ticket's card). */
+  'eng.draft.written':
+    'Draft article written to knowledge-base/{path}. Review it, then move it out of drafts/ to publish.',
+  'eng.draft.exists': 'A draft from {key} already exists at knowledge-base/{path}.',
+  'eng.draft.notSetUp': 'Drafting articles is not set up here.',
+  'eng.draft.noResolution': '{key} has no resolution yet to turn into an article.',
+  /** What the bot writes into a ticket it opens from a conversation, for the engineers. */
+  'eng.ticket.defaultSubject': 'Help requested in chat',
+  'eng.ticket.untitled': 'Help requested',
+  'eng.ticket.question': 'Question: {question}',
+  'eng.ticket.askedForPerson': 'The employee asked to talk to a person.',
+  'eng.ticket.botSuggested': 'The bot suggested "{title}" ({path}); it did not solve the problem.',
+  'eng.ticket.noArticle': 'The bot had no article that fits.',
+  'eng.ticket.reopenedFromChat': 'Reopened from chat.',
+  /** Teams' answer to an engineer's reply under a triage card. */
+  'eng.reply.internal': 'Kept among engineers.',
+  'eng.reply.relayed': 'Sent to the requester.',
+  'eng.script.summary': 'Guided script: {title} ({id})',
+  'eng.script.check': '- check {name} ({target}): {result}, {detail}',
+  'eng.script.checkOk': 'ok',
+  'eng.script.checkFailed': 'FAILED',
+  'eng.script.steps': 'Steps: {path}',
+  /** Triage's reasons under the prediction line of a triage card ({phrases}: the words matched, quoted). */
+  'eng.triage.signalCategory': '{signal} goes to {category}: {phrases}',
+  'eng.triage.signal': '{signal}: {phrases}',
+  'eng.triage.noWords': 'no words the knowledge base or past tickets use',
+  'eng.triage.words': 'words: {words}',
+  'eng.triage.readsLikeArticle': 'reads like the article "{title}" ({similarity})',
+  'eng.triage.readsLikeTicket': 'reads like {key} ({similarity})',
+  'eng.triage.similarWere': '{count} similar past tickets were {priority}',
+  'eng.triage.noUrgency': 'no sign of urgency or of a simple request',
+  'eng.triage.similarEnded': '{count} similar past tickets ended at {tier}',
+  'eng.triage.articleTier': '"{title}" goes to {tier} (escalate_to)',
+  /** The shipped severity signals' names (triage-policy.ts); a policy file's own names stay as written. */
+  'eng.triage.signal.securityIncident': 'security incident',
+  'eng.triage.signal.dataExposed': 'sensitive data exposed',
+  'eng.triage.signal.nobodyCanWork': 'nobody can work',
+  'eng.triage.signal.widespreadOutage': 'widespread outage',
+  'eng.triage.signal.serviceDown': 'service down',
+  'eng.triage.signal.someoneCannotWork': 'someone cannot work',
+  'eng.triage.signal.deadline': 'a deadline',
+  'eng.triage.signal.malware': 'malware or a scam',
+  'eng.triage.signal.atRisk': 'a device or account at risk',
+  'eng.triage.signal.broken': 'something is broken',
+  'eng.triage.signal.request': 'a request or a question',
 } as const;

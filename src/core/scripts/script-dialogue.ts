@@ -27,7 +27,6 @@ export interface ScriptTurn {
   escalate?: {
     tier: Tier;
     priority: Priority;
-    summary: string;
     collected: Record<string, unknown>;
     script: Script;
     session: ScriptSession;
@@ -263,14 +262,24 @@ export class ScriptDialogue {
     return id;
   }
 
-  /** A readable account of a session, for a ticket's description. */
-  summary(session: ScriptSession): string {
+  /**
+   * A readable account of a session, for a ticket's description: in `say`'s words, the engineers'
+   * (their language); the answers, the checks' own details and the step ids are as they were.
+   */
+  summary(session: ScriptSession, say: Say): string {
     const script = this.script(session.scriptId);
-    const lines = [`Guided script: ${script?.title ?? session.scriptId} (${session.scriptId})`];
+    const lines = [say('eng.script.summary', { title: script?.title ?? session.scriptId, id: session.scriptId })];
     for (const [name, value] of Object.entries(session.answers)) lines.push(`- ${name}: ${value}`);
     for (const [name, check] of Object.entries(session.checks))
-      lines.push(`- check ${name} (${check.target}): ${check.ok ? 'ok' : 'FAILED'}, ${check.detail}`);
-    lines.push(`Steps: ${session.path.join(' > ')}`);
+      lines.push(
+        say('eng.script.check', {
+          name,
+          target: check.target,
+          result: say(check.ok ? 'eng.script.checkOk' : 'eng.script.checkFailed'),
+          detail: check.detail,
+        }),
+      );
+    lines.push(say('eng.script.steps', { path: session.path.join(' > ') }));
     return lines.join('\n');
   }
 
@@ -303,7 +312,6 @@ export class ScriptDialogue {
         escalate = {
           tier: output.tier,
           priority: output.priority,
-          summary: this.summary(session),
           collected: collected(session),
           script,
           session,

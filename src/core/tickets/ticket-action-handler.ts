@@ -1,10 +1,10 @@
 import { cleanStrings } from '../conversation/user-text.js';
-import { CoreError, isCoreError } from '../errors.js';
+import { CoreError, isCoreError, refusalText } from '../errors.js';
 import { draftFromTicket, type DraftWriter } from '../knowledge/article-draft.js';
 import type { LanguageCode } from '../language/languages.js';
-import { messagesFor, statusText, type MessageKey, type Say } from '../messages/catalogue.js';
+import { messagesFor, wording, type MessageKey, type Say } from '../messages/catalogue.js';
 import { parseRating, ticketActions } from './triage-card.js';
-import type { TicketService, VendorDetails } from './ticket-service.js';
+import { statusWording, type TicketService, type VendorDetails } from './ticket-service.js';
 import type { TicketThreadStore } from './ticket-thread-store.js';
 import { normaliseKey } from './ticket-service.js';
 import { priorities, tiers, type Actor, type Priority, type Ticket, type Tier } from './ticket.js';
@@ -83,8 +83,8 @@ const REQUESTER_ACTIONS: ReadonlySet<string> = new Set([
 
 /**
  * Turns ticket buttons from any channel into ticket-service calls. Who may do what is decided
- * by the service from the actor's role and the stored ticket; failures are CoreErrors with a
- * sentence to show the person.
+ * by the service from the actor's role and the stored ticket; failures are CoreErrors, which
+ * `refusal` words for the person who pressed.
  */
 export class TicketActionHandler {
   constructor(
@@ -151,7 +151,7 @@ export class TicketActionHandler {
    * again after a crash it is not added twice.
    */
   async replyUnderCard(ticketKey: string, actor: Actor, text: string, origin?: string): Promise<TicketActionResult> {
-    if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', this.toEngineers('eng.refused.onlyEngineersReply'));
+    if (actor.role !== 'engineer') throw new CoreError('FORBIDDEN', wording('eng.refused.onlyEngineersReply'));
     return this.perform({ actionId: ticketActions.comment, value: ticketKey, actor, input: { text }, origin });
   }
 
@@ -170,25 +170,46 @@ export class TicketActionHandler {
   }
 
   /**
-   * A refusal of a requester's own button (rate, reopen, comment), in their ticket's words: the
+   * A refusal of a requester's own button (rate, reopen, comment) in a requester's terms: the
    * service's reasons are written for engineers. What it cannot say better stays as it was.
    */
   private async toRequester(error: CoreError, request: TicketActionRequest): Promise<CoreError> {
-    const key = request.actionId === ticketActions.rate ? parseRating(request.value)?.key : request.value;
-    const ticket = key ? await this.tickets.get(key).catch(() => null) : null;
-    const language = ticket?.language ?? undefined;
-    const say = messagesFor(language);
-    const message =
+    const ticket = await this.ticketOf(request);
+    const told =
       !ticket || error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN'
-        ? say('ticket.onlyYours')
+        ? wording('ticket.onlyYours')
         : error.code === 'ILLEGAL_TRANSITION' && ticket.status === 'closed' && request.actionId === ticketActions.reopen
-          ? say('ticket.closedIsFinal', { key: ticket.key })
+          ? wording('ticket.closedIsFinal', { key: ticket.key })
           : error.code === 'ILLEGAL_TRANSITION'
-            ? say('ticket.notNow', { key: ticket.key, status: statusText(language, ticket.status) })
+            ? wording('ticket.notNow', { key: ticket.key, status: statusWording(ticket.status) })
             : error.code === 'INVALID_INPUT' && request.actionId === ticketActions.comment
-              ? say('ticket.commentEmpty')
-              : error.message;
-    return new CoreError(error.code, message, { cause: error });
+              ? wording('ticket.commentEmpty')
+              : null;
+    return told ? new CoreError(error.code, told, { cause: error }) : error;
+  }
+
+  /** The ticket a button names (a rating's value carries its score too), or null. */
+  private async ticketOf(request: Pick<TicketActionRequest, 'actionId' | 'value'>): Promise<Ticket | null> {
+    const key = request.actionId === ticketActions.rate ? parseRating(request.value)?.key : request.value;
+    return key ? await this.tickets.get(key).catch(() => null) : null;
+  }
+
+  /**
+   * What the person who pressed a ticket button (or submitted its form) is told of its refusal,
+   * worded here for every chat: an engineer in the engineers' language; a requester on their own
+   * ticket in its language (as its updates); anyone else, or on a ticket that has none, in
+   * `ownLanguage` (their conversation's, which only the chat can find).
+   */
+  async refusal(
+    error: CoreError,
+    request: Pick<TicketActionRequest, 'actionId' | 'value' | 'actor'>,
+    ownLanguage: () => Promise<LanguageCode>,
+  ): Promise<string> {
+    if (request.actor.role === 'engineer') return refusalText(error, this.toEngineers);
+    const ticket = await this.ticketOf(request);
+    const language =
+      ticket?.requesterId === request.actor.id && ticket.language ? ticket.language : await ownLanguage();
+    return refusalText(error, messagesFor(language));
   }
 
   private async act(request: TicketActionRequest): Promise<TicketActionResult> {
@@ -200,8 +221,8 @@ export class TicketActionHandler {
     const input = cleanStrings(request.input ?? {});
     if (actionId === ticketActions.rate) {
       const rating = parseRating(request.value);
-      // No ticket to take a language from (a forged or mangled value): English, as for a ticket without one.
-      if (!rating) throw new CoreError('INVALID_INPUT', messagesFor(undefined)('ticket.ratingStale'));
+      // A forged or mangled value: worded in the presser's own language (see refusal).
+      if (!rating) throw new CoreError('INVALID_INPUT', wording('ticket.ratingStale'));
       const ticket = await tickets.rate(rating.key, actor, rating.score);
       return {
         ticket,
@@ -218,7 +239,7 @@ export class TicketActionHandler {
       case ticketActions.escalate: {
         const tier = input.tier ? parseTier(input.tier) : undefined;
         const reason = input.reason?.trim();
-        if (!reason) throw new CoreError('INVALID_INPUT', say('eng.ask.escalateWhy'));
+        if (!reason) throw new CoreError('INVALID_INPUT', wording('eng.ask.escalateWhy'));
         const vendor = vendorOf(input);
         const ticket = await tickets.escalate(key, actor, {
           ...(tier ? { tier } : {}),
@@ -236,7 +257,7 @@ export class TicketActionHandler {
         return { ticket, message: say('eng.did.resolved', { key: ticket.key }) };
       }
       case ticketActions.reassign: {
-        if (!input.assignee) throw new CoreError('INVALID_INPUT', say('eng.ask.reassignTo'));
+        if (!input.assignee) throw new CoreError('INVALID_INPUT', wording('eng.ask.reassignTo'));
         const ticket = await tickets.reassign(key, actor, input.assignee);
         return {
           ticket,
@@ -244,7 +265,7 @@ export class TicketActionHandler {
         };
       }
       case ticketActions.assign: {
-        if (!input.assignee) throw new CoreError('INVALID_INPUT', say('eng.ask.assignTo'));
+        if (!input.assignee) throw new CoreError('INVALID_INPUT', wording('eng.ask.assignTo'));
         const ticket = await tickets.assign(key, actor, input.assignee);
         return {
           ticket,
@@ -260,24 +281,25 @@ export class TicketActionHandler {
         return { ticket, message: say('eng.did.category', { key: ticket.key, category: ticket.category }) };
       }
       case ticketActions.reopen: {
-        const reason = input.reason?.trim() || 'Reopened from chat.';
+        // The engineers read the reason on the card: a default in their language.
+        const reason = input.reason?.trim() || this.toEngineers('eng.ticket.reopenedFromChat');
         const ticket = await tickets.reopen(key, actor, reason);
         return { ticket, message: this.sayTo(actor, ticket)('news.reopenedByYou', { key: ticket.key }) };
       }
       case ticketActions.promote: {
         if (actor.role !== 'engineer')
-          throw new CoreError('FORBIDDEN', 'Only engineers can draft articles from tickets.');
-        if (!this.drafts) throw new CoreError('INVALID_INPUT', 'Drafting articles is not set up here.');
+          throw new CoreError('FORBIDDEN', wording('refused.onlyEngineers', { what: wording('refused.what.draft') }));
+        if (!this.drafts) throw new CoreError('INVALID_INPUT', wording('eng.draft.notSetUp'));
         const ticket = await tickets.get(key);
         const draft = draftFromTicket(ticket, await tickets.history(ticket), new Date());
-        if (!draft)
-          throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} has no resolution yet to turn into an article.`);
+        if (!draft) throw new CoreError('ILLEGAL_TRANSITION', wording('eng.draft.noResolution', { key: ticket.key }));
         const created = await this.drafts.create(draft.path, draft.markdown);
+        // Only engineers draft: told in the engineers' language.
         return {
           ticket,
           message: created
-            ? `Draft article written to knowledge-base/${draft.path}. Review it, then move it out of drafts/ to publish.`
-            : `A draft from ${ticket.key} already exists at knowledge-base/${draft.path}.`,
+            ? say('eng.draft.written', { path: draft.path })
+            : say('eng.draft.exists', { key: ticket.key, path: draft.path }),
         };
       }
       case ticketActions.comment: {
@@ -291,7 +313,7 @@ export class TicketActionHandler {
         };
       }
       default:
-        throw new CoreError('INVALID_INPUT', messagesFor(undefined)('button.unknown'));
+        throw new CoreError('INVALID_INPUT', wording('button.unknown'));
     }
   }
 
@@ -299,7 +321,7 @@ export class TicketActionHandler {
   private category(value: string | undefined): string {
     const wanted = value?.trim().toLowerCase();
     const found = wanted ? this.categories().find((c) => c.toLowerCase() === wanted) : undefined;
-    if (!found) throw new CoreError('INVALID_INPUT', this.toEngineers('eng.ask.category'));
+    if (!found) throw new CoreError('INVALID_INPUT', wording('eng.ask.category'));
     return found;
   }
 
@@ -314,7 +336,8 @@ export class TicketActionHandler {
 
 function parsePriority(value: string | undefined): Priority {
   const priority = priorities.find((p) => p === value?.trim().toUpperCase());
-  if (!priority) throw new CoreError('INVALID_INPUT', `Choose a priority: ${priorities.join(', ')}.`);
+  if (!priority)
+    throw new CoreError('INVALID_INPUT', wording('refused.choosePriority', { priorities: priorities.join(', ') }));
   return priority;
 }
 
@@ -329,12 +352,12 @@ function vendorOf(input: TicketActionInput): VendorDetails | undefined {
 function ticketKey(value: string | undefined): string {
   const key = normaliseKey(value ?? '');
   if (!/^[A-Z][A-Z0-9]{0,9}-\d{1,9}$/.test(key))
-    throw new CoreError('INVALID_INPUT', 'That button does not name a ticket.');
+    throw new CoreError('INVALID_INPUT', wording('refused.noTicketInButton'));
   return key;
 }
 
 function parseTier(value: string): Tier {
   const tier = tiers.find((t) => t === value.trim().toUpperCase());
-  if (!tier) throw new CoreError('INVALID_INPUT', `Choose a tier: ${tiers.join(', ')}.`);
+  if (!tier) throw new CoreError('INVALID_INPUT', wording('refused.chooseTier', { tiers: tiers.join(', ') }));
   return tier;
 }

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { cutText } from '../conversation/user-text.js';
 import { CoreError } from '../errors.js';
+import type { LanguageCode } from '../language/languages.js';
+import { messagesFor, wording, type Wording } from '../messages/catalogue.js';
 import type { Logger } from '../logger.js';
 import type { TicketNotification, TicketNotifier } from './ticket-notifier.js';
 import type { NewTicketEvent, TicketPatch, TicketRepository, TicketSearch } from './ticket-repository.js';
 import type { RouteInput } from './routing-rules.js';
 import { rank, settleTriage, type TicketTriage, type TriageField, type TriageRecord } from '../triage/ticket-triage.js';
 import { SlaPolicy } from './sla-policy.js';
-import { openStatuses, transition, type TicketCommand } from './ticket-state-machine.js';
+import { openStatuses, refusalOf, transition, type TicketCommand } from './ticket-state-machine.js';
 import {
   priorities,
   tiers,
@@ -57,6 +59,8 @@ export interface TicketServiceOptions {
   triage?: TicketTriage;
   /** A more urgent priority for a new ticket (the routing file's priority rules, e.g. a VIP group), and the rules that gave it. */
   raisePriority?: (ticket: RouteInput, priority: Priority) => { priority: Priority; rules: string[] } | undefined;
+  /** The engineers' language (the deployment's, DEFAULT_LANGUAGE): what the service writes for them (triage's reasons). */
+  language?: LanguageCode;
 }
 
 const MAX_SUBJECT = 120;
@@ -96,7 +100,8 @@ export class TicketService {
         return existing;
       }
     }
-    const subject = cutText(oneLine(input.subject), MAX_SUBJECT) || 'Help requested';
+    const subject =
+      cutText(oneLine(input.subject), MAX_SUBJECT) || messagesFor(this.options.language)('eng.ticket.untitled');
     const number = (await this.repository.nextNumber()) + (this.options.numberOffset ?? 1000);
     const triaged = settleTriage(
       {
@@ -163,7 +168,10 @@ export class TicketService {
   private predict(subject: string, input: OpenTicketInput): ReturnType<TicketTriage['predict']> {
     if (!this.options.triage) return null;
     try {
-      return this.options.triage.predict({ subject, description: input.description, question: input.question ?? null });
+      return this.options.triage.predict(
+        { subject, description: input.description, question: input.question ?? null },
+        this.options.language,
+      );
     } catch (error) {
       this.logger.error({ err: error }, 'triage failed; the ticket opens with its defaults');
       return null;
@@ -184,7 +192,7 @@ export class TicketService {
 
   async get(key: string): Promise<Ticket> {
     const ticket = await this.repository.findByKey(normaliseKey(key));
-    if (!ticket) throw new CoreError('NOT_FOUND', `There is no ticket ${normaliseKey(key)}.`);
+    if (!ticket) throw new CoreError('NOT_FOUND', wording('refused.noTicket', { key: normaliseKey(key) }));
     return ticket;
   }
 
@@ -212,11 +220,15 @@ export class TicketService {
   }
 
   async claim(key: string, actor: Actor): Promise<Ticket> {
-    requireEngineer(actor, 'claim tickets');
+    requireEngineer(actor, 'claim');
     return this.change(key, actor, 'claim', (ticket) => {
       if (ticket.status === 'claimed' && ticket.assigneeId) {
-        const who = ticket.assigneeId === actor.id ? 'you' : (ticket.assigneeName ?? ticket.assigneeId);
-        throw new CoreError('CONFLICT', `${ticket.key} is already claimed by ${who}.`);
+        throw new CoreError(
+          'CONFLICT',
+          ticket.assigneeId === actor.id
+            ? wording('refused.alreadyClaimedByYou', { key: ticket.key })
+            : wording('refused.alreadyClaimed', { key: ticket.key, name: ticket.assigneeName ?? ticket.assigneeId }),
+        );
       }
       return {
         patch: {
@@ -235,24 +247,19 @@ export class TicketService {
     actor: Actor,
     options: { tier?: Tier; reason?: string; vendor?: VendorDetails } = {},
   ): Promise<Ticket> {
-    requireEngineer(actor, 'escalate tickets');
+    requireEngineer(actor, 'escalate');
     const vendor = options.vendor ? cleanVendor(options.vendor) : undefined;
     return this.change(key, actor, 'escalate', (ticket) => {
       const current = tiers.indexOf(ticket.tier);
       const target = options.tier ?? tiers[current + 1];
-      if (!target)
-        throw new CoreError(
-          'ILLEGAL_TRANSITION',
-          `Cannot escalate ${ticket.key}: it is already at the vendor tier (L4).`,
-        );
+      if (!target) throw new CoreError('ILLEGAL_TRANSITION', wording('refused.escalateAtTop', { key: ticket.key }));
       if (tiers.indexOf(target) <= current) {
         throw new CoreError(
           'ILLEGAL_TRANSITION',
-          `Cannot escalate ${ticket.key} to ${target}: it is already at ${ticket.tier}.`,
+          wording('refused.escalateNotUp', { key: ticket.key, target, tier: ticket.tier }),
         );
       }
-      if (vendor && target !== 'L4')
-        throw new CoreError('INVALID_INPUT', 'Vendor details belong to the vendor tier (L4).');
+      if (vendor && target !== 'L4') throw new CoreError('INVALID_INPUT', wording('refused.vendorNotL4'));
       return {
         // An escalated ticket waits for someone at the new tier to claim it, on that tier's clock:
         // keeping the old due times would breach again at once and cascade up every tier.
@@ -282,20 +289,20 @@ export class TicketService {
 
   /** Records (or corrects) the outside vendor working an L4 ticket: who, their case reference, a contact. */
   async setVendor(key: string, actor: Actor, details: VendorDetails): Promise<Ticket> {
-    requireEngineer(actor, 'record vendor details');
+    requireEngineer(actor, 'vendor');
     const vendor = cleanVendor(details);
-    if (!vendor.vendorName) throw new CoreError('INVALID_INPUT', "Give the vendor's name.");
+    if (!vendor.vendorName) throw new CoreError('INVALID_INPUT', wording('eng.form.vendorMissing'));
     const ticket = await this.get(key);
     if (ticket.tier !== 'L4')
       throw new CoreError(
         'ILLEGAL_TRANSITION',
-        `${ticket.key} is at ${ticket.tier}; escalate it to the vendor tier (L4) first.`,
+        wording('refused.vendorEscalateFirst', { key: ticket.key, tier: ticket.tier }),
       );
     if (await this.replayed(ticket, actor)) return ticket;
     if (!openStatuses.includes(ticket.status))
       throw new CoreError(
         'ILLEGAL_TRANSITION',
-        `${ticket.key} is ${ticket.status}; reopen it to change the vendor details.`,
+        wording('refused.vendorReopenFirst', { key: ticket.key, status: statusWording(ticket.status) }),
       );
     const caseRef = vendor.vendorCaseRef ? ` (case ${vendor.vendorCaseRef})` : '';
     const told = { type: 'vendor', summary: `${ticket.key} is with ${vendor.vendorName}${caseRef}` } as const;
@@ -325,7 +332,7 @@ export class TicketService {
   }
 
   async wait(key: string, actor: Actor, note: string): Promise<Ticket> {
-    requireEngineer(actor, 'put tickets on hold');
+    requireEngineer(actor, 'wait');
     return this.change(key, actor, 'wait', (ticket) => ({
       patch: {},
       detail: { note },
@@ -337,7 +344,7 @@ export class TicketService {
   async resume(key: string, actor: Actor, reply: string): Promise<Ticket> {
     return this.change(key, actor, 'resume', (ticket) => {
       if (actor.role !== 'engineer' && actor.id !== ticket.requesterId) {
-        throw new CoreError('FORBIDDEN', 'Only the requester or an engineer can resume this ticket.');
+        throw new CoreError('FORBIDDEN', wording('refused.notYours.resume'));
       }
       return {
         patch: pausedClock(ticket, new Date()),
@@ -348,8 +355,8 @@ export class TicketService {
   }
 
   async resolve(key: string, actor: Actor, resolution: string): Promise<Ticket> {
-    requireEngineer(actor, 'resolve tickets');
-    if (!resolution.trim()) throw new CoreError('INVALID_INPUT', 'Say how it was resolved: the requester sees it.');
+    requireEngineer(actor, 'resolve');
+    if (!resolution.trim()) throw new CoreError('INVALID_INPUT', wording('refused.resolutionMissing'));
     return this.change(key, actor, 'resolve', (ticket) => ({
       patch: { resolvedAt: new Date(), firstResponseAt: ticket.firstResponseAt ?? new Date() },
       detail: { resolution },
@@ -396,7 +403,7 @@ export class TicketService {
    */
   async comment(key: string, actor: Actor, text: string): Promise<{ ticket: Ticket; relayed: boolean }> {
     const body = cutText(text.trim(), MAX_COMMENT);
-    if (!body) throw new CoreError('INVALID_INPUT', 'A comment needs some text.');
+    if (!body) throw new CoreError('INVALID_INPUT', wording('ticket.commentEmpty'));
     for (let attempt = 0; ; attempt++) {
       const ticket = await this.get(key);
       const again = await this.replayed(ticket, actor);
@@ -404,10 +411,13 @@ export class TicketService {
       // A system actor comments as the requester only on its own tickets (a monitoring source's alert tickets).
       const fromRequester = actor.id === ticket.requesterId;
       if (!fromRequester && actor.role !== 'engineer') {
-        throw new CoreError('FORBIDDEN', `Only the requester or an engineer can comment on ${ticket.key}.`);
+        throw new CoreError('FORBIDDEN', wording('refused.notYours.comment', { key: ticket.key }));
       }
       if (!openStatuses.includes(ticket.status)) {
-        throw new CoreError('ILLEGAL_TRANSITION', `${ticket.key} is ${ticket.status}; reopen it to add a comment.`);
+        throw new CoreError(
+          'ILLEGAL_TRANSITION',
+          wording('refused.commentReopenFirst', { key: ticket.key, status: statusWording(ticket.status) }),
+        );
       }
       const internal = !fromRequester && INTERNAL_NOTE.test(body);
       const resumes = fromRequester && ticket.status === 'waiting';
@@ -451,14 +461,15 @@ export class TicketService {
   /** The requester's satisfaction rating (1-5) on a resolved or closed ticket; a new rating replaces the old. */
   async rate(key: string, actor: Actor, score: number): Promise<Ticket> {
     if (!Number.isInteger(score) || score < 1 || score > 5)
-      throw new CoreError('INVALID_INPUT', 'A rating is a whole number from 1 to 5.');
+      throw new CoreError('INVALID_INPUT', wording('refused.ratingRange'));
     const ticket = await this.get(key);
-    if (actor.id !== ticket.requesterId) throw new CoreError('FORBIDDEN', `Only the requester can rate ${ticket.key}.`);
+    if (actor.id !== ticket.requesterId)
+      throw new CoreError('FORBIDDEN', wording('refused.rateNotYours', { key: ticket.key }));
     if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
       throw new CoreError(
         'ILLEGAL_TRANSITION',
-        `${ticket.key} is ${ticket.status}: it can be rated once it is resolved.`,
+        wording('refused.rateNotYet', { key: ticket.key, status: statusWording(ticket.status) }),
       );
     }
     const told = { type: 'rated', summary: `${nameOf(actor)} rated ${ticket.key} ${score}/5` } as const;
@@ -475,14 +486,15 @@ export class TicketService {
 
   /** Hands a claimed ticket to another engineer (no status change). */
   async reassign(key: string, actor: Actor, to: Actor): Promise<Ticket> {
-    requireEngineer(actor, 'reassign tickets');
-    if (to.role !== 'engineer') throw new CoreError('INVALID_INPUT', `${nameOf(to)} is not an engineer.`);
+    requireEngineer(actor, 'reassign');
+    if (to.role !== 'engineer')
+      throw new CoreError('INVALID_INPUT', wording('refused.notEngineer', { name: nameOf(to) }));
     const ticket = await this.get(key);
     if (await this.replayed(ticket, actor)) return ticket;
     if (ticket.status !== 'claimed') {
       throw new CoreError(
         'ILLEGAL_TRANSITION',
-        `Cannot reassign ${ticket.key}: it is ${ticket.status}; claim it instead.`,
+        wording('refused.reassignUnclaimed', { key: ticket.key, status: statusWording(ticket.status) }),
       );
     }
     const told = { type: 'claimed', summary: `${ticket.key} was reassigned to ${nameOf(to)}` } as const;
@@ -503,13 +515,14 @@ export class TicketService {
    * someone has already claimed is reassigned instead (see reassign).
    */
   async assign(key: string, actor: Actor, to: Actor): Promise<Ticket> {
-    requireEngineer(actor, 'assign tickets');
-    if (to.role !== 'engineer') throw new CoreError('INVALID_INPUT', `${nameOf(to)} is not an engineer.`);
+    requireEngineer(actor, 'assign');
+    if (to.role !== 'engineer')
+      throw new CoreError('INVALID_INPUT', wording('refused.notEngineer', { name: nameOf(to) }));
     return this.change(key, actor, 'assign', (ticket) => {
       if (ticket.status === 'claimed' && ticket.assigneeId) {
         throw new CoreError(
           'CONFLICT',
-          `${ticket.key} is already claimed by ${ticket.assigneeName ?? ticket.assigneeId}; reassign it instead.`,
+          wording('refused.assignClaimed', { key: ticket.key, name: ticket.assigneeName ?? ticket.assigneeId }),
         );
       }
       return {
@@ -537,13 +550,14 @@ export class TicketService {
    * and a timer is keyed by its due time, so a moved deadline gets its own reminder.
    */
   async setPriority(key: string, actor: Actor, priority: Priority, reason?: string): Promise<Ticket> {
-    requireEngineer(actor, 'change the priority of tickets');
+    requireEngineer(actor, 'priority');
     if (!(priorities as readonly string[]).includes(priority))
-      throw new CoreError('INVALID_INPUT', `Choose a priority: ${priorities.join(', ')}.`);
+      throw new CoreError('INVALID_INPUT', wording('refused.choosePriority', { priorities: priorities.join(', ') }));
     const note = cleanReason(reason);
     const ticket = await this.get(key);
     if (await this.replayed(ticket, actor)) return ticket;
-    if (ticket.priority === priority) throw new CoreError('INVALID_INPUT', `${ticket.key} is already ${priority}.`);
+    if (ticket.priority === priority)
+      throw new CoreError('INVALID_INPUT', wording('refused.samePriority', { key: ticket.key, priority }));
     const due = this.sla.rescheduled(
       ticket,
       priority,
@@ -586,15 +600,16 @@ export class TicketService {
    * categories may be chosen is the desk's to check (the knowledge base's, routed ones, general).
    */
   async setCategory(key: string, actor: Actor, category: string, reason?: string): Promise<Ticket> {
-    requireEngineer(actor, 'change the category of tickets');
+    requireEngineer(actor, 'category');
     const name = oneLine(category);
-    if (!name) throw new CoreError('INVALID_INPUT', 'Choose a category.');
+    if (!name) throw new CoreError('INVALID_INPUT', wording('form.categoryMissing'));
     if (name.length > MAX_CATEGORY)
-      throw new CoreError('INVALID_INPUT', `A category is a short name (at most ${MAX_CATEGORY} characters).`);
+      throw new CoreError('INVALID_INPUT', wording('refused.categoryLong', { max: MAX_CATEGORY }));
     const note = cleanReason(reason);
     const ticket = await this.get(key);
     if (await this.replayed(ticket, actor)) return ticket;
-    if (ticket.category === name) throw new CoreError('INVALID_INPUT', `${ticket.key} is already in ${name}.`);
+    if (ticket.category === name)
+      throw new CoreError('INVALID_INPUT', wording('refused.sameCategory', { key: ticket.key, category: name }));
     const told = {
       type: 'category',
       summary: `${ticket.key} moved to ${name} (was ${ticket.category})`,
@@ -633,7 +648,7 @@ export class TicketService {
     if (await this.replayed(ticket, actor)) return ticket;
     const decision = decide(ticket);
     const result = transition(ticket.key, ticket.status, command);
-    if (!result.ok) throw new CoreError('ILLEGAL_TRANSITION', result.reason);
+    if (!result.ok) throw new CoreError('ILLEGAL_TRANSITION', refusalOf(ticket.key, ticket.status, command));
     const updated = await this.repository.update(
       ticket.id,
       ticket.version,
@@ -680,9 +695,15 @@ export class TicketService {
 
   private async conflict(key: string): Promise<CoreError> {
     const now = await this.repository.findByKey(key);
-    const who = now?.assigneeName ?? now?.assigneeId;
-    const state = now ? `it is now ${now.status}${who ? ` (${who})` : ''}` : 'it was changed';
-    return new CoreError('CONFLICT', `Someone else changed ${key} at the same moment: ${state}.`);
+    const name = now?.assigneeName ?? now?.assigneeId;
+    return new CoreError(
+      'CONFLICT',
+      !now
+        ? wording('refused.conflict.changed', { key })
+        : name
+          ? wording('refused.conflict.nowWith', { key, status: statusWording(now.status), name })
+          : wording('refused.conflict.now', { key, status: statusWording(now.status) }),
+    );
   }
 
   private async tell(notification: TicketNotification): Promise<void> {
@@ -790,16 +811,24 @@ function pausedClock(ticket: Ticket, now: Date): { resolveDueAt?: Date } {
   return { resolveDueAt: new Date(ticket.resolveDueAt.getTime() + waited) };
 }
 
-function requireEngineer(actor: Actor, what: string): void {
+function requireEngineer(
+  actor: Actor,
+  what: 'claim' | 'assign' | 'escalate' | 'vendor' | 'wait' | 'resolve' | 'reassign' | 'priority' | 'category',
+): void {
   if (actor.role !== 'engineer' && actor.role !== 'system') {
-    throw new CoreError('FORBIDDEN', `Only engineers can ${what}.`);
+    throw new CoreError('FORBIDDEN', wording('refused.onlyEngineers', { what: wording(`refused.what.${what}`) }));
   }
 }
 
-function requireRequesterOrEngineer(ticket: Ticket, actor: Actor, verb: string): void {
+function requireRequesterOrEngineer(ticket: Ticket, actor: Actor, verb: 'close' | 'reopen'): void {
   if (actor.role === 'employee' && actor.id !== ticket.requesterId) {
-    throw new CoreError('FORBIDDEN', `Only the requester or an engineer can ${verb} ${ticket.key}.`);
+    throw new CoreError('FORBIDDEN', wording(`refused.notYours.${verb}`, { key: ticket.key }));
   }
+}
+
+/** A status in the words of whoever reads the refusal. */
+export function statusWording(status: TicketStatus): Wording {
+  return wording(`ticket.status.${status}`);
 }
 
 function nameOf(actor: Actor): string {

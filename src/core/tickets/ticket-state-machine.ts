@@ -1,3 +1,4 @@
+import { messagesFor, sayWording, wording, type Wording } from '../messages/catalogue.js';
 import type { TicketStatus } from './ticket.js';
 
 /** What can be done to a ticket's status. */
@@ -14,31 +15,28 @@ const transitions: Record<TicketStatus, Partial<Record<TicketCommand, TicketStat
   reopened: { claim: 'claimed', assign: 'claimed', escalate: 'escalated', resolve: 'resolved', close: 'closed' },
 };
 
-const hints: Partial<Record<TicketStatus, string>> = {
-  resolved: 'Reopen it first if the problem is back.',
-  closed: 'Closed tickets are final: open a new ticket and mention this one.',
-  waiting: 'It is waiting for the requester.',
+/** What to do instead, said after the refusal, for the statuses where there is something to say. */
+const hints: Partial<Record<TicketStatus, Wording>> = {
+  resolved: wording('refused.hint.resolved'),
+  closed: wording('refused.hint.closed'),
+  waiting: wording('refused.hint.waiting'),
 };
 
-const verbs: Record<TicketCommand, string> = {
-  claim: 'claim',
-  assign: 'assign',
-  escalate: 'escalate',
-  wait: 'set to waiting',
-  resume: 'resume',
-  resolve: 'resolve',
-  close: 'close',
-  reopen: 'reopen',
-};
-
+/** `reason`: the refusal in English (for logs and tests); ticket-service words it for the person told (refusalOf). */
 export type TransitionResult = { ok: true; to: TicketStatus } | { ok: false; reason: string };
 
 /** The ticket lifecycle as a table; anything not in it is refused with a reason a person can act on. */
 export function transition(key: string, from: TicketStatus, command: TicketCommand): TransitionResult {
   const to = transitions[from][command];
   if (to) return { ok: true, to };
-  const hint = hints[from] ?? '';
-  return { ok: false, reason: `Cannot ${verbs[command]} ${key}: it is ${from}.${hint ? ` ${hint}` : ''}` };
+  return { ok: false, reason: sayWording(messagesFor('en'), refusalOf(key, from, command)) };
+}
+
+/** Why a command is refused in a status, and what to do instead: a catalogue text, worded for whoever is told. */
+export function refusalOf(key: string, from: TicketStatus, command: TicketCommand): Wording {
+  const reason = wording(`refused.cannot.${command}`, { key, status: wording(`ticket.status.${from}`) });
+  const hint = hints[from];
+  return hint ? wording('refused.withHint', { reason, hint }) : reason;
 }
 
 /** Commands allowed from a status (for rendering only the buttons that can work). */

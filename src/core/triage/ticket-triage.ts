@@ -1,10 +1,14 @@
+import type { LanguageCode } from '../language/languages.js';
 import { priorities, type Priority, type Tier } from '../tickets/ticket.js';
 import { FALLBACK_CATEGORY, type TriagePrediction, type TriageText } from './triage-model.js';
 
 /** The port TicketService asks when a ticket opens (the app gives it the live knowledge base's current model). */
 export interface TicketTriage {
-  /** Null when there is no model yet (the knowledge base is still loading): the ticket keeps its defaults. */
-  predict(text: TriageText): TriagePrediction | null;
+  /**
+   * Null when there is no model yet (the knowledge base is still loading): the ticket keeps its
+   * defaults. `language`: the engineers', which the reasons are worded in (English when not given).
+   */
+  predict(text: TriageText, language?: LanguageCode): TriagePrediction | null;
 }
 
 export type TriageField = 'category' | 'priority' | 'tier';

@@ -4,6 +4,8 @@ import { learnOrLoad, type ModelCacheOptions } from '../answering/model-cache.js
 import { TextAnalyzer } from '../answering/text-analyzer.js';
 import { runSteps, runStepsPaced, type Steps } from '../answering/time-slicing.js';
 import type { Article } from '../knowledge/article.js';
+import type { LanguageCode } from '../language/languages.js';
+import { messagesFor, type MessageKey, type Say } from '../messages/catalogue.js';
 import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
 import { defaultTriagePolicy, SeverityMatcher, type TriagePolicy } from './triage-policy.js';
 
@@ -223,15 +225,17 @@ export class TriageModel {
     return this.index;
   }
 
-  predict(input: TriageText): TriagePrediction {
+  /** `language`: the engineers' (the deployment's), which the reasons are worded in; English when not given. */
+  predict(input: TriageText, language: LanguageCode = 'en'): TriagePrediction {
+    const say = messagesFor(language);
     const text = triageText(input);
     const vector = this.model.vector(text);
     const query = this.dense(vector);
     const matches = this.matcher.match(text);
-    const category = this.predictCategory(text, vector, query, matches);
+    const category = this.predictCategory(text, vector, query, matches, say);
     const neighbours = this.neighbours(query);
-    const priority = this.predictPriority(matches, neighbours);
-    const tier = this.predictTier(query, category.value, neighbours);
+    const priority = this.predictPriority(matches, neighbours, say);
+    const tier = this.predictTier(query, category.value, neighbours, say);
     const { thresholds } = this.matcher.policy;
     return {
       category: { ...category, sure: category.confidence >= thresholds.category },
@@ -245,6 +249,7 @@ export class TriageModel {
     vector: SparseVector,
     query: Float32Array,
     matches: SignalMatch[],
+    say: Say,
   ): Guess<string> {
     // Policy first: a signal that names a category (security incidents) decides it.
     const policy = matches.find((m) => m.signal.category !== undefined);
@@ -252,30 +257,41 @@ export class TriageModel {
       return {
         value: policy.signal.category!,
         confidence: POLICY_CATEGORY_CONFIDENCE,
-        reasons: [`${policy.signal.name} goes to ${policy.signal.category}: "${policy.phrases.join('" + "')}"`],
+        reasons: [
+          say('eng.triage.signalCategory', {
+            signal: signalName(policy.signal.name, say),
+            category: policy.signal.category!,
+            phrases: quoted(policy.phrases),
+          }),
+        ],
       };
     const probabilities = this.model.trained && vector.idx.length > 0 ? this.model.assess(vector).probabilities : null;
-    if (!probabilities)
-      return { value: FALLBACK_CATEGORY, confidence: 0, reasons: ['no words the knowledge base or past tickets use'] };
+    if (!probabilities) return { value: FALLBACK_CATEGORY, confidence: 0, reasons: [say('eng.triage.noWords')] };
     let best = 0;
     for (let k = 1; k < probabilities.length; k++) if (probabilities[k]! > probabilities[best]!) best = k;
     const value = this.categories[best]!;
     const reasons: string[] = [];
     const words = this.telling(text, value);
-    if (words.length > 0) reasons.push(`words: ${words.join(', ')}`);
+    if (words.length > 0) reasons.push(say('eng.triage.words', { words: words.join(', ') }));
     const nearest = this.nearest(query, (example) => categoryOf(example) === value);
-    if (nearest) reasons.push(describe(nearest.example, nearest.similarity));
+    if (nearest) reasons.push(describe(nearest.example, nearest.similarity, say));
     return { value, confidence: round(probabilities[best]!), reasons };
   }
 
   private predictPriority(
     matches: SignalMatch[],
     neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>,
+    say: Say,
   ): Guess<Priority> & { overridesChoice: boolean } {
     const signal = matches[0];
     const learnt = vote(neighbours.map((n) => ({ value: n.ticket.priority, weight: n.similarity })));
     const fromSignal = signal
-      ? { value: signal.signal.priority, reasons: [`${signal.signal.name}: "${signal.phrases.join('" + "')}"`] }
+      ? {
+          value: signal.signal.priority,
+          reasons: [
+            say('eng.triage.signal', { signal: signalName(signal.signal.name, say), phrases: quoted(signal.phrases) }),
+          ],
+        }
       : null;
     // Similar settled tickets (at least two, mostly agreeing) decide over no signal or a weak one
     // (P3, P4: engineers' corrections teach it); a strong one (P1, P2) stands unless they were more urgent.
@@ -289,7 +305,10 @@ export class TriageModel {
       return {
         value: learnt.value,
         confidence: round(learnt.share * SIGNAL_CONFIDENCE.strong),
-        reasons: [`${learnt.count} similar past tickets were ${learnt.value}`, ...(fromSignal?.reasons ?? [])],
+        reasons: [
+          say('eng.triage.similarWere', { count: learnt.count, priority: learnt.value }),
+          ...(fromSignal?.reasons ?? []),
+        ],
         overridesChoice: false,
       };
     }
@@ -297,7 +316,7 @@ export class TriageModel {
       return {
         value: 'P3',
         confidence: 0,
-        reasons: ['no sign of urgency or of a simple request'],
+        reasons: [say('eng.triage.noUrgency')],
         overridesChoice: false,
       };
     const confidence = strong ? SIGNAL_CONFIDENCE.strong : SIGNAL_CONFIDENCE.weak;
@@ -313,13 +332,14 @@ export class TriageModel {
     query: Float32Array,
     category: string,
     neighbours: ReadonlyArray<{ ticket: SettledTicket; similarity: number }>,
+    say: Say,
   ): Guess<Tier> | null {
     const learnt = vote(neighbours.map((n) => ({ value: n.ticket.tier, weight: n.similarity })));
     if (learnt && learnt.count >= AGREEING.count && learnt.share >= AGREEING.share) {
       return {
         value: learnt.value,
         confidence: round(learnt.share * SIGNAL_CONFIDENCE.strong),
-        reasons: [`${learnt.count} similar past tickets ended at ${learnt.value}`],
+        reasons: [say('eng.triage.similarEnded', { count: learnt.count, tier: learnt.value })],
       };
     }
     const nearest = this.nearest(
@@ -333,7 +353,7 @@ export class TriageModel {
     return {
       value: tier,
       confidence: round(Math.min(1, nearest!.similarity * 2)),
-      reasons: [`"${article.title}" goes to ${tier} (escalate_to)`],
+      reasons: [say('eng.triage.articleTier', { title: article.title, tier })],
     };
   }
 
@@ -407,11 +427,36 @@ function categoryOf(example: Example): string {
   return example.source.kind === 'article' ? example.source.article.category : example.source.ticket.category;
 }
 
-function describe(example: Example, similarity: number): string {
+function describe(example: Example, similarity: number, say: Say): string {
   const how = similarity.toFixed(2);
   return example.source.kind === 'article'
-    ? `reads like the article "${example.source.article.title}" (${how})`
-    : `reads like ${example.source.ticket.key} (${how})`;
+    ? say('eng.triage.readsLikeArticle', { title: example.source.article.title, similarity: how })
+    : say('eng.triage.readsLikeTicket', { key: example.source.ticket.key, similarity: how });
+}
+
+/** The words a signal matched, as the reasons quote them: "whole office" + "can't connect". */
+function quoted(phrases: readonly string[]): string {
+  return `"${phrases.join('" + "')}"`;
+}
+
+/** The shipped signals' names have texts in every language; a policy file's own names are its author's words. */
+const SIGNAL_NAMES: Readonly<Record<string, MessageKey>> = {
+  'security incident': 'eng.triage.signal.securityIncident',
+  'sensitive data exposed': 'eng.triage.signal.dataExposed',
+  'nobody can work': 'eng.triage.signal.nobodyCanWork',
+  'widespread outage': 'eng.triage.signal.widespreadOutage',
+  'service down': 'eng.triage.signal.serviceDown',
+  'someone cannot work': 'eng.triage.signal.someoneCannotWork',
+  'a deadline': 'eng.triage.signal.deadline',
+  'malware or a scam': 'eng.triage.signal.malware',
+  'a device or account at risk': 'eng.triage.signal.atRisk',
+  'something is broken': 'eng.triage.signal.broken',
+  'a request or a question': 'eng.triage.signal.request',
+};
+
+function signalName(name: string, say: Say): string {
+  const key = Object.hasOwn(SIGNAL_NAMES, name) ? SIGNAL_NAMES[name] : undefined;
+  return key ? (say as (key: MessageKey) => string)(key) : name;
 }
 
 /** The weighted majority of the values, its share of the weight and how many voted for it. */
