@@ -9,11 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { embedArticles, thresholdsFor, type AnswerThresholds } from '../core/answering/answer-engine.js';
 import { articlesByLanguage, MultilingualEngine } from '../core/answering/multilingual-engine.js';
+import { thresholdsOf } from '../core/answering/language-thresholds.js';
 import { DEFAULT_LANGUAGE, type LanguageCode } from '../core/language/languages.js';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { formatProblem, loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { encoderCliOptions, encoderCliUsage, encoderFromCli } from '../encoders/encoder-options.js';
 import { evaluate, readQuestions } from './evaluate-questions.js';
+import { qualityGateFor, type QualityGate } from './quality-floors.js';
 import {
   METRIC_DEFINITIONS,
   metricsTable,
@@ -27,7 +29,12 @@ export interface KbEvalResult extends ScopeMetrics {
   articles: number;
   /** The languages the knowledge base has articles in, the default first. */
   languages: LanguageCode[];
+  /** The default language's pair (the configured one: --answer / --suggest). */
   thresholds: AnswerThresholds;
+  /** The pair each language's engine answers with (another language's fitted one, see language-thresholds.ts). */
+  languageThresholds: Record<LanguageCode, AnswerThresholds>;
+  /** How many of the questions were detected in each language: whose engine (and pair) answered them. */
+  questionLanguages: Record<LanguageCode, number>;
   /** In-scope questions whose expected article was answered or offered as a "did you mean" choice. */
   answeredOrOffered: number;
   /** Questions answered outright with a wrong article, or answered when they should not be. */
@@ -70,6 +77,11 @@ export async function runKbEval(options: {
     ...(embeddings ? { embeddings } : {}),
   });
   const indexMs = performance.now() - start;
+  const questionLanguages: Record<LanguageCode, number> = {};
+  for (const { text } of questions) {
+    const language = engine.detect(text).language;
+    questionLanguages[language] = (questionLanguages[language] ?? 0) + 1;
+  }
   const report = await evaluate(engine, questions);
   const metrics = scopeMetrics(report.outcomes.map((o) => scoreQuestion(o.question.expected, o.result, o.ms)));
   return {
@@ -78,6 +90,10 @@ export async function runKbEval(options: {
       articles: kb.articles.length,
       languages: engine.languages,
       thresholds,
+      languageThresholds: Object.fromEntries(
+        engine.languages.map((language) => [language, thresholdsOf(language, defaultLanguage, thresholds)]),
+      ),
+      questionLanguages,
       answeredOrOffered: report.inScope === 0 ? 0 : (report.answeredCorrect + report.suggestedCorrect) / report.inScope,
       confidentWrong: report.confidentWrong,
       oosDeclined: report.outOfScope === 0 ? 0 : report.outOfScopeDeclined / report.outOfScope,
@@ -122,8 +138,12 @@ async function main(): Promise<void> {
   for (const problem of problems) console.log(`article skipped: ${problem}`);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   console.log(
-    `knowledge base ${values.kb}: ${result.articles} articles (${result.languages.join(', ')}), index built in ${result.indexMs.toFixed(0)} ms; sentence encoder ${result.encoder ?? 'none'}${result.encoder ? ` (asked for ${(100 * result.encodedShare).toFixed(1)}% of the questions)` : ''}; thresholds answer ${thresholds.answer}, suggest ${thresholds.suggest}`,
+    `knowledge base ${values.kb}: ${result.articles} articles (${result.languages.join(', ')}), index built in ${result.indexMs.toFixed(0)} ms; sentence encoder ${result.encoder ?? 'none'}${result.encoder ? ` (asked for ${(100 * result.encodedShare).toFixed(1)}% of the questions)` : ''}`,
   );
+  // Each language's engine answers with its own pair: a German file is decided by German's, not English's.
+  for (const line of thresholdLines(result)) console.log(line);
+  const gate = qualityGateFor(values.queries, result.encoder);
+  if (gate) console.log(floorLine(gate));
   for (const line of METRIC_DEFINITIONS) console.log(line);
   console.table([
     ...metricsTable(result),
@@ -142,6 +162,36 @@ async function main(): Promise<void> {
       encodedShare: Number(result.encodedShare.toFixed(4)),
     }),
   );
+}
+
+/**
+ * Which pair decided the file's questions: each language they were detected in, its count and the
+ * pair its engine used ("--answer/--suggest" set the default language's only).
+ */
+export function thresholdLines(
+  result: Pick<KbEvalResult, 'questionLanguages' | 'languageThresholds' | 'languages'>,
+): string[] {
+  const [defaultLanguage] = result.languages;
+  return Object.entries(result.questionLanguages)
+    .sort((a, b) => b[1] - a[1])
+    .map(([language, count]) => {
+      const own = result.languageThresholds[language];
+      const pair = own ?? result.languageThresholds[defaultLanguage!]!;
+      const whose =
+        language === defaultLanguage
+          ? 'the default language, --answer/--suggest'
+          : own
+            ? `${language}'s own, language-thresholds.ts`
+            : `no ${language} articles: the ${defaultLanguage} articles are offered`;
+      return `${count} question(s) in ${language}: thresholds answer ${pair.answer}, suggest ${pair.suggest} (${whose})`;
+    });
+}
+
+/** The floors the file's gate test holds it to (src/evaluation/quality-floors.ts). */
+export function floorLine(gate: QualityGate): string {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const f = gate.floors;
+  return `gate for ${gate.file} (${gate.language}, encoder ${gate.encoder}): at least ${pct(f.answeredRight)} answered right, ${pct(f.answeredOrOffered)} answered or offered, ${pct(f.top1)} top-1, ${pct(f.outOfScopeDeclined)} out-of-scope declined; at most ${pct(f.confidentWrongAtMost)} of all questions confidently wrong`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

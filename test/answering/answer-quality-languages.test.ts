@@ -4,6 +4,7 @@ import { thresholdsFor } from '../../src/core/answering/answer-engine.js';
 import { MultilingualEngine } from '../../src/core/answering/multilingual-engine.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import { evaluate, readQuestions, type EvaluationReport } from '../../src/evaluation/evaluate-questions.js';
+import { qualityGates } from '../../src/evaluation/quality-floors.js';
 
 // The German and French gate files (the fitting files, kb-questions-fit-de/-fr.jsonl, are what
 // the languages' thresholds were fitted on; these were never used to fit anything). The engine is
@@ -12,28 +13,9 @@ import { evaluate, readQuestions, type EvaluationReport } from '../../src/evalua
 // English's pair for ENCODER=none. The German and French engines are lexical whatever ENCODER
 // says, so the sentence encoder would change nothing but the English fallback's offers.
 
-/** Floors a little below one measurement (the evaluation is deterministic); the figures in the comments. */
-interface Floors {
-  answeredRight: number;
-  answeredOrOffered: number;
-  top1: number;
-  outOfScopeDeclined: number;
-}
-
-const gates: Array<{ language: string; file: string; floors: Floors }> = [
-  {
-    language: 'German',
-    file: 'kb-questions-de.jsonl',
-    // measured 28/52 (0.538), 47/52 (0.904), 45/52 (0.865), 10/10
-    floors: { answeredRight: 0.51, answeredOrOffered: 0.88, top1: 0.84, outOfScopeDeclined: 0.9 },
-  },
-  {
-    language: 'French',
-    file: 'kb-questions-fr.jsonl',
-    // measured 33/52 (0.635), 41/52 (0.788), 40/52 (0.769), 9/10
-    floors: { answeredRight: 0.61, answeredOrOffered: 0.76, top1: 0.74, outOfScopeDeclined: 0.8 },
-  },
-];
+// Floors a little below one measurement (the evaluation is deterministic), kept with kb:eval's
+// (src/evaluation/quality-floors.ts, the measured figures in its comments) so that it names them.
+const gates = qualityGates.filter((gate) => gate.language !== 'English');
 
 let kb: KnowledgeBase;
 let engine: MultilingualEngine;
@@ -68,10 +50,13 @@ describe.each(gates)('answer quality on the $language question file ($file)', ({
 
   // Measured 0 of 62 in both languages; the bot promises at most 2% (one question of 62).
   it('never bluffs: at most 2% of all questions get a confident wrong answer', () => {
+    expect(floors.confidentWrongAtMost).toBeLessThanOrEqual(0.02);
     const wrong = report.outcomes
       .filter((o) => o.result.outcome === 'answered' && o.result.article.id !== o.question.expected)
       .map((o) => `${o.question.text} -> ${o.result.outcome === 'answered' ? o.result.article.id : ''}`);
-    expect(report.confidentWrong / (report.inScope + report.outOfScope), wrong.join('\n')).toBeLessThanOrEqual(0.02);
+    expect(report.confidentWrong / (report.inScope + report.outOfScope), wrong.join('\n')).toBeLessThanOrEqual(
+      floors.confidentWrongAtMost,
+    );
   });
 
   it('says "I don\'t have an answer" to the out-of-scope questions at least as often as measured', () => {

@@ -21,3 +21,16 @@ export const languageThresholds: Readonly<Partial<Record<LanguageCode, AnswerThr
   // articles fit only weakly are better offered from the English articles' shared words.
   fr: { answer: 0.43, suggest: 0.41 },
 };
+
+/**
+ * The pair a language's engine answers with: the default language's is the configured one
+ * (ANSWER_THRESHOLD...), another language's the one fitted on its own questions, else the default's.
+ */
+export function thresholdsOf(
+  language: LanguageCode,
+  defaultLanguage: LanguageCode,
+  defaultPair: AnswerThresholds,
+  fitted: Readonly<Partial<Record<LanguageCode, AnswerThresholds>>> = languageThresholds,
+): AnswerThresholds {
+  return (language !== defaultLanguage && fitted[language]) || defaultPair;
+}

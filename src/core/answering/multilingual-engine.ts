@@ -11,7 +11,7 @@ import {
   type AskOptions,
   type BuildOptions,
 } from './answer-engine.js';
-import { languageThresholds } from './language-thresholds.js';
+import { languageThresholds, thresholdsOf } from './language-thresholds.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
 /** An answer, with the language the question was asked in and the one it was answered from. */
@@ -125,8 +125,7 @@ export class MultilingualEngine implements Answerer {
         language,
         await AnswerEngine.build(
           group,
-          // The default language's pair is the configured one (ANSWER_THRESHOLD...); another language's was fitted on its own questions.
-          (language !== defaultLanguage && fitted[language]) || thresholds,
+          thresholdsOf(language, defaultLanguage, thresholds, fitted),
           // English as the default: the very analyzer (and cached models) it had before languages.
           analyzerOf(language),
           undefined,
