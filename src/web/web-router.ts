@@ -516,7 +516,9 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       const fixed = (text: string) => () => text;
       const body = req.body as Record<string, unknown>;
       const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
-      const actionId = webActions[text('action') ?? ''];
+      // Own keys only: "constructor" or "__proto__" would find Object's and reach the handler.
+      const action = text('action') ?? '';
+      const actionId = Object.hasOwn(webActions, action) ? webActions[action] : undefined;
       const actor = actorOf(session.person);
       if (!actionId) {
         await showTicket(req, res, session, ticket.key, 400, {
@@ -557,8 +559,8 @@ export function createWebRouter(deps: WebRouterDeps): Router {
           input,
           origin: `web:${randomUUID()}`,
         });
-        deps.logger.info({ ticket: result.ticket.key, action: text('action') }, 'web action');
-        res.redirect(303, `/web/tickets/${encodeURIComponent(result.ticket.key)}?done=${text('action')}`);
+        deps.logger.info({ ticket: result.ticket.key, action }, 'web action');
+        res.redirect(303, `/web/tickets/${encodeURIComponent(result.ticket.key)}?done=${action}`);
       } catch (error) {
         if (!isCoreError(error)) throw error;
         await showTicket(req, res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, {

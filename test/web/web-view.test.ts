@@ -385,6 +385,12 @@ describe('actions', () => {
     ).toBe(303);
     expect((await fresh(seeded.formula.key)).tier).toBe('L4');
     expect((await client.post(`${path}/actions`, { csrf, action: 'delete' })).status).toBe(400);
+    // Names every object has: refused as unknown, not handed to the action handler as a button.
+    for (const action of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const response = await client.post(`${path}/actions`, { csrf, action });
+      expect(response.status, action).toBe(400);
+      expect(await response.text(), action).toContain('That action is not known.');
+    }
   });
 });
 
