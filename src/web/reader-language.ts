@@ -7,8 +7,8 @@ import { CATALOGUE_LANGUAGES, messagesFor, type Say } from '../core/messages/cat
  * person reading them, not the deployment's (which engineers' chat texts follow). Chosen per
  * request, first that applies: ?lang= (a language with a catalogue; remembered in a cookie for a
  * year, like ?tz=), that cookie, the language the reader's chat knew when they asked for the
- * sign-in link (kept with the link and the session, like the chat's time zone), the browser's
- * Accept-Language, the deployment's default.
+ * sign-in link (kept with the link and the session, like the chat's time zone) when it is not the
+ * deployment's, the browser's Accept-Language, the chat's language, the deployment's default.
  */
 
 /** The cookie that remembers the language chosen on a page (not a secret; HttpOnly anyway). */
@@ -142,10 +142,14 @@ function remembered(
   const value = cookie(LANG_COOKIE);
   const decoded = value ? safeDecode(value) : null;
   if (isPageLanguage(decoded)) return { language: decoded, from: 'cookie' };
-  if (isPageLanguage(chatLanguage)) return { language: chatLanguage, from: 'chat' };
+  // The chats give the deployment's language for someone who never spoke to the bot, so the
+  // chat's language says something of the reader only when it differs from it; when it is the
+  // same, the browser's (an explicit setting of the reader) goes first.
+  if (isPageLanguage(chatLanguage) && chatLanguage !== fallback) return { language: chatLanguage, from: 'chat' };
   const header = req.headers['accept-language'];
   const browser = preferredLanguage(typeof header === 'string' ? header : undefined, CATALOGUE_LANGUAGES);
   if (browser) return { language: browser, from: 'browser' };
+  if (isPageLanguage(chatLanguage)) return { language: chatLanguage, from: 'chat' };
   return { language: isPageLanguage(fallback) ? fallback : DEFAULT_LANGUAGE, from: 'default' };
 }
 

@@ -333,6 +333,16 @@ describe('the reader’s language, chosen per request', () => {
     expect(html).toContain('Warteschlange');
   });
 
+  it('a chat language that is the deployment’s (all a chat knows of someone who never spoke to the bot) gives way to the browser’s', async () => {
+    const german = await signedIn(erika, { language: 'en', headers: { 'accept-language': 'de-DE,de;q=0.9' } });
+    expect(langOf(await (await german.get('/web')).text())).toBe('de');
+    // With no browser preference the chat's is still the page's.
+    expect(langOf(await (await (await signedIn(erika, { language: 'en' })).get('/web')).text())).toBe('en');
+    // A chat language other than the deployment's was spoken there: it wins over the browser.
+    const spoken = await signedIn(erika, { language: 'fr', headers: { 'accept-language': 'de' } });
+    expect(langOf(await (await spoken.get('/web')).text())).toBe('fr');
+  });
+
   it('a chat language the pages are not written in is not kept: the browser’s decides', async () => {
     const browser = await signedIn(erika, { language: 'ja', headers: { 'accept-language': 'es-ES,es;q=0.9' } });
     expect(langOf(await (await browser.get('/web')).text())).toBe('es');

@@ -165,6 +165,20 @@ describe('Slack: /helpdesk web', () => {
     const zonePage = await (await client.get('/web/time-zone')).text();
     expect(zonePage).toContain('<h1>Zeitzone</h1>');
   });
+
+  it('someone who never spoke to the bot reads the pages in their browser’s language, not the deployment’s', async () => {
+    // The chat's language for them is only DEFAULT_LANGUAGE (English): the link's words are English.
+    const url = await linkFrom('U0NEVERSPK');
+    const german = { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' };
+    const signIn = await fetch(url, { redirect: 'manual', headers: german });
+    expect(signIn.status).toBe(303);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await (
+      await fetch(`${url.slice(0, url.indexOf('/web/'))}/web`, { headers: { ...german, cookie } })
+    ).text();
+    expect(page).toContain('<html lang="de">');
+    expect(page).toContain('<h1>Ihre Tickets</h1>');
+  });
 });
 
 describe('Slack: leads by user group (SLACK_LEAD_GROUPS)', () => {
