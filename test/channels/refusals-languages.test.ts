@@ -191,6 +191,30 @@ describe('the local chat: refusals in the person’s language, an engineer’s i
     );
   });
 
+  it("its usage lines in its person's language; /wait's default note in the requester's, /reopen's in the engineers'", async () => {
+    const type = await terminal();
+    await type('Ich habe mein Passwort vergessen');
+    expect(await type('/close')).toContain(de('local.usageKey', { command: '/close' }));
+    const german = await app!.tickets.open({
+      requester: { id: 'U0GERMAN', name: 'Greta', role: 'employee' },
+      channel: 'local',
+      conversationKey: null,
+      subject: 'Der Drucker im 3. Stock klemmt',
+      description: 'Jeden Morgen Papierstau.',
+      language: 'de',
+    });
+    await type('/as engineer erin');
+    expect(await type(`/priority ${german.key}`)).toContain(en('local.usagePriority'));
+    await type(`/claim ${german.key}`);
+    await type(`/wait ${german.key}`);
+    await type(`/resolve ${german.key} Walze getauscht`);
+    await type(`/reopen ${german.key}`);
+    const events = await app!.tickets.history(await app!.tickets.get(german.key));
+    const detail = (command: string) => events.find((e) => e.detail.command === command)?.detail;
+    expect(detail('wait')?.note).toBe(de('local.waitNote'));
+    expect(detail('reopen')?.reason).toBe(en('eng.local.reopenNote'));
+  });
+
   it('an English employee gets the English texts the service always said', async () => {
     const type = await terminal();
     await type('I forgot my password');

@@ -137,8 +137,10 @@ export class LocalChat {
     const tickets = this.options.tickets;
     const key = args[0] ?? '';
     const rest = args.slice(1).join(' ');
+    // Usage lines are for the person at the terminal, in the words it speaks to them in.
+    const say = await this.say();
     const needKey = () => {
-      if (!key) throw new UsageError(`Usage: ${command} KEY (for example ${command} HD-1001)`);
+      if (!key) throw new UsageError(say('local.usageKey', { command }));
     };
     switch (command.toLowerCase()) {
       case '/quit':
@@ -219,13 +221,13 @@ export class LocalChat {
         needKey();
         // The terminal has no roster: any name typed here acts as an engineer, as /as engineer does.
         const name = args[1];
-        if (!name) throw new UsageError('Usage: /assign KEY name (for example /assign HD-1001 bob)');
+        if (!name) throw new UsageError(say('local.usageAssign'));
         await this.perform(ticketActions.assign, key, { assignee: { id: name, name, role: 'engineer' } });
         return true;
       }
       case '/priority':
         needKey();
-        if (!args[1]) throw new UsageError('Usage: /priority KEY P1|P2|P3|P4 [reason]');
+        if (!args[1]) throw new UsageError(say('local.usagePriority'));
         await this.perform(ticketActions.priority, key, {
           priority: args[1],
           ...(args[2] ? { reason: args.slice(2).join(' ') } : {}),
@@ -234,7 +236,7 @@ export class LocalChat {
       case '/category':
         needKey();
         if (!args[1]) {
-          this.print(`Usage: /category KEY name [reason]. Categories: ${this.actionHandler.categories().join(', ')}`);
+          this.print(say('local.usageCategory', { categories: this.actionHandler.categories().join(', ') }));
           return true;
         }
         await this.perform(ticketActions.category, key, {
@@ -242,10 +244,13 @@ export class LocalChat {
           ...(args[2] ? { reason: args.slice(2).join(' ') } : {}),
         });
         return true;
-      case '/wait':
+      case '/wait': {
         needKey();
-        this.done(await tickets.wait(key, this.actor, rest || 'Waiting for your reply.'));
+        // The requester reads the note: a default in their ticket's language.
+        const note = rest || messagesFor((await tickets.get(key)).language ?? undefined)('local.waitNote');
+        this.done(await tickets.wait(key, this.actor, note));
         return true;
+      }
       case '/resolve':
         needKey();
         await this.perform(ticketActions.resolve, key, { resolution: rest });
@@ -256,7 +261,10 @@ export class LocalChat {
         return true;
       case '/reopen':
         needKey();
-        await this.perform(ticketActions.reopen, key, { reason: rest || 'The problem is back.' });
+        // The engineers read the reason: a default in their language.
+        await this.perform(ticketActions.reopen, key, {
+          reason: rest || messagesFor(this.options.conversations.defaultLanguage)('eng.local.reopenNote'),
+        });
         return true;
       default:
         this.print((await this.say())('local.unknownCommand', { command }));

@@ -703,4 +703,11 @@ export const de: Catalogue = {
   'eng.triage.signal.atRisk': 'ein Gerät oder Konto in Gefahr',
   'eng.triage.signal.broken': 'etwas ist kaputt',
   'eng.triage.signal.request': 'eine Anfrage oder Frage',
+  /** The local chat's usage lines and the default notes of /wait (the requester reads it) and /reopen (the engineers). */
+  'local.usageKey': 'Aufruf: {command} KEY (zum Beispiel {command} HD-1001)',
+  'local.usageAssign': 'Aufruf: /assign KEY Name (zum Beispiel /assign HD-1001 bob)',
+  'local.usagePriority': 'Aufruf: /priority KEY P1|P2|P3|P4 [Grund]',
+  'local.usageCategory': 'Aufruf: /category KEY Name [Grund]. Kategorien: {categories}',
+  'local.waitNote': 'Wir warten auf Ihre Antwort.',
+  'eng.local.reopenNote': 'Das Problem ist wieder da.',
 };

@@ -726,4 +726,11 @@ export const en = {
   'eng.triage.signal.atRisk': 'a device or account at risk',
   'eng.triage.signal.broken': 'something is broken',
   'eng.triage.signal.request': 'a request or a question',
+  /** The local chat's usage lines and the default notes of /wait (the requester reads it) and /reopen (the engineers). */
+  'local.usageKey': 'Usage: {command} KEY (for example {command} HD-1001)',
+  'local.usageAssign': 'Usage: /assign KEY name (for example /assign HD-1001 bob)',
+  'local.usagePriority': 'Usage: /priority KEY P1|P2|P3|P4 [reason]',
+  'local.usageCategory': 'Usage: /category KEY name [reason]. Categories: {categories}',
+  'local.waitNote': 'Waiting for your reply.',
+  'eng.local.reopenNote': 'The problem is back.',
 } as const;

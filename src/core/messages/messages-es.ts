@@ -691,4 +691,11 @@ export const es: Catalogue = {
   'eng.triage.signal.atRisk': 'un dispositivo o una cuenta en riesgo',
   'eng.triage.signal.broken': 'algo está roto',
   'eng.triage.signal.request': 'una solicitud o una pregunta',
+  /** The local chat's usage lines and the default notes of /wait (the requester reads it) and /reopen (the engineers). */
+  'local.usageKey': 'Uso: {command} CLAVE (por ejemplo {command} HD-1001)',
+  'local.usageAssign': 'Uso: /assign CLAVE nombre (por ejemplo /assign HD-1001 bob)',
+  'local.usagePriority': 'Uso: /priority CLAVE P1|P2|P3|P4 [motivo]',
+  'local.usageCategory': 'Uso: /category CLAVE nombre [motivo]. Categorías: {categories}',
+  'local.waitNote': 'Esperamos su respuesta.',
+  'eng.local.reopenNote': 'El problema ha vuelto.',
 };

@@ -698,4 +698,11 @@ export const fr: Catalogue = {
   'eng.triage.signal.atRisk': 'un appareil ou un compte en danger',
   'eng.triage.signal.broken': 'quelque chose est cassé',
   'eng.triage.signal.request': 'une demande ou une question',
+  /** The local chat's usage lines and the default notes of /wait (the requester reads it) and /reopen (the engineers). */
+  'local.usageKey': 'Utilisation : {command} CLÉ (par exemple {command} HD-1001)',
+  'local.usageAssign': 'Utilisation : /assign CLÉ nom (par exemple /assign HD-1001 bob)',
+  'local.usagePriority': 'Utilisation : /priority CLÉ P1|P2|P3|P4 [raison]',
+  'local.usageCategory': 'Utilisation : /category CLÉ nom [raison]. Catégories : {categories}',
+  'local.waitNote': 'Nous attendons votre réponse.',
+  'eng.local.reopenNote': 'Le problème est revenu.',
 };
