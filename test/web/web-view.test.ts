@@ -74,6 +74,16 @@ describe('sign-in links', () => {
       expect(response.headers.get('set-cookie')).toMatch(
         /^__Host-helpdesk_session=[^;]+; Max-Age=28800; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/,
       );
+      // The reader's choices are remembered the same way: Secure too, HttpOnly, SameSite=Lax.
+      const session = response.headers.get('set-cookie')!.split(';')[0]!;
+      const chosen = await fetch(`${secure.url}/web?lang=de&tz=Europe/Berlin`, { headers: { cookie: session } });
+      expect(chosen.status).toBe(200);
+      const set = chosen.headers.getSetCookie();
+      expect(set).toHaveLength(2);
+      for (const name of ['helpdesk_lang=de', 'helpdesk_tz=Europe%2FBerlin'])
+        expect(set.find((c) => c.startsWith(`${name};`))).toMatch(
+          /^[^;]+; Max-Age=31536000; Path=\/web; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/,
+        );
     } finally {
       await secure.close();
     }
