@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
-import { isCoreError } from '../core/errors.js';
+import { isCoreError, refusalText } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { TicketActionHandler, type TicketActionInput } from '../core/tickets/ticket-action-handler.js';
 import type { TicketService } from '../core/tickets/ticket-service.js';
@@ -564,7 +564,8 @@ export function createWebRouter(deps: WebRouterDeps): Router {
       } catch (error) {
         if (!isCoreError(error)) throw error;
         await showTicket(req, res, session, ticket.key, error.code === 'FORBIDDEN' ? 403 : 409, {
-          text: fixed(error.message),
+          // Worded for the reader: the page's language, not the English kept for the log.
+          text: (l) => refusalText(error, pageTexts(l).say),
           error: true,
         });
       }

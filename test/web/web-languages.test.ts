@@ -470,6 +470,18 @@ describe('German pages, all of them', () => {
     expect(done).toContain('Sie haben dieses Ticket übernommen.');
   });
 
+  it("the service's refusal of an action, in the page's language", async () => {
+    // Another engineer claims what Erika has claimed: the service refuses (a CoreError).
+    const browser = await german({ id: 'UENG00002', name: 'Jonas', role: 'engineer' });
+    const page = `/web/tickets/${ticket.key}`;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await browser.get(page)).text())![1]!;
+    const refused = await browser.post(`${page}/actions`, { csrf, action: 'claim' });
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain(`${ticket.key} wurde bereits von Erika übernommen.`);
+    expect(html).not.toContain('already claimed');
+  });
+
   it('an employee’s own tickets', async () => {
     const html = await (await (await german(anna)).get('/web')).text();
     expect(html).toContain('<h1>Ihre Tickets</h1>');
