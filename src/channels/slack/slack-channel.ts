@@ -139,9 +139,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   }
 
   async function publishHome(team: string, userId: string): Promise<void> {
-    const [actor, language] = await Promise.all([people.actor(team, userId), languageOf(userId)]);
+    // The page shows no name: only the role is asked (users.info is not).
+    const [engineer, language] = await Promise.all([people.isEngineer(userId), languageOf(userId)]);
     const mine = await tickets.ticketsOf(userId, 15);
-    const queue = actor.role === 'engineer' ? queueView(await tickets.queue(200), userId, tickets.sla) : null;
+    const queue = engineer ? queueView(await tickets.queue(200), userId, tickets.sla) : null;
     await client.views.publish({
       user_id: userId,
       view: homeView({

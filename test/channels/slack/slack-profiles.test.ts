@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { payload } from '../../support/payload-fixtures.js';
-import { BOT_USER, EMPLOYEE, eventually, startSlackHarness, TEAM, type SlackHarness } from '../../support/slack.js';
+import {
+  BOT_USER,
+  EMPLOYEE,
+  ENGINEER,
+  eventually,
+  startSlackHarness,
+  TEAM,
+  type SlackHarness,
+} from '../../support/slack.js';
 
 /*
  * People's Slack profiles (users.info) through the real receiver, Slack's Web API a nock stand-in:
@@ -66,11 +74,16 @@ async function ticketFrom(team: string, user: string): Promise<{ requesterName: 
   });
 }
 
-/** App Home opened, and published: one at a time, so the order people were looked up in is known. */
+/** App Home opened, and published. */
 async function homeOpened(team: string, user: string): Promise<void> {
   const published = h.api.of('views.publish').length;
   await event(team, { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home' });
   await eventually(() => h.api.of('views.publish').length > published);
+}
+
+/** `/helpdesk web`, answered before the command returns: one at a time, so the order people were looked up in is known. */
+async function webAsked(user: string): Promise<void> {
+  expect((await h.command('web', user)).status).toBe(200);
 }
 
 describe('Slack: who asked, from their profile', () => {
@@ -92,6 +105,14 @@ describe('Slack: who asked, from their profile', () => {
     now += 2;
     expect((await ticketFrom(TEAM, EMPLOYEE)).requesterName).toBe('Emma Stone');
     expect(lookups()).toBe(2);
+  });
+
+  it('publishes App Home without users.info: the page shows no name', async () => {
+    await start();
+    await homeOpened(TEAM, EMPLOYEE);
+    await homeOpened(TEAM, ENGINEER);
+    expect(h.api.of('views.publish')).toHaveLength(2);
+    expect(lookups()).toBe(0);
   });
 
   it('still answers, and opens the ticket under the id, when users.info fails; asks again once the failure has aged', async () => {
@@ -116,19 +137,19 @@ describe('Slack: who asked, from their profile', () => {
   it('keeps at most its bound of people however many look themselves up, forgetting the least recently used', async () => {
     await start(20);
     const people = Array.from({ length: 60 }, (_, i) => `U0MANY${String(i).padStart(4, '0')}`);
-    for (const user of people) await homeOpened(TEAM, user);
+    for (const user of people) await webAsked(user);
     expect(lookups()).toBe(60);
 
     // The 20 most recent are kept: no call. Used again, the oldest of them stays while others go.
-    for (const user of people.slice(40)) await homeOpened(TEAM, user);
+    for (const user of people.slice(40)) await webAsked(user);
     expect(lookups()).toBe(60);
-    await homeOpened(TEAM, people[40]!);
-    for (const user of people.slice(0, 19)) await homeOpened(TEAM, user);
+    await webAsked(people[40]!);
+    for (const user of people.slice(0, 19)) await webAsked(user);
     expect(lookups()).toBe(79);
     // 19 new ones pushed out the 19 used longest ago (41 to 59), not 40, used since.
-    await homeOpened(TEAM, people[40]!);
+    await webAsked(people[40]!);
     expect(lookups()).toBe(79);
-    await homeOpened(TEAM, people[59]!);
+    await webAsked(people[59]!);
     expect(lookups()).toBe(80);
   });
 
