@@ -265,6 +265,7 @@ export async function openApp<S extends CoreStore = Store>(
     sla,
     settings: sla.timers,
     logger,
+    language: config.defaultLanguage,
   });
   // Every lookup goes through the library's current snapshot, so a reload takes effect on the next turn.
   const dialogue = new ScriptDialogue({

@@ -185,6 +185,35 @@ describe('SLA timers (default wall-clock targets: P2 response 60 min, resolution
     expect((await app.tickets.get(answers.key)).status).not.toBe('closed');
   });
 
+  it("words its reasons for who reads them: an escalation's in the engineers' language, a close's in the requester's", async () => {
+    const { app, notifier } = await start({ DEFAULT_LANGUAGE: 'de' });
+    const unclaimed = await open(app, 'P2', 'VPN weg');
+    const quiet = await app.tickets.open({
+      requester: ann,
+      channel: 'local',
+      conversationKey: 'local:U-ann',
+      subject: 'Imprimante muette',
+      description: 'Rien ne sort',
+      priority: 'P3',
+      category: 'printing',
+      language: 'fr',
+    });
+    await app.tickets.claim(quiet.key, bob);
+    await app.tickets.wait(quiet.key, bob, 'Quel modèle ?');
+    at(minutes(61));
+    await app.timers.sweep();
+    const escalated = notifier.sent.find((n) => n.type === 'escalated' && n.ticket.key === unclaimed.key);
+    expect(escalated?.note).toBe(
+      'Automatisch eskaliert: Niemand auf L2 hat es innerhalb des P2-Ziels für die erste Antwort übernommen (fällig 2026-11-23 10:00 UTC).',
+    );
+    at(minutes(6 * 24 * 60));
+    await app.timers.sweep();
+    expect((await app.tickets.get(quiet.key)).status).toBe('closed');
+    expect(notifier.sent.find((n) => n.type === 'closed' && n.ticket.key === quiet.key)?.note).toBe(
+      'Sans réponse de votre part depuis 5 jours. Répondez ou rouvrez le ticket si vous avez encore besoin d’aide.',
+    );
+  });
+
   it('survives a restart: what fired stays fired, and what fell due while down fires on the first sweep', async () => {
     const first = await start();
     const a = await open(first.app, 'P2', 'Before the restart');

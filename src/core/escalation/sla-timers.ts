@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CoreError } from '../errors.js';
+import type { LanguageCode } from '../language/languages.js';
 import type { Logger } from '../logger.js';
+import { CATALOGUE_LANGUAGES, messagesFor } from '../messages/catalogue.js';
 import type { SlaPolicy } from '../tickets/sla-policy.js';
 import type { TicketNotification, TicketNotifier } from '../tickets/ticket-notifier.js';
 import type { TicketRepository } from '../tickets/ticket-repository.js';
@@ -124,6 +126,8 @@ export interface SlaTimersDeps {
   owner?: string;
   /** A claim not finished within this long is taken over by another process. */
   leaseMs?: number;
+  /** The engineers' language (DEFAULT_LANGUAGE), for the reasons they read; the requester's is the ticket's. */
+  language?: LanguageCode;
 }
 
 /** What one sweep did. */
@@ -259,11 +263,12 @@ export class SlaTimers {
       case 'response-breach':
       case 'resolution-breach': {
         const next = tiers[tiers.indexOf(ticket.tier) + 1];
-        const what =
-          timer.kind === 'response-breach'
-            ? `Nobody at ${ticket.tier} claimed it within`
-            : `It was not resolved at ${ticket.tier} within`;
-        const reason = `${what} the ${ticket.priority} ${timer.kind === 'response-breach' ? 'response' : 'resolution'} target (due ${timer.at.toISOString().slice(0, 16).replace('T', ' ')} UTC).`;
+        const say = messagesFor(this.deps.language);
+        const reason = say(timer.kind === 'response-breach' ? 'eng.timer.unclaimed' : 'eng.timer.unresolved', {
+          tier: ticket.tier,
+          priority: ticket.priority,
+          due: timer.at.toISOString().slice(0, 16).replace('T', ' '),
+        });
         if (!settings.autoEscalate || !next) {
           // Nowhere further to go: make the breach loud where the ticket is worked.
           await this.tell(
@@ -276,7 +281,7 @@ export class SlaTimers {
           return true;
         }
         return this.guard(
-          tickets.escalate(ticket.key, TIMER_ACTOR, { tier: next, reason: `Escalated automatically: ${reason}` }),
+          tickets.escalate(ticket.key, TIMER_ACTOR, { tier: next, reason: say('eng.timer.escalated', { reason }) }),
         );
       }
       case 'reminder':
@@ -313,13 +318,14 @@ export class SlaTimers {
       }
       case 'close-waiting': {
         const days = Math.round((settings.closeWaitingMinutes / (24 * 60)) * 10) / 10;
-        return this.guard(
-          tickets.close(
-            ticket.key,
-            TIMER_ACTOR,
-            `No reply from the requester for ${days} day${days === 1 ? '' : 's'}. Reply or reopen it if you still need help.`,
+        // The requester reads why: in their ticket's language.
+        const language = ticket.language ?? this.deps.language;
+        const reason = messagesFor(language)(days === 1 ? 'timer.closedNoReplyDay' : 'timer.closedNoReplyDays', {
+          days: new Intl.NumberFormat(language && CATALOGUE_LANGUAGES.includes(language) ? language : 'en').format(
+            days,
           ),
-        );
+        });
+        return this.guard(tickets.close(ticket.key, TIMER_ACTOR, reason));
       }
     }
   }

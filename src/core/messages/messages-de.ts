@@ -675,6 +675,15 @@ export const de: Catalogue = {
   'eng.ticket.botSuggested': 'Der Bot hat „{title}“ ({path}) vorgeschlagen; das hat das Problem nicht gelöst.',
   'eng.ticket.noArticle': 'Der Bot hatte keinen passenden Artikel.',
   'eng.ticket.reopenedFromChat': 'Im Chat wieder geöffnet.',
+  'eng.timer.unclaimed':
+    'Niemand auf {tier} hat es innerhalb des {priority}-Ziels für die erste Antwort übernommen (fällig {due} UTC).',
+  'eng.timer.unresolved':
+    'Auf {tier} wurde es nicht innerhalb des {priority}-Ziels für die Lösung gelöst (fällig {due} UTC).',
+  'eng.timer.escalated': 'Automatisch eskaliert: {reason}',
+  'timer.closedNoReplyDay':
+    'Seit {days} Tag keine Antwort von Ihnen. Antworten Sie oder öffnen Sie das Ticket wieder, wenn Sie noch Hilfe brauchen.',
+  'timer.closedNoReplyDays':
+    'Seit {days} Tagen keine Antwort von Ihnen. Antworten Sie oder öffnen Sie das Ticket wieder, wenn Sie noch Hilfe brauchen.',
   'eng.reply.internal': 'Bleibt im IT-Team.',
   'eng.reply.relayed': 'An die anfragende Person gesendet.',
   'eng.script.summary': 'Geführte Anleitung: {title} ({id})',

@@ -695,6 +695,12 @@ export const en = {
   'eng.ticket.botSuggested': 'The bot suggested "{title}" ({path}); it did not solve the problem.',
   'eng.ticket.noArticle': 'The bot had no article that fits.',
   'eng.ticket.reopenedFromChat': 'Reopened from chat.',
+  'eng.timer.unclaimed': 'Nobody at {tier} claimed it within the {priority} response target (due {due} UTC).',
+  'eng.timer.unresolved': 'It was not resolved at {tier} within the {priority} resolution target (due {due} UTC).',
+  'eng.timer.escalated': 'Escalated automatically: {reason}',
+  /** The reason a ticket waiting on its requester is closed (the requester reads it): one day, or {days} of them. */
+  'timer.closedNoReplyDay': 'No reply from the requester for {days} day. Reply or reopen it if you still need help.',
+  'timer.closedNoReplyDays': 'No reply from the requester for {days} days. Reply or reopen it if you still need help.',
   /** Teams' answer to an engineer's reply under a triage card. */
   'eng.reply.internal': 'Kept among engineers.',
   'eng.reply.relayed': 'Sent to the requester.',

@@ -663,6 +663,13 @@ export const es: Catalogue = {
   'eng.ticket.botSuggested': 'El bot sugirió «{title}» ({path}); no resolvió el problema.',
   'eng.ticket.noArticle': 'El bot no tenía ningún artículo adecuado.',
   'eng.ticket.reopenedFromChat': 'Reabierto desde el chat.',
+  'eng.timer.unclaimed': 'Nadie en {tier} lo asumió dentro del objetivo de respuesta {priority} (vencía {due} UTC).',
+  'eng.timer.unresolved': 'No se resolvió en {tier} dentro del objetivo de resolución {priority} (vencía {due} UTC).',
+  'eng.timer.escalated': 'Escalado automáticamente: {reason}',
+  'timer.closedNoReplyDay':
+    'Sin respuesta suya desde hace {days} día. Responda o vuelva a abrir el ticket si aún necesita ayuda.',
+  'timer.closedNoReplyDays':
+    'Sin respuesta suya desde hace {days} días. Responda o vuelva a abrir el ticket si aún necesita ayuda.',
   'eng.reply.internal': 'Queda entre los técnicos.',
   'eng.reply.relayed': 'Enviado al solicitante.',
   'eng.script.summary': 'Guía paso a paso: {title} ({id})',

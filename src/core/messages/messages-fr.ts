@@ -670,6 +670,15 @@ export const fr: Catalogue = {
   'eng.ticket.botSuggested': "Le bot a proposé « {title} » ({path}) ; cela n'a pas résolu le problème.",
   'eng.ticket.noArticle': "Le bot n'avait aucun article adapté.",
   'eng.ticket.reopenedFromChat': 'Rouvert depuis le chat.',
+  'eng.timer.unclaimed':
+    'Personne en {tier} ne l’a pris en charge dans le délai de première réponse {priority} (échéance {due} UTC).',
+  'eng.timer.unresolved':
+    'Il n’a pas été résolu en {tier} dans le délai de résolution {priority} (échéance {due} UTC).',
+  'eng.timer.escalated': 'Escaladé automatiquement : {reason}',
+  'timer.closedNoReplyDay':
+    'Sans réponse de votre part depuis {days} jour. Répondez ou rouvrez le ticket si vous avez encore besoin d’aide.',
+  'timer.closedNoReplyDays':
+    'Sans réponse de votre part depuis {days} jours. Répondez ou rouvrez le ticket si vous avez encore besoin d’aide.',
   'eng.reply.internal': 'Gardé entre techniciens.',
   'eng.reply.relayed': 'Envoyé au demandeur.',
   'eng.script.summary': 'Procédure guidée : {title} ({id})',
