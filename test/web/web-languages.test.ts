@@ -521,7 +521,7 @@ describe('German pages, all of them', () => {
     const reports = await employee.get('/web/reports');
     expect(reports.status).toBe(403);
     const refused = await reports.text();
-    expect(refused).toContain('Berichte sind für Teamleitungen');
+    expect(refused).toContain('Berichte sind Teamleitungen vorbehalten');
     expect(englishIn(refused.replace(/\(SLACK_LEADS, TEAMS_LEADS\)/, ''))).toEqual([]);
 
     const missing = await employee.get('/web/tickets/SPR-999');

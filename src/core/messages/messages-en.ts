@@ -236,7 +236,7 @@ export const en = {
   'page.filter.submit': 'Filter',
   'page.filter.once': '{name}: give it once',
   'page.filter.refused': 'This filter cannot be used: {reason}',
-  'page.filter.badAfter': 'after: a page link from this queue (follow “Next” again)',
+  'page.filter.badAfter': 'after: a page link from this queue (follow “Next page” again)',
   'page.queue.title': 'Queue',
   'page.queue.none': 'No tickets match.',
   'page.queue.ticketOne': '{count} ticket',
@@ -354,7 +354,7 @@ export const en = {
   'page.exportsRefused': 'Exports are for engineers and support leads.',
   'page.reportsRefused': 'Reports are for support leads',
   'page.reportsRefusedText':
-    'The reports are for the people on the lead roster (SLACK_LEADS, TEAMS_LEADS). Ask an operator if you should be one.',
+    'The reports are for the people on the lead roster (SLACK_LEADS, SLACK_LEAD_GROUPS, TEAMS_LEADS). Ask an operator if you should be one.',
   'page.noReports': 'No reports here',
   'page.noReportsText': 'This process does not serve the reports; use the service.',
   'page.notAReport': 'Not a report',
