@@ -414,7 +414,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       const { channel, ts } = event.item;
       const message = await fetchMessage(client, channel, ts);
       if (!message?.user || message.bot_id) {
-        await tell(event.user, 'I can only open tickets from messages people wrote.', { channel });
+        await tell(event.user, messagesFor(await languageOf(event.user))('ticket.notFromMessage'), { channel });
         return;
       }
       const where = { team: teamOf(body), channel, threadTs: message.thread_ts ?? message.ts };

@@ -311,6 +311,33 @@ describe('Slack: employees', () => {
     expect(await h.bot.app.store.prisma.ticket.count()).toBe(1);
   });
 
+  it("refuses a :ticket: reaction on the bot's own message, in the reporter's language", async () => {
+    await h.event({
+      type: 'message',
+      channel: DM,
+      channel_type: 'im',
+      user: EMPLOYEE,
+      text: 'Wie kann ich mein Passwort zurücksetzen?',
+      ts: '1700001150.000100',
+    });
+    await h.settle();
+    h.api.history.set(`${CHANNEL}:1700001160.000100`, [
+      { type: 'message', bot_id: 'B0HELPDESK', ts: '1700001160.000100', text: 'Here is the article' },
+    ]);
+    await h.event({
+      type: 'reaction_added',
+      user: EMPLOYEE,
+      reaction: 'ticket',
+      item: { type: 'message', channel: CHANNEL, ts: '1700001160.000100' },
+      event_ts: '1700001161.000100',
+    });
+    await h.settle();
+    expect(String(h.api.of('chat.postEphemeral').at(-1)?.args.text)).toBe(
+      'Tickets kann ich nur aus Nachrichten von Personen eröffnen.',
+    );
+    expect(await h.bot.app.store.prisma.ticket.count()).toBe(0);
+  });
+
   it("App Home shows an employee their tickets without the engineers' queue", async () => {
     await h.event({
       type: 'message',
