@@ -338,6 +338,7 @@ function mountAlerts(
     // Diagnostics reach only the allow-list's hosts: a redirect is not followed elsewhere.
     checks: new NetworkCheckRunner({ followRedirects: false }),
     logger,
+    language: config.defaultLanguage,
   });
   work.handle(ALERT_KIND, async (payload, item) => {
     const notice = payload as AlertNotice;

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AlertDesk, alertGroupId } from '../../src/core/alerts/alert-desk.js';
 import type { AlertNotice } from '../../src/core/alerts/alert.js';
 import { AlertRules, alertsFileSchema } from '../../src/core/alerts/alert-rules.js';
+import type { LanguageCode } from '../../src/core/language/languages.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Check } from '../../src/core/scripts/script.js';
 import type { CheckResult, CheckRunner } from '../../src/core/scripts/script-runner.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   library = await loadTestLibrary();
 });
 
-async function desk(file: Record<string, unknown> = {}) {
+async function desk(file: Record<string, unknown> = {}, language?: LanguageCode) {
   const { app, notifier, store } = await startMemoryApp({ library });
   const checks = new ScriptedChecks();
   const alertDesk = new AlertDesk({
@@ -46,6 +47,7 @@ async function desk(file: Record<string, unknown> = {}) {
     rules: () => rules(file),
     checks,
     logger: silentLogger,
+    ...(language ? { language } : {}),
   });
   return { app, notifier, store, checks, desk: alertDesk };
 }
@@ -147,6 +149,82 @@ describe('AlertDesk: one ticket per alert group', () => {
       action: 'ignored',
       reason: 'resolved notice for a group with no ticket',
     });
+  });
+
+  // French typography too: a no-break space (U+00A0) before ':' in the fixed words; the alert's values as sent.
+  it("words a ticket in the engineers' language: no severity, no diagnostics, an earlier closed ticket, checks, many alerts", async () => {
+    const { app, desk: alerts } = await desk({}, 'fr');
+    const generic = fixture('generic-firing.json');
+    const bare = { ...generic, severity: null, labels: {} };
+    const first = ((await alerts.handle(bare, 'alert:1')) as { ticketKey: string }).ticketKey;
+    expect((await app.tickets.get(first)).description).toBe(
+      [
+        'No SNMP answer from PRN-3F-01 for 10 minutes.',
+        '',
+        'Gravité\u00a0: non indiquée (P3)',
+        '',
+        'Diagnostic\u00a0: aucun configuré pour cette alerte.',
+        '',
+        'Alertes (active)\u00a0:',
+        'Source\u00a0: https://nagios.internal.example.test/cgi-bin/extinfo.cgi?type=1&host=prn-3f-01',
+      ].join('\n'),
+    );
+    await app.tickets.close(first, engineer, 'remplacée');
+    const again = ((await alerts.handle(bare, 'alert:2')) as { ticketKey: string }).ticketKey;
+    expect((await app.tickets.get(again)).description).toContain(
+      `\nLe ticket précédent de ce groupe, ${first}, est clos.\n`,
+    );
+
+    const { app: app2, desk: checked } = await desk(
+      {
+        allow: ['*.internal.example.test'],
+        diagnostics: [
+          {
+            name: 'pg',
+            when: { job: 'postgres' },
+            checks: [
+              { type: 'tcp', host: 'db1.internal.example.test', port: 5432 },
+              { type: 'dns', host: 'db1.internal.example.test' },
+            ],
+          },
+        ],
+      },
+      'fr',
+    );
+    const notice = fixture('alertmanager-v4-firing.json');
+    // 21 alerts: 20 listed and one more; the last has only the group's labels.
+    const many = {
+      ...notice,
+      alerts: Array.from({ length: 21 }, (_, i) => ({
+        ...notice.alerts[0]!,
+        fingerprint: `f${i}`,
+        labels: i === 0 ? { ...notice.labels } : { ...notice.alerts[0]!.labels, instance: `db${i}:9187` },
+        annotations: i === 0 ? {} : notice.alerts[0]!.annotations,
+        startsAt: i === 0 ? null : notice.alerts[0]!.startsAt,
+      })),
+    };
+    const key = ((await checked.handle(many, 'alert:1')) as { ticketKey: string }).ticketKey;
+    const lines = (await app2.tickets.get(key)).description.split('\n');
+    expect(lines.slice(2, 9)).toEqual([
+      'Gravité\u00a0: critical (P1)',
+      'Étiquettes\u00a0: alertname=PostgresDown job=postgres severity=critical team=data',
+      '',
+      'Diagnostic\u00a0:',
+      '- pg: db1.internal.example.test:5432\u00a0: ÉCHEC, ECONNREFUSED: connect refused',
+      '- pg: db1.internal.example.test\u00a0: OK, HTTP 200 in 4 ms',
+      '',
+    ]);
+    expect(lines[9]).toBe('Alertes (21 actives)\u00a0:');
+    expect(lines[10]).toBe('- ACTIVE (étiquettes du groupe)');
+    expect(lines[11]).toBe(
+      '- ACTIVE instance=db1:9187\u00a0: PostgreSQL is down on db1 (depuis 2026-12-04T08:58:12.345Z)',
+    );
+    expect(lines[30]).toBe('- ... et 1 autre');
+    // A second notice: two of them recover.
+    const fewer = { ...many, alerts: many.alerts.map((a, i) => (i < 2 ? { ...a, status: 'resolved' as const } : a)) };
+    await checked.handle(fewer, 'alert:2');
+    const comment = (await app2.tickets.history(await app2.tickets.get(key))).find((e) => e.type === 'comment');
+    expect(String(comment?.detail.text).split('\n')[0]).toBe('Alertmanager\u00a0: 19 actives, 2 résolues (2 levées).');
   });
 
   it('runs the configured diagnostics on allowed targets and writes their results in the ticket, skipping the rest with a reason', async () => {

@@ -210,6 +210,147 @@ describe('POST /api/alerts', () => {
     expect(rateLines[0]!.msg).toContain('ALERTS_RATE_PER_MINUTE=300');
   });
 
+  // The fixed words of an alert's ticket are the engineers' (DEFAULT_LANGUAGE); the alert's own values stay as sent.
+  async function story(env: Record<string, string>) {
+    const { dir, cleanup } = tempDir('helpdesk-alerts-lang-');
+    cleanups.push(cleanup);
+    const file = path.join(dir, 'alerts.yaml');
+    writeFileSync(
+      file,
+      [
+        'resolve_on_recovery: true',
+        'allow: [127.0.0.1]',
+        'diagnostics:',
+        '  - name: postgres',
+        '    when: { job: postgres }',
+        '    checks:',
+        '      - { type: http, url: "http://${labels.instance}/metrics" }',
+        '      - { type: tcp, host: "${labels.instance}", port: 5432 }',
+        '      - { type: http, url: "http://${labels.missing}/metrics" }',
+      ].join('\n'),
+    );
+    const { bot, post } = await start({ ALERTS_FILE: file, ...env });
+    const firing = JSON.parse(fixture('alertmanager-v4-firing.json')) as {
+      status: string;
+      alerts: Array<{ status: string }>;
+    };
+    const send = async (notice: object) => {
+      expect((await post(JSON.stringify(notice))).status).toBe(202);
+      await bot.drain();
+    };
+    await send(firing);
+    const [ticket] = await bot.app.tickets.queue();
+    // One of the two recovers; then both; then the group fires again.
+    await send({ ...firing, alerts: [firing.alerts[0], { ...firing.alerts[1], status: 'resolved' }] });
+    const allResolved = {
+      ...firing,
+      status: 'resolved',
+      alerts: firing.alerts.map((a) => ({ ...a, status: 'resolved' })),
+    };
+    await send(allResolved);
+    const resolved = await bot.app.tickets.get(ticket!.key);
+    await send({ ...firing, truncatedAlerts: 1 });
+    const history = await bot.app.tickets.history(await bot.app.tickets.get(ticket!.key));
+    return {
+      description: ticket!.description,
+      status: resolved.status,
+      comments: history.filter((e) => e.type === 'comment').map((e) => String(e.detail.text)),
+      resolution: history.find((e) => e.toStatus === 'resolved')?.detail.resolution,
+      reopened: history.find((e) => e.toStatus === 'reopened')?.detail.reason,
+    };
+  }
+
+  it("writes an alert's ticket, its updates, recovery and resolution in the engineers' language; English as before", async () => {
+    const english = await story({});
+    expect(english).toEqual({
+      description: [
+        'PostgresDown',
+        '',
+        'Severity: critical (P1)',
+        'Labels: alertname=PostgresDown job=postgres severity=critical team=data',
+        '',
+        'Diagnostics:',
+        '- postgres: http://db1.internal.example.test:9187/metrics: not run (db1.internal.example.test is not on the allow-list of ALERTS_FILE)',
+        '- postgres: db1.internal.example.test:9187:5432: not run (not a host name)',
+        '- postgres: http://${labels.missing}/metrics: not run (the alert has no labels.missing)',
+        '- postgres: http://db2.internal.example.test:9187/metrics: not run (db2.internal.example.test is not on the allow-list of ALERTS_FILE)',
+        '- postgres: db2.internal.example.test:9187:5432: not run (not a host name)',
+        '',
+        '2 firing:',
+        '- FIRING instance=db1.internal.example.test:9187: PostgreSQL is down on db1 (since 2026-12-04T08:58:12.345Z)',
+        '- FIRING instance=db2.internal.example.test:9187: PostgreSQL is down on db2 (since 2026-12-04T08:58:42.001Z)',
+        'Source: http://alertmanager.internal.example.test:9093/',
+      ].join('\n'),
+      status: 'resolved',
+      comments: [
+        [
+          'Alertmanager: 1 firing, 1 resolved (1 cleared).',
+          '- FIRING instance=db1.internal.example.test:9187: PostgreSQL is down on db1 (since 2026-12-04T08:58:12.345Z)',
+          '- resolved instance=db2.internal.example.test:9187: PostgreSQL is down on db2 (since 2026-12-04T08:58:42.001Z)',
+        ].join('\n'),
+        'Alertmanager: resolved at the source (2 resolved).',
+        [
+          'Diagnostics:',
+          '- postgres: http://db1.internal.example.test:9187/metrics: not run (db1.internal.example.test is not on the allow-list of ALERTS_FILE)',
+          '- postgres: db1.internal.example.test:9187:5432: not run (not a host name)',
+          '- postgres: http://${labels.missing}/metrics: not run (the alert has no labels.missing)',
+          '- postgres: http://db2.internal.example.test:9187/metrics: not run (db2.internal.example.test is not on the allow-list of ALERTS_FILE)',
+          '- postgres: db2.internal.example.test:9187:5432: not run (not a host name)',
+        ].join('\n'),
+      ],
+      resolution: 'Resolved at the source by Alertmanager.',
+      reopened: 'Alertmanager: firing again (2 firing).',
+    });
+
+    const german = await story({ DEFAULT_LANGUAGE: 'de' });
+    expect(german).toEqual({
+      description: [
+        'PostgresDown',
+        '',
+        'Schweregrad: critical (P1)',
+        'Labels: alertname=PostgresDown job=postgres severity=critical team=data',
+        '',
+        'Diagnose:',
+        '- postgres: http://db1.internal.example.test:9187/metrics: nicht ausgeführt (db1.internal.example.test steht nicht auf der Freigabeliste in ALERTS_FILE)',
+        '- postgres: db1.internal.example.test:9187:5432: nicht ausgeführt (kein Hostname)',
+        '- postgres: http://${labels.missing}/metrics: nicht ausgeführt (der Alarm hat kein labels.missing)',
+        '- postgres: http://db2.internal.example.test:9187/metrics: nicht ausgeführt (db2.internal.example.test steht nicht auf der Freigabeliste in ALERTS_FILE)',
+        '- postgres: db2.internal.example.test:9187:5432: nicht ausgeführt (kein Hostname)',
+        '',
+        'Alarme (2 aktiv):',
+        '- AKTIV instance=db1.internal.example.test:9187: PostgreSQL is down on db1 (seit 2026-12-04T08:58:12.345Z)',
+        '- AKTIV instance=db2.internal.example.test:9187: PostgreSQL is down on db2 (seit 2026-12-04T08:58:42.001Z)',
+        'Quelle: http://alertmanager.internal.example.test:9093/',
+      ].join('\n'),
+      status: 'resolved',
+      comments: [
+        [
+          'Alertmanager: 1 aktiv, 1 behoben (1 aufgehoben).',
+          '- AKTIV instance=db1.internal.example.test:9187: PostgreSQL is down on db1 (seit 2026-12-04T08:58:12.345Z)',
+          '- behoben instance=db2.internal.example.test:9187: PostgreSQL is down on db2 (seit 2026-12-04T08:58:42.001Z)',
+        ].join('\n'),
+        'Alertmanager: an der Quelle behoben (2 behoben).',
+        [
+          'Diagnose:',
+          '- postgres: http://db1.internal.example.test:9187/metrics: nicht ausgeführt (db1.internal.example.test steht nicht auf der Freigabeliste in ALERTS_FILE)',
+          '- postgres: db1.internal.example.test:9187:5432: nicht ausgeführt (kein Hostname)',
+          '- postgres: http://${labels.missing}/metrics: nicht ausgeführt (der Alarm hat kein labels.missing)',
+          '- postgres: http://db2.internal.example.test:9187/metrics: nicht ausgeführt (db2.internal.example.test steht nicht auf der Freigabeliste in ALERTS_FILE)',
+          '- postgres: db2.internal.example.test:9187:5432: nicht ausgeführt (kein Hostname)',
+        ].join('\n'),
+      ],
+      resolution: 'Von Alertmanager als an der Quelle behoben gemeldet.',
+      reopened: 'Alertmanager: wieder aktiv (2 aktiv).',
+    });
+    // No English fixed word left; the alert's own summary ("PostgreSQL is down on db1") is the source's.
+    const written = [german.description, ...german.comments, german.resolution, german.reopened]
+      .join('\n')
+      .replaceAll(/PostgreSQL is down on db\d/g, '');
+    expect(written).not.toMatch(
+      /\b(Severity|Diagnostics|none configured|firing|resolved|cleared|FIRING|since|Source|not run|allow-list|at the source|earlier ticket)\b/,
+    );
+  });
+
   it('runs diagnostics on allowed targets without holding the acknowledgement, and never follows a redirect off the allow-list', async () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertNotice } from '../../src/core/alerts/alert.js';
 import { AlertRules, alertsFileSchema, MAX_CHECKS_PER_NOTICE } from '../../src/core/alerts/alert-rules.js';
+import { messagesFor, sayWording, type Wording } from '../../src/core/messages/catalogue.js';
 import path from 'node:path';
 import { parseAlertsFile, readAlertsFile } from '../../src/config/alerts-file.js';
+
+/** A skipped check's reason as the log and an English deployment's tickets read it. */
+const english = (reason: Wording) => sayWording(messagesFor('en'), reason);
 
 const rules = (file: Record<string, unknown>) => new AlertRules(alertsFileSchema.parse(file));
 const notice = (labels: Record<string, string>[], common: Record<string, string> = {}): AlertNotice => ({
@@ -96,10 +100,10 @@ describe('alert rules', () => {
       notice(Array.from({ length: 30 }, (_, i) => ({ host: `h${i}.example.test`, port: '8443' }))),
     );
     expect(many.checks).toHaveLength(MAX_CHECKS_PER_NOTICE);
-    expect(many.skipped.some((skip) => skip.reason.includes(`more than ${MAX_CHECKS_PER_NOTICE}`))).toBe(true);
+    expect(many.skipped.some((skip) => english(skip.reason).includes(`more than ${MAX_CHECKS_PER_NOTICE}`))).toBe(true);
     const badPort = rules(file).plan(notice([{ host: 'ok.example.test', port: '99999' }]));
     expect(badPort.checks.map((c) => c.target)).toEqual(['https://ok.example.test/health']);
-    expect(badPort.skipped[0]!.reason).toBe('99999 is not a port');
+    expect(english(badPort.skipped[0]!.reason)).toBe('99999 is not a port');
   });
 
   it('matches diagnostics on labels (any of the values), the group labels under each alert', () => {

@@ -48,7 +48,14 @@ describe('message catalogues', () => {
 
   // Words that are the same in English and that language: names and loanwords, not English left behind.
   // ('{owner}: {key} {subject}.', the reminder under a triage card, and '{reason} {hint}', a refusal
-  // and what to do instead, are only their parts.)
+  // and what to do instead, are only their parts; so are an alert ticket's lines such as
+  // '- {name}: {result}, {detail}' and '{source}: {count}.', which French sets with its no-break space.)
+  const alertParts: readonly MessageKey[] = [
+    'eng.alert.check',
+    'eng.alert.withSummary',
+    'eng.alert.update',
+    'eng.alert.updateChange',
+  ];
   const sameAsEnglish: Record<string, readonly MessageKey[]> = {
     de: [
       'ticket.field.ticket',
@@ -57,9 +64,12 @@ describe('message catalogues', () => {
       'eng.card.status',
       'eng.news.reminder',
       'refused.withHint',
+      // Prometheus' word, as German engineers say it (like the web view's page.collected.labels).
+      'eng.alert.labels',
+      ...alertParts,
     ],
     fr: ['ticket.field.ticket', 'givenUp.message', 'eng.card.sla', 'eng.minutes', 'refused.withHint'],
-    es: ['ticket.field.ticket', 'eng.card.sla', 'eng.news.reminder', 'refused.withHint'],
+    es: ['ticket.field.ticket', 'eng.card.sla', 'eng.news.reminder', 'refused.withHint', ...alertParts],
   };
   // Common English words that no German, French or Spanish sentence of ours has ('was' is German too).
   const english = /\b(the|you|your|please|sorry|ticket has|with|is|are|will|what|this|that|here|button|walkthrough)\b/i;

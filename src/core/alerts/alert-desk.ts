@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CoreError } from '../errors.js';
+import type { LanguageCode } from '../language/languages.js';
 import type { Logger } from '../logger.js';
+import { messagesFor, sayWording, type MessageKey, type Say } from '../messages/catalogue.js';
 import type { CheckResult, CheckRunner } from '../scripts/script-runner.js';
 import { openStatuses } from '../tickets/ticket-state-machine.js';
 import type { TicketService } from '../tickets/ticket-service.js';
@@ -23,6 +25,8 @@ export interface AlertDeskOptions {
   checks: CheckRunner;
   logger: Logger;
   now?: () => Date;
+  /** The engineers' language (DEFAULT_LANGUAGE): the tickets' fixed words are in it, the alert's own values as given. */
+  language?: LanguageCode;
 }
 
 const MAX_LISTED_ALERTS = 20;
@@ -46,9 +50,11 @@ export function alertActor(notice: Pick<AlertNotice, 'source' | 'sourceName'>): 
  */
 export class AlertDesk {
   private readonly now: () => Date;
+  private readonly say: Say;
 
   constructor(private readonly options: AlertDeskOptions) {
     this.now = options.now ?? (() => new Date());
+    this.say = messagesFor(options.language);
   }
 
   /** Acts on one notice. `origin` is the inbox item's key: handled again after a crash, nothing is done twice. */
@@ -59,6 +65,7 @@ export class AlertDesk {
     const firing = firingOf(notice);
     const actor = alertActor(notice);
     const tickets = this.options.tickets;
+    const say = this.say;
     const record = (ticketKey: string, repeats: number, openedAt: Date): AlertGroupRecord => ({
       key,
       source: notice.source,
@@ -78,12 +85,12 @@ export class AlertDesk {
         await this.options.groups.save(record(ticket.key, group!.repeats + 1, group!.openedAt));
         return { action: 'repeat', ticketKey: ticket.key };
       }
-      const note = `${notice.sourceName}: resolved at the source (${describeCount(notice)}).`;
+      const note = say('eng.alert.recovered', { source: notice.sourceName, count: describeCount(say, notice) });
       await tickets.withOrigin(origin).comment(ticket.key, actor, note);
       if (this.options.rules().resolveOnRecovery) {
         await tickets
           .withOrigin(`${origin}:resolve`)
-          .resolve(ticket.key, actor, `Resolved at the source by ${notice.sourceName}.`);
+          .resolve(ticket.key, actor, say('eng.alert.resolution', { source: notice.sourceName }));
       }
       await this.options.groups.save(record(ticket.key, group!.repeats, group!.openedAt));
       return { action: 'recovered', ticketKey: ticket.key };
@@ -121,12 +128,16 @@ export class AlertDesk {
     if (ticket.status === 'resolved') {
       await tickets
         .withOrigin(origin)
-        .reopen(ticket.key, actor, `${notice.sourceName}: firing again (${describeCount(notice)}).`);
+        .reopen(
+          ticket.key,
+          actor,
+          say('eng.alert.firingAgain', { source: notice.sourceName, count: describeCount(say, notice) }),
+        );
       const diagnostics = await this.diagnose(notice);
       if (diagnostics.lines.length > 0)
         await tickets
           .withOrigin(`${origin}:diagnostics`)
-          .comment(ticket.key, actor, `Diagnostics:\n${diagnostics.lines.join('\n')}`);
+          .comment(ticket.key, actor, [say('eng.alert.diagnostics'), ...diagnostics.lines].join('\n'));
       await this.options.groups.save(record(ticket.key, group!.repeats, group!.openedAt));
       return { action: 'reopened', ticketKey: ticket.key };
     }
@@ -138,14 +149,17 @@ export class AlertDesk {
     }
     const added = firing.filter((f) => !group!.firing.includes(f)).length;
     const cleared = group!.firing.filter((f) => !firing.includes(f)).length;
-    const change = [added ? `${added} new` : '', cleared ? `${cleared} cleared` : ''].filter(Boolean).join(', ');
-    await tickets
-      .withOrigin(origin)
-      .comment(
-        ticket.key,
-        actor,
-        `${notice.sourceName}: ${describeCount(notice)}${change ? ` (${change})` : ''}.\n${listAlerts(notice).join('\n')}`,
-      );
+    const change = [
+      added ? counted(say, added, 'eng.alert.newOne', 'eng.alert.newMany') : '',
+      cleared ? counted(say, cleared, 'eng.alert.clearedOne', 'eng.alert.clearedMany') : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const count = describeCount(say, notice);
+    const line = change
+      ? say('eng.alert.updateChange', { source: notice.sourceName, count, change })
+      : say('eng.alert.update', { source: notice.sourceName, count });
+    await tickets.withOrigin(origin).comment(ticket.key, actor, [line, ...listAlerts(say, notice)].join('\n'));
     await this.options.groups.save(record(ticket.key, group!.repeats, group!.openedAt));
     return { action: 'updated', ticketKey: ticket.key };
   }
@@ -165,11 +179,25 @@ export class AlertDesk {
     const outcomes = await Promise.all(checks.map((planned) => this.runCheck(planned)));
     const results: Record<string, DiagnosticResult> = {};
     checks.forEach((planned, i) => (results[planned.name] = { ...outcomes[i]!, target: planned.target }));
+    const say = this.say;
     const lines = [
-      ...checks.map((planned, i) => `- ${planned.name}: ${outcomes[i]!.ok ? 'ok' : 'FAILED'}, ${outcomes[i]!.detail}`),
-      ...skipped.map((skip: SkippedCheck) => `- ${skip.name}: not run (${skip.reason})`),
+      ...checks.map((planned, i) =>
+        say('eng.alert.check', {
+          name: planned.name,
+          result: say(outcomes[i]!.ok ? 'eng.script.checkOk' : 'eng.script.checkFailed'),
+          detail: outcomes[i]!.detail,
+        }),
+      ),
+      ...skipped.map((skip: SkippedCheck) =>
+        say('eng.alert.notRun', { name: skip.name, reason: sayWording(say, skip.reason) }),
+      ),
     ];
-    if (skipped.length > 0) this.options.logger.warn({ source: notice.source, skipped }, 'alert diagnostics skipped');
+    if (skipped.length > 0) {
+      // The log stays English, whatever the tickets' language.
+      const english = messagesFor('en');
+      const reasons = skipped.map((skip) => ({ name: skip.name, reason: sayWording(english, skip.reason) }));
+      this.options.logger.warn({ source: notice.source, skipped: reasons }, 'alert diagnostics skipped');
+    }
     return { results, lines };
   }
 
@@ -179,26 +207,29 @@ export class AlertDesk {
     } catch (error) {
       // The runner ends every check within its timeout and reports failures as results; this is a bug's guard.
       this.options.logger.error({ err: error, check: planned.name }, 'alert diagnostic threw');
-      return { ok: false, detail: 'the check could not run', ms: 0 };
+      return { ok: false, detail: this.say('eng.alert.checkCouldNotRun'), ms: 0 };
     }
   }
 
   private describe(notice: AlertNotice, diagnostics: { lines: string[] }, previous: Ticket | null): string {
     const priority = this.options.rules().priorityOf(notice);
+    const say = this.say;
     // Diagnostics before the list of alerts: the triage card shows the description's start.
     const lines = [
       notice.description ? notice.description : notice.title,
       '',
-      `Severity: ${notice.severity ?? 'not given'} (${priority})`,
-      ...(Object.keys(notice.labels).length > 0 ? [`Labels: ${formatLabels(notice.labels)}`] : []),
-      ...(previous ? [`This group's earlier ticket ${previous.key} is closed.`] : []),
+      say('eng.alert.severity', { severity: notice.severity ?? say('eng.alert.severityNotGiven'), priority }),
+      ...(Object.keys(notice.labels).length > 0
+        ? [say('eng.alert.labels', { labels: formatLabels(notice.labels) })]
+        : []),
+      ...(previous ? [say('eng.alert.earlierClosed', { key: previous.key })] : []),
       '',
-      diagnostics.lines.length > 0 ? 'Diagnostics:' : 'Diagnostics: none configured for this alert.',
+      say(diagnostics.lines.length > 0 ? 'eng.alert.diagnostics' : 'eng.alert.noDiagnostics'),
       ...diagnostics.lines,
       '',
-      `${describeCount(notice)}:`,
-      ...listAlerts(notice),
-      ...(notice.url ? [`Source: ${notice.url}`] : []),
+      say('eng.alert.alertsHeading', { count: describeCount(say, notice) }),
+      ...listAlerts(say, notice),
+      ...(notice.url ? [say('eng.alert.source', { url: notice.url })] : []),
     ];
     return lines.join('\n');
   }
@@ -215,11 +246,25 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
-function describeCount(notice: AlertNotice): string {
+/** "2 firing, 1 resolved", or the group's own state when the notice lists no alerts. */
+function describeCount(say: Say, notice: AlertNotice): string {
   const firing = notice.alerts.filter((alert) => alert.status === 'firing').length;
   const resolved = notice.alerts.length - firing;
-  if (notice.alerts.length === 0) return notice.status === 'firing' ? 'firing' : 'resolved';
-  return [firing ? `${firing} firing` : '', resolved ? `${resolved} resolved` : ''].filter(Boolean).join(', ');
+  if (notice.alerts.length === 0)
+    return say(notice.status === 'firing' ? 'eng.alert.groupFiring' : 'eng.alert.groupResolved');
+  return [
+    firing ? counted(say, firing, 'eng.alert.firingOne', 'eng.alert.firingMany') : '',
+    resolved ? counted(say, resolved, 'eng.alert.resolvedOne', 'eng.alert.resolvedMany') : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+type CountKey = Extract<MessageKey, `eng.alert.${'firing' | 'resolved' | 'new' | 'cleared' | 'more'}${'One' | 'Many'}`>;
+
+/** A count and its word, which agrees with it in French and Spanish (1 active, 2 actives). */
+function counted(say: Say, n: number, one: CountKey, many: CountKey): string {
+  return say(n === 1 ? one : many, { n });
 }
 
 function formatLabels(labels: Record<string, string>): string {
@@ -228,14 +273,18 @@ function formatLabels(labels: Record<string, string>): string {
     .join(' ');
 }
 
-function listAlerts(notice: AlertNotice): string[] {
+function listAlerts(say: Say, notice: AlertNotice): string[] {
   const shown = notice.alerts.slice(0, MAX_LISTED_ALERTS).map((alert) => {
     const own = Object.fromEntries(
       Object.entries(alert.labels).filter(([name, value]) => notice.labels[name] !== value),
     );
     const summary = alert.annotations.summary ?? alert.annotations.description ?? '';
-    return `- ${alert.status === 'firing' ? 'FIRING' : 'resolved'} ${formatLabels(own) || '(group labels)'}${summary ? `: ${summary}` : ''}${alert.startsAt ? ` (since ${alert.startsAt})` : ''}`;
+    const labels = formatLabels(own) || say('eng.alert.groupLabels');
+    let line = say(alert.status === 'firing' ? 'eng.alert.itemFiring' : 'eng.alert.itemResolved', { labels });
+    if (summary) line = say('eng.alert.withSummary', { line, summary });
+    if (alert.startsAt) line = say('eng.alert.since', { line, time: alert.startsAt });
+    return line;
   });
   const more = notice.alerts.length - shown.length;
-  return more > 0 ? [...shown, `- ... and ${more} more`] : shown;
+  return more > 0 ? [...shown, counted(say, more, 'eng.alert.moreOne', 'eng.alert.moreMany')] : shown;
 }

@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { wording, type Wording } from '../messages/catalogue.js';
 import type { Check } from '../scripts/script.js';
 import { priorities, tiers, type Priority, type Tier } from '../tickets/ticket.js';
 import type { AlertInstance, AlertNotice } from './alert.js';
@@ -94,7 +95,8 @@ export interface PlannedCheck {
 /** A check that was configured but will not run, and why (a missing label, a target not allowed). */
 export interface SkippedCheck {
   name: string;
-  reason: string;
+  /** Worded where it is written: the ticket in the engineers' language, the log in English. */
+  reason: Wording;
 }
 
 /** At most this many checks run for one notice, however many alerts it carries. */
@@ -196,8 +198,9 @@ export class AlertRules {
         for (const ruleCheck of rule.checks) {
           const planned = fill(rule.name, ruleCheck, { labels, annotations });
           if ('reason' in planned) {
-            if (!seen.has(`skip:${planned.name}:${planned.reason}`)) skipped.push(planned);
-            seen.add(`skip:${planned.name}:${planned.reason}`);
+            const id = `skip:${planned.name}:${JSON.stringify(planned.reason)}`;
+            if (!seen.has(id)) skipped.push(planned);
+            seen.add(id);
             continue;
           }
           const id = `${planned.check.type}:${planned.target}`;
@@ -205,11 +208,14 @@ export class AlertRules {
           seen.add(id);
           const host = hostOf(planned.check);
           if (!this.allows(host)) {
-            skipped.push({ name: planned.name, reason: `${host} is not on the allow-list of ALERTS_FILE` });
+            skipped.push({ name: planned.name, reason: wording('eng.alert.skip.notAllowed', { host }) });
             continue;
           }
           if (checks.length >= MAX_CHECKS_PER_NOTICE) {
-            skipped.push({ name: planned.name, reason: `more than ${MAX_CHECKS_PER_NOTICE} checks for one notice` });
+            skipped.push({
+              name: planned.name,
+              reason: wording('eng.alert.skip.tooMany', { max: MAX_CHECKS_PER_NOTICE }),
+            });
             continue;
           }
           checks.push(planned);
@@ -259,10 +265,12 @@ function fill(
   ruleCheck: RuleCheck,
   values: { labels: Record<string, string>; annotations: Record<string, string> },
 ): PlannedCheck | SkippedCheck {
-  const problem = (name: string, result: { missing: string } | { bad: string }) => ({
+  const problem = (name: string, result: { missing: string } | { bad: string }): SkippedCheck => ({
     name,
     reason:
-      'missing' in result ? `the alert has no ${result.missing}` : `${result.bad} is not a plain host name or path`,
+      'missing' in result
+        ? wording('eng.alert.skip.missing', { label: result.missing })
+        : wording('eng.alert.skip.notPlain', { label: result.bad }),
   });
   switch (ruleCheck.type) {
     case 'http': {
@@ -272,12 +280,12 @@ function fill(
       try {
         parsed = new URL(url);
       } catch {
-        return { name: `${rule}: ${url}`, reason: 'not a valid URL' };
+        return { name: `${rule}: ${url}`, reason: wording('eng.alert.skip.badUrl') };
       }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-        return { name: `${rule}: ${url}`, reason: 'only http and https URLs are checked' };
+        return { name: `${rule}: ${url}`, reason: wording('eng.alert.skip.scheme') };
       if (parsed.username || parsed.password)
-        return { name: `${rule}: ${url}`, reason: 'URLs with credentials are not checked' };
+        return { name: `${rule}: ${url}`, reason: wording('eng.alert.skip.credentials') };
       const check: Check = {
         type: 'http',
         url: parsed.href,
@@ -289,7 +297,8 @@ function fill(
     case 'dns': {
       const host = expand(ruleCheck.host, values, 'host');
       if (typeof host !== 'string') return problem(`${rule}: ${ruleCheck.host}`, host);
-      if (!HOST_NAME.test(host.toLowerCase())) return { name: `${rule}: ${host}`, reason: 'not a host name' };
+      if (!HOST_NAME.test(host.toLowerCase()))
+        return { name: `${rule}: ${host}`, reason: wording('eng.alert.skip.notHost') };
       return { name: `${rule}: ${host}`, target: host, check: { type: 'dns', host, timeout_ms: ruleCheck.timeout_ms } };
     }
     case 'tcp': {
@@ -302,9 +311,9 @@ function fill(
       if (typeof portText !== 'string') return problem(`${rule}: ${host}:${String(ruleCheck.port)}`, portText);
       const port = Number(portText);
       if (!Number.isInteger(port) || port < 1 || port > 65_535)
-        return { name: `${rule}: ${host}:${portText}`, reason: `${portText} is not a port` };
+        return { name: `${rule}: ${host}:${portText}`, reason: wording('eng.alert.skip.notPort', { port: portText }) };
       if (!isIP(host) && !HOST_NAME.test(host.toLowerCase()))
-        return { name: `${rule}: ${host}:${port}`, reason: 'not a host name' };
+        return { name: `${rule}: ${host}:${port}`, reason: wording('eng.alert.skip.notHost') };
       return {
         name: `${rule}: ${host}:${port}`,
         target: `${host}:${port}`,
