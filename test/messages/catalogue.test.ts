@@ -165,6 +165,14 @@ describe('message catalogues', () => {
     expect(statusText('de', '__proto__')).toBe('__proto__');
   });
 
+  it('words statuses for requesters and engineers alike: no status says "you"', () => {
+    // Engineers' cards and queues show the same words as the requester's list.
+    const addressed = /\b(you|your|Sie|Ihnen|Ihr|vous|votre|su|usted)\b/i;
+    for (const language of CATALOGUE_LANGUAGES)
+      for (const status of ticketStatuses)
+        expect(statusText(language, status), `${language} ${status}`).not.toMatch(addressed);
+  });
+
   it('words the given-up apology in a language, the thing given up on included', () => {
     expect(givenUpApology('button press', 'slack:Ev1', 'en')).toBe(
       'Sorry, I could not handle your button press because of a problem on my side. Please try again; if it keeps failing, tell the IT team (reference slack:Ev1).',

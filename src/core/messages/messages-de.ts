@@ -64,7 +64,7 @@ export const de: Catalogue = {
   'ticket.status.new': 'neu',
   'ticket.status.claimed': 'übernommen',
   'ticket.status.escalated': 'eskaliert',
-  'ticket.status.waiting': 'wartet auf Sie',
+  'ticket.status.waiting': 'wartet auf Rückmeldung',
   'ticket.status.resolved': 'gelöst',
   'ticket.status.closed': 'geschlossen',
   'ticket.status.reopened': 'wieder geöffnet',

@@ -65,6 +65,7 @@ export const en = {
   'ticket.field.with': 'With',
   'ticket.summary.status': 'status {status}',
   'ticket.summary.with': 'with {name}',
+  /** A status's words: requesters and engineers read the same ones, so none says "you". */
   'ticket.status.new': 'new',
   'ticket.status.claimed': 'claimed',
   'ticket.status.escalated': 'escalated',

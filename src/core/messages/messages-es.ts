@@ -64,7 +64,7 @@ export const es: Catalogue = {
   'ticket.status.new': 'nuevo',
   'ticket.status.claimed': 'asignado',
   'ticket.status.escalated': 'escalado',
-  'ticket.status.waiting': 'esperando su respuesta',
+  'ticket.status.waiting': 'esperando respuesta',
   'ticket.status.resolved': 'resuelto',
   'ticket.status.closed': 'cerrado',
   'ticket.status.reopened': 'reabierto',

@@ -63,7 +63,7 @@ export const fr: Catalogue = {
   'ticket.status.new': 'nouveau',
   'ticket.status.claimed': 'pris en charge',
   'ticket.status.escalated': 'escaladé',
-  'ticket.status.waiting': 'en attente de votre réponse',
+  'ticket.status.waiting': 'en attente de réponse',
   'ticket.status.resolved': 'résolu',
   'ticket.status.closed': 'clos',
   'ticket.status.reopened': 'rouvert',
