@@ -1,8 +1,6 @@
-import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
-import { LocalChat } from '../../src/channels/local/local-chat.js';
 import { LocalNotifier } from '../../src/channels/local/local-notifier.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -17,6 +15,7 @@ import {
   type SeenMessage,
 } from '../support/channel-contract.js';
 import { lexicalEnv } from '../support/lexical-env.js';
+import { terminalOutput, typeAt } from '../support/local-terminal.js';
 import {
   DM,
   EMPLOYEE,
@@ -284,29 +283,14 @@ describe('the local chat: /help and /mine speak the conversation language', () =
       KB_DIR: path.resolve(import.meta.dirname, '../../knowledge-base'),
       ...lexicalEnv,
     });
-    const printed: string[] = [];
-    const output = new PassThrough();
-    output.on('data', (chunk: Buffer) => printed.push(chunk.toString()));
+    const screen = terminalOutput();
+    const { output } = screen;
     app = await createApp(
       config,
       silentLogger,
       new LocalNotifier((line) => output.write(`${line}\n`), config.defaultLanguage),
     );
-    const chat = new LocalChat({
-      conversations: app.conversations,
-      tickets: app.tickets,
-      input: new PassThrough(),
-      output,
-      interactive: false,
-      userName: 'ann',
-      logger: silentLogger,
-    });
-    return async (line) => {
-      const from = printed.length;
-      await chat.handleLine(line);
-      await new Promise((resolve) => setImmediate(resolve));
-      return printed.slice(from).join('');
-    };
+    return typeAt(app, screen);
   }
 
   it.each(cases)('$language: the commands, the lists and what it says of a choice', async ({ language, question }) => {

@@ -1,13 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { LocalChat } from '../../src/channels/local/local-chat.js';
 import { CoreError, refusalText } from '../../src/core/errors.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { messagesFor, wording } from '../../src/core/messages/catalogue.js';
 import type { TicketService } from '../../src/core/tickets/ticket-service.js';
 import { transition } from '../../src/core/tickets/ticket-state-machine.js';
 import { slackDriver, teamsDriver, ticketKeyIn, type ChannelDriver } from '../support/channel-contract.js';
+import { terminalOutput, typeAt } from '../support/local-terminal.js';
 import { startSlackHarness } from '../support/slack.js';
 import { startTeamsHarness } from '../support/teams.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
@@ -155,24 +153,7 @@ describe('the local chat: refusals in the person’s language, an engineer’s i
     const folder = tempDir('helpdesk-refusals-');
     cleanup = folder.cleanup;
     app = (await startTestApp(folder.dir, env)).app;
-    const printed: string[] = [];
-    const output = new PassThrough();
-    output.on('data', (chunk: Buffer) => printed.push(chunk.toString()));
-    const chat = new LocalChat({
-      conversations: app.conversations,
-      tickets: app.tickets,
-      input: new PassThrough(),
-      output,
-      interactive: false,
-      userName: 'ann',
-      logger: silentLogger,
-    });
-    return async (line) => {
-      const from = printed.length;
-      await chat.handleLine(line);
-      await new Promise((resolve) => setImmediate(resolve));
-      return printed.slice(from).join('');
-    };
+    return typeAt(app, terminalOutput());
   }
 
   it("a German employee closing someone else's ticket, or naming none, is told in German", async () => {
