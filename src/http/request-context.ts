@@ -1,6 +1,6 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /**
  * The id of the request (or queued item) being worked on, for everything that runs on its behalf:
@@ -12,9 +12,15 @@ const context = new AsyncLocalStorage<{ requestId: string }>();
 /** A usable incoming X-Request-Id: 1-64 letters, digits and . _ : - (a proxy's UUID or trace id); anything else is replaced. */
 const SANE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** A new id: 16 hex digits, short enough to read out from an error message. */
+/**
+ * A new id: 16 hex digits, short enough to read out from an error message. From randomUUID, which
+ * draws from a buffer of random bytes it refills now and then, where randomBytes(8) asked the
+ * system for 8 bytes on every request (0.02 ms of a message's 3.2 in a replica's profile).
+ */
 export function newRequestId(): string {
-  return randomBytes(8).toString('hex');
+  const uuid = randomUUID();
+  // xxxxxxxx-xxxx-4xxx-yxxx-...: random hex digits only, without the dashes, the version's 4 and the variant's y.
+  return uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(15, 18) + uuid.slice(20, 21);
 }
 
 /** The incoming header's id when it is sane, else a new one. */
@@ -45,7 +51,15 @@ export function bindToRequest(emitter: EventEmitter): void {
   const wrap = (listener: Listener): Listener => {
     let wrapped = bound.get(listener);
     if (!wrapped) {
-      wrapped = AsyncResource.bind(listener);
+      // Our store only, not the whole async context (AsyncResource.bind, which Node 20 builds with a
+      // deprecation wrapper on each call: 0.05 ms of a message in a replica's profile).
+      const store = context.getStore();
+      wrapped =
+        store === undefined
+          ? listener
+          : function (this: unknown, ...args: unknown[]) {
+              context.run(store, () => listener.apply(this, args));
+            };
       bound.set(listener, wrapped);
     }
     return wrapped;
