@@ -24,15 +24,25 @@ export class DeferredSentenceEncoder implements SentenceEncoder {
     readonly name: string,
     readonly dimensions: number,
     private readonly loader: () => Promise<SentenceEncoder>,
+    /** The weights the files' check found: the caches key by them before the model is loaded. */
+    readonly weights?: string,
   ) {}
 
-  /** Loads the model, once; later calls wait for the same load. */
+  /**
+   * Loads the model, once; later calls wait for the same load. A model whose weights are not those
+   * checked (the package replaced while the bot ran) is not used: its vectors would be cached
+   * under the other weights' name.
+   */
   load(): Promise<SentenceEncoder> {
     this.loading ??= this.loader().then(
       (encoder) => {
         if (encoder.name !== this.name || encoder.dimensions !== this.dimensions)
           throw new EncoderUnavailableError(
             `the model loaded is ${encoder.name} of ${encoder.dimensions} dimensions, not ${this.name} of ${this.dimensions}`,
+          );
+        if (encoder.weights !== this.weights)
+          throw new EncoderUnavailableError(
+            `the model loaded has the weights ${encoder.weights ?? '(unnamed)'}, not ${this.weights ?? '(unnamed)'} as checked at start: restart the bot`,
           );
         return encoder;
       },

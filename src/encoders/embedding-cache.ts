@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { SentenceEncoder } from '../core/answering/sentence-encoder.js';
 
@@ -10,9 +10,11 @@ const RECORDS_PER_READ = 2048;
 /**
  * An encoder whose embeddings are kept on disk, keyed by the SHA-256 of the text: a restart or a
  * live reload embeds only the phrasings that changed (the bundled knowledge base's 500 take
- * seconds; a large one, minutes). One append-only file per encoder and size; a record cut short
- * by a crash is ignored, and the file is rewritten without stale records once they outnumber the
- * live ones. For articles' phrasings only: employees' questions are never written to it.
+ * seconds; a large one, minutes). One append-only file per encoder, size and weights (new weights,
+ * from an upgraded package, start a new file; the first tidy-up of the new one deletes the old
+ * weights' files); a record cut short by a crash is ignored, and the file is rewritten without
+ * stale records once they outnumber the live ones. For articles' phrasings only: employees'
+ * questions are never written to it.
  *
  * Only each record's place in the file is kept in memory, not its vector: the engine keeps what
  * it needs of the phrasings' embeddings (one centroid per article), and 90,000 phrasings' vectors
@@ -23,6 +25,7 @@ const RECORDS_PER_READ = 2048;
 export class CachedSentenceEncoder implements SentenceEncoder {
   readonly name: string;
   readonly dimensions: number;
+  readonly weights?: string;
   /** Texts the inner encoder embedded (cache misses), for logs and tests. */
   misses = 0;
   private readonly record: number;
@@ -31,20 +34,27 @@ export class CachedSentenceEncoder implements SentenceEncoder {
   private offsets = new Map<string, number>();
   /** Whether the file was scanned: a start whose articles' embeddings were all cached elsewhere never reads it. */
   private scanned = false;
+  /** Whether the files of this encoder's other weights were looked for (once, at the first tidy-up). */
+  private othersDropped = false;
 
   private constructor(
     private readonly inner: SentenceEncoder,
+    private readonly dir: string,
+    /** The encoder's name and size as a file name's start: its files are `<base>.bin` (no weights) and `<base>--<weights>.bin`. */
+    private readonly base: string,
     private readonly file: string,
   ) {
     this.name = inner.name;
     this.dimensions = inner.dimensions;
+    if (inner.weights !== undefined) this.weights = inner.weights;
     this.record = KEY_BYTES + 4 * inner.dimensions;
   }
 
   static async open(inner: SentenceEncoder, dir: string): Promise<CachedSentenceEncoder> {
     await mkdir(dir, { recursive: true });
-    const file = path.join(dir, `${inner.name.replace(/[^\w.-]+/g, '_')}-${inner.dimensions}.bin`);
-    return new CachedSentenceEncoder(inner, file);
+    const base = `${safe(inner.name)}-${inner.dimensions}`;
+    const file = path.join(dir, inner.weights === undefined ? `${base}.bin` : `${base}--${safe(inner.weights)}.bin`);
+    return new CachedSentenceEncoder(inner, dir, base, file);
   }
 
   /** Records in the file (it is scanned first if it was not yet). */
@@ -76,6 +86,7 @@ export class CachedSentenceEncoder implements SentenceEncoder {
   async retainOnly(texts: readonly string[]): Promise<void> {
     // Never read in this process: nothing was added to it either; the next start that embeds tidies it.
     if (!this.scanned) return;
+    await this.dropOtherWeights();
     const live = new Set(texts.map(keyOf));
     const stale = [...this.offsets.keys()].filter((key) => !live.has(key));
     if (stale.length <= live.size) return;
@@ -150,6 +161,23 @@ export class CachedSentenceEncoder implements SentenceEncoder {
     return found;
   }
 
+  /**
+   * Deletes this encoder's files of other weights (and the one from before files were named by
+   * their weights), once: their vectors are never read again, and a large knowledge base's file
+   * takes hundreds of MB.
+   */
+  private async dropOtherWeights(): Promise<void> {
+    if (this.othersDropped) return;
+    this.othersDropped = true;
+    const mine = path.basename(this.file);
+    for (const name of await readdir(this.dir))
+      if (
+        name !== mine &&
+        (name === `${this.base}.bin` || (name.startsWith(`${this.base}--`) && name.endsWith('.bin')))
+      )
+        await rm(path.join(this.dir, name), { force: true });
+  }
+
   private async scanOnce(): Promise<void> {
     if (this.scanned) return;
     this.offsets = await this.scan();
@@ -198,6 +226,10 @@ export class CachedSentenceEncoder implements SentenceEncoder {
     });
     return out;
   }
+}
+
+function safe(part: string): string {
+  return part.replace(/[^\w.-]+/g, '_');
 }
 
 function keyOf(text: string): string {

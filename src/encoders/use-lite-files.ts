@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -22,6 +23,8 @@ export interface UseLiteFiles {
   modelJson: ModelJson;
   weightFiles: string[];
   vocabularyFile: string;
+  /** Which weights these are (see weightsIdentity): the embedding caches key by it. */
+  weights: string;
   /** dist/vendor/tensorflow.cjs when `npm run build` made it (production), else null: the packages in node_modules. */
   bundledTensorFlow: string | null;
 }
@@ -35,7 +38,8 @@ export interface UseLiteFiles {
  */
 export async function useLiteFiles(): Promise<UseLiteFiles> {
   const dir = path.dirname(require.resolve(WEIGHTS_PACKAGE));
-  const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
+  const modelJsonText = await readFile(path.join(dir, 'model.json'), 'utf8');
+  const modelJson = JSON.parse(modelJsonText) as ModelJson;
   if (!Array.isArray(modelJson.weightsManifest) || typeof modelJson.modelTopology !== 'object')
     throw new Error(`${path.join(dir, 'model.json')} is not a TensorFlow.js graph model`);
   const weightFiles = modelJson.weightsManifest.flatMap((group) => group.paths.map((file) => path.join(dir, file)));
@@ -50,6 +54,14 @@ export async function useLiteFiles(): Promise<UseLiteFiles> {
         `the weights in ${dir} are ${total} bytes, not the ${expected} model.json lists: reinstall the package`,
       );
   }
+  const { version } = JSON.parse(await readFile(require.resolve(`${WEIGHTS_PACKAGE}/package.json`), 'utf8')) as {
+    version: string;
+  };
+  const weightsId = weightsIdentity(
+    version,
+    modelJsonText,
+    weightFiles.map((file, i) => ({ file: path.relative(dir, file), size: sizes[i]! })),
+  );
   const vocabularyFile = path.join(dir, 'vocab.json');
   await stat(vocabularyFile);
   const bundled = path.join(import.meta.dirname, '../vendor/tensorflow.cjs');
@@ -59,5 +71,29 @@ export async function useLiteFiles(): Promise<UseLiteFiles> {
     for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm'])
       require.resolve(name);
   }
-  return { dir, modelJson, weightFiles, vocabularyFile, bundledTensorFlow: existsSync(bundled) ? bundled : null };
+  return {
+    dir,
+    modelJson,
+    weightFiles,
+    vocabularyFile,
+    weights: weightsId,
+    bundledTensorFlow: existsSync(bundled) ? bundled : null,
+  };
+}
+
+/**
+ * Names the weights without reading them (28 MB): the package's version, then the first 16 hex
+ * digits of the SHA-256 of model.json (the graph and every weight's name, shape and type) and of
+ * each weight file's name and size. Another version of the package is other weights even when its
+ * manifest is the same; the vocabulary comes with the version. Read at each start from what the
+ * files' check reads anyway (the hash of model.json's 250 kB takes well under a millisecond).
+ */
+export function weightsIdentity(
+  version: string,
+  modelJsonText: string,
+  weightFiles: ReadonlyArray<{ file: string; size: number }>,
+): string {
+  const hash = createHash('sha256').update(`${modelJsonText.length}:${modelJsonText}`);
+  for (const { file, size } of weightFiles) hash.update(`${file.length}:${file}${size};`);
+  return `${version}-${hash.digest('hex').slice(0, 16)}`;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, truncate, writeFile, cp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,32 @@ describe('CachedSentenceEncoder', () => {
     const reopened = await CachedSentenceEncoder.open(inner, dir);
     expect(await reopened.size()).toBe(1);
     expect((await reopened.embed(['one']))[0]).toEqual((await inner.embed(['one']))[0]);
+  });
+});
+
+describe("CachedSentenceEncoder and the model's weights", () => {
+  it('reads back no vector of other weights (an upgraded package): embeds again in a file of their own and deletes the old one', async () => {
+    const dir = await tempDir();
+    const texts = ['reset my password', 'the printer is offline'];
+    const old = new HashingSentenceEncoder(16, '0.2.0-aaaaaaaaaaaaaaaa');
+    await (await CachedSentenceEncoder.open(old, dir)).embed(texts);
+    // A file from before the files were named by their weights.
+    await writeFile(path.join(dir, 'hashing-16-16.bin'), Buffer.alloc(32 + 4 * 16));
+
+    const upgraded = new HashingSentenceEncoder(16, '0.3.0-bbbbbbbbbbbbbbbb');
+    const expected = await upgraded.embed(texts);
+    expect(expected[0]).not.toEqual((await old.embed(texts))[0]); // the stand-in's weights do change its vectors
+    const cache = await CachedSentenceEncoder.open(upgraded, dir);
+    expect(cache.weights).toBe('0.3.0-bbbbbbbbbbbbbbbb');
+    expect(await cache.embed(texts)).toEqual(expected);
+    expect(cache.misses).toBe(2);
+    await cache.retainOnly(texts);
+    expect(await readdir(dir)).toEqual(['hashing-16-16--0.3.0-bbbbbbbbbbbbbbbb.bin']);
+
+    // The same weights at the next start: read back.
+    const restarted = await CachedSentenceEncoder.open(new HashingSentenceEncoder(16, '0.3.0-bbbbbbbbbbbbbbbb'), dir);
+    expect(await restarted.embed(texts)).toEqual(expected);
+    expect(restarted.misses).toBe(0);
   });
 });
 

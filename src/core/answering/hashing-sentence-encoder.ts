@@ -11,7 +11,14 @@ export class HashingSentenceEncoder implements SentenceEncoder {
   /** Texts embedded so far, so tests can see what was (not) embedded again. */
   embedded = 0;
 
-  constructor(readonly dimensions = 256) {
+  /**
+   * `weights` stands for a model's weights (tests of what an upgraded package does to the caches):
+   * the same name and size, other vectors for the same texts.
+   */
+  constructor(
+    readonly dimensions = 256,
+    readonly weights?: string,
+  ) {
     this.name = `hashing-${dimensions}`;
   }
 
@@ -32,6 +39,7 @@ export class HashingSentenceEncoder implements SentenceEncoder {
 
   /** FNV-1a: stable across runs and machines. */
   private bucket(feature: string): number {
+    if (this.weights !== undefined) feature = `${this.weights}\u0000${feature}`;
     let hash = 0x811c9dc5;
     for (let i = 0; i < feature.length; i++) hash = Math.imul(hash ^ feature.charCodeAt(i), 0x01000193);
     return (hash >>> 0) % this.dimensions;

@@ -8,6 +8,13 @@ export interface SentenceEncoder {
   /** Names the model: embeddings cached under one name are never mixed with another's. */
   readonly name: string;
   readonly dimensions: number;
+  /**
+   * Which weights the model runs on, when its name does not say it (a package's version and a hash
+   * of its manifest: see useLiteFiles): caches key by it as by the name, so new weights (an npm
+   * upgrade) embed again instead of reading back the old weights' vectors. Absent: the name says it
+   * all (a model without weights, as HashingSentenceEncoder).
+   */
+  readonly weights?: string;
   /** One unit vector (length 1) per text, in the order given. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
