@@ -47,8 +47,18 @@ export interface ReportPageInput {
   here?: string;
 }
 
+/**
+ * How durations' units are written, by page language: English's narrow "2d 2h 30m", as it always
+ * was; the others' short units, each language's usual abbreviations with a space after the number
+ * ("2 Tg. 2 Std. 30 Min.", "2 j 2 h 30 min", "2 d 2 h 30 min"). Their narrow ones mix styles ("2 T
+ * 2h 30 Min." in German; "2j 2h 30min" in French, which sets a space before a unit). The space
+ * between a number and its unit is always a no-break space (Intl gives German and Spanish an
+ * ordinary one, French a narrow one before j and h and a full one before min).
+ */
+const DURATION_UNITS: Readonly<Record<string, 'narrow' | 'short'>> = { en: 'narrow' };
+
 /** The report's figures in the reader's locale: "50.0%" / "50,0 %", "2h 30m" / "2 Std. 30 Min.", "n/a" / "k. A.". */
-class Figures {
+export class Figures {
   private readonly percentFormat: Intl.NumberFormat;
   constructor(private readonly t: PageTexts) {
     this.percentFormat = new Intl.NumberFormat(t.locale, {
@@ -77,9 +87,11 @@ class Figures {
     return new Intl.NumberFormat(this.t.locale, {
       style: 'unit',
       unit,
-      unitDisplay: 'narrow',
+      unitDisplay: DURATION_UNITS[this.t.language] ?? 'short',
       maximumFractionDigits: digits,
-    }).format(value);
+    })
+      .format(value)
+      .replace(/[ \u202f]/g, '\u00a0');
   }
   /** 95 → "1h 35m", 3324 → "2d 7h 24m", 45.5 → "45.5m" (each unit as the language abbreviates it). */
   minutes(value: number | null): string {
