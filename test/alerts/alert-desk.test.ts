@@ -157,6 +157,8 @@ describe('AlertDesk: one ticket per alert group', () => {
     const generic = fixture('generic-firing.json');
     const bare = { ...generic, severity: null, labels: {} };
     const first = ((await alerts.handle(bare, 'alert:1')) as { ticketKey: string }).ticketKey;
+    // The subject too: the source's name and the alert's title as sent, French's colon between them.
+    expect((await app.tickets.get(first)).subject).toBe('Nagios\u00a0: Printer PRN-3F-01 offline');
     expect((await app.tickets.get(first)).description).toBe(
       [
         'No SNMP answer from PRN-3F-01 for 10 minutes.',

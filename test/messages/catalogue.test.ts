@@ -48,9 +48,11 @@ describe('message catalogues', () => {
 
   // Words that are the same in English and that language: names and loanwords, not English left behind.
   // ('{owner}: {key} {subject}.', the reminder under a triage card, and '{reason} {hint}', a refusal
-  // and what to do instead, are only their parts; so are an alert ticket's lines such as
-  // '- {name}: {result}, {detail}' and '{source}: {count}.', which French sets with its no-break space.)
+  // and what to do instead, are only their parts; so are an alert ticket's subject '{source}: {title}'
+  // and lines such as '- {name}: {result}, {detail}' and '{source}: {count}.', which French sets with
+  // its no-break space.)
   const alertParts: readonly MessageKey[] = [
+    'eng.alert.subject',
     'eng.alert.check',
     'eng.alert.withSummary',
     'eng.alert.update',

@@ -102,7 +102,7 @@ export class AlertDesk {
         requester: actor,
         channel: 'alerts',
         conversationKey: null,
-        subject: `${notice.sourceName}: ${notice.title}`,
+        subject: say('eng.alert.subject', { source: notice.sourceName, title: notice.title }),
         description: this.describe(notice, diagnostics, ticket),
         question: null,
         collected: {

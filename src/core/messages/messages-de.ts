@@ -685,6 +685,7 @@ export const de: Catalogue = {
   'timer.closedNoReplyDays':
     'Seit {days} Tagen keine Antwort von Ihnen. Antworten Sie oder öffnen Sie das Ticket wieder, wenn Sie noch Hilfe brauchen.',
   // The monitoring intake's tickets (alert-desk.ts), for engineers.
+  'eng.alert.subject': '{source}: {title}',
   'eng.alert.severity': 'Schweregrad: {severity} ({priority})',
   'eng.alert.severityNotGiven': 'nicht angegeben',
   'eng.alert.labels': 'Labels: {labels}',

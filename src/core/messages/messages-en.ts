@@ -708,6 +708,8 @@ export const en = {
    * alert's own title, labels, values and a check's measured detail stay as given. A count has a
    * One and a Many text: its word agrees with it in French and Spanish (1 active, 2 actives).
    */
+  /** An alert ticket's subject: its source and the alert's title, as sent. */
+  'eng.alert.subject': '{source}: {title}',
   'eng.alert.severity': 'Severity: {severity} ({priority})',
   'eng.alert.severityNotGiven': 'not given',
   'eng.alert.labels': 'Labels: {labels}',

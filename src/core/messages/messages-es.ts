@@ -671,6 +671,7 @@ export const es: Catalogue = {
   'timer.closedNoReplyDays':
     'Sin respuesta suya desde hace {days} días. Responda o vuelva a abrir el ticket si aún necesita ayuda.',
   // The monitoring intake's tickets (alert-desk.ts), for engineers.
+  'eng.alert.subject': '{source}: {title}',
   'eng.alert.severity': 'Gravedad: {severity} ({priority})',
   'eng.alert.severityNotGiven': 'no indicada',
   'eng.alert.labels': 'Etiquetas: {labels}',

@@ -680,6 +680,7 @@ export const fr: Catalogue = {
   'timer.closedNoReplyDays':
     'Sans réponse de votre part depuis {days} jours. Répondez ou rouvrez le ticket si vous avez encore besoin d’aide.',
   // The monitoring intake's tickets (alert-desk.ts), for engineers.
+  'eng.alert.subject': '{source} : {title}',
   'eng.alert.severity': 'Gravité : {severity} ({priority})',
   'eng.alert.severityNotGiven': 'non indiquée',
   'eng.alert.labels': 'Étiquettes : {labels}',

@@ -835,8 +835,9 @@ function nameOf(actor: Actor): string {
   return actor.name ?? actor.id;
 }
 
+/** Line breaks, tabs and runs of spaces as one space; a no-break space stays (French sets one before ':'). */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/[^\S\u00a0\u2007\u202f]+/g, ' ').trim();
 }
 
 /** Accepts "hd-1042" and " HD-1042 " alike. */
