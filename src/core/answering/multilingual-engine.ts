@@ -210,8 +210,11 @@ export class MultilingualEngine implements Answerer {
    * not fit (or that has none): asked with the question's words the default language's articles
    * also use (product names, loanwords: "vpn", "outlook", "wifi"), without the asker's language's
    * stopwords. So few words make a guess, never an answer: the articles are offered ("did you
-   * mean"), in a reply that says they are in another language. Lexical only: the sentence encoder
-   * reads English, and a German sentence's embedding says little.
+   * mean"), at least at this engine's suggest threshold; an answer the default language's engine
+   * would give is offered as its best article and those scoring at least 0.3 of it, up to three,
+   * as the engine's own offer is (see fallback for the translations that stand in for them, and
+   * when the reply says they are in another language). Lexical only: the sentence encoder reads
+   * English, and a German sentence's embedding says little.
    */
   private offerFromDefault(
     question: string,
@@ -226,7 +229,9 @@ export class MultilingualEngine implements Answerer {
     );
     if (shared.length === 0) return null;
     const result = this.primary.ask(shared.join(' '), undefined, options);
-    // One shared word ("finde" is English "find") is "ambiguous" and offered at any confidence: not here.
+    // The engine itself declines below its suggest threshold, a one-word question it finds ambiguous
+    // ("finde" is English "find") too; this floor also holds where the engine would answer below it
+    // (an article's own lower `threshold`) or was built with another pair than `thresholds`.
     if (result.outcome === 'no_answer' || result.confidence < this.thresholds.suggest) return null;
     if (result.outcome === 'suggested') return result;
     const candidates = result.explanation.candidates
