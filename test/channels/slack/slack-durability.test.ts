@@ -117,6 +117,8 @@ describe('Slack deliveries are kept before they are acknowledged', () => {
       h = await startSlackHarness();
       const prisma = h.bot.app.store.prisma;
       // SQLite's own page limit makes the file "full" exactly as a full disk does: SQLITE_FULL on the next new page.
+      // Free pages first (a migration that drops an index leaves some), which a write would reuse instead.
+      await prisma.$executeRawUnsafe('VACUUM');
       const pages = (await prisma.$queryRawUnsafe<Array<{ page_count: bigint }>>('PRAGMA page_count'))[0]!.page_count;
       await prisma.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages)}`);
       const health = await fetch(`${h.url}/healthz`);
