@@ -59,6 +59,7 @@ export interface StartOptions extends ChannelOptions {
     maxBackoffMs?: number;
     concurrency?: number;
     giveUpAfterMs?: number;
+    completeDelayMs?: number;
   };
   /** The alert intake's clock for its per-minute limit (tests). */
   alertsNow?: () => number;

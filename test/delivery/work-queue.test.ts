@@ -95,6 +95,76 @@ describe('WorkQueue', () => {
     expect(store.rows.every((row) => row.status === 'done')).toBe(true);
   });
 
+  it("writes a finished item's 'done' with the next delivery's own write: two writes a message under traffic, and the last one's within its delay", async () => {
+    const writes: string[] = [];
+    class CountingStore extends MemoryWorkQueueStore {
+      override async enqueueClaimed(...args: Parameters<MemoryWorkQueueStore['enqueueClaimed']>) {
+        writes.push(`enqueue completing ${args[4]?.length ?? 0}`);
+        return super.enqueueClaimed(...args);
+      }
+      override async complete(...args: Parameters<MemoryWorkQueueStore['complete']>) {
+        writes.push(`complete ${args[0].length}`);
+        return super.complete(...args);
+      }
+    }
+    const store = new CountingStore();
+    // A delay no test run reaches between two messages, so every 'done' but the last rides along.
+    const queue = queueOn(store, { pollMs: 60_000, completeDelayMs: 60_000 });
+    const finished: string[] = [];
+    queue.handle('job', async (payload) => void finished.push((payload as { key: string }).key));
+    queue.start();
+    await queue.drain();
+    writes.length = 0;
+    for (let i = 1; i <= 5; i++) {
+      await queue.enqueue(item(`m${i}`));
+      await vi.waitFor(() => expect(finished).toHaveLength(i));
+    }
+    expect(writes).toEqual([
+      'enqueue completing 0',
+      'enqueue completing 1',
+      'enqueue completing 1',
+      'enqueue completing 1',
+      'enqueue completing 1',
+    ]);
+    // Until written, the finished item stays claimed: nothing runs it again.
+    expect(store.rows.map((row) => row.status)).toEqual(['done', 'done', 'done', 'done', 'pending']);
+    expect(store.rows[4]).toMatchObject({ claimedBy: 'w1' });
+    await queue.stop();
+    expect(writes.at(-1)).toBe('complete 1');
+    expect(store.rows.every((row) => row.status === 'done')).toBe(true);
+    expect(finished).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it("writes a finished item's 'done' alone after its delay when nothing else comes, and keeps it for later when the store is away", async () => {
+    const store = new MemoryWorkQueueStore();
+    const queue = queueOn(store, { pollMs: 60_000, completeDelayMs: 10 });
+    queue.handle('job', async () => {});
+    queue.start();
+    await queue.enqueue(item('alone'));
+    await vi.waitFor(() => expect(store.rows[0]).toMatchObject({ status: 'done' }));
+    // When the next one finishes the store cannot mark it: it stays claimed, and is written once it can.
+    let refuse = true;
+    const tries: number[] = [];
+    class RefusingStore extends MemoryWorkQueueStore {
+      override async complete(...args: Parameters<MemoryWorkQueueStore['complete']>) {
+        tries.push(args[0].length);
+        if (refuse) throw new Error('database unavailable');
+        return super.complete(...args);
+      }
+    }
+    const refusing = new RefusingStore();
+    const second = queueOn(refusing, { pollMs: 60_000, completeDelayMs: 10 });
+    second.handle('job', async () => {});
+    second.start();
+    await second.enqueue(item('later'));
+    await vi.waitFor(() => expect(tries.length).toBeGreaterThan(0));
+    expect(refusing.rows[0]).toMatchObject({ status: 'pending', claimedBy: 'w1' });
+    refuse = false;
+    await vi.waitFor(() => expect(refusing.rows[0]).toMatchObject({ status: 'done' }), { timeout: 5_000 });
+    await second.stop();
+    await queue.stop();
+  });
+
   it('never runs more than its concurrency when a drain and a poll ask for work at the same moment', async () => {
     // A store whose claims wait until the test lets them answer, so the two claim rounds overlap.
     let open: () => void = () => {};

@@ -73,13 +73,33 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
     expect(await queue.enqueueClaimed(item('k1', 'k'), 'w1', now, lease)).toBe('repeat');
     expect(await queue.enqueue(item('m1', 'm'))).toBe(false);
     expect(await claim('w2', 4)).toEqual([]);
-    expect(await queue.complete((first as { seq: number }).seq, 'w1', new Date())).toBe(true);
+    expect(await queue.complete([(first as { seq: number }).seq], 'w1', new Date())).toEqual([
+      (first as { seq: number }).seq,
+    ]);
     const second = await claim('w2', 4);
     expect(keys(second)).toEqual(['k2']);
-    expect(await queue.complete(second[0]!.seq, 'w2', new Date())).toBe(true);
+    expect(await queue.complete([second[0]!.seq], 'w2', new Date())).toEqual([second[0]!.seq]);
     // Past its lease, a claimed item that was never finished (its process died) is taken over.
     const later = new Date(now.getTime() + LEASE_MS + 1);
     expect(keys(await claim('w3', 4, later))).toEqual(['m1']);
+  });
+
+  it("marks a worker's finished items done in the write that stores the next delivery, so one of their order key is claimed in it", async () => {
+    const now = new Date();
+    const lease = new Date(now.getTime() + LEASE_MS);
+    const item = (key: string, orderKey: string) => ({ key, kind: 'slack.inbound', orderKey, payload: '{}' });
+    const k1 = (await queue.enqueueClaimed(item('k1', 'k'), 'w1', now, lease)) as { seq: number };
+    const m1 = (await queue.enqueueClaimed(item('m1', 'm'), 'w1', now, lease)) as { seq: number };
+    // k1 finished, not yet marked: k2 would wait behind it; with k1 completing in the same write it is claimed.
+    expect(await queue.enqueueClaimed(item('k2', 'k'), 'w1', now, lease, [k1.seq])).toMatchObject({
+      key: 'k2',
+      attempts: 1,
+    });
+    // Only the worker's own claims: w2 cannot finish m1, which stays claimed by w1.
+    expect(await queue.enqueueClaimed(item('n1', 'n'), 'w2', now, lease, [m1.seq])).toMatchObject({ key: 'n1' });
+    expect(await queue.complete([m1.seq, k1.seq], 'w1', new Date())).toEqual([m1.seq]);
+    // k2 and n1 are claimed, k1 and m1 done: nothing is left to hand out.
+    expect(await claim('w9', 4)).toEqual([]);
   });
 
   it('hands out the oldest free head of each order key, oldest first, counting the attempt', async () => {
@@ -98,7 +118,7 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
     expect(first[0]).toMatchObject({ kind: 'slack.inbound', orderKey: 'x', payload: JSON.stringify({ key: 'x1' }) });
     // x2 and y2 wait for x1 and y1; an item of a kind not asked for is neither claimed nor in the way.
     expect(keys(await claim('w2', 4))).toEqual(['z1']);
-    expect(await queue.complete(first[0]!.seq, 'w1', new Date())).toBe(true);
+    expect(await queue.complete([first[0]!.seq], 'w1', new Date())).toEqual([first[0]!.seq]);
     expect(keys(await claim('w2', 4))).toEqual(['x2']);
   });
 
@@ -116,7 +136,7 @@ describe.each(['database', 'memory'] as const)('claiming queued work (%s)', (whe
     const retried = await claim('w2', 4, later);
     expect(keys(retried)).toEqual(['k1', 'm1']);
     expect(retried.map((item) => item.attempts)).toEqual([2, 2]);
-    expect(await queue.complete(m1!.seq, 'w1', later)).toBe(false);
+    expect(await queue.complete([m1!.seq], 'w1', later)).toEqual([]);
   });
 });
 

@@ -30,13 +30,16 @@ export interface WorkQueueStore {
    * Stores an item and, in the same write, claims it for `worker` until `leaseUntil` when it may
    * run now (no earlier item of its order key is unfinished), as `claim` would: the process that
    * received a delivery starts on it without a claim round. 'repeat' when an item with this key is
-   * already stored; 'queued' when stored but not claimable now (it waits for `claim`).
+   * already stored; 'queued' when stored but not claimable now (it waits for `claim`). The items
+   * `completing` (finished by `worker`) are marked done first, in the same transaction, as
+   * `complete` would: the write that stores the next delivery also records the last one's end.
    */
   enqueueClaimed(
     item: NewQueueItem,
     worker: string,
     now: Date,
     leaseUntil: Date,
+    completing?: readonly number[],
   ): Promise<QueuedItem | 'queued' | 'repeat'>;
   /**
    * Claims up to `limit` items of these kinds (the ones this process can do: a Teams-only replica
@@ -47,8 +50,8 @@ export interface WorkQueueStore {
   claim(worker: string, kinds: string[], limit: number, now: Date, leaseUntil: Date): Promise<QueuedItem[]>;
   /** Extends the lease of items this worker still holds. */
   extend(worker: string, seqs: number[], leaseUntil: Date): Promise<void>;
-  /** Marks an item done; false when the claim was lost (another worker took it over). */
-  complete(seq: number, worker: string, now: Date): Promise<boolean>;
+  /** Marks items done in one write; returns those it marked (not one whose claim was lost: another worker took it over). */
+  complete(seqs: readonly number[], worker: string, now: Date): Promise<number[]>;
   /** Gives a claimed item back, to be tried again from `runAfter`. */
   release(seq: number, worker: string, error: string, runAfter: Date): Promise<void>;
   /** Marks an item failed for good. */
@@ -82,6 +85,12 @@ export interface WorkQueueOptions {
   leaseMs?: number;
   /** How often to look for work queued by other processes or due for a retry. Default 1 s. */
   pollMs?: number;
+  /**
+   * How long a finished item may wait for its 'done' to be written with the next delivery's own
+   * write, before it is written alone. Default 100 ms. Whatever may wait on it (a later item of its
+   * order key queued here) has it written at once.
+   */
+  completeDelayMs?: number;
   /** Retries stop this long after the item was queued. Default 1 hour (about as long as Slack retries a delivery). */
   giveUpAfterMs?: number;
   /** First retry delay, doubled each attempt up to maxBackoffMs. Defaults 1 s and 60 s. */
@@ -112,6 +121,12 @@ const KEEP_DONE_MS = 24 * 60 * 60_000;
  * they tell of was made) are claimed with a lease, handed to the handler of their kind, and marked
  * done. A handler that fails is retried with backoff; a process that dies leaves its claims to
  * run out, and then another process (or this one, restarted) takes them over.
+ *
+ * A finished item's 'done' rides on the next write the queue makes anyway (the next delivery's
+ * enqueue), or is written within `completeDelayMs`: under traffic a message costs two writes (its
+ * delivery kept, its turn) instead of three. Until then the item stays claimed (its lease renewed),
+ * so nothing else runs it; a process that dies meanwhile leaves it to be run again after its lease,
+ * which the handlers, idempotent by key, answer once.
  */
 export class WorkQueue {
   private readonly handlers = new Map<string, { run: WorkHandler; giveUp?: GiveUpHandler }>();
@@ -135,6 +150,17 @@ export class WorkQueue {
   private reserved = 0;
   /** Item key to the id of the request that queued it (not stored: another process uses the key). */
   private readonly requestOf = new Map<string, string>();
+  private readonly completeDelayMs: number;
+  /** Items finished here whose 'done' is not written yet, by seq. */
+  private readonly finished = new Map<number, QueuedItem>();
+  private finishTimer: NodeJS.Timeout | undefined;
+  /**
+   * Order keys with items stored here that wait behind an unfinished one, and how many (until they
+   * start): the 'done' of an item of such a key is written at once.
+   */
+  private readonly waiting = new Map<string, number>();
+  /** Writes of finished items, one at a time. */
+  private finishing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WorkQueueOptions) {
     this.concurrency = options.concurrency ?? 4;
@@ -143,6 +169,7 @@ export class WorkQueue {
     this.giveUpAfterMs = options.giveUpAfterMs ?? 60 * 60_000;
     this.backoffMs = options.backoffMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.completeDelayMs = options.completeDelayMs ?? 100;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -164,16 +191,28 @@ export class WorkQueue {
     let added: boolean;
     if (startHere) {
       this.reserved++;
+      // The finished items' 'done' in the same write: taken out so that no other write takes them too.
+      const completing = this.takeFinished();
       try {
         const now = this.now();
-        const result = await store.enqueueClaimed(item, workerId, now, new Date(now.getTime() + this.leaseMs));
+        const leaseUntil = new Date(now.getTime() + this.leaseMs);
+        const seqs = completing.map((done) => done.seq);
+        const result = await store.enqueueClaimed(item, workerId, now, leaseUntil, seqs);
         added = result !== 'repeat';
         if (typeof result === 'object') claimed = result;
+      } catch (error) {
+        this.putBackFinished(completing);
+        throw error;
       } finally {
         this.reserved--;
       }
     } else {
       added = await store.enqueue(item);
+    }
+    if (added && !claimed) {
+      this.waiting.set(item.orderKey, (this.waiting.get(item.orderKey) ?? 0) + 1);
+      // Behind an item that has finished, it waits for nothing but that item's 'done'.
+      if ([...this.finished.values()].some((done) => done.orderKey === item.orderKey)) void this.writeFinished();
     }
     const requestId = this.options.requestIds?.current();
     if (added && requestId) {
@@ -207,6 +246,7 @@ export class WorkQueue {
     clearInterval(this.heartbeat);
     await this.pumping;
     await Promise.allSettled([...this.inFlight.values()]);
+    await this.writeFinished();
   }
 
   /** Looks for work now (after an enqueue, a finished item, or a poll). */
@@ -236,6 +276,7 @@ export class WorkQueue {
         await Promise.race([...this.inFlight.values()]);
         continue;
       }
+      await this.writeFinished();
       this.again = false;
       const claimed = await this.pumpOnce();
       if (claimed === 0 && this.inFlight.size === 0) return;
@@ -303,6 +344,11 @@ export class WorkQueue {
 
   /** Runs a claimed item in a slot; the slot's end looks for more work. */
   private begin(item: QueuedItem): void {
+    const behind = this.waiting.get(item.orderKey);
+    if (behind !== undefined) {
+      if (behind > 1) this.waiting.set(item.orderKey, behind - 1);
+      else this.waiting.delete(item.orderKey);
+    }
     const run = this.run(item).finally(() => {
       this.inFlight.delete(item.seq);
       this.wake();
@@ -318,7 +364,7 @@ export class WorkQueue {
   }
 
   private async runItem(item: QueuedItem): Promise<void> {
-    const { store, logger, workerId } = this.options;
+    const { logger } = this.options;
     const handler = this.handlers.get(item.kind);
     let payload: unknown;
     try {
@@ -339,17 +385,63 @@ export class WorkQueue {
       });
       return;
     }
-    try {
-      const stillMine = await store.complete(item.seq, workerId, this.now());
-      if (!stillMine)
-        logger.warn(
-          { key: item.key, kind: item.kind },
-          'finished work whose claim had been taken over by another process',
+    this.finished.set(item.seq, item);
+    // Something waits on it, or nothing more will be written: its 'done' now, before the slot is free.
+    if (!this.running || this.waiting.has(item.orderKey)) await this.writeFinished();
+    else this.finishTimer ??= setTimeout(() => void this.writeFinished(), this.completeDelayMs);
+  }
+
+  /** The finished items not yet written, taken out of `finished` for one write. */
+  private takeFinished(): QueuedItem[] {
+    const items = [...this.finished.values()];
+    this.finished.clear();
+    clearTimeout(this.finishTimer);
+    this.finishTimer = undefined;
+    return items;
+  }
+
+  /** Finished items a write could not mark, for the next write. */
+  private putBackFinished(items: QueuedItem[]): void {
+    for (const item of items) this.finished.set(item.seq, item);
+    if (items.length > 0 && this.running)
+      this.finishTimer ??= setTimeout(() => void this.writeFinished(), Math.max(this.completeDelayMs, 1_000));
+  }
+
+  /** Writes the finished items' 'done' now, in one write; never throws. */
+  private writeFinished(): Promise<void> {
+    this.finishing = this.finishing.then(async () => {
+      const items = this.takeFinished();
+      if (items.length === 0) return;
+      const { store, logger, workerId } = this.options;
+      let marked: Set<number>;
+      try {
+        marked = new Set(
+          await store.complete(
+            items.map((item) => item.seq),
+            workerId,
+            this.now(),
+          ),
         );
-    } catch (error) {
-      // Done but not marked: it runs again after its lease, and the handlers are idempotent by key.
-      logger.error({ err: error, key: item.key }, 'cannot mark work done; it will be retried after its lease');
-    }
+      } catch (error) {
+        // Done but not marked: tried again with the next write; if never, it runs again after its
+        // lease, and the handlers are idempotent by key.
+        logger.error(
+          { err: error, keys: items.map((item) => item.key) },
+          'cannot mark work done; trying again, else it will be retried after its lease',
+        );
+        this.putBackFinished(items);
+        return;
+      }
+      for (const item of items)
+        if (!marked.has(item.seq))
+          logger.warn(
+            { key: item.key, kind: item.kind },
+            'finished work whose claim had been taken over by another process',
+          );
+      // A later item of their order keys may be free now.
+      this.wake();
+    });
+    return this.finishing;
   }
 
   private async failed(item: QueuedItem, payload: unknown, error: unknown): Promise<void> {
@@ -380,11 +472,11 @@ export class WorkQueue {
   }
 
   private async renewLeases(): Promise<void> {
-    if (this.inFlight.size === 0) return;
+    if (this.inFlight.size === 0 && this.finished.size === 0) return;
     try {
       await this.options.store.extend(
         this.options.workerId,
-        [...this.inFlight.keys()],
+        [...this.inFlight.keys(), ...this.finished.keys()],
         new Date(this.now().getTime() + this.leaseMs),
       );
     } catch (error) {

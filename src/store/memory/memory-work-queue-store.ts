@@ -40,9 +40,11 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
     worker: string,
     now: Date,
     leaseUntil: Date,
+    completing: readonly number[] = [],
   ): Promise<QueuedItem | 'queued' | 'repeat'> {
     this.check();
-    // All in one step, as the database's one statement: nothing may claim the row in between.
+    // All in one step, as the database's one transaction: nothing may claim the row in between.
+    this.markDone(completing, worker, now);
     if (this.rows.some((row) => row.key === item.key)) return 'repeat';
     const waits = this.rows.some((row) => row.orderKey === item.orderKey && row.status === 'pending');
     const row: Row = {
@@ -98,12 +100,15 @@ export class MemoryWorkQueueStore implements WorkQueueStore {
     for (const row of this.mine(worker)) if (seqs.includes(row.seq)) row.leaseUntil = leaseUntil;
   }
 
-  async complete(seq: number, worker: string, now: Date): Promise<boolean> {
+  async complete(seqs: readonly number[], worker: string, now: Date): Promise<number[]> {
     this.check();
-    const row = this.mine(worker).find((r) => r.seq === seq);
-    if (!row) return false;
-    Object.assign(row, { status: 'done', doneAt: now, leaseUntil: null });
-    return true;
+    return this.markDone(seqs, worker, now);
+  }
+
+  private markDone(seqs: readonly number[], worker: string, now: Date): number[] {
+    const rows = this.mine(worker).filter((r) => seqs.includes(r.seq));
+    for (const row of rows) Object.assign(row, { status: 'done', doneAt: now, leaseUntil: null });
+    return rows.map((row) => row.seq);
   }
 
   async release(seq: number, worker: string, error: string, runAfter: Date): Promise<void> {

@@ -35,12 +35,15 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     worker: string,
     now: Date,
     leaseUntil: Date,
+    completing: readonly number[] = [],
   ): Promise<QueuedItem | 'queued' | 'repeat'> {
     let rows: Array<{ seq: number; attempts: number }>;
+    const done = completing.length > 0 ? [this.completeStatement(completing, worker, now)] : [];
     if (this.hot.dialect === 'postgres') {
       // The order key's lock first, in its own statement: the insert's snapshot, taken after it,
       // sees every earlier item of the key (their enqueues committed before the lock was free).
-      const [, inserted] = await this.hot.transaction([
+      const results = await this.hot.transaction([
+        ...done,
         {
           name: 'queue-lock',
           sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))',
@@ -52,7 +55,11 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
           args: [item.key, item.kind, item.orderKey, item.payload, postgresTime(now), worker, postgresTime(leaseUntil)],
         },
       ]);
-      rows = inserted as typeof rows;
+      rows = results.at(-1) as typeof rows;
+    } else if (done.length > 0) {
+      // The finished items first: an item of the same order key is then free to be claimed.
+      const results = await this.hot.transaction([...done, sqliteEnqueue(item, now, { worker, leaseUntil })]);
+      rows = results.at(-1) as typeof rows;
     } else {
       rows = await this.hot.rows(sqliteEnqueue(item, now, { worker, leaseUntil }));
     }
@@ -114,18 +121,24 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     });
   }
 
-  async complete(seq: number, worker: string, now: Date): Promise<boolean> {
+  async complete(seqs: readonly number[], worker: string, now: Date): Promise<number[]> {
+    if (seqs.length === 0) return [];
+    const rows = await this.hot.rows<{ seq: number }>(this.completeStatement(seqs, worker, now));
+    return rows.map((row) => Number(row.seq));
+  }
+
+  /** Marks `worker`'s finished items done, returning the ones it marked (a lost claim's are not). */
+  private completeStatement(seqs: readonly number[], worker: string, now: Date): HotStatement {
     const postgres = this.hot.dialect === 'postgres';
-    const changed = await this.hot.run({
+    return {
       name: 'queue-complete',
       sql: postgres
         ? `UPDATE "QueueItem" SET "status" = 'done', "doneAt" = $1::timestamp, "leaseUntil" = NULL
-           WHERE "seq" = $2 AND "claimedBy" = $3 AND "status" = 'pending'`
+           WHERE "seq" = ANY($2::int[]) AND "claimedBy" = $3 AND "status" = 'pending' RETURNING "seq"`
         : `UPDATE "QueueItem" SET "status" = 'done', "doneAt" = ?, "leaseUntil" = NULL
-           WHERE "seq" = ? AND "claimedBy" = ? AND "status" = 'pending'`,
-      args: [postgres ? postgresTime(now) : sqliteTime(now), seq, worker],
-    });
-    return changed === 1;
+           WHERE "seq" IN (SELECT "value" FROM json_each(?)) AND "claimedBy" = ? AND "status" = 'pending' RETURNING "seq"`,
+      args: postgres ? [postgresTime(now), [...seqs], worker] : [sqliteTime(now), JSON.stringify(seqs), worker],
+    };
   }
 
   async release(seq: number, worker: string, error: string, runAfter: Date): Promise<void> {
