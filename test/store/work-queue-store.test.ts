@@ -182,6 +182,45 @@ describe.skipIf(!onPostgres)('enqueueing on PostgreSQL', () => {
     }
   });
 
+  it('claims as it stores only after an enqueue of the same order key that held the lock has committed, and then sees it', async () => {
+    const orderKey = `conv-${Math.random()}`;
+    // Another process storing the conversation's previous message: its lock held, its row not committed.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const other = store.prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRawUnsafe(
+          'SELECT 1 AS "held" FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l',
+          orderKey,
+        );
+        await tx.$executeRawUnsafe(
+          `INSERT INTO "QueueItem" ("key", "kind", "orderKey", "payload", "status", "runAfter", "createdAt")
+           VALUES ($1, 'slack.inbound', $2, '{}', 'pending', now(), now())`,
+          `${orderKey}:a`,
+          orderKey,
+        );
+        locked();
+        await committing;
+      },
+      { timeout: 20_000 },
+    );
+    await holding;
+    const now = new Date();
+    const claiming = store.queue.enqueueClaimed(
+      { key: `${orderKey}:b`, kind: 'slack.inbound', orderKey, payload: '{}' },
+      'w1',
+      now,
+      new Date(now.getTime() + LEASE_MS),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    commit();
+    await other;
+    // Its snapshot is taken after the lock: it sees :a pending and waits behind it instead of running first.
+    expect(await claiming).toBe('queued');
+  });
+
   it('recognises a repeated key without an error, and keeps the time of enqueueing as Prisma reads it', async () => {
     const key = `k-${Math.random()}`;
     const before = Date.now();

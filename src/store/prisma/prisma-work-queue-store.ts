@@ -38,27 +38,28 @@ export class PrismaWorkQueueStore implements WorkQueueStore {
     completing: readonly number[] = [],
   ): Promise<QueuedItem | 'queued' | 'repeat'> {
     let rows: Array<{ seq: number; attempts: number }>;
-    const done = completing.length > 0 ? [this.completeStatement(completing, worker, now)] : [];
     if (this.hot.dialect === 'postgres') {
-      // The order key's lock first, in its own statement: the insert's snapshot, taken after it,
-      // sees every earlier item of the key (their enqueues committed before the lock was free).
-      const results = await this.hot.transaction([
-        ...done,
-        {
-          name: 'queue-lock',
-          sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))',
-          args: [item.orderKey],
-        },
-        {
-          name: 'queue-enqueue-claimed',
-          sql: POSTGRES_ENQUEUE_CLAIMED,
-          args: [item.key, item.kind, item.orderKey, item.payload, postgresTime(now), worker, postgresTime(leaseUntil)],
-        },
-      ]);
-      rows = results.at(-1) as typeof rows;
-    } else if (done.length > 0) {
+      // One round trip: the finished items, the order key's lock, then the insert, in a function
+      // (migration 20261205140000), each statement with its own snapshot.
+      rows = await this.hot.rows({
+        name: 'queue-enqueue-claimed',
+        sql: `SELECT "out_seq" AS "seq", "out_attempts" AS "attempts"
+              FROM "helpdesk_enqueue_claimed"($1, $2, $3, $4, $5::timestamp, $6, $7::timestamp, $8::int[])`,
+        args: [
+          item.key,
+          item.kind,
+          item.orderKey,
+          item.payload,
+          postgresTime(now),
+          worker,
+          postgresTime(leaseUntil),
+          [...completing],
+        ],
+      });
+    } else if (completing.length > 0) {
       // The finished items first: an item of the same order key is then free to be claimed.
-      const results = await this.hot.transaction([...done, sqliteEnqueue(item, now, { worker, leaseUntil })]);
+      const done = this.completeStatement(completing, worker, now);
+      const results = await this.hot.transaction([done, sqliteEnqueue(item, now, { worker, leaseUntil })]);
       rows = results.at(-1) as typeof rows;
     } else {
       rows = await this.hot.rows(sqliteEnqueue(item, now, { worker, leaseUntil }));
@@ -181,18 +182,6 @@ const POSTGRES_ENQUEUE = `
   SELECT $1, $2, $3, $4, 'pending', $5::timestamp, $5::timestamp FROM "lock"
   ON CONFLICT ("key") DO NOTHING
   RETURNING "seq"`;
-
-/**
- * The insert after the order key's lock (enqueueClaimed), in a statement of its own so that its
- * snapshot is taken after the lock: claimed at once when nothing earlier of its key is unfinished.
- */
-const POSTGRES_ENQUEUE_CLAIMED = `
-  INSERT INTO "QueueItem" ("key", "kind", "orderKey", "payload", "status", "attempts", "runAfter", "claimedBy", "leaseUntil", "createdAt")
-  SELECT $1, $2, $3, $4, 'pending', CASE WHEN h."free" THEN 1 ELSE 0 END, $5::timestamp,
-         CASE WHEN h."free" THEN $6 END, CASE WHEN h."free" THEN $7::timestamp END, $5::timestamp
-  FROM (SELECT NOT EXISTS (SELECT 1 FROM "QueueItem" WHERE "orderKey" = $3 AND "status" = 'pending') AS "free") AS h
-  ON CONFLICT ("key") DO NOTHING
-  RETURNING "seq", "attempts"`;
 
 /**
  * SQLite's enqueue, claimed for `claim.worker` in the same statement when nothing earlier of its
