@@ -121,6 +121,9 @@ export async function openApp<S extends CoreStore = Store>(
   const notifier = typeof notifierOrFactory === 'function' ? notifierOrFactory(store) : notifierOrFactory;
   let loaded: LiveKnowledge | undefined;
   let closed = false;
+  // Closing stops a build in progress at its next slice of work: a large knowledge base builds for
+  // minutes, and a stop (SIGTERM) must not wait for it, nor leave it running once the store is closed.
+  const stopping = new AbortController();
   /** The library once loaded; until then whatever needs it is refused with a StartingError. */
   const library = (): LiveKnowledge => {
     if (!loaded) throw new StartingError();
@@ -149,6 +152,7 @@ export async function openApp<S extends CoreStore = Store>(
         // The first build has the learned phrasings: a start with some builds once.
         learned: { store: store.learned, minAskers: config.learnMinAskers },
         defaultLanguage: config.defaultLanguage,
+        signal: stopping.signal,
       });
     };
     const built = await build(encoder)
@@ -158,6 +162,7 @@ export async function openApp<S extends CoreStore = Store>(
         return build(null);
       })
       .catch((error: NodeJS.ErrnoException) => {
+        if (stopping.signal.aborted) throw error;
         throw new Error(
           error.code === 'ENOENT'
             ? `The knowledge base folder ${config.kbDir} does not exist. Set KB_DIR to the folder holding your articles.`
@@ -326,7 +331,8 @@ export async function openApp<S extends CoreStore = Store>(
     },
     close: async () => {
       closed = true;
-      // A load still running finishes on its own; only the store closes.
+      // A load still running stops at its next slice (it throws, so ready rejects); nothing it does writes to the store.
+      stopping.abort(new Error('stopped while the knowledge base was being built'));
       await store.close();
     },
   };

@@ -104,6 +104,16 @@ async function runService(config: ReturnType<typeof loadConfig>, fromEnvFile: st
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection (a bug): logged, and the bot keeps serving');
   });
+  // Heard from the start: a stop (systemd's, Kubernetes') during a long start closes the bot at
+  // once, the build included, rather than after it; what was acknowledged stays in the inbox.
+  const stopped = new Promise<'stopped'>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`${signal}: stopping\n`);
+      resolve('stopped');
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   // Listens before the knowledge base is loaded: what arrives meanwhile waits in the inbox.
   const host = listenHost(config);
   const bot = await launchBot(config, logger, { host, progress: (line) => process.stderr.write(`${line}\n`) });
@@ -114,11 +124,6 @@ async function runService(config: ReturnType<typeof loadConfig>, fromEnvFile: st
   process.stderr.write(
     `Helpdesk bot running: ${channels.join(', ')}; listening on ${host}:${bot.port} (${where}); health on http://localhost:${bot.port}/healthz\n`,
   );
-  const stopped = new Promise<'stopped'>((resolve) => {
-    const stop = () => resolve('stopped');
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
   try {
     // A knowledge base that cannot load ends the start (exit 1), as before it listened.
     if ((await Promise.race([bot.ready.then(() => 'ready' as const), stopped])) === 'ready') {

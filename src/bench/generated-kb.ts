@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import type { Article } from '../core/knowledge/article.js';
 
 /** Deterministic pseudo-random numbers, so every run generates the same knowledge base. */
@@ -35,4 +36,18 @@ export function generateArticles(base: readonly Article[], count: number): Artic
       path: `generated/${i}.md`,
     };
   });
+}
+
+/** An article as a markdown file, as an editor would write it (the start bench's and the start-up tests' knowledge bases). */
+export function articleMarkdown(article: Article): string {
+  const front = stringify({
+    id: article.id,
+    title: article.title,
+    questions: article.questions,
+    tags: article.tags,
+    category: article.category,
+    owner: article.owner,
+    updated: '2026-12-01',
+  });
+  return `---\n${front}---\n\n# ${article.title}\n\n## Answer\n\n${article.answer}\n\n## Details\n\n${article.body}\n`;
 }

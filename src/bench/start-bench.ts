@@ -23,12 +23,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
-import type { Article } from '../core/knowledge/article.js';
 import { loadKnowledgeBase } from '../core/knowledge/knowledge-base.js';
 import { percentile } from '../evaluation/evaluate-questions.js';
 import { clincArticles, readClinc } from './clinc-data.js';
-import { generateArticles } from './generated-kb.js';
+import { articleMarkdown, generateArticles } from './generated-kb.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -47,20 +45,6 @@ const { values } = parseArgs({
   },
   allowPositionals: true,
 });
-
-/** An article as a markdown file, as an editor would write it. */
-function articleFile(article: Article): string {
-  const front = stringify({
-    id: article.id,
-    title: article.title,
-    questions: article.questions,
-    tags: article.tags,
-    category: article.category,
-    owner: article.owner,
-    updated: '2026-12-01',
-  });
-  return `---\n${front}---\n\n# ${article.title}\n\n## Answer\n\n${article.answer}\n\n## Details\n\n${article.body}\n`;
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -165,7 +149,7 @@ try {
   const kbDir = path.join(work, 'kb');
   mkdirSync(path.join(kbDir, 'generated'), { recursive: true });
   for (const article of articles)
-    writeFileSync(path.join(kbDir, 'generated', `${article.id}.md`), articleFile(article));
+    writeFileSync(path.join(kbDir, 'generated', `${article.id}.md`), articleMarkdown(article));
   const runs: Run[] = [];
   const warmRuns: Run[] = [];
   for (let i = 0; i < Number(values.runs); i++) {

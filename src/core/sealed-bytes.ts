@@ -29,6 +29,37 @@ export function sealBytes(format: string, payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/** What sealBytesPaced copies and checksums between two turns of the event loop. */
+const SEAL_SLICE_BYTES = 1 << 20;
+
+/**
+ * sealBytes giving the event loop a turn (`pace`) between slices of a megabyte: the same bytes. A
+ * large knowledge base's parsed files are tens of MB, copied and checksummed in one go for 0.1 s.
+ */
+export async function sealBytesPaced(
+  format: string,
+  payload: Uint8Array,
+  pace: () => Promise<void>,
+): Promise<Uint8Array> {
+  const name = Buffer.from(format, 'utf8');
+  const out = new Uint8Array(4 + 4 + name.length + 4 + payload.length + 4);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  view.setUint32(4, name.length, true);
+  out.set(name, 8);
+  const at = 8 + name.length;
+  view.setUint32(at, payload.length, true);
+  let crc = crc32(out.subarray(0, at + 4));
+  for (let from = 0; from < payload.length; from += SEAL_SLICE_BYTES) {
+    const slice = payload.subarray(from, from + SEAL_SLICE_BYTES);
+    out.set(slice, at + 4 + from);
+    crc = crc32(slice, crc);
+    await pace();
+  }
+  view.setUint32(at + 4 + payload.length, crc, true);
+  return out;
+}
+
 /** The payload of `sealBytes(format, payload)`; throws SealedBytesError for anything else. */
 export function unsealBytes(format: string, bytes: Uint8Array): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -77,6 +77,8 @@ export class LiveKnowledge {
       defaultLanguage?: LanguageCode;
       /** Each other language's pair; default: those fitted for them (see languageThresholds). */
       languageThresholds?: Readonly<Partial<Record<LanguageCode, AnswerThresholds>>>;
+      /** Ends a build in progress at its next turn for the event loop, throwing its reason: the bot is stopping. */
+      signal?: AbortSignal;
     } = {},
   ) {}
 
@@ -95,7 +97,8 @@ export class LiveKnowledge {
    * Loads the folder and builds the engine. With `modelCacheDir` (or a `modelCache`) the trained
    * answer model is kept on disk by what it was trained on; `progress` hears one line per stage,
    * at the start and at every reload. With `learned`, the first build already has the learned
-   * phrasings (see learnFrom): a start with some builds once, not twice.
+   * phrasings (see learnFrom): a start with some builds once, not twice. `signal` stops the build
+   * (this one, and any reload's) within a slice of work: a bot stopped while it starts stops at once.
    */
   static async load(
     dir: string,
@@ -108,8 +111,10 @@ export class LiveKnowledge {
       learned?: { store: LearnedPhrasings; minAskers: number };
       defaultLanguage?: LanguageCode;
       languageThresholds?: Readonly<Partial<Record<LanguageCode, AnswerThresholds>>>;
+      signal?: AbortSignal;
     } = {},
   ): Promise<LiveKnowledge> {
+    options.signal?.throwIfAborted();
     const encoding = encoder
       ? { encoder: encoder.encoder, cache: await CachedSentenceEncoder.open(encoder.encoder, encoder.cacheDir) }
       : null;
@@ -120,6 +125,7 @@ export class LiveKnowledge {
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.defaultLanguage ? { defaultLanguage: options.defaultLanguage } : {}),
       ...(options.languageThresholds ? { languageThresholds: options.languageThresholds } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     if (options.learned) library.learned = options.learned;
     library.current = (await library.build(null)).snapshot;
@@ -232,7 +238,11 @@ export class LiveKnowledge {
   private async build(
     previous: KnowledgeSnapshot | null,
   ): Promise<{ snapshot: KnowledgeSnapshot; problems: string[]; keptLastGood: string[] }> {
-    const kb = await loadKnowledgeBase(this.dir, this.options.modelCache ? { cache: this.options.modelCache } : {});
+    const { signal } = this.options;
+    const kb = await loadKnowledgeBase(this.dir, {
+      ...(this.options.modelCache ? { cache: this.options.modelCache } : {}),
+      ...(signal ? { signal } : {}),
+    });
     const keptLastGood: string[] = [];
     // A broken file keeps serving its last good version (same path, id not taken by another file).
     if (previous) {
@@ -248,6 +258,7 @@ export class LiveKnowledge {
     }
     const articleIds = new Set(kb.articles.map((a) => a.id));
     const scripts = await loadScripts(path.join(kb.dir, 'scripts'), articleIds, kb.dir);
+    signal?.throwIfAborted();
     if (previous) {
       const ids = new Set(scripts.scripts.map((s) => s.id));
       for (const file of new Set(scripts.problems.filter((p) => p.severity === 'error').map((p) => p.file))) {
@@ -281,8 +292,14 @@ export class LiveKnowledge {
     // The articles' embeddings as last computed for the same phrasings (the model cache), else only
     // phrasings not embedded before (by content) go through the encoder; see CachedSentenceEncoder.
     const embeddings = this.encoding
-      ? await cachedArticleEmbeddings(encoded, this.encoding.cache, this.encoding.encoder, this.options.modelCache)
+      ? await cachedArticleEmbeddings(
+          encoded,
+          stoppable(this.encoding.cache, signal),
+          this.encoding.encoder,
+          this.options.modelCache,
+        )
       : undefined;
+    signal?.throwIfAborted();
     if (this.encoding) await this.encoding.cache.retainOnly(encoded.flatMap(phrasingsOf));
     // Built giving the event loop turns: the bot answers from the current snapshot meanwhile.
     const answers = await MultilingualEngine.build(served, this.thresholds, defaultLanguage, {
@@ -290,6 +307,7 @@ export class LiveKnowledge {
       ...(this.options.languageThresholds ? { languageThresholds: this.options.languageThresholds } : {}),
       // The default language's model keeps its kind (and so its cached files); each other language has its own.
       buildOptions: (language) => this.buildOptions(language === defaultLanguage ? 'answer' : `answer-${language}`),
+      ...(signal ? { signal } : {}),
     });
     const problems = [
       ...kb.problems.map(formatProblem),
@@ -349,7 +367,12 @@ export class LiveKnowledge {
                 : `The ${what} trained in ${(event.ms / 1000).toFixed(1)} s (cached for the next start)`,
           )
       : undefined;
-    return { modelKind: kind, ...(modelCache ? { modelCache } : {}), ...(tell ? { progress: tell } : {}) };
+    return {
+      modelKind: kind,
+      ...(modelCache ? { modelCache } : {}),
+      ...(tell ? { progress: tell } : {}),
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    };
   }
 
   private async settledTickets(): Promise<SettledTicket[]> {
@@ -380,6 +403,22 @@ export class LiveKnowledge {
     }
     return this.lastLearned;
   }
+}
+
+/**
+ * The phrasings' encoder, refusing to start another batch once `signal` is aborted: embedding a large
+ * knowledge base's phrasings takes minutes, a batch (embedArticles' 1,024 phrasings) seconds.
+ */
+function stoppable(encoder: SentenceEncoder, signal: AbortSignal | undefined): SentenceEncoder {
+  if (!signal) return encoder;
+  return {
+    name: encoder.name,
+    dimensions: encoder.dimensions,
+    embed: (texts) => {
+      signal.throwIfAborted();
+      return encoder.embed(texts);
+    },
+  };
 }
 
 /** A script seen as an article whose questions are its triggers, so the same engine can match it. */

@@ -4,7 +4,7 @@ import { cachedIntentModel, keepTrainedModel, type ModelCacheOptions, type Model
 import { KeywordIndex, type ExpansionSettings, type KeywordDocument, type KeywordHit } from './keyword-index.js';
 import { cachedKeywordIndex } from './keyword-index-cache.js';
 import { normalize, type SentenceEncoder } from './sentence-encoder.js';
-import { runSteps, runStepsPaced, type Steps } from './time-slicing.js';
+import { EXAMPLES_PER_STEP, runSteps, runStepsPaced, type Pacing, type Steps } from './time-slicing.js';
 import { TextAnalyzer } from './text-analyzer.js';
 
 /** How sure the engine must be before it answers or suggests (0-1). */
@@ -290,10 +290,18 @@ export class AnswerEngine {
         )
       : undefined;
     // With a cache, the keyword index is read back too (or built and kept), before the model's steps.
+    const pacing = { signal: options.signal };
     const index = modelCache
-      ? await cachedKeywordIndex(keywordDocuments(articles), FIELDS, analyzer, modelCache, options.modelKind)
+      ? await cachedKeywordIndex(
+          await runStepsPaced(keywordDocuments(articles), pacing),
+          FIELDS,
+          analyzer,
+          modelCache,
+          options.modelKind,
+          pacing,
+        )
       : undefined;
-    const prepared = await runStepsPaced(prepareIndex(articles, analyzer, cached, index));
+    const prepared = await runStepsPaced(prepareIndex(articles, analyzer, cached, index), pacing);
     if (modelCache && prepared.trainedKey)
       await keepTrainedModel(prepared.trainedKey, prepared.model, prepared.trainMs ?? 0, { ...options, modelCache });
     return new AnswerEngine(articles, thresholds, analyzer, settings, prepared, embeddings);
@@ -655,8 +663,8 @@ interface PreparedIndex {
   trainMs?: number;
 }
 
-/** How AnswerEngine.build keeps its trained model between starts (see model-cache.ts). */
-export type BuildOptions = ModelCacheOptions;
+/** How AnswerEngine.build keeps its trained model between starts (see model-cache.ts), and what stops it (`signal`). */
+export type BuildOptions = ModelCacheOptions & Pick<Pacing, 'signal'>;
 export type BuildProgress = ModelProgress;
 
 /** The intent model's examples: each article's title and questions, labelled by its place. */
@@ -668,17 +676,22 @@ function trainingExamples(articles: readonly Article[]): Array<{ text: string; l
   return examples;
 }
 
-/** What the keyword index holds of each article, in FIELDS' order. */
-function keywordDocuments(articles: readonly Article[]): KeywordDocument[] {
-  return articles.map((article) => ({
-    id: article.id,
-    fields: [
-      article.title,
-      article.questions.join('\n'),
-      plainText(article.body),
-      [...article.tags, article.category].join(' '),
-    ],
-  }));
+/** What the keyword index holds of each article, in FIELDS' order (a step per 64 articles: their bodies' markup is taken out). */
+function* keywordDocuments(articles: readonly Article[]): Steps<KeywordDocument[]> {
+  const documents: KeywordDocument[] = [];
+  for (const article of articles) {
+    documents.push({
+      id: article.id,
+      fields: [
+        article.title,
+        article.questions.join('\n'),
+        plainText(article.body),
+        [...article.tags, article.category].join(' '),
+      ],
+    });
+    if (documents.length % EXAMPLES_PER_STEP === 0) yield;
+  }
+  return documents;
 }
 
 /** The keyword index, the intent model and the term statistics of a set of articles; yields now and then (see steps.ts). */
@@ -691,7 +704,7 @@ function* prepareIndex(
 ): Steps<PreparedIndex> {
   const byId = new Map<string, Article>();
   for (const article of articles) byId.set(article.id, article);
-  const index = keywordIndex ?? (yield* KeywordIndex.build(keywordDocuments(articles), FIELDS, analyzer));
+  const index = keywordIndex ?? (yield* KeywordIndex.build(yield* keywordDocuments(articles), FIELDS, analyzer));
   const order: string[] = [];
   const index2 = new Map<string, number>();
   articles.forEach((article, label) => {

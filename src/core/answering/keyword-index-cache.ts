@@ -1,9 +1,9 @@
 import { codeFingerprint } from '../code-fingerprint.js';
-import { sealBytes, unsealBytes } from '../sealed-bytes.js';
+import { sealBytesPaced, unsealBytes } from '../sealed-bytes.js';
 import { KeywordIndex, type KeywordDocument } from './keyword-index.js';
 import { fieldHash, type TrainedModelCache } from './model-cache.js';
 import type { TextAnalyzer } from './text-analyzer.js';
-import { runStepsPaced } from './time-slicing.js';
+import { EXAMPLES_PER_STEP, pacer, runSteps, runStepsPaced, type Pacing, type Steps } from './time-slicing.js';
 
 /** Raise when what the key covers changes in a way the code fingerprint does not see. */
 const FORMAT = 'keyword-index/1';
@@ -33,10 +33,12 @@ export async function cachedKeywordIndex(
   cache: TrainedModelCache | undefined,
   /** Which engine's index this is ("answer", "answer-de", "triggers"): the cache keeps the newest few of each. */
   modelKind = 'answer',
+  pacing: Pacing = {},
 ): Promise<KeywordIndex> {
-  const build = () => runStepsPaced(KeywordIndex.build(documents, fields, analyzer));
+  const build = () => runStepsPaced(KeywordIndex.build(documents, fields, analyzer), pacing);
   if (!cache) return build();
-  const key = `keywords${modelKind.replace(/[^a-z]/g, '')}-${keywordIndexKey(documents, fields, analyzer)}`;
+  const digest = await runStepsPaced(keywordIndexKeySteps(documents, fields, analyzer), pacing);
+  const key = `keywords${modelKind.replace(/[^a-z]/g, '')}-${digest}`;
   const bytes = await cache.get(key).catch(() => null);
   if (bytes) {
     try {
@@ -48,7 +50,7 @@ export async function cachedKeywordIndex(
     }
   }
   const index = await build();
-  await cache.put(key, sealBytes(FORMAT, index.toBytes())).catch(() => {});
+  await cache.put(key, await sealBytesPaced(FORMAT, index.toBytes(), pacer(pacing))).catch(() => {});
   return index;
 }
 
@@ -58,6 +60,15 @@ export function keywordIndexKey(
   fields: readonly string[],
   analyzer: TextAnalyzer,
 ): string {
+  return runSteps(keywordIndexKeySteps(documents, fields, analyzer));
+}
+
+/** keywordIndexKey as steps (a step per 64 documents): 10,000 articles' bodies are 20 MB to hash. */
+function* keywordIndexKeySteps(
+  documents: readonly KeywordDocument[],
+  fields: readonly string[],
+  analyzer: TextAnalyzer,
+): Steps<string> {
   const { field, digest } = fieldHash();
   field(FORMAT);
   field(codeFingerprint(import.meta.url, INDEX_MODULES, INDEX_PACKAGES));
@@ -65,10 +76,12 @@ export function keywordIndexKey(
   field(String(fields.length));
   for (const name of fields) field(name);
   field(String(documents.length));
+  let seen = 0;
   for (const document of documents) {
     field(document.id);
     field(String(document.fields.length));
     for (const text of document.fields) field(text);
+    if (++seen % EXAMPLES_PER_STEP === 0) yield;
   }
   return digest();
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { INTENT_MODEL_FORMAT, IntentModel, type IntentModelSettings } from './intent-model.js';
-import { runStepsPaced } from './time-slicing.js';
+import { runSteps, runStepsPaced, type Pacing, type Steps } from './time-slicing.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
 /**
@@ -42,7 +42,9 @@ export async function cachedIntentModel(
   settings: IntentModelSettings,
   options: ModelCacheOptions & { modelCache: TrainedModelCache },
 ): Promise<{ key: string; model?: IntentModel }> {
-  const key = intentModelKey(options.modelKind ?? 'answer', ids, examples, analyzer, settings);
+  const key = await runStepsPaced(
+    intentModelKeySteps(options.modelKind ?? 'answer', ids, examples, analyzer, settings),
+  );
   const started = performance.now();
   const bytes = await options.modelCache.get(key).catch(() => null);
   if (!bytes) return { key };
@@ -70,7 +72,7 @@ export async function keepTrainedModel(
 ): Promise<void> {
   const started = performance.now();
   if (model.trained) {
-    await options.modelCache.put(key, model.toBytes()).catch((error: unknown) =>
+    await options.modelCache.put(key, await runStepsPaced(model.toBytesSteps())).catch((error: unknown) =>
       options.progress?.({
         kind: 'warning',
         message: `the trained ${options.modelKind ?? 'answer'} model could not be cached: ${String(error)}`,
@@ -80,13 +82,13 @@ export async function keepTrainedModel(
   options.progress?.({ kind: 'model', source: 'trained', ms: Math.round(performance.now() - started + trainMs) });
 }
 
-/** IntentModel.learn (paced), or the model the cache has for the same examples. */
+/** IntentModel.learn (paced; `signal` stops it), or the model the cache has for the same examples. */
 export async function learnOrLoad(
   ids: readonly string[],
   examples: ReadonlyArray<{ text: string; label: number }>,
   analyzer: TextAnalyzer,
   settings: IntentModelSettings,
-  options: ModelCacheOptions = {},
+  options: ModelCacheOptions & Pick<Pacing, 'signal'> = {},
 ): Promise<IntentModel> {
   const { modelCache } = options;
   const cached = modelCache
@@ -94,7 +96,9 @@ export async function learnOrLoad(
     : null;
   if (cached?.model) return cached.model;
   const started = performance.now();
-  const model = await runStepsPaced(IntentModel.learn(examples, ids.length, analyzer, settings));
+  const model = await runStepsPaced(IntentModel.learn(examples, ids.length, analyzer, settings), {
+    signal: options.signal,
+  });
   if (cached && modelCache)
     await keepTrainedModel(cached.key, model, performance.now() - started, { ...options, modelCache });
   return model;
@@ -136,6 +140,17 @@ export function intentModelKey(
   analyzer: TextAnalyzer,
   settings: IntentModelSettings,
 ): string {
+  return runSteps(intentModelKeySteps(kind, ids, examples, analyzer, settings));
+}
+
+/** intentModelKey as steps (a step per 1,024 examples). */
+function* intentModelKeySteps(
+  kind: string,
+  ids: readonly string[],
+  examples: ReadonlyArray<{ text: string; label: number }>,
+  analyzer: TextAnalyzer,
+  settings: IntentModelSettings,
+): Steps<string> {
   const { field, digest } = fieldHash();
   field(`intent-model/${INTENT_MODEL_FORMAT}`);
   field(analyzer.fingerprint());
@@ -143,9 +158,11 @@ export function intentModelKey(
   field(String(ids.length));
   for (const id of ids) field(id);
   field(String(examples.length));
+  let seen = 0;
   for (const { text, label } of examples) {
     field(String(label));
     field(text);
+    if (++seen % 1024 === 0) yield;
   }
   return `${kind.replace(/[^a-z]/g, '') || 'model'}-${digest()}`;
 }

@@ -1,5 +1,5 @@
 import type { Article } from '../knowledge/article.js';
-import { exclusiveVocabularies, LanguageDetector, type Detection } from '../language/language-detector.js';
+import { exclusiveVocabulariesSteps, LanguageDetector, type Detection } from '../language/language-detector.js';
 import type { LanguageCode, LanguageOutcome } from '../language/languages.js';
 import {
   AnswerEngine,
@@ -13,6 +13,7 @@ import {
 } from './answer-engine.js';
 import { languageThresholds, thresholdsOf } from './language-thresholds.js';
 import { TextAnalyzer } from './text-analyzer.js';
+import { runStepsPaced } from './time-slicing.js';
 
 /** An answer, with the language the question was asked in and the one it was answered from. */
 export type LanguageAnswer = AnswerResult & { language: LanguageOutcome };
@@ -115,6 +116,8 @@ export class MultilingualEngine implements Answerer {
       buildOptions?: (language: LanguageCode) => BuildOptions;
       /** Each other language's pair (default: the pairs fitted for them, see languageThresholds). */
       languageThresholds?: Readonly<Partial<Record<LanguageCode, AnswerThresholds>>>;
+      /** Stops the build at its next turn for the event loop (each engine's build is told through buildOptions). */
+      signal?: AbortSignal;
     } = {},
   ): Promise<MultilingualEngine> {
     const engines = new Map<LanguageCode, AnswerEngine>();
@@ -134,10 +137,8 @@ export class MultilingualEngine implements Answerer {
         ),
       );
     }
-    const detector = new LanguageDetector({
-      defaultLanguage,
-      known: [...engines.keys()],
-      vocabularies: exclusiveVocabularies(
+    const vocabularies = await runStepsPaced(
+      exclusiveVocabulariesSteps(
         new Map(
           [...groups].map(([language, group]) => [
             language,
@@ -145,7 +146,9 @@ export class MultilingualEngine implements Answerer {
           ]),
         ),
       ),
-    });
+      { signal: options.signal },
+    );
+    const detector = new LanguageDetector({ defaultLanguage, known: [...engines.keys()], vocabularies });
     return new MultilingualEngine(engines, defaultLanguage, articles, thresholds, detector);
   }
 

@@ -13,13 +13,28 @@ export function runSteps<T>(steps: Steps<T>): T {
   }
 }
 
-export async function runStepsPaced<T>(steps: Steps<T>, sliceMs = 20): Promise<T> {
+/**
+ * How a paced computation shares the event loop: a turn every `sliceMs` of work, and `signal`,
+ * which ends it at its next turn by throwing the signal's reason (a service stopped while it
+ * builds must not go on building for minutes: see openApp's close).
+ */
+export interface Pacing {
+  sliceMs?: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** The slice when none is given: a request waits about this long behind a long computation. */
+const SLICE_MS = 20;
+
+export async function runStepsPaced<T>(steps: Steps<T>, { sliceMs = SLICE_MS, signal }: Pacing = {}): Promise<T> {
+  signal?.throwIfAborted();
   let sliceStart = performance.now();
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
     if (performance.now() - sliceStart >= sliceMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
       sliceStart = performance.now();
     }
   }
@@ -30,13 +45,15 @@ export const EXAMPLES_PER_STEP = 64;
 
 /**
  * For plain loops that may run long (thousands of articles): call the returned function once per
- * item; every `sliceMs` it gives the event loop a turn, as runStepsPaced does for steps.
+ * item; every `sliceMs` it gives the event loop a turn (and throws once `signal` is aborted), as
+ * runStepsPaced does for steps.
  */
-export function pacer(sliceMs = 20): () => Promise<void> {
+export function pacer({ sliceMs = SLICE_MS, signal }: Pacing = {}): () => Promise<void> {
   let sliceStart = performance.now();
   return async () => {
     if (performance.now() - sliceStart < sliceMs) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
     sliceStart = performance.now();
   };
 }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TrainedModelCache } from '../answering/model-cache.js';
+import { pacer, type Pacing } from '../answering/time-slicing.js';
 import type { Article, ArticleProblem } from './article.js';
 import { MAX_ARTICLE_BYTES, parseArticle, type ParseArticleResult } from './parse-article.js';
 import { parserFingerprint } from './parser-fingerprint.js';
-import { sealBytes, unsealBytes } from '../sealed-bytes.js';
+import { sealBytesPaced, unsealBytes } from '../sealed-bytes.js';
 import { fileErrorText, readKbFile } from './read-kb-file.js';
 
 /** The articles that loaded, and what was wrong with the ones that did not. */
@@ -37,8 +38,12 @@ export async function loadKnowledgeBase(
      * is dropped and the files parsed.
      */
     cache?: TrainedModelCache;
+    /** Stops the load at its next turn for the event loop (the files are parsed giving it turns). */
+    signal?: Pacing['signal'];
   } = {},
 ): Promise<KnowledgeBase> {
+  // Thousands of files take seconds to parse: the event loop gets turns (a probe, a kept delivery) meanwhile.
+  const pace = pacer({ signal: options.signal });
   const root = path.resolve(dir);
   const problems: ArticleProblem[] = [];
   const relativeTo = (file: string) => path.relative(root, file).split(path.sep).join('/');
@@ -52,9 +57,7 @@ export async function loadKnowledgeBase(
   for (const file of files)
     reads.push({ relative: relativeTo(file), read: await readKbFile(file, root, MAX_ARTICLE_BYTES) });
   const texts = reads.flatMap(({ relative, read }) => (read.ok ? [{ relative, text: read.text }] : []));
-  const parsed = options.cache
-    ? await parsedWithCache(texts, options.cache)
-    : texts.map(({ text, relative }) => parseSafely(text, relative));
+  const parsed = options.cache ? await parsedWithCache(texts, options.cache, pace) : await parseAll(texts, pace);
   let next = 0;
   for (const { relative, read } of reads) {
     if (!read.ok) {
@@ -88,9 +91,13 @@ const PARSED_FORMAT = 'parsed-articles/1';
 async function parsedWithCache(
   texts: ReadonlyArray<{ relative: string; text: string }>,
   cache: TrainedModelCache,
+  pace: () => Promise<void>,
 ): Promise<ParseArticleResult[]> {
   const hash = createHash('sha256').update(`${PARSED_FORMAT}\0${parserFingerprint()}\0${texts.length}\0`);
-  for (const { relative, text } of texts) hash.update(`${relative.length}:${relative}${text.length}:`).update(text);
+  for (const { relative, text } of texts) {
+    hash.update(`${relative.length}:${relative}${text.length}:`).update(text);
+    await pace();
+  }
   const key = `articles-${hash.digest('hex')}`;
   const bytes = await cache.get(key).catch(() => null);
   if (bytes) {
@@ -103,8 +110,28 @@ async function parsedWithCache(
       await cache.drop(key).catch(() => {});
     }
   }
-  const results = texts.map(({ text, relative }) => parseSafely(text, relative));
-  await cache.put(key, sealBytes(PARSED_FORMAT, Buffer.from(JSON.stringify(results), 'utf8'))).catch(() => {});
+  const results = await parseAll(texts, pace);
+  // JSON.stringify(results) as UTF-8, an element at a time (the same bytes): tens of MB at thousands of articles.
+  const parts = [Buffer.from('[')];
+  for (const result of results) {
+    parts.push(Buffer.from(`${parts.length > 1 ? ',' : ''}${JSON.stringify(result)}`, 'utf8'));
+    await pace();
+  }
+  parts.push(Buffer.from(']'));
+  const payload = Buffer.concat(parts);
+  await cache.put(key, await sealBytesPaced(PARSED_FORMAT, payload, pace)).catch(() => {});
+  return results;
+}
+
+async function parseAll(
+  texts: ReadonlyArray<{ relative: string; text: string }>,
+  pace: () => Promise<void>,
+): Promise<ParseArticleResult[]> {
+  const results: ParseArticleResult[] = [];
+  for (const { text, relative } of texts) {
+    results.push(parseSafely(text, relative));
+    await pace();
+  }
   return results;
 }
 

@@ -1,4 +1,5 @@
 import { eld } from 'eld/extrasmall';
+import { EXAMPLES_PER_STEP, runSteps, type Steps } from '../answering/time-slicing.js';
 import { ANALYSED_LANGUAGES, DEFAULT_LANGUAGE, type LanguageCode } from './languages.js';
 
 // eld (Efficient Language Detector, Apache-2.0) with its smallest n-gram database (about 1 MB,
@@ -69,14 +70,24 @@ function vocabularyWords(text: string): string[] {
 export function exclusiveVocabularies(
   texts: ReadonlyMap<LanguageCode, readonly string[]>,
 ): Map<LanguageCode, Set<string>> {
+  return runSteps(exclusiveVocabulariesSteps(texts));
+}
+
+/** exclusiveVocabularies as steps (a step per 64 texts): 80,000 phrasings take about 0.2 s. */
+export function* exclusiveVocabulariesSteps(
+  texts: ReadonlyMap<LanguageCode, readonly string[]>,
+): Steps<Map<LanguageCode, Set<string>>> {
   const seenIn = new Map<string, Set<LanguageCode>>();
+  let seen = 0;
   for (const [language, list] of texts)
-    for (const text of list)
+    for (const text of list) {
       for (const word of vocabularyWords(text)) {
         let languages = seenIn.get(word);
         if (!languages) seenIn.set(word, (languages = new Set()));
         languages.add(language);
       }
+      if (++seen % EXAMPLES_PER_STEP === 0) yield;
+    }
   const out = new Map<LanguageCode, Set<string>>([...texts.keys()].map((language) => [language, new Set<string>()]));
   for (const [word, languages] of seenIn) if (languages.size === 1) out.get([...languages][0]!)!.add(word);
   return out;

@@ -2,7 +2,7 @@ import { plainText } from '../answering/answer-engine.js';
 import { IntentModel, defaultIntentModelSettings, type SparseVector } from '../answering/intent-model.js';
 import { learnOrLoad, type ModelCacheOptions } from '../answering/model-cache.js';
 import { TextAnalyzer } from '../answering/text-analyzer.js';
-import { runSteps, runStepsPaced, type Steps } from '../answering/time-slicing.js';
+import { runSteps, runStepsPaced, type Pacing, type Steps } from '../answering/time-slicing.js';
 import type { Article } from '../knowledge/article.js';
 import type { LanguageCode } from '../language/languages.js';
 import { messagesFor, type MessageKey, type Say } from '../messages/catalogue.js';
@@ -115,11 +115,13 @@ export class TriageModel {
     private readonly matcher: SeverityMatcher,
     /** How many settled tickets it learnt from. */
     readonly ticketsLearnt: number,
+    /** Stops the index's build (the service stopping): predictions then throw its reason. */
+    signal?: AbortSignal,
   ) {
     // From the event loop's next turn (build returns first); a prediction asked for meanwhile
     // finishes these same steps at once (see built), not anew.
     this.indexed = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => runStepsPaced(indexing))
+      .then(() => runStepsPaced(indexing, { signal }))
       .then(
         (index) => {
           this.index ??= index;
@@ -144,9 +146,10 @@ export class TriageModel {
      * Where its category model is kept between starts (see model-cache.ts): CLINC150's size trains it for about 3 s.
      * `indexInBackground`: return once the model is trained or read, and build the index that predictions also read
      * (every article's vector and each category's terms: about 0.5 s of CPU at CLINC150's size) giving the event loop
-     * turns, so that a start is ready sooner; a prediction asked for meanwhile finishes it first.
+     * turns, so that a start is ready sooner; a prediction asked for meanwhile finishes it first. `signal` stops the
+     * training and the index at their next turn.
      */
-    cache: ModelCacheOptions & { indexInBackground?: boolean } = {},
+    cache: ModelCacheOptions & Pick<Pacing, 'signal'> & { indexInBackground?: boolean } = {},
   ): Promise<TriageModel> {
     const categories = [
       ...new Set([...articles.map((a) => a.category), ...settled.map((t) => t.category), FALLBACK_CATEGORY]),
@@ -175,6 +178,7 @@ export class TriageModel {
       TriageModel.indexSteps(analyzer, model, categories, articles, settled, training),
       new SeverityMatcher(policy, analyzer),
       settled.length,
+      cache.signal,
     );
     if (!cache.indexInBackground) await triage.indexed;
     return triage;
