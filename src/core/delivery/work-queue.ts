@@ -342,7 +342,11 @@ export class WorkQueue {
     return this.concurrency - this.inFlight.size - this.reserved;
   }
 
-  /** Runs a claimed item in a slot; the slot's end looks for more work. */
+  /**
+   * Runs a claimed item in a slot. The slot's end looks for more work when something stored here
+   * waits for a slot or for an item before it; what other processes stored, and retries that come
+   * due, are found by the poll (every pollMs), so the end of each message does not cost a read.
+   */
   private begin(item: QueuedItem): void {
     const behind = this.waiting.get(item.orderKey);
     if (behind !== undefined) {
@@ -351,7 +355,7 @@ export class WorkQueue {
     }
     const run = this.run(item).finally(() => {
       this.inFlight.delete(item.seq);
-      this.wake();
+      if (this.waiting.size > 0) this.wake();
     });
     this.inFlight.set(item.seq, run);
   }
@@ -439,7 +443,7 @@ export class WorkQueue {
             'finished work whose claim had been taken over by another process',
           );
       // A later item of their order keys may be free now.
-      this.wake();
+      if (this.waiting.size > 0) this.wake();
     });
     return this.finishing;
   }
