@@ -140,6 +140,29 @@ describe('WorkQueue', () => {
     expect(finished).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
   });
 
+  it("keeps a finished item's slot until its 'done' is written: never more claimed and not done than its concurrency", async () => {
+    const store = new MemoryWorkQueueStore();
+    const queue = queueOn(store, { concurrency: 1, pollMs: 60_000, completeDelayMs: 60_000 });
+    const ran: string[] = [];
+    queue.handle('job', async (payload) => void ran.push((payload as { key: string }).key));
+    queue.start();
+    await queue.enqueue(item('a'));
+    await vi.waitFor(() => expect(ran).toEqual(['a']));
+    // Stored by another process; a claim round now finds no free slot: a is finished, not yet marked done.
+    await store.enqueue(item('x'));
+    queue.wake();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).toEqual(['a']);
+    expect(store.rows.filter((row) => row.claimedBy === 'w1' && row.status === 'pending')).toHaveLength(1);
+    // A delivery to this process frees the slot in its own write (a is marked done in it) and runs.
+    await queue.enqueue(item('b'));
+    await vi.waitFor(() => expect(ran).toEqual(['a', 'b']));
+    expect(store.rows.find((row) => row.key === 'a')).toMatchObject({ status: 'done' });
+    await queue.drain();
+    await queue.stop();
+    expect(ran).toEqual(['a', 'b', 'x']);
+  });
+
   it("writes a finished item's 'done' alone after its delay when nothing else comes, and keeps it for later when the store is away", async () => {
     const store = new MemoryWorkQueueStore();
     const queue = queueOn(store, { pollMs: 60_000, completeDelayMs: 10 });

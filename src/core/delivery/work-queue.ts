@@ -154,6 +154,8 @@ export class WorkQueue {
   /** Items finished here whose 'done' is not written yet, by seq. */
   private readonly finished = new Map<number, QueuedItem>();
   private finishTimer: NodeJS.Timeout | undefined;
+  /** Finished items in a write that marks them done (they hold their slots until it ends). */
+  private completing = 0;
   /**
    * Order keys with items stored here that wait behind an unfinished one, and how many (until they
    * start): the 'done' of an item of such a key is written at once.
@@ -186,13 +188,15 @@ export class WorkQueue {
     const { store, workerId } = this.options;
     // With a free slot, the item is claimed in the write that stores it and started here: no claim
     // round (three reads and a write) between a delivery and its work. The slot is held meanwhile.
-    const startHere = this.running && this.handlers.has(item.kind) && this.freeSlots() > 0;
+    // Finished items whose 'done' is not written hold their slots; this write frees them.
+    const startHere = this.running && this.handlers.has(item.kind) && this.freeSlots() + this.finished.size > 0;
     let claimed: QueuedItem | undefined;
     let added: boolean;
     if (startHere) {
       this.reserved++;
       // The finished items' 'done' in the same write: taken out so that no other write takes them too.
       const completing = this.takeFinished();
+      this.completing += completing.length;
       try {
         const now = this.now();
         const leaseUntil = new Date(now.getTime() + this.leaseMs);
@@ -205,6 +209,7 @@ export class WorkQueue {
         throw error;
       } finally {
         this.reserved--;
+        this.completing -= completing.length;
       }
     } else {
       added = await store.enqueue(item);
@@ -337,9 +342,13 @@ export class WorkQueue {
     return items.length;
   }
 
-  /** Slots for more work: the concurrency less what runs and what an enqueue is claiming. */
+  /**
+   * Slots for more work: the concurrency less what runs, what an enqueue is claiming, and what has
+   * finished but is not marked done yet. So at most `concurrency` items of this process are ever
+   * claimed and not done: after a crash, no more than that can be handled (and posted) again.
+   */
   private freeSlots(): number {
-    return this.concurrency - this.inFlight.size - this.reserved;
+    return this.concurrency - this.inFlight.size - this.reserved - this.finished.size - this.completing;
   }
 
   /**
@@ -390,8 +399,9 @@ export class WorkQueue {
       return;
     }
     this.finished.set(item.seq, item);
-    // Something waits on it, or nothing more will be written: its 'done' now, before the slot is free.
-    if (!this.running || this.waiting.has(item.orderKey)) await this.writeFinished();
+    // Something stored here waits (for its slot, or for it), or nothing more will be written: its
+    // 'done' now. Otherwise the next delivery's write takes it, or the timer.
+    if (!this.running || this.waiting.size > 0) await this.writeFinished();
     else this.finishTimer ??= setTimeout(() => void this.writeFinished(), this.completeDelayMs);
   }
 
@@ -418,6 +428,7 @@ export class WorkQueue {
       if (items.length === 0) return;
       const { store, logger, workerId } = this.options;
       let marked: Set<number>;
+      this.completing += items.length;
       try {
         marked = new Set(
           await store.complete(
@@ -435,6 +446,8 @@ export class WorkQueue {
         );
         this.putBackFinished(items);
         return;
+      } finally {
+        this.completing -= items.length;
       }
       for (const item of items)
         if (!marked.has(item.seq))
@@ -442,7 +455,7 @@ export class WorkQueue {
             { key: item.key, kind: item.kind },
             'finished work whose claim had been taken over by another process',
           );
-      // A later item of their order keys may be free now.
+      // Their slots are free, and a later item of their order keys may be too.
       if (this.waiting.size > 0) this.wake();
     });
     return this.finishing;
