@@ -212,6 +212,11 @@ export class LiveKnowledge {
           try {
             onReload(await this.reload());
           } catch (error) {
+            if (this.options.signal?.aborted) {
+              // Not a failure: the bot is stopping, and the build ended at its next turn.
+              logger.info({ dir: this.dir }, 'knowledge base reload stopped: the bot is stopping');
+              return;
+            }
             logger.error(
               { err: error, dir: this.dir },
               'knowledge base reload failed; the previous version keeps serving',

@@ -85,3 +85,33 @@ describe('live reload', () => {
     expect(ask('how do I install globalprotect').outcome).toBe('answered');
   });
 });
+
+describe('live reload while the bot stops', () => {
+  it('a reload that the stop ends is logged as stopped, not as a failure', async () => {
+    const { dir: own, cleanup: clean } = tempDir('helpdesk-reload-stop-');
+    try {
+      cpSync(bundled, path.join(own, 'kb'), { recursive: true });
+      const stopping = new AbortController();
+      const library = await loadWithSharedModels(path.join(own, 'kb'), { answer: 0.43, suggest: 0.225 }, null, {
+        signal: stopping.signal,
+      });
+      const lines: Array<{ level: string; msg: string | undefined }> = [];
+      const record = (level: string) => (_obj: object, msg?: string) => void lines.push({ level, msg });
+      const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+      const stopWatching = library.watch(logger, () => lines.push({ level: 'reloaded', msg: undefined }));
+      try {
+        stopping.abort(new Error('the bot is stopping'));
+        writeFileSync(
+          path.join(own, 'kb', 'general', 'parking.md'),
+          `---\nid: parking-garage\ntitle: Book a space in the parking garage\nquestions:\n  - how do I book the parking garage\ncategory: general\nowner: facilities\nupdated: 2026-11-01\n---\n\n# Book a space\n\n## Answer\n\nBook at parking.example.com.\n`,
+        );
+        await eventually(() => lines.length > 0, RELOADED);
+        expect(lines).toEqual([{ level: 'info', msg: 'knowledge base reload stopped: the bot is stopping' }]);
+      } finally {
+        stopWatching();
+      }
+    } finally {
+      clean();
+    }
+  });
+});
