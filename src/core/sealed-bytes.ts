@@ -15,18 +15,23 @@ const MAGIC = [0x48, 0x44, 0x43, 0x31]; // "HDC1"
  * as for the trained models).
  */
 export function sealBytes(format: string, payload: Uint8Array): Uint8Array {
+  const { out, view, payloadAt } = sealedHeader(format, payload.length);
+  out.set(payload, payloadAt);
+  const end = payloadAt + payload.length;
+  view.setUint32(end, crc32(out.subarray(0, end)), true);
+  return out;
+}
+
+/** The bytes of a sealed entry with its header written ("HDC1", the format's name, the payload's length). */
+function sealedHeader(format: string, payloadLength: number): { out: Uint8Array; view: DataView; payloadAt: number } {
   const name = Buffer.from(format, 'utf8');
-  const out = new Uint8Array(4 + 4 + name.length + 4 + payload.length + 4);
+  const out = new Uint8Array(4 + 4 + name.length + 4 + payloadLength + 4);
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
   view.setUint32(4, name.length, true);
   out.set(name, 8);
-  let at = 8 + name.length;
-  view.setUint32(at, payload.length, true);
-  out.set(payload, at + 4);
-  at += 4 + payload.length;
-  view.setUint32(at, crc32(out.subarray(0, at)), true);
-  return out;
+  view.setUint32(8 + name.length, payloadLength, true);
+  return { out, view, payloadAt: 8 + name.length + 4 };
 }
 
 /** What sealBytesPaced copies and checksums between two turns of the event loop. */
@@ -41,22 +46,15 @@ export async function sealBytesPaced(
   payload: Uint8Array,
   pace: () => Promise<void>,
 ): Promise<Uint8Array> {
-  const name = Buffer.from(format, 'utf8');
-  const out = new Uint8Array(4 + 4 + name.length + 4 + payload.length + 4);
-  const view = new DataView(out.buffer);
-  out.set(MAGIC, 0);
-  view.setUint32(4, name.length, true);
-  out.set(name, 8);
-  const at = 8 + name.length;
-  view.setUint32(at, payload.length, true);
-  let crc = crc32(out.subarray(0, at + 4));
+  const { out, view, payloadAt } = sealedHeader(format, payload.length);
+  let crc = crc32(out.subarray(0, payloadAt));
   for (let from = 0; from < payload.length; from += SEAL_SLICE_BYTES) {
     const slice = payload.subarray(from, from + SEAL_SLICE_BYTES);
-    out.set(slice, at + 4 + from);
+    out.set(slice, payloadAt + from);
     crc = crc32(slice, crc);
     await pace();
   }
-  view.setUint32(at + 4 + payload.length, crc, true);
+  view.setUint32(payloadAt + payload.length, crc, true);
   return out;
 }
 
