@@ -7,6 +7,7 @@ import type { LiveKnowledge } from '../../src/service/live-knowledge.js';
 import { createApp } from '../../src/app.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { loadTestLibrary, memoryConfig, type MemoryApp } from '../support/memory-app.js';
+import { annsLocalChat } from '../support/local-terminal.js';
 
 let library: LiveKnowledge;
 let app: MemoryApp;
@@ -25,15 +26,7 @@ beforeEach(async () => {
     store: new MemoryStore(),
     loadLibrary: async () => library,
   });
-  chat = new LocalChat({
-    conversations: app.conversations,
-    tickets: app.tickets,
-    input: new PassThrough(),
-    output,
-    interactive: false,
-    userName: 'ann',
-    logger: silentLogger,
-  });
+  chat = annsLocalChat(app, output);
 });
 afterEach(async () => {
   await app.close();

@@ -9,7 +9,6 @@
  */
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
-import { LocalChat } from '../../src/channels/local/local-chat.js';
 import { LocalNotifier } from '../../src/channels/local/local-notifier.js';
 import { coreActionId } from '../../src/channels/slack/block-kit.js';
 import { createApp } from '../../src/app.js';
@@ -45,6 +44,7 @@ import {
 } from './teams.js';
 import { databaseEnvFor } from './test-database.js';
 import { tempDir } from './test-app.js';
+import { annsLocalChat } from './local-terminal.js';
 
 /** A message the person was shown, as plain text and the buttons under it. */
 export interface SeenMessage {
@@ -537,15 +537,7 @@ export async function localDriver(env: Record<string, string> = {}): Promise<Cha
     silentLogger,
     new LocalNotifier((line) => output.write(`${line}\n`), config.defaultLanguage),
   );
-  const chat = new LocalChat({
-    conversations: app.conversations,
-    tickets: app.tickets,
-    input: new PassThrough(),
-    output,
-    interactive: false,
-    userName: 'ann',
-    logger: silentLogger,
-  });
+  const chat = annsLocalChat(app, output);
   let role: 'employee' | 'engineer' = 'employee';
   let seen = 0;
   const shown: SeenMessage[] = [];

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { App } from '../../src/app.js';
-import { LocalChat } from '../../src/channels/local/local-chat.js';
+import { LocalChat, type LocalChatOptions } from '../../src/channels/local/local-chat.js';
 import { silentLogger } from '../../src/core/logger.js';
 
 /** A terminal's output, and everything printed to it so far. */
@@ -19,7 +19,22 @@ export function terminalOutput(): TerminalOutput {
 
 /** The local chat of `app` for 'ann', not interactive: type a line, get what was printed for it. */
 export function typeAt(app: App, { output, printed }: TerminalOutput): (line: string) => Promise<string> {
-  const chat = new LocalChat({
+  const chat = annsLocalChat(app, output);
+  return async (line) => {
+    const from = printed.length;
+    await chat.handleLine(line);
+    await new Promise((resolve) => setImmediate(resolve));
+    return printed.slice(from).join('');
+  };
+}
+
+/** The local chat of `app` for 'ann', not interactive, printing to `output`; `options` adds or overrides. */
+export function annsLocalChat(
+  app: Pick<App, 'conversations' | 'tickets'>,
+  output: PassThrough,
+  options: Partial<LocalChatOptions> = {},
+): LocalChat {
+  return new LocalChat({
     conversations: app.conversations,
     tickets: app.tickets,
     input: new PassThrough(),
@@ -27,11 +42,6 @@ export function typeAt(app: App, { output, printed }: TerminalOutput): (line: st
     interactive: false,
     userName: 'ann',
     logger: silentLogger,
+    ...options,
   });
-  return async (line) => {
-    const from = printed.length;
-    await chat.handleLine(line);
-    await new Promise((resolve) => setImmediate(resolve));
-    return printed.slice(from).join('');
-  };
 }

@@ -7,7 +7,6 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalChat } from '../../src/channels/local/local-chat.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { webSignInReply } from '../../src/core/web/web-access.js';
@@ -17,6 +16,7 @@ import { EMPLOYEE, ENGINEER, ENGINEER_2, startSlackHarness, type SlackHarness } 
 import { ENGINEER_AAD, FakeConnector, PERSONAL, startTeamsHarness, teamsMessage } from '../support/teams.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 import { Client } from './web-harness.js';
+import { annsLocalChat } from '../support/local-terminal.js';
 
 /** The header's zone link text ("Times in …"). */
 const zoneLine = (html: string) => /id="zone-link"[^>]*>([^<]*)</.exec(html)?.[1];
@@ -306,14 +306,7 @@ describe('local chat: /web', () => {
       const printed: string[] = [];
       const output = new PassThrough();
       output.on('data', (chunk: Buffer) => printed.push(...chunk.toString().split('\n').filter(Boolean)));
-      const chat = new LocalChat({
-        conversations: app.conversations,
-        tickets: app.tickets,
-        input: new PassThrough(),
-        output,
-        interactive: false,
-        userName: 'ann',
-        logger: silentLogger,
+      const chat = annsLocalChat(app, output, {
         webLink: (actor, timeZone) => webSignInReply(access, 'local', actor, { chatZone: timeZone }),
         timeZone: 'Asia/Kolkata',
       });
