@@ -87,8 +87,8 @@ export interface WorkQueueOptions {
   pollMs?: number;
   /**
    * How long a finished item may wait for its 'done' to be written with the next delivery's own
-   * write, before it is written alone. Default 100 ms. Whatever may wait on it (a later item of its
-   * order key queued here) has it written at once.
+   * write, before it is written alone. Default 100 ms. While anything stored here waits (for a slot,
+   * or for an earlier item of its order key), it is written at once.
    */
   completeDelayMs?: number;
   /** Retries stop this long after the item was queued. Default 1 hour (about as long as Slack retries a delivery). */
@@ -157,8 +157,8 @@ export class WorkQueue {
   /** Finished items in a write that marks them done (they hold their slots until it ends). */
   private completing = 0;
   /**
-   * Order keys with items stored here that wait behind an unfinished one, and how many (until they
-   * start): the 'done' of an item of such a key is written at once.
+   * Order keys with items stored here and not started (behind an unfinished item of their key, or
+   * for a slot), and how many: while there are any, a finished item's 'done' is written at once.
    */
   private readonly waiting = new Map<string, number>();
   /** Writes of finished items, one at a time. */
@@ -216,8 +216,8 @@ export class WorkQueue {
     }
     if (added && !claimed) {
       this.waiting.set(item.orderKey, (this.waiting.get(item.orderKey) ?? 0) + 1);
-      // Behind an item that has finished, it waits for nothing but that item's 'done'.
-      if ([...this.finished.values()].some((done) => done.orderKey === item.orderKey)) void this.writeFinished();
+      // It waits for a slot or for an earlier item of its key: finished ones hold both until written.
+      if (this.finished.size > 0) void this.writeFinished();
     }
     const requestId = this.options.requestIds?.current();
     if (added && requestId) {
