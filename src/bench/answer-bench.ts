@@ -129,7 +129,7 @@ async function measureSize(size: number): Promise<void> {
   // The engine is built inside a function of its own, as the bot builds it: the phrasings'
   // embeddings must not outlive the build in a frame of this one (an awaited value stays
   // reachable from a suspended async function's frame).
-  const build = async (): Promise<Answerer> => {
+  const build = async (): Promise<Omit<Answerer, 'articleAt'>> => {
     // The bundled knowledge base as the bot asks it: an engine per language, the question's language detected.
     if (bundled)
       return MultilingualEngine.build(articles, thresholdsFor(encoderName), DEFAULT_LANGUAGE, {

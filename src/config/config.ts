@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultThresholds, thresholdsFor } from '../core/answering/answer-engine.js';
+import { defaultThresholds, thresholdsFor, type AnswerThresholds } from '../core/answering/answer-engine.js';
 import { tiers } from '../core/tickets/ticket.js';
 import type { RoutingRules } from '../core/tickets/routing-rules.js';
 import type { TriageRule } from '../core/tickets/triage-router.js';
@@ -70,8 +70,10 @@ function answerThresholds(env: {
   ENCODER?: string | undefined;
   ANSWER_THRESHOLD?: number | undefined;
   SUGGEST_THRESHOLD?: number | undefined;
-}): { answer: number; suggest: number } {
+}): AnswerThresholds {
   const fitted = thresholdsFor(env.ENCODER ?? defaultEncoder);
+  // Both unset: the fitted pairs, the one for a knowledge base without outside topics included (see pairFor).
+  if (env.ANSWER_THRESHOLD === undefined && env.SUGGEST_THRESHOLD === undefined) return fitted;
   return { answer: env.ANSWER_THRESHOLD ?? fitted.answer, suggest: env.SUGGEST_THRESHOLD ?? fitted.suggest };
 }
 
@@ -351,7 +353,8 @@ export interface Config {
   kbBaseUrl: string | undefined;
   /** The language of articles without `lang:`, and of questions whose language is unclear. */
   defaultLanguage: string;
-  thresholds: { answer: number; suggest: number };
+  /** Both unset: the fitted pairs, with the one for a knowledge base without outside topics (see pairFor). */
+  thresholds: AnswerThresholds;
   ticketKeyPrefix: string;
   ticketDefaultTier: (typeof tiers)[number];
   /** YAML with business hours, holidays and SLA targets (config/sla.example.yaml); without it, wall-clock defaults. */
@@ -373,7 +376,7 @@ export interface Config {
   /** Whether ENCODER was set: a chosen encoder that cannot load stops start-up; the default falls back to none. */
   encoderChosen: boolean;
   /** The thresholds to use if the default encoder cannot load (ANSWER_THRESHOLD and SUGGEST_THRESHOLD still win). */
-  thresholdsWithoutEncoder: { answer: number; suggest: number };
+  thresholdsWithoutEncoder: AnswerThresholds;
   /** Where the articles' sentence embeddings are cached between starts. */
   encoderCacheDir: string;
   /** Where trained answer models are cached between starts, by what they were trained on. */

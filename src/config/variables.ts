@@ -85,12 +85,14 @@ export const variableDocs = {
   ANSWER_THRESHOLD: {
     section: 'Answers and tickets',
     meaning: 'Confidence (0-1) needed to answer outright.',
-    unset: 'fitted for the ENCODER (0.43 without one, 0.365 with use-lite)',
+    unset:
+      'fitted for the ENCODER on the bundled knowledge base (0.3 without one, 0.305 with use-lite; fit your own with npm run kb:fit)',
   },
   SUGGEST_THRESHOLD: {
     section: 'Answers and tickets',
     meaning: 'Confidence (0-1) needed to offer "did you mean" choices.',
-    unset: 'fitted for the ENCODER (0.225 without one, 0.275 with use-lite)',
+    unset:
+      'fitted for the ENCODER on the bundled knowledge base (0.08 without one, 0.225 with use-lite; fit your own with npm run kb:fit)',
   },
   ENCODER: {
     section: 'Answers and tickets',

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { embedArticles, thresholdsFor, type AnswerThresholds } from '../core/answering/answer-engine.js';
+import { embedArticles, pairFor, thresholdsFor, type AnswerThresholds } from '../core/answering/answer-engine.js';
 import { articlesByLanguage, MultilingualEngine } from '../core/answering/multilingual-engine.js';
 import { thresholdsOf } from '../core/answering/language-thresholds.js';
 import { DEFAULT_LANGUAGE, type LanguageCode } from '../core/language/languages.js';
@@ -65,7 +65,7 @@ export async function runKbEval(options: {
   ];
   if (unknown.length > 0)
     throw new Error(`${options.queries}: expected articles not in the knowledge base: ${unknown.join(', ')}`);
-  const thresholds = options.thresholds ?? thresholdsFor(options.encoder?.name ?? 'none');
+  const thresholds = pairFor(options.thresholds ?? thresholdsFor(options.encoder?.name ?? 'none'), kb.articles);
   const start = performance.now();
   // As the bot does: an engine per language, the question's detected language choosing; the encoder reads English only.
   const defaultLanguage = options.defaultLanguage ?? DEFAULT_LANGUAGE;
@@ -124,10 +124,14 @@ async function main(): Promise<void> {
     );
   const { encoder, phrasingEncoder } = await encoderFromCli(values);
   const fitted = thresholdsFor(encoder?.name ?? 'none');
-  const thresholds = {
-    answer: values.answer === undefined ? fitted.answer : Number(values.answer),
-    suggest: values.suggest === undefined ? fitted.suggest : Number(values.suggest),
-  };
+  // Neither given: the fitted pairs, the engine taking the one for this knowledge base (pairFor).
+  const thresholds =
+    values.answer === undefined && values.suggest === undefined
+      ? fitted
+      : {
+          answer: values.answer === undefined ? fitted.answer : Number(values.answer),
+          suggest: values.suggest === undefined ? fitted.suggest : Number(values.suggest),
+        };
   const { result, problems } = await runKbEval({
     kb: values.kb,
     queries: values.queries,

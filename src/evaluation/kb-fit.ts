@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   embedArticles,
+  pairFor,
   thresholdsFor,
   type AnswerEngine,
   type AnswerResult,
@@ -235,7 +236,8 @@ async function main(): Promise<number> {
     encoder && DEFAULT_LANGUAGE === 'en'
       ? await embedArticles(english, phrasingEncoder ?? encoder, encoder)
       : undefined;
-  const defaultPair = thresholdsFor(encoder?.name ?? 'none');
+  // The shipped pair for this knowledge base: the one for a knowledge base without outside topics when it has none.
+  const defaultPair = pairFor(thresholdsFor(encoder?.name ?? 'none'), kb.articles);
   const engine = await MultilingualEngine.build(kb.articles, defaultPair, DEFAULT_LANGUAGE, {
     ...(embeddings ? { embeddings } : {}),
   });

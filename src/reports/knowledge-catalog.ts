@@ -11,7 +11,10 @@ export function catalogOf(snapshot: KnowledgeSnapshot): KnowledgeCatalog {
   return engineCatalog(
     snapshot.engine,
     snapshot.triggerEngine,
-    snapshot.knowledgeBase.articles.map((a) => ({ id: a.id, title: a.title, script: a.script })),
+    // Outside topics (pay, the building) are never given as answers: nothing of ours to count or automate.
+    snapshot.knowledgeBase.articles
+      .filter((a) => !a.outside)
+      .map((a) => ({ id: a.id, title: a.title, script: a.script })),
     snapshot.scripts.scripts.map((s) => ({ id: s.id, title: s.title })),
   );
 }

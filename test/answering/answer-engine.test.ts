@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AnswerEngine, defaultThresholds } from '../../src/core/answering/answer-engine.js';
+import { AnswerEngine } from '../../src/core/answering/answer-engine.js';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 
@@ -56,10 +56,12 @@ describe('AnswerEngine', () => {
 
   it('keeps an ambiguous question from an answer, never raises one below the suggest threshold to an offer', () => {
     // Out of scope: after its stop words the one term "transfer", which several articles share.
-    const result = engine.ask('i want to transfer to another team');
+    // (At a suggest threshold above its confidence: the fitted 0.08 offers it, as any question there.)
+    const careful = { answer: 0.43, suggest: 0.225 };
+    const result = new AnswerEngine(articles, careful).ask('i want to transfer to another team');
     expect(result.explanation.queryTerms).toEqual(['transfer']);
     expect(result.explanation.ambiguous).toBe(true);
-    expect(result.confidence).toBeLessThan(defaultThresholds.suggest);
+    expect(result.confidence).toBeLessThan(careful.suggest);
     expect(result.outcome).toBe('no_answer');
     // At or above the suggest threshold it is offered; however low the answer threshold, not answered.
     const eager = new AnswerEngine(articles, { answer: 0.01, suggest: 0.01 });

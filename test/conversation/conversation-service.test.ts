@@ -73,8 +73,16 @@ describe('ConversationService', () => {
   });
 
   it('says it has no answer and offers a ticket when nothing fits', async () => {
-    const reply = only(await say('what is for lunch in the canteen today'));
+    const reply = only(await say('purple elephants dancing'));
     expect(reply.markdown).toMatch(/don't have an answer/);
+    expect(reply.choices?.map((c) => c.action.id)).toEqual(['ticket.open']);
+  });
+
+  it('says who handles a question about a topic outside IT (an outside article), keeping the ticket offer', async () => {
+    const reply = only(await say('what is for lunch in the canteen today'));
+    expect(reply.markdown).toMatch(/doesn't look like something IT support handles/);
+    expect(reply.markdown).toContain('facilities@example.com');
+    expect(reply.markdown).not.toMatch(/don't have an answer/);
     expect(reply.choices?.map((c) => c.action.id)).toEqual(['ticket.open']);
   });
 

@@ -40,10 +40,11 @@ const settled = () => app.knowledge.reload();
 
 describe('learning from use, through the conversation', () => {
   // The questions below sit in the "did you mean" band of the lexical engine at its shipped
-  // thresholds (0.43 / 0.225), away from both edges, so that a few phrasings more or a refit do not
-  // move them out of it: 'need a loaner while mine is fixed' 0.32 (laptop-broken first), 'cant remember
-  // my pw, ann@example.com' 0.33 (password-reset first). If one leaves the band, choose another from
-  // the engine's output (kb:eval, an engine's ask), never from the gate file.
+  // thresholds (0.3 / 0.08 with the bundled outside topics), so that a few phrasings more or a refit
+  // do not move them out of it: 'need a loaner while mine is fixed' 0.28 (laptop-broken first), 'pw
+  // forgotten, ann@example.com' 0.17 (password-reset first), 'pc became sluggish' 0.23 (laptop-slow
+  // first). If one leaves the band, choose another from the engine's output (kb:eval, an engine's
+  // ask), never from the gate file.
   it('answers outright a question that three askers confirmed by picking a "did you mean" choice', async () => {
     const question = 'need a loaner while mine is fixed';
     const first = await say('ann', question);
@@ -89,7 +90,7 @@ describe('learning from use, through the conversation', () => {
   });
 
   it('does not store a question with personal data in it', async () => {
-    const offered = await say('ann', 'cant remember my pw, ann@example.com');
+    const offered = await say('ann', 'pw forgotten, ann@example.com');
     expect(offered.kind).toBe('suggestions');
     const pick = offered.choices![0]!;
     const answer = await press('ann', pick.action.id, pick.action.value);
@@ -129,15 +130,13 @@ describe('learning from use, through the conversation', () => {
     const all = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []);
     const pressLabel = async (replies: Reply[], label: string) =>
       app.conversations.handle(turn('sam', { action: all(replies).find((c) => c.label === label)!.action }));
-    const started = await app.conversations.handle(turn('sam', { text: 'computer has become sluggish' }));
+    const started = await app.conversations.handle(turn('sam', { text: 'pc became sluggish' }));
     expect(started.map((r) => r.markdown).join('\n')).toMatch(/step by step/);
     expect(store.questions.all()[0]).toMatchObject({ outcome: 'suggested', articleId: 'laptop-slow' });
     const what = await app.conversations.handle(turn('sam', { text: 'always' }));
     const restart = await pressLabel(what, 'Everything');
     await pressLabel(restart, "Yes, it's fine now");
     expect(store.scriptRuns.all()[0]).toMatchObject({ outcome: 'resolved' });
-    expect(store.learned.all()).toMatchObject([
-      { articleId: 'laptop-slow', text: 'computer has become sluggish', askers: 1 },
-    ]);
+    expect(store.learned.all()).toMatchObject([{ articleId: 'laptop-slow', text: 'pc became sluggish', askers: 1 }]);
   });
 });

@@ -22,7 +22,10 @@ beforeAll(async () => {
 describe('triage on the held-out tickets', () => {
   it('has at least 120 tickets covering every category of the bundled knowledge base', async () => {
     const categories = new Set(
-      (await loadKnowledgeBase(path.join(root, 'knowledge-base'))).articles.map((a) => a.category),
+      // Outside topics (pay, the building) are no category of a ticket of ours.
+      (await loadKnowledgeBase(path.join(root, 'knowledge-base'))).articles
+        .filter((a) => !a.outside)
+        .map((a) => a.category),
     );
     expect(gate.tickets).toBeGreaterThanOrEqual(120);
     expect(Object.keys(gate.confusion).sort()).toEqual([...categories].sort());

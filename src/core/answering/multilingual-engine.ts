@@ -4,6 +4,7 @@ import type { LanguageCode, LanguageOutcome } from '../language/languages.js';
 import {
   AnswerEngine,
   defaultThresholds,
+  pairFor,
   MAX_QUERY_CHARS,
   type AnswerResult,
   type AnswerThresholds,
@@ -22,6 +23,8 @@ export type LanguageAnswer = AnswerResult & { language: LanguageOutcome };
 export interface Answerer {
   answer(question: string, options?: AskOptions): Promise<AnswerResult & { language?: LanguageOutcome }>;
   article(id: string): Article | undefined;
+  /** The article at a path in the knowledge base ("network/vpn-setup.md"), whatever its language. */
+  articleAt(path: string): Article | undefined;
   categories(): string[];
 }
 
@@ -66,6 +69,10 @@ export class MultilingualEngine implements Answerer {
   private readonly analyzers = new Map<LanguageCode, TextAnalyzer>();
   /** Translations by `<lang>:<original id>`. */
   private readonly translations = new Map<string, Article>();
+  /** Every article by its path in the knowledge base. */
+  private readonly byPath = new Map<string, Article>();
+  /** The default language's pair (pairFor: whether the knowledge base has outside topics). */
+  private readonly thresholds: AnswerThresholds;
 
   constructor(
     private readonly engines: ReadonlyMap<LanguageCode, AnswerEngine>,
@@ -76,14 +83,16 @@ export class MultilingualEngine implements Answerer {
      */
     articles: readonly Article[] = [],
     /** An offer from the default language's articles needs at least `suggest` confidence, even for one word. */
-    private readonly thresholds: AnswerThresholds = defaultThresholds,
+    thresholds: AnswerThresholds = defaultThresholds,
     detector?: LanguageDetector,
   ) {
+    this.thresholds = pairFor(thresholds, articles);
     const primary = engines.get(defaultLanguage);
     if (!primary) throw new Error(`no engine for the default language "${defaultLanguage}"`);
     this.detector = detector ?? new LanguageDetector({ defaultLanguage, known: [...engines.keys()] });
     this.defaultAnalyzer = analyzerOf(defaultLanguage);
     for (const article of articles) {
+      this.byPath.set(article.path, article);
       if (article.translationOf && article.lang && article.lang !== defaultLanguage)
         this.translations.set(`${article.lang}:${article.translationOf}`, article);
     }
@@ -239,9 +248,9 @@ export class MultilingualEngine implements Answerer {
     if (result.outcome === 'suggested') return result;
     const candidates = result.explanation.candidates
       .filter((candidate, rank) => rank === 0 || candidate.score >= result.explanation.candidates[0]!.score * 0.3)
-      .slice(0, 3)
       .map((candidate) => this.primary.article(candidate.articleId))
-      .filter((article): article is Article => article !== undefined);
+      .filter((article): article is Article => article !== undefined && !article.outside)
+      .slice(0, 3);
     return { outcome: 'suggested', candidates, confidence: result.confidence, explanation: result.explanation };
   }
 
@@ -257,6 +266,10 @@ export class MultilingualEngine implements Answerer {
       if (article) return article;
     }
     return undefined;
+  }
+
+  articleAt(path: string): Article | undefined {
+    return this.byPath.get(path);
   }
 
   /** Every language's categories, sorted. */

@@ -6,6 +6,7 @@ import { CoreError, isCoreError, refusalText } from '../errors.js';
 import type { Article } from '../knowledge/article.js';
 import { canSee, EVERYONE_ONLY, type Membership } from '../knowledge/audience.js';
 import type { PhrasingLearner } from '../knowledge/learned-phrasings.js';
+import { visibleAnswer } from '../knowledge/visible-answer.js';
 import { DEFAULT_LANGUAGE, LANGUAGE_CODE, type LanguageCode } from '../language/languages.js';
 import { childLogger, type Logger } from '../logger.js';
 import { messagesFor, statusText, wording, type Say } from '../messages/catalogue.js';
@@ -251,7 +252,8 @@ export class ConversationService {
       userId: turn.user.id,
       text,
       outcome: result.outcome,
-      articleId: top?.id ?? null,
+      // Declined towards an outside topic: which one, so that reports can tell it from a question nothing fits.
+      articleId: top?.id ?? (result.outcome === 'no_answer' ? (result.redirect?.id ?? null) : null),
       confidence: result.confidence,
       explanation: result.explanation,
     });
@@ -272,7 +274,7 @@ export class ConversationService {
     const say = messagesFor(this.languageOf(state));
     const notice = result.language?.fallback ? `${say('answer.fallbackToEnglish')}\n\n` : '';
     if (result.outcome === 'answered') {
-      const reply = this.answerReply(say, result.article, result.confidence, questionId);
+      const reply = this.answerReply(say, result.article, result.confidence, questionId, membership);
       if (notice && reply.kind === 'answer') reply.markdown = notice + reply.markdown;
       const script =
         !state.script && this.deps.scripts
@@ -308,7 +310,10 @@ export class ConversationService {
     return [
       {
         kind: 'text',
-        markdown: say('noAnswer'),
+        // A topic the bot does not handle: who does (the outside article's answer), instead of a plain "no answer".
+        markdown: result.redirect
+          ? `${say('noAnswer.outside')}\n\n${this.answerFor(result.redirect, membership)}`
+          : say('noAnswer'),
         choices: [{ label: say('button.talkToHuman'), action: { id: actions.talkToHuman }, style: 'primary' }],
       },
     ];
@@ -345,7 +350,7 @@ export class ConversationService {
         await this.learn(turn, state.lastQuestion.id, true);
         state.lastQuestion = { ...state.lastQuestion, articleId: article.id, category: article.category };
         delete state.offered;
-        const reply = this.answerReply(say, article, null, state.lastQuestion.id);
+        const reply = this.answerReply(say, article, null, state.lastQuestion.id, membership);
         const offer = this.deps.scripts?.offerFor(article, membership);
         if (offer && reply.kind === 'answer') reply.choices.unshift({ ...offer, label: say('script.offer') });
         return [reply];
@@ -693,11 +698,17 @@ export class ConversationService {
     return membership;
   }
 
-  private answerReply(say: Say, article: Article, confidence: number | null, questionId: string): Reply {
+  private answerReply(
+    say: Say,
+    article: Article,
+    confidence: number | null,
+    questionId: string,
+    membership: Membership,
+  ): Reply {
     const ref = this.ref(article);
     return {
       kind: 'answer',
-      markdown: `**${article.title}**\n\n${article.answer}\n\n${say('answer.fullArticle', { url: ref.url })}`,
+      markdown: `**${article.title}**\n\n${this.answerFor(article, membership)}\n\n${say('answer.fullArticle', { url: ref.url })}`,
       article: ref,
       confidence: confidence ?? 1,
       questionId,
@@ -707,6 +718,16 @@ export class ConversationService {
         { label: say('button.talkToHuman'), action: { id: actions.talkToHuman } },
       ],
     };
+  }
+
+  /** The article's answer without the lines that link to articles this person may not be given. */
+  private answerFor(article: Article, membership: Membership): string {
+    const engine = this.deps.engine();
+    return visibleAnswer(
+      article,
+      (path) => engine.articleAt(path),
+      (linked) => !canSee(linked, membership),
+    );
   }
 
   private ref(article: Article): ArticleRef {

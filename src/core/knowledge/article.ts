@@ -42,8 +42,24 @@ export const articleFrontMatterSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{1,80}$/, 'the id of the article this translates, like "vpn-setup"')
       .optional(),
+    /**
+     * A topic the bot does not handle (pay, the building, travel): its questions teach the engine
+     * what to decline, and its answer is what the bot says instead (who does handle it). It is never
+     * given as an answer or offered as "did you mean".
+     */
+    outside: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((fm, ctx) => {
+    if (!fm.outside) return;
+    for (const key of ['script', 'escalate_to', 'threshold'] as const)
+      if (fm[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'an outside article is never given as an answer: remove this field or "outside: true"',
+        });
+  });
 
 export type ArticleFrontMatter = z.infer<typeof articleFrontMatterSchema>;
 
@@ -66,6 +82,11 @@ export interface Article {
   lang?: string;
   /** For a translation: the id of the article it translates. */
   translationOf?: string;
+  /**
+   * A topic outside what the bot handles: the engine learns its questions to decline them, and the
+   * bot says its answer (who handles it) instead of an answer; never answered or offered.
+   */
+  outside?: true;
   /** The "## Answer" section: what the bot posts in chat. */
   answer: string;
   /** The whole markdown body (without front matter). */

@@ -38,6 +38,16 @@ export function articleLinks(source: string, map: SourceMap = sourceMap(source))
   return links;
 }
 
+/** The link targets written on one line of markdown (inline links and a reference definition), code spans left out. */
+export function lineLinkTargets(text: string): string[] {
+  const prose = text.replace(/(`+)[\s\S]*?\1/g, (span) => ' '.repeat(span.length));
+  const targets: string[] = [];
+  const definition = REFERENCE_DEFINITION.exec(prose);
+  if (definition?.[1]) targets.push(unbracket(definition[1]));
+  for (const match of prose.matchAll(INLINE_LINK)) if (match[1]) targets.push(unbracket(match[1]));
+  return targets;
+}
+
 function unbracket(target: string): string {
   return target.startsWith('<') && target.endsWith('>') ? target.slice(1, -1).trim() : target;
 }

@@ -91,6 +91,7 @@ export function parseArticle(source: string, file: string): ParseArticleResult {
       ...(fm.threshold !== undefined ? { threshold: fm.threshold } : {}),
       ...(fm.lang ? { lang: fm.lang } : {}),
       ...(fm.translation_of ? { translationOf: fm.translation_of } : {}),
+      ...(fm.outside ? { outside: true as const } : {}),
       answer,
       body,
       path: file,

@@ -41,6 +41,8 @@ export const de: Catalogue = {
   'suggestions.none': 'Nichts davon',
   'suggestions.noneReply':
     'In Ordnung. Versuchen Sie es mit anderen Worten, oder ich eröffne ein Ticket für jemanden aus dem IT-Team.',
+  'noAnswer.outside':
+    'Das scheint keine Frage für den IT-Support zu sein. Hier hilft man Ihnen weiter (geht es doch um IT, eröffne ich gern ein Ticket):',
   noAnswer: 'Darauf habe ich leider keine Antwort. Soll ich ein Ticket eröffnen, damit sich jemand darum kümmert?',
   'feedback.helpful': 'Prima, freut mich, dass es geholfen hat! Danke für die Rückmeldung.',
   'feedback.notHelpful':

@@ -45,6 +45,8 @@ export const en = {
   'suggestions.prompt': "I'm not sure I understood. Did you mean one of these?",
   'suggestions.none': 'None of these',
   'suggestions.noneReply': 'OK. Try asking in other words, or I can open a ticket for a person.',
+  'noAnswer.outside':
+    "That doesn't look like something IT support handles. Here is who can help (if it is about IT after all, I can open a ticket for a person):",
   noAnswer: "I don't have an answer for that. Would you like me to open a ticket so a person can help?",
   'feedback.helpful': 'Great, glad that helped! Thanks for letting me know.',
   'feedback.notHelpful':

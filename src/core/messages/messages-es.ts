@@ -42,6 +42,8 @@ export const es: Catalogue = {
   'suggestions.none': 'Ninguno de estos',
   'suggestions.noneReply':
     'De acuerdo. Pruebe con otras palabras, o puedo abrir un ticket para que una persona le ayude.',
+  'noAnswer.outside':
+    'Esto no parece algo que gestione el soporte de TI. Aquí tiene quién puede ayudarle (si se trata de TI, puedo abrir un ticket):',
   noAnswer: 'No tengo respuesta para eso. ¿Quiere que abra un ticket para que una persona le ayude?',
   'feedback.helpful': '¡Genial, me alegra que le haya servido! Gracias por decírmelo.',
   'feedback.notHelpful':

@@ -40,6 +40,8 @@ export const fr: Catalogue = {
   'suggestions.none': 'Aucun de ceux-là',
   'suggestions.noneReply':
     "D'accord. Essayez de reformuler, ou je peux ouvrir un ticket pour qu'une personne s'en occupe.",
+  'noAnswer.outside':
+    "Cela ne semble pas relever du support informatique. Voici qui peut vous aider (s'il s'agit bien d'informatique, je peux ouvrir un ticket) :",
   noAnswer: "Je n'ai pas de réponse à cela. Voulez-vous que j'ouvre un ticket pour qu'une personne vous aide ?",
   'feedback.helpful': 'Super, content que ça ait aidé ! Merci pour votre retour.',
   'feedback.notHelpful':

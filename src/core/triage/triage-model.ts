@@ -151,6 +151,8 @@ export class TriageModel {
      */
     cache: ModelCacheOptions & Pick<Pacing, 'signal'> & { indexInBackground?: boolean } = {},
   ): Promise<TriageModel> {
+    // Topics the bot does not handle (Article.outside) are no category a ticket of ours goes to.
+    articles = articles.filter((article) => !article.outside);
     const categories = [
       ...new Set([...articles.map((a) => a.category), ...settled.map((t) => t.category), FALLBACK_CATEGORY]),
     ].sort();
