@@ -2,11 +2,11 @@
 // knowledge-base sizes, each in a process of its own (so its RSS is its own). Prints figures;
 // asserts nothing (timings on shared machines are noisy: compare runs, do not gate on them).
 //
-//   npm run bench [-- --sizes 51,1000,10000 --rounds 8 --encoder none|use-lite --cache DIR]
+//   npm run bench [-- --sizes bundled,1000,10000 --rounds 8 --encoder none|use-lite --cache DIR]
 //   npm run bench -- --vs DIR [--pairs 3] [--sizes 10000]
 //   npm run bench -- --sizes 10000 --stand-in-encoder
 //
-// A size equal to the bundled knowledge base's article count is the bundled knowledge base,
+// `bundled` (or a size equal to the knowledge base's article count) is the knowledge base itself,
 // measured with --encoder (the bot's default: use-lite; its phrasings' embeddings cached in
 // --cache); any other size is a generated knowledge base (generated-kb.ts) measured without
 // the encoder: its made-up phrasings would take minutes to embed and mean nothing to it.
@@ -42,7 +42,7 @@ const { values } = parseArgs({
   options: {
     kb: { type: 'string', default: 'knowledge-base' },
     questions: { type: 'string', default: 'test/fixtures/kb-questions.jsonl' },
-    sizes: { type: 'string', default: '51,1000,10000' },
+    sizes: { type: 'string', default: 'bundled,1000,10000' },
     size: { type: 'string' },
     rounds: { type: 'string', default: '8' },
     vs: { type: 'string' },
@@ -103,9 +103,11 @@ const heapMB = () => {
   return (usage.heapUsed + usage.arrayBuffers) / 2 ** 20;
 };
 
-async function measureSize(size: number): Promise<void> {
+async function measureSize(sizeArg: string): Promise<void> {
   memoryStep('runtime and modules');
   const kb = await loadKnowledgeBase(path.resolve(values.kb));
+  // `bundled`: the knowledge base itself, whatever its article count (a number names a generated one unless it equals it).
+  const size = sizeArg === 'bundled' ? kb.articles.length : Number(sizeArg);
   const labelled = readQuestions(path.resolve(values.questions));
   const questions = labelled.map((q) => q.text);
   const bundled = size === kb.articles.length;
@@ -208,7 +210,7 @@ async function measureSize(size: number): Promise<void> {
 
 /** Runs one size in a child process of the bench in `checkout` (this one by default). */
 function runChild(
-  size: number,
+  size: string,
   checkout: string,
 ): { row: SizeRow; encoder: string; questions: number; quality?: string; steps: MemoryStep[] } {
   const script = path.join(checkout, 'src/bench/answer-bench.ts');
@@ -252,10 +254,15 @@ function pct(n: number, d: number): string {
 }
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sizes = values.sizes.split(',').map(Number);
+const sizes = values.sizes.split(',').map((size) => size.trim());
+for (const size of [...sizes, ...(values.size === undefined ? [] : [values.size])])
+  if (size !== 'bundled' && !/^[1-9]\d*$/.test(size)) {
+    console.error(`--sizes: "${size}" is neither "bundled" nor a number of articles`);
+    process.exit(2);
+  }
 
 if (values.size !== undefined) {
-  await measureSize(Number(values.size));
+  await measureSize(values.size);
 } else if (values.vs === undefined) {
   const rows = sizes.map((size) => runChild(size, here));
   console.table(rows.map((r) => ({ ...r.row, encoder: r.encoder, questions: r.questions })));
