@@ -86,13 +86,13 @@ export const variableDocs = {
     section: 'Answers and tickets',
     meaning: 'Confidence (0-1) needed to answer outright.',
     unset:
-      'fitted for the ENCODER on the bundled knowledge base (0.3 without one, 0.305 with use-lite; fit your own with npm run kb:fit)',
+      'fitted for the ENCODER on the bundled knowledge base (0.295 without one, 0.285 with use-lite; fit your own with npm run kb:fit)',
   },
   SUGGEST_THRESHOLD: {
     section: 'Answers and tickets',
     meaning: 'Confidence (0-1) needed to offer "did you mean" choices.',
     unset:
-      'fitted for the ENCODER on the bundled knowledge base (0.08 without one, 0.225 with use-lite; fit your own with npm run kb:fit)',
+      'fitted for the ENCODER on the bundled knowledge base (0.07 without one, 0.21 with use-lite; fit your own with npm run kb:fit)',
   },
   ENCODER: {
     section: 'Answers and tickets',

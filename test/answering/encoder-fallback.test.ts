@@ -31,7 +31,7 @@ describe('the sentence encoder at start-up', () => {
         expect.stringMatching(/sentence encoder could not be loaded: answering from the articles' words alone/),
       );
       const result = await app.knowledge.snapshot.engine.answer('how do I reset my password');
-      expect(result.explanation.threshold).toEqual({ answer: 0.3, suggest: 0.08 });
+      expect(result.explanation.threshold).toEqual({ answer: 0.295, suggest: 0.07 });
       expect(result.outcome).toBe('answered');
     } finally {
       await app.close();

@@ -330,7 +330,7 @@ describe("the sentence encoder's model, loaded once the bot is ready", () => {
     try {
       expect(warnings).toContainEqual(expect.stringMatching(/sentence encoder could not be loaded/));
       const result = await app.knowledge.snapshot.engine.answer('how do I reset my password');
-      expect(result.explanation.threshold).toEqual({ answer: 0.3, suggest: 0.08 });
+      expect(result.explanation.threshold).toEqual({ answer: 0.295, suggest: 0.07 });
       expect(app.knowledge.snapshot.engine.encoder).toBeNull();
     } finally {
       await app.close();
