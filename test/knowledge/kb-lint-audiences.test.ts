@@ -44,6 +44,14 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'kb/network/open.md'), article('open', null));
   writeFileSync(path.join(dir, 'kb/network/staff-only.md'), article('staff-only', '[staff, engineers]'));
   writeFileSync(path.join(dir, 'kb/network/vendors.md'), article('vendors', 'vendor-team'));
+  // For everyone, its answer linking to an article for staff and engineers only (line 15), and to one for everyone.
+  writeFileSync(
+    path.join(dir, 'kb/network/linker.md'),
+    article('linker', null).replace(
+      'All about linker.',
+      'Staff: see [the staff article](staff-only.md#setup).\nEveryone: see [open](open.md).',
+    ),
+  );
   mkdirSync(path.join(dir, 'kb/de/network'), { recursive: true });
   writeFileSync(
     path.join(dir, 'kb/de/network/open-de.md'),
@@ -73,10 +81,11 @@ beforeAll(() => {
 afterAll(() => cleanup());
 
 describe('kb:lint and audiences', () => {
-  it('reports each audience the configuration does not define, at its line, scripts that show a narrower article, translations for other people', () => {
+  it('reports each audience the configuration does not define, at its line, scripts that show a narrower article, translations for other people, answers linking to a narrower article', () => {
     const result = kbLint({}, '--kb', path.join(dir, 'kb'));
     expect(result.stdout.split('\n').filter(Boolean)).toEqual([
       'knowledge-base/de/network/open-de.md:10: audience: this translation is for "engineers", but network/open.md, which it translates, is for everyone (warning)',
+      'knowledge-base/network/linker.md:15: answer: links to network/staff-only.md, which is not for "all": they are given the answer without this line (warning)',
       'knowledge-base/network/staff-only.md:10: audience: "staff" is not an audience the configuration defines (all, engineers; AUDIENCES_FILE adds others): nobody is given this article as "staff"',
       'knowledge-base/network/vendors.md:10: audience: "vendor-team" is not an audience the configuration defines (all, engineers; AUDIENCES_FILE adds others): nobody is given this article as "vendor-team"',
       'knowledge-base/scripts/walk.yaml:7: steps.show: shows network/staff-only.md, which is not for "all": they are never offered this script (warning)',

@@ -1,6 +1,7 @@
 import type { Script } from '../scripts/script.js';
 import { canSee, EVERYONE } from './audience.js';
-import type { LintedArticle, LintFinding, SourceMap } from './kb-lint-source.js';
+import { articleLinks, resolveArticleLink } from './kb-lint-links.js';
+import { sourceMap, type LintedArticle, type LintFinding, type SourceMap } from './kb-lint-source.js';
 
 /** A script as loaded, with the text of its file, for line numbers. */
 export interface LintedScript {
@@ -55,6 +56,28 @@ export function audienceFindings(
       message: `this translation is ${describe(article.audiences)}, but ${original.path}, which it translates, is ${describe(original.audiences)}`,
       severity: 'warning',
     });
+  }
+  // An answer that links to an article some of its readers may not be given: the bot leaves that
+  // line out for them (visible-answer.ts), so their answer is shorter than the editor wrote it.
+  const byPath = new Map(articles.map(({ article }) => [article.path, article]));
+  for (const { article, source } of articles) {
+    const map = maps.get(article.path) ?? sourceMap(source);
+    for (const link of articleLinks(source, map)) {
+      const text = map.lines[link.line - 1]?.trim() ?? '';
+      if (!text || !article.answer.includes(text)) continue;
+      const resolved = resolveArticleLink(article.path, link.target);
+      const linked = resolved && 'path' in resolved ? byPath.get(resolved.path) : undefined;
+      if (!linked) continue;
+      const left = normalised(article.audiences).filter((audience) => !canSee(linked, new Set([EVERYONE, audience])));
+      if (left.length === 0) continue;
+      findings.push({
+        file: article.path,
+        line: link.line,
+        field: 'answer',
+        message: `links to ${linked.path}, which is not for ${left.map((a) => `"${a}"`).join(', ')}: they are given the answer without this line`,
+        severity: 'warning',
+      });
+    }
   }
   for (const { script, source } of scripts) {
     const line = lineOfKey(source, 'audience');
