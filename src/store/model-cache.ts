@@ -7,7 +7,7 @@ import type { TrainedModelCache } from '../core/answering/model-cache.js';
 const KEEP = 3;
 /** A temporary file older than this was left by a process that died while writing. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
-/** `<kind>-<sha256>` (see intentModelKey). */
+/** `<kind>-<sha256>` (see intentModelKeySteps in core/answering/model-cache.ts). */
 const KEY = /^([a-z]+)-[0-9a-f]{64}$/;
 
 /**

@@ -3,7 +3,7 @@ import { sealBytesPaced, unsealBytes } from '../sealed-bytes.js';
 import { KeywordIndex, type KeywordDocument } from './keyword-index.js';
 import { fieldHash, type TrainedModelCache } from './model-cache.js';
 import type { TextAnalyzer } from './text-analyzer.js';
-import { EXAMPLES_PER_STEP, pacer, runSteps, runStepsPaced, type Pacing, type Steps } from './time-slicing.js';
+import { EXAMPLES_PER_STEP, pacer, runStepsPaced, type Pacing, type Steps } from './time-slicing.js';
 
 /** Raise when what the key covers changes in a way the code fingerprint does not see. */
 const FORMAT = 'keyword-index/1';
@@ -54,16 +54,10 @@ export async function cachedKeywordIndex(
   return index;
 }
 
-/** The SHA-256 the index of these documents is kept under (see cachedKeywordIndex). */
-export function keywordIndexKey(
-  documents: readonly KeywordDocument[],
-  fields: readonly string[],
-  analyzer: TextAnalyzer,
-): string {
-  return runSteps(keywordIndexKeySteps(documents, fields, analyzer));
-}
-
-/** keywordIndexKey as steps (a step per 64 documents): 10,000 articles' bodies are 20 MB to hash. */
+/**
+ * The SHA-256 the index of these documents is kept under (see cachedKeywordIndex), as steps (a
+ * step per 64 documents): 10,000 articles' bodies are 20 MB to hash.
+ */
 function* keywordIndexKeySteps(
   documents: readonly KeywordDocument[],
   fields: readonly string[],

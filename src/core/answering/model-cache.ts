@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { INTENT_MODEL_FORMAT, IntentModel, type IntentModelSettings } from './intent-model.js';
-import { runSteps, runStepsPaced, type Pacing, type Steps } from './time-slicing.js';
+import { runStepsPaced, type Pacing, type Steps } from './time-slicing.js';
 import type { TextAnalyzer } from './text-analyzer.js';
 
 /**
  * Trained answer models kept between starts, by a key that says exactly what they were trained
- * on (see `intentModelKey`): a restart or a reload with the same knowledge base reads the model
+ * on (see `intentModelKeySteps`): a restart or a reload with the same knowledge base reads the model
  * back instead of training it (CLINC150's size: about 40 s of CPU). A cache may lose anything at
  * any time: `get` answers null for what it does not have, and neither call should throw for a
  * cache that cannot be read or written (the engine trains, and serves, regardless).
@@ -20,7 +20,7 @@ export interface TrainedModelCache {
 
 /** How a build keeps its trained model between starts, and tells what it did. */
 export interface ModelCacheOptions {
-  /** Where trained models are kept, by what they were trained on (see intentModelKey). */
+  /** Where trained models are kept, by what they were trained on (see intentModelKeySteps). */
   modelCache?: TrainedModelCache;
   /** Which model this is ("answer", "triggers", "triage"): the cache keeps the newest few of each. */
   modelKind?: string;
@@ -133,17 +133,7 @@ export function fieldHash(): { field: (value: string) => void; digest: () => str
  * and label (learned phrasings included: they are examples like the files' questions). Any
  * change to what training reads changes the key.
  */
-export function intentModelKey(
-  kind: string,
-  ids: readonly string[],
-  examples: ReadonlyArray<{ text: string; label: number }>,
-  analyzer: TextAnalyzer,
-  settings: IntentModelSettings,
-): string {
-  return runSteps(intentModelKeySteps(kind, ids, examples, analyzer, settings));
-}
-
-/** intentModelKey as steps (a step per 1,024 examples). */
+// As steps (a step per 1,024 examples), run paced by cachedIntentModel.
 function* intentModelKeySteps(
   kind: string,
   ids: readonly string[],
