@@ -2,30 +2,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerEngine, thresholdsFor, type AnswerExplanation } from '../../src/core/answering/answer-engine.js';
 import { MultilingualEngine } from '../../src/core/answering/multilingual-engine.js';
-import type { Article } from '../../src/core/knowledge/article.js';
 import { loadKnowledgeBase } from '../../src/core/knowledge/knowledge-base.js';
 import { parseArticle } from '../../src/core/knowledge/parse-article.js';
 import { messagesFor } from '../../src/core/messages/catalogue.js';
 import { TriageModel } from '../../src/core/triage/triage-model.js';
+import { testArticle } from '../support/articles.js';
 import { DM, EMPLOYEE, messageEvent, startSlackHarness, type SlackHarness } from '../support/slack.js';
 
 // Outside topics (`outside: true`): questions the bot does not handle (pay, the building, travel),
 // learnt like an article's so that they are declined, with who handles them instead of a plain
 // "no answer"; never answered, never offered as "did you mean".
-
-const article = (id: string, extra: Partial<Article> = {}): Article => ({
-  id,
-  title: id,
-  questions: [id],
-  tags: [],
-  category: 'general',
-  owner: 'it',
-  updated: '2026-12-04',
-  answer: `the answer of ${id}`,
-  body: `the answer of ${id}`,
-  path: `${id}.md`,
-  ...extra,
-});
 
 const front = (lines: string) => `---
 id: pay-questions
@@ -74,7 +60,7 @@ describe('an outside article in the knowledge base', () => {
 
 describe('deciding with outside articles', () => {
   const engine = new AnswerEngine(
-    [article('vpn-setup'), article('pay', { outside: true, category: 'outside' }), article('wifi-office')],
+    [testArticle('vpn-setup'), testArticle('pay', { outside: true, category: 'outside' }), testArticle('wifi-office')],
     { answer: 0.5, suggest: 0.2 },
   );
   const ranking = (candidates: Array<[string, number, number]>): AnswerExplanation => ({
@@ -130,8 +116,8 @@ describe('deciding with outside articles', () => {
   it('gives no category of its own to tickets: not among the categories, not learnt by triage', async () => {
     expect(engine.categories()).toEqual(['general']);
     const triage = await TriageModel.build([
-      article('vpn-setup', { category: 'network', questions: ['vpn drops', 'cannot connect to vpn'] }),
-      article('pay', { outside: true, category: 'payroll', questions: ['when is payday', 'my salary is late'] }),
+      testArticle('vpn-setup', { category: 'network', questions: ['vpn drops', 'cannot connect to vpn'] }),
+      testArticle('pay', { outside: true, category: 'payroll', questions: ['when is payday', 'my salary is late'] }),
     ]);
     expect(triage.predict({ subject: 'my salary is late', description: 'when is payday' }).category.value).not.toBe(
       'payroll',

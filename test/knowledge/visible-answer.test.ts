@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/core/knowledge/article.js';
 import { visibleAnswer } from '../../src/core/knowledge/visible-answer.js';
+import { testArticle } from '../support/articles.js';
 
-const article = (id: string, path: string, answer = '', audiences?: string[]): Article => ({
-  id,
-  title: id,
-  questions: [id],
-  tags: [],
-  category: 'network',
-  owner: 'it',
-  updated: '2026-12-04',
-  answer,
-  body: answer,
-  path,
-  ...(audiences ? { audiences } : {}),
-});
+const article = (id: string, path: string, answer = '', audiences?: string[]): Article =>
+  testArticle(id, { category: 'network', answer, path, ...(audiences ? { audiences } : {}) });
 
 const secret = article('vpn-troubleshooting', 'network/vpn-troubleshooting.md', 'x', ['remote-workers']);
 const open = article('wifi-office', 'network/wifi-office.md', 'x');
