@@ -599,14 +599,22 @@ export class AnswerEngine {
     // threshold it is declined like any other ("i want to transfer to another team" is the one
     // term "transfer" after its stop words, which several articles share, at confidence 0.15).
     if (top && confidence >= this.thresholds.suggest) {
-      const shortlist = candidates
-        .filter((candidate, rank) => rank === 0 || candidate.score >= first!.score * 0.3)
-        .map((c) => this.articles.get(c.articleId))
-        .filter((a): a is Article => a !== undefined && !a.outside)
-        .slice(0, 3);
-      return { outcome: 'suggested', candidates: shortlist, confidence, explanation };
+      return { outcome: 'suggested', candidates: this.shortlist(candidates), confidence, explanation };
     }
     return { outcome: 'no_answer', confidence, explanation };
+  }
+
+  /**
+   * What a "did you mean" offers of a ranking: the best article and those scoring at least 0.3 of
+   * it, up to three, never an outside topic.
+   */
+  shortlist(candidates: readonly Candidate[]): Article[] {
+    const first = candidates[0];
+    return candidates
+      .filter((candidate, rank) => rank === 0 || candidate.score >= first!.score * 0.3)
+      .map((c) => this.articles.get(c.articleId))
+      .filter((a): a is Article => a !== undefined && !a.outside)
+      .slice(0, 3);
   }
 
   /**

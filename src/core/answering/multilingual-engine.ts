@@ -246,12 +246,12 @@ export class MultilingualEngine implements Answerer {
     // (an article's own lower `threshold`) or was built with another pair than `thresholds`.
     if (result.outcome === 'no_answer' || result.confidence < this.thresholds.suggest) return null;
     if (result.outcome === 'suggested') return result;
-    const candidates = result.explanation.candidates
-      .filter((candidate, rank) => rank === 0 || candidate.score >= result.explanation.candidates[0]!.score * 0.3)
-      .map((candidate) => this.primary.article(candidate.articleId))
-      .filter((article): article is Article => article !== undefined && !article.outside)
-      .slice(0, 3);
-    return { outcome: 'suggested', candidates, confidence: result.confidence, explanation: result.explanation };
+    return {
+      outcome: 'suggested',
+      candidates: this.primary.shortlist(result.explanation.candidates),
+      confidence: result.confidence,
+      explanation: result.explanation,
+    };
   }
 
   private analyzerFor(language: LanguageCode): TextAnalyzer {
